@@ -1,0 +1,62 @@
+# Wuye — the front door. `make run` starts the platform, `make test` runs the tests.
+# Both bootstrap themselves: a virtualenv in .venv, pinned packages, generated gRPC stubs.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+INSTALLED := $(VENV)/.installed
+STUBS := libs/contracts/src/wuye/.generated
+PACKAGES := libs/chassis libs/contracts services/registry services/complaints services/funds \
+            services/enforcement services/ratings services/gateway
+PYTEST_WORKERS ?= auto
+BUF_VERSION := 1.75.0
+POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: venv proto run test test-postgres lint-proto bench constraints clean
+
+venv: $(INSTALLED)
+
+$(INSTALLED): requirements.txt requirements-dev.txt constraints.txt $(addsuffix /pyproject.toml,$(PACKAGES))
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation \
+		--config-settings editable_mode=compat $(addprefix -e ,$(PACKAGES))
+	touch $@
+
+proto: $(STUBS)
+
+$(STUBS): $(INSTALLED) $(shell find proto -name '*.proto') deploy/gen_proto.py
+	$(PY) deploy/gen_proto.py
+	touch $@
+
+## run the whole platform locally: embedded NATS, SQLite per service, gateway on http://127.0.0.1:8000
+run: proto
+	$(PY) deploy/run.py
+
+## the test suite (parallel); database-facing tests also run on PostgreSQL when WUYE_TEST_DATABASE_URL is set
+test: proto
+	$(PY) -m pytest -n $(PYTEST_WORKERS)
+
+## only the PostgreSQL-parametrised tests, against $(POSTGRES_URL)
+test-postgres: proto
+	WUYE_TEST_DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -k postgresql
+
+## lint the protobuf contracts with buf (from npm)
+lint-proto:
+	cd proto && npx --yes @bufbuild/buf@$(BUF_VERSION) lint
+
+## benchmarks: print figures, never assert timings
+bench: proto
+	$(PY) -m tests.bench
+
+## re-pin every package after editing requirements*.txt
+constraints:
+	rm -rf .venv-pin && $(PYTHON) -m venv .venv-pin
+	.venv-pin/bin/python -m pip install --quiet -r requirements-dev.txt
+	{ echo "# Exact versions of every package the platform installs (pip install -c constraints.txt ...)."; \
+	  echo "# Regenerate after changing requirements*.txt: make constraints"; \
+	  .venv-pin/bin/python -m pip freeze --exclude pip; } > constraints.txt
+	rm -rf .venv-pin
+
+clean:
+	rm -rf $(VENV) libs/contracts/src/wuye var .pytest_cache

@@ -1,0 +1,158 @@
+"""The whole platform as local processes: embedded NATS, every service on its own SQLite file, the gateway.
+
+Used by ``make run`` (deploy/run.py), by the end-to-end and fault tests, and by the benchmarks, so all
+three exercise the same processes a developer runs.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from wuye_chassis.natsd import EmbeddedNats, free_port, wait_for_port
+
+SERVICES = ("registry", "complaints", "funds", "enforcement", "ratings")
+STOP_TIMEOUT_SECONDS = 15
+
+
+@dataclass
+class Process:
+    name: str
+    command: list[str]
+    env: dict[str, str]
+    log_path: Path
+    popen: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("ab")
+        # own session: a Ctrl-C in the terminal reaches the runner only, which then stops children in order
+        self.popen = subprocess.Popen(
+            self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        log.close()
+
+    @property
+    def running(self) -> bool:
+        return self.popen is not None and self.popen.poll() is None
+
+    def kill(self) -> None:
+        """SIGKILL: the process gets no chance to clean up, as in a crash."""
+        if self.running:
+            assert self.popen is not None
+            self.popen.kill()
+            self.popen.wait()
+
+    def stop(self) -> int | None:
+        if not self.running:
+            return self.popen.returncode if self.popen else None
+        assert self.popen is not None
+        self.popen.send_signal(signal.SIGTERM)
+        try:
+            return self.popen.wait(timeout=STOP_TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.popen.kill()
+            return self.popen.wait()
+
+
+@dataclass
+class LocalStack:
+    data_dir: Path
+    nats_port: int = 0
+    gateway_port: int = 0
+    grpc_ports: dict[str, int] = field(default_factory=dict)
+    python: str = sys.executable
+    extra_env: dict[str, str] = field(default_factory=dict)
+    nats: EmbeddedNats | None = None
+    processes: dict[str, Process] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.data_dir = Path(self.data_dir).resolve()
+        self.nats_port = self.nats_port or free_port()
+        self.gateway_port = self.gateway_port or free_port()
+        for name in SERVICES:
+            self.grpc_ports.setdefault(name, free_port())
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.gateway_port}"
+
+    def database_url(self, service: str) -> str:
+        return f"sqlite+aiosqlite:///{self.data_dir / 'db' / (service + '.db')}"
+
+    def _base_env(self) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if not key.startswith("WUYE_")}
+        env.update({"PYTHONUNBUFFERED": "1", "WUYE_NATS_URL": f"nats://127.0.0.1:{self.nats_port}"})
+        env.update(self.extra_env)
+        return env
+
+    def _service_process(self, name: str) -> Process:
+        env = self._base_env() | {
+            "WUYE_DATABASE_URL": self.database_url(name),
+            "WUYE_GRPC_HOST": "127.0.0.1",
+            "WUYE_GRPC_PORT": str(self.grpc_ports[name]),
+            "OTEL_SERVICE_NAME": f"wuye-{name}",
+        }
+        return Process(name, [self.python, "-m", f"wuye_{name}", "serve"], env, self.data_dir / "logs" / f"{name}.log")
+
+    def _gateway_process(self) -> Process:
+        env = self._base_env() | {
+            "WUYE_HOST": "127.0.0.1",
+            "WUYE_PORT": str(self.gateway_port),
+            "WUYE_DEV_ISSUER": "true",
+            "WUYE_JWT_ISSUER": f"{self.gateway_url}/dev",
+            "OTEL_SERVICE_NAME": "wuye-gateway",
+            **{f"WUYE_{name.upper()}_ADDR": f"127.0.0.1:{port}" for name, port in self.grpc_ports.items()},
+        }
+        return Process("gateway", [self.python, "-m", "wuye_gateway", "serve"], env, self.data_dir / "logs" / "gateway.log")
+
+    def start(self) -> None:
+        self.nats = EmbeddedNats(
+            self.data_dir / "nats", self.nats_port, log_file=self.data_dir / "logs" / "nats.log"
+        ).start()
+        for name in SERVICES:
+            self.processes[name] = self._service_process(name)
+            self.processes[name].start()
+        self.processes["gateway"] = self._gateway_process()
+        self.processes["gateway"].start()
+
+    def restart(self, name: str) -> None:
+        process = self._service_process(name) if name in SERVICES else self._gateway_process()
+        self.processes[name] = process
+        process.start()
+        wait_for_port(self.grpc_ports[name] if name in SERVICES else self.gateway_port, timeout=30)
+
+    def wait_ready(self, timeout: float = 60.0) -> dict[str, str]:
+        """Wait until the gateway's /readyz says every service is SERVING."""
+        deadline = time.monotonic() + timeout
+        last: object = "gateway not answering"
+        while time.monotonic() < deadline:
+            for process in self.processes.values():
+                if not process.running:
+                    raise RuntimeError(f"{process.name} exited; see {process.log_path}")
+            try:
+                answer = httpx.get(f"{self.gateway_url}/readyz", timeout=2)
+                last = answer.json()
+                if answer.status_code == 200:
+                    return answer.json()["services"]
+            except httpx.HTTPError as exc:
+                last = str(exc)
+            time.sleep(0.25)
+        raise TimeoutError(f"platform not ready after {timeout}s: {last}")
+
+    def stop(self) -> dict[str, int | None]:
+        """SIGTERM everything, gateway first, NATS last; returns each process's exit status."""
+        codes = {}
+        for name in ["gateway", *reversed(SERVICES)]:
+            if name in self.processes:
+                codes[name] = self.processes[name].stop()
+        if self.nats is not None:
+            self.nats.stop()
+        return codes

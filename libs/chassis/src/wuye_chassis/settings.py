@@ -1,0 +1,52 @@
+"""Service settings from environment variables (12-factor), one object per service.
+
+Every service subclasses ``ServiceSettings``; all variables share the ``WUYE_`` prefix because a
+process runs exactly one service (the local runner sets them per process). OpenTelemetry reads its own
+standard ``OTEL_*`` variables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WUYE_", extra="ignore")
+
+    #: service name, used for the NATS source, the durable consumer names and telemetry
+    service_name: str = "wuye"
+    database_url: str = "sqlite+aiosqlite:///./var/wuye.db"
+    #: run Alembic migrations when the process starts (local); Kubernetes runs them as a Job instead
+    migrate_on_start: bool = True
+    nats_url: str = "nats://127.0.0.1:4222"
+    nats_stream: str = "WUYE"
+    nats_stream_replicas: int = Field(default=1, ge=1, le=5)
+    grpc_host: str = "127.0.0.1"
+    grpc_port: int = Field(default=50051, ge=0, le=65535)
+    #: how long a stopping server lets in-flight calls finish
+    shutdown_grace_seconds: float = Field(default=10.0, gt=0)
+    #: relay: rows per batch, idle poll interval, and the retry backoff bounds
+    outbox_batch_size: int = Field(default=200, ge=1)
+    outbox_poll_seconds: float = Field(default=0.5, gt=0)
+    outbox_backoff_max_seconds: float = Field(default=30.0, gt=0)
+    #: consumers: deliveries before a message is parked on the dead-letter subject
+    consumer_max_deliver: int = Field(default=5, ge=1)
+    consumer_ack_wait_seconds: float = Field(default=30.0, gt=0)
+    extra_holidays: Annotated[list[dt.date], NoDecode] = []
+    extra_workdays: Annotated[list[dt.date], NoDecode] = []
+
+    @field_validator("extra_holidays", "extra_workdays", mode="before")
+    @classmethod
+    def _comma_separated_dates(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [dt.date.fromisoformat(part.strip()) for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def grpc_address(self) -> str:
+        return f"{self.grpc_host}:{self.grpc_port}"

@@ -1,0 +1,248 @@
+"""Outbox and inbox against a real NATS server and real databases (SQLite, and PostgreSQL when set)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+from nats.js.api import ConsumerConfig
+from wuye.common.v1 import common_pb2
+from wuye.registry.v1 import events_pb2
+
+from tests.support import eventually
+from wuye_chassis.bus import EventBus, dead_letter_subject, event_type_of
+from wuye_chassis.db import Database
+from wuye_chassis.inbox import EventConsumer, ReceivedEvent, Subscription
+from wuye_chassis.messaging_tables import add_messaging_tables
+from wuye_chassis.natsd import EmbeddedNats
+from wuye_chassis.outbox import Outbox, OutboxRelay
+from wuye_chassis.uow import UnitOfWork
+
+EVENT_TYPE = event_type_of(events_pb2.JurisdictionRegistered)
+
+
+def registered(code: str) -> events_pb2.JurisdictionRegistered:
+    return events_pb2.JurisdictionRegistered(jurisdiction=common_pb2.Jurisdiction(code=code, name=f"place {code}"))
+
+
+@dataclass
+class Messaging:
+    db: Database
+    bus: EventBus
+    widgets: sa.Table
+    applied: sa.Table
+    outbox_table: sa.Table
+    inbox_table: sa.Table
+    relay: OutboxRelay
+
+    def unit_of_work(self) -> UnitOfWork:
+        return UnitOfWork(self.db.sessions, Outbox(self.outbox_table), self.relay.notify)
+
+    async def add_widget(self, code: str) -> str:
+        async with self.unit_of_work() as uow:
+            await uow.session.execute(self.widgets.insert().values(code=code))
+            event_id = await uow.publish(registered(code), aggregate_id=code)
+            await uow.commit()
+        return event_id
+
+    async def count(self, table: sa.Table, *where: sa.ColumnElement[bool]) -> int:
+        async with self.db.sessions() as session:
+            return int(await session.scalar(sa.select(sa.func.count()).select_from(table).where(*where)) or 0)
+
+    async def stream_messages(self, stream: str | None = None) -> list:  # type: ignore[type-arg]
+        """Every message in the stream, read by a throwaway consumer."""
+        name = stream or self.bus.stream
+        info = await self.bus.js.stream_info(name)
+        if info.state.messages == 0:
+            return []
+        subscription = await self.bus.js.pull_subscribe("", stream=name, config=ConsumerConfig())
+        messages = await subscription.fetch(batch=info.state.messages, timeout=5)
+        await subscription.unsubscribe()
+        return messages
+
+
+@pytest.fixture
+async def messaging(database_url: str, nats_server: EmbeddedNats) -> AsyncIterator[Messaging]:
+    metadata = sa.MetaData()
+    widgets = sa.Table("widgets", metadata, sa.Column("code", sa.String(20), primary_key=True))
+    applied = sa.Table(
+        "applied", metadata,
+        sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+        sa.Column("event_id", sa.String(36), nullable=False),
+    )
+    outbox_table, inbox_table = add_messaging_tables(metadata)
+    db = Database(database_url)
+    async with db.engine.begin() as connection:
+        await connection.run_sync(metadata.create_all)
+    bus = EventBus(nats_server.url, client_name="test")
+    await bus.connect()
+    await bus.ensure_streams()
+    relay = OutboxRelay(db, outbox_table, bus, source="/wuye/test", batch_size=4, backoff_max_seconds=1)
+    yield Messaging(db, bus, widgets, applied, outbox_table, inbox_table, relay)
+    await relay.stop()
+    await bus.close()
+    await db.dispose()
+
+
+async def test_outbox_publishes_a_committed_change_exactly_once_and_a_rolled_back_one_never(
+    messaging: Messaging,
+) -> None:
+    committed_id = await messaging.add_widget("A")
+    with pytest.raises(RuntimeError):
+        async with messaging.unit_of_work() as uow:
+            await uow.session.execute(messaging.widgets.insert().values(code="B"))
+            await uow.publish(registered("B"), aggregate_id="B")
+            raise RuntimeError("the use case failed after writing its event")
+
+    assert await messaging.relay.publish_pending() == 1
+    assert await messaging.relay.publish_pending() == 0  # a second pass finds nothing left
+
+    messages = await messaging.stream_messages()
+    assert [m.headers["ce-id"] for m in messages] == [committed_id]
+    headers = messages[0].headers
+    assert headers["Nats-Msg-Id"] == committed_id
+    assert headers["ce-type"] == EVENT_TYPE and headers["ce-source"] == "/wuye/test"
+    assert headers["ce-subject"] == "A" and headers["ce-specversion"] == "1.0"
+    assert messages[0].subject == EVENT_TYPE
+    assert events_pb2.JurisdictionRegistered.FromString(messages[0].data).jurisdiction.code == "A"
+    assert await messaging.count(messaging.widgets) == 1
+    assert await messaging.count(messaging.outbox_table) == 1
+
+
+async def test_relay_restart_mid_batch_loses_nothing_and_duplicates_nothing(messaging: Messaging) -> None:
+    ids = [await messaging.add_widget(f"W{i}") for i in range(10)]
+    assert await messaging.relay.publish_pending() == 4
+
+    # The relay publishes the next batch and dies before its transaction marks the rows published:
+    # exactly that state is the published messages in NATS and the rows still pending.
+    table = messaging.outbox_table
+    async with messaging.db.sessions() as session:
+        pending = (
+            await session.execute(sa.select(table).where(table.c.published_at.is_(None)).order_by(table.c.seq).limit(4))
+        ).mappings().all()
+    for row in pending:
+        await messaging.relay.publish_row(row)
+
+    restarted = OutboxRelay(messaging.db, table, messaging.bus, source="/wuye/test", batch_size=4)
+    while await restarted.publish_pending():
+        pass
+
+    messages = await messaging.stream_messages()
+    assert sorted(m.headers["ce-id"] for m in messages) == sorted(ids)
+    assert [m.headers["ce-id"] for m in messages] == ids  # and in commit order
+    assert await messaging.count(table, table.c.published_at.is_(None)) == 0
+
+
+async def test_relay_retries_while_nats_is_down_then_delivers_everything(
+    messaging: Messaging, nats_server: EmbeddedNats
+) -> None:
+    nats_server.kill()
+    ids = [await messaging.add_widget(f"D{i}") for i in range(3)]
+    assert await messaging.relay.publish_pending() == 0
+    table = messaging.outbox_table
+    assert await messaging.count(table, table.c.attempts > 0) == 1  # the first row failed, the rest wait behind it
+
+    nats_server.start()  # same port, same store: the stream survives
+    messaging.relay.start()
+    await eventually(lambda: messaging.count(table, table.c.published_at.is_(None)), timeout=20)  # type: ignore[arg-type]
+    await eventually(lambda: _all_published(messaging), timeout=20)
+    messages = await messaging.stream_messages()
+    assert [m.headers["ce-id"] for m in messages] == ids
+
+
+async def _all_published(messaging: Messaging) -> bool:
+    table = messaging.outbox_table
+    return await messaging.count(table, table.c.published_at.is_(None)) == 0
+
+
+def recording_handler(messaging: Messaging):  # type: ignore[no-untyped-def]
+    async def handle(session, event: ReceivedEvent) -> None:  # type: ignore[no-untyped-def]
+        await session.execute(messaging.applied.insert().values(event_id=event.event_id))
+
+    return handle
+
+
+async def test_consumer_killed_before_ack_gets_the_message_again_and_applies_it_once(messaging: Messaging) -> None:
+    event_id = await messaging.add_widget("K")
+    await messaging.relay.publish_pending()
+    subscription = Subscription(durable="test-kill", handlers={EVENT_TYPE: recording_handler(messaging)})
+    consumer = EventConsumer(
+        messaging.db, messaging.inbox_table, messaging.bus, subscription, ack_wait_seconds=1.0
+    )
+    await consumer.ensure()
+
+    # first delivery: the effect commits, then the process dies before it can ack
+    pull = await messaging.bus.js.pull_subscribe_bind(durable="test-kill", stream=messaging.bus.stream)
+    [first] = await pull.fetch(batch=1, timeout=5)
+    assert await consumer.apply(ReceivedEvent.of(first)) is True
+    await pull.unsubscribe()
+
+    # a new consumer process gets the message again after ack_wait and must not apply it twice
+    await consumer.start()
+    info = await eventually(lambda: _settled(messaging, "test-kill"), timeout=15)
+    await consumer.stop()
+    assert info.delivered.consumer_seq == 2  # one stream message, delivered twice
+    assert await messaging.count(messaging.applied) == 1
+    assert await messaging.count(messaging.inbox_table, messaging.inbox_table.c.event_id == event_id) == 1
+
+
+async def _settled(messaging: Messaging, durable: str):  # type: ignore[no-untyped-def]
+    info = await messaging.bus.js.consumer_info(messaging.bus.stream, durable)
+    done = info.num_ack_pending == 0 and info.num_pending == 0 and info.delivered.consumer_seq >= 2
+    return info if done else None
+
+
+async def test_handler_failure_is_retried_and_applied_once(messaging: Messaging) -> None:
+    await messaging.add_widget("R")
+    await messaging.relay.publish_pending()
+    attempts: list[int] = []
+    record = recording_handler(messaging)
+
+    async def flaky(session, event: ReceivedEvent) -> None:  # type: ignore[no-untyped-def]
+        attempts.append(event.delivery)
+        await record(session, event)
+        if event.delivery == 1:
+            raise ConnectionError("downstream hiccup")  # rolls back the effect and the inbox row
+
+    consumer = EventConsumer(
+        messaging.db, messaging.inbox_table, messaging.bus, Subscription("test-retry", {EVENT_TYPE: flaky}),
+        max_deliver=3,
+    )
+    await consumer.start()
+    await eventually(lambda: messaging.count(messaging.applied), timeout=15)
+    await consumer.stop()
+    assert attempts == [1, 2]
+    assert await messaging.count(messaging.applied) == 1
+
+
+async def test_poison_message_is_parked_on_the_dead_letter_subject_after_max_deliver(messaging: Messaging) -> None:
+    poison_id = await messaging.add_widget("P")
+    healthy_id = await messaging.add_widget("Q")
+    await messaging.relay.publish_pending()
+    seen: list[str] = []
+    record = recording_handler(messaging)
+
+    async def picky(session, event: ReceivedEvent) -> None:  # type: ignore[no-untyped-def]
+        seen.append(event.event_id)
+        if event.event_id == poison_id:
+            raise ValueError("cannot be applied, ever")
+        await record(session, event)
+
+    consumer = EventConsumer(
+        messaging.db, messaging.inbox_table, messaging.bus, Subscription("test-poison", {EVENT_TYPE: picky}),
+        max_deliver=2,
+    )
+    await consumer.start()
+    parked = await eventually(lambda: messaging.stream_messages(messaging.bus.dead_letter_stream), timeout=15)
+    await asyncio.sleep(1.5)  # a poison message that came back would show up here
+    await consumer.stop()
+
+    assert seen.count(poison_id) == 2 and seen.count(healthy_id) == 1
+    assert len(parked) == 1 and parked[0].subject == dead_letter_subject("test-poison")
+    assert parked[0].headers["ce-id"] == poison_id
+    assert "cannot be applied" in parked[0].headers["wuye-error"]
+    assert await messaging.count(messaging.applied) == 1
+    assert await messaging.count(messaging.inbox_table, messaging.inbox_table.c.event_id == poison_id) == 0

@@ -1,0 +1,1 @@
+"""Wuye complaints service: every complaint answered: intake, dispatch, deadlines, escalation, callback, rates."""

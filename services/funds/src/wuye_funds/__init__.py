@@ -1,0 +1,1 @@
+"""Wuye funds service: every fen accounted for: maintenance fund, owners' votes, common income, ledgers."""

@@ -1,0 +1,16 @@
+from wuye_chassis import directory
+from wuye_chassis.app import ServiceDefinition
+from wuye_funds.adapters.orm import known_jurisdictions, metadata
+from wuye_funds.settings import FundsSettings
+
+
+def build(settings: FundsSettings | None = None) -> ServiceDefinition:
+    settings = settings or FundsSettings()
+    return ServiceDefinition(
+        settings=settings,
+        metadata=metadata,
+        migrations="wuye_funds:migrations",
+        grpc_services=[directory.SERVICE_NAME],
+        registrars=lambda runtime: [directory.registrar(runtime.db, known_jurisdictions)],
+        subscriptions=lambda runtime: [directory.subscription(known_jurisdictions, settings.service_name)],
+    )

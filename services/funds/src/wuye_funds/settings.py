@@ -1,0 +1,6 @@
+from wuye_chassis.settings import ServiceSettings
+
+
+class FundsSettings(ServiceSettings):
+    service_name: str = "funds"
+    database_url: str = "sqlite+aiosqlite:///./var/funds.db"

@@ -1,0 +1,1 @@
+"""Wuye gateway: the one front door for web and mobile clients."""

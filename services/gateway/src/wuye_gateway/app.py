@@ -1,0 +1,53 @@
+"""The FastAPI application: routes, error handlers, telemetry, and the service channels."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import grpc
+from fastapi import FastAPI
+from fastapi.exceptions import RequestValidationError
+from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from starlette.exceptions import HTTPException
+
+from wuye_chassis.errors import WuyeError
+from wuye_gateway import problems
+from wuye_gateway.backends import Backends
+from wuye_gateway.identity import DevIssuer, TokenVerifier
+from wuye_gateway.routes import dev, health, jurisdictions
+from wuye_gateway.settings import GatewaySettings
+
+DESCRIPTION = """\
+Wuye (物业) — the city platform for the residential property-management improvement campaign.
+
+Authenticate with `Authorization: Bearer <JWT>`. Errors are RFC 9457 `application/problem+json`
+with `field` naming the input at fault and `rule` naming the domain rule (see RULES.md).
+"""
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    settings = settings or GatewaySettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.backends = Backends(settings)
+        try:
+            yield
+        finally:
+            await app.state.backends.close()
+
+    app = FastAPI(title="Wuye API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.dev_issuer = DevIssuer(settings.jwt_issuer, settings.jwt_audience) if settings.dev_issuer else None
+    app.state.verifier = TokenVerifier(settings, app.state.dev_issuer)
+    app.add_exception_handler(WuyeError, problems.on_wuye_error)
+    app.add_exception_handler(grpc.RpcError, problems.on_rpc_error)
+    app.add_exception_handler(RequestValidationError, problems.on_validation_error)
+    app.add_exception_handler(HTTPException, problems.on_http_error)
+    app.include_router(health.router)
+    app.include_router(jurisdictions.router)
+    if settings.dev_issuer:
+        app.include_router(dev.router)
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
+    return app

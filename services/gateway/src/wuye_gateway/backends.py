@@ -1,0 +1,42 @@
+"""gRPC channels to the services, opened once per gateway process."""
+
+from __future__ import annotations
+
+import asyncio
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+from wuye.registry.v1 import registry_pb2_grpc
+
+from wuye_chassis.grpc_client import channel
+from wuye_gateway.settings import SERVICES, GatewaySettings
+
+REGISTRY = "wuye.registry.v1.RegistryService"
+IDEMPOTENT = [(REGISTRY, "GetJurisdiction"), (REGISTRY, "ListJurisdictions"), ("grpc.health.v1.Health", "Check")]
+
+
+class Backends:
+    def __init__(self, settings: GatewaySettings) -> None:
+        self.settings = settings
+        self.channels: dict[str, grpc.aio.Channel] = {
+            name: channel(settings.address_of(name), idempotent_methods=IDEMPOTENT) for name in SERVICES
+        }
+        self.registry = registry_pb2_grpc.RegistryServiceStub(self.channels["registry"])
+
+    async def health(self) -> dict[str, str]:
+        """Each service's gRPC health ("SERVING", "NOT_SERVING", or why it could not be asked)."""
+
+        async def check(name: str) -> tuple[str, str]:
+            stub = health_pb2_grpc.HealthStub(self.channels[name])
+            try:
+                answer = await stub.Check(
+                    health_pb2.HealthCheckRequest(service=""), timeout=self.settings.health_timeout_seconds
+                )
+            except grpc.aio.AioRpcError as exc:
+                return name, f"UNREACHABLE ({exc.code().name})"
+            return name, health_pb2.HealthCheckResponse.ServingStatus.Name(answer.status)
+
+        return dict(await asyncio.gather(*(check(name) for name in self.channels)))
+
+    async def close(self) -> None:
+        await asyncio.gather(*(ch.close() for ch in self.channels.values()))

@@ -1,0 +1,146 @@
+"""Authentication: OIDC-style JWTs (RS256) verified for signature, issuer, audience and expiry.
+
+In production the keys come from the identity provider's JWKS (``WUYE_JWKS_URL``). For local runs the
+gateway can act as its own development issuer (``WUYE_DEV_ISSUER=true``) with seeded accounts, one per
+role, scoped to the demo city (Quanzhou) and its counties Hui'an and Anxi.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+
+import jwt
+from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi import Request
+
+from wuye_chassis.auth import AuthContext
+from wuye_chassis.errors import Unauthenticated
+from wuye_gateway.settings import GatewaySettings
+
+ROLES = (
+    "resident",
+    "grid_worker",
+    "operator_12345",
+    "community_worker",
+    "company_staff",
+    "street_officer",
+    "county_officer",
+    "department_inspector",
+    "auditor",
+    "city_admin",
+)
+TOKEN_LIFETIME = dt.timedelta(hours=8)
+
+
+@dataclass(frozen=True)
+class Account:
+    username: str
+    role: str
+    scope: str
+    department: str = ""
+
+
+QUANZHOU = "350500"
+HUIAN = "350500/350521"
+ANXI = "350500/350524"
+DEV_ACCOUNTS = {
+    account.username: account
+    for account in (
+        Account("city-admin", "city_admin", QUANZHOU),
+        Account("huian-officer", "county_officer", HUIAN),
+        Account("anxi-officer", "county_officer", ANXI),
+        Account("huian-street", "street_officer", f"{HUIAN}/350521100"),
+        Account("huian-community", "community_worker", f"{HUIAN}/350521100/350521100001"),
+        Account("huian-grid", "grid_worker", f"{HUIAN}/350521100/350521100001"),
+        Account("huian-12345", "operator_12345", HUIAN),
+        Account("huian-company", "company_staff", HUIAN),
+        Account("huian-resident", "resident", f"{HUIAN}/350521100/350521100001"),
+        Account("huian-housing", "department_inspector", HUIAN, department="housing"),
+        Account("city-auditor", "auditor", QUANZHOU),
+    )
+}
+
+
+class DevIssuer:
+    """Signs tokens for the seeded accounts with a key made at start-up (local runs only)."""
+
+    key_id = "wuye-dev-1"
+
+    def __init__(self, issuer: str, audience: str) -> None:
+        self.issuer = issuer
+        self.audience = audience
+        self._private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+    @property
+    def public_key(self) -> rsa.RSAPublicKey:
+        return self._private_key.public_key()
+
+    def jwks(self) -> dict[str, object]:
+        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.public_key))
+        jwk.update({"kid": self.key_id, "use": "sig", "alg": "RS256"})
+        return {"keys": [jwk]}
+
+    def issue(self, username: str) -> str:
+        account = DEV_ACCOUNTS.get(username)
+        if account is None:
+            raise Unauthenticated(f"no development account named {username!r}", field="username")
+        now = dt.datetime.now(dt.timezone.utc)
+        claims = {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": account.username,
+            "iat": now,
+            "exp": now + TOKEN_LIFETIME,
+            "roles": [account.role],
+            "wuye_scope": account.scope,
+            "wuye_department": account.department,
+        }
+        return jwt.encode(claims, self._private_key, algorithm="RS256", headers={"kid": self.key_id})
+
+
+class TokenVerifier:
+    def __init__(self, settings: GatewaySettings, dev_issuer: DevIssuer | None) -> None:
+        self.issuer = settings.jwt_issuer
+        self.audience = settings.jwt_audience
+        self._dev_issuer = dev_issuer
+        self._jwks = jwt.PyJWKClient(settings.jwks_url) if dev_issuer is None and settings.jwks_url else None
+
+    def _key_for(self, token: str) -> object:
+        if self._dev_issuer is not None:
+            return self._dev_issuer.public_key
+        if self._jwks is None:
+            raise Unauthenticated("no identity provider is configured (WUYE_JWKS_URL)")
+        try:
+            return self._jwks.get_signing_key_from_jwt(token).key
+        except jwt.PyJWKClientError as exc:
+            raise Unauthenticated(f"signing key not found: {exc}") from None
+
+    def verify(self, token: str) -> AuthContext:
+        try:
+            claims = jwt.decode(
+                token,
+                self._key_for(token),  # type: ignore[arg-type]
+                algorithms=["RS256"],
+                audience=self.audience,
+                issuer=self.issuer,
+                options={"require": ["exp", "iss", "aud", "sub"]},
+            )
+        except jwt.InvalidTokenError as exc:
+            raise Unauthenticated(f"invalid token: {exc}", field="Authorization") from None
+        roles = frozenset(role for role in claims.get("roles", []) if role in ROLES)
+        return AuthContext(
+            user=str(claims["sub"]),
+            roles=roles,
+            scope=str(claims.get("wuye_scope", "")),
+            department=str(claims.get("wuye_department", "")),
+        )
+
+
+def bearer_token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthenticated("send 'Authorization: Bearer <token>'", field="Authorization")
+    return token.strip()

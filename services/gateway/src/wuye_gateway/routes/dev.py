@@ -1,0 +1,32 @@
+"""The development token issuer (mounted only when WUYE_DEV_ISSUER=true)."""
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from wuye_gateway.dependencies import PROBLEM_RESPONSES
+from wuye_gateway.identity import DEV_ACCOUNTS
+
+router = APIRouter(prefix="/dev", tags=["development issuer"], responses=PROBLEM_RESPONSES)
+
+
+class TokenRequest(BaseModel):
+    username: str = Field(..., examples=sorted(DEV_ACCOUNTS))
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+    token_type: str = "Bearer"
+    role: str
+    scope: str
+
+
+@router.post("/token", response_model=TokenResponse, summary="Issue a token for a seeded development account")
+async def token(body: TokenRequest, request: Request) -> TokenResponse:
+    issued = request.app.state.dev_issuer.issue(body.username)
+    account = DEV_ACCOUNTS[body.username]
+    return TokenResponse(access_token=issued, role=account.role, scope=account.scope)
+
+
+@router.get("/jwks.json", summary="The development issuer's public keys")
+async def jwks(request: Request) -> dict[str, object]:
+    return request.app.state.dev_issuer.jwks()

@@ -1,0 +1,28 @@
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SERVICES = ("registry", "complaints", "funds", "enforcement", "ratings")
+
+
+class GatewaySettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WUYE_", extra="ignore")
+
+    service_name: str = "gateway"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    registry_addr: str = "127.0.0.1:50051"
+    complaints_addr: str = "127.0.0.1:50052"
+    funds_addr: str = "127.0.0.1:50053"
+    enforcement_addr: str = "127.0.0.1:50054"
+    ratings_addr: str = "127.0.0.1:50055"
+    #: the built-in development token issuer with seeded accounts; never on in production
+    dev_issuer: bool = False
+    jwt_issuer: str = "http://127.0.0.1:8000/dev"
+    jwt_audience: str = "wuye"
+    #: where the identity provider publishes its signing keys (unused when dev_issuer is on)
+    jwks_url: str = ""
+    #: seconds a readiness probe waits for each service's health answer
+    health_timeout_seconds: float = Field(default=1.0, gt=0)
+
+    def address_of(self, service: str) -> str:
+        return getattr(self, f"{service}_addr")

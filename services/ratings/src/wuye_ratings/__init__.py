@@ -1,0 +1,1 @@
+"""Wuye ratings service: quality made visible: credit scores, three evaluations, star ratings, red/black lists."""

@@ -1,0 +1,1 @@
+"""Wuye registry service: who governs each compound (places, people, party, committees, companies)."""

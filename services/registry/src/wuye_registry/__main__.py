@@ -1,0 +1,5 @@
+from wuye_chassis.cli import run
+
+from wuye_registry.entrypoints.app import build
+
+run(build)

@@ -1,0 +1,61 @@
+"""Helpers shared by the tests and the benchmarks: real NATS, real databases, real service apps."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import asyncpg
+from sqlalchemy.engine import make_url
+
+T = TypeVar("T")
+
+#: set to a PostgreSQL DSN to run the database-facing tests there too (CI does)
+POSTGRES_ENV = "WUYE_TEST_DATABASE_URL"
+
+
+def postgres_admin_url() -> str | None:
+    raw = os.environ.get(POSTGRES_ENV, "").strip()
+    return raw or None
+
+
+def _plain_dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def create_postgres_database(admin_url: str) -> str:
+    """A fresh, empty database on the test server; returns its SQLAlchemy asyncpg URL."""
+    name = f"wuye_test_{uuid.uuid4().hex[:16]}"
+    connection = await asyncpg.connect(_plain_dsn(admin_url))
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return make_url(admin_url).set(drivername="postgresql+asyncpg", database=name).render_as_string(
+        hide_password=False
+    )
+
+
+async def drop_postgres_database(admin_url: str, url: str) -> None:
+    name = make_url(url).database
+    connection = await asyncpg.connect(_plain_dsn(admin_url))
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 10.0, interval: float = 0.05) -> T:
+    """Poll ``check`` until it returns a truthy value; fail with its last value after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    last: T = await check()
+    while not last:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s (last value: {last!r})")
+        await asyncio.sleep(interval)
+        last = await check()
+    return last

@@ -1,0 +1,115 @@
+"""The gateway's REST surface: authentication, problem+json naming the field, readiness."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from tests.platform import ISSUER, StartService, definition, gateway_for
+from wuye_chassis.natsd import EmbeddedNats
+from wuye_gateway.identity import DevIssuer
+
+PROBLEM = "application/problem+json"
+
+
+def forged_token() -> str:
+    now = dt.datetime.now(dt.timezone.utc)
+    claims = {"iss": ISSUER, "aud": "wuye", "sub": "mallory", "iat": now, "exp": now + dt.timedelta(hours=1),
+              "roles": ["city_admin"], "wuye_scope": "350500"}
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": DevIssuer.key_id})
+
+
+@pytest.fixture
+async def gateway(database_url: str, nats_server: EmbeddedNats, start_service: StartService):  # type: ignore[no-untyped-def]
+    registry = await start_service(definition("registry", database_url, nats_server.url))
+    async with gateway_for({"registry": registry}) as gateway:
+        yield gateway
+
+
+async def test_a_request_without_a_token_is_401_problem(gateway) -> None:  # type: ignore[no-untyped-def]
+    answer = await gateway.client.get("/api/v1/jurisdictions/350500")
+    assert answer.status_code == 401
+    assert answer.headers["content-type"] == PROBLEM
+    assert answer.json()["field"] == "Authorization"
+
+
+async def test_a_token_signed_by_another_key_is_refused(gateway) -> None:  # type: ignore[no-untyped-def]
+    # right claims, but signed by a key the issuer never had
+    answer = await gateway.client.get(
+        "/api/v1/jurisdictions/350500", headers={"Authorization": f"Bearer {forged_token()}"}
+    )
+    assert answer.status_code == 401 and "signature" in answer.json()["detail"].lower()
+
+
+@pytest.mark.parametrize(
+    ("claims", "reason"),
+    [
+        ({"aud": "someone-else"}, "audience"),
+        ({"iss": "https://evil.example"}, "issuer"),
+        ({"exp": dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)}, "expired"),
+    ],
+)
+async def test_wrong_audience_issuer_or_expiry_is_refused(gateway, claims, reason) -> None:  # type: ignore[no-untyped-def]
+    issuer = gateway.app.state.dev_issuer
+    now = dt.datetime.now(dt.timezone.utc)
+    base = {"iss": ISSUER, "aud": "wuye", "sub": "x", "exp": now + dt.timedelta(hours=1), "roles": ["city_admin"],
+            "wuye_scope": "350500"}
+    token = jwt.encode(base | claims, issuer._private_key, algorithm="RS256", headers={"kid": issuer.key_id})
+    answer = await gateway.client.get("/api/v1/jurisdictions/350500", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 401
+    assert reason in answer.json()["detail"].lower()
+
+
+async def test_bad_input_is_a_problem_naming_the_field_and_changes_nothing(gateway) -> None:  # type: ignore[no-untyped-def]
+    headers = await gateway.token("city-admin")
+    answer = await gateway.client.post("/api/v1/jurisdictions", json={"code": "3505", "name": "x"}, headers=headers)
+    assert answer.status_code == 400 and answer.headers["content-type"] == PROBLEM
+    assert answer.json()["field"] == "code"
+    answer = await gateway.client.post("/api/v1/jurisdictions", json={"name": "x"}, headers=headers)
+    assert answer.status_code == 422 and answer.json()["field"] == "code"
+    answer = await gateway.client.get("/api/v1/jurisdictions", headers=headers)
+    assert answer.json()["items"] == []
+
+
+async def test_county_officer_cannot_read_another_county(gateway) -> None:  # type: ignore[no-untyped-def]
+    admin = await gateway.token("city-admin")
+    for body in ({"code": "350500", "name": "泉州市"}, {"parent_code": "350500", "code": "350524", "name": "安溪县"}):
+        assert (await gateway.client.post("/api/v1/jurisdictions", json=body, headers=admin)).status_code == 201
+    huian = await gateway.token("huian-officer")
+    answer = await gateway.client.get("/api/v1/jurisdictions/350524", headers=huian)
+    assert answer.status_code == 403 and answer.json()["rule"] == "scope"
+    anxi = await gateway.token("anxi-officer")
+    assert (await gateway.client.get("/api/v1/jurisdictions/350524", headers=anxi)).json()["name"] == "安溪县"
+
+
+async def test_readyz_names_each_service_and_fails_while_one_is_down(gateway) -> None:  # type: ignore[no-untyped-def]
+    assert (await gateway.client.get("/healthz")).status_code == 200
+    answer = await gateway.client.get("/readyz")
+    assert answer.status_code == 503
+    services = answer.json()["services"]
+    assert services["registry"] == "SERVING"
+    assert services["complaints"].startswith("UNREACHABLE")
+
+
+async def test_readyz_is_200_when_every_service_serves(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService  # type: ignore[no-untyped-def]
+) -> None:
+    apps = {
+        name: await start_service(definition(name, await database_url_factory(name), nats_server.url))
+        for name in ("registry", "complaints", "funds", "enforcement", "ratings")
+    }
+    async with gateway_for(apps) as gateway:
+        answer = await gateway.client.get("/readyz")
+    assert answer.status_code == 200, answer.text
+    assert set(answer.json()["services"].values()) == {"SERVING"}
+
+
+async def test_openapi_describes_problem_responses(gateway) -> None:  # type: ignore[no-untyped-def]
+    spec = (await gateway.client.get("/openapi.json")).json()
+    post = spec["paths"]["/api/v1/jurisdictions"]["post"]
+    assert {"400", "401", "403", "409", "422"} <= set(post["responses"])
+    assert "application/problem+json" in post["responses"]["400"]["content"]

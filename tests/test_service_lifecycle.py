@@ -1,0 +1,69 @@
+"""Health that tells the truth: NOT_SERVING on shutdown and while NATS is unreachable; migrations match models."""
+
+from __future__ import annotations
+
+import asyncio
+
+import grpc
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from tests.platform import StartService, definition
+from tests.support import eventually
+from wuye_chassis.db import create_engine
+from wuye_chassis.migrations import migrate_async
+from wuye_chassis.natsd import EmbeddedNats
+
+SERVING = health_pb2.HealthCheckResponse.SERVING
+NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
+
+
+async def test_health_goes_not_serving_on_shutdown_before_the_server_stops(
+    database_url: str, nats_server: EmbeddedNats
+) -> None:
+    from wuye_chassis.app import ServiceApp
+
+    app = ServiceApp(definition("registry", database_url, nats_server.url))
+    await app.start()
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
+        watch = health_pb2_grpc.HealthStub(channel).Watch(health_pb2.HealthCheckRequest(service=""))
+        statuses = [(await watch.read()).status]
+        stopping = asyncio.create_task(app.stop())
+        statuses.append((await watch.read()).status)
+        await stopping
+    assert statuses == [SERVING, NOT_SERVING]
+
+
+async def test_readiness_follows_the_nats_connection(
+    database_url: str, nats_server: EmbeddedNats, start_service: StartService
+) -> None:
+    app = await start_service(definition("registry", database_url, nats_server.url))
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
+        health = health_pb2_grpc.HealthStub(channel)
+
+        async def status_is(expected: int) -> bool:
+            answer = await health.Check(health_pb2.HealthCheckRequest(service="wuye.registry.v1.RegistryService"))
+            return answer.status == expected
+
+        assert await status_is(SERVING)
+        nats_server.kill()
+        await eventually(lambda: status_is(NOT_SERVING), timeout=10)
+        nats_server.start()
+        await eventually(lambda: status_is(SERVING), timeout=20)
+
+
+@pytest.mark.parametrize("service", ["registry", "complaints", "funds", "enforcement", "ratings"])
+async def test_migrations_create_exactly_the_tables_the_code_declares(service: str, database_url: str) -> None:
+    service_definition = definition(service, database_url, "nats://127.0.0.1:1")
+    await migrate_async(database_url, service_definition.migrations)
+    engine = create_engine(database_url)
+    try:
+        async with engine.connect() as connection:
+            differences = await connection.run_sync(
+                lambda sync: compare_metadata(MigrationContext.configure(sync), service_definition.metadata)
+            )
+    finally:
+        await engine.dispose()
+    assert differences == []
