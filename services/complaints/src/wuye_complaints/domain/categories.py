@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 
 from wuye_chassis.errors import InvalidArgument
 
-from wuye_complaints.domain._checks import require_count
+from wuye_chassis.validation import require_count
 from wuye_complaints.domain.deadlines import DEFAULT_RESOLVE_WORKING_DAYS
 
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from wuye_chassis.workdays import WorkingDayCalendar
 
-from wuye_complaints.domain._checks import require_moment
+from wuye_chassis.validation import require_moment
 
 if TYPE_CHECKING:
     from wuye_complaints.domain.case import Case

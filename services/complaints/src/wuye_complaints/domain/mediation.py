@@ -22,7 +22,7 @@ from fractions import Fraction
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 
-from wuye_complaints.domain._checks import optional_text, parse_choice, require_count, require_moment, require_text
+from wuye_chassis.validation import optional_text, parse_choice, require_count, require_moment, require_text
 
 NOTE_MAX_LENGTH = 2000
 

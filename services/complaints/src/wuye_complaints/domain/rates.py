@@ -19,7 +19,7 @@ from fractions import Fraction
 
 from wuye_chassis.errors import InvalidArgument
 
-from wuye_complaints.domain._checks import require_count
+from wuye_chassis.validation import require_count
 from wuye_complaints.domain.case import Callback, Satisfaction, Tier
 
 BASICALLY_SATISFIED_WEIGHT = Fraction(9, 10)

@@ -9,7 +9,7 @@ from enum import StrEnum
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 
-from wuye_registry.domain._checks import parse_choice, require_date, require_text
+from wuye_chassis.validation import parse_choice, require_date, require_text
 from wuye_registry.domain.places import require_code
 
 # GB 32100-2015: the 31 characters of a unified social credit code (no I, O, S, V, Z)

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from wuye_chassis.errors import InvalidArgument
 
-from wuye_registry.domain._checks import require_count
+from wuye_chassis.validation import require_count
 
 OWNERS_COMMITTEE_FORMATION_TARGET = Fraction(1, 2)  # seed 004: ≥ 50 %
 COMPANY_PARTY_ORG_TARGET = Fraction(9, 10)  # seed 004: ≥ 90 %

@@ -12,7 +12,7 @@ from enum import IntEnum
 
 from wuye_chassis.errors import InvalidArgument
 
-from wuye_registry.domain._checks import parse_choice, require_date, require_text
+from wuye_chassis.validation import parse_choice, require_date, require_text
 
 
 class PartyLevel(IntEnum):

@@ -11,7 +11,7 @@ from fractions import Fraction
 from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.jurisdiction import LEVELS, JurisdictionPath
 
-from wuye_registry.domain._checks import parse_choice, require_text
+from wuye_chassis.validation import parse_choice, require_text
 from wuye_registry.domain.area import require_positive_area
 
 # registry codes travel through CSV imports, URLs and event subjects, so keep them to a safe alphabet

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from wuye_chassis.errors import InvalidArgument, NotFound
 
-from wuye_registry.domain._checks import require_text
+from wuye_chassis.validation import require_text
 from wuye_registry.domain.area import require_positive_area
 
 
