@@ -12,7 +12,7 @@ PYTEST_WORKERS ?= auto
 BUF_VERSION := 1.75.0
 POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: venv proto run test test-postgres lint-proto bench constraints clean
+.PHONY: venv proto run test test-postgres lint lint-proto bench constraints clean
 
 venv: $(INSTALLED)
 
@@ -40,6 +40,10 @@ test: proto
 ## only the PostgreSQL-parametrised tests, against $(POSTGRES_URL)
 test-postgres: proto
 	WUYE_TEST_DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -k postgresql
+
+## lint the Python (ruff) and the protobuf contracts (buf)
+lint: $(INSTALLED) lint-proto
+	$(VENV)/bin/ruff check .
 
 ## lint the protobuf contracts with buf (from npm)
 lint-proto:

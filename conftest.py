@@ -76,7 +76,7 @@ async def database_url_factory(request: pytest.FixtureRequest, tmp_path: Path, d
 
 
 @pytest.fixture
-async def start_service() -> AsyncIterator[Callable[[ServiceDefinition], "ServiceApp"]]:
+async def start_service() -> AsyncIterator[Callable[[ServiceDefinition], ServiceApp]]:
     """Start a service app in this process (gRPC on a free port); stopped at the end of the test."""
     started: list[ServiceApp] = []
 

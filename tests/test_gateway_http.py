@@ -16,7 +16,7 @@ PROBLEM = "application/problem+json"
 
 
 def forged_token() -> str:
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     claims = {"iss": ISSUER, "aud": "wuye", "sub": "mallory", "iat": now, "exp": now + dt.timedelta(hours=1),
               "roles": ["city_admin"], "wuye_scope": "350500"}
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -50,12 +50,12 @@ async def test_a_token_signed_by_another_key_is_refused(gateway) -> None:  # typ
     [
         ({"aud": "someone-else"}, "audience"),
         ({"iss": "https://evil.example"}, "issuer"),
-        ({"exp": dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)}, "expired"),
+        ({"exp": dt.datetime(2020, 1, 1, tzinfo=dt.UTC)}, "expired"),
     ],
 )
 async def test_wrong_audience_issuer_or_expiry_is_refused(gateway, claims, reason) -> None:  # type: ignore[no-untyped-def]
     issuer = gateway.app.state.dev_issuer
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     base = {"iss": ISSUER, "aud": "wuye", "sub": "x", "exp": now + dt.timedelta(hours=1), "roles": ["city_admin"],
             "wuye_scope": "350500"}
     token = jwt.encode(base | claims, issuer._private_key, algorithm="RS256", headers={"kid": issuer.key_id})

@@ -9,12 +9,12 @@ from pathlib import Path
 import grpc
 import nats
 import pytest
-from wuye.common.v1 import directory_pb2, directory_pb2_grpc
-from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
 
 from deploy import demo
 from deploy.localstack import SERVICES, LocalStack
 from tests.support import eventually
+from wuye.common.v1 import directory_pb2, directory_pb2_grpc
+from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
 from wuye_chassis.auth import SYSTEM, AuthContext
 
 pytestmark = pytest.mark.slow
@@ -105,7 +105,7 @@ async def test_registry_killed_mid_stream_loses_no_accepted_write_and_duplicates
 
     # every stored change reaches every read model, and the stream holds exactly one event per change
     for code in stored:
-        await eventually(lambda: known_everywhere(stack, code), timeout=30)
+        await eventually(lambda code=code: known_everywhere(stack, code), timeout=30)
     connection = await nats.connect(f"nats://127.0.0.1:{stack.nats_port}")
     try:
         info = await connection.jetstream().stream_info("WUYE")

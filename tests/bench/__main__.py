@@ -15,9 +15,9 @@ from pathlib import Path
 import grpc
 import sqlalchemy as sa
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
 
 from tests.platform import definition
+from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
 from wuye_chassis.app import ServiceApp
 from wuye_chassis.auth import AuthContext
 from wuye_chassis.natsd import EmbeddedNats

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 from nats.js.api import ConsumerConfig
-from wuye.common.v1 import common_pb2
-from wuye.registry.v1 import events_pb2
 
 from tests.support import eventually
+from wuye.common.v1 import common_pb2
+from wuye.registry.v1 import events_pb2
 from wuye_chassis.bus import EventBus, dead_letter_subject, event_type_of
 from wuye_chassis.db import Database
 from wuye_chassis.inbox import EventConsumer, ReceivedEvent, Subscription

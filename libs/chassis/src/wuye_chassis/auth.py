@@ -54,7 +54,7 @@ class AuthContext:
         ]
 
     @classmethod
-    def from_metadata(cls, metadata: Iterable[tuple[str, str | bytes]] | None) -> "AuthContext":
+    def from_metadata(cls, metadata: Iterable[tuple[str, str | bytes]] | None) -> AuthContext:
         values = {key: value for key, value in (metadata or ()) if isinstance(value, str)}
         roles = frozenset(r for r in values.get(ROLES_KEY, "").split(",") if r)
         return cls(

@@ -54,13 +54,13 @@ class EventHeaders:
             "ce-id": self.event_id,
             "ce-type": self.event_type,
             "ce-source": self.source,
-            "ce-time": self.time.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z"),
+            "ce-time": self.time.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
             "ce-subject": self.subject,
             "content-type": CONTENT_TYPE,
         }
 
     @classmethod
-    def from_nats(cls, headers: dict[str, str] | None) -> "EventHeaders":
+    def from_nats(cls, headers: dict[str, str] | None) -> EventHeaders:
         headers = headers or {}
         event_id = headers.get("ce-id") or headers.get(MSG_ID)
         if not event_id or "ce-type" not in headers:
@@ -70,7 +70,7 @@ class EventHeaders:
             event_id=event_id,
             event_type=headers["ce-type"],
             source=headers.get("ce-source", ""),
-            time=dt.datetime.fromisoformat(time_text) if time_text else dt.datetime.now(dt.timezone.utc),
+            time=dt.datetime.fromisoformat(time_text) if time_text else dt.datetime.now(dt.UTC),
             subject=headers.get("ce-subject", ""),
         )
 

@@ -11,9 +11,9 @@ import grpc
 import sqlalchemy as sa
 from alembic.operations import Operations
 from sqlalchemy.ext.asyncio import AsyncSession
+
 from wuye.common.v1 import common_pb2, directory_pb2, directory_pb2_grpc
 from wuye.registry.v1 import events_pb2 as registry_events
-
 from wuye_chassis import auth
 from wuye_chassis.bus import event_type_of
 from wuye_chassis.db import Database, UtcDateTime, utcnow

@@ -7,7 +7,8 @@ RFC 9457 problem+json. The message is for people; ``field`` and ``rule`` are for
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 
 @dataclass(eq=False)

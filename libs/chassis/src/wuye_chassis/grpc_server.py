@@ -55,7 +55,7 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             except WuyeError as error:
                 status = to_status(error)
                 code, details, trailing = status.code, status.details, status.trailing_metadata
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 code, details, trailing = (
                     grpc.StatusCode.DEADLINE_EXCEEDED, f"{method} did not finish in {timeout:.1f}s", ()
                 )

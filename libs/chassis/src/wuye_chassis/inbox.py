@@ -54,7 +54,7 @@ class ReceivedEvent:
         return self.headers.event_type
 
     @classmethod
-    def of(cls, message: Msg) -> "ReceivedEvent":
+    def of(cls, message: Msg) -> ReceivedEvent:
         """Raises ValueError for a message without the Wuye event headers."""
         return cls(
             headers=EventHeaders.from_nats(message.headers),
@@ -153,7 +153,7 @@ class EventConsumer:
         while not self._stopping:
             try:
                 messages = await self._pull.fetch(batch=50, timeout=1)
-            except (nats.errors.TimeoutError, asyncio.TimeoutError):
+            except (TimeoutError, nats.errors.TimeoutError):
                 continue
             except Exception as exc:  # NATS down or reconnecting: wait and fetch again
                 log.warning("consumer %s fetch failed: %s", self.name, exc)

@@ -23,7 +23,7 @@ class JurisdictionPath:
     codes: tuple[str, ...]
 
     @classmethod
-    def parse(cls, text: str, *, field: str = "jurisdiction_path") -> "JurisdictionPath":
+    def parse(cls, text: str, *, field: str = "jurisdiction_path") -> JurisdictionPath:
         if not isinstance(text, str) or not text.strip():
             raise InvalidArgument(f"{field} must not be empty", field=field)
         codes = tuple(text.strip().strip("/").split("/"))
@@ -62,13 +62,13 @@ class JurisdictionPath:
         return self.codes[-1]
 
     @property
-    def parent(self) -> "JurisdictionPath | None":
+    def parent(self) -> JurisdictionPath | None:
         return JurisdictionPath(self.codes[:-1]) if len(self.codes) > 1 else None
 
-    def child(self, code: str) -> "JurisdictionPath":
+    def child(self, code: str) -> JurisdictionPath:
         return JurisdictionPath.parse(f"{self}/{code}")
 
-    def contains(self, other: "JurisdictionPath") -> bool:
+    def contains(self, other: JurisdictionPath) -> bool:
         """True when ``other`` is this jurisdiction or lies below it."""
         return other.codes[: len(self.codes)] == self.codes
 

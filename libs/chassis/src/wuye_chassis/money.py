@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from wuye_chassis.errors import InvalidArgument
+from wuye_chassis.validation import require_whole
 
 Fen = int
 
@@ -37,12 +38,9 @@ def fen_to_yuan(amount: Fen) -> str:
     return f"{sign}{whole}.{cents:02d}"
 
 
-def require_positive(amount: Fen, *, field: str = "amount_fen") -> Fen:
-    if not isinstance(amount, int) or isinstance(amount, bool):
-        raise InvalidArgument(f"{field} must be an integer number of fen", field=field)
-    if amount <= 0:
-        raise InvalidArgument(f"{field} must be greater than zero, got {amount}", field=field)
-    return amount
+def require_fen(value: object, *, field: str = "amount_fen", rule: str | None = None, minimum: int = 1) -> Fen:
+    """An integer amount of fen, by default strictly positive."""
+    return require_whole(value, field=field, rule=rule, minimum=minimum)
 
 
 def allocate(amount: Fen, weights: Sequence[int]) -> list[Fen]:

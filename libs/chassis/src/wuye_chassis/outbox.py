@@ -115,7 +115,7 @@ class OutboxRelay:
                 continue  # more may be waiting
             try:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
             self._wake.clear()
 
@@ -148,7 +148,7 @@ class OutboxRelay:
                     await self._record(session, outcome)
         return len(outcome.published)
 
-    async def _publish_in_order(self, rows: Sequence[sa.RowMapping]) -> "_Outcome":
+    async def _publish_in_order(self, rows: Sequence[sa.RowMapping]) -> _Outcome:
         outcome = _Outcome()
         for row in rows:
             try:
@@ -159,7 +159,7 @@ class OutboxRelay:
             outcome.published.append(row["seq"])
         return outcome
 
-    async def _record(self, session: AsyncSession, outcome: "_Outcome") -> None:
+    async def _record(self, session: AsyncSession, outcome: _Outcome) -> None:
         table = self.table
         if outcome.published:
             await session.execute(

@@ -24,7 +24,7 @@ class UnitOfWork:
         self._events = 0
         self.session: AsyncSession
 
-    async def __aenter__(self) -> "UnitOfWork":
+    async def __aenter__(self) -> UnitOfWork:
         self.session = self._sessions()
         await self.session.begin()
         self._events = 0

@@ -56,6 +56,15 @@ def require_count(value: object, *, field: str, rule: str | None = None) -> int:
     return value
 
 
+def require_whole(value: object, *, field: str, rule: str | None = None, minimum: int = 0) -> int:
+    """An ``int`` ≥ ``minimum``; bool is refused although Python treats it as an int."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidArgument(f"{field} must be a whole number, got {value!r}", field=field, rule=rule or "integer")
+    if value < minimum:
+        raise InvalidArgument(f"{field} must be at least {minimum}, got {value}", field=field, rule=rule or "minimum")
+    return value
+
+
 def require_flag(value: object, *, field: str, rule: str | None = None) -> bool:
     if not isinstance(value, bool):
         raise InvalidArgument(f"{field} must be true or false, got {value!r}", field=field, rule=rule or "boolean")
@@ -74,7 +83,7 @@ def require_moment(value: object, *, field: str, rule: str | None = None) -> dt.
         raise InvalidArgument(
             f"{field} must be a datetime with a time zone, got {value!r}", field=field, rule=rule or "timezone"
         )
-    return value.astimezone(dt.timezone.utc)
+    return value.astimezone(dt.UTC)
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

@@ -73,7 +73,7 @@ class WorkingDayCalendar:
             if self.is_working_day(day):
                 remaining -= 1
         due = dt.datetime.combine(day, local.timetz())
-        return due.astimezone(dt.timezone.utc)
+        return due.astimezone(dt.UTC)
 
     def working_days_between(self, start: dt.datetime, end: dt.datetime) -> int:
         """Whole working days from ``start`` to ``end``: the number of working days after start's local

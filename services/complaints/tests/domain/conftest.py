@@ -6,8 +6,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from wuye_chassis.workdays import WorkingDayCalendar
 
+from wuye_chassis.workdays import WorkingDayCalendar
 from wuye_complaints.domain.case import AssigneeKind, Case, CaseState, Channel
 from wuye_complaints.domain.categories import CategoryCatalogue
 

@@ -2,8 +2,8 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 
+from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_complaints.domain.case import (
     TRANSITIONS,
     Action,
@@ -65,7 +65,7 @@ def test_C2_submitted_event_carries_ids_and_accept_deadline(calendar, catalogue)
         channel="grid_worker",
         reporter_id="reporter-7",
         description="下水道反水",
-        now=dt.datetime(2026, 9, 15, 1, 0, tzinfo=dt.timezone.utc),
+        now=dt.datetime(2026, 9, 15, 1, 0, tzinfo=dt.UTC),
         actor_id="grid-worker-2",
         calendar=calendar,
         external_id="  ",
@@ -77,7 +77,7 @@ def test_C2_submitted_event_carries_ids_and_accept_deadline(calendar, catalogue)
         jurisdiction_path="350500/350521/350521100/350521100001",
         category="drain_blockage",
         channel=Channel.GRID_WORKER,
-        accept_due_at=dt.datetime(2026, 9, 16, 1, 0, tzinfo=dt.timezone.utc),
+        accept_due_at=dt.datetime(2026, 9, 16, 1, 0, tzinfo=dt.UTC),
     )
     assert case.external_id is None
 
@@ -135,7 +135,7 @@ def test_C2_each_transition_records_who_when_from_to_and_reason(case_at):
     case.send_back(now=at, actor_id="company-staff", reason="管道属市政 the pipe belongs to the city")
     item = case.history[-1]
     assert (item.at, item.actor_id, item.action, item.from_state, item.to_state, item.reason) == (
-        at.astimezone(dt.timezone.utc),
+        at.astimezone(dt.UTC),
         "company-staff",
         Action.SEND_BACK,
         CaseState.IN_PROGRESS,
@@ -312,7 +312,7 @@ def test_C2_send_back_needs_a_reason(case_at, reason):
 def test_C3_clock_does_not_restart_on_send_back(case_at, calendar):
     case = case_at(CaseState.IN_PROGRESS)
     first_dispatch, due = case.first_dispatched_at, case.resolve_due_at
-    for round_number in range(3):  # send-back ping-pong over several days
+    for _ in range(3):  # send-back ping-pong over several days
         case.send_back(now=later(case, dt.timedelta(days=1)), actor_id="company-staff", reason="not ours")
         [event] = case.dispatch(
             now=later(case, dt.timedelta(days=1)),
@@ -406,7 +406,7 @@ def test_C2_unsatisfied_callback_closes_the_round_and_reopens_to_the_same_handle
     assert closed.satisfaction is Satisfaction.UNSATISFIED and closed.company_id == "company-1"
     assert reopened == Reopened(
         case_id="case-1",
-        at=at.astimezone(dt.timezone.utc),
+        at=at.astimezone(dt.UTC),
         assignee_kind=AssigneeKind.COMPANY,
         assignee_id="company-1",
         tier_due_at=calendar.add_working_days(at, 5),

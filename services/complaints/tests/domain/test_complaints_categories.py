@@ -1,6 +1,6 @@
 import pytest
-from wuye_chassis.errors import InvalidArgument
 
+from wuye_chassis.errors import InvalidArgument
 from wuye_complaints.domain.categories import CATEGORIES, CategoryCatalogue
 from wuye_complaints.domain.deadlines import DEFAULT_RESOLVE_WORKING_DAYS
 

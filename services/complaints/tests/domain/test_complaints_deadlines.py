@@ -2,8 +2,8 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
-from wuye_chassis.errors import InvalidArgument
 
+from wuye_chassis.errors import InvalidArgument
 from wuye_complaints.domain.case import AssigneeKind, CaseState
 from wuye_complaints.domain.deadlines import (
     accept_due,
@@ -14,7 +14,7 @@ from wuye_complaints.domain.deadlines import (
 )
 
 SH = ZoneInfo("Asia/Shanghai")
-UTC = dt.timezone.utc
+UTC = dt.UTC
 SECOND = dt.timedelta(seconds=1)
 
 

@@ -1,8 +1,8 @@
 import datetime as dt
 
 import pytest
-from wuye_chassis.errors import FailedPrecondition
 
+from wuye_chassis.errors import FailedPrecondition
 from wuye_complaints.domain.case import CaseState, Tier
 from wuye_complaints.domain.duplicates import add_reporter, duplicate_candidates, is_collective
 from wuye_complaints.domain.escalation import EscalationReason, escalate

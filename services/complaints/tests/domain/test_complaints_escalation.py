@@ -1,8 +1,8 @@
 import datetime as dt
 
 import pytest
-from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 
+from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_complaints.domain.case import Action, CaseState, Tier
 from wuye_complaints.domain.escalation import EscalationReason, due_for_escalation, escalate
 from wuye_complaints.domain.events import Escalated

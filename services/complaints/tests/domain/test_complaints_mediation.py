@@ -2,8 +2,8 @@ import datetime as dt
 from fractions import Fraction
 
 import pytest
-from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 
+from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_complaints.domain.mediation import (
     MediationCase,
     MediationOutcome,
@@ -13,7 +13,7 @@ from wuye_complaints.domain.mediation import (
     mediation_success_rate,
 )
 
-OPENED = dt.datetime(2026, 9, 14, 1, 0, tzinfo=dt.timezone.utc)
+OPENED = dt.datetime(2026, 9, 14, 1, 0, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)
 
 

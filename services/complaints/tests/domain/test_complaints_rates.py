@@ -2,8 +2,8 @@ import datetime as dt
 from fractions import Fraction
 
 import pytest
-from wuye_chassis.errors import InvalidArgument
 
+from wuye_chassis.errors import InvalidArgument
 from wuye_complaints.domain.case import Callback, Satisfaction, Tier
 from wuye_complaints.domain.rates import (
     BASICALLY_SATISFIED_WEIGHT,
@@ -16,7 +16,7 @@ from wuye_complaints.domain.rates import (
     year_on_year_change,
 )
 
-AT = dt.datetime(2026, 9, 14, 1, 0, tzinfo=dt.timezone.utc)
+AT = dt.datetime(2026, 9, 14, 1, 0, tzinfo=dt.UTC)
 
 
 def callback(satisfaction, *, contacted=True, solved=True, valid=True):

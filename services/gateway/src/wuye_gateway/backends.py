@@ -6,8 +6,8 @@ import asyncio
 
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
-from wuye.registry.v1 import registry_pb2_grpc
 
+from wuye.registry.v1 import registry_pb2_grpc
 from wuye_chassis.grpc_client import channel
 from wuye_gateway.settings import SERVICES, GatewaySettings
 

@@ -86,7 +86,7 @@ class DevIssuer:
         account = DEV_ACCOUNTS.get(username)
         if account is None:
             raise Unauthenticated(f"no development account named {username!r}", field="username")
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         claims = {
             "iss": self.issuer,
             "aud": self.audience,

@@ -35,9 +35,8 @@ from typing import TYPE_CHECKING
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.jurisdiction import JurisdictionPath
-from wuye_chassis.workdays import WorkingDayCalendar
-
 from wuye_chassis.validation import optional_text, parse_choice, require_flag, require_moment, require_text
+from wuye_chassis.workdays import WorkingDayCalendar
 from wuye_complaints.domain.categories import Category
 from wuye_complaints.domain.deadlines import accept_due, is_late, resolve_due
 from wuye_complaints.domain.events import (

@@ -24,7 +24,6 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
 from wuye_chassis.errors import InvalidArgument
-
 from wuye_chassis.validation import require_count
 from wuye_complaints.domain.deadlines import DEFAULT_RESOLVE_WORKING_DAYS
 

@@ -15,9 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from wuye_chassis.workdays import WorkingDayCalendar
-
 from wuye_chassis.validation import require_moment
+from wuye_chassis.workdays import WorkingDayCalendar
 
 if TYPE_CHECKING:
     from wuye_complaints.domain.case import Case

@@ -16,9 +16,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from wuye_chassis.workdays import WorkingDayCalendar
-
 from wuye_chassis.validation import require_moment, require_text
+from wuye_chassis.workdays import WorkingDayCalendar
 from wuye_complaints.domain.case import ESCALATABLE_STATES, Action, Case
 from wuye_complaints.domain.escalation import EscalationReason, escalate
 from wuye_complaints.domain.events import Event

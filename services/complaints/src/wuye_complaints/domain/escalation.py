@@ -22,9 +22,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
-from wuye_chassis.workdays import WorkingDayCalendar
-
 from wuye_chassis.validation import optional_text, parse_choice, require_moment
+from wuye_chassis.workdays import WorkingDayCalendar
 from wuye_complaints.domain.case import ESCALATABLE_STATES, REASON_MAX_LENGTH, Action, Case, Tier
 from wuye_complaints.domain.deadlines import is_late
 from wuye_complaints.domain.events import Escalated, Event

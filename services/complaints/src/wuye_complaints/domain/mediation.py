@@ -21,7 +21,6 @@ from enum import StrEnum
 from fractions import Fraction
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
-
 from wuye_chassis.validation import optional_text, parse_choice, require_count, require_moment, require_text
 
 NOTE_MAX_LENGTH = 2000

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from wuye_chassis.errors import InvalidArgument
-
 from wuye_chassis.validation import require_count
 from wuye_complaints.domain.case import Callback, Satisfaction, Tier
 

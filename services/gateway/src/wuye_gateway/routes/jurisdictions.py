@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from pydantic import BaseModel, Field
+
 from wuye.common.v1 import common_pb2
 from wuye.registry.v1 import registry_pb2
-
 from wuye_chassis.auth import AuthContext
 from wuye_gateway.dependencies import PROBLEM_RESPONSES, caller
 
@@ -30,7 +30,7 @@ class Jurisdiction(BaseModel):
     parent_code: str
 
     @classmethod
-    def of(cls, message: common_pb2.Jurisdiction) -> "Jurisdiction":
+    def of(cls, message: common_pb2.Jurisdiction) -> Jurisdiction:
         level = common_pb2.JurisdictionLevel.Name(message.level).removeprefix("JURISDICTION_LEVEL_").lower()
         return cls(code=message.code, name=message.name, level=level, path=message.path,
                    parent_code=message.parent_code)
