@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import grpc
@@ -117,3 +121,14 @@ async def test_registry_killed_mid_stream_loses_no_accepted_write_and_duplicates
 
 async def _at_least(items: list[str], count: int) -> bool:
     return len(items) >= count
+
+
+def test_migrate_command_prepares_a_database_without_starting_the_service(tmp_path: Path) -> None:
+    """What the Kubernetes pre-upgrade Job runs: ``python -m wuye_<service> migrate``."""
+    database = tmp_path / "funds.db"
+    env = {**os.environ, "WUYE_DATABASE_URL": f"sqlite+aiosqlite:///{database}", "WUYE_NATS_URL": "nats://127.0.0.1:1"}
+    done = subprocess.run([sys.executable, "-m", "wuye_funds", "migrate"], env=env, capture_output=True, timeout=60)
+    assert done.returncode == 0, done.stderr.decode()
+    with sqlite3.connect(database) as connection:
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"outbox", "inbox", "known_jurisdictions", "alembic_version"} <= tables
