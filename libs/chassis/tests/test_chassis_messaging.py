@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from tests.support import eventually
 from wuye.common.v1 import common_pb2
 from wuye.registry.v1 import events_pb2
 from wuye_chassis.bus import EventBus, dead_letter_subject, event_type_of
-from wuye_chassis.db import Database
+from wuye_chassis.db import Database, utcnow
 from wuye_chassis.inbox import EventConsumer, ReceivedEvent, Subscription
 from wuye_chassis.messaging_tables import add_messaging_tables
 from wuye_chassis.natsd import EmbeddedNats
@@ -246,3 +247,18 @@ async def test_poison_message_is_parked_on_the_dead_letter_subject_after_max_del
     assert "cannot be applied" in parked[0].headers["wuye-error"]
     assert await messaging.count(messaging.applied) == 1
     assert await messaging.count(messaging.inbox_table, messaging.inbox_table.c.event_id == poison_id) == 0
+
+
+async def test_published_rows_are_pruned_after_retention_and_pending_rows_never(messaging: Messaging) -> None:
+    await messaging.add_widget("old")
+    await messaging.relay.publish_pending()
+    nats_down_row = await messaging.add_widget("pending")  # not yet published
+    table = messaging.outbox_table
+    async with messaging.db.sessions() as session, session.begin():
+        await session.execute(
+            table.update().where(table.c.published_at.is_not(None)).values(published_at=utcnow() - dt.timedelta(days=4))
+        )
+    assert await messaging.relay.prune_published() == 1  # older than the default 3 days
+    async with messaging.db.sessions() as session:
+        remaining = (await session.execute(sa.select(table.c.event_id))).scalars().all()
+    assert remaining == [nats_down_row]

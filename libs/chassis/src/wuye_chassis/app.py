@@ -10,6 +10,7 @@ NOT_SERVING, drain calls, stop consumers and relay, close NATS and the database.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import signal
 from collections.abc import Callable, Sequence
@@ -54,6 +55,7 @@ class ServiceRuntime:
             batch_size=settings.outbox_batch_size,
             poll_seconds=settings.outbox_poll_seconds,
             backoff_max_seconds=settings.outbox_backoff_max_seconds,
+            retention=dt.timedelta(hours=settings.outbox_retention_hours),
         )
         self.calendar = WorkingDayCalendar(settings.extra_holidays, settings.extra_workdays)
 

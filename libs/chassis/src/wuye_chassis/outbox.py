@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -56,6 +57,10 @@ class Outbox:
         return event_id
 
 
+#: how often the relay deletes rows published longer ago than its retention
+PRUNE_INTERVAL_SECONDS = 600.0
+
+
 def backoff_seconds(attempts: int, maximum: float) -> float:
     """0.5 s, 1 s, 2 s … capped at ``maximum``."""
     return min(maximum, 0.5 * 2 ** max(0, attempts - 1))
@@ -79,6 +84,7 @@ class OutboxRelay:
         batch_size: int = 200,
         poll_seconds: float = 0.5,
         backoff_max_seconds: float = 30.0,
+        retention: dt.timedelta = dt.timedelta(days=3),
     ) -> None:
         self.db = db
         self.table = table
@@ -87,6 +93,7 @@ class OutboxRelay:
         self.batch_size = batch_size
         self.poll_seconds = poll_seconds
         self.backoff_max_seconds = backoff_max_seconds
+        self.retention = retention
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -105,9 +112,14 @@ class OutboxRelay:
             await self._task
 
     async def _run(self) -> None:
+        next_prune = 0.0
         while not self._stopping:
+            self._wake.clear()  # before the pass, so a commit during it wakes the next one at once
             try:
                 published = await self.publish_pending()
+                if time.monotonic() >= next_prune:
+                    await self.prune_published()
+                    next_prune = time.monotonic() + PRUNE_INTERVAL_SECONDS
             except Exception:  # the relay must outlive database and NATS outages
                 log.exception("outbox relay pass failed; retrying")
                 published = 0
@@ -117,7 +129,15 @@ class OutboxRelay:
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
             except TimeoutError:
                 pass
-            self._wake.clear()
+
+    async def prune_published(self) -> int:
+        """Delete rows published more than ``retention`` ago; they only served as the publication record."""
+        cutoff = utcnow() - self.retention
+        async with self.db.sessions() as session, session.begin():
+            deleted = await session.execute(
+                self.table.delete().where(self.table.c.published_at.is_not(None), self.table.c.published_at < cutoff)
+            )
+        return deleted.rowcount or 0
 
     async def publish_pending(self) -> int:
         """Publish one batch of due rows in sequence order; returns how many were published.

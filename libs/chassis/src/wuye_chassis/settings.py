@@ -34,6 +34,8 @@ class ServiceSettings(BaseSettings):
     outbox_batch_size: int = Field(default=200, ge=1)
     outbox_poll_seconds: float = Field(default=0.5, gt=0)
     outbox_backoff_max_seconds: float = Field(default=30.0, gt=0)
+    #: published rows are kept this long (longer than JetStream's duplicate window), then deleted
+    outbox_retention_hours: float = Field(default=72.0, gt=0)
     #: consumers: deliveries before a message is parked on the dead-letter subject
     consumer_max_deliver: int = Field(default=5, ge=1)
     consumer_ack_wait_seconds: float = Field(default=30.0, gt=0)
