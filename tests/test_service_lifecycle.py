@@ -13,6 +13,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 from tests.platform import StartService, definition
 from tests.support import eventually
 from wuye_chassis.db import create_engine
+from wuye_chassis.grpc_server import LIVENESS
 from wuye_chassis.migrations import migrate_async
 from wuye_chassis.natsd import EmbeddedNats
 
@@ -50,6 +51,9 @@ async def test_readiness_follows_the_nats_connection(
         assert await status_is(SERVING)
         nats_server.kill()
         await eventually(lambda: status_is(NOT_SERVING), timeout=10)
+        # alive all the same: the liveness probe must not restart a pod for a dependency outage
+        liveness = await health.Check(health_pb2.HealthCheckRequest(service=LIVENESS))
+        assert liveness.status == SERVING
         nats_server.start()
         await eventually(lambda: status_is(SERVING), timeout=20)
 

@@ -76,6 +76,10 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
 
 Registrar = Callable[[grpc.aio.Server], None]
 
+#: health name that is SERVING from start until shutdown, whatever the dependencies: the liveness
+#: probe asks it, so a database outage takes a pod out of rotation without restarting it
+LIVENESS = "liveness"
+
 
 class GrpcServer:
     """A grpc.aio server with health and reflection, started and stopped by the service app."""
@@ -106,6 +110,7 @@ class GrpcServer:
             raise RuntimeError(f"cannot bind gRPC server to {self.address}")
         await self.server.start()
         await self.set_ready(False)
+        await self.health.set(LIVENESS, health_pb2.HealthCheckResponse.SERVING)
         return self.port
 
     async def set_ready(self, ready: bool) -> None:

@@ -1,0 +1,168 @@
+{{/*
+Names, labels and the defaults/component merge. Every per-component template ranges over
+.Values.components and works on the merged component object built by "wuye.component".
+*/}}
+
+{{- define "wuye.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 40 | trimSuffix "-" -}}
+{{- else if contains "wuye" .Release.Name -}}
+{{- .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-wuye" .Release.Name | trunc 40 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Recursive merge: maps merge key by key, anything else in "over" replaces "base" (false and 0 too,
+unlike mergeOverwrite, which skips zero values). Returns YAML. */}}
+{{- define "wuye.merge" -}}
+{{- $base := deepCopy .base -}}
+{{- range $key, $value := .over -}}
+{{- $current := get $base $key -}}
+{{- if and (kindIs "map" $value) (kindIs "map" $current) -}}
+{{- $_ := set $base $key (include "wuye.merge" (dict "base" $current "over" $value) | fromYaml) -}}
+{{- else -}}
+{{- $_ := set $base $key $value -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $base -}}
+{{- end -}}
+
+{{/* The effective settings of one component: defaults, then the component's own values.
+Call with (dict "root" $ "name" $name "values" $values); returns YAML. */}}
+{{- define "wuye.component" -}}
+{{- $merged := include "wuye.merge" (dict "base" .root.Values.defaults "over" .values) | fromYaml -}}
+{{- $_ := set $merged "name" .name -}}
+{{- $_ := set $merged "isGateway" (eq .name "gateway") -}}
+{{- $_ := set $merged "fullname" (printf "%s-%s" (include "wuye.fullname" .root) .name) -}}
+{{- toYaml $merged -}}
+{{- end -}}
+
+{{- define "wuye.selectorLabels" -}}
+app.kubernetes.io/name: wuye
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/component: {{ .name }}
+{{- end -}}
+
+{{- define "wuye.labels" -}}
+{{ include "wuye.selectorLabels" . }}
+app.kubernetes.io/part-of: wuye
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace "+" "_" }}
+{{- end -}}
+
+{{- define "wuye.image" -}}
+{{- $image := .c.image -}}
+{{- $name := $image.name | default (printf "wuye-%s" .c.name) -}}
+{{- $repository := ternary $name (printf "%s/%s" $image.registry $name) (empty $image.registry) -}}
+{{- if $image.digest -}}
+{{- printf "%s@%s" $repository $image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $repository ($image.tag | default .root.Chart.AppVersion) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The Secret holding a service's database URL and PII key. */}}
+{{- define "wuye.secretName" -}}
+{{- .c.secret.name | default .c.fullname -}}
+{{- end -}}
+
+{{- define "wuye.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 10001
+runAsGroup: 10001
+fsGroup: 10001
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "wuye.containerSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 10001
+runAsGroup: 10001
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+privileged: false
+capabilities:
+  drop: ["ALL"]
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Environment of a gRPC service (used by its Deployment and its migration Job). */}}
+{{- define "wuye.serviceEnv" -}}
+{{- $root := .root -}}
+{{- $c := .c -}}
+- name: WUYE_DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "wuye.secretName" . }}
+      key: {{ $c.secret.databaseUrlKey }}
+- name: WUYE_PII_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "wuye.secretName" . }}
+      key: {{ $c.secret.piiKeyKey }}
+- name: WUYE_MIGRATE_ON_START
+  value: "false"
+- name: WUYE_NATS_URL
+  value: {{ tpl $root.Values.messaging.url $root | quote }}
+- name: WUYE_NATS_STREAM_REPLICAS
+  value: {{ $root.Values.messaging.streamReplicas | int | toString | quote }}
+- name: WUYE_GRPC_HOST
+  value: "0.0.0.0"
+- name: WUYE_GRPC_PORT
+  value: {{ $c.grpcPort | int | toString | quote }}
+{{ include "wuye.commonEnv" . }}
+{{- end -}}
+
+{{- define "wuye.commonEnv" -}}
+- name: OTEL_SERVICE_NAME
+  value: {{ printf "wuye-%s" .c.name | quote }}
+{{- with .root.Values.telemetry.otlpEndpoint }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ tpl . $.root | quote }}
+{{- end }}
+- name: OTEL_RESOURCE_ATTRIBUTES
+  value: {{ printf "service.namespace=wuye,deployment.environment=%s,k8s.namespace.name=%s" .root.Values.environment .root.Release.Namespace | quote }}
+- name: PYTHONUNBUFFERED
+  value: "1"
+- name: WUYE_LOG_LEVEL
+  value: {{ .c.logLevel | quote }}
+{{- range $name, $value := .c.env }}
+- name: {{ $name }}
+  value: {{ $value | toString | quote }}
+{{- end }}
+{{- end -}}
+
+{{- define "wuye.gatewayEnv" -}}
+{{- $root := .root -}}
+{{- $fullname := include "wuye.fullname" $root -}}
+- name: WUYE_HOST
+  value: "0.0.0.0"
+- name: WUYE_PORT
+  value: {{ .c.httpPort | int | toString | quote }}
+{{- range $svc := list "registry" "complaints" "funds" "enforcement" "ratings" }}
+{{- $target := include "wuye.component" (dict "root" $root "name" $svc "values" (get $root.Values.components $svc)) | fromYaml }}
+- name: {{ printf "WUYE_%s_ADDR" (upper $svc) }}
+  value: {{ printf "%s-%s:%d" $fullname $svc ($target.grpcPort | int) | quote }}
+{{- end }}
+- name: WUYE_DEV_ISSUER
+  value: {{ .c.auth.devIssuer | toString | quote }}
+- name: WUYE_JWT_ISSUER
+  value: {{ .c.auth.jwtIssuer | quote }}
+- name: WUYE_JWT_AUDIENCE
+  value: {{ .c.auth.jwtAudience | quote }}
+- name: WUYE_JWKS_URL
+  value: {{ .c.auth.jwksUrl | quote }}
+{{ include "wuye.commonEnv" . }}
+{{- end -}}
+
+{{/* The writable /tmp every pod gets (the root filesystem is read-only). */}}
+{{- define "wuye.tmpVolume" -}}
+- name: tmp
+  emptyDir:
+    medium: ""
+    sizeLimit: {{ .c.tmpSizeLimit }}
+{{- end -}}

@@ -1,0 +1,229 @@
+"""What every rendered Wuye release must guarantee, whatever the value set: probes, limits, locked-down
+pods, autoscaling, disruption budgets, least-privilege network policies, migrations before rollout."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.charts.chart_support import (
+    COMPONENTS,
+    RELEASE,
+    SERVICES,
+    VALUE_SETS,
+    by_component,
+    env_of,
+    of_kind,
+    rendered_set,
+)
+
+ALL_SETS = pytest.mark.parametrize("value_set", sorted(VALUE_SETS))
+HOOK = "pre-install,pre-upgrade"
+
+
+def pod_specs(value_set: str):
+    docs = rendered_set(value_set)
+    for doc in [*of_kind(docs, "Deployment"), *of_kind(docs, "Job")]:
+        yield doc["metadata"]["name"], doc["spec"]["template"]["spec"]
+
+
+@ALL_SETS
+def test_every_pod_is_non_root_read_only_and_drops_all_capabilities(value_set: str) -> None:
+    for name, spec in pod_specs(value_set):
+        assert spec["securityContext"]["runAsNonRoot"] is True, name
+        assert spec["securityContext"]["runAsUser"] == 10001, name
+        assert spec["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}, name
+        assert spec["automountServiceAccountToken"] is False, name
+        for container in spec["containers"]:
+            context = container["securityContext"]
+            assert context["runAsNonRoot"] is True, name
+            assert context["readOnlyRootFilesystem"] is True, name
+            assert context["allowPrivilegeEscalation"] is False, name
+            assert context["capabilities"] == {"drop": ["ALL"]}, name
+            assert context["seccompProfile"] == {"type": "RuntimeDefault"}, name
+            # the only writable place is the /tmp emptyDir
+            assert container["volumeMounts"] == [{"name": "tmp", "mountPath": "/tmp"}], name
+        assert [volume["name"] for volume in spec["volumes"]] == ["tmp"], name
+        assert "emptyDir" in spec["volumes"][0], name
+
+
+@ALL_SETS
+def test_every_container_has_resource_requests_and_limits(value_set: str) -> None:
+    for name, spec in pod_specs(value_set):
+        for container in spec["containers"]:
+            for bound in ("requests", "limits"):
+                assert set(container["resources"][bound]) >= {"cpu", "memory"}, f"{name} {bound}"
+
+
+@ALL_SETS
+def test_every_deployment_has_liveness_readiness_and_startup_probes(value_set: str) -> None:
+    deployments = by_component(rendered_set(value_set), "Deployment")
+    for component, deployment in deployments.items():
+        container = deployment["spec"]["template"]["spec"]["containers"][0]
+        for probe in ("livenessProbe", "readinessProbe", "startupProbe"):
+            assert probe in container, f"{component} lacks {probe}"
+        if component == "gateway":
+            assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "http"}
+            assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "http"}
+            assert container["ports"] == [{"name": "http", "containerPort": 8000, "protocol": "TCP"}]
+        else:
+            # readiness asks the overall status (database + NATS); liveness and startup only that the
+            # process serves, so a dependency outage takes pods out of rotation without restarting them
+            assert container["readinessProbe"]["grpc"] == {"port": 50051}, component
+            for probe in ("livenessProbe", "startupProbe"):
+                assert container[probe]["grpc"] == {"port": 50051, "service": "liveness"}, f"{component} {probe}"
+
+
+@ALL_SETS
+def test_every_component_has_hpa_pdb_networkpolicy_and_serviceaccount(value_set: str) -> None:
+    # the release's own objects; hooks (migration Jobs and what they need) are checked elsewhere
+    docs = [d for d in rendered_set(value_set) if "helm.sh/hook" not in d["metadata"].get("annotations", {})]
+    deployments = by_component(docs, "Deployment")
+    for kind in ("HorizontalPodAutoscaler", "PodDisruptionBudget", "NetworkPolicy", "ServiceAccount", "Service"):
+        assert set(by_component(docs, kind)) == set(COMPONENTS), kind
+    for component, hpa in by_component(docs, "HorizontalPodAutoscaler").items():
+        assert hpa["apiVersion"] == "autoscaling/v2"
+        assert hpa["spec"]["scaleTargetRef"]["name"] == deployments[component]["metadata"]["name"]
+        assert "replicas" not in deployments[component]["spec"], f"{component}: the HPA owns replicas"
+    for component, pdb in by_component(docs, "PodDisruptionBudget").items():
+        assert pdb["spec"]["selector"]["matchLabels"] == deployments[component]["spec"]["selector"]["matchLabels"]
+    for component, account in by_component(docs, "ServiceAccount").items():
+        assert account["automountServiceAccountToken"] is False
+        assert deployments[component]["spec"]["template"]["spec"]["serviceAccountName"] == account["metadata"]["name"]
+
+
+@ALL_SETS
+def test_release_pods_are_denied_by_default(value_set: str) -> None:
+    deny = [p for p in of_kind(rendered_set(value_set), "NetworkPolicy") if p["metadata"]["name"].endswith("default-deny")]
+    assert len(deny) == 1
+    spec = deny[0]["spec"]
+    assert spec["podSelector"] == {"matchLabels": {"app.kubernetes.io/name": "wuye", "app.kubernetes.io/instance": RELEASE}}
+    assert spec["policyTypes"] == ["Ingress", "Egress"]
+    assert "ingress" not in spec and "egress" not in spec
+
+
+def component_policies(value_set: str) -> dict[str, dict]:
+    docs = [d for d in rendered_set(value_set) if "helm.sh/hook" not in d["metadata"].get("annotations", {})]
+    return {
+        name: policy["spec"]
+        for name, policy in by_component(
+            [d for d in of_kind(docs, "NetworkPolicy") if "app.kubernetes.io/component" in d["metadata"]["labels"]],
+            "NetworkPolicy",
+        ).items()
+    }
+
+
+@ALL_SETS
+def test_services_accept_grpc_only_from_the_gateway_or_configured_partners(value_set: str) -> None:
+    partners = VALUE_SETS[value_set]().get("networkPolicy", {}).get("partnerIngress", {})
+    expected_partners = partners.get("from", []) if partners.get("enabled") else []
+    gateway_peer = {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "wuye",
+                                                    "app.kubernetes.io/instance": RELEASE,
+                                                    "app.kubernetes.io/component": "gateway"}}}
+    for service in SERVICES:
+        ingress = component_policies(value_set)[service]["ingress"]
+        assert ingress == [{"from": [gateway_peer, *expected_partners], "ports": [{"port": 50051, "protocol": "TCP"}]}]
+
+
+@ALL_SETS
+def test_services_reach_only_dns_nats_their_database_and_the_collector(value_set: str) -> None:
+    values = VALUE_SETS[value_set]()
+    otlp = values.get("telemetry", {}).get("otlpEndpoint", "")
+    for service in SERVICES:
+        egress = component_policies(value_set)[service]["egress"]
+        assert all(rule.get("to") for rule in egress), f"{service}: an egress rule without peers allows everything"
+        ports = sorted(port["port"] for rule in egress for port in rule["ports"])
+        database_port = (values.get("defaults", {}).get("database", {}).get("networkPolicy", {}).get("port", 5432))
+        expected = sorted([53, 53, 4222, database_port] + ([4317] if otlp else []))
+        assert ports == expected, service
+
+
+def test_service_database_egress_uses_the_cidr_from_values() -> None:
+    egress = component_policies("production")["funds"]["egress"]
+    assert {"to": [{"ipBlock": {"cidr": "10.20.1.12/32"}}], "ports": [{"port": 5432, "protocol": "TCP"}]} in egress
+
+
+@ALL_SETS
+def test_gateway_accepts_only_the_ingress_controller_and_reaches_the_five_services(value_set: str) -> None:
+    policy = component_policies(value_set)["gateway"]
+    assert len(policy["ingress"]) == 1
+    assert policy["ingress"][0]["ports"] == [{"port": 8000, "protocol": "TCP"}]
+    reached = {
+        rule["to"][0]["podSelector"]["matchLabels"].get("app.kubernetes.io/component")
+        for rule in policy["egress"]
+        if "podSelector" in rule["to"][0] and rule["ports"] == [{"port": 50051, "protocol": "TCP"}]
+    }
+    assert reached == set(SERVICES)
+    assert not [rule for rule in policy["egress"] if any(p["port"] == 4222 for p in rule["ports"])], "gateway never talks to NATS"
+
+
+@ALL_SETS
+def test_each_service_migrates_in_a_hook_job_before_rollout(value_set: str) -> None:
+    docs = rendered_set(value_set)
+    jobs = {job["metadata"]["name"]: job for job in of_kind(docs, "Job")}
+    deployments = by_component(docs, "Deployment")
+    assert len(jobs) == len(SERVICES)
+    for service in SERVICES:
+        job = jobs[f"{deployments[service]['metadata']['name']}-migrate"]
+        assert job["metadata"]["annotations"]["helm.sh/hook"] == HOOK
+        container = job["spec"]["template"]["spec"]["containers"][0]
+        assert container["args"] == ["migrate"]
+        assert container["image"] == deployments[service]["spec"]["template"]["spec"]["containers"][0]["image"]
+        assert env_of(container)["WUYE_DATABASE_URL"]["valueFrom"]["secretKeyRef"]
+        served = deployments[service]["spec"]["template"]["spec"]["containers"][0]
+        assert served["args"] == ["serve"]
+        assert env_of(served)["WUYE_MIGRATE_ON_START"]["value"] == "false"
+    # what the Jobs need exists before them: hooks with a lower weight
+    for doc in docs:
+        annotations = doc["metadata"].get("annotations", {})
+        if doc["kind"] in ("ServiceAccount", "Secret") and "helm.sh/hook" in annotations:
+            assert annotations["helm.sh/hook"] == HOOK and int(annotations["helm.sh/hook-weight"]) < 0
+
+
+@ALL_SETS
+def test_database_url_and_pii_key_come_from_secrets(value_set: str) -> None:
+    for service, deployment in by_component(rendered_set(value_set), "Deployment").items():
+        env = env_of(deployment["spec"]["template"]["spec"]["containers"][0])
+        if service == "gateway":
+            assert "WUYE_DATABASE_URL" not in env and "WUYE_PII_KEY" not in env
+            continue
+        for name in ("WUYE_DATABASE_URL", "WUYE_PII_KEY"):
+            assert "value" not in env[name], f"{service} {name} in plain text"
+            assert env[name]["valueFrom"]["secretKeyRef"]["name"]
+
+
+def test_production_uses_existing_secrets_replicated_streams_and_real_tokens() -> None:
+    docs = rendered_set("production")
+    assert not of_kind(docs, "Secret")
+    deployments = by_component(docs, "Deployment")
+    for service in SERVICES:
+        env = env_of(deployments[service]["spec"]["template"]["spec"]["containers"][0])
+        assert env["WUYE_DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"] == f"wuye-{service}-db"
+        assert env["WUYE_NATS_STREAM_REPLICAS"]["value"] == "3"
+        assert env["WUYE_GRPC_PORT"]["value"] == "50051"
+        assert env["WUYE_GRPC_HOST"]["value"] == "0.0.0.0"
+        assert env["OTEL_EXPORTER_OTLP_ENDPOINT"]["value"].startswith("http://")
+        assert env["OTEL_SERVICE_NAME"]["value"] == f"wuye-{service}"
+    gateway = env_of(deployments["gateway"]["spec"]["template"]["spec"]["containers"][0])
+    assert gateway["WUYE_DEV_ISSUER"]["value"] == "false"
+    assert gateway["WUYE_JWKS_URL"]["value"].startswith("https://")
+
+
+def test_production_runs_at_least_three_of_everything_and_keeps_two_during_disruptions() -> None:
+    docs = rendered_set("production")
+    for component, hpa in by_component(docs, "HorizontalPodAutoscaler").items():
+        assert hpa["spec"]["minReplicas"] >= 3, component
+        assert hpa["spec"]["maxReplicas"] > hpa["spec"]["minReplicas"], component
+    for component, pdb in by_component(docs, "PodDisruptionBudget").items():
+        assert pdb["spec"]["minAvailable"] == 2, component
+
+
+@ALL_SETS
+def test_gateway_addresses_point_at_the_service_objects(value_set: str) -> None:
+    docs = rendered_set(value_set)
+    services = {s["metadata"]["name"]: s["spec"]["ports"][0]["port"] for s in of_kind(docs, "Service")}
+    gateway = by_component(docs, "Deployment")["gateway"]
+    env = env_of(gateway["spec"]["template"]["spec"]["containers"][0])
+    for service in SERVICES:
+        host, port = env[f"WUYE_{service.upper()}_ADDR"]["value"].split(":")
+        assert services[host] == int(port), service
+    assert env["WUYE_HOST"]["value"] == "0.0.0.0" and env["WUYE_PORT"]["value"] == "8000"

@@ -1,0 +1,169 @@
+"""The chart renders offline for every shipped value set, every object is valid Kubernetes, and the
+values schema turns mistakes into errors instead of silently ignored keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.charts.chart_support import (
+    CHART,
+    COMPONENTS,
+    KUBE_VERSIONS,
+    SERVICES,
+    VALUE_SETS,
+    by_component,
+    dependency_present,
+    helm,
+    kubernetes_validate,
+    load_values,
+    merge,
+    objects,
+    of_kind,
+    render,
+    rendered_set,
+)
+
+EXPECTED_KINDS = {
+    "Deployment": len(COMPONENTS),
+    "Service": len(COMPONENTS),
+    "HorizontalPodAutoscaler": len(COMPONENTS),
+    "PodDisruptionBudget": len(COMPONENTS),
+    "Job": len(SERVICES),
+    # one per component, one deny-all, one per migration Job
+    "NetworkPolicy": len(COMPONENTS) + 1 + len(SERVICES),
+    # one per component plus the migration Jobs' hook account
+    "ServiceAccount": len(COMPONENTS) + 1,
+}
+
+
+@pytest.mark.parametrize("value_set", sorted(VALUE_SETS))
+def test_chart_renders_offline_every_component_for(value_set: str) -> None:
+    docs = rendered_set(value_set)
+    counts = {kind: len(of_kind(docs, kind)) for kind in EXPECTED_KINDS}
+    assert counts == EXPECTED_KINDS
+    assert set(by_component(docs, "Deployment")) == set(COMPONENTS)
+
+
+@pytest.mark.parametrize("kube_version", KUBE_VERSIONS)
+@pytest.mark.parametrize("value_set", sorted(VALUE_SETS))
+def test_every_rendered_object_passes_strict_kubernetes_schema(value_set: str, kube_version: str) -> None:
+    """Strict: unknown fields fail too (a misplaced key would be dropped silently by the API server)."""
+    failures = []
+    for doc in rendered_set(value_set):
+        try:
+            kubernetes_validate.validate(doc, kube_version, strict=True)
+        except kubernetes_validate.ValidationError as exc:
+            path = ".".join(str(part) for part in exc.path)
+            failures.append(f"{doc['kind']}/{doc['metadata']['name']}: {path}: {exc.message}")
+    assert not failures, "\n".join(failures)
+
+
+def test_schema_validator_is_not_a_no_op() -> None:
+    """Guards the test above: the bundled schemas really reject a bad Deployment offline."""
+    deployment = dict(by_component(rendered_set("default"), "Deployment")["registry"])
+    bad = {**deployment, "spec": {**deployment["spec"], "replicas": "three"}}
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(bad, KUBE_VERSIONS[0], strict=True)
+
+
+@pytest.mark.parametrize(
+    "bogus",
+    [
+        {"replicaCount": 3},
+        {"defaults": {"replica": 3}},
+        {"defaults": {"resources": {"requests": {"gpu": 1}}}},
+        {"components": {"registry": {"imagee": {"tag": "x"}}}},
+        {"components": {"billing": {"enabled": True}}},
+        {"components": {"gateway": {"secret": {"create": True}}}},
+        {"components": {"registry": {"auth": {"devIssuer": True}}}},
+        {"networkPolicy": {"partnerIngress": {"enable": True}}},
+        {"messaging": {"streamReplica": 3}},
+    ],
+    ids=lambda bogus: repr(bogus),
+)
+def test_values_schema_rejects_unknown_key(bogus: dict[str, Any]) -> None:
+    with pytest.raises(helm.HelmValuesError, match="additional properties"):
+        render(bogus)
+
+
+@pytest.mark.parametrize(
+    "wrong",
+    [
+        {"defaults": {"replicas": "three"}},
+        {"messaging": {"streamReplicas": 0}},
+        {"messaging": {"url": "http://nats:4222"}},
+        {"components": {"funds": {"database": {"networkPolicy": {"to": []}}}}},
+        {"defaults": {"image": {"pullPolicy": "Sometimes"}}},
+    ],
+    ids=lambda wrong: repr(wrong),
+)
+def test_values_schema_rejects_wrong_value(wrong: dict[str, Any]) -> None:
+    with pytest.raises(helm.HelmValuesError):
+        render(wrong)
+
+
+def test_disabled_dependencies_need_no_archives() -> None:
+    """Offline render with nats and the collector off works whether or not charts/ holds them."""
+    docs = objects(render({"nats": {"enabled": False}, "opentelemetry-collector": {"enabled": False}}))
+    assert not [doc for doc in docs if doc["metadata"].get("labels", {}).get("app.kubernetes.io/name") == "nats"]
+
+
+@pytest.mark.skipif(dependency_present("nats"), reason="the nats chart is vendored under charts/wuye/charts")
+def test_enabling_nats_without_its_archive_fails_with_instructions() -> None:
+    with pytest.raises(helm.HelmRenderError, match="helm dependency build"):
+        render({"nats": {"enabled": True}})
+
+
+@pytest.mark.skipif(
+    dependency_present("opentelemetry-collector"), reason="the collector chart is vendored under charts/wuye/charts"
+)
+def test_enabling_the_collector_without_its_archive_fails_with_instructions() -> None:
+    with pytest.raises(helm.HelmRenderError, match="helm dependency build"):
+        render({"opentelemetry-collector": {"enabled": True}})
+
+
+def production(**over: Any) -> dict[str, Any]:
+    return merge(VALUE_SETS["production"](), over)
+
+
+def test_production_refuses_the_development_token_issuer() -> None:
+    with pytest.raises(helm.HelmRenderError, match="devIssuer must be false"):
+        render(production(components={"gateway": {"auth": {"devIssuer": True}}}))
+
+
+def test_production_refuses_unreplicated_streams() -> None:
+    with pytest.raises(helm.HelmRenderError, match="streamReplicas must be at least 3"):
+        render(production(messaging={"streamReplicas": 1}))
+
+
+def test_production_values_switch_on_a_three_node_jetstream_cluster() -> None:
+    nats = load_values(CHART / "values-production.yaml")["nats"]
+    assert nats["enabled"] is True
+    assert nats["config"]["cluster"] == {"enabled": True, "replicas": 3}
+    assert nats["config"]["jetstream"]["fileStore"]["pvc"]["enabled"] is True
+
+
+def test_chart_created_secret_requires_a_database_url() -> None:
+    with pytest.raises(helm.HelmRenderError, match="components.funds.secret.databaseUrl is required"):
+        render({"components": {"funds": {"secret": {"create": True, "piiKey": "k"}}}})
+
+
+def test_chart_created_secret_requires_a_pii_key() -> None:
+    with pytest.raises(helm.HelmRenderError, match="components.funds.secret.piiKey is required"):
+        render({"components": {"funds": {"secret": {"create": True, "databaseUrl": "postgresql+asyncpg://db/f"}}}})
+
+
+def test_component_value_false_overrides_default_true() -> None:
+    """Defaults merge key by key and a component's false/0 wins (sprig's mergeOverwrite would drop it)."""
+    docs = objects(render({"components": {"ratings": {"autoscaling": {"enabled": False}, "replicas": 2}}}))
+    assert "ratings" not in by_component(docs, "HorizontalPodAutoscaler")
+    assert by_component(docs, "Deployment")["ratings"]["spec"]["replicas"] == 2
+    assert "replicas" not in by_component(docs, "Deployment")["funds"]["spec"]  # the HPA owns it
+
+
+def test_disabled_component_renders_nothing() -> None:
+    docs = objects(render({"components": {"enforcement": {"enabled": False}}}))
+    names = [doc["metadata"]["name"] for doc in docs]
+    assert not [name for name in names if "enforcement" in name]
