@@ -36,13 +36,17 @@ class Gateway:
 
 
 @asynccontextmanager
-async def gateway_for(services: dict[str, ServiceApp], *, unreachable_port: int = 1) -> AsyncIterator[Gateway]:
+async def gateway_for(
+    services: dict[str, ServiceApp], *, unreachable_port: int = 1, **settings_overrides: object
+) -> AsyncIterator[Gateway]:
     """The gateway app wired to the given in-process services (others point at a closed port)."""
     addresses = {
         f"{name}_addr": f"127.0.0.1:{services[name].port if name in services else unreachable_port}"
         for name in ("registry", "complaints", "funds", "enforcement", "ratings")
     }
-    settings = GatewaySettings(dev_issuer=True, jwt_issuer=ISSUER, health_timeout_seconds=0.5, **addresses)
+    settings = GatewaySettings(
+        dev_issuer=True, jwt_issuer=ISSUER, health_timeout_seconds=0.5, **addresses, **settings_overrides
+    )
     app = create_app(settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)

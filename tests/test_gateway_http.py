@@ -113,3 +113,39 @@ async def test_openapi_describes_problem_responses(gateway) -> None:  # type: ig
     post = spec["paths"]["/api/v1/jurisdictions"]["post"]
     assert {"400", "401", "403", "409", "422"} <= set(post["responses"])
     assert "application/problem+json" in post["responses"]["400"]["content"]
+
+
+async def test_a_client_over_its_rate_limit_gets_429_with_retry_after(
+    database_url: str, nats_server: EmbeddedNats, start_service: StartService
+) -> None:
+    registry = await start_service(definition("registry", database_url, nats_server.url))
+    async with gateway_for({"registry": registry}, rate_limit_per_second=1.0, rate_limit_burst=3) as gateway:
+        headers = await gateway.token("city-admin")  # spends from the address's bucket, not the subject's
+        statuses = [(await gateway.client.get("/api/v1/jurisdictions", headers=headers)).status_code for _ in range(3)]
+        refused = await gateway.client.get("/api/v1/jurisdictions", headers=headers)
+        other = await gateway.token("huian-officer")
+        other_client = await gateway.client.get("/api/v1/jurisdictions", headers=other)
+    assert statuses == [200, 200, 200]  # the burst
+    assert refused.status_code == 429 and refused.headers["content-type"] == PROBLEM
+    assert int(refused.headers["retry-after"]) >= 1
+    assert other_client.status_code == 200  # buckets are per client
+
+
+async def test_an_oversized_body_is_413_whether_declared_or_streamed(gateway) -> None:  # type: ignore[no-untyped-def]
+    headers = await gateway.token("city-admin")
+    big = b'{"code": "350500", "name": "' + b"x" * 1_100_000 + b'"}'
+    declared = await gateway.client.post(
+        "/api/v1/jurisdictions", content=big, headers=headers | {"content-type": "application/json"}
+    )
+    assert declared.status_code == 413 and declared.headers["content-type"] == PROBLEM
+
+    async def chunks():  # type: ignore[no-untyped-def]
+        for start in range(0, len(big), 65536):
+            yield big[start : start + 65536]
+
+    streamed = await gateway.client.post(
+        "/api/v1/jurisdictions", content=chunks(), headers=headers | {"content-type": "application/json"}
+    )
+    assert streamed.status_code == 413
+    listed = await gateway.client.get("/api/v1/jurisdictions", headers=headers)
+    assert listed.json()["items"] == []

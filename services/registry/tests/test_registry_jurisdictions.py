@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import grpc
 import pytest
 import sqlalchemy as sa
+
 from wuye.common.v1 import common_pb2
 from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
-
 from wuye_chassis.app import ServiceApp
 from wuye_chassis.auth import AuthContext
 from wuye_chassis.grpc_errors import from_rpc_error

@@ -14,7 +14,6 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
-
 class ServiceSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WUYE_", extra="ignore")
 

@@ -15,6 +15,7 @@ from wuye_chassis.errors import WuyeError
 from wuye_gateway import problems
 from wuye_gateway.backends import Backends
 from wuye_gateway.identity import DevIssuer, TokenVerifier
+from wuye_gateway.limits import LimitsMiddleware, TokenBuckets
 from wuye_gateway.routes import dev, health, jurisdictions
 from wuye_gateway.settings import GatewaySettings
 
@@ -45,6 +46,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.add_exception_handler(grpc.RpcError, problems.on_rpc_error)
     app.add_exception_handler(RequestValidationError, problems.on_validation_error)
     app.add_exception_handler(HTTPException, problems.on_http_error)
+    app.add_middleware(
+        LimitsMiddleware,
+        buckets=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
+        max_body_bytes=settings.max_body_bytes,
+    )
     app.include_router(health.router)
     app.include_router(jurisdictions.router)
     if settings.dev_issuer:

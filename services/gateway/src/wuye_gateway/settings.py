@@ -21,6 +21,10 @@ class GatewaySettings(BaseSettings):
     jwt_audience: str = "wuye"
     #: where the identity provider publishes its signing keys (unused when dev_issuer is on)
     jwks_url: str = ""
+    #: per client (token subject, else address) in this replica: sustained requests per second and burst
+    rate_limit_per_second: float = Field(default=20.0, gt=0)
+    rate_limit_burst: int = Field(default=40, ge=1)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
     #: seconds a readiness probe waits for each service's health answer
     health_timeout_seconds: float = Field(default=1.0, gt=0)
 

@@ -1,5 +1,4 @@
 from wuye_chassis.cli import run
-
 from wuye_registry.entrypoints.app import build
 
 run(build)

@@ -1,6 +1,6 @@
 import pytest
-from wuye_chassis.errors import InvalidArgument
 
+from wuye_chassis.errors import InvalidArgument
 from wuye_registry.domain.area import format_area_m2, parse_area_m2, require_positive_area
 
 

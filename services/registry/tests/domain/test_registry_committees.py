@@ -1,8 +1,8 @@
 from datetime import date
 
 import pytest
-from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 
+from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_registry.domain.committees import (
     Committee,
     CommitteeKind,

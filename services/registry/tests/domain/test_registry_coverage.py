@@ -2,8 +2,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
-from wuye_chassis.errors import InvalidArgument
 
+from wuye_chassis.errors import InvalidArgument
 from wuye_registry.domain.coverage import CoverageCounts, coverage_figures, percent, ratio
 
 

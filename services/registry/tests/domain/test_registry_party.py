@@ -1,8 +1,8 @@
 from datetime import date
 
 import pytest
-from wuye_chassis.errors import InvalidArgument
 
+from wuye_chassis.errors import InvalidArgument
 from wuye_registry.domain.party import PartyLevel, PartyNode
 
 ESTABLISHED = date(2021, 7, 1)

@@ -1,8 +1,8 @@
 import random
 
 import pytest
-from wuye_chassis.errors import InvalidArgument
 
+from wuye_chassis.errors import InvalidArgument
 from wuye_registry.domain.people import (
     mask_mobile,
     mask_resident_id,

@@ -1,8 +1,8 @@
 from fractions import Fraction
 
 import pytest
-from wuye_chassis.errors import InvalidArgument
 
+from wuye_chassis.errors import InvalidArgument
 from wuye_registry.domain.places import (
     Building,
     Compound,

@@ -1,8 +1,8 @@
 from datetime import date
 
 import pytest
-from wuye_chassis.errors import InvalidArgument
 
+from wuye_chassis.errors import InvalidArgument
 from wuye_registry.domain.reserve_pool import (
     DEFAULT_NEGATIVE_LIST,
     CandidateFacts,

@@ -1,6 +1,6 @@
 import pytest
-from wuye_chassis.errors import InvalidArgument, NotFound
 
+from wuye_chassis.errors import InvalidArgument, NotFound
 from wuye_registry.domain.roster import RosterUnit, build_roster
 
 

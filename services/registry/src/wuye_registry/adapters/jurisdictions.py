@@ -5,8 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from wuye.common.v1 import common_pb2
 
+from wuye.common.v1 import common_pb2
 from wuye_chassis.db import utcnow
 from wuye_chassis.errors import AlreadyExists
 from wuye_registry.adapters.orm import jurisdictions

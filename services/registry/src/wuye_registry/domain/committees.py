@@ -17,7 +17,6 @@ from enum import StrEnum
 from fractions import Fraction
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
-
 from wuye_chassis.validation import add_years, parse_choice, require_count, require_date, require_text
 from wuye_registry.domain.places import require_code
 

@@ -8,7 +8,6 @@ from datetime import date
 from enum import StrEnum
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
-
 from wuye_chassis.validation import parse_choice, require_date, require_text
 from wuye_registry.domain.places import require_code
 

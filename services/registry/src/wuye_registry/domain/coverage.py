@@ -12,7 +12,6 @@ from decimal import Decimal
 from fractions import Fraction
 
 from wuye_chassis.errors import InvalidArgument
-
 from wuye_chassis.validation import require_count
 
 OWNERS_COMMITTEE_FORMATION_TARGET = Fraction(1, 2)  # seed 004: ≥ 50 %

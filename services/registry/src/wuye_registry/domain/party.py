@@ -11,7 +11,6 @@ from datetime import date
 from enum import IntEnum
 
 from wuye_chassis.errors import InvalidArgument
-
 from wuye_chassis.validation import parse_choice, require_date, require_text
 
 

@@ -10,7 +10,6 @@ from fractions import Fraction
 
 from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.jurisdiction import LEVELS, JurisdictionPath
-
 from wuye_chassis.validation import parse_choice, require_text
 from wuye_registry.domain.area import require_positive_area
 

@@ -13,7 +13,6 @@ from datetime import date
 from enum import StrEnum
 
 from wuye_chassis.errors import InvalidArgument
-
 from wuye_chassis.validation import add_years, parse_choice, require_count, require_date, require_text
 from wuye_registry.domain.companies import validate_uscc
 from wuye_registry.domain.places import require_code

@@ -17,7 +17,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from wuye_chassis.errors import InvalidArgument, NotFound
-
 from wuye_chassis.validation import require_text
 from wuye_registry.domain.area import require_positive_area
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import grpc
+
 from wuye.common.v1 import common_pb2
 from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
-
 from wuye_chassis import auth
 from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.errors import InvalidArgument, NotFound

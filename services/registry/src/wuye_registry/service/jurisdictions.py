@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from wuye.common.v1 import common_pb2
 from wuye.registry.v1 import events_pb2
-
 from wuye_chassis import auth
 from wuye_chassis.errors import AlreadyExists, InvalidArgument, NotFound
 from wuye_chassis.jurisdiction import JurisdictionPath
