@@ -149,3 +149,16 @@ async def test_an_oversized_body_is_413_whether_declared_or_streamed(gateway) ->
     assert streamed.status_code == 413
     listed = await gateway.client.get("/api/v1/jurisdictions", headers=headers)
     assert listed.json()["items"] == []
+
+
+async def test_a_mobile_retry_with_the_same_idempotency_key_creates_once(gateway) -> None:  # type: ignore[no-untyped-def]
+    headers = await gateway.token("city-admin") | {"Idempotency-Key": "7f1c2d9e-retry"}
+    body = {"code": "350500", "name": "泉州市"}
+    first = await gateway.client.post("/api/v1/jurisdictions", json=body, headers=headers)
+    retried = await gateway.client.post("/api/v1/jurisdictions", json=body, headers=headers)
+    assert first.status_code == retried.status_code == 201
+    assert retried.json() == first.json()
+    without_key = await gateway.client.post(
+        "/api/v1/jurisdictions", json=body, headers={"Authorization": headers["Authorization"]}
+    )
+    assert without_key.status_code == 409  # a plain duplicate is still a duplicate

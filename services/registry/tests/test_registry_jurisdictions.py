@@ -148,3 +148,33 @@ async def test_children_are_listed_in_code_order_page_by_page(registry: Registry
         if not token:
             break
     assert seen == ["350521", "350524", "350525", "350526", "350527"]
+
+
+async def test_a_retry_with_the_same_idempotency_key_is_applied_once_and_answered_alike(registry: Registry) -> None:
+    request = registry_pb2.RegisterJurisdictionRequest(code="350500", name="泉州市")
+    metadata = CITY_ADMIN.to_metadata() + [("idempotency-key", "k-1")]
+    first = await registry.stub.RegisterJurisdiction(request, metadata=metadata)
+    retried = await registry.stub.RegisterJurisdiction(request, metadata=metadata)
+    assert retried == first  # the stored response, not ALREADY_EXISTS
+    assert await registry.table_counts() == (1, 1)  # one row, one event
+
+    other = registry_pb2.RegisterJurisdictionRequest(parent_code="350500", code="350521", name="惠安县")
+    status, error = await refused(registry.stub.RegisterJurisdiction(other, metadata=metadata))
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "Idempotency-Key"  # type: ignore[union-attr]
+    assert await registry.table_counts() == (1, 1)
+
+
+async def test_a_refused_request_does_not_use_up_its_idempotency_key(registry: Registry) -> None:
+    metadata = CITY_ADMIN.to_metadata() + [("idempotency-key", "k-2")]
+    status, _ = await refused(
+        registry.stub.RegisterJurisdiction(
+            registry_pb2.RegisterJurisdictionRequest(code="350500", name=" "), metadata=metadata
+        )
+    )
+    assert status == grpc.StatusCode.INVALID_ARGUMENT
+    # nothing was applied, so the corrected request may use the same key
+    corrected = await registry.stub.RegisterJurisdiction(
+        registry_pb2.RegisterJurisdictionRequest(code="350500", name="泉州市"), metadata=metadata
+    )
+    assert corrected.jurisdiction.code == "350500"
+    assert await registry.table_counts() == (1, 1)

@@ -1,10 +1,11 @@
 """The service process: everything a service's ``main`` needs, wired once.
 
 A service describes itself with a ``ServiceDefinition`` (its settings, tables, migrations, gRPC
-servicers and event subscriptions); ``ServiceApp`` starts telemetry, the database (migrating it when
-``migrate_on_start``), NATS and the streams, the outbox relay, the consumers, and the gRPC server, keeps
-the health status true to the database and NATS connections, and on SIGTERM/SIGINT shuts down in order:
-NOT_SERVING, drain calls, stop consumers and relay, close NATS and the database.
+servicers, event subscriptions and background tasks); ``ServiceApp`` starts telemetry, the database
+(migrating it when ``migrate_on_start``), NATS and the streams, the outbox relay, the consumers, the
+background tasks, and the gRPC server, keeps the health status true to the database and NATS
+connections, and on SIGTERM/SIGINT shuts down in order: NOT_SERVING, drain calls, stop background tasks,
+consumers and relay, close NATS and the database.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from wuye_chassis.background import BackgroundTask
 from wuye_chassis.bus import EventBus
 from wuye_chassis.db import Database
 from wuye_chassis.grpc_server import GrpcServer, Registrar
+from wuye_chassis.idempotency import IdempotencyInterceptor
 from wuye_chassis.inbox import EventConsumer, Subscription, consumers_for
 from wuye_chassis.migrations import migrate_async
 from wuye_chassis.outbox import Outbox, OutboxRelay
@@ -46,6 +49,7 @@ class ServiceRuntime:
         )
         self.outbox_table = metadata.tables["outbox"]
         self.inbox_table = metadata.tables["inbox"]
+        self.idempotency_table = metadata.tables["idempotency_keys"]
         self.outbox = Outbox(self.outbox_table)
         self.relay = OutboxRelay(
             self.db,
@@ -60,7 +64,7 @@ class ServiceRuntime:
         self.calendar = WorkingDayCalendar(settings.extra_holidays, settings.extra_workdays)
 
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.db.sessions, self.outbox, self.relay.notify)
+        return UnitOfWork(self.db.sessions, self.outbox, self.relay.notify, self.idempotency_table)
 
 
 @dataclass
@@ -74,6 +78,8 @@ class ServiceDefinition:
     #: builds the servicer registrations once the runtime exists
     registrars: Callable[[ServiceRuntime], Sequence[Registrar]]
     subscriptions: Callable[[ServiceRuntime], Sequence[Subscription]] = lambda runtime: ()
+    #: tasks that run beside the server (schedulers); started after the consumers, stopped before them
+    background: Callable[[ServiceRuntime], Sequence[BackgroundTask]] = lambda runtime: ()
 
 
 READINESS_INTERVAL_SECONDS = 1.0
@@ -86,6 +92,7 @@ class ServiceApp:
         setup_telemetry(definition.settings.service_name)
         self.runtime = ServiceRuntime(definition.settings, definition.metadata)
         self.consumers: list[EventConsumer] = []
+        self.background: list[BackgroundTask] = []
         self.grpc: GrpcServer | None = None
         self._readiness: asyncio.Task[None] | None = None
         self._ready = False
@@ -113,8 +120,14 @@ class ServiceApp:
         )
         for consumer in self.consumers:
             await consumer.start()
+        self.background = list(self.definition.background(runtime))
+        for task in self.background:
+            await task.start()
         self.grpc = GrpcServer(
-            settings.grpc_address, self.definition.grpc_services, self.definition.registrars(runtime)
+            settings.grpc_address,
+            self.definition.grpc_services,
+            self.definition.registrars(runtime),
+            extra_interceptors=[IdempotencyInterceptor(runtime.db, runtime.idempotency_table)],
         )
         await self.grpc.start()
         await self._check_readiness()
@@ -138,6 +151,8 @@ class ServiceApp:
             self._readiness.cancel()
         if self.grpc is not None:
             await self.grpc.stop(self.settings.shutdown_grace_seconds)
+        for task in reversed(self.background):
+            await task.stop()
         for consumer in self.consumers:
             await consumer.stop()
         await self.runtime.relay.stop()

@@ -84,7 +84,14 @@ LIVENESS = "liveness"
 class GrpcServer:
     """A grpc.aio server with health and reflection, started and stopped by the service app."""
 
-    def __init__(self, address: str, service_names: Iterable[str], registrars: Iterable[Registrar]) -> None:
+    def __init__(
+        self,
+        address: str,
+        service_names: Iterable[str],
+        registrars: Iterable[Registrar],
+        *,
+        extra_interceptors: Iterable[grpc.aio.ServerInterceptor] = (),
+    ) -> None:
         self.address = address
         self.service_names = list(service_names)
         self.health = health.aio.HealthServicer()
@@ -92,6 +99,8 @@ class GrpcServer:
             interceptors=[
                 aio_server_interceptor(filter_=filters.negate(filters.health_check())),
                 CallInterceptor(),
+                # inside CallInterceptor: they see the caller's auth context and their errors get mapped
+                *extra_interceptors,
             ],
             options=[("grpc.so_reuseport", 0)],
         )

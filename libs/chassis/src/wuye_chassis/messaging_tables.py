@@ -1,4 +1,4 @@
-"""The outbox and inbox tables every service carries in its own database.
+"""The outbox, inbox and idempotency-key tables every service carries in its own database.
 
 Defined once here and added to each service's metadata by ``add_messaging_tables``; each service's
 first Alembic migration creates them with ``wuye_chassis.migrations.create_messaging_tables``.
@@ -9,12 +9,15 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from wuye_chassis.db import UtcDateTime
+from wuye_chassis.idempotency import add_idempotency_table
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY, PostgreSQL gets a 64-bit identity
 _Sequence = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def add_messaging_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
+    """Add the outbox, the inbox and the idempotency keys; returns the outbox and the inbox."""
+    add_idempotency_table(metadata)
     outbox = sa.Table(
         "outbox",
         metadata,

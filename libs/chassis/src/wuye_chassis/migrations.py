@@ -69,12 +69,13 @@ def run_alembic_env(target_metadata: sa.MetaData) -> None:
 
 
 def create_messaging_tables(op: Operations) -> None:
-    """Create the outbox and inbox tables from their single definition (for a first migration)."""
+    """Create the outbox, inbox and idempotency-key tables from their single definition (first migration)."""
     metadata = sa.MetaData()
-    for table in add_messaging_tables(metadata):
-        table.create(op.get_bind())
+    add_messaging_tables(metadata)
+    metadata.create_all(op.get_bind())
 
 
 def drop_messaging_tables(op: Operations) -> None:
+    op.drop_table("idempotency_keys")
     op.drop_table("inbox")
     op.drop_table("outbox")

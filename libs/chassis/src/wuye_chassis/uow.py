@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from types import TracebackType
 
+import sqlalchemy as sa
 from google.protobuf.message import Message
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from wuye_chassis import idempotency
 from wuye_chassis.outbox import Outbox
 
 
@@ -16,10 +18,15 @@ class UnitOfWork:
     events included, so a refused or failed request changes nothing and announces nothing."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], outbox: Outbox, on_events_committed: Callable[[], None]
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        outbox: Outbox,
+        on_events_committed: Callable[[], None],
+        idempotency_keys: sa.Table | None = None,
     ) -> None:
         self._sessions = sessions
         self._outbox = outbox
+        self._idempotency_keys = idempotency_keys
         self._on_events_committed = on_events_committed
         self._events = 0
         self.session: AsyncSession
@@ -45,6 +52,9 @@ class UnitOfWork:
         return await self._outbox.add_event(self.session, message, aggregate_id=aggregate_id)
 
     async def commit(self) -> None:
+        if self._idempotency_keys is not None:
+            # the caller's idempotency key commits with the change, or neither does
+            await idempotency.claim(self.session, self._idempotency_keys)
         await self.session.commit()
         if self._events:
             self._on_events_committed()

@@ -1,6 +1,9 @@
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Header, Request
 from pydantic import BaseModel
 
+from wuye_chassis import idempotency
 from wuye_chassis.auth import AuthContext
 from wuye_gateway.identity import bearer_token
 
@@ -32,3 +35,20 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
 
 def caller(request: Request) -> AuthContext:
     return request.app.state.verifier.verify(bearer_token(request))
+
+
+#: on every create: a retry with the same key is applied once and answered with the first response
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=idempotency.MAX_KEY_LENGTH,
+        description="A client-chosen unique key (e.g. a UUID) per intended create; retries reuse it",
+    ),
+]
+
+
+def call_metadata(who: AuthContext, key: str | None = None) -> list[tuple[str, str]]:
+    """gRPC metadata for a call on the caller's behalf, with the idempotency key when one was sent."""
+    return who.to_metadata() + ([(idempotency.METADATA_KEY, key)] if key else [])

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from wuye.common.v1 import common_pb2
 from wuye.registry.v1 import registry_pb2
 from wuye_chassis.auth import AuthContext
-from wuye_gateway.dependencies import PROBLEM_RESPONSES, caller
+from wuye_gateway.dependencies import PROBLEM_RESPONSES, IdempotencyKey, call_metadata, caller
 
 router = APIRouter(prefix="/api/v1/jurisdictions", tags=["jurisdictions"], responses=PROBLEM_RESPONSES)
 
@@ -46,10 +46,10 @@ Caller = Annotated[AuthContext, Depends(caller)]
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=Jurisdiction,
              summary="Register a city, county, street or community")
-async def register(body: JurisdictionIn, request: Request, who: Caller) -> Jurisdiction:
+async def register(body: JurisdictionIn, request: Request, who: Caller, key: IdempotencyKey = None) -> Jurisdiction:
     answer = await request.app.state.backends.registry.RegisterJurisdiction(
         registry_pb2.RegisterJurisdictionRequest(parent_code=body.parent_code, code=body.code, name=body.name),
-        metadata=who.to_metadata(),
+        metadata=call_metadata(who, key),
     )
     return Jurisdiction.of(answer.jurisdiction)
 

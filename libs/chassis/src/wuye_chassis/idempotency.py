@@ -1,0 +1,187 @@
+"""Idempotency keys: a retried create is applied once and answered with the first response.
+
+A client (the gateway maps the HTTP ``Idempotency-Key`` header) sends the gRPC metadata
+``idempotency-key``. ``IdempotencyInterceptor`` looks the key up for this caller and method:
+
+- a stored response for the same request is replayed without running the method again;
+- the same key with a different request is refused (INVALID_ARGUMENT naming ``Idempotency-Key``);
+- otherwise the method runs, and the unit of work it commits also inserts the key row — in the same
+  transaction as the change, so the change and the key commit together or not at all. A concurrent or
+  crashed-and-retried duplicate hits the key's primary key and rolls back; afterwards the interceptor
+  stores the response on the key row for replay.
+
+Keys are kept for ``KEY_TTL`` and deleted lazily.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import hashlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import grpc
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wuye_chassis import auth
+from wuye_chassis.db import Database, UtcDateTime, utcnow
+from wuye_chassis.errors import FailedPrecondition, InvalidArgument
+
+METADATA_KEY = "idempotency-key"
+FIELD = "Idempotency-Key"
+MAX_KEY_LENGTH = 200
+KEY_TTL = dt.timedelta(hours=24)
+#: delete expired keys once every this many stored responses
+PRUNE_EVERY = 500
+
+
+def add_idempotency_table(metadata: sa.MetaData) -> sa.Table:
+    return sa.Table(
+        "idempotency_keys",
+        metadata,
+        sa.Column("caller", sa.String(200), primary_key=True),
+        sa.Column("method", sa.String(200), primary_key=True),
+        sa.Column("key", sa.String(MAX_KEY_LENGTH), primary_key=True),
+        sa.Column("request_hash", sa.String(64), nullable=False),
+        sa.Column("response", sa.LargeBinary(), nullable=True),
+        sa.Column("created_at", UtcDateTime(), nullable=False, index=True),
+    )
+
+
+@dataclass
+class IdempotentCall:
+    caller: str
+    method: str
+    key: str
+    request_hash: str
+    #: set by the unit of work that inserted the key row with its change
+    claimed: bool = False
+
+
+_current: contextvars.ContextVar[IdempotentCall | None] = contextvars.ContextVar("wuye_idempotent", default=None)
+
+
+class AlreadyApplied(FailedPrecondition):
+    """The key row exists: another attempt with this key committed first."""
+
+
+async def claim(session: AsyncSession, table: sa.Table) -> None:
+    """Insert the current call's key row inside the unit of work's transaction (no-op without a key).
+
+    Raises AlreadyApplied when another attempt with the same key committed first.
+    """
+    call = _current.get()
+    if call is None or call.claimed:
+        return
+    try:
+        async with session.begin_nested():
+            await session.execute(
+                table.insert().values(
+                    caller=call.caller,
+                    method=call.method,
+                    key=call.key,
+                    request_hash=call.request_hash,
+                    created_at=utcnow(),
+                )
+            )
+    except IntegrityError:
+        raise AlreadyApplied(
+            f"a request with this {FIELD} was already applied", field=FIELD, rule="idempotency"
+        ) from None
+    call.claimed = True
+
+
+class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
+    def __init__(self, db: Database, table: sa.Table) -> None:
+        self.db = db
+        self.table = table
+        self._stored = 0
+
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(handler_call_details)
+        if handler is None or handler.unary_unary is None:
+            return handler
+        behaviour = handler.unary_unary
+        serialize = handler.response_serializer
+        method = handler_call_details.method
+
+        async def call(request, context: grpc.aio.ServicerContext):  # type: ignore[no-untyped-def]
+            key = dict(context.invocation_metadata() or ()).get(METADATA_KEY)
+            if key is None:
+                return await behaviour(request, context)
+            if not isinstance(key, str) or not key.strip() or len(key) > MAX_KEY_LENGTH:
+                raise InvalidArgument(
+                    f"{FIELD} must be 1 to {MAX_KEY_LENGTH} characters", field=FIELD, rule="idempotency"
+                )
+            current = IdempotentCall(
+                caller=auth.current().user,
+                method=method,
+                key=key,
+                request_hash=hashlib.sha256(request.SerializeToString(deterministic=True)).hexdigest(),
+            )
+            replay = await self._replay(current)
+            if replay is not None:
+                return replay
+            token = _current.set(current)
+            try:
+                response = await behaviour(request, context)
+            except AlreadyApplied:
+                replay = await self._replay(current)
+                if replay is not None:
+                    return replay
+                raise
+            finally:
+                _current.reset(token)
+            if current.claimed:
+                await self._store(current, serialize(response) if serialize else response)
+            return response
+
+        return grpc.unary_unary_rpc_method_handler(
+            call,
+            request_deserializer=handler.request_deserializer,
+            # a replayed response is already serialised
+            response_serializer=lambda r: r if isinstance(r, bytes) else (serialize(r) if serialize else r),
+        )
+
+    async def _replay(self, call: IdempotentCall) -> bytes | None:
+        table = self.table
+        async with self.db.sessions() as session:
+            row = (
+                await session.execute(
+                    sa.select(table.c.request_hash, table.c.response).where(
+                        table.c.caller == call.caller, table.c.method == call.method, table.c.key == call.key
+                    )
+                )
+            ).first()
+        if row is None:
+            return None
+        if row.request_hash != call.request_hash:
+            raise InvalidArgument(
+                f"{FIELD} was already used for a different request", field=FIELD, rule="idempotency"
+            )
+        if row.response is None:
+            raise AlreadyApplied(
+                f"the request with this {FIELD} was applied, but its response is not available; read the result",
+                field=FIELD,
+                rule="idempotency",
+            )
+        return bytes(row.response)
+
+    async def _store(self, call: IdempotentCall, response: bytes) -> None:
+        table = self.table
+        async with self.db.sessions() as session, session.begin():
+            await session.execute(
+                table.update()
+                .where(table.c.caller == call.caller, table.c.method == call.method, table.c.key == call.key)
+                .values(response=response)
+            )
+            self._stored += 1
+            if self._stored % PRUNE_EVERY == 0:
+                await session.execute(table.delete().where(table.c.created_at < utcnow() - KEY_TTL))
