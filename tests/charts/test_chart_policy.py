@@ -113,27 +113,33 @@ def component_policies(value_set: str) -> dict[str, dict]:
 
 
 @ALL_SETS
-def test_services_accept_grpc_only_from_the_gateway_or_configured_partners(value_set: str) -> None:
+def test_services_accept_grpc_only_from_the_gateway_their_callers_or_configured_partners(value_set: str) -> None:
     partners = VALUE_SETS[value_set]().get("networkPolicy", {}).get("partnerIngress", {})
     expected_partners = partners.get("from", []) if partners.get("enabled") else []
-    gateway_peer = {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "wuye",
-                                                    "app.kubernetes.io/instance": RELEASE,
-                                                    "app.kubernetes.io/component": "gateway"}}}
+
+    def peer(component: str) -> dict[str, object]:
+        return {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "wuye", "app.kubernetes.io/instance": RELEASE,
+                                                "app.kubernetes.io/component": component}}}
+
+    callers = {"registry": ["funds"]}  # funds reads the owner roster
     for service in SERVICES:
         ingress = component_policies(value_set)[service]["ingress"]
-        assert ingress == [{"from": [gateway_peer, *expected_partners], "ports": [{"port": 50051, "protocol": "TCP"}]}]
+        expected_from = [peer("gateway"), *map(peer, callers.get(service, [])), *expected_partners]
+        assert ingress == [{"from": expected_from, "ports": [{"port": 50051, "protocol": "TCP"}]}]
 
 
 @ALL_SETS
-def test_services_reach_only_dns_nats_their_database_and_the_collector(value_set: str) -> None:
+def test_services_reach_only_dns_nats_their_database_the_collector_and_their_callees(value_set: str) -> None:
     values = VALUE_SETS[value_set]()
     otlp = values.get("telemetry", {}).get("otlpEndpoint", "")
+    callees = {"funds": 1}  # funds → registry (owner roster); nobody else calls a service
     for service in SERVICES:
         egress = component_policies(value_set)[service]["egress"]
         assert all(rule.get("to") for rule in egress), f"{service}: an egress rule without peers allows everything"
         ports = sorted(port["port"] for rule in egress for port in rule["ports"])
         database_port = (values.get("defaults", {}).get("database", {}).get("networkPolicy", {}).get("port", 5432))
-        expected = sorted([53, 53, 4222, database_port] + ([4317] if otlp else []))
+        grpc_ports = [50051] * callees.get(service, 0)
+        expected = sorted([53, 53, 4222, database_port] + ([4317] if otlp else []) + grpc_ports)
         assert ports == expected, service
 
 
@@ -227,3 +233,27 @@ def test_gateway_addresses_point_at_the_service_objects(value_set: str) -> None:
         host, port = env[f"WUYE_{service.upper()}_ADDR"]["value"].split(":")
         assert services[host] == int(port), service
     assert env["WUYE_HOST"]["value"] == "0.0.0.0" and env["WUYE_PORT"]["value"] == "8000"
+
+
+@ALL_SETS
+def test_funds_may_call_the_registry_and_nothing_else_may(value_set: str) -> None:
+    docs = rendered_set(value_set)
+    policies = by_component(docs, "NetworkPolicy")
+    registry_sources = [
+        peer.get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/component")
+        for rule in policies["registry"]["spec"]["ingress"]
+        for peer in rule.get("from", [])
+    ]
+    assert "funds" in registry_sources and "gateway" in registry_sources
+    assert not {"complaints", "enforcement", "ratings"} & set(registry_sources)
+    funds_targets = [
+        peer.get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/component")
+        for rule in policies["funds"]["spec"]["egress"]
+        for peer in rule.get("to", [])
+    ]
+    assert "registry" in funds_targets
+    funds_env = {
+        e["name"]: e.get("value")
+        for e in by_component(docs, "Deployment")["funds"]["spec"]["template"]["spec"]["containers"][0]["env"]
+    }
+    assert funds_env["WUYE_REGISTRY_ADDR"].endswith("-registry:50051")

@@ -114,6 +114,12 @@ seccompProfile:
   value: "0.0.0.0"
 - name: WUYE_GRPC_PORT
   value: {{ $c.grpcPort | int | toString | quote }}
+{{- $fullname := include "wuye.fullname" $root }}
+{{- range $svc := $c.networkPolicy.callsTo }}
+{{- $target := include "wuye.component" (dict "root" $root "name" $svc "values" (get $root.Values.components $svc)) | fromYaml }}
+- name: {{ printf "WUYE_%s_ADDR" (upper $svc) }}
+  value: {{ printf "%s-%s:%d" $fullname $svc ($target.grpcPort | int) | quote }}
+{{- end }}
 {{ include "wuye.commonEnv" . }}
 {{- end -}}
 
