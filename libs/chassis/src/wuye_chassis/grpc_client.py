@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable
 
 import grpc
-from opentelemetry.instrumentation.grpc import aio_client_interceptors
+from opentelemetry.instrumentation.grpc import aio_client_interceptors, filters
 
 from wuye_chassis import auth
 
@@ -72,7 +72,11 @@ def channel(
         ("grpc.service_config", _retry_service_config(idempotent_methods)),
         ("grpc.keepalive_time_ms", 30_000),
     ]
-    interceptors = [*aio_client_interceptors(), _ContextInterceptor(default_deadline)]
+    # health probes are polled constantly and would drown real traces
+    interceptors = [
+        *aio_client_interceptors(filter_=filters.negate(filters.health_check())),
+        _ContextInterceptor(default_deadline),
+    ]
     if credentials is not None:
         return grpc.aio.secure_channel(target, credentials, options=options, interceptors=interceptors)
     return grpc.aio.insecure_channel(target, options=options, interceptors=interceptors)
