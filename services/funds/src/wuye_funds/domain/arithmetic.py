@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from wuye_chassis.exact import round_half_up
 from wuye_chassis.money import Fen
 from wuye_chassis.validation import require_whole
 
@@ -14,14 +15,8 @@ def require_area(value: object, *, field: str = "area_dm2", rule: str) -> int:
     return require_whole(value, field=field, rule=rule, minimum=1)
 
 
-def round_half_up(value: Fraction) -> int:
-    """Round a non-negative exact value to the nearest integer, halves upwards (四舍五入)."""
-    whole, rest = divmod(value.numerator, value.denominator)
-    return whole + (1 if 2 * rest >= value.denominator else 0)
-
-
 def per_m2_times_area(rate_fen_per_m2: int, area_dm2: int) -> Fen:
     """``rate × area`` in fen, with the area in dm²; the exact product is rounded half up to the fen."""
-    return round_half_up(Fraction(rate_fen_per_m2 * area_dm2, SQUARE_DECIMETRES_PER_M2))
+    return int(round_half_up(Fraction(rate_fen_per_m2 * area_dm2, SQUARE_DECIMETRES_PER_M2)))
 
 

@@ -1,0 +1,84 @@
+"""Domain events the ratings rules return, for the outbox to publish.
+
+List consequences (R4) go to the tender system, the street's task list and funds; appeal and star events
+tell the score card and the company what changed. Events carry ids, codes and dates only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from wuye_ratings.domain.appeals import AppealOutcome
+    from wuye_ratings.domain.evaluations import Quarter
+    from wuye_ratings.domain.rules import Band
+    from wuye_ratings.domain.stars import StarWithdrawalReason
+
+#: Civil Code art. 278 matter 4: 选聘和解聘物业服务企业 (hire or dismiss the property company), as numbered in funds
+MATTER_DISMISS_COMPANY = 4
+
+
+@dataclass(frozen=True)
+class TenderPriorityGranted:
+    """Red list: the company gets priority in property-service tenders (招投标优先)."""
+
+    company_id: str
+    quarter: Quarter
+    jurisdiction_path: str
+    band: Band
+
+
+@dataclass(frozen=True)
+class AdmonitionTalkRequired:
+    """Black list for the first quarter in a row: the company head is called to an admonition talk (约谈)."""
+
+    company_id: str
+    quarter: Quarter
+    jurisdiction_path: str
+    band: Band
+
+
+@dataclass(frozen=True)
+class ContractEndAdvised:
+    """Black list two quarters in a row: owners are advised to end the contract; funds opens a matter-4 vote
+    request for each compound."""
+
+    company_id: str
+    quarter: Quarter
+    jurisdiction_path: str
+    compound_ids: tuple[str, ...]
+    black_quarters: tuple[Quarter, ...]  # the consecutive black quarters, oldest first
+    matter: int = MATTER_DISMISS_COMPANY
+
+
+@dataclass(frozen=True)
+class AppealFiled:
+    appeal_id: str
+    record_id: str
+    company_id: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class AppealDecided:
+    appeal_id: str
+    record_id: str
+    company_id: str
+    outcome: AppealOutcome
+    at: dt.datetime
+    record_withdrawn_on: dt.date | None  # set when upheld: scores from this day on no longer count the record
+
+
+@dataclass(frozen=True)
+class StarsWithdrawn:
+    company_id: str
+    year: int
+    stars: int
+    reason: StarWithdrawalReason
+    on: dt.date
+
+
+ListConsequence = TenderPriorityGranted | AdmonitionTalkRequired | ContractEndAdvised
+Event = ListConsequence | AppealFiled | AppealDecided | StarsWithdrawn
