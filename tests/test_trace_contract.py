@@ -51,7 +51,7 @@ async def test_one_gateway_request_is_one_trace_across_every_process(tmp_path: P
             return all(find(sink.spans, name, CONSUMER, EVENT) for name in READERS)
 
         await eventually(all_consumed, timeout=30)
-        await eventually(lambda: _settled(sink), timeout=10)
+        await eventually(lambda: _settled(sink), timeout=10, interval=0.3)
     finally:
         stack.stop()
         await sink.stop()
@@ -86,6 +86,8 @@ async def test_one_gateway_request_is_one_trace_across_every_process(tmp_path: P
     missing = [edge for edge, present in edges.items() if not present]
     assert not missing, f"missing trace edges: {missing}"
     assert not [s for s in spans if "grpc.health" in s.name], "health checks must stay out of traces"
+    roots = [s for s in spans if not s.parent_span_id and s.kind != SERVER]
+    assert len(roots) <= len(SERVICES) + 1, f"background polling must not start traces: {sorted({s.name for s in roots})}"
 
 
 def _descends(span: ReceivedSpan, ancestor: ReceivedSpan, parent_of) -> bool:  # type: ignore[no-untyped-def]

@@ -11,6 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 import sqlalchemy as sa
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext import asyncio as sa_asyncio
@@ -19,6 +20,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+#: a jurisdiction path column: byte-wise comparison on every backend, so the paths below a prefix are one
+#: index range (``wuye_chassis.jurisdiction.below_path_range``); SQLite compares bytes already
+JurisdictionPathString = sa.String(64).with_variant(sa.String(64, collation="C"), "postgresql")
 
 
 class UtcDateTime(sa.types.TypeDecorator):
@@ -87,8 +93,10 @@ class Database:
 
     async def ping(self) -> bool:
         try:
-            async with self.engine.connect() as connection:
-                await connection.execute(sa.text("SELECT 1"))
+            # a readiness probe every second is not worth a trace
+            with suppress_instrumentation():
+                async with self.engine.connect() as connection:
+                    await connection.execute(sa.text("SELECT 1"))
             return True
         except Exception:  # readiness reports any failure as "not ready"
             return False
