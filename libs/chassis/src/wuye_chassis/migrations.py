@@ -9,11 +9,13 @@ start.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 
 import sqlalchemy as sa
 from alembic import command, context
 from alembic.config import Config
 from alembic.operations import Operations
+from opentelemetry.instrumentation.utils import suppress_instrumentation
 
 from wuye_chassis.db import create_engine
 from wuye_chassis.messaging_tables import add_messaging_tables
@@ -33,7 +35,9 @@ def migrate(url: str, script_location: str, revision: str = "head") -> None:
 
 
 async def migrate_async(url: str, script_location: str) -> None:
-    await asyncio.to_thread(migrate, url, script_location)
+    # start-up schema work is not a request: keep its statements out of traces
+    with suppress_instrumentation():
+        await asyncio.to_thread(contextvars.copy_context().run, migrate, url, script_location)
 
 
 def run_alembic_env(target_metadata: sa.MetaData) -> None:
