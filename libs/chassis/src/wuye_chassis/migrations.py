@@ -9,7 +9,6 @@ start.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 
 import sqlalchemy as sa
 from alembic import command, context
@@ -37,7 +36,7 @@ def migrate(url: str, script_location: str, revision: str = "head") -> None:
 async def migrate_async(url: str, script_location: str) -> None:
     # start-up schema work is not a request: keep its statements out of traces
     with suppress_instrumentation():
-        await asyncio.to_thread(contextvars.copy_context().run, migrate, url, script_location)
+        await asyncio.to_thread(migrate, url, script_location)  # to_thread carries the context over
 
 
 def run_alembic_env(target_metadata: sa.MetaData) -> None:
