@@ -7,6 +7,7 @@ there too (the ``database_url`` fixture is parametrised ``sqlite`` / ``postgresq
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanE
 from tests.support import create_postgres_database, drop_postgres_database, postgres_admin_url
 from wuye_chassis.app import ServiceApp, ServiceDefinition
 from wuye_chassis.natsd import EmbeddedNats
+from wuye_chassis.pii import DEVELOPMENT_KEY
 from wuye_chassis.telemetry import setup_telemetry
 
 SPANS = InMemorySpanExporter()
@@ -24,6 +26,8 @@ SPANS = InMemorySpanExporter()
 def pytest_configure(config: pytest.Config) -> None:
     # one tracer provider per test process, recording every span in memory
     setup_telemetry("wuye-tests", exporter=SPANS)
+    # services that keep personal data refuse to start on PostgreSQL without a key
+    os.environ.setdefault("WUYE_PII_KEY", DEVELOPMENT_KEY)
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 
 from wuye_chassis.natsd import EmbeddedNats, free_port, wait_for_port
+from wuye_chassis.pii import DEVELOPMENT_KEY
 
 SERVICES = ("registry", "complaints", "funds", "enforcement", "ratings")
 STOP_TIMEOUT_SECONDS = 15
@@ -99,6 +100,7 @@ class LocalStack:
             "WUYE_GRPC_HOST": "127.0.0.1",
             "WUYE_GRPC_PORT": str(self.grpc_ports[name]),
             "OTEL_SERVICE_NAME": f"wuye-{name}",
+            "WUYE_PII_KEY": DEVELOPMENT_KEY,
         }
         return Process(name, [self.python, "-m", f"wuye_{name}", "serve"], env, self.data_dir / "logs" / f"{name}.log")
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 import pytest
 
+from wuye.common.v1 import common_pb2
 from wuye_chassis.errors import InvalidArgument
-from wuye_chassis.jurisdiction import JurisdictionPath, in_scope
+from wuye_chassis.jurisdiction import JurisdictionPath, below_path_range, in_scope
 from wuye_chassis.money import allocate, fen_to_yuan, yuan_to_fen
 from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
+from wuye_chassis.proto_enums import enum_number, enum_text
 from wuye_chassis.settings import ServiceSettings
 from wuye_chassis.workdays import SHANGHAI, WorkingDayCalendar
 
@@ -134,3 +137,22 @@ class TestSettingsAndPaging:
 
     def test_page_size_bounds_are_inclusive(self) -> None:
         assert page_size(0) == 50 and page_size(1) == 1 and page_size(500) == 500
+
+
+def test_proto_enums_map_to_domain_values_by_the_buf_naming_convention() -> None:
+    class Level(StrEnum):
+        COUNTY = "county"
+
+    assert enum_text(common_pb2.JurisdictionLevel, common_pb2.JURISDICTION_LEVEL_COUNTY) == "county"
+    assert enum_text(common_pb2.JurisdictionLevel, 0) == ""
+    assert enum_text(common_pb2.JurisdictionLevel, 99) == ""
+    assert enum_number(common_pb2.JurisdictionLevel, Level.COUNTY) == common_pb2.JURISDICTION_LEVEL_COUNTY
+    assert enum_number(common_pb2.JurisdictionLevel, None) == 0
+
+
+def test_below_path_range_holds_exactly_the_paths_under_a_jurisdiction() -> None:
+    low, high = below_path_range("350500/350521")
+    assert low <= "350500/350521/350521100/350521100001" < high
+    assert not (low <= "350500/350521" < high)
+    assert not (low <= "350500/3505210/x" < high)
+    assert not (low <= "350500/350524/350524100" < high)

@@ -88,3 +88,13 @@ def in_scope(scope: str, record_path: str) -> bool:
 def scope_like_pattern(scope: str) -> str:
     """SQL LIKE pattern matching the scope's own path and everything below it (paths have no % or _)."""
     return f"{scope.strip('/')}/%"
+
+
+def below_path_range(path: str) -> tuple[str, str]:
+    """Bounds ``[low, high)`` of the paths strictly below ``path`` in byte order ('0' follows '/').
+
+    Unlike ``LIKE 'path/%'`` a range uses a plain B-tree index on every backend, provided the column
+    compares bytes (SQLite's default; PostgreSQL needs the column's collation to be "C").
+    """
+    stem = path.strip().strip("/")
+    return f"{stem}/", f"{stem}0"

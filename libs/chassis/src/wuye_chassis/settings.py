@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -38,6 +38,9 @@ class ServiceSettings(BaseSettings):
     #: consumers: deliveries before a message is parked on the dead-letter subject
     consumer_max_deliver: int = Field(default=5, ge=1)
     consumer_ack_wait_seconds: float = Field(default=30.0, gt=0)
+    #: base64 of 32 random bytes: encrypts and indexes personal data (``wuye_chassis.pii``); required
+    #: by services that keep personal data unless their database is a local SQLite file
+    pii_key: SecretStr | None = None
     extra_holidays: Annotated[list[dt.date], NoDecode] = []
     extra_workdays: Annotated[list[dt.date], NoDecode] = []
 

@@ -92,3 +92,25 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def parse_iso_date(text: object, *, field: str, rule: str | None = None) -> dt.date:
+    """A calendar date written as ISO 8601 text ("2025-03-01"), as APIs carry dates."""
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidArgument(f"{field} must not be empty", field=field, rule=rule or "required")
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidArgument(
+            f"{field} must be a date written YYYY-MM-DD, got {text!r}", field=field, rule=rule or "date"
+        ) from None
+
+
+def optional_iso_date(text: str, *, field: str, rule: str | None = None) -> dt.date | None:
+    """Empty text stays absent; anything else must be an ISO 8601 date."""
+    return parse_iso_date(text, field=field, rule=rule) if text.strip() else None
+
+
+def iso_or_empty(day: dt.date | None) -> str:
+    """The API form of an optional date: ISO 8601 text, or "" when absent."""
+    return day.isoformat() if day else ""

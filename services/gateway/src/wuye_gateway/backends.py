@@ -7,12 +7,23 @@ import asyncio
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from wuye.complaints.v1 import complaints_pb2_grpc
 from wuye.registry.v1 import registry_pb2_grpc
 from wuye_chassis.grpc_client import channel
 from wuye_gateway.settings import SERVICES, GatewaySettings
 
 REGISTRY = "wuye.registry.v1.RegistryService"
-IDEMPOTENT = [(REGISTRY, "GetJurisdiction"), (REGISTRY, "ListJurisdictions"), ("grpc.health.v1.Health", "Check")]
+COMPLAINTS = "wuye.complaints.v1.ComplaintsService"
+#: reads, which a retry cannot apply twice (writes are made safe by idempotency keys instead)
+IDEMPOTENT = [
+    (REGISTRY, "GetJurisdiction"),
+    (REGISTRY, "ListJurisdictions"),
+    (COMPLAINTS, "GetCase"),
+    (COMPLAINTS, "ListCases"),
+    (COMPLAINTS, "ListCategories"),
+    (COMPLAINTS, "GetComplaintFigures"),
+    ("grpc.health.v1.Health", "Check"),
+]
 
 
 class Backends:
@@ -22,6 +33,7 @@ class Backends:
             name: channel(settings.address_of(name), idempotent_methods=IDEMPOTENT) for name in SERVICES
         }
         self.registry = registry_pb2_grpc.RegistryServiceStub(self.channels["registry"])
+        self.complaints = complaints_pb2_grpc.ComplaintsServiceStub(self.channels["complaints"])
 
     async def health(self) -> dict[str, str]:
         """Each service's gRPC health ("SERVING", "NOT_SERVING", or why it could not be asked)."""

@@ -43,7 +43,9 @@ async def add(session: AsyncSession, jurisdiction: common_pb2.Jurisdiction) -> N
         raise AlreadyExists(f"jurisdiction {jurisdiction.code} already exists", field="code") from None
 
 
-async def children(session: AsyncSession, parent_code: str | None, after: str | None, limit: int) -> list[sa.RowMapping]:
+async def children(
+    session: AsyncSession, parent_code: str | None, after: str | None, limit: int
+) -> list[sa.RowMapping]:
     query = sa.select(jurisdictions).order_by(jurisdictions.c.code).limit(limit)
     query = query.where(
         jurisdictions.c.parent_code.is_(None) if parent_code is None else jurisdictions.c.parent_code == parent_code
@@ -51,3 +53,10 @@ async def children(session: AsyncSession, parent_code: str | None, after: str | 
     if after is not None:
         query = query.where(jurisdictions.c.code > after)
     return list((await session.execute(query)).mappings().all())
+
+
+async def along_path(session: AsyncSession, path: str) -> list[common_pb2.Jurisdiction]:
+    """The jurisdictions named by a path, from the city down."""
+    codes = path.split("/")
+    query = sa.select(jurisdictions).where(jurisdictions.c.code.in_(codes)).order_by(jurisdictions.c.level)
+    return [to_message(row) for row in (await session.execute(query)).mappings()]

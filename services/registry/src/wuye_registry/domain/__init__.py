@@ -1,8 +1,9 @@
 """Registry domain: the rules of the registry as plain Python, free of I/O.
 
 Modules: ``area`` (exact exclusive area), ``places`` (jurisdictions, compounds, buildings, households,
-owners), ``people`` (phone and resident ID helpers), ``party`` (four-level party organisation),
+owners), ``party`` (four-level party organisation),
 ``committees`` (owners' committees and property management committees, O1–O4), ``companies``
 (property service companies and contracts), ``reserve_pool`` (O5 screening), ``roster`` (V4/V6 voting
-roster) and ``coverage`` (O6 figures).
+roster) and ``coverage`` (O6 figures). Phone and resident ID rules live in ``wuye_chassis.pii``, shared
+with the complaints service.
 """

@@ -229,3 +229,17 @@ def check_household_owners(household_id: str, links: Sequence[OwnerLink]) -> Non
             field="share",
             rule="shares_sum_to_one",
         )
+
+
+def check_unit_owners(household_id: str, links: Sequence[OwnerLink], *, developer_unsold: bool) -> None:
+    """Developer stock has no registered owner yet (V4 counts it with the developer); any other unit
+    has owners whose shares add up to 1."""
+    if developer_unsold:
+        if links:
+            raise InvalidArgument(
+                f"household {household_id} is developer stock and cannot have owners yet",
+                field="owners",
+                rule="developer_stock_unowned",
+            )
+        return
+    check_household_owners(household_id, links)

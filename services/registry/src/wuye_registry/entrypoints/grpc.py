@@ -10,8 +10,18 @@ from wuye_chassis import auth
 from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.errors import InvalidArgument, NotFound
 from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
+from wuye_chassis.pii import PersonalDataCipher
 from wuye_registry.adapters import jurisdictions as repository
-from wuye_registry.service import jurisdictions
+from wuye_registry.service import (
+    committees,
+    companies,
+    compound_views,
+    coverage,
+    governance,
+    jurisdictions,
+    people,
+    places,
+)
 
 SERVICE_NAME = registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name
 
@@ -19,6 +29,8 @@ SERVICE_NAME = registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_
 class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
     def __init__(self, runtime: ServiceRuntime) -> None:
         self.runtime = runtime
+        # refuses to start without WUYE_PII_KEY unless the database is a local SQLite file
+        self.cipher = PersonalDataCipher.from_settings(runtime.settings)
 
     async def RegisterJurisdiction(
         self, request: registry_pb2.RegisterJurisdictionRequest, context: grpc.aio.ServicerContext
@@ -60,6 +72,98 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
             jurisdictions=[repository.to_message(row) for row in page],
             page=common_pb2.PageResponse(next_page_token=encode_cursor(page[-1]["code"]) if more and page else ""),
         )
+
+    async def RegisterCompound(self, request, context):  # type: ignore[no-untyped-def]
+        compound = await places.register_compound(self.runtime.unit_of_work(), request)
+        return registry_pb2.RegisterCompoundResponse(compound=compound)
+
+    async def UpdateCompound(self, request, context):  # type: ignore[no-untyped-def]
+        compound = await places.update_compound(self.runtime.unit_of_work(), request)
+        return registry_pb2.UpdateCompoundResponse(compound=compound)
+
+    async def GetCompound(self, request, context):  # type: ignore[no-untyped-def]
+        return await compound_views.get_compound(self.runtime.db.sessions, request.compound_id)
+
+    async def ListCompounds(self, request, context):  # type: ignore[no-untyped-def]
+        return await compound_views.list_compounds(self.runtime.db.sessions, request)
+
+    async def AddBuilding(self, request, context):  # type: ignore[no-untyped-def]
+        building = await places.add_building(self.runtime.unit_of_work(), request)
+        return registry_pb2.AddBuildingResponse(building=building)
+
+    async def ListBuildings(self, request, context):  # type: ignore[no-untyped-def]
+        buildings = await compound_views.list_buildings(self.runtime.db.sessions, request.compound_id)
+        return registry_pb2.ListBuildingsResponse(buildings=buildings)
+
+    async def AddHousehold(self, request, context):  # type: ignore[no-untyped-def]
+        household = await places.add_household(self.runtime.unit_of_work(), request)
+        return registry_pb2.AddHouseholdResponse(household=household)
+
+    async def SetHouseholdOwners(self, request, context):  # type: ignore[no-untyped-def]
+        household = await places.set_household_owners(self.runtime.unit_of_work(), request)
+        return registry_pb2.SetHouseholdOwnersResponse(household=household)
+
+    async def GetOwnerRoster(self, request, context):  # type: ignore[no-untyped-def]
+        return await places.owner_roster(self.runtime.db.sessions, request)
+
+    async def RegisterPerson(self, request, context):  # type: ignore[no-untyped-def]
+        person = await people.register_person(self.runtime.unit_of_work(), self.cipher, request)
+        return registry_pb2.RegisterPersonResponse(person=person)
+
+    async def GetPerson(self, request, context):  # type: ignore[no-untyped-def]
+        person = await people.get_person(self.runtime.unit_of_work(), self.cipher, request)
+        return registry_pb2.GetPersonResponse(person=person)
+
+    async def FindPeople(self, request, context):  # type: ignore[no-untyped-def]
+        found = await people.find_people(self.runtime.db.sessions, self.cipher, request)
+        return registry_pb2.FindPeopleResponse(people=found)
+
+    async def AddPartyOrganisation(self, request, context):  # type: ignore[no-untyped-def]
+        organisation = await governance.add_party_organisation(self.runtime.unit_of_work(), request)
+        return registry_pb2.AddPartyOrganisationResponse(organisation=organisation)
+
+    async def ListPartyOrganisations(self, request, context):  # type: ignore[no-untyped-def]
+        found = await governance.list_party_organisations(self.runtime.db.sessions, request.jurisdiction_code)
+        return registry_pb2.ListPartyOrganisationsResponse(organisations=found)
+
+    async def FormCommittee(self, request, context):  # type: ignore[no-untyped-def]
+        committee, warnings = await committees.form(self.runtime.unit_of_work(), request)
+        return registry_pb2.FormCommitteeResponse(committee=committee, warnings=warnings)
+
+    async def ReElectCommittee(self, request, context):  # type: ignore[no-untyped-def]
+        committee, warnings = await committees.re_elect_committee(self.runtime.unit_of_work(), request)
+        return registry_pb2.ReElectCommitteeResponse(committee=committee, warnings=warnings)
+
+    async def DissolveCommittee(self, request, context):  # type: ignore[no-untyped-def]
+        committee = await committees.dissolve_committee(self.runtime.unit_of_work(), request)
+        return registry_pb2.DissolveCommitteeResponse(committee=committee)
+
+    async def GetCommittee(self, request, context):  # type: ignore[no-untyped-def]
+        committee = await committees.get_committee(self.runtime.unit_of_work(), request.committee_id)
+        return registry_pb2.GetCommitteeResponse(committee=committee)
+
+    async def RegisterCompany(self, request, context):  # type: ignore[no-untyped-def]
+        company = await companies.register_company(self.runtime.unit_of_work(), request)
+        return registry_pb2.RegisterCompanyResponse(company=company)
+
+    async def StartContract(self, request, context):  # type: ignore[no-untyped-def]
+        contract = await companies.start_contract(self.runtime.unit_of_work(), request)
+        return registry_pb2.StartContractResponse(contract=contract)
+
+    async def EndContract(self, request, context):  # type: ignore[no-untyped-def]
+        contract = await companies.end_contract(self.runtime.unit_of_work(), request)
+        return registry_pb2.EndContractResponse(contract=contract)
+
+    async def ProposeCandidate(self, request, context):  # type: ignore[no-untyped-def]
+        candidate = await governance.propose(self.runtime.unit_of_work(), request)
+        return registry_pb2.ProposeCandidateResponse(candidate=candidate)
+
+    async def LinkCadre(self, request, context):  # type: ignore[no-untyped-def]
+        link = await governance.link_cadre(self.runtime.unit_of_work(), request)
+        return registry_pb2.LinkCadreResponse(link=link)
+
+    async def GetCoverage(self, request, context):  # type: ignore[no-untyped-def]
+        return await coverage.get_coverage(self.runtime.db.sessions, request)
 
 
 def registrar(runtime: ServiceRuntime):  # type: ignore[no-untyped-def]

@@ -3,7 +3,7 @@ import random
 import pytest
 
 from wuye_chassis.errors import InvalidArgument
-from wuye_registry.domain.people import (
+from wuye_chassis.pii import (
     mask_mobile,
     mask_resident_id,
     resident_id_check_character,

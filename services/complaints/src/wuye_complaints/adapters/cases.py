@@ -1,0 +1,294 @@
+"""Case rows ⇄ the domain ``Case``: load a whole case, let the domain change it, save what changed.
+
+History, escalations, callbacks and reporters only ever grow, so ``save`` updates the case row and
+inserts the items appended since the case was loaded. ``get`` locks the row (``FOR UPDATE`` on
+PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serialises writers), so two requests on one case take
+turns instead of overwriting each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wuye_chassis.jurisdiction import JurisdictionPath
+from wuye_chassis.workdays import WorkingDayCalendar
+from wuye_complaints.adapters.orm import case_callbacks, case_escalations, case_history, case_reporters, cases
+from wuye_complaints.domain.case import (
+    ESCALATABLE_STATES,
+    Action,
+    Assignee,
+    AssigneeKind,
+    Callback,
+    Case,
+    CaseState,
+    Channel,
+    HistoryItem,
+    RejectReason,
+    Reply,
+    Satisfaction,
+    Tier,
+)
+from wuye_complaints.domain.categories import CategoryCatalogue
+from wuye_complaints.domain.deadlines import handling_working_days, resolve_overdue
+from wuye_complaints.domain.duplicates import DUPLICATE_WINDOW
+from wuye_complaints.domain.escalation import EscalationReason, EscalationRecord
+
+
+@dataclass(frozen=True)
+class SealedContact:
+    """A reporter's name and phone as stored: encrypted by the chassis ``pii`` module; the id is the
+    phone's blind index."""
+
+    reporter_id: str
+    name_encrypted: bytes
+    phone_encrypted: bytes
+
+
+@dataclass(frozen=True)
+class _Persisted:
+    history: int
+    escalations: int
+    callbacks: int
+    reporters: int
+
+
+def _optional(enum_type, value):  # type: ignore[no-untyped-def]
+    return None if value is None else enum_type(value)
+
+
+class CaseRepository:
+    def __init__(self, session: AsyncSession, catalogue: CategoryCatalogue, calendar: WorkingDayCalendar) -> None:
+        self.session = session
+        self.catalogue = catalogue
+        self.calendar = calendar
+        self._persisted: dict[str, _Persisted] = {}
+
+    # --- reading -------------------------------------------------------------------------------
+
+    async def get(self, case_id: str, *, lock: bool = True) -> Case | None:
+        query = sa.select(cases).where(cases.c.case_id == case_id)
+        if lock:
+            query = query.with_for_update()
+        row = (await self.session.execute(query)).mappings().first()
+        if row is None:
+            return None
+        return (await self._load([row]))[0]
+
+    async def many(self, rows: Sequence[sa.RowMapping]) -> list[Case]:
+        return await self._load(rows)
+
+    async def case_id_for_external_id(self, channel: Channel, external_id: str) -> str | None:
+        return await self.session.scalar(
+            sa.select(cases.c.case_id).where(cases.c.channel == channel.value, cases.c.external_id == external_id)
+        )
+
+    async def duplicate_pool(self, compound_id: str, category_code: str, around: dt.datetime) -> list[Case]:
+        """The open cases the domain's C6 rule chooses from (a narrow index range, never the whole table)."""
+        query = sa.select(cases).where(
+            cases.c.compound_id == compound_id,
+            cases.c.category == category_code,
+            cases.c.submitted_at.between(around - DUPLICATE_WINDOW, around + DUPLICATE_WINDOW),
+            cases.c.state.notin_([CaseState.CLOSED.value, CaseState.REJECTED.value]),
+        )
+        return await self._load((await self.session.execute(query)).mappings().all())
+
+    async def escalation_candidates(self, now: dt.datetime, limit: int) -> list[str]:
+        """Ids of cases whose tier time ran out, longest overdue first; the domain decides each one."""
+        query = (
+            sa.select(cases.c.case_id)
+            .where(
+                cases.c.state.in_([state.value for state in ESCALATABLE_STATES]),
+                cases.c.tier != Tier.COUNTY.value,
+                cases.c.tier_due_at < now,
+            )
+            .order_by(cases.c.tier_due_at, cases.c.case_id)
+            .limit(limit)
+        )
+        return list((await self.session.scalars(query)).all())
+
+    async def _load(self, rows: Sequence[sa.RowMapping]) -> list[Case]:
+        if not rows:
+            return []
+        ids = [row["case_id"] for row in rows]
+
+        async def children(table: sa.Table) -> dict[str, list[sa.RowMapping]]:
+            found: dict[str, list[sa.RowMapping]] = {case_id: [] for case_id in ids}
+            query = sa.select(table).where(table.c.case_id.in_(ids)).order_by(table.c.case_id, table.c.position)
+            for child in (await self.session.execute(query)).mappings():
+                found[child["case_id"]].append(child)
+            return found
+
+        history, escalations = await children(case_history), await children(case_escalations)
+        callbacks, reporters = await children(case_callbacks), await children(case_reporters)
+        loaded = []
+        for row in rows:
+            case = self._case(row, history[row["case_id"]], escalations[row["case_id"]], callbacks[row["case_id"]])
+            case.reporter_ids = [reporter["reporter_id"] for reporter in reporters[row["case_id"]]]
+            self._persisted[case.case_id] = _Persisted(
+                len(case.history), len(case.escalations), len(case.callbacks), len(case.reporter_ids)
+            )
+            loaded.append(case)
+        return loaded
+
+    def _case(
+        self,
+        row: sa.RowMapping,
+        history: Sequence[sa.RowMapping],
+        escalations: Sequence[sa.RowMapping],
+        callbacks: Sequence[sa.RowMapping],
+    ) -> Case:
+        assignee = None
+        if row["assignee_kind"] is not None:
+            assignee = Assignee(AssigneeKind(row["assignee_kind"]), row["assignee_id"])
+        reply = None
+        if row["reply_at"] is not None:
+            reply = Reply(row["reply_at"], row["reply_actor_id"], row["reply_message"])
+        return Case(
+            case_id=row["case_id"],
+            compound_id=row["compound_id"],
+            jurisdiction_path=JurisdictionPath.parse(row["jurisdiction_path"]),
+            category=self.catalogue.get(row["category"]),
+            channel=Channel(row["channel"]),
+            external_id=row["external_id"],
+            description=row["description"],
+            reporter_ids=[],
+            submitted_at=row["submitted_at"],
+            accept_due_at=row["accept_due_at"],
+            state=CaseState(row["state"]),
+            tier=Tier(row["tier"]),
+            accepted_at=row["accepted_at"],
+            rejected_at=row["rejected_at"],
+            reject_reason=_optional(RejectReason, row["reject_reason"]),
+            duplicate_of=row["duplicate_of"],
+            assignee=assignee,
+            first_dispatched_at=row["first_dispatched_at"],
+            resolve_due_at=row["resolve_due_at"],
+            tier_due_at=row["tier_due_at"],
+            resolved_at=row["resolved_at"],
+            reply=reply,
+            callbacks=[
+                Callback(
+                    item["at"], item["actor_id"], item["valid"], item["contacted"], item["solved"],
+                    _optional(Satisfaction, item["satisfaction"]), item["note"],
+                )
+                for item in callbacks
+            ],
+            closed_at=row["closed_at"],
+            reopen_count=row["reopen_count"],
+            collective=row["collective"],
+            escalations=[
+                EscalationRecord(
+                    item["at"], item["actor_id"], Tier(item["from_tier"]), Tier(item["to_tier"]),
+                    EscalationReason(item["reason"]), item["note"],
+                )
+                for item in escalations
+            ],
+            history=[
+                HistoryItem(
+                    item["at"], item["actor_id"], Action(item["action"]),
+                    _optional(CaseState, item["from_state"]), CaseState(item["to_state"]), item["reason"],
+                )
+                for item in history
+            ],
+        )
+
+    # --- writing -------------------------------------------------------------------------------
+
+    async def add(self, case: Case, contacts: Mapping[str, SealedContact]) -> None:
+        await self.session.execute(cases.insert().values(case_id=case.case_id, **self._values(case)))
+        self._persisted[case.case_id] = _Persisted(0, 0, 0, 0)
+        await self._append(case, contacts)
+
+    async def save(self, case: Case, contacts: Mapping[str, SealedContact] | None = None) -> None:
+        await self.session.execute(
+            cases.update().where(cases.c.case_id == case.case_id).values(**self._values(case))
+        )
+        await self._append(case, contacts or {})
+
+    async def _append(self, case: Case, contacts: Mapping[str, SealedContact]) -> None:
+        done = self._persisted[case.case_id]
+        rows: list[tuple[sa.Table, list[dict[str, object]]]] = [
+            (case_history, [
+                {
+                    "at": item.at, "actor_id": item.actor_id, "action": item.action.value,
+                    "from_state": None if item.from_state is None else item.from_state.value,
+                    "to_state": item.to_state.value, "reason": item.reason,
+                }
+                for item in case.history[done.history:]
+            ]),
+            (case_escalations, [
+                {
+                    "at": item.at, "actor_id": item.actor_id, "from_tier": item.from_tier.value,
+                    "to_tier": item.to_tier.value, "reason": item.reason.value, "note": item.note,
+                }
+                for item in case.escalations[done.escalations:]
+            ]),
+            (case_callbacks, [
+                {
+                    "at": item.at, "actor_id": item.actor_id, "valid": item.valid, "contacted": item.contacted,
+                    "solved": item.solved,
+                    "satisfaction": None if item.satisfaction is None else item.satisfaction.value,
+                    "note": item.note, "jurisdiction_path": str(case.jurisdiction_path),
+                    "category": case.category.code, "company_id": case.company_id,
+                }
+                for item in case.callbacks[done.callbacks:]
+            ]),
+            (case_reporters, [
+                {
+                    "reporter_id": reporter_id,
+                    "name_encrypted": contacts[reporter_id].name_encrypted,
+                    "phone_encrypted": contacts[reporter_id].phone_encrypted,
+                }
+                for reporter_id in case.reporter_ids[done.reporters:]
+            ]),
+        ]
+        starts = (done.history, done.escalations, done.callbacks, done.reporters)
+        for (table, new_rows), start in zip(rows, starts):
+            if new_rows:
+                await self.session.execute(
+                    table.insert(),
+                    [{"case_id": case.case_id, "position": start + n, **row} for n, row in enumerate(new_rows)],
+                )
+        self._persisted[case.case_id] = _Persisted(
+            len(case.history), len(case.escalations), len(case.callbacks), len(case.reporter_ids)
+        )
+
+    def _values(self, case: Case) -> dict[str, object]:
+        assignee = case.assignee
+        return {
+            "compound_id": case.compound_id,
+            "jurisdiction_path": str(case.jurisdiction_path),
+            "category": case.category.code,
+            "channel": case.channel.value,
+            "external_id": case.external_id,
+            "description": case.description,
+            "state": case.state.value,
+            "tier": case.tier.value,
+            "submitted_at": case.submitted_at,
+            "accept_due_at": case.accept_due_at,
+            "accepted_at": case.accepted_at,
+            "rejected_at": case.rejected_at,
+            "reject_reason": None if case.reject_reason is None else case.reject_reason.value,
+            "duplicate_of": case.duplicate_of,
+            "assignee_kind": None if assignee is None else assignee.kind.value,
+            "assignee_id": None if assignee is None else assignee.assignee_id,
+            "company_id": case.company_id,
+            "first_dispatched_at": case.first_dispatched_at,
+            "resolve_due_at": case.resolve_due_at,
+            "tier_due_at": case.tier_due_at,
+            "resolved_at": case.resolved_at,
+            "reply_at": None if case.reply is None else case.reply.at,
+            "reply_actor_id": None if case.reply is None else case.reply.actor_id,
+            "reply_message": None if case.reply is None else case.reply.message,
+            "closed_at": case.closed_at,
+            "reopen_count": case.reopen_count,
+            "collective": case.collective,
+            "resolved_late": case.resolved_at is not None and resolve_overdue(case, case.resolved_at),
+            "handling_working_days": handling_working_days(case, self.calendar),
+            "satisfaction": None if case.satisfaction is None else case.satisfaction.value,
+        }

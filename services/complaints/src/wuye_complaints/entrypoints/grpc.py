@@ -1,0 +1,320 @@
+"""gRPC servicer: protobuf in, use case, protobuf out. No rules here."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import grpc
+
+from wuye.common.v1 import common_pb2
+from wuye.complaints.v1 import complaints_pb2 as api
+from wuye.complaints.v1 import complaints_pb2_grpc
+from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
+from wuye_chassis.proto_enums import enum_number, enum_text
+from wuye_complaints.adapters.events import timestamp
+from wuye_complaints.adapters.mediations import PlacedMediation
+from wuye_complaints.domain.case import Case
+from wuye_complaints.domain.categories import CategoryCatalogue
+from wuye_complaints.domain.mediation import Party
+from wuye_complaints.domain.rates import TierSplit
+from wuye_complaints.service.cases import CaseFilter, CaseService, CaseView
+from wuye_complaints.service.figures import Figures, FigureService
+from wuye_complaints.service.mediation import MediationService
+
+SERVICE_NAME = api.DESCRIPTOR.services_by_name["ComplaintsService"].full_name
+
+
+def ratio(value: Fraction | None) -> api.Ratio | None:
+    if value is None:
+        return None
+    return api.Ratio(numerator=value.numerator, denominator=value.denominator, value=float(value))
+
+
+def case_message(case: Case, view: CaseView | None = None) -> api.Case:
+    """The case; with a view, also its reporters (as masked or not as the view says) and its records."""
+    message = api.Case(
+        case_id=case.case_id,
+        compound_id=case.compound_id,
+        jurisdiction_path=str(case.jurisdiction_path),
+        category=case.category.code,
+        channel=enum_number(api.Channel, case.channel),
+        external_id=case.external_id or "",
+        description=case.description,
+        state=enum_number(api.CaseState, case.state),
+        tier=enum_number(api.Tier, case.tier),
+        collective=case.collective,
+        assignee=None if case.assignee is None else api.Assignee(
+            kind=enum_number(api.AssigneeKind, case.assignee.kind), assignee_id=case.assignee.assignee_id
+        ),
+        submitted_at=timestamp(case.submitted_at),
+        accept_due_at=timestamp(case.accept_due_at),
+        first_dispatched_at=timestamp(case.first_dispatched_at),
+        resolve_due_at=timestamp(case.resolve_due_at),
+        tier_due_at=timestamp(case.tier_due_at),
+        resolved_at=timestamp(case.resolved_at),
+        closed_at=timestamp(case.closed_at),
+        reply="" if case.reply is None else case.reply.message,
+        reject_reason=enum_number(api.RejectReason, case.reject_reason),
+        duplicate_of=case.duplicate_of or "",
+        reopen_count=case.reopen_count,
+    )
+    if view is None:
+        return message
+    message.reporters.extend(
+        api.Reporter(name=contact.name, phone=contact.phone, unmasked=contact.unmasked) for contact in view.reporters
+    )
+    message.history.extend(
+        api.HistoryItem(
+            at=timestamp(item.at), actor_id=item.actor_id, action=item.action.value,
+            from_state=enum_number(api.CaseState, item.from_state), to_state=enum_number(api.CaseState, item.to_state),
+            reason=item.reason or "",
+        )
+        for item in case.history
+    )
+    message.escalations.extend(
+        api.Escalation(
+            at=timestamp(item.at), actor_id=item.actor_id, from_tier=enum_number(api.Tier, item.from_tier),
+            to_tier=enum_number(api.Tier, item.to_tier), reason=enum_number(api.EscalationReason, item.reason),
+            note=item.note or "",
+        )
+        for item in case.escalations
+    )
+    message.callbacks.extend(
+        api.Callback(
+            at=timestamp(item.at), actor_id=item.actor_id, valid=item.valid, contacted=bool(item.contacted),
+            solved=bool(item.solved), satisfaction=enum_number(api.Satisfaction, item.satisfaction),
+            note=item.note or "",
+        )
+        for item in case.callbacks
+    )
+    return message
+
+
+def full(view: CaseView) -> api.Case:
+    return case_message(view.case, view)
+
+
+def mediation_message(placed: PlacedMediation) -> api.Mediation:
+    mediation = placed.mediation
+    referral = mediation.court_referral
+    return api.Mediation(
+        mediation_id=mediation.mediation_id,
+        compound_id=placed.compound_id,
+        jurisdiction_path=placed.jurisdiction_path,
+        complaint_case_id=mediation.complaint_case_id or "",
+        parties=[
+            api.Party(
+                party_id=party.party_id, kind=enum_number(api.PartyKind, party.kind),
+                role=enum_number(api.PartyRole, party.role),
+            )
+            for party in mediation.parties
+        ],
+        mediator_id=mediation.mediator_id,
+        opened_at=timestamp(mediation.opened_at),
+        outcome=enum_number(api.MediationOutcome, mediation.outcome),
+        outcome_at=timestamp(mediation.outcome_at),
+        outcome_note=mediation.outcome_note or "",
+        court_id="" if referral is None else referral.court_id,
+        referred_at=None if referral is None else timestamp(referral.at),
+    )
+
+
+def tier_shares(split: TierSplit | None) -> list[api.TierShare]:
+    if split is None:
+        return []
+    return [
+        api.TierShare(
+            tier=enum_number(api.Tier, share.tier), closed=share.closed, share=ratio(share.share),
+            target=ratio(share.target),
+        )
+        for share in split.shares
+    ]
+
+
+def figures_message(figures: Figures) -> api.GetComplaintFiguresResponse:
+    answered = figures.callbacks
+    return api.GetComplaintFiguresResponse(
+        submitted=figures.submitted,
+        submitted_last_year=figures.submitted_last_year,
+        year_on_year_change=ratio(figures.year_on_year_change),
+        meets_year_on_year_target=bool(figures.meets_year_on_year_target),
+        closed=figures.closed,
+        closed_overdue=figures.closed_overdue,
+        valid_callbacks=answered.valid,
+        contacted=answered.contacted,
+        solved=answered.solved,
+        satisfied=answered.satisfied,
+        basically_satisfied=answered.basically_satisfied,
+        response_rate=ratio(figures.rates.response),
+        resolution_rate=ratio(figures.rates.resolution),
+        satisfaction_rate=ratio(figures.rates.satisfaction),
+        tier_split=tier_shares(figures.tier_split),
+        meets_tier_target=figures.tier_split is not None and figures.tier_split.meets_target,
+        average_handling_working_days=ratio(figures.average_handling_working_days),
+    )
+
+
+class ComplaintsServicer(complaints_pb2_grpc.ComplaintsServiceServicer):
+    def __init__(
+        self, cases: CaseService, mediations: MediationService, figures: FigureService, catalogue: CategoryCatalogue
+    ) -> None:
+        self.cases = cases
+        self.mediations = mediations
+        self.figures = figures
+        self.catalogue = catalogue
+
+    async def SubmitComplaint(
+        self, request: api.SubmitComplaintRequest, context: grpc.aio.ServicerContext
+    ) -> api.SubmitComplaintResponse:
+        submission = await self.cases.submit(
+            compound_id=request.compound_id,
+            category=request.category,
+            channel=enum_text(api.Channel, request.channel),
+            description=request.description,
+            reporter_name=request.reporter.name,
+            reporter_phone=request.reporter.phone,
+            external_id=request.external_id,
+        )
+        return api.SubmitComplaintResponse(
+            case=full(submission.view),
+            created=submission.created,
+            duplicate_candidate_ids=submission.duplicate_candidate_ids,
+        )
+
+    async def AcceptCase(self, request: api.AcceptCaseRequest, context: grpc.aio.ServicerContext) -> api.AcceptCaseResponse:
+        return api.AcceptCaseResponse(case=full(await self.cases.accept(request.case_id)))
+
+    async def RejectCase(self, request: api.RejectCaseRequest, context: grpc.aio.ServicerContext) -> api.RejectCaseResponse:
+        view = await self.cases.reject(
+            request.case_id, reason=enum_text(api.RejectReason, request.reason),
+            duplicate_of=request.duplicate_of, note=request.note,
+        )
+        return api.RejectCaseResponse(case=full(view))
+
+    async def DispatchCase(
+        self, request: api.DispatchCaseRequest, context: grpc.aio.ServicerContext
+    ) -> api.DispatchCaseResponse:
+        view = await self.cases.dispatch(
+            request.case_id, assignee_kind=enum_text(api.AssigneeKind, request.assignee_kind),
+            assignee_id=request.assignee_id,
+        )
+        return api.DispatchCaseResponse(case=full(view))
+
+    async def SendBackCase(
+        self, request: api.SendBackCaseRequest, context: grpc.aio.ServicerContext
+    ) -> api.SendBackCaseResponse:
+        return api.SendBackCaseResponse(case=full(await self.cases.send_back(request.case_id, reason=request.reason)))
+
+    async def StartHandling(
+        self, request: api.StartHandlingRequest, context: grpc.aio.ServicerContext
+    ) -> api.StartHandlingResponse:
+        return api.StartHandlingResponse(case=full(await self.cases.start_handling(request.case_id)))
+
+    async def ResolveCase(self, request: api.ResolveCaseRequest, context: grpc.aio.ServicerContext) -> api.ResolveCaseResponse:
+        return api.ResolveCaseResponse(case=full(await self.cases.resolve(request.case_id, summary=request.summary)))
+
+    async def ReplyToReporter(
+        self, request: api.ReplyToReporterRequest, context: grpc.aio.ServicerContext
+    ) -> api.ReplyToReporterResponse:
+        return api.ReplyToReporterResponse(case=full(await self.cases.reply(request.case_id, message=request.message)))
+
+    async def RecordCallback(
+        self, request: api.RecordCallbackRequest, context: grpc.aio.ServicerContext
+    ) -> api.RecordCallbackResponse:
+        view = await self.cases.record_callback(
+            request.case_id, valid=request.valid, contacted=request.contacted, solved=request.solved,
+            satisfaction=enum_text(api.Satisfaction, request.satisfaction), note=request.note,
+        )
+        return api.RecordCallbackResponse(case=full(view))
+
+    async def CloseCase(self, request: api.CloseCaseRequest, context: grpc.aio.ServicerContext) -> api.CloseCaseResponse:
+        view, reopened = await self.cases.close(request.case_id)
+        return api.CloseCaseResponse(case=full(view), reopened=reopened)
+
+    async def MarkCaseHard(
+        self, request: api.MarkCaseHardRequest, context: grpc.aio.ServicerContext
+    ) -> api.MarkCaseHardResponse:
+        return api.MarkCaseHardResponse(case=full(await self.cases.mark_hard(request.case_id, note=request.note)))
+
+    async def AddReporter(self, request: api.AddReporterRequest, context: grpc.aio.ServicerContext) -> api.AddReporterResponse:
+        view = await self.cases.add_reporter(
+            request.case_id, reporter_name=request.reporter.name, reporter_phone=request.reporter.phone
+        )
+        return api.AddReporterResponse(case=full(view))
+
+    async def GetCase(self, request: api.GetCaseRequest, context: grpc.aio.ServicerContext) -> api.GetCaseResponse:
+        return api.GetCaseResponse(case=full(await self.cases.get(request.case_id)))
+
+    async def ListCases(self, request: api.ListCasesRequest, context: grpc.aio.ServicerContext) -> api.ListCasesResponse:
+        limit = page_size(request.page.page_size)
+        where = CaseFilter(
+            jurisdiction_path=request.jurisdiction_path,
+            state=enum_text(api.CaseState, request.state),
+            compound_id=request.compound_id,
+            category=request.category,
+        )
+        found = await self.cases.list(where, after=decode_cursor(request.page.page_token), limit=limit + 1)
+        page = found[:limit]
+        more = len(found) > limit
+        return api.ListCasesResponse(
+            cases=[case_message(case) for case in page],
+            page=common_pb2.PageResponse(next_page_token=encode_cursor(page[-1].case_id) if more else ""),
+        )
+
+    async def ListCategories(
+        self, request: api.ListCategoriesRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListCategoriesResponse:
+        return api.ListCategoriesResponse(
+            categories=[
+                api.Category(
+                    code=category.code, label_zh=category.label_zh, label_en=category.label_en,
+                    resolve_working_days=category.resolve_working_days, violation=category.violation,
+                    top_ten=category.top_ten,
+                )
+                for category in self.catalogue
+            ]
+        )
+
+    async def OpenMediation(
+        self, request: api.OpenMediationRequest, context: grpc.aio.ServicerContext
+    ) -> api.OpenMediationResponse:
+        parties = [
+            Party.create(
+                party_id=party.party_id, kind=enum_text(api.PartyKind, party.kind),
+                role=enum_text(api.PartyRole, party.role),
+            )
+            for party in request.parties
+        ]
+        placed = await self.mediations.open(
+            compound_id=request.compound_id, parties=parties, mediator_id=request.mediator_id,
+            complaint_case_id=request.complaint_case_id,
+        )
+        return api.OpenMediationResponse(mediation=mediation_message(placed))
+
+    async def RecordMediationOutcome(
+        self, request: api.RecordMediationOutcomeRequest, context: grpc.aio.ServicerContext
+    ) -> api.RecordMediationOutcomeResponse:
+        placed = await self.mediations.record_outcome(
+            request.mediation_id, outcome=enum_text(api.MediationOutcome, request.outcome), note=request.note
+        )
+        return api.RecordMediationOutcomeResponse(mediation=mediation_message(placed))
+
+    async def ReferMediationToCourt(
+        self, request: api.ReferMediationToCourtRequest, context: grpc.aio.ServicerContext
+    ) -> api.ReferMediationToCourtResponse:
+        placed = await self.mediations.refer_to_court(request.mediation_id, court_id=request.court_id)
+        return api.ReferMediationToCourtResponse(mediation=mediation_message(placed))
+
+    async def GetMediation(
+        self, request: api.GetMediationRequest, context: grpc.aio.ServicerContext
+    ) -> api.GetMediationResponse:
+        return api.GetMediationResponse(mediation=mediation_message(await self.mediations.get(request.mediation_id)))
+
+    async def GetComplaintFigures(
+        self, request: api.GetComplaintFiguresRequest, context: grpc.aio.ServicerContext
+    ) -> api.GetComplaintFiguresResponse:
+        figures = await self.figures.figures(
+            jurisdiction_path=request.jurisdiction_path, start_date=request.start_date, end_date=request.end_date,
+            category=request.category, company_id=request.company_id,
+        )
+        return figures_message(figures)

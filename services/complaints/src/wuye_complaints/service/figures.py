@@ -1,0 +1,102 @@
+"""Figures for a jurisdiction and period (C4, C5): SQL counts fed into the domain's rates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from fractions import Fraction
+
+from wuye_chassis import auth
+from wuye_chassis.app import ServiceRuntime
+from wuye_chassis.errors import InvalidArgument
+from wuye_chassis.jurisdiction import JurisdictionPath
+from wuye_chassis.validation import add_years, optional_text
+from wuye_chassis.workdays import SHANGHAI
+from wuye_complaints.adapters import figures as counts
+from wuye_complaints.domain.categories import CategoryCatalogue
+from wuye_complaints.domain.rates import (
+    CallbackCounts,
+    Rates,
+    TierSplit,
+    meets_year_on_year_target,
+    rates,
+    tier_split,
+    year_on_year_change,
+)
+
+FIGURE_READERS = ("community_worker", "street_officer", "county_officer", "auditor", "city_admin")
+#: a longer period would be a different question (trend), and an unbounded one a full-table scan
+MAX_PERIOD_DAYS = 366
+
+
+@dataclass(frozen=True)
+class Figures:
+    submitted: int
+    submitted_last_year: int
+    year_on_year_change: Fraction | None
+    meets_year_on_year_target: bool | None
+    closed: int
+    closed_overdue: int
+    callbacks: CallbackCounts
+    rates: Rates
+    tier_split: TierSplit | None
+    average_handling_working_days: Fraction | None
+
+
+def _day(text: str, field: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidArgument(f"{field} must be a date YYYY-MM-DD, got {text!r}", field=field) from None
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(), SHANGHAI).astimezone(dt.UTC)
+
+
+class FigureService:
+    def __init__(self, runtime: ServiceRuntime, catalogue: CategoryCatalogue) -> None:
+        self.runtime = runtime
+        self.catalogue = catalogue
+
+    async def figures(
+        self, *, jurisdiction_path: str, start_date: str, end_date: str, category: str, company_id: str
+    ) -> Figures:
+        auth.require_role(FIGURE_READERS, action="read complaint figures")
+        path = JurisdictionPath.parse(jurisdiction_path)
+        auth.require_access(str(path), action="read complaint figures")
+        first, last = _day(start_date, "start_date"), _day(end_date, "end_date")
+        if last < first:
+            raise InvalidArgument("end_date must not be before start_date", field="end_date")
+        if (last - first).days >= MAX_PERIOD_DAYS:
+            raise InvalidArgument(f"the period may span at most {MAX_PERIOD_DAYS} days", field="end_date")
+        scope = counts.FigureScope(
+            path=path,
+            start=_start_of(first),
+            end=_start_of(last + dt.timedelta(days=1)),
+            category=None if not category.strip() else self.catalogue.get(category).code,
+            company_id=optional_text(company_id, field="company_id", max_length=64),
+        )
+        last_year = replace(
+            scope, start=_start_of(add_years(first, -1)), end=_start_of(add_years(last, -1) + dt.timedelta(days=1))
+        )
+        async with self.runtime.db.sessions() as session:
+            submitted = await counts.submitted(session, scope)
+            submitted_before = await counts.submitted(session, last_year)
+            closed = await counts.closed(session, scope)
+            answered = await counts.callbacks(session, scope)
+        closed_total = sum(closed.by_tier.values())
+        return Figures(
+            submitted=submitted,
+            submitted_last_year=submitted_before,
+            year_on_year_change=year_on_year_change(submitted, submitted_before),
+            meets_year_on_year_target=meets_year_on_year_target(submitted, submitted_before),
+            closed=closed_total,
+            closed_overdue=closed.overdue,
+            callbacks=answered,
+            rates=rates(answered),
+            tier_split=tier_split(closed.by_tier),
+            average_handling_working_days=(
+                Fraction(closed.handling_working_days, closed.handled) if closed.handled else None
+            ),
+        )

@@ -1,0 +1,232 @@
+"""Complaint cases over real gRPC: intake, the C2 lifecycle, C3 clocks, C4 escalation, C6, reporters' data."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import grpc
+import pytest
+import sqlalchemy as sa
+
+from tests.support import eventually
+from wuye.complaints.v1 import complaints_pb2 as api
+from wuye_chassis.auth import AuthContext
+from wuye_complaints.adapters.orm import cases
+
+from .conftest import (
+    ANXI_OFFICER,
+    COMMUNITY_WORKER,
+    COMPANY,
+    COMPANY_STAFF,
+    COUNTY_OFFICER,
+    OPERATOR,
+    RESIDENT,
+    Complaints,
+    refused,
+)
+
+
+async def test_C2_walks_a_case_from_submission_to_closed_and_announces_each_step(complaints: Complaints) -> None:
+    answer = await complaints.closed()
+    case = answer.case
+    assert case.state == api.CASE_STATE_CLOSED and not answer.reopened
+    assert case.assignee.assignee_id == COMPANY  # the compound's current company, from the registry
+    assert [item.action for item in case.history] == [
+        "submit", "accept", "dispatch", "start_handling", "resolve", "reply", "record_callback", "close",
+    ]
+    assert await complaints.event_types() == [
+        "ComplaintSubmitted", "ComplaintAccepted", "ComplaintDispatched", "ComplaintResolved",
+        "ComplaintCallbackRecorded", "ComplaintClosed",
+    ]
+
+
+async def test_C2_unsatisfied_callback_reopens_the_case_with_the_same_handler(complaints: Complaints) -> None:
+    answer = await complaints.closed(satisfaction=api.SATISFACTION_UNSATISFIED)
+    assert answer.reopened
+    assert answer.case.state == api.CASE_STATE_DISPATCHED and answer.case.reopen_count == 1
+    assert answer.case.assignee.assignee_id == COMPANY
+    assert (await complaints.event_types())[-2:] == ["ComplaintClosed", "ComplaintReopened"]
+
+
+async def test_C2_callback_on_open_case_refused_and_nothing_changes(complaints: Complaints) -> None:
+    case = await complaints.dispatched()
+    before = await complaints.footprint()
+    status, error = await refused(
+        complaints.stub.RecordCallback(
+            api.RecordCallbackRequest(
+                case_id=case.case_id, valid=True, contacted=True, solved=True, satisfaction=api.SATISFACTION_SATISFIED
+            ),
+            metadata=COMMUNITY_WORKER.to_metadata(),
+        )
+    )
+    assert status == grpc.StatusCode.FAILED_PRECONDITION
+    assert error.field == "state" and error.rule == "C2"  # type: ignore[union-attr]
+    assert error.metadata["current_state"] == "dispatched"  # type: ignore[union-attr]
+    assert await complaints.footprint() == before
+
+
+async def test_C2_no_close_without_a_reply_to_the_reporter(complaints: Complaints) -> None:
+    case = await complaints.dispatched()
+    staff = COMPANY_STAFF.to_metadata()
+    await complaints.stub.StartHandling(api.StartHandlingRequest(case_id=case.case_id), metadata=staff)
+    await complaints.stub.ResolveCase(api.ResolveCaseRequest(case_id=case.case_id, summary="已修复"), metadata=staff)
+    await complaints.stub.RecordCallback(
+        api.RecordCallbackRequest(case_id=case.case_id, valid=False, note="电话无人接听"),
+        metadata=COMMUNITY_WORKER.to_metadata(),
+    )
+    before = await complaints.footprint()
+    status, error = await refused(
+        complaints.stub.CloseCase(api.CloseCaseRequest(case_id=case.case_id), metadata=COMMUNITY_WORKER.to_metadata())
+    )
+    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.field == "reply"  # type: ignore[union-attr]
+    assert await complaints.footprint() == before
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "status"),
+    [
+        ({"compound_id": "compound-unknown"}, "compound_id", grpc.StatusCode.NOT_FOUND),
+        ({"category": "ghosts"}, "category", grpc.StatusCode.INVALID_ARGUMENT),
+        ({"description": "   "}, "description", grpc.StatusCode.INVALID_ARGUMENT),
+        ({"channel": api.CHANNEL_UNSPECIFIED}, "channel", grpc.StatusCode.INVALID_ARGUMENT),
+        ({"reporter": api.Reporter(name="张三", phone="call me")}, "reporter.phone", grpc.StatusCode.INVALID_ARGUMENT),
+    ],
+)
+async def test_bad_intake_is_refused_naming_the_field_and_changes_nothing(
+    complaints: Complaints, change: dict[str, object], field: str, status: grpc.StatusCode
+) -> None:
+    before = await complaints.footprint()
+    seen, error = await refused(complaints.submit(**change))  # type: ignore[arg-type]
+    assert seen == status and error.field == field  # type: ignore[union-attr]
+    assert await complaints.footprint() == before
+
+
+async def test_partner_push_same_external_id_creates_one_case(complaints: Complaints) -> None:
+    first = await complaints.submit(OPERATOR, channel=api.CHANNEL_HOTLINE_12345, external_id="12345-2026-000001")
+    again = await complaints.submit(
+        OPERATOR, channel=api.CHANNEL_HOTLINE_12345, external_id="12345-2026-000001", description="重复推送"
+    )
+    assert first.created and not again.created
+    assert again.case.case_id == first.case.case_id and again.case.description == first.case.description
+    assert await complaints.count("complaint_cases") == 1
+    assert await complaints.event_types() == ["ComplaintSubmitted"]
+
+
+async def test_C3_clock_starts_at_dispatch_and_survives_send_back_over_grpc(complaints: Complaints) -> None:
+    submitted = (await complaints.submit()).case
+    assert not submitted.HasField("resolve_due_at")
+    case = await complaints.dispatched()
+    due = case.resolve_due_at.ToDatetime()
+    sent_back = await complaints.stub.SendBackCase(
+        api.SendBackCaseRequest(case_id=case.case_id, reason="不属于物业服务范围"), metadata=COMPANY_STAFF.to_metadata()
+    )
+    assert sent_back.case.state == api.CASE_STATE_ACCEPTED
+    again = await complaints.stub.DispatchCase(
+        api.DispatchCaseRequest(case_id=case.case_id, assignee_kind=api.ASSIGNEE_KIND_COMMUNITY),
+        metadata=COMMUNITY_WORKER.to_metadata(),
+    )
+    assert again.case.resolve_due_at.ToDatetime() == due
+    assert again.case.assignee.assignee_id == "350521100001"  # the case's own community
+    assert due > case.first_dispatched_at.ToDatetime() + dt.timedelta(days=4)
+
+
+async def test_C4_mark_hard_moves_the_case_up_a_tier_with_who_and_why(complaints: Complaints) -> None:
+    case = await complaints.dispatched()
+    answer = await complaints.stub.MarkCaseHard(
+        api.MarkCaseHardRequest(case_id=case.case_id, note="涉及多部门"), metadata=COMMUNITY_WORKER.to_metadata()
+    )
+    assert answer.case.tier == api.TIER_STREET
+    [escalation] = answer.case.escalations
+    assert (escalation.actor_id, escalation.reason, escalation.note) == (
+        "cw-1", api.ESCALATION_REASON_MARKED_HARD, "涉及多部门"
+    )
+    assert (await complaints.event_types())[-1] == "ComplaintEscalated"
+
+
+async def test_C4_scheduler_escalates_overdue_case(complaints: Complaints) -> None:
+    case = await complaints.dispatched()
+    async with complaints.app.runtime.db.sessions() as session, session.begin():
+        # the community's time ran out an hour ago
+        past = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+        await session.execute(cases.update().where(cases.c.case_id == case.case_id).values(tier_due_at=past))
+
+    async def escalated() -> api.Case | None:
+        answer = await complaints.stub.GetCase(
+            api.GetCaseRequest(case_id=case.case_id), metadata=COUNTY_OFFICER.to_metadata()
+        )
+        return answer.case if answer.case.tier == api.TIER_STREET else None
+
+    moved = await eventually(escalated, timeout=10)
+    [escalation] = moved.escalations
+    assert escalation.actor_id == "system" and escalation.reason == api.ESCALATION_REASON_OVERDUE
+    assert moved.tier_due_at.ToDatetime(dt.UTC) > dt.datetime.now(dt.UTC)  # a fresh window at the street
+    assert (await complaints.event_types())[-1] == "ComplaintEscalated"
+
+
+async def test_C6_duplicates_are_offered_and_the_fifth_reporter_makes_a_collective_complaint(
+    complaints: Complaints,
+) -> None:
+    first = (await complaints.submit()).case
+    second = await complaints.submit(reporter=api.Reporter(name="李四", phone="13900000001"))
+    assert list(second.duplicate_candidate_ids) == [first.case_id]
+    for n in range(2, 6):
+        answer = await complaints.stub.AddReporter(
+            api.AddReporterRequest(case_id=first.case_id, reporter=api.Reporter(name="邻居", phone=f"1390000000{n}")),
+            metadata=COMMUNITY_WORKER.to_metadata(),
+        )
+    assert answer.case.collective and answer.case.tier == api.TIER_STREET
+    assert len(answer.case.reporters) == 5
+
+
+async def test_reporter_contact_is_encrypted_masked_for_most_roles_and_never_in_events(complaints: Complaints) -> None:
+    case = (await complaints.submit()).case
+    assert (case.reporters[0].name, case.reporters[0].phone, case.reporters[0].unmasked) == ("张**", "138****5678", False)
+    worker = await complaints.stub.GetCase(api.GetCaseRequest(case_id=case.case_id), metadata=COMMUNITY_WORKER.to_metadata())
+    assert (worker.case.reporters[0].name, worker.case.reporters[0].phone) == ("张三丰", "13812345678")
+    officer = await complaints.stub.GetCase(api.GetCaseRequest(case_id=case.case_id), metadata=COUNTY_OFFICER.to_metadata())
+    assert officer.case.reporters[0].phone == "138****5678"
+    assert await complaints.count("personal_data_reads") == 1  # the community worker's read, audited
+    async with complaints.app.runtime.db.sessions() as session:
+        stored = (await session.execute(sa.text("SELECT name_encrypted, phone_encrypted FROM case_reporters"))).one()
+        payloads = (await session.execute(sa.text("SELECT payload FROM outbox"))).scalars().all()
+    assert b"13812345678" not in b"".join(stored) and "张三丰".encode() not in b"".join(stored)
+    assert all(b"13812345678" not in payload and "张三丰".encode() not in payload for payload in payloads)
+
+
+async def test_reads_and_changes_are_scoped_to_the_callers_jurisdiction(complaints: Complaints) -> None:
+    case = (await complaints.submit()).case
+    status, error = await refused(
+        complaints.stub.GetCase(api.GetCaseRequest(case_id=case.case_id), metadata=ANXI_OFFICER.to_metadata())
+    )
+    assert status == grpc.StatusCode.PERMISSION_DENIED and error.rule == "scope"  # type: ignore[union-attr]
+    status, _ = await refused(
+        complaints.stub.AcceptCase(api.AcceptCaseRequest(case_id=case.case_id), metadata=RESIDENT.to_metadata())
+    )
+    assert status == grpc.StatusCode.PERMISSION_DENIED
+    listed = await complaints.stub.ListCases(api.ListCasesRequest(), metadata=ANXI_OFFICER.to_metadata())
+    assert list(listed.cases) == []
+
+
+async def test_cases_are_listed_newest_first_page_by_page(complaints: Complaints) -> None:
+    made = [(await complaints.submit(description=f"问题 {n}")).case.case_id for n in range(5)]
+    seen: list[str] = []
+    token = ""
+    while True:
+        answer = await complaints.stub.ListCases(
+            api.ListCasesRequest(state=api.CASE_STATE_SUBMITTED, page={"page_size": 2, "page_token": token}),
+            metadata=COUNTY_OFFICER.to_metadata(),
+        )
+        seen += [case.case_id for case in answer.cases]
+        token = answer.page.next_page_token
+        if not token:
+            break
+    assert seen == list(reversed(made))
+
+
+async def test_C1_categories_list_the_ten_top_problems_first_with_both_labels(complaints: Complaints) -> None:
+    answer = await complaints.stub.ListCategories(
+        api.ListCategoriesRequest(), metadata=AuthContext(user="x", roles=frozenset({"resident"})).to_metadata()
+    )
+    assert [c.top_ten for c in answer.categories[:10]] == [True] * 10
+    lifts = next(c for c in answer.categories if c.code == "lifts")
+    assert (lifts.label_zh, lifts.label_en, lifts.resolve_working_days) == ("电梯故障", "Lift breakdowns", 5)
