@@ -101,8 +101,13 @@ class LocalStack:
             "WUYE_GRPC_PORT": str(self.grpc_ports[name]),
             "OTEL_SERVICE_NAME": f"wuye-{name}",
             "WUYE_PII_KEY": DEVELOPMENT_KEY,
+            # every service may call another's gRPC API (funds reads the registry's owner roster)
+            **self._service_addresses(),
         }
         return Process(name, [self.python, "-m", f"wuye_{name}", "serve"], env, self.data_dir / "logs" / f"{name}.log")
+
+    def _service_addresses(self) -> dict[str, str]:
+        return {f"WUYE_{name.upper()}_ADDR": f"127.0.0.1:{port}" for name, port in self.grpc_ports.items()}
 
     def _gateway_process(self) -> Process:
         env = self._base_env() | {
@@ -111,7 +116,7 @@ class LocalStack:
             "WUYE_DEV_ISSUER": "true",
             "WUYE_JWT_ISSUER": f"{self.gateway_url}/dev",
             "OTEL_SERVICE_NAME": "wuye-gateway",
-            **{f"WUYE_{name.upper()}_ADDR": f"127.0.0.1:{port}" for name, port in self.grpc_ports.items()},
+            **self._service_addresses(),
         }
         return Process("gateway", [self.python, "-m", "wuye_gateway", "serve"], env, self.data_dir / "logs" / "gateway.log")
 

@@ -1,10 +1,176 @@
-"""The funds service's tables (its own database; no other service reads them)."""
+"""The funds service's tables (its own database; no other service reads them).
+
+``ledger_entries`` is append-only: the code has no update or delete path for it, corrections are
+reversing entries, and every row is hash-chained so that a change made behind the code's back is found
+by ``VerifyLedger``. Balances are never stored; they are sums over the entries.
+"""
 
 import sqlalchemy as sa
 
+from wuye_chassis.db import UtcDateTime
 from wuye_chassis.directory import add_directory_table
 from wuye_chassis.messaging_tables import add_messaging_tables
 
 metadata = sa.MetaData()
 known_jurisdictions = add_directory_table(metadata)
 outbox, inbox = add_messaging_tables(metadata)
+
+compounds = sa.Table(
+    "compounds",
+    metadata,
+    sa.Column("compound_id", sa.String(64), primary_key=True),
+    sa.Column("jurisdiction_path", sa.String(64), nullable=False, index=True),
+    sa.Column("follow_majority", sa.Boolean(), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+ledgers = sa.Table(
+    "ledgers",
+    metadata,
+    sa.Column("ledger_id", sa.String(100), primary_key=True),
+    sa.Column("compound_id", sa.String(64), sa.ForeignKey("compounds.compound_id"), nullable=False, index=True),
+    sa.Column("jurisdiction_path", sa.String(64), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+ledger_entries = sa.Table(
+    "ledger_entries",
+    metadata,
+    sa.Column("ledger_id", sa.String(100), sa.ForeignKey("ledgers.ledger_id"), primary_key=True),
+    sa.Column("sequence", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column("account_id", sa.String(64), nullable=False),
+    sa.Column("counter_account_id", sa.String(64), nullable=False),
+    sa.Column("amount_fen", sa.BigInteger(), nullable=False),
+    sa.Column("kind", sa.String(64), nullable=False),
+    sa.Column("memo", sa.String(500), nullable=False),
+    # the ISO 8601 text exactly as hashed, so verification reads back the hashed bytes
+    sa.Column("occurred_at", sa.String(64), nullable=False),
+    sa.Column("reverses_sequence", sa.Integer(), nullable=True),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)
+
+maintenance_accounts = sa.Table(
+    "maintenance_accounts",
+    metadata,
+    sa.Column("compound_id", sa.String(64), sa.ForeignKey("compounds.compound_id"), primary_key=True),
+    sa.Column("ledger_id", sa.String(100), sa.ForeignKey("ledgers.ledger_id"), nullable=False),
+    sa.Column("rate_fen_per_m2", sa.BigInteger(), nullable=False),
+    sa.Column("construction_cost_fen_per_m2", sa.BigInteger(), nullable=False),
+    sa.Column("opened_at", UtcDateTime(), nullable=False),
+)
+
+sub_accounts = sa.Table(
+    "sub_accounts",
+    metadata,
+    sa.Column(
+        "compound_id", sa.String(64), sa.ForeignKey("maintenance_accounts.compound_id"), primary_key=True
+    ),
+    sa.Column("household_id", sa.String(54), primary_key=True),
+    sa.Column("building_id", sa.String(64), nullable=False),
+    sa.Column("area_dm2", sa.BigInteger(), nullable=False),
+    sa.Column("first_deposit_fen", sa.BigInteger(), nullable=False),
+)
+
+votes = sa.Table(
+    "votes",
+    metadata,
+    sa.Column("vote_id", sa.String(36), primary_key=True),
+    sa.Column("compound_id", sa.String(64), sa.ForeignKey("compounds.compound_id"), nullable=False, index=True),
+    sa.Column("jurisdiction_path", sa.String(64), nullable=False),
+    sa.Column("matter", sa.Integer(), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    # JSON list of building ids (V6), NULL for the whole compound
+    sa.Column("building_scope", sa.Text(), nullable=True),
+    sa.Column("follow_majority", sa.Boolean(), nullable=False),
+    sa.Column("electorate_owners", sa.Integer(), nullable=False),
+    sa.Column("electorate_area_dm2", sa.BigInteger(), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("opened_at", UtcDateTime(), nullable=False),
+    sa.Column("closed_at", UtcDateTime(), nullable=True),
+    # the stored tally (wuye.funds.v1.VoteResult as JSON), NULL while open
+    sa.Column("result", sa.Text(), nullable=True),
+)
+
+# the electorate snapshot taken at opening: later register changes do not reach a running vote
+vote_roster_units = sa.Table(
+    "vote_roster_units",
+    metadata,
+    sa.Column("vote_id", sa.String(36), sa.ForeignKey("votes.vote_id"), primary_key=True),
+    sa.Column("unit_id", sa.String(64), primary_key=True),
+    sa.Column("owner_key", sa.String(64), nullable=False),
+    sa.Column("building_id", sa.String(64), nullable=False),
+    sa.Column("area_dm2", sa.BigInteger(), nullable=False),
+    sa.Column("developer_unsold", sa.Boolean(), nullable=False),
+)
+
+ballots = sa.Table(
+    "ballots",
+    metadata,
+    sa.Column("vote_id", sa.String(36), sa.ForeignKey("votes.vote_id"), primary_key=True),
+    sa.Column("sequence", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column("owner_key", sa.String(64), nullable=False),
+    sa.Column("choice", sa.String(16), nullable=False),
+    sa.Column("cast_at", UtcDateTime(), nullable=False),
+)
+
+use_applications = sa.Table(
+    "use_applications",
+    metadata,
+    sa.Column("application_id", sa.String(36), primary_key=True),
+    sa.Column("compound_id", sa.String(64), sa.ForeignKey("compounds.compound_id"), nullable=False, index=True),
+    sa.Column("jurisdiction_path", sa.String(64), nullable=False),
+    sa.Column("plan", sa.Text(), nullable=False),
+    sa.Column("budget_fen", sa.BigInteger(), nullable=False),
+    # JSON list of the benefiting building ids (V6), NULL for the whole compound
+    sa.Column("building_scope", sa.Text(), nullable=True),
+    sa.Column("emergency", sa.String(32), nullable=True),
+    sa.Column("state", sa.String(32), nullable=False),
+    sa.Column("vote_id", sa.String(36), sa.ForeignKey("votes.vote_id"), nullable=True, unique=True),
+    sa.Column("committee_review", sa.String(200), nullable=True),
+    sa.Column("street_confirmation", sa.String(200), nullable=True),
+    sa.Column("actual_cost_fen", sa.BigInteger(), nullable=True),
+    sa.Column("settlement_audit", sa.String(200), nullable=True),
+    sa.Column("payment_approved_by", sa.String(32), nullable=True),
+    sa.Column("disclosure", sa.Text(), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+committee_expenses = sa.Table(
+    "committee_expenses",
+    metadata,
+    sa.Column("expense_id", sa.String(36), primary_key=True),
+    sa.Column("compound_id", sa.String(64), sa.ForeignKey("compounds.compound_id"), nullable=False, index=True),
+    sa.Column("jurisdiction_path", sa.String(64), nullable=False, index=True),
+    sa.Column("amount_fen", sa.BigInteger(), nullable=False),
+    sa.Column("purpose", sa.Text(), nullable=False),
+    # JSON list of the reviewers in order
+    sa.Column("chain", sa.Text(), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("submitted_by", sa.String(64), nullable=False),
+    sa.Column("submitted_at", UtcDateTime(), nullable=False),
+)
+
+expense_decisions = sa.Table(
+    "expense_decisions",
+    metadata,
+    sa.Column("expense_id", sa.String(36), sa.ForeignKey("committee_expenses.expense_id"), primary_key=True),
+    sa.Column("step", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column("reviewer", sa.String(64), nullable=False),
+    sa.Column("approved", sa.Boolean(), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=False),
+    sa.Column("decided_by", sa.String(64), nullable=False),
+    sa.Column("decided_at", UtcDateTime(), nullable=False),
+)
+
+disclosures = sa.Table(
+    "disclosures",
+    metadata,
+    sa.Column("disclosure_id", sa.String(36), primary_key=True),
+    sa.Column("compound_id", sa.String(64), sa.ForeignKey("compounds.compound_id"), nullable=False),
+    sa.Column("period", sa.String(32), nullable=False),
+    sa.Column("published_at", UtcDateTime(), nullable=False),
+    # the snapshot as published (wuye.funds.v1.Disclosure as JSON); never changed afterwards
+    sa.Column("snapshot", sa.Text(), nullable=False),
+    sa.UniqueConstraint("compound_id", "period", name="uq_disclosures_compound_period"),
+)

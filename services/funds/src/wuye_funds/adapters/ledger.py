@@ -1,0 +1,163 @@
+"""Ledger rows ⇄ domain entries and protobuf. Inserts only: there is no update or delete of an entry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wuye.funds.v1 import funds_pb2
+from wuye_chassis.db import utcnow
+from wuye_chassis.money import Fen
+from wuye_funds.adapters.orm import ledger_entries, ledgers
+from wuye_funds.domain.ledger import Entry
+
+
+async def create(session: AsyncSession, *, ledger_id: str, compound_id: str, jurisdiction_path: str) -> None:
+    await session.execute(
+        ledgers.insert().values(
+            ledger_id=ledger_id, compound_id=compound_id, jurisdiction_path=jurisdiction_path, created_at=utcnow()
+        )
+    )
+
+
+async def get(session: AsyncSession, ledger_id: str, *, for_update: bool = False) -> sa.RowMapping | None:
+    """The ledger's row; ``for_update`` locks it so that concurrent postings append one after another."""
+    query = sa.select(ledgers).where(ledgers.c.ledger_id == ledger_id)
+    if for_update:
+        query = query.with_for_update()
+    return (await session.execute(query)).mappings().first()
+
+
+def _to_entry(row: sa.RowMapping) -> Entry:
+    return Entry(
+        sequence=row["sequence"],
+        account_id=row["account_id"],
+        amount_fen=row["amount_fen"],
+        counter_account_id=row["counter_account_id"],
+        kind=row["kind"],
+        memo=row["memo"],
+        occurred_at=row["occurred_at"],
+        prev_hash=row["prev_hash"],
+        hash=row["hash"],
+        reverses_sequence=row["reverses_sequence"],
+    )
+
+
+async def last_entry(session: AsyncSession, ledger_id: str) -> Entry | None:
+    row = (
+        await session.execute(
+            sa.select(ledger_entries)
+            .where(ledger_entries.c.ledger_id == ledger_id)
+            .order_by(ledger_entries.c.sequence.desc())
+            .limit(1)
+        )
+    ).mappings().first()
+    return None if row is None else _to_entry(row)
+
+
+async def entries(
+    session: AsyncSession, ledger_id: str, *, after: int = 0, limit: int | None = None
+) -> list[Entry]:
+    """Stored entries in sequence order, exactly as they are in the table."""
+    query = (
+        sa.select(ledger_entries)
+        .where(ledger_entries.c.ledger_id == ledger_id, ledger_entries.c.sequence > after)
+        .order_by(ledger_entries.c.sequence)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return [_to_entry(row) for row in (await session.execute(query)).mappings()]
+
+
+async def append(session: AsyncSession, ledger_id: str, new_entries: Iterable[Entry]) -> None:
+    await session.execute(
+        ledger_entries.insert(),
+        [
+            {
+                "ledger_id": ledger_id,
+                "sequence": entry.sequence,
+                "account_id": entry.account_id,
+                "counter_account_id": entry.counter_account_id,
+                "amount_fen": entry.amount_fen,
+                "kind": entry.kind,
+                "memo": entry.memo,
+                "occurred_at": entry.occurred_at,
+                "reverses_sequence": entry.reverses_sequence,
+                "prev_hash": entry.prev_hash,
+                "hash": entry.hash,
+            }
+            for entry in new_entries
+        ],
+    )
+
+
+async def account_balances(session: AsyncSession, ledger_id: str, account_ids: Iterable[str]) -> dict[str, Fen]:
+    """Balances (debits positive) of the given accounts, 0 for an account without entries."""
+    wanted = list(account_ids)
+    rows = await session.execute(
+        sa.select(ledger_entries.c.account_id, sa.func.sum(ledger_entries.c.amount_fen))
+        .where(ledger_entries.c.ledger_id == ledger_id, ledger_entries.c.account_id.in_(wanted))
+        .group_by(ledger_entries.c.account_id)
+    )
+    found = {account: int(total) for account, total in rows.all()}
+    return {account: found.get(account, 0) for account in wanted}
+
+
+async def unreversed_postings(session: AsyncSession, ledger_id: str, *, account_id: str, kind: str) -> int:
+    """How many debit legs of ``kind`` on ``account_id`` have not been cancelled by a reversal."""
+    reversed_sequences = (
+        sa.select(ledger_entries.c.reverses_sequence)
+        .where(ledger_entries.c.ledger_id == ledger_id, ledger_entries.c.reverses_sequence.is_not(None))
+        .scalar_subquery()
+    )
+    count = await session.scalar(
+        sa.select(sa.func.count())
+        .select_from(ledger_entries)
+        .where(
+            ledger_entries.c.ledger_id == ledger_id,
+            ledger_entries.c.account_id == account_id,
+            ledger_entries.c.kind == kind,
+            ledger_entries.c.amount_fen > 0,
+            ledger_entries.c.sequence.not_in(reversed_sequences),
+        )
+    )
+    return int(count or 0)
+
+
+def to_message(ledger_id: str, entry: Entry) -> funds_pb2.LedgerEntry:
+    return funds_pb2.LedgerEntry(
+        ledger_id=ledger_id,
+        sequence=entry.sequence,
+        account_id=entry.account_id,
+        counter_account_id=entry.counter_account_id,
+        amount_fen=entry.amount_fen,
+        kind=entry.kind,
+        memo=entry.memo,
+        occurred_at=entry.occurred_at,
+        reverses_sequence=entry.reverses_sequence or 0,
+        prev_hash=entry.prev_hash,
+        hash=entry.hash,
+    )
+
+
+async def movements(session: AsyncSession, ledger_id: str) -> dict[tuple[str, str], Fen]:
+    """Net amount per (account, counter-account) pair over the whole ledger, reversals included."""
+    rows = await session.execute(
+        sa.select(ledger_entries.c.account_id, ledger_entries.c.counter_account_id, sa.func.sum(ledger_entries.c.amount_fen))
+        .where(ledger_entries.c.ledger_id == ledger_id)
+        .group_by(ledger_entries.c.account_id, ledger_entries.c.counter_account_id)
+    )
+    return {(account, counter): int(total) for account, counter, total in rows.all()}
+
+
+async def recent(session: AsyncSession, ledger_id: str, limit: int) -> list[Entry]:
+    """The latest ``limit`` entries, newest first."""
+    query = (
+        sa.select(ledger_entries)
+        .where(ledger_entries.c.ledger_id == ledger_id)
+        .order_by(ledger_entries.c.sequence.desc())
+        .limit(limit)
+    )
+    return [_to_entry(row) for row in (await session.execute(query)).mappings()]

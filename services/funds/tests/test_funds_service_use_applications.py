@@ -1,0 +1,226 @@
+"""Uses of the maintenance fund (F3–F8) over real gRPC, a real database and a real NATS server."""
+
+from __future__ import annotations
+
+import grpc
+
+from services.funds.tests.funds_support import (
+    AUDITOR,
+    COMMUNITY_WORKER,
+    COMPOUND,
+    STREET_OFFICER,
+    Funds,
+    refused,
+)
+from wuye.funds.v1 import events_pb2, funds_pb2
+
+HOUSEHOLDS = {"h-101": ("b1", 10_000), "h-102": ("b1", 8_950), "h-201": ("b2", 12_345)}  # first deposits
+FIRST_DEPOSITS = {"h-101": 300_000, "h-102": 268_500, "h-201": 370_350}  # 3,000 fen/m² × area
+ROSTER = [
+    funds_pb2.RosterUnit(unit_id=household, owner_key=f"o-{household}", building_id=building, area_dm2=area)
+    for household, (building, area) in HOUSEHOLDS.items()
+]
+HOUSING = funds_pb2.PAYMENT_APPROVER_HOUSING_AUTHORITY
+MONEY_TABLES = ("ledger_entries", "use_applications", "votes")
+
+
+async def funded(funds: Funds) -> None:
+    await funds.open_account(HOUSEHOLDS)
+    for household in HOUSEHOLDS:
+        await funds.call(
+            "RecordFirstDeposit", funds_pb2.RecordFirstDepositRequest(compound_id=COMPOUND, household_id=household)
+        )
+
+
+async def submit(funds: Funds, budget_fen: int, *, buildings=(), emergency: int = 0) -> funds_pb2.UseApplication:  # type: ignore[no-untyped-def]
+    answer = await funds.call(
+        "SubmitUseApplication",
+        funds_pb2.SubmitUseApplicationRequest(
+            compound_id=COMPOUND, plan="更换1号楼电梯", budget_fen=budget_fen, building_ids=buildings, emergency=emergency
+        ),
+    )
+    return answer.application
+
+
+async def decide_by_vote(funds: Funds, application_id: str, choice: int) -> funds_pb2.UseApplication:
+    opened = await funds.call("OpenUseVote", funds_pb2.OpenUseVoteRequest(application_id=application_id, roster=ROSTER))
+    assert opened.vote.matter == funds_pb2.MATTER_USE_MAINTENANCE_FUND
+    for owner in ("o-h-101", "o-h-102"):
+        await funds.call("CastBallot", funds_pb2.CastBallotRequest(vote_id=opened.vote.vote_id, owner_key=owner, choice=choice))
+    await funds.call("CloseVote", funds_pb2.CloseVoteRequest(vote_id=opened.vote.vote_id))
+    return await get(funds, application_id)
+
+
+async def get(funds: Funds, application_id: str) -> funds_pb2.UseApplication:
+    answer = await funds.call("GetUseApplication", funds_pb2.GetUseApplicationRequest(application_id=application_id), AUDITOR)
+    return answer.application
+
+
+async def step(funds: Funds, method: str, request: object, who=COMMUNITY_WORKER) -> funds_pb2.UseApplication:  # type: ignore[no-untyped-def]
+    return (await funds.call(method, request, who)).application
+
+
+async def test_F5_a_use_passed_by_a_scoped_matter5_vote_is_paid_and_charged_by_area_F4_with_F3_notices(
+    funds: Funds,
+) -> None:
+    await funded(funds)
+    application = await submit(funds, 450_000, buildings=["b1"])
+    decided = await decide_by_vote(funds, application.application_id, funds_pb2.CHOICE_YES)
+    assert decided.state == funds_pb2.USE_STATE_APPROVED
+    [approved] = await funds.events(events_pb2.UseApplicationApproved)
+    assert approved.application.application_id == application.application_id
+    await step(funds, "StartWorks", funds_pb2.StartWorksRequest(application_id=application.application_id))
+    await step(
+        funds, "RequestPayment",
+        funds_pb2.RequestPaymentRequest(application_id=application.application_id, actual_cost_fen=440_000),
+    )
+    paid = await funds.call(
+        "PayUseApplication",
+        funds_pb2.PayUseApplicationRequest(application_id=application.application_id, approved_by=HOUSING),
+        STREET_OFFICER,
+    )
+    # 440,000 fen over 10,000 : 8,950 dm²; the remainder fen goes to the larger remainder (F4)
+    assert {charge.household_id: charge.amount_fen for charge in paid.charges} == {"h-101": 232_190, "h-102": 207_810}
+    assert paid.application.state == funds_pb2.USE_STATE_PAID
+    assert await funds.balances() == {"h-101": 67_810, "h-102": 60_690, "h-201": 370_350}
+    notices = await funds.events(events_pb2.ReplenishmentRequired)  # both b1 households fell below 30 %
+    assert [(notice.household_id, notice.balance_fen) for notice in notices] == [("h-101", 67_810), ("h-102", 60_690)]
+    [paid_event] = await funds.events(events_pb2.UseApplicationPaid)
+    assert sum(charge.amount_fen for charge in paid_event.charges) == 440_000
+    verified = await funds.call("VerifyLedger", funds_pb2.VerifyLedgerRequest(ledger_id=f"{COMPOUND}/maintenance"))
+    assert verified.intact
+    done = await step(
+        funds, "CompleteUseApplication", funds_pb2.CompleteUseApplicationRequest(application_id=application.application_id)
+    )
+    assert done.state == funds_pb2.USE_STATE_COMPLETED
+
+
+async def test_F5_payment_without_a_passed_vote_is_refused_naming_the_rule_and_changes_nothing(funds: Funds) -> None:
+    await funded(funds)
+    undecided = await submit(funds, 100_000)
+    rejected = await submit(funds, 100_000, buildings=["b1"])
+    assert (await decide_by_vote(funds, rejected.application_id, funds_pb2.CHOICE_NO)).state == funds_pb2.USE_STATE_REJECTED
+    before = await funds.counts(*MONEY_TABLES)
+    for application in (undecided, rejected):
+        status, error = await refused(
+            funds.call(
+                "PayUseApplication",
+                funds_pb2.PayUseApplicationRequest(application_id=application.application_id, approved_by=HOUSING),
+                STREET_OFFICER,
+            )
+        )
+        assert status == grpc.StatusCode.FAILED_PRECONDITION and error.rule == "F5"
+        status, error = await refused(
+            funds.call("StartWorks", funds_pb2.StartWorksRequest(application_id=application.application_id))
+        )
+        assert status == grpc.StatusCode.FAILED_PRECONDITION and error.rule == "F5"
+    assert await funds.counts(*MONEY_TABLES) == before
+    assert await funds.balances() == FIRST_DEPOSITS
+
+
+async def test_F6_an_emergency_use_skips_the_vote_and_is_disclosed_afterwards(funds: Funds) -> None:
+    await funded(funds)
+    application = await submit(funds, 93_885, emergency=funds_pb2.EMERGENCY_CATEGORY_LIFT_FAILURE)
+    application_id = application.application_id
+    status, error = await refused(
+        funds.call("OpenUseVote", funds_pb2.OpenUseVoteRequest(application_id=application_id, roster=ROSTER))
+    )
+    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.rule == "F6"
+    status, error = await refused(
+        funds.call(
+            "RecordStreetConfirmation",
+            funds_pb2.RecordStreetConfirmationRequest(application_id=application_id, reference="街道确认 2026-17"),
+            STREET_OFFICER,
+        )
+    )
+    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.field == "committee_review"
+    assert await funds.count("votes") == 0
+    await step(
+        funds, "RecordCommitteeReview",
+        funds_pb2.RecordCommitteeReviewRequest(application_id=application_id, reference="业委会会议纪要 2026-09"),
+    )
+    confirmed = await step(
+        funds, "RecordStreetConfirmation",
+        funds_pb2.RecordStreetConfirmationRequest(application_id=application_id, reference="街道确认 2026-17"),
+        STREET_OFFICER,
+    )
+    assert confirmed.state == funds_pb2.USE_STATE_APPROVED and not confirmed.vote_id
+    assert len(await funds.events(events_pb2.UseApplicationApproved)) == 1
+    await step(funds, "StartWorks", funds_pb2.StartWorksRequest(application_id=application_id))
+    await step(funds, "RequestPayment", funds_pb2.RequestPaymentRequest(application_id=application_id, actual_cost_fen=93_885))
+    paid = await funds.call(
+        "PayUseApplication",
+        funds_pb2.PayUseApplicationRequest(
+            application_id=application_id, approved_by=funds_pb2.PAYMENT_APPROVER_OWNERS_COMMITTEE
+        ),
+        STREET_OFFICER,
+    )
+    assert sum(charge.amount_fen for charge in paid.charges) == 93_885  # whole compound, by area
+    status, error = await refused(
+        funds.call("CompleteUseApplication", funds_pb2.CompleteUseApplicationRequest(application_id=application_id))
+    )
+    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.rule == "F6" and error.field == "disclosure"
+    done = await step(
+        funds, "CompleteUseApplication",
+        funds_pb2.CompleteUseApplicationRequest(application_id=application_id, disclosure="公示：1号楼电梯应急维修 938.85 元"),
+    )
+    assert done.state == funds_pb2.USE_STATE_COMPLETED and done.disclosure.startswith("公示")
+
+
+async def test_F7_an_overrun_of_10_percent_needs_a_new_application_and_30000_yuan_an_audit(funds: Funds) -> None:
+    await funded(funds)
+    application = await submit(funds, 3_000_000, emergency=funds_pb2.EMERGENCY_CATEGORY_DRAIN_BLOCKAGE)
+    application_id = application.application_id
+    await step(funds, "RecordCommitteeReview", funds_pb2.RecordCommitteeReviewRequest(application_id=application_id, reference="r"))
+    await step(
+        funds, "RecordStreetConfirmation",
+        funds_pb2.RecordStreetConfirmationRequest(application_id=application_id, reference="c"), STREET_OFFICER,
+    )
+    await step(funds, "StartWorks", funds_pb2.StartWorksRequest(application_id=application_id))
+    status, error = await refused(
+        funds.call("RequestPayment", funds_pb2.RequestPaymentRequest(application_id=application_id, actual_cost_fen=3_300_000))
+    )
+    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.rule == "F7" and error.field == "actual_cost_fen"
+    status, error = await refused(
+        funds.call("RequestPayment", funds_pb2.RequestPaymentRequest(application_id=application_id, actual_cost_fen=2_900_000))
+    )
+    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.field == "settlement_audit"
+    requested = await step(
+        funds, "RequestPayment",
+        funds_pb2.RequestPaymentRequest(application_id=application_id, actual_cost_fen=2_900_000, settlement_audit="审计报告 A-1"),
+    )
+    assert requested.state == funds_pb2.USE_STATE_PAYMENT_REQUESTED
+    before = await funds.counts(*MONEY_TABLES)
+    status, error = await refused(  # ¥29,000 is more than the three sub-accounts hold
+        funds.call(
+            "PayUseApplication", funds_pb2.PayUseApplicationRequest(application_id=application_id, approved_by=HOUSING),
+            STREET_OFFICER,
+        )
+    )
+    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.rule == "F4"
+    assert await funds.counts(*MONEY_TABLES) == before
+
+
+async def test_F8_interest_is_allocated_pro_rata_to_balances_to_the_last_fen(funds: Funds) -> None:
+    await funded(funds)
+    answer = await funds.call(
+        "AllocateInterest", funds_pb2.AllocateInterestRequest(compound_id=COMPOUND, interest_fen=1_000, memo="2026 利息")
+    )
+    gained = {sub.household_id: sub.balance_fen - FIRST_DEPOSITS[sub.household_id] for sub in answer.account.sub_accounts}
+    assert gained == {"h-101": 320, "h-102": 286, "h-201": 394}
+
+
+async def test_use_application_bad_input_is_refused_naming_the_field_and_changes_nothing(funds: Funds) -> None:
+    await funded(funds)
+    before = await funds.counts(*MONEY_TABLES)
+    status, error = await refused(submit(funds, -1))
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "budget_fen"
+    status, error = await refused(submit(funds, 100, buildings=["b9"]))
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "building_ids"
+    status, error = await refused(submit(funds, 100, emergency=99))
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "emergency"
+    status, error = await refused(
+        funds.call("AllocateInterest", funds_pb2.AllocateInterestRequest(compound_id=COMPOUND, interest_fen=-3))
+    )
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "interest_fen"
+    assert await funds.counts(*MONEY_TABLES) == before
