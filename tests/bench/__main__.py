@@ -16,6 +16,7 @@ import grpc
 import sqlalchemy as sa
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from tests.bench import complaints as complaints_bench
 from tests.platform import definition
 from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
 from wuye_chassis.app import ServiceApp
@@ -64,6 +65,7 @@ async def main() -> None:
             await complaints.stop()
             await registry.stop()
             nats_server.stop()
+    rows += await complaints_bench.run()
     width = max(len(r[0]) for r in rows)
     print(f"\n{'measure':<{width}}  {'rate':>10}  {'p50 / p99':>18}  ratio to ceiling")
     for name, rate, latency, ratio in rows:

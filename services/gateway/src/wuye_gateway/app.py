@@ -16,7 +16,7 @@ from wuye_gateway import problems
 from wuye_gateway.backends import Backends
 from wuye_gateway.identity import DevIssuer, TokenVerifier
 from wuye_gateway.limits import LimitsMiddleware, TokenBuckets
-from wuye_gateway.routes import complaints, dev, health, jurisdictions
+from wuye_gateway.routes import complaints, dev, health, jurisdictions, public
 from wuye_gateway.settings import GatewaySettings
 
 DESCRIPTION = """\
@@ -54,6 +54,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(jurisdictions.router)
     app.include_router(complaints.router)
+    app.include_router(public.router)
     if settings.dev_issuer:
         app.include_router(dev.router)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")

@@ -8,12 +8,14 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from wuye.complaints.v1 import complaints_pb2_grpc
+from wuye.funds.v1 import funds_pb2_grpc
 from wuye.registry.v1 import registry_pb2_grpc
 from wuye_chassis.grpc_client import channel
 from wuye_gateway.settings import SERVICES, GatewaySettings
 
 REGISTRY = "wuye.registry.v1.RegistryService"
 COMPLAINTS = "wuye.complaints.v1.ComplaintsService"
+FUNDS = "wuye.funds.v1.FundsService"
 #: reads, which a retry cannot apply twice (writes are made safe by idempotency keys instead)
 IDEMPOTENT = [
     (REGISTRY, "GetJurisdiction"),
@@ -22,6 +24,7 @@ IDEMPOTENT = [
     (COMPLAINTS, "ListCases"),
     (COMPLAINTS, "ListCategories"),
     (COMPLAINTS, "GetComplaintFigures"),
+    (FUNDS, "GetCompoundTransparency"),
     ("grpc.health.v1.Health", "Check"),
 ]
 
@@ -34,6 +37,7 @@ class Backends:
         }
         self.registry = registry_pb2_grpc.RegistryServiceStub(self.channels["registry"])
         self.complaints = complaints_pb2_grpc.ComplaintsServiceStub(self.channels["complaints"])
+        self.funds = funds_pb2_grpc.FundsServiceStub(self.channels["funds"])
 
     async def health(self) -> dict[str, str]:
         """Each service's gRPC health ("SERVING", "NOT_SERVING", or why it could not be asked)."""

@@ -25,6 +25,8 @@ class GatewaySettings(BaseSettings):
     rate_limit_per_second: float = Field(default=20.0, gt=0)
     rate_limit_burst: int = Field(default=40, ge=1)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    #: the address residents reach the public pages at (printed in the QR codes); the request's own when empty
+    public_base_url: str = ""
     #: seconds a readiness probe waits for each service's health answer
     health_timeout_seconds: float = Field(default=1.0, gt=0)
 
