@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from tests.support import eventually
 from wuye.complaints.v1 import complaints_pb2 as api
 from wuye_chassis.auth import AuthContext
+from wuye_chassis.workdays import SHANGHAI
 from wuye_complaints.adapters.orm import cases
 
 from .conftest import (
@@ -110,6 +111,21 @@ async def test_partner_push_same_external_id_creates_one_case(complaints: Compla
     assert again.case.case_id == first.case.case_id and again.case.description == first.case.description
     assert await complaints.count("complaint_cases") == 1
     assert await complaints.event_types() == ["ComplaintSubmitted"]
+
+
+async def test_cases_get_human_ticket_numbers_per_county_and_day_and_a_refusal_uses_none(
+    complaints: Complaints,
+) -> None:
+    day = dt.datetime.now(SHANGHAI).strftime("%Y%m%d")
+    first = await complaints.submit()
+    await refused(complaints.submit(category="no-such-category"))
+    second = await complaints.submit(category="cleaning")
+    assert first.case.ticket_no == f"350521-{day}-00001"
+    assert second.case.ticket_no == f"350521-{day}-00002"  # the refused intake gave its number back
+    shown = await complaints.stub.GetCase(
+        api.GetCaseRequest(case_id=second.case.case_id), metadata=COUNTY_OFFICER.to_metadata()
+    )
+    assert shown.case.ticket_no == second.case.ticket_no
 
 
 async def test_C3_clock_starts_at_dispatch_and_survives_send_back_over_grpc(complaints: Complaints) -> None:

@@ -52,7 +52,7 @@ async def test_C5_year_on_year_change_and_filters_by_category_and_company(compla
         await session.execute(
             cases.insert(),
             [
-                {**row, "case_id": f"old-{n}"}
+                {**row, "case_id": f"old-{n}", "ticket_no": f"{row['ticket_no']}-copy{n}"}
                 for n, row in enumerate(
                     [dict((await session.execute(sa.select(cases).where(cases.c.category == "noise"))).mappings().one())] * 3
                 )

@@ -1,4 +1,4 @@
-"""The outbox, inbox and idempotency-key tables every service carries in its own database.
+"""The chassis tables every service carries in its own database: outbox, inbox, idempotency keys, tickets.
 
 Defined once here and added to each service's metadata by ``add_messaging_tables``; each service's
 first Alembic migration creates them with ``wuye_chassis.migrations.create_messaging_tables``.
@@ -10,14 +10,16 @@ import sqlalchemy as sa
 
 from wuye_chassis.db import UtcDateTime
 from wuye_chassis.idempotency import add_idempotency_table
+from wuye_chassis.tickets import add_ticket_counter_table
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY, PostgreSQL gets a 64-bit identity
 _Sequence = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def add_messaging_tables(metadata: sa.MetaData) -> tuple[sa.Table, sa.Table]:
-    """Add the outbox, the inbox and the idempotency keys; returns the outbox and the inbox."""
+    """Add the outbox, the inbox, the idempotency keys and the ticket counters; returns outbox and inbox."""
     add_idempotency_table(metadata)
+    add_ticket_counter_table(metadata)
     outbox = sa.Table(
         "outbox",
         metadata,

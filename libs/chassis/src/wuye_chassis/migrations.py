@@ -79,6 +79,7 @@ def create_messaging_tables(op: Operations) -> None:
 
 
 def drop_messaging_tables(op: Operations) -> None:
+    op.drop_table("ticket_counters")
     op.drop_table("idempotency_keys")
     op.drop_table("inbox")
     op.drop_table("outbox")

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis.jurisdiction import JurisdictionPath
-from wuye_complaints.adapters.orm import at_or_below, case_callbacks, cases
+from wuye_chassis.path_queries import at_or_below
+from wuye_complaints.adapters.orm import case_callbacks, cases
 from wuye_complaints.domain.case import Satisfaction, Tier
 from wuye_complaints.domain.rates import CallbackCounts
 
@@ -37,7 +38,7 @@ def _count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
 
 
 def _filters(table: sa.Table, scope: FigureScope, moment: sa.Column) -> list[sa.ColumnElement[bool]]:
-    where = [at_or_below(table.c.jurisdiction_path, scope.path), moment >= scope.start, moment < scope.end]
+    where = [at_or_below(table.c.jurisdiction_path, str(scope.path)), moment >= scope.start, moment < scope.end]
     if scope.category is not None:
         where.append(table.c.category == scope.category)
     if scope.company_id is not None:

@@ -7,9 +7,9 @@ jurisdiction path: a county's figures are one index range scan over the paths be
 
 import sqlalchemy as sa
 
+from wuye_chassis.compounds import add_compounds_table
 from wuye_chassis.db import UtcDateTime
 from wuye_chassis.directory import add_directory_table
-from wuye_chassis.jurisdiction import JurisdictionPath, below_path_range
 from wuye_chassis.messaging_tables import add_messaging_tables
 
 #: jurisdiction paths compare byte by byte, so a prefix is an index range (``below_path_range``)
@@ -18,20 +18,11 @@ PathString = sa.String(64).with_variant(sa.String(64, collation="C"), "postgresq
 metadata = sa.MetaData()
 known_jurisdictions = add_directory_table(metadata)
 outbox, inbox = add_messaging_tables(metadata)
+ticket_counters = metadata.tables["ticket_counters"]
 
 # which compounds exist, where they lie and who serves them: fed by registry events, so intake keeps
 # working while the registry is down
-known_compounds = sa.Table(
-    "known_compounds",
-    metadata,
-    sa.Column("compound_id", sa.String(64), primary_key=True),
-    sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("jurisdiction_path", sa.String(64), nullable=False, index=True),
-    sa.Column("company_id", sa.String(64), nullable=True),
-    # the contract that made company_id current: only its own end clears it
-    sa.Column("contract_id", sa.String(64), nullable=True),
-    sa.Column("updated_at", UtcDateTime(), nullable=False),
-)
+known_compounds = add_compounds_table(metadata)
 
 cases = sa.Table(
     "complaint_cases",
@@ -70,6 +61,8 @@ cases = sa.Table(
     sa.Column("handling_working_days", sa.Integer(), nullable=True),
     sa.Column("satisfaction", sa.String(20), nullable=True),
     sa.UniqueConstraint("channel", "external_id", name="uq_complaint_cases_channel_external_id"),
+    sa.Column("ticket_no", sa.String(32), nullable=True),
+    sa.Index("uq_complaint_cases_ticket_no", "ticket_no", unique=True),
     # covering: the closed-case figures read only the index, never the table
     sa.Index(
         "ix_complaint_cases_path_closed",
@@ -189,9 +182,3 @@ mediation_steps = sa.Table(
     sa.Column("actor_id", sa.String(100), nullable=False),
     sa.Column("action", sa.String(30), nullable=False),
 )
-
-
-def at_or_below(column: sa.ColumnElement[str], path: JurisdictionPath) -> sa.ColumnElement[bool]:
-    """Rows whose jurisdiction path is ``path`` or lies below it, as index-friendly comparisons."""
-    low, high = below_path_range(str(path))
-    return sa.or_(column == str(path), sa.and_(column >= low, column < high))

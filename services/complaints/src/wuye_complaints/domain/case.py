@@ -234,6 +234,8 @@ class Case:
     collective: bool = False
     escalations: list[EscalationRecord] = field(default_factory=list)
     history: list[HistoryItem] = field(default_factory=list)
+    #: the number people read out (e.g. "350521-20261125-00042"); the service assigns it at intake
+    ticket_no: str = ""
 
     @classmethod
     def submit(

@@ -1,12 +1,11 @@
 import grpc
 
 from wuye.complaints.v1 import complaints_pb2_grpc
-from wuye_chassis import directory, pii
+from wuye_chassis import compounds, directory, pii
 from wuye_chassis.app import ServiceDefinition, ServiceRuntime
 from wuye_chassis.background import PeriodicTask
-from wuye_complaints.adapters.compounds import subscription as compound_subscription
 from wuye_complaints.adapters.contacts import Contacts
-from wuye_complaints.adapters.orm import known_jurisdictions, metadata
+from wuye_complaints.adapters.orm import known_compounds, known_jurisdictions, metadata
 from wuye_complaints.domain.categories import CategoryCatalogue
 from wuye_complaints.entrypoints.grpc import SERVICE_NAME, ComplaintsServicer
 from wuye_complaints.service.cases import CaseService
@@ -50,7 +49,7 @@ def build(settings: ComplaintsSettings | None = None) -> ServiceDefinition:
         registrars=lambda runtime: [register(runtime), directory.registrar(runtime.db, known_jurisdictions)],
         subscriptions=lambda runtime: [
             directory.subscription(known_jurisdictions, settings.service_name),
-            compound_subscription(settings.service_name),
+            compounds.subscription(known_compounds, settings.service_name),
         ],
         background=lambda runtime: [escalation_scheduler(runtime)],
     )

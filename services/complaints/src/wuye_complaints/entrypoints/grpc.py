@@ -39,6 +39,7 @@ def case_message(case: Case, view: CaseView | None = None) -> api.Case:
         category=case.category.code,
         channel=enum_number(api.Channel, case.channel),
         external_id=case.external_id or "",
+        ticket_no=case.ticket_no,
         description=case.description,
         state=enum_number(api.CaseState, case.state),
         tier=enum_number(api.Tier, case.tier),

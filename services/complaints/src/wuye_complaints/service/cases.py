@@ -16,17 +16,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis import auth
 from wuye_chassis.app import ServiceRuntime
+from wuye_chassis.compounds import require_compound
 from wuye_chassis.db import utcnow
 from wuye_chassis.errors import FailedPrecondition, NotFound, PermissionDenied, Unauthenticated
 from wuye_chassis.ids import new_id
 from wuye_chassis.jurisdiction import JurisdictionPath
+from wuye_chassis.path_queries import at_or_below
+from wuye_chassis.tickets import next_ticket
 from wuye_chassis.uow import UnitOfWork
 from wuye_chassis.validation import optional_text, parse_choice, require_text
 from wuye_complaints.adapters import contacts as contact_store
 from wuye_complaints.adapters.cases import CaseRepository, SealedContact
-from wuye_complaints.adapters.compounds import require_compound
 from wuye_complaints.adapters.events import to_message
-from wuye_complaints.adapters.orm import at_or_below, cases
+from wuye_complaints.adapters.orm import cases, known_compounds, ticket_counters
 from wuye_complaints.domain.case import AssigneeKind, Case, CaseState, Channel
 from wuye_complaints.domain.categories import CategoryCatalogue
 from wuye_complaints.domain.duplicates import add_reporter, duplicate_candidates
@@ -100,7 +102,7 @@ class CaseService:
         try:
             async with self.runtime.unit_of_work() as uow:
                 repository = self._repository(uow.session)
-                compound = await require_compound(uow.session, compound_id)
+                compound = await require_compound(uow.session, known_compounds, compound_id)
                 auth.require_access(compound.jurisdiction_path, action="submit a complaint")
                 existing = None if ticket is None else await repository.case_id_for_external_id(via, ticket)
                 if existing is None:
@@ -117,6 +119,10 @@ class CaseService:
                         actor_id=caller.user,
                         calendar=self.runtime.calendar,
                         external_id=ticket,
+                    )
+                    # numbered per county and day, inside this transaction (a refusal gives the number back)
+                    case.ticket_no = await next_ticket(
+                        uow.session, ticket_counters, case.jurisdiction_path.codes[1], now
                     )
                     pool = await repository.duplicate_pool(compound.compound_id, kind.code, now)
                     candidates = duplicate_candidates(
@@ -173,7 +179,7 @@ class CaseService:
                 raise NotFound(f"case {case_id} does not exist", field="case_id")
             if kind is AssigneeKind.COMMUNITY:
                 return JurisdictionPath.parse(row.jurisdiction_path).code
-            compound = await require_compound(session, row.compound_id)
+            compound = await require_compound(session, known_compounds, row.compound_id)
         if compound.company_id is None:
             raise FailedPrecondition(
                 f"compound {compound.compound_id} has no property company on record; name the assignee",
@@ -321,7 +327,7 @@ class CaseService:
         if place:
             path = JurisdictionPath.parse(place)
             auth.require_access(str(path), action="list cases")
-            query = query.where(at_or_below(cases.c.jurisdiction_path, path))
+            query = query.where(at_or_below(cases.c.jurisdiction_path, str(path)))
         elif not caller.authenticated:
             raise Unauthenticated("list cases needs an authenticated caller")
         elif not caller.has_role(auth.SYSTEM_ROLE):

@@ -6,12 +6,13 @@ from collections.abc import Callable, Sequence
 
 from wuye_chassis import auth
 from wuye_chassis.app import ServiceRuntime
+from wuye_chassis.compounds import require_compound
 from wuye_chassis.db import utcnow
 from wuye_chassis.errors import NotFound
 from wuye_chassis.ids import new_id
 from wuye_chassis.validation import optional_text, require_text
-from wuye_complaints.adapters.compounds import require_compound
 from wuye_complaints.adapters.mediations import MediationRepository, PlacedMediation
+from wuye_complaints.adapters.orm import known_compounds
 from wuye_complaints.domain.mediation import MediationCase, Party
 
 MEDIATORS = ("community_worker", "street_officer", "county_officer")
@@ -26,7 +27,7 @@ class MediationService:
     ) -> PlacedMediation:
         auth.require_role(MEDIATORS, action="open a mediation")
         async with self.runtime.unit_of_work() as uow:
-            compound = await require_compound(uow.session, compound_id)
+            compound = await require_compound(uow.session, known_compounds, compound_id)
             auth.require_access(compound.jurisdiction_path, action="open a mediation")
             mediation = MediationCase.open(
                 mediation_id=new_id(),

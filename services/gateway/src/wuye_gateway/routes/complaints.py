@@ -64,6 +64,7 @@ class Callback(BaseModel):
 
 class Case(BaseModel):
     case_id: str
+    ticket_no: str = Field(..., description="the number people read out", examples=["350521-20261125-00042"])
     compound_id: str
     jurisdiction_path: str = Field(..., examples=["350500/350521/350521100/350521100001"])
     category: str = Field(..., examples=["lifts"])

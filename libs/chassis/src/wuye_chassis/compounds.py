@@ -1,0 +1,110 @@
+"""The compound read model a service keeps from registry events: where each compound lies and which
+company serves it, so the service can scope and charge its records while the registry is down.
+
+Same shape as ``directory``: a table factory, its migration helper, the subscription that keeps it up to
+date through the inbox (compound registered/updated for the place, contract started/ended for the
+company), and ``require_compound`` for use cases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from alembic.operations import Operations
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wuye.registry.v1 import events_pb2 as registry_events
+from wuye_chassis.bus import event_type_of
+from wuye_chassis.db import JurisdictionPathString, UtcDateTime, utcnow
+from wuye_chassis.errors import NotFound
+from wuye_chassis.inbox import ReceivedEvent, Subscription
+from wuye_chassis.validation import require_text
+
+TABLE_NAME = "known_compounds"
+
+
+def add_compounds_table(metadata: sa.MetaData) -> sa.Table:
+    return sa.Table(
+        TABLE_NAME,
+        metadata,
+        sa.Column("compound_id", sa.String(64), primary_key=True),
+        sa.Column("name", sa.String(200), nullable=False),
+        sa.Column("jurisdiction_path", JurisdictionPathString, nullable=False, index=True),
+        sa.Column("company_id", sa.String(64), nullable=True),
+        # the contract that made company_id current: only its own end clears it
+        sa.Column("contract_id", sa.String(64), nullable=True),
+        sa.Column("updated_at", UtcDateTime(), nullable=False),
+    )
+
+
+def create_compounds_table(op: Operations) -> None:
+    add_compounds_table(sa.MetaData()).create(op.get_bind())
+
+
+@dataclass(frozen=True)
+class KnownCompound:
+    compound_id: str
+    jurisdiction_path: str
+    company_id: str | None
+
+
+async def require_compound(
+    session: AsyncSession, table: sa.Table, compound_id: str, *, field: str = "compound_id", lock: bool = False
+) -> KnownCompound:
+    """The compound as the registry last announced it; NOT_FOUND naming ``field`` when unknown.
+
+    ``lock`` holds the row until the transaction ends (PostgreSQL), so two writers checking a rule per
+    compound (a frequency limit) take turns; SQLite transactions are serial anyway.
+    """
+    wanted = require_text(compound_id, field=field, max_length=64)
+    query = sa.select(table).where(table.c.compound_id == wanted)
+    row = (await session.execute(query.with_for_update() if lock else query)).mappings().first()
+    if row is None:
+        raise NotFound(f"compound {wanted} is not known to the registry", field=field)
+    return KnownCompound(row["compound_id"], row["jurisdiction_path"], row["company_id"])
+
+
+def subscription(table: sa.Table, service_name: str) -> Subscription:
+    async def upsert(session: AsyncSession, compound_id: str, insert: dict[str, object], update: dict[str, object]) -> None:
+        values = {**update, "updated_at": utcnow()}
+        changed = await session.execute(table.update().where(table.c.compound_id == compound_id).values(**values))
+        if changed.rowcount == 0:
+            await session.execute(table.insert().values(compound_id=compound_id, **insert, **values))
+
+    async def on_compound(session: AsyncSession, event: ReceivedEvent) -> None:
+        message_class = registry_events.CompoundRegistered
+        if event.event_type == event_type_of(registry_events.CompoundUpdated):
+            message_class = registry_events.CompoundUpdated
+        compound = event.parse(message_class)
+        await upsert(
+            session, compound.compound_id, {},
+            {"name": compound.name, "jurisdiction_path": compound.jurisdiction_path},
+        )
+
+    async def on_contract_started(session: AsyncSession, event: ReceivedEvent) -> None:
+        contract = event.parse(registry_events.ContractStarted)
+        # the contract may be seen before its compound (a redelivery); the compound event fills in the name
+        await upsert(
+            session, contract.compound_id,
+            {"name": contract.compound_id, "jurisdiction_path": contract.jurisdiction_path},
+            {"company_id": contract.company_id, "contract_id": contract.contract_id},
+        )
+
+    async def on_contract_ended(session: AsyncSession, event: ReceivedEvent) -> None:
+        contract = event.parse(registry_events.ContractEnded)
+        await session.execute(
+            table.update()
+            .where(table.c.compound_id == contract.compound_id, table.c.contract_id == contract.contract_id)
+            .values(company_id=None, contract_id=None, updated_at=utcnow())
+        )
+
+    return Subscription(
+        durable=f"{service_name}-compounds",
+        handlers={
+            event_type_of(registry_events.CompoundRegistered): on_compound,
+            event_type_of(registry_events.CompoundUpdated): on_compound,
+            event_type_of(registry_events.ContractStarted): on_contract_started,
+            event_type_of(registry_events.ContractEnded): on_contract_ended,
+        },
+    )
