@@ -18,6 +18,9 @@ USER_KEY = "x-wuye-user"
 ROLES_KEY = "x-wuye-roles"
 SCOPE_KEY = "x-wuye-scope"
 DEPARTMENT_KEY = "x-wuye-department"
+#: the property company a company_staff caller works for (the gateway sets it from the token's
+#: ``wuye_company`` claim); absent for everyone else, so older callers stay valid
+COMPANY_KEY = "x-wuye-company"
 
 #: the role of internal callers (event consumers, schedulers) acting for the platform itself
 SYSTEM_ROLE = "system"
@@ -30,6 +33,7 @@ class AuthContext:
     #: jurisdiction path the caller may act within; empty means no jurisdiction at all
     scope: str = ""
     department: str = ""
+    company: str = ""
 
     @property
     def authenticated(self) -> bool:
@@ -51,6 +55,7 @@ class AuthContext:
             (ROLES_KEY, ",".join(sorted(self.roles))),
             (SCOPE_KEY, self.scope),
             (DEPARTMENT_KEY, self.department),
+            *([(COMPANY_KEY, self.company)] if self.company else []),
         ]
 
     @classmethod
@@ -62,6 +67,7 @@ class AuthContext:
             roles=roles,
             scope=values.get(SCOPE_KEY, ""),
             department=values.get(DEPARTMENT_KEY, ""),
+            company=values.get(COMPANY_KEY, ""),
         )
 
 

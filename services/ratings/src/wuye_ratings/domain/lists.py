@@ -48,6 +48,12 @@ class ListPolicy:
 DEFAULT_POLICY = ListPolicy()
 
 
+def standing_day(quarter: Quarter) -> dt.date:
+    """The day whose credit band places a company on a quarter's lists: the quarter's last day, as known on
+    the publication day (appeals upheld before publication count; later ones change later lists only)."""
+    return quarter.last_day
+
+
 @dataclass(frozen=True)
 class CompanyStanding:
     """A company's band for the quarter and the compounds it serves in the jurisdiction."""
@@ -120,15 +126,8 @@ class QuarterlyLists:
         return tuple(consequences)
 
 
-def compile_lists(
-    *,
-    quarter: Quarter,
-    jurisdiction_path: str,
-    standings: Iterable[CompanyStanding],
-    policy: ListPolicy = DEFAULT_POLICY,
-    published_on: dt.date,
-) -> QuarterlyLists:
-    """The red and black lists of ``quarter``; they can be published only once the quarter has ended."""
+def require_quarter_ended(quarter: Quarter, published_on: dt.date) -> dt.date:
+    """``published_on`` when the quarter has ended by then: lists are published only after their quarter."""
     if not isinstance(quarter, Quarter):
         raise InvalidArgument(f"quarter must be a Quarter, got {quarter!r}", field="quarter", rule="R4")
     day = require_date(published_on, field="published_on", rule="R4")
@@ -138,6 +137,19 @@ def compile_lists(
             field="published_on",
             rule="R4",
         )
+    return day
+
+
+def compile_lists(
+    *,
+    quarter: Quarter,
+    jurisdiction_path: str,
+    standings: Iterable[CompanyStanding],
+    policy: ListPolicy = DEFAULT_POLICY,
+    published_on: dt.date,
+) -> QuarterlyLists:
+    """The red and black lists of ``quarter``; they can be published only once the quarter has ended."""
+    day = require_quarter_ended(quarter, published_on)
     try:
         path = str(JurisdictionPath.parse(jurisdiction_path))
     except InvalidArgument as error:

@@ -1,0 +1,53 @@
+"""Quarterly evaluations (R3): the rows of one company, street and quarter ⇄ ``QuarterlyEvaluation``."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wuye_chassis.ids import new_id
+from wuye_ratings.adapters.orm import evaluations
+from wuye_ratings.domain.evaluations import Evaluation, EvaluationKind, Quarter, QuarterlyEvaluation
+
+
+async def load_quarterly(session: AsyncSession, *, company_id: str, street_path: str, quarter: Quarter) -> QuarterlyEvaluation:
+    quarterly = QuarterlyEvaluation.open(company_id=company_id, street_path=street_path, quarter=quarter)
+    rows = await session.execute(
+        sa.select(evaluations)
+        .where(
+            evaluations.c.company_id == quarterly.company_id,
+            evaluations.c.street_path == str(quarterly.street_path),
+            evaluations.c.quarter == str(quarter),
+        )
+        .order_by(evaluations.c.evaluation_id)
+    )
+    for row in rows.mappings():
+        quarterly.evaluations.append(
+            Evaluation(
+                EvaluationKind(row["kind"]),
+                row["evaluator_id"],
+                tuple(int(score) for score in row["aspect_scores"].split(",")),
+                row["submitted_on"],
+            )
+        )
+    return quarterly
+
+
+async def save_latest(session: AsyncSession, quarterly: QuarterlyEvaluation, *, submitted_by: str) -> str:
+    """Store the evaluation the domain just accepted (the last one); returns its id."""
+    evaluation = quarterly.evaluations[-1]
+    evaluation_id = new_id()
+    await session.execute(
+        evaluations.insert().values(
+            evaluation_id=evaluation_id,
+            company_id=quarterly.company_id,
+            street_path=str(quarterly.street_path),
+            quarter=str(quarterly.quarter),
+            kind=evaluation.kind.value,
+            evaluator_id=evaluation.evaluator_id,
+            aspect_scores=",".join(str(score) for score in evaluation.aspect_scores),
+            submitted_on=evaluation.submitted_on,
+            submitted_by=submitted_by,
+        )
+    )
+    return evaluation_id

@@ -1,0 +1,276 @@
+"""gRPC servicer: protobuf in, use case, protobuf out. No rules here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+
+import grpc
+
+from wuye.common.v1 import common_pb2
+from wuye.ratings.v1 import ratings_pb2 as api
+from wuye.ratings.v1 import ratings_pb2_grpc
+from wuye_chassis.exact import require_exact
+from wuye_chassis.proto_enums import enum_number, enum_text
+from wuye_chassis.validation import iso_or_empty
+from wuye_ratings.adapters.events import exact_number
+from wuye_ratings.domain.appeals import Appeal
+from wuye_ratings.domain.credit import CreditRecord, CreditScore
+from wuye_ratings.domain.evaluations import EvaluationKind, QuarterlyEvaluation
+from wuye_ratings.domain.rules import Band, RuleSet
+from wuye_ratings.service.credit import CreditService
+from wuye_ratings.service.evaluations import EvaluationService, Submitted
+from wuye_ratings.service.lists import ListService, PublishedLists
+
+SERVICE_NAME = api.DESCRIPTOR.services_by_name["RatingsService"].full_name
+
+
+def rule_version_message(ruleset: RuleSet) -> api.RuleVersion:
+    floors = ruleset.band_floors
+    return api.RuleVersion(
+        version=ruleset.version,
+        effective_from=ruleset.effective_from.isoformat(),
+        base_score=exact_number(ruleset.base_score),
+        floor_aaa=exact_number(floors[Band.AAA]),
+        floor_aa=exact_number(floors[Band.AA]),
+        floor_a=exact_number(floors[Band.A]),
+        floor_b=exact_number(floors[Band.B]),
+        points=[
+            api.PointsForKind(kind=enum_number(api.RecordKind, kind), points=exact_number(points))
+            for kind, points in ruleset.points.items()
+        ],
+        automatic_c_kinds=sorted(enum_number(api.RecordKind, kind) for kind in ruleset.automatic_c_kinds),
+        validity_years=ruleset.validity_years,
+    )
+
+
+def appeal_message(appeal: Appeal) -> api.Appeal:
+    return api.Appeal(
+        appeal_id=appeal.appeal_id,
+        record_id=appeal.record_id,
+        company_id=appeal.company_id,
+        filed_by=appeal.filed_by,
+        grounds=appeal.grounds,
+        outcome=enum_number(api.AppealOutcome, appeal.outcome),
+        reviewer_id=appeal.reviewer_id or "",
+        decision_reason=appeal.decision_reason or "",
+        history=[
+            api.AppealStep(at=step.at.isoformat(), actor_id=step.actor_id, action=step.action, text=step.text)
+            for step in appeal.history
+        ],
+    )
+
+
+def record_message(record: CreditRecord, appeals: Mapping[str, list[Appeal]]) -> api.CreditRecord:
+    return api.CreditRecord(
+        record_id=record.record_id,
+        company_id=record.company_id,
+        kind=enum_number(api.RecordKind, record.kind),
+        points=exact_number(record.points),
+        forces_c=record.forces_c,
+        source_kind=enum_number(api.SourceKind, record.source.kind),
+        source_reference=record.source.reference,
+        occurred_on=record.occurred_on.isoformat(),
+        valid_until=record.valid_until.isoformat(),
+        rule_version=record.rule_version,
+        note=record.note or "",
+        status=enum_number(api.RecordStatus, record.status),
+        withdrawn_on=iso_or_empty(record.withdrawn_on),
+        withdrawn_by_appeal=record.withdrawn_by_appeal or "",
+        appeals=[appeal_message(appeal) for appeal in appeals.get(record.record_id, [])],
+    )
+
+
+def score_on_day(score: CreditScore) -> api.ScoreOnDay:
+    return api.ScoreOnDay(
+        as_of=score.as_of.isoformat(), score=exact_number(score.score), band=enum_number(api.Band, score.band)
+    )
+
+
+def quarterly_message(quarterly: QuarterlyEvaluation, service: EvaluationService) -> api.QuarterlyEvaluation:
+    counts = {kind: 0 for kind in EvaluationKind}
+    for evaluation in quarterly.evaluations:
+        counts[evaluation.kind] += 1
+    return api.QuarterlyEvaluation(
+        company_id=quarterly.company_id,
+        street_path=str(quarterly.street_path),
+        quarter=str(quarterly.quarter),
+        resident_count=counts[EvaluationKind.RESIDENT],
+        peer_count=counts[EvaluationKind.PEER],
+        department_count=counts[EvaluationKind.DEPARTMENT],
+        resident_average=exact_number(quarterly.average(EvaluationKind.RESIDENT)),
+        peer_average=exact_number(quarterly.average(EvaluationKind.PEER)),
+        department_average=exact_number(quarterly.average(EvaluationKind.DEPARTMENT)),
+        combined_score=exact_number(quarterly.combined_score(service.weights) if quarterly.evaluations else None),
+    )
+
+
+def lists_message(published: PublishedLists) -> api.Lists:
+    lists = published.lists
+    return api.Lists(
+        jurisdiction_path=lists.jurisdiction_path,
+        quarter=str(lists.quarter),
+        published_on=lists.published_on.isoformat(),
+        red_company_ids=lists.red,
+        black_company_ids=lists.black,
+        standings=[
+            api.Standing(
+                company_id=standing.company_id, band=enum_number(api.Band, standing.band),
+                score=exact_number(published.scores[standing.company_id]), compound_ids=standing.compound_ids,
+            )
+            for standing in lists.standings
+        ],
+    )
+
+
+class RatingsServicer(ratings_pb2_grpc.RatingsServiceServicer):
+    def __init__(self, credit: CreditService, evaluations: EvaluationService, lists: ListService) -> None:
+        self.credit = credit
+        self.evaluations = evaluations
+        self.lists = lists
+
+    async def AddRuleVersion(
+        self, request: api.AddRuleVersionRequest, context: grpc.aio.ServicerContext
+    ) -> api.AddRuleVersionResponse:
+        points: dict[str, Fraction] = {}
+        for position, item in enumerate(request.points):
+            field = f"points[{position}].points"
+            points[enum_text(api.RecordKind, item.kind)] = require_exact(
+                Fraction(item.points.numerator, item.points.denominator or 1), field=field, rule="R2"
+            )
+        ruleset = await self.credit.add_rule_version(
+            city_path=request.city_path,
+            version=request.version,
+            effective_from=request.effective_from,
+            base_score=request.base_score if request.HasField("base_score") else None,
+            points=points,
+        )
+        return api.AddRuleVersionResponse(rule_version=rule_version_message(ruleset))
+
+    async def ListRuleVersions(
+        self, request: api.ListRuleVersionsRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListRuleVersionsResponse:
+        versions = await self.credit.rule_versions()
+        return api.ListRuleVersionsResponse(rule_versions=[rule_version_message(ruleset) for ruleset in versions])
+
+    async def AddCreditRecord(
+        self, request: api.AddCreditRecordRequest, context: grpc.aio.ServicerContext
+    ) -> api.AddCreditRecordResponse:
+        record = await self.credit.add_manual_record(
+            company_id=request.company_id,
+            kind=enum_text(api.RecordKind, request.kind),
+            occurred_on=request.occurred_on,
+            valid_until=request.valid_until,
+            note=request.note,
+        )
+        return api.AddCreditRecordResponse(record=record_message(record, {}))
+
+    async def ListCreditRecords(
+        self, request: api.ListCreditRecordsRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListCreditRecordsResponse:
+        page = await self.credit.list_records(
+            request.company_id, requested_size=request.page.page_size, page_token=request.page.page_token
+        )
+        return api.ListCreditRecordsResponse(
+            records=[record_message(record, page.appeals) for record in page.records],
+            page=common_pb2.PageResponse(next_page_token=page.next_page_token),
+        )
+
+    async def GetScoreCard(
+        self, request: api.GetScoreCardRequest, context: grpc.aio.ServicerContext
+    ) -> api.GetScoreCardResponse:
+        card = await self.credit.score_card(request.company_id, as_of=request.as_of, known_on=request.known_on)
+        score = card.score
+        return api.GetScoreCardResponse(
+            company_id=score.company_id,
+            as_of=score.as_of.isoformat(),
+            known_on=score.known_on.isoformat(),
+            rule_version=score.rule_version,
+            base=exact_number(score.base),
+            good=exact_number(score.good),
+            bad=exact_number(score.bad),
+            score=exact_number(score.score),
+            band=enum_number(api.Band, score.band),
+            automatic_c=score.automatic_c,
+            counted_records=[record_message(record, card.appeals) for record in card.counted],
+            history=[score_on_day(past) for past in card.history],
+        )
+
+    async def SubmitResidentSurvey(
+        self, request: api.SubmitResidentSurveyRequest, context: grpc.aio.ServicerContext
+    ) -> api.SubmitResidentSurveyResponse:
+        submitted = await self.evaluations.resident_survey(
+            compound_id=request.compound_id, household_id=request.household_id, quarter=request.quarter,
+            aspect_scores=request.aspect_scores,
+        )
+        return api.SubmitResidentSurveyResponse(**self._submitted(submitted))
+
+    async def SubmitPeerEvaluation(
+        self, request: api.SubmitPeerEvaluationRequest, context: grpc.aio.ServicerContext
+    ) -> api.SubmitPeerEvaluationResponse:
+        submitted = await self.evaluations.peer_evaluation(
+            company_id=request.company_id, street_path=request.street_path, quarter=request.quarter,
+            aspect_scores=request.aspect_scores,
+        )
+        return api.SubmitPeerEvaluationResponse(**self._submitted(submitted))
+
+    async def SubmitDepartmentEvaluation(
+        self, request: api.SubmitDepartmentEvaluationRequest, context: grpc.aio.ServicerContext
+    ) -> api.SubmitDepartmentEvaluationResponse:
+        submitted = await self.evaluations.department_evaluation(
+            company_id=request.company_id, street_path=request.street_path, quarter=request.quarter,
+            aspect_scores=request.aspect_scores,
+        )
+        return api.SubmitDepartmentEvaluationResponse(**self._submitted(submitted))
+
+    def _submitted(self, submitted: Submitted) -> dict[str, object]:
+        return {
+            "evaluation_id": submitted.evaluation_id,
+            "quarterly": quarterly_message(submitted.quarterly, self.evaluations),
+        }
+
+    async def GetQuarterlyEvaluation(
+        self, request: api.GetQuarterlyEvaluationRequest, context: grpc.aio.ServicerContext
+    ) -> api.GetQuarterlyEvaluationResponse:
+        quarterly = await self.evaluations.quarterly(
+            company_id=request.company_id, street_path=request.street_path, quarter=request.quarter
+        )
+        return api.GetQuarterlyEvaluationResponse(quarterly=quarterly_message(quarterly, self.evaluations))
+
+    async def PublishLists(
+        self, request: api.PublishListsRequest, context: grpc.aio.ServicerContext
+    ) -> api.PublishListsResponse:
+        published = await self.lists.publish(jurisdiction_path=request.jurisdiction_path, quarter=request.quarter)
+        return api.PublishListsResponse(lists=lists_message(published))
+
+    async def GetLists(self, request: api.GetListsRequest, context: grpc.aio.ServicerContext) -> api.GetListsResponse:
+        published = await self.lists.get(jurisdiction_path=request.jurisdiction_path, quarter=request.quarter)
+        return api.GetListsResponse(lists=lists_message(published))
+
+    async def FileAppeal(self, request: api.FileAppealRequest, context: grpc.aio.ServicerContext) -> api.FileAppealResponse:
+        appeal = await self.credit.file_appeal(request.record_id, grounds=request.grounds)
+        return api.FileAppealResponse(appeal=appeal_message(appeal))
+
+    async def DecideAppeal(
+        self, request: api.DecideAppealRequest, context: grpc.aio.ServicerContext
+    ) -> api.DecideAppealResponse:
+        appeal, record = await self.credit.decide_appeal(
+            request.appeal_id, outcome=enum_text(api.AppealOutcome, request.outcome), reason=request.reason
+        )
+        return api.DecideAppealResponse(
+            appeal=appeal_message(appeal), record=record_message(record, {record.record_id: [appeal]})
+        )
+
+    async def GetRankings(self, request: api.GetRankingsRequest, context: grpc.aio.ServicerContext) -> api.GetRankingsResponse:
+        ranked = await self.credit.rankings(request.jurisdiction_path, as_of=request.as_of)
+        return api.GetRankingsResponse(
+            jurisdiction_path=request.jurisdiction_path.strip("/"),
+            as_of=ranked[0].score.as_of.isoformat() if ranked else request.as_of,
+            rankings=[
+                api.Ranking(
+                    rank=item.rank, company_id=item.score.company_id, score=exact_number(item.score.score),
+                    band=enum_number(api.Band, item.score.band),
+                )
+                for item in ranked
+            ],
+        )

@@ -1,0 +1,138 @@
+"""Credit records and read models from other services' events, published to the real NATS server."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from tests.support import eventually
+from wuye.complaints.v1 import complaints_pb2
+from wuye.complaints.v1 import events_pb2 as complaint_events
+from wuye.enforcement.v1 import enforcement_pb2
+from wuye.enforcement.v1 import events_pb2 as enforcement_events
+from wuye.ratings.v1 import events_pb2
+from wuye.ratings.v1 import ratings_pb2 as api
+from wuye.registry.v1 import events_pb2 as registry_events
+
+from .conftest import COMMUNITY, COMPANY, COMPOUND, OFFICER, Ratings
+
+CLOSED_AT = dt.datetime(2025, 3, 31, 17, 0, tzinfo=dt.UTC)  # 1 April in Asia/Shanghai
+
+
+def stamp(moment: dt.datetime) -> Timestamp:
+    value = Timestamp()
+    value.FromDatetime(moment)
+    return value
+
+
+def closed(case_id: str, *, satisfaction: int, overdue: bool = False, company_id: str = COMPANY) -> complaint_events.ComplaintClosed:
+    return complaint_events.ComplaintClosed(
+        case_id=case_id, closed_at=stamp(CLOSED_AT), satisfaction=satisfaction, overdue=overdue,
+        company_id=company_id, compound_id=COMPOUND, jurisdiction_path=COMMUNITY, category="lifts",
+    )
+
+
+async def records(ratings: Ratings) -> list[api.CreditRecord]:
+    answer = await ratings.stub.ListCreditRecords(
+        api.ListCreditRecordsRequest(company_id=COMPANY), metadata=OFFICER.to_metadata()
+    )
+    return list(answer.records)
+
+
+async def test_unsatisfied_complaint_event_creates_one_bad_record_even_if_redelivered(ratings: Ratings) -> None:
+    event = closed("case-1", satisfaction=complaints_pb2.SATISFACTION_UNSATISFIED)
+    event_id = await ratings.announce(event, source="complaints")
+    # the same event again under another message id: JetStream lets it through, the inbox must stop it
+    await ratings.announce(event, source="complaints", event_id=event_id, msg_id=f"{event_id}-again")
+    await ratings.announce(closed("case-2", satisfaction=complaints_pb2.SATISFACTION_SATISFIED), source="complaints")
+    async def both_handled() -> bool:
+        return await ratings.count("inbox", "WHERE consumer = 'ratings-credit-events'") == 2
+
+    await eventually(both_handled)
+    [record] = await records(ratings)
+    assert record.kind == api.RECORD_KIND_COMPLAINT_UNSATISFIED and record.points.display == "-1.0"
+    assert record.source_kind == api.SOURCE_KIND_EVENT and record.source_reference == event_id
+    assert record.occurred_on == "2025-04-01" and record.rule_version == "jinan-yangzhou-2025"
+    assert [change.record_id for change in await ratings.events(events_pb2.CreditScoreChanged)] == [record.record_id]
+    assert (await ratings.score_card("2025-04-01")).score.display == "69.0"
+
+
+async def test_overdue_unsatisfied_complaint_makes_two_records_and_a_community_case_none(ratings: Ratings) -> None:
+    await ratings.announce(
+        closed("case-3", satisfaction=complaints_pb2.SATISFACTION_UNSATISFIED, overdue=True), source="complaints"
+    )
+    await ratings.announce(
+        closed("case-4", satisfaction=complaints_pb2.SATISFACTION_UNSATISFIED, company_id=""), source="complaints"
+    )
+
+    async def both_handled() -> bool:
+        return await ratings.count("inbox", "WHERE consumer = 'ratings-credit-events'") == 2
+
+    await eventually(both_handled)
+    kinds = sorted(record.kind for record in await records(ratings))
+    assert kinds == [api.RECORD_KIND_COMPLAINT_UNSATISFIED, api.RECORD_KIND_COMPLAINT_OVERDUE]
+
+
+async def test_enforcement_finding_overdue_rectification_and_referral_events_create_priced_records(ratings: Ratings) -> None:
+    at = stamp(dt.datetime(2025, 5, 6, 2, 0, tzinfo=dt.UTC))
+    place = {"compound_id": COMPOUND, "jurisdiction_path": COMMUNITY, "company_id": COMPANY}
+    await ratings.announce(
+        enforcement_events.FindingRecorded(
+            finding_id="finding-1", severity=enforcement_pb2.SEVERITY_MAJOR, found_at=at, **place
+        ),
+        source="enforcement",
+    )
+    await ratings.announce(
+        enforcement_events.RectificationOverdue(order_id="order-1", finding_id="finding-1", overdue_at=at, **place),
+        source="enforcement",
+    )
+    await ratings.announce(
+        enforcement_events.ReferralCreated(
+            order_id="order-1", escalation_id="esc-1", referral_kind=enforcement_pb2.REFERRAL_KIND_COURT_ONSITE_HEARING,
+            referred_at=at, **place,
+        ),
+        source="enforcement",
+    )
+
+    async def all_handled() -> bool:
+        return await ratings.count("credit_records") == 3
+
+    await eventually(all_handled)
+    found = {record.kind: record.points.display for record in await records(ratings)}
+    assert found == {
+        api.RECORD_KIND_FINDING_GENERAL: "-2.0",
+        api.RECORD_KIND_RECTIFICATION_OVERDUE: "-3.0",
+        api.RECORD_KIND_JUDICIAL_REFERRAL: "-5.0",
+    }
+    assert (await ratings.score_card("2025-05-06")).score.display == "60.0"
+
+
+async def test_registry_company_and_contract_events_make_a_company_rated_and_a_peer(ratings: Ratings) -> None:
+    company = "company-new"
+    await ratings.announce(
+        registry_events.CompanyRegistered(company_id=company, name="新物业", jurisdiction_path="350500/350521"),
+        source="registry",
+    )
+    await ratings.announce(
+        registry_events.ContractStarted(
+            contract_id="contract-9", compound_id="compound-new", company_id=company, jurisdiction_path=COMMUNITY
+        ),
+        source="registry",
+    )
+
+    async def serving() -> bool:
+        return await ratings.count("served_compounds", "WHERE company_id = 'company-new'") == 1
+
+    await eventually(serving)
+    record = await ratings.add_record(api.RECORD_KIND_AWARD_STREET, "2025-03-01", company_id=company)
+    assert record.company_id == company
+    await ratings.announce(
+        registry_events.ContractEnded(contract_id="contract-9", compound_id="compound-new", company_id=company),
+        source="registry",
+    )
+
+    async def ended() -> bool:
+        return await ratings.count("served_compounds", "WHERE company_id = 'company-new'") == 0
+
+    await eventually(ended)
