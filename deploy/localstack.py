@@ -94,8 +94,9 @@ class LocalStack:
         env.update(self.extra_env)
         return env
 
-    def _service_process(self, name: str) -> Process:
-        env = self._base_env() | {
+    def service_env(self, name: str) -> dict[str, str]:
+        """What a service process of this stack runs with (also for one-off commands such as an import)."""
+        return self._base_env() | {
             "WUYE_DATABASE_URL": self.database_url(name),
             "WUYE_GRPC_HOST": "127.0.0.1",
             "WUYE_GRPC_PORT": str(self.grpc_ports[name]),
@@ -104,7 +105,12 @@ class LocalStack:
             # every service may call another's gRPC API (funds reads the registry's owner roster)
             **self._service_addresses(),
         }
-        return Process(name, [self.python, "-m", f"wuye_{name}", "serve"], env, self.data_dir / "logs" / f"{name}.log")
+
+    def _service_process(self, name: str) -> Process:
+        return Process(
+            name, [self.python, "-m", f"wuye_{name}", "serve"], self.service_env(name),
+            self.data_dir / "logs" / f"{name}.log",
+        )
 
     def _service_addresses(self) -> dict[str, str]:
         return {f"WUYE_{name.upper()}_ADDR": f"127.0.0.1:{port}" for name, port in self.grpc_ports.items()}

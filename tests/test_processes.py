@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import grpc
+import httpx
 import nats
 import pytest
 
@@ -60,6 +61,9 @@ async def test_local_stack_starts_loads_the_demo_city_and_stops_cleanly(tmp_path
         assert demo.load(local.gateway_url)["created"] == len(demo.JURISDICTIONS)
         assert demo.load(local.gateway_url) == {"created": 0, "existing": len(demo.JURISDICTIONS)}
         await eventually(lambda: known_everywhere(local, "350524100001"), timeout=20)
+        demo.import_county(local, Path(__file__).resolve().parent.parent / "deploy" / "demo" / "huian")
+        # the import's events reach the complaints service: a resident of 凤凰城 can file a complaint
+        await eventually(lambda: _files_a_complaint(local), timeout=30)
     finally:
         exit_codes = local.stop()
     # uvicorn finishes its graceful shutdown, then re-raises SIGTERM so the exit status tells it was signalled
@@ -117,6 +121,28 @@ async def test_registry_killed_mid_stream_loses_no_accepted_write_and_duplicates
         await connection.close()
     assert info.state.messages == len(stored) + 1  # + the city
     print(f"accepted {len(accepted)} of {len(codes)}, stored {len(stored)}, events {info.state.messages}")
+
+
+async def _files_a_complaint(stack: LocalStack) -> bool:
+    async with httpx.AsyncClient(base_url=stack.gateway_url, timeout=10) as client:
+        admin = (await client.post("/dev/token", json={"username": "city-admin"})).json()["access_token"]
+        compounds = await client.get(
+            "/api/v1/jurisdictions/350521100001", headers={"Authorization": f"Bearer {admin}"}
+        )
+        assert compounds.status_code == 200
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{stack.grpc_ports['registry']}") as channel:
+            listed = await registry_pb2_grpc.RegistryServiceStub(channel).ListCompounds(
+                registry_pb2.ListCompoundsRequest(jurisdiction_code="350521"), metadata=CITY_ADMIN
+            )
+        fenghuang = next(c for c in listed.compounds if c.name == "凤凰城")
+        resident = (await client.post("/dev/token", json={"username": "huian-resident"})).json()["access_token"]
+        filed = await client.post(
+            "/api/v1/complaints",
+            json={"compound_id": fenghuang.id, "category": "lifts", "channel": "mobile", "description": "电梯停运",
+                  "reporter": {"name": "陈建国", "phone": "13800000001"}},
+            headers={"Authorization": f"Bearer {resident}"},
+        )
+    return filed.status_code == 201
 
 
 async def _at_least(items: list[str], count: int) -> bool:

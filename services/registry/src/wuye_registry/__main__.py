@@ -1,4 +1,5 @@
 from wuye_chassis.cli import run
 from wuye_registry.entrypoints.app import build
+from wuye_registry.entrypoints.cli import IMPORT
 
-run(build)
+run(build, commands={"import": IMPORT})

@@ -21,7 +21,7 @@ from wuye_registry.service.access import REGISTRY_KEEPERS, compound, jurisdictio
 DEVELOPER_OWNER_KEY = "developer"
 
 
-def _compound_event(event_type: type, compound_id: str, value: Compound):  # type: ignore[no-untyped-def]
+def compound_event(event_type: type, compound_id: str, value: Compound):  # type: ignore[no-untyped-def]
     return event_type(
         compound_id=compound_id,
         code=value.code,
@@ -49,7 +49,7 @@ async def register_compound(uow: UnitOfWork, request: registry_pb2.RegisterCompo
             raise AlreadyExists(f"compound code {value.code} is already registered", field="code")
         compound_id = new_id()
         await repository.add_compound(uow.session, compound_id, value)
-        await uow.publish(_compound_event(events_pb2.CompoundRegistered, compound_id, value), aggregate_id=compound_id)
+        await uow.publish(compound_event(events_pb2.CompoundRegistered, compound_id, value), aggregate_id=compound_id)
         row = await repository.get_compound(uow.session, compound_id)
         await uow.commit()
     assert row is not None
@@ -68,7 +68,7 @@ async def update_compound(uow: UnitOfWork, request: registry_pb2.UpdateCompoundR
             jurisdiction_path=current["jurisdiction_path"],
         )
         await repository.update_compound(uow.session, current["id"], value)
-        await uow.publish(_compound_event(events_pb2.CompoundUpdated, current["id"], value), aggregate_id=current["id"])
+        await uow.publish(compound_event(events_pb2.CompoundUpdated, current["id"], value), aggregate_id=current["id"])
         row = await repository.get_compound(uow.session, current["id"])
         await uow.commit()
     assert row is not None

@@ -1,0 +1,209 @@
+"""Bulk import of a county (CSV and Excel) into a running registry, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+
+from wuye.registry.v1 import registry_pb2
+from wuye_chassis.pii import PersonalDataCipher
+from wuye_registry.adapters.import_files import COLUMNS, discover
+from wuye_registry.service.bulk_import import BulkImport, ImportSummary, report_path
+
+from .conftest import HUIAN_COMMUNITY, Registry, resident_id
+
+DEMO_COUNTY = Path(__file__).parents[3] / "deploy" / "demo" / "huian"
+TABLES = ("jurisdictions", "compounds", "buildings", "households", "people", "owners")
+#: one compound with two buildings; 陈建国 (P1) owns three units, a couple owns one, one unit is unsold
+COUNTY = {
+    "compounds": [["FHC", "凤凰城", "commodity", "company", HUIAN_COMMUNITY]],
+    "buildings": [["FHC", "1", "1号楼"], ["FHC", "2", "2号楼"]],
+    "households": [
+        ["FHC", "1", "101", "89.57", "false"],
+        ["FHC", "1", "102", "120.00", "false"],
+        ["FHC", "2", "101", "143.88", "false"],
+        ["FHC", "2", "102", "98.10", "false"],
+        ["FHC", "2", "103", "76.05", "true"],
+    ],
+    "owners": [
+        ["FHC", "1", "101", "P1", "陈建国", "13800000001", resident_id(1), "1"],
+        ["FHC", "1", "102", "P1", "陈建国", "13800000001", resident_id(1), ""],
+        ["FHC", "2", "101", "P1", "陈建国", "13800000001", resident_id(1), "1"],
+        ["FHC", "2", "102", "P2", "林丽娟", "138 0000 0002", "", "1/2"],
+        ["FHC", "2", "102", "P3", "黄志强", "", resident_id(3), "1/2"],
+    ],
+}
+
+
+def write_csv(folder: Path, kind: str, rows: list[list[str]]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{kind}.csv"
+    with path.open("w", newline="", encoding="utf-8") as stream:
+        csv.writer(stream).writerows([list(COLUMNS[kind]), *rows])
+    return path
+
+
+async def import_path(registry: Registry, path: Path, batch_size: int = 5_000) -> tuple[ImportSummary, int]:
+    """Import ``path`` into the running registry; returns the summary and the rows the progress saw."""
+    progressed: list[int] = []
+    importer = BulkImport(
+        registry.app.runtime.unit_of_work,
+        PersonalDataCipher.from_settings(registry.app.settings),
+        report=report_path(path),
+        batch_size=batch_size,
+        on_rows=progressed.append,
+    )
+    return await importer.run(discover(path)), sum(progressed)
+
+
+def report(path: Path) -> list[tuple[str, str, str, str]]:
+    with report_path(path).open(encoding="utf-8") as stream:
+        return [(line["file"], line["row"], line["field"], line["rule"]) for line in csv.DictReader(stream)]
+
+
+async def roster(registry: Registry, code: str = "FHC") -> registry_pb2.GetOwnerRosterResponse:
+    compounds = await registry.call(
+        "ListCompounds", registry_pb2.ListCompoundsRequest(jurisdiction_code=HUIAN_COMMUNITY)
+    )
+    compound_id = next(compound.id for compound in compounds.compounds if compound.code == code)
+    return await registry.call("GetOwnerRoster", registry_pb2.GetOwnerRosterRequest(compound_id=compound_id))
+
+
+async def test_demo_county_loads_once_and_a_second_import_changes_and_announces_nothing(
+    registry: Registry, tmp_path: Path
+) -> None:
+    county = tmp_path / "huian"
+    shutil.copytree(DEMO_COUNTY, county)
+    summary, progressed = await import_path(registry, county, batch_size=50)
+    lines = sum(len(path.read_text(encoding="utf-8").splitlines()) - 1 for path in county.glob("*.csv"))
+    assert (summary.rows_read, summary.rows_imported, summary.rows_rejected, progressed) == (lines, lines, 0, lines)
+    assert summary.report is None and not report_path(county).exists()
+    assert summary.compounds_registered == 6 and summary.compounds_announced == 6
+    assert await registry.count("compounds") == 6 and await registry.count("households") == 194
+    # one event per compound for its whole roster, none per household
+    assert await registry.events("CompoundRegistered") == 6
+    assert await registry.events("HouseholdRosterChanged") == 6
+    # the fixture registered the city, the county, 螺城镇 and 凤凰城社区 already; four are new
+    assert await registry.events("JurisdictionRegistered") == 7 + 4
+
+    before = await registry.snapshot(*TABLES)
+    again, _ = await import_path(registry, county, batch_size=50)
+    assert (again.rows_imported, again.compounds_registered, again.compounds_announced) == (lines, 0, 0)
+    assert await registry.snapshot(*TABLES) == before
+
+
+async def test_V4_an_owner_of_several_units_is_imported_once_as_one_person(registry: Registry, tmp_path: Path) -> None:
+    for kind, rows in COUNTY.items():
+        write_csv(tmp_path / "county", kind, rows)
+    summary, _ = await import_path(registry, tmp_path / "county")
+    assert summary.rows_rejected == 0
+    assert await registry.count("people") == 3 and await registry.count("owners") == 5
+
+    answer = await roster(registry)
+    # P1's three units are one owner; the couple is one owner; the unsold unit is the developer
+    assert answer.owner_count == 3 and answer.unit_count == 5
+    by_units = sorted((len(owner.unit_ids), owner.area_dm2, owner.is_developer) for owner in answer.owners)
+    assert by_units == [(1, 7605, True), (1, 9810, False), (3, 8957 + 12000 + 14388, False)]
+    phones = await registry.count("people", "WHERE phone_cipher IS NOT NULL AND phone_index IS NOT NULL")
+    assert phones == 2  # encrypted and indexed; P3 gave none
+
+
+async def test_a_workbook_imports_like_csv_files_and_again_changes_nothing(registry: Registry, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for kind, rows in COUNTY.items():
+        sheet = book.create_sheet(kind)
+        sheet.append(list(COLUMNS[kind]))
+        for row in rows:
+            sheet.append(row)
+    book.create_sheet("notes").append(["sheets not named after a kind are ignored"])
+    workbook = tmp_path / "county.xlsx"
+    book.save(workbook)
+
+    summary, progressed = await import_path(registry, workbook)
+    assert (summary.rows_read, summary.rows_imported, progressed) == (13, 13, 13)
+    assert (await roster(registry)).owner_count == 3
+    before = await registry.snapshot(*TABLES)
+    await import_path(registry, workbook)
+    assert await registry.snapshot(*TABLES) == before
+
+
+async def test_a_bad_row_rejects_its_whole_batch_is_reported_and_the_other_batches_go_in(
+    registry: Registry, tmp_path: Path
+) -> None:
+    county = tmp_path / "county"
+    write_csv(county, "compounds", COUNTY["compounds"])
+    write_csv(county, "buildings", COUNTY["buildings"])
+    households = write_csv(
+        county,
+        "households",
+        [
+            ["FHC", "1", "101", "89.57", "false"],  # row 2 ┐ batch 1: good
+            ["FHC", "1", "102", "120", "false"],  # row 3    ┘
+            ["FHC", "1", "103", "95.00", "false"],  # row 4 ┐ batch 2: one bad row
+            ["FHC", "1", "104", "-89.57", "false"],  # row 5 ┘ negative area
+            ["NOPE", "1", "105", "70.00", "false"],  # row 6 ┐ batch 3: unknown compound
+            ["FHC", "1", "106", "89.571", "false"],  # row 7 ┘ more than two decimals
+            ["FHC", "2", "101", "80.00", "false"],  # row 8   batch 4: good
+        ],
+    )
+    events_before = await registry.count("outbox")
+    summary, progressed = await import_path(registry, county, batch_size=2)
+
+    assert report(county) == [
+        ("households.csv", "5", "exclusive_area_m2", "positive"),
+        ("households.csv", "6", "compound_code", "unknown_compound"),
+        ("households.csv", "7", "exclusive_area_m2", "max_two_decimals"),
+    ]
+    assert summary.report == report_path(county) == households.parent.parent / "county.errors.csv"
+    assert (summary.rows_read, summary.rows_imported, summary.rows_rejected, summary.bad_rows) == (10, 6, 4, 3)
+    assert (summary.batches, summary.batches_rejected, progressed) == (6, 2, 10)
+    # nothing of the rejected batches persisted, not even their good row 4
+    units = await registry.count("households")
+    assert units == 3 and await registry.count("households", "WHERE unit_number = '103'") == 0
+    assert await registry.count("outbox") == events_before + 2  # CompoundRegistered, HouseholdRosterChanged
+
+
+async def test_an_owner_row_breaking_a_domain_rule_names_the_row_field_and_rule(
+    registry: Registry, tmp_path: Path
+) -> None:
+    county = tmp_path / "county"
+    for kind in ("compounds", "buildings", "households"):
+        write_csv(county, kind, COUNTY[kind])
+    write_csv(
+        county,
+        "owners",
+        [
+            ["FHC", "1", "101", "P1", "陈建国", "13800000001", "", "1"],
+            ["FHC", "1", "102", "P2", "林丽娟", "12345", "", "1"],  # row 3: not a mobile number
+            ["FHC", "2", "101", "P3", "黄志强", "", "", "1/2"],  # row 4: shares add up to 1/2
+            ["FHC", "2", "103", "P4", "张秀英", "", "", "1"],  # row 5: developer stock has no owner
+        ],
+    )
+    summary, _ = await import_path(registry, county)
+    assert report(county) == [
+        ("owners.csv", "3", "phone", "mobile_format"),
+        ("owners.csv", "4", "share", "shares_sum_to_one"),
+        ("owners.csv", "5", "person_key", "developer_stock_unowned"),
+    ]
+    assert summary.rows_rejected == 4 and await registry.count("owners") == 0 and await registry.count("people") == 0
+
+
+def test_the_import_command_prints_a_summary_and_fails_when_a_batch_is_rejected(tmp_path: Path) -> None:
+    county = tmp_path / "huian"
+    shutil.copytree(DEMO_COUNTY, county)
+    env = {**os.environ, "WUYE_DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'registry.db'}"}
+    command = [sys.executable, "-m", "wuye_registry", "import", str(county), "--batch-size", "100"]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "rows imported           436" in done.stdout and "rows/s" in done.stdout
+
+    write_csv(county, "households", [["HA-FHC", "1", "9999", "0", "false"]])
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "error report" in done.stdout
