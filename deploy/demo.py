@@ -1,12 +1,23 @@
 """The demo city loaded by ``make run``: Quanzhou with the counties the seeds report on.
 
-Loaded through the gateway's public API with the development city-admin account, so the demo walks the
-same path as any client. Re-running it is harmless: what already exists is left as it is.
+The jurisdictions are registered through the gateway's public API with the development city-admin
+account, so the demo walks the same path as any client; then Hui'an's compounds, buildings, households
+and owners (deploy/demo/huian) go in through the registry's bulk import, whose events reach the other
+services through the running registry's outbox relay. Re-running either is harmless.
 """
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import httpx
+
+if TYPE_CHECKING:
+    from deploy.localstack import LocalStack
 
 # (parent code, code, name) — parents before children
 JURISDICTIONS = [
@@ -37,3 +48,14 @@ def load(gateway_url: str) -> dict[str, int]:
             else:
                 raise RuntimeError(f"demo jurisdiction {code} refused: {answer.status_code} {answer.text}")
     return {"created": created, "existing": existing}
+
+
+def import_county(stack: LocalStack, folder: Path) -> str:
+    """Run the registry's bulk import of one county folder into the running stack's registry database."""
+    env = {**os.environ, **stack.service_env("registry")}
+    done = subprocess.run(
+        [sys.executable, "-m", "wuye_registry", "import", str(folder)], env=env, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"demo county import failed ({done.returncode}): {done.stderr[-2000:]}")
+    return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else "done"
