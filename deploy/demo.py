@@ -58,4 +58,6 @@ def import_county(stack: LocalStack, folder: Path) -> str:
     )
     if done.returncode != 0:
         raise RuntimeError(f"demo county import failed ({done.returncode}): {done.stderr[-2000:]}")
-    return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else "done"
+    # two lines of the command's summary: "rows imported  436" and "compounds  6  registered, …"
+    wanted = ("rows imported", "compounds")
+    return "; ".join(" ".join(line.split()) for line in done.stdout.splitlines() if line.startswith(wanted))
