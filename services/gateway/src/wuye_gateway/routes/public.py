@@ -86,7 +86,7 @@ class Transparency(BaseModel):
     latest_disclosure: DisclosureTotals | None
 
 
-async def _transparency(request: Request, compound_id: str) -> Transparency:
+async def public_transparency(request: Request, compound_id: str) -> Transparency:
     answer = await request.app.state.backends.funds.GetCompoundTransparency(
         funds_pb2.GetCompoundTransparencyRequest(compound_id=compound_id)
     )
@@ -101,7 +101,7 @@ async def _transparency(request: Request, compound_id: str) -> Transparency:
 @router.get("/api/v1/public/compounds/{compound_id}/transparency", response_model=Transparency,
             summary="A compound's public accounts (no login)")
 async def transparency(compound_id: str, request: Request) -> Transparency:
-    return await _transparency(request, compound_id)
+    return await public_transparency(request, compound_id)
 
 
 def page_url(request: Request, compound_id: str) -> str:
@@ -127,7 +127,7 @@ async def qr_png(compound_id: str, request: Request) -> Response:
 
 @router.get("/c/{compound_id}", response_class=HTMLResponse, summary="The compound's public page (一码统览)")
 async def page(compound_id: str, request: Request) -> HTMLResponse:
-    data = await _transparency(request, compound_id)
+    data = await public_transparency(request, compound_id)
     return HTMLResponse(render_page(data))
 
 
@@ -165,7 +165,8 @@ def render_page(data: Transparency) -> str:
  header{{background:#b71c1c;color:#fff;padding:16px}} header h1{{margin:0;font-size:1.2rem}}
  main{{padding:12px;max-width:720px;margin:auto}} section{{background:#fff;border-radius:8px;padding:12px;margin-bottom:12px}}
  .balances{{display:flex;gap:12px}} .balance{{flex:1}} .balance b{{display:block;font-size:1.4rem}}
- table{{width:100%;border-collapse:collapse;font-size:.9rem}} td{{border-bottom:1px solid #eee;padding:6px 4px}}
+ table{{width:100%;border-collapse:collapse;font-size:.9rem;table-layout:fixed}}
+ td{{border-bottom:1px solid #eee;padding:6px 4px;overflow-wrap:anywhere}}
  .num{{text-align:right;font-variant-numeric:tabular-nums}} small{{color:#666}}
 </style></head>
 <body><header><h1>小区资金公开 Compound accounts</h1><small>一码统览 · {e(data.compound_id)}</small></header>
