@@ -3,9 +3,10 @@ import datetime as dt
 
 import pytest
 
-from wuye_chassis.errors import FailedPrecondition, InvalidArgument
+from wuye_chassis.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from wuye_enforcement.domain.catalogue import InspectionItem
 from wuye_enforcement.domain.plans import (
+    Assigner,
     FrequencyLimit,
     InspectionKind,
     LimitWindow,
@@ -222,3 +223,45 @@ def test_E2_equal_copies_from_two_departments_merge_into_one_line(new_plan):
     # each department's list is read on its own: equal items, not the same object
     plan = new_plan(departments=("fire_rescue",), department_items=[fire_item("FR-50"), fire_item("FR-50")])
     assert [line.item_code for line in plan.checklist] == ["FR-50"]
+
+
+FIRE_INSPECTOR = Assigner(department="fire_rescue", coordinates_visits=False)
+COUNTY_OFFICER = Assigner(department=None, coordinates_visits=True)
+
+
+def test_E2_department_inspector_staffs_its_own_department_replacing_the_duty_placeholder(new_plan):
+    plan = new_plan(inspectors={"fire_rescue": ["fire_rescue-duty"], "police": ["police-duty"],
+                                "urban_management": ["urban_management-duty"]})
+    staffed = plan.assign_inspectors(
+        department="fire_rescue", inspector_ids=["fire-7", "fire-8", "fire-7"], assigner=FIRE_INSPECTOR,
+        completed_visits=0,
+    )
+    assert staffed.inspectors["fire_rescue"] == ("fire-7", "fire-8")
+    assert staffed.inspectors["police"] == ("police-duty",) and staffed.is_inspector("fire-8")
+    assert plan.inspectors["fire_rescue"] == ("fire_rescue-duty",)  # the plan itself is unchanged
+
+
+def test_E2_only_the_coordinating_county_officer_staffs_another_department(new_plan):
+    plan = new_plan()
+    with pytest.raises(PermissionDenied) as refused:
+        plan.assign_inspectors(department="police", inspector_ids=["p-1"], assigner=FIRE_INSPECTOR, completed_visits=0)
+    assert (refused.value.field, refused.value.rule) == ("department", "E2")
+    staffed = plan.assign_inspectors(department="police", inspector_ids=["p-1"], assigner=COUNTY_OFFICER, completed_visits=0)
+    assert staffed.inspectors["police"] == ("p-1",)
+
+
+@pytest.mark.parametrize(
+    ("department", "inspector_ids", "completed", "error", "field"),
+    [
+        ("housing", ["h-1"], 0, InvalidArgument, "department"),
+        ("police", [], 0, InvalidArgument, "inspector_ids"),
+        ("police", "p-1", 0, InvalidArgument, "inspector_ids"),
+        ("police", ["p-1"], 1, FailedPrecondition, "plan_id"),
+    ],
+)
+def test_E2_bad_assignment_refused_with_the_field(new_plan, department, inspector_ids, completed, error, field):
+    with pytest.raises(error) as refused:
+        new_plan().assign_inspectors(
+            department=department, inspector_ids=inspector_ids, assigner=COUNTY_OFFICER, completed_visits=completed
+        )
+    assert (refused.value.field, refused.value.rule) == (field, "E2")

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis.db import utcnow
 from wuye_chassis.errors import NotFound
+from wuye_chassis.path_queries import at_or_below
 from wuye_enforcement.adapters.orm import (
     inspection_items,
     inspection_plans,
@@ -30,6 +31,12 @@ from wuye_enforcement.domain.rectification import (
     RectificationOrder,
     ReferralKind,
 )
+
+
+def _after(first: sa.ColumnElement, second: sa.ColumnElement, key: tuple[object, str]) -> sa.ColumnElement[bool]:
+    """Rows after the cursor key in (first, second) order; spelled out so each value binds with its
+    column's type (a tuple comparison would send a date or moment untyped)."""
+    return sa.or_(first > key[0], sa.and_(first == key[0], second > key[1]))
 
 
 def department_list(codes: Iterable[str]) -> str:
@@ -123,10 +130,10 @@ async def add_plan(
         )
 
 
-async def load_plan(session: AsyncSession, plan_id: str, *, field: str = "plan_id") -> JointPlan:
-    row = (
-        await session.execute(sa.select(inspection_plans).where(inspection_plans.c.plan_id == plan_id))
-    ).mappings().first()
+async def load_plan(session: AsyncSession, plan_id: str, *, field: str = "plan_id", lock: bool = False) -> JointPlan:
+    """The plan as made; ``lock`` holds its row until commit (PostgreSQL), so team changes take turns."""
+    query = sa.select(inspection_plans).where(inspection_plans.c.plan_id == plan_id)
+    row = (await session.execute(query.with_for_update() if lock else query)).mappings().first()
     if row is None:
         raise NotFound(f"unknown plan {plan_id!r}", field=field)
     compounds = (
@@ -151,13 +158,54 @@ async def load_plan(session: AsyncSession, plan_id: str, *, field: str = "plan_i
     )
 
 
-async def plan_visits(session: AsyncSession, plan_id: str) -> list[sa.RowMapping]:
+async def plan_visits(session: AsyncSession, plan_id: str, *, within: str | None = None) -> list[sa.RowMapping]:
+    """The plan's visits, or only those at or below the jurisdiction ``within``."""
     query = (
         sa.select(inspections.c.compound_id, inspections.c.inspection_id, inspections.c.jurisdiction_path)
         .where(inspections.c.plan_id == plan_id)
         .order_by(inspections.c.compound_id)
     )
+    if within is not None:
+        query = query.where(at_or_below(inspections.c.jurisdiction_path, within))
     return list((await session.execute(query)).mappings())
+
+
+async def completed_visits(session: AsyncSession, plan_id: str) -> int:
+    count = await session.scalar(
+        sa.select(sa.func.count()).where(
+            inspections.c.plan_id == plan_id, inspections.c.state == InspectionState.COMPLETED.value
+        )
+    )
+    return int(count or 0)
+
+
+async def save_teams(session: AsyncSession, plan: JointPlan) -> None:
+    await session.execute(
+        inspection_plans.update()
+        .where(inspection_plans.c.plan_id == plan.plan_id)
+        .values(teams={department: list(people) for department, people in plan.inspectors.items()})
+    )
+
+
+async def plans_visiting(
+    session: AsyncSession, *, path: str, start: dt.date, end: dt.date, after: tuple[dt.date, str] | None, size: int
+) -> list[tuple[dt.date, str]]:
+    """(visit date, plan id) of the plans visiting the jurisdiction in [start, end), in that order, after
+    the cursor key ``after``."""
+    query = (
+        sa.select(inspections.c.visit_date, inspections.c.plan_id)
+        .where(
+            at_or_below(inspections.c.jurisdiction_path, path),
+            inspections.c.visit_date >= start,
+            inspections.c.visit_date < end,
+        )
+        .group_by(inspections.c.visit_date, inspections.c.plan_id)
+        .order_by(inspections.c.visit_date, inspections.c.plan_id)
+        .limit(size)
+    )
+    if after is not None:
+        query = query.where(_after(inspections.c.visit_date, inspections.c.plan_id, after))
+    return [(row[0], row[1]) for row in (await session.execute(query)).all()]
 
 
 async def load_inspection(session: AsyncSession, inspection_id: str) -> tuple[Inspection, str]:
@@ -327,3 +375,31 @@ async def issued_past_deadline(session: AsyncSession, now: dt.datetime, limit: i
         .limit(limit)
     )
     return list((await session.execute(query)).scalars())
+
+
+async def open_orders_due_by(
+    session: AsyncSession,
+    *,
+    path: str,
+    department: str | None,
+    due_by: dt.datetime,
+    after: tuple[dt.datetime, str] | None,
+    size: int,
+) -> list[tuple[RectificationOrder, str]]:
+    """Issued or overdue orders in the jurisdiction with a deadline up to ``due_by``, by (deadline, id)
+    after the cursor key ``after``: the candidates the domain's re-check and overdue lists choose from."""
+    query = (
+        sa.select(rectification_orders)
+        .where(
+            rectification_orders.c.state.in_([OrderState.ISSUED.value, OrderState.OVERDUE.value]),
+            rectification_orders.c.deadline <= due_by,
+            at_or_below(rectification_orders.c.jurisdiction_path, path),
+        )
+        .order_by(rectification_orders.c.deadline, rectification_orders.c.order_id)
+        .limit(size)
+    )
+    if department is not None:
+        query = query.where(rectification_orders.c.departments.like(f"%,{department},%"))
+    if after is not None:
+        query = query.where(_after(rectification_orders.c.deadline, rectification_orders.c.order_id, after))
+    return [(_order(row), row["jurisdiction_path"]) for row in (await session.execute(query)).mappings()]

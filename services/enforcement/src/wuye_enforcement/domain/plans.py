@@ -23,16 +23,22 @@ Complaint-triggered, special and follow-up (回头看) checks are exempt and mus
 
 Every routine visit on record counts, including planned ones not yet made: they are the visits the
 compound is going to get.
+
+Staffing — a plan's team names each department's inspectors. A complaint-triggered plan starts with each
+department's duty placeholder, so its people are assigned later. A department's own inspector names its
+department's people (no department staffs another's), and the county officer coordinating the joint visit
+may staff any department on the plan. A team is fixed once any visit of the plan has been completed: the
+results on record name the inspectors who made them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from wuye_chassis.errors import FailedPrecondition, InvalidArgument
+from wuye_chassis.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from wuye_chassis.validation import add_years, optional_text, parse_choice, require_date, require_text, require_whole
 from wuye_enforcement.domain.catalogue import InspectionItem
 
@@ -162,6 +168,42 @@ class JointPlan:
 
     def is_inspector(self, inspector_id: str) -> bool:
         return any(inspector_id in team for team in self.inspectors.values())
+
+    def assign_inspectors(
+        self, *, department: str, inspector_ids: Iterable[str], assigner: Assigner, completed_visits: int
+    ) -> JointPlan:
+        """The plan with ``department``'s team replaced (see Staffing in the module notes)."""
+        code = require_text(department, field="department", rule="E2")
+        if code not in self.inspectors:
+            raise InvalidArgument(
+                f"department {code} is not on plan {self.plan_id} (teams: {', '.join(self.inspectors)})",
+                field="department",
+                rule="E2",
+            )
+        if not assigner.coordinates_visits and assigner.department != code:
+            raise PermissionDenied(
+                f"an inspector of {assigner.department or 'no department'} cannot staff department {code}",
+                field="department",
+                rule="E2",
+            )
+        if require_whole(completed_visits, field="completed_visits", rule="E2") > 0:
+            raise FailedPrecondition(
+                f"plan {self.plan_id} has a completed visit; its team is on record", field="plan_id", rule="E2"
+            )
+        if isinstance(inspector_ids, str):
+            raise InvalidArgument("inspector_ids must be a list of inspector ids", field="inspector_ids", rule="E2")
+        people = tuple(dict.fromkeys(require_text(person, field="inspector_ids", rule="E2") for person in inspector_ids))
+        if not people:
+            raise InvalidArgument(f"department {code} needs at least one inspector", field="inspector_ids", rule="E2")
+        return replace(self, inspectors={**self.inspectors, code: people})
+
+
+@dataclass(frozen=True)
+class Assigner:
+    """Who staffs a team: a department's inspector, or the county officer coordinating the visit."""
+
+    department: str | None
+    coordinates_visits: bool
 
 
 def separate_visits_saved(departments: int) -> int:

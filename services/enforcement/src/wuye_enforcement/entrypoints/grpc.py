@@ -7,6 +7,7 @@ from fractions import Fraction
 
 import grpc
 
+from wuye.common.v1 import common_pb2
 from wuye.enforcement.v1 import enforcement_pb2 as api
 from wuye.enforcement.v1 import enforcement_pb2_grpc
 from wuye_chassis.proto_enums import enum_number, enum_text
@@ -18,7 +19,7 @@ from wuye_enforcement.domain.rectification import RectificationOrder
 from wuye_enforcement.service.catalogue import CatalogueService
 from wuye_enforcement.service.figures import FigureService
 from wuye_enforcement.service.inspections import InspectionService, InspectionView, OrderRequest, PlanView
-from wuye_enforcement.service.orders import OrderService
+from wuye_enforcement.service.orders import OrderPage, OrderService
 
 SERVICE_NAME = api.DESCRIPTOR.services_by_name["EnforcementService"].full_name
 
@@ -110,6 +111,13 @@ def inspection_message(view: InspectionView) -> api.Inspection:
         completed_at=timestamp(inspection.completed_at),
         orders=[order_message(order, view.jurisdiction_path) for order in view.orders],
     )
+
+
+def order_page(page: OrderPage) -> dict[str, object]:
+    return {
+        "orders": [order_message(order, path) for order, path in page.orders],
+        "page": common_pb2.PageResponse(next_page_token=page.next_page_token),
+    }
 
 
 def ratio(value: Fraction | None) -> api.Ratio | None:
@@ -242,3 +250,39 @@ class EnforcementServicer(enforcement_pb2_grpc.EnforcementServiceServicer):
             rectified=counts.rectified, overdue=counts.overdue, visits_saved=counts.visits_saved,
             rectification_rate=ratio(figures.rates.rectification), overdue_rate=ratio(figures.rates.overdue),
         )
+
+    async def AssignInspectors(
+        self, request: api.AssignInspectorsRequest, context: grpc.aio.ServicerContext
+    ) -> api.AssignInspectorsResponse:
+        view = await self.inspections.assign_inspectors(
+            plan_id=request.plan_id, department=request.department, inspector_ids=list(request.inspector_ids)
+        )
+        return api.AssignInspectorsResponse(plan=plan_message(view))
+
+    async def ListPlans(self, request: api.ListPlansRequest, context: grpc.aio.ServicerContext) -> api.ListPlansResponse:
+        page = await self.inspections.list_plans(
+            jurisdiction_path=request.jurisdiction_path, start_date=request.start_date, end_date=request.end_date,
+            requested_size=request.page.page_size, page_token=request.page.page_token,
+        )
+        return api.ListPlansResponse(
+            plans=[plan_message(view) for view in page.plans],
+            page=common_pb2.PageResponse(next_page_token=page.next_page_token),
+        )
+
+    async def ListOrdersDueRecheck(
+        self, request: api.ListOrdersDueRecheckRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListOrdersDueRecheckResponse:
+        page = await self.orders.list_rechecks_due(
+            jurisdiction_path=request.jurisdiction_path, department=request.department,
+            requested_size=request.page.page_size, page_token=request.page.page_token,
+        )
+        return api.ListOrdersDueRecheckResponse(**order_page(page))
+
+    async def ListOverdueOrders(
+        self, request: api.ListOverdueOrdersRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListOverdueOrdersResponse:
+        page = await self.orders.list_overdue(
+            jurisdiction_path=request.jurisdiction_path, department=request.department,
+            requested_size=request.page.page_size, page_token=request.page.page_token,
+        )
+        return api.ListOverdueOrdersResponse(**order_page(page))

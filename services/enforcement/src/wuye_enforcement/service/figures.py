@@ -8,13 +8,11 @@ from dataclasses import dataclass
 from wuye_chassis import auth
 from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.db import utcnow
-from wuye_chassis.errors import InvalidArgument
-from wuye_chassis.jurisdiction import JurisdictionPath
-from wuye_chassis.validation import optional_text, parse_iso_date
+from wuye_chassis.validation import optional_text
 from wuye_chassis.workdays import SHANGHAI
 from wuye_enforcement.adapters import figures
 from wuye_enforcement.domain.figures import EnforcementCounts, EnforcementRates, rates
-from wuye_enforcement.service.inspections import READERS
+from wuye_enforcement.service.inspections import READERS, parse_period, scoped_path
 
 
 @dataclass(frozen=True)
@@ -33,12 +31,8 @@ class FigureService:
 
     async def figures(self, *, jurisdiction_path: str, department: str, start_date: str, end_date: str) -> Figures:
         auth.require_role(READERS, action="read enforcement figures")
-        path = str(JurisdictionPath.parse(jurisdiction_path))
-        auth.require_access(path, action="read enforcement figures")
-        start = parse_iso_date(start_date, field="start_date", rule="E5")
-        end = parse_iso_date(end_date, field="end_date", rule="E5")
-        if end <= start:
-            raise InvalidArgument("end_date must lie after start_date", field="end_date", rule="E5")
+        path = scoped_path(jurisdiction_path, action="read enforcement figures")
+        start, end = parse_period(start_date, end_date, rule="E5")
         scope = figures.FigureScope(
             path=path,
             department=optional_text(department, field="department", rule="E5", max_length=40),

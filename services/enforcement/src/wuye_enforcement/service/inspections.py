@@ -20,7 +20,10 @@ from wuye_chassis.compounds import require_compound
 from wuye_chassis.db import utcnow
 from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.ids import new_id
+from wuye_chassis.jurisdiction import JurisdictionPath
+from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
 from wuye_chassis.uow import UnitOfWork
+from wuye_chassis.validation import parse_iso_date
 from wuye_chassis.workdays import SHANGHAI
 from wuye_enforcement.adapters import repository
 from wuye_enforcement.adapters.events import to_message
@@ -28,7 +31,7 @@ from wuye_enforcement.adapters.orm import known_compounds
 from wuye_enforcement.domain.catalogue import RESIDENTIAL_COMPOUND
 from wuye_enforcement.domain.events import Event
 from wuye_enforcement.domain.inspections import Inspection
-from wuye_enforcement.domain.plans import FrequencyLimit, JointPlan, plan_joint_inspection
+from wuye_enforcement.domain.plans import Assigner, FrequencyLimit, JointPlan, plan_joint_inspection
 from wuye_enforcement.domain.rectification import Addressee, RectificationOrder, deadline_in_working_days
 from wuye_enforcement.domain.triggers import can_trigger_inspection, complaint_trigger
 from wuye_enforcement.settings import EnforcementSettings
@@ -37,6 +40,8 @@ log = logging.getLogger(__name__)
 
 PLANNERS = ("county_officer", "street_officer", "department_inspector")
 INSPECTORS = ("department_inspector",)
+#: a department's inspector staffs its own team; the county officer coordinating the visit any team
+ASSIGNERS = ("department_inspector", "county_officer")
 #: who sees plans and inspections (inside their scope)
 READERS = (*PLANNERS, "community_worker", "city_admin", "auditor")
 #: a complaint-triggered plan is staffed by each department's duty roster until it names its people
@@ -47,6 +52,12 @@ DUTY_ROSTER = "duty"
 class PlanView:
     plan: JointPlan
     visits: list[sa.RowMapping]  # compound_id, inspection_id, jurisdiction_path
+
+
+@dataclass(frozen=True)
+class PlanPage:
+    plans: list[PlanView]
+    next_page_token: str
 
 
 @dataclass(frozen=True)
@@ -65,6 +76,33 @@ class OrderRequest:
     addressee_id: str
     deadline: dt.datetime | None
     deadline_working_days: int
+
+
+def parse_period(start_date: str, end_date: str, *, rule: str) -> tuple[dt.date, dt.date]:
+    """[start, end) as local days; the end must lie after the start."""
+    start = parse_iso_date(start_date, field="start_date", rule=rule)
+    end = parse_iso_date(end_date, field="end_date", rule=rule)
+    if end <= start:
+        raise InvalidArgument("end_date must lie after start_date", field="end_date", rule=rule)
+    return start, end
+
+
+def scoped_path(jurisdiction_path: str, *, action: str) -> str:
+    """The jurisdiction a read asks for, refused unless the caller's scope covers it."""
+    path = str(JurisdictionPath.parse(jurisdiction_path))
+    auth.require_access(path, action=action)
+    return path
+
+
+def _plan_key(token: str) -> tuple[dt.date, str] | None:
+    key = decode_cursor(token)
+    if key is None:
+        return None
+    day, _, plan_id = key.partition("|")
+    try:
+        return dt.date.fromisoformat(day), plan_id
+    except ValueError:
+        raise InvalidArgument("page_token is not a token this service issued", field="page.page_token") from None
 
 
 async def publish(uow: UnitOfWork, events: Iterable[Event], jurisdiction_path: str) -> None:
@@ -145,6 +183,44 @@ class InspectionService:
         for visit in visits:
             auth.require_access(visit["jurisdiction_path"], action="read a plan")
         return PlanView(plan, visits)
+
+    async def assign_inspectors(self, *, plan_id: str, department: str, inspector_ids: Sequence[str]) -> PlanView:
+        caller = auth.require_role(ASSIGNERS, action="assign inspectors to a plan")
+        async with self.runtime.unit_of_work() as uow:
+            plan = await repository.load_plan(uow.session, plan_id, lock=True)
+            visits = await repository.plan_visits(uow.session, plan_id)
+            for visit in visits:
+                auth.require_access(visit["jurisdiction_path"], action="assign inspectors to a plan")
+            staffed = plan.assign_inspectors(
+                department=department,
+                inspector_ids=inspector_ids,
+                assigner=Assigner(
+                    department=caller.department or None, coordinates_visits=caller.has_role("county_officer")
+                ),
+                completed_visits=await repository.completed_visits(uow.session, plan_id),
+            )
+            await repository.save_teams(uow.session, staffed)
+            await uow.commit()
+        return PlanView(staffed, visits)
+
+    async def list_plans(
+        self, *, jurisdiction_path: str, start_date: str, end_date: str, requested_size: int, page_token: str
+    ) -> PlanPage:
+        auth.require_role(READERS, action="list plans")
+        path = scoped_path(jurisdiction_path, action="list plans")
+        start, end = parse_period(start_date, end_date, rule="E2")
+        size = page_size(requested_size)
+        after = _plan_key(page_token)
+        async with self.runtime.db.sessions() as session:
+            keys = await repository.plans_visiting(session, path=path, start=start, end=end, after=after, size=size + 1)
+            plans = [
+                PlanView(await repository.load_plan(session, plan_id), await repository.plan_visits(session, plan_id, within=path))
+                for _, plan_id in keys[:size]
+            ]
+        if len(keys) <= size:
+            return PlanPage(plans, "")
+        last_day, last_plan = keys[size - 1]
+        return PlanPage(plans, encode_cursor(f"{last_day.isoformat()}|{last_plan}"))
 
     async def open_for_complaint(
         self, session: AsyncSession, *, case_id: str, compound_id: str, category: str, submitted_at: dt.datetime

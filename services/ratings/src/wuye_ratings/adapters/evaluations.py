@@ -7,7 +7,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis.ids import new_id
 from wuye_ratings.adapters.orm import evaluations
-from wuye_ratings.domain.evaluations import Evaluation, EvaluationKind, Quarter, QuarterlyEvaluation
+from wuye_ratings.domain.evaluations import (
+    QUARTERS_PER_YEAR,
+    Evaluation,
+    EvaluationKind,
+    Quarter,
+    QuarterlyEvaluation,
+)
 
 
 async def load_quarterly(session: AsyncSession, *, company_id: str, street_path: str, quarter: Quarter) -> QuarterlyEvaluation:
@@ -21,16 +27,36 @@ async def load_quarterly(session: AsyncSession, *, company_id: str, street_path:
         )
         .order_by(evaluations.c.evaluation_id)
     )
-    for row in rows.mappings():
-        quarterly.evaluations.append(
-            Evaluation(
-                EvaluationKind(row["kind"]),
-                row["evaluator_id"],
-                tuple(int(score) for score in row["aspect_scores"].split(",")),
-                row["submitted_on"],
-            )
-        )
+    quarterly.evaluations.extend(_evaluation(row) for row in rows.mappings())
     return quarterly
+
+
+async def load_year(session: AsyncSession, *, company_id: str, year: int) -> list[QuarterlyEvaluation]:
+    """Every street's quarterly evaluations of one company in one year."""
+    quarters = [str(Quarter(year, number)) for number in range(1, QUARTERS_PER_YEAR + 1)]
+    rows = await session.execute(
+        sa.select(evaluations)
+        .where(evaluations.c.company_id == company_id, evaluations.c.quarter.in_(quarters))
+        .order_by(evaluations.c.evaluation_id)
+    )
+    found: dict[tuple[str, str], QuarterlyEvaluation] = {}
+    for row in rows.mappings():
+        key = (row["street_path"], row["quarter"])
+        if key not in found:
+            found[key] = QuarterlyEvaluation.open(
+                company_id=company_id, street_path=row["street_path"], quarter=Quarter.parse(row["quarter"])
+            )
+        found[key].evaluations.append(_evaluation(row))
+    return list(found.values())
+
+
+def _evaluation(row: sa.RowMapping) -> Evaluation:
+    return Evaluation(
+        EvaluationKind(row["kind"]),
+        row["evaluator_id"],
+        tuple(int(score) for score in row["aspect_scores"].split(",")),
+        row["submitted_on"],
+    )
 
 
 async def save_latest(session: AsyncSession, quarterly: QuarterlyEvaluation, *, submitted_by: str) -> str:

@@ -18,6 +18,8 @@ from wuye_ratings.domain.events import (
     AppealFiled,
     ContractEndAdvised,
     Event,
+    StarsAwarded,
+    StarsWithdrawn,
     TenderPriorityGranted,
 )
 
@@ -57,5 +59,14 @@ def to_message(event: Event) -> Message:
                 appeal_id=event.appeal_id, record_id=event.record_id, company_id=event.company_id,
                 outcome=enum_number(api.AppealOutcome, event.outcome),
                 record_withdrawn_on=iso_or_empty(event.record_withdrawn_on),
+            )
+        case StarsAwarded():
+            return events_pb2.StarsAwarded(
+                company_id=event.company_id, year=event.year, stars=event.stars, awarded_on=event.on.isoformat()
+            )
+        case StarsWithdrawn():
+            return events_pb2.StarsWithdrawn(
+                company_id=event.company_id, year=event.year, stars=event.stars,
+                reason=enum_number(api.StarWithdrawalReason, event.reason), withdrawn_on=event.on.isoformat(),
             )
     raise TypeError(f"no protobuf event for {type(event).__name__}")

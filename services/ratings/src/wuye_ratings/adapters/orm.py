@@ -132,3 +132,34 @@ list_standings = sa.Table(
     # the compounds the company served in the jurisdiction, comma separated
     sa.Column("compound_ids", sa.Text(), nullable=False),
 )
+
+# every contract the registry announced, kept after it ends: a company's service start (R5 eligibility)
+# and whether any contract still serves when one ends (R5 withdrawal)
+service_contracts = sa.Table(
+    "service_contracts",
+    metadata,
+    sa.Column("contract_id", sa.String(64), primary_key=True),
+    sa.Column("company_id", sa.String(64), nullable=False, index=True),
+    sa.Column("compound_id", sa.String(64), nullable=False),
+    sa.Column("started_on", sa.Date(), nullable=False),
+    sa.Column("terminated_on", sa.Date(), nullable=True),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# R5: one rating per company and year; withdrawal keeps the row
+star_ratings = sa.Table(
+    "star_ratings",
+    metadata,
+    sa.Column("company_id", sa.String(64), primary_key=True),
+    sa.Column("year", sa.Integer(), primary_key=True),
+    sa.Column("score", FractionText, nullable=False),
+    sa.Column("stars", sa.Integer(), nullable=False),
+    sa.Column("city_review_approved", sa.Boolean(), nullable=False),
+    sa.Column("assessed_on", sa.Date(), nullable=False),
+    sa.Column("assessed_by", sa.String(100), nullable=False),
+    sa.Column("city_reviewed_on", sa.Date(), nullable=True),
+    sa.Column("city_reviewed_by", sa.String(100), nullable=True),
+    sa.Column("withdrawn_on", sa.Date(), nullable=True),
+    sa.Column("withdrawal_reason", sa.String(20), nullable=True),
+    sa.Column("withdrawal_note", sa.Text(), nullable=True),
+)

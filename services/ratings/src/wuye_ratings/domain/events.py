@@ -72,6 +72,14 @@ class AppealDecided:
 
 
 @dataclass(frozen=True)
+class StarsAwarded:
+    company_id: str
+    year: int
+    stars: int
+    on: dt.date
+
+
+@dataclass(frozen=True)
 class StarsWithdrawn:
     company_id: str
     year: int
@@ -81,4 +89,4 @@ class StarsWithdrawn:
 
 
 ListConsequence = TenderPriorityGranted | AdmonitionTalkRequired | ContractEndAdvised
-Event = ListConsequence | AppealFiled | AppealDecided | StarsWithdrawn
+Event = ListConsequence | AppealFiled | AppealDecided | StarsAwarded | StarsWithdrawn

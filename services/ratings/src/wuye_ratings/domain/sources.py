@@ -11,6 +11,7 @@ owners' committee, creates nothing.
   minor / general / serious, 轻微 / 一般 / 严重).
 - An overdue rectification order counts on top of its finding (an order ignored).
 - A referral to the judicial alliance counts whatever its kind (rectification failed even under penalty).
+- A serious finding is also the serious violation that withdraws a company's stars (R5).
 """
 
 from __future__ import annotations
@@ -52,3 +53,7 @@ def rectification_overdue_record_kinds(*, company_id: str) -> tuple[RecordKind, 
 
 def referral_record_kinds(*, company_id: str) -> tuple[RecordKind, ...]:
     return (RecordKind.JUDICIAL_REFERRAL,) if company_id else ()
+
+
+def finding_withdraws_stars(*, company_id: str, severity: str) -> bool:
+    return bool(company_id) and FINDING_KINDS.get(severity) is RecordKind.FINDING_SERIOUS

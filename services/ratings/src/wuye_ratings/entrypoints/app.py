@@ -3,12 +3,13 @@ import grpc
 from wuye.ratings.v1 import ratings_pb2_grpc
 from wuye_chassis import directory
 from wuye_chassis.app import ServiceDefinition, ServiceRuntime
-from wuye_ratings.adapters import companies, event_records
+from wuye_ratings.adapters import companies, event_records, star_events
 from wuye_ratings.adapters.orm import known_jurisdictions, metadata
 from wuye_ratings.entrypoints.grpc import SERVICE_NAME, RatingsServicer
 from wuye_ratings.service.credit import CreditService
 from wuye_ratings.service.evaluations import EvaluationService
 from wuye_ratings.service.lists import ListService
+from wuye_ratings.service.stars import StarService
 from wuye_ratings.settings import RatingsSettings
 
 
@@ -20,7 +21,8 @@ def build(settings: RatingsSettings | None = None) -> ServiceDefinition:
 
     def register(runtime: ServiceRuntime):  # type: ignore[no-untyped-def]
         servicer = RatingsServicer(
-            CreditService(runtime), EvaluationService(runtime, weights), ListService(runtime, policy)
+            CreditService(runtime), EvaluationService(runtime, weights), ListService(runtime, policy),
+            StarService(runtime, weights),
         )
 
         def add(server: grpc.aio.Server) -> None:
@@ -38,5 +40,6 @@ def build(settings: RatingsSettings | None = None) -> ServiceDefinition:
             directory.subscription(known_jurisdictions, settings.service_name),
             companies.subscription(settings.service_name),
             event_records.subscription(settings.service_name, runtime.outbox),
+            star_events.subscription(settings.service_name, runtime.outbox),
         ],
     )

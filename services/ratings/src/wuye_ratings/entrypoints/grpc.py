@@ -18,9 +18,11 @@ from wuye_ratings.domain.appeals import Appeal
 from wuye_ratings.domain.credit import CreditRecord, CreditScore
 from wuye_ratings.domain.evaluations import EvaluationKind, QuarterlyEvaluation
 from wuye_ratings.domain.rules import Band, RuleSet
+from wuye_ratings.domain.stars import StarRating
 from wuye_ratings.service.credit import CreditService
 from wuye_ratings.service.evaluations import EvaluationService, Submitted
 from wuye_ratings.service.lists import ListService, PublishedLists
+from wuye_ratings.service.stars import StarService
 
 SERVICE_NAME = api.DESCRIPTOR.services_by_name["RatingsService"].full_name
 
@@ -123,11 +125,29 @@ def lists_message(published: PublishedLists) -> api.Lists:
     )
 
 
+def star_rating_message(rating: StarRating) -> api.StarRating:
+    return api.StarRating(
+        company_id=rating.company_id,
+        year=rating.year,
+        score=exact_number(rating.score),
+        stars=rating.stars,
+        city_review=enum_number(api.CityReview, rating.city_review),
+        assessed_on=rating.assessed_on.isoformat(),
+        city_reviewed_on=iso_or_empty(rating.city_reviewed_on),
+        withdrawn_on=iso_or_empty(rating.withdrawn_on),
+        withdrawal_reason=enum_number(api.StarWithdrawalReason, rating.withdrawal_reason),
+        withdrawal_note=rating.withdrawal_note or "",
+    )
+
+
 class RatingsServicer(ratings_pb2_grpc.RatingsServiceServicer):
-    def __init__(self, credit: CreditService, evaluations: EvaluationService, lists: ListService) -> None:
+    def __init__(
+        self, credit: CreditService, evaluations: EvaluationService, lists: ListService, stars: StarService
+    ) -> None:
         self.credit = credit
         self.evaluations = evaluations
         self.lists = lists
+        self.stars = stars
 
     async def AddRuleVersion(
         self, request: api.AddRuleVersionRequest, context: grpc.aio.ServicerContext
@@ -273,4 +293,25 @@ class RatingsServicer(ratings_pb2_grpc.RatingsServiceServicer):
                 )
                 for item in ranked
             ],
+        )
+
+    async def AssessStars(
+        self, request: api.AssessStarsRequest, context: grpc.aio.ServicerContext
+    ) -> api.AssessStarsResponse:
+        rating = await self.stars.assess(company_id=request.company_id, year=request.year)
+        return api.AssessStarsResponse(rating=star_rating_message(rating))
+
+    async def RecordCityReview(
+        self, request: api.RecordCityReviewRequest, context: grpc.aio.ServicerContext
+    ) -> api.RecordCityReviewResponse:
+        rating = await self.stars.record_city_review(
+            company_id=request.company_id, year=request.year, approved=request.approved
+        )
+        return api.RecordCityReviewResponse(rating=star_rating_message(rating))
+
+    async def GetStars(self, request: api.GetStarsRequest, context: grpc.aio.ServicerContext) -> api.GetStarsResponse:
+        found = await self.stars.get(company_id=request.company_id, as_of=request.as_of)
+        return api.GetStarsResponse(
+            company_id=found.company_id, as_of=found.as_of.isoformat(), stars_held=found.held,
+            ratings=[star_rating_message(rating) for rating in found.ratings],
         )
