@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from wuye_chassis.auth import AuthContext
 from wuye_chassis.grpc_errors import from_rpc_error
 from wuye_chassis.natsd import EmbeddedNats
 from wuye_chassis.pii import resident_id_check_character
+from wuye_registry.adapters.orm import compounds
 from wuye_registry.domain.companies import uscc_check_character
 from wuye_registry.entrypoints.app import build
 from wuye_registry.settings import RegistrySettings
@@ -51,6 +53,17 @@ class Registry:
 
     async def events(self, event_type: str) -> int:
         return await self.count("outbox", f"WHERE event_type = 'wuye.registry.v1.{event_type}'")
+
+    async def registered_compounds_on(self, day: str) -> None:
+        """Date every compound's registration back to ``day`` (the start of that day in UTC), as if the
+        registry had held them since then; gRPC always registers with today's time."""
+        async with self.app.runtime.db.sessions() as session:
+            await session.execute(
+                sa.update(compounds).values(
+                    created_at=dt.datetime.combine(dt.date.fromisoformat(day), dt.time(), dt.UTC)
+                )
+            )
+            await session.commit()
 
     async def snapshot(self, *tables: str) -> tuple[int, ...]:
         return tuple([await self.count(table) for table in (*tables, "outbox")])

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import date
+
 import grpc
+import nats
+import nats.js.errors
 
-from wuye.registry.v1 import registry_pb2
+from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
+from wuye_chassis.auth import AuthContext
+from wuye_chassis.natsd import EmbeddedNats
+from wuye_registry.entrypoints.app import build
+from wuye_registry.service import committees
+from wuye_registry.settings import RegistrySettings
 
-from .conftest import Registry, refused
+from .conftest import ANXI_OFFICER, Registry, refused
 
 CHAIR, MEMBER = registry_pb2.MEMBER_ROLE_CHAIR, registry_pb2.MEMBER_ROLE_MEMBER
 OWNERS_COMMITTEE = registry_pb2.COMMITTEE_KIND_OWNERS_COMMITTEE
@@ -104,3 +114,146 @@ async def test_O2_management_committee_only_where_no_owners_committee_and_dissol
     assert status == grpc.StatusCode.FAILED_PRECONDITION
     pmc = await registry.call("FormCommittee", form(compound.id, owners, PMC, start="2025-02-01", end="2028-02-01"))
     assert pmc.committee.kind == PMC and not pmc.committee.is_red
+
+
+async def nats_messages(url: str, subject: str) -> int:
+    """How many messages on ``subject`` reached the JetStream stream (the relay published them)."""
+    connection = await nats.connect(url)
+    try:
+        jetstream = connection.jetstream()
+        for _ in range(50):
+            try:
+                info = await jetstream.stream_info("WUYE", subjects_filter=subject)
+                published = sum((info.state.subjects or {}).values())
+            except nats.js.errors.NotFoundError:
+                published = 0
+            if published:
+                return published
+            await asyncio.sleep(0.1)
+        return 0
+    finally:
+        await connection.close()
+
+
+async def _pmc_then_filed_owners_committee(registry: Registry, *, filed_on: str) -> tuple[str, str]:
+    """A PMC formed 2024-01-01, then an owners' committee formed and filed on ``filed_on``."""
+    compound = await registry.compound()
+    owners = await registry.owners(compound.id, 7)
+    pmc = await registry.call("FormCommittee", form(compound.id, owners, PMC, start="2024-01-01", end="2027-01-01"))
+    formed = await registry.call("FormCommittee", form(compound.id, owners[:5], start="2024-06-01", end="2029-06-01"))
+    await registry.call(
+        "FileCommittee", registry_pb2.FileCommitteeRequest(committee_id=formed.committee.id, filed_on=filed_on)
+    )
+    return pmc.committee.id, formed.committee.id
+
+
+async def test_O2_filing_records_the_date_and_is_announced_once(registry: Registry) -> None:
+    compound = await registry.compound()
+    owners = await registry.owners(compound.id, 5)
+    formed = await registry.call("FormCommittee", form(compound.id, owners))
+    filing = registry_pb2.FileCommitteeRequest(committee_id=formed.committee.id, filed_on="2024-03-15")
+    filed = await registry.call("FileCommittee", filing)
+    assert filed.committee.filed_on == "2024-03-15"
+    read = await registry.call("GetCommittee", registry_pb2.GetCommitteeRequest(committee_id=formed.committee.id))
+    assert read.committee.filed_on == "2024-03-15"
+    assert await registry.events("CommitteeFiled") == 1
+
+    before = await registry.snapshot("committees", "committee_terms")
+    status, error = await refused(registry.call("FileCommittee", filing))  # the term is filed already
+    assert (status, error.field) == (grpc.StatusCode.FAILED_PRECONDITION, "filed_on")  # type: ignore[attr-defined]
+    assert await registry.snapshot("committees", "committee_terms") == before
+
+
+async def test_O2_filing_refuses_bad_input_by_field_and_changes_nothing(registry: Registry) -> None:
+    compound = await registry.compound()
+    owners = await registry.owners(compound.id, 5)
+    formed = await registry.call("FormCommittee", form(compound.id, owners))
+    before = await registry.snapshot("committees", "committee_terms")
+    for filed_on in ("2024-13-01", "", "2024-02-29x", "2024-02-01"):  # the last is before the term starts
+        request = registry_pb2.FileCommitteeRequest(committee_id=formed.committee.id, filed_on=filed_on)
+        status, error = await refused(registry.call("FileCommittee", request))
+        assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "filed_on")  # type: ignore[attr-defined]
+    status, error = await refused(
+        registry.call("FileCommittee", registry_pb2.FileCommitteeRequest(committee_id="nope", filed_on="2024-03-15"))
+    )
+    assert (status, error.field) == (grpc.StatusCode.NOT_FOUND, "committee_id")  # type: ignore[attr-defined]
+    request = registry_pb2.FileCommitteeRequest(committee_id=formed.committee.id, filed_on="2024-03-15")
+    status, _ = await refused(registry.call("FileCommittee", request, ANXI_OFFICER))  # outside the scope
+    assert status == grpc.StatusCode.PERMISSION_DENIED
+    reader = AuthContext(user="viewer", roles=frozenset({"auditor"}), scope="350500")
+    status, _ = await refused(registry.call("FileCommittee", request, reader))  # not a registry keeper
+    assert status == grpc.StatusCode.PERMISSION_DENIED
+    assert await registry.snapshot("committees", "committee_terms") == before
+
+
+async def test_O2_pmc_overdue_thirty_days_after_filing_is_flagged_once(
+    registry: Registry, nats_server: EmbeddedNats
+) -> None:
+    pmc_id, owners_committee_id = await _pmc_then_filed_owners_committee(registry, filed_on="2024-06-10")
+    listing = registry_pb2.ListOverdueManagementCommitteesRequest(jurisdiction_code="350521", as_of="2024-07-10")
+    assert not (await registry.call("ListOverdueManagementCommittees", listing)).committees  # the 30th day: in time
+    listing.as_of = "2024-07-11"
+    overdue = (await registry.call("ListOverdueManagementCommittees", listing)).committees
+    assert [
+        (o.committee.id, o.owners_committee_id, o.owners_committee_filed_on, o.deadline, o.flagged) for o in overdue
+    ] == [(pmc_id, owners_committee_id, "2024-06-10", "2024-07-10", False)]
+
+    sweep = committees.flag_overdue_management_committees
+    assert await sweep(registry.app.runtime.unit_of_work(), as_of=date(2024, 7, 10)) == 0
+    assert await sweep(registry.app.runtime.unit_of_work(), as_of=date(2024, 7, 11)) == 1
+    assert await sweep(registry.app.runtime.unit_of_work(), as_of=date(2024, 8, 1)) == 0  # once only
+    assert await registry.events("ManagementCommitteeDissolutionOverdue") == 1
+    subject = "wuye.registry.v1.ManagementCommitteeDissolutionOverdue"
+    assert await nats_messages(nats_server.url, subject) == 1
+    listing.as_of = "2024-08-01"
+    assert [o.flagged for o in (await registry.call("ListOverdueManagementCommittees", listing)).committees] == [True]
+
+    # dissolved (late): no longer listed for a later date
+    await registry.call(
+        "DissolveCommittee", registry_pb2.DissolveCommitteeRequest(committee_id=pmc_id, dissolved_on="2024-08-02")
+    )
+    listing.as_of = "2024-09-01"
+    assert not (await registry.call("ListOverdueManagementCommittees", listing)).committees
+
+
+async def test_O2_pmc_dissolved_within_thirty_days_is_never_flagged(registry: Registry) -> None:
+    pmc_id, _ = await _pmc_then_filed_owners_committee(registry, filed_on="2024-06-10")
+    await registry.call(
+        "DissolveCommittee", registry_pb2.DissolveCommitteeRequest(committee_id=pmc_id, dissolved_on="2024-07-10")
+    )
+    assert await committees.flag_overdue_management_committees(registry.app.runtime.unit_of_work()) == 0
+    listing = registry_pb2.ListOverdueManagementCommitteesRequest(jurisdiction_code="350521")
+    assert not (await registry.call("ListOverdueManagementCommittees", listing)).committees
+    assert await registry.count("pmc_dissolution_overdue") == 0
+
+
+async def test_O2_overdue_list_is_scoped_and_refuses_bad_input_by_field(registry: Registry) -> None:
+    await _pmc_then_filed_owners_committee(registry, filed_on="2024-06-10")
+    anxi = registry_pb2.ListOverdueManagementCommitteesRequest(jurisdiction_code="350524")
+    assert not (await registry.call("ListOverdueManagementCommittees", anxi, ANXI_OFFICER)).committees
+    huian = registry_pb2.ListOverdueManagementCommitteesRequest(jurisdiction_code="350521")
+    status, _ = await refused(registry.call("ListOverdueManagementCommittees", huian, ANXI_OFFICER))
+    assert status == grpc.StatusCode.PERMISSION_DENIED
+    huian.as_of = "2024-02-30"
+    status, error = await refused(registry.call("ListOverdueManagementCommittees", huian))
+    assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "as_of")  # type: ignore[attr-defined]
+
+
+async def test_O2_background_sweep_flags_an_overdue_pmc_once(
+    database_url: str, nats_server: EmbeddedNats, start_service
+) -> None:  # type: ignore[no-untyped-def]
+    settings = RegistrySettings(
+        database_url=database_url, nats_url=nats_server.url, grpc_port=0, pmc_dissolution_sweep_seconds=0.1
+    )
+    app = await start_service(build(settings))
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
+        registry = Registry(app, registry_pb2_grpc.RegistryServiceStub(channel))
+        await registry.hierarchy()
+        await _pmc_then_filed_owners_committee(registry, filed_on="2024-06-10")
+        for _ in range(50):
+            if await registry.count("pmc_dissolution_overdue"):
+                break
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(0.3)  # a few more rounds: still one flag, one event
+        assert await registry.count("pmc_dissolution_overdue") == 1
+        assert await registry.events("ManagementCommitteeDissolutionOverdue") == 1

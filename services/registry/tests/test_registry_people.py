@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import grpc
 import pytest
 import sqlalchemy as sa
@@ -9,6 +11,7 @@ import sqlalchemy as sa
 from wuye.registry.v1 import registry_pb2
 from wuye_chassis.auth import AuthContext
 from wuye_chassis.pii import PersonalDataCipher, PersonalDataKeyError
+from wuye_registry.adapters import people
 from wuye_registry.settings import RegistrySettings
 
 from .conftest import ANXI_OFFICER, HUIAN_WORKER, Registry, refused, resident_id
@@ -94,10 +97,52 @@ async def test_bad_personal_data_is_refused_without_echoing_it_and_changes_nothi
 
 def test_a_postgresql_service_refuses_to_start_without_a_personal_data_key() -> None:
     with pytest.raises(PersonalDataKeyError):
-        PersonalDataCipher.from_settings(RegistrySettings(database_url="postgresql+asyncpg://db/registry", pii_key=None))
+        PersonalDataCipher.from_settings(
+            RegistrySettings(database_url="postgresql+asyncpg://db/registry", pii_key=None)
+        )
     with pytest.raises(PersonalDataKeyError):
         PersonalDataCipher.from_base64("c2hvcnQ=")
     cipher = PersonalDataCipher.from_settings(RegistrySettings(database_url="sqlite+aiosqlite:///x.db", pii_key=None))
     assert cipher.encrypt(PHONE) != cipher.encrypt(PHONE)  # a fresh nonce per value
     assert cipher.decrypt(cipher.encrypt(PHONE)) == PHONE
     assert cipher.blind_index(PHONE) == cipher.blind_index(PHONE) != cipher.blind_index("13912345678")
+
+
+async def _other_writer_can_start(database_url: str) -> bool:
+    """Whether another connection gets SQLite's write lock at once (no waiting)."""
+    writer = sqlite3.connect(database_url.split(":///", 1)[1], isolation_level=None, timeout=0)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        writer.close()
+
+
+async def test_masked_person_read_is_read_only_and_an_audited_reveal_stays_transactional(
+    registry: Registry, database_url: str
+) -> None:
+    person_id = await registry.person(phone=PHONE, id_number=resident_id(4))
+    masked = await registry.call("GetPerson", registry_pb2.GetPersonRequest(person_id=person_id), HUIAN_OFFICER)
+    assert (masked.person.phone, masked.person.revealed) == ("138****5678", False)
+    assert await registry.count("personal_data_reads") == 0
+
+    # the sessions masked reads use: no write lock held while reading (SQLite), a READ ONLY
+    # transaction (PostgreSQL); the audited reveal's unit of work does hold the write lock
+    sqlite = database_url.startswith("sqlite")
+    async with registry.app.runtime.db.reads() as session:
+        assert await people.get(session, person_id) is not None
+        if sqlite:
+            assert await _other_writer_can_start(database_url)
+        else:
+            assert await session.scalar(sa.text("SHOW transaction_read_only")) == "on"
+    if sqlite:
+        async with registry.app.runtime.db.sessions() as session:
+            assert await people.get(session, person_id) is not None
+            assert not await _other_writer_can_start(database_url)
+
+    reveal = registry_pb2.GetPersonRequest(person_id=person_id, reveal_personal_data=True, purpose="通知业主大会")
+    assert (await registry.call("GetPerson", reveal, HUIAN_WORKER)).person.phone == PHONE
+    assert await registry.count("personal_data_reads") == 1

@@ -17,6 +17,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext import asyncio as sa_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+#: execution option of ``Database.reads`` sessions (SQLite: a deferred transaction instead of BEGIN IMMEDIATE)
+READ_ONLY_OPTION = "wuye_read_only"
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
@@ -81,7 +84,10 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # a read-only session never writes, so it need not queue for the write lock: a deferred
+        # transaction reads a WAL snapshot while a writer works
+        read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
+        connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
 
 class Database:
@@ -89,6 +95,11 @@ class Database:
         self.url = url
         self.engine = create_engine(url)
         self.sessions: async_sessionmaker[AsyncSession] = async_sessionmaker(self.engine, expire_on_commit=False)
+        #: sessions for reads only: no write lock on SQLite, a READ ONLY transaction on PostgreSQL
+        self.reads: async_sessionmaker[AsyncSession] = async_sessionmaker(
+            self.engine.execution_options(**{READ_ONLY_OPTION: True, "postgresql_readonly": True}),
+            expire_on_commit=False,
+        )
         self.is_sqlite = is_sqlite(url)
 
     async def ping(self) -> bool:

@@ -12,6 +12,7 @@ from wuye_registry.domain.committees import (
     check_pmc_dissolution,
     dissolve,
     form_committee,
+    overdue_if_filed_before,
     party_share_warnings,
     pmc_dissolution_deadline,
     re_elect,
@@ -102,7 +103,11 @@ def test_O1_term_one_day_over_5_years_refused():
 
 def test_O1_term_from_29_february_ends_by_28_february():
     base = dict(
-        key="oc", compound_code="HA-FHC", kind=OC, members=members(5), term_start=date(2024, 2, 29),
+        key="oc",
+        compound_code="HA-FHC",
+        kind=OC,
+        members=members(5),
+        term_start=date(2024, 2, 29),
         household_count=500,
     )
     assert form_committee(**base, term_end=date(2029, 2, 28)).committee
@@ -124,8 +129,13 @@ def test_committee_needs_exactly_one_chair():
     no_chair = [CommitteeMember.create(person_key=f"p{index}") for index in range(5)]
     with pytest.raises(InvalidArgument) as caught:
         form_committee(
-            key="oc", compound_code="HA-FHC", kind=OC, members=no_chair,
-            term_start=START, term_end=date(2027, 3, 1), household_count=500,
+            key="oc",
+            compound_code="HA-FHC",
+            kind=OC,
+            members=no_chair,
+            term_start=START,
+            term_end=date(2027, 3, 1),
+            household_count=500,
         )
     assert caught.value.rule == "one_chair"
 
@@ -135,8 +145,13 @@ def test_committee_person_only_once():
     repeated[4] = CommitteeMember.create(person_key="p1")
     with pytest.raises(InvalidArgument) as caught:
         form_committee(
-            key="oc", compound_code="HA-FHC", kind=OC, members=repeated,
-            term_start=START, term_end=date(2027, 3, 1), household_count=500,
+            key="oc",
+            compound_code="HA-FHC",
+            kind=OC,
+            members=repeated,
+            term_start=START,
+            term_end=date(2027, 3, 1),
+            household_count=500,
         )
     assert caught.value.rule == "unique_member"
 
@@ -254,7 +269,10 @@ def test_O3_party_majority_is_red():
 def _committee_after_a_resignation(party):
     """Six members: a committee of seven after one member left, as stored, so the count is even."""
     return Committee(
-        key="oc", compound_code="HA-FHC", kind=OC, members=tuple(members(6, party=party)),
+        key="oc",
+        compound_code="HA-FHC",
+        kind=OC,
+        members=tuple(members(6, party=party)),
         term=Term(START, date(2029, 3, 1)),
     )
 
@@ -296,7 +314,10 @@ def test_O4_majority_party_members_no_warning():
 def test_O4_re_election_below_half_warns():
     committee = form(size=5, party=5).committee
     renewed = re_elect(
-        committee, members=members(7, party=3), term_start=date(2029, 3, 1), term_end=date(2034, 3, 1),
+        committee,
+        members=members(7, party=3),
+        term_start=date(2029, 3, 1),
+        term_end=date(2034, 3, 1),
         household_count=500,
     )
     assert [warning.rule for warning in renewed.warnings] == ["O4"]
@@ -330,7 +351,10 @@ def test_new_committee_allowed_after_dissolution():
 def test_re_election_starts_next_term_and_needs_filing_again():
     committee = record_filing(form().committee, filed_on=date(2024, 3, 10))
     renewed = re_elect(
-        committee, members=members(7, party=4), term_start=date(2029, 3, 1), term_end=date(2034, 3, 1),
+        committee,
+        members=members(7, party=4),
+        term_start=date(2029, 3, 1),
+        term_end=date(2034, 3, 1),
         household_count=500,
     ).committee
     assert (renewed.term_number, renewed.size, renewed.filed_on) == (2, 7, None)
@@ -348,7 +372,10 @@ def test_re_election_applies_O1():
     committee = form().committee
     with pytest.raises(InvalidArgument) as caught:
         re_elect(
-            committee, members=members(6), term_start=date(2029, 3, 1), term_end=date(2034, 3, 1),
+            committee,
+            members=members(6),
+            term_start=date(2029, 3, 1),
+            term_end=date(2034, 3, 1),
             household_count=500,
         )
     assert caught.value.rule == "O1"
@@ -360,8 +387,9 @@ def test_dissolved_committee_cannot_be_re_elected_or_dissolved_again():
     with pytest.raises(FailedPrecondition):
         dissolve(dissolved, on=date(2025, 2, 1))
     with pytest.raises(FailedPrecondition):
-        re_elect(dissolved, members=members(5), term_start=date(2029, 3, 1), term_end=date(2034, 3, 1),
-                 household_count=500)
+        re_elect(
+            dissolved, members=members(5), term_start=date(2029, 3, 1), term_end=date(2034, 3, 1), household_count=500
+        )
 
 
 def test_dissolution_before_term_start_refused():
@@ -375,3 +403,9 @@ def test_filing_twice_refused():
     with pytest.raises(FailedPrecondition) as caught:
         record_filing(filed, filed_on=date(2024, 3, 2))
     assert caught.value.field == "filed_on"
+
+
+def test_O2_overdue_if_filed_before_agrees_with_the_thirty_day_deadline() -> None:
+    filed = date(2024, 1, 15)  # deadline 2024-02-14
+    assert not filed < overdue_if_filed_before(date(2024, 2, 14))
+    assert filed < overdue_if_filed_before(date(2024, 2, 15))

@@ -5,9 +5,13 @@ import pytest
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_registry.domain.companies import (
     ContractMode,
+    PartyOrgMode,
+    PartyOrgModeChange,
     PropertyCompany,
     ServiceContract,
+    change_party_org_mode,
     check_no_overlapping_contract,
+    party_org_mode_on,
     terminate,
     uscc_check_character,
     validate_uscc,
@@ -166,3 +170,31 @@ def test_terminate_outside_contract_or_twice_refused():
     ended = terminate(current, on=date(2024, 1, 1))
     with pytest.raises(FailedPrecondition):
         terminate(ended, on=date(2024, 2, 1))
+
+
+def test_O6_party_org_mode_on_a_date_is_the_latest_change_by_then_else_none():
+    history = [
+        PartyOrgModeChange(PartyOrgMode.INSTRUCTOR, date(2024, 1, 1)),
+        PartyOrgModeChange(PartyOrgMode.STANDALONE, date(2025, 6, 1)),
+    ]
+    assert party_org_mode_on(history, date(2023, 12, 31)) is PartyOrgMode.NONE
+    assert party_org_mode_on(history, date(2025, 5, 31)) is PartyOrgMode.INSTRUCTOR
+    assert party_org_mode_on(history, date(2025, 6, 1)) is PartyOrgMode.STANDALONE
+
+
+def test_O6_party_org_mode_change_refuses_the_future_a_second_change_that_day_and_no_change():
+    history = [PartyOrgModeChange(PartyOrgMode.INSTRUCTOR, date(2024, 1, 1))]
+    today = date(2025, 1, 1)
+    change = change_party_org_mode(history, mode="standalone", effective_from=today, today=today)
+    assert change == PartyOrgModeChange(PartyOrgMode.STANDALONE, today)
+    with pytest.raises(InvalidArgument) as future:
+        change_party_org_mode(history, mode="standalone", effective_from=date(2025, 1, 2), today=today)
+    assert future.value.field == "effective_from"
+    with pytest.raises(FailedPrecondition) as same_day:
+        change_party_org_mode(history, mode="standalone", effective_from=date(2024, 1, 1), today=today)
+    assert same_day.value.field == "effective_from"
+    with pytest.raises(FailedPrecondition) as unchanged:
+        change_party_org_mode(history, mode="instructor", effective_from=date(2024, 6, 1), today=today)
+    assert unchanged.value.field == "party_org_mode"
+    with pytest.raises(FailedPrecondition):  # before the first change the mode is none already
+        change_party_org_mode(history, mode="none", effective_from=date(2023, 6, 1), today=today)

@@ -9,12 +9,26 @@ from wuye.registry.v1 import registry_pb2
 from wuye_chassis.db import utcnow
 from wuye_chassis.proto_enums import enum_number
 from wuye_chassis.validation import iso_or_empty
-from wuye_registry.adapters.orm import companies, service_contracts
-from wuye_registry.domain.companies import ContractMode, PartyOrgMode, PropertyCompany, ServiceContract
+from wuye_registry.adapters.orm import companies, company_party_org_modes, service_contracts
+from wuye_registry.adapters.scope import within
+from wuye_registry.domain.companies import (
+    ContractMode,
+    PartyOrgMode,
+    PartyOrgModeChange,
+    PropertyCompany,
+    ServiceContract,
+)
 
 
 async def get(session: AsyncSession, company_id: str) -> sa.RowMapping | None:
     return (await session.execute(sa.select(companies).where(companies.c.id == company_id))).mappings().first()
+
+
+async def list_companies(session: AsyncSession, path: str, after: str | None, limit: int) -> list[sa.RowMapping]:
+    query = sa.select(companies).where(within(companies.c.jurisdiction_path, path)).order_by(companies.c.id)
+    if after is not None:
+        query = query.where(companies.c.id > after)
+    return list((await session.execute(query.limit(limit))).mappings().all())
 
 
 async def uscc_taken(session: AsyncSession, uscc: str) -> bool:
@@ -33,6 +47,31 @@ async def add(session: AsyncSession, company_id: str, company: PropertyCompany, 
             party_org_mode=company.party_org_mode.value,
             created_at=utcnow(),
         )
+    )
+
+
+async def party_org_history(session: AsyncSession, company_id: str) -> list[PartyOrgModeChange]:
+    query = (
+        sa.select(company_party_org_modes)
+        .where(company_party_org_modes.c.company_id == company_id)
+        .order_by(company_party_org_modes.c.effective_from)
+    )
+    return [
+        PartyOrgModeChange(mode=PartyOrgMode(row["mode"]), effective_from=row["effective_from"])
+        for row in (await session.execute(query)).mappings()
+    ]
+
+
+async def add_party_org_change(
+    session: AsyncSession, company_id: str, change: PartyOrgModeChange, *, mode_today: PartyOrgMode
+) -> None:
+    await session.execute(
+        company_party_org_modes.insert().values(
+            company_id=company_id, effective_from=change.effective_from, mode=change.mode.value, created_at=utcnow()
+        )
+    )
+    await session.execute(
+        companies.update().where(companies.c.id == company_id).values(party_org_mode=mode_today.value)
     )
 
 

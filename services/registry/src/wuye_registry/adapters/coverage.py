@@ -7,7 +7,16 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wuye_registry.adapters.orm import cadre_links, committees, companies, compounds, party_organisations
+from wuye_chassis.workdays import SHANGHAI
+from wuye_registry.adapters.orm import (
+    cadre_links,
+    committee_terms,
+    committees,
+    companies,
+    company_party_org_modes,
+    compounds,
+    party_organisations,
+)
 from wuye_registry.adapters.scope import within
 from wuye_registry.domain.committees import CommitteeKind
 from wuye_registry.domain.companies import PartyOrgMode
@@ -19,9 +28,43 @@ def _count_where(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
+def _end_of_day_utc(day: dt.date) -> dt.datetime:
+    """The first instant after ``day`` in Asia/Shanghai, as the UTC time the database stores."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=SHANGHAI).astimezone(dt.UTC)
+
+
+def _term_in_force(as_of: dt.date) -> sa.ColumnElement[bool]:
+    """The committee's latest term that had started by ``as_of`` (the row of ``committee_terms``)."""
+    later_term = committee_terms.alias("later_term")
+    return sa.and_(
+        committee_terms.c.committee_id == committees.c.id,
+        committee_terms.c.term_start <= as_of,
+        ~sa.exists().where(
+            later_term.c.committee_id == committee_terms.c.committee_id,
+            later_term.c.term_number > committee_terms.c.term_number,
+            later_term.c.term_start <= as_of,
+        ),
+    )
+
+
+def _party_org_mode_on(as_of: dt.date) -> sa.ColumnElement[str]:
+    """Each company's party organisation mode on ``as_of``: its latest change by then, else none."""
+    latest = (
+        sa.select(company_party_org_modes.c.mode)
+        .where(
+            company_party_org_modes.c.company_id == companies.c.id, company_party_org_modes.c.effective_from <= as_of
+        )
+        .order_by(company_party_org_modes.c.effective_from.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return sa.func.coalesce(latest, PartyOrgMode.NONE.value)
+
+
 async def counts(session: AsyncSession, path: str, *, as_of: dt.date) -> CoverageCounts:
-    """Committees, branches and cadre links count by their own dates on ``as_of``; every registered
-    compound counts (the registry records when a compound was entered, not when it was built)."""
+    """Everything as it stood on ``as_of``: compounds registered by the end of that day (Asia/Shanghai),
+    branches and cadre links by their own dates, committees in office with the figures of the term in
+    force (members are kept per term), companies with the party organisation mode of that day."""
     branch = sa.exists().where(
         party_organisations.c.compound_id == compounds.c.id,
         party_organisations.c.level == PartyLevel.COMPOUND_BRANCH.value,
@@ -38,6 +81,7 @@ async def counts(session: AsyncSession, path: str, *, as_of: dt.date) -> Coverag
         sa.or_(committees.c.dissolved_on.is_(None), committees.c.dissolved_on > as_of),
     )
     formed = sa.exists().where(committees.c.compound_id == compounds.c.id, owners_committee_in_office)
+    registered = compounds.c.created_at < _end_of_day_utc(as_of)
     compound_row = (
         await session.execute(
             sa.select(
@@ -45,24 +89,28 @@ async def counts(session: AsyncSession, path: str, *, as_of: dt.date) -> Coverag
                 _count_where(branch),
                 _count_where(formed),
                 _count_where(cadre),
-            ).where(within(compounds.c.jurisdiction_path, path))
+            ).where(within(compounds.c.jurisdiction_path, path), registered)
         )
     ).one()
     committee_row = (
         await session.execute(
             sa.select(
                 sa.func.count(),
-                _count_where(committees.c.is_red.is_(True)),
-                _count_where(committees.c.is_dual_role.is_(True)),
-                sa.func.coalesce(sa.func.sum(committees.c.two_committee_members), 0),
-            ).where(within(committees.c.jurisdiction_path, path), owners_committee_in_office)
+                _count_where(committee_terms.c.is_red.is_(True)),
+                _count_where(committee_terms.c.is_dual_role.is_(True)),
+                sa.func.coalesce(sa.func.sum(committee_terms.c.two_committee_members), 0),
+            )
+            .select_from(committees)
+            .join(committee_terms, _term_in_force(as_of))
+            .join(compounds, compounds.c.id == committees.c.compound_id)
+            .where(within(committees.c.jurisdiction_path, path), owners_committee_in_office, registered)
         )
     ).one()
     company_row = (
         await session.execute(
             sa.select(
                 sa.func.count(),
-                _count_where(companies.c.party_org_mode != PartyOrgMode.NONE.value),
+                _count_where(_party_org_mode_on(as_of) != PartyOrgMode.NONE.value),
             ).where(within(companies.c.jurisdiction_path, path), companies.c.party_org_required.is_(True))
         )
     ).one()

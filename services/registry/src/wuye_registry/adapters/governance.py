@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +16,7 @@ from wuye_chassis.validation import iso_or_empty
 from wuye_registry.adapters.orm import cadre_links, party_organisations, reserve_candidates, reserve_screening_reasons
 from wuye_registry.adapters.scope import within
 from wuye_registry.domain.party import PartyLevel, PartyNode
-from wuye_registry.domain.reserve_pool import ReserveEntry
+from wuye_registry.domain.reserve_pool import ReserveEntry, ReservePosition
 
 
 async def get_party_organisation(session: AsyncSession, organisation_id: str) -> sa.RowMapping | None:
@@ -99,19 +101,39 @@ async def add_candidate(session: AsyncSession, candidate_id: str, entry: Reserve
         )
 
 
-def candidate_message(candidate_id: str, entry: ReserveEntry, *, compound_id: str) -> registry_pb2.ReserveCandidate:
-    return registry_pb2.ReserveCandidate(
-        id=candidate_id,
-        compound_id=compound_id,
-        person_id=entry.person_key,
-        positions=[enum_number(registry_pb2.ReservePosition, position) for position in entry.positions],
-        screened_on=entry.screening.as_of.isoformat(),
-        eligible=entry.eligible,
-        reasons=[
-            registry_pb2.ScreeningReason(code=r.code, label_zh=r.label_zh, label_en=r.label_en)
-            for r in entry.screening.reasons
-        ],
+async def candidates(
+    session: AsyncSession, compound_id: str, *, candidate_id: str | None = None
+) -> list[registry_pb2.ReserveCandidate]:
+    """The compound's reserve candidates (or the one ``candidate_id``) with their reasons, newest first."""
+    query = sa.select(reserve_candidates).where(reserve_candidates.c.compound_id == compound_id)
+    if candidate_id is not None:
+        query = query.where(reserve_candidates.c.id == candidate_id)
+    rows = (await session.execute(query.order_by(reserve_candidates.c.id.desc()))).mappings().all()
+    reasons_query = (
+        sa.select(reserve_screening_reasons)
+        .where(reserve_screening_reasons.c.candidate_id.in_([row["id"] for row in rows]))
+        .order_by(reserve_screening_reasons.c.code)
     )
+    reasons: dict[str, list[registry_pb2.ScreeningReason]] = {}
+    for reason in (await session.execute(reasons_query)).mappings():
+        reasons.setdefault(reason["candidate_id"], []).append(
+            registry_pb2.ScreeningReason(code=reason["code"], label_zh=reason["label_zh"], label_en=reason["label_en"])
+        )
+    return [
+        registry_pb2.ReserveCandidate(
+            id=row["id"],
+            compound_id=row["compound_id"],
+            person_id=row["person_id"],
+            positions=[
+                enum_number(registry_pb2.ReservePosition, ReservePosition(position))
+                for position in row["positions"].split(",")
+            ],
+            screened_on=row["screened_on"].isoformat(),
+            eligible=row["eligible"],
+            reasons=reasons.get(row["id"], []),
+        )
+        for row in rows
+    ]
 
 
 async def add_cadre_link(
@@ -124,22 +146,26 @@ async def add_cadre_link(
     start_on: dt.date,
     end_on: dt.date | None,
 ) -> registry_pb2.CadreLink:
-    await session.execute(
-        cadre_links.insert().values(
-            id=link_id,
-            compound_id=compound_id,
-            person_id=person_id,
-            post=post,
-            start_on=start_on,
-            end_on=end_on,
-            created_at=utcnow(),
-        )
-    )
+    link = {"id": link_id, "compound_id": compound_id, "person_id": person_id, "post": post}
+    await session.execute(cadre_links.insert().values(**link, start_on=start_on, end_on=end_on, created_at=utcnow()))
+    return cadre_link_message({**link, "start_on": start_on, "end_on": end_on})
+
+
+def cadre_link_message(row: Mapping[str, Any]) -> registry_pb2.CadreLink:
     return registry_pb2.CadreLink(
-        id=link_id,
-        compound_id=compound_id,
-        person_id=person_id,
-        post=post,
-        start_on=start_on.isoformat(),
-        end_on=iso_or_empty(end_on),
+        id=row["id"],
+        compound_id=row["compound_id"],
+        person_id=row["person_id"],
+        post=row["post"],
+        start_on=row["start_on"].isoformat(),
+        end_on=iso_or_empty(row["end_on"]),
     )
+
+
+async def cadre_links_of(session: AsyncSession, compound_id: str) -> list[registry_pb2.CadreLink]:
+    query = (
+        sa.select(cadre_links)
+        .where(cadre_links.c.compound_id == compound_id)
+        .order_by(cadre_links.c.start_on, cadre_links.c.id)
+    )
+    return [cadre_link_message(row) for row in (await session.execute(query)).mappings()]

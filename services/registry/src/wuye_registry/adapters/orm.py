@@ -158,6 +158,32 @@ committee_members = sa.Table(
     sa.Column("is_owner", sa.Boolean(), nullable=False),
 )
 
+# one row per term of a committee: its dates, its filing (备案) and the figures of that term's membership,
+# so O6 coverage for a past date counts the term that was in force then (members are kept per term)
+committee_terms = sa.Table(
+    "committee_terms",
+    metadata,
+    sa.Column("committee_id", Id, sa.ForeignKey("committees.id"), primary_key=True),
+    sa.Column("term_number", sa.Integer(), primary_key=True),
+    sa.Column("term_start", sa.Date(), nullable=False),
+    sa.Column("term_end", sa.Date(), nullable=False),
+    sa.Column("filed_on", sa.Date(), nullable=True),
+    sa.Column("is_red", sa.Boolean(), nullable=False),
+    sa.Column("is_dual_role", sa.Boolean(), nullable=False),
+    sa.Column("two_committee_members", sa.Integer(), nullable=False),
+)
+
+# O2: a property management committee flagged as overdue for dissolution; the primary key makes the flag
+# (and the event announcing it, written in the same transaction) happen once per committee
+pmc_dissolution_overdue = sa.Table(
+    "pmc_dissolution_overdue",
+    metadata,
+    sa.Column("committee_id", Id, sa.ForeignKey("committees.id"), primary_key=True),
+    sa.Column("owners_committee_id", Id, sa.ForeignKey("committees.id"), nullable=False),
+    sa.Column("deadline", sa.Date(), nullable=False),
+    sa.Column("flagged_at", UtcDateTime(), nullable=False),
+)
+
 companies = sa.Table(
     "companies",
     metadata,
@@ -169,6 +195,17 @@ companies = sa.Table(
     sa.Column("state_owned", sa.Boolean(), nullable=False),
     sa.Column("party_org_required", sa.Boolean(), nullable=False),
     sa.Column("party_org_mode", sa.String(20), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# O6 for a past date: each change of a company's party organisation mode with its first day; the
+# companies row keeps the mode in force today
+company_party_org_modes = sa.Table(
+    "company_party_org_modes",
+    metadata,
+    sa.Column("company_id", Id, sa.ForeignKey("companies.id"), primary_key=True),
+    sa.Column("effective_from", sa.Date(), primary_key=True),
+    sa.Column("mode", sa.String(20), nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 

@@ -13,6 +13,7 @@ from wuye_chassis.db import utcnow
 from wuye_chassis.proto_enums import enum_number
 from wuye_registry.adapters.orm import buildings, compounds, households, owners
 from wuye_registry.adapters.scope import within
+from wuye_registry.domain.area import format_area_m2
 from wuye_registry.domain.places import Compound, CompoundType, ManagementMode, OwnerLink
 from wuye_registry.domain.roster import RosterUnit
 
@@ -158,29 +159,52 @@ async def replace_owners(
         )
 
 
-async def household_message(session: AsyncSession, household_id: str) -> registry_pb2.Household:
-    row = await get_household(session, household_id)
-    assert row is not None, "the caller has just written or found this household"
-    shares = (
-        await session.execute(
-            sa.select(owners).where(owners.c.household_id == household_id).order_by(owners.c.person_id)
-        )
-    ).mappings()
-    return registry_pb2.Household(
-        id=row["id"],
-        compound_id=row["compound_id"],
-        building_id=row["building_id"],
-        unit_number=row["unit_number"],
-        area_dm2=row["area_dm2"],
-        developer_unsold=row["developer_unsold"],
-        owners=[
+async def _household_messages(session: AsyncSession, rows: Sequence[sa.RowMapping]) -> list[registry_pb2.Household]:
+    """The households of ``rows`` with their owners, loaded in one query for all of them."""
+    shares_query = (
+        sa.select(owners)
+        .where(owners.c.household_id.in_([row["id"] for row in rows]))
+        .order_by(owners.c.household_id, owners.c.person_id)
+    )
+    shares: dict[str, list[registry_pb2.OwnerShare]] = {}
+    for share in (await session.execute(shares_query)).mappings():
+        shares.setdefault(share["household_id"], []).append(
             registry_pb2.OwnerShare(
                 person_id=share["person_id"],
                 share=str(Fraction(share["share_numerator"], share["share_denominator"])),
             )
-            for share in shares
-        ],
-    )
+        )
+    return [
+        registry_pb2.Household(
+            id=row["id"],
+            compound_id=row["compound_id"],
+            building_id=row["building_id"],
+            unit_number=row["unit_number"],
+            area_dm2=row["area_dm2"],
+            area_m2=format_area_m2(row["area_dm2"]),
+            developer_unsold=row["developer_unsold"],
+            owners=shares.get(row["id"], []),
+        )
+        for row in rows
+    ]
+
+
+async def household_message(session: AsyncSession, household_id: str) -> registry_pb2.Household:
+    row = await get_household(session, household_id)
+    assert row is not None, "the caller has just written or found this household"
+    (message,) = await _household_messages(session, [row])
+    return message
+
+
+async def list_households(
+    session: AsyncSession, compound_id: str, *, building_id: str | None, after: str | None, limit: int
+) -> list[registry_pb2.Household]:
+    query = sa.select(households).where(households.c.compound_id == compound_id).order_by(households.c.id)
+    if building_id is not None:
+        query = query.where(households.c.building_id == building_id)
+    if after is not None:
+        query = query.where(households.c.id > after)
+    return await _household_messages(session, (await session.execute(query.limit(limit))).mappings().all())
 
 
 async def household_count(session: AsyncSession, compound_id: str) -> int:

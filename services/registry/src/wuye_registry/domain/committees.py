@@ -412,6 +412,12 @@ def pmc_dissolution_deadline(owners_committee_filed_on: date) -> date:
     return require_date(owners_committee_filed_on, field="filed_on") + timedelta(days=PMC_DISSOLUTION_DAYS)
 
 
+def overdue_if_filed_before(as_of: date) -> date:
+    """O2: a property management committee still in office on ``as_of`` is overdue when the owners'
+    committee was filed before this day (its deadline, filing + 30 days, has then passed)."""
+    return require_date(as_of, field="as_of") - timedelta(days=PMC_DISSOLUTION_DAYS)
+
+
 def check_pmc_dissolution(pmc: Committee, *, owners_committee: Committee, as_of: date) -> PmcDissolutionCheck:
     """O2: is the PMC dissolved within 30 days after the compound's owners' committee was filed?"""
     if pmc.kind is not CommitteeKind.PROPERTY_MANAGEMENT_COMMITTEE:

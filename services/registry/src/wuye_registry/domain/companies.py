@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -97,6 +97,57 @@ class PropertyCompany:
     def party_org_uncovered(self) -> bool:
         """O6: a company that must have a party organisation but has none."""
         return self.party_org_required and not self.has_party_org
+
+
+@dataclass(frozen=True)
+class PartyOrgModeChange:
+    """From ``effective_from`` on, the company's party organisation mode is ``mode`` (until a later change)."""
+
+    mode: PartyOrgMode
+    effective_from: date
+
+
+def party_org_mode_on(history: Sequence[PartyOrgModeChange], day: date) -> PartyOrgMode:
+    """The mode in force on ``day``: the latest change on or before it; none before the first change."""
+    in_force = [change for change in history if change.effective_from <= day]
+    return max(in_force, key=lambda change: change.effective_from).mode if in_force else PartyOrgMode.NONE
+
+
+def change_party_org_mode(
+    history: Sequence[PartyOrgModeChange],
+    *,
+    mode: str | PartyOrgMode,
+    effective_from: date,
+    today: date,
+    date_field: str = "effective_from",
+) -> PartyOrgModeChange:
+    """A change of party organisation mode, kept beside the earlier ones so O6 coverage for a past date
+    counts the mode of that date. Refused: a future date (a plan is not coverage), a second change on
+    the same day, and a "change" to the mode already in force on that day."""
+    new_mode = parse_choice(PartyOrgMode, mode, field="party_org_mode")
+    require_date(effective_from, field=date_field)
+    if effective_from > today:
+        raise InvalidArgument(
+            f"{date_field} {effective_from} is in the future (today is {today})",
+            field=date_field,
+            rule="O6",
+            metadata={"constraint": "not_in_future"},
+        )
+    if any(change.effective_from == effective_from for change in history):
+        raise FailedPrecondition(
+            f"the party organisation mode already changes on {effective_from}",
+            field=date_field,
+            rule="O6",
+            metadata={"constraint": "one_change_per_day"},
+        )
+    if party_org_mode_on(history, effective_from) is new_mode:
+        raise FailedPrecondition(
+            f"the party organisation mode on {effective_from} is already {new_mode.value}",
+            field="party_org_mode",
+            rule="O6",
+            metadata={"constraint": "mode_unchanged"},
+        )
+    return PartyOrgModeChange(mode=new_mode, effective_from=effective_from)
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,26 @@
-from wuye_chassis.app import ServiceDefinition
+from wuye_chassis.app import ServiceDefinition, ServiceRuntime
+from wuye_chassis.background import PeriodicTask
 from wuye_registry.adapters.orm import metadata
 from wuye_registry.entrypoints.grpc import SERVICE_NAME, registrar
+from wuye_registry.service.committees import flag_overdue_management_committees
 from wuye_registry.settings import RegistrySettings
 
 
 def build(settings: RegistrySettings | None = None) -> ServiceDefinition:
+    settings = settings or RegistrySettings()
+
+    def pmc_dissolution_sweep(runtime: ServiceRuntime) -> PeriodicTask:
+        return PeriodicTask(
+            "registry-pmc-dissolution",
+            settings.pmc_dissolution_sweep_seconds,
+            lambda: flag_overdue_management_committees(runtime.unit_of_work()),
+        )
+
     return ServiceDefinition(
-        settings=settings or RegistrySettings(),
+        settings=settings,
         metadata=metadata,
         migrations="wuye_registry:migrations",
         grpc_services=[SERVICE_NAME],
         registrars=lambda runtime: [registrar(runtime)],
+        background=lambda runtime: [pmc_dissolution_sweep(runtime)],
     )

@@ -45,7 +45,7 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
     ) -> registry_pb2.GetJurisdictionResponse:
         if not request.code:
             raise InvalidArgument("code must not be empty", field="code")
-        async with self.runtime.db.sessions() as session:
+        async with self.runtime.db.reads() as session:
             row = await repository.get(session, request.code)
         if row is None:
             raise NotFound(f"jurisdiction {request.code} does not exist", field="code")
@@ -58,7 +58,7 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
         limit = page_size(request.page.page_size)
         after = decode_cursor(request.page.page_token)
         caller = auth.current()
-        async with self.runtime.db.sessions() as session:
+        async with self.runtime.db.reads() as session:
             if request.parent_code:
                 parent = await repository.get(session, request.parent_code)
                 if parent is None:
@@ -82,17 +82,17 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
         return registry_pb2.UpdateCompoundResponse(compound=compound)
 
     async def GetCompound(self, request, context):  # type: ignore[no-untyped-def]
-        return await compound_views.get_compound(self.runtime.db.sessions, request.compound_id)
+        return await compound_views.get_compound(self.runtime.db.reads, request.compound_id)
 
     async def ListCompounds(self, request, context):  # type: ignore[no-untyped-def]
-        return await compound_views.list_compounds(self.runtime.db.sessions, request)
+        return await compound_views.list_compounds(self.runtime.db.reads, request)
 
     async def AddBuilding(self, request, context):  # type: ignore[no-untyped-def]
         building = await places.add_building(self.runtime.unit_of_work(), request)
         return registry_pb2.AddBuildingResponse(building=building)
 
     async def ListBuildings(self, request, context):  # type: ignore[no-untyped-def]
-        buildings = await compound_views.list_buildings(self.runtime.db.sessions, request.compound_id)
+        buildings = await compound_views.list_buildings(self.runtime.db.reads, request.compound_id)
         return registry_pb2.ListBuildingsResponse(buildings=buildings)
 
     async def AddHousehold(self, request, context):  # type: ignore[no-untyped-def]
@@ -104,18 +104,24 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
         return registry_pb2.SetHouseholdOwnersResponse(household=household)
 
     async def GetOwnerRoster(self, request, context):  # type: ignore[no-untyped-def]
-        return await places.owner_roster(self.runtime.db.sessions, request)
+        return await places.owner_roster(self.runtime.db.reads, request)
+
+    async def ListHouseholds(self, request, context):  # type: ignore[no-untyped-def]
+        return await compound_views.list_households(self.runtime.db.reads, request)
 
     async def RegisterPerson(self, request, context):  # type: ignore[no-untyped-def]
         person = await people.register_person(self.runtime.unit_of_work(), self.cipher, request)
         return registry_pb2.RegisterPersonResponse(person=person)
 
     async def GetPerson(self, request, context):  # type: ignore[no-untyped-def]
-        person = await people.get_person(self.runtime.unit_of_work(), self.cipher, request)
+        if request.reveal_personal_data:
+            person = await people.reveal_person(self.runtime.unit_of_work(), self.cipher, request)
+        else:
+            person = await people.get_person(self.runtime.db.reads, self.cipher, request.person_id)
         return registry_pb2.GetPersonResponse(person=person)
 
     async def FindPeople(self, request, context):  # type: ignore[no-untyped-def]
-        found = await people.find_people(self.runtime.db.sessions, self.cipher, request)
+        found = await people.find_people(self.runtime.db.reads, self.cipher, request)
         return registry_pb2.FindPeopleResponse(people=found)
 
     async def AddPartyOrganisation(self, request, context):  # type: ignore[no-untyped-def]
@@ -123,7 +129,7 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
         return registry_pb2.AddPartyOrganisationResponse(organisation=organisation)
 
     async def ListPartyOrganisations(self, request, context):  # type: ignore[no-untyped-def]
-        found = await governance.list_party_organisations(self.runtime.db.sessions, request.jurisdiction_code)
+        found = await governance.list_party_organisations(self.runtime.db.reads, request.jurisdiction_code)
         return registry_pb2.ListPartyOrganisationsResponse(organisations=found)
 
     async def FormCommittee(self, request, context):  # type: ignore[no-untyped-def]
@@ -139,8 +145,15 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
         return registry_pb2.DissolveCommitteeResponse(committee=committee)
 
     async def GetCommittee(self, request, context):  # type: ignore[no-untyped-def]
-        committee = await committees.get_committee(self.runtime.unit_of_work(), request.committee_id)
+        committee = await committees.get_committee(self.runtime.db.reads, request.committee_id)
         return registry_pb2.GetCommitteeResponse(committee=committee)
+
+    async def FileCommittee(self, request, context):  # type: ignore[no-untyped-def]
+        committee = await committees.file_committee(self.runtime.unit_of_work(), request)
+        return registry_pb2.FileCommitteeResponse(committee=committee)
+
+    async def ListOverdueManagementCommittees(self, request, context):  # type: ignore[no-untyped-def]
+        return await committees.list_overdue_management_committees(self.runtime.db.reads, request)
 
     async def RegisterCompany(self, request, context):  # type: ignore[no-untyped-def]
         company = await companies.register_company(self.runtime.unit_of_work(), request)
@@ -154,6 +167,17 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
         contract = await companies.end_contract(self.runtime.unit_of_work(), request)
         return registry_pb2.EndContractResponse(contract=contract)
 
+    async def GetCompany(self, request, context):  # type: ignore[no-untyped-def]
+        company = await companies.get_company(self.runtime.db.reads, request.company_id)
+        return registry_pb2.GetCompanyResponse(company=company)
+
+    async def ListCompanies(self, request, context):  # type: ignore[no-untyped-def]
+        return await companies.list_companies(self.runtime.db.reads, request)
+
+    async def ChangeCompanyPartyOrgMode(self, request, context):  # type: ignore[no-untyped-def]
+        company = await companies.change_company_party_org_mode(self.runtime.unit_of_work(), request)
+        return registry_pb2.ChangeCompanyPartyOrgModeResponse(company=company)
+
     async def ProposeCandidate(self, request, context):  # type: ignore[no-untyped-def]
         candidate = await governance.propose(self.runtime.unit_of_work(), request)
         return registry_pb2.ProposeCandidateResponse(candidate=candidate)
@@ -162,8 +186,16 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
         link = await governance.link_cadre(self.runtime.unit_of_work(), request)
         return registry_pb2.LinkCadreResponse(link=link)
 
+    async def ListReserveCandidates(self, request, context):  # type: ignore[no-untyped-def]
+        found = await governance.list_reserve_candidates(self.runtime.db.reads, request.compound_id)
+        return registry_pb2.ListReserveCandidatesResponse(candidates=found)
+
+    async def ListCadreLinks(self, request, context):  # type: ignore[no-untyped-def]
+        links = await governance.list_cadre_links(self.runtime.db.reads, request.compound_id)
+        return registry_pb2.ListCadreLinksResponse(links=links)
+
     async def GetCoverage(self, request, context):  # type: ignore[no-untyped-def]
-        return await coverage.get_coverage(self.runtime.db.sessions, request)
+        return await coverage.get_coverage(self.runtime.db.reads, request)
 
 
 def registrar(runtime: ServiceRuntime):  # type: ignore[no-untyped-def]

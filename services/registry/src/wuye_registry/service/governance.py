@@ -120,8 +120,9 @@ async def propose(uow: UnitOfWork, request: registry_pb2.ProposeCandidateRequest
         )
         candidate_id = new_id()
         await governance.add_candidate(uow.session, candidate_id, entry, compound_id=row["id"])
+        (stored,) = await governance.candidates(uow.session, row["id"], candidate_id=candidate_id)
         await uow.commit()
-    return governance.candidate_message(candidate_id, entry, compound_id=row["id"])
+    return stored
 
 
 async def link_cadre(uow: UnitOfWork, request: registry_pb2.LinkCadreRequest) -> registry_pb2.CadreLink:
@@ -146,3 +147,19 @@ async def link_cadre(uow: UnitOfWork, request: registry_pb2.LinkCadreRequest) ->
         )
         await uow.commit()
     return link
+
+
+async def list_reserve_candidates(
+    sessions: async_sessionmaker[AsyncSession], compound_id: str
+) -> list[registry_pb2.ReserveCandidate]:
+    async with sessions() as session:
+        row = await compound(session, compound_id, action="list reserve candidates")
+        return await governance.candidates(session, row["id"])
+
+
+async def list_cadre_links(
+    sessions: async_sessionmaker[AsyncSession], compound_id: str
+) -> list[registry_pb2.CadreLink]:
+    async with sessions() as session:
+        row = await compound(session, compound_id, action="list cadre links")
+        return await governance.cadre_links_of(session, row["id"])

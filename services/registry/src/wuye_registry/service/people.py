@@ -1,8 +1,8 @@
 """Use cases for people and their personal data (phone, ID number).
 
-Reads are masked. A community worker — who keeps the registry current and has to call owners — may ask
-for the full values of a person in their scope, stating a purpose; that read is recorded in
-``personal_data_reads`` in the same transaction, so there is no unaudited unmasked read.
+Reads are masked and read-only (no write lock). A community worker — who keeps the registry current and
+has to call owners — may ask for the full values of a person in their scope, stating a purpose; that
+read is recorded in ``personal_data_reads`` in the same transaction, so there is no unaudited unmasked read.
 """
 
 from __future__ import annotations
@@ -54,12 +54,16 @@ async def register_person(
 
 
 async def get_person(
+    reads: async_sessionmaker[AsyncSession], cipher: PersonalDataCipher, person_id: str
+) -> registry_pb2.Person:
+    async with reads() as session:
+        row = await person(session, person_id, action="read a person")
+    return repository.to_message(row, cipher, reveal=False)
+
+
+async def reveal_person(
     uow: UnitOfWork, cipher: PersonalDataCipher, request: registry_pb2.GetPersonRequest
 ) -> registry_pb2.Person:
-    if not request.reveal_personal_data:
-        async with uow:
-            row = await person(uow.session, request.person_id, action="read a person")
-        return repository.to_message(row, cipher, reveal=False)
     reader = auth.require_role(PERSONAL_DATA_READERS, action="read a person's full phone and ID number")
     purpose = require_text(request.purpose, field="purpose")
     async with uow:
