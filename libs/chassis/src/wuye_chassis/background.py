@@ -13,6 +13,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
+from opentelemetry.instrumentation.utils import suppress_instrumentation
+
 log = logging.getLogger(__name__)
 
 
@@ -47,7 +49,10 @@ class PeriodicTask:
     async def _run(self) -> None:
         while True:
             try:
-                await self.action()
+                # a round that finds nothing to do would be a trace every interval; the events a round
+                # publishes start their own traces at their consumers
+                with suppress_instrumentation():
+                    await self.action()
             except Exception:
                 log.exception("background task %s failed; it runs again in %.1fs", self.name, self.interval_seconds)
             await asyncio.sleep(self.interval_seconds)

@@ -16,7 +16,18 @@ from wuye_gateway import problems
 from wuye_gateway.backends import Backends
 from wuye_gateway.identity import DevIssuer, TokenVerifier
 from wuye_gateway.limits import LimitsMiddleware, TokenBuckets
-from wuye_gateway.routes import complaints, dev, health, jurisdictions, public
+from wuye_gateway.routes import (
+    complaints,
+    dev,
+    enforcement,
+    funds,
+    health,
+    jurisdictions,
+    public,
+    ratings,
+    registry,
+    views,
+)
 from wuye_gateway.settings import GatewaySettings
 
 DESCRIPTION = """\
@@ -54,6 +65,11 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(jurisdictions.router)
     app.include_router(complaints.router)
+    app.include_router(registry.router)
+    app.include_router(funds.router)
+    app.include_router(enforcement.router)
+    app.include_router(ratings.router)
+    app.include_router(views.router)
     app.include_router(public.router)
     if settings.dev_issuer:
         app.include_router(dev.router)

@@ -8,7 +8,9 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from wuye.complaints.v1 import complaints_pb2_grpc
+from wuye.enforcement.v1 import enforcement_pb2_grpc
 from wuye.funds.v1 import funds_pb2_grpc
+from wuye.ratings.v1 import ratings_pb2_grpc
 from wuye.registry.v1 import registry_pb2_grpc
 from wuye_chassis.grpc_client import channel
 from wuye_gateway.settings import SERVICES, GatewaySettings
@@ -16,15 +18,23 @@ from wuye_gateway.settings import SERVICES, GatewaySettings
 REGISTRY = "wuye.registry.v1.RegistryService"
 COMPLAINTS = "wuye.complaints.v1.ComplaintsService"
 FUNDS = "wuye.funds.v1.FundsService"
+ENFORCEMENT = "wuye.enforcement.v1.EnforcementService"
+RATINGS = "wuye.ratings.v1.RatingsService"
 #: reads, which a retry cannot apply twice (writes are made safe by idempotency keys instead)
 IDEMPOTENT = [
-    (REGISTRY, "GetJurisdiction"),
-    (REGISTRY, "ListJurisdictions"),
+    *((REGISTRY, rpc) for rpc in ("GetJurisdiction", "ListJurisdictions", "GetCompound", "ListCompounds",
+                                  "ListBuildings", "GetOwnerRoster", "GetCommittee", "GetCoverage")),
     (COMPLAINTS, "GetCase"),
     (COMPLAINTS, "ListCases"),
     (COMPLAINTS, "ListCategories"),
     (COMPLAINTS, "GetComplaintFigures"),
-    (FUNDS, "GetCompoundTransparency"),
+    *((FUNDS, rpc) for rpc in ("GetCompoundTransparency", "GetCompound", "GetMaintenanceAccount", "GetVote",
+                               "ListVotes", "GetUseApplication", "GetCommitteeExpense", "ListCommitteeExpenses",
+                               "ListLedgerEntries", "VerifyLedger")),
+    *((ENFORCEMENT, rpc) for rpc in ("ListDepartments", "ListInspectionItems", "GetPlan", "GetInspection",
+                                     "GetOrder", "GetEnforcementFigures")),
+    *((RATINGS, rpc) for rpc in ("GetScoreCard", "ListCreditRecords", "GetLists", "GetRankings",
+                                 "GetQuarterlyEvaluation")),
     ("grpc.health.v1.Health", "Check"),
 ]
 
@@ -38,6 +48,8 @@ class Backends:
         self.registry = registry_pb2_grpc.RegistryServiceStub(self.channels["registry"])
         self.complaints = complaints_pb2_grpc.ComplaintsServiceStub(self.channels["complaints"])
         self.funds = funds_pb2_grpc.FundsServiceStub(self.channels["funds"])
+        self.enforcement = enforcement_pb2_grpc.EnforcementServiceStub(self.channels["enforcement"])
+        self.ratings = ratings_pb2_grpc.RatingsServiceStub(self.channels["ratings"])
 
     async def health(self) -> dict[str, str]:
         """Each service's gRPC health ("SERVING", "NOT_SERVING", or why it could not be asked)."""

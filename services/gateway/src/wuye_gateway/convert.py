@@ -2,22 +2,25 @@
 
 Enums become the lower-case value text the domains use (``CASE_STATE_IN_PROGRESS`` → ``"in_progress"``,
 via the chassis's buf-convention mapping), timestamps RFC 3339 strings in UTC, unset messages and
-timestamps ``null``; field names stay as in the proto (snake_case).
+timestamps ``null``; field names stay as in the proto (snake_case). The pydantic models for the OpenAPI
+description are made from the same descriptors, so the documented shape is the shape sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal, TypeVar
 
-from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
+from pydantic import BaseModel, Field, create_model
 
 from wuye_chassis.proto_enums import enum_number, enum_text
 
 TIMESTAMP = Timestamp.DESCRIPTOR.full_name
+M = TypeVar("M", bound=Message)
 
 
 def to_json(message: Message) -> dict[str, Any]:
@@ -46,3 +49,132 @@ def _single(field: FieldDescriptor, value: Any) -> Any:
 def enum_value(proto_enum: EnumTypeWrapper, text: str | None) -> int:
     """The proto enum number for a domain value text (unknown → UNSPECIFIED, which services refuse)."""
     return enum_number(proto_enum, text)
+
+
+def _schema_name(descriptor: Descriptor, suffix: str = "") -> str:
+    # wuye.funds.v1.Vote → FundsVote, wuye.funds.v1.OpenVoteRequest → FundsOpenVoteIn: unique across
+    # services, readable in the OpenAPI schema list
+    package, _, name = descriptor.full_name.removeprefix("wuye.").partition(".v1.")
+    name = name.replace(".", "")
+    return package.capitalize() + (name.removesuffix("Request") + suffix if suffix else name)
+
+
+def enum_texts(enum: EnumDescriptor) -> tuple[str, ...]:
+    wrapper = EnumTypeWrapper(enum)
+    return tuple(text for text in (enum_text(wrapper, value.number) for value in enum.values) if text)
+
+
+def _scalar_type(field: FieldDescriptor) -> Any:
+    if field.type in (FieldDescriptor.TYPE_STRING, FieldDescriptor.TYPE_BYTES):
+        return str
+    if field.type == FieldDescriptor.TYPE_BOOL:
+        return bool
+    if field.type in (FieldDescriptor.TYPE_DOUBLE, FieldDescriptor.TYPE_FLOAT):
+        return float
+    return int
+
+
+_models: dict[str, type[BaseModel]] = {}
+
+
+def model_of(message: type[Message] | Descriptor) -> type[BaseModel]:
+    """The pydantic model of exactly what ``to_json`` makes of this message (for response_model)."""
+    return _response_model(message if isinstance(message, Descriptor) else message.DESCRIPTOR)
+
+
+def _response_model(descriptor: Descriptor) -> type[BaseModel]:
+    name = _schema_name(descriptor)
+    if name not in _models:
+        fields: dict[str, Any] = {}
+        for field in descriptor.fields:
+            if field.type == FieldDescriptor.TYPE_ENUM:
+                kind: Any = Literal[enum_texts(field.enum_type)] | None  # type: ignore[misc]
+            elif field.type == FieldDescriptor.TYPE_MESSAGE:
+                inner = field.message_type
+                kind = str if inner.full_name == TIMESTAMP else _response_model(inner)
+                kind = kind if field.is_repeated else kind | None
+            else:
+                kind = _scalar_type(field)
+            fields[field.name] = (list[kind] if field.is_repeated else kind, ...)
+        _models[name] = create_model(name, **fields)
+    return _models[name]
+
+
+def request_model(
+    message_class: type[Message], *, exclude: tuple[str, ...] = (), examples: dict[str, list[Any]] | None = None
+) -> type[BaseModel]:
+    """A request body model for this message: every field optional with the proto default, enums as text.
+
+    The services validate the content and name the field at fault; ``exclude`` drops what the path
+    carries or what the gateway fills in itself.
+    """
+    return _request_model(message_class.DESCRIPTOR, exclude, examples or {})
+
+
+def _request_model(descriptor: Descriptor, exclude: tuple[str, ...], examples: dict[str, list[Any]]) -> type[BaseModel]:
+    name = _schema_name(descriptor, "In")
+    if name in _models:
+        return _models[name]
+    fields: dict[str, Any] = {}
+    for field in descriptor.fields:
+        if field.name in exclude:
+            continue
+        kind = _request_type(field)
+        if field.is_repeated:
+            fields[field.name] = (list[kind], Field([], examples=examples.get(field.name)))
+        elif field.type in (FieldDescriptor.TYPE_ENUM, FieldDescriptor.TYPE_MESSAGE):
+            fields[field.name] = (kind | None, Field(None, examples=examples.get(field.name)))
+        else:
+            fields[field.name] = (kind, Field(kind(), examples=examples.get(field.name)))
+    _models[name] = create_model(name, **fields)
+    return _models[name]
+
+
+def _request_type(field: FieldDescriptor) -> Any:
+    if field.type == FieldDescriptor.TYPE_ENUM:
+        return Literal[enum_texts(field.enum_type)]
+    if field.type == FieldDescriptor.TYPE_MESSAGE:
+        if field.message_type.full_name == TIMESTAMP:
+            return dt.datetime
+        return _request_model(field.message_type, (), {})
+    return _scalar_type(field)
+
+
+def to_message(message_class: type[M], body: BaseModel | None = None, **values: Any) -> M:
+    """The message for a request body and path values: enum texts to numbers, datetimes to timestamps."""
+    message = message_class()
+    _fill(message, (body.model_dump() if body is not None else {}) | values)
+    return message
+
+
+def _fill(message: Message, data: dict[str, Any]) -> None:
+    fields = message.DESCRIPTOR.fields_by_name
+    for name, value in data.items():
+        field = fields[name]
+        if value is None:
+            continue
+        if field.is_repeated:
+            target = getattr(message, name)
+            for item in value:
+                if field.type == FieldDescriptor.TYPE_MESSAGE:
+                    _fill_single(target.add(), field, item)
+                else:
+                    target.append(_scalar_in(field, item))
+        elif field.type == FieldDescriptor.TYPE_MESSAGE:
+            _fill_single(getattr(message, name), field, value)
+        else:
+            setattr(message, name, _scalar_in(field, value))
+
+
+def _fill_single(target: Message, field: FieldDescriptor, value: Any) -> None:
+    if field.message_type.full_name == TIMESTAMP:
+        moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
+        target.FromDatetime(moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC))  # type: ignore[attr-defined]
+    else:
+        _fill(target, value)
+
+
+def _scalar_in(field: FieldDescriptor, value: Any) -> Any:
+    if field.type == FieldDescriptor.TYPE_ENUM:
+        return enum_value(EnumTypeWrapper(field.enum_type), value)
+    return value

@@ -1,8 +1,12 @@
-from typing import Annotated
+"""What every route module shares: the caller, the idempotency key, paging, problem responses, the gRPC call."""
 
-from fastapi import Header, Request
-from pydantic import BaseModel
+from typing import Annotated, Any, Generic, TypeVar
 
+from fastapi import Depends, Header, Query, Request
+from google.protobuf.message import Message
+from pydantic import BaseModel, Field
+
+from wuye.common.v1 import common_pb2
 from wuye_chassis import idempotency
 from wuye_chassis.auth import AuthContext
 from wuye_gateway.identity import bearer_token
@@ -37,6 +41,9 @@ def caller(request: Request) -> AuthContext:
     return request.app.state.verifier.verify(bearer_token(request))
 
 
+Caller = Annotated[AuthContext, Depends(caller)]
+
+
 #: on every create: a retry with the same key is applied once and answered with the first response
 IdempotencyKey = Annotated[
     str | None,
@@ -52,3 +59,29 @@ IdempotencyKey = Annotated[
 def call_metadata(who: AuthContext, key: str | None = None) -> list[tuple[str, str]]:
     """gRPC metadata for a call on the caller's behalf, with the idempotency key when one was sent."""
     return who.to_metadata() + ([(idempotency.METADATA_KEY, key)] if key else [])
+
+
+def paging(
+    page_size: Annotated[int, Query(ge=1, le=500, description="at most this many items")] = 50,
+    page_token: Annotated[str, Query(description="next_page_token of the previous page; empty for the first")] = "",
+) -> common_pb2.PageRequest:
+    return common_pb2.PageRequest(page_size=page_size, page_token=page_token)
+
+
+#: cursor pagination: page_size and page_token in, next_page_token out
+Paging = Annotated[common_pb2.PageRequest, Depends(paging)]
+
+Item = TypeVar("Item")
+
+
+class Page(BaseModel, Generic[Item]):
+    items: list[Item]
+    next_page_token: str = Field("", description="Pass as page_token for the next page; empty on the last")
+
+
+async def call(
+    request: Request, service: str, rpc: str, message: Message, who: AuthContext, key: str | None = None
+) -> Any:
+    """One gRPC call to a service on the caller's behalf."""
+    stub = getattr(request.app.state.backends, service)
+    return await getattr(stub, rpc)(message, metadata=call_metadata(who, key))

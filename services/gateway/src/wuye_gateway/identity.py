@@ -40,11 +40,15 @@ class Account:
     role: str
     scope: str
     department: str = ""
+    #: the property company a company_staff account works for (the ``wuye_company`` claim)
+    company: str = ""
 
 
 QUANZHOU = "350500"
 HUIAN = "350500/350521"
 ANXI = "350500/350524"
+#: the demo company's id in the development accounts; a real identity provider issues the registry's id
+DEMO_COMPANY_ID = "demo-company-huian-anju"
 DEV_ACCOUNTS = {
     account.username: account
     for account in (
@@ -55,7 +59,7 @@ DEV_ACCOUNTS = {
         Account("huian-community", "community_worker", f"{HUIAN}/350521100/350521100001"),
         Account("huian-grid", "grid_worker", f"{HUIAN}/350521100/350521100001"),
         Account("huian-12345", "operator_12345", HUIAN),
-        Account("huian-company", "company_staff", HUIAN),
+        Account("huian-company", "company_staff", HUIAN, company=DEMO_COMPANY_ID),
         Account("huian-resident", "resident", f"{HUIAN}/350521100/350521100001"),
         Account("huian-housing", "department_inspector", HUIAN, department="housing"),
         Account("city-auditor", "auditor", QUANZHOU),
@@ -96,6 +100,7 @@ class DevIssuer:
             "roles": [account.role],
             "wuye_scope": account.scope,
             "wuye_department": account.department,
+            "wuye_company": account.company,
         }
         return jwt.encode(claims, self._private_key, algorithm="RS256", headers={"kid": self.key_id})
 
@@ -135,6 +140,7 @@ class TokenVerifier:
             roles=roles,
             scope=str(claims.get("wuye_scope", "")),
             department=str(claims.get("wuye_department", "")),
+            company=str(claims.get("wuye_company", "")),
         )
 
 

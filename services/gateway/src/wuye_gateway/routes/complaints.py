@@ -5,17 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, Field
 
 from wuye.common.v1 import common_pb2
 from wuye.complaints.v1 import complaints_pb2 as pb
 from wuye_chassis.auth import AuthContext
 from wuye_gateway.convert import enum_value, to_json
-from wuye_gateway.dependencies import PROBLEM_RESPONSES, IdempotencyKey, call_metadata, caller
+from wuye_gateway.dependencies import PROBLEM_RESPONSES, Caller, IdempotencyKey, call_metadata
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"], responses=PROBLEM_RESPONSES)
-Caller = Annotated[AuthContext, Depends(caller)]
 
 
 class Reporter(BaseModel):

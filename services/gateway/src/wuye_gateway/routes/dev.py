@@ -18,13 +18,15 @@ class TokenResponse(BaseModel):
     token_type: str = "Bearer"
     role: str
     scope: str
+    company: str = Field("", description="the wuye_company claim: set for company staff only")
 
 
 @router.post("/token", response_model=TokenResponse, summary="Issue a token for a seeded development account")
 async def token(body: TokenRequest, request: Request) -> TokenResponse:
     issued = request.app.state.dev_issuer.issue(body.username)
     account = DEV_ACCOUNTS[body.username]
-    return TokenResponse(access_token=issued, role=account.role, scope=account.scope)
+    return TokenResponse(access_token=issued, role=account.role, scope=account.scope,
+                         company=account.company)
 
 
 @router.get("/jwks.json", summary="The development issuer's public keys")

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Query, Request, status
 from pydantic import BaseModel, Field
 
 from wuye.common.v1 import common_pb2
 from wuye.registry.v1 import registry_pb2
-from wuye_chassis.auth import AuthContext
-from wuye_gateway.dependencies import PROBLEM_RESPONSES, IdempotencyKey, call_metadata, caller
+from wuye_gateway.dependencies import PROBLEM_RESPONSES, Caller, IdempotencyKey, call_metadata
 
 router = APIRouter(prefix="/api/v1/jurisdictions", tags=["jurisdictions"], responses=PROBLEM_RESPONSES)
 
@@ -41,7 +40,6 @@ class JurisdictionPage(BaseModel):
     next_page_token: str = Field("", description="Pass as page_token for the next page; empty on the last")
 
 
-Caller = Annotated[AuthContext, Depends(caller)]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=Jurisdiction,

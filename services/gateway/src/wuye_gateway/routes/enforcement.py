@@ -1,0 +1,44 @@
+"""Enforcement (综合查一次): the item catalogue, joint inspection plans, results, rectification orders
+with their re-checks and escalations, and the figures. Partner departments also call it over gRPC.
+"""
+
+from fastapi import APIRouter
+
+from wuye.enforcement.v1 import enforcement_pb2 as pb
+from wuye_gateway.dependencies import PROBLEM_RESPONSES
+from wuye_gateway.routing import command, query
+
+router = APIRouter(prefix="/api/v1/enforcement", tags=["enforcement"], responses=PROBLEM_RESPONSES)
+ENFORCEMENT = {"router": router, "service": "enforcement"}
+INSPECTION = "/inspections/{inspection_id}"
+ORDER = "/orders/{order_id}"
+
+query(**ENFORCEMENT, path="/departments", rpc="ListDepartments", request=pb.ListDepartmentsRequest,
+      response=pb.ListDepartmentsResponse, items="departments", summary="The departments that inspect")
+query(**ENFORCEMENT, path="/items", rpc="ListInspectionItems", request=pb.ListInspectionItemsRequest,
+      response=pb.ListInspectionItemsResponse, items="items", summary="Inspection items, of one department when given")
+command(**ENFORCEMENT, path="/plans", rpc="CreatePlan", request=pb.CreatePlanRequest, response=pb.CreatePlanResponse,
+        answer="plan", creates=True,
+        summary="Plan one joint visit: the departments' items for these compounds merged into one checklist",
+        examples={"kind": ["routine"], "basis": ["2026年第四季度联合检查"], "visit_date": ["2026-12-01"]})
+query(**ENFORCEMENT, path="/plans/{plan_id}", rpc="GetPlan", request=pb.GetPlanRequest, response=pb.GetPlanResponse,
+      answer="plan", summary="One plan with its checklist, teams and visits")
+query(**ENFORCEMENT, path=INSPECTION, rpc="GetInspection", request=pb.GetInspectionRequest,
+      response=pb.GetInspectionResponse, answer="inspection", summary="One compound's inspection with its results")
+command(**ENFORCEMENT, path=f"{INSPECTION}/results", rpc="RecordResult", request=pb.RecordResultRequest,
+        response=pb.RecordResultResponse, answer="inspection", summary="Record one item's outcome with evidence",
+        examples={"outcome": ["fail"], "severity": ["major"], "evidence_refs": [["photo-0001.jpg"]]})
+command(**ENFORCEMENT, path=f"{INSPECTION}/completion", rpc="CompleteInspection",
+        request=pb.CompleteInspectionRequest, response=pb.CompleteInspectionResponse, answer="inspection",
+        summary="Complete the inspection; each failed item becomes a rectification order with its deadline")
+query(**ENFORCEMENT, path=ORDER, rpc="GetOrder", request=pb.GetOrderRequest, response=pb.GetOrderResponse,
+      answer="order", summary="One rectification order")
+command(**ENFORCEMENT, path=f"{ORDER}/rechecks", rpc="RecordRecheck", request=pb.RecordRecheckRequest,
+        response=pb.RecordRecheckResponse, answer="order", summary="Record the follow-up re-check")
+command(**ENFORCEMENT, path=f"{ORDER}/escalation", rpc="EscalateOrder", request=pb.EscalateOrderRequest,
+        response=pb.EscalateOrderResponse, answer="order",
+        summary="Escalate an overdue order to a penalty case or the judicial alliance",
+        examples={"kind": ["penalty_case"], "department": ["housing"]})
+query(**ENFORCEMENT, path="/figures", rpc="GetEnforcementFigures", request=pb.GetEnforcementFiguresRequest,
+      response=pb.GetEnforcementFiguresResponse,
+      summary="Problems found, rectified and overdue, and visits saved, for a jurisdiction and period")

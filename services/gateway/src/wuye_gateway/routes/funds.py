@@ -1,0 +1,123 @@
+"""Funds: owners' votes (residents vote from mobile), maintenance-fund use applications, committee
+expenses under community review, and the hash-chained ledgers auditors read and verify.
+
+Bodies and answers are the funds service's own messages (see wuye_gateway.routing). A vote's electorate
+is the registry's owner roster, which the funds service takes itself: clients never send a roster.
+"""
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, Request, status
+from pydantic import BaseModel, Field
+
+from wuye.funds.v1 import funds_pb2 as pb
+from wuye_gateway.convert import enum_value, to_json
+from wuye_gateway.dependencies import PROBLEM_RESPONSES, Caller, IdempotencyKey, call
+from wuye_gateway.routing import command, query
+
+router = APIRouter(prefix="/api/v1", tags=["funds"], responses=PROBLEM_RESPONSES)
+FUNDS = {"router": router, "service": "funds"}
+APPLICATION = "/use-applications/{application_id}"
+
+command(**FUNDS, path="/funds/compounds", rpc="ConfigureCompound", request=pb.ConfigureCompoundRequest,
+        response=pb.ConfigureCompoundResponse, answer="compound",
+        summary="Set a compound's fund settings (jurisdiction, follow-the-majority rule)")
+query(**FUNDS, path="/funds/compounds/{compound_id}", rpc="GetCompound", request=pb.GetCompoundRequest,
+      response=pb.GetCompoundResponse, answer="compound", summary="A compound's fund settings")
+MAINTENANCE = "/funds/compounds/{compound_id}/maintenance-account"
+command(**FUNDS, path=MAINTENANCE, rpc="OpenMaintenanceAccount", request=pb.OpenMaintenanceAccountRequest,
+        response=pb.OpenMaintenanceAccountResponse, answer="account", creates=True,
+        summary="Open the maintenance fund account (F2): one sub-account per household of the roster",
+        examples={"rate_fen_per_m2": [3000], "construction_cost_fen_per_m2": [50000]})
+query(**FUNDS, path=MAINTENANCE, rpc="GetMaintenanceAccount", request=pb.GetMaintenanceAccountRequest,
+      response=pb.GetMaintenanceAccountResponse, answer="account",
+      summary="Balances of the compound account and every household sub-account")
+command(**FUNDS, path=f"{MAINTENANCE}/first-deposits", rpc="RecordFirstDeposit", request=pb.RecordFirstDepositRequest,
+        response=pb.RecordFirstDepositResponse, creates=True, summary="Post a household's first deposit (F1), once")
+
+command(**FUNDS, path="/votes", rpc="OpenVote", request=pb.OpenVoteRequest, response=pb.OpenVoteResponse,
+        answer="vote", creates=True, exclude=("roster",),
+        summary="Open an owners' vote on one matter (V1); the electorate is the registry roster now",
+        examples={"matter": ["use_maintenance_fund"], "title": ["3号楼电梯更换"]})
+query(**FUNDS, path="/votes/{vote_id}", rpc="GetVote", request=pb.GetVoteRequest, response=pb.GetVoteResponse,
+      answer="vote", summary="One vote with its result once closed")
+query(**FUNDS, path="/votes", rpc="ListVotes", request=pb.ListVotesRequest, response=pb.ListVotesResponse,
+      items="votes", summary="The votes of a compound, newest first")
+command(**FUNDS, path="/votes/{vote_id}/close", rpc="CloseVote", request=pb.CloseVoteRequest,
+        response=pb.CloseVoteResponse, answer="vote", summary="Close a vote and count it (V2–V5)")
+
+
+class BallotIn(BaseModel):
+    choice: Literal["yes", "no", "abstain"]
+    owner_key: str = Field("", description="whose ballot; empty: the caller's own (a community worker records "
+                                           "a paper ballot by naming the owner)")
+
+
+class Ballot(BaseModel):
+    vote_id: str
+    owner_key: str
+    choice: Literal["yes", "no", "abstain"] | None = Field(..., description="the choice that counts for this owner")
+
+
+@router.post("/votes/{vote_id}/ballots", status_code=status.HTTP_201_CREATED, response_model=Ballot,
+             summary="Cast a ballot; a later ballot replaces the earlier one until the vote closes (V7)")
+async def cast_ballot(vote_id: str, body: BallotIn, request: Request, who: Caller,
+                      key: IdempotencyKey = None) -> dict[str, Any]:
+    message = pb.CastBallotRequest(vote_id=vote_id, owner_key=body.owner_key or who.user,
+                                   choice=enum_value(pb.Choice, body.choice))
+    return to_json(await call(request, "funds", "CastBallot", message, who, key))
+
+
+command(**FUNDS, path="/use-applications", rpc="SubmitUseApplication", request=pb.SubmitUseApplicationRequest,
+        response=pb.SubmitUseApplicationResponse, answer="application", creates=True,
+        summary="Apply to use the maintenance fund (F5); an emergency category skips the vote (F6)",
+        examples={"plan": ["更换3号楼电梯"], "budget_fen": [38000000]})
+query(**FUNDS, path=APPLICATION, rpc="GetUseApplication", request=pb.GetUseApplicationRequest,
+      response=pb.GetUseApplicationResponse, answer="application", summary="One use application")
+command(**FUNDS, path=f"{APPLICATION}/vote", rpc="OpenUseVote", request=pb.OpenUseVoteRequest,
+        response=pb.OpenUseVoteResponse, exclude=("roster",),
+        summary="Put the application to the owners of the benefiting buildings")
+for step, rpc, request_class, response_class, summary in (
+    ("committee-review", "RecordCommitteeReview", pb.RecordCommitteeReviewRequest, pb.RecordCommitteeReviewResponse,
+     "Record the owners' committee review"),
+    ("street-confirmation", "RecordStreetConfirmation", pb.RecordStreetConfirmationRequest,
+     pb.RecordStreetConfirmationResponse, "Record the street's confirmation"),
+    ("works", "StartWorks", pb.StartWorksRequest, pb.StartWorksResponse, "Works start"),
+    ("payment-request", "RequestPayment", pb.RequestPaymentRequest, pb.RequestPaymentResponse,
+     "Request payment with the actual cost and the settlement audit"),
+    ("completion", "CompleteUseApplication", pb.CompleteUseApplicationRequest, pb.CompleteUseApplicationResponse,
+     "Complete with the disclosure of the spending"),
+):
+    command(**FUNDS, path=f"{APPLICATION}/{step}", rpc=rpc, request=request_class, response=response_class,
+            answer="application", summary=summary)
+command(**FUNDS, path=f"{APPLICATION}/payment", rpc="PayUseApplication", request=pb.PayUseApplicationRequest,
+        response=pb.PayUseApplicationResponse,
+        summary="Pay: charge the benefiting households by exclusive area (exact to the fen)")
+
+command(**FUNDS, path="/funds/compounds/{compound_id}/common-income", rpc="RecordCommonIncome",
+        request=pb.RecordCommonIncomeRequest, response=pb.RecordCommonIncomeResponse, creates=True,
+        summary="Record common-parts income (parking, advertising, rentals) into the committee account (P1)",
+        examples={"source": ["parking"], "amount_fen": [500000], "memo": ["2026年11月停车费"]})
+command(**FUNDS, path="/committee-expenses", rpc="SubmitCommitteeExpense", request=pb.SubmitCommitteeExpenseRequest,
+        response=pb.SubmitCommitteeExpenseResponse, answer="expense", creates=True,
+        summary="Submit a committee expense for community review before payment",
+        examples={"amount_fen": [120000], "purpose": ["业委会办公用品"]})
+query(**FUNDS, path="/committee-expenses/{expense_id}", rpc="GetCommitteeExpense",
+      request=pb.GetCommitteeExpenseRequest, response=pb.GetCommitteeExpenseResponse, answer="expense",
+      summary="One committee expense with its review decisions")
+query(**FUNDS, path="/committee-expenses", rpc="ListCommitteeExpenses", request=pb.ListCommitteeExpensesRequest,
+      response=pb.ListCommitteeExpensesResponse, items="expenses", summary="Committee expenses in a jurisdiction")
+command(**FUNDS, path="/committee-expenses/{expense_id}/reviews", rpc="ReviewCommitteeExpense",
+        request=pb.ReviewCommitteeExpenseRequest, response=pb.ReviewCommitteeExpenseResponse, answer="expense",
+        summary="One reviewer's decision, in chain order; a rejection needs a reason",
+        examples={"reviewer": ["community_party_branch"], "approve": [True]})
+command(**FUNDS, path="/committee-expenses/{expense_id}/payment", rpc="PayCommitteeExpense",
+        request=pb.PayCommitteeExpenseRequest, response=pb.PayCommitteeExpenseResponse,
+        summary="Pay an approved expense from the committee account")
+
+# a ledger id names its account ("<compound>/committee"), slash included
+LEDGER = "/ledgers/{ledger_id:path}"
+query(**FUNDS, path=f"{LEDGER}/entries", rpc="ListLedgerEntries", request=pb.ListLedgerEntriesRequest,
+      response=pb.ListLedgerEntriesResponse, items="entries", summary="A ledger's entries in sequence order")
+query(**FUNDS, path=f"{LEDGER}/verification", rpc="VerifyLedger", request=pb.VerifyLedgerRequest,
+      response=pb.VerifyLedgerResponse, summary="Verify the ledger's hash chain (where it breaks, and why)")

@@ -1,0 +1,38 @@
+"""Ratings: a company's score card and credit records, rankings, red/black lists, the residents'
+survey, and appeals against credit records (filed by the company's own staff, decided by officers).
+"""
+
+from fastapi import APIRouter
+
+from wuye.ratings.v1 import ratings_pb2 as pb
+from wuye_gateway.dependencies import PROBLEM_RESPONSES
+from wuye_gateway.routing import command, query
+
+router = APIRouter(prefix="/api/v1/ratings", tags=["ratings"], responses=PROBLEM_RESPONSES)
+RATINGS = {"router": router, "service": "ratings"}
+
+query(**RATINGS, path="/companies/{company_id}/score-card", rpc="GetScoreCard", request=pb.GetScoreCardRequest,
+      response=pb.GetScoreCardResponse,
+      summary="A company's credit score, band and the records counted (as_of, known_on: YYYY-MM-DD)")
+query(**RATINGS, path="/companies/{company_id}/records", rpc="ListCreditRecords", request=pb.ListCreditRecordsRequest,
+      response=pb.ListCreditRecordsResponse, items="records", summary="A company's credit records")
+command(**RATINGS, path="/companies/{company_id}/records", rpc="AddCreditRecord", request=pb.AddCreditRecordRequest,
+        response=pb.AddCreditRecordResponse, answer="record", creates=True,
+        summary="Record an award or a failing by hand (points under the rule version in force)",
+        examples={"kind": ["award_county"], "occurred_on": ["2026-11-20"], "note": ["县级物业服务示范项目"]})
+query(**RATINGS, path="/rankings", rpc="GetRankings", request=pb.GetRankingsRequest, response=pb.GetRankingsResponse,
+      summary="Companies of a jurisdiction ranked by credit score")
+query(**RATINGS, path="/lists", rpc="GetLists", request=pb.GetListsRequest, response=pb.GetListsResponse,
+      answer="lists", summary="The red and black lists of a jurisdiction for a quarter (latest when empty)")
+command(**RATINGS, path="/lists", rpc="PublishLists", request=pb.PublishListsRequest,
+        response=pb.PublishListsResponse, answer="lists", creates=True,
+        summary="Publish the quarter's red and black lists", examples={"quarter": ["2026Q3"]})
+command(**RATINGS, path="/resident-surveys", rpc="SubmitResidentSurvey", request=pb.SubmitResidentSurveyRequest,
+        response=pb.SubmitResidentSurveyResponse, creates=True,
+        summary="A household's quarterly survey of its company: ten aspect scores",
+        examples={"quarter": ["2026Q4"], "aspect_scores": [[9, 8, 9, 10, 8, 9, 9, 8, 10, 9]]})
+command(**RATINGS, path="/appeals", rpc="FileAppeal", request=pb.FileAppealRequest, response=pb.FileAppealResponse,
+        answer="appeal", creates=True, summary="The company appeals one of its credit records")
+command(**RATINGS, path="/appeals/{appeal_id}/decision", rpc="DecideAppeal", request=pb.DecideAppealRequest,
+        response=pb.DecideAppealResponse, summary="Uphold (withdraws the record) or dismiss an appeal",
+        examples={"outcome": ["upheld"]})

@@ -1,0 +1,154 @@
+"""REST operations declared from the services' own messages, so no route module repeats the glue.
+
+``command`` maps a POST to a write RPC: path values and the JSON body fill the request message, the
+caller and the ``Idempotency-Key`` travel as gRPC metadata. ``query`` maps a GET to a read RPC: path
+values and query parameters fill the request; a ``page`` field becomes cursor pagination. Both answer
+with ``convert.to_json`` of the response (or one field of it) and document that exact shape.
+"""
+
+import inspect
+import re
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Request, status
+from google.protobuf.descriptor import FieldDescriptor
+from google.protobuf.message import Message
+
+from wuye_chassis.auth import AuthContext
+from wuye_gateway.convert import enum_texts, model_of, request_model, to_json, to_message
+from wuye_gateway.dependencies import IdempotencyKey, Page, call, caller, paging
+
+PATH_VALUE = re.compile(r"{(\w+)(?::path)?}")
+KEYWORD = inspect.Parameter.KEYWORD_ONLY
+
+
+def _parameter(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -> inspect.Parameter:
+    return inspect.Parameter(name, KEYWORD, annotation=annotation, default=default)
+
+
+def _common(path: str) -> list[inspect.Parameter]:
+    return [
+        _parameter("request", Request),
+        _parameter("who", Annotated[AuthContext, Depends(caller)]),
+        *(_parameter(name, str) for name in PATH_VALUE.findall(path)),
+    ]
+
+
+def _answer(response: type[Message], field: str | None) -> Any:
+    if field is None:
+        return model_of(response)
+    return model_of(response.DESCRIPTOR.fields_by_name[field].message_type)
+
+
+def command(
+    router: APIRouter,
+    path: str,
+    *,
+    service: str,
+    rpc: str,
+    request: type[Message],
+    response: type[Message],
+    answer: str | None = None,
+    summary: str,
+    creates: bool = False,
+    exclude: tuple[str, ...] = (),
+    examples: dict[str, list[Any]] | None = None,
+) -> None:
+    """POST ``path`` → ``service.rpc``; ``answer`` names the response field returned (the whole response when None).
+
+    A create (``creates``) answers 201 and takes an Idempotency-Key; ``exclude`` hides request fields the
+    client must not set (the service fills them itself).
+    """
+    path_values = tuple(PATH_VALUE.findall(path))
+    hidden = (*path_values, *exclude)
+    parameters = _common(path)
+    if any(field.name not in hidden for field in request.DESCRIPTOR.fields):
+        parameters.append(_parameter("body", request_model(request, exclude=hidden, examples=examples)))
+    if creates:
+        parameters.append(_parameter("key", IdempotencyKey, None))
+
+    async def endpoint(http: Request, who: AuthContext, values: dict[str, Any]) -> Any:
+        body = values.pop("body", None)
+        message = to_message(request, body, **{name: values[name] for name in path_values})
+        reply = await call(http, service, rpc, message, who, values.get("key"))
+        return to_json(getattr(reply, answer) if answer else reply)
+
+    _register(router.post, path, rpc, parameters, endpoint, response_model=_answer(response, answer), summary=summary,
+              status_code=status.HTTP_201_CREATED if creates else status.HTTP_200_OK)
+
+
+def query(
+    router: APIRouter,
+    path: str,
+    *,
+    service: str,
+    rpc: str,
+    request: type[Message],
+    response: type[Message],
+    answer: str | None = None,
+    items: str | None = None,
+    summary: str,
+) -> None:
+    """GET ``path`` → ``service.rpc``; the request's other scalar fields are query parameters.
+
+    ``items`` names a repeated response field answered as a list — as a ``Page`` when the request pages.
+    """
+    path_values = tuple(PATH_VALUE.findall(path))
+    fields = request.DESCRIPTOR.fields
+    paged = "page" in request.DESCRIPTOR.fields_by_name
+    parameters = _common(path)
+    for field in fields:
+        if field.name not in path_values and field.name != "page":
+            parameters.append(_query_parameter(field))
+    if paged:
+        parameters.append(_parameter("page", Annotated[Any, Depends(paging)]))
+    if items is not None:
+        item = model_of(response.DESCRIPTOR.fields_by_name[items].message_type)
+        response_model: Any = Page[item] if paged else list[item]  # type: ignore[valid-type]
+    else:
+        response_model = _answer(response, answer)
+
+    async def endpoint(http: Request, who: AuthContext, values: dict[str, Any]) -> Any:
+        page = values.pop("page", None)
+        message = to_message(request, None, **values)
+        if page is not None:
+            message.page.CopyFrom(page)
+        reply = await call(http, service, rpc, message, who)
+        if items is None:
+            return to_json(getattr(reply, answer) if answer else reply)
+        listed = [to_json(item) for item in getattr(reply, items)]
+        return {"items": listed, "next_page_token": reply.page.next_page_token} if paged else listed
+
+    _register(router.get, path, rpc, parameters, endpoint, response_model=response_model, summary=summary)
+
+
+def _query_parameter(field: FieldDescriptor) -> inspect.Parameter:
+    if field.type == FieldDescriptor.TYPE_ENUM:
+        kind: Any = Literal[enum_texts(field.enum_type)] | None  # type: ignore[misc]
+        return _parameter(field.name, Annotated[kind, Query()], None)
+    if field.is_repeated:
+        return _parameter(field.name, Annotated[list[str], Query()], [])
+    if field.type == FieldDescriptor.TYPE_BOOL:
+        return _parameter(field.name, Annotated[bool, Query()], False)
+    if field.type in (FieldDescriptor.TYPE_INT32, FieldDescriptor.TYPE_INT64):
+        return _parameter(field.name, Annotated[int, Query()], 0)
+    return _parameter(field.name, Annotated[str, Query()], "")
+
+
+def _register(
+    decorator: Callable[..., Any],
+    path: str,
+    rpc: str,
+    parameters: list[inspect.Parameter],
+    endpoint: Callable[..., Any],
+    **options: Any,
+) -> None:
+    async def operation(**values: Any) -> Any:
+        http = values.pop("request")
+        who = values.pop("who")
+        return await endpoint(http, who, values)
+
+    # FastAPI reads the parameters (path, query, body, headers, dependencies) from this signature
+    operation.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    decorator(path, name=rpc, **options)(operation)

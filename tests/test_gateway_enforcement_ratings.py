@@ -1,0 +1,160 @@
+"""Joint inspections and company ratings through the gateway, over the real registry, enforcement and
+ratings services: a compound the registry registers reaches both by event; a county officer plans the
+visit, the housing inspector records a failure and issues an order, re-checks it, and the county sees
+the figures; the company's staff appeal a credit record (their company from the token's wuye_company
+claim) and the county decides it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tests.gateway_world import (
+    add_housing_item,
+    company_staff_token,
+    register_compound,
+    register_hierarchy,
+    register_serving_company,
+)
+from tests.platform import StartService, definition, gateway_for
+from tests.support import eventually
+from wuye_chassis.natsd import EmbeddedNats
+from wuye_gateway.identity import DEMO_COMPANY_ID
+
+
+@pytest.fixture
+async def platform(database_url_factory, nats_server: EmbeddedNats, start_service: StartService):  # type: ignore[no-untyped-def]
+    apps = {
+        name: await start_service(definition(name, await database_url_factory(name), nats_server.url))
+        for name in ("registry", "enforcement", "ratings")
+    }
+    async with gateway_for(apps) as gateway:
+        await register_hierarchy(gateway)
+        gateway.compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
+        gateway.company = await register_serving_company(gateway, gateway.compound, "91350521MA2YC4XL1N")
+        gateway.apps = apps
+        yield gateway
+
+
+async def test_the_dev_company_account_carries_its_company_claim_into_the_auth_context(platform) -> None:  # type: ignore[no-untyped-def]
+    issued = (await platform.client.post("/dev/token", json={"username": "huian-company"})).json()
+    assert issued["company"] == DEMO_COMPANY_ID
+    who = platform.app.state.verifier.verify(issued["access_token"])
+    assert who.company == DEMO_COMPANY_ID and ("x-wuye-company", DEMO_COMPANY_ID) in who.to_metadata()
+    officer = (await platform.client.post("/dev/token", json={"username": "huian-officer"})).json()
+    assert platform.app.state.verifier.verify(officer["access_token"]).company == ""
+
+
+async def test_a_joint_inspection_finds_orders_rechecks_and_counts(platform) -> None:  # type: ignore[no-untyped-def]
+    gateway = platform
+    await add_housing_item(gateway.apps["enforcement"].port)
+    officer = await gateway.token("huian-officer")
+    items = await gateway.client.get("/api/v1/enforcement/items", params={"department": "housing"}, headers=officer)
+    assert [i["code"] for i in items.json()] == ["LIFT-01"] and items.json()[0]["frequency"] == "annual"
+    plan_body = {"kind": "routine", "basis": "第四季度联合检查", "visit_date": "2026-12-01",
+                 "compound_ids": [gateway.compound["id"]],
+                 "teams": [{"department": "housing", "inspector_ids": ["huian-housing"]}]}
+
+    async def planned():  # type: ignore[no-untyped-def]
+        answer = await gateway.client.post("/api/v1/enforcement/plans", json=plan_body,
+                                           headers=officer | {"Idempotency-Key": "plan-q4"})
+        return answer if answer.status_code == 201 else None
+
+    plan = (await eventually(planned)).json()  # once the compound has reached enforcement by event
+    assert [line["item_code"] for line in plan["checklist"]] == ["LIFT-01"]
+    assert (await gateway.client.get(f"/api/v1/enforcement/plans/{plan['plan_id']}", headers=officer)).json() == plan
+    inspection_id = plan["visits"][0]["inspection_id"]
+
+    housing = await gateway.token("huian-housing")
+    inspection_path = f"/api/v1/enforcement/inspections/{inspection_id}"
+    recorded = await gateway.client.post(f"{inspection_path}/results", headers=housing, json={
+        "item_code": "LIFT-01", "outcome": "fail", "severity": "major", "evidence_refs": ["photo-1"]})
+    assert recorded.status_code == 200, recorded.text
+    completed = await gateway.client.post(f"{inspection_path}/completion", headers=housing, json={
+        "orders": [{"item_code": "LIFT-01", "addressee": "company", "deadline_working_days": 5}]})
+    assert completed.status_code == 200, completed.text
+    [order] = completed.json()["orders"]
+    assert order["state"] == "issued" and order["addressee_id"] == gateway.company["id"]
+    assert (await gateway.client.get(f"{inspection_path}", headers=officer)).json()["state"] == "completed"
+
+    order_path = f"/api/v1/enforcement/orders/{order['order_id']}"
+    rechecked = await gateway.client.post(f"{order_path}/rechecks", headers=housing,
+                                          json={"inspection_id": inspection_id, "passed": True})
+    assert rechecked.status_code == 200 and rechecked.json()["state"] == "rectified", rechecked.text
+    assert (await gateway.client.get(order_path, headers=officer)).json()["state"] == "rectified"
+    refused = await gateway.client.post(f"{order_path}/escalation", headers=officer,
+                                         json={"kind": "penalty_case", "department": "housing"})
+    assert refused.status_code in (400, 409) and refused.json()["field"], refused.text
+
+    figures = await gateway.client.get("/api/v1/enforcement/figures", headers=officer, params={
+        "jurisdiction_path": "350500/350521", "start_date": "2026-01-01", "end_date": "2026-12-31"})
+    assert figures.status_code == 200, figures.text
+    assert figures.json()["problems_found"] == 1 and figures.json()["rectified"] == 1
+    anxi = await gateway.token("anxi-officer")
+    assert (await gateway.client.get(order_path, headers=anxi)).status_code == 403
+
+
+async def test_company_staff_appeal_a_credit_record_and_the_county_decides(platform) -> None:  # type: ignore[no-untyped-def]
+    gateway = platform
+    company_id = gateway.company["id"]
+    officer = await gateway.token("huian-officer")
+
+    async def known():  # type: ignore[no-untyped-def]
+        answer = await gateway.client.get(f"/api/v1/ratings/companies/{company_id}/score-card", headers=officer)
+        return answer if answer.status_code == 200 else None
+
+    card = (await eventually(known)).json()  # once the company has reached ratings by event
+    recorded = await gateway.client.post(
+        f"/api/v1/ratings/companies/{company_id}/records", headers=officer | {"Idempotency-Key": "rec-1"},
+        json={"kind": "illegal_charging", "occurred_on": dt.date.today().isoformat(), "note": "违规收取停车费"})
+    assert recorded.status_code == 201 and recorded.json()["kind"] == "illegal_charging", recorded.text
+    record = recorded.json()
+    records = await gateway.client.get(f"/api/v1/ratings/companies/{company_id}/records", headers=officer)
+    assert [r["record_id"] for r in records.json()["items"]] == [record["record_id"]]
+    lowered = (await gateway.client.get(f"/api/v1/ratings/companies/{company_id}/score-card", headers=officer)).json()
+    assert lowered["score"]["numerator"] * card["score"]["denominator"] < (
+        card["score"]["numerator"] * lowered["score"]["denominator"])
+
+    without_company = await gateway.token("huian-company")  # the demo claim names another company
+    staff = company_staff_token(gateway, company_id)
+    appeal = await gateway.client.post("/api/v1/ratings/appeals", headers=staff | {"Idempotency-Key": "appeal-1"},
+                                       json={"record_id": record["record_id"], "grounds": "停车费经业主大会决定收取"})
+    assert appeal.status_code == 201, appeal.text
+    assert appeal.json()["company_id"] == company_id and appeal.json()["filed_by"].startswith("staff-of-")
+    other_company = await gateway.client.post("/api/v1/ratings/appeals", headers=without_company,
+                                              json={"record_id": record["record_id"], "grounds": "x"})
+    assert other_company.status_code in (403, 409), other_company.text
+    decided = await gateway.client.post(f"/api/v1/ratings/appeals/{appeal.json()['appeal_id']}/decision",
+                                        headers=officer, json={"outcome": "upheld", "reason": "有业主大会决议"})
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["appeal"]["outcome"] == "upheld" and decided.json()["record"]["status"] == "withdrawn"
+    staff_deciding = await gateway.client.post(f"/api/v1/ratings/appeals/{appeal.json()['appeal_id']}/decision",
+                                               headers=staff, json={"outcome": "dismissed", "reason": "x"})
+    assert staff_deciding.status_code == 403
+
+    rankings = await gateway.client.get("/api/v1/ratings/rankings", params={"jurisdiction_path": "350500/350521"},
+                                        headers=officer)
+    assert rankings.status_code == 200 and rankings.json()["rankings"][0]["company_id"] == company_id, rankings.text
+
+
+async def test_a_resident_rates_the_company_in_the_quarterly_survey(platform) -> None:  # type: ignore[no-untyped-def]
+    gateway = platform
+    resident = await gateway.token("huian-resident")
+    survey = {"compound_id": gateway.compound["id"], "household_id": "household-0301", "quarter": "2026Q4",
+              "aspect_scores": [9, 8, 9, 10, 8, 9, 9, 8, 10, 9]}
+
+    async def submitted():  # type: ignore[no-untyped-def]
+        answer = await gateway.client.post("/api/v1/ratings/resident-surveys", json=survey,
+                                           headers=resident | {"Idempotency-Key": "survey-0301-q4"})
+        return answer if answer.status_code == 201 else None
+
+    answer = (await eventually(submitted)).json()  # once the contract has reached ratings by event
+    assert answer["quarterly"]["company_id"] == gateway.company["id"]
+    assert answer["quarterly"]["resident_count"] == 1
+    again = await gateway.client.post("/api/v1/ratings/resident-surveys", json=survey, headers=resident)
+    assert again.status_code == 409 and again.json()["rule"] == "R3", again.text  # once per household per quarter
+    anxi_resident_scope = await gateway.client.post("/api/v1/ratings/resident-surveys", json=survey | {
+        "household_id": "household-0302"}, headers=await gateway.token("anxi-officer"))
+    assert anxi_resident_scope.status_code == 403
