@@ -16,6 +16,7 @@ from wuye_funds.domain.maintenance_fund import (
     needs_settlement_audit,
     replenishment_due,
     require_rate_in_band,
+    whole_balance_passing,
 )
 from wuye_funds.domain.voting import Choice, Matter, RosterUnit, Vote, build_electorate
 
@@ -370,3 +371,14 @@ def test_F6_city_list_setting_refuses_categories_not_on_it():
             "e1", plan="p", budget_fen=1, emergency=EmergencyCategory.ROOF_OR_WALL_LEAK, emergency_categories=city_list
         )
     assert (caught.value.field, caught.value.rule) == ("emergency", "F6")
+
+
+def test_F8_the_whole_balance_passes_on_sale_or_demolition_only_from_an_open_sub_account():
+    assert whole_balance_passing("h-1", 12_345, closed=False, owner_key="o-buyer", owner_field="buyer_owner_key") == 12_345
+    assert whole_balance_passing("h-1", 0, closed=False, owner_key="o-1", owner_field="owner_key") == 0
+    with pytest.raises(FailedPrecondition) as refusal:
+        whole_balance_passing("h-1", 100, closed=True, owner_key="o-1", owner_field="owner_key")
+    assert (refusal.value.field, refusal.value.rule) == ("household_id", "F8")
+    with pytest.raises(InvalidArgument) as refusal:
+        whole_balance_passing("h-1", 100, closed=False, owner_key=" ", owner_field="buyer_owner_key")
+    assert refusal.value.field == "buyer_owner_key"

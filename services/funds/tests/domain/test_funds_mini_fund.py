@@ -2,7 +2,7 @@ import pytest
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.money import yuan_to_fen
-from wuye_funds.domain.mini_fund import monthly_surcharge_fen, summarise, surcharge_for_months
+from wuye_funds.domain.mini_fund import monthly_surcharge_fen, require_surplus_covers, summarise, surcharge_for_months
 
 
 def test_P4_monthly_surcharge_is_rate_times_area_rounded_half_up():
@@ -46,3 +46,11 @@ def test_P4_repairs_cannot_exceed_income():
 
 def test_P4_no_repairs_all_surplus():
     assert summarise([3000, 2687], []).surplus_fen == 5687
+
+
+def test_P4_a_repair_is_paid_only_out_of_the_surplus():
+    summary = summarise([10_000], [6_000])
+    assert require_surplus_covers(summary, 4_000) == 4_000
+    with pytest.raises(FailedPrecondition) as refusal:
+        require_surplus_covers(summary, 4_001)
+    assert refusal.value.field == "amount_fen"

@@ -1,7 +1,8 @@
 import pytest
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
-from wuye_funds.domain.neighbour_fund import DonationSource, FundLevel, MovementKind, NeighbourFund
+from wuye_chassis.jurisdiction import JurisdictionPath
+from wuye_funds.domain.neighbour_fund import DonationSource, FundLevel, MovementKind, NeighbourFund, require_place
 
 YUAN = 100
 
@@ -113,3 +114,17 @@ def test_P5_movements_kept_for_publication():
         (MovementKind.SPENDING, 100),
     ]
     assert county.movements[0].source is DonationSource.RESIDENTS
+
+
+def test_P5_a_fund_serves_a_place_of_its_level_inside_its_parents_place():
+    county = JurisdictionPath.parse("350500/350521")
+    community = JurisdictionPath.parse("350500/350521/350521100/350521100001")
+    require_place(FundLevel.COUNTY, county, None)
+    require_place(FundLevel.COMMUNITY, community, county)
+    require_place(FundLevel.COMPOUND, community, community)
+    with pytest.raises(InvalidArgument) as refusal:
+        require_place(FundLevel.COMMUNITY, community, JurisdictionPath.parse("350500/350524"))
+    assert refusal.value.field == "parent_fund_id"
+    with pytest.raises(InvalidArgument) as refusal:
+        require_place(FundLevel.COUNTY, community, None)
+    assert refusal.value.field == "jurisdiction_path"

@@ -7,7 +7,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye.funds.v1 import funds_pb2
 from wuye_chassis.db import utcnow
-from wuye_funds.adapters.orm import compounds, maintenance_accounts, sub_accounts
+from wuye_chassis.ids import new_id
+from wuye_funds.adapters.orm import compounds, maintenance_accounts, sub_account_changes, sub_accounts
 
 
 async def get(session: AsyncSession, compound_id: str) -> sa.RowMapping | None:
@@ -63,9 +64,40 @@ async def add_account(
 
 
 async def sub_account_rows(
-    session: AsyncSession, compound_id: str, household_id: str | None = None
+    session: AsyncSession, compound_id: str, household_id: str | None = None, *, open_only: bool = False
 ) -> list[sa.RowMapping]:
+    """The sub-accounts, by household id; ``open_only`` leaves out those closed on demolition (F8)."""
     query = sa.select(sub_accounts).where(sub_accounts.c.compound_id == compound_id)
     if household_id is not None:
         query = query.where(sub_accounts.c.household_id == household_id)
+    if open_only:
+        query = query.where(sub_accounts.c.closed_at.is_(None))
     return list((await session.execute(query.order_by(sub_accounts.c.household_id))).mappings().all())
+
+
+async def record_change(
+    session: AsyncSession,
+    *,
+    compound_id: str,
+    household_id: str,
+    kind: str,
+    owner_key: str,
+    reference: str,
+    amount_fen: int,
+    recorded_by: str,
+    closes: bool,
+) -> None:
+    """F8: keep a sale or demolition on record; a demolition also closes the sub-account."""
+    now = utcnow()
+    await session.execute(
+        sub_account_changes.insert().values(
+            change_id=new_id(), compound_id=compound_id, household_id=household_id, kind=kind, owner_key=owner_key,
+            reference=reference, amount_fen=amount_fen, recorded_by=recorded_by, recorded_at=now,
+        )
+    )
+    if closes:
+        await session.execute(
+            sub_accounts.update()
+            .where(sub_accounts.c.compound_id == compound_id, sub_accounts.c.household_id == household_id)
+            .values(closed_at=now)
+        )

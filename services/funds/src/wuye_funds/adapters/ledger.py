@@ -14,7 +14,9 @@ from wuye_funds.adapters.orm import ledger_entries, ledgers
 from wuye_funds.domain.ledger import Entry
 
 
-async def create(session: AsyncSession, *, ledger_id: str, compound_id: str, jurisdiction_path: str) -> None:
+async def create(
+    session: AsyncSession, *, ledger_id: str, compound_id: str | None, jurisdiction_path: str
+) -> None:
     await session.execute(
         ledgers.insert().values(
             ledger_id=ledger_id, compound_id=compound_id, jurisdiction_path=jurisdiction_path, created_at=utcnow()
@@ -105,16 +107,15 @@ async def account_balances(session: AsyncSession, ledger_id: str, account_ids: I
     return {account: found.get(account, 0) for account in wanted}
 
 
-async def unreversed_postings(session: AsyncSession, ledger_id: str, *, account_id: str, kind: str) -> int:
-    """How many debit legs of ``kind`` on ``account_id`` have not been cancelled by a reversal."""
+async def unreversed_amounts(session: AsyncSession, ledger_id: str, *, account_id: str, kind: str) -> list[Fen]:
+    """The debit legs of ``kind`` on ``account_id`` that no reversal has cancelled, in sequence order."""
     reversed_sequences = (
         sa.select(ledger_entries.c.reverses_sequence)
         .where(ledger_entries.c.ledger_id == ledger_id, ledger_entries.c.reverses_sequence.is_not(None))
         .scalar_subquery()
     )
-    count = await session.scalar(
-        sa.select(sa.func.count())
-        .select_from(ledger_entries)
+    rows = await session.execute(
+        sa.select(ledger_entries.c.amount_fen)
         .where(
             ledger_entries.c.ledger_id == ledger_id,
             ledger_entries.c.account_id == account_id,
@@ -122,8 +123,9 @@ async def unreversed_postings(session: AsyncSession, ledger_id: str, *, account_
             ledger_entries.c.amount_fen > 0,
             ledger_entries.c.sequence.not_in(reversed_sequences),
         )
+        .order_by(ledger_entries.c.sequence)
     )
-    return int(count or 0)
+    return [int(amount) for (amount,) in rows.all()]
 
 
 def to_message(ledger_id: str, entry: Entry) -> funds_pb2.LedgerEntry:

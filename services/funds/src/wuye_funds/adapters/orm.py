@@ -28,7 +28,8 @@ ledgers = sa.Table(
     "ledgers",
     metadata,
     sa.Column("ledger_id", sa.String(100), primary_key=True),
-    sa.Column("compound_id", sa.String(64), sa.ForeignKey("compounds.compound_id"), nullable=False, index=True),
+    # NULL for a county or community neighbour fund's ledger (P5), which belongs to no compound
+    sa.Column("compound_id", sa.String(64), sa.ForeignKey("compounds.compound_id"), nullable=True, index=True),
     sa.Column("jurisdiction_path", sa.String(64), nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
 )
@@ -70,6 +71,27 @@ sub_accounts = sa.Table(
     sa.Column("building_id", sa.String(64), nullable=False),
     sa.Column("area_dm2", sa.BigInteger(), nullable=False),
     sa.Column("first_deposit_fen", sa.BigInteger(), nullable=False),
+    # F8: set when the home was demolished and the balance refunded
+    sa.Column("closed_at", UtcDateTime(), nullable=True),
+)
+
+# F8: the sales and demolitions a sub-account went through, with whom the balance passed to
+sub_account_changes = sa.Table(
+    "sub_account_changes",
+    metadata,
+    sa.Column("change_id", sa.String(36), primary_key=True),
+    sa.Column("compound_id", sa.String(64), nullable=False),
+    sa.Column("household_id", sa.String(54), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("owner_key", sa.String(64), nullable=False),
+    sa.Column("reference", sa.String(200), nullable=False),
+    sa.Column("amount_fen", sa.BigInteger(), nullable=False),
+    sa.Column("recorded_by", sa.String(64), nullable=False),
+    sa.Column("recorded_at", UtcDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(
+        ["compound_id", "household_id"], ["sub_accounts.compound_id", "sub_accounts.household_id"]
+    ),
+    sa.Index("ix_sub_account_changes_household", "compound_id", "household_id"),
 )
 
 votes = sa.Table(
@@ -173,4 +195,71 @@ disclosures = sa.Table(
     # the snapshot as published (wuye.funds.v1.Disclosure as JSON); never changed afterwards
     sa.Column("snapshot", sa.Text(), nullable=False),
     sa.UniqueConstraint("compound_id", "period", name="uq_disclosures_compound_period"),
+)
+
+# P4: a compound's mini maintenance fund; its money is in its own ledger
+mini_funds = sa.Table(
+    "mini_funds",
+    metadata,
+    sa.Column("compound_id", sa.String(64), sa.ForeignKey("compounds.compound_id"), primary_key=True),
+    sa.Column("jurisdiction_path", sa.String(64), nullable=False, index=True),
+    sa.Column("ledger_id", sa.String(100), sa.ForeignKey("ledgers.ledger_id"), nullable=False),
+    sa.Column("rate_fen_per_m2_month", sa.BigInteger(), nullable=False),
+    sa.Column("opened_at", UtcDateTime(), nullable=False),
+)
+
+# P5: the three-level neighbour funds; each fund's money is in its own ledger
+neighbour_funds = sa.Table(
+    "neighbour_funds",
+    metadata,
+    sa.Column("fund_id", sa.String(36), primary_key=True),
+    sa.Column("level", sa.String(16), nullable=False),
+    sa.Column("parent_fund_id", sa.String(36), sa.ForeignKey("neighbour_funds.fund_id"), nullable=True),
+    sa.Column("jurisdiction_path", sa.String(64), nullable=False, index=True),
+    sa.Column("compound_id", sa.String(64), sa.ForeignKey("compounds.compound_id"), nullable=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("ledger_id", sa.String(100), sa.ForeignKey("ledgers.ledger_id"), nullable=False),
+    sa.Column("opened_at", UtcDateTime(), nullable=False),
+)
+
+# P3: one row per overdue disclosure reported (compound, subject, due moment), so each is reported once
+disclosure_overdue_notices = sa.Table(
+    "disclosure_overdue_notices",
+    metadata,
+    sa.Column("compound_id", sa.String(64), sa.ForeignKey("compounds.compound_id"), primary_key=True),
+    sa.Column("subject", sa.String(32), primary_key=True),
+    sa.Column("due_at", UtcDateTime(), primary_key=True),
+    sa.Column("reported_at", UtcDateTime(), nullable=False),
+)
+
+# P3: third-party audits of a compound's common-parts income
+audits = sa.Table(
+    "audits",
+    metadata,
+    sa.Column("audit_id", sa.String(36), primary_key=True),
+    sa.Column("compound_id", sa.String(64), sa.ForeignKey("compounds.compound_id"), nullable=False, index=True),
+    sa.Column("jurisdiction_path", sa.String(64), nullable=False, index=True),
+    sa.Column("period", sa.String(32), nullable=False),
+    sa.Column("auditor", sa.String(200), nullable=False),
+    # the findings as recorded (JSON list of wuye.funds.v1.AuditFinding)
+    sa.Column("findings", sa.Text(), nullable=False),
+    sa.Column("recorded_by", sa.String(64), nullable=False),
+    sa.Column("recorded_at", UtcDateTime(), nullable=False),
+)
+
+# R4 → V1: matter-4 votes proposed by the ratings service's ContractEndAdvised, one per compound and event
+vote_proposals = sa.Table(
+    "vote_proposals",
+    metadata,
+    sa.Column("proposal_id", sa.String(36), primary_key=True),
+    sa.Column("compound_id", sa.String(64), nullable=False),
+    sa.Column("jurisdiction_path", sa.String(64), nullable=False, index=True),
+    sa.Column("company_id", sa.String(64), nullable=False),
+    sa.Column("quarter", sa.String(16), nullable=False),
+    sa.Column("matter", sa.Integer(), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("source_event_id", sa.String(64), nullable=False),
+    sa.Column("vote_id", sa.String(36), sa.ForeignKey("votes.vote_id"), nullable=True),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+    sa.UniqueConstraint("source_event_id", "compound_id", name="uq_vote_proposals_event_compound"),
 )

@@ -6,6 +6,9 @@ Money is integer fen; area is integer dm² (0.01 m²); ratios are exact.
   per m²) × exclusive area. The exact product is rounded to the fen half up (四舍五入), once per household.
 - F3 a household whose balance is strictly below 30 % of its first deposit gets a replenishment (续筹)
   notice; exactly 30 % is not below.
+- F8 on sale the sub-account and its whole balance pass with the home to the buyer (no money leaves the
+  fund); on demolition the whole balance is refunded to the owner and the sub-account is closed, after which
+  it takes no deposit, charge or transfer.
 - F4/F8 charges and interest are split with ``wuye_chassis.money.allocate`` over households sorted by
   id, so the shares add up exactly and the remainder fen go to the same households whatever the input order.
 - F5/F6 ``UseApplication`` is the state machine of one use of the fund (see its docstring).
@@ -108,6 +111,24 @@ def allocate_interest(interest_fen: Fen, balances_fen: Mapping[str, Fen]) -> dic
     if sum(balances_fen.values()) == 0:
         raise InvalidArgument("interest needs at least one sub-account with a balance", field="balances", rule="F8")
     return _split(interest, balances_fen)
+
+
+def require_open(household_id: str, *, closed: bool) -> None:
+    """F8: a sub-account closed on demolition takes no further movement."""
+    if closed:
+        raise FailedPrecondition(
+            f"household {household_id}'s sub-account was closed when the home was demolished",
+            field="household_id",
+            rule="F8",
+        )
+
+
+def whole_balance_passing(household_id: str, balance_fen: Fen, *, closed: bool, owner_key: str, owner_field: str) -> Fen:
+    """F8: the amount that moves on a sale (to the buyer, with the home) or a demolition (refunded to the
+    owner): always the whole balance, never part of it, and only from an open sub-account."""
+    require_open(household_id, closed=closed)
+    require_text(owner_key, field=owner_field, rule="F8", max_length=64)
+    return require_whole(balance_fen, field="balance_fen", rule="F8", minimum=0)
 
 
 def _split(amount: Fen, weights: Mapping[str, int]) -> dict[str, Fen]:

@@ -52,3 +52,15 @@ def summarise(collections_fen: Iterable[Fen], repairs_paid_fen: Iterable[Fen]) -
     return MiniFundSummary(
         income_fen=income, repair_count=len(repairs), repairs_paid_fen=paid, surplus_fen=income - paid
     )
+
+
+def require_surplus_covers(summary: MiniFundSummary, amount_fen: Fen) -> Fen:
+    """A repair is paid only out of the surplus: the fund never owes more than it collected."""
+    amount = require_fen(amount_fen, field="amount_fen", rule="P4")
+    if amount > summary.surplus_fen:
+        raise FailedPrecondition(
+            f"the mini fund's surplus is {summary.surplus_fen} fen, less than the repair's {amount} fen",
+            field="amount_fen",
+            rule="P4",
+        )
+    return amount

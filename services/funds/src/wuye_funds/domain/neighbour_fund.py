@@ -7,6 +7,9 @@ Grants go down exactly one level, and only to the granting fund's own child (cou
 communities → one of its compounds). A county cannot skip the community: the community is the level that
 decides between its compounds and publishes what it passes on, so money reaching a compound always shows
 in its community's records. No fund ever pays out more than its balance.
+
+Place: a county fund serves a county, a community fund a community inside its county fund's county, and
+a compound fund a compound inside its community fund's community (``require_place``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
+from wuye_chassis.jurisdiction import JurisdictionPath
 from wuye_chassis.money import Fen, require_fen
 from wuye_chassis.validation import parse_choice, require_text
 
@@ -44,6 +48,24 @@ class MovementKind(Enum):
     GRANT_OUT = "grant_out"
     GRANT_IN = "grant_in"
     SPENDING = "spending"
+
+
+#: the jurisdiction level each fund level serves (a compound lies in a community)
+_PLACE_LEVEL = {FundLevel.COUNTY: "county", FundLevel.COMMUNITY: "community", FundLevel.COMPOUND: "community"}
+
+
+def require_place(level: FundLevel, place: JurisdictionPath, parent_place: JurisdictionPath | None) -> None:
+    """P5: a fund serves a place of its own level that lies inside its parent fund's place."""
+    if place.level != _PLACE_LEVEL[level]:
+        raise InvalidArgument(
+            f"a {level.value} fund serves a {_PLACE_LEVEL[level]}, not a {place.level}",
+            field="jurisdiction_path",
+            rule="P5",
+        )
+    if parent_place is not None and not parent_place.contains(place):
+        raise InvalidArgument(
+            f"{place} is not inside the parent fund's {parent_place}", field="parent_fund_id", rule="P5"
+        )
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,19 @@ import grpc
 
 from wuye.funds.v1 import funds_pb2, funds_pb2_grpc
 from wuye_chassis.app import ServiceRuntime
-from wuye_funds.service import applications, compounds, disclosures, expenses, ledger, maintenance, votes
+from wuye_funds.service import (
+    applications,
+    compounds,
+    disclosure_schedule,
+    disclosures,
+    expenses,
+    ledger,
+    maintenance,
+    mini_fund,
+    neighbour_fund,
+    vote_proposals,
+    votes,
+)
 from wuye_funds.service.roster import OwnerRosterSource
 
 SERVICE_NAME = funds_pb2.DESCRIPTOR.services_by_name["FundsService"].full_name
@@ -74,6 +86,24 @@ class FundsServicer(funds_pb2_grpc.FundsServiceServicer):
             memo=request.memo,
         )
         return funds_pb2.AllocateInterestResponse(account=account)
+
+    async def TransferSubAccountOnSale(
+        self, request: funds_pb2.TransferSubAccountOnSaleRequest, context: grpc.aio.ServicerContext
+    ) -> funds_pb2.TransferSubAccountOnSaleResponse:
+        sub, entries = await maintenance.transfer_on_sale(
+            self.runtime.unit_of_work(), compound_id=request.compound_id, household_id=request.household_id,
+            buyer_owner_key=request.buyer_owner_key, reference=request.reference,
+        )
+        return funds_pb2.TransferSubAccountOnSaleResponse(sub_account=sub, entries=entries)
+
+    async def RefundSubAccountOnDemolition(
+        self, request: funds_pb2.RefundSubAccountOnDemolitionRequest, context: grpc.aio.ServicerContext
+    ) -> funds_pb2.RefundSubAccountOnDemolitionResponse:
+        sub, refund, entries = await maintenance.refund_on_demolition(
+            self.runtime.unit_of_work(), compound_id=request.compound_id, household_id=request.household_id,
+            owner_key=request.owner_key, reference=request.reference,
+        )
+        return funds_pb2.RefundSubAccountOnDemolitionResponse(sub_account=sub, refund_fen=refund, entries=entries)
 
     async def SubmitUseApplication(
         self, request: funds_pb2.SubmitUseApplicationRequest, context: grpc.aio.ServicerContext
@@ -193,9 +223,36 @@ class FundsServicer(funds_pb2_grpc.FundsServiceServicer):
         self, request: funds_pb2.PublishDisclosureRequest, context: grpc.aio.ServicerContext
     ) -> funds_pb2.PublishDisclosureResponse:
         disclosure = await disclosures.publish(
-            self.runtime.unit_of_work(), compound_id=request.compound_id, period=request.period
+            self.runtime.unit_of_work(), compound_id=request.compound_id, period=request.period,
+            posting_days=request.posting_days,
         )
         return funds_pb2.PublishDisclosureResponse(disclosure=disclosure)
+
+    async def ListOverdueDisclosures(
+        self, request: funds_pb2.ListOverdueDisclosuresRequest, context: grpc.aio.ServicerContext
+    ) -> funds_pb2.ListOverdueDisclosuresResponse:
+        async with self.runtime.db.sessions() as session:
+            return await disclosure_schedule.list_overdue(
+                session, self.runtime.settings, jurisdiction_path=request.jurisdiction_path,  # type: ignore[arg-type]
+                as_of=request.as_of if request.HasField("as_of") else None,
+            )
+
+    async def RecordAudit(
+        self, request: funds_pb2.RecordAuditRequest, context: grpc.aio.ServicerContext
+    ) -> funds_pb2.RecordAuditResponse:
+        audit = await disclosure_schedule.record_audit(
+            self.runtime.unit_of_work(), compound_id=request.compound_id, period=request.period,
+            auditor=request.auditor, findings=request.findings,
+        )
+        return funds_pb2.RecordAuditResponse(audit=audit)
+
+    async def GetAuditCoverage(
+        self, request: funds_pb2.GetAuditCoverageRequest, context: grpc.aio.ServicerContext
+    ) -> funds_pb2.GetAuditCoverageResponse:
+        async with self.runtime.db.sessions() as session:
+            return await disclosure_schedule.coverage(
+                session, jurisdiction_path=request.jurisdiction_path, period=request.period
+            )
 
     async def GetCompoundTransparency(
         self, request: funds_pb2.GetCompoundTransparencyRequest, context: grpc.aio.ServicerContext
@@ -204,6 +261,82 @@ class FundsServicer(funds_pb2_grpc.FundsServiceServicer):
             return await disclosures.transparency(
                 session, compound_id=request.compound_id, recent_entries=request.recent_entries
             )
+
+    async def OpenMiniFund(
+        self, request: funds_pb2.OpenMiniFundRequest, context: grpc.aio.ServicerContext
+    ) -> funds_pb2.OpenMiniFundResponse:
+        fund = await mini_fund.open_fund(
+            self.runtime.unit_of_work(), compound_id=request.compound_id,
+            rate_fen_per_m2_month=request.rate_fen_per_m2_month,
+        )
+        return funds_pb2.OpenMiniFundResponse(mini_fund=fund)
+
+    async def CollectMiniFundSurcharge(
+        self, request: funds_pb2.CollectMiniFundSurchargeRequest, context: grpc.aio.ServicerContext
+    ) -> funds_pb2.CollectMiniFundSurchargeResponse:
+        return await mini_fund.collect(
+            self.runtime.unit_of_work(), compound_id=request.compound_id, household_id=request.household_id,
+            area_dm2=request.area_dm2, months=request.months,
+        )
+
+    async def PayMiniFundRepair(
+        self, request: funds_pb2.PayMiniFundRepairRequest, context: grpc.aio.ServicerContext
+    ) -> funds_pb2.PayMiniFundRepairResponse:
+        return await mini_fund.pay_repair(
+            self.runtime.unit_of_work(), compound_id=request.compound_id, amount_fen=request.amount_fen,
+            purpose=request.purpose,
+        )
+
+    async def GetMiniFund(
+        self, request: funds_pb2.GetMiniFundRequest, context: grpc.aio.ServicerContext
+    ) -> funds_pb2.GetMiniFundResponse:
+        async with self.runtime.db.sessions() as session:
+            return funds_pb2.GetMiniFundResponse(mini_fund=await mini_fund.get(session, request.compound_id))
+
+    async def GetMiniFundFigures(
+        self, request: funds_pb2.GetMiniFundFiguresRequest, context: grpc.aio.ServicerContext
+    ) -> funds_pb2.GetMiniFundFiguresResponse:
+        async with self.runtime.db.sessions() as session:
+            return await mini_fund.figures(session, jurisdiction_path=request.jurisdiction_path)
+
+    async def OpenNeighbourFund(
+        self, request: funds_pb2.OpenNeighbourFundRequest, context: grpc.aio.ServicerContext
+    ) -> funds_pb2.OpenNeighbourFundResponse:
+        fund = await neighbour_fund.open_fund(
+            self.runtime.unit_of_work(), level=request.level, jurisdiction_path=request.jurisdiction_path,
+            compound_id=request.compound_id, parent_fund_id=request.parent_fund_id, name=request.name,
+        )
+        return funds_pb2.OpenNeighbourFundResponse(fund=fund)
+
+    async def DonateToNeighbourFund(
+        self, request: funds_pb2.DonateToNeighbourFundRequest, context: grpc.aio.ServicerContext
+    ) -> funds_pb2.DonateToNeighbourFundResponse:
+        return await neighbour_fund.donate(
+            self.runtime.unit_of_work(), fund_id=request.fund_id, source=request.source,
+            amount_fen=request.amount_fen, memo=request.memo,
+        )
+
+    async def GrantNeighbourFund(
+        self, request: funds_pb2.GrantNeighbourFundRequest, context: grpc.aio.ServicerContext
+    ) -> funds_pb2.GrantNeighbourFundResponse:
+        return await neighbour_fund.grant(
+            self.runtime.unit_of_work(), fund_id=request.fund_id, receiver_fund_id=request.receiver_fund_id,
+            amount_fen=request.amount_fen, memo=request.memo,
+        )
+
+    async def SpendNeighbourFund(
+        self, request: funds_pb2.SpendNeighbourFundRequest, context: grpc.aio.ServicerContext
+    ) -> funds_pb2.SpendNeighbourFundResponse:
+        return await neighbour_fund.spend(
+            self.runtime.unit_of_work(), fund_id=request.fund_id, amount_fen=request.amount_fen,
+            purpose=request.purpose,
+        )
+
+    async def GetNeighbourFund(
+        self, request: funds_pb2.GetNeighbourFundRequest, context: grpc.aio.ServicerContext
+    ) -> funds_pb2.GetNeighbourFundResponse:
+        async with self.runtime.db.sessions() as session:
+            return funds_pb2.GetNeighbourFundResponse(fund=await neighbour_fund.get(session, request.fund_id))
 
     async def ReverseLedgerPosting(
         self, request: funds_pb2.ReverseLedgerPostingRequest, context: grpc.aio.ServicerContext
@@ -262,6 +395,22 @@ class FundsServicer(funds_pb2_grpc.FundsServiceServicer):
     ) -> funds_pb2.ListVotesResponse:
         async with self.runtime.db.sessions() as session:
             return await votes.list_votes(session, compound_id=request.compound_id, page=request.page)
+
+    async def ListVoteProposals(
+        self, request: funds_pb2.ListVoteProposalsRequest, context: grpc.aio.ServicerContext
+    ) -> funds_pb2.ListVoteProposalsResponse:
+        async with self.runtime.db.sessions() as session:
+            return await vote_proposals.list_under(
+                session, jurisdiction_path=request.jurisdiction_path, state=request.state
+            )
+
+    async def OpenProposedVote(
+        self, request: funds_pb2.OpenProposedVoteRequest, context: grpc.aio.ServicerContext
+    ) -> funds_pb2.OpenProposedVoteResponse:
+        proposal, vote = await vote_proposals.open_vote(
+            self.runtime.unit_of_work(), self.roster_source, proposal_id=request.proposal_id, roster=request.roster
+        )
+        return funds_pb2.OpenProposedVoteResponse(proposal=proposal, vote=vote)
 
 
 def registrar(runtime: ServiceRuntime, roster_source: OwnerRosterSource):  # type: ignore[no-untyped-def]

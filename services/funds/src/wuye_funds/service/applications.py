@@ -61,7 +61,7 @@ async def submit(
     )
     async with uow:
         compound = await compound_in_scope(uow.session, compound_id, action="apply to use the maintenance fund")
-        households = await compound_repository.sub_account_rows(uow.session, compound_id)
+        households = await compound_repository.sub_account_rows(uow.session, compound_id, open_only=True)
         if not households:
             raise FailedPrecondition(f"compound {compound_id} has no maintenance fund account", field="compound_id", rule="F2")
         unknown = sorted((application.building_ids or frozenset()) - {row["building_id"] for row in households})
@@ -182,7 +182,7 @@ async def pay(
         await ledger.locked_ledger(uow.session, ledger_id, action="pay a use application")
         households = [
             household
-            for household in await compound_repository.sub_account_rows(uow.session, row["compound_id"])
+            for household in await compound_repository.sub_account_rows(uow.session, row["compound_id"], open_only=True)
             if application.building_ids is None or household["building_id"] in application.building_ids
         ]
         shares = charge_by_area(amount, {household["household_id"]: household["area_dm2"] for household in households})

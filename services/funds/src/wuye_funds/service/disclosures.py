@@ -22,7 +22,9 @@ from wuye_funds.adapters import compounds as compound_repository
 from wuye_funds.adapters import disclosures as repository
 from wuye_funds.adapters import ledger as ledger_repository
 from wuye_funds.adapters import votes as vote_repository
+from wuye_funds.domain.disclosure_schedule import posted_until
 from wuye_funds.domain.voting import VoteState
+from wuye_funds.service import mini_fund
 from wuye_funds.service.applications import PAYEE_ACCOUNT
 from wuye_funds.service.compounds import MANAGERS, compound_in_scope
 from wuye_funds.service.expenses import COMMITTEE_ACCOUNT, EXPENSE_PAYEE, committee_ledger_id
@@ -75,9 +77,11 @@ async def _head_hash(session: AsyncSession, ledger_id: str) -> str:
     return "" if last is None else last.hash
 
 
-async def publish(uow: UnitOfWork, *, compound_id: str, period: str) -> funds_pb2.Disclosure:
+async def publish(uow: UnitOfWork, *, compound_id: str, period: str, posting_days: int) -> funds_pb2.Disclosure:
     auth.require_role(MANAGERS, action="publish a disclosure")
     period = require_text(period, field="period", rule="F9", max_length=32)
+    published_at = utcnow()
+    until = posted_until(published_at, posting_days)
     async with uow:
         await compound_in_scope(uow.session, compound_id, action="publish a disclosure")
         if await repository.exists(uow.session, compound_id, period):
@@ -94,7 +98,8 @@ async def publish(uow: UnitOfWork, *, compound_id: str, period: str) -> funds_pb
             maintenance_head_hash=await _head_hash(uow.session, maintenance_id),
             committee_head_hash=await _head_hash(uow.session, committee_id),
         )
-        disclosure.published_at.FromDatetime(utcnow())
+        disclosure.published_at.FromDatetime(published_at)
+        disclosure.posted_until.FromDatetime(until)
         await repository.add(uow.session, disclosure)
         await uow.publish(events_pb2.DisclosurePublished(disclosure=disclosure), aggregate_id=compound_id)
         await uow.commit()
@@ -137,6 +142,9 @@ async def transparency(
             vote_id=vote.vote_id, matter=vote.matter, title=vote.title, electorate=vote.electorate,
             opened_at=vote.opened_at,
         )
+    mini = await mini_fund.published_summary(session, compound_id)
+    if mini is not None:
+        answer.mini_fund.CopyFrom(mini)
     latest = await repository.latest(session, compound_id)
     if latest is not None:
         del latest.households[:]  # the public page shows totals; household movements stay in the notice itself

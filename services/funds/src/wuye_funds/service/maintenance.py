@@ -20,7 +20,13 @@ from wuye_chassis.validation import require_text
 from wuye_funds.adapters import compounds as compound_repository
 from wuye_funds.adapters import ledger as ledger_repository
 from wuye_funds.domain.maintenance_fund import allocate_interest as allocate_interest_shares
-from wuye_funds.domain.maintenance_fund import first_deposit_fen, needs_replenishment, require_rate_in_band
+from wuye_funds.domain.maintenance_fund import (
+    first_deposit_fen,
+    needs_replenishment,
+    require_open,
+    require_rate_in_band,
+    whole_balance_passing,
+)
 from wuye_funds.service import ledger
 from wuye_funds.service.compounds import MANAGERS, compound_in_scope
 
@@ -29,6 +35,12 @@ FIRST_DEPOSIT_KIND = "first_deposit"
 DEPOSIT_KIND = "deposit"
 INTEREST_ACCOUNT = "bank:interest"
 INTEREST_KIND = "interest"
+#: F8: a sold home's balance goes out to this account and straight back, so the handover is on the chain
+SALE_HANDOVER_ACCOUNT = "handover:sale"
+SALE_KIND = "sale_transfer"
+#: F8: a demolished home's balance is paid out to its owner through this account
+DEMOLITION_REFUND_ACCOUNT = "payee:demolition_refunds"
+DEMOLITION_KIND = "demolition_refund"
 #: ledger account ids are at most 64 characters, the "household:" prefix included
 HOUSEHOLD_ID_MAX_LENGTH = 54
 
@@ -120,6 +132,7 @@ async def _sub_accounts(
     subs = []
     for row in rows:
         balance = balances[household_account(row["household_id"])]
+        closed = row["closed_at"] is not None
         subs.append(
             funds_pb2.SubAccount(
                 household_id=row["household_id"],
@@ -127,7 +140,8 @@ async def _sub_accounts(
                 area_dm2=row["area_dm2"],
                 first_deposit_fen=row["first_deposit_fen"],
                 balance_fen=balance,
-                needs_replenishment=needs_replenishment(balance, row["first_deposit_fen"]),
+                needs_replenishment=not closed and needs_replenishment(balance, row["first_deposit_fen"]),
+                closed=closed,
             )
         )
     return subs
@@ -157,10 +171,11 @@ async def _deposit(
         rows = await compound_repository.sub_account_rows(uow.session, compound_id, household_id)
         if not rows:
             raise NotFound(f"household {household_id} has no sub-account in compound {compound_id}", field="household_id")
+        require_open(household_id, closed=rows[0]["closed_at"] is not None)
         kind = DEPOSIT_KIND
         if amount_fen is None:
             kind, amount_fen = FIRST_DEPOSIT_KIND, rows[0]["first_deposit_fen"]
-            if await ledger_repository.unreversed_postings(
+            if await ledger_repository.unreversed_amounts(
                 uow.session, ledger_id, account_id=household_account(household_id), kind=FIRST_DEPOSIT_KIND
             ):
                 raise AlreadyExists(f"household {household_id} has paid its first deposit", field="household_id", rule="F1")
@@ -197,7 +212,7 @@ async def allocate_interest(
         compound = await compound_in_scope(uow.session, compound_id, action="allocate interest")
         ledger_id = await _ledger_of(uow.session, compound_id)
         await ledger.locked_ledger(uow.session, ledger_id, action="allocate interest")
-        rows = await compound_repository.sub_account_rows(uow.session, compound_id)
+        rows = await compound_repository.sub_account_rows(uow.session, compound_id, open_only=True)
         balances = await ledger_repository.account_balances(
             uow.session, ledger_id, [household_account(row["household_id"]) for row in rows]
         )
@@ -213,6 +228,83 @@ async def allocate_interest(
         account = await _account_message(uow.session, compound)
         await uow.commit()
     return account
+
+
+async def transfer_on_sale(
+    uow: UnitOfWork, *, compound_id: str, household_id: str, buyer_owner_key: str, reference: str
+) -> tuple[funds_pb2.SubAccount, list[funds_pb2.LedgerEntry]]:
+    """F8: the sub-account stays with the home; the handover out and back in leaves the balance as it was."""
+    sub, _, entries = await _balance_passes(
+        uow, compound_id=compound_id, household_id=household_id, owner_key=buyer_owner_key,
+        owner_field="buyer_owner_key", reference=reference, sale=True,
+    )
+    return sub, entries
+
+
+async def refund_on_demolition(
+    uow: UnitOfWork, *, compound_id: str, household_id: str, owner_key: str, reference: str
+) -> tuple[funds_pb2.SubAccount, int, list[funds_pb2.LedgerEntry]]:
+    """F8: the whole balance is paid out to the owner and the sub-account closes."""
+    return await _balance_passes(
+        uow, compound_id=compound_id, household_id=household_id, owner_key=owner_key,
+        owner_field="owner_key", reference=reference, sale=False,
+    )
+
+
+async def _balance_passes(
+    uow: UnitOfWork, *, compound_id: str, household_id: str, owner_key: str, owner_field: str, reference: str,
+    sale: bool,
+) -> tuple[funds_pb2.SubAccount, int, list[funds_pb2.LedgerEntry]]:
+    action = "transfer a sub-account on sale" if sale else "refund a sub-account on demolition"
+    caller = auth.require_role(MANAGERS, action=action)
+    reference = require_text(reference, field="reference", rule="F8", max_length=200)
+    async with uow:
+        compound = await compound_in_scope(uow.session, compound_id, action=action)
+        ledger_id = await _ledger_of(uow.session, compound_id)
+        await ledger.locked_ledger(uow.session, ledger_id, action=action)
+        rows = await compound_repository.sub_account_rows(uow.session, compound_id, household_id)
+        if not rows:
+            raise NotFound(f"household {household_id} has no sub-account in compound {compound_id}", field="household_id")
+        account = household_account(household_id)
+        balance = (await ledger_repository.account_balances(uow.session, ledger_id, [account]))[account]
+        amount = whole_balance_passing(
+            household_id, balance, closed=rows[0]["closed_at"] is not None, owner_key=owner_key,
+            owner_field=owner_field,
+        )
+        postings = []
+        if amount:  # an empty sub-account passes on without a posting: the ledger takes no zero amounts
+            if sale:
+                postings.append(await ledger.post(
+                    uow.session, ledger_id, debit_account_id=SALE_HANDOVER_ACCOUNT, credit_account_id=account,
+                    amount_fen=amount, kind=SALE_KIND, memo=f"seller hands over: {reference}",
+                ))
+                postings.append(await ledger.post(
+                    uow.session, ledger_id, debit_account_id=account, credit_account_id=SALE_HANDOVER_ACCOUNT,
+                    amount_fen=amount, kind=SALE_KIND, memo=f"buyer {owner_key.strip()} takes over: {reference}",
+                ))
+            else:
+                postings.append(await ledger.post(
+                    uow.session, ledger_id, debit_account_id=DEMOLITION_REFUND_ACCOUNT, credit_account_id=account,
+                    amount_fen=amount, kind=DEMOLITION_KIND, memo=f"refund to {owner_key.strip()}: {reference}",
+                ))
+        await compound_repository.record_change(
+            uow.session, compound_id=compound_id, household_id=household_id,
+            kind=SALE_KIND if sale else DEMOLITION_KIND, owner_key=owner_key.strip(), reference=reference,
+            amount_fen=amount, recorded_by=caller.user, closes=not sale,
+        )
+        sequence = postings[0][0].sequence if postings else 0
+        event = events_pb2.SubAccountTransferredOnSale(balance_fen=amount) if sale else (
+            events_pb2.SubAccountRefundedOnDemolition(refund_fen=amount)
+        )
+        event.compound_id, event.jurisdiction_path = compound_id, compound["jurisdiction_path"]
+        event.household_id, event.sequence = household_id, sequence
+        await uow.publish(event, aggregate_id=compound_id)
+        (sub,) = await _sub_accounts(
+            uow.session, ledger_id, await compound_repository.sub_account_rows(uow.session, compound_id, household_id)
+        )
+        await uow.commit()
+    entries = [ledger_repository.to_message(ledger_id, leg) for posting in postings for leg in posting]
+    return sub, amount, entries
 
 
 async def _ledger_of(session: AsyncSession, compound_id: str) -> str:
