@@ -162,3 +162,14 @@ async def test_a_mobile_retry_with_the_same_idempotency_key_creates_once(gateway
         "/api/v1/jurisdictions", json=body, headers={"Authorization": headers["Authorization"]}
     )
     assert without_key.status_code == 409  # a plain duplicate is still a duplicate
+
+
+async def test_a_page_token_or_idempotency_key_a_client_made_up_is_a_4xx_naming_it(gateway) -> None:  # type: ignore[no-untyped-def]
+    headers = await gateway.token("city-admin")
+    token = await gateway.client.get("/api/v1/jurisdictions", params={"page_token": "ä"}, headers=headers)
+    assert token.status_code == 400 and token.json()["field"] == "page.page_token"
+    key = await gateway.client.post(
+        "/api/v1/jurisdictions", json={"code": "350500", "name": "泉州市"},
+        headers=headers | {"Idempotency-Key": "a\x7fkey"},  # DEL: gRPC metadata would refuse it
+    )
+    assert key.status_code == 422 and key.json()["field"] == "Idempotency-Key"

@@ -147,3 +147,15 @@ def test_json_log_lines_carry_the_trace_and_span_ids() -> None:
 def test_ids_are_time_ordered() -> None:
     ids = [new_id() for _ in range(1000)]
     assert ids == sorted(ids) and len(set(ids)) == 1000
+
+
+async def test_a_caller_with_a_chinese_name_and_any_characters_travels_intact(probe) -> None:  # type: ignore[no-untyped-def]
+    service, address = probe
+    caller = auth.AuthContext(user="张三 %/,", roles=frozenset({"county_officer"}), scope="350500/350521")
+    token = auth.bind(caller)
+    try:
+        async with channel(address) as ch:
+            assert await method(ch, "Whoami")(b"") == b"350500/350521"
+    finally:
+        auth.reset(token)
+    assert service.seen_users == ["张三 %/,"]

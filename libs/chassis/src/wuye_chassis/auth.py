@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from urllib.parse import quote, unquote
 
 from wuye_chassis.errors import PermissionDenied, Unauthenticated
 from wuye_chassis.jurisdiction import in_scope
@@ -50,17 +51,18 @@ class AuthContext:
     def to_metadata(self) -> list[tuple[str, str]]:
         if not self.authenticated:
             return []
+        # percent-encoded: gRPC metadata carries printable ASCII only, and a user name may be 张三
         return [
-            (USER_KEY, self.user),
-            (ROLES_KEY, ",".join(sorted(self.roles))),
-            (SCOPE_KEY, self.scope),
-            (DEPARTMENT_KEY, self.department),
-            *([(COMPANY_KEY, self.company)] if self.company else []),
+            (USER_KEY, quote(self.user)),
+            (ROLES_KEY, quote(",".join(sorted(self.roles)), safe=",")),
+            (SCOPE_KEY, quote(self.scope)),
+            (DEPARTMENT_KEY, quote(self.department)),
+            *([(COMPANY_KEY, quote(self.company))] if self.company else []),
         ]
 
     @classmethod
     def from_metadata(cls, metadata: Iterable[tuple[str, str | bytes]] | None) -> AuthContext:
-        values = {key: value for key, value in (metadata or ()) if isinstance(value, str)}
+        values = {key: unquote(value) for key, value in (metadata or ()) if isinstance(value, str)}
         roles = frozenset(r for r in values.get(ROLES_KEY, "").split(",") if r)
         return cls(
             user=values.get(USER_KEY, ""),

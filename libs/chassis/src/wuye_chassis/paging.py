@@ -26,5 +26,5 @@ def decode_cursor(token: str, *, field: str = "page.page_token") -> str | None:
         return None
     try:
         return base64.b64decode(token + "=" * (-len(token) % 4), altchars=b"-_", validate=True).decode()
-    except (binascii.Error, UnicodeDecodeError):
+    except (binascii.Error, UnicodeDecodeError, ValueError):  # ValueError: non-ASCII text
         raise InvalidArgument("page_token is not a token this service issued", field=field) from None

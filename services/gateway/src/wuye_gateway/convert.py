@@ -9,7 +9,7 @@ description are made from the same descriptors, so the documented shape is the s
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
 from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
@@ -125,9 +125,23 @@ def _request_model(descriptor: Descriptor, exclude: tuple[str, ...], examples: d
         elif field.type in (FieldDescriptor.TYPE_ENUM, FieldDescriptor.TYPE_MESSAGE):
             fields[field.name] = (kind | None, Field(None, examples=examples.get(field.name)))
         else:
-            fields[field.name] = (kind, Field(kind(), examples=examples.get(field.name)))
+            # the proto default: 0, "", False
+            fields[field.name] = (kind, Field(_scalar_type(field)(), examples=examples.get(field.name)))
     _models[name] = create_model(name, **fields)
     return _models[name]
+
+
+#: the range of each protobuf integer type: a body outside it is refused naming the field (422)
+_INTEGER_RANGES = {
+    **dict.fromkeys(
+        (FieldDescriptor.TYPE_INT32, FieldDescriptor.TYPE_SINT32, FieldDescriptor.TYPE_SFIXED32), (-(2**31), 2**31 - 1)
+    ),
+    **dict.fromkeys((FieldDescriptor.TYPE_UINT32, FieldDescriptor.TYPE_FIXED32), (0, 2**32 - 1)),
+    **dict.fromkeys(
+        (FieldDescriptor.TYPE_INT64, FieldDescriptor.TYPE_SINT64, FieldDescriptor.TYPE_SFIXED64), (-(2**63), 2**63 - 1)
+    ),
+    **dict.fromkeys((FieldDescriptor.TYPE_UINT64, FieldDescriptor.TYPE_FIXED64), (0, 2**64 - 1)),
+}
 
 
 def _request_type(field: FieldDescriptor) -> Any:
@@ -137,6 +151,9 @@ def _request_type(field: FieldDescriptor) -> Any:
         if field.message_type.full_name == TIMESTAMP:
             return dt.datetime
         return _request_model(field.message_type, (), {})
+    if field.type in _INTEGER_RANGES:
+        low, high = _INTEGER_RANGES[field.type]
+        return Annotated[int, Field(ge=low, le=high)]
     return _scalar_type(field)
 
 

@@ -51,6 +51,8 @@ IdempotencyKey = Annotated[
         alias="Idempotency-Key",
         min_length=1,
         max_length=idempotency.MAX_KEY_LENGTH,
+        # printable ASCII: it travels as gRPC metadata, which refuses anything else
+        pattern=r"^[!-~]+$",
         description="A client-chosen unique key (e.g. a UUID) per intended create; retries reuse it",
     ),
 ]

@@ -62,7 +62,7 @@ async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = exc.errors()
     first = errors[0] if errors else {}
-    field = ".".join(str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path"))
+    field = ".".join(str(part) for part in first.get("loc", ()) if part not in ("body", "query", "path", "header"))
     return problem(
         422, "Invalid Request", first.get("msg", "the request is not valid"),
         field=field or None, errors=[{"field": ".".join(map(str, e.get("loc", ()))), "message": e.get("msg")} for e in errors],
