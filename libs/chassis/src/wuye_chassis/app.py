@@ -17,8 +17,10 @@ import signal
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import grpc
 import sqlalchemy as sa
 
+from wuye_chassis import partners
 from wuye_chassis.background import BackgroundTask
 from wuye_chassis.bus import EventBus
 from wuye_chassis.db import Database
@@ -101,6 +103,11 @@ class ServiceApp:
     def port(self) -> int:
         return self.grpc.port if self.grpc else 0
 
+    @property
+    def partner_port(self) -> int:
+        """The mutual-TLS listener's port for partner departments; 0 when it is off."""
+        return self.grpc.partner_port if self.grpc else 0
+
     async def start(self) -> None:
         settings = self.settings
         runtime = self.runtime
@@ -123,16 +130,28 @@ class ServiceApp:
         self.background = list(self.definition.background(runtime))
         for task in self.background:
             await task.start()
+        partner_interceptors: list[grpc.aio.ServerInterceptor] = []
+        partner_listener = None
+        if settings.partner_tls:
+            # before idempotency: a partner's stored answers are keyed by its certified identity
+            partner_interceptors = list(partners.interceptors_for(settings.partners_file))
+            partner_listener = (
+                settings.grpc_partner_address,
+                partners.server_credentials(settings.grpc_tls_cert, settings.grpc_tls_key, settings.grpc_tls_client_ca),
+            )
         self.grpc = GrpcServer(
             settings.grpc_address,
             self.definition.grpc_services,
             self.definition.registrars(runtime),
-            extra_interceptors=[IdempotencyInterceptor(runtime.db, runtime.idempotency_table)],
+            extra_interceptors=[*partner_interceptors, IdempotencyInterceptor(runtime.db, runtime.idempotency_table)],
+            partner_listener=partner_listener,
         )
         await self.grpc.start()
         await self._check_readiness()
         self._readiness = asyncio.create_task(self._watch_readiness(), name="readiness")
         log.info("%s serving gRPC on port %d", settings.service_name, self.grpc.port)
+        if partner_listener is not None:
+            log.info("%s serving partner departments (mTLS) on port %d", settings.service_name, self.grpc.partner_port)
 
     async def _check_readiness(self) -> None:
         ready = self.runtime.bus.is_connected and await self.runtime.db.ping()

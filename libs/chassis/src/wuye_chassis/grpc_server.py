@@ -3,7 +3,8 @@
 Interceptors, outermost first: OpenTelemetry tracing (health checks excluded), then ``CallInterceptor``
 which binds the caller's auth context from metadata, bounds every call by a deadline, and maps
 ``WuyeError`` to a status with rich details (anything else becomes INTERNAL with a reference, the
-stack trace goes to the log only).
+stack trace goes to the log only). A server may also listen for partner departments on a second,
+mutual-TLS address (``wuye_chassis.partners``).
 """
 
 from __future__ import annotations
@@ -91,8 +92,12 @@ class GrpcServer:
         registrars: Iterable[Registrar],
         *,
         extra_interceptors: Iterable[grpc.aio.ServerInterceptor] = (),
+        partner_listener: tuple[str, grpc.ServerCredentials] | None = None,
     ) -> None:
+        """``partner_listener``: a second address served with these (mutual TLS) credentials, for partners."""
         self.address = address
+        self.partner_listener = partner_listener
+        self.partner_port = 0
         self.service_names = list(service_names)
         self.health = health.aio.HealthServicer()
         self.server = grpc.aio.server(
@@ -117,6 +122,11 @@ class GrpcServer:
         self.port = self.server.add_insecure_port(self.address)
         if self.port == 0:
             raise RuntimeError(f"cannot bind gRPC server to {self.address}")
+        if self.partner_listener is not None:
+            address, credentials = self.partner_listener
+            self.partner_port = self.server.add_secure_port(address, credentials)
+            if self.partner_port == 0:
+                raise RuntimeError(f"cannot bind the partner (mTLS) gRPC listener to {address}")
         await self.server.start()
         await self.set_ready(False)
         await self.health.set(LIVENESS, health_pb2.HealthCheckResponse.SERVING)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -41,6 +41,15 @@ class ServiceSettings(BaseSettings):
     #: base64 of 32 random bytes: encrypts and indexes personal data (``wuye_chassis.pii``); required
     #: by services that keep personal data unless their database is a local SQLite file
     pii_key: SecretStr | None = None
+    #: partner departments (``wuye_chassis.partners``): PEM files of the server's certificate chain and key,
+    #: and of the CA that signs the partners' client certificates. All three set: a second listener on
+    #: ``grpc_partner_port`` serves mutual TLS; none set (the default): no partner listener at all
+    grpc_tls_cert: str = ""
+    grpc_tls_key: str = ""
+    grpc_tls_client_ca: str = ""
+    grpc_partner_port: int = Field(default=50443, ge=0, le=65535)
+    #: the partners' allow-list (YAML or JSON): department code → scope, roles, methods
+    partners_file: str = ""
     extra_holidays: Annotated[list[dt.date], NoDecode] = []
     extra_workdays: Annotated[list[dt.date], NoDecode] = []
 
@@ -50,6 +59,21 @@ class ServiceSettings(BaseSettings):
         if isinstance(value, str):
             return [dt.date.fromisoformat(part.strip()) for part in value.split(",") if part.strip()]
         return value
+
+    @model_validator(mode="after")
+    def _tls_all_or_nothing(self) -> ServiceSettings:
+        given = [bool(self.grpc_tls_cert), bool(self.grpc_tls_key), bool(self.grpc_tls_client_ca)]
+        if any(given) and not all(given):
+            raise ValueError("partner mTLS needs WUYE_GRPC_TLS_CERT, WUYE_GRPC_TLS_KEY and WUYE_GRPC_TLS_CLIENT_CA together")
+        return self
+
+    @property
+    def partner_tls(self) -> bool:
+        return bool(self.grpc_tls_cert and self.grpc_tls_key and self.grpc_tls_client_ca)
+
+    @property
+    def grpc_partner_address(self) -> str:
+        return f"{self.grpc_host}:{self.grpc_partner_port}"
 
     @property
     def grpc_address(self) -> str:

@@ -18,6 +18,7 @@ from wuye_gateway.identity import DevIssuer, TokenVerifier
 from wuye_gateway.limits import LimitsMiddleware, TokenBuckets
 from wuye_gateway.routes import (
     complaints,
+    console,
     dev,
     enforcement,
     funds,
@@ -71,6 +72,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(ratings.router)
     app.include_router(views.router)
     app.include_router(public.router)
+    app.include_router(console.router)
+    app.mount("/console/assets", console.assets, name="console-assets")
     if settings.dev_issuer:
         app.include_router(dev.router)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")

@@ -21,6 +21,8 @@ command(**ENFORCEMENT, path="/plans", rpc="CreatePlan", request=pb.CreatePlanReq
         answer="plan", creates=True,
         summary="Plan one joint visit: the departments' items for these compounds merged into one checklist",
         examples={"kind": ["routine"], "basis": ["2026年第四季度联合检查"], "visit_date": ["2026-12-01"]})
+query(**ENFORCEMENT, path="/plans", rpc="ListPlans", request=pb.ListPlansRequest, response=pb.ListPlansResponse,
+      items="plans", summary="Plans visiting compounds within a jurisdiction, by visit date (end date exclusive)")
 query(**ENFORCEMENT, path="/plans/{plan_id}", rpc="GetPlan", request=pb.GetPlanRequest, response=pb.GetPlanResponse,
       answer="plan", summary="One plan with its checklist, teams and visits")
 query(**ENFORCEMENT, path=INSPECTION, rpc="GetInspection", request=pb.GetInspectionRequest,

@@ -1,0 +1,377 @@
+// Wuye officers' console: plain JavaScript over the gateway's /api/v1 REST, no build step.
+"use strict";
+
+const TOKEN_KEY = "wuye-console-token";
+const $ = (id) => document.getElementById(id);
+const state = { token: "", claims: {}, casesToken: "", caseId: "" };
+
+const LABELS = {
+  submitted: "待受理 Submitted", accepted: "已受理 Accepted", rejected: "已退回 Rejected",
+  dispatched: "已派单 Dispatched", in_progress: "处理中 In progress", resolved: "已办结 Resolved",
+  closed: "已关闭 Closed", community: "社区 Community", street: "街道 Street", county: "县级 County",
+  open: "进行中 Open", approved: "通过 Approved", quorum_failed: "未达法定人数 Quorum failed",
+  routine: "常规 Routine", special: "专项 Special", complaint_triggered: "投诉触发 Complaint-triggered",
+  follow_up: "回头看 Follow-up",
+};
+const label = (value) => (value == null || value === "" ? "—" : LABELS[value] || String(value));
+
+// --- small helpers -------------------------------------------------------------------------------
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child == null ? "" : child);
+  return node;
+}
+
+function say(text, error) {
+  const box = $("message");
+  box.textContent = text;
+  box.className = error ? "error" : "";
+  box.hidden = !text;
+}
+
+function claimsOf(token) {
+  try {
+    const part = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const json = decodeURIComponent(Array.from(atob(part), (c) => "%" + c.charCodeAt(0).toString(16).padStart(2, "0")).join(""));
+    return JSON.parse(json);
+  } catch (error) {
+    return null;
+  }
+}
+
+function newKey() {
+  return (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random().toString(16).slice(2));
+}
+
+class Problem extends Error {
+  constructor(status, body) {
+    super((body && (body.detail || body.title)) || "HTTP " + status);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+async function api(method, path, body, options) {
+  const headers = { Accept: "application/json" };
+  if (state.token) headers.Authorization = "Bearer " + state.token;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  if (options && options.create) headers["Idempotency-Key"] = newKey();
+  const answer = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await answer.text();
+  const data = text ? JSON.parse(text) : null;
+  if (!answer.ok) {
+    if (answer.status === 401) logout("登录已失效，请重新登录 Session expired, please log in again");
+    throw new Problem(answer.status, data);
+  }
+  return data;
+}
+
+async function guarded(work) {
+  try {
+    await work();
+  } catch (error) {
+    const field = error.body && error.body.field ? " (" + error.body.field + ")" : "";
+    say("出错了 Error: " + error.message + field, true);
+  }
+}
+
+function ratio(value) {
+  if (value == null) return "—";
+  if (typeof value === "object") {
+    if (!value.denominator) return "—";
+    return (100 * value.numerator / value.denominator).toFixed(1) + "%";
+  }
+  return String(value);
+}
+
+const SHANGHAI = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false,
+});
+
+// times are stored in UTC and shown in Asia/Shanghai
+function when(value) {
+  return value ? SHANGHAI.format(new Date(value)) : "—";
+}
+
+function today() {
+  return new Date().toISOString().slice(0, 10);
+}
+
+function scopeParts() {
+  return String(state.claims.wuye_scope || "").split("/").filter(Boolean);
+}
+
+// --- log in --------------------------------------------------------------------------------------
+
+function login(token) {
+  const claims = claimsOf(token);
+  if (!claims) {
+    say("令牌无法解析 The token cannot be read", true);
+    return;
+  }
+  state.token = token;
+  state.claims = claims;
+  sessionStorage.setItem(TOKEN_KEY, token);
+  $("who-text").textContent = claims.sub + " · " + (claims.roles || []).join(",") + " · " + (claims.wuye_scope || "");
+  $("who").hidden = false;
+  $("login").hidden = true;
+  $("tabs").hidden = false;
+  say("");
+  loadCompounds();
+  show(location.hash.slice(1) || "dashboard");
+}
+
+function logout(reason) {
+  state.token = "";
+  state.claims = {};
+  sessionStorage.removeItem(TOKEN_KEY);
+  $("who").hidden = true;
+  $("tabs").hidden = true;
+  $("login").hidden = false;
+  for (const view of document.querySelectorAll(".view")) view.hidden = true;
+  say(reason || "", Boolean(reason));
+}
+
+async function devLogin(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const answer = await api("POST", "/dev/token", { username: $("username").value });
+    login(answer.access_token);
+  });
+}
+
+// --- views ---------------------------------------------------------------------------------------
+
+const LOADERS = { dashboard: loadDashboard, complaints: loadCases, votes: loadVotes, plans: loadPlans };
+
+function show(name) {
+  if (!state.token) return;
+  if (!LOADERS[name]) name = "dashboard";
+  for (const link of document.querySelectorAll("#tabs a")) link.classList.toggle("active", link.dataset.tab === name);
+  for (const view of document.querySelectorAll(".view")) view.hidden = view.id !== "view-" + name;
+  guarded(LOADERS[name]);
+}
+
+function figure(id, caption, value) {
+  return el("div", { class: "figure", id: "figure-" + id }, el("span", {}, caption), el("b", {}, value == null ? "—" : String(value)));
+}
+
+async function loadDashboard() {
+  const parts = scopeParts();
+  const county = parts[1];
+  const box = $("dashboard-figures");
+  box.replaceChildren();
+  if (!county) {
+    $("dashboard-title").textContent = "";
+    $("dashboard-period").textContent = "县级概览需要县级或以下的账号 The county dashboard needs a county-scoped account";
+    return;
+  }
+  const board = await api("GET", "/api/v1/views/counties/" + encodeURIComponent(county) + "/dashboard");
+  $("dashboard-title").textContent = board.jurisdiction_path || county;
+  $("dashboard-period").textContent = "统计期间 Period: " + board.period.start_date + " — " + board.period.end_date;
+  const coverage = board.coverage || {};
+  const complaints = board.complaints || {};
+  const inspections = board.enforcement || {};
+  const lists = board.lists;
+  box.append(
+    figure("compounds", "小区数 Compounds", coverage.compounds),
+    figure("party-branch", "党组织覆盖率 Party-branch coverage", ratio(coverage.party_branch_coverage)),
+    figure("committees", "业委会组建率 Committee formation", ratio(coverage.owners_committee_formation_rate)),
+    figure("submitted", "投诉受理量 Complaints", complaints.submitted),
+    figure("response-rate", "响应率 Response rate", ratio(complaints.response_rate)),
+    figure("resolution-rate", "解决率 Resolution rate", ratio(complaints.resolution_rate)),
+    figure("satisfaction-rate", "满意率 Satisfaction", ratio(complaints.satisfaction_rate)),
+    figure("inspections", "联合检查 Inspections", inspections.inspections),
+    figure("problems", "发现问题 Problems found", inspections.problems_found),
+    figure("overdue", "逾期未整改 Overdue orders", inspections.overdue),
+    figure("visits-saved", "减少检查次数 Visits saved", inspections.visits_saved),
+    figure("lists", "红黑榜 Red/black lists " + board.lists_quarter,
+      lists ? lists.red_company_ids.length + " / " + lists.black_company_ids.length : "未发布 Not published"),
+  );
+  $("dashboard-unavailable").textContent = board.unavailable.length
+    ? "暂不可用 Unavailable: " + board.unavailable.map((u) => u.section + " (" + u.reason + ")").join(", ")
+    : "";
+}
+
+// complaints
+
+async function loadCases(more) {
+  const params = new URLSearchParams({ jurisdiction_path: state.claims.wuye_scope || "", page_size: "50" });
+  if ($("case-state").value) params.set("state", $("case-state").value);
+  if (more === true && state.casesToken) params.set("page_token", state.casesToken);
+  const page = await api("GET", "/api/v1/complaints?" + params);
+  const body = $("cases");
+  if (more !== true) body.replaceChildren();
+  for (const item of page.items) {
+    body.append(el("tr", { dataset: { caseId: item.case_id }, onclick: () => guarded(() => openCase(item.case_id)) },
+      el("td", {}, item.ticket_no), el("td", {}, item.category), el("td", { class: "state" }, label(item.state)),
+      el("td", {}, label(item.tier))));
+  }
+  if (!body.children.length) body.append(el("tr", {}, el("td", { colspan: "4" }, "暂无工单 No cases")));
+  state.casesToken = page.next_page_token;
+  $("cases-more").hidden = !page.next_page_token;
+}
+
+function renderCase(item) {
+  state.caseId = item.case_id;
+  $("case").hidden = false;
+  $("case").dataset.caseId = item.case_id;
+  $("case-ticket").textContent = item.ticket_no;
+  $("case-state-value").textContent = label(item.state);
+  $("case-state-value").dataset.state = item.state || "";
+  $("case-category").textContent = item.category;
+  $("case-tier").textContent = label(item.tier);
+  $("case-description").textContent = item.description;
+  $("case-reporters").textContent = item.reporters.map((r) => r.name + " " + r.phone).join("; ");
+  $("case-due").textContent = when(item.resolve_due_at || item.accept_due_at);
+  $("case-accept").disabled = item.state !== "submitted";
+  $("case-dispatch").disabled = item.state !== "accepted";
+  $("case-history").replaceChildren(...item.history.map((h) =>
+    el("li", {}, when(h.at) + " · " + h.actor_id + " · " + h.action + " → " + label(h.to_state))));
+}
+
+async function openCase(caseId) {
+  renderCase(await api("GET", "/api/v1/complaints/" + encodeURIComponent(caseId)));
+  $("case").scrollIntoView({ block: "nearest" });
+}
+
+async function caseAction(action, body) {
+  const item = await api("POST", "/api/v1/complaints/" + encodeURIComponent(state.caseId) + "/" + action, body);
+  renderCase(item);
+  say("已更新 Updated: " + item.ticket_no + " → " + label(item.state));
+  await loadCases();
+}
+
+// compounds (votes and plans)
+
+async function loadCompounds() {
+  const parts = scopeParts();
+  if (!parts.length) return;
+  await guarded(async () => {
+    const params = new URLSearchParams({ jurisdiction_code: parts[parts.length - 1], page_size: "200" });
+    const page = await api("GET", "/api/v1/compounds?" + params);
+    for (const select of document.querySelectorAll(".compound-select")) {
+      select.replaceChildren(...page.items.map((c) => el("option", { value: c.id }, c.name + " (" + c.code + ")")));
+    }
+  });
+}
+
+// votes
+
+async function loadVotes() {
+  const compound = $("vote-compound").value;
+  const body = $("votes");
+  body.replaceChildren();
+  if (!compound) {
+    body.append(el("tr", {}, el("td", { colspan: "5" }, "请选择小区 Choose a compound")));
+    return;
+  }
+  const page = await api("GET", "/api/v1/votes?" + new URLSearchParams({ compound_id: compound, page_size: "50" }));
+  for (const vote of page.items) {
+    const close = vote.state === "open"
+      ? el("button", { type: "button", class: "close-vote", onclick: () => guarded(() => closeVote(vote.vote_id)) }, "结束计票 Close")
+      : "";
+    const outcome = vote.result ? label(vote.result.outcome) : "—";
+    body.append(el("tr", { dataset: { voteId: vote.vote_id } }, el("td", {}, vote.title), el("td", {}, vote.matter),
+      el("td", { class: "state" }, label(vote.state)), el("td", {}, outcome), el("td", {}, close)));
+  }
+  if (!page.items.length) body.append(el("tr", {}, el("td", { colspan: "5" }, "暂无表决 No votes")));
+}
+
+async function openVote(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const vote = await api("POST", "/api/v1/votes", {
+      compound_id: $("vote-compound").value, matter: $("vote-matter").value, title: $("vote-title").value,
+    }, { create: true });
+    say("已发起表决 Vote opened: " + vote.title);
+    $("vote-title").value = "";
+    await loadVotes();
+  });
+}
+
+async function closeVote(voteId) {
+  const vote = await api("POST", "/api/v1/votes/" + encodeURIComponent(voteId) + "/close", {});
+  say("已结束计票 Vote closed: " + vote.title + " → " + label(vote.result && vote.result.outcome));
+  await loadVotes();
+}
+
+// inspection plans
+
+async function loadPlans() {
+  if (!$("plans-from").value) {
+    const now = new Date();
+    $("plans-from").value = now.getFullYear() + "-01-01";
+    $("plans-to").value = (now.getFullYear() + 1) + "-01-01";
+  }
+  const params = new URLSearchParams({
+    jurisdiction_path: state.claims.wuye_scope || "", start_date: $("plans-from").value,
+    end_date: $("plans-to").value, page_size: "50",
+  });
+  const page = await api("GET", "/api/v1/enforcement/plans?" + params);
+  const body = $("plans");
+  body.replaceChildren();
+  for (const plan of page.items) {
+    body.append(el("tr", { dataset: { planId: plan.plan_id } }, el("td", {}, plan.visit_date), el("td", {}, label(plan.kind)),
+      el("td", {}, plan.basis), el("td", {}, String(plan.visits.length)), el("td", {}, String(plan.checklist.length)),
+      el("td", {}, String(plan.separate_visits_saved))));
+  }
+  if (!page.items.length) body.append(el("tr", {}, el("td", { colspan: "6" }, "暂无计划 No plans")));
+  if (!$("plan-departments").children.length) {
+    const departments = await api("GET", "/api/v1/enforcement/departments");
+    $("plan-departments").replaceChildren(...departments.map((d) => el("div", { class: "team", dataset: { department: d.code } },
+      el("label", {}, el("input", { type: "checkbox", value: d.code, name: "department" }), " " + d.name_zh + " " + d.name_en),
+      el("input", { type: "text", class: "inspectors", placeholder: "检查员 Inspector ids (a, b)", "aria-label": d.name_en + " inspectors" }))));
+  }
+}
+
+async function createPlan(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const teams = Array.from(document.querySelectorAll("#plan-departments .team"))
+      .filter((team) => team.querySelector("input[type=checkbox]").checked)
+      .map((team) => ({
+        department: team.dataset.department,
+        inspector_ids: team.querySelector(".inspectors").value.split(/[,，\s]+/).filter(Boolean),
+      }));
+    const plan = await api("POST", "/api/v1/enforcement/plans", {
+      kind: $("plan-kind").value, basis: $("plan-basis").value, visit_date: $("plan-date").value,
+      compound_ids: [$("plan-compound").value], teams,
+    }, { create: true });
+    say("已创建检查计划 Plan created: " + plan.visit_date + " · " + plan.checklist.length + " 项 items");
+    await loadPlans();
+  });
+}
+
+// --- wiring --------------------------------------------------------------------------------------
+
+document.addEventListener("DOMContentLoaded", () => {
+  $("dev-login").addEventListener("submit", devLogin);
+  $("token-login").addEventListener("submit", (event) => {
+    event.preventDefault();
+    login($("token").value.trim());
+  });
+  $("logout").addEventListener("click", () => logout());
+  $("case-state").addEventListener("change", () => guarded(loadCases));
+  $("cases-refresh").addEventListener("click", () => guarded(loadCases));
+  $("cases-more").addEventListener("click", () => guarded(() => loadCases(true)));
+  $("case-accept").addEventListener("click", () => guarded(() => caseAction("accept")));
+  $("case-dispatch").addEventListener("click", () => guarded(() => caseAction("dispatch", { assignee_kind: $("dispatch-kind").value })));
+  $("vote-compound").addEventListener("change", () => guarded(loadVotes));
+  $("votes-refresh").addEventListener("click", () => guarded(loadVotes));
+  $("vote-form").addEventListener("submit", openVote);
+  $("plans-refresh").addEventListener("click", () => guarded(loadPlans));
+  $("plan-form").addEventListener("submit", createPlan);
+  $("plan-date").value = today();
+  window.addEventListener("hashchange", () => show(location.hash.slice(1)));
+  // the development issuer exists only in local runs: offer its accounts when it answers
+  fetch("/dev/jwks.json").then((answer) => { $("dev-login").hidden = !answer.ok; }).catch(() => {});
+  const saved = sessionStorage.getItem(TOKEN_KEY);
+  if (saved) login(saved);
+});

@@ -1,0 +1,202 @@
+"""The officers' console (/console) in a real browser: headless Chromium against the whole platform.
+
+An officer logs in with a development account, reads the county dashboard, accepts a complaint from the
+queue and sees its state change, opens and closes an owners' vote, and plans a joint inspection. Needs
+Debian's chromium (as tests/test_browser.py); skipped with the reason where it is missing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from tests.gateway_world import (
+    add_housing_item,
+    add_owned_households,
+    configure_funds,
+    funds_definition,
+    register_compound,
+    register_hierarchy,
+    register_serving_company,
+)
+from tests.platform import ISSUER, Gateway, StartService, definition
+from tests.support import eventually
+from tests.test_browser import CHROMIUM_FLAGS
+from wuye_chassis.natsd import EmbeddedNats, free_port
+from wuye_gateway.app import create_app
+from wuye_gateway.settings import GatewaySettings
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+playwright = pytest.importorskip("playwright.async_api", reason="playwright is not installed")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"),
+]
+SERVICES = ("registry", "complaints", "funds", "enforcement", "ratings")
+
+
+@asynccontextmanager
+async def served_gateway(services: dict[str, int]) -> AsyncIterator[tuple[str, Gateway]]:
+    """The gateway under uvicorn on a free port (the browser needs a real socket), with an HTTP client."""
+    port = free_port()
+    settings = GatewaySettings(dev_issuer=True, jwt_issuer=ISSUER, host="127.0.0.1", port=port,
+                               **{f"{name}_addr": f"127.0.0.1:{services[name]}" for name in SERVICES})
+    app = create_app(settings)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))
+    serving = asyncio.create_task(server.serve())
+    try:
+        while not server.started:
+            await asyncio.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        async with httpx.AsyncClient(base_url=base, timeout=20) as client:
+            yield base, Gateway(app, client)
+    finally:
+        server.should_exit = True
+        await serving
+
+
+async def shown(page, selector: str) -> None:  # type: ignore[no-untyped-def]
+    """Wait for ``selector``; on timeout fail with what the console said (its problem+json message)."""
+    try:
+        await page.wait_for_selector(selector, timeout=15_000)
+    except playwright.Error:
+        raise AssertionError(f"{selector} did not appear; the console said: {await page.inner_text('#message')!r}") from None
+
+
+async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plans(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    ports: dict[str, int] = {}
+    for name in SERVICES:
+        url = await database_url_factory(name)
+        app = await start_service(funds_definition(url, nats_server.url, ports["registry"]) if name == "funds"
+                                  else definition(name, url, nats_server.url))
+        ports[name] = app.port
+
+    async with served_gateway(ports) as (base, gateway):
+        await register_hierarchy(gateway)
+        compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
+        await register_serving_company(gateway, compound, "91350521MA2YC4XL1N")
+        await configure_funds(gateway, compound)
+        admin = await gateway.token("city-admin")
+        building = await gateway.client.post(f"/api/v1/compounds/{compound['id']}/buildings",
+                                             json={"code": "3", "name": "3号楼"}, headers=admin)
+        assert building.status_code == 201, building.text
+        await add_owned_households(ports["registry"], building.json()["id"], 3)
+        await add_housing_item(ports["enforcement"])
+        grid = await gateway.token("huian-grid")
+
+        async def submitted() -> dict[str, object] | None:
+            # the complaints service learns the compound from the registry's event
+            answer = await gateway.client.post("/api/v1/complaints", headers=grid | {"Idempotency-Key": "console-1"},
+                                               json={"compound_id": compound["id"], "category": "lifts",
+                                                     "channel": "grid_worker", "description": "3号楼电梯停运两天",
+                                                     "reporter": {"name": "张三", "phone": "13812345678"}})
+            return answer.json()["case"] if answer.status_code == 201 else None
+
+        case = await eventually(submitted)
+        assert case["state"] == "submitted"
+
+        async with playwright.async_playwright() as driver:
+            browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            page = await browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            answer = await page.goto(f"{base}/console")
+            assert answer is not None and answer.status == 200
+            assert "default-src 'none'" in answer.headers["content-security-policy"]
+
+            # log in as the Hui'an county officer with the development issuer
+            await page.wait_for_selector("#dev-login:not([hidden])")
+            await page.select_option("#username", "huian-officer")
+            await page.click("#dev-login-button")
+            await shown(page, "#figure-compounds")
+            assert "huian-officer" in await page.inner_text("#who-text")
+            assert await page.inner_text("#dashboard-title") == "350500/350521"
+            assert (await page.inner_text("#figure-compounds b")) == "1"
+            assert (await page.inner_text("#figure-submitted b")) == "1"
+            assert (await page.inner_text("#figure-inspections b")) == "0"
+            assert "未发布" in await page.inner_text("#figure-lists b")
+            assert await page.inner_text("#dashboard-unavailable") == ""
+            # laid out for the phone: nothing wider than the screen
+            assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+            await page.screenshot(path=str(tmp_path / "console-dashboard.png"), full_page=True)
+
+            # the complaint queue: open the case, accept it, see the new state in the case and the queue
+            await page.click("a[data-tab=complaints]")
+            row = page.locator(f"#cases tr[data-case-id='{case['case_id']}']")
+            await row.wait_for()
+            assert "待受理" in await row.locator(".state").inner_text()
+            await row.click()
+            await page.wait_for_selector("#case:not([hidden])")
+            assert await page.inner_text("#case-ticket") == case["ticket_no"]
+            assert await page.get_attribute("#case-state-value", "data-state") == "submitted"
+            await page.click("#case-accept")
+            await shown(page, "#case-state-value[data-state=accepted]")
+            assert "已受理" in await page.inner_text("#message")
+            assert "accept" in await page.inner_text("#case-history")
+            await page.select_option("#case-state", "accepted")
+            await page.locator(f"#cases tr[data-case-id='{case['case_id']}']").wait_for()
+            await page.screenshot(path=str(tmp_path / "console-complaint.png"), full_page=True)
+            # then dispatch it to the compound's company (the complaints service knows it from registry events)
+            await page.select_option("#dispatch-kind", "company")
+            await page.click("#case-dispatch")
+            await shown(page, "#case-state-value[data-state=dispatched]")
+
+            # votes: open one for the compound on its owner roster, then close and count it
+            await page.click("a[data-tab=votes]")
+            await page.wait_for_selector("#votes td")
+            assert await page.input_value("#vote-compound") == compound["id"]
+            await page.select_option("#vote-matter", "use_maintenance_fund")
+            await page.fill("#vote-title", "3号楼电梯更换")
+            await page.click("#vote-form button[type=submit]")
+            vote_row = page.locator("#votes tr", has_text="3号楼电梯更换")
+            await vote_row.wait_for()
+            assert "进行中" in await vote_row.locator(".state").inner_text()
+            await vote_row.locator("button.close-vote").click()
+            await shown(page, "#votes tr:has-text('3号楼电梯更换') td.state:has-text('Closed')")
+
+            # inspection plans: plan a joint visit with the housing department, then see it listed
+            await page.click("a[data-tab=plans]")
+            await page.wait_for_selector("#plan-departments input[value=housing]")
+            await page.fill("#plan-basis", "2026年第四季度联合检查")
+            await page.fill("#plan-date", "2026-12-01")
+            await page.check("#plan-departments input[value=housing]")
+            await page.fill("[data-department=housing] .inspectors", "housing-inspector-1")
+            await page.click("#plan-form button[type=submit]")
+            await shown(page, "#plans tr[data-plan-id]")
+            assert "2026年第四季度联合检查" in await page.inner_text("#plans")
+            assert errors == []
+            await browser.close()
+
+        accepted = await gateway.client.get(f"/api/v1/complaints/{case['case_id']}",
+                                            headers=await gateway.token("huian-officer"))
+        assert accepted.json()["state"] == "dispatched"
+        assert [step["action"] for step in accepted.json()["history"]][-2:] == ["accept", "dispatch"]
+    assert (tmp_path / "console-dashboard.png").stat().st_size > 10_000
+    assert (tmp_path / "console-complaint.png").stat().st_size > 10_000
+
+
+async def test_the_console_page_is_static_and_names_no_data(tmp_path: Path) -> None:
+    """The page and its assets load without a token; the script is same-origin only (CSP)."""
+    app = create_app(GatewaySettings(dev_issuer=False))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver") as client:
+        redirect = await client.get("/console")
+        assert redirect.status_code == 307 and redirect.headers["location"] == "/console/"
+        page = await client.get("/console/")
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        assert "script-src 'self'" in page.headers["content-security-policy"]
+        assert "/console/assets/console.js" in page.text and "物业管理控制台" in page.text
+        script = await client.get("/console/assets/console.js")
+        assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+        assert (await client.get("/console/assets/console.css")).status_code == 200
+        assert (await client.get("/console/assets/../app.py")).status_code == 404
+        assert (await client.get("/dev/jwks.json")).status_code == 404  # production: no development issuer
+        assert "/console/" not in (await client.get("/openapi.json")).json()["paths"]
