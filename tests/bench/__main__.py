@@ -7,6 +7,7 @@ machine: an embedded NATS server, SQLite files in a temporary folder, in-process
 from __future__ import annotations
 
 import asyncio
+import os
 import statistics
 import tempfile
 import time
@@ -17,6 +18,9 @@ import sqlalchemy as sa
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from tests.bench import complaints as complaints_bench
+from tests.bench import gateway_intake
+from tests.bench import registry_import as registry_import_bench
+from tests.bench import votes as votes_bench
 from tests.platform import definition
 from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
 from wuye_chassis.app import ServiceApp
@@ -65,7 +69,11 @@ async def main() -> None:
             await complaints.stop()
             await registry.stop()
             nats_server.stop()
+    rows += await gateway_intake.run()
+    rows += await votes_bench.run()
     rows += await complaints_bench.run()
+    # the full million households takes about three minutes here: WUYE_BENCH_FULL=1
+    rows += await registry_import_bench.run(1_000_000 if os.environ.get("WUYE_BENCH_FULL") else 100_000)
     width = max(len(r[0]) for r in rows)
     print(f"\n{'measure':<{width}}  {'rate':>10}  {'p50 / p99':>18}  ratio to ceiling")
     for name, rate, latency, ratio in rows:
