@@ -20,8 +20,10 @@ from .conftest import (
     COMPANY,
     COMPANY_STAFF,
     COUNTY_OFFICER,
+    HUIAN,
     OPERATOR,
     RESIDENT,
+    RIVAL_STAFF,
     Complaints,
     refused,
 )
@@ -246,3 +248,24 @@ async def test_C1_categories_list_the_ten_top_problems_first_with_both_labels(co
     assert [c.top_ten for c in answer.categories[:10]] == [True] * 10
     lifts = next(c for c in answer.categories if c.code == "lifts")
     assert (lifts.label_zh, lifts.label_en, lifts.resolve_working_days) == ("电梯故障", "Lift breakdowns", 5)
+
+
+async def test_company_staff_see_and_handle_only_the_cases_dispatched_to_their_company(complaints: Complaints) -> None:
+    case = await complaints.dispatched()
+    rival = RIVAL_STAFF.to_metadata()
+    status, error = await refused(
+        complaints.stub.StartHandling(api.StartHandlingRequest(case_id=case.case_id), metadata=rival)
+    )
+    assert status == grpc.StatusCode.PERMISSION_DENIED and error.rule == "company"  # type: ignore[union-attr]
+    status, _ = await refused(complaints.stub.GetCase(api.GetCaseRequest(case_id=case.case_id), metadata=rival))
+    assert status == grpc.StatusCode.PERMISSION_DENIED
+    listed = await complaints.stub.ListCases(api.ListCasesRequest(jurisdiction_path=HUIAN), metadata=rival)
+    assert list(listed.cases) == []
+    own = await complaints.stub.ListCases(
+        api.ListCasesRequest(jurisdiction_path=HUIAN), metadata=COMPANY_STAFF.to_metadata()
+    )
+    assert [c.case_id for c in own.cases] == [case.case_id]
+    started = await complaints.stub.StartHandling(
+        api.StartHandlingRequest(case_id=case.case_id), metadata=COMPANY_STAFF.to_metadata()
+    )
+    assert started.case.state == api.CASE_STATE_IN_PROGRESS

@@ -72,6 +72,18 @@ class CaseFilter:
     category: str
 
 
+def is_company_only(caller: auth.AuthContext) -> bool:
+    """A caller acting for a property company only (no officer or community role beside it)."""
+    return caller.has_role("company_staff") and not caller.has_role(auth.SYSTEM_ROLE, *DISPATCHERS, *CALLBACK_TAKERS)
+
+
+def require_own_company(caller: auth.AuthContext, case: Case, *, action: str) -> None:
+    """Company staff act on, and read, only the cases dispatched to their own company."""
+    if is_company_only(caller) and (not caller.company or case.company_id != caller.company):
+        raise PermissionDenied(f"{action}: the case is not dispatched to the caller's company",
+                               field="case_id", rule="company")
+
+
 class CaseService:
     def __init__(self, runtime: ServiceRuntime, catalogue: CategoryCatalogue, contacts: contact_store.Contacts) -> None:
         self.runtime = runtime
@@ -296,6 +308,7 @@ class CaseService:
             if case is None:
                 raise NotFound(f"case {wanted} does not exist", field="case_id")
             caller = auth.require_access(str(case.jurisdiction_path), action=action)
+            require_own_company(caller, case, action=action)
             events = transition(case, utcnow(), caller.user)
             await repository.save(case, contacts)
             await self._publish(uow, case, events)
@@ -316,7 +329,8 @@ class CaseService:
             case = await self._repository(session).get(wanted, lock=False)
             if case is None:
                 raise NotFound(f"case {wanted} does not exist", field="case_id")
-            auth.require_access(str(case.jurisdiction_path), action="read a case")
+            caller = auth.require_access(str(case.jurisdiction_path), action="read a case")
+            require_own_company(caller, case, action="read a case")
             return await self._view(session, case)
 
     async def list(self, where: CaseFilter, *, after: str | None, limit: int) -> list[Case]:
@@ -332,6 +346,9 @@ class CaseService:
             raise Unauthenticated("list cases needs an authenticated caller")
         elif not caller.has_role(auth.SYSTEM_ROLE):
             raise PermissionDenied("list cases needs a jurisdiction scope", field="jurisdiction_path", rule="scope")
+        if is_company_only(caller):
+            # a property company sees the cases dispatched to it, not its competitors'
+            query = query.where(cases.c.company_id == caller.company)
         if where.state:
             query = query.where(cases.c.state == parse_choice(CaseState, where.state, field="state").value)
         if where.compound_id:
