@@ -61,6 +61,10 @@ def _optional(enum_type, value):  # type: ignore[no-untyped-def]
     return None if value is None else enum_type(value)
 
 
+#: how many open cases of the same compound and category are offered as possible duplicates (C6)
+DUPLICATE_POOL = 10
+
+
 class CaseRepository:
     def __init__(self, session: AsyncSession, catalogue: CategoryCatalogue, calendar: WorkingDayCalendar) -> None:
         self.session = session
@@ -88,12 +92,21 @@ class CaseRepository:
         )
 
     async def duplicate_pool(self, compound_id: str, category_code: str, around: dt.datetime) -> list[Case]:
-        """The open cases the domain's C6 rule chooses from (a narrow index range, never the whole table)."""
-        query = sa.select(cases).where(
-            cases.c.compound_id == compound_id,
-            cases.c.category == category_code,
-            cases.c.submitted_at.between(around - DUPLICATE_WINDOW, around + DUPLICATE_WINDOW),
-            cases.c.state.notin_([CaseState.CLOSED.value, CaseState.REJECTED.value]),
+        """The open cases the domain's C6 rule chooses from (a narrow index range, never the whole table).
+
+        At most the ``DUPLICATE_POOL`` latest: after a storm a compound may hold hundreds of open cases
+        on one lift, and offering the reporter ten of them is as useful as offering all, at a fixed cost.
+        """
+        query = (
+            sa.select(cases)
+            .where(
+                cases.c.compound_id == compound_id,
+                cases.c.category == category_code,
+                cases.c.submitted_at.between(around - DUPLICATE_WINDOW, around + DUPLICATE_WINDOW),
+                cases.c.state.notin_([CaseState.CLOSED.value, CaseState.REJECTED.value]),
+            )
+            .order_by(cases.c.submitted_at.desc())
+            .limit(DUPLICATE_POOL)
         )
         return await self._load((await self.session.execute(query)).mappings().all())
 
