@@ -1,4 +1,5 @@
 from wuye_chassis.cli import run
 from wuye_enforcement.entrypoints.app import build
+from wuye_enforcement.entrypoints.cli import IMPORT_CATALOGUE
 
-run(build)
+run(build, commands={"import-catalogue": IMPORT_CATALOGUE})

@@ -13,15 +13,12 @@ are skipped. Every value reaches the importer as stripped text.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
-import openpyxl
-
 from wuye_chassis.errors import InvalidArgument
+from wuye_chassis.tabular import CSV_SUFFIX, EXCEL_SUFFIX, cell_text, column_positions, read_table, records, workbook
 
 #: the kinds in the order they are imported: every kind refers only to kinds before it
 KINDS = ("jurisdictions", "compounds", "buildings", "households", "owners")
@@ -34,8 +31,6 @@ COLUMNS = {
 }
 #: columns that may be left out of a file; a missing one reads as blank
 OPTIONAL_COLUMNS = frozenset({"parent_code", "developer_unsold", "phone", "id_number", "share"})
-EXCEL_SUFFIX = ".xlsx"
-CSV_SUFFIX = ".csv"
 
 
 @dataclass(frozen=True)
@@ -54,74 +49,26 @@ class Source:
 
     def rows(self) -> Iterator[SourceRow]:
         """The data rows with the kind's columns as stripped text; checks the header first."""
-        records = self._records()
-        header = [_text(cell) for cell in next(records, [])]
-        positions = self._column_positions(header)
-        for number, record in enumerate(records, start=2):
-            values = {column: _text(record[at]) if at < len(record) else "" for column, at in positions.items()}
-            if any(values.values()):
-                yield SourceRow(number, values)
+        for number, values in read_table(self.file, COLUMNS[self.kind], optional=OPTIONAL_COLUMNS, sheet=self.sheet):
+            yield SourceRow(number, values)
 
     def estimated_rows(self) -> int:
         """Data rows, for the progress bar: lines of a CSV file, the stated dimension of a sheet."""
         if self.sheet:
-            with _workbook(self.file) as book:
+            with workbook(self.file) as book:
                 return max(0, (book[self.sheet].max_row or 1) - 1)
         with self.file.open("rb") as stream:
             return max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b"")) - 1)
 
     def check_header(self) -> None:
         """Refuse a file without the kind's required columns before any row is imported."""
-        records = self._records()
-        self._column_positions([_text(cell) for cell in next(records, [])])
-        records.close()
-
-    def _column_positions(self, header: list[str]) -> dict[str, int]:
-        missing = [column for column in COLUMNS[self.kind] if column not in header and column not in OPTIONAL_COLUMNS]
-        if missing:
-            raise InvalidArgument(
-                f"{self.describe()} lacks the column(s) {', '.join(missing)}; a {self.kind} header is "
-                f"{', '.join(COLUMNS[self.kind])}",
-                field=missing[0],
-                rule="header",
-            )
-        # a missing optional column points past the end of every record and so reads as blank
-        return {column: header.index(column) if column in header else len(header) for column in COLUMNS[self.kind]}
-
-    def _records(self) -> Iterator[list[object]]:
-        if self.sheet:
-            return _sheet_records(self.file, self.sheet)
-        return _csv_records(self.file)
+        rows = records(self.file, self.sheet)
+        header = [cell_text(cell) for cell in next(rows, [])]
+        rows.close()
+        column_positions(header, COLUMNS[self.kind], optional=OPTIONAL_COLUMNS, source=self.describe())
 
     def describe(self) -> str:
         return f"{self.file.name} sheet {self.sheet}" if self.sheet else self.file.name
-
-
-def _csv_records(file: Path) -> Iterator[list[object]]:
-    with file.open(newline="", encoding="utf-8-sig") as stream:
-        yield from csv.reader(stream)
-
-
-def _sheet_records(file: Path, sheet: str) -> Iterator[list[object]]:
-    with _workbook(file) as book:
-        for record in book[sheet].iter_rows(values_only=True):
-            yield list(record)
-
-
-def _workbook(file: Path) -> closing[openpyxl.Workbook]:
-    # read-only mode streams the rows and keeps the file open until closed
-    return closing(openpyxl.load_workbook(file, read_only=True, data_only=True))
-
-
-def _text(cell: object) -> str:
-    """A cell as the text a person typed: whole numbers without ".0", booleans as true/false."""
-    if cell is None:
-        return ""
-    if isinstance(cell, bool):
-        return "true" if cell else "false"
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return str(cell).strip()
 
 
 def discover(path: Path) -> list[Source]:
@@ -143,7 +90,7 @@ def discover(path: Path) -> list[Source]:
     if not path.exists():
         raise InvalidArgument(f"{path} does not exist", field="path", rule="no_input")
     if path.suffix.lower() == EXCEL_SUFFIX:
-        with _workbook(path) as book:
+        with workbook(path) as book:
             sheets = set(book.sheetnames)
         sources = [Source(kind, path, kind) for kind in KINDS if kind in sheets]
         if not sources:
