@@ -44,6 +44,7 @@ def main() -> int:
         return 1
     print("\nWuye is running:")
     print(f"  gateway      {stack.gateway_url}   (OpenAPI: {stack.gateway_url}/docs)")
+    print(f"  console      {stack.gateway_url}/console/   (officers; sign in with a development account)")
     print(f"  NATS         nats://127.0.0.1:{stack.nats_port}   (JetStream store: {stack.data_dir / 'nats'})")
     for name in SERVICES:
         print(f"  {name:<12} grpc 127.0.0.1:{stack.grpc_ports[name]}   {services[name]}   db {stack.database_url(name)}")
