@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from tests.bench import complaints as complaints_bench
-from tests.bench import gateway_intake
+from tests.bench import gateway_intake, propagation
 from tests.bench import registry_import as registry_import_bench
 from tests.bench import votes as votes_bench
 from tests.platform import definition
@@ -70,6 +70,7 @@ async def main() -> None:
             await registry.stop()
             nats_server.stop()
     rows += await gateway_intake.run()
+    rows += await propagation.run()
     rows += await votes_bench.run()
     rows += await complaints_bench.run()
     # the full million households takes about three minutes here: WUYE_BENCH_FULL=1
