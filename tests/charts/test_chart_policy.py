@@ -40,10 +40,13 @@ def test_every_pod_is_non_root_read_only_and_drops_all_capabilities(value_set: s
             assert context["allowPrivilegeEscalation"] is False, name
             assert context["capabilities"] == {"drop": ["ALL"]}, name
             assert context["seccompProfile"] == {"type": "RuntimeDefault"}, name
-            # the only writable place is the /tmp emptyDir
-            assert container["volumeMounts"] == [{"name": "tmp", "mountPath": "/tmp"}], name
-        assert [volume["name"] for volume in spec["volumes"]] == ["tmp"], name
-        assert "emptyDir" in spec["volumes"][0], name
+            # the only writable place is the /tmp emptyDir; anything else (the partner listener's
+            # certificates and allow-list) is mounted read-only from a Secret or a ConfigMap
+            writable = [mount for mount in container["volumeMounts"] if not mount.get("readOnly")]
+            assert writable == [{"name": "tmp", "mountPath": "/tmp"}], name
+        assert spec["volumes"][0]["name"] == "tmp" and "emptyDir" in spec["volumes"][0], name
+        for volume in spec["volumes"][1:]:
+            assert set(volume) & {"secret", "configMap"} and "emptyDir" not in volume, name
 
 
 @ALL_SETS
@@ -124,8 +127,45 @@ def test_services_accept_grpc_only_from_the_gateway_their_callers_or_configured_
     callers = {"registry": ["funds"]}  # funds reads the owner roster
     for service in SERVICES:
         ingress = component_policies(value_set)[service]["ingress"]
-        expected_from = [peer("gateway"), *map(peer, callers.get(service, [])), *expected_partners]
-        assert ingress == [{"from": expected_from, "ports": [{"port": 50051, "protocol": "TCP"}]}]
+        expected_from = [peer("gateway"), *map(peer, callers.get(service, []))]
+        expected = [{"from": expected_from, "ports": [{"port": 50051, "protocol": "TCP"}]}]
+        if expected_partners:
+            # partners reach only the mutual-TLS listener, never the platform port
+            expected.append({"from": expected_partners, "ports": [{"port": 50443, "protocol": "TCP"}]})
+        assert ingress == expected
+
+
+@ALL_SETS
+def test_partner_ingress_opens_the_mtls_listener_with_its_certificates_and_allow_list(value_set: str) -> None:
+    enabled = VALUE_SETS[value_set]().get("networkPolicy", {}).get("partnerIngress", {}).get("enabled", False)
+    deployments = by_component(rendered_set(value_set), "Deployment")
+    services = by_component(rendered_set(value_set), "Service")
+    for component, deployment in deployments.items():
+        spec = deployment["spec"]["template"]["spec"]
+        container = spec["containers"][0]
+        env = env_of(container)
+        ports = {port["name"]: port["containerPort"] for port in container["ports"]}
+        service_ports = {port["name"]: port["port"] for port in services[component]["spec"]["ports"]}
+        if not enabled or component == "gateway":
+            assert "grpc-partner" not in ports and "grpc-partner" not in service_ports, component
+            assert not {"WUYE_GRPC_TLS_CERT", "WUYE_GRPC_TLS_KEY", "WUYE_GRPC_TLS_CLIENT_CA",
+                        "WUYE_PARTNERS_FILE"} & set(env), component
+            continue
+        assert ports["grpc-partner"] == 50443 and service_ports["grpc-partner"] == 50443, component
+        assert env["WUYE_GRPC_PARTNER_PORT"]["value"] == "50443"
+        mounts = {mount["name"]: mount["mountPath"] for mount in container["volumeMounts"]}
+        volumes = {volume["name"]: volume for volume in spec["volumes"]}
+        assert env["WUYE_GRPC_TLS_CERT"]["value"] == f"{mounts['partner-tls']}/tls.crt"
+        assert env["WUYE_GRPC_TLS_KEY"]["value"] == f"{mounts['partner-tls']}/tls.key"
+        # the partners' CA: its own Secret when partnerTls.clientCaSecretName names one, else ca.crt of the TLS Secret
+        ca_secret = VALUE_SETS[value_set]().get("defaults", {}).get("partnerTls", {}).get("clientCaSecretName")
+        ca_mount = mounts["partner-ca"] if ca_secret else mounts["partner-tls"]
+        assert env["WUYE_GRPC_TLS_CLIENT_CA"]["value"] == f"{ca_mount}/ca.crt"
+        if ca_secret:
+            assert volumes["partner-ca"]["secret"]["secretName"] == ca_secret
+        assert env["WUYE_PARTNERS_FILE"]["value"] == f"{mounts['partners']}/partners.yaml"
+        assert volumes["partner-tls"]["secret"]["secretName"].endswith(f"-{component}-partner-tls")
+        assert volumes["partners"]["configMap"]["name"].endswith("-partners")
 
 
 @ALL_SETS

@@ -79,6 +79,8 @@ def test_schema_validator_is_not_a_no_op() -> None:
         {"components": {"gateway": {"secret": {"create": True}}}},
         {"components": {"registry": {"auth": {"devIssuer": True}}}},
         {"networkPolicy": {"partnerIngress": {"enable": True}}},
+        {"defaults": {"partnerTls": {"secret": "x"}}},
+        {"components": {"gateway": {"partnerTls": {"secretName": "x"}}}},
         {"messaging": {"streamReplica": 3}},
     ],
     ids=lambda bogus: repr(bogus),
@@ -167,3 +169,24 @@ def test_disabled_component_renders_nothing() -> None:
     docs = objects(render({"components": {"enforcement": {"enabled": False}}}))
     names = [doc["metadata"]["name"] for doc in docs]
     assert not [name for name in names if "enforcement" in name]
+
+
+def test_partner_tls_secret_client_ca_and_allow_list_come_from_values() -> None:
+    values = {"networkPolicy": {"partnerIngress": {"enabled": True, "from": [
+                  {"namespaceSelector": {"matchLabels": {"wuye.io/partner": "true"}}}]}},
+              "defaults": {"partnerTls": {"clientCaSecretName": "wuye-partner-ca",
+                                          "partnersConfigMap": "wuye-partners", "partnersKey": "allow.yaml"}},
+              "components": {"enforcement": {"partnerTls": {"secretName": "enforcement-partners-cert"}}}}
+    deployments = by_component(objects(render(values)), "Deployment")
+    for service in SERVICES:
+        spec = deployments[service]["spec"]["template"]["spec"]
+        volumes = {volume["name"]: volume for volume in spec["volumes"]}
+        env = {item["name"]: item["value"] for item in spec["containers"][0]["env"] if "value" in item}
+        expected_secret = "enforcement-partners-cert" if service == "enforcement" else f"city-wuye-{service}-partner-tls"
+        assert volumes["partner-tls"]["secret"]["secretName"] == expected_secret
+        assert volumes["partner-ca"]["secret"]["secretName"] == "wuye-partner-ca"
+        assert volumes["partners"]["configMap"]["name"] == "wuye-partners"
+        assert env["WUYE_GRPC_TLS_CLIENT_CA"] == "/etc/wuye/partner-ca/ca.crt"
+        assert env["WUYE_PARTNERS_FILE"] == "/etc/wuye/partners/allow.yaml"
+    gateway = deployments["gateway"]["spec"]["template"]["spec"]
+    assert [volume["name"] for volume in gateway["volumes"]] == ["tmp"]

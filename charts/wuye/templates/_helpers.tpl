@@ -165,6 +165,59 @@ seccompProfile:
 {{ include "wuye.commonEnv" . }}
 {{- end -}}
 
+{{/* Partner departments' listener (networkPolicy.partnerIngress.enabled; services only): the server
+certificate and key from the component's TLS Secret, the CA that signs the departments' client
+certificates (ca.crt, from the same Secret unless partnerTls.clientCaSecretName names another) and the
+allow-list from a ConfigMap. Setting names: wuye_chassis.settings.ServiceSettings. */}}
+{{- define "wuye.partnerTlsSecret" -}}
+{{- .c.partnerTls.secretName | default (printf "%s-partner-tls" .c.fullname) -}}
+{{- end -}}
+
+{{- define "wuye.partnerEnv" -}}
+{{- $tls := .c.partnerTls -}}
+- name: WUYE_GRPC_TLS_CERT
+  value: /etc/wuye/partner-tls/tls.crt
+- name: WUYE_GRPC_TLS_KEY
+  value: /etc/wuye/partner-tls/tls.key
+- name: WUYE_GRPC_TLS_CLIENT_CA
+  value: {{ ternary "/etc/wuye/partner-ca/ca.crt" "/etc/wuye/partner-tls/ca.crt" (ne $tls.clientCaSecretName "") | quote }}
+- name: WUYE_GRPC_PARTNER_PORT
+  value: {{ .root.Values.networkPolicy.partnerIngress.port | int | toString | quote }}
+- name: WUYE_PARTNERS_FILE
+  value: {{ printf "/etc/wuye/partners/%s" $tls.partnersKey | quote }}
+{{- end -}}
+
+{{- define "wuye.partnerMounts" -}}
+- name: partner-tls
+  mountPath: /etc/wuye/partner-tls
+  readOnly: true
+{{- if .c.partnerTls.clientCaSecretName }}
+- name: partner-ca
+  mountPath: /etc/wuye/partner-ca
+  readOnly: true
+{{- end }}
+- name: partners
+  mountPath: /etc/wuye/partners
+  readOnly: true
+{{- end -}}
+
+{{- define "wuye.partnerVolumes" -}}
+{{- $tls := .c.partnerTls -}}
+- name: partner-tls
+  secret:
+    secretName: {{ include "wuye.partnerTlsSecret" . }}
+    defaultMode: 0440
+- name: partners
+  configMap:
+    name: {{ $tls.partnersConfigMap | default (printf "%s-partners" (include "wuye.fullname" .root)) }}
+{{- if $tls.clientCaSecretName }}
+- name: partner-ca
+  secret:
+    secretName: {{ $tls.clientCaSecretName }}
+    defaultMode: 0440
+{{- end }}
+{{- end -}}
+
 {{/* The writable /tmp every pod gets (the root filesystem is read-only). */}}
 {{- define "wuye.tmpVolume" -}}
 - name: tmp

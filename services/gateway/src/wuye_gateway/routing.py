@@ -6,6 +6,7 @@ values and query parameters fill the request; a ``page`` field becomes cursor pa
 with ``convert.to_json`` of the response (or one field of it) and document that exact shape.
 """
 
+import datetime as dt
 import inspect
 import re
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 from wuye_chassis.auth import AuthContext
-from wuye_gateway.convert import enum_texts, model_of, request_model, to_json, to_message
+from wuye_gateway.convert import TIMESTAMP, enum_texts, model_of, request_model, to_json, to_message
 from wuye_gateway.dependencies import IdempotencyKey, Page, call, caller, paging
 
 PATH_VALUE = re.compile(r"{(\w+)(?::path)?}")
@@ -129,6 +130,9 @@ def _query_parameter(field: FieldDescriptor) -> inspect.Parameter:
         return _parameter(field.name, Annotated[kind, Query()], None)
     if field.is_repeated:
         return _parameter(field.name, Annotated[list[str], Query()], [])
+    if field.type == FieldDescriptor.TYPE_MESSAGE and field.message_type.full_name == TIMESTAMP:
+        # RFC 3339; absent leaves the timestamp unset (the service reads that as "now")
+        return _parameter(field.name, Annotated[dt.datetime | None, Query()], None)
     if field.type == FieldDescriptor.TYPE_BOOL:
         return _parameter(field.name, Annotated[bool, Query()], False)
     if field.type in (FieldDescriptor.TYPE_INT32, FieldDescriptor.TYPE_INT64):

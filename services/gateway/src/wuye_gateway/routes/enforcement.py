@@ -2,10 +2,14 @@
 with their re-checks and escalations, and the figures. Partner departments also call it over gRPC.
 """
 
-from fastapi import APIRouter
+from typing import Any
+
+from fastapi import APIRouter, Request, status
+from pydantic import BaseModel, Field
 
 from wuye.enforcement.v1 import enforcement_pb2 as pb
-from wuye_gateway.dependencies import PROBLEM_RESPONSES
+from wuye_gateway.convert import model_of, to_json
+from wuye_gateway.dependencies import PROBLEM_RESPONSES, Caller, IdempotencyKey, call
 from wuye_gateway.routing import command, query
 
 router = APIRouter(prefix="/api/v1/enforcement", tags=["enforcement"], responses=PROBLEM_RESPONSES)
@@ -44,3 +48,33 @@ command(**ENFORCEMENT, path=f"{ORDER}/escalation", rpc="EscalateOrder", request=
 query(**ENFORCEMENT, path="/figures", rpc="GetEnforcementFigures", request=pb.GetEnforcementFiguresRequest,
       response=pb.GetEnforcementFiguresResponse,
       summary="Problems found, rectified and overdue, and visits saved, for a jurisdiction and period")
+command(**ENFORCEMENT, path="/plans/{plan_id}/inspectors", rpc="AssignInspectors", request=pb.AssignInspectorsRequest,
+        response=pb.AssignInspectorsResponse, answer="plan",
+        summary="A department names its inspectors for a plan", examples={"department": ["housing"]})
+query(**ENFORCEMENT, path="/orders-due-recheck", rpc="ListOrdersDueRecheck", request=pb.ListOrdersDueRecheckRequest,
+      response=pb.ListOrdersDueRecheckResponse, items="orders",
+      summary="Rectification orders awaiting their re-check, within a jurisdiction (of one department when given)")
+query(**ENFORCEMENT, path="/overdue-orders", rpc="ListOverdueOrders", request=pb.ListOverdueOrdersRequest,
+      response=pb.ListOverdueOrdersResponse, items="orders",
+      summary="Rectification orders past their deadline, within a jurisdiction (of one department when given)")
+
+
+class CatalogueImport(BaseModel):
+    rows: list[dict[str, str]] = Field(
+        ..., min_length=1,
+        description="One object per catalogue row, column name → cell text as in the departments' spreadsheet: "
+                    "code, lead_department, partner_departments, content, legal_basis, standard, frequency, scenario",
+        examples=[[{"code": "LIFT-01", "lead_department": "housing", "content": "电梯年检是否有效",
+                    "legal_basis": "《特种设备安全法》", "standard": "年检合格", "frequency": "annual"}]],
+    )
+
+
+# a row is a map of cells, which the generic body model cannot express: this route builds the message itself
+# 200, not 201: a sheet with any bad row imports nothing and answers every row's errors
+@router.post("/catalogue", status_code=status.HTTP_200_OK, response_model=model_of(pb.ImportCatalogueResponse),
+             summary="Import catalogue rows (all or nothing: with any bad row nothing is imported and each "
+                     "row's errors name the field)")
+async def import_catalogue(body: CatalogueImport, request: Request, who: Caller,
+                           key: IdempotencyKey = None) -> dict[str, Any]:
+    message = pb.ImportCatalogueRequest(rows=[pb.CatalogueRow(cells=row) for row in body.rows])
+    return to_json(await call(request, "enforcement", "ImportCatalogue", message, who, key))

@@ -121,3 +121,84 @@ query(**FUNDS, path=f"{LEDGER}/entries", rpc="ListLedgerEntries", request=pb.Lis
       response=pb.ListLedgerEntriesResponse, items="entries", summary="A ledger's entries in sequence order")
 query(**FUNDS, path=f"{LEDGER}/verification", rpc="VerifyLedger", request=pb.VerifyLedgerRequest,
       response=pb.VerifyLedgerResponse, summary="Verify the ledger's hash chain (where it breaks, and why)")
+
+# maintenance fund: deposits, interest, a sub-account on sale or demolition, disclosures, audits
+command(**FUNDS, path=f"{MAINTENANCE}/deposits", rpc="RecordDeposit", request=pb.RecordDepositRequest,
+        response=pb.RecordDepositResponse, creates=True,
+        summary="Post a further deposit (top-up) to a household's sub-account",
+        examples={"amount_fen": [100000], "memo": ["续交维修资金"]})
+command(**FUNDS, path=f"{MAINTENANCE}/interest", rpc="AllocateInterest", request=pb.AllocateInterestRequest,
+        response=pb.AllocateInterestResponse, answer="account", creates=True,
+        summary="Allocate interest to the sub-accounts in proportion to their balances (exact to the fen)",
+        examples={"interest_fen": [12345], "memo": ["2026年度利息"]})
+SUB_ACCOUNT = f"{MAINTENANCE}/sub-accounts/{{household_id}}"
+command(**FUNDS, path=f"{SUB_ACCOUNT}/sale-transfer", rpc="TransferSubAccountOnSale",
+        request=pb.TransferSubAccountOnSaleRequest, response=pb.TransferSubAccountOnSaleResponse,
+        summary="The unit is sold: its sub-account balance passes to the buyer with the house",
+        examples={"reference": ["不动产登记 2026-1234"]})
+command(**FUNDS, path=f"{SUB_ACCOUNT}/demolition-refund", rpc="RefundSubAccountOnDemolition",
+        request=pb.RefundSubAccountOnDemolitionRequest, response=pb.RefundSubAccountOnDemolitionResponse,
+        summary="The building is demolished: the sub-account balance is refunded to the owner",
+        examples={"reference": ["征收决定 2026-07"]})
+command(**FUNDS, path="/funds/compounds/{compound_id}/disclosures", rpc="PublishDisclosure",
+        request=pb.PublishDisclosureRequest, response=pb.PublishDisclosureResponse, answer="disclosure",
+        creates=True, summary="Publish the period's account disclosure to the owners",
+        examples={"period": ["2026H2"], "posting_days": [15]})
+query(**FUNDS, path="/funds/overdue-disclosures", rpc="ListOverdueDisclosures", request=pb.ListOverdueDisclosuresRequest,
+      response=pb.ListOverdueDisclosuresResponse, items="overdue",
+      summary="Compounds of a jurisdiction whose disclosure is overdue (as_of: RFC 3339, now when empty)")
+command(**FUNDS, path="/funds/compounds/{compound_id}/audits", rpc="RecordAudit", request=pb.RecordAuditRequest,
+        response=pb.RecordAuditResponse, answer="audit", creates=True,
+        summary="Record an audit of the compound's funds for a period with its findings",
+        examples={"period": ["2026"], "auditor": ["泉州某会计师事务所"]})
+query(**FUNDS, path="/funds/audit-coverage", rpc="GetAuditCoverage", request=pb.GetAuditCoverageRequest,
+      response=pb.GetAuditCoverageResponse,
+      summary="The share of a jurisdiction's compounds audited for a period, and those not yet audited")
+
+# a ledger posting is corrected by a reversing entry, never edited
+command(**FUNDS, path=f"{LEDGER}/reversals", rpc="ReverseLedgerPosting", request=pb.ReverseLedgerPostingRequest,
+        response=pb.ReverseLedgerPostingResponse, creates=True,
+        summary="Reverse one posting (by sequence) with counter-entries; the chain keeps both",
+        examples={"sequence": [3], "memo": ["金额录入错误"]})
+
+# the mini fund (小额维修金): a monthly surcharge per m², paying small repairs
+MINI = "/funds/compounds/{compound_id}/mini-fund"
+command(**FUNDS, path=MINI, rpc="OpenMiniFund", request=pb.OpenMiniFundRequest, response=pb.OpenMiniFundResponse,
+        answer="mini_fund", creates=True, summary="Open a compound's mini fund with its monthly rate per m²",
+        examples={"rate_fen_per_m2_month": [5]})
+query(**FUNDS, path=MINI, rpc="GetMiniFund", request=pb.GetMiniFundRequest, response=pb.GetMiniFundResponse,
+      answer="mini_fund", summary="A compound's mini fund and its balance")
+command(**FUNDS, path=f"{MINI}/surcharges", rpc="CollectMiniFundSurcharge",
+        request=pb.CollectMiniFundSurchargeRequest, response=pb.CollectMiniFundSurchargeResponse, creates=True,
+        summary="Collect a household's surcharge for some months (area × rate × months)",
+        examples={"area_dm2": [8957], "months": [12]})
+command(**FUNDS, path=f"{MINI}/repairs", rpc="PayMiniFundRepair", request=pb.PayMiniFundRepairRequest,
+        response=pb.PayMiniFundRepairResponse, creates=True, summary="Pay a small repair from the mini fund",
+        examples={"amount_fen": [35000], "purpose": ["更换楼道灯"]})
+query(**FUNDS, path="/funds/mini-fund-figures", rpc="GetMiniFundFigures", request=pb.GetMiniFundFiguresRequest,
+      response=pb.GetMiniFundFiguresResponse, summary="Mini fund totals over the compounds of a jurisdiction")
+
+# neighbour funds (邻里基金): donations, grants between funds, spending
+NEIGHBOUR = "/neighbour-funds/{fund_id}"
+command(**FUNDS, path="/neighbour-funds", rpc="OpenNeighbourFund", request=pb.OpenNeighbourFundRequest,
+        response=pb.OpenNeighbourFundResponse, answer="fund", creates=True,
+        summary="Open a neighbour fund at a level (county, community or compound), under its parent fund",
+        examples={"name": ["凤凰城邻里基金"]})
+query(**FUNDS, path=NEIGHBOUR, rpc="GetNeighbourFund", request=pb.GetNeighbourFundRequest,
+      response=pb.GetNeighbourFundResponse, answer="fund", summary="One neighbour fund and its balance")
+command(**FUNDS, path=f"{NEIGHBOUR}/donations", rpc="DonateToNeighbourFund", request=pb.DonateToNeighbourFundRequest,
+        response=pb.DonateToNeighbourFundResponse, creates=True, summary="Record a donation to the fund",
+        examples={"amount_fen": [20000], "memo": ["爱心捐赠"]})
+command(**FUNDS, path=f"{NEIGHBOUR}/grants", rpc="GrantNeighbourFund", request=pb.GrantNeighbourFundRequest,
+        response=pb.GrantNeighbourFundResponse, creates=True, summary="Grant money from this fund to another fund",
+        examples={"amount_fen": [50000]})
+command(**FUNDS, path=f"{NEIGHBOUR}/spending", rpc="SpendNeighbourFund", request=pb.SpendNeighbourFundRequest,
+        response=pb.SpendNeighbourFundResponse, creates=True, summary="Spend from the fund for a stated purpose",
+        examples={"amount_fen": [10000], "purpose": ["慰问困难住户"]})
+
+# votes proposed by owners: listed, then opened on the registry roster
+query(**FUNDS, path="/vote-proposals", rpc="ListVoteProposals", request=pb.ListVoteProposalsRequest,
+      response=pb.ListVoteProposalsResponse, items="proposals", summary="Owners' vote proposals within a jurisdiction")
+command(**FUNDS, path="/vote-proposals/{proposal_id}/vote", rpc="OpenProposedVote", request=pb.OpenProposedVoteRequest,
+        response=pb.OpenProposedVoteResponse, creates=True, exclude=("roster",),
+        summary="Open the vote a proposal asks for; the electorate is the registry roster now")

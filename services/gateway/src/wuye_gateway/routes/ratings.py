@@ -36,3 +36,36 @@ command(**RATINGS, path="/appeals", rpc="FileAppeal", request=pb.FileAppealReque
 command(**RATINGS, path="/appeals/{appeal_id}/decision", rpc="DecideAppeal", request=pb.DecideAppealRequest,
         response=pb.DecideAppealResponse, summary="Uphold (withdraws the record) or dismiss an appeal",
         examples={"outcome": ["upheld"]})
+
+# the quarterly evaluation: peers' and departments' scores next to the residents' survey
+command(**RATINGS, path="/peer-evaluations", rpc="SubmitPeerEvaluation", request=pb.SubmitPeerEvaluationRequest,
+        response=pb.SubmitPeerEvaluationResponse, creates=True,
+        summary="A peer company's quarterly evaluation of a company in a street (aspect scores)",
+        examples={"quarter": ["2026Q4"]})
+command(**RATINGS, path="/department-evaluations", rpc="SubmitDepartmentEvaluation",
+        request=pb.SubmitDepartmentEvaluationRequest, response=pb.SubmitDepartmentEvaluationResponse, creates=True,
+        summary="A department's quarterly evaluation of a company in a street (aspect scores)",
+        examples={"quarter": ["2026Q4"]})
+query(**RATINGS, path="/companies/{company_id}/quarterly-evaluation", rpc="GetQuarterlyEvaluation",
+      request=pb.GetQuarterlyEvaluationRequest, response=pb.GetQuarterlyEvaluationResponse, answer="quarterly",
+      summary="A company's quarterly evaluation in a street (street_path, quarter: 2026Q4)")
+
+# the credit rules: versions with their points per record kind
+command(**RATINGS, path="/rule-versions", rpc="AddRuleVersion", request=pb.AddRuleVersionRequest,
+        response=pb.AddRuleVersionResponse, answer="rule_version", creates=True,
+        summary="Add a version of the credit rules, in force from a date",
+        examples={"version": ["2027"], "effective_from": ["2027-01-01"], "base_score": [100]})
+query(**RATINGS, path="/rule-versions", rpc="ListRuleVersions", request=pb.ListRuleVersionsRequest,
+      response=pb.ListRuleVersionsResponse, items="rule_versions", summary="The credit rule versions")
+
+# star ratings: assessed each year, confirmed by the city's review
+STARS = "/companies/{company_id}"
+command(**RATINGS, path=f"{STARS}/star-assessments", rpc="AssessStars", request=pb.AssessStarsRequest,
+        response=pb.AssessStarsResponse, answer="rating", creates=True,
+        summary="Assess a company's stars for a year from its record", examples={"year": [2026]})
+command(**RATINGS, path=f"{STARS}/city-reviews", rpc="RecordCityReview", request=pb.RecordCityReviewRequest,
+        response=pb.RecordCityReviewResponse, answer="rating",
+        summary="The city's review of a year's star assessment (approved or not)",
+        examples={"year": [2026], "approved": [True]})
+query(**RATINGS, path=f"{STARS}/stars", rpc="GetStars", request=pb.GetStarsRequest, response=pb.GetStarsResponse,
+      summary="The stars a company holds on a date (as_of: YYYY-MM-DD) with its ratings")

@@ -51,3 +51,74 @@ command(**REGISTRY, path="/contracts/{contract_id}/end", rpc="EndContract", requ
 query(**REGISTRY, path="/coverage/{jurisdiction_code}", rpc="GetCoverage", request=pb.GetCoverageRequest,
       response=pb.GetCoverageResponse,
       summary="Coverage of a jurisdiction: party branches, committees, red share, dual roles (as_of: YYYY-MM-DD)")
+
+# compounds: details and households
+command(**REGISTRY, path="/compounds/{compound_id}", rpc="UpdateCompound", request=pb.UpdateCompoundRequest,
+        response=pb.UpdateCompoundResponse, answer="compound",
+        summary="Replace a compound's name, type and management mode (all three are required)",
+        examples={"name": ["凤凰城一期"], "compound_type": ["commodity"], "management_mode": ["company"]})
+query(**REGISTRY, path="/compounds/{compound_id}/households", rpc="ListHouseholds", request=pb.ListHouseholdsRequest,
+      response=pb.ListHouseholdsResponse, items="households",
+      summary="The households of a compound (of one building when building_id is given)")
+
+# committees: re-election, dissolution, filing, overdue management committees
+COMMITTEE = "/committees/{committee_id}"
+command(**REGISTRY, path=f"{COMMITTEE}/re-election", rpc="ReElectCommittee", request=pb.ReElectCommitteeRequest,
+        response=pb.ReElectCommitteeResponse,
+        summary="Re-elect a committee for a new term with its members (warnings name the rule)",
+        examples={"term_start": ["2031-01-01"], "term_end": ["2035-12-31"]})
+command(**REGISTRY, path=f"{COMMITTEE}/dissolution", rpc="DissolveCommittee", request=pb.DissolveCommitteeRequest,
+        response=pb.DissolveCommitteeResponse, answer="committee", summary="Dissolve a committee",
+        examples={"dissolved_on": ["2026-11-30"]})
+command(**REGISTRY, path=f"{COMMITTEE}/filing", rpc="FileCommittee", request=pb.FileCommitteeRequest,
+        response=pb.FileCommitteeResponse, answer="committee",
+        summary="Record the committee's filing (备案) with the street", examples={"filed_on": ["2026-11-30"]})
+query(**REGISTRY, path="/management-committees/overdue", rpc="ListOverdueManagementCommittees",
+      request=pb.ListOverdueManagementCommitteesRequest, response=pb.ListOverdueManagementCommitteesResponse,
+      summary="Temporary property management committees past their term in a jurisdiction (as_of: YYYY-MM-DD)")
+
+# people: personal data is masked unless the caller asks to reveal it and gives the purpose (logged)
+command(**REGISTRY, path="/people", rpc="RegisterPerson", request=pb.RegisterPersonRequest,
+        response=pb.RegisterPersonResponse, answer="person", creates=True,
+        summary="Register a person in a community (name, phone and ID number are stored encrypted)",
+        examples={"community_code": ["350521100001"], "name": ["张三"], "phone": ["13800000001"]})
+query(**REGISTRY, path="/people/{person_id}", rpc="GetPerson", request=pb.GetPersonRequest,
+      response=pb.GetPersonResponse, answer="person",
+      summary="One person, masked unless reveal_personal_data is set with a purpose (the reveal is audited)")
+# POST, not GET: a phone or ID number must not travel in a URL (access logs, proxies, browser history)
+command(**REGISTRY, path="/people/search", rpc="FindPeople", request=pb.FindPeopleRequest,
+        response=pb.FindPeopleResponse,
+        summary="Find people within a jurisdiction by exact phone or ID number (answers masked)",
+        examples={"jurisdiction_code": ["350521"], "phone": ["13800000001"]})
+
+# party organisations, reserve candidates and cadre links
+command(**REGISTRY, path="/party-organisations", rpc="AddPartyOrganisation", request=pb.AddPartyOrganisationRequest,
+        response=pb.AddPartyOrganisationResponse, answer="organisation", creates=True,
+        summary="Add a party organisation (community, compound, building or household level)",
+        examples={"name": ["凤凰城小区党支部"], "established_on": ["2026-07-01"]})
+query(**REGISTRY, path="/party-organisations", rpc="ListPartyOrganisations",
+      request=pb.ListPartyOrganisationsRequest, response=pb.ListPartyOrganisationsResponse, items="organisations",
+      summary="Party organisations within a jurisdiction")
+command(**REGISTRY, path="/compounds/{compound_id}/reserve-candidates", rpc="ProposeCandidate",
+        request=pb.ProposeCandidateRequest, response=pb.ProposeCandidateResponse, answer="candidate", creates=True,
+        summary="Propose a reserve committee candidate with the screening answers (refusals name the rule)",
+        examples={"screened_on": ["2026-11-20"]})
+query(**REGISTRY, path="/compounds/{compound_id}/reserve-candidates", rpc="ListReserveCandidates",
+      request=pb.ListReserveCandidatesRequest, response=pb.ListReserveCandidatesResponse, items="candidates",
+      summary="The reserve committee candidates of a compound")
+command(**REGISTRY, path="/compounds/{compound_id}/cadre-links", rpc="LinkCadre", request=pb.LinkCadreRequest,
+        response=pb.LinkCadreResponse, answer="link", creates=True,
+        summary="Link a community cadre to a compound (包联)",
+        examples={"post": ["社区两委委员"], "start_on": ["2026-01-01"]})
+query(**REGISTRY, path="/compounds/{compound_id}/cadre-links", rpc="ListCadreLinks", request=pb.ListCadreLinksRequest,
+      response=pb.ListCadreLinksResponse, items="links", summary="The cadres linked to a compound")
+
+# companies
+query(**REGISTRY, path="/companies/{company_id}", rpc="GetCompany", request=pb.GetCompanyRequest,
+      response=pb.GetCompanyResponse, answer="company", summary="One property service company")
+query(**REGISTRY, path="/companies", rpc="ListCompanies", request=pb.ListCompaniesRequest,
+      response=pb.ListCompaniesResponse, items="companies", summary="Companies registered within a jurisdiction")
+command(**REGISTRY, path="/companies/{company_id}/party-org-mode", rpc="ChangeCompanyPartyOrgMode",
+        request=pb.ChangeCompanyPartyOrgModeRequest, response=pb.ChangeCompanyPartyOrgModeResponse,
+        answer="company", summary="Change how the company's party organisation is set up, from a date (not in the future)",
+        examples={"party_org_mode": ["standalone"], "effective_from": ["2026-11-01"]})
