@@ -8,12 +8,11 @@ jurisdiction path: a county's figures are one index range scan over the paths be
 import sqlalchemy as sa
 
 from wuye_chassis.compounds import add_compounds_table
-from wuye_chassis.db import UtcDateTime
+from wuye_chassis.db import JurisdictionPathString, UtcDateTime
 from wuye_chassis.directory import add_directory_table
 from wuye_chassis.messaging_tables import add_messaging_tables
 
 #: jurisdiction paths compare byte by byte, so a prefix is an index range (``below_path_range``)
-PathString = sa.String(64).with_variant(sa.String(64, collation="C"), "postgresql")
 
 metadata = sa.MetaData()
 known_jurisdictions = add_directory_table(metadata)
@@ -29,7 +28,7 @@ cases = sa.Table(
     metadata,
     sa.Column("case_id", sa.String(36), primary_key=True),
     sa.Column("compound_id", sa.String(64), nullable=False),
-    sa.Column("jurisdiction_path", PathString, nullable=False),
+    sa.Column("jurisdiction_path", JurisdictionPathString, nullable=False),
     sa.Column("category", sa.String(40), nullable=False),
     sa.Column("channel", sa.String(20), nullable=False),
     sa.Column("external_id", sa.String(100), nullable=True),
@@ -126,7 +125,7 @@ case_callbacks = sa.Table(
     sa.Column("solved", sa.Boolean(), nullable=True),
     sa.Column("satisfaction", sa.String(20), nullable=True),
     sa.Column("note", sa.Text(), nullable=True),
-    sa.Column("jurisdiction_path", PathString, nullable=False),
+    sa.Column("jurisdiction_path", JurisdictionPathString, nullable=False),
     sa.Column("category", sa.String(40), nullable=False),
     sa.Column("company_id", sa.String(64), nullable=True),
     # covering: the C5 counts read only the index

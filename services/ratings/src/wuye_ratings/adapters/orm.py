@@ -6,12 +6,11 @@ scores) are stored as fraction text ("-5", "170/3") so nothing is rounded on the
 
 import sqlalchemy as sa
 
-from wuye_chassis.db import UtcDateTime
+from wuye_chassis.db import JurisdictionPathString, UtcDateTime
 from wuye_chassis.directory import add_directory_table
 from wuye_chassis.messaging_tables import add_messaging_tables
 
 #: jurisdiction paths compare byte by byte, so a prefix is an index range (``below_path_range``)
-PathString = sa.String(64).with_variant(sa.String(64, collation="C"), "postgresql")
 FractionText = sa.String(40)
 
 metadata = sa.MetaData()
@@ -24,7 +23,7 @@ rated_companies = sa.Table(
     metadata,
     sa.Column("company_id", sa.String(64), primary_key=True),
     sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("jurisdiction_path", PathString, nullable=False, index=True),
+    sa.Column("jurisdiction_path", JurisdictionPathString, nullable=False, index=True),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
 
@@ -36,7 +35,7 @@ served_compounds = sa.Table(
     sa.Column("compound_id", sa.String(64), primary_key=True),
     sa.Column("company_id", sa.String(64), nullable=False, index=True),
     sa.Column("contract_id", sa.String(64), nullable=False),
-    sa.Column("jurisdiction_path", PathString, nullable=False, index=True),
+    sa.Column("jurisdiction_path", JurisdictionPathString, nullable=False, index=True),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
 
@@ -97,7 +96,7 @@ evaluations = sa.Table(
     metadata,
     sa.Column("evaluation_id", sa.String(36), primary_key=True),
     sa.Column("company_id", sa.String(64), nullable=False),
-    sa.Column("street_path", PathString, nullable=False),
+    sa.Column("street_path", JurisdictionPathString, nullable=False),
     sa.Column("quarter", sa.String(8), nullable=False),
     sa.Column("kind", sa.String(12), nullable=False),
     sa.Column("evaluator_id", sa.String(64), nullable=False),
@@ -114,7 +113,7 @@ evaluations = sa.Table(
 published_lists = sa.Table(
     "published_lists",
     metadata,
-    sa.Column("jurisdiction_path", PathString, primary_key=True),
+    sa.Column("jurisdiction_path", JurisdictionPathString, primary_key=True),
     sa.Column("quarter", sa.String(8), primary_key=True),
     sa.Column("published_on", sa.Date(), nullable=False),
     sa.Column("black_includes_b", sa.Boolean(), nullable=False),
@@ -124,7 +123,7 @@ published_lists = sa.Table(
 list_standings = sa.Table(
     "list_standings",
     metadata,
-    sa.Column("jurisdiction_path", PathString, primary_key=True),
+    sa.Column("jurisdiction_path", JurisdictionPathString, primary_key=True),
     sa.Column("quarter", sa.String(8), primary_key=True),
     sa.Column("company_id", sa.String(64), primary_key=True),
     sa.Column("band", sa.String(3), nullable=False),
