@@ -24,14 +24,20 @@ def main() -> int:
     shutil.rmtree(generated, ignore_errors=True)
     OUT.mkdir(parents=True, exist_ok=True)
     well_known = str(resources.files("grpc_tools") / "_proto")
+    # typed stubs (mypy-protobuf) for the messages and the grpc.aio servicers and stubs: the type checker
+    # holds every entry point to the contract
+    plugins = Path(sys.executable).parent
     status = protoc.main(
         [
             "grpc_tools.protoc",
             f"-I{PROTO}",
             f"-I{well_known}",
+            f"--plugin=protoc-gen-mypy={plugins / 'protoc-gen-mypy'}",
+            f"--plugin=protoc-gen-mypy_grpc={plugins / 'protoc-gen-mypy_grpc'}",
             f"--python_out={OUT}",
-            f"--pyi_out={OUT}",
+            f"--mypy_out=quiet:{OUT}",
             f"--grpc_python_out={OUT}",
+            f"--mypy_grpc_out=quiet,only_async:{OUT}",
             *sources,
         ]
     )

@@ -12,13 +12,15 @@ import sqlite3
 import tempfile
 import time
 from pathlib import Path
-from types import SimpleNamespace
 
 from wuye_chassis import auth
-from wuye_chassis.db import Database
+from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.migrations import migrate_async
-from wuye_complaints.domain.categories import CATEGORIES, CategoryCatalogue
-from wuye_complaints.service.figures import FigureService
+from wuye_complaints.domain.categories import CATEGORIES
+from wuye_complaints.domain.commands import GetComplaintFigures
+from wuye_complaints.entrypoints.app import build
+from wuye_complaints.service.figures import get_complaint_figures
+from wuye_complaints.settings import ComplaintsSettings
 
 CASES = 1_000_000
 BATCH = 50_000
@@ -86,23 +88,24 @@ async def run() -> list[tuple[str, str, str, str]]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "complaints.db"
         url = f"sqlite+aiosqlite:///{path}"
-        await migrate_async(url, "wuye_complaints:migrations")
+        definition = build(ComplaintsSettings(database_url=url))
+        await migrate_async(url, definition.migrations)
         load_rate = await asyncio.to_thread(_load, path)
-        database = Database(url)
-        service = FigureService(SimpleNamespace(db=database), CategoryCatalogue())  # type: ignore[arg-type]
+        runtime = ServiceRuntime(definition)
         token = auth.bind(auth.AuthContext(user="bench", roles=frozenset({"county_officer"}), scope=f"{CITY}/350521"))
         try:
             timings = []
             for _ in range(RUNS):
                 started = time.perf_counter()
-                figures = await service.figures(
-                    jurisdiction_path=f"{CITY}/350521", start_date="2026-01-01", end_date="2026-06-30",
-                    category="", company_id="",
+                figures = await get_complaint_figures(
+                    GetComplaintFigures(jurisdiction_path=f"{CITY}/350521", start_date="2026-01-01",
+                                        end_date="2026-06-30"),
+                    runtime.unit_of_work(),
                 )
                 timings.append((time.perf_counter() - started) * 1000)
         finally:
             auth.reset(token)
-            await database.dispose()
+            await runtime.db.dispose()
     assert figures.closed > 0 and figures.submitted_last_year > 0
     return [
         (f"complaints bulk INSERT ({CASES:,} closed cases + callbacks, SQLite)", f"{load_rate:,.0f} rows/s", "-", "-"),

@@ -95,7 +95,7 @@ async def run(households: int = HOUSEHOLDS) -> list[tuple[str, str, str, str]]:
         settings = RegistrySettings(database_url=f"sqlite+aiosqlite:///{folder / 'registry.db'}")
         definition = build(settings)
         await migrate_async(settings.database_url, definition.migrations)
-        runtime = ServiceRuntime(settings, definition.metadata)
+        runtime = ServiceRuntime(definition)
         try:
             importer = BulkImport(
                 runtime.unit_of_work, PersonalDataCipher.from_settings(settings), report=report_path(county)

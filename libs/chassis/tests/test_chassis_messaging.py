@@ -20,7 +20,8 @@ from wuye_chassis.inbox import EventConsumer, ReceivedEvent, Subscription
 from wuye_chassis.messaging_tables import add_messaging_tables
 from wuye_chassis.natsd import EmbeddedNats
 from wuye_chassis.outbox import Outbox, OutboxRelay
-from wuye_chassis.uow import UnitOfWork
+from wuye_chassis.uow import AlreadyConsumed, InboxEntry, OutgoingEvent, UnitOfWork, UnitOfWorkParts
+from wuye_chassis.workdays import WorkingDayCalendar
 
 EVENT_TYPE = event_type_of(events_pb2.JurisdictionRegistered)
 
@@ -37,15 +38,31 @@ class Messaging:
     applied: sa.Table
     outbox_table: sa.Table
     inbox_table: sa.Table
+    idempotency_table: sa.Table
     relay: OutboxRelay
 
     def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.db.sessions, Outbox(self.outbox_table), self.relay.notify)
+        return UnitOfWork(
+            UnitOfWorkParts(
+                db=self.db, outbox=Outbox(self.outbox_table), inbox=self.inbox_table,
+                idempotency_keys=self.idempotency_table, calendar=WorkingDayCalendar(),
+                translate=lambda event: OutgoingEvent(event, event.jurisdiction.code),
+                on_events_committed=self.relay.notify,
+            )
+        )
+
+    def consumer(
+        self, subscription: Subscription[UnitOfWork], *, max_deliver: int = 5, ack_wait_seconds: float = 30.0
+    ) -> EventConsumer:
+        return EventConsumer(
+            self.db, self.inbox_table, self.bus, subscription, self.unit_of_work,
+            max_deliver=max_deliver, ack_wait_seconds=ack_wait_seconds,
+        )
 
     async def add_widget(self, code: str) -> str:
         async with self.unit_of_work() as uow:
             await uow.session.execute(self.widgets.insert().values(code=code))
-            event_id = await uow.publish(registered(code), aggregate_id=code)
+            event_id = await uow.publish(registered(code))
             await uow.commit()
         return event_id
 
@@ -82,7 +99,7 @@ async def messaging(database_url: str, nats_server: EmbeddedNats) -> AsyncIterat
     await bus.connect()
     await bus.ensure_streams()
     relay = OutboxRelay(db, outbox_table, bus, source="/wuye/test", batch_size=4, backoff_max_seconds=1)
-    yield Messaging(db, bus, widgets, applied, outbox_table, inbox_table, relay)
+    yield Messaging(db, bus, widgets, applied, outbox_table, inbox_table, metadata.tables["idempotency_keys"], relay)
     await relay.stop()
     await bus.close()
     await db.dispose()
@@ -95,7 +112,7 @@ async def test_outbox_publishes_a_committed_change_exactly_once_and_a_rolled_bac
     with pytest.raises(RuntimeError):
         async with messaging.unit_of_work() as uow:
             await uow.session.execute(messaging.widgets.insert().values(code="B"))
-            await uow.publish(registered("B"), aggregate_id="B")
+            await uow.publish(registered("B"))
             raise RuntimeError("the use case failed after writing its event")
 
     assert await messaging.relay.publish_pending() == 1
@@ -160,19 +177,62 @@ async def _all_published(messaging: Messaging) -> bool:
 
 
 def recording_handler(messaging: Messaging):  # type: ignore[no-untyped-def]
-    async def handle(session, event: ReceivedEvent) -> None:  # type: ignore[no-untyped-def]
-        await session.execute(messaging.applied.insert().values(event_id=event.event_id))
+    async def handle(event: ReceivedEvent, uow: UnitOfWork) -> None:
+        async with uow:
+            await uow.session.execute(messaging.applied.insert().values(event_id=event.event_id))
+            await uow.commit()
 
     return handle
+
+
+async def test_the_inbox_entry_commits_with_the_handlers_effect_and_a_second_delivery_changes_nothing(
+    messaging: Messaging,
+) -> None:
+    event_id = await messaging.add_widget("E")
+    await messaging.relay.publish_pending()
+    [message] = await messaging.stream_messages()
+    consumer = messaging.consumer(Subscription("test-once", {EVENT_TYPE: recording_handler(messaging)}))
+    assert await consumer.apply(ReceivedEvent.of(message)) is True
+    assert await consumer.apply(ReceivedEvent.of(message)) is False
+    inbox = messaging.inbox_table
+    assert await messaging.count(messaging.applied) == 1
+    assert await messaging.count(inbox, inbox.c.event_id == event_id, inbox.c.consumer == "test-once") == 1
+
+
+async def test_a_handler_with_nothing_to_change_still_marks_the_event_handled(messaging: Messaging) -> None:
+    event_id = await messaging.add_widget("N")
+    await messaging.relay.publish_pending()
+    [message] = await messaging.stream_messages()
+    calls: list[str] = []
+
+    async def ignore(event: ReceivedEvent, uow: UnitOfWork) -> None:
+        calls.append(event.event_id)  # e.g. an event about a compound this service does not keep
+
+    consumer = messaging.consumer(Subscription("test-ignore", {EVENT_TYPE: ignore}))
+    assert await consumer.apply(ReceivedEvent.of(message)) is True
+    assert await consumer.apply(ReceivedEvent.of(message)) is False
+    assert calls == [event_id]
+    assert await messaging.count(messaging.inbox_table, messaging.inbox_table.c.event_id == event_id) == 1
+
+
+async def test_an_inbox_entry_another_replica_wrote_first_rolls_back_the_whole_effect(messaging: Messaging) -> None:
+    entry = InboxEntry("test-race", "event-1", EVENT_TYPE)
+    first = messaging.unit_of_work().consuming(entry)
+    async with first:
+        await first.commit()
+    second = messaging.unit_of_work().consuming(entry)
+    with pytest.raises(AlreadyConsumed):
+        async with second:
+            await second.session.execute(messaging.applied.insert().values(event_id="event-1"))
+            await second.commit()
+    assert await messaging.count(messaging.applied) == 0
 
 
 async def test_consumer_killed_before_ack_gets_the_message_again_and_applies_it_once(messaging: Messaging) -> None:
     event_id = await messaging.add_widget("K")
     await messaging.relay.publish_pending()
     subscription = Subscription(durable="test-kill", handlers={EVENT_TYPE: recording_handler(messaging)})
-    consumer = EventConsumer(
-        messaging.db, messaging.inbox_table, messaging.bus, subscription, ack_wait_seconds=1.0
-    )
+    consumer = messaging.consumer(subscription, ack_wait_seconds=1.0)
     await consumer.ensure()
 
     # first delivery: the effect commits, then the process dies before it can ack
@@ -200,18 +260,16 @@ async def test_handler_failure_is_retried_and_applied_once(messaging: Messaging)
     await messaging.add_widget("R")
     await messaging.relay.publish_pending()
     attempts: list[int] = []
-    record = recording_handler(messaging)
 
-    async def flaky(session, event: ReceivedEvent) -> None:  # type: ignore[no-untyped-def]
+    async def flaky(event: ReceivedEvent, uow: UnitOfWork) -> None:
         attempts.append(event.delivery)
-        await record(session, event)
-        if event.delivery == 1:
-            raise ConnectionError("downstream hiccup")  # rolls back the effect and the inbox row
+        async with uow:
+            await uow.session.execute(messaging.applied.insert().values(event_id=event.event_id))
+            if event.delivery == 1:
+                raise ConnectionError("downstream hiccup")  # rolls back the effect and the inbox row
+            await uow.commit()
 
-    consumer = EventConsumer(
-        messaging.db, messaging.inbox_table, messaging.bus, Subscription("test-retry", {EVENT_TYPE: flaky}),
-        max_deliver=3,
-    )
+    consumer = messaging.consumer(Subscription("test-retry", {EVENT_TYPE: flaky}), max_deliver=3)
     await consumer.start()
     await eventually(lambda: messaging.count(messaging.applied), timeout=15)
     await consumer.stop()
@@ -226,16 +284,13 @@ async def test_poison_message_is_parked_on_the_dead_letter_subject_after_max_del
     seen: list[str] = []
     record = recording_handler(messaging)
 
-    async def picky(session, event: ReceivedEvent) -> None:  # type: ignore[no-untyped-def]
+    async def picky(event: ReceivedEvent, uow: UnitOfWork) -> None:
         seen.append(event.event_id)
         if event.event_id == poison_id:
             raise ValueError("cannot be applied, ever")
-        await record(session, event)
+        await record(event, uow)
 
-    consumer = EventConsumer(
-        messaging.db, messaging.inbox_table, messaging.bus, Subscription("test-poison", {EVENT_TYPE: picky}),
-        max_deliver=2,
-    )
+    consumer = messaging.consumer(Subscription("test-poison", {EVENT_TYPE: picky}), max_deliver=2)
     await consumer.start()
     parked = await eventually(lambda: messaging.stream_messages(messaging.bus.dead_letter_stream), timeout=15)
     await asyncio.sleep(1.5)  # a poison message that came back would show up here

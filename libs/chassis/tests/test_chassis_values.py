@@ -12,7 +12,7 @@ from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.jurisdiction import JurisdictionPath, below_path_range, in_scope
 from wuye_chassis.money import allocate, fen_to_yuan, yuan_to_fen
 from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
-from wuye_chassis.proto_enums import enum_number, enum_text
+from wuye_chassis.proto_values import enum_number, enum_text
 from wuye_chassis.settings import ServiceSettings
 from wuye_chassis.workdays import SHANGHAI, WorkingDayCalendar
 

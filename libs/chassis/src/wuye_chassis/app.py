@@ -1,7 +1,8 @@
 """The service process: everything a service's ``main`` needs, wired once.
 
-A service describes itself with a ``ServiceDefinition`` (its settings, tables, migrations, gRPC
-servicers, event subscriptions and background tasks); ``ServiceApp`` starts telemetry, the database
+A service describes itself with a ``ServiceDefinition`` (its settings, tables, migrations, the event
+translator and unit of work of its handlers, gRPC servicers, event subscriptions, the registry read
+models it keeps and its background tasks); ``ServiceApp`` starts telemetry, the database
 (migrating it when ``migrate_on_start``), NATS and the streams, the outbox relay, the consumers, the
 background tasks, and the gRPC server, keeps the health status true to the database and NATS
 connections, and on SIGTERM/SIGINT shuts down in order: NOT_SERVING, drain calls, stop background tasks,
@@ -15,7 +16,8 @@ import datetime as dt
 import logging
 import signal
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 
 import grpc
 import sqlalchemy as sa
@@ -24,23 +26,28 @@ from wuye_chassis import partners
 from wuye_chassis.background import BackgroundTask
 from wuye_chassis.bus import EventBus
 from wuye_chassis.db import Database
-from wuye_chassis.grpc_server import GrpcServer, Registrar
+from wuye_chassis.grpc_server import GrpcServer, Servicer
 from wuye_chassis.idempotency import IdempotencyInterceptor
 from wuye_chassis.inbox import EventConsumer, Subscription, consumers_for
-from wuye_chassis.migrations import migrate_async
+from wuye_chassis.migrations import Migrations, migrate_async
 from wuye_chassis.outbox import Outbox, OutboxRelay
+from wuye_chassis.read_models import ReadModel
 from wuye_chassis.settings import ServiceSettings
 from wuye_chassis.telemetry import setup_telemetry
-from wuye_chassis.uow import UnitOfWork
+from wuye_chassis.uow import EventTranslator, UnitOfWork, UnitOfWorkParts, no_events
 from wuye_chassis.workdays import WorkingDayCalendar
 
 log = logging.getLogger(__name__)
+#: the unit of work a service's handlers take
+U = TypeVar("U", bound=UnitOfWork)
 
 
-class ServiceRuntime:
-    """What use cases and servicers get: the database, the bus, units of work, the calendar."""
+class ServiceRuntime(Generic[U]):
+    """What entry points get: the database, the bus, the calendar, and units of work for the handlers."""
 
-    def __init__(self, settings: ServiceSettings, metadata: sa.MetaData) -> None:
+    def __init__(self, definition: ServiceDefinition[U]) -> None:
+        settings = definition.settings
+        metadata = definition.metadata
         self.settings = settings
         self.db = Database(settings.database_url)
         self.bus = EventBus(
@@ -64,35 +71,65 @@ class ServiceRuntime:
             retention=dt.timedelta(hours=settings.outbox_retention_hours),
         )
         self.calendar = WorkingDayCalendar(settings.extra_holidays, settings.extra_workdays)
+        self._parts = UnitOfWorkParts(
+            db=self.db,
+            outbox=self.outbox,
+            inbox=self.inbox_table,
+            idempotency_keys=self.idempotency_table,
+            calendar=self.calendar,
+            translate=definition.events,
+            on_events_committed=self.relay.notify,
+        )
+        self._unit_of_work = definition.unit_of_work
 
-    def unit_of_work(self) -> UnitOfWork:
-        return UnitOfWork(self.db.sessions, self.outbox, self.relay.notify, self.idempotency_table)
+    def unit_of_work(self) -> U:
+        """A fresh unit of work of the service's own kind (its repositories, its event translator)."""
+        return self._unit_of_work(self._parts)
+
+
+def _nothing(runtime: ServiceRuntime[Any]) -> Sequence[Any]:
+    return ()
 
 
 @dataclass
-class ServiceDefinition:
+class ServiceDefinition(Generic[U]):
     settings: ServiceSettings
     metadata: sa.MetaData
-    #: Alembic script location, e.g. "wuye_registry:migrations"
-    migrations: str
-    #: full names of the gRPC services it serves (health and reflection list them)
-    grpc_services: Sequence[str]
-    #: builds the servicer registrations once the runtime exists
-    registrars: Callable[[ServiceRuntime], Sequence[Registrar]]
-    subscriptions: Callable[[ServiceRuntime], Sequence[Subscription]] = lambda runtime: ()
-    #: tasks that run beside the server (schedulers); started after the consumers, stopped before them
-    background: Callable[[ServiceRuntime], Sequence[BackgroundTask]] = lambda runtime: ()
+    #: where its Alembic revisions live, e.g. ``Migrations("wuye_complaints:migrations")``
+    migrations: Migrations
+    #: the unit of work its handlers take (a ``UnitOfWork`` subclass with the service's repositories);
+    #: the app makes one before it serves, so a missing key or setting stops the start, not a request
+    unit_of_work: Callable[[UnitOfWorkParts], U]
+    #: the gRPC services it serves, built once the runtime exists
+    servicers: Callable[[ServiceRuntime[U]], Sequence[Servicer]]
+    #: the service's ``adapters/events.py``: domain event → protobuf for the outbox
+    events: EventTranslator = no_events
+    #: registry read models it keeps (``wuye_chassis.read_models``): their consumers and servicers
+    read_models: Sequence[ReadModel] = field(default_factory=tuple)
+    #: its own consumers (``entrypoints/consumers.py``)
+    subscriptions: Callable[[ServiceRuntime[U]], Sequence[Subscription[Any]]] = _nothing
+    #: tasks that run beside the server (``entrypoints/schedulers.py``); started after the consumers,
+    #: stopped before them
+    background: Callable[[ServiceRuntime[U]], Sequence[BackgroundTask]] = _nothing
+
+    def all_subscriptions(self, runtime: ServiceRuntime[U]) -> list[Subscription[Any]]:
+        name = self.settings.service_name
+        return [*(model.subscription(self.metadata, name) for model in self.read_models), *self.subscriptions(runtime)]
+
+    def all_servicers(self, runtime: ServiceRuntime[U]) -> list[Servicer]:
+        kept = (model.servicer(runtime.db, self.metadata) for model in self.read_models)
+        return [*self.servicers(runtime), *(servicer for servicer in kept if servicer is not None)]
 
 
 READINESS_INTERVAL_SECONDS = 1.0
 
 
-class ServiceApp:
-    def __init__(self, definition: ServiceDefinition) -> None:
+class ServiceApp(Generic[U]):
+    def __init__(self, definition: ServiceDefinition[U]) -> None:
         self.definition = definition
         self.settings = definition.settings
         setup_telemetry(definition.settings.service_name)
-        self.runtime = ServiceRuntime(definition.settings, definition.metadata)
+        self.runtime: ServiceRuntime[U] = ServiceRuntime(definition)
         self.consumers: list[EventConsumer] = []
         self.background: list[BackgroundTask] = []
         self.grpc: GrpcServer | None = None
@@ -111,6 +148,7 @@ class ServiceApp:
     async def start(self) -> None:
         settings = self.settings
         runtime = self.runtime
+        runtime.unit_of_work()
         if settings.migrate_on_start:
             await migrate_async(settings.database_url, self.definition.migrations)
         await runtime.bus.connect()
@@ -120,10 +158,10 @@ class ServiceApp:
             runtime.db,
             runtime.inbox_table,
             runtime.bus,
-            self.definition.subscriptions(runtime),
+            self.definition.all_subscriptions(runtime),
+            runtime.unit_of_work,
             max_deliver=settings.consumer_max_deliver,
             ack_wait_seconds=settings.consumer_ack_wait_seconds,
-            on_commit=runtime.relay.notify,
         )
         for consumer in self.consumers:
             await consumer.start()
@@ -141,8 +179,7 @@ class ServiceApp:
             )
         self.grpc = GrpcServer(
             settings.grpc_address,
-            self.definition.grpc_services,
-            self.definition.registrars(runtime),
+            self.definition.all_servicers(runtime),
             extra_interceptors=[*partner_interceptors, IdempotencyInterceptor(runtime.db, runtime.idempotency_table)],
             partner_listener=partner_listener,
         )

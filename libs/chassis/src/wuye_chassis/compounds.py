@@ -1,9 +1,9 @@
 """The compound read model a service keeps from registry events: where each compound lies and which
 company serves it, so the service can scope and charge its records while the registry is down.
 
-Same shape as ``directory``: a table factory, its migration helper, the subscription that keeps it up to
-date through the inbox (compound registered/updated for the place, contract started/ended for the
-company), and ``require_compound`` for use cases.
+Same shape as ``directory``: a table factory, its migration helper, the handlers that keep it up to date
+through the inbox (compound registered/updated for the place, contract started/ended for the company),
+and ``require_compound`` for use cases.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from wuye.registry.v1 import events_pb2 as registry_events
 from wuye_chassis.bus import event_type_of
 from wuye_chassis.db import JurisdictionPathString, UtcDateTime, utcnow
 from wuye_chassis.errors import NotFound
-from wuye_chassis.inbox import ReceivedEvent, Subscription
+from wuye_chassis.inbox import Handler, ReceivedEvent
+from wuye_chassis.read_models import ReadModel
+from wuye_chassis.uow import UnitOfWork
 from wuye_chassis.validation import require_text
 
 TABLE_NAME = "known_compounds"
@@ -65,46 +67,54 @@ async def require_compound(
     return KnownCompound(row["compound_id"], row["jurisdiction_path"], row["company_id"])
 
 
-def subscription(table: sa.Table, service_name: str) -> Subscription:
+def handlers(table: sa.Table) -> dict[str, Handler[UnitOfWork]]:
     async def upsert(session: AsyncSession, compound_id: str, insert: dict[str, object], update: dict[str, object]) -> None:
         values = {**update, "updated_at": utcnow()}
         changed = await session.execute(table.update().where(table.c.compound_id == compound_id).values(**values))
         if changed.rowcount == 0:
             await session.execute(table.insert().values(compound_id=compound_id, **insert, **values))
 
-    async def on_compound(session: AsyncSession, event: ReceivedEvent) -> None:
+    async def on_compound(event: ReceivedEvent, uow: UnitOfWork) -> None:
+        message_class: type[registry_events.CompoundRegistered | registry_events.CompoundUpdated]
         message_class = registry_events.CompoundRegistered
         if event.event_type == event_type_of(registry_events.CompoundUpdated):
             message_class = registry_events.CompoundUpdated
         compound = event.parse(message_class)
-        await upsert(
-            session, compound.compound_id, {},
-            {"name": compound.name, "jurisdiction_path": compound.jurisdiction_path},
-        )
+        async with uow:
+            await upsert(
+                uow.session, compound.compound_id, {},
+                {"name": compound.name, "jurisdiction_path": compound.jurisdiction_path},
+            )
+            await uow.commit()
 
-    async def on_contract_started(session: AsyncSession, event: ReceivedEvent) -> None:
+    async def on_contract_started(event: ReceivedEvent, uow: UnitOfWork) -> None:
         contract = event.parse(registry_events.ContractStarted)
-        # the contract may be seen before its compound (a redelivery); the compound event fills in the name
-        await upsert(
-            session, contract.compound_id,
-            {"name": contract.compound_id, "jurisdiction_path": contract.jurisdiction_path},
-            {"company_id": contract.company_id, "contract_id": contract.contract_id},
-        )
+        async with uow:
+            # the contract may be seen before its compound (a redelivery); the compound event fills in the name
+            await upsert(
+                uow.session, contract.compound_id,
+                {"name": contract.compound_id, "jurisdiction_path": contract.jurisdiction_path},
+                {"company_id": contract.company_id, "contract_id": contract.contract_id},
+            )
+            await uow.commit()
 
-    async def on_contract_ended(session: AsyncSession, event: ReceivedEvent) -> None:
+    async def on_contract_ended(event: ReceivedEvent, uow: UnitOfWork) -> None:
         contract = event.parse(registry_events.ContractEnded)
-        await session.execute(
-            table.update()
-            .where(table.c.compound_id == contract.compound_id, table.c.contract_id == contract.contract_id)
-            .values(company_id=None, contract_id=None, updated_at=utcnow())
-        )
+        async with uow:
+            await uow.session.execute(
+                table.update()
+                .where(table.c.compound_id == contract.compound_id, table.c.contract_id == contract.contract_id)
+                .values(company_id=None, contract_id=None, updated_at=utcnow())
+            )
+            await uow.commit()
 
-    return Subscription(
-        durable=f"{service_name}-compounds",
-        handlers={
-            event_type_of(registry_events.CompoundRegistered): on_compound,
-            event_type_of(registry_events.CompoundUpdated): on_compound,
-            event_type_of(registry_events.ContractStarted): on_contract_started,
-            event_type_of(registry_events.ContractEnded): on_contract_ended,
-        },
-    )
+    return {
+        event_type_of(registry_events.CompoundRegistered): on_compound,
+        event_type_of(registry_events.CompoundUpdated): on_compound,
+        event_type_of(registry_events.ContractStarted): on_contract_started,
+        event_type_of(registry_events.ContractEnded): on_contract_ended,
+    }
+
+
+#: where each compound lies and which company serves it
+COMPOUNDS = ReadModel(TABLE_NAME, "compounds", handlers)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import grpc
 import sqlalchemy as sa
 from alembic.operations import Operations
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye.common.v1 import common_pb2, directory_pb2, directory_pb2_grpc
 from wuye.registry.v1 import events_pb2 as registry_events
@@ -18,14 +17,20 @@ from wuye_chassis import auth
 from wuye_chassis.bus import event_type_of
 from wuye_chassis.db import Database, UtcDateTime, utcnow
 from wuye_chassis.errors import InvalidArgument, NotFound
-from wuye_chassis.inbox import ReceivedEvent, Subscription
+from wuye_chassis.grpc_server import Servicer
+from wuye_chassis.inbox import Handler, ReceivedEvent
+from wuye_chassis.read_models import ReadModel
+from wuye_chassis.uow import UnitOfWork
 
 SERVICE_NAME = directory_pb2.DESCRIPTOR.services_by_name["JurisdictionDirectoryService"].full_name
 
 
+TABLE_NAME = "known_jurisdictions"
+
+
 def add_directory_table(metadata: sa.MetaData) -> sa.Table:
     return sa.Table(
-        "known_jurisdictions",
+        TABLE_NAME,
         metadata,
         sa.Column("code", sa.String(12), primary_key=True),
         sa.Column("name", sa.String(200), nullable=False),
@@ -40,8 +45,8 @@ def create_directory_table(op: Operations) -> None:
     add_directory_table(sa.MetaData()).create(op.get_bind())
 
 
-def subscription(table: sa.Table, service_name: str) -> Subscription:
-    async def on_registered(session: AsyncSession, event: ReceivedEvent) -> None:
+def handlers(table: sa.Table) -> dict[str, Handler[UnitOfWork]]:
+    async def on_registered(event: ReceivedEvent, uow: UnitOfWork) -> None:
         jurisdiction = event.parse(registry_events.JurisdictionRegistered).jurisdiction
         values = {
             "name": jurisdiction.name,
@@ -50,14 +55,15 @@ def subscription(table: sa.Table, service_name: str) -> Subscription:
             "parent_code": jurisdiction.parent_code,
             "updated_at": utcnow(),
         }
-        updated = await session.execute(table.update().where(table.c.code == jurisdiction.code).values(**values))
-        if updated.rowcount == 0:
-            await session.execute(table.insert().values(code=jurisdiction.code, **values))
+        async with uow:
+            updated = await uow.session.execute(
+                table.update().where(table.c.code == jurisdiction.code).values(**values)
+            )
+            if updated.rowcount == 0:
+                await uow.session.execute(table.insert().values(code=jurisdiction.code, **values))
+            await uow.commit()
 
-    return Subscription(
-        durable=f"{service_name}-jurisdictions",
-        handlers={event_type_of(registry_events.JurisdictionRegistered): on_registered},
-    )
+    return {event_type_of(registry_events.JurisdictionRegistered): on_registered}
 
 
 class DirectoryServicer(directory_pb2_grpc.JurisdictionDirectoryServiceServicer):
@@ -70,7 +76,7 @@ class DirectoryServicer(directory_pb2_grpc.JurisdictionDirectoryServiceServicer)
     ) -> directory_pb2.GetKnownJurisdictionResponse:
         if not request.code:
             raise InvalidArgument("code must not be empty", field="code")
-        async with self.db.sessions() as session:
+        async with self.db.reads() as session:
             row = (
                 await session.execute(sa.select(self.table).where(self.table.c.code == request.code))
             ).mappings().first()
@@ -85,8 +91,11 @@ class DirectoryServicer(directory_pb2_grpc.JurisdictionDirectoryServiceServicer)
         )
 
 
-def registrar(db: Database, table: sa.Table):  # type: ignore[no-untyped-def]
-    def register(server: grpc.aio.Server) -> None:
-        directory_pb2_grpc.add_JurisdictionDirectoryServiceServicer_to_server(DirectoryServicer(db, table), server)
+def _servicer(db: Database, table: sa.Table) -> Servicer:
+    return Servicer(
+        DirectoryServicer(db, table), directory_pb2_grpc.add_JurisdictionDirectoryServiceServicer_to_server, SERVICE_NAME
+    )
 
-    return register
+
+#: the jurisdiction read model, served as ``wuye.common.v1.JurisdictionDirectoryService``
+JURISDICTIONS = ReadModel(TABLE_NAME, "jurisdictions", handlers, _servicer)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -75,7 +77,15 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         )
 
 
-Registrar = Callable[[grpc.aio.Server], None]
+@dataclass(frozen=True)
+class Servicer:
+    """One gRPC service a process serves: the implementation and the generated function that adds it."""
+
+    implementation: Any
+    #: the generated ``add_<Name>Servicer_to_server``
+    add_to_server: Callable[[Any, grpc.aio.Server], None]
+    #: the full service name, for health and reflection (``api.DESCRIPTOR.services_by_name[...].full_name``)
+    name: str
 
 #: health name that is SERVING from start until shutdown, whatever the dependencies: the liveness
 #: probe asks it, so a database outage takes a pod out of rotation without restarting it
@@ -88,8 +98,7 @@ class GrpcServer:
     def __init__(
         self,
         address: str,
-        service_names: Iterable[str],
-        registrars: Iterable[Registrar],
+        servicers: Iterable[Servicer],
         *,
         extra_interceptors: Iterable[grpc.aio.ServerInterceptor] = (),
         partner_listener: tuple[str, grpc.ServerCredentials] | None = None,
@@ -98,7 +107,8 @@ class GrpcServer:
         self.address = address
         self.partner_listener = partner_listener
         self.partner_port = 0
-        self.service_names = list(service_names)
+        servicers = list(servicers)
+        self.service_names = [servicer.name for servicer in servicers]
         self.health = health.aio.HealthServicer()
         self.server = grpc.aio.server(
             interceptors=[
@@ -109,8 +119,8 @@ class GrpcServer:
             ],
             options=[("grpc.so_reuseport", 0)],
         )
-        for register in registrars:
-            register(self.server)
+        for servicer in servicers:
+            servicer.add_to_server(servicer.implementation, self.server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
         reflection.enable_server_reflection(
             [*self.service_names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME],

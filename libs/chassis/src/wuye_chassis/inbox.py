@@ -1,8 +1,10 @@
 """Durable JetStream consumers with an inbox: each event's effect is applied exactly once.
 
-For every message the consumer opens a transaction, records ``(consumer, event id)`` in the ``inbox``
-table, runs the handler in the same transaction, commits, and only then acks. A redelivery (crash
-before the ack, ack lost, publisher retry after the duplicate window) finds the inbox row and is acked
+For every message the consumer gives the handler a fresh unit of work tied to the event
+(``UnitOfWork.consuming``): the handler's transaction records ``(consumer, event id)`` in the ``inbox``
+table before anything else, so the entry commits with the effect; only then is the message acked. A
+handler with nothing to do leaves the entry to the consumer, which commits it alone. A redelivery (crash
+before the ack, ack lost, publisher retry after the duplicate window) finds the entry and is acked
 without running the handler again. A handler that fails is retried with backoff (nak with delay);
 after ``max_deliver`` deliveries the message is copied to the dead-letter subject
 ``dlq.wuye.<consumer>`` with the error, and terminated, so one poison message never blocks the rest.
@@ -17,7 +19,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, Generic, TypeVar
 
 import nats.errors
 import sqlalchemy as sa
@@ -27,16 +29,17 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from opentelemetry import propagate, trace
 from opentelemetry.trace import Link, SpanKind, Status, StatusCode
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis import auth
 from wuye_chassis.bus import EventBus, EventHeaders, dead_letter_subject
-from wuye_chassis.db import Database, utcnow
+from wuye_chassis.db import Database
+from wuye_chassis.uow import AlreadyConsumed, InboxEntry, UnitOfWork
 
 log = logging.getLogger(__name__)
 _tracer = trace.get_tracer(__name__)
 M = TypeVar("M", bound=Message)
+U = TypeVar("U", bound=UnitOfWork)
 
 
 @dataclass(frozen=True)
@@ -68,16 +71,17 @@ class ReceivedEvent:
         return message
 
 
-#: a handler applies one event inside the consumer's open transaction
-Handler = Callable[[AsyncSession, ReceivedEvent], Awaitable[None]]
+#: an entry point for one event type (``entrypoints/consumers.py``): it reads the protobuf payload and
+#: calls the service's handler with the unit of work the consumer made for this event
+Handler = Callable[[ReceivedEvent, U], Awaitable[None]]
 
 
 @dataclass(frozen=True)
-class Subscription:
+class Subscription(Generic[U]):
     """What a service consumes: a durable name, the event types, and the handler for each type."""
 
     durable: str
-    handlers: dict[str, Handler]
+    handlers: dict[str, Handler[U]]
 
     @property
     def subjects(self) -> list[str]:
@@ -94,19 +98,19 @@ class EventConsumer:
         db: Database,
         inbox: sa.Table,
         bus: EventBus,
-        subscription: Subscription,
+        subscription: Subscription[Any],
+        unit_of_work: Callable[[], UnitOfWork],
         *,
         max_deliver: int = 5,
         ack_wait_seconds: float = 30.0,
-        on_commit: Callable[[], None] | None = None,
     ) -> None:
         self.db = db
         self.inbox = inbox
         self.bus = bus
         self.subscription = subscription
+        self.unit_of_work = unit_of_work
         self.max_deliver = max_deliver
         self.ack_wait_seconds = ack_wait_seconds
-        self.on_commit = on_commit
         self._task: asyncio.Task[None] | None = None
         self._pull: JetStreamContext.PullSubscription | None = None
         self._stopping = False
@@ -194,37 +198,33 @@ class EventConsumer:
         await message.ack()
 
     async def apply(self, event: ReceivedEvent) -> bool:
-        """Run the handler and record the event in one transaction; False when it was already handled."""
+        """Run the handler with the event's inbox entry in its transaction; False when it was already handled."""
         handler = self.subscription.handlers[event.event_type]
+        if await self._seen(event.event_id):
+            return False
+        uow = self.unit_of_work().consuming(InboxEntry(self.name, event.event_id, event.event_type))
         token = auth.bind(auth.SYSTEM)
         try:
-            async with self.db.sessions() as session:
-                try:
-                    async with session.begin():
-                        seen = await session.scalar(
-                            sa.select(sa.func.count())
-                            .select_from(self.inbox)
-                            .where(self.inbox.c.consumer == self.name, self.inbox.c.event_id == event.event_id)
-                        )
-                        if seen:
-                            return False
-                        await session.execute(
-                            self.inbox.insert().values(
-                                consumer=self.name,
-                                event_id=event.event_id,
-                                event_type=event.event_type,
-                                handled_at=utcnow(),
-                            )
-                        )
-                        await handler(session, event)
-                except IntegrityError:
-                    # another replica recorded the same event first: its effect is already there
-                    return False
+            await handler(event, uow)
+            if not uow.inbox_recorded:
+                # the handler had nothing to change: the entry alone says the event was handled
+                async with uow:
+                    await uow.commit()
+        except AlreadyConsumed:
+            # another replica recorded the same event first: its effect is already there
+            return False
         finally:
             auth.reset(token)
-        if self.on_commit is not None:
-            self.on_commit()
         return True
+
+    async def _seen(self, event_id: str) -> bool:
+        async with self.db.reads() as session:
+            seen = await session.scalar(
+                sa.select(sa.func.count())
+                .select_from(self.inbox)
+                .where(self.inbox.c.consumer == self.name, self.inbox.c.event_id == event_id)
+            )
+        return bool(seen)
 
     async def _failed(self, message: Msg, event: ReceivedEvent, exc: Exception) -> None:
         if event.delivery >= self.max_deliver:
@@ -253,16 +253,26 @@ def consumers_for(
     db: Database,
     inbox: sa.Table,
     bus: EventBus,
-    subscriptions: Sequence[Subscription],
+    subscriptions: Sequence[Subscription[Any]],
+    unit_of_work: Callable[[], UnitOfWork],
     *,
     max_deliver: int,
     ack_wait_seconds: float,
-    on_commit: Callable[[], None] | None = None,
 ) -> list[EventConsumer]:
     return [
         EventConsumer(
-            db, inbox, bus, subscription,
-            max_deliver=max_deliver, ack_wait_seconds=ack_wait_seconds, on_commit=on_commit,
+            db, inbox, bus, subscription, unit_of_work, max_deliver=max_deliver, ack_wait_seconds=ack_wait_seconds
         )
         for subscription in subscriptions
     ]
+
+
+def session_handler(handler: Callable[[AsyncSession, ReceivedEvent], Awaitable[None]]) -> Handler[UnitOfWork]:
+    """TRANSITION: a handler of the old shape (open session, event), run inside the consumer's unit of work."""
+
+    async def handle(event: ReceivedEvent, uow: UnitOfWork) -> None:
+        async with uow:
+            await handler(uow.session, event)
+            await uow.commit()
+
+    return handle

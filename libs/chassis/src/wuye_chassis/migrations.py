@@ -1,14 +1,17 @@
 """Alembic, once for every service.
 
-Each service keeps its own ``migrations/`` folder (versions + a three-line ``env.py`` that calls
-``run_alembic_env``). ``migrate(url, script_location)`` upgrades to head; the service's CLI exposes it as
-``python -m wuye_<service> migrate`` for the Kubernetes pre-upgrade Job, and the local runner calls it on
-start.
+A service's ``migrations/`` package holds only its revision files; the environment (``alembic_env/env.py``)
+is the chassis's. Services that keep the jurisdiction directory start from the chassis's shared first
+revision (``baseline_revisions/0001_directory.py``: outbox, inbox, idempotency keys, ticket counters and
+the directory table); the registry brings its own first revision. ``migrate(url, migrations)`` upgrades
+to head; the service's CLI exposes it as ``python -m wuye_<service> migrate`` for the Kubernetes
+pre-upgrade Job, and a service migrates on start when ``migrate_on_start`` is set.
 """
 
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from alembic import command, context
@@ -19,38 +22,51 @@ from opentelemetry.instrumentation.utils import suppress_instrumentation
 from wuye_chassis.db import create_engine
 from wuye_chassis.messaging_tables import add_messaging_tables
 
+ENVIRONMENT = "wuye_chassis:alembic_env"
+BASELINE = "wuye_chassis:baseline_revisions"
 
-def alembic_config(url: str, script_location: str) -> Config:
+
+@dataclass(frozen=True)
+class Migrations:
+    """Where a service's revisions live, e.g. ``Migrations("wuye_complaints:migrations")``."""
+
+    revisions: str
+    #: the first revision is the chassis's shared baseline (every service but the registry)
+    shared_baseline: bool = True
+
+    @property
+    def version_locations(self) -> list[str]:
+        return [self.revisions, *([BASELINE] if self.shared_baseline else [])]
+
+
+def alembic_config(url: str, migrations: Migrations) -> Config:
     config = Config()
-    config.set_main_option("script_location", script_location)
+    config.set_main_option("script_location", ENVIRONMENT)
+    config.set_main_option("path_separator", "space")
+    config.set_main_option("version_locations", " ".join(migrations.version_locations))
     # '%' must be escaped for ConfigParser interpolation
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
 
-def migrate(url: str, script_location: str, revision: str = "head") -> None:
+def migrate(url: str, migrations: Migrations, revision: str = "head") -> None:
     """Upgrade the database to ``revision`` (blocking; call from a thread inside an event loop)."""
-    command.upgrade(alembic_config(url, script_location), revision)
+    command.upgrade(alembic_config(url, migrations), revision)
 
 
-async def migrate_async(url: str, script_location: str) -> None:
+async def migrate_async(url: str, migrations: Migrations) -> None:
     # start-up schema work is not a request: keep its statements out of traces
     with suppress_instrumentation():
-        await asyncio.to_thread(migrate, url, script_location)  # to_thread carries the context over
+        await asyncio.to_thread(migrate, url, migrations)  # to_thread carries the context over
 
 
-def run_alembic_env(target_metadata: sa.MetaData) -> None:
-    """The body of every service's ``migrations/env.py`` (online mode, async engine)."""
+def run_alembic_env() -> None:
+    """The body of the chassis's ``alembic_env/env.py`` (online mode, async engine)."""
     url = context.config.get_main_option("sqlalchemy.url")
     assert url is not None, "sqlalchemy.url must be set by alembic_config()"
 
     def run(connection: sa.Connection) -> None:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            render_as_batch=connection.dialect.name == "sqlite",
-            compare_type=True,
-        )
+        context.configure(connection=connection, render_as_batch=connection.dialect.name == "sqlite")
         with context.begin_transaction():
             context.run_migrations()
 
@@ -64,7 +80,7 @@ def run_alembic_env(target_metadata: sa.MetaData) -> None:
             await engine.dispose()
 
     if context.is_offline_mode():
-        context.configure(url=url, target_metadata=target_metadata, literal_binds=True)
+        context.configure(url=url, literal_binds=True)
         with context.begin_transaction():
             context.run_migrations()
     else:

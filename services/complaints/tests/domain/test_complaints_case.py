@@ -28,6 +28,7 @@ from wuye_complaints.domain.events import (
 
 STEP = dt.timedelta(hours=1)
 SECOND = dt.timedelta(seconds=1)
+COMMUNITY_PATH = "350500/350521/350521100/350521100001"  # where the conftest case lies
 
 
 def later(case, delta=STEP):
@@ -336,7 +337,8 @@ def test_C3_resolved_in_time_at_the_deadline_moment_late_one_second_after(case_a
     on_time = case_at(CaseState.IN_PROGRESS)
     [event] = on_time.resolve(now=on_time.resolve_due_at, actor_id="s", summary="done")
     assert event == Resolved(
-        case_id="case-1", at=on_time.resolve_due_at, overdue=False, company_id="company-1", tier=Tier.COMMUNITY
+        case_id="case-1", at=on_time.resolve_due_at, compound_id="compound-1", jurisdiction_path=COMMUNITY_PATH,
+        overdue=False, company_id="company-1", tier=Tier.COMMUNITY,
     )
     late = case_at(CaseState.IN_PROGRESS)
     [event] = late.resolve(now=late.resolve_due_at + SECOND, actor_id="s", summary="done")
@@ -361,6 +363,9 @@ def test_C2_closed_event_carries_satisfaction_overdue_company_and_tier(case_at, 
     assert event == Closed(
         case_id="case-1",
         at=case.closed_at,
+        compound_id="compound-1",
+        jurisdiction_path=COMMUNITY_PATH,
+        category="lifts",
         satisfaction=Satisfaction.BASICALLY_SATISFIED,
         overdue=False,
         company_id="company-1",

@@ -9,6 +9,7 @@ from wuye_complaints.domain.events import Escalated
 
 SECOND = dt.timedelta(seconds=1)
 HOUR = dt.timedelta(hours=1)
+COMMUNITY_PATH = "350500/350521/350521100/350521100001"  # where the conftest case lies
 
 
 def mark_hard(case, calendar, at=None, note="涉及多个产权单位 several owners of the pipe"):
@@ -34,6 +35,7 @@ def test_C4_mark_hard_escalates_at_once_and_is_recorded_with_who_and_why(case_at
     assert event == Escalated(
         case_id="case-1",
         at=at,
+        jurisdiction_path=COMMUNITY_PATH,
         from_tier=Tier.COMMUNITY,
         to_tier=Tier.STREET,
         reason=EscalationReason.MARKED_HARD,

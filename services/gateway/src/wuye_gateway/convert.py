@@ -17,7 +17,7 @@ from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel, Field, create_model
 
-from wuye_chassis.proto_enums import enum_number, enum_text
+from wuye_chassis.proto_values import enum_number, enum_text
 
 TIMESTAMP = Timestamp.DESCRIPTOR.full_name
 M = TypeVar("M", bound=Message)

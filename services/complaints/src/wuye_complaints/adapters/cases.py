@@ -11,11 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis.jurisdiction import JurisdictionPath
+from wuye_chassis.path_queries import at_or_below
 from wuye_chassis.workdays import WorkingDayCalendar
 from wuye_complaints.adapters.orm import case_callbacks, case_escalations, case_history, case_reporters, cases
 from wuye_complaints.domain.case import (
@@ -50,6 +53,19 @@ class SealedContact:
 
 
 @dataclass(frozen=True)
+class CaseQuery:
+    """What ``CaseRepository.find`` selects; ``None`` leaves a filter out."""
+
+    path: str | None
+    company_id: str | None
+    state: CaseState | None
+    compound_id: str
+    category: str | None
+    after: str
+    limit: int
+
+
+@dataclass(frozen=True)
 class _Persisted:
     history: int
     escalations: int
@@ -57,7 +73,10 @@ class _Persisted:
     reporters: int
 
 
-def _optional(enum_type, value):  # type: ignore[no-untyped-def]
+E = TypeVar("E", bound=StrEnum)
+
+
+def _optional(enum_type: type[E], value: str | None) -> E | None:
     return None if value is None else enum_type(value)
 
 
@@ -83,8 +102,31 @@ class CaseRepository:
             return None
         return (await self._load([row]))[0]
 
-    async def many(self, rows: Sequence[sa.RowMapping]) -> list[Case]:
-        return await self._load(rows)
+    async def find(self, where: CaseQuery) -> list[Case]:
+        """Cases at or below ``where.path`` matching the filters, newest first (reporters left out)."""
+        query = sa.select(cases).order_by(cases.c.case_id.desc()).limit(where.limit)
+        if where.path is not None:
+            query = query.where(at_or_below(cases.c.jurisdiction_path, where.path))
+        if where.company_id is not None:
+            query = query.where(cases.c.company_id == where.company_id)
+        if where.state is not None:
+            query = query.where(cases.c.state == where.state.value)
+        if where.compound_id:
+            query = query.where(cases.c.compound_id == where.compound_id)
+        if where.category is not None:
+            query = query.where(cases.c.category == where.category)
+        if where.after:
+            query = query.where(cases.c.case_id < where.after)
+        return await self._load((await self.session.execute(query)).mappings().all())
+
+    async def place(self, case_id: str) -> tuple[str, JurisdictionPath] | None:
+        """The case's compound and jurisdiction, without loading the case."""
+        row = (
+            await self.session.execute(
+                sa.select(cases.c.compound_id, cases.c.jurisdiction_path).where(cases.c.case_id == case_id)
+            )
+        ).first()
+        return None if row is None else (row.compound_id, JurisdictionPath.parse(row.jurisdiction_path))
 
     async def case_id_for_external_id(self, channel: Channel, external_id: str) -> str | None:
         return await self.session.scalar(

@@ -1,16 +1,16 @@
-"""Domain events → the protobuf events the outbox publishes (ids, codes, states and times only)."""
+"""Domain events → the protobuf events the outbox publishes (ids, codes, states and times only).
+
+The service's ``EventTranslator``: the unit of work calls ``outgoing`` for every event a handler publishes.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from wuye.complaints.v1 import complaints_pb2 as api
 from wuye.complaints.v1 import events_pb2
-from wuye_chassis.proto_enums import enum_number
-from wuye_complaints.domain.case import Case
+from wuye_chassis.proto_values import enum_number, timestamp
+from wuye_chassis.uow import OutgoingEvent
 from wuye_complaints.domain.events import (
     Accepted,
     CallbackRecorded,
@@ -26,17 +26,11 @@ from wuye_complaints.domain.events import (
 )
 
 
-def timestamp(moment: dt.datetime | None) -> Timestamp | None:
-    if moment is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
+def outgoing(event: Event) -> OutgoingEvent:
+    return OutgoingEvent(_message(event), event.case_id)
 
 
-def to_message(event: Event, case: Case) -> Message:
-    """The protobuf form of ``event``; ``case`` adds where it happened (compound, path, category)."""
-    place = {"compound_id": case.compound_id, "jurisdiction_path": str(case.jurisdiction_path)}
+def _message(event: Event) -> Message:
     match event:
         case Submitted():
             return events_pb2.ComplaintSubmitted(
@@ -58,7 +52,8 @@ def to_message(event: Event, case: Case) -> Message:
                 case_id=event.case_id, dispatched_at=timestamp(event.at),
                 assignee_kind=enum_number(api.AssigneeKind, event.assignee_kind), assignee_id=event.assignee_id,
                 first_dispatch=event.first_dispatch, resolve_due_at=timestamp(event.resolve_due_at),
-                tier=enum_number(api.Tier, event.tier), **place,
+                tier=enum_number(api.Tier, event.tier), compound_id=event.compound_id,
+                jurisdiction_path=event.jurisdiction_path,
             )
         case SentBack():
             return events_pb2.ComplaintSentBack(
@@ -70,12 +65,13 @@ def to_message(event: Event, case: Case) -> Message:
                 case_id=event.case_id, escalated_at=timestamp(event.at),
                 from_tier=enum_number(api.Tier, event.from_tier), to_tier=enum_number(api.Tier, event.to_tier),
                 reason=enum_number(api.EscalationReason, event.reason), actor_id=event.actor_id,
-                tier_due_at=timestamp(event.tier_due_at), jurisdiction_path=str(case.jurisdiction_path),
+                tier_due_at=timestamp(event.tier_due_at), jurisdiction_path=event.jurisdiction_path,
             )
         case Resolved():
             return events_pb2.ComplaintResolved(
                 case_id=event.case_id, resolved_at=timestamp(event.at), overdue=event.overdue,
-                company_id=event.company_id or "", tier=enum_number(api.Tier, event.tier), **place,
+                company_id=event.company_id or "", tier=enum_number(api.Tier, event.tier),
+                compound_id=event.compound_id, jurisdiction_path=event.jurisdiction_path,
             )
         case CallbackRecorded():
             return events_pb2.ComplaintCallbackRecorded(
@@ -88,7 +84,7 @@ def to_message(event: Event, case: Case) -> Message:
                 case_id=event.case_id, closed_at=timestamp(event.at),
                 satisfaction=enum_number(api.Satisfaction, event.satisfaction), overdue=event.overdue,
                 company_id=event.company_id or "", tier=enum_number(api.Tier, event.tier),
-                category=case.category.code, **place,
+                category=event.category, compound_id=event.compound_id, jurisdiction_path=event.jurisdiction_path,
             )
         case Reopened():
             return events_pb2.ComplaintReopened(

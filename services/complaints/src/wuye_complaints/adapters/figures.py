@@ -46,39 +46,41 @@ def _filters(table: sa.Table, scope: FigureScope, moment: sa.Column) -> list[sa.
     return where
 
 
-async def submitted(session: AsyncSession, scope: FigureScope) -> int:
-    query = sa.select(sa.func.count()).select_from(cases).where(*_filters(cases, scope, cases.c.submitted_at))
-    return int(await session.scalar(query) or 0)
+class FigureCounts:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
 
+    async def submitted(self, scope: FigureScope) -> int:
+        query = sa.select(sa.func.count()).select_from(cases).where(*_filters(cases, scope, cases.c.submitted_at))
+        return int(await self.session.scalar(query) or 0)
 
-async def closed(session: AsyncSession, scope: FigureScope) -> ClosedCounts:
-    query = (
-        sa.select(
-            cases.c.tier,
-            sa.func.count(),
-            _count_if(cases.c.resolved_late),
-            sa.func.count(cases.c.handling_working_days),
-            sa.func.coalesce(sa.func.sum(cases.c.handling_working_days), 0),
+    async def closed(self, scope: FigureScope) -> ClosedCounts:
+        query = (
+            sa.select(
+                cases.c.tier,
+                sa.func.count(),
+                _count_if(cases.c.resolved_late),
+                sa.func.count(cases.c.handling_working_days),
+                sa.func.coalesce(sa.func.sum(cases.c.handling_working_days), 0),
+            )
+            .where(*_filters(cases, scope, cases.c.closed_at))
+            .group_by(cases.c.tier)
         )
-        .where(*_filters(cases, scope, cases.c.closed_at))
-        .group_by(cases.c.tier)
-    )
-    by_tier: dict[Tier, int] = {}
-    overdue = handled = days = 0
-    for tier, count, late, with_time, time_sum in (await session.execute(query)).all():
-        by_tier[Tier(tier)] = int(count)
-        overdue, handled, days = overdue + int(late), handled + int(with_time), days + int(time_sum)
-    return ClosedCounts(by_tier, overdue, handled, days)
+        by_tier: dict[Tier, int] = {}
+        overdue = handled = days = 0
+        for tier, count, late, with_time, time_sum in (await self.session.execute(query)).all():
+            by_tier[Tier(tier)] = int(count)
+            overdue, handled, days = overdue + int(late), handled + int(with_time), days + int(time_sum)
+        return ClosedCounts(by_tier, overdue, handled, days)
 
-
-async def callbacks(session: AsyncSession, scope: FigureScope) -> CallbackCounts:
-    valid = case_callbacks.c.valid.is_(True)
-    query = sa.select(
-        _count_if(valid),
-        _count_if(sa.and_(valid, case_callbacks.c.contacted.is_(True))),
-        _count_if(sa.and_(valid, case_callbacks.c.solved.is_(True))),
-        _count_if(sa.and_(valid, case_callbacks.c.satisfaction == Satisfaction.SATISFIED.value)),
-        _count_if(sa.and_(valid, case_callbacks.c.satisfaction == Satisfaction.BASICALLY_SATISFIED.value)),
-    ).where(*_filters(case_callbacks, scope, case_callbacks.c.at))
-    row = (await session.execute(query)).one()
-    return CallbackCounts(*(int(value) for value in row))
+    async def callbacks(self, scope: FigureScope) -> CallbackCounts:
+        valid = case_callbacks.c.valid.is_(True)
+        query = sa.select(
+            _count_if(valid),
+            _count_if(sa.and_(valid, case_callbacks.c.contacted.is_(True))),
+            _count_if(sa.and_(valid, case_callbacks.c.solved.is_(True))),
+            _count_if(sa.and_(valid, case_callbacks.c.satisfaction == Satisfaction.SATISFIED.value)),
+            _count_if(sa.and_(valid, case_callbacks.c.satisfaction == Satisfaction.BASICALLY_SATISFIED.value)),
+        ).where(*_filters(case_callbacks, scope, case_callbacks.c.at))
+        row = (await self.session.execute(query)).one()
+        return CallbackCounts(*(int(value) for value in row))

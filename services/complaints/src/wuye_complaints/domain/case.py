@@ -376,10 +376,12 @@ class Case:
             Dispatched(
                 case_id=self.case_id,
                 at=at,
+                compound_id=self.compound_id,
+                jurisdiction_path=str(self.jurisdiction_path),
                 assignee_kind=assignee.kind,
                 assignee_id=assignee.assignee_id,
                 first_dispatch=first_dispatch,
-                resolve_due_at=self.resolve_due_at,
+                resolve_due_at=self._resolve_due,
                 tier=self.tier,
             )
         ]
@@ -389,7 +391,7 @@ class Case:
         self._require(Action.SEND_BACK)
         at, actor = self._moment(now), self._actor(actor_id)
         why = require_text(reason, field="reason", rule="C2", max_length=REASON_MAX_LENGTH)
-        previous = self.assignee
+        previous = self._assigned
         self.assignee = None
         self._record(Action.SEND_BACK, at, actor, why)
         return [SentBack(case_id=self.case_id, at=at, assignee_kind=previous.kind, assignee_id=previous.assignee_id)]
@@ -410,7 +412,9 @@ class Case:
             Resolved(
                 case_id=self.case_id,
                 at=at,
-                overdue=is_late(self.resolve_due_at, at),
+                compound_id=self.compound_id,
+                jurisdiction_path=str(self.jurisdiction_path),
+                overdue=is_late(self._resolve_due, at),
                 company_id=self.company_id,
                 tier=self.tier,
             )
@@ -441,6 +445,7 @@ class Case:
         at, actor = self._moment(now), self._actor(actor_id)
         is_valid = require_flag(valid, field="valid", rule="C5")
         detail = optional_text(note, field="note", rule="C5", max_length=REASON_MAX_LENGTH)
+        answers: tuple[bool | None, bool | None, Satisfaction | None]
         if is_valid:
             answers = (
                 require_flag(contacted, field="contacted", rule="C5"),
@@ -454,7 +459,8 @@ class Case:
             if detail is None:
                 raise InvalidArgument("an invalid callback must say why (note)", field="note", rule="C5")
             answers = (None, None, None)
-        callback = Callback(at, actor, is_valid, *answers, detail)
+        contacted_answer, solved_answer, satisfaction_answer = answers
+        callback = Callback(at, actor, is_valid, contacted_answer, solved_answer, satisfaction_answer, detail)
         self.callbacks.append(callback)
         self._record(Action.RECORD_CALLBACK, at, actor, detail)
         return [
@@ -482,8 +488,11 @@ class Case:
         closed = Closed(
             case_id=self.case_id,
             at=at,
+            compound_id=self.compound_id,
+            jurisdiction_path=str(self.jurisdiction_path),
+            category=self.category.code,
             satisfaction=satisfaction,
-            overdue=is_late(self.resolve_due_at, self.resolved_at),
+            overdue=is_late(self._resolve_due, self._resolved),
             company_id=self.company_id,
             tier=self.tier,
         )
@@ -500,11 +509,28 @@ class Case:
         reopened = Reopened(
             case_id=self.case_id,
             at=at,
-            assignee_kind=self.assignee.kind,
-            assignee_id=self.assignee.assignee_id,
+            assignee_kind=self._assigned.kind,
+            assignee_id=self._assigned.assignee_id,
             tier_due_at=tier_due_at,
         )
         return [closed, reopened]
+
+    # --- what the state machine guarantees in the states that read it ----------------------------
+
+    @property
+    def _assigned(self) -> Assignee:
+        assert self.assignee is not None, "a dispatched case has an assignee"
+        return self.assignee
+
+    @property
+    def _resolve_due(self) -> dt.datetime:
+        assert self.resolve_due_at is not None, "the first dispatch starts the resolve clock (C3)"
+        return self.resolve_due_at
+
+    @property
+    def _resolved(self) -> dt.datetime:
+        assert self.resolved_at is not None, "a case past resolution has its resolution time"
+        return self.resolved_at
 
     # --- for this package's modules (escalation, duplicates) -------------------------------------
 

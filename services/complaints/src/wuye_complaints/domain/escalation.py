@@ -86,6 +86,7 @@ def escalate(
         Escalated(
             case_id=case.case_id,
             at=at,
+            jurisdiction_path=str(case.jurisdiction_path),
             from_tier=from_tier,
             to_tier=to_tier,
             reason=why,

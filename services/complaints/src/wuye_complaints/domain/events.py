@@ -46,6 +46,8 @@ class Rejected:
 class Dispatched:
     case_id: str
     at: dt.datetime
+    compound_id: str
+    jurisdiction_path: str
     assignee_kind: AssigneeKind
     assignee_id: str
     first_dispatch: bool
@@ -65,6 +67,7 @@ class SentBack:
 class Escalated:
     case_id: str
     at: dt.datetime
+    jurisdiction_path: str
     from_tier: Tier
     to_tier: Tier
     reason: EscalationReason
@@ -76,6 +79,8 @@ class Escalated:
 class Resolved:
     case_id: str
     at: dt.datetime
+    compound_id: str
+    jurisdiction_path: str
     overdue: bool
     company_id: str | None
     tier: Tier
@@ -95,6 +100,9 @@ class CallbackRecorded:
 class Closed:
     case_id: str
     at: dt.datetime
+    compound_id: str
+    jurisdiction_path: str
+    category: str
     satisfaction: Satisfaction | None  # None: no valid callback (reporter unreachable)
     overdue: bool
     company_id: str | None

@@ -162,9 +162,9 @@ class MediationCase:
         self.history.append(MediationStep(at, actor, "referred_to_court"))
 
     @staticmethod
-    def _moment(now: dt.datetime, *, after: dt.datetime) -> dt.datetime:
+    def _moment(now: dt.datetime, *, after: dt.datetime | None) -> dt.datetime:
         at = require_moment(now, field="now", rule="C7")
-        if at < after:
+        if after is not None and at < after:
             raise InvalidArgument(f"now ({at.isoformat()}) is before the previous step", field="now", rule="C7")
         return at
 

@@ -107,7 +107,7 @@ class TierSplit:
         return community_ok and by_tier[Tier.COUNTY] <= TIER_TARGETS[Tier.COUNTY]
 
 
-def tier_split(closed_by_tier: Mapping[Tier | str, int]) -> TierSplit | None:
+def tier_split(closed_by_tier: Mapping[Tier, int] | Mapping[str, int]) -> TierSplit | None:
     """Shares of closed cases per tier; ``None`` when nothing closed. Missing tiers count 0."""
     counts = {tier: 0 for tier in Tier}
     for key, count in closed_by_tier.items():

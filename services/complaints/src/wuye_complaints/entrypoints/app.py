@@ -1,55 +1,41 @@
-import grpc
+"""The complaints service as the chassis runs it."""
 
-from wuye.complaints.v1 import complaints_pb2_grpc
-from wuye_chassis import compounds, directory, pii
-from wuye_chassis.app import ServiceDefinition, ServiceRuntime
-from wuye_chassis.background import PeriodicTask
+from __future__ import annotations
+
+from functools import cache
+
+from wuye_chassis import pii
+from wuye_chassis.app import ServiceDefinition
+from wuye_chassis.migrations import Migrations
+from wuye_chassis.uow import UnitOfWorkParts
 from wuye_complaints.adapters.contacts import Contacts
-from wuye_complaints.adapters.orm import known_compounds, known_jurisdictions, metadata
+from wuye_complaints.adapters.events import outgoing
+from wuye_complaints.adapters.orm import metadata
 from wuye_complaints.domain.categories import CategoryCatalogue
-from wuye_complaints.entrypoints.grpc import SERVICE_NAME, ComplaintsServicer
-from wuye_complaints.service.cases import CaseService
-from wuye_complaints.service.figures import FigureService
-from wuye_complaints.service.mediation import MediationService
+from wuye_complaints.entrypoints import consumers, grpc, schedulers
+from wuye_complaints.service.unit_of_work import ComplaintsUnitOfWork
 from wuye_complaints.settings import ComplaintsSettings
 
 
-def build(settings: ComplaintsSettings | None = None) -> ServiceDefinition:
+def build(settings: ComplaintsSettings | None = None) -> ServiceDefinition[ComplaintsUnitOfWork]:
     settings = settings or ComplaintsSettings()
     catalogue = CategoryCatalogue()
 
-    def case_service(runtime: ServiceRuntime) -> CaseService:
-        # the key is read when the service starts, so tools that only inspect the definition need none
-        contacts = Contacts(pii.PersonalDataCipher.from_settings(runtime.settings))
-        return CaseService(runtime, catalogue, contacts)
+    @cache
+    def contacts() -> Contacts:
+        # read at the first unit of work, so tools that only inspect the definition need no key
+        return Contacts(pii.PersonalDataCipher.from_settings(settings))
 
-    def register(runtime: ServiceRuntime):  # type: ignore[no-untyped-def]
-        servicer = ComplaintsServicer(
-            case_service(runtime), MediationService(runtime), FigureService(runtime, catalogue), catalogue
-        )
-
-        def add(server: grpc.aio.Server) -> None:
-            complaints_pb2_grpc.add_ComplaintsServiceServicer_to_server(servicer, server)
-
-        return add
-
-    def escalation_scheduler(runtime: ServiceRuntime) -> PeriodicTask:
-        cases = case_service(runtime)
-        return PeriodicTask(
-            "complaints-escalation",
-            settings.escalation_interval_seconds,
-            lambda: cases.escalate_overdue(batch_size=settings.escalation_batch_size),
-        )
+    def unit_of_work(parts: UnitOfWorkParts) -> ComplaintsUnitOfWork:
+        return ComplaintsUnitOfWork(parts, catalogue, contacts())
 
     return ServiceDefinition(
         settings=settings,
         metadata=metadata,
-        migrations="wuye_complaints:migrations",
-        grpc_services=[SERVICE_NAME, directory.SERVICE_NAME],
-        registrars=lambda runtime: [register(runtime), directory.registrar(runtime.db, known_jurisdictions)],
-        subscriptions=lambda runtime: [
-            directory.subscription(known_jurisdictions, settings.service_name),
-            compounds.subscription(known_compounds, settings.service_name),
-        ],
-        background=lambda runtime: [escalation_scheduler(runtime)],
+        migrations=Migrations("wuye_complaints:migrations"),
+        unit_of_work=unit_of_work,
+        events=outgoing,
+        servicers=lambda runtime: [grpc.servicer(runtime.unit_of_work)],
+        read_models=consumers.READ_MODELS,
+        background=lambda runtime: [schedulers.escalation(runtime, settings)],
     )

@@ -1,7 +1,8 @@
-"""gRPC servicer: protobuf in, use case, protobuf out. No rules here."""
+"""gRPC servicer: protobuf in, a command to its handler, protobuf out. No rules here."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 import grpc
@@ -9,17 +10,17 @@ import grpc
 from wuye.common.v1 import common_pb2
 from wuye.complaints.v1 import complaints_pb2 as api
 from wuye.complaints.v1 import complaints_pb2_grpc
+from wuye_chassis.grpc_server import Servicer
 from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
-from wuye_chassis.proto_enums import enum_number, enum_text
-from wuye_complaints.adapters.events import timestamp
+from wuye_chassis.proto_values import enum_number, enum_text, timestamp
 from wuye_complaints.adapters.mediations import PlacedMediation
+from wuye_complaints.domain import commands
 from wuye_complaints.domain.case import Case
-from wuye_complaints.domain.categories import CategoryCatalogue
-from wuye_complaints.domain.mediation import Party
 from wuye_complaints.domain.rates import TierSplit
-from wuye_complaints.service.cases import CaseFilter, CaseService, CaseView
-from wuye_complaints.service.figures import Figures, FigureService
-from wuye_complaints.service.mediation import MediationService
+from wuye_complaints.service import cases, figures, mediation
+from wuye_complaints.service.cases import CaseView
+from wuye_complaints.service.figures import Figures
+from wuye_complaints.service.unit_of_work import ComplaintsUnitOfWork
 
 SERVICE_NAME = api.DESCRIPTOR.services_by_name["ComplaintsService"].full_name
 
@@ -156,25 +157,23 @@ def figures_message(figures: Figures) -> api.GetComplaintFiguresResponse:
 
 
 class ComplaintsServicer(complaints_pb2_grpc.ComplaintsServiceServicer):
-    def __init__(
-        self, cases: CaseService, mediations: MediationService, figures: FigureService, catalogue: CategoryCatalogue
-    ) -> None:
-        self.cases = cases
-        self.mediations = mediations
-        self.figures = figures
-        self.catalogue = catalogue
+    def __init__(self, unit_of_work: Callable[[], ComplaintsUnitOfWork]) -> None:
+        self.uow = unit_of_work
 
     async def SubmitComplaint(
         self, request: api.SubmitComplaintRequest, context: grpc.aio.ServicerContext
     ) -> api.SubmitComplaintResponse:
-        submission = await self.cases.submit(
-            compound_id=request.compound_id,
-            category=request.category,
-            channel=enum_text(api.Channel, request.channel),
-            description=request.description,
-            reporter_name=request.reporter.name,
-            reporter_phone=request.reporter.phone,
-            external_id=request.external_id,
+        submission = await cases.submit_complaint(
+            commands.SubmitComplaint(
+                compound_id=request.compound_id,
+                category=request.category,
+                channel=enum_text(api.Channel, request.channel),
+                description=request.description,
+                reporter_name=request.reporter.name,
+                reporter_phone=request.reporter.phone,
+                external_id=request.external_id,
+            ),
+            self.uow(),
         )
         return api.SubmitComplaintResponse(
             case=full(submission.view),
@@ -183,78 +182,101 @@ class ComplaintsServicer(complaints_pb2_grpc.ComplaintsServiceServicer):
         )
 
     async def AcceptCase(self, request: api.AcceptCaseRequest, context: grpc.aio.ServicerContext) -> api.AcceptCaseResponse:
-        return api.AcceptCaseResponse(case=full(await self.cases.accept(request.case_id)))
+        return api.AcceptCaseResponse(case=full(await cases.accept_case(commands.AcceptCase(request.case_id), self.uow())))
 
     async def RejectCase(self, request: api.RejectCaseRequest, context: grpc.aio.ServicerContext) -> api.RejectCaseResponse:
-        view = await self.cases.reject(
-            request.case_id, reason=enum_text(api.RejectReason, request.reason),
-            duplicate_of=request.duplicate_of, note=request.note,
+        view = await cases.reject_case(
+            commands.RejectCase(
+                request.case_id, reason=enum_text(api.RejectReason, request.reason),
+                duplicate_of=request.duplicate_of, note=request.note,
+            ),
+            self.uow(),
         )
         return api.RejectCaseResponse(case=full(view))
 
     async def DispatchCase(
         self, request: api.DispatchCaseRequest, context: grpc.aio.ServicerContext
     ) -> api.DispatchCaseResponse:
-        view = await self.cases.dispatch(
-            request.case_id, assignee_kind=enum_text(api.AssigneeKind, request.assignee_kind),
-            assignee_id=request.assignee_id,
+        view = await cases.dispatch_case(
+            commands.DispatchCase(
+                request.case_id, assignee_kind=enum_text(api.AssigneeKind, request.assignee_kind),
+                assignee_id=request.assignee_id,
+            ),
+            self.uow(),
         )
         return api.DispatchCaseResponse(case=full(view))
 
     async def SendBackCase(
         self, request: api.SendBackCaseRequest, context: grpc.aio.ServicerContext
     ) -> api.SendBackCaseResponse:
-        return api.SendBackCaseResponse(case=full(await self.cases.send_back(request.case_id, reason=request.reason)))
+        view = await cases.send_back_case(commands.SendBackCase(request.case_id, reason=request.reason), self.uow())
+        return api.SendBackCaseResponse(case=full(view))
 
     async def StartHandling(
         self, request: api.StartHandlingRequest, context: grpc.aio.ServicerContext
     ) -> api.StartHandlingResponse:
-        return api.StartHandlingResponse(case=full(await self.cases.start_handling(request.case_id)))
+        view = await cases.start_handling(commands.StartHandling(request.case_id), self.uow())
+        return api.StartHandlingResponse(case=full(view))
 
     async def ResolveCase(self, request: api.ResolveCaseRequest, context: grpc.aio.ServicerContext) -> api.ResolveCaseResponse:
-        return api.ResolveCaseResponse(case=full(await self.cases.resolve(request.case_id, summary=request.summary)))
+        view = await cases.resolve_case(commands.ResolveCase(request.case_id, summary=request.summary), self.uow())
+        return api.ResolveCaseResponse(case=full(view))
 
     async def ReplyToReporter(
         self, request: api.ReplyToReporterRequest, context: grpc.aio.ServicerContext
     ) -> api.ReplyToReporterResponse:
-        return api.ReplyToReporterResponse(case=full(await self.cases.reply(request.case_id, message=request.message)))
+        view = await cases.reply_to_reporter(
+            commands.ReplyToReporter(request.case_id, message=request.message), self.uow()
+        )
+        return api.ReplyToReporterResponse(case=full(view))
 
     async def RecordCallback(
         self, request: api.RecordCallbackRequest, context: grpc.aio.ServicerContext
     ) -> api.RecordCallbackResponse:
-        view = await self.cases.record_callback(
-            request.case_id, valid=request.valid, contacted=request.contacted, solved=request.solved,
-            satisfaction=enum_text(api.Satisfaction, request.satisfaction), note=request.note,
+        view = await cases.record_callback(
+            commands.RecordCallback(
+                request.case_id, valid=request.valid, contacted=request.contacted, solved=request.solved,
+                satisfaction=enum_text(api.Satisfaction, request.satisfaction), note=request.note,
+            ),
+            self.uow(),
         )
         return api.RecordCallbackResponse(case=full(view))
 
     async def CloseCase(self, request: api.CloseCaseRequest, context: grpc.aio.ServicerContext) -> api.CloseCaseResponse:
-        view, reopened = await self.cases.close(request.case_id)
-        return api.CloseCaseResponse(case=full(view), reopened=reopened)
+        closing = await cases.close_case(commands.CloseCase(request.case_id), self.uow())
+        return api.CloseCaseResponse(case=full(closing.view), reopened=closing.reopened)
 
     async def MarkCaseHard(
         self, request: api.MarkCaseHardRequest, context: grpc.aio.ServicerContext
     ) -> api.MarkCaseHardResponse:
-        return api.MarkCaseHardResponse(case=full(await self.cases.mark_hard(request.case_id, note=request.note)))
+        view = await cases.mark_case_hard(commands.MarkCaseHard(request.case_id, note=request.note), self.uow())
+        return api.MarkCaseHardResponse(case=full(view))
 
     async def AddReporter(self, request: api.AddReporterRequest, context: grpc.aio.ServicerContext) -> api.AddReporterResponse:
-        view = await self.cases.add_reporter(
-            request.case_id, reporter_name=request.reporter.name, reporter_phone=request.reporter.phone
+        view = await cases.add_reporter_to_case(
+            commands.AddReporter(
+                request.case_id, reporter_name=request.reporter.name, reporter_phone=request.reporter.phone
+            ),
+            self.uow(),
         )
         return api.AddReporterResponse(case=full(view))
 
     async def GetCase(self, request: api.GetCaseRequest, context: grpc.aio.ServicerContext) -> api.GetCaseResponse:
-        return api.GetCaseResponse(case=full(await self.cases.get(request.case_id)))
+        return api.GetCaseResponse(case=full(await cases.get_case(commands.GetCase(request.case_id), self.uow())))
 
     async def ListCases(self, request: api.ListCasesRequest, context: grpc.aio.ServicerContext) -> api.ListCasesResponse:
         limit = page_size(request.page.page_size)
-        where = CaseFilter(
-            jurisdiction_path=request.jurisdiction_path,
-            state=enum_text(api.CaseState, request.state),
-            compound_id=request.compound_id,
-            category=request.category,
+        found = await cases.list_cases(
+            commands.ListCases(
+                jurisdiction_path=request.jurisdiction_path,
+                state=enum_text(api.CaseState, request.state),
+                compound_id=request.compound_id,
+                category=request.category,
+                after=decode_cursor(request.page.page_token) or "",
+                limit=limit + 1,
+            ),
+            self.uow(),
         )
-        found = await self.cases.list(where, after=decode_cursor(request.page.page_token), limit=limit + 1)
         page = found[:limit]
         more = len(found) > limit
         return api.ListCasesResponse(
@@ -272,50 +294,69 @@ class ComplaintsServicer(complaints_pb2_grpc.ComplaintsServiceServicer):
                     resolve_working_days=category.resolve_working_days, violation=category.violation,
                     top_ten=category.top_ten,
                 )
-                for category in self.catalogue
+                for category in self.uow().catalogue
             ]
         )
 
     async def OpenMediation(
         self, request: api.OpenMediationRequest, context: grpc.aio.ServicerContext
     ) -> api.OpenMediationResponse:
-        parties = [
-            Party.create(
-                party_id=party.party_id, kind=enum_text(api.PartyKind, party.kind),
-                role=enum_text(api.PartyRole, party.role),
-            )
-            for party in request.parties
-        ]
-        placed = await self.mediations.open(
-            compound_id=request.compound_id, parties=parties, mediator_id=request.mediator_id,
-            complaint_case_id=request.complaint_case_id,
+        placed = await mediation.open_mediation(
+            commands.OpenMediation(
+                compound_id=request.compound_id,
+                parties=tuple(
+                    commands.MediationPartyInput(
+                        party_id=party.party_id, kind=enum_text(api.PartyKind, party.kind),
+                        role=enum_text(api.PartyRole, party.role),
+                    )
+                    for party in request.parties
+                ),
+                mediator_id=request.mediator_id,
+                complaint_case_id=request.complaint_case_id,
+            ),
+            self.uow(),
         )
         return api.OpenMediationResponse(mediation=mediation_message(placed))
 
     async def RecordMediationOutcome(
         self, request: api.RecordMediationOutcomeRequest, context: grpc.aio.ServicerContext
     ) -> api.RecordMediationOutcomeResponse:
-        placed = await self.mediations.record_outcome(
-            request.mediation_id, outcome=enum_text(api.MediationOutcome, request.outcome), note=request.note
+        placed = await mediation.record_mediation_outcome(
+            commands.RecordMediationOutcome(
+                request.mediation_id, outcome=enum_text(api.MediationOutcome, request.outcome), note=request.note
+            ),
+            self.uow(),
         )
         return api.RecordMediationOutcomeResponse(mediation=mediation_message(placed))
 
     async def ReferMediationToCourt(
         self, request: api.ReferMediationToCourtRequest, context: grpc.aio.ServicerContext
     ) -> api.ReferMediationToCourtResponse:
-        placed = await self.mediations.refer_to_court(request.mediation_id, court_id=request.court_id)
+        placed = await mediation.refer_mediation_to_court(
+            commands.ReferMediationToCourt(request.mediation_id, court_id=request.court_id), self.uow()
+        )
         return api.ReferMediationToCourtResponse(mediation=mediation_message(placed))
 
     async def GetMediation(
         self, request: api.GetMediationRequest, context: grpc.aio.ServicerContext
     ) -> api.GetMediationResponse:
-        return api.GetMediationResponse(mediation=mediation_message(await self.mediations.get(request.mediation_id)))
+        placed = await mediation.get_mediation(commands.GetMediation(request.mediation_id), self.uow())
+        return api.GetMediationResponse(mediation=mediation_message(placed))
 
     async def GetComplaintFigures(
         self, request: api.GetComplaintFiguresRequest, context: grpc.aio.ServicerContext
     ) -> api.GetComplaintFiguresResponse:
-        figures = await self.figures.figures(
-            jurisdiction_path=request.jurisdiction_path, start_date=request.start_date, end_date=request.end_date,
-            category=request.category, company_id=request.company_id,
+        found = await figures.get_complaint_figures(
+            commands.GetComplaintFigures(
+                jurisdiction_path=request.jurisdiction_path, start_date=request.start_date,
+                end_date=request.end_date, category=request.category, company_id=request.company_id,
+            ),
+            self.uow(),
         )
-        return figures_message(figures)
+        return figures_message(found)
+
+
+def servicer(unit_of_work: Callable[[], ComplaintsUnitOfWork]) -> Servicer:
+    return Servicer(
+        ComplaintsServicer(unit_of_work), complaints_pb2_grpc.add_ComplaintsServiceServicer_to_server, SERVICE_NAME
+    )

@@ -1,4 +1,4 @@
-"""Figures for a jurisdiction and period (C4, C5): SQL counts fed into the domain's rates."""
+"""The figures handler for a jurisdiction and period (C4, C5): SQL counts fed into the domain's rates."""
 
 from __future__ import annotations
 
@@ -7,13 +7,12 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from wuye_chassis import auth
-from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.jurisdiction import JurisdictionPath
 from wuye_chassis.validation import add_years, optional_text
 from wuye_chassis.workdays import SHANGHAI
-from wuye_complaints.adapters import figures as counts
-from wuye_complaints.domain.categories import CategoryCatalogue
+from wuye_complaints.adapters.figures import FigureScope
+from wuye_complaints.domain import commands
 from wuye_complaints.domain.rates import (
     CallbackCounts,
     Rates,
@@ -23,6 +22,7 @@ from wuye_complaints.domain.rates import (
     tier_split,
     year_on_year_change,
 )
+from wuye_complaints.service.unit_of_work import ComplaintsUnitOfWork
 
 FIGURE_READERS = ("community_worker", "street_officer", "county_officer", "auditor", "city_admin")
 #: a longer period would be a different question (trend), and an unbounded one a full-table scan
@@ -54,49 +54,42 @@ def _start_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), SHANGHAI).astimezone(dt.UTC)
 
 
-class FigureService:
-    def __init__(self, runtime: ServiceRuntime, catalogue: CategoryCatalogue) -> None:
-        self.runtime = runtime
-        self.catalogue = catalogue
-
-    async def figures(
-        self, *, jurisdiction_path: str, start_date: str, end_date: str, category: str, company_id: str
-    ) -> Figures:
-        auth.require_role(FIGURE_READERS, action="read complaint figures")
-        path = JurisdictionPath.parse(jurisdiction_path)
-        auth.require_access(str(path), action="read complaint figures")
-        first, last = _day(start_date, "start_date"), _day(end_date, "end_date")
-        if last < first:
-            raise InvalidArgument("end_date must not be before start_date", field="end_date")
-        if (last - first).days >= MAX_PERIOD_DAYS:
-            raise InvalidArgument(f"the period may span at most {MAX_PERIOD_DAYS} days", field="end_date")
-        scope = counts.FigureScope(
-            path=path,
-            start=_start_of(first),
-            end=_start_of(last + dt.timedelta(days=1)),
-            category=None if not category.strip() else self.catalogue.get(category).code,
-            company_id=optional_text(company_id, field="company_id", max_length=64),
-        )
-        last_year = replace(
-            scope, start=_start_of(add_years(first, -1)), end=_start_of(add_years(last, -1) + dt.timedelta(days=1))
-        )
-        async with self.runtime.db.sessions() as session:
-            submitted = await counts.submitted(session, scope)
-            submitted_before = await counts.submitted(session, last_year)
-            closed = await counts.closed(session, scope)
-            answered = await counts.callbacks(session, scope)
-        closed_total = sum(closed.by_tier.values())
-        return Figures(
-            submitted=submitted,
-            submitted_last_year=submitted_before,
-            year_on_year_change=year_on_year_change(submitted, submitted_before),
-            meets_year_on_year_target=meets_year_on_year_target(submitted, submitted_before),
-            closed=closed_total,
-            closed_overdue=closed.overdue,
-            callbacks=answered,
-            rates=rates(answered),
-            tier_split=tier_split(closed.by_tier),
-            average_handling_working_days=(
-                Fraction(closed.handling_working_days, closed.handled) if closed.handled else None
-            ),
-        )
+async def get_complaint_figures(query: commands.GetComplaintFigures, uow: ComplaintsUnitOfWork) -> Figures:
+    auth.require_role(FIGURE_READERS, action="read complaint figures")
+    path = JurisdictionPath.parse(query.jurisdiction_path)
+    auth.require_access(str(path), action="read complaint figures")
+    first, last = _day(query.start_date, "start_date"), _day(query.end_date, "end_date")
+    if last < first:
+        raise InvalidArgument("end_date must not be before start_date", field="end_date")
+    if (last - first).days >= MAX_PERIOD_DAYS:
+        raise InvalidArgument(f"the period may span at most {MAX_PERIOD_DAYS} days", field="end_date")
+    scope = FigureScope(
+        path=path,
+        start=_start_of(first),
+        end=_start_of(last + dt.timedelta(days=1)),
+        category=None if not query.category.strip() else uow.catalogue.get(query.category).code,
+        company_id=optional_text(query.company_id, field="company_id", max_length=64),
+    )
+    last_year = replace(
+        scope, start=_start_of(add_years(first, -1)), end=_start_of(add_years(last, -1) + dt.timedelta(days=1))
+    )
+    async with uow.reading():
+        submitted = await uow.figures.submitted(scope)
+        submitted_before = await uow.figures.submitted(last_year)
+        closed = await uow.figures.closed(scope)
+        answered = await uow.figures.callbacks(scope)
+    closed_total = sum(closed.by_tier.values())
+    return Figures(
+        submitted=submitted,
+        submitted_last_year=submitted_before,
+        year_on_year_change=year_on_year_change(submitted, submitted_before),
+        meets_year_on_year_target=meets_year_on_year_target(submitted, submitted_before),
+        closed=closed_total,
+        closed_overdue=closed.overdue,
+        callbacks=answered,
+        rates=rates(answered),
+        tier_split=tier_split(closed.by_tier),
+        average_handling_working_days=(
+            Fraction(closed.handling_working_days, closed.handled) if closed.handled else None
+        ),
+    )

@@ -9,7 +9,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from wuye.enforcement.v1 import enforcement_pb2 as api
 from wuye.enforcement.v1 import events_pb2
-from wuye_chassis.proto_enums import enum_number
+from wuye_chassis.proto_values import enum_number
 from wuye_enforcement.domain.events import (
     EscalationConcluded,
     Event,

@@ -1,10 +1,11 @@
-import grpc
-
 from wuye.enforcement.v1 import enforcement_pb2_grpc
 from wuye_chassis import compounds, directory
 from wuye_chassis.app import ServiceDefinition, ServiceRuntime
 from wuye_chassis.background import PeriodicTask
-from wuye_enforcement.adapters.orm import known_compounds, known_jurisdictions, metadata
+from wuye_chassis.grpc_server import Servicer
+from wuye_chassis.migrations import Migrations
+from wuye_chassis.uow import UnitOfWork
+from wuye_enforcement.adapters.orm import metadata
 from wuye_enforcement.entrypoints.consumers import complaint_subscription
 from wuye_enforcement.entrypoints.grpc import SERVICE_NAME, EnforcementServicer
 from wuye_enforcement.service.catalogue import CatalogueService
@@ -17,15 +18,11 @@ from wuye_enforcement.settings import EnforcementSettings
 def build(settings: EnforcementSettings | None = None) -> ServiceDefinition:
     settings = settings or EnforcementSettings()
 
-    def register(runtime: ServiceRuntime):  # type: ignore[no-untyped-def]
+    def register(runtime: ServiceRuntime) -> Servicer:  # type: ignore[type-arg]
         servicer = EnforcementServicer(
             CatalogueService(runtime), InspectionService(runtime, settings), OrderService(runtime), FigureService(runtime)
         )
-
-        def add(server: grpc.aio.Server) -> None:
-            enforcement_pb2_grpc.add_EnforcementServiceServicer_to_server(servicer, server)
-
-        return add
+        return Servicer(servicer, enforcement_pb2_grpc.add_EnforcementServiceServicer_to_server, SERVICE_NAME)
 
     def overdue_scheduler(runtime: ServiceRuntime) -> PeriodicTask:
         orders = OrderService(runtime)
@@ -38,12 +35,11 @@ def build(settings: EnforcementSettings | None = None) -> ServiceDefinition:
     return ServiceDefinition(
         settings=settings,
         metadata=metadata,
-        migrations="wuye_enforcement:migrations",
-        grpc_services=[SERVICE_NAME, directory.SERVICE_NAME],
-        registrars=lambda runtime: [register(runtime), directory.registrar(runtime.db, known_jurisdictions)],
+        migrations=Migrations("wuye_enforcement:migrations"),
+        unit_of_work=UnitOfWork,
+        servicers=lambda runtime: [register(runtime)],
+        read_models=[directory.JURISDICTIONS, compounds.COMPOUNDS],
         subscriptions=lambda runtime: [
-            directory.subscription(known_jurisdictions, settings.service_name),
-            compounds.subscription(known_compounds, settings.service_name),
             complaint_subscription(settings.service_name, InspectionService(runtime, settings)),
         ],
         background=lambda runtime: [overdue_scheduler(runtime)],

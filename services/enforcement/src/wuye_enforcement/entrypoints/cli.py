@@ -48,7 +48,7 @@ async def _import(definition: ServiceDefinition, rows: list[dict[str, str]]) -> 
     settings = definition.settings
     if settings.migrate_on_start:
         await migrate_async(settings.database_url, definition.migrations)
-    runtime = ServiceRuntime(settings, definition.metadata)
+    runtime = ServiceRuntime(definition)
     token = auth.bind(auth.SYSTEM)  # the operator at the console acts for the platform
     try:
         return await CatalogueService(runtime).import_rows(rows)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye.complaints.v1 import events_pb2 as complaint_events
 from wuye_chassis.bus import event_type_of
-from wuye_chassis.inbox import ReceivedEvent, Subscription
+from wuye_chassis.inbox import ReceivedEvent, Subscription, session_handler
 from wuye_enforcement.service.inspections import InspectionService
 
 
@@ -25,5 +25,5 @@ def complaint_subscription(service_name: str, inspections: InspectionService) ->
 
     return Subscription(
         durable=f"{service_name}-complaints",
-        handlers={event_type_of(complaint_events.ComplaintSubmitted): on_submitted},
+        handlers={event_type_of(complaint_events.ComplaintSubmitted): session_handler(on_submitted)},
     )

@@ -10,7 +10,7 @@ import grpc
 from wuye.common.v1 import common_pb2
 from wuye.enforcement.v1 import enforcement_pb2 as api
 from wuye.enforcement.v1 import enforcement_pb2_grpc
-from wuye_chassis.proto_enums import enum_number, enum_text
+from wuye_chassis.proto_values import enum_number, enum_text
 from wuye_chassis.validation import parse_iso_date
 from wuye_enforcement.adapters.events import timestamp
 from wuye_enforcement.domain.catalogue import InspectionItem

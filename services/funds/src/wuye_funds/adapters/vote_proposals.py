@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from wuye.funds.v1 import funds_pb2
 from wuye_chassis.db import utcnow
 from wuye_chassis.path_queries import at_or_below
-from wuye_chassis.proto_enums import enum_number
+from wuye_chassis.proto_values import enum_number
 from wuye_funds.adapters.orm import vote_proposals
 from wuye_funds.domain.vote_proposals import ProposalState, VoteProposal
 

@@ -1,9 +1,11 @@
 from wuye_chassis import directory
 from wuye_chassis.app import ServiceDefinition, ServiceRuntime
 from wuye_chassis.background import PeriodicTask
-from wuye_funds.adapters.orm import known_jurisdictions, metadata
+from wuye_chassis.migrations import Migrations
+from wuye_chassis.uow import UnitOfWork
+from wuye_funds.adapters.orm import metadata
 from wuye_funds.adapters.registry_roster import RegistryOwnerRoster
-from wuye_funds.entrypoints.grpc import SERVICE_NAME, registrar
+from wuye_funds.entrypoints.grpc import registrar
 from wuye_funds.service import vote_proposals
 from wuye_funds.service.disclosure_schedule import report_overdue
 from wuye_funds.settings import FundsSettings
@@ -23,16 +25,11 @@ def build(settings: FundsSettings | None = None) -> ServiceDefinition:
     return ServiceDefinition(
         settings=settings,
         metadata=metadata,
-        migrations="wuye_funds:migrations",
-        grpc_services=[directory.SERVICE_NAME, SERVICE_NAME],
-        registrars=lambda runtime: [
-            directory.registrar(runtime.db, known_jurisdictions),
-            registrar(runtime, roster),
-        ],
-        subscriptions=lambda runtime: [
-            directory.subscription(known_jurisdictions, settings.service_name),
-            vote_proposals.subscription(settings.service_name),
-        ],
+        migrations=Migrations("wuye_funds:migrations"),
+        unit_of_work=UnitOfWork,
+        servicers=lambda runtime: [registrar(runtime, roster)],
+        read_models=[directory.JURISDICTIONS],
+        subscriptions=lambda runtime: [vote_proposals.subscription(settings.service_name)],
         # the registry client's channel opens and closes with the service
         background=lambda runtime: [roster, overdue_reporter(runtime)],
     )

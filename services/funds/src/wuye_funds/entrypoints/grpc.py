@@ -6,6 +6,7 @@ import grpc
 
 from wuye.funds.v1 import funds_pb2, funds_pb2_grpc
 from wuye_chassis.app import ServiceRuntime
+from wuye_chassis.grpc_server import Servicer
 from wuye_funds.service import (
     applications,
     compounds,
@@ -413,8 +414,7 @@ class FundsServicer(funds_pb2_grpc.FundsServiceServicer):
         return funds_pb2.OpenProposedVoteResponse(proposal=proposal, vote=vote)
 
 
-def registrar(runtime: ServiceRuntime, roster_source: OwnerRosterSource):  # type: ignore[no-untyped-def]
-    def register(server: grpc.aio.Server) -> None:
-        funds_pb2_grpc.add_FundsServiceServicer_to_server(FundsServicer(runtime, roster_source), server)
-
-    return register
+def registrar(runtime: ServiceRuntime, roster_source: OwnerRosterSource) -> Servicer:  # type: ignore[type-arg]
+    return Servicer(
+        FundsServicer(runtime, roster_source), funds_pb2_grpc.add_FundsServiceServicer_to_server, SERVICE_NAME
+    )

@@ -17,7 +17,7 @@ from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.db import utcnow
 from wuye_chassis.ids import new_id
 from wuye_chassis.jurisdiction import JurisdictionPath
-from wuye_chassis.proto_enums import enum_number
+from wuye_chassis.proto_values import enum_number
 from wuye_chassis.uow import UnitOfWork
 from wuye_chassis.validation import require_text
 from wuye_funds.adapters import disclosures as repository

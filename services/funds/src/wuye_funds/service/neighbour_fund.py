@@ -16,7 +16,7 @@ from wuye_chassis import auth
 from wuye_chassis.errors import NotFound
 from wuye_chassis.ids import new_id
 from wuye_chassis.jurisdiction import JurisdictionPath
-from wuye_chassis.proto_enums import enum_number, enum_text
+from wuye_chassis.proto_values import enum_number, enum_text
 from wuye_chassis.uow import UnitOfWork
 from wuye_chassis.validation import require_text
 from wuye_funds.adapters import community_funds as repository

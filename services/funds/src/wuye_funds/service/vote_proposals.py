@@ -13,9 +13,9 @@ from wuye_chassis import auth
 from wuye_chassis.bus import event_type_of
 from wuye_chassis.errors import NotFound
 from wuye_chassis.ids import new_id
-from wuye_chassis.inbox import ReceivedEvent, Subscription
+from wuye_chassis.inbox import ReceivedEvent, Subscription, session_handler
 from wuye_chassis.jurisdiction import JurisdictionPath
-from wuye_chassis.proto_enums import enum_text
+from wuye_chassis.proto_values import enum_text
 from wuye_chassis.uow import UnitOfWork
 from wuye_chassis.validation import require_text
 from wuye_funds.adapters import compounds as compound_repository
@@ -44,7 +44,7 @@ async def on_contract_end_advised(session: AsyncSession, event: ReceivedEvent) -
 def subscription(service_name: str) -> Subscription:
     return Subscription(
         durable=f"{service_name}-contract-end-advice",
-        handlers={event_type_of(ratings_events.ContractEndAdvised): on_contract_end_advised},
+        handlers={event_type_of(ratings_events.ContractEndAdvised): session_handler(on_contract_end_advised)},
     )
 
 

@@ -17,7 +17,7 @@ from wuye_chassis import auth
 from wuye_chassis.bus import event_type_of
 from wuye_chassis.db import utcnow
 from wuye_chassis.errors import NotFound, PermissionDenied, Unauthenticated
-from wuye_chassis.inbox import ReceivedEvent, Subscription
+from wuye_chassis.inbox import ReceivedEvent, Subscription, session_handler
 from wuye_chassis.jurisdiction import JurisdictionPath, below_path_range, in_scope
 from wuye_chassis.validation import require_text
 from wuye_ratings.adapters.orm import rated_companies, served_compounds
@@ -161,8 +161,8 @@ def subscription(service_name: str) -> Subscription:
     return Subscription(
         durable=f"{service_name}-companies",
         handlers={
-            event_type_of(registry_events.CompanyRegistered): on_company_registered,
-            event_type_of(registry_events.ContractStarted): on_contract_started,
-            event_type_of(registry_events.ContractEnded): on_contract_ended,
+            event_type_of(registry_events.CompanyRegistered): session_handler(on_company_registered),
+            event_type_of(registry_events.ContractStarted): session_handler(on_contract_started),
+            event_type_of(registry_events.ContractEnded): session_handler(on_contract_ended),
         },
     )

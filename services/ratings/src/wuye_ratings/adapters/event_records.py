@@ -21,9 +21,9 @@ from wuye.complaints.v1 import events_pb2 as complaint_events
 from wuye.enforcement.v1 import enforcement_pb2
 from wuye.enforcement.v1 import events_pb2 as enforcement_events
 from wuye_chassis.bus import event_type_of
-from wuye_chassis.inbox import Handler, ReceivedEvent, Subscription
+from wuye_chassis.inbox import Handler, ReceivedEvent, Subscription, session_handler
 from wuye_chassis.outbox import Outbox
-from wuye_chassis.proto_enums import enum_text
+from wuye_chassis.proto_values import enum_text
 from wuye_chassis.workdays import SHANGHAI
 from wuye_ratings.domain import sources
 from wuye_ratings.domain.credit import SourceKind
@@ -96,5 +96,5 @@ def subscription(service_name: str, outbox: Outbox) -> Subscription:
     ]
     return Subscription(
         durable=f"{service_name}-credit-events",
-        handlers={event_type_of(message): _recorder(outbox, message, read) for message, read in readers},
+        handlers={event_type_of(message): session_handler(_recorder(outbox, message, read)) for message, read in readers},
     )

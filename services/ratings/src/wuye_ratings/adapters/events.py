@@ -9,7 +9,7 @@ from google.protobuf.message import Message
 from wuye.ratings.v1 import events_pb2
 from wuye.ratings.v1 import ratings_pb2 as api
 from wuye_chassis.exact import round_half_up
-from wuye_chassis.proto_enums import enum_number
+from wuye_chassis.proto_values import enum_number
 from wuye_chassis.validation import iso_or_empty
 from wuye_ratings.domain.credit import DISPLAY_PLACES
 from wuye_ratings.domain.events import (

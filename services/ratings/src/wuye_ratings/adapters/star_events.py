@@ -16,9 +16,9 @@ from wuye.enforcement.v1 import enforcement_pb2
 from wuye.enforcement.v1 import events_pb2 as enforcement_events
 from wuye.registry.v1 import events_pb2 as registry_events
 from wuye_chassis.bus import event_type_of
-from wuye_chassis.inbox import Handler, ReceivedEvent, Subscription
+from wuye_chassis.inbox import Handler, ReceivedEvent, Subscription, session_handler
 from wuye_chassis.outbox import Outbox
-from wuye_chassis.proto_enums import enum_text
+from wuye_chassis.proto_values import enum_text
 from wuye_chassis.validation import optional_iso_date, parse_iso_date
 from wuye_chassis.workdays import SHANGHAI
 from wuye_ratings.adapters import stars
@@ -65,8 +65,8 @@ def subscription(service_name: str, outbox: Outbox) -> Subscription:
             )
 
     handlers: dict[str, Handler] = {
-        event_type_of(registry_events.ContractStarted): on_contract_started,
-        event_type_of(registry_events.ContractEnded): on_contract_ended,
-        event_type_of(enforcement_events.FindingRecorded): on_finding,
+        event_type_of(registry_events.ContractStarted): session_handler(on_contract_started),
+        event_type_of(registry_events.ContractEnded): session_handler(on_contract_ended),
+        event_type_of(enforcement_events.FindingRecorded): session_handler(on_finding),
     }
     return Subscription(durable=f"{service_name}-stars", handlers=handlers)

@@ -11,7 +11,7 @@ from wuye.common.v1 import common_pb2
 from wuye.ratings.v1 import ratings_pb2 as api
 from wuye.ratings.v1 import ratings_pb2_grpc
 from wuye_chassis.exact import require_exact
-from wuye_chassis.proto_enums import enum_number, enum_text
+from wuye_chassis.proto_values import enum_number, enum_text
 from wuye_chassis.validation import iso_or_empty
 from wuye_ratings.adapters.events import exact_number
 from wuye_ratings.domain.appeals import Appeal

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye.registry.v1 import registry_pb2
 from wuye_chassis.db import utcnow
-from wuye_chassis.proto_enums import enum_number
+from wuye_chassis.proto_values import enum_number
 from wuye_chassis.validation import iso_or_empty
 from wuye_registry.adapters.orm import (
     committee_members,

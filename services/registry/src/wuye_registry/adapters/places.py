@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye.registry.v1 import registry_pb2
 from wuye_chassis.db import utcnow
-from wuye_chassis.proto_enums import enum_number
+from wuye_chassis.proto_values import enum_number
 from wuye_registry.adapters.orm import buildings, compounds, households, owners
 from wuye_registry.adapters.scope import within
 from wuye_registry.domain.area import format_area_m2

@@ -1,7 +1,9 @@
 from wuye_chassis.app import ServiceDefinition, ServiceRuntime
 from wuye_chassis.background import PeriodicTask
+from wuye_chassis.migrations import Migrations
+from wuye_chassis.uow import UnitOfWork
 from wuye_registry.adapters.orm import metadata
-from wuye_registry.entrypoints.grpc import SERVICE_NAME, registrar
+from wuye_registry.entrypoints.grpc import registrar
 from wuye_registry.service.committees import flag_overdue_management_committees
 from wuye_registry.settings import RegistrySettings
 
@@ -19,8 +21,8 @@ def build(settings: RegistrySettings | None = None) -> ServiceDefinition:
     return ServiceDefinition(
         settings=settings,
         metadata=metadata,
-        migrations="wuye_registry:migrations",
-        grpc_services=[SERVICE_NAME],
-        registrars=lambda runtime: [registrar(runtime)],
+        migrations=Migrations("wuye_registry:migrations", shared_baseline=False),
+        unit_of_work=UnitOfWork,
+        servicers=lambda runtime: [registrar(runtime)],
         background=lambda runtime: [pmc_dissolution_sweep(runtime)],
     )

@@ -50,7 +50,7 @@ async def _import(definition: ServiceDefinition, args: argparse.Namespace, sourc
     settings = definition.settings
     if settings.migrate_on_start:
         await migrate_async(settings.database_url, definition.migrations)
-    runtime = ServiceRuntime(settings, definition.metadata)
+    runtime = ServiceRuntime(definition)
     total = sum(source.estimated_rows() for source in sources)
     try:
         with tqdm(total=total, unit=" rows", desc=args.path.name) as progress:

@@ -9,6 +9,7 @@ from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
 from wuye_chassis import auth
 from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.errors import InvalidArgument, NotFound
+from wuye_chassis.grpc_server import Servicer
 from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
 from wuye_chassis.pii import PersonalDataCipher
 from wuye_registry.adapters import jurisdictions as repository
@@ -198,8 +199,5 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
         return await coverage.get_coverage(self.runtime.db.reads, request)
 
 
-def registrar(runtime: ServiceRuntime):  # type: ignore[no-untyped-def]
-    def register(server: grpc.aio.Server) -> None:
-        registry_pb2_grpc.add_RegistryServiceServicer_to_server(RegistryServicer(runtime), server)
-
-    return register
+def registrar(runtime: ServiceRuntime) -> Servicer:  # type: ignore[type-arg]
+    return Servicer(RegistryServicer(runtime), registry_pb2_grpc.add_RegistryServiceServicer_to_server, SERVICE_NAME)

@@ -10,7 +10,7 @@ from wuye_chassis import auth
 from wuye_chassis.errors import AlreadyExists, NotFound
 from wuye_chassis.ids import new_id
 from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
-from wuye_chassis.proto_enums import enum_text
+from wuye_chassis.proto_values import enum_text
 from wuye_chassis.uow import UnitOfWork
 from wuye_chassis.validation import iso_or_empty, optional_iso_date, parse_iso_date, require_text
 from wuye_registry.adapters import companies as repository

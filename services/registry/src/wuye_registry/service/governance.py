@@ -8,7 +8,7 @@ from wuye.registry.v1 import registry_pb2
 from wuye_chassis import auth
 from wuye_chassis.errors import InvalidArgument, NotFound
 from wuye_chassis.ids import new_id
-from wuye_chassis.proto_enums import enum_text
+from wuye_chassis.proto_values import enum_text
 from wuye_chassis.uow import UnitOfWork
 from wuye_chassis.validation import optional_iso_date, parse_choice, parse_iso_date, require_text
 from wuye_registry.adapters import governance, places

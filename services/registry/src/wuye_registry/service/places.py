@@ -10,7 +10,7 @@ from wuye.registry.v1 import events_pb2, registry_pb2
 from wuye_chassis import auth
 from wuye_chassis.errors import AlreadyExists, NotFound
 from wuye_chassis.ids import new_id
-from wuye_chassis.proto_enums import enum_text
+from wuye_chassis.proto_values import enum_text
 from wuye_chassis.uow import UnitOfWork
 from wuye_chassis.validation import require_text
 from wuye_registry.adapters import places as repository

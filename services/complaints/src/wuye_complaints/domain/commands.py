@@ -1,0 +1,176 @@
+"""What callers ask of the complaints service: one frozen dataclass per command and query.
+
+Each is the input of one handler in ``service/`` (``handler(command, uow)``), whoever calls it: the gRPC
+servicer, a scheduler or a test. Values arrive as the caller sent them (text for enums, "" for absent);
+the handler and the domain validate them and name the field they refuse. Who acts is never here: it is
+the caller's authenticated context.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# --- cases (C1–C6) -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubmitComplaint:
+    compound_id: str
+    category: str
+    channel: str
+    description: str
+    reporter_name: str
+    reporter_phone: str
+    #: the partner's own ticket id (12345 pushes): the same id twice is one case
+    external_id: str = ""
+
+
+@dataclass(frozen=True)
+class AcceptCase:
+    case_id: str
+
+
+@dataclass(frozen=True)
+class RejectCase:
+    case_id: str
+    reason: str
+    duplicate_of: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class DispatchCase:
+    case_id: str
+    assignee_kind: str
+    #: "" sends it to the compound's company (kind company) or the case's community (kind community)
+    assignee_id: str = ""
+
+
+@dataclass(frozen=True)
+class SendBackCase:
+    case_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class StartHandling:
+    case_id: str
+
+
+@dataclass(frozen=True)
+class ResolveCase:
+    case_id: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class ReplyToReporter:
+    case_id: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RecordCallback:
+    case_id: str
+    valid: bool
+    contacted: bool = False
+    solved: bool = False
+    satisfaction: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CloseCase:
+    case_id: str
+
+
+@dataclass(frozen=True)
+class MarkCaseHard:
+    case_id: str
+    note: str
+
+
+@dataclass(frozen=True)
+class AddReporter:
+    case_id: str
+    reporter_name: str
+    reporter_phone: str
+
+
+@dataclass(frozen=True)
+class EscalateOverdueCase:
+    """The escalation scheduler's command for one case whose tier time ran out (C4)."""
+
+    case_id: str
+
+
+@dataclass(frozen=True)
+class GetCase:
+    case_id: str
+
+
+@dataclass(frozen=True)
+class ListCases:
+    #: "" means the caller's own scope
+    jurisdiction_path: str = ""
+    state: str = ""
+    compound_id: str = ""
+    category: str = ""
+    #: the last case id of the previous page ("" for the first page)
+    after: str = ""
+    limit: int = 50
+
+
+@dataclass(frozen=True)
+class FindOverdueCases:
+    """The ids of cases due for escalation now, longest overdue first (the scheduler's round)."""
+
+    limit: int
+
+
+# --- mediation (C7) ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MediationPartyInput:
+    party_id: str
+    kind: str
+    role: str
+
+
+@dataclass(frozen=True)
+class OpenMediation:
+    compound_id: str
+    parties: tuple[MediationPartyInput, ...]
+    mediator_id: str
+    complaint_case_id: str = ""
+
+
+@dataclass(frozen=True)
+class RecordMediationOutcome:
+    mediation_id: str
+    outcome: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReferMediationToCourt:
+    mediation_id: str
+    court_id: str
+
+
+@dataclass(frozen=True)
+class GetMediation:
+    mediation_id: str
+
+
+# --- figures (C4, C5) ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GetComplaintFigures:
+    jurisdiction_path: str
+    start_date: str
+    end_date: str
+    category: str = ""
+    company_id: str = ""

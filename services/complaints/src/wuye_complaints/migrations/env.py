@@ -1,4 +1,0 @@
-from wuye_chassis.migrations import run_alembic_env
-from wuye_complaints.adapters.orm import metadata
-
-run_alembic_env(metadata)

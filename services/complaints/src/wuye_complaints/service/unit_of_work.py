@@ -1,0 +1,39 @@
+"""The complaints unit of work: the chassis transaction with this service's repositories and helpers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from wuye_chassis.compounds import KnownCompound, require_compound
+from wuye_chassis.tickets import next_ticket
+from wuye_chassis.uow import UnitOfWork, UnitOfWorkParts
+from wuye_complaints.adapters.cases import CaseRepository
+from wuye_complaints.adapters.contacts import Contacts
+from wuye_complaints.adapters.figures import FigureCounts
+from wuye_complaints.adapters.mediations import MediationRepository
+from wuye_complaints.adapters.orm import known_compounds, ticket_counters
+from wuye_complaints.domain.categories import CategoryCatalogue
+
+
+class ComplaintsUnitOfWork(UnitOfWork):
+    cases: CaseRepository
+    mediations: MediationRepository
+    figures: FigureCounts
+
+    def __init__(self, parts: UnitOfWorkParts, catalogue: CategoryCatalogue, contacts: Contacts) -> None:
+        super().__init__(parts)
+        self.catalogue = catalogue
+        self.contacts = contacts
+
+    def opened(self) -> None:
+        self.cases = CaseRepository(self.session, self.catalogue, self.calendar)
+        self.mediations = MediationRepository(self.session)
+        self.figures = FigureCounts(self.session)
+
+    async def compound(self, compound_id: str, *, field: str = "compound_id") -> KnownCompound:
+        """The compound as the registry announced it; NOT_FOUND naming ``field`` when it is unknown."""
+        return await require_compound(self.session, known_compounds, compound_id, field=field)
+
+    async def next_ticket_no(self, county_code: str, now: dt.datetime) -> str:
+        """The next human ticket number of the county and day, inside this transaction (a refusal gives it back)."""
+        return await next_ticket(self.session, ticket_counters, county_code, now)
