@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from wuye_chassis.workdays import WorkingDayCalendar
-from wuye_complaints.domain.case import AssigneeKind, Case, CaseState, Channel
+from wuye_complaints.domain.case import Case
 from wuye_complaints.domain.categories import CategoryCatalogue
+from wuye_complaints.domain.vocabulary import AssigneeKind, CaseState, Channel
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 COMMUNITY_PATH = "350500/350521/350521100/350521100001"

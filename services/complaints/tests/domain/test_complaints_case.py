@@ -4,16 +4,7 @@ import datetime as dt
 import pytest
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
-from wuye_complaints.domain.case import (
-    TRANSITIONS,
-    Action,
-    AssigneeKind,
-    CaseState,
-    Channel,
-    RejectReason,
-    Satisfaction,
-    Tier,
-)
+from wuye_complaints.domain.case import TRANSITIONS
 from wuye_complaints.domain.events import (
     Accepted,
     CallbackRecorded,
@@ -25,6 +16,7 @@ from wuye_complaints.domain.events import (
     SentBack,
     Submitted,
 )
+from wuye_complaints.domain.vocabulary import Action, AssigneeKind, CaseState, Channel, RejectReason, Satisfaction, Tier
 
 STEP = dt.timedelta(hours=1)
 SECOND = dt.timedelta(seconds=1)

@@ -4,14 +4,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from wuye_chassis.errors import InvalidArgument
-from wuye_complaints.domain.case import AssigneeKind, CaseState
 from wuye_complaints.domain.deadlines import (
     accept_due,
-    accept_overdue,
-    handling_working_days,
     resolve_due,
-    resolve_overdue,
 )
+from wuye_complaints.domain.vocabulary import AssigneeKind, CaseState
 
 SH = ZoneInfo("Asia/Shanghai")
 UTC = dt.UTC
@@ -59,46 +56,46 @@ def test_C3_naive_moment_refused(calendar):
 
 def test_C3_accept_not_overdue_at_the_deadline_moment_but_one_second_after(new_case):
     case = new_case()
-    assert not accept_overdue(case, case.accept_due_at)
-    assert accept_overdue(case, case.accept_due_at + SECOND)
+    assert not case.accept_overdue(case.accept_due_at)
+    assert case.accept_overdue(case.accept_due_at + SECOND)
 
 
 def test_C3_acceptance_time_decides_accept_overdue_not_now(new_case):
     in_time = new_case()
     in_time.accept(now=in_time.accept_due_at, actor_id="community-worker")
-    assert not accept_overdue(in_time, in_time.accept_due_at + dt.timedelta(days=30))
+    assert not in_time.accept_overdue(in_time.accept_due_at + dt.timedelta(days=30))
     late = new_case()
     late.accept(now=late.accept_due_at + SECOND, actor_id="community-worker")
-    assert accept_overdue(late, late.accept_due_at + SECOND)
+    assert late.accept_overdue(late.accept_due_at + SECOND)
 
 
 def test_C3_rejection_stops_the_accept_clock(new_case):
     case = new_case()
     case.reject(now=case.accept_due_at, actor_id="community-worker", reason="not_property_related")
-    assert not accept_overdue(case, case.accept_due_at + dt.timedelta(days=30))
+    assert not case.accept_overdue(case.accept_due_at + dt.timedelta(days=30))
 
 
 def test_C3_no_resolve_clock_before_dispatch(case_at):
     case = case_at(CaseState.ACCEPTED)
     assert case.resolve_due_at is None
-    assert not resolve_overdue(case, case.submitted_at + dt.timedelta(days=365))
+    assert not case.resolve_overdue(case.submitted_at + dt.timedelta(days=365))
 
 
 def test_C3_resolve_not_overdue_at_the_deadline_moment_but_one_second_after(case_at):
     case = case_at(CaseState.IN_PROGRESS)
-    assert not resolve_overdue(case, case.resolve_due_at)
-    assert resolve_overdue(case, case.resolve_due_at + SECOND)
+    assert not case.resolve_overdue(case.resolve_due_at)
+    assert case.resolve_overdue(case.resolve_due_at + SECOND)
 
 
 def test_C3_resolved_case_is_judged_at_its_resolution_time(case_at):
     case = case_at(CaseState.RESOLVED)
-    assert not resolve_overdue(case, case.resolve_due_at + dt.timedelta(days=30))
+    assert not case.resolve_overdue(case.resolve_due_at + dt.timedelta(days=30))
 
 
 def test_C3_handling_time_counts_working_days_only(new_case, calendar):
     case = new_case(now=dt.datetime(2026, 9, 29, 9, 0, tzinfo=SH))
     case.accept(now=dt.datetime(2026, 9, 29, 10, 0, tzinfo=SH), actor_id="community-worker")
-    assert handling_working_days(case, calendar) is None
+    assert case.handling_working_days(calendar) is None
     case.dispatch(
         now=dt.datetime(2026, 9, 30, 10, 0, tzinfo=SH),
         actor_id="community-worker",
@@ -109,4 +106,4 @@ def test_C3_handling_time_counts_working_days_only(new_case, calendar):
     case.start_handling(now=dt.datetime(2026, 10, 8, 9, 0, tzinfo=SH), actor_id="company-staff")
     case.resolve(now=dt.datetime(2026, 10, 9, 16, 0, tzinfo=SH), actor_id="company-staff", summary="fixed")
     # 10-01..10-07 do not count; 10-08 and 10-09 do
-    assert handling_working_days(case, calendar) == 2
+    assert case.handling_working_days(calendar) == 2

@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 
 from wuye_chassis.errors import FailedPrecondition
-from wuye_complaints.domain.case import CaseState, Tier
 from wuye_complaints.domain.duplicates import add_reporter, duplicate_candidates, is_collective
-from wuye_complaints.domain.escalation import EscalationReason, escalate
+from wuye_complaints.domain.escalation import escalate
+from wuye_complaints.domain.vocabulary import CaseState, EscalationReason, Tier
 
 SECOND = dt.timedelta(seconds=1)
 SEVEN_DAYS = dt.timedelta(days=7)

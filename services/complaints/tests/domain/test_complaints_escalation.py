@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
-from wuye_complaints.domain.case import Action, CaseState, Tier
-from wuye_complaints.domain.escalation import EscalationReason, due_for_escalation, escalate
+from wuye_complaints.domain.escalation import due_for_escalation, escalate
 from wuye_complaints.domain.events import Escalated
+from wuye_complaints.domain.vocabulary import Action, CaseState, EscalationReason, Tier
 
 SECOND = dt.timedelta(seconds=1)
 HOUR = dt.timedelta(hours=1)

@@ -4,7 +4,7 @@ from fractions import Fraction
 import pytest
 
 from wuye_chassis.errors import InvalidArgument
-from wuye_complaints.domain.case import Callback, Satisfaction, Tier
+from wuye_complaints.domain.case import Callback
 from wuye_complaints.domain.rates import (
     BASICALLY_SATISFIED_WEIGHT,
     CallbackCounts,
@@ -15,6 +15,7 @@ from wuye_complaints.domain.rates import (
     tier_split,
     year_on_year_change,
 )
+from wuye_complaints.domain.vocabulary import Satisfaction, Tier
 
 AT = dt.datetime(2026, 9, 14, 1, 0, tzinfo=dt.UTC)
 

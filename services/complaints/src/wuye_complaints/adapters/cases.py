@@ -23,23 +23,25 @@ from wuye_chassis.workdays import WorkingDayCalendar
 from wuye_complaints.adapters.orm import case_callbacks, case_escalations, case_history, case_reporters, cases
 from wuye_complaints.domain.case import (
     ESCALATABLE_STATES,
-    Action,
     Assignee,
-    AssigneeKind,
     Callback,
     Case,
+    EscalationRecord,
+    HistoryItem,
+    Reply,
+)
+from wuye_complaints.domain.categories import CategoryCatalogue
+from wuye_complaints.domain.duplicates import DUPLICATE_WINDOW
+from wuye_complaints.domain.vocabulary import (
+    Action,
+    AssigneeKind,
     CaseState,
     Channel,
-    HistoryItem,
+    EscalationReason,
     RejectReason,
-    Reply,
     Satisfaction,
     Tier,
 )
-from wuye_complaints.domain.categories import CategoryCatalogue
-from wuye_complaints.domain.deadlines import handling_working_days, resolve_overdue
-from wuye_complaints.domain.duplicates import DUPLICATE_WINDOW
-from wuye_complaints.domain.escalation import EscalationReason, EscalationRecord
 
 
 @dataclass(frozen=True)
@@ -345,7 +347,7 @@ class CaseRepository:
             "closed_at": case.closed_at,
             "reopen_count": case.reopen_count,
             "collective": case.collective,
-            "resolved_late": case.resolved_at is not None and resolve_overdue(case, case.resolved_at),
-            "handling_working_days": handling_working_days(case, self.calendar),
+            "resolved_late": case.resolved_at is not None and case.resolve_overdue(case.resolved_at),
+            "handling_working_days": case.handling_working_days(self.calendar),
             "satisfaction": None if case.satisfaction is None else case.satisfaction.value,
         }

@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from wuye_chassis.jurisdiction import JurisdictionPath
 from wuye_chassis.path_queries import at_or_below
 from wuye_complaints.adapters.orm import case_callbacks, cases
-from wuye_complaints.domain.case import Satisfaction, Tier
 from wuye_complaints.domain.rates import CallbackCounts
+from wuye_complaints.domain.vocabulary import Satisfaction, Tier
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.jurisdiction import JurisdictionPath
@@ -51,81 +49,16 @@ from wuye_complaints.domain.events import (
     SentBack,
     Submitted,
 )
-
-if TYPE_CHECKING:
-    from wuye_complaints.domain.escalation import EscalationRecord
-
-
-class CaseState(StrEnum):
-    SUBMITTED = "submitted"
-    ACCEPTED = "accepted"
-    REJECTED = "rejected"
-    DISPATCHED = "dispatched"
-    IN_PROGRESS = "in_progress"
-    RESOLVED = "resolved"
-    CALLBACK = "callback"
-    CLOSED = "closed"
-
-
-class Channel(StrEnum):
-    HOTLINE_12345 = "hotline_12345"  # 12345热线
-    GRID_WORKER = "grid_worker"  # 网格员
-    PETITION = "petition"  # 信访
-    WALK_IN = "walk_in"  # 来访
-    WEB = "web"  # 网投
-    MOBILE = "mobile"
-
-
-class RejectReason(StrEnum):
-    INVALID = "invalid"
-    DUPLICATE = "duplicate"
-    NOT_PROPERTY_RELATED = "not_property_related"
-
-
-class Satisfaction(StrEnum):
-    SATISFIED = "satisfied"  # 满意
-    BASICALLY_SATISFIED = "basically_satisfied"  # 基本满意
-    UNSATISFIED = "unsatisfied"  # 不满意
-
-
-class Tier(StrEnum):
-    """Who handles the case: 社区承办 → 难题会诊 (street) → 协调联办 (county)."""
-
-    COMMUNITY = "community"
-    STREET = "street"
-    COUNTY = "county"
-
-    @property
-    def above(self) -> Tier | None:
-        order = list(Tier)
-        position = order.index(self)
-        return order[position + 1] if position + 1 < len(order) else None
-
-    @property
-    def path_length(self) -> int:
-        """How many codes of the case's jurisdiction path name the handling jurisdiction at this tier."""
-        return {Tier.COMMUNITY: 4, Tier.STREET: 3, Tier.COUNTY: 2}[self]
-
-
-class AssigneeKind(StrEnum):
-    COMPANY = "company"  # the property service company
-    COMMUNITY = "community"  # the community handles it itself
-
-
-class Action(StrEnum):
-    SUBMIT = "submit"
-    ACCEPT = "accept"
-    REJECT = "reject"
-    DISPATCH = "dispatch"
-    SEND_BACK = "send_back"
-    START_HANDLING = "start_handling"
-    RESOLVE = "resolve"
-    REPLY = "reply"
-    RECORD_CALLBACK = "record_callback"
-    CLOSE = "close"
-    REOPEN = "reopen"
-    ESCALATE = "escalate"
-    ADD_REPORTER = "add_reporter"
+from wuye_complaints.domain.vocabulary import (
+    Action,
+    AssigneeKind,
+    CaseState,
+    Channel,
+    EscalationReason,
+    RejectReason,
+    Satisfaction,
+    Tier,
+)
 
 
 @dataclass(frozen=True)
@@ -201,6 +134,16 @@ class Callback:
     contacted: bool | None
     solved: bool | None
     satisfaction: Satisfaction | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class EscalationRecord:
+    at: dt.datetime
+    actor_id: str
+    from_tier: Tier
+    to_tier: Tier
+    reason: EscalationReason
     note: str | None
 
 
@@ -514,6 +457,28 @@ class Case:
             tier_due_at=tier_due_at,
         )
         return [closed, reopened]
+
+    # --- deadlines (C3) ---------------------------------------------------------------------------
+
+    def accept_overdue(self, now: dt.datetime) -> bool:
+        """The case was, or still is, waiting for acceptance past its accept deadline.
+
+        A rejection answers the case too, so it stops the accept clock like an acceptance.
+        """
+        answered_at = self.accepted_at or self.rejected_at
+        return is_late(self.accept_due_at, answered_at or require_moment(now, field="now", rule="C3"))
+
+    def resolve_overdue(self, now: dt.datetime) -> bool:
+        """The case was, or still is, unresolved past its resolve deadline (False before the first dispatch)."""
+        if self.resolve_due_at is None:
+            return False
+        return is_late(self.resolve_due_at, self.resolved_at or require_moment(now, field="now", rule="C3"))
+
+    def handling_working_days(self, calendar: WorkingDayCalendar) -> int | None:
+        """Working days from the first dispatch to the latest resolution, None while unresolved."""
+        if self.first_dispatched_at is None or self.resolved_at is None:
+            return None
+        return calendar.working_days_between(self.first_dispatched_at, self.resolved_at)
 
     # --- what the state machine guarantees in the states that read it ----------------------------
 

@@ -13,13 +13,9 @@ deadline: the deadline moment itself is still in time.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from wuye_chassis.validation import require_moment
 from wuye_chassis.workdays import WorkingDayCalendar
-
-if TYPE_CHECKING:
-    from wuye_complaints.domain.case import Case
 
 ACCEPT_WORKING_DAYS = 1
 DEFAULT_RESOLVE_WORKING_DAYS = 5  # Jinan / Weifang rule
@@ -39,26 +35,3 @@ def resolve_due(
 def is_late(due: dt.datetime, moment: dt.datetime) -> bool:
     """True when ``moment`` is strictly after ``due``."""
     return moment > due
-
-
-def accept_overdue(case: Case, now: dt.datetime) -> bool:
-    """The case was, or still is, waiting for acceptance past its accept deadline.
-
-    A rejection answers the case too, so it stops the accept clock like an acceptance.
-    """
-    answered_at = case.accepted_at or case.rejected_at
-    return is_late(case.accept_due_at, answered_at or require_moment(now, field="now", rule="C3"))
-
-
-def resolve_overdue(case: Case, now: dt.datetime) -> bool:
-    """The case was, or still is, unresolved past its resolve deadline (False before the first dispatch)."""
-    if case.resolve_due_at is None:
-        return False
-    return is_late(case.resolve_due_at, case.resolved_at or require_moment(now, field="now", rule="C3"))
-
-
-def handling_working_days(case: Case, calendar: WorkingDayCalendar) -> int | None:
-    """Working days from the first dispatch to the latest resolution, None while unresolved."""
-    if case.first_dispatched_at is None or case.resolved_at is None:
-        return None
-    return calendar.working_days_between(case.first_dispatched_at, case.resolved_at)

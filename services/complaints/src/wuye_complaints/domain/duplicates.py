@@ -18,9 +18,10 @@ from collections.abc import Iterable
 
 from wuye_chassis.validation import require_moment, require_text
 from wuye_chassis.workdays import WorkingDayCalendar
-from wuye_complaints.domain.case import ESCALATABLE_STATES, Action, Case
-from wuye_complaints.domain.escalation import EscalationReason, escalate
+from wuye_complaints.domain.case import ESCALATABLE_STATES, Case
+from wuye_complaints.domain.escalation import escalate
 from wuye_complaints.domain.events import Event
+from wuye_complaints.domain.vocabulary import Action, EscalationReason
 
 DUPLICATE_WINDOW = dt.timedelta(days=7)
 COLLECTIVE_MIN_REPORTERS = 5

@@ -18,31 +18,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
-from enum import StrEnum
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.validation import optional_text, parse_choice, require_moment
 from wuye_chassis.workdays import WorkingDayCalendar
-from wuye_complaints.domain.case import ESCALATABLE_STATES, REASON_MAX_LENGTH, Action, Case, Tier
+from wuye_complaints.domain.case import ESCALATABLE_STATES, REASON_MAX_LENGTH, Case, EscalationRecord
 from wuye_complaints.domain.deadlines import is_late
 from wuye_complaints.domain.events import Escalated, Event
-
-
-class EscalationReason(StrEnum):
-    OVERDUE = "overdue"  # the tier's time ran out
-    MARKED_HARD = "marked_hard"  # 难题: someone judged it beyond this tier
-    COLLECTIVE = "collective"  # ≥ 5 reporters on one matter (C6)
-
-
-@dataclass(frozen=True)
-class EscalationRecord:
-    at: dt.datetime
-    actor_id: str
-    from_tier: Tier
-    to_tier: Tier
-    reason: EscalationReason
-    note: str | None
+from wuye_complaints.domain.vocabulary import Action, EscalationReason
 
 
 def escalate(

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from wuye_complaints.domain.case import AssigneeKind, Channel, RejectReason, Satisfaction, Tier
-    from wuye_complaints.domain.escalation import EscalationReason
+from wuye_complaints.domain.vocabulary import AssigneeKind, Channel, EscalationReason, RejectReason, Satisfaction, Tier
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from fractions import Fraction
 
 from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.validation import require_count
-from wuye_complaints.domain.case import Callback, Satisfaction, Tier
+from wuye_complaints.domain.case import Callback
+from wuye_complaints.domain.vocabulary import Satisfaction, Tier
 
 BASICALLY_SATISFIED_WEIGHT = Fraction(9, 10)
 TIER_TARGETS: Mapping[Tier, Fraction] = {

@@ -22,10 +22,11 @@ from wuye_chassis.validation import optional_text, parse_choice, require_text
 from wuye_complaints.adapters.cases import CaseQuery, SealedContact
 from wuye_complaints.adapters.contacts import ReporterContact
 from wuye_complaints.domain import commands
-from wuye_complaints.domain.case import AssigneeKind, Case, CaseState, Channel
+from wuye_complaints.domain.case import Case
 from wuye_complaints.domain.duplicates import add_reporter, duplicate_candidates
-from wuye_complaints.domain.escalation import EscalationReason, due_for_escalation, escalate
+from wuye_complaints.domain.escalation import due_for_escalation, escalate
 from wuye_complaints.domain.events import Event, Reopened
+from wuye_complaints.domain.vocabulary import AssigneeKind, CaseState, Channel, EscalationReason
 from wuye_complaints.service.unit_of_work import ComplaintsUnitOfWork
 
 SUBMITTERS = ("resident", "grid_worker", "operator_12345", "community_worker")
