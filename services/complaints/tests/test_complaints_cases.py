@@ -16,6 +16,7 @@ from wuye_complaints.adapters.orm import cases
 
 from .conftest import (
     ANXI_OFFICER,
+    COMMUNITY,
     COMMUNITY_WORKER,
     COMPANY,
     COMPANY_STAFF,
@@ -194,6 +195,51 @@ async def test_C6_duplicates_are_offered_and_the_fifth_reporter_makes_a_collecti
         )
     assert answer.case.collective and answer.case.tier == api.TIER_STREET
     assert len(answer.case.reporters) == 5
+
+
+async def test_C6_four_calls_rejected_as_duplicates_join_the_first_and_make_it_collective(
+    complaints: Complaints,
+) -> None:
+    """Five separate 12345 calls about one lift: the four later ones are rejected as duplicates of the first,
+    their reporters join it, and the fifth reporter makes it a collective complaint one tier up."""
+    worker = COMMUNITY_WORKER.to_metadata()
+    first = (await complaints.submit(channel=api.CHANNEL_HOTLINE_12345)).case
+    for n in range(1, 5):
+        later = (await complaints.submit(
+            channel=api.CHANNEL_HOTLINE_12345, reporter=api.Reporter(name="邻居", phone=f"1390000000{n}")
+        )).case
+        rejected = await complaints.stub.RejectCase(
+            api.RejectCaseRequest(case_id=later.case_id, reason=api.REJECT_REASON_DUPLICATE,
+                                  duplicate_of=first.case_id),
+            metadata=worker,
+        )
+        assert rejected.case.state == api.CASE_STATE_REJECTED and rejected.case.duplicate_of == first.case_id
+    original = (await complaints.stub.GetCase(api.GetCaseRequest(case_id=first.case_id), metadata=worker)).case
+    assert len(original.reporters) == 5 and original.collective and original.tier == api.TIER_STREET
+    assert [reporter.phone for reporter in original.reporters][1:] == [f"1390000000{n}" for n in range(1, 5)]
+    assert (await complaints.event_types()).count("ComplaintEscalated") == 1
+
+
+async def test_C6_a_duplicate_of_a_closed_or_unknown_case_or_another_compound_is_refused_and_changes_nothing(
+    complaints: Complaints,
+) -> None:
+    worker = COMMUNITY_WORKER.to_metadata()
+    closed = (await complaints.closed()).case
+    await complaints.know_compound("compound-other", COMMUNITY)
+    elsewhere = (await complaints.submit(compound_id="compound-other")).case
+    later = (await complaints.submit(reporter=api.Reporter(name="邻居", phone="13900000009"))).case
+    before = await complaints.footprint()
+    for original, code, field in (
+        (closed.case_id, grpc.StatusCode.FAILED_PRECONDITION, "duplicate_of"),
+        ("no-such-case", grpc.StatusCode.NOT_FOUND, "duplicate_of"),
+        (elsewhere.case_id, grpc.StatusCode.INVALID_ARGUMENT, "duplicate_of"),
+    ):
+        status, error = await refused(complaints.stub.RejectCase(
+            api.RejectCaseRequest(case_id=later.case_id, reason=api.REJECT_REASON_DUPLICATE, duplicate_of=original),
+            metadata=worker,
+        ))
+        assert (status, error.field, error.rule) == (code, field, "C6")
+    assert await complaints.footprint() == before
 
 
 async def test_reporter_contact_is_encrypted_masked_for_most_roles_and_never_in_events(complaints: Complaints) -> None:

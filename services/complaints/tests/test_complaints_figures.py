@@ -11,7 +11,17 @@ from wuye.complaints.v1 import complaints_pb2 as api
 from wuye_chassis.workdays import SHANGHAI
 from wuye_complaints.adapters.orm import case_callbacks, cases
 
-from .conftest import COMMUNITY_WORKER, COMPANY, COMPOUND, COUNTY_OFFICER, HUIAN, RESIDENT, Complaints, refused
+from .conftest import (
+    COMMUNITY_WORKER,
+    COMPANY,
+    COMPANY_STAFF,
+    COMPOUND,
+    COUNTY_OFFICER,
+    HUIAN,
+    RESIDENT,
+    Complaints,
+    refused,
+)
 
 
 def today() -> str:
@@ -77,6 +87,26 @@ async def test_C5_figures_need_an_officer_in_scope_and_a_valid_period(complaints
     assert status == grpc.StatusCode.PERMISSION_DENIED
     status, error = await refused(figures(complaints, end_date="2020-01-01"))
     assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "end_date"  # type: ignore[union-attr]
+
+
+async def test_C5_a_case_unsatisfied_reopened_then_satisfied_counts_once_by_its_final_callback(
+    complaints: Complaints,
+) -> None:
+    reopened = await complaints.closed(satisfaction=api.SATISFACTION_UNSATISFIED)
+    staff, worker = COMPANY_STAFF.to_metadata(), COMMUNITY_WORKER.to_metadata()
+    case_id = reopened.case.case_id
+    await complaints.stub.StartHandling(api.StartHandlingRequest(case_id=case_id), metadata=staff)
+    await complaints.stub.ResolveCase(api.ResolveCaseRequest(case_id=case_id, summary="换了电机"), metadata=staff)
+    await complaints.stub.ReplyToReporter(api.ReplyToReporterRequest(case_id=case_id, message="已修复"), metadata=staff)
+    await complaints.stub.RecordCallback(
+        api.RecordCallbackRequest(case_id=case_id, valid=True, contacted=True, solved=True,
+                                  satisfaction=api.SATISFACTION_SATISFIED),
+        metadata=worker,
+    )
+    assert not (await complaints.stub.CloseCase(api.CloseCaseRequest(case_id=case_id), metadata=worker)).reopened
+    answer = await figures(complaints)
+    assert (answer.valid_callbacks, answer.satisfied) == (1, 1)
+    assert (answer.satisfaction_rate.numerator, answer.satisfaction_rate.denominator) == (1, 1)
 
 
 async def test_C5_callbacks_count_where_they_happened(complaints: Complaints) -> None:

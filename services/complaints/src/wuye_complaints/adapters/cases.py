@@ -121,6 +121,17 @@ class CaseRepository:
             query = query.where(cases.c.case_id < where.after)
         return await self._load((await self.session.execute(query)).mappings().all())
 
+    async def sealed_contacts(self, case_id: str) -> dict[str, SealedContact]:
+        """The case's reporters as stored (encrypted), by reporter id: what a merged duplicate brings along."""
+        rows = (
+            await self.session.execute(
+                sa.select(
+                    case_reporters.c.reporter_id, case_reporters.c.name_encrypted, case_reporters.c.phone_encrypted
+                ).where(case_reporters.c.case_id == case_id)
+            )
+        ).all()
+        return {row.reporter_id: SealedContact(row.reporter_id, row.name_encrypted, row.phone_encrypted) for row in rows}
+
     async def place(self, case_id: str) -> tuple[str, JurisdictionPath] | None:
         """The case's compound and jurisdiction, without loading the case."""
         row = (

@@ -74,6 +74,14 @@ class FigureCounts:
         return ClosedCounts(by_tier, overdue, handled, days)
 
     async def callbacks(self, scope: FigureScope) -> CallbackCounts:
+        """C5 over cases, not callback rows: each case counts once, by its final callback in the period (a
+        case unsatisfied, reopened and then satisfied is one satisfied case)."""
+        final = (
+            sa.select(case_callbacks.c.case_id, sa.func.max(case_callbacks.c.position).label("position"))
+            .where(*_filters(case_callbacks, scope, case_callbacks.c.at))
+            .group_by(case_callbacks.c.case_id)
+            .subquery("final")
+        )
         valid = case_callbacks.c.valid.is_(True)
         query = sa.select(
             _count_if(valid),
@@ -81,6 +89,11 @@ class FigureCounts:
             _count_if(sa.and_(valid, case_callbacks.c.solved.is_(True))),
             _count_if(sa.and_(valid, case_callbacks.c.satisfaction == Satisfaction.SATISFIED.value)),
             _count_if(sa.and_(valid, case_callbacks.c.satisfaction == Satisfaction.BASICALLY_SATISFIED.value)),
-        ).where(*_filters(case_callbacks, scope, case_callbacks.c.at))
+        ).select_from(
+            case_callbacks.join(
+                final,
+                sa.and_(case_callbacks.c.case_id == final.c.case_id, case_callbacks.c.position == final.c.position),
+            )
+        )
         row = (await self.session.execute(query)).one()
         return CallbackCounts(*(int(value) for value in row))

@@ -5,7 +5,9 @@
   one a second more is not. The distance is measured both ways, because 12345 partners may push a
   ticket after later reports with its original time. "Open" means neither closed nor rejected: a
   resolved case awaiting its callback is offered too, since a new report says it may not be fixed.
-- Whoever takes the offer joins the existing case as a co-reporter (``add_reporter``). When five
+- Whoever takes the offer joins the existing case as a co-reporter (``add_reporter``); a report the
+  dispatcher rejects as a duplicate brings its reporters to the original the same way
+  (``reject_as_duplicate``), so five separate 12345 calls about one matter add up. When five
   distinct reporters stand on one case it becomes a collective complaint and escalates one tier,
   once. If it cannot move up (already at the county, or already resolved) it is marked collective all
   the same: the mark must not depend on where the case stands.
@@ -16,12 +18,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.validation import require_moment, require_text
 from wuye_chassis.workdays import WorkingDayCalendar
 from wuye_complaints.domain.case import ESCALATABLE_STATES, Case
 from wuye_complaints.domain.escalation import escalate
 from wuye_complaints.domain.events import Event
-from wuye_complaints.domain.vocabulary import Action, EscalationReason
+from wuye_complaints.domain.vocabulary import Action, EscalationReason, RejectReason
 
 DUPLICATE_WINDOW = dt.timedelta(days=7)
 COLLECTIVE_MIN_REPORTERS = 5
@@ -70,3 +73,31 @@ def add_reporter(
         return []
     note = f"{len(case.reporter_ids)} reporters on one matter"
     return escalate(case, now=at, actor_id=actor, reason=EscalationReason.COLLECTIVE, calendar=calendar, note=note)
+
+
+def reject_as_duplicate(
+    duplicate: Case,
+    original: Case,
+    *,
+    now: dt.datetime,
+    actor_id: str,
+    calendar: WorkingDayCalendar,
+    note: str | None = None,
+) -> list[Event]:
+    """Reject ``duplicate`` as a duplicate of ``original``, an open case of the same compound, and join its
+    reporters to the original (the fifth distinct reporter makes it collective, C6)."""
+    if not original.is_open:
+        raise FailedPrecondition(
+            f"case {original.case_id} is {original.state.value}: only an open case takes duplicates",
+            field="duplicate_of", rule="C6",
+        )
+    if original.compound_id != duplicate.compound_id:
+        raise InvalidArgument(
+            f"case {original.case_id} is about another compound", field="duplicate_of", rule="C6"
+        )
+    events = duplicate.reject(
+        now=now, actor_id=actor_id, reason=RejectReason.DUPLICATE, duplicate_of=original.case_id, note=note
+    )
+    for reporter_id in duplicate.reporter_ids:
+        events += add_reporter(original, reporter_id=reporter_id, now=now, actor_id=actor_id, calendar=calendar)
+    return events

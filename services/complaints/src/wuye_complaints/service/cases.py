@@ -23,10 +23,10 @@ from wuye_complaints.adapters.cases import CaseQuery, SealedContact
 from wuye_complaints.adapters.contacts import ReporterContact
 from wuye_complaints.domain import commands
 from wuye_complaints.domain.case import Case
-from wuye_complaints.domain.duplicates import add_reporter, duplicate_candidates
+from wuye_complaints.domain.duplicates import add_reporter, duplicate_candidates, reject_as_duplicate
 from wuye_complaints.domain.escalation import due_for_escalation, escalate
 from wuye_complaints.domain.events import Event, Reopened
-from wuye_complaints.domain.vocabulary import AssigneeKind, CaseState, Channel, EscalationReason
+from wuye_complaints.domain.vocabulary import AssigneeKind, CaseState, Channel, EscalationReason, RejectReason
 from wuye_complaints.service.unit_of_work import ComplaintsUnitOfWork
 
 SUBMITTERS = ("resident", "grid_worker", "operator_12345", "community_worker")
@@ -138,6 +138,9 @@ async def accept_case(command: commands.AcceptCase, uow: ComplaintsUnitOfWork) -
 
 
 async def reject_case(command: commands.RejectCase, uow: ComplaintsUnitOfWork) -> CaseView:
+    if parse_choice(RejectReason, command.reason, field="reason", rule="C2") is RejectReason.DUPLICATE:
+        return await _reject_as_duplicate(command, uow)
+
     def transition(case: Case, now: dt.datetime, actor: str) -> list[Event]:
         return case.reject(
             now=now, actor_id=actor, reason=command.reason, duplicate_of=command.duplicate_of or None,
@@ -145,6 +148,33 @@ async def reject_case(command: commands.RejectCase, uow: ComplaintsUnitOfWork) -
         )
 
     return await _change(uow, command.case_id, DISPATCHERS, "reject a case", transition)
+
+
+async def _reject_as_duplicate(command: commands.RejectCase, uow: ComplaintsUnitOfWork) -> CaseView:
+    """C6: the duplicate is rejected and its reporters join the original, in one unit of work."""
+    action = "reject a case as a duplicate"
+    auth.require_role(DISPATCHERS, action=action)
+    wanted = require_text(command.case_id, field="case_id", max_length=36)
+    original_id = require_text(command.duplicate_of, field="duplicate_of", rule="C6", max_length=36)
+    async with uow:
+        # both rows locked in one order, so two merges of the same pair cannot deadlock
+        locked = {case_id: await uow.cases.get(case_id) for case_id in sorted({wanted, original_id})}
+        duplicate, original = locked[wanted], locked[original_id]
+        if duplicate is None:
+            raise NotFound(f"case {wanted} does not exist", field="case_id")
+        if original is None:
+            raise NotFound(f"case {original_id} does not exist", field="duplicate_of", rule="C6")
+        caller = auth.require_access(str(duplicate.jurisdiction_path), action=action)
+        auth.require_access(str(original.jurisdiction_path), action=action)
+        events = reject_as_duplicate(
+            duplicate, original, now=utcnow(), actor_id=caller.user, calendar=uow.calendar, note=command.note or None
+        )
+        await uow.cases.save(duplicate)
+        await uow.cases.save(original, await uow.cases.sealed_contacts(duplicate.case_id))
+        await _publish(uow, events)
+        view = await _view(uow, duplicate)
+        await uow.commit()
+    return view
 
 
 async def dispatch_case(command: commands.DispatchCase, uow: ComplaintsUnitOfWork) -> CaseView:
