@@ -9,8 +9,9 @@ import pytest
 
 from wuye_enforcement.domain.catalogue import Catalogue, InspectionItem
 from wuye_enforcement.domain.inspections import Inspection
-from wuye_enforcement.domain.plans import FrequencyLimit, InspectionKind, plan_joint_inspection
+from wuye_enforcement.domain.plans import FrequencyLimit, plan_joint_inspection
 from wuye_enforcement.domain.rectification import RectificationOrder
+from wuye_enforcement.domain.vocabulary import InspectionKind
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: Tuesday 2026-09-15 09:00 Shanghai

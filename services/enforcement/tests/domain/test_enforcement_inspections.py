@@ -5,7 +5,8 @@ import pytest
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_enforcement.domain.events import FindingRecorded, InspectionCompleted
-from wuye_enforcement.domain.inspections import Inspection, InspectionState, Outcome, Severity
+from wuye_enforcement.domain.inspections import Inspection, InspectionState, Outcome
+from wuye_enforcement.domain.vocabulary import Severity
 
 NOW = dt.datetime(2026, 9, 15, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

@@ -13,14 +13,12 @@ from wuye_enforcement.domain.events import (
     ReferralCreated,
 )
 from wuye_enforcement.domain.rectification import (
-    Addressee,
-    EscalationOutcome,
     OrderState,
-    ReferralKind,
     deadline_in_working_days,
     overdue_orders,
     rechecks_due,
 )
+from wuye_enforcement.domain.vocabulary import Addressee, EscalationOutcome, ReferralKind
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 9, 15, 9, 0, tzinfo=SHANGHAI)

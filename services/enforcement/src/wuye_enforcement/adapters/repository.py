@@ -19,18 +19,10 @@ from wuye_enforcement.adapters.orm import (
     rectification_orders,
 )
 from wuye_enforcement.domain.catalogue import STANDARD_DEPARTMENTS, Catalogue, Frequency, InspectionItem
-from wuye_enforcement.domain.inspections import Inspection, InspectionState, ItemResult, Outcome, Severity
-from wuye_enforcement.domain.plans import ChecklistLine, InspectionKind, JointPlan, ScheduledVisit
-from wuye_enforcement.domain.rectification import (
-    Addressee,
-    Escalation,
-    EscalationKind,
-    EscalationOutcome,
-    OrderState,
-    Recheck,
-    RectificationOrder,
-    ReferralKind,
-)
+from wuye_enforcement.domain.inspections import Inspection, InspectionState, ItemResult, Outcome
+from wuye_enforcement.domain.plans import ChecklistLine, JointPlan, ScheduledVisit
+from wuye_enforcement.domain.rectification import Escalation, EscalationKind, OrderState, Recheck, RectificationOrder
+from wuye_enforcement.domain.vocabulary import Addressee, EscalationOutcome, InspectionKind, ReferralKind, Severity
 
 
 def _after(first: sa.ColumnElement, second: sa.ColumnElement, key: tuple[object, str]) -> sa.ColumnElement[bool]:

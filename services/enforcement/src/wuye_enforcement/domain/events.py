@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from wuye_enforcement.domain.inspections import Severity
-    from wuye_enforcement.domain.plans import InspectionKind
-    from wuye_enforcement.domain.rectification import Addressee, EscalationOutcome, ReferralKind
+from wuye_enforcement.domain.vocabulary import Addressee, EscalationOutcome, InspectionKind, ReferralKind, Severity
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from enum import StrEnum
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.validation import optional_text, parse_choice, require_moment, require_text
 from wuye_enforcement.domain.events import Event, FindingRecorded, InspectionCompleted
-from wuye_enforcement.domain.plans import ChecklistLine, InspectionKind, JointPlan, separate_visits_saved
+from wuye_enforcement.domain.plans import ChecklistLine, JointPlan, separate_visits_saved
+from wuye_enforcement.domain.vocabulary import InspectionKind, Severity
 
 NOTE_MAX_LENGTH = 500
 
@@ -30,12 +31,6 @@ class Outcome(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     NOT_APPLICABLE = "not_applicable"
-
-
-class Severity(StrEnum):
-    MINOR = "minor"  # 一般
-    MAJOR = "major"  # 较重
-    SERIOUS = "serious"  # 严重
 
 
 class InspectionState(StrEnum):
@@ -108,21 +103,26 @@ class Inspection:
     @property
     def findings(self) -> tuple[Finding, ...]:
         """The failed lines, in checklist order; final once the inspection is completed."""
-        return tuple(
-            Finding(
-                finding_id=f"{self.inspection_id}/{line.item_code}",
-                inspection_id=self.inspection_id,
-                compound_id=self.compound_id,
-                company_id=self.company_id,
-                item_code=line.item_code,
-                departments=line.departments,
-                severity=result.severity,
-                evidence_refs=result.evidence_refs,
-                found_at=result.recorded_at,
+        findings: list[Finding] = []
+        for line in self.checklist:
+            result = self.results.get(line.item_code)
+            if result is None or result.outcome is not Outcome.FAIL:
+                continue
+            assert result.severity is not None  # record_result refuses a failed line without one
+            findings.append(
+                Finding(
+                    finding_id=f"{self.inspection_id}/{line.item_code}",
+                    inspection_id=self.inspection_id,
+                    compound_id=self.compound_id,
+                                        company_id=self.company_id,
+                    item_code=line.item_code,
+                    departments=line.departments,
+                    severity=result.severity,
+                    evidence_refs=result.evidence_refs,
+                    found_at=result.recorded_at,
+                )
             )
-            for line in self.checklist
-            if (result := self.results.get(line.item_code)) is not None and result.outcome is Outcome.FAIL
-        )
+        return tuple(findings)
 
     def record_result(
         self,
@@ -185,7 +185,7 @@ class Inspection:
                 inspection_id=self.inspection_id,
                 plan_id=self.plan.plan_id,
                 compound_id=self.compound_id,
-                kind=self.kind,
+                                kind=self.kind,
                 at=at,
                 items_checked=self.items_checked,
                 findings=len(findings),
@@ -197,7 +197,7 @@ class Inspection:
                 finding_id=finding.finding_id,
                 inspection_id=self.inspection_id,
                 compound_id=self.compound_id,
-                company_id=self.company_id,
+                                company_id=self.company_id,
                 item_code=finding.item_code,
                 severity=finding.severity,
                 at=at,

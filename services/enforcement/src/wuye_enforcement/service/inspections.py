@@ -32,8 +32,9 @@ from wuye_enforcement.domain.catalogue import RESIDENTIAL_COMPOUND
 from wuye_enforcement.domain.events import Event
 from wuye_enforcement.domain.inspections import Inspection
 from wuye_enforcement.domain.plans import Assigner, FrequencyLimit, JointPlan, plan_joint_inspection
-from wuye_enforcement.domain.rectification import Addressee, RectificationOrder, deadline_in_working_days
+from wuye_enforcement.domain.rectification import RectificationOrder, deadline_in_working_days
 from wuye_enforcement.domain.triggers import can_trigger_inspection, complaint_trigger
+from wuye_enforcement.domain.vocabulary import Addressee
 from wuye_enforcement.settings import EnforcementSettings
 
 log = logging.getLogger(__name__)
