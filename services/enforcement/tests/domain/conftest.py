@@ -17,6 +17,8 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: Tuesday 2026-09-15 09:00 Shanghai
 NOW = dt.datetime(2026, 9, 15, 9, 0, tzinfo=SHANGHAI)
 VISIT_DAY = dt.date(2026, 9, 15)
+#: where compound-1 lies
+COMMUNITY_PATH = "350500/350521/350521100/350521100001"
 
 
 def item(code: str, lead: str, *partners: str, content: str | None = None, scenario: str = "residential_compound"):
@@ -82,7 +84,8 @@ def completed_inspection(new_plan):
 
     def walk(failures=None, company_id="company-1"):
         inspection = Inspection.start(
-            inspection_id="inspection-1", plan=new_plan(), compound_id="compound-1", company_id=company_id
+            inspection_id="inspection-1", plan=new_plan(), compound_id="compound-1",
+            jurisdiction_path=COMMUNITY_PATH, company_id=company_id,
         )
         for line in inspection.checklist:
             severity = (failures or {}).get(line.item_code)

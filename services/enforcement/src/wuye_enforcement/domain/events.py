@@ -1,8 +1,8 @@
 """Domain events an inspection or a rectification order returns, for the outbox to publish.
 
-Events carry ids, codes, counts and times only. Evidence, notes and the id of an owner an order is
-addressed to stay in the order: ratings charges companies, so it needs the company id and nothing about
-an owner, and what is never published can never leak.
+Events carry ids, codes, counts, times and the place (compound and jurisdiction path) only. Evidence,
+notes and the id of an owner an order is addressed to stay in the order: ratings charges companies, so it
+needs the company id and nothing about an owner, and what is never published can never leak.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ class InspectionCompleted:
     inspection_id: str
     plan_id: str
     compound_id: str
+    jurisdiction_path: str
     kind: InspectionKind
     at: dt.datetime
     items_checked: int  # passed + failed; not-applicable items were not checked
@@ -30,6 +31,7 @@ class FindingRecorded:
     finding_id: str
     inspection_id: str
     compound_id: str
+    jurisdiction_path: str
     company_id: str | None  # the company serving the compound; None when it has none
     item_code: str
     severity: Severity
@@ -41,6 +43,7 @@ class RectificationCompleted:
     order_id: str
     finding_id: str
     compound_id: str
+    jurisdiction_path: str
     company_id: str | None  # set only when the order was addressed to a company
     addressee: Addressee
     at: dt.datetime
@@ -52,6 +55,7 @@ class RectificationOverdue:
     order_id: str
     finding_id: str
     compound_id: str
+    jurisdiction_path: str
     company_id: str | None
     addressee: Addressee
     deadline: dt.datetime
@@ -64,6 +68,7 @@ class PenaltyCaseOpened:
     escalation_id: str
     department: str
     compound_id: str
+    jurisdiction_path: str
     company_id: str | None
     at: dt.datetime
 
@@ -75,6 +80,7 @@ class ReferralCreated:
     referral_kind: ReferralKind
     department: str
     compound_id: str
+    jurisdiction_path: str
     company_id: str | None
     at: dt.datetime
 

@@ -54,6 +54,7 @@ class Finding:
     finding_id: str
     inspection_id: str
     compound_id: str
+    jurisdiction_path: str
     company_id: str | None
     item_code: str
     departments: tuple[str, ...]
@@ -67,13 +68,16 @@ class Inspection:
     inspection_id: str
     plan: JointPlan
     compound_id: str
+    jurisdiction_path: str  # the compound's place, which scopes who may see and change the inspection
     company_id: str | None  # the company serving the compound on the day, charged with its findings
     state: InspectionState = InspectionState.OPEN
     results: dict[str, ItemResult] = field(default_factory=dict)
     completed_at: dt.datetime | None = None
 
     @classmethod
-    def start(cls, *, inspection_id: str, plan: JointPlan, compound_id: str, company_id: str | None) -> Inspection:
+    def start(
+        cls, *, inspection_id: str, plan: JointPlan, compound_id: str, jurisdiction_path: str, company_id: str | None
+    ) -> Inspection:
         compound = require_text(compound_id, field="compound_id", rule="E2")
         if compound not in plan.compound_ids:
             raise InvalidArgument(f"compound {compound} is not in plan {plan.plan_id}", field="compound_id", rule="E2")
@@ -81,6 +85,7 @@ class Inspection:
             inspection_id=require_text(inspection_id, field="inspection_id", rule="E2"),
             plan=plan,
             compound_id=compound,
+            jurisdiction_path=require_text(jurisdiction_path, field="jurisdiction_path", rule="E2"),
             company_id=optional_text(company_id, field="company_id", rule="E4"),
         )
 
@@ -114,7 +119,8 @@ class Inspection:
                     finding_id=f"{self.inspection_id}/{line.item_code}",
                     inspection_id=self.inspection_id,
                     compound_id=self.compound_id,
-                                        company_id=self.company_id,
+                    jurisdiction_path=self.jurisdiction_path,
+                    company_id=self.company_id,
                     item_code=line.item_code,
                     departments=line.departments,
                     severity=result.severity,
@@ -185,7 +191,8 @@ class Inspection:
                 inspection_id=self.inspection_id,
                 plan_id=self.plan.plan_id,
                 compound_id=self.compound_id,
-                                kind=self.kind,
+                jurisdiction_path=self.jurisdiction_path,
+                kind=self.kind,
                 at=at,
                 items_checked=self.items_checked,
                 findings=len(findings),
@@ -197,7 +204,8 @@ class Inspection:
                 finding_id=finding.finding_id,
                 inspection_id=self.inspection_id,
                 compound_id=self.compound_id,
-                                company_id=self.company_id,
+                jurisdiction_path=self.jurisdiction_path,
+                company_id=self.company_id,
                 item_code=finding.item_code,
                 severity=finding.severity,
                 at=at,

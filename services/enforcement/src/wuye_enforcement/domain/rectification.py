@@ -105,6 +105,7 @@ class RectificationOrder:
     finding_id: str
     inspection_id: str
     compound_id: str
+    jurisdiction_path: str
     item_code: str
     severity: Severity
     addressee: Addressee
@@ -143,6 +144,7 @@ class RectificationOrder:
             finding_id=finding.finding_id,
             inspection_id=finding.inspection_id,
             compound_id=finding.compound_id,
+            jurisdiction_path=finding.jurisdiction_path,
             item_code=finding.item_code,
             severity=finding.severity,
             addressee=parse_choice(Addressee, addressee, field="addressee", rule="E4"),
@@ -200,6 +202,7 @@ class RectificationOrder:
                 escalation_id=escalation.escalation_id,
                 department=escalation.department,
                 compound_id=self.compound_id,
+                jurisdiction_path=self.jurisdiction_path,
                 company_id=self.company_id,
                 at=escalation.at,
             )
@@ -230,6 +233,7 @@ class RectificationOrder:
                 referral_kind=kind,
                 department=escalation.department,
                 compound_id=self.compound_id,
+                jurisdiction_path=self.jurisdiction_path,
                 company_id=self.company_id,
                 at=escalation.at,
             )
@@ -291,6 +295,7 @@ class RectificationOrder:
             order_id=self.order_id,
             finding_id=self.finding_id,
             compound_id=self.compound_id,
+            jurisdiction_path=self.jurisdiction_path,
             company_id=self.company_id,
             addressee=self.addressee,
             at=at,
@@ -303,6 +308,7 @@ class RectificationOrder:
             order_id=self.order_id,
             finding_id=self.finding_id,
             compound_id=self.compound_id,
+            jurisdiction_path=self.jurisdiction_path,
             company_id=self.company_id,
             addressee=self.addressee,
             deadline=self.deadline,
