@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import sqlalchemy as sa
 
 from tests.gateway_world import (
     add_housing_item,
@@ -57,12 +58,20 @@ async def test_a_joint_inspection_finds_orders_rechecks_and_counts(platform) -> 
                  "compound_ids": [gateway.compound["id"]],
                  "teams": [{"department": "housing", "inspector_ids": ["huian-housing"]}]}
 
-    async def planned():  # type: ignore[no-untyped-def]
-        answer = await gateway.client.post("/api/v1/enforcement/plans", json=plan_body,
-                                           headers=officer | {"Idempotency-Key": "plan-q4"})
-        return answer if answer.status_code == 201 else None
+    async def serving_company_known() -> bool:
+        # the plan charges its findings to the company enforcement knows serves the compound when it is
+        # made: the registry's CompoundRegistered alone (the compound known) is not enough
+        async with gateway.apps["enforcement"].runtime.db.reads() as session:
+            return bool(await session.scalar(
+                sa.text("SELECT count(*) FROM known_compounds WHERE compound_id = :compound AND company_id = :company"),
+                {"compound": gateway.compound["id"], "company": gateway.company["id"]},
+            ))
 
-    plan = (await eventually(planned)).json()  # once the compound has reached enforcement by event
+    await eventually(serving_company_known)  # once the compound and its contract have reached enforcement by event
+    planned = await gateway.client.post("/api/v1/enforcement/plans", json=plan_body,
+                                        headers=officer | {"Idempotency-Key": "plan-q4"})
+    assert planned.status_code == 201, planned.text
+    plan = planned.json()
     assert [line["item_code"] for line in plan["checklist"]] == ["LIFT-01"]
     assert (await gateway.client.get(f"/api/v1/enforcement/plans/{plan['plan_id']}", headers=officer)).json() == plan
     inspection_id = plan["visits"][0]["inspection_id"]

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 
 import grpc
 import pytest
 import sqlalchemy as sa
+from google.protobuf.message import Message
 
 from wuye.enforcement.v1 import enforcement_pb2 as api
 from wuye.enforcement.v1 import enforcement_pb2_grpc
 from wuye_chassis.app import ServiceApp
 from wuye_chassis.auth import AuthContext
+from wuye_chassis.bus import EventHeaders, event_type_of
 from wuye_chassis.db import utcnow
+from wuye_chassis.errors import WuyeError
 from wuye_chassis.grpc_errors import from_rpc_error
+from wuye_chassis.ids import new_id
 from wuye_chassis.natsd import EmbeddedNats
 from wuye_enforcement.adapters.orm import known_compounds
 from wuye_enforcement.entrypoints.app import build
@@ -106,6 +110,19 @@ class Enforcement:
             metadata=who.to_metadata(),
         )
 
+    async def complete(self, inspection_id: str, *orders: api.OrderSpec) -> api.Inspection:
+        answer = await self.stub.CompleteInspection(
+            api.CompleteInspectionRequest(inspection_id=inspection_id, orders=orders), metadata=FIRE.to_metadata()
+        )
+        return answer.inspection
+
+    async def announce(self, event: Message, *, subject: str, source: str = "complaints") -> str:
+        """Publish another service's event the way its outbox relay does; returns its id."""
+        event_id = new_id()
+        headers = EventHeaders(event_id, event_type_of(event), f"/wuye/{source}", utcnow(), subject)
+        await self.app.runtime.bus.js.publish(event_type_of(event), event.SerializeToString(), headers=headers.to_nats())
+        return event_id
+
     async def inspected_with_failure(self) -> str:
         """An inspection of COMPOUND with FIRE-01 failed and LIFT-01 passed; returns its id."""
         await self.seed_catalogue()
@@ -118,7 +135,7 @@ class Enforcement:
 
 
 @pytest.fixture
-async def enforcement(database_url: str, nats_server: EmbeddedNats, start_service) -> AsyncIterator[Enforcement]:  # type: ignore[no-untyped-def]
+async def enforcement(database_url: str, nats_server: EmbeddedNats, start_service) -> AsyncIterator[Enforcement]:
     settings = EnforcementSettings(
         database_url=database_url, nats_url=nats_server.url, grpc_port=0, overdue_interval_seconds=0.2
     )
@@ -129,7 +146,10 @@ async def enforcement(database_url: str, nats_server: EmbeddedNats, start_servic
         yield service
 
 
-async def refused(call) -> tuple[grpc.StatusCode, object]:  # type: ignore[no-untyped-def]
+async def refused(call: Awaitable[object]) -> tuple[grpc.StatusCode, WuyeError]:
+    """The status and the service's error of a call that must fail."""
     with pytest.raises(grpc.aio.AioRpcError) as failure:
         await call
-    return failure.value.code(), from_rpc_error(failure.value)
+    error = from_rpc_error(failure.value)
+    assert error is not None, failure.value
+    return failure.value.code(), error

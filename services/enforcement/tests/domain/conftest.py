@@ -9,13 +9,16 @@ import pytest
 
 from wuye_enforcement.domain.catalogue import Catalogue, InspectionItem
 from wuye_enforcement.domain.inspections import Inspection
-from wuye_enforcement.domain.plans import FrequencyLimit, InspectionKind, plan_joint_inspection
+from wuye_enforcement.domain.plans import FrequencyLimit, plan_joint_inspection
 from wuye_enforcement.domain.rectification import RectificationOrder
+from wuye_enforcement.domain.vocabulary import InspectionKind
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: Tuesday 2026-09-15 09:00 Shanghai
 NOW = dt.datetime(2026, 9, 15, 9, 0, tzinfo=SHANGHAI)
 VISIT_DAY = dt.date(2026, 9, 15)
+#: where compound-1 lies
+COMMUNITY_PATH = "350500/350521/350521100/350521100001"
 
 
 def item(code: str, lead: str, *partners: str, content: str | None = None, scenario: str = "residential_compound"):
@@ -81,7 +84,8 @@ def completed_inspection(new_plan):
 
     def walk(failures=None, company_id="company-1"):
         inspection = Inspection.start(
-            inspection_id="inspection-1", plan=new_plan(), compound_id="compound-1", company_id=company_id
+            inspection_id="inspection-1", plan=new_plan(), compound_id="compound-1",
+            jurisdiction_path=COMMUNITY_PATH, company_id=company_id,
         )
         for line in inspection.checklist:
             severity = (failures or {}).get(line.item_code)

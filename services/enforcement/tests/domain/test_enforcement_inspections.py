@@ -5,7 +5,10 @@ import pytest
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_enforcement.domain.events import FindingRecorded, InspectionCompleted
-from wuye_enforcement.domain.inspections import Inspection, InspectionState, Outcome, Severity
+from wuye_enforcement.domain.inspections import Inspection, InspectionState, Outcome
+from wuye_enforcement.domain.vocabulary import Severity
+
+from .conftest import COMMUNITY_PATH
 
 NOW = dt.datetime(2026, 9, 15, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -13,7 +16,7 @@ NOW = dt.datetime(2026, 9, 15, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 @pytest.fixture
 def inspection(new_plan):
     return Inspection.start(inspection_id="inspection-1", plan=new_plan(), compound_id="compound-1",
-                            company_id="company-1")
+                            jurisdiction_path=COMMUNITY_PATH, company_id="company-1")
 
 
 def record(inspection, item_code, outcome="pass", **overrides):
@@ -38,7 +41,10 @@ def test_E2_result_by_someone_outside_the_team_refused(inspection):
 
 def test_E2_inspection_only_of_a_compound_in_the_plan(new_plan):
     with pytest.raises(InvalidArgument) as refused:
-        Inspection.start(inspection_id="i", plan=new_plan(), compound_id="compound-9", company_id=None)
+        Inspection.start(
+            inspection_id="i", plan=new_plan(), compound_id="compound-9", jurisdiction_path=COMMUNITY_PATH,
+            company_id=None,
+        )
     assert (refused.value.field, refused.value.rule) == ("compound_id", "E2")
 
 
@@ -88,6 +94,7 @@ def test_E4_failed_items_become_findings_with_events(completed_inspection):
         inspection_id="inspection-1",
         plan_id="plan-1",
         compound_id="compound-1",
+        jurisdiction_path=COMMUNITY_PATH,
         kind=inspection.kind,
         at=NOW + dt.timedelta(hours=2),
         items_checked=4,

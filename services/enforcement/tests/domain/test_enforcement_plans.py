@@ -8,11 +8,11 @@ from wuye_enforcement.domain.catalogue import InspectionItem
 from wuye_enforcement.domain.plans import (
     Assigner,
     FrequencyLimit,
-    InspectionKind,
     LimitWindow,
     ScheduledVisit,
     check_frequency,
 )
+from wuye_enforcement.domain.vocabulary import InspectionKind
 
 LAST_VISIT = dt.date(2026, 3, 10)
 ONCE_A_YEAR = FrequencyLimit()

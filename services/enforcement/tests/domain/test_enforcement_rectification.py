@@ -13,14 +13,14 @@ from wuye_enforcement.domain.events import (
     ReferralCreated,
 )
 from wuye_enforcement.domain.rectification import (
-    Addressee,
-    EscalationOutcome,
     OrderState,
-    ReferralKind,
     deadline_in_working_days,
     overdue_orders,
     rechecks_due,
 )
+from wuye_enforcement.domain.vocabulary import Addressee, EscalationOutcome, ReferralKind
+
+from .conftest import COMMUNITY_PATH
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 9, 15, 9, 0, tzinfo=SHANGHAI)
@@ -99,6 +99,7 @@ def test_E4_passing_recheck_rectifies_on_time(new_order):
         order_id="order-1",
         finding_id="inspection-1/FR-01",
         compound_id="compound-1",
+        jurisdiction_path=COMMUNITY_PATH,
         company_id="company-1",
         addressee=Addressee.COMPANY,
         at=DEADLINE,
@@ -142,6 +143,7 @@ def test_E4_overdue_order_opens_a_penalty_case(new_order):
         escalation_id="p-1",
         department="urban_management",
         compound_id="compound-1",
+        jurisdiction_path=COMMUNITY_PATH,
         company_id="company-1",
         at=DEADLINE + INSTANT,
     )

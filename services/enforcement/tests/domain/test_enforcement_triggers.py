@@ -5,13 +5,13 @@ import pytest
 
 from wuye_chassis.errors import InvalidArgument
 from wuye_enforcement.domain.catalogue import STANDARD_DEPARTMENTS
-from wuye_enforcement.domain.plans import InspectionKind
 from wuye_enforcement.domain.triggers import (
     TRIGGER_CATEGORIES,
     TRIGGER_DEPARTMENTS,
     can_trigger_inspection,
     complaint_trigger,
 )
+from wuye_enforcement.domain.vocabulary import InspectionKind
 
 COMPLAINT_CATEGORIES = (
     Path(__file__).resolve().parents[3] / "complaints" / "src" / "wuye_complaints" / "domain" / "categories.py"

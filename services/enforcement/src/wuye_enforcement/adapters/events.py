@@ -1,15 +1,14 @@
-"""Domain events → the protobuf events the outbox publishes (ids, codes, counts and times only)."""
+"""Domain events → the protobuf events the outbox publishes (ids, codes, counts, places and times only).
+
+The service's ``EventTranslator``: the unit of work calls ``outgoing`` for every event a handler publishes.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
-
 from wuye.enforcement.v1 import enforcement_pb2 as api
 from wuye.enforcement.v1 import events_pb2
-from wuye_chassis.proto_values import enum_number
+from wuye_chassis.proto_values import enum_number, timestamp
+from wuye_chassis.uow import OutgoingEvent
 from wuye_enforcement.domain.events import (
     EscalationConcluded,
     Event,
@@ -22,60 +21,52 @@ from wuye_enforcement.domain.events import (
 )
 
 
-def timestamp(moment: dt.datetime | None) -> Timestamp | None:
-    if moment is None:
-        return None
-    stamp = Timestamp()
-    stamp.FromDatetime(moment)
-    return stamp
-
-
-def to_message(event: Event, jurisdiction_path: str) -> tuple[Message, str]:
-    """The protobuf form of ``event`` and its subject (the aggregate it is about)."""
+def outgoing(event: Event) -> OutgoingEvent:
+    """The protobuf form of ``event``, with the aggregate it is about (its subject)."""
     match event:
         case InspectionCompleted():
-            return events_pb2.InspectionCompleted(
+            return OutgoingEvent(events_pb2.InspectionCompleted(
                 inspection_id=event.inspection_id, plan_id=event.plan_id, compound_id=event.compound_id,
-                jurisdiction_path=jurisdiction_path, kind=enum_number(api.InspectionKind, event.kind),
+                jurisdiction_path=event.jurisdiction_path, kind=enum_number(api.InspectionKind, event.kind),
                 completed_at=timestamp(event.at), items_checked=event.items_checked, findings=event.findings,
                 separate_visits_saved=event.separate_visits_saved,
-            ), event.inspection_id
+            ), event.inspection_id)
         case FindingRecorded():
-            return events_pb2.FindingRecorded(
+            return OutgoingEvent(events_pb2.FindingRecorded(
                 finding_id=event.finding_id, inspection_id=event.inspection_id, compound_id=event.compound_id,
-                jurisdiction_path=jurisdiction_path, company_id=event.company_id or "", item_code=event.item_code,
+                jurisdiction_path=event.jurisdiction_path, company_id=event.company_id or "", item_code=event.item_code,
                 severity=enum_number(api.Severity, event.severity), found_at=timestamp(event.at),
-            ), event.finding_id
+            ), event.finding_id)
         case RectificationCompleted():
-            return events_pb2.RectificationCompleted(
+            return OutgoingEvent(events_pb2.RectificationCompleted(
                 order_id=event.order_id, finding_id=event.finding_id, compound_id=event.compound_id,
-                jurisdiction_path=jurisdiction_path, company_id=event.company_id or "",
+                jurisdiction_path=event.jurisdiction_path, company_id=event.company_id or "",
                 addressee=enum_number(api.Addressee, event.addressee), rectified_at=timestamp(event.at), late=event.late,
-            ), event.order_id
+            ), event.order_id)
         case RectificationOverdue():
-            return events_pb2.RectificationOverdue(
+            return OutgoingEvent(events_pb2.RectificationOverdue(
                 order_id=event.order_id, finding_id=event.finding_id, compound_id=event.compound_id,
-                jurisdiction_path=jurisdiction_path, company_id=event.company_id or "",
+                jurisdiction_path=event.jurisdiction_path, company_id=event.company_id or "",
                 addressee=enum_number(api.Addressee, event.addressee), deadline=timestamp(event.deadline),
                 overdue_at=timestamp(event.at),
-            ), event.order_id
+            ), event.order_id)
         case PenaltyCaseOpened():
-            return events_pb2.PenaltyCaseOpened(
+            return OutgoingEvent(events_pb2.PenaltyCaseOpened(
                 order_id=event.order_id, escalation_id=event.escalation_id, department=event.department,
-                compound_id=event.compound_id, jurisdiction_path=jurisdiction_path,
+                compound_id=event.compound_id, jurisdiction_path=event.jurisdiction_path,
                 company_id=event.company_id or "", opened_at=timestamp(event.at),
-            ), event.order_id
+            ), event.order_id)
         case ReferralCreated():
-            return events_pb2.ReferralCreated(
+            return OutgoingEvent(events_pb2.ReferralCreated(
                 order_id=event.order_id, escalation_id=event.escalation_id,
                 referral_kind=enum_number(api.ReferralKind, event.referral_kind), department=event.department,
-                compound_id=event.compound_id, jurisdiction_path=jurisdiction_path,
+                compound_id=event.compound_id, jurisdiction_path=event.jurisdiction_path,
                 company_id=event.company_id or "", referred_at=timestamp(event.at),
-            ), event.order_id
+            ), event.order_id)
         case EscalationConcluded():
-            return events_pb2.EscalationConcluded(
+            return OutgoingEvent(events_pb2.EscalationConcluded(
                 order_id=event.order_id, escalation_id=event.escalation_id,
                 outcome=enum_number(api.EscalationOutcome, event.outcome), company_id=event.company_id or "",
                 concluded_at=timestamp(event.at),
-            ), event.order_id
+            ), event.order_id)
     raise TypeError(f"no protobuf event for {type(event).__name__}")

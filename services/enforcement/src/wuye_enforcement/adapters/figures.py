@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis.path_queries import at_or_below
-from wuye_enforcement.adapters.orm import inspections, rectification_orders
+from wuye_enforcement.adapters.orm import department_pattern, inspections, rectification_orders
 from wuye_enforcement.domain.figures import EnforcementCounts
 from wuye_enforcement.domain.inspections import InspectionState
 from wuye_enforcement.domain.rectification import OrderState
@@ -28,51 +28,55 @@ def _count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
     return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
-async def counts(session: AsyncSession, scope: FigureScope, now: dt.datetime) -> EnforcementCounts:
-    completed = [
-        inspections.c.state == InspectionState.COMPLETED.value,
-        at_or_below(inspections.c.jurisdiction_path, scope.path),
-        inspections.c.completed_at >= scope.start,
-        inspections.c.completed_at < scope.end,
-    ]
-    order_filter = list(completed)
-    if scope.department is not None:
-        pattern = f"%,{scope.department},%"
-        completed.append(inspections.c.departments.like(pattern))
-        # a department's problems are the findings on items it checks
-        order_filter.append(rectification_orders.c.departments.like(pattern))
-    inspected = (
-        await session.execute(
-            sa.select(
-                sa.func.count(),
-                sa.func.coalesce(sa.func.sum(inspections.c.items_checked), 0),
-                sa.func.coalesce(sa.func.sum(inspections.c.visits_saved), 0),
-            ).where(*completed)
-        )
-    ).one()
-    state = rectification_orders.c.state
-    found = (
-        await session.execute(
-            sa.select(
-                sa.func.count(),
-                _count_if(state == OrderState.RECTIFIED.value),
-                # overdue as it stands now: marked, or still issued with the deadline passed (E5)
-                _count_if(
-                    sa.or_(
-                        state == OrderState.OVERDUE.value,
-                        sa.and_(state == OrderState.ISSUED.value, rectification_orders.c.deadline < now),
-                    )
-                ),
+class FigureCounts:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def counts(self, scope: FigureScope, now: dt.datetime) -> EnforcementCounts:
+        completed = [
+            inspections.c.state == InspectionState.COMPLETED.value,
+            at_or_below(inspections.c.jurisdiction_path, scope.path),
+            inspections.c.completed_at >= scope.start,
+            inspections.c.completed_at < scope.end,
+        ]
+        order_filter = list(completed)
+        if scope.department is not None:
+            pattern = department_pattern(scope.department)
+            completed.append(inspections.c.departments.like(pattern))
+            # a department's problems are the findings on items it checks
+            order_filter.append(rectification_orders.c.departments.like(pattern))
+        inspected = (
+            await self.session.execute(
+                sa.select(
+                    sa.func.count(),
+                    sa.func.coalesce(sa.func.sum(inspections.c.items_checked), 0),
+                    sa.func.coalesce(sa.func.sum(inspections.c.visits_saved), 0),
+                ).where(*completed)
             )
-            .select_from(rectification_orders.join(inspections))
-            .where(*order_filter)
+        ).one()
+        state = rectification_orders.c.state
+        found = (
+            await self.session.execute(
+                sa.select(
+                    sa.func.count(),
+                    _count_if(state == OrderState.RECTIFIED.value),
+                    # overdue as it stands now: marked, or still issued with the deadline passed (E5)
+                    _count_if(
+                        sa.or_(
+                            state == OrderState.OVERDUE.value,
+                            sa.and_(state == OrderState.ISSUED.value, rectification_orders.c.deadline < now),
+                        )
+                    ),
+                )
+                .select_from(rectification_orders.join(inspections))
+                .where(*order_filter)
+            )
+        ).one()
+        return EnforcementCounts(
+            inspections=int(inspected[0]),
+            items_checked=int(inspected[1]),
+            visits_saved=int(inspected[2]),
+            problems_found=int(found[0]),
+            rectified=int(found[1]),
+            overdue=int(found[2]),
         )
-    ).one()
-    return EnforcementCounts(
-        inspections=int(inspected[0]),
-        items_checked=int(inspected[1]),
-        visits_saved=int(inspected[2]),
-        problems_found=int(found[0]),
-        rectified=int(found[1]),
-        overdue=int(found[2]),
-    )

@@ -7,6 +7,8 @@ figures are a LIKE on one column. Figures (E5) are counted in SQL over ``inspect
 ``rectification_orders``.
 """
 
+from collections.abc import Iterable
+
 import sqlalchemy as sa
 
 from wuye_chassis.compounds import add_compounds_table
@@ -110,3 +112,13 @@ rectification_orders = sa.Table(
     # the overdue sweep reads issued orders by deadline
     sa.Index("ix_rectification_orders_state_deadline", "state", "deadline"),
 )
+
+
+def department_list(codes: Iterable[str]) -> str:
+    """A ``departments`` column value: ``,a,b,``."""
+    return "," + ",".join(codes) + ","
+
+
+def department_pattern(code: str) -> str:
+    """The ``LIKE`` pattern of the rows whose ``departments`` include ``code``."""
+    return f"%,{code},%"

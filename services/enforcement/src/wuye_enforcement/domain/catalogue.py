@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from typing import TypeVar
 
 from wuye_chassis.errors import AlreadyExists, InvalidArgument, NotFound
@@ -29,7 +30,6 @@ CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 CODE_MAX_LENGTH = 40
 NAME_MAX_LENGTH = 100
 TEXT_MAX_LENGTH = 1000
-SCENARIO_MAX_LENGTH = 60
 #: the one scenario every residential compound falls under (住宅小区)
 RESIDENTIAL_COMPOUND = "residential_compound"
 
@@ -321,27 +321,26 @@ def parse_catalogue_row(row: Mapping[str, object], departments: Collection[Depar
         partner_names = [name for name in _PARTNER_SEPARATORS.split(partner_cell) if name.strip()]
     elif partner_cell is not None:
         errors.append(RowError("partner_departments", "partner_departments must be text", "E1"))
-    scenario = row.get("scenario")
-    fields = {
-        "code": checked("code", lambda: _code(row.get("code"), field="code")),
-        "lead_department": checked(
-            "lead_department", lambda: department_code(row.get("lead_department"), "lead_department")
-        ),
-        "partner_departments": [
-            checked("partner_departments", lambda name=name: department_code(name, "partner_departments"))
-            for name in partner_names
-        ],
-        "content": row.get("content"),
-        "legal_basis": row.get("legal_basis"),
-        "standard": row.get("standard"),
-        "frequency": checked("frequency", lambda: parse_frequency(row.get("frequency"))),
-        "scenario": scenario if isinstance(scenario, str) and scenario.strip() else RESIDENTIAL_COMPOUND,
-    }
-    for field in ("content", "legal_basis", "standard"):
-        checked(field, lambda field=field: require_text(row.get(field), field=field, rule="E1", max_length=TEXT_MAX_LENGTH))
-    checked("scenario", lambda: _code(fields["scenario"], field="scenario"))
+    code = checked("code", lambda: _code(row.get("code"), field="code"))
+    lead = checked("lead_department", lambda: department_code(row.get("lead_department"), "lead_department"))
+    partners = [
+        checked("partner_departments", partial(department_code, name, "partner_departments")) for name in partner_names
+    ]
+    frequency = checked("frequency", lambda: parse_frequency(row.get("frequency")))
+    content, legal_basis, standard = (
+        checked(field, partial(require_text, row.get(field), field=field, rule="E1", max_length=TEXT_MAX_LENGTH))
+        for field in ("content", "legal_basis", "standard")
+    )
+    scenario_cell = row.get("scenario")
+    scenario = scenario_cell if isinstance(scenario_cell, str) and scenario_cell.strip() else RESIDENTIAL_COMPOUND
+    checked("scenario", lambda: _code(scenario, field="scenario"))
     if errors:
         return ParsedRow(None, tuple(errors))
+    # every field passed its check, so none of them is missing
+    assert code and lead and frequency and content and legal_basis and standard
     # the fields are valid one by one; what is left to refuse is across fields (lead also a partner)
-    item = checked("row", lambda: InspectionItem.create(**fields))
+    item = checked("row", lambda: InspectionItem.create(
+        code=code, lead_department=lead, partner_departments=[partner for partner in partners if partner],
+        content=content, legal_basis=legal_basis, standard=standard, frequency=frequency, scenario=scenario,
+    ))
     return ParsedRow(item, tuple(errors))

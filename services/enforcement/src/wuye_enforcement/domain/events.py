@@ -1,20 +1,16 @@
 """Domain events an inspection or a rectification order returns, for the outbox to publish.
 
-Events carry ids, codes, counts and times only. Evidence, notes and the id of an owner an order is
-addressed to stay in the order: ratings charges companies, so it needs the company id and nothing about
-an owner, and what is never published can never leak.
+Events carry ids, codes, counts, times and the place (compound and jurisdiction path) only. Evidence,
+notes and the id of an owner an order is addressed to stay in the order: ratings charges companies, so it
+needs the company id and nothing about an owner, and what is never published can never leak.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from wuye_enforcement.domain.inspections import Severity
-    from wuye_enforcement.domain.plans import InspectionKind
-    from wuye_enforcement.domain.rectification import Addressee, EscalationOutcome, ReferralKind
+from wuye_enforcement.domain.vocabulary import Addressee, EscalationOutcome, InspectionKind, ReferralKind, Severity
 
 
 @dataclass(frozen=True)
@@ -22,6 +18,7 @@ class InspectionCompleted:
     inspection_id: str
     plan_id: str
     compound_id: str
+    jurisdiction_path: str
     kind: InspectionKind
     at: dt.datetime
     items_checked: int  # passed + failed; not-applicable items were not checked
@@ -34,6 +31,7 @@ class FindingRecorded:
     finding_id: str
     inspection_id: str
     compound_id: str
+    jurisdiction_path: str
     company_id: str | None  # the company serving the compound; None when it has none
     item_code: str
     severity: Severity
@@ -45,6 +43,7 @@ class RectificationCompleted:
     order_id: str
     finding_id: str
     compound_id: str
+    jurisdiction_path: str
     company_id: str | None  # set only when the order was addressed to a company
     addressee: Addressee
     at: dt.datetime
@@ -56,6 +55,7 @@ class RectificationOverdue:
     order_id: str
     finding_id: str
     compound_id: str
+    jurisdiction_path: str
     company_id: str | None
     addressee: Addressee
     deadline: dt.datetime
@@ -68,6 +68,7 @@ class PenaltyCaseOpened:
     escalation_id: str
     department: str
     compound_id: str
+    jurisdiction_path: str
     company_id: str | None
     at: dt.datetime
 
@@ -79,6 +80,7 @@ class ReferralCreated:
     referral_kind: ReferralKind
     department: str
     compound_id: str
+    jurisdiction_path: str
     company_id: str | None
     at: dt.datetime
 

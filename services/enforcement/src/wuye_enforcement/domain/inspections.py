@@ -21,7 +21,8 @@ from enum import StrEnum
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.validation import optional_text, parse_choice, require_moment, require_text
 from wuye_enforcement.domain.events import Event, FindingRecorded, InspectionCompleted
-from wuye_enforcement.domain.plans import ChecklistLine, InspectionKind, JointPlan, separate_visits_saved
+from wuye_enforcement.domain.plans import ChecklistLine, JointPlan, separate_visits_saved
+from wuye_enforcement.domain.vocabulary import InspectionKind, Severity
 
 NOTE_MAX_LENGTH = 500
 
@@ -30,12 +31,6 @@ class Outcome(StrEnum):
     PASS = "pass"
     FAIL = "fail"
     NOT_APPLICABLE = "not_applicable"
-
-
-class Severity(StrEnum):
-    MINOR = "minor"  # 一般
-    MAJOR = "major"  # 较重
-    SERIOUS = "serious"  # 严重
 
 
 class InspectionState(StrEnum):
@@ -59,6 +54,7 @@ class Finding:
     finding_id: str
     inspection_id: str
     compound_id: str
+    jurisdiction_path: str
     company_id: str | None
     item_code: str
     departments: tuple[str, ...]
@@ -72,13 +68,16 @@ class Inspection:
     inspection_id: str
     plan: JointPlan
     compound_id: str
+    jurisdiction_path: str  # the compound's place, which scopes who may see and change the inspection
     company_id: str | None  # the company serving the compound on the day, charged with its findings
     state: InspectionState = InspectionState.OPEN
     results: dict[str, ItemResult] = field(default_factory=dict)
     completed_at: dt.datetime | None = None
 
     @classmethod
-    def start(cls, *, inspection_id: str, plan: JointPlan, compound_id: str, company_id: str | None) -> Inspection:
+    def start(
+        cls, *, inspection_id: str, plan: JointPlan, compound_id: str, jurisdiction_path: str, company_id: str | None
+    ) -> Inspection:
         compound = require_text(compound_id, field="compound_id", rule="E2")
         if compound not in plan.compound_ids:
             raise InvalidArgument(f"compound {compound} is not in plan {plan.plan_id}", field="compound_id", rule="E2")
@@ -86,6 +85,7 @@ class Inspection:
             inspection_id=require_text(inspection_id, field="inspection_id", rule="E2"),
             plan=plan,
             compound_id=compound,
+            jurisdiction_path=require_text(jurisdiction_path, field="jurisdiction_path", rule="E2"),
             company_id=optional_text(company_id, field="company_id", rule="E4"),
         )
 
@@ -108,21 +108,27 @@ class Inspection:
     @property
     def findings(self) -> tuple[Finding, ...]:
         """The failed lines, in checklist order; final once the inspection is completed."""
-        return tuple(
-            Finding(
-                finding_id=f"{self.inspection_id}/{line.item_code}",
-                inspection_id=self.inspection_id,
-                compound_id=self.compound_id,
-                company_id=self.company_id,
-                item_code=line.item_code,
-                departments=line.departments,
-                severity=result.severity,
-                evidence_refs=result.evidence_refs,
-                found_at=result.recorded_at,
+        findings: list[Finding] = []
+        for line in self.checklist:
+            result = self.results.get(line.item_code)
+            if result is None or result.outcome is not Outcome.FAIL:
+                continue
+            assert result.severity is not None  # record_result refuses a failed line without one
+            findings.append(
+                Finding(
+                    finding_id=f"{self.inspection_id}/{line.item_code}",
+                    inspection_id=self.inspection_id,
+                    compound_id=self.compound_id,
+                    jurisdiction_path=self.jurisdiction_path,
+                    company_id=self.company_id,
+                    item_code=line.item_code,
+                    departments=line.departments,
+                    severity=result.severity,
+                    evidence_refs=result.evidence_refs,
+                    found_at=result.recorded_at,
+                )
             )
-            for line in self.checklist
-            if (result := self.results.get(line.item_code)) is not None and result.outcome is Outcome.FAIL
-        )
+        return tuple(findings)
 
     def record_result(
         self,
@@ -185,6 +191,7 @@ class Inspection:
                 inspection_id=self.inspection_id,
                 plan_id=self.plan.plan_id,
                 compound_id=self.compound_id,
+                jurisdiction_path=self.jurisdiction_path,
                 kind=self.kind,
                 at=at,
                 items_checked=self.items_checked,
@@ -197,6 +204,7 @@ class Inspection:
                 finding_id=finding.finding_id,
                 inspection_id=self.inspection_id,
                 compound_id=self.compound_id,
+                jurisdiction_path=self.jurisdiction_path,
                 company_id=self.company_id,
                 item_code=finding.item_code,
                 severity=finding.severity,

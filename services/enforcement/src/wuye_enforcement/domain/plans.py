@@ -41,17 +41,7 @@ from enum import StrEnum
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from wuye_chassis.validation import add_years, optional_text, parse_choice, require_date, require_text, require_whole
 from wuye_enforcement.domain.catalogue import InspectionItem
-
-
-class InspectionKind(StrEnum):
-    ROUTINE = "routine"  # 例行检查
-    COMPLAINT_TRIGGERED = "complaint_triggered"  # 投诉触发
-    SPECIAL = "special"  # 专项检查
-    FOLLOW_UP = "follow_up"  # 回头看
-
-    @property
-    def frequency_limited(self) -> bool:
-        return self is InspectionKind.ROUTINE
+from wuye_enforcement.domain.vocabulary import InspectionKind
 
 
 class LimitWindow(StrEnum):

@@ -39,13 +39,8 @@ from wuye_enforcement.domain.events import (
     RectificationOverdue,
     ReferralCreated,
 )
-from wuye_enforcement.domain.inspections import Finding, Severity
-
-
-class Addressee(StrEnum):
-    COMPANY = "company"  # 物业服务企业
-    OWNERS_COMMITTEE = "owners_committee"  # 业主委员会
-    OWNER = "owner"  # 业主
+from wuye_enforcement.domain.inspections import Finding
+from wuye_enforcement.domain.vocabulary import Addressee, EscalationOutcome, ReferralKind, Severity
 
 
 class OrderState(StrEnum):
@@ -58,20 +53,6 @@ class OrderState(StrEnum):
 class EscalationKind(StrEnum):
     PENALTY_CASE = "penalty_case"  # 立案处罚
     REFERRAL = "referral"  # 移送司法联盟
-
-
-class ReferralKind(StrEnum):
-    PUBLIC_INTEREST_SUGGESTION = "public_interest_suggestion"  # 公益诉讼检察建议
-    COURT_ONSITE_HEARING = "court_onsite_hearing"  # 法院进小区就地审理
-    OTHER = "other"
-
-
-class EscalationOutcome(StrEnum):
-    RECTIFIED = "rectified"  # put right after all
-    PENALTY_IMPOSED = "penalty_imposed"
-    LITIGATION_FILED = "litigation_filed"  # 提起公益诉讼
-    SETTLED_ON_SITE = "settled_on_site"  # 就地化解
-    DISMISSED = "dismissed"  # closed without further action
 
 
 #: the department a referral goes to when its kind decides it
@@ -124,6 +105,7 @@ class RectificationOrder:
     finding_id: str
     inspection_id: str
     compound_id: str
+    jurisdiction_path: str
     item_code: str
     severity: Severity
     addressee: Addressee
@@ -162,6 +144,7 @@ class RectificationOrder:
             finding_id=finding.finding_id,
             inspection_id=finding.inspection_id,
             compound_id=finding.compound_id,
+            jurisdiction_path=finding.jurisdiction_path,
             item_code=finding.item_code,
             severity=finding.severity,
             addressee=parse_choice(Addressee, addressee, field="addressee", rule="E4"),
@@ -176,9 +159,6 @@ class RectificationOrder:
     def company_id(self) -> str | None:
         """The company answerable for the order, when it is addressed to one (ratings charges it)."""
         return self.addressee_id if self.addressee is Addressee.COMPANY else None
-
-    def is_past_deadline(self, now: dt.datetime) -> bool:
-        return require_moment(now, field="now", rule="E4") > self.deadline
 
     def is_recheck_due(self, now: dt.datetime) -> bool:
         """The follow-up re-check is due from the deadline until one is made after it."""
@@ -222,6 +202,7 @@ class RectificationOrder:
                 escalation_id=escalation.escalation_id,
                 department=escalation.department,
                 compound_id=self.compound_id,
+                jurisdiction_path=self.jurisdiction_path,
                 company_id=self.company_id,
                 at=escalation.at,
             )
@@ -241,9 +222,10 @@ class RectificationOrder:
             raise InvalidArgument(
                 f"a {kind.value} referral goes to {fixed}, not {department}", field="department", rule="E4"
             )
-        if fixed is None and department is None:
+        target = fixed or department
+        if target is None:
             raise InvalidArgument(f"a {kind.value} referral must name its department", field="department", rule="E4")
-        escalation = self._escalation(escalation_id, EscalationKind.REFERRAL, kind, fixed or department, now)
+        escalation = self._escalation(escalation_id, EscalationKind.REFERRAL, kind, target, now)
         return [
             ReferralCreated(
                 order_id=self.order_id,
@@ -251,6 +233,7 @@ class RectificationOrder:
                 referral_kind=kind,
                 department=escalation.department,
                 compound_id=self.compound_id,
+                jurisdiction_path=self.jurisdiction_path,
                 company_id=self.company_id,
                 at=escalation.at,
             )
@@ -259,6 +242,7 @@ class RectificationOrder:
     def record_outcome(self, *, outcome: EscalationOutcome | str, now: dt.datetime) -> list[Event]:
         self._require({OrderState.ESCALATED}, "record an escalation outcome")
         escalation = self.escalation
+        assert escalation is not None  # an escalated order has its escalation
         if escalation.outcome is not None:
             raise FailedPrecondition(
                 f"escalation {escalation.escalation_id} already ended: {escalation.outcome.value}",
@@ -311,6 +295,7 @@ class RectificationOrder:
             order_id=self.order_id,
             finding_id=self.finding_id,
             compound_id=self.compound_id,
+            jurisdiction_path=self.jurisdiction_path,
             company_id=self.company_id,
             addressee=self.addressee,
             at=at,
@@ -323,6 +308,7 @@ class RectificationOrder:
             order_id=self.order_id,
             finding_id=self.finding_id,
             compound_id=self.compound_id,
+            jurisdiction_path=self.jurisdiction_path,
             company_id=self.company_id,
             addressee=self.addressee,
             deadline=self.deadline,

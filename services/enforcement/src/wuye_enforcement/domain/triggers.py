@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.validation import require_text
-from wuye_enforcement.domain.plans import InspectionKind
+from wuye_enforcement.domain.vocabulary import InspectionKind
 
 ILLEGAL_CONSTRUCTION = "illegal_construction"  # 违章搭建、侵占公共空间
 FIRE_EQUIPMENT = "fire_equipment"  # 消防设施损坏、消防通道堵塞 (blocked fire lanes file here)

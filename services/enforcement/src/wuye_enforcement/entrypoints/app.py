@@ -1,46 +1,33 @@
-from wuye.enforcement.v1 import enforcement_pb2_grpc
-from wuye_chassis import compounds, directory
-from wuye_chassis.app import ServiceDefinition, ServiceRuntime
-from wuye_chassis.background import PeriodicTask
-from wuye_chassis.grpc_server import Servicer
+"""The enforcement service as the chassis runs it."""
+
+from __future__ import annotations
+
+from wuye_chassis.app import ServiceDefinition
 from wuye_chassis.migrations import Migrations
-from wuye_chassis.uow import UnitOfWork
+from wuye_chassis.uow import UnitOfWorkParts
+from wuye_enforcement.adapters.events import outgoing
 from wuye_enforcement.adapters.orm import metadata
-from wuye_enforcement.entrypoints.consumers import complaint_subscription
-from wuye_enforcement.entrypoints.grpc import SERVICE_NAME, EnforcementServicer
-from wuye_enforcement.service.catalogue import CatalogueService
-from wuye_enforcement.service.figures import FigureService
-from wuye_enforcement.service.inspections import InspectionService
-from wuye_enforcement.service.orders import OrderService
+from wuye_enforcement.domain.plans import FrequencyLimit
+from wuye_enforcement.entrypoints import consumers, grpc, schedulers
+from wuye_enforcement.service.unit_of_work import EnforcementUnitOfWork
 from wuye_enforcement.settings import EnforcementSettings
 
 
-def build(settings: EnforcementSettings | None = None) -> ServiceDefinition:
+def build(settings: EnforcementSettings | None = None) -> ServiceDefinition[EnforcementUnitOfWork]:
     settings = settings or EnforcementSettings()
+    limit = FrequencyLimit(settings.routine_limit, settings.routine_limit_window)
 
-    def register(runtime: ServiceRuntime) -> Servicer:  # type: ignore[type-arg]
-        servicer = EnforcementServicer(
-            CatalogueService(runtime), InspectionService(runtime, settings), OrderService(runtime), FigureService(runtime)
-        )
-        return Servicer(servicer, enforcement_pb2_grpc.add_EnforcementServiceServicer_to_server, SERVICE_NAME)
-
-    def overdue_scheduler(runtime: ServiceRuntime) -> PeriodicTask:
-        orders = OrderService(runtime)
-        return PeriodicTask(
-            "enforcement-overdue",
-            settings.overdue_interval_seconds,
-            lambda: orders.mark_overdue(batch_size=settings.overdue_batch_size),
-        )
+    def unit_of_work(parts: UnitOfWorkParts) -> EnforcementUnitOfWork:
+        return EnforcementUnitOfWork(parts, limit, settings.complaint_inspection_working_days)
 
     return ServiceDefinition(
         settings=settings,
         metadata=metadata,
         migrations=Migrations("wuye_enforcement:migrations"),
-        unit_of_work=UnitOfWork,
-        servicers=lambda runtime: [register(runtime)],
-        read_models=[directory.JURISDICTIONS, compounds.COMPOUNDS],
-        subscriptions=lambda runtime: [
-            complaint_subscription(settings.service_name, InspectionService(runtime, settings)),
-        ],
-        background=lambda runtime: [overdue_scheduler(runtime)],
+        unit_of_work=unit_of_work,
+        events=outgoing,
+        servicers=lambda runtime: [grpc.servicer(runtime.unit_of_work)],
+        read_models=consumers.READ_MODELS,
+        subscriptions=consumers.subscriptions,
+        background=lambda runtime: [schedulers.overdue_orders(runtime, settings)],
     )

@@ -18,8 +18,11 @@ from wuye_chassis.cli import Command
 from wuye_chassis.errors import WuyeError
 from wuye_chassis.migrations import migrate_async
 from wuye_chassis.tabular import read_table
+from wuye_enforcement.domain import commands
 from wuye_enforcement.domain.catalogue import COLUMNS
-from wuye_enforcement.service.catalogue import CatalogueService, ImportReport
+from wuye_enforcement.service import catalogue
+from wuye_enforcement.service.catalogue import ImportReport
+from wuye_enforcement.service.unit_of_work import EnforcementUnitOfWork
 
 #: a catalogue may leave these blank (an item checked by its lead department only, the default scenario)
 OPTIONAL = frozenset({"partner_departments", "scenario"})
@@ -30,7 +33,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sheet", default="", help="the workbook's sheet holding the catalogue")
 
 
-def _run(definition: ServiceDefinition, args: argparse.Namespace) -> int:
+def _run(definition: ServiceDefinition[EnforcementUnitOfWork], args: argparse.Namespace) -> int:
     try:
         numbered = list(read_table(args.path, COLUMNS, optional=OPTIONAL, sheet=args.sheet))
     except (WuyeError, OSError, KeyError) as error:
@@ -38,20 +41,20 @@ def _run(definition: ServiceDefinition, args: argparse.Namespace) -> int:
         return 2
     report = asyncio.run(_import(definition, [values for _, values in numbered]))
     rows = [number for number, _ in numbered]
-    for position, error in report.errors:
-        print(f"row {rows[position - 1]}  {error.field}  {error.rule}  {error.message}")
+    for position, refusal in report.errors:
+        print(f"row {rows[position - 1]}  {refusal.field}  {refusal.rule}  {refusal.message}")
     print(f"imported {report.imported} of {len(numbered)} rows" if not report.errors else "nothing imported")
     return 1 if report.errors else 0
 
 
-async def _import(definition: ServiceDefinition, rows: list[dict[str, str]]) -> ImportReport:
+async def _import(definition: ServiceDefinition[EnforcementUnitOfWork], rows: list[dict[str, str]]) -> ImportReport:
     settings = definition.settings
     if settings.migrate_on_start:
         await migrate_async(settings.database_url, definition.migrations)
     runtime = ServiceRuntime(definition)
     token = auth.bind(auth.SYSTEM)  # the operator at the console acts for the platform
     try:
-        return await CatalogueService(runtime).import_rows(rows)
+        return await catalogue.import_catalogue(commands.ImportCatalogue(tuple(rows)), runtime.unit_of_work())
     finally:
         auth.reset(token)
         await runtime.db.dispose()

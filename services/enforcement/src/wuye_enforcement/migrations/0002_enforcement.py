@@ -4,8 +4,11 @@ Revision ID: 0002
 Revises: 0001
 """
 
+from typing import cast
+
 import sqlalchemy as sa
 from alembic import op
+from alembic.operations import Operations
 
 from wuye_chassis.compounds import create_compounds_table
 from wuye_chassis.db import JurisdictionPathString, UtcDateTime
@@ -17,7 +20,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    create_compounds_table(op)
+    # alembic's ``op`` module forwards to the running Operations; its stubs type it as a module
+    create_compounds_table(cast(Operations, op))
     op.create_table(
         "inspection_items",
         sa.Column("code", sa.String(40), primary_key=True),

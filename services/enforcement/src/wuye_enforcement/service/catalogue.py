@@ -1,4 +1,4 @@
-"""Use cases for the inspection-item catalogue (E1): partner departments maintain their own items.
+"""Handlers for the inspection-item catalogue (E1): partner departments maintain their own items.
 
 The catalogue is deployment-wide (a city's departments check every compound the same way), so its
 writes are guarded by role and department rather than by a jurisdiction path.
@@ -6,18 +6,25 @@ writes are guarded by role and department rather than by a jurisdiction path.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wuye_chassis import auth
-from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.errors import AlreadyExists, InvalidArgument, PermissionDenied
-from wuye_enforcement.adapters import repository
-from wuye_enforcement.domain.catalogue import Department, InspectionItem, RowError, parse_catalogue_row
+from wuye_enforcement.domain import commands
+from wuye_enforcement.domain.catalogue import (
+    RESIDENTIAL_COMPOUND,
+    Department,
+    InspectionItem,
+    RowError,
+    parse_catalogue_row,
+)
+from wuye_enforcement.service.unit_of_work import EnforcementUnitOfWork
 
 CATALOGUE_ADMIN = "city_admin"
 DEPARTMENT_INSPECTOR = "department_inspector"
-READERS = (CATALOGUE_ADMIN, DEPARTMENT_INSPECTOR, "county_officer", "street_officer")
+MAINTAINERS = (CATALOGUE_ADMIN, DEPARTMENT_INSPECTOR)
+READERS = (*MAINTAINERS, "county_officer", "street_officer")
 
 
 @dataclass(frozen=True)
@@ -38,66 +45,79 @@ def _require_lead(caller: auth.AuthContext, item: InspectionItem, action: str) -
         )
 
 
-class CatalogueService:
-    def __init__(self, runtime: ServiceRuntime) -> None:
-        self.runtime = runtime
+def _item(given: commands.InspectionItemInput) -> InspectionItem:
+    return InspectionItem.create(
+        code=given.code,
+        lead_department=given.lead_department,
+        partner_departments=given.partner_departments,
+        content=given.content,
+        legal_basis=given.legal_basis,
+        standard=given.standard,
+        frequency=given.frequency,
+        scenario=given.scenario or RESIDENTIAL_COMPOUND,
+    )
 
-    async def departments(self) -> Sequence[Department]:
-        auth.require_role(READERS, action="list departments")
-        async with self.runtime.db.sessions() as session:
-            return (await repository.load_catalogue(session)).departments
 
-    async def items(self, department: str) -> list[InspectionItem]:
-        auth.require_role(READERS, action="list inspection items")
-        async with self.runtime.db.sessions() as session:
-            catalogue = await repository.load_catalogue(session)
-        return [item for item in catalogue if not department or department in item.departments]
+async def list_departments(query: commands.ListDepartments, uow: EnforcementUnitOfWork) -> Sequence[Department]:
+    auth.require_role(READERS, action="list departments")
+    async with uow.reading():
+        return (await uow.catalogue.load()).departments
 
-    async def create(self, fields: Mapping[str, object]) -> InspectionItem:
-        caller = auth.require_role((CATALOGUE_ADMIN, DEPARTMENT_INSPECTOR), action="add an inspection item")
-        item = InspectionItem.create(**fields)  # type: ignore[arg-type]
-        _require_lead(caller, item, "add an inspection item")
-        async with self.runtime.unit_of_work() as uow:
-            catalogue = await repository.load_catalogue(uow.session)
-            catalogue.add_item(item)
-            await repository.save_item(uow.session, item, actor_id=caller.user, new=True)
-            await uow.commit()
-        return item
 
-    async def update(self, fields: Mapping[str, object]) -> InspectionItem:
-        caller = auth.require_role((CATALOGUE_ADMIN, DEPARTMENT_INSPECTOR), action="revise an inspection item")
-        item = InspectionItem.create(**fields)  # type: ignore[arg-type]
-        async with self.runtime.unit_of_work() as uow:
-            catalogue = await repository.load_catalogue(uow.session)
-            # both the item as it stands and as revised: a department cannot hand its lead to another
-            _require_lead(caller, catalogue.item(item.code), "revise an inspection item")
-            _require_lead(caller, item, "revise an inspection item")
-            catalogue.replace_item(item)
-            await repository.save_item(uow.session, item, actor_id=caller.user, new=False)
-            await uow.commit()
-        return item
+async def list_inspection_items(query: commands.ListInspectionItems, uow: EnforcementUnitOfWork) -> list[InspectionItem]:
+    auth.require_role(READERS, action="list inspection items")
+    async with uow.reading():
+        catalogue = await uow.catalogue.load()
+    return [item for item in catalogue if not query.department or query.department in item.departments]
 
-    async def import_rows(self, rows: Sequence[Mapping[str, object]]) -> ImportReport:
-        """All or nothing: one bad row and nothing is imported; every row's errors are reported."""
-        caller = auth.require_role((CATALOGUE_ADMIN,), action="import a catalogue")
-        async with self.runtime.unit_of_work() as uow:
-            catalogue = await repository.load_catalogue(uow.session)
-            errors: list[tuple[int, RowError]] = []
-            items: list[InspectionItem] = []
-            for position, row in enumerate(rows, start=1):
-                parsed = parse_catalogue_row(row, catalogue.departments)
-                errors.extend((position, error) for error in parsed.errors)
-                if parsed.item is None:
-                    continue
-                try:
-                    catalogue.add_item(parsed.item)  # duplicates within the sheet and against the catalogue
-                except (AlreadyExists, InvalidArgument) as refusal:
-                    errors.append((position, RowError(refusal.field or "row", refusal.message, refusal.rule)))
-                    continue
-                items.append(parsed.item)
-            if errors:
-                return ImportReport(0, errors)
-            for item in items:
-                await repository.save_item(uow.session, item, actor_id=caller.user, new=True)
-            await uow.commit()
-        return ImportReport(len(items), [])
+
+async def create_inspection_item(command: commands.CreateInspectionItem, uow: EnforcementUnitOfWork) -> InspectionItem:
+    caller = auth.require_role(MAINTAINERS, action="add an inspection item")
+    item = _item(command.item)
+    _require_lead(caller, item, "add an inspection item")
+    async with uow:
+        catalogue = await uow.catalogue.load()
+        catalogue.add_item(item)
+        await uow.catalogue.add(item, actor_id=caller.user)
+        await uow.commit()
+    return item
+
+
+async def update_inspection_item(command: commands.UpdateInspectionItem, uow: EnforcementUnitOfWork) -> InspectionItem:
+    caller = auth.require_role(MAINTAINERS, action="revise an inspection item")
+    item = _item(command.item)
+    async with uow:
+        catalogue = await uow.catalogue.load()
+        # both the item as it stands and as revised: a department cannot hand its lead to another
+        _require_lead(caller, catalogue.item(item.code), "revise an inspection item")
+        _require_lead(caller, item, "revise an inspection item")
+        catalogue.replace_item(item)
+        await uow.catalogue.replace(item, actor_id=caller.user)
+        await uow.commit()
+    return item
+
+
+async def import_catalogue(command: commands.ImportCatalogue, uow: EnforcementUnitOfWork) -> ImportReport:
+    """All or nothing: one bad row and nothing is imported; every row's errors are reported."""
+    caller = auth.require_role((CATALOGUE_ADMIN,), action="import a catalogue")
+    async with uow:
+        catalogue = await uow.catalogue.load()
+        errors: list[tuple[int, RowError]] = []
+        items: list[InspectionItem] = []
+        for position, row in enumerate(command.rows, start=1):
+            parsed = parse_catalogue_row(row, catalogue.departments)
+            errors.extend((position, error) for error in parsed.errors)
+            if parsed.item is None:
+                continue
+            try:
+                catalogue.add_item(parsed.item)  # duplicates within the sheet and against the catalogue
+            except (AlreadyExists, InvalidArgument) as refusal:
+                errors.append((position, RowError(refusal.field or "row", refusal.message, refusal.rule)))
+                continue
+            items.append(parsed.item)
+        if errors:
+            return ImportReport(0, errors)
+        for item in items:
+            await uow.catalogue.add(item, actor_id=caller.user)
+        await uow.commit()
+    return ImportReport(len(items), [])

@@ -1,4 +1,5 @@
-"""E5 figures for a jurisdiction, optionally one department, over a period of local (Asia/Shanghai) days."""
+"""The E5 figures handler for a jurisdiction, optionally one department, over a period of local
+(Asia/Shanghai) days: SQL counts fed into the domain's rates."""
 
 from __future__ import annotations
 
@@ -6,13 +7,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from wuye_chassis import auth
-from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.db import utcnow
 from wuye_chassis.validation import optional_text
 from wuye_chassis.workdays import SHANGHAI
-from wuye_enforcement.adapters import figures
+from wuye_enforcement.adapters.figures import FigureScope
+from wuye_enforcement.domain import commands
 from wuye_enforcement.domain.figures import EnforcementCounts, EnforcementRates, rates
-from wuye_enforcement.service.inspections import READERS, parse_period, scoped_path
+from wuye_enforcement.service.access import READERS, scoped_path
+from wuye_enforcement.service.listing import parse_period
+from wuye_enforcement.service.unit_of_work import EnforcementUnitOfWork
 
 
 @dataclass(frozen=True)
@@ -25,20 +28,16 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), SHANGHAI).astimezone(dt.UTC)
 
 
-class FigureService:
-    def __init__(self, runtime: ServiceRuntime) -> None:
-        self.runtime = runtime
-
-    async def figures(self, *, jurisdiction_path: str, department: str, start_date: str, end_date: str) -> Figures:
-        auth.require_role(READERS, action="read enforcement figures")
-        path = scoped_path(jurisdiction_path, action="read enforcement figures")
-        start, end = parse_period(start_date, end_date, rule="E5")
-        scope = figures.FigureScope(
-            path=path,
-            department=optional_text(department, field="department", rule="E5", max_length=40),
-            start=_local_midnight(start),
-            end=_local_midnight(end),
-        )
-        async with self.runtime.db.sessions() as session:
-            counts = await figures.counts(session, scope, utcnow())
-        return Figures(counts, rates(counts))
+async def get_enforcement_figures(query: commands.GetEnforcementFigures, uow: EnforcementUnitOfWork) -> Figures:
+    auth.require_role(READERS, action="read enforcement figures")
+    path = scoped_path(query.jurisdiction_path, action="read enforcement figures")
+    start, end = parse_period(query.start_date, query.end_date, rule="E5")
+    scope = FigureScope(
+        path=path,
+        department=optional_text(query.department, field="department", rule="E5", max_length=40),
+        start=_local_midnight(start),
+        end=_local_midnight(end),
+    )
+    async with uow.reading():
+        counts = await uow.figures.counts(scope, utcnow())
+    return Figures(counts, rates(counts))

@@ -1,4 +1,5 @@
-"""Use cases for rectification orders (E4): re-check, overdue sweep, escalation and its outcome."""
+"""Handlers for rectification orders (E4): re-check, the overdue sweep, escalation and its outcome, and
+the lists of orders due a re-check and overdue."""
 
 from __future__ import annotations
 
@@ -7,13 +8,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from wuye_chassis import auth
-from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.db import utcnow
-from wuye_chassis.errors import FailedPrecondition, InvalidArgument
+from wuye_chassis.errors import FailedPrecondition, NotFound
 from wuye_chassis.ids import new_id
-from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
+from wuye_chassis.paging import page_size
 from wuye_chassis.validation import optional_text, parse_choice
-from wuye_enforcement.adapters import repository
+from wuye_enforcement.domain import commands
 from wuye_enforcement.domain.events import Event
 from wuye_enforcement.domain.rectification import (
     EscalationKind,
@@ -22,143 +22,141 @@ from wuye_enforcement.domain.rectification import (
     overdue_orders,
     rechecks_due,
 )
-from wuye_enforcement.service.inspections import INSPECTORS, PLANNERS, READERS, publish, scoped_path
-
-#: who records re-checks and escalates: the inspectors and the officers who planned the inspection
-ORDER_HANDLERS = tuple(dict.fromkeys((*INSPECTORS, *PLANNERS)))
+from wuye_enforcement.service.access import ORDER_HANDLERS, READERS, scoped_path
+from wuye_enforcement.service.listing import next_page_token, page_key
+from wuye_enforcement.service.unit_of_work import EnforcementUnitOfWork
 
 #: the domain's choice among candidate orders at a moment (re-checks due, overdue)
 Choice = Callable[[Iterable[RectificationOrder], dt.datetime], list[RectificationOrder]]
+#: a step of an order (re-check, escalation, outcome) and the events it raises
+Step = Callable[[RectificationOrder], list[Event]]
 
 
 @dataclass(frozen=True)
 class OrderPage:
-    orders: list[tuple[RectificationOrder, str]]  # each with its compound's jurisdiction path
+    orders: list[RectificationOrder]
     next_page_token: str
 
 
-def _order_key(token: str) -> tuple[dt.datetime, str] | None:
-    key = decode_cursor(token)
-    if key is None:
-        return None
-    deadline, _, order_id = key.partition("|")
-    try:
-        return dt.datetime.fromisoformat(deadline), order_id
-    except ValueError:
-        raise InvalidArgument("page_token is not a token this service issued", field="page.page_token") from None
+# --- steps ---------------------------------------------------------------------------------------
 
 
+async def record_recheck(command: commands.RecordRecheck, uow: EnforcementUnitOfWork) -> RectificationOrder:
+    return await _step(
+        uow, command.order_id, "record a re-check",
+        lambda order: order.record_recheck(inspection_id=command.inspection_id, passed=command.passed, now=utcnow()),
+    )
 
-class OrderService:
-    def __init__(self, runtime: ServiceRuntime) -> None:
-        self.runtime = runtime
 
-    async def get(self, order_id: str) -> tuple[RectificationOrder, str]:
-        """The order and its compound's jurisdiction path."""
-        auth.require_role(READERS, action="read a rectification order")
-        async with self.runtime.db.sessions() as session:
-            order, path = await repository.load_order(session, order_id)
-        auth.require_access(path, action="read a rectification order")
-        return order, path
+async def escalate_order(command: commands.EscalateOrder, uow: EnforcementUnitOfWork) -> RectificationOrder:
+    escalation = parse_choice(EscalationKind, command.kind, field="kind", rule="E4")
 
-    async def list_rechecks_due(
-        self, *, jurisdiction_path: str, department: str, requested_size: int, page_token: str
-    ) -> OrderPage:
-        return await self._list(
-            "list orders due a re-check", rechecks_due, jurisdiction_path, department, requested_size, page_token
+    def step(order: RectificationOrder) -> list[Event]:
+        if escalation is EscalationKind.PENALTY_CASE:
+            return order.open_penalty_case(escalation_id=new_id(), department=command.department, now=utcnow())
+        return order.refer_to_alliance(
+            escalation_id=new_id(), referral_kind=command.referral_kind, department=command.department or None,
+            now=utcnow(),
         )
 
-    async def list_overdue(self, *, jurisdiction_path: str, department: str, requested_size: int, page_token: str) -> OrderPage:
-        return await self._list(
-            "list overdue orders", overdue_orders, jurisdiction_path, department, requested_size, page_token
-        )
+    return await _step(uow, command.order_id, "escalate a rectification order", step)
 
-    async def _list(
-        self, action: str, choose: Choice, jurisdiction_path: str, department: str, requested_size: int, page_token: str
-    ) -> OrderPage:
-        """One page of the orders ``choose`` picks now, by (deadline, order id). Candidates are read in
-        batches because the domain, not SQL, decides (a re-check after the deadline is in the JSON)."""
-        auth.require_role(READERS, action=action)
-        path = scoped_path(jurisdiction_path, action=action)
-        only = optional_text(department, field="department", max_length=40)
-        size = page_size(requested_size)
-        after = _order_key(page_token)
-        now = utcnow()
-        chosen: list[tuple[RectificationOrder, str]] = []
-        async with self.runtime.db.sessions() as session:
-            while len(chosen) <= size:
-                batch = await repository.open_orders_due_by(
-                    session, path=path, department=only, due_by=now, after=after, size=size + 1
-                )
-                picked = {order.order_id for order in choose([order for order, _ in batch], now)}
-                chosen.extend(pair for pair in batch if pair[0].order_id in picked)
-                if len(batch) <= size:
-                    break
-                after = (batch[-1][0].deadline, batch[-1][0].order_id)
-        if len(chosen) <= size:
-            return OrderPage(chosen, "")
-        last = chosen[size - 1][0]
-        return OrderPage(chosen[:size], encode_cursor(f"{last.deadline.isoformat()}|{last.order_id}"))
 
-    async def _apply(
-        self, order_id: str, action: str, step: Callable[[RectificationOrder], list[Event]]
-    ) -> tuple[RectificationOrder, str]:
-        auth.require_role(ORDER_HANDLERS, action=action)
-        async with self.runtime.unit_of_work() as uow:
-            order, path = await repository.load_order(uow.session, order_id, lock=True)
-            auth.require_access(path, action=action)
-            events = step(order)
-            await repository.save_order(uow.session, order)
-            await publish(uow, events, path)
-            await uow.commit()
-        return order, path
+async def record_escalation_outcome(
+    command: commands.RecordEscalationOutcome, uow: EnforcementUnitOfWork
+) -> RectificationOrder:
+    return await _step(
+        uow, command.order_id, "record an escalation outcome",
+        lambda order: order.record_outcome(outcome=command.outcome, now=utcnow()),
+    )
 
-    async def record_recheck(self, *, order_id: str, inspection_id: str, passed: bool) -> tuple[RectificationOrder, str]:
-        return await self._apply(
-            order_id, "record a re-check",
-            lambda order: order.record_recheck(inspection_id=inspection_id, passed=passed, now=utcnow()),
-        )
 
-    async def escalate(
-        self, *, order_id: str, kind: str, referral_kind: str, department: str
-    ) -> tuple[RectificationOrder, str]:
-        escalation = parse_choice(EscalationKind, kind, field="kind", rule="E4")
-
-        def step(order: RectificationOrder) -> list[Event]:
-            if escalation is EscalationKind.PENALTY_CASE:
-                return order.open_penalty_case(escalation_id=new_id(), department=department, now=utcnow())
-            return order.refer_to_alliance(
-                escalation_id=new_id(), referral_kind=referral_kind, department=department or None, now=utcnow()
-            )
-
-        return await self._apply(order_id, "escalate a rectification order", step)
-
-    async def record_outcome(self, *, order_id: str, outcome: str) -> tuple[RectificationOrder, str]:
-        return await self._apply(
-            order_id, "record an escalation outcome", lambda order: order.record_outcome(outcome=outcome, now=utcnow())
-        )
-
-    async def mark_overdue(self, *, batch_size: int) -> int:
-        """The scheduler's round: every issued order past its deadline becomes overdue, each in its own
-        transaction, so one bad order cannot hold back the rest. Returns how many were marked."""
-        marked = 0
-        token = auth.bind(auth.SYSTEM)
+async def mark_order_overdue(command: commands.MarkOrderOverdue, uow: EnforcementUnitOfWork) -> bool:
+    """E4: an issued order past its deadline becomes overdue; False when it no longer qualifies (a
+    re-check or another replica got there first)."""
+    async with uow:
+        order = await uow.orders.get(command.order_id, lock=True)
+        if order is None or order.state is not OrderState.ISSUED:
+            return False
         try:
-            async with self.runtime.db.sessions() as session:
-                due = await repository.issued_past_deadline(session, utcnow(), batch_size)
-            for order_id in due:
-                async with self.runtime.unit_of_work() as uow:
-                    order, path = await repository.load_order(uow.session, order_id, lock=True)
-                    if order.state is not OrderState.ISSUED:
-                        continue  # a re-check or another replica got there first
-                    try:
-                        events = order.mark_overdue(now=utcnow())
-                    except FailedPrecondition:
-                        continue
-                    await repository.save_order(uow.session, order)
-                    await publish(uow, events, path)
-                    await uow.commit()
-                    marked += 1
-        finally:
-            auth.reset(token)
-        return marked
+            events = order.mark_overdue(now=utcnow())
+        except FailedPrecondition:
+            return False
+        await uow.orders.save(order)
+        for event in events:
+            await uow.publish(event)
+        await uow.commit()
+    return True
+
+
+async def _step(uow: EnforcementUnitOfWork, order_id: str, action: str, step: Step) -> RectificationOrder:
+    auth.require_role(ORDER_HANDLERS, action=action)
+    async with uow:
+        order = await _require_order(uow, order_id, lock=True)
+        auth.require_access(order.jurisdiction_path, action=action)
+        events = step(order)
+        await uow.orders.save(order)
+        for event in events:
+            await uow.publish(event)
+        await uow.commit()
+    return order
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+async def get_order(query: commands.GetOrder, uow: EnforcementUnitOfWork) -> RectificationOrder:
+    auth.require_role(READERS, action="read a rectification order")
+    async with uow.reading():
+        order = await _require_order(uow, query.order_id)
+    auth.require_access(order.jurisdiction_path, action="read a rectification order")
+    return order
+
+
+async def list_orders_due_recheck(query: commands.ListOrdersDueRecheck, uow: EnforcementUnitOfWork) -> OrderPage:
+    return await _list(uow, "list orders due a re-check", rechecks_due, query)
+
+
+async def list_overdue_orders(query: commands.ListOverdueOrders, uow: EnforcementUnitOfWork) -> OrderPage:
+    return await _list(uow, "list overdue orders", overdue_orders, query)
+
+
+async def find_orders_past_deadline(query: commands.FindOrdersPastDeadline, uow: EnforcementUnitOfWork) -> list[str]:
+    async with uow.reading():
+        return await uow.orders.issued_past_deadline(utcnow(), query.limit)
+
+
+async def _list(
+    uow: EnforcementUnitOfWork,
+    action: str,
+    choose: Choice,
+    query: commands.OrderList,
+) -> OrderPage:
+    """One page of the orders ``choose`` picks now, by (deadline, order id). Candidates are read in
+    batches because the domain, not SQL, decides (a re-check after the deadline is in the JSON)."""
+    auth.require_role(READERS, action=action)
+    path = scoped_path(query.jurisdiction_path, action=action)
+    only = optional_text(query.department, field="department", max_length=40)
+    size = page_size(query.page_size)
+    after = page_key(query.page_token, dt.datetime.fromisoformat)
+    now = utcnow()
+    chosen: list[RectificationOrder] = []
+    async with uow.reading():
+        while len(chosen) <= size:
+            batch = await uow.orders.open_due_by(path=path, department=only, due_by=now, after_key=after, size=size + 1)
+            picked = {order.order_id for order in choose(batch, now)}
+            chosen.extend(order for order in batch if order.order_id in picked)
+            if len(batch) <= size:
+                break
+            after = (batch[-1].deadline, batch[-1].order_id)
+    if len(chosen) <= size:
+        return OrderPage(chosen, "")
+    last = chosen[size - 1]
+    return OrderPage(chosen[:size], next_page_token(last.deadline, last.order_id))
+
+
+async def _require_order(uow: EnforcementUnitOfWork, order_id: str, *, lock: bool = False) -> RectificationOrder:
+    order = await uow.orders.get(order_id, lock=lock)
+    if order is None:
+        raise NotFound(f"unknown rectification order {order_id!r}", field="order_id")
+    return order

@@ -21,7 +21,7 @@ async def test_E1_department_inspector_maintains_only_items_its_department_leads
             api.CreateInspectionItemRequest(item=item("LIFT-09", "housing", "电梯维保记录")), metadata=FIRE.to_metadata()
         )
     )
-    assert status == grpc.StatusCode.PERMISSION_DENIED and error.field == "lead_department"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.PERMISSION_DENIED and error.field == "lead_department"
     await enforcement.seed_catalogue()
     status, _ = await refused(
         enforcement.stub.UpdateInspectionItem(
@@ -75,9 +75,9 @@ async def test_E3_second_routine_plan_refused_over_grpc_and_nothing_changes(enfo
     before = await enforcement.footprint()
     status, error = await refused(enforcement.plan(visit_date="2027-03-09"))
     assert status == grpc.StatusCode.FAILED_PRECONDITION
-    assert error.field == "visit_date" and error.rule == "E3"  # type: ignore[union-attr]
-    assert error.metadata["previous_inspection_date"] == "2026-03-10"  # type: ignore[union-attr]
-    assert "2026-03-10" in error.message  # type: ignore[union-attr]
+    assert error.field == "visit_date" and error.rule == "E3"
+    assert error.metadata["previous_inspection_date"] == "2026-03-10"
+    assert "2026-03-10" in error.message
     assert await enforcement.footprint() == before
     # exempt kinds pass, and the routine limit opens again a year later
     await enforcement.plan(visit_date="2026-06-01", kind=api.INSPECTION_KIND_SPECIAL, basis="2026消防专项")
@@ -88,7 +88,7 @@ async def test_plan_outside_the_callers_jurisdiction_is_refused_and_nothing_chan
     await enforcement.seed_catalogue()
     before = await enforcement.footprint()
     status, error = await refused(enforcement.plan(who=ANXI_OFFICER))
-    assert status == grpc.StatusCode.PERMISSION_DENIED and error.field == "jurisdiction_path"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.PERMISSION_DENIED and error.field == "jurisdiction_path"
     status, error = await refused(enforcement.plan(compound_ids=(COMPOUND, "compound-unknown")))
-    assert status == grpc.StatusCode.NOT_FOUND and error.field == "compound_ids[1]"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.NOT_FOUND and error.field == "compound_ids[1]"
     assert await enforcement.footprint() == before

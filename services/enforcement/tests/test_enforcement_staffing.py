@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import grpc
-from google.protobuf.message import Message
 
 from tests.support import eventually
 from wuye.common.v1 import common_pb2
@@ -14,9 +13,8 @@ from wuye.complaints.v1 import events_pb2 as complaint_events
 from wuye.enforcement.v1 import enforcement_pb2 as api
 from wuye.registry.v1 import events_pb2 as registry_events
 from wuye_chassis.auth import AuthContext
-from wuye_chassis.bus import EventHeaders, event_type_of
 from wuye_chassis.db import utcnow
-from wuye_chassis.ids import new_id
+from wuye_chassis.proto_values import timestamp
 
 from .conftest import (
     ADMIN,
@@ -30,16 +28,9 @@ from .conftest import (
     Enforcement,
     refused,
 )
-from .test_enforcement_service_orders import complete, moment
 
 ANXI_COMMUNITY = "350500/350524/350524100/350524100001"
 COMMUNITY_WORKER = AuthContext(user="worker-1", roles=frozenset({"community_worker"}), scope=COMMUNITY)
-
-
-async def announce(enforcement: Enforcement, event: Message, *, source: str, subject: str) -> None:
-    """Publish another service's event the way its outbox relay does."""
-    headers = EventHeaders(new_id(), event_type_of(event), f"/wuye/{source}", utcnow(), subject)
-    await enforcement.app.runtime.bus.js.publish(event_type_of(event), event.SerializeToString(), headers=headers.to_nats())
 
 
 def assignment(plan_id: str, department: str, *inspector_ids: str) -> api.AssignInspectorsRequest:
@@ -53,13 +44,12 @@ async def teams(enforcement: Enforcement, plan_id: str) -> dict[str, list[str]]:
 
 async def test_E2_complaint_triggered_plan_is_staffed_by_the_departments_own_inspector(enforcement: Enforcement) -> None:
     await enforcement.seed_catalogue()
-    await announce(
-        enforcement,
+    await enforcement.announce(
         complaint_events.ComplaintSubmitted(
             case_id="case-1", compound_id=COMPOUND, jurisdiction_path=COMMUNITY, category="fire_equipment",
-            submitted_at=moment(utcnow()),
+            submitted_at=timestamp(utcnow()),
         ),
-        source="complaints", subject="case-1",
+        subject="case-1",
     )
     await eventually(lambda: enforcement.count("inspection_plans", "WHERE basis = 'case-1'"))
     today = dt.date.today()
@@ -78,11 +68,11 @@ async def test_E2_complaint_triggered_plan_is_staffed_by_the_departments_own_ins
 
     # the duty placeholder is nobody: a real inspector cannot record until the department names its people
     status, error = await refused(enforcement.result(inspection_id, "FIRE-01", api.OUTCOME_FAIL, **fail_lane))
-    assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "inspector_id")  # type: ignore[union-attr]
+    assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "inspector_id")
     status, error = await refused(
         enforcement.stub.AssignInspectors(assignment(plan.plan_id, "fire_rescue", "housing-1"), metadata=HOUSING.to_metadata())
     )
-    assert (status, error.field, error.rule) == (grpc.StatusCode.PERMISSION_DENIED, "department", "E2")  # type: ignore[union-attr]
+    assert (status, error.field, error.rule) == (grpc.StatusCode.PERMISSION_DENIED, "department", "E2")
 
     staffed = await enforcement.stub.AssignInspectors(
         assignment(plan.plan_id, "fire_rescue", "fire-1", "fire-2"), metadata=FIRE.to_metadata()
@@ -112,7 +102,7 @@ async def test_E2_county_officer_staffs_any_team_and_bad_assignments_change_noth
     ]
     for request, who, expected, field in cases:
         status, error = await refused(enforcement.stub.AssignInspectors(request, metadata=who.to_metadata()))
-        assert status == expected and (field is None or error.field == field), (request, error)  # type: ignore[union-attr]
+        assert status == expected and (field is None or error.field == field), (request, error)
     assert (await enforcement.footprint(), await teams(enforcement, plan.plan_id)) == before
 
     # once the visit is completed the team is on record
@@ -121,11 +111,11 @@ async def test_E2_county_officer_staffs_any_team_and_bad_assignments_change_noth
     await enforcement.result(inspection_id, "LIFT-01", api.OUTCOME_PASS, who=AuthContext(
         user="housing-2", roles=frozenset({"department_inspector"}), scope=HUIAN, department="housing"
     ))
-    await complete(enforcement, inspection_id)
+    await enforcement.complete(inspection_id)
     status, error = await refused(
         enforcement.stub.AssignInspectors(assignment(plan.plan_id, "fire_rescue", "fire-9"), metadata=FIRE.to_metadata())
     )
-    assert (status, error.field) == (grpc.StatusCode.FAILED_PRECONDITION, "plan_id")  # type: ignore[union-attr]
+    assert (status, error.field) == (grpc.StatusCode.FAILED_PRECONDITION, "plan_id")
 
 
 async def test_E2_plans_listed_by_jurisdiction_and_visit_period_in_cursor_pages(enforcement: Enforcement) -> None:
@@ -157,21 +147,19 @@ async def test_E2_plans_listed_by_jurisdiction_and_visit_period_in_cursor_pages(
         (listed(page_token="not a token!"), grpc.StatusCode.INVALID_ARGUMENT, "page.page_token"),
     ]:
         status, error = await refused(call)
-        assert (status, error.field) == (expected, field)  # type: ignore[union-attr]
+        assert (status, error.field) == (expected, field)
 
 
 async def test_registry_events_feed_known_compounds_and_the_company_inspected(enforcement: Enforcement) -> None:
     await enforcement.seed_catalogue()
     compound = "compound-new"
     status, error = await refused(enforcement.plan(compound_ids=(compound,)))
-    assert (status, error.field) == (grpc.StatusCode.NOT_FOUND, "compound_ids[0]")  # type: ignore[union-attr]
-    await announce(
-        enforcement,
+    assert (status, error.field) == (grpc.StatusCode.NOT_FOUND, "compound_ids[0]")
+    await enforcement.announce(
         registry_events.CompoundRegistered(compound_id=compound, name="新城小区", jurisdiction_path=COMMUNITY),
         source="registry", subject=compound,
     )
-    await announce(
-        enforcement,
+    await enforcement.announce(
         registry_events.ContractStarted(
             contract_id="contract-1", compound_id=compound, company_id="company-new", jurisdiction_path=COMMUNITY
         ),
@@ -186,8 +174,7 @@ async def test_registry_events_feed_known_compounds_and_the_company_inspected(en
     ).inspection
     assert (inspection.jurisdiction_path, inspection.company_id) == (COMMUNITY, "company-new")
 
-    await announce(
-        enforcement,
+    await enforcement.announce(
         registry_events.ContractEnded(contract_id="contract-1", compound_id=compound, company_id="company-new"),
         source="registry", subject=compound,
     )

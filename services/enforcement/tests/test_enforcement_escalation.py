@@ -12,9 +12,9 @@ from wuye.common.v1 import common_pb2
 from wuye.enforcement.v1 import enforcement_pb2 as api
 from wuye_chassis.auth import AuthContext
 from wuye_chassis.db import utcnow
+from wuye_chassis.proto_values import timestamp
 
 from .conftest import ANXI_OFFICER, COMMUNITY, COUNTY_OFFICER, FIRE, HOUSING, HUIAN, Enforcement, refused
-from .test_enforcement_service_orders import complete, moment
 
 COMMUNITY_WORKER = AuthContext(user="worker-1", roles=frozenset({"community_worker"}), scope=COMMUNITY)
 ANXI_FIRE = AuthContext(
@@ -24,7 +24,7 @@ ANXI_FIRE = AuthContext(
 
 def short_order(item_code: str, seconds: float) -> api.OrderSpec:
     return api.OrderSpec(
-        item_code=item_code, addressee=api.ADDRESSEE_COMPANY, deadline=moment(utcnow() + dt.timedelta(seconds=seconds))
+        item_code=item_code, addressee=api.ADDRESSEE_COMPANY, deadline=timestamp(utcnow() + dt.timedelta(seconds=seconds))
     )
 
 
@@ -34,7 +34,7 @@ async def order_state(enforcement: Enforcement, order_id: str) -> api.Rectificat
 
 async def overdue_order(enforcement: Enforcement) -> str:
     """FIRE-01 failed with a one-second deadline, marked overdue by the sweeper; returns the order id."""
-    inspection = await complete(enforcement, await enforcement.inspected_with_failure(), short_order("FIRE-01", 1))
+    inspection = await enforcement.complete(await enforcement.inspected_with_failure(), short_order("FIRE-01", 1))
     order_id = inspection.orders[0].order_id
 
     async def overdue() -> bool:
@@ -45,7 +45,7 @@ async def overdue_order(enforcement: Enforcement) -> str:
 
 
 async def listed(enforcement: Enforcement, rpc: str, *, department: str = "", page_token: str = "", size: int = 0,
-                 who: AuthContext = COUNTY_OFFICER):  # type: ignore[no-untyped-def]
+                 who: AuthContext = COUNTY_OFFICER):
     request_class = getattr(api, f"{rpc}Request")
     return await getattr(enforcement.stub, rpc)(
         request_class(
@@ -72,7 +72,7 @@ async def test_E4_penalty_case_escalation_ends_with_an_allowed_outcome(enforceme
     before = await enforcement.footprint()
     outcome = api.RecordEscalationOutcomeRequest(order_id=order_id, outcome=api.ESCALATION_OUTCOME_LITIGATION_FILED)
     status, error = await refused(enforcement.stub.RecordEscalationOutcome(outcome, metadata=COUNTY_OFFICER.to_metadata()))
-    assert (status, error.field, error.rule) == (grpc.StatusCode.INVALID_ARGUMENT, "outcome", "E4")  # type: ignore[union-attr]
+    assert (status, error.field, error.rule) == (grpc.StatusCode.INVALID_ARGUMENT, "outcome", "E4")
     assert await enforcement.footprint() == before
 
     outcome.outcome = api.ESCALATION_OUTCOME_PENALTY_IMPOSED
@@ -81,7 +81,7 @@ async def test_E4_penalty_case_escalation_ends_with_an_allowed_outcome(enforceme
     assert concluded.escalation.outcome == api.ESCALATION_OUTCOME_PENALTY_IMPOSED
     assert (await enforcement.event_types())[-1] == "EscalationConcluded"
     status, error = await refused(enforcement.stub.RecordEscalationOutcome(outcome, metadata=COUNTY_OFFICER.to_metadata()))
-    assert (status, error.field) == (grpc.StatusCode.FAILED_PRECONDITION, "outcome")  # type: ignore[union-attr]
+    assert (status, error.field) == (grpc.StatusCode.FAILED_PRECONDITION, "outcome")
 
 
 async def test_E4_failed_recheck_after_deadline_keeps_order_overdue(enforcement: Enforcement) -> None:
@@ -108,7 +108,7 @@ async def test_E4_overdue_orders_listed_by_deadline_in_cursor_pages_per_departme
     inspection_id = (await enforcement.plan()).visits[0].inspection_id
     for code, who in (("FIRE-01", FIRE), ("LIFT-01", HOUSING)):
         await enforcement.result(inspection_id, code, api.OUTCOME_FAIL, who=who, severity=api.SEVERITY_MINOR, evidence_refs=["p"])
-    orders = (await complete(enforcement, inspection_id, short_order("FIRE-01", 1), short_order("LIFT-01", 1.5))).orders
+    orders = (await enforcement.complete(inspection_id, short_order("FIRE-01", 1), short_order("LIFT-01", 1.5))).orders
     fire, lift = sorted(orders, key=lambda order: order.deadline.ToDatetime())
 
     async def both_overdue() -> bool:
@@ -131,7 +131,7 @@ async def test_E4_overdue_orders_listed_by_deadline_in_cursor_pages_per_departme
         (listed(enforcement, "ListOverdueOrders", page_token="bm8gYmFy"), grpc.StatusCode.INVALID_ARGUMENT, "page.page_token"),
     ]:
         status, error = await refused(call)
-        assert (status, error.field) == (expected, field)  # type: ignore[union-attr]
+        assert (status, error.field) == (expected, field)
 
 
 async def test_E4_results_and_orders_refused_by_role_and_scope_change_nothing(enforcement: Enforcement) -> None:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import grpc
-from google.protobuf.message import Message
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from tests.support import eventually
 from wuye.complaints.v1 import events_pb2 as complaint_events
@@ -15,27 +13,15 @@ from wuye.enforcement.v1 import enforcement_pb2 as api
 from wuye_chassis.bus import EventHeaders, event_type_of
 from wuye_chassis.db import utcnow
 from wuye_chassis.ids import new_id
+from wuye_chassis.proto_values import timestamp
 
 from .conftest import COMMUNITY, COMPANY, COMPOUND, COUNTY_OFFICER, FIRE, HUIAN, Enforcement, refused
 
 
-def moment(value: dt.datetime) -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(value)
-    return stamp
-
-
-async def complete(enforcement: Enforcement, inspection_id: str, *orders: api.OrderSpec) -> api.Inspection:
-    answer = await enforcement.stub.CompleteInspection(
-        api.CompleteInspectionRequest(inspection_id=inspection_id, orders=orders), metadata=FIRE.to_metadata()
-    )
-    return answer.inspection
-
-
 async def test_E4_failed_item_becomes_finding_and_order_to_the_company(enforcement: Enforcement) -> None:
     inspection_id = await enforcement.inspected_with_failure()
-    inspection = await complete(
-        enforcement, inspection_id,
+    inspection = await enforcement.complete(
+        inspection_id,
         api.OrderSpec(item_code="FIRE-01", addressee=api.ADDRESSEE_COMPANY, deadline_working_days=5),
     )
     assert inspection.state == api.INSPECTION_STATE_COMPLETED
@@ -49,11 +35,11 @@ async def test_E4_order_without_a_deadline_is_refused_and_nothing_changes(enforc
     inspection_id = await enforcement.inspected_with_failure()
     before = await enforcement.footprint()
     status, error = await refused(
-        complete(enforcement, inspection_id, api.OrderSpec(item_code="FIRE-01", addressee=api.ADDRESSEE_COMPANY))
+        enforcement.complete(inspection_id, api.OrderSpec(item_code="FIRE-01", addressee=api.ADDRESSEE_COMPANY))
     )
-    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "deadline"  # type: ignore[union-attr]
-    status, error = await refused(complete(enforcement, inspection_id))
-    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "orders"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "deadline"
+    status, error = await refused(enforcement.complete(inspection_id))
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "orders"
     assert await enforcement.footprint() == before
 
 
@@ -62,18 +48,18 @@ async def test_E2_result_for_an_item_not_in_the_checklist_is_refused_and_nothing
     inspection_id = (await enforcement.plan()).visits[0].inspection_id
     before = await enforcement.footprint()
     status, error = await refused(enforcement.result(inspection_id, "GAS-99", api.OUTCOME_PASS))
-    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "item_code"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "item_code"
     status, error = await refused(enforcement.result(inspection_id, "FIRE-01", api.OUTCOME_FAIL))
-    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "severity"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "severity"
     assert await enforcement.footprint() == before
 
 
 async def test_E4_overdue_order_raises_event(enforcement: Enforcement) -> None:
     inspection_id = await enforcement.inspected_with_failure()
-    inspection = await complete(
-        enforcement, inspection_id,
+    inspection = await enforcement.complete(
+        inspection_id,
         api.OrderSpec(
-            item_code="FIRE-01", addressee=api.ADDRESSEE_COMPANY, deadline=moment(utcnow() + dt.timedelta(seconds=1))
+            item_code="FIRE-01", addressee=api.ADDRESSEE_COMPANY, deadline=timestamp(utcnow() + dt.timedelta(seconds=1))
         ),
     )
     order_id = inspection.orders[0].order_id
@@ -103,8 +89,8 @@ async def test_E4_overdue_order_raises_event(enforcement: Enforcement) -> None:
 
 async def test_E4_passing_recheck_rectifies_and_E5_figures_count_it(enforcement: Enforcement) -> None:
     inspection_id = await enforcement.inspected_with_failure()
-    inspection = await complete(
-        enforcement, inspection_id,
+    inspection = await enforcement.complete(
+        inspection_id,
         api.OrderSpec(item_code="FIRE-01", addressee=api.ADDRESSEE_COMPANY, deadline_working_days=5),
     )
     order_id = inspection.orders[0].order_id
@@ -114,7 +100,7 @@ async def test_E4_passing_recheck_rectifies_and_E5_figures_count_it(enforcement:
             metadata=COUNTY_OFFICER.to_metadata(),
         )
     )
-    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.field == "state"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.field == "state"
     answer = await enforcement.stub.RecordRecheck(
         api.RecordRecheckRequest(order_id=order_id, inspection_id="follow-up-1", passed=True),
         metadata=FIRE.to_metadata(),
@@ -142,39 +128,30 @@ async def test_E4_passing_recheck_rectifies_and_E5_figures_count_it(enforcement:
     assert (lifts.inspections, lifts.problems_found) == (0, 0)
 
 
-async def announce(enforcement: Enforcement, event: Message, subject: str) -> str:
-    """Publish an event the way another service's outbox relay does; returns its id."""
-    event_id = new_id()
-    headers = EventHeaders(event_id, event_type_of(event), "/wuye/complaints", utcnow(), subject)
-    await enforcement.app.runtime.bus.js.publish(event_type_of(event), event.SerializeToString(), headers=headers.to_nats())
-    return event_id
-
-
 async def test_violation_complaint_opens_complaint_triggered_inspection(enforcement: Enforcement) -> None:
     await enforcement.seed_catalogue()
     await enforcement.plan(visit_date=dt.date.today().isoformat())  # a routine visit: E3 does not stop the trigger
     submitted = complaint_events.ComplaintSubmitted(
         case_id="case-1", compound_id=COMPOUND, jurisdiction_path=COMMUNITY, category="fire_equipment",
-        submitted_at=moment(utcnow()),
+        submitted_at=timestamp(utcnow()),
     )
-    event_id = await announce(enforcement, submitted, "case-1")
-    await announce(
-        enforcement,
+    event_id = await enforcement.announce(submitted, subject="case-1")
+    await enforcement.announce(
         complaint_events.ComplaintSubmitted(
             case_id="case-2", compound_id=COMPOUND, jurisdiction_path=COMMUNITY, category="lifts",
-            submitted_at=moment(utcnow()),
+            submitted_at=timestamp(utcnow()),
         ),
-        "case-2",
+        subject="case-2",
     )
     # the same event again under a new message id (a publisher retry after JetStream's duplicate window)
     headers = EventHeaders(event_id, event_type_of(submitted), "/wuye/complaints", utcnow(), "case-1").to_nats()
     headers["Nats-Msg-Id"] = new_id()
     await enforcement.app.runtime.bus.js.publish(event_type_of(submitted), submitted.SerializeToString(), headers=headers)
     # one consumer handles events in order: once case-3's plan exists, the redelivery was handled too
-    await announce(enforcement, complaint_events.ComplaintSubmitted(
+    await enforcement.announce(complaint_events.ComplaintSubmitted(
         case_id="case-3", compound_id=COMPOUND, jurisdiction_path=COMMUNITY, category="renovation",
-        submitted_at=moment(utcnow()),
-    ), "case-3")
+        submitted_at=timestamp(utcnow()),
+    ), subject="case-3")
     await eventually(lambda: enforcement.count("inspection_plans", "WHERE basis = 'case-3'"))
     assert await enforcement.count("inspection_plans", "WHERE kind = 'complaint_triggered' AND basis = 'case-1'") == 1
     assert await enforcement.count("inspection_plans", "WHERE basis = 'case-2'") == 0

@@ -1,0 +1,223 @@
+"""What callers ask of the enforcement service: one frozen dataclass per command and query.
+
+Each is the input of one handler in ``service/`` (``handler(command, uow)``), whoever calls it: the gRPC
+servicer, the complaint consumer, the overdue scheduler, the import command or a test. Values arrive as
+the caller sent them (text for enums and dates, "" or 0 for absent); the handler and the domain validate
+them and name the field they refuse. Who acts is never here: it is the caller's authenticated context.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+# --- catalogue (E1) ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ListDepartments:
+    pass
+
+
+@dataclass(frozen=True)
+class InspectionItemInput:
+    code: str
+    lead_department: str
+    partner_departments: tuple[str, ...]
+    content: str
+    legal_basis: str
+    standard: str
+    frequency: str
+    #: "" is the residential compound scenario
+    scenario: str = ""
+
+
+@dataclass(frozen=True)
+class CreateInspectionItem:
+    item: InspectionItemInput
+
+
+@dataclass(frozen=True)
+class UpdateInspectionItem:
+    item: InspectionItemInput
+
+
+@dataclass(frozen=True)
+class ListInspectionItems:
+    #: "" lists every item; a code lists the items that department checks (as lead or partner)
+    department: str = ""
+
+
+@dataclass(frozen=True)
+class ImportCatalogue:
+    """Catalogue rows as a sheet holds them: text cells keyed by column name, the first row numbered 1."""
+
+    rows: tuple[Mapping[str, str], ...]
+
+
+# --- plans (E2, E3) ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamInput:
+    department: str
+    inspector_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CreatePlan:
+    kind: str
+    visit_date: str
+    compound_ids: tuple[str, ...]
+    teams: tuple[TeamInput, ...]
+    #: what an exempt (non-routine) inspection rests on: the complaint case, campaign or order
+    basis: str = ""
+    #: () is the residential compound scenario
+    scenarios: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OpenComplaintInspection:
+    """A complaint was submitted (the complaints service's event): a violation opens an inspection."""
+
+    case_id: str
+    compound_id: str
+    category: str
+    submitted_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class GetPlan:
+    plan_id: str
+
+
+@dataclass(frozen=True)
+class AssignInspectors:
+    plan_id: str
+    department: str
+    inspector_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ListPlans:
+    jurisdiction_path: str
+    start_date: str
+    end_date: str
+    #: 0 for the default page size
+    page_size: int = 0
+    #: "" for the first page
+    page_token: str = ""
+
+
+# --- inspections (E2, E4) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordResult:
+    inspection_id: str
+    item_code: str
+    outcome: str
+    #: "" for a line that did not fail
+    severity: str = ""
+    evidence_refs: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class OrderInput:
+    """The order to issue for one failed item; a deadline is given as a moment or in working days."""
+
+    item_code: str
+    addressee: str
+    #: "" for an order to the company serving the compound
+    addressee_id: str = ""
+    deadline: dt.datetime | None = None
+    deadline_working_days: int = 0
+
+
+@dataclass(frozen=True)
+class CompleteInspection:
+    inspection_id: str
+    orders: tuple[OrderInput, ...] = ()
+
+
+@dataclass(frozen=True)
+class GetInspection:
+    inspection_id: str
+
+
+# --- rectification orders (E4) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordRecheck:
+    order_id: str
+    inspection_id: str
+    passed: bool
+
+
+@dataclass(frozen=True)
+class EscalateOrder:
+    order_id: str
+    kind: str
+    #: only for a referral
+    referral_kind: str = ""
+    #: "" where the referral kind decides the department
+    department: str = ""
+
+
+@dataclass(frozen=True)
+class RecordEscalationOutcome:
+    order_id: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class MarkOrderOverdue:
+    """The overdue scheduler's command for one issued order whose deadline has passed."""
+
+    order_id: str
+
+
+@dataclass(frozen=True)
+class GetOrder:
+    order_id: str
+
+
+@dataclass(frozen=True)
+class OrderList:
+    """A page of the orders in a jurisdiction, optionally of one department's items."""
+
+    jurisdiction_path: str
+    department: str = ""
+    page_size: int = 0
+    page_token: str = ""
+
+
+@dataclass(frozen=True)
+class ListOrdersDueRecheck(OrderList):
+    """The orders whose follow-up re-check (回头看) is due now."""
+
+
+@dataclass(frozen=True)
+class ListOverdueOrders(OrderList):
+    """The orders overdue now and not yet escalated."""
+
+
+@dataclass(frozen=True)
+class FindOrdersPastDeadline:
+    """The ids of issued orders past their deadline now, longest overdue first (the scheduler's round)."""
+
+    limit: int
+
+
+# --- figures (E5) --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GetEnforcementFigures:
+    jurisdiction_path: str
+    start_date: str
+    end_date: str
+    department: str = ""
