@@ -3,10 +3,11 @@ import datetime as dt
 import pytest
 
 from wuye_chassis.errors import AlreadyExists, FailedPrecondition, InvalidArgument, PermissionDenied
-from wuye_ratings.domain.appeals import Appeal, AppealOutcome
+from wuye_ratings.domain.appeals import Appeal
 from wuye_ratings.domain.credit import RecordStatus, score_on
 from wuye_ratings.domain.events import AppealDecided, AppealFiled
-from wuye_ratings.domain.rules import DEFAULT_RULES, Band
+from wuye_ratings.domain.rules import DEFAULT_RULES
+from wuye_ratings.domain.vocabulary import AppealOutcome, Band
 
 FILED = dt.datetime(2026, 5, 10, 2, 0, tzinfo=dt.UTC)
 #: 2026-06-01 00:30 in Shanghai is still 31 May in UTC: the withdrawal day follows the Shanghai calendar

@@ -7,7 +7,8 @@ import pytest
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.exact import round_half_up
 from wuye_ratings.domain.credit import CreditRecord, RecordStatus, SourceKind, score_on
-from wuye_ratings.domain.rules import DEFAULT_RULES, Band, RecordKind
+from wuye_ratings.domain.rules import DEFAULT_RULES
+from wuye_ratings.domain.vocabulary import Band, RecordKind
 
 COMPANY = "company-1"
 OCCURRED = dt.date(2026, 3, 1)

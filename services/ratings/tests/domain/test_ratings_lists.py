@@ -11,7 +11,7 @@ from wuye_ratings.domain.events import (
     TenderPriorityGranted,
 )
 from wuye_ratings.domain.lists import DEFAULT_POLICY, CompanyStanding, ListPolicy, compile_lists
-from wuye_ratings.domain.rules import Band
+from wuye_ratings.domain.vocabulary import Band
 
 COUNTY = "350500/350521"
 Q1, Q2, Q3 = Quarter(2026, 1), Quarter(2026, 2), Quarter(2026, 3)

@@ -4,7 +4,8 @@ from fractions import Fraction
 import pytest
 
 from wuye_chassis.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
-from wuye_ratings.domain.rules import DEFAULT_RULES, Band, RecordKind, RuleBook, RuleSet
+from wuye_ratings.domain.rules import DEFAULT_RULES, RuleBook, RuleSet
+from wuye_ratings.domain.vocabulary import Band, RecordKind
 
 NEXT_YEAR = dt.date(2026, 1, 1)
 

@@ -27,7 +27,7 @@ from wuye_chassis.proto_values import enum_text
 from wuye_chassis.workdays import SHANGHAI
 from wuye_ratings.domain import sources
 from wuye_ratings.domain.credit import SourceKind
-from wuye_ratings.domain.rules import RecordKind
+from wuye_ratings.domain.vocabulary import RecordKind
 from wuye_ratings.service.credit import add_record
 
 

@@ -12,9 +12,9 @@ from wuye_chassis.db import utcnow
 from wuye_chassis.errors import FailedPrecondition, NotFound
 from wuye_chassis.validation import require_text
 from wuye_ratings.adapters.orm import appeals, credit_records
-from wuye_ratings.domain.appeals import Appeal, AppealOutcome, AppealStep
+from wuye_ratings.domain.appeals import Appeal, AppealStep
 from wuye_ratings.domain.credit import CreditRecord, RecordSource, RecordStatus, SourceKind
-from wuye_ratings.domain.rules import RecordKind
+from wuye_ratings.domain.vocabulary import AppealOutcome, RecordKind
 
 
 def _record(row: Mapping[str, object]) -> CreditRecord:

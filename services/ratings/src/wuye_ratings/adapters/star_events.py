@@ -23,7 +23,8 @@ from wuye_chassis.validation import optional_iso_date, parse_iso_date
 from wuye_chassis.workdays import SHANGHAI
 from wuye_ratings.adapters import stars
 from wuye_ratings.domain import sources
-from wuye_ratings.domain.stars import StarWithdrawalReason, contract_end_withdraws_stars
+from wuye_ratings.domain.stars import contract_end_withdraws_stars
+from wuye_ratings.domain.vocabulary import StarWithdrawalReason
 from wuye_ratings.service.common import Publish, today
 from wuye_ratings.service.stars import withdraw_stars
 

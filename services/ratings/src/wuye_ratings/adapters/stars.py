@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis.db import utcnow
 from wuye_ratings.adapters.orm import service_contracts, star_ratings
-from wuye_ratings.domain.stars import StarRating, StarWithdrawalReason
+from wuye_ratings.domain.stars import StarRating
+from wuye_ratings.domain.vocabulary import StarWithdrawalReason
 
 
 def _rating(row: sa.RowMapping) -> StarRating:

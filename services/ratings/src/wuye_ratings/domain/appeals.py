@@ -14,20 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from wuye_chassis.errors import AlreadyExists, FailedPrecondition, InvalidArgument, PermissionDenied
 from wuye_chassis.validation import parse_choice, require_moment, require_text
 from wuye_chassis.workdays import SHANGHAI
 from wuye_ratings.domain.credit import CreditRecord, RecordStatus
 from wuye_ratings.domain.events import AppealDecided, AppealFiled
+from wuye_ratings.domain.vocabulary import AppealOutcome
 
 TEXT_MAX_LENGTH = 2000
-
-
-class AppealOutcome(StrEnum):
-    UPHELD = "upheld"  # 申诉成立: the record is withdrawn
-    DISMISSED = "dismissed"  # 申诉驳回: the record stays
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ from fractions import Fraction
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.exact import require_exact, round_half_up
 from wuye_chassis.validation import add_years, optional_text, parse_choice, require_date, require_text
-from wuye_ratings.domain.rules import Band, RecordKind, RuleSet
+from wuye_ratings.domain.rules import RuleSet
+from wuye_ratings.domain.vocabulary import Band, RecordKind
 
 NOTE_MAX_LENGTH = 2000
 

@@ -8,13 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from wuye_ratings.domain.appeals import AppealOutcome
-    from wuye_ratings.domain.evaluations import Quarter
-    from wuye_ratings.domain.rules import Band
-    from wuye_ratings.domain.stars import StarWithdrawalReason
+from wuye_ratings.domain.evaluations import Quarter
+from wuye_ratings.domain.vocabulary import AppealOutcome, Band, StarWithdrawalReason
 
 #: Civil Code art. 278 matter 4: 选聘和解聘物业服务企业 (hire or dismiss the property company), as numbered in funds
 MATTER_DISMISS_COMPANY = 4

@@ -27,7 +27,7 @@ from wuye_ratings.domain.events import (
     ListConsequence,
     TenderPriorityGranted,
 )
-from wuye_ratings.domain.rules import Band
+from wuye_ratings.domain.vocabulary import Band
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ owners' committee, creates nothing.
 from __future__ import annotations
 
 from wuye_chassis.errors import InvalidArgument
-from wuye_ratings.domain.rules import RecordKind
+from wuye_ratings.domain.vocabulary import RecordKind
 
 FINDING_KINDS = {
     "minor": RecordKind.FINDING_MINOR,

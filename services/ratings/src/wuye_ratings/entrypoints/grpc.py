@@ -17,8 +17,9 @@ from wuye_ratings.adapters.events import exact_number
 from wuye_ratings.domain.appeals import Appeal
 from wuye_ratings.domain.credit import CreditRecord, CreditScore
 from wuye_ratings.domain.evaluations import EvaluationKind, QuarterlyEvaluation
-from wuye_ratings.domain.rules import Band, RuleSet
+from wuye_ratings.domain.rules import RuleSet
 from wuye_ratings.domain.stars import StarRating
+from wuye_ratings.domain.vocabulary import Band
 from wuye_ratings.service.credit import CreditService
 from wuye_ratings.service.evaluations import EvaluationService, Submitted
 from wuye_ratings.service.lists import ListService, PublishedLists

@@ -30,7 +30,8 @@ from wuye_ratings.domain.appeals import Appeal
 from wuye_ratings.domain.credit import CreditRecord, CreditScore, SourceKind
 from wuye_ratings.domain.evaluations import Quarter
 from wuye_ratings.domain.rankings import Ranked, rank
-from wuye_ratings.domain.rules import RecordKind, RuleSet
+from wuye_ratings.domain.rules import RuleSet
+from wuye_ratings.domain.vocabulary import RecordKind
 from wuye_ratings.service.common import Publish, day_or_today, score_with_book, scores_on, today
 
 RULE_KEEPERS = ("city_admin",)

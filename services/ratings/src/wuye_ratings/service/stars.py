@@ -19,12 +19,12 @@ from wuye_ratings.adapters.events import to_message
 from wuye_ratings.domain.evaluations import EvaluationWeights
 from wuye_ratings.domain.stars import (
     StarRating,
-    StarWithdrawalReason,
     rating_held_on,
     service_started_on,
     withdraw_held_stars,
     yearly_evaluation_score,
 )
+from wuye_ratings.domain.vocabulary import StarWithdrawalReason
 from wuye_ratings.service.common import Publish, day_or_today, today
 
 ASSESSORS = ("county_officer", "city_admin")
