@@ -74,9 +74,9 @@ def test_R1_rule_set_is_immutable_and_a_change_is_a_new_version():
     assert (revised.version, revised.base_score) == ("jinan-2026", 75)
     assert DEFAULT_RULES.base_score == 70
     with pytest.raises(TypeError):
-        DEFAULT_RULES.points[RecordKind.AWARD_CITY] = 10  # type: ignore[index]
+        DEFAULT_RULES.points[RecordKind.AWARD_CITY] = 10
     with pytest.raises(AttributeError):
-        DEFAULT_RULES.base_score = Fraction(80)  # type: ignore[misc]
+        DEFAULT_RULES.base_score = Fraction(80)
 
 
 def test_R1_revision_with_the_same_version_id_refused():
