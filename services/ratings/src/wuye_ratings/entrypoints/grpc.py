@@ -28,9 +28,10 @@ from wuye_ratings.service.evaluations import QuarterView
 from wuye_ratings.service.lists import PublishedLists
 from wuye_ratings.service.unit_of_work import RatingsUnitOfWork
 
-E = TypeVar("E", bound=commands.StreetEvaluation)
-
 SERVICE_NAME = api.DESCRIPTOR.services_by_name["RatingsService"].full_name
+
+#: a peer's or a department's evaluation command (their requests carry the same fields)
+E = TypeVar("E", bound=commands.StreetEvaluation)
 
 
 def exact_number(value: Fraction | None) -> api.ExactNumber | None:
@@ -162,7 +163,6 @@ def star_rating_message(rating: StarRating) -> api.StarRating:
         withdrawal_reason=enum_number(api.StarWithdrawalReason, rating.withdrawal_reason),
         withdrawal_note=rating.withdrawal_note or "",
     )
-
 
 
 class RatingsServicer(ratings_pb2_grpc.RatingsServiceServicer):
