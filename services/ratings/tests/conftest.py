@@ -123,7 +123,7 @@ class Ratings:
 
 
 @pytest.fixture
-async def ratings(database_url: str, nats_server: EmbeddedNats, start_service) -> AsyncIterator[Ratings]:  # type: ignore[no-untyped-def]
+async def ratings(database_url: str, nats_server: EmbeddedNats, start_service) -> AsyncIterator[Ratings]:
     settings = RatingsSettings(database_url=database_url, nats_url=nats_server.url, grpc_port=0)
     app = await start_service(build(settings))
     async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
@@ -132,7 +132,7 @@ async def ratings(database_url: str, nats_server: EmbeddedNats, start_service) -
         yield service
 
 
-async def refused(call) -> tuple[grpc.StatusCode, object]:  # type: ignore[no-untyped-def]
+async def refused(call) -> tuple[grpc.StatusCode, object]:
     with pytest.raises(grpc.aio.AioRpcError) as failure:
         await call
     return failure.value.code(), from_rpc_error(failure.value)

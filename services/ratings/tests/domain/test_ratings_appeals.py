@@ -3,10 +3,11 @@ import datetime as dt
 import pytest
 
 from wuye_chassis.errors import AlreadyExists, FailedPrecondition, InvalidArgument, PermissionDenied
-from wuye_ratings.domain.appeals import Appeal, AppealOutcome
+from wuye_ratings.domain.appeals import Appeal
 from wuye_ratings.domain.credit import RecordStatus, score_on
-from wuye_ratings.domain.events import AppealDecided, AppealFiled
-from wuye_ratings.domain.rules import DEFAULT_RULES, Band
+from wuye_ratings.domain.events import AppealDecided, AppealFiled, CreditRecordWithdrawn
+from wuye_ratings.domain.rules import DEFAULT_RULES
+from wuye_ratings.domain.vocabulary import AppealOutcome, Band
 
 FILED = dt.datetime(2026, 5, 10, 2, 0, tzinfo=dt.UTC)
 #: 2026-06-01 00:30 in Shanghai is still 31 May in UTC: the withdrawal day follows the Shanghai calendar
@@ -61,10 +62,11 @@ def test_R6_record_may_be_appealed_again_after_a_dismissal(make_record):
 def test_R6_upheld_appeal_withdraws_the_record_and_the_score_is_recomputed(make_record):
     record = make_record("illegal_charging")
     appeal, _ = file(record)
-    event = decide(appeal, record)
-    assert event == AppealDecided(
+    decided, withdrawn = decide(appeal, record)
+    assert decided == AppealDecided(
         "appeal-1", record.record_id, "company-1", AppealOutcome.UPHELD, DECIDED, dt.date(2026, 6, 1)
     )
+    assert withdrawn == CreditRecordWithdrawn("company-1", record.record_id, dt.date(2026, 6, 1), "jinan-yangzhou-2025")
     assert (record.status, record.withdrawn_by_appeal) == (RecordStatus.WITHDRAWN, "appeal-1")
     after = score_on([record], DEFAULT_RULES, dt.date(2026, 6, 1), company_id="company-1")
     assert (after.score, after.counted_record_ids) == (70, ())
@@ -85,7 +87,7 @@ def test_R6_past_score_reproducible_after_appeal(make_record):
 def test_R6_dismissed_appeal_leaves_the_record(make_record):
     record = make_record("illegal_charging")
     appeal, _ = file(record)
-    event = decide(appeal, record, outcome=AppealOutcome.DISMISSED)
+    [event] = decide(appeal, record, outcome=AppealOutcome.DISMISSED)
     assert (event.outcome, event.record_withdrawn_on, record.status) == (
         AppealOutcome.DISMISSED,
         None,

@@ -6,8 +6,10 @@ import pytest
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.exact import round_half_up
-from wuye_ratings.domain.credit import CreditRecord, RecordStatus, SourceKind, score_on
-from wuye_ratings.domain.rules import DEFAULT_RULES, Band, RecordKind
+from wuye_ratings.domain.credit import CreditRecord, RecordStatus, SourceKind, score_on, score_under
+from wuye_ratings.domain.events import CreditRecordAdded, CreditRecordWithdrawn
+from wuye_ratings.domain.rules import DEFAULT_RULES, RuleBook
+from wuye_ratings.domain.vocabulary import Band, RecordKind
 
 COMPANY = "company-1"
 OCCURRED = dt.date(2026, 3, 1)
@@ -76,7 +78,16 @@ def test_R2_record_keeps_the_points_and_version_it_was_priced_with(make_record):
     new = make_record("illegal_charging", ruleset=stricter)
     assert (old.points, old.rule_version) == (-5, DEFAULT_RULES.version)
     assert (new.points, new.rule_version) == (-10, "stricter-2027")
+    assert new.added == CreditRecordAdded(COMPANY, new.record_id, OCCURRED, "stricter-2027")
     assert score([old, new]).bad == 15
+
+
+def test_R2_a_day_is_scored_with_the_base_of_the_rules_in_effect_that_day_records_keep_their_points(make_record):
+    book = RuleBook().add(DEFAULT_RULES.revised(version="base-60", effective_from=dt.date(2026, 6, 1), base_score=60))
+    records = [make_record("illegal_charging")]
+    before, after = (score_under(book, records, day, company_id=COMPANY) for day in (dt.date(2026, 5, 31), LATER))
+    assert (before.rule_version, before.score) == (DEFAULT_RULES.version, 65)
+    assert (after.rule_version, after.score) == ("base-60", 55)
 
 
 def test_R1_record_counts_from_its_day_until_the_day_before_one_year_later(make_record):
@@ -141,7 +152,8 @@ def test_R6_past_score_is_reproducible_from_records(make_record):
 
 def test_R6_withdrawn_record_stops_counting_from_its_withdrawal_day(make_record):
     record = make_record("illegal_charging")
-    record.withdraw(on=dt.date(2026, 6, 1), appeal_id="appeal-1")
+    withdrawn = record.withdraw(on=dt.date(2026, 6, 1), appeal_id="appeal-1")
+    assert withdrawn == CreditRecordWithdrawn(COMPANY, record.record_id, dt.date(2026, 6, 1), DEFAULT_RULES.version)
     assert record.status is RecordStatus.WITHDRAWN
     assert score([record], as_of=dt.date(2026, 5, 31)).score == 65  # as published then
     assert score([record], as_of=dt.date(2026, 6, 1)).score == 70

@@ -8,10 +8,11 @@ from wuye_ratings.domain.events import (
     MATTER_DISMISS_COMPANY,
     AdmonitionTalkRequired,
     ContractEndAdvised,
+    ListsPublished,
     TenderPriorityGranted,
 )
 from wuye_ratings.domain.lists import DEFAULT_POLICY, CompanyStanding, ListPolicy, compile_lists
-from wuye_ratings.domain.rules import Band
+from wuye_ratings.domain.vocabulary import Band
 
 COUNTY = "350500/350521"
 Q1, Q2, Q3 = Quarter(2026, 1), Quarter(2026, 2), Quarter(2026, 3)
@@ -48,6 +49,11 @@ def test_R4_black_is_C_by_default():
 def test_R4_black_includes_B_when_configured():
     lists = lists_for(Q1, standing("a", "A"), standing("b", "B"), standing("c", "C"), policy=ListPolicy(True))
     assert lists.black == ("b", "c")
+
+
+def test_R4_publishing_announces_the_red_and_black_companies():
+    lists = lists_for(Q1, standing("aa", "AA"), standing("a", "A"), standing("c", "C"))
+    assert lists.published == ListsPublished(COUNTY, Q1, dt.date(2026, 4, 1), ("aa",), ("c",))
 
 
 def test_R4_red_grants_tender_priority():

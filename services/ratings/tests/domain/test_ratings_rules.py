@@ -4,7 +4,8 @@ from fractions import Fraction
 import pytest
 
 from wuye_chassis.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
-from wuye_ratings.domain.rules import DEFAULT_RULES, Band, RecordKind, RuleBook, RuleSet
+from wuye_ratings.domain.rules import DEFAULT_RULES, RuleBook, RuleSet
+from wuye_ratings.domain.vocabulary import Band, RecordKind
 
 NEXT_YEAR = dt.date(2026, 1, 1)
 
@@ -73,9 +74,9 @@ def test_R1_rule_set_is_immutable_and_a_change_is_a_new_version():
     assert (revised.version, revised.base_score) == ("jinan-2026", 75)
     assert DEFAULT_RULES.base_score == 70
     with pytest.raises(TypeError):
-        DEFAULT_RULES.points[RecordKind.AWARD_CITY] = 10  # type: ignore[index]
+        DEFAULT_RULES.points[RecordKind.AWARD_CITY] = 10
     with pytest.raises(AttributeError):
-        DEFAULT_RULES.base_score = Fraction(80)  # type: ignore[misc]
+        DEFAULT_RULES.base_score = Fraction(80)
 
 
 def test_R1_revision_with_the_same_version_id_refused():

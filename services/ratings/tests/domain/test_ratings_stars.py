@@ -9,7 +9,6 @@ from wuye_ratings.domain.events import StarsAwarded, StarsWithdrawn
 from wuye_ratings.domain.stars import (
     CityReview,
     StarRating,
-    StarWithdrawalReason,
     contract_end_withdraws_stars,
     is_eligible,
     rating_held_on,
@@ -19,6 +18,7 @@ from wuye_ratings.domain.stars import (
     yearly_evaluation_score,
     yearly_score,
 )
+from wuye_ratings.domain.vocabulary import StarWithdrawalReason
 
 ASSESSED = dt.date(2027, 1, 20)
 

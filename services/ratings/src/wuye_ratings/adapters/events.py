@@ -1,39 +1,50 @@
-"""Domain events → the protobuf events the outbox publishes (ids, codes, quarters and days only)."""
+"""Domain events → the protobuf events the outbox publishes (ids, codes, quarters and days only).
+
+The service's ``EventTranslator``: the unit of work calls ``outgoing`` for every event a handler
+publishes. The subject (aggregate id) is the company, or the jurisdiction for ``ListsPublished``.
+"""
 
 from __future__ import annotations
-
-from fractions import Fraction
 
 from google.protobuf.message import Message
 
 from wuye.ratings.v1 import events_pb2
 from wuye.ratings.v1 import ratings_pb2 as api
-from wuye_chassis.exact import round_half_up
 from wuye_chassis.proto_values import enum_number
+from wuye_chassis.uow import OutgoingEvent
 from wuye_chassis.validation import iso_or_empty
-from wuye_ratings.domain.credit import DISPLAY_PLACES
 from wuye_ratings.domain.events import (
     AdmonitionTalkRequired,
     AppealDecided,
     AppealFiled,
     ContractEndAdvised,
+    CreditRecordAdded,
+    CreditRecordWithdrawn,
     Event,
+    ListsPublished,
     StarsAwarded,
     StarsWithdrawn,
     TenderPriorityGranted,
 )
 
 
-def exact_number(value: Fraction | None) -> api.ExactNumber | None:
-    if value is None:
-        return None
-    return api.ExactNumber(
-        numerator=value.numerator, denominator=value.denominator, display=str(round_half_up(value, DISPLAY_PLACES))
-    )
+def outgoing(event: Event) -> OutgoingEvent:
+    subject = event.jurisdiction_path if isinstance(event, ListsPublished) else event.company_id
+    return OutgoingEvent(_message(event), subject)
 
 
-def to_message(event: Event) -> Message:
+def _message(event: Event) -> Message:
     match event:
+        case CreditRecordAdded():
+            return _score_changed(event, events_pb2.SCORE_CHANGE_RECORD_ADDED)
+        case CreditRecordWithdrawn():
+            return _score_changed(event, events_pb2.SCORE_CHANGE_RECORD_WITHDRAWN)
+        case ListsPublished():
+            return events_pb2.ListsPublished(
+                jurisdiction_path=event.jurisdiction_path, quarter=str(event.quarter),
+                published_on=event.published_on.isoformat(), red_company_ids=event.red_company_ids,
+                black_company_ids=event.black_company_ids,
+            )
         case TenderPriorityGranted():
             return events_pb2.TenderPriorityGranted(
                 company_id=event.company_id, quarter=str(event.quarter), jurisdiction_path=event.jurisdiction_path,
@@ -70,3 +81,12 @@ def to_message(event: Event) -> Message:
                 reason=enum_number(api.StarWithdrawalReason, event.reason), withdrawn_on=event.on.isoformat(),
             )
     raise TypeError(f"no protobuf event for {type(event).__name__}")
+
+
+def _score_changed(
+    event: CreditRecordAdded | CreditRecordWithdrawn, change: events_pb2.ScoreChange.ValueType
+) -> events_pb2.CreditScoreChanged:
+    return events_pb2.CreditScoreChanged(
+        company_id=event.company_id, record_id=event.record_id, change=change,
+        effective_on=event.effective_on.isoformat(), rule_version=event.rule_version,
+    )

@@ -4,7 +4,12 @@ Scores are never stored: they are recomputed from ``credit_records`` (R6). Exact
 scores) are stored as fraction text ("-5", "170/3") so nothing is rounded on the way to the database.
 """
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis.db import JurisdictionPathString, UtcDateTime
 from wuye_chassis.directory import add_directory_table
@@ -162,3 +167,14 @@ star_ratings = sa.Table(
     sa.Column("withdrawal_reason", sa.String(20), nullable=True),
     sa.Column("withdrawal_note", sa.Text(), nullable=True),
 )
+
+
+async def upsert(session: AsyncSession, table: sa.Table, key: Mapping[str, str], values: Mapping[str, object]) -> None:
+    """Set ``values`` on the row with ``key`` (its primary key column and value), inserting it when missing:
+    read models apply the latest announcement whether or not an earlier one arrived."""
+    [(column, value)] = key.items()
+    updated = await session.execute(
+        table.update().where(table.c[column] == value).values(**values).returning(table.c[column])
+    )
+    if updated.first() is None:
+        await session.execute(table.insert().values(**key, **values))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from fractions import Fraction
 
 import sqlalchemy as sa
@@ -12,47 +11,47 @@ from wuye_chassis.db import utcnow
 from wuye_chassis.errors import FailedPrecondition, NotFound
 from wuye_chassis.validation import require_text
 from wuye_ratings.adapters.orm import appeals, credit_records
-from wuye_ratings.domain.appeals import Appeal, AppealOutcome, AppealStep
+from wuye_ratings.domain.appeals import Appeal, AppealStep
 from wuye_ratings.domain.credit import CreditRecord, RecordSource, RecordStatus, SourceKind
-from wuye_ratings.domain.rules import RecordKind
+from wuye_ratings.domain.vocabulary import AppealOutcome, RecordKind
 
 
-def _record(row: Mapping[str, object]) -> CreditRecord:
+def _record(row: sa.RowMapping) -> CreditRecord:
     return CreditRecord(
-        record_id=row["record_id"],  # type: ignore[arg-type]
-        company_id=row["company_id"],  # type: ignore[arg-type]
+        record_id=row["record_id"],
+        company_id=row["company_id"],
         kind=RecordKind(row["kind"]),
-        points=Fraction(row["points"]),  # type: ignore[arg-type]
-        forces_c=row["forces_c"],  # type: ignore[arg-type]
-        source=RecordSource(SourceKind(row["source_kind"]), row["source_reference"]),  # type: ignore[arg-type]
-        occurred_on=row["occurred_on"],  # type: ignore[arg-type]
-        valid_until=row["valid_until"],  # type: ignore[arg-type]
-        rule_version=row["rule_version"],  # type: ignore[arg-type]
-        note=row["note"],  # type: ignore[arg-type]
+        points=Fraction(row["points"]),
+        forces_c=row["forces_c"],
+        source=RecordSource(SourceKind(row["source_kind"]), row["source_reference"]),
+        occurred_on=row["occurred_on"],
+        valid_until=row["valid_until"],
+        rule_version=row["rule_version"],
+        note=row["note"],
         status=RecordStatus(row["status"]),
-        withdrawn_on=row["withdrawn_on"],  # type: ignore[arg-type]
-        withdrawn_by_appeal=row["withdrawn_by_appeal"],  # type: ignore[arg-type]
+        withdrawn_on=row["withdrawn_on"],
+        withdrawn_by_appeal=row["withdrawn_by_appeal"],
     )
 
 
-def _appeal(row: Mapping[str, object]) -> Appeal:
+def _appeal(row: sa.RowMapping) -> Appeal:
     appeal = Appeal(
-        appeal_id=row["appeal_id"],  # type: ignore[arg-type]
-        record_id=row["record_id"],  # type: ignore[arg-type]
-        company_id=row["company_id"],  # type: ignore[arg-type]
-        filed_by=row["filed_by"],  # type: ignore[arg-type]
-        grounds=row["grounds"],  # type: ignore[arg-type]
-        filed_at=row["filed_at"],  # type: ignore[arg-type]
+        appeal_id=row["appeal_id"],
+        record_id=row["record_id"],
+        company_id=row["company_id"],
+        filed_by=row["filed_by"],
+        grounds=row["grounds"],
+        filed_at=row["filed_at"],
         outcome=None if row["outcome"] is None else AppealOutcome(row["outcome"]),
-        reviewer_id=row["reviewer_id"],  # type: ignore[arg-type]
-        decision_reason=row["decision_reason"],  # type: ignore[arg-type]
-        decided_at=row["decided_at"],  # type: ignore[arg-type]
+        reviewer_id=row["reviewer_id"],
+        decision_reason=row["decision_reason"],
+        decided_at=row["decided_at"],
     )
     # the history is the filing and the decision, both kept on the row
     appeal.history.append(AppealStep(appeal.filed_at, appeal.filed_by, "filed", appeal.grounds))
     if appeal.outcome is not None:
         appeal.history.append(
-            AppealStep(appeal.decided_at, appeal.reviewer_id, appeal.outcome.value, appeal.decision_reason)  # type: ignore[arg-type]
+            AppealStep(row["decided_at"], row["reviewer_id"], appeal.outcome.value, row["decision_reason"])
         )
     return appeal
 
@@ -160,6 +159,7 @@ class RecordRepository:
                 decision_reason=appeal.decision_reason,
                 decided_at=appeal.decided_at,
             )
+            .returning(appeals.c.appeal_id)
         )
-        if decided.rowcount != 1:
+        if decided.first() is None:
             raise FailedPrecondition(f"appeal {appeal.appeal_id} was decided meanwhile", field="appeal_id", rule="R6")

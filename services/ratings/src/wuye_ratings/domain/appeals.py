@@ -14,20 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from wuye_chassis.errors import AlreadyExists, FailedPrecondition, InvalidArgument, PermissionDenied
 from wuye_chassis.validation import parse_choice, require_moment, require_text
 from wuye_chassis.workdays import SHANGHAI
 from wuye_ratings.domain.credit import CreditRecord, RecordStatus
-from wuye_ratings.domain.events import AppealDecided, AppealFiled
+from wuye_ratings.domain.events import AppealDecided, AppealFiled, CreditRecordWithdrawn
+from wuye_ratings.domain.vocabulary import AppealOutcome
 
 TEXT_MAX_LENGTH = 2000
-
-
-class AppealOutcome(StrEnum):
-    UPHELD = "upheld"  # 申诉成立: the record is withdrawn
-    DISMISSED = "dismissed"  # 申诉驳回: the record stays
 
 
 @dataclass(frozen=True)
@@ -111,7 +106,8 @@ class Appeal:
         reviewer_id: str,
         reason: str,
         now: dt.datetime,
-    ) -> AppealDecided:
+    ) -> list[AppealDecided | CreditRecordWithdrawn]:
+        """Decide once; upheld also withdraws the record, and the events say both."""
         if self.outcome is not None:
             raise FailedPrecondition(
                 f"appeal {self.appeal_id} was already decided: {self.outcome.value}", field="outcome", rule="R6"
@@ -136,10 +132,15 @@ class Appeal:
                 field="now",
                 rule="R6",
             )
-        withdrawn_on = None
+        # the record first: a record that cannot be withdrawn leaves the appeal undecided
+        withdrawn = None
         if result is AppealOutcome.UPHELD:
-            withdrawn_on = at.astimezone(SHANGHAI).date()
-            record.withdraw(on=withdrawn_on, appeal_id=self.appeal_id)
+            withdrawn = record.withdraw(on=at.astimezone(SHANGHAI).date(), appeal_id=self.appeal_id)
         self.outcome, self.reviewer_id, self.decision_reason, self.decided_at = result, reviewer, why, at
         self.history.append(AppealStep(at, reviewer, result.value, why))
-        return AppealDecided(self.appeal_id, self.record_id, self.company_id, result, at, withdrawn_on)
+        if withdrawn is None:
+            return [AppealDecided(self.appeal_id, self.record_id, self.company_id, result, at, None)]
+        return [
+            AppealDecided(self.appeal_id, self.record_id, self.company_id, result, at, withdrawn.effective_on),
+            withdrawn,
+        ]

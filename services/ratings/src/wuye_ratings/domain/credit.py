@@ -26,7 +26,9 @@ from fractions import Fraction
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.exact import require_exact, round_half_up
 from wuye_chassis.validation import add_years, optional_text, parse_choice, require_date, require_text
-from wuye_ratings.domain.rules import Band, RecordKind, RuleSet
+from wuye_ratings.domain.events import CreditRecordAdded, CreditRecordWithdrawn
+from wuye_ratings.domain.rules import RuleBook, RuleSet
+from wuye_ratings.domain.vocabulary import Band, RecordKind
 
 NOTE_MAX_LENGTH = 2000
 
@@ -110,6 +112,11 @@ class CreditRecord:
         )
 
     @property
+    def added(self) -> CreditRecordAdded:
+        """What adding the record announces: the score changes from the day it occurred."""
+        return CreditRecordAdded(self.company_id, self.record_id, self.occurred_on, self.rule_version)
+
+    @property
     def is_good(self) -> bool:
         return self.points > 0
 
@@ -124,7 +131,7 @@ class CreditRecord:
         knowledge = day if known_on is None else known_on
         return self.withdrawn_on is None or knowledge < self.withdrawn_on
 
-    def withdraw(self, *, on: dt.date, appeal_id: str) -> None:
+    def withdraw(self, *, on: dt.date, appeal_id: str) -> CreditRecordWithdrawn:
         """Withdrawn by an upheld appeal from ``on`` (the decision day); the record itself is kept (R6)."""
         if self.status is RecordStatus.WITHDRAWN:
             raise FailedPrecondition(
@@ -142,6 +149,7 @@ class CreditRecord:
         self.status = RecordStatus.WITHDRAWN
         self.withdrawn_on = day
         self.withdrawn_by_appeal = require_text(appeal_id, field="appeal_id", rule="R6")
+        return CreditRecordWithdrawn(self.company_id, self.record_id, day, self.rule_version)
 
 
 @dataclass(frozen=True)
@@ -216,3 +224,11 @@ def score_on(
         automatic_c=automatic_c,
         counted_record_ids=tuple(record.record_id for record in counted),
     )
+
+
+def score_under(
+    book: RuleBook, records: Iterable[CreditRecord], as_of: dt.date, *, company_id: str, known_on: dt.date | None = None
+) -> CreditScore:
+    """The score on ``as_of`` under the base and bands of the rules in effect that day (each record keeps
+    the pricing it was created with)."""
+    return score_on(records, book.in_effect_on(as_of), as_of, company_id=company_id, known_on=known_on)

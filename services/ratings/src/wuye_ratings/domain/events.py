@@ -1,23 +1,51 @@
-"""Domain events the ratings rules return, for the outbox to publish.
+"""Domain events the ratings rules return, for the outbox to publish (``adapters/events.py``).
 
-List consequences (R4) go to the tender system, the street's task list and funds; appeal and star events
-tell the score card and the company what changed. Events carry ids, codes and dates only.
+Record events tell dashboards a score changed; list consequences (R4) go to the tender system, the
+street's task list and funds; appeal and star events tell the score card and the company what changed.
+Events carry ids, codes and dates only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from wuye_ratings.domain.appeals import AppealOutcome
-    from wuye_ratings.domain.evaluations import Quarter
-    from wuye_ratings.domain.rules import Band
-    from wuye_ratings.domain.stars import StarWithdrawalReason
+from wuye_ratings.domain.evaluations import Quarter
+from wuye_ratings.domain.vocabulary import AppealOutcome, Band, StarWithdrawalReason
 
 #: Civil Code art. 278 matter 4: 选聘和解聘物业服务企业 (hire or dismiss the property company), as numbered in funds
 MATTER_DISMISS_COMPANY = 4
+
+
+@dataclass(frozen=True)
+class CreditRecordAdded:
+    """A record counts in the company's score from ``effective_on``, priced by ``rule_version`` (R1, R2)."""
+
+    company_id: str
+    record_id: str
+    effective_on: dt.date
+    rule_version: str
+
+
+@dataclass(frozen=True)
+class CreditRecordWithdrawn:
+    """An upheld appeal withdrew a record: scores from ``effective_on`` on no longer count it (R6)."""
+
+    company_id: str
+    record_id: str
+    effective_on: dt.date
+    rule_version: str
+
+
+@dataclass(frozen=True)
+class ListsPublished:
+    """The red and black lists of a quarter were published for a jurisdiction (R4)."""
+
+    jurisdiction_path: str
+    quarter: Quarter
+    published_on: dt.date
+    red_company_ids: tuple[str, ...]
+    black_company_ids: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -89,4 +117,7 @@ class StarsWithdrawn:
 
 
 ListConsequence = TenderPriorityGranted | AdmonitionTalkRequired | ContractEndAdvised
-Event = ListConsequence | AppealFiled | AppealDecided | StarsAwarded | StarsWithdrawn
+Event = (
+    CreditRecordAdded | CreditRecordWithdrawn | ListsPublished | ListConsequence | AppealFiled | AppealDecided
+    | StarsAwarded | StarsWithdrawn
+)

@@ -25,9 +25,10 @@ from wuye_ratings.domain.events import (
     AdmonitionTalkRequired,
     ContractEndAdvised,
     ListConsequence,
+    ListsPublished,
     TenderPriorityGranted,
 )
-from wuye_ratings.domain.rules import Band
+from wuye_ratings.domain.vocabulary import Band
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,11 @@ class QuarterlyLists:
     @property
     def black(self) -> tuple[str, ...]:
         return tuple(s.company_id for s in self.standings if self.policy.is_black(s.band))
+
+    @property
+    def published(self) -> ListsPublished:
+        """What publishing these lists announces (their consequences follow from ``consequences``)."""
+        return ListsPublished(self.jurisdiction_path, self.quarter, self.published_on, self.red, self.black)
 
     def consequences(self, previous: QuarterlyLists | None) -> tuple[ListConsequence, ...]:
         """What publishing these lists sets off; ``previous`` is the lists of the quarter before, if any."""

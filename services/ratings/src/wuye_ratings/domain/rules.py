@@ -27,53 +27,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from enum import StrEnum
 from fractions import Fraction
 from types import MappingProxyType
 
 from wuye_chassis.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from wuye_chassis.exact import require_exact
 from wuye_chassis.validation import parse_choice, require_date, require_text, require_whole
+from wuye_ratings.domain.vocabulary import Band, RecordKind
 
-
-class Band(StrEnum):
-    """Credit bands, best first."""
-
-    AAA = "AAA"
-    AA = "AA"
-    A = "A"
-    B = "B"
-    C = "C"
-
-    def at_least(self, other: Band) -> bool:
-        """True when this band is ``other`` or better."""
-        return _BAND_ORDER.index(self) <= _BAND_ORDER.index(other)
-
-
-_BAND_ORDER = (Band.AAA, Band.AA, Band.A, Band.B, Band.C)
 #: bands that have a floor; C is whatever falls below B's floor with a bad record
 FLOORED_BANDS = (Band.AAA, Band.AA, Band.A, Band.B)
-
-
-class RecordKind(StrEnum):
-    AWARD_NATIONAL = "award_national"  # 国家级表彰
-    AWARD_PROVINCIAL = "award_provincial"  # 省级表彰
-    AWARD_CITY = "award_city"  # 市级表彰
-    AWARD_COUNTY = "award_county"  # 县(区)级表彰
-    AWARD_STREET = "award_street"  # 街道级表彰
-    COURT_LOSS_AT_FAULT = "court_loss_at_fault"  # 诉讼、仲裁败诉且负主要责任
-    COMMON_INCOME_NOT_PUBLISHED = "common_income_not_published"  # 未公示公共收益
-    ILLEGAL_CHARGING = "illegal_charging"  # 违规收费
-    MAINTENANCE_FUND_MISUSE = "maintenance_fund_misuse"  # 挪用维修资金
-    REFUSED_TO_LEAVE = "refused_to_leave"  # 合同终止拒不退出
-    COMPLAINT_UNSATISFIED = "complaint_unsatisfied"  # 投诉回访不满意
-    COMPLAINT_OVERDUE = "complaint_overdue"  # 投诉超期办结
-    FINDING_MINOR = "finding_minor"  # 检查发现问题(轻微)
-    FINDING_GENERAL = "finding_general"  # 检查发现问题(一般)
-    FINDING_SERIOUS = "finding_serious"  # 检查发现问题(严重)
-    RECTIFICATION_OVERDUE = "rectification_overdue"  # 逾期未整改
-    JUDICIAL_REFERRAL = "judicial_referral"  # 移送司法联盟
-
 
 DEFAULT_VERSION = "jinan-yangzhou-2025"
 DEFAULT_EFFECTIVE_FROM = dt.date(2025, 1, 1)
@@ -136,7 +99,7 @@ class RuleSet:
         ordered = [floors[band] for band in FLOORED_BANDS]
         if any(higher <= lower for higher, lower in zip(ordered, ordered[1:])):
             raise InvalidArgument("band floors must fall strictly from AAA to B", field="band_floors", rule="R1")
-        priced = dict(DEFAULT_POINTS)
+        priced: dict[RecordKind, int | Fraction] = dict(DEFAULT_POINTS)
         for kind, value in (points or {}).items():
             parsed = parse_choice(RecordKind, kind, field="points", rule="R2")
             priced[parsed] = require_exact(value, field=f"points.{parsed}", rule="R2")

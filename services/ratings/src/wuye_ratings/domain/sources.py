@@ -4,6 +4,7 @@ own configured deductions; the points come from the rule version in effect on th
 Every event counts only against a company: a case the community handled, or an order addressed to the
 owners' committee, creates nothing.
 
+- Each counts on the Asia/Shanghai calendar day it happened.
 - A closed complaint round counts when the resident was unsatisfied at the callback, and again when it
   was resolved after its deadline: the two are separate failures (a late fix can satisfy, a fast one can
   fail to), so one round can create two records.
@@ -16,8 +17,14 @@ owners' committee, creates nothing.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from wuye_chassis.errors import InvalidArgument
-from wuye_ratings.domain.rules import RecordKind
+from wuye_chassis.workdays import SHANGHAI
+from wuye_ratings.domain.vocabulary import RecordKind
+
+#: the callback answer (complaints' satisfaction) that counts against the company
+UNSATISFIED = "unsatisfied"
 
 FINDING_KINDS = {
     "minor": RecordKind.FINDING_MINOR,
@@ -26,11 +33,16 @@ FINDING_KINDS = {
 }
 
 
-def complaint_record_kinds(*, company_id: str, unsatisfied: bool, overdue: bool) -> tuple[RecordKind, ...]:
+def day_of(moment: dt.datetime) -> dt.date:
+    """The day an event counts on."""
+    return moment.astimezone(SHANGHAI).date()
+
+
+def complaint_record_kinds(*, company_id: str, satisfaction: str, overdue: bool) -> tuple[RecordKind, ...]:
     if not company_id:
         return ()
     kinds = []
-    if unsatisfied:
+    if satisfaction == UNSATISFIED:
         kinds.append(RecordKind.COMPLAINT_UNSATISFIED)
     if overdue:
         kinds.append(RecordKind.COMPLAINT_OVERDUE)

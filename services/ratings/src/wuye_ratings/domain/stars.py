@@ -41,6 +41,7 @@ from wuye_chassis.validation import (
 )
 from wuye_ratings.domain.evaluations import FULL_SCORE, QUARTERS_PER_YEAR, EvaluationWeights, QuarterlyEvaluation
 from wuye_ratings.domain.events import StarsAwarded, StarsWithdrawn
+from wuye_ratings.domain.vocabulary import StarWithdrawalReason
 
 #: (stars, inclusive floor), best first; below the last floor there is no star
 STAR_FLOORS = ((5, 95), (4, 90), (3, 80), (2, 70), (1, 60))
@@ -48,11 +49,6 @@ TOP_STARS = 5
 CITY_REVIEW_FLOOR = STAR_FLOORS[0][1]
 SERVICE_YEARS_REQUIRED = 1
 NOTE_MAX_LENGTH = 2000
-
-
-class StarWithdrawalReason(StrEnum):
-    CONTRACT_ENDED = "contract_ended"  # 合同终止
-    SERIOUS_VIOLATION = "serious_violation"  # 严重违法违规
 
 
 class CityReview(StrEnum):

@@ -1,30 +1,45 @@
-"""gRPC servicer: protobuf in, use case, protobuf out. No rules here."""
+"""gRPC servicer: protobuf in, a command to its handler, protobuf out. No rules here."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
+from typing import TypeVar
 
 import grpc
 
 from wuye.common.v1 import common_pb2
 from wuye.ratings.v1 import ratings_pb2 as api
 from wuye.ratings.v1 import ratings_pb2_grpc
-from wuye_chassis.exact import require_exact
+from wuye_chassis.exact import round_half_up
+from wuye_chassis.grpc_server import Servicer
+from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
 from wuye_chassis.proto_values import enum_number, enum_text
 from wuye_chassis.validation import iso_or_empty
-from wuye_ratings.adapters.events import exact_number
+from wuye_ratings.domain import commands
 from wuye_ratings.domain.appeals import Appeal
-from wuye_ratings.domain.credit import CreditRecord, CreditScore
-from wuye_ratings.domain.evaluations import EvaluationKind, QuarterlyEvaluation
-from wuye_ratings.domain.rules import Band, RuleSet
+from wuye_ratings.domain.credit import DISPLAY_PLACES, CreditRecord, CreditScore
+from wuye_ratings.domain.evaluations import EvaluationKind
+from wuye_ratings.domain.rules import RuleSet
 from wuye_ratings.domain.stars import StarRating
-from wuye_ratings.service.credit import CreditService
-from wuye_ratings.service.evaluations import EvaluationService, Submitted
-from wuye_ratings.service.lists import ListService, PublishedLists
-from wuye_ratings.service.stars import StarService
+from wuye_ratings.domain.vocabulary import Band
+from wuye_ratings.service import appeals, evaluations, lists, records, rules, scores, stars
+from wuye_ratings.service.evaluations import QuarterView
+from wuye_ratings.service.lists import PublishedLists
+from wuye_ratings.service.unit_of_work import RatingsUnitOfWork
 
 SERVICE_NAME = api.DESCRIPTOR.services_by_name["RatingsService"].full_name
+
+#: a peer's or a department's evaluation command (their requests carry the same fields)
+E = TypeVar("E", bound=commands.StreetEvaluation)
+
+
+def exact_number(value: Fraction | None) -> api.ExactNumber | None:
+    if value is None:
+        return None
+    return api.ExactNumber(
+        numerator=value.numerator, denominator=value.denominator, display=str(round_half_up(value, DISPLAY_PLACES))
+    )
 
 
 def rule_version_message(ruleset: RuleSet) -> api.RuleVersion:
@@ -63,7 +78,7 @@ def appeal_message(appeal: Appeal) -> api.Appeal:
     )
 
 
-def record_message(record: CreditRecord, appeals: Mapping[str, list[Appeal]]) -> api.CreditRecord:
+def record_message(record: CreditRecord, appeals_by_record: Mapping[str, list[Appeal]]) -> api.CreditRecord:
     return api.CreditRecord(
         record_id=record.record_id,
         company_id=record.company_id,
@@ -79,7 +94,7 @@ def record_message(record: CreditRecord, appeals: Mapping[str, list[Appeal]]) ->
         status=enum_number(api.RecordStatus, record.status),
         withdrawn_on=iso_or_empty(record.withdrawn_on),
         withdrawn_by_appeal=record.withdrawn_by_appeal or "",
-        appeals=[appeal_message(appeal) for appeal in appeals.get(record.record_id, [])],
+        appeals=[appeal_message(appeal) for appeal in appeals_by_record.get(record.record_id, [])],
     )
 
 
@@ -89,7 +104,8 @@ def score_on_day(score: CreditScore) -> api.ScoreOnDay:
     )
 
 
-def quarterly_message(quarterly: QuarterlyEvaluation, service: EvaluationService) -> api.QuarterlyEvaluation:
+def quarterly_message(view: QuarterView) -> api.QuarterlyEvaluation:
+    quarterly = view.quarterly
     counts = {kind: 0 for kind in EvaluationKind}
     for evaluation in quarterly.evaluations:
         counts[evaluation.kind] += 1
@@ -103,25 +119,34 @@ def quarterly_message(quarterly: QuarterlyEvaluation, service: EvaluationService
         resident_average=exact_number(quarterly.average(EvaluationKind.RESIDENT)),
         peer_average=exact_number(quarterly.average(EvaluationKind.PEER)),
         department_average=exact_number(quarterly.average(EvaluationKind.DEPARTMENT)),
-        combined_score=exact_number(quarterly.combined_score(service.weights) if quarterly.evaluations else None),
+        combined_score=exact_number(view.combined_score),
     )
 
 
 def lists_message(published: PublishedLists) -> api.Lists:
-    lists = published.lists
+    quarterly = published.lists
     return api.Lists(
-        jurisdiction_path=lists.jurisdiction_path,
-        quarter=str(lists.quarter),
-        published_on=lists.published_on.isoformat(),
-        red_company_ids=lists.red,
-        black_company_ids=lists.black,
+        jurisdiction_path=quarterly.jurisdiction_path,
+        quarter=str(quarterly.quarter),
+        published_on=quarterly.published_on.isoformat(),
+        red_company_ids=quarterly.red,
+        black_company_ids=quarterly.black,
         standings=[
             api.Standing(
                 company_id=standing.company_id, band=enum_number(api.Band, standing.band),
                 score=exact_number(published.scores[standing.company_id]), compound_ids=standing.compound_ids,
             )
-            for standing in lists.standings
+            for standing in quarterly.standings
         ],
+    )
+
+
+def street_evaluation(
+    command: type[E], request: api.SubmitPeerEvaluationRequest | api.SubmitDepartmentEvaluationRequest
+) -> E:
+    return command(
+        company_id=request.company_id, street_path=request.street_path, quarter=request.quarter,
+        aspect_scores=tuple(request.aspect_scores),
     )
 
 
@@ -141,65 +166,75 @@ def star_rating_message(rating: StarRating) -> api.StarRating:
 
 
 class RatingsServicer(ratings_pb2_grpc.RatingsServiceServicer):
-    def __init__(
-        self, credit: CreditService, evaluations: EvaluationService, lists: ListService, stars: StarService
-    ) -> None:
-        self.credit = credit
-        self.evaluations = evaluations
-        self.lists = lists
-        self.stars = stars
+    def __init__(self, unit_of_work: Callable[[], RatingsUnitOfWork]) -> None:
+        self.uow = unit_of_work
 
     async def AddRuleVersion(
         self, request: api.AddRuleVersionRequest, context: grpc.aio.ServicerContext
     ) -> api.AddRuleVersionResponse:
-        points: dict[str, Fraction] = {}
-        for position, item in enumerate(request.points):
-            field = f"points[{position}].points"
-            points[enum_text(api.RecordKind, item.kind)] = require_exact(
-                Fraction(item.points.numerator, item.points.denominator or 1), field=field, rule="R2"
-            )
-        ruleset = await self.credit.add_rule_version(
-            city_path=request.city_path,
-            version=request.version,
-            effective_from=request.effective_from,
-            base_score=request.base_score if request.HasField("base_score") else None,
-            points=points,
+        ruleset = await rules.add_rule_version(
+            commands.AddRuleVersion(
+                city_path=request.city_path,
+                version=request.version,
+                effective_from=request.effective_from,
+                base_score=request.base_score if request.HasField("base_score") else None,
+                points=tuple(
+                    commands.KindPoints(
+                        kind=enum_text(api.RecordKind, item.kind), numerator=item.points.numerator,
+                        denominator=item.points.denominator,
+                    )
+                    for item in request.points
+                ),
+            ),
+            self.uow(),
         )
         return api.AddRuleVersionResponse(rule_version=rule_version_message(ruleset))
 
     async def ListRuleVersions(
         self, request: api.ListRuleVersionsRequest, context: grpc.aio.ServicerContext
     ) -> api.ListRuleVersionsResponse:
-        versions = await self.credit.rule_versions()
+        versions = await rules.list_rule_versions(commands.ListRuleVersions(), self.uow())
         return api.ListRuleVersionsResponse(rule_versions=[rule_version_message(ruleset) for ruleset in versions])
 
     async def AddCreditRecord(
         self, request: api.AddCreditRecordRequest, context: grpc.aio.ServicerContext
     ) -> api.AddCreditRecordResponse:
-        record = await self.credit.add_manual_record(
-            company_id=request.company_id,
-            kind=enum_text(api.RecordKind, request.kind),
-            occurred_on=request.occurred_on,
-            valid_until=request.valid_until,
-            note=request.note,
+        record = await records.add_credit_record(
+            commands.AddCreditRecord(
+                company_id=request.company_id,
+                kind=enum_text(api.RecordKind, request.kind),
+                occurred_on=request.occurred_on,
+                valid_until=request.valid_until,
+                note=request.note,
+            ),
+            self.uow(),
         )
         return api.AddCreditRecordResponse(record=record_message(record, {}))
 
     async def ListCreditRecords(
         self, request: api.ListCreditRecordsRequest, context: grpc.aio.ServicerContext
     ) -> api.ListCreditRecordsResponse:
-        page = await self.credit.list_records(
-            request.company_id, requested_size=request.page.page_size, page_token=request.page.page_token
+        limit = page_size(request.page.page_size)
+        page = await records.list_credit_records(
+            commands.ListCreditRecords(
+                company_id=request.company_id, after=decode_cursor(request.page.page_token) or "", limit=limit
+            ),
+            self.uow(),
         )
+        # a full page may have a next one
+        more = len(page.records) == limit
         return api.ListCreditRecordsResponse(
             records=[record_message(record, page.appeals) for record in page.records],
-            page=common_pb2.PageResponse(next_page_token=page.next_page_token),
+            page=common_pb2.PageResponse(next_page_token=encode_cursor(page.records[-1].record_id) if more else ""),
         )
 
     async def GetScoreCard(
         self, request: api.GetScoreCardRequest, context: grpc.aio.ServicerContext
     ) -> api.GetScoreCardResponse:
-        card = await self.credit.score_card(request.company_id, as_of=request.as_of, known_on=request.known_on)
+        card = await scores.get_score_card(
+            commands.GetScoreCard(company_id=request.company_id, as_of=request.as_of, known_on=request.known_on),
+            self.uow(),
+        )
         score = card.score
         return api.GetScoreCardResponse(
             company_id=score.company_id,
@@ -219,70 +254,87 @@ class RatingsServicer(ratings_pb2_grpc.RatingsServiceServicer):
     async def SubmitResidentSurvey(
         self, request: api.SubmitResidentSurveyRequest, context: grpc.aio.ServicerContext
     ) -> api.SubmitResidentSurveyResponse:
-        submitted = await self.evaluations.resident_survey(
-            compound_id=request.compound_id, household_id=request.household_id, quarter=request.quarter,
-            aspect_scores=request.aspect_scores,
+        submitted = await evaluations.submit_resident_survey(
+            commands.SubmitResidentSurvey(
+                compound_id=request.compound_id, household_id=request.household_id, quarter=request.quarter,
+                aspect_scores=tuple(request.aspect_scores),
+            ),
+            self.uow(),
         )
-        return api.SubmitResidentSurveyResponse(**self._submitted(submitted))
+        return api.SubmitResidentSurveyResponse(
+            evaluation_id=submitted.evaluation_id, quarterly=quarterly_message(submitted.view)
+        )
 
     async def SubmitPeerEvaluation(
         self, request: api.SubmitPeerEvaluationRequest, context: grpc.aio.ServicerContext
     ) -> api.SubmitPeerEvaluationResponse:
-        submitted = await self.evaluations.peer_evaluation(
-            company_id=request.company_id, street_path=request.street_path, quarter=request.quarter,
-            aspect_scores=request.aspect_scores,
+        submitted = await evaluations.submit_peer_evaluation(
+            street_evaluation(commands.SubmitPeerEvaluation, request), self.uow()
         )
-        return api.SubmitPeerEvaluationResponse(**self._submitted(submitted))
+        return api.SubmitPeerEvaluationResponse(
+            evaluation_id=submitted.evaluation_id, quarterly=quarterly_message(submitted.view)
+        )
 
     async def SubmitDepartmentEvaluation(
         self, request: api.SubmitDepartmentEvaluationRequest, context: grpc.aio.ServicerContext
     ) -> api.SubmitDepartmentEvaluationResponse:
-        submitted = await self.evaluations.department_evaluation(
-            company_id=request.company_id, street_path=request.street_path, quarter=request.quarter,
-            aspect_scores=request.aspect_scores,
+        submitted = await evaluations.submit_department_evaluation(
+            street_evaluation(commands.SubmitDepartmentEvaluation, request), self.uow()
         )
-        return api.SubmitDepartmentEvaluationResponse(**self._submitted(submitted))
-
-    def _submitted(self, submitted: Submitted) -> dict[str, object]:
-        return {
-            "evaluation_id": submitted.evaluation_id,
-            "quarterly": quarterly_message(submitted.quarterly, self.evaluations),
-        }
+        return api.SubmitDepartmentEvaluationResponse(
+            evaluation_id=submitted.evaluation_id, quarterly=quarterly_message(submitted.view)
+        )
 
     async def GetQuarterlyEvaluation(
         self, request: api.GetQuarterlyEvaluationRequest, context: grpc.aio.ServicerContext
     ) -> api.GetQuarterlyEvaluationResponse:
-        quarterly = await self.evaluations.quarterly(
-            company_id=request.company_id, street_path=request.street_path, quarter=request.quarter
+        view = await evaluations.get_quarterly_evaluation(
+            commands.GetQuarterlyEvaluation(
+                company_id=request.company_id, street_path=request.street_path, quarter=request.quarter
+            ),
+            self.uow(),
         )
-        return api.GetQuarterlyEvaluationResponse(quarterly=quarterly_message(quarterly, self.evaluations))
+        return api.GetQuarterlyEvaluationResponse(quarterly=quarterly_message(view))
 
     async def PublishLists(
         self, request: api.PublishListsRequest, context: grpc.aio.ServicerContext
     ) -> api.PublishListsResponse:
-        published = await self.lists.publish(jurisdiction_path=request.jurisdiction_path, quarter=request.quarter)
+        published = await lists.publish_lists(
+            commands.PublishLists(jurisdiction_path=request.jurisdiction_path, quarter=request.quarter), self.uow()
+        )
         return api.PublishListsResponse(lists=lists_message(published))
 
     async def GetLists(self, request: api.GetListsRequest, context: grpc.aio.ServicerContext) -> api.GetListsResponse:
-        published = await self.lists.get(jurisdiction_path=request.jurisdiction_path, quarter=request.quarter)
+        published = await lists.get_lists(
+            commands.GetLists(jurisdiction_path=request.jurisdiction_path, quarter=request.quarter), self.uow()
+        )
         return api.GetListsResponse(lists=lists_message(published))
 
     async def FileAppeal(self, request: api.FileAppealRequest, context: grpc.aio.ServicerContext) -> api.FileAppealResponse:
-        appeal = await self.credit.file_appeal(request.record_id, grounds=request.grounds)
+        appeal = await appeals.file_appeal(
+            commands.FileAppeal(record_id=request.record_id, grounds=request.grounds), self.uow()
+        )
         return api.FileAppealResponse(appeal=appeal_message(appeal))
 
     async def DecideAppeal(
         self, request: api.DecideAppealRequest, context: grpc.aio.ServicerContext
     ) -> api.DecideAppealResponse:
-        appeal, record = await self.credit.decide_appeal(
-            request.appeal_id, outcome=enum_text(api.AppealOutcome, request.outcome), reason=request.reason
+        decision = await appeals.decide_appeal(
+            commands.DecideAppeal(
+                appeal_id=request.appeal_id, outcome=enum_text(api.AppealOutcome, request.outcome),
+                reason=request.reason,
+            ),
+            self.uow(),
         )
+        record = decision.record
         return api.DecideAppealResponse(
-            appeal=appeal_message(appeal), record=record_message(record, {record.record_id: [appeal]})
+            appeal=appeal_message(decision.appeal), record=record_message(record, {record.record_id: [decision.appeal]})
         )
 
     async def GetRankings(self, request: api.GetRankingsRequest, context: grpc.aio.ServicerContext) -> api.GetRankingsResponse:
-        ranked = await self.credit.rankings(request.jurisdiction_path, as_of=request.as_of)
+        ranked = await scores.get_rankings(
+            commands.GetRankings(jurisdiction_path=request.jurisdiction_path, as_of=request.as_of), self.uow()
+        )
         return api.GetRankingsResponse(
             jurisdiction_path=request.jurisdiction_path.strip("/"),
             as_of=ranked[0].score.as_of.isoformat() if ranked else request.as_of,
@@ -298,20 +350,27 @@ class RatingsServicer(ratings_pb2_grpc.RatingsServiceServicer):
     async def AssessStars(
         self, request: api.AssessStarsRequest, context: grpc.aio.ServicerContext
     ) -> api.AssessStarsResponse:
-        rating = await self.stars.assess(company_id=request.company_id, year=request.year)
+        rating = await stars.assess_stars(
+            commands.AssessStars(company_id=request.company_id, year=request.year), self.uow()
+        )
         return api.AssessStarsResponse(rating=star_rating_message(rating))
 
     async def RecordCityReview(
         self, request: api.RecordCityReviewRequest, context: grpc.aio.ServicerContext
     ) -> api.RecordCityReviewResponse:
-        rating = await self.stars.record_city_review(
-            company_id=request.company_id, year=request.year, approved=request.approved
+        rating = await stars.record_city_review(
+            commands.RecordCityReview(company_id=request.company_id, year=request.year, approved=request.approved),
+            self.uow(),
         )
         return api.RecordCityReviewResponse(rating=star_rating_message(rating))
 
     async def GetStars(self, request: api.GetStarsRequest, context: grpc.aio.ServicerContext) -> api.GetStarsResponse:
-        found = await self.stars.get(company_id=request.company_id, as_of=request.as_of)
+        found = await stars.get_stars(commands.GetStars(company_id=request.company_id, as_of=request.as_of), self.uow())
         return api.GetStarsResponse(
             company_id=found.company_id, as_of=found.as_of.isoformat(), stars_held=found.held,
             ratings=[star_rating_message(rating) for rating in found.ratings],
         )
+
+
+def servicer(unit_of_work: Callable[[], RatingsUnitOfWork]) -> Servicer:
+    return Servicer(RatingsServicer(unit_of_work), ratings_pb2_grpc.add_RatingsServiceServicer_to_server, SERVICE_NAME)

@@ -1,131 +1,140 @@
-"""Use cases for the quarterly three evaluations (R3): residents, peer companies, departments."""
+"""Handlers for the quarterly three evaluations (R3): residents, peer companies, departments."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
 
 from sqlalchemy.exc import IntegrityError
 
 from wuye_chassis import auth
-from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.errors import FailedPrecondition, PermissionDenied
 from wuye_chassis.jurisdiction import JurisdictionPath
-from wuye_ratings.adapters import companies
-from wuye_ratings.adapters.evaluations import load_quarterly, save_latest
+from wuye_ratings.domain import commands
 from wuye_ratings.domain.evaluations import EvaluationWeights, Quarter, QuarterlyEvaluation
-from wuye_ratings.service.common import today
+from wuye_ratings.service.unit_of_work import RatingsUnitOfWork
 
 SURVEY_TAKERS = ("resident", "grid_worker", "community_worker")
 PEERS = ("company_staff",)
 DEPARTMENTS = ("department_inspector",)
 READERS = ("company_staff", "community_worker", "street_officer", "county_officer", "city_admin", "department_inspector")
 
-
-@dataclass(frozen=True)
-class Submitted:
-    evaluation_id: str
-    quarterly: QuarterlyEvaluation
-
-
 #: lets the domain add one evaluation to the loaded quarter
 Adding = Callable[[QuarterlyEvaluation], None]
 
 
-class EvaluationService:
-    def __init__(self, runtime: ServiceRuntime, weights: EvaluationWeights) -> None:
-        self.runtime = runtime
-        self.weights = weights
+@dataclass(frozen=True)
+class QuarterView:
+    """One company's evaluations in one street and quarter, with the score the city's weights give them."""
 
-    async def resident_survey(
-        self, *, compound_id: str, household_id: str, quarter: str, aspect_scores: Iterable[int]
-    ) -> Submitted:
-        auth.require_role(SURVEY_TAKERS, action="submit a resident survey")
-        async with self.runtime.db.sessions() as session:
-            compound = await companies.require_served_compound(session, compound_id)
-        auth.require_access(compound.jurisdiction_path, action="submit a resident survey")
-        return await self._submit(
-            compound.company_id, compound.street_path, quarter, "household_id",
-            lambda quarterly: quarterly.add_resident_survey(
-                household_id=household_id, aspect_scores=aspect_scores, submitted_on=today()
-            ),
+    quarterly: QuarterlyEvaluation
+    #: None while nobody evaluated
+    combined_score: Fraction | None
+
+    @classmethod
+    def of(cls, quarterly: QuarterlyEvaluation, weights: EvaluationWeights) -> QuarterView:
+        return cls(quarterly, quarterly.combined_score(weights) if quarterly.evaluations else None)
+
+
+@dataclass(frozen=True)
+class Submitted:
+    evaluation_id: str
+    view: QuarterView
+
+
+async def submit_resident_survey(command: commands.SubmitResidentSurvey, uow: RatingsUnitOfWork) -> Submitted:
+    auth.require_role(SURVEY_TAKERS, action="submit a resident survey")
+    async with uow.reading():
+        compound = await uow.companies.serving(command.compound_id)
+    auth.require_access(compound.jurisdiction_path, action="submit a resident survey")
+    return await _submit(
+        uow, compound.company_id, compound.street_path, command.quarter, "household_id",
+        lambda quarterly: quarterly.add_resident_survey(
+            household_id=command.household_id, aspect_scores=command.aspect_scores, submitted_on=uow.today()
+        ),
+    )
+
+
+async def submit_peer_evaluation(command: commands.SubmitPeerEvaluation, uow: RatingsUnitOfWork) -> Submitted:
+    caller = auth.require_role(PEERS, action="submit a peer evaluation")
+    if not caller.company:
+        raise PermissionDenied(
+            f"a peer evaluation needs the caller's company ({auth.COMPANY_KEY})",
+            field="evaluator_company_id", rule="R3",
         )
-
-    async def peer_evaluation(
-        self, *, company_id: str, street_path: str, quarter: str, aspect_scores: Iterable[int]
-    ) -> Submitted:
-        caller = auth.require_role(PEERS, action="submit a peer evaluation")
-        if not caller.company:
-            raise PermissionDenied(
-                f"a peer evaluation needs the caller's company ({auth.COMPANY_KEY})",
-                field="evaluator_company_id", rule="R3",
-            )
-        street = self._street(street_path, action="submit a peer evaluation")
-        async with self.runtime.db.sessions() as session:
-            evaluator = await companies.require_company(session, caller.company, field="evaluator_company_id")
-        streets = evaluator.streets()
-        if not streets:
-            raise PermissionDenied(
-                f"company {evaluator.company_id} serves no compound, so it is nobody's peer",
-                field="evaluator_company_id", rule="R3",
-            )
-        # the street the evaluator serves in that the domain compares with the rated company's street
-        evaluator_street = street if street in streets else min(streets)
-        return await self._submit(
-            company_id, street, quarter, "evaluator_company_id",
-            lambda quarterly: quarterly.add_peer_evaluation(
-                evaluator_company_id=evaluator.company_id, evaluator_street_path=evaluator_street,
-                aspect_scores=aspect_scores, submitted_on=today(),
-            ),
+    street = _street(command.street_path, action="submit a peer evaluation")
+    async with uow.reading():
+        evaluator = await uow.companies.get(caller.company, field="evaluator_company_id")
+    streets = evaluator.streets()
+    if not streets:
+        raise PermissionDenied(
+            f"company {evaluator.company_id} serves no compound, so it is nobody's peer",
+            field="evaluator_company_id", rule="R3",
         )
+    # the street the evaluator serves in that the domain compares with the rated company's street
+    evaluator_street = street if street in streets else min(streets)
+    return await _submit(
+        uow, command.company_id, street, command.quarter, "evaluator_company_id",
+        lambda quarterly: quarterly.add_peer_evaluation(
+            evaluator_company_id=evaluator.company_id, evaluator_street_path=evaluator_street,
+            aspect_scores=command.aspect_scores, submitted_on=uow.today(),
+        ),
+    )
 
-    async def department_evaluation(
-        self, *, company_id: str, street_path: str, quarter: str, aspect_scores: Iterable[int]
-    ) -> Submitted:
-        caller = auth.require_role(DEPARTMENTS, action="submit a department evaluation")
-        street = self._street(street_path, action="submit a department evaluation")
-        return await self._submit(
-            company_id, street, quarter, "department_id",
-            lambda quarterly: quarterly.add_department_evaluation(
-                department_id=caller.department, aspect_scores=aspect_scores, submitted_on=today()
-            ),
+
+async def submit_department_evaluation(
+    command: commands.SubmitDepartmentEvaluation, uow: RatingsUnitOfWork
+) -> Submitted:
+    caller = auth.require_role(DEPARTMENTS, action="submit a department evaluation")
+    street = _street(command.street_path, action="submit a department evaluation")
+    return await _submit(
+        uow, command.company_id, street, command.quarter, "department_id",
+        lambda quarterly: quarterly.add_department_evaluation(
+            department_id=caller.department, aspect_scores=command.aspect_scores, submitted_on=uow.today()
+        ),
+    )
+
+
+async def get_quarterly_evaluation(query: commands.GetQuarterlyEvaluation, uow: RatingsUnitOfWork) -> QuarterView:
+    auth.require_role(READERS, action="read a quarterly evaluation")
+    street = _street(query.street_path, action="read a quarterly evaluation")
+    async with uow.reading():
+        company = await uow.companies.get(query.company_id)
+        quarterly = await uow.evaluations.quarterly(
+            company_id=company.company_id, street_path=street, quarter=Quarter.parse(query.quarter)
         )
+    return QuarterView.of(quarterly, uow.weights)
 
-    async def quarterly(self, *, company_id: str, street_path: str, quarter: str) -> QuarterlyEvaluation:
-        auth.require_role(READERS, action="read a quarterly evaluation")
-        street = self._street(street_path, action="read a quarterly evaluation")
-        async with self.runtime.db.sessions() as session:
-            company = await companies.require_company(session, company_id)
-            return await load_quarterly(
-                session, company_id=company.company_id, street_path=street, quarter=Quarter.parse(quarter)
-            )
 
-    @staticmethod
-    def _street(street_path: str, *, action: str) -> str:
-        street = str(JurisdictionPath.parse(street_path, field="street_path"))
-        auth.require_access(street, action=action)
-        return street
+def _street(street_path: str, *, action: str) -> str:
+    street = str(JurisdictionPath.parse(street_path, field="street_path"))
+    auth.require_access(street, action=action)
+    return street
 
-    async def _submit(self, company_id: str, street: str, quarter: str, evaluator_field: str, adding: Adding) -> Submitted:
-        caller = auth.current()
-        period = Quarter.parse(quarter)
-        try:
-            async with self.runtime.unit_of_work() as uow:
-                company = await companies.require_company(uow.session, company_id)
-                if street not in company.streets():
-                    raise FailedPrecondition(
-                        f"company {company.company_id} serves no compound in street {street}",
-                        field="street_path", rule="R3",
-                    )
-                quarterly = await load_quarterly(
-                    uow.session, company_id=company.company_id, street_path=street, quarter=period
+
+async def _submit(
+    uow: RatingsUnitOfWork, company_id: str, street: str, quarter: str, evaluator_field: str, adding: Adding
+) -> Submitted:
+    caller = auth.current()
+    period = Quarter.parse(quarter)
+    try:
+        async with uow:
+            company = await uow.companies.get(company_id)
+            if street not in company.streets():
+                raise FailedPrecondition(
+                    f"company {company.company_id} serves no compound in street {street}",
+                    field="street_path", rule="R3",
                 )
-                adding(quarterly)
-                evaluation_id = await save_latest(uow.session, quarterly, submitted_by=caller.user)
-                await uow.commit()
-        except IntegrityError:
-            # a concurrent submission by the same evaluator won the race (R3: one per quarter)
-            raise FailedPrecondition(
-                f"this evaluator already evaluated company {company_id} in {period}", field=evaluator_field, rule="R3"
-            ) from None
-        return Submitted(evaluation_id, quarterly)
+            quarterly = await uow.evaluations.quarterly(
+                company_id=company.company_id, street_path=street, quarter=period
+            )
+            adding(quarterly)
+            evaluation_id = await uow.evaluations.add_latest(quarterly, submitted_by=caller.user)
+            await uow.commit()
+    except IntegrityError:
+        # a concurrent submission by the same evaluator won the race (R3: one per quarter)
+        raise FailedPrecondition(
+            f"this evaluator already evaluated company {company_id} in {period}", field=evaluator_field, rule="R3"
+        ) from None
+    return Submitted(evaluation_id, QuarterView.of(quarterly, uow.weights))

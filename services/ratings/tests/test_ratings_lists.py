@@ -41,9 +41,9 @@ async def test_R4_red_list_grants_tender_priority_and_a_first_black_quarter_an_a
 
     before = await ratings.footprint()
     status, error = await refused(publish(ratings, "2025Q1"))
-    assert status == grpc.StatusCode.ALREADY_EXISTS and error.field == "quarter"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.ALREADY_EXISTS and error.field == "quarter"
     status, error = await refused(publish(ratings, "2099Q1"))
-    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "published_on"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "published_on"
     assert await ratings.footprint() == before
     read = await ratings.stub.GetLists(
         api.GetListsRequest(jurisdiction_path=HUIAN, quarter="2025Q1"), metadata=OFFICER.to_metadata()

@@ -70,7 +70,7 @@ async def evaluated(ratings: Ratings, *aspect_score_by_quarter: int, company_id:
             )
 
 
-async def assess(ratings: Ratings, who: AuthContext = OFFICER, *, company_id: str = COMPANY, year: int = RATED_YEAR):  # type: ignore[no-untyped-def]
+async def assess(ratings: Ratings, who: AuthContext = OFFICER, *, company_id: str = COMPANY, year: int = RATED_YEAR):
     answer = await ratings.stub.AssessStars(
         api.AssessStarsRequest(company_id=company_id, year=year), metadata=who.to_metadata()
     )

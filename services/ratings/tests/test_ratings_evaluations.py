@@ -41,7 +41,7 @@ async def test_R3_second_survey_same_household_same_quarter_refused_over_grpc(ra
     assert first.quarterly.resident_count == 1
     before = await ratings.footprint()
     status, error = await refused(survey(ratings, "household-101", score=2))
-    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.field == "household_id"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.field == "household_id"
     status, error = await refused(
         ratings.stub.SubmitResidentSurvey(
             api.SubmitResidentSurveyRequest(
@@ -50,7 +50,7 @@ async def test_R3_second_survey_same_household_same_quarter_refused_over_grpc(ra
             metadata=RESIDENT.to_metadata(),
         )
     )
-    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "aspect_scores"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "aspect_scores"
     assert await ratings.footprint() == before
 
 
@@ -92,7 +92,7 @@ async def test_R3_a_company_from_another_street_is_not_a_peer_and_nothing_change
             metadata=PEER_STAFF.to_metadata(),
         )
     )
-    assert status == grpc.StatusCode.PERMISSION_DENIED and error.field == "evaluator_street_path"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.PERMISSION_DENIED and error.field == "evaluator_street_path"
     status, error = await refused(
         ratings.stub.SubmitResidentSurvey(
             api.SubmitResidentSurveyRequest(
@@ -101,5 +101,5 @@ async def test_R3_a_company_from_another_street_is_not_a_peer_and_nothing_change
             metadata=RESIDENT.to_metadata(),
         )
     )
-    assert status == grpc.StatusCode.NOT_FOUND and error.field == "compound_id"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.NOT_FOUND and error.field == "compound_id"
     assert await ratings.footprint() == before

@@ -1,4 +1,5 @@
-"""Credit records and read models from other services' events, published to the real NATS server."""
+"""Credit records from other services' events (R2), published to the real NATS server: priced, applied
+once (the inbox), announced in the same transaction."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from wuye.enforcement.v1 import enforcement_pb2
 from wuye.enforcement.v1 import events_pb2 as enforcement_events
 from wuye.ratings.v1 import events_pb2
 from wuye.ratings.v1 import ratings_pb2 as api
-from wuye.registry.v1 import events_pb2 as registry_events
 
 from .conftest import COMMUNITY, COMPANY, COMPOUND, OFFICER, Ratings
 
@@ -106,33 +106,3 @@ async def test_enforcement_finding_overdue_rectification_and_referral_events_cre
         api.RECORD_KIND_JUDICIAL_REFERRAL: "-5.0",
     }
     assert (await ratings.score_card("2025-05-06")).score.display == "60.0"
-
-
-async def test_registry_company_and_contract_events_make_a_company_rated_and_a_peer(ratings: Ratings) -> None:
-    company = "company-new"
-    await ratings.announce(
-        registry_events.CompanyRegistered(company_id=company, name="新物业", jurisdiction_path="350500/350521"),
-        source="registry",
-    )
-    await ratings.announce(
-        registry_events.ContractStarted(
-            contract_id="contract-9", compound_id="compound-new", company_id=company, jurisdiction_path=COMMUNITY
-        ),
-        source="registry",
-    )
-
-    async def serving() -> bool:
-        return await ratings.count("served_compounds", "WHERE company_id = 'company-new'") == 1
-
-    await eventually(serving)
-    record = await ratings.add_record(api.RECORD_KIND_AWARD_STREET, "2025-03-01", company_id=company)
-    assert record.company_id == company
-    await ratings.announce(
-        registry_events.ContractEnded(contract_id="contract-9", compound_id="compound-new", company_id=company),
-        source="registry",
-    )
-
-    async def ended() -> bool:
-        return await ratings.count("served_compounds", "WHERE company_id = 'company-new'") == 0
-
-    await eventually(ended)

@@ -46,13 +46,13 @@ async def test_score_for_an_unknown_company_or_outside_scope_is_refused_naming_t
 ) -> None:
     before = await ratings.footprint()
     status, error = await refused(ratings.add_record(api.RECORD_KIND_ILLEGAL_CHARGING, "2025-03-01", "company-nobody"))
-    assert status == grpc.StatusCode.NOT_FOUND and error.field == "company_id"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.NOT_FOUND and error.field == "company_id"
     status, error = await refused(ratings.score_card("2025-03-01", company_id="company-nobody"))
-    assert status == grpc.StatusCode.NOT_FOUND and error.field == "company_id"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.NOT_FOUND and error.field == "company_id"
     status, error = await refused(ratings.add_record(api.RECORD_KIND_ILLEGAL_CHARGING, "2025-03-01", who=ANXI_OFFICER))
-    assert status == grpc.StatusCode.PERMISSION_DENIED and error.field == "company_id"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.PERMISSION_DENIED and error.field == "company_id"
     status, error = await refused(ratings.add_record(api.RECORD_KIND_UNSPECIFIED, "2025-03-01"))
-    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "kind"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "kind"
     status, _ = await refused(ratings.add_record(api.RECORD_KIND_ILLEGAL_CHARGING, "2025-03-01", who=STAFF))
     assert status == grpc.StatusCode.PERMISSION_DENIED
     assert await ratings.footprint() == before
@@ -84,7 +84,7 @@ async def test_R2_a_new_rule_version_prices_later_records_while_old_records_and_
             metadata=CITY_ADMIN.to_metadata(),
         )
     )
-    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.field == "effective_from"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.field == "effective_from"
     status, _ = await refused(
         ratings.stub.AddRuleVersion(
             api.AddRuleVersionRequest(city_path=CITY, version="by-officer", effective_from="2025-09-01"),
@@ -131,7 +131,7 @@ async def test_R6_past_score_reproducible_after_appeal_over_grpc(ratings: Rating
             metadata=OFFICER.to_metadata(),
         )
     )
-    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.field == "outcome"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.field == "outcome"
 
 
 async def test_R6_appeal_of_another_companys_record_is_refused_and_changes_nothing(ratings: Ratings) -> None:
@@ -143,11 +143,11 @@ async def test_R6_appeal_of_another_companys_record_is_refused_and_changes_nothi
             api.FileAppealRequest(record_id=record.record_id, grounds="不是我们"), metadata=PEER_STAFF.to_metadata()
         )
     )
-    assert status == grpc.StatusCode.PERMISSION_DENIED and error.field == "appellant_company_id"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.PERMISSION_DENIED and error.field == "appellant_company_id"
     status, error = await refused(
         ratings.stub.FileAppeal(api.FileAppealRequest(record_id=record.record_id, grounds=""), metadata=STAFF.to_metadata())
     )
-    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "grounds"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "grounds"
     assert await ratings.footprint() == before
 
 

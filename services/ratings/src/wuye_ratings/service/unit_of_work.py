@@ -1,0 +1,48 @@
+"""The ratings unit of work: the chassis transaction with this service's repositories and settings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from wuye_chassis.db import utcnow
+from wuye_chassis.uow import UnitOfWork, UnitOfWorkParts
+from wuye_chassis.workdays import SHANGHAI
+from wuye_ratings.adapters.companies import CompanyRepository
+from wuye_ratings.adapters.contracts import ContractRepository
+from wuye_ratings.adapters.evaluations import EvaluationRepository
+from wuye_ratings.adapters.lists import ListRepository
+from wuye_ratings.adapters.records import RecordRepository
+from wuye_ratings.adapters.rules import RuleRepository
+from wuye_ratings.adapters.stars import StarRepository
+from wuye_ratings.domain.evaluations import EvaluationWeights
+from wuye_ratings.domain.lists import ListPolicy
+
+
+class RatingsUnitOfWork(UnitOfWork):
+    companies: CompanyRepository
+    contracts: ContractRepository
+    rules: RuleRepository
+    records: RecordRepository
+    evaluations: EvaluationRepository
+    lists: ListRepository
+    stars: StarRepository
+
+    def __init__(self, parts: UnitOfWorkParts, weights: EvaluationWeights, policy: ListPolicy) -> None:
+        super().__init__(parts)
+        #: the city's R3 weights of the three evaluations and its R4 list policy (settings)
+        self.weights = weights
+        self.policy = policy
+
+    def opened(self) -> None:
+        self.companies = CompanyRepository(self.session)
+        self.contracts = ContractRepository(self.session)
+        self.rules = RuleRepository(self.session)
+        self.records = RecordRepository(self.session)
+        self.evaluations = EvaluationRepository(self.session)
+        self.lists = ListRepository(self.session)
+        self.stars = StarRepository(self.session)
+
+    @staticmethod
+    def today() -> dt.date:
+        """The day a change happens on: ratings counts Asia/Shanghai calendar days."""
+        return utcnow().astimezone(SHANGHAI).date()
