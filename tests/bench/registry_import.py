@@ -13,14 +13,16 @@ import csv
 import datetime as dt
 import tempfile
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.migrations import migrate_async
-from wuye_chassis.pii import PersonalDataCipher, resident_id_check_character
+from wuye_chassis.pii import resident_id_check_character
 from wuye_registry.adapters.import_files import COLUMNS, discover
+from wuye_registry.domain.commands import DEFAULT_IMPORT_BATCH_SIZE, ImportCounty
 from wuye_registry.entrypoints.app import build
-from wuye_registry.service.bulk_import import DEFAULT_BATCH_SIZE, BulkImport, report_path
+from wuye_registry.service.bulk_import.county import import_county
 from wuye_registry.settings import RegistrySettings
 
 HOUSEHOLDS = 1_000_000
@@ -37,7 +39,7 @@ def _community(compound: int) -> str:
     return f"{street}{1 + (compound // STREETS) % COMMUNITIES_PER_STREET:03d}"
 
 
-def _write(folder: Path, kind: str, rows) -> None:  # type: ignore[no-untyped-def]
+def _write(folder: Path, kind: str, rows: Iterable[Iterable[object]]) -> None:
     with (folder / f"{kind}.csv").open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
         writer.writerow(COLUMNS[kind])
@@ -97,17 +99,14 @@ async def run(households: int = HOUSEHOLDS) -> list[tuple[str, str, str, str]]:
         await migrate_async(settings.database_url, definition.migrations)
         runtime = ServiceRuntime(definition)
         try:
-            importer = BulkImport(
-                runtime.unit_of_work, PersonalDataCipher.from_settings(settings), report=report_path(county)
-            )
-            summary = await importer.run(sources)
+            summary = await import_county(ImportCounty(str(county)), runtime.unit_of_work())
         finally:
             await runtime.db.dispose()
     assert summary.rows_imported == rows, summary
     return [
         ("read the county's CSV files only (bare ceiling)", f"{read_rate:,.0f} rows/s", "-", "1.00"),
         (
-            f"registry import, {households:,} households + owners, SQLite, batches of {DEFAULT_BATCH_SIZE:,}",
+            f"registry import, {households:,} households + owners, SQLite, batches of {DEFAULT_IMPORT_BATCH_SIZE:,}",
             f"{summary.rows_per_second:,.0f} rows/s",
             f"{summary.seconds:,.0f} s for {rows:,} rows",
             f"{summary.rows_per_second / read_rate:.2f}",

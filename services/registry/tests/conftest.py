@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 
 import grpc
@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
 from wuye_chassis.app import ServiceApp
 from wuye_chassis.auth import AuthContext
+from wuye_chassis.errors import WuyeError
 from wuye_chassis.grpc_errors import from_rpc_error
 from wuye_chassis.natsd import EmbeddedNats
 from wuye_chassis.pii import resident_id_check_character
@@ -44,7 +45,7 @@ class Registry:
     app: ServiceApp
     stub: registry_pb2_grpc.RegistryServiceStub
 
-    async def call(self, rpc: str, request, who: AuthContext = CITY_ADMIN):  # type: ignore[no-untyped-def]
+    async def call(self, rpc: str, request, who: AuthContext = CITY_ADMIN):
         return await getattr(self.stub, rpc)(request, metadata=who.to_metadata())
 
     async def count(self, table: str, where: str = "") -> int:
@@ -103,11 +104,19 @@ class Registry:
         return answer.building
 
     async def person(
-        self, name: str = "张三", *, party: bool = False, community: str = HUIAN_COMMUNITY, **data: str
+        self,
+        name: str = "张三",
+        *,
+        party: bool = False,
+        community: str = HUIAN_COMMUNITY,
+        phone: str = "",
+        id_number: str = "",
     ) -> str:
         answer = await self.call(
             "RegisterPerson",
-            registry_pb2.RegisterPersonRequest(community_code=community, name=name, is_party_member=party, **data),
+            registry_pb2.RegisterPersonRequest(
+                community_code=community, name=name, is_party_member=party, phone=phone, id_number=id_number
+            ),
         )
         return answer.person.id
 
@@ -128,7 +137,11 @@ class Registry:
         return answer.household
 
     async def company(
-        self, seed: int = 1, *, required: bool = False, mode: int = registry_pb2.PARTY_ORG_MODE_NONE
+        self,
+        seed: int = 1,
+        *,
+        required: bool = False,
+        mode: registry_pb2.PartyOrgMode.ValueType = registry_pb2.PARTY_ORG_MODE_NONE,
     ) -> registry_pb2.Company:
         answer = await self.call(
             "RegisterCompany",
@@ -142,7 +155,7 @@ class Registry:
         )
         return answer.company
 
-    async def contract(self, compound_id: str, company_id: str, start: str = "2020-01-01", end: str = ""):  # type: ignore[no-untyped-def]
+    async def contract(self, compound_id: str, company_id: str, start: str = "2020-01-01", end: str = ""):
         answer = await self.call(
             "StartContract",
             registry_pb2.StartContractRequest(
@@ -167,7 +180,7 @@ class Registry:
 
 
 @pytest.fixture
-async def registry(database_url: str, nats_server: EmbeddedNats, start_service) -> AsyncIterator[Registry]:  # type: ignore[no-untyped-def]
+async def registry(database_url: str, nats_server: EmbeddedNats, start_service) -> AsyncIterator[Registry]:
     app = await start_service(build(RegistrySettings(database_url=database_url, nats_url=nats_server.url, grpc_port=0)))
     async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
         registry = Registry(app, registry_pb2_grpc.RegistryServiceStub(channel))
@@ -175,7 +188,10 @@ async def registry(database_url: str, nats_server: EmbeddedNats, start_service) 
         yield registry
 
 
-async def refused(call) -> tuple[grpc.StatusCode, object]:  # type: ignore[no-untyped-def]
+async def refused(call: Awaitable[object]) -> tuple[grpc.StatusCode, WuyeError]:
+    """The status and the registry's error of a call it refuses."""
     with pytest.raises(grpc.aio.AioRpcError) as failure:
         await call
-    return failure.value.code(), from_rpc_error(failure.value)
+    error = from_rpc_error(failure.value)
+    assert error is not None, failure.value
+    return failure.value.code(), error

@@ -13,7 +13,7 @@ from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
 from wuye_chassis.auth import AuthContext
 from wuye_chassis.natsd import EmbeddedNats
 from wuye_registry.entrypoints.app import build
-from wuye_registry.service import committees
+from wuye_registry.entrypoints.schedulers import flag_overdue_management_committees
 from wuye_registry.settings import RegistrySettings
 
 from .conftest import ANXI_OFFICER, Registry, refused
@@ -33,7 +33,7 @@ def members(people: list[str], *, secretary_chair: bool = False) -> list[registr
 
 
 def form(
-    compound_id: str, people: list[str], kind: int = OWNERS_COMMITTEE, **term: str
+    compound_id: str, people: list[str], kind: registry_pb2.CommitteeKind.ValueType = OWNERS_COMMITTEE, **term: str
 ) -> registry_pb2.FormCommitteeRequest:
     return registry_pb2.FormCommitteeRequest(
         compound_id=compound_id,
@@ -49,9 +49,9 @@ async def test_O1_even_committee_refused_and_nothing_changes(registry: Registry)
     owners = await registry.owners(compound.id, 6)
     before = await registry.snapshot("committees", "committee_members")
     status, error = await refused(registry.call("FormCommittee", form(compound.id, owners)))
-    assert (status, error.field, error.rule) == (grpc.StatusCode.INVALID_ARGUMENT, "members", "O1")  # type: ignore[attr-defined]
+    assert (status, error.field, error.rule) == (grpc.StatusCode.INVALID_ARGUMENT, "members", "O1")
     status, error = await refused(registry.call("FormCommittee", form(compound.id, owners[:5], end="2029-03-02")))
-    assert (status, error.field, error.rule) == (grpc.StatusCode.INVALID_ARGUMENT, "term_end", "O1")  # type: ignore[attr-defined]
+    assert (status, error.field, error.rule) == (grpc.StatusCode.INVALID_ARGUMENT, "term_end", "O1")
     assert await registry.snapshot("committees", "committee_members") == before
 
 
@@ -60,7 +60,7 @@ async def test_O1_members_must_be_owners_of_the_compound(registry: Registry) -> 
     owners = await registry.owners(compound.id, 4)
     outsider = await registry.person("外人")
     status, error = await refused(registry.call("FormCommittee", form(compound.id, [*owners, outsider])))
-    assert (status, error.rule) == (grpc.StatusCode.INVALID_ARGUMENT, "O1")  # type: ignore[attr-defined]
+    assert (status, error.rule) == (grpc.StatusCode.INVALID_ARGUMENT, "O1")
     assert await registry.count("committees") == 0
 
 
@@ -96,7 +96,7 @@ async def test_O2_management_committee_only_where_no_owners_committee_and_dissol
     status, error = await refused(
         registry.call("FormCommittee", form(compound.id, owners, PMC, start="2024-03-01", end="2027-03-01"))
     )
-    assert (status, error.rule) == (grpc.StatusCode.FAILED_PRECONDITION, "O2")  # type: ignore[attr-defined]
+    assert (status, error.rule) == (grpc.StatusCode.FAILED_PRECONDITION, "O2")
     assert await registry.snapshot("committees") == before
 
     dissolved = await registry.call(
@@ -160,7 +160,7 @@ async def test_O2_filing_records_the_date_and_is_announced_once(registry: Regist
 
     before = await registry.snapshot("committees", "committee_terms")
     status, error = await refused(registry.call("FileCommittee", filing))  # the term is filed already
-    assert (status, error.field) == (grpc.StatusCode.FAILED_PRECONDITION, "filed_on")  # type: ignore[attr-defined]
+    assert (status, error.field) == (grpc.StatusCode.FAILED_PRECONDITION, "filed_on")
     assert await registry.snapshot("committees", "committee_terms") == before
 
 
@@ -172,11 +172,11 @@ async def test_O2_filing_refuses_bad_input_by_field_and_changes_nothing(registry
     for filed_on in ("2024-13-01", "", "2024-02-29x", "2024-02-01"):  # the last is before the term starts
         request = registry_pb2.FileCommitteeRequest(committee_id=formed.committee.id, filed_on=filed_on)
         status, error = await refused(registry.call("FileCommittee", request))
-        assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "filed_on")  # type: ignore[attr-defined]
+        assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "filed_on")
     status, error = await refused(
         registry.call("FileCommittee", registry_pb2.FileCommitteeRequest(committee_id="nope", filed_on="2024-03-15"))
     )
-    assert (status, error.field) == (grpc.StatusCode.NOT_FOUND, "committee_id")  # type: ignore[attr-defined]
+    assert (status, error.field) == (grpc.StatusCode.NOT_FOUND, "committee_id")
     request = registry_pb2.FileCommitteeRequest(committee_id=formed.committee.id, filed_on="2024-03-15")
     status, _ = await refused(registry.call("FileCommittee", request, ANXI_OFFICER))  # outside the scope
     assert status == grpc.StatusCode.PERMISSION_DENIED
@@ -198,10 +198,10 @@ async def test_O2_pmc_overdue_thirty_days_after_filing_is_flagged_once(
         (o.committee.id, o.owners_committee_id, o.owners_committee_filed_on, o.deadline, o.flagged) for o in overdue
     ] == [(pmc_id, owners_committee_id, "2024-06-10", "2024-07-10", False)]
 
-    sweep = committees.flag_overdue_management_committees
-    assert await sweep(registry.app.runtime.unit_of_work(), as_of=date(2024, 7, 10)) == 0
-    assert await sweep(registry.app.runtime.unit_of_work(), as_of=date(2024, 7, 11)) == 1
-    assert await sweep(registry.app.runtime.unit_of_work(), as_of=date(2024, 8, 1)) == 0  # once only
+    unit_of_work = registry.app.runtime.unit_of_work
+    assert await flag_overdue_management_committees(unit_of_work, as_of=date(2024, 7, 10)) == 0
+    assert await flag_overdue_management_committees(unit_of_work, as_of=date(2024, 7, 11)) == 1
+    assert await flag_overdue_management_committees(unit_of_work, as_of=date(2024, 8, 1)) == 0  # once only
     assert await registry.events("ManagementCommitteeDissolutionOverdue") == 1
     subject = "wuye.registry.v1.ManagementCommitteeDissolutionOverdue"
     assert await nats_messages(nats_server.url, subject) == 1
@@ -221,7 +221,7 @@ async def test_O2_pmc_dissolved_within_thirty_days_is_never_flagged(registry: Re
     await registry.call(
         "DissolveCommittee", registry_pb2.DissolveCommitteeRequest(committee_id=pmc_id, dissolved_on="2024-07-10")
     )
-    assert await committees.flag_overdue_management_committees(registry.app.runtime.unit_of_work()) == 0
+    assert await flag_overdue_management_committees(registry.app.runtime.unit_of_work) == 0
     listing = registry_pb2.ListOverdueManagementCommitteesRequest(jurisdiction_code="350521")
     assert not (await registry.call("ListOverdueManagementCommittees", listing)).committees
     assert await registry.count("pmc_dissolution_overdue") == 0
@@ -236,12 +236,12 @@ async def test_O2_overdue_list_is_scoped_and_refuses_bad_input_by_field(registry
     assert status == grpc.StatusCode.PERMISSION_DENIED
     huian.as_of = "2024-02-30"
     status, error = await refused(registry.call("ListOverdueManagementCommittees", huian))
-    assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "as_of")  # type: ignore[attr-defined]
+    assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "as_of")
 
 
 async def test_O2_background_sweep_flags_an_overdue_pmc_once(
     database_url: str, nats_server: EmbeddedNats, start_service
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     settings = RegistrySettings(
         database_url=database_url, nats_url=nats_server.url, grpc_port=0, pmc_dissolution_sweep_seconds=0.1
     )

@@ -24,7 +24,7 @@ async def test_company_registration_checks_the_uscc_and_is_announced(registry: R
                 ),
             )
         )
-        assert (seen, error.field) == (status, "uscc")  # type: ignore[attr-defined]
+        assert (seen, error.field) == (status, "uscc")
     assert await registry.snapshot("companies") == before
 
 
@@ -35,7 +35,7 @@ async def test_second_active_contract_is_refused_and_nothing_changes(registry: R
     assert await registry.events("ContractStarted") == 1
     before = await registry.snapshot("service_contracts")
     status, error = await refused(registry.contract(compound.id, second.id, "2025-06-01"))
-    assert (status, error.field, error.rule) == (  # type: ignore[attr-defined]
+    assert (status, error.field, error.rule) == (
         grpc.StatusCode.FAILED_PRECONDITION,
         "start",
         "one_active_contract",

@@ -171,8 +171,10 @@ async def test_O6_party_org_mode_change_refuses_bad_input_by_field_and_changes_n
     tomorrow = str(today() + dt.timedelta(days=1))
 
     def change(
-        mode: int = registry_pb2.PARTY_ORG_MODE_JOINT_BRANCH, on: str = "2025-06-01", company_id: str = company.id
-    ):
+        mode: registry_pb2.PartyOrgMode.ValueType = registry_pb2.PARTY_ORG_MODE_JOINT_BRANCH,
+        on: str = "2025-06-01",
+        company_id: str = company.id,
+    ) -> registry_pb2.ChangeCompanyPartyOrgModeRequest:
         return registry_pb2.ChangeCompanyPartyOrgModeRequest(
             company_id=company_id, party_org_mode=mode, effective_from=on
         )
@@ -188,7 +190,7 @@ async def test_O6_party_org_mode_change_refuses_bad_input_by_field_and_changes_n
     ]
     for request, code, field in cases:
         status, error = await refused(registry.call("ChangeCompanyPartyOrgMode", request))
-        assert (status, error.field) == (code, field), field  # type: ignore[attr-defined]
+        assert (status, error.field) == (code, field), field
     for caller in (ANXI_OFFICER, HUIAN_WORKER):  # outside the scope; a role that does not register companies
         status, _ = await refused(registry.call("ChangeCompanyPartyOrgMode", change(), caller))
         assert status == grpc.StatusCode.PERMISSION_DENIED
@@ -205,5 +207,5 @@ async def test_O6_party_org_mode_change_refuses_bad_input_by_field_and_changes_n
             ),
         )
     )
-    assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "party_org_mode_since")  # type: ignore[attr-defined]
+    assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "party_org_mode_since")
     assert await registry.snapshot("companies", "company_party_org_modes") == before

@@ -12,9 +12,10 @@ from pathlib import Path
 import openpyxl
 
 from wuye.registry.v1 import registry_pb2
-from wuye_chassis.pii import PersonalDataCipher
-from wuye_registry.adapters.import_files import COLUMNS, discover
-from wuye_registry.service.bulk_import import BulkImport, ImportSummary, report_path
+from wuye_registry.adapters.import_files import COLUMNS
+from wuye_registry.adapters.import_report import report_path
+from wuye_registry.domain.commands import ImportCounty
+from wuye_registry.service.bulk_import.county import ImportSummary, import_county
 
 from .conftest import HUIAN_COMMUNITY, Registry, resident_id
 
@@ -49,17 +50,24 @@ def write_csv(folder: Path, kind: str, rows: list[list[str]]) -> Path:
     return path
 
 
+class Progress:
+    """Counts the rows the import reports done."""
+
+    def __init__(self) -> None:
+        self.done = 0
+
+    def begin(self, rows: int) -> None:
+        pass
+
+    def advance(self, rows: int) -> None:
+        self.done += rows
+
+
 async def import_path(registry: Registry, path: Path, batch_size: int = 5_000) -> tuple[ImportSummary, int]:
     """Import ``path`` into the running registry; returns the summary and the rows the progress saw."""
-    progressed: list[int] = []
-    importer = BulkImport(
-        registry.app.runtime.unit_of_work,
-        PersonalDataCipher.from_settings(registry.app.settings),
-        report=report_path(path),
-        batch_size=batch_size,
-        on_rows=progressed.append,
-    )
-    return await importer.run(discover(path)), sum(progressed)
+    progress = Progress()
+    command = ImportCounty(str(path), batch_size=batch_size)
+    return await import_county(command, registry.app.runtime.unit_of_work(), progress), progress.done
 
 
 def report(path: Path) -> list[tuple[str, str, str, str]]:

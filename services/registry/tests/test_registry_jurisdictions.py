@@ -13,10 +13,11 @@ from wuye.common.v1 import common_pb2
 from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
 from wuye_chassis.app import ServiceApp
 from wuye_chassis.auth import AuthContext
-from wuye_chassis.grpc_errors import from_rpc_error
 from wuye_chassis.natsd import EmbeddedNats
 from wuye_registry.entrypoints.app import build
 from wuye_registry.settings import RegistrySettings
+
+from .conftest import refused
 
 CITY_ADMIN = AuthContext(user="admin", roles=frozenset({"city_admin"}), scope="350500")
 HUIAN_OFFICER = AuthContext(user="huian", roles=frozenset({"county_officer"}), scope="350500/350521")
@@ -44,18 +45,12 @@ class Registry:
 
 
 @pytest.fixture
-async def registry(database_url: str, nats_server: EmbeddedNats, start_service) -> AsyncIterator[Registry]:  # type: ignore[no-untyped-def]
+async def registry(database_url: str, nats_server: EmbeddedNats, start_service) -> AsyncIterator[Registry]:
     app = await start_service(
         build(RegistrySettings(database_url=database_url, nats_url=nats_server.url, grpc_port=0))
     )
     async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
         yield Registry(app, registry_pb2_grpc.RegistryServiceStub(channel))
-
-
-async def refused(call) -> tuple[grpc.StatusCode, object]:  # type: ignore[no-untyped-def]
-    with pytest.raises(grpc.aio.AioRpcError) as failure:
-        await call
-    return failure.value.code(), from_rpc_error(failure.value)
 
 
 async def test_hierarchy_registers_down_to_a_community_with_its_path(registry: Registry) -> None:
@@ -85,13 +80,13 @@ async def test_bad_input_is_refused_naming_the_field_and_changes_nothing(
     before = await registry.table_counts()
     code_seen, error = await refused(registry.register(CITY_ADMIN, parent, code))
     assert code_seen == status
-    assert error is not None and error.field == field
+    assert error.field == field
     assert await registry.table_counts() == before
 
 
 async def test_empty_name_is_refused(registry: Registry) -> None:
     status, error = await refused(registry.register(CITY_ADMIN, "", "350500", "   "))
-    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "name"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "name"
     assert await registry.table_counts() == (0, 0)
 
 
@@ -101,7 +96,7 @@ async def test_county_officer_cannot_register_in_another_county(registry: Regist
     await registry.register(CITY_ADMIN, "350500", "350524", "安溪县")
     before = await registry.table_counts()
     status, error = await refused(registry.register(HUIAN_OFFICER, "350524", "350524100"))
-    assert status == grpc.StatusCode.PERMISSION_DENIED and error.rule == "scope"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.PERMISSION_DENIED and error.rule == "scope"
     status, _ = await refused(registry.register(RESIDENT, "350521", "350521100"))
     assert status == grpc.StatusCode.PERMISSION_DENIED
     status, _ = await refused(registry.register(AuthContext(), "350521", "350521100"))
@@ -160,7 +155,7 @@ async def test_a_retry_with_the_same_idempotency_key_is_applied_once_and_answere
 
     other = registry_pb2.RegisterJurisdictionRequest(parent_code="350500", code="350521", name="惠安县")
     status, error = await refused(registry.stub.RegisterJurisdiction(other, metadata=metadata))
-    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "Idempotency-Key"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "Idempotency-Key"
     assert await registry.table_counts() == (1, 1)
 
 

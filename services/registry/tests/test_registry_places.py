@@ -50,7 +50,7 @@ async def test_bad_compound_is_refused_naming_the_field_and_changes_nothing(
     await registry.compound("FHC")
     before = await registry.snapshot("compounds")
     seen, error = await refused(registry.compound(code, community))
-    assert (seen, error.field) == (status, field)  # type: ignore[attr-defined]
+    assert (seen, error.field) == (status, field)
     assert await registry.snapshot("compounds") == before
 
 
@@ -60,12 +60,12 @@ async def test_negative_area_is_refused_and_changes_nothing(registry: Registry) 
     owner = await registry.person()
     before = await registry.snapshot("households", "owners")
     status, error = await refused(registry.household(building.id, "101", -8957, owner))
-    assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "area_dm2")  # type: ignore[attr-defined]
+    assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "area_dm2")
     status, error = await refused(registry.household(building.id, "101", 8957, "no-such-person"))
-    assert (status, error.field) == (grpc.StatusCode.NOT_FOUND, "owners.person_id")  # type: ignore[attr-defined]
+    assert (status, error.field) == (grpc.StatusCode.NOT_FOUND, "owners.person_id")
     await registry.household(building.id, "101", 8957, owner)
     status, error = await refused(registry.household(building.id, "101", 8957, owner))
-    assert (status, error.field) == (grpc.StatusCode.ALREADY_EXISTS, "unit_number")  # type: ignore[attr-defined]
+    assert (status, error.field) == (grpc.StatusCode.ALREADY_EXISTS, "unit_number")
     assert await registry.snapshot("households", "owners") == (before[0] + 1, before[1] + 1, before[2] + 1)
 
 
@@ -114,7 +114,7 @@ async def test_a_sale_changes_the_roster_and_is_announced(registry: Registry) ->
             ),
         )
     )
-    assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "share")  # type: ignore[attr-defined]
+    assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "share")
     assert await registry.events("HouseholdRosterChanged") == 2
 
 

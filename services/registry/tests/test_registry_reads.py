@@ -65,7 +65,7 @@ async def test_household_list_refuses_unknown_ids_bad_pages_and_callers_outside_
     ]
     for request, code, field in cases:
         status, error = await refused(registry.call("ListHouseholds", request))
-        assert (status, error.field) == (code, field)  # type: ignore[attr-defined]
+        assert (status, error.field) == (code, field)
     status, _ = await refused(
         registry.call("ListHouseholds", registry_pb2.ListHouseholdsRequest(compound_id=compound.id), ANXI_OFFICER)
     )
@@ -91,9 +91,9 @@ async def test_companies_are_read_by_id_and_listed_by_jurisdiction_in_pages(regi
     )
     assert status == grpc.StatusCode.PERMISSION_DENIED
     status, error = await refused(registry.call("GetCompany", registry_pb2.GetCompanyRequest(company_id="nope")))
-    assert (status, error.field) == (grpc.StatusCode.NOT_FOUND, "company_id")  # type: ignore[attr-defined]
+    assert (status, error.field) == (grpc.StatusCode.NOT_FOUND, "company_id")
     status, error = await refused(registry.call("ListCompanies", registry_pb2.ListCompaniesRequest()))
-    assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "jurisdiction_code")  # type: ignore[attr-defined]
+    assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "jurisdiction_code")
 
 
 async def test_O5_reserve_candidates_are_listed_with_their_screening_reasons(registry: Registry) -> None:
@@ -135,7 +135,7 @@ async def test_O5_reserve_candidates_are_listed_with_their_screening_reasons(reg
     )
     assert status == grpc.StatusCode.PERMISSION_DENIED
     status, error = await refused(registry.call("ListReserveCandidates", registry_pb2.ListReserveCandidatesRequest()))
-    assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "compound_id")  # type: ignore[attr-defined]
+    assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "compound_id")
 
 
 async def test_O6_cadre_links_are_listed_per_compound_by_start_date(registry: Registry) -> None:
@@ -158,4 +158,4 @@ async def test_O6_cadre_links_are_listed_per_compound_by_start_date(registry: Re
     )
     assert status == grpc.StatusCode.PERMISSION_DENIED
     status, error = await refused(registry.call("ListCadreLinks", registry_pb2.ListCadreLinksRequest(compound_id="x")))
-    assert (status, error.field) == (grpc.StatusCode.NOT_FOUND, "compound_id")  # type: ignore[attr-defined]
+    assert (status, error.field) == (grpc.StatusCode.NOT_FOUND, "compound_id")

@@ -17,123 +17,220 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wuye_chassis.db import utcnow
+from wuye_registry.adapters.jurisdictions import jurisdiction_row
 from wuye_registry.adapters.orm import buildings, compounds, households, jurisdictions, owners, people
+from wuye_registry.adapters.people import PersonRecord, person_row
+from wuye_registry.adapters.places import BuildingRecord, CompoundRecord, compound_columns
+from wuye_registry.domain.places import Compound, CompoundType, Household, Jurisdiction, ManagementMode
 
 Row = Mapping[str, object]
-
-
-def _insert(session: AsyncSession, table: sa.Table):  # type: ignore[no-untyped-def]
-    """The dialect's INSERT, which knows ON CONFLICT."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
-
-
-async def insert_missing(session: AsyncSession, table: sa.Table, rows: Sequence[Row], *, keys: Sequence[str]) -> None:
-    """Insert the rows whose key is not in the table yet; leave the others as they are."""
-    if rows:
-        await session.execute(_insert(session, table).on_conflict_do_nothing(index_elements=keys), rows)
-
-
-async def upsert_changed(
-    session: AsyncSession,
-    table: sa.Table,
-    rows: Sequence[Row],
-    *,
-    keys: Sequence[str],
-    compared: Sequence[str],
-    also_set: Sequence[str] = (),
-    returning: sa.Column,
-) -> list[object]:
-    """Insert new rows, rewrite existing ones whose ``compared`` columns differ (plus ``also_set``), and
-    return ``returning`` of every row inserted or rewritten; unchanged rows are not touched."""
-    if not rows:
-        return []
-    statement = _insert(session, table)
-    excluded = statement.excluded
-    statement = statement.on_conflict_do_update(
-        index_elements=keys,
-        set_={column: excluded[column] for column in (*compared, *also_set)},
-        where=sa.or_(*(table.c[column].is_distinct_from(excluded[column]) for column in compared)),
-    ).returning(returning)
-    return list((await session.scalars(statement, rows)).all())
-
-
-async def jurisdiction_paths(session: AsyncSession) -> dict[str, str]:
-    """Every jurisdiction's path by code (a city has a few thousand)."""
-    return dict((await session.execute(sa.select(jurisdictions.c.code, jurisdictions.c.path))).tuples().all())
-
-
-@dataclass(frozen=True)
-class KnownCompound:
-    id: str
-    name: str
-    compound_type: str
-    management_mode: str
-    jurisdiction_path: str
-
-
-async def known_compounds(session: AsyncSession) -> dict[str, KnownCompound]:
-    """Every compound by code (a city has a few thousand)."""
-    query = sa.select(
-        compounds.c.code,
-        compounds.c.id,
-        compounds.c.name,
-        compounds.c.compound_type,
-        compounds.c.management_mode,
-        compounds.c.jurisdiction_path,
-    )
-    return {code: KnownCompound(*rest) for code, *rest in (await session.execute(query)).tuples()}
-
-
-async def building_ids(session: AsyncSession, compound_ids: Collection[str]) -> dict[tuple[str, str], str]:
-    """(compound id, building code) → building id, for the buildings of these compounds."""
-    query = sa.select(buildings.c.compound_id, buildings.c.code, buildings.c.id).where(
-        buildings.c.compound_id.in_(compound_ids)
-    )
-    return {(compound_id, code): building_id for compound_id, code, building_id in (await session.execute(query))}
+#: a unit's registered owners: (person id, share) each
+OwnerSet = frozenset[tuple[str, Fraction]]
 
 
 @dataclass(frozen=True)
 class KnownHousehold:
-    id: str
+    household_id: str
     developer_unsold: bool
 
 
-async def households_in(
-    session: AsyncSession, building_id_set: Collection[str]
-) -> dict[tuple[str, str], KnownHousehold]:
-    """(building id, unit number) → household, for every unit of these buildings."""
-    query = sa.select(
-        households.c.building_id, households.c.unit_number, households.c.id, households.c.developer_unsold
-    ).where(households.c.building_id.in_(building_id_set))
-    return {
-        (building_id, unit): KnownHousehold(household_id, bool(unsold))
-        for building_id, unit, household_id, unsold in (await session.execute(query))
-    }
+@dataclass(frozen=True)
+class ImportedUnit:
+    #: the id of a new unit; an existing one keeps its own
+    household_id: str
+    compound_id: str
+    building_id: str
+    household: Household
+    developer_unsold: bool
 
 
-async def people_holding_id_numbers(session: AsyncSession, id_number_indexes: Collection[str]) -> dict[str, str]:
-    """ID number blind index → person id, for the indexes already registered."""
-    query = sa.select(people.c.id_number_index, people.c.id).where(people.c.id_number_index.in_(id_number_indexes))
-    return dict((await session.execute(query)).tuples().all())
+class BulkWriter:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
 
+    # --- what the database holds -------------------------------------------------------------------
 
-OwnerSet = frozenset[tuple[str, Fraction]]
+    async def jurisdiction_paths(self) -> dict[str, str]:
+        """Every jurisdiction's path by code (a city has a few thousand)."""
+        query = sa.select(jurisdictions.c.code, jurisdictions.c.path)
+        return dict((await self.session.execute(query)).tuples().all())
 
+    async def known_compounds(self) -> dict[str, CompoundRecord]:
+        """Every compound by code (a city has a few thousand)."""
+        query = sa.select(
+            compounds.c.id,
+            compounds.c.code,
+            compounds.c.name,
+            compounds.c.compound_type,
+            compounds.c.management_mode,
+            compounds.c.jurisdiction_path,
+        )
+        return {
+            code: CompoundRecord(compound_id, code, name, CompoundType(kind), ManagementMode(mode), path)
+            for compound_id, code, name, kind, mode, path in (await self.session.execute(query)).tuples()
+        }
 
-async def owner_sets(session: AsyncSession, household_ids: Collection[str]) -> dict[str, OwnerSet]:
-    """Each household's registered owners as a set of (person id, share); a household without owners is absent."""
-    query = sa.select(
-        owners.c.household_id, owners.c.person_id, owners.c.share_numerator, owners.c.share_denominator
-    ).where(owners.c.household_id.in_(household_ids))
-    found: dict[str, set[tuple[str, Fraction]]] = {}
-    for household_id, person_id, numerator, denominator in await session.execute(query):
-        found.setdefault(household_id, set()).add((person_id, Fraction(numerator, denominator)))
-    return {household_id: frozenset(links) for household_id, links in found.items()}
+    async def building_ids(self, compound_ids: Collection[str]) -> dict[tuple[str, str], str]:
+        """(compound id, building code) → building id, for the buildings of these compounds."""
+        query = sa.select(buildings.c.compound_id, buildings.c.code, buildings.c.id).where(
+            buildings.c.compound_id.in_(compound_ids)
+        )
+        return {
+            (compound_id, code): building_id
+            for compound_id, code, building_id in (await self.session.execute(query)).tuples()
+        }
 
+    async def households_in(self, building_ids: Collection[str]) -> dict[tuple[str, str], KnownHousehold]:
+        """(building id, unit number) → household, for every unit of these buildings."""
+        query = sa.select(
+            households.c.building_id, households.c.unit_number, households.c.id, households.c.developer_unsold
+        ).where(households.c.building_id.in_(building_ids))
+        return {
+            (building_id, unit): KnownHousehold(household_id, bool(unsold))
+            for building_id, unit, household_id, unsold in (await self.session.execute(query)).tuples()
+        }
 
-async def replace_owner_sets(session: AsyncSession, household_ids: Iterable[str], rows: Sequence[Row]) -> None:
-    """Replace the owners of these households with ``rows`` (an empty list removes them all)."""
-    await session.execute(owners.delete().where(owners.c.household_id.in_(list(household_ids))))
-    if rows:
-        await session.execute(owners.insert(), rows)
+    async def people_holding_id_numbers(self, id_number_indexes: Collection[str]) -> dict[str, str]:
+        """ID number blind index → person id, for the indexes already registered."""
+        query = sa.select(people.c.id_number_index, people.c.id).where(people.c.id_number_index.in_(id_number_indexes))
+        return dict((await self.session.execute(query)).tuples().all())
+
+    async def owner_sets(self, household_ids: Collection[str]) -> dict[str, OwnerSet]:
+        """Each household's registered owners; a household without owners is absent."""
+        query = sa.select(
+            owners.c.household_id, owners.c.person_id, owners.c.share_numerator, owners.c.share_denominator
+        ).where(owners.c.household_id.in_(household_ids))
+        found: dict[str, set[tuple[str, Fraction]]] = {}
+        for household_id, person_id, numerator, denominator in (await self.session.execute(query)).tuples():
+            found.setdefault(household_id, set()).add((person_id, Fraction(numerator, denominator)))
+        return {household_id: frozenset(links) for household_id, links in found.items()}
+
+    # --- writes ------------------------------------------------------------------------------------
+
+    async def add_missing_jurisdictions(self, added: Iterable[Jurisdiction]) -> None:
+        """Insert the jurisdictions not registered yet; leave the others as they are."""
+        await self._insert_missing(jurisdictions, [jurisdiction_row(value) for value in added], keys=["code"])
+
+    async def upsert_compounds(self, accepted: Iterable[tuple[str, Compound]]) -> set[str]:
+        """Write (id, compound) pairs by compound code; returns the codes of the compounds added or changed."""
+        now = utcnow()
+        rows = [
+            {"id": compound_id, **compound_columns(value), "created_at": now, "updated_at": now}
+            for compound_id, value in accepted
+        ]
+        changed = await self._upsert_changed(
+            compounds,
+            rows,
+            keys=["code"],
+            compared=["name", "compound_type", "management_mode"],
+            also_set=["updated_at"],
+            returning=compounds.c.code,
+        )
+        return {str(code) for code in changed}
+
+    async def upsert_buildings(self, accepted: Iterable[BuildingRecord]) -> None:
+        """Write buildings by their code in their compound (a new name renames them)."""
+        now = utcnow()
+        rows = [
+            {
+                "id": building.building_id,
+                "compound_id": building.compound_id,
+                "code": building.code,
+                "name": building.name,
+                "created_at": now,
+            }
+            for building in accepted
+        ]
+        await self._upsert_changed(
+            buildings, rows, keys=["compound_id", "code"], compared=["name"], returning=buildings.c.id
+        )
+
+    async def upsert_units(self, units: Iterable[ImportedUnit]) -> set[str]:
+        """Write units by their number in their building; returns the ids of the compounds whose units changed."""
+        now = utcnow()
+        rows = [
+            {
+                "id": unit.household_id,
+                "compound_id": unit.compound_id,
+                "building_id": unit.building_id,
+                "unit_number": unit.household.unit_number,
+                "area_dm2": unit.household.area_dm2,
+                "developer_unsold": unit.developer_unsold,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for unit in units
+        ]
+        changed = await self._upsert_changed(
+            households,
+            rows,
+            keys=["building_id", "unit_number"],
+            compared=["area_dm2", "developer_unsold"],
+            also_set=["updated_at"],
+            returning=households.c.compound_id,
+        )
+        return {str(compound_id) for compound_id in changed}
+
+    async def upsert_people(self, found: Iterable[PersonRecord]) -> None:
+        """Write people by id; the name or personal data they are given replaces what is stored."""
+        now = utcnow()
+        await self._upsert_changed(
+            people,
+            [{**person_row(person), "created_at": now, "updated_at": now} for person in found],
+            keys=["id"],
+            compared=["name", "phone_index", "id_number_index"],
+            also_set=["phone_cipher", "id_number_cipher", "updated_at"],
+            returning=people.c.id,
+        )
+
+    async def replace_owner_sets(self, owner_sets: Mapping[str, OwnerSet]) -> None:
+        """Replace the owners of these households (an empty set removes them all)."""
+        now = utcnow()
+        await self.session.execute(owners.delete().where(owners.c.household_id.in_(list(owner_sets))))
+        rows = [
+            {
+                "household_id": household_id,
+                "person_id": person_id,
+                "share_numerator": share.numerator,
+                "share_denominator": share.denominator,
+                "created_at": now,
+            }
+            for household_id, links in owner_sets.items()
+            for person_id, share in links
+        ]
+        if rows:
+            await self.session.execute(owners.insert(), rows)
+
+    def _insert(self, table: sa.Table) -> postgresql.Insert | sqlite.Insert:
+        """The dialect's INSERT, which knows ON CONFLICT."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            return postgresql.insert(table)
+        return sqlite.insert(table)
+
+    async def _insert_missing(self, table: sa.Table, rows: Sequence[Row], *, keys: Sequence[str]) -> None:
+        if rows:
+            await self.session.execute(self._insert(table).on_conflict_do_nothing(index_elements=keys), rows)
+
+    async def _upsert_changed(
+        self,
+        table: sa.Table,
+        rows: Sequence[Row],
+        *,
+        keys: Sequence[str],
+        compared: Sequence[str],
+        also_set: Sequence[str] = (),
+        returning: sa.Column[object],
+    ) -> list[object]:
+        """Insert new rows, rewrite existing ones whose ``compared`` columns differ (plus ``also_set``), and
+        return ``returning`` of every row inserted or rewritten; unchanged rows are not touched."""
+        if not rows:
+            return []
+        insert = self._insert(table)
+        excluded = insert.excluded
+        upsert = insert.on_conflict_do_update(
+            index_elements=keys,
+            set_={column: excluded[column] for column in (*compared, *also_set)},
+            where=sa.or_(*(table.c[column].is_distinct_from(excluded[column]) for column in compared)),
+        ).returning(returning)
+        return list((await self.session.scalars(upsert, rows)).all())

@@ -7,6 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wuye_chassis.path_queries import at_or_below
 from wuye_chassis.workdays import SHANGHAI
 from wuye_registry.adapters.orm import (
     cadre_links,
@@ -17,7 +18,6 @@ from wuye_registry.adapters.orm import (
     compounds,
     party_organisations,
 )
-from wuye_registry.adapters.scope import within
 from wuye_registry.domain.committees import CommitteeKind
 from wuye_registry.domain.companies import PartyOrgMode
 from wuye_registry.domain.coverage import CoverageCounts
@@ -61,68 +61,72 @@ def _party_org_mode_on(as_of: dt.date) -> sa.ColumnElement[str]:
     return sa.func.coalesce(latest, PartyOrgMode.NONE.value)
 
 
-async def counts(session: AsyncSession, path: str, *, as_of: dt.date) -> CoverageCounts:
-    """Everything as it stood on ``as_of``: compounds registered by the end of that day (Asia/Shanghai),
-    branches and cadre links by their own dates, committees in office with the figures of the term in
-    force (members are kept per term), companies with the party organisation mode of that day."""
-    branch = sa.exists().where(
-        party_organisations.c.compound_id == compounds.c.id,
-        party_organisations.c.level == PartyLevel.COMPOUND_BRANCH.value,
-        party_organisations.c.established_on <= as_of,
-    )
-    cadre = sa.exists().where(
-        cadre_links.c.compound_id == compounds.c.id,
-        cadre_links.c.start_on <= as_of,
-        sa.or_(cadre_links.c.end_on.is_(None), cadre_links.c.end_on >= as_of),
-    )
-    owners_committee_in_office = sa.and_(
-        committees.c.kind == CommitteeKind.OWNERS_COMMITTEE.value,
-        committees.c.formed_on <= as_of,
-        sa.or_(committees.c.dissolved_on.is_(None), committees.c.dissolved_on > as_of),
-    )
-    formed = sa.exists().where(committees.c.compound_id == compounds.c.id, owners_committee_in_office)
-    registered = compounds.c.created_at < _end_of_day_utc(as_of)
-    compound_row = (
-        await session.execute(
-            sa.select(
-                sa.func.count(),
-                _count_where(branch),
-                _count_where(formed),
-                _count_where(cadre),
-            ).where(within(compounds.c.jurisdiction_path, path), registered)
+class CoverageCounter:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def counts(self, path: str, *, as_of: dt.date) -> CoverageCounts:
+        """Everything as it stood on ``as_of``: compounds registered by the end of that day (Asia/Shanghai),
+        branches and cadre links by their own dates, committees in office with the figures of the term in
+        force (members are kept per term), companies with the party organisation mode of that day."""
+        branch = sa.exists().where(
+            party_organisations.c.compound_id == compounds.c.id,
+            party_organisations.c.level == PartyLevel.COMPOUND_BRANCH.value,
+            party_organisations.c.established_on <= as_of,
         )
-    ).one()
-    committee_row = (
-        await session.execute(
-            sa.select(
-                sa.func.count(),
-                _count_where(committee_terms.c.is_red.is_(True)),
-                _count_where(committee_terms.c.is_dual_role.is_(True)),
-                sa.func.coalesce(sa.func.sum(committee_terms.c.two_committee_members), 0),
+        cadre = sa.exists().where(
+            cadre_links.c.compound_id == compounds.c.id,
+            cadre_links.c.start_on <= as_of,
+            sa.or_(cadre_links.c.end_on.is_(None), cadre_links.c.end_on >= as_of),
+        )
+        owners_committee_in_office = sa.and_(
+            committees.c.kind == CommitteeKind.OWNERS_COMMITTEE.value,
+            committees.c.formed_on <= as_of,
+            sa.or_(committees.c.dissolved_on.is_(None), committees.c.dissolved_on > as_of),
+        )
+        formed = sa.exists().where(committees.c.compound_id == compounds.c.id, owners_committee_in_office)
+        registered = compounds.c.created_at < _end_of_day_utc(as_of)
+        compound_row = (
+            await self.session.execute(
+                sa.select(
+                    sa.func.count(),
+                    _count_where(branch),
+                    _count_where(formed),
+                    _count_where(cadre),
+                ).where(at_or_below(compounds.c.jurisdiction_path, path), registered)
             )
-            .select_from(committees)
-            .join(committee_terms, _term_in_force(as_of))
-            .join(compounds, compounds.c.id == committees.c.compound_id)
-            .where(within(committees.c.jurisdiction_path, path), owners_committee_in_office, registered)
+        ).one()
+        committee_row = (
+            await self.session.execute(
+                sa.select(
+                    sa.func.count(),
+                    _count_where(committee_terms.c.is_red.is_(True)),
+                    _count_where(committee_terms.c.is_dual_role.is_(True)),
+                    sa.func.coalesce(sa.func.sum(committee_terms.c.two_committee_members), 0),
+                )
+                .select_from(committees)
+                .join(committee_terms, _term_in_force(as_of))
+                .join(compounds, compounds.c.id == committees.c.compound_id)
+                .where(at_or_below(committees.c.jurisdiction_path, path), owners_committee_in_office, registered)
+            )
+        ).one()
+        company_row = (
+            await self.session.execute(
+                sa.select(
+                    sa.func.count(),
+                    _count_where(_party_org_mode_on(as_of) != PartyOrgMode.NONE.value),
+                ).where(at_or_below(companies.c.jurisdiction_path, path), companies.c.party_org_required.is_(True))
+            )
+        ).one()
+        return CoverageCounts(
+            compounds=int(compound_row[0]),
+            compounds_with_party_branch=int(compound_row[1]),
+            compounds_with_owners_committee=int(compound_row[2]),
+            compounds_with_linked_cadre=int(compound_row[3]),
+            owners_committees=int(committee_row[0]),
+            red_owners_committees=int(committee_row[1]),
+            dual_role_committees=int(committee_row[2]),
+            two_committee_members=int(committee_row[3]),
+            companies_requiring_party_org=int(company_row[0]),
+            companies_requiring_party_org_covered=int(company_row[1]),
         )
-    ).one()
-    company_row = (
-        await session.execute(
-            sa.select(
-                sa.func.count(),
-                _count_where(_party_org_mode_on(as_of) != PartyOrgMode.NONE.value),
-            ).where(within(companies.c.jurisdiction_path, path), companies.c.party_org_required.is_(True))
-        )
-    ).one()
-    return CoverageCounts(
-        compounds=int(compound_row[0]),
-        compounds_with_party_branch=int(compound_row[1]),
-        compounds_with_owners_committee=int(compound_row[2]),
-        compounds_with_linked_cadre=int(compound_row[3]),
-        owners_committees=int(committee_row[0]),
-        red_owners_committees=int(committee_row[1]),
-        dual_role_committees=int(committee_row[2]),
-        two_committee_members=int(committee_row[3]),
-        companies_requiring_party_org=int(company_row[0]),
-        companies_requiring_party_org_covered=int(company_row[1]),
-    )

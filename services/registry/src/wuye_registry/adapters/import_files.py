@@ -8,12 +8,13 @@ An import PATH is one of:
 
 The first row of every file or sheet is the header; columns are found by name, in any order, and extra
 columns are ignored. Rows are numbered as a spreadsheet shows them (the header is row 1). Blank rows
-are skipped. Every value reaches the importer as stripped text.
+are skipped. Every value reaches the importer as stripped text. The refused rows go to the error report
+written beside the input (``import_report.py``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,7 +65,8 @@ class Source:
         """Refuse a file without the kind's required columns before any row is imported."""
         rows = records(self.file, self.sheet)
         header = [cell_text(cell) for cell in next(rows, [])]
-        rows.close()
+        if isinstance(rows, Generator):  # a workbook's rows stream from the open file: let it go now
+            rows.close()
         column_positions(header, COLUMNS[self.kind], optional=OPTIONAL_COLUMNS, source=self.describe())
 
     def describe(self) -> str:
@@ -74,7 +76,7 @@ class Source:
 def discover(path: Path) -> list[Source]:
     """The sources under an import PATH, in import order (see the module docstring)."""
     if path.is_dir():
-        sources = []
+        sources: list[Source] = []
         for kind in KINDS:
             found = [path / f"{kind}{suffix}" for suffix in (CSV_SUFFIX, EXCEL_SUFFIX)]
             found = [file for file in found if file.exists()]

@@ -1,103 +1,160 @@
-"""People rows: ciphertext and blind indexes in, masked or audited plaintext out."""
+"""People rows: ciphertext and blind indexes in, masked or audited plaintext out.
+
+Phone and ID number are AES-GCM ciphertexts with keyed blind indexes for exact lookups
+(``wuye_chassis.pii``); ``PersonalData`` holds the key, so nothing else sees a plaintext value.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wuye.registry.v1 import registry_pb2
 from wuye_chassis.auth import AuthContext
 from wuye_chassis.db import utcnow
 from wuye_chassis.ids import new_id
+from wuye_chassis.path_queries import at_or_below
 from wuye_chassis.pii import PersonalDataCipher, mask_mobile, mask_resident_id
 from wuye_registry.adapters.orm import people, personal_data_reads
-from wuye_registry.adapters.scope import within
 
 
-async def get(session: AsyncSession, person_id: str) -> sa.RowMapping | None:
-    return (await session.execute(sa.select(people).where(people.c.id == person_id))).mappings().first()
+@dataclass(frozen=True)
+class SealedPersonalData:
+    """A person's phone and ID number as stored: ciphertext and blind index each, None when absent."""
+
+    phone_cipher: bytes | None
+    phone_index: str | None
+    id_number_cipher: bytes | None
+    id_number_index: str | None
 
 
-async def existing_ids(session: AsyncSession, person_ids: Sequence[str]) -> set[str]:
-    return set((await session.scalars(sa.select(people.c.id).where(people.c.id.in_(person_ids)))).all())
+@dataclass(frozen=True)
+class PersonRecord:
+    person_id: str
+    name: str
+    jurisdiction_path: str
+    is_party_member: bool
+    sealed: SealedPersonalData
 
 
-async def party_members(session: AsyncSession, person_ids: Sequence[str]) -> set[str]:
-    query = sa.select(people.c.id).where(people.c.id.in_(person_ids), people.c.is_party_member.is_(True))
-    return set((await session.scalars(query)).all())
+@dataclass(frozen=True)
+class PersonView:
+    """A person as a caller sees them: phone and ID number masked unless ``revealed``."""
+
+    person_id: str
+    name: str
+    jurisdiction_path: str
+    phone: str
+    id_number: str
+    is_party_member: bool
+    revealed: bool
 
 
-async def id_number_taken(session: AsyncSession, id_number_index: str) -> bool:
-    return (await session.scalar(sa.select(people.c.id).where(people.c.id_number_index == id_number_index))) is not None
+class PersonalData:
+    """Sealing and unsealing of phones and ID numbers with the service's personal data key."""
 
+    def __init__(self, cipher: PersonalDataCipher) -> None:
+        self.cipher = cipher
 
-async def add(
-    session: AsyncSession,
-    cipher: PersonalDataCipher,
-    *,
-    person_id: str,
-    name: str,
-    jurisdiction_path: str,
-    phone: str | None,
-    id_number: str | None,
-    is_party_member: bool,
-) -> None:
-    now = utcnow()
-    await session.execute(
-        people.insert().values(
-            id=person_id,
-            name=name,
-            jurisdiction_path=jurisdiction_path,
-            phone_cipher=cipher.encrypt(phone) if phone else None,
-            phone_index=cipher.blind_index(phone) if phone else None,
-            id_number_cipher=cipher.encrypt(id_number) if id_number else None,
-            id_number_index=cipher.blind_index(id_number) if id_number else None,
-            is_party_member=is_party_member,
-            created_at=now,
-            updated_at=now,
+    def blind_index(self, value: str) -> str:
+        return self.cipher.blind_index(value)
+
+    def seal(self, *, phone: str | None, id_number: str | None) -> SealedPersonalData:
+        return SealedPersonalData(
+            phone_cipher=self.cipher.encrypt(phone) if phone else None,
+            phone_index=self.cipher.blind_index(phone) if phone else None,
+            id_number_cipher=self.cipher.encrypt(id_number) if id_number else None,
+            id_number_index=self.cipher.blind_index(id_number) if id_number else None,
         )
-    )
 
-
-async def find(
-    session: AsyncSession, path: str, *, phone_index: str | None, id_number_index: str | None
-) -> list[sa.RowMapping]:
-    query = sa.select(people).where(within(people.c.jurisdiction_path, path)).order_by(people.c.id)
-    if phone_index is not None:
-        query = query.where(people.c.phone_index == phone_index)
-    if id_number_index is not None:
-        query = query.where(people.c.id_number_index == id_number_index)
-    return list((await session.execute(query)).mappings().all())
-
-
-async def record_reveal(session: AsyncSession, person_id: str, reader: AuthContext, *, purpose: str) -> None:
-    await session.execute(
-        personal_data_reads.insert().values(
-            id=new_id(),
-            person_id=person_id,
-            reader=reader.user,
-            reader_roles=",".join(sorted(reader.roles)),
-            fields="phone,id_number",
-            purpose=purpose,
-            read_at=utcnow(),
+    def view(self, person: PersonRecord, *, reveal: bool) -> PersonView:
+        sealed = person.sealed
+        phone = self.cipher.decrypt(sealed.phone_cipher) if sealed.phone_cipher is not None else ""
+        id_number = self.cipher.decrypt(sealed.id_number_cipher) if sealed.id_number_cipher is not None else ""
+        if not reveal:
+            phone = mask_mobile(phone) if phone else ""
+            id_number = mask_resident_id(id_number) if id_number else ""
+        return PersonView(
+            person_id=person.person_id,
+            name=person.name,
+            jurisdiction_path=person.jurisdiction_path,
+            phone=phone,
+            id_number=id_number,
+            is_party_member=person.is_party_member,
+            revealed=reveal,
         )
-    )
 
 
-def to_message(row: sa.RowMapping, cipher: PersonalDataCipher, *, reveal: bool) -> registry_pb2.Person:
-    phone = cipher.decrypt(row["phone_cipher"]) if row["phone_cipher"] is not None else ""
-    id_number = cipher.decrypt(row["id_number_cipher"]) if row["id_number_cipher"] is not None else ""
-    if not reveal:
-        phone = mask_mobile(phone) if phone else ""
-        id_number = mask_resident_id(id_number) if id_number else ""
-    return registry_pb2.Person(
-        id=row["id"],
+def person_row(person: PersonRecord) -> dict[str, object]:
+    """A person's row without its times (the bulk import upserts the same columns)."""
+    sealed = person.sealed
+    return {
+        "id": person.person_id,
+        "name": person.name,
+        "jurisdiction_path": person.jurisdiction_path,
+        "phone_cipher": sealed.phone_cipher,
+        "phone_index": sealed.phone_index,
+        "id_number_cipher": sealed.id_number_cipher,
+        "id_number_index": sealed.id_number_index,
+        "is_party_member": person.is_party_member,
+    }
+
+
+def _person(row: sa.RowMapping) -> PersonRecord:
+    return PersonRecord(
+        person_id=row["id"],
         name=row["name"],
         jurisdiction_path=row["jurisdiction_path"],
-        phone=phone,
-        id_number=id_number,
         is_party_member=row["is_party_member"],
-        revealed=reveal,
+        sealed=SealedPersonalData(
+            row["phone_cipher"], row["phone_index"], row["id_number_cipher"], row["id_number_index"]
+        ),
     )
+
+
+class PeopleRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, person_id: str) -> PersonRecord | None:
+        row = (await self.session.execute(sa.select(people).where(people.c.id == person_id))).mappings().first()
+        return None if row is None else _person(row)
+
+    async def existing_ids(self, person_ids: Sequence[str]) -> set[str]:
+        query = sa.select(people.c.id).where(people.c.id.in_(person_ids))
+        return set((await self.session.scalars(query)).all())
+
+    async def party_members(self, person_ids: Sequence[str]) -> set[str]:
+        query = sa.select(people.c.id).where(people.c.id.in_(person_ids), people.c.is_party_member.is_(True))
+        return set((await self.session.scalars(query)).all())
+
+    async def id_number_taken(self, id_number_index: str) -> bool:
+        query = sa.select(people.c.id).where(people.c.id_number_index == id_number_index)
+        return (await self.session.scalar(query)) is not None
+
+    async def add(self, person: PersonRecord) -> None:
+        now = utcnow()
+        await self.session.execute(people.insert().values(**person_row(person), created_at=now, updated_at=now))
+
+    async def find(self, path: str, *, phone_index: str | None, id_number_index: str | None) -> list[PersonRecord]:
+        query = sa.select(people).where(at_or_below(people.c.jurisdiction_path, path)).order_by(people.c.id)
+        if phone_index is not None:
+            query = query.where(people.c.phone_index == phone_index)
+        if id_number_index is not None:
+            query = query.where(people.c.id_number_index == id_number_index)
+        return [_person(row) for row in (await self.session.execute(query)).mappings()]
+
+    async def record_reveal(self, person_id: str, reader: AuthContext, *, purpose: str) -> None:
+        await self.session.execute(
+            personal_data_reads.insert().values(
+                id=new_id(),
+                person_id=person_id,
+                reader=reader.user,
+                reader_roles=",".join(sorted(reader.roles)),
+                fields="phone,id_number",
+                purpose=purpose,
+                read_at=utcnow(),
+            )
+        )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -18,15 +19,15 @@ from wuye_chassis.app import ServiceDefinition, ServiceRuntime
 from wuye_chassis.cli import Command
 from wuye_chassis.errors import WuyeError
 from wuye_chassis.migrations import migrate_async
-from wuye_chassis.pii import PersonalDataCipher
-from wuye_registry.adapters.import_files import Source, discover
-from wuye_registry.service.bulk_import import DEFAULT_BATCH_SIZE, BulkImport, ImportSummary, report_path
+from wuye_registry.domain import commands
+from wuye_registry.service.bulk_import.county import ImportSummary, import_county
+from wuye_registry.service.unit_of_work import RegistryUnitOfWork
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", type=Path, help="a folder of <kind>.csv files, one <kind>.csv, or an .xlsx workbook")
     parser.add_argument(
-        "--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="rows written (or rejected) together"
+        "--batch-size", type=int, default=commands.DEFAULT_IMPORT_BATCH_SIZE, help="rows written (or rejected) together"
     )
     parser.add_argument(
         "--announce-all",
@@ -35,35 +36,48 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _run(definition: ServiceDefinition, args: argparse.Namespace) -> int:
+class _ProgressBar:
+    """The import's progress on the terminal, shown once the input proved usable."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.bar: tqdm[Any] | None = None
+
+    def begin(self, rows: int) -> None:
+        self.bar = tqdm(total=rows, unit=" rows", desc=self.name)
+
+    def advance(self, rows: int) -> None:
+        assert self.bar is not None, "begin comes first"
+        self.bar.update(rows)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _run(definition: ServiceDefinition[RegistryUnitOfWork], args: argparse.Namespace) -> int:
+    command = commands.ImportCounty(str(args.path), batch_size=args.batch_size, announce_all=args.announce_all)
     try:
-        sources = discover(args.path)
+        summary = asyncio.run(_import(definition, command, args.path.name))
     except WuyeError as error:
         print(f"import: {error.message}")
         return 2
-    summary = asyncio.run(_import(definition, args, sources))
     print(describe(summary))
     return 1 if summary.batches_rejected else 0
 
 
-async def _import(definition: ServiceDefinition, args: argparse.Namespace, sources: list[Source]) -> ImportSummary:
+async def _import(
+    definition: ServiceDefinition[RegistryUnitOfWork], command: commands.ImportCounty, name: str
+) -> ImportSummary:
     settings = definition.settings
     if settings.migrate_on_start:
         await migrate_async(settings.database_url, definition.migrations)
     runtime = ServiceRuntime(definition)
-    total = sum(source.estimated_rows() for source in sources)
+    progress = _ProgressBar(name)
     try:
-        with tqdm(total=total, unit=" rows", desc=args.path.name) as progress:
-            importer = BulkImport(
-                runtime.unit_of_work,
-                PersonalDataCipher.from_settings(settings),
-                report=report_path(args.path),
-                batch_size=args.batch_size,
-                announce_all=args.announce_all,
-                on_rows=progress.update,
-            )
-            return await importer.run(sources)
+        return await import_county(command, runtime.unit_of_work(), progress)
     finally:
+        progress.close()
         await runtime.db.dispose()
 
 

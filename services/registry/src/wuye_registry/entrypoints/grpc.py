@@ -1,203 +1,728 @@
-"""gRPC servicer: protobuf in, use case, protobuf out. No rules here."""
+"""gRPC servicer: protobuf in, a command to its handler, protobuf out. No rules here."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from typing import TypeVar
 
 import grpc
 
 from wuye.common.v1 import common_pb2
-from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
-from wuye_chassis import auth
-from wuye_chassis.app import ServiceRuntime
-from wuye_chassis.errors import InvalidArgument, NotFound
+from wuye.registry.v1 import registry_pb2 as api
+from wuye.registry.v1 import registry_pb2_grpc
 from wuye_chassis.grpc_server import Servicer
 from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
-from wuye_chassis.pii import PersonalDataCipher
-from wuye_registry.adapters import jurisdictions as repository
-from wuye_registry.service import (
-    committees,
-    companies,
-    compound_views,
-    coverage,
-    governance,
-    jurisdictions,
-    people,
-    places,
-)
+from wuye_chassis.proto_values import enum_number, enum_text
+from wuye_chassis.validation import iso_or_empty
+from wuye_registry.adapters.committees import PlacedCommittee
+from wuye_registry.adapters.companies import CompanyRecord, PlacedContract
+from wuye_registry.adapters.events import jurisdiction_message
+from wuye_registry.adapters.governance import CadreLinkRecord, CandidateRecord, PartyOrganisationRecord
+from wuye_registry.adapters.people import PersonView
+from wuye_registry.adapters.places import BuildingRecord, CompoundRecord, HouseholdRecord
+from wuye_registry.domain import commands
+from wuye_registry.domain.area import format_area_m2
+from wuye_registry.domain.committees import CommitteeWarning
+from wuye_registry.service import committees, companies, coverage, governance, jurisdictions, people, places
+from wuye_registry.service.committees import FormedCommittee, OverdueListing
+from wuye_registry.service.coverage import Coverage
+from wuye_registry.service.places import OwnerRoster
+from wuye_registry.service.unit_of_work import RegistryUnitOfWork
 
-SERVICE_NAME = registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name
+SERVICE_NAME = api.DESCRIPTOR.services_by_name["RegistryService"].full_name
+#: the owner key of the developer's unsold units, which count as one owner together (V4)
+DEVELOPER_OWNER_KEY = "developer"
+T = TypeVar("T")
+
+
+# --- domain and records → messages ---------------------------------------------------------------
+
+
+def compound_message(compound: CompoundRecord) -> api.Compound:
+    return api.Compound(
+        id=compound.compound_id,
+        code=compound.code,
+        name=compound.name,
+        compound_type=enum_number(api.CompoundType, compound.compound_type),
+        management_mode=enum_number(api.ManagementMode, compound.management_mode),
+        jurisdiction_path=compound.jurisdiction_path,
+    )
+
+
+def building_message(building: BuildingRecord) -> api.Building:
+    return api.Building(
+        id=building.building_id, compound_id=building.compound_id, code=building.code, name=building.name
+    )
+
+
+def household_message(household: HouseholdRecord) -> api.Household:
+    return api.Household(
+        id=household.household_id,
+        compound_id=household.compound_id,
+        building_id=household.building_id,
+        unit_number=household.unit_number,
+        area_dm2=household.area_dm2,
+        area_m2=format_area_m2(household.area_dm2),
+        developer_unsold=household.developer_unsold,
+        owners=[api.OwnerShare(person_id=owner.person_id, share=str(owner.share)) for owner in household.owners],
+    )
+
+
+def person_message(person: PersonView) -> api.Person:
+    return api.Person(
+        id=person.person_id,
+        name=person.name,
+        jurisdiction_path=person.jurisdiction_path,
+        phone=person.phone,
+        id_number=person.id_number,
+        is_party_member=person.is_party_member,
+        revealed=person.revealed,
+    )
+
+
+def party_organisation_message(organisation: PartyOrganisationRecord) -> api.PartyOrganisation:
+    node = organisation.node
+    return api.PartyOrganisation(
+        id=node.key,
+        # the domain's party levels are numbered as the API's
+        level=api.PartyLevel.ValueType(node.level.value),
+        name=node.name,
+        parent_id=node.parent_key or "",
+        jurisdiction_path=organisation.jurisdiction_path,
+        compound_id=organisation.compound_id or "",
+        building_id=organisation.building_id or "",
+        household_id=organisation.household_id or "",
+        secretary_person_id=node.secretary_person_key or "",
+        established_on=node.established_on.isoformat(),
+    )
+
+
+def committee_message(placed: PlacedCommittee) -> api.Committee:
+    committee = placed.committee
+    return api.Committee(
+        id=committee.key,
+        compound_id=placed.compound_id,
+        kind=enum_number(api.CommitteeKind, committee.kind),
+        status=enum_number(api.CommitteeStatus, committee.status),
+        term_number=committee.term_number,
+        term_start=committee.term.start.isoformat(),
+        term_end=committee.term.end.isoformat(),
+        dissolved_on=iso_or_empty(committee.dissolved_on),
+        members=[
+            api.CommitteeMember(
+                person_id=member.person_key,
+                role=enum_number(api.MemberRole, member.role),
+                is_party_member=member.is_party_member,
+                is_branch_secretary=member.is_branch_secretary,
+                is_community_two_committee_member=member.is_community_two_committee_member,
+                is_owner=member.is_owner,
+            )
+            for member in committee.members
+        ],
+        is_red=committee.is_red,
+        is_dual_role=committee.is_dual_role,
+        jurisdiction_path=placed.jurisdiction_path,
+        filed_on=iso_or_empty(committee.filed_on),
+    )
+
+
+def warning_messages(warnings: Sequence[CommitteeWarning]) -> list[api.CommitteeWarning]:
+    return [api.CommitteeWarning(rule=w.rule, field=w.field, message=w.message) for w in warnings]
+
+
+def company_message(company: CompanyRecord) -> api.Company:
+    return api.Company(
+        id=company.company_id,
+        uscc=company.uscc,
+        name=company.name,
+        jurisdiction_path=company.jurisdiction_path,
+        state_owned=company.state_owned,
+        party_org_required=company.party_org_required,
+        party_org_mode=enum_number(api.PartyOrgMode, company.party_org_mode),
+    )
+
+
+def contract_message(placed: PlacedContract) -> api.ServiceContract:
+    contract = placed.contract
+    return api.ServiceContract(
+        id=contract.key,
+        compound_id=placed.compound_id,
+        company_id=placed.company_id,
+        mode=enum_number(api.ContractMode, contract.mode),
+        start_on=contract.start.isoformat(),
+        end_on=iso_or_empty(contract.end),
+        terminated_on=iso_or_empty(contract.terminated_on),
+        bundle_key=contract.bundle_key or "",
+    )
+
+
+def candidate_message(candidate: CandidateRecord) -> api.ReserveCandidate:
+    return api.ReserveCandidate(
+        id=candidate.candidate_id,
+        compound_id=candidate.compound_id,
+        person_id=candidate.person_id,
+        positions=[enum_number(api.ReservePosition, position) for position in candidate.positions],
+        screened_on=candidate.screened_on.isoformat(),
+        eligible=candidate.eligible,
+        reasons=[
+            api.ScreeningReason(code=reason.code, label_zh=reason.label_zh, label_en=reason.label_en)
+            for reason in candidate.reasons
+        ],
+    )
+
+
+def cadre_link_message(link: CadreLinkRecord) -> api.CadreLink:
+    return api.CadreLink(
+        id=link.link_id,
+        compound_id=link.compound_id,
+        person_id=link.person_id,
+        post=link.post,
+        start_on=link.start_on.isoformat(),
+        end_on=iso_or_empty(link.end_on),
+    )
+
+
+def roster_message(found: OwnerRoster) -> api.GetOwnerRosterResponse:
+    roster = found.roster
+    owners = [
+        api.RosterOwner(
+            # a stable id of the buyer: the developer, or the sorted person ids joined by "+"
+            owner_key="+".join(owner.person_keys) if owner.person_keys else DEVELOPER_OWNER_KEY,
+            person_ids=owner.person_keys,
+            is_developer=owner.is_developer,
+            unit_ids=owner.unit_ids,
+            area_dm2=owner.area_dm2,
+        )
+        for owner in roster.owners
+    ]
+    key_of_unit = {unit_id: owner.owner_key for owner in owners for unit_id in owner.unit_ids}
+    return api.GetOwnerRosterResponse(
+        owners=owners,
+        units=[
+            api.RosterUnit(
+                unit_id=unit.unit_id,
+                building_id=unit.building_id,
+                area_dm2=unit.area_dm2,
+                owner_key=key_of_unit[unit.unit_id],
+                developer_unsold=unit.developer_unsold,
+            )
+            for unit in found.units
+        ],
+        owner_count=roster.owner_count,
+        unit_count=roster.unit_count,
+        total_area_dm2=roster.total_area_dm2,
+    )
+
+
+def ratio(value: Fraction | None) -> api.Ratio:
+    """An exact ratio; the empty Ratio (denominator 0) when there is nothing to divide by."""
+    return api.Ratio() if value is None else api.Ratio(numerator=value.numerator, denominator=value.denominator)
+
+
+def coverage_message(found: Coverage) -> api.GetCoverageResponse:
+    counts, figures = found.counts, found.figures
+    return api.GetCoverageResponse(
+        jurisdiction_path=found.jurisdiction_path,
+        as_of=found.as_of.isoformat(),
+        compounds=counts.compounds,
+        compounds_with_party_branch=counts.compounds_with_party_branch,
+        compounds_with_owners_committee=counts.compounds_with_owners_committee,
+        owners_committees=counts.owners_committees,
+        red_owners_committees=counts.red_owners_committees,
+        dual_role_count=figures.dual_role_count,
+        two_committee_members=figures.two_committee_members,
+        companies_requiring_party_org=counts.companies_requiring_party_org,
+        companies_requiring_party_org_covered=counts.companies_requiring_party_org_covered,
+        compounds_with_linked_cadre=figures.cadre_linked_compounds,
+        party_branch_coverage=ratio(figures.party_branch_coverage),
+        owners_committee_formation_rate=ratio(figures.owners_committee_formation_rate),
+        owners_committee_formation_meets_target=bool(figures.owners_committee_formation_meets_target),
+        red_committee_share=ratio(figures.red_committee_share),
+        company_party_org_coverage=ratio(figures.company_party_org_coverage),
+        company_party_org_meets_target=bool(figures.company_party_org_meets_target),
+        cadre_link_rate=ratio(figures.cadre_link_rate),
+    )
+
+
+def overdue_message(found: OverdueListing) -> api.ListOverdueManagementCommitteesResponse:
+    return api.ListOverdueManagementCommitteesResponse(
+        as_of=found.as_of.isoformat(),
+        committees=[
+            api.OverdueManagementCommittee(
+                committee=committee_message(overdue.candidate.pmc),
+                owners_committee_id=overdue.candidate.owners_committee.key,
+                owners_committee_filed_on=iso_or_empty(overdue.candidate.owners_committee.filed_on),
+                deadline=overdue.check.deadline.isoformat(),
+                flagged=overdue.candidate.flagged,
+            )
+            for overdue in found.committees
+        ],
+    )
+
+
+def page(
+    found: list[T], limit: int, cursor: Callable[[T], str], *, read: int | None = None
+) -> tuple[list[T], common_pb2.PageResponse]:
+    """The first ``limit`` of what a listing handler found (it was asked for one more) and the token of
+    the next page; ``read`` is how many rows it read, when it filtered some out."""
+    shown = found[:limit]
+    more = (len(found) if read is None else read) > limit
+    return shown, common_pb2.PageResponse(next_page_token=encode_cursor(cursor(shown[-1])) if more and shown else "")
+
+
+# --- requests → commands -------------------------------------------------------------------------
+
+
+def owner_shares(owners: Sequence[api.OwnerShare]) -> tuple[commands.OwnerShareInput, ...]:
+    return tuple(commands.OwnerShareInput(owner.person_id, owner.share) for owner in owners)
+
+
+def committee_members(members: Sequence[api.CommitteeMember]) -> tuple[commands.CommitteeMemberInput, ...]:
+    # is_party_member and is_owner are output only: the registry's own records decide them
+    return tuple(
+        commands.CommitteeMemberInput(
+            person_id=member.person_id,
+            role=enum_text(api.MemberRole, member.role),
+            is_branch_secretary=member.is_branch_secretary,
+            is_community_two_committee_member=member.is_community_two_committee_member,
+        )
+        for member in members
+    )
+
+
+def formed_parts(formed: FormedCommittee) -> tuple[api.Committee, list[api.CommitteeWarning]]:
+    return committee_message(formed.placed), warning_messages(formed.warnings)
 
 
 class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
-    def __init__(self, runtime: ServiceRuntime) -> None:
-        self.runtime = runtime
-        # refuses to start without WUYE_PII_KEY unless the database is a local SQLite file
-        self.cipher = PersonalDataCipher.from_settings(runtime.settings)
+    def __init__(self, unit_of_work: Callable[[], RegistryUnitOfWork]) -> None:
+        self.uow = unit_of_work
+
+    # --- jurisdictions -----------------------------------------------------------------------------
 
     async def RegisterJurisdiction(
-        self, request: registry_pb2.RegisterJurisdictionRequest, context: grpc.aio.ServicerContext
-    ) -> registry_pb2.RegisterJurisdictionResponse:
+        self, request: api.RegisterJurisdictionRequest, context: grpc.aio.ServicerContext
+    ) -> api.RegisterJurisdictionResponse:
         jurisdiction = await jurisdictions.register_jurisdiction(
-            self.runtime.unit_of_work(), parent_code=request.parent_code, code=request.code, name=request.name
+            commands.RegisterJurisdiction(parent_code=request.parent_code, code=request.code, name=request.name),
+            self.uow(),
         )
-        return registry_pb2.RegisterJurisdictionResponse(jurisdiction=jurisdiction)
+        return api.RegisterJurisdictionResponse(jurisdiction=jurisdiction_message(jurisdiction))
 
     async def GetJurisdiction(
-        self, request: registry_pb2.GetJurisdictionRequest, context: grpc.aio.ServicerContext
-    ) -> registry_pb2.GetJurisdictionResponse:
-        if not request.code:
-            raise InvalidArgument("code must not be empty", field="code")
-        async with self.runtime.db.reads() as session:
-            row = await repository.get(session, request.code)
-        if row is None:
-            raise NotFound(f"jurisdiction {request.code} does not exist", field="code")
-        auth.require_access(row["path"], action="read a jurisdiction")
-        return registry_pb2.GetJurisdictionResponse(jurisdiction=repository.to_message(row))
+        self, request: api.GetJurisdictionRequest, context: grpc.aio.ServicerContext
+    ) -> api.GetJurisdictionResponse:
+        jurisdiction = await jurisdictions.get_jurisdiction(commands.GetJurisdiction(request.code), self.uow())
+        return api.GetJurisdictionResponse(jurisdiction=jurisdiction_message(jurisdiction))
 
     async def ListJurisdictions(
-        self, request: registry_pb2.ListJurisdictionsRequest, context: grpc.aio.ServicerContext
-    ) -> registry_pb2.ListJurisdictionsResponse:
+        self, request: api.ListJurisdictionsRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListJurisdictionsResponse:
         limit = page_size(request.page.page_size)
-        after = decode_cursor(request.page.page_token)
-        caller = auth.current()
-        async with self.runtime.db.reads() as session:
-            if request.parent_code:
-                parent = await repository.get(session, request.parent_code)
-                if parent is None:
-                    raise NotFound(f"jurisdiction {request.parent_code} does not exist", field="parent_code")
-                auth.require_access(parent["path"], action="list jurisdictions")
-            rows = await repository.children(session, request.parent_code or None, after, limit + 1)
-        # top-level listing: only the cities the caller may see
-        visible = [row for row in rows if caller.can_access(row["path"])] if not request.parent_code else rows
-        page, more = visible[:limit], len(rows) > limit
-        return registry_pb2.ListJurisdictionsResponse(
-            jurisdictions=[repository.to_message(row) for row in page],
-            page=common_pb2.PageResponse(next_page_token=encode_cursor(page[-1]["code"]) if more and page else ""),
+        listing = await jurisdictions.list_jurisdictions(
+            commands.ListJurisdictions(
+                request.parent_code, after=decode_cursor(request.page.page_token) or "", limit=limit + 1
+            ),
+            self.uow(),
+        )
+        shown, next_page = page(listing.jurisdictions, limit, lambda j: j.division_code, read=listing.read)
+        return api.ListJurisdictionsResponse(
+            jurisdictions=[jurisdiction_message(jurisdiction) for jurisdiction in shown], page=next_page
         )
 
-    async def RegisterCompound(self, request, context):  # type: ignore[no-untyped-def]
-        compound = await places.register_compound(self.runtime.unit_of_work(), request)
-        return registry_pb2.RegisterCompoundResponse(compound=compound)
+    # --- compounds, buildings, households ----------------------------------------------------------
 
-    async def UpdateCompound(self, request, context):  # type: ignore[no-untyped-def]
-        compound = await places.update_compound(self.runtime.unit_of_work(), request)
-        return registry_pb2.UpdateCompoundResponse(compound=compound)
+    async def RegisterCompound(
+        self, request: api.RegisterCompoundRequest, context: grpc.aio.ServicerContext
+    ) -> api.RegisterCompoundResponse:
+        compound = await places.register_compound(
+            commands.RegisterCompound(
+                community_code=request.community_code,
+                code=request.code,
+                name=request.name,
+                compound_type=enum_text(api.CompoundType, request.compound_type),
+                management_mode=enum_text(api.ManagementMode, request.management_mode),
+            ),
+            self.uow(),
+        )
+        return api.RegisterCompoundResponse(compound=compound_message(compound))
 
-    async def GetCompound(self, request, context):  # type: ignore[no-untyped-def]
-        return await compound_views.get_compound(self.runtime.db.reads, request.compound_id)
+    async def UpdateCompound(
+        self, request: api.UpdateCompoundRequest, context: grpc.aio.ServicerContext
+    ) -> api.UpdateCompoundResponse:
+        compound = await places.update_compound(
+            commands.UpdateCompound(
+                compound_id=request.compound_id,
+                name=request.name,
+                compound_type=enum_text(api.CompoundType, request.compound_type),
+                management_mode=enum_text(api.ManagementMode, request.management_mode),
+            ),
+            self.uow(),
+        )
+        return api.UpdateCompoundResponse(compound=compound_message(compound))
 
-    async def ListCompounds(self, request, context):  # type: ignore[no-untyped-def]
-        return await compound_views.list_compounds(self.runtime.db.reads, request)
+    async def GetCompound(
+        self, request: api.GetCompoundRequest, context: grpc.aio.ServicerContext
+    ) -> api.GetCompoundResponse:
+        details = await places.get_compound(commands.GetCompound(request.compound_id), self.uow())
+        return api.GetCompoundResponse(
+            compound=compound_message(details.compound),
+            jurisdictions=[jurisdiction_message(jurisdiction) for jurisdiction in details.jurisdictions],
+            current_company=None if details.company is None else company_message(details.company),
+            current_contract=None if details.contract is None else contract_message(details.contract),
+        )
 
-    async def AddBuilding(self, request, context):  # type: ignore[no-untyped-def]
-        building = await places.add_building(self.runtime.unit_of_work(), request)
-        return registry_pb2.AddBuildingResponse(building=building)
+    async def ListCompounds(
+        self, request: api.ListCompoundsRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListCompoundsResponse:
+        limit = page_size(request.page.page_size)
+        found = await places.list_compounds(
+            commands.ListCompounds(
+                request.jurisdiction_code, after=decode_cursor(request.page.page_token) or "", limit=limit + 1
+            ),
+            self.uow(),
+        )
+        shown, next_page = page(found, limit, lambda compound: compound.compound_id)
+        return api.ListCompoundsResponse(compounds=[compound_message(compound) for compound in shown], page=next_page)
 
-    async def ListBuildings(self, request, context):  # type: ignore[no-untyped-def]
-        buildings = await compound_views.list_buildings(self.runtime.db.reads, request.compound_id)
-        return registry_pb2.ListBuildingsResponse(buildings=buildings)
+    async def AddBuilding(
+        self, request: api.AddBuildingRequest, context: grpc.aio.ServicerContext
+    ) -> api.AddBuildingResponse:
+        building = await places.add_building(
+            commands.AddBuilding(request.compound_id, code=request.code, name=request.name), self.uow()
+        )
+        return api.AddBuildingResponse(building=building_message(building))
 
-    async def AddHousehold(self, request, context):  # type: ignore[no-untyped-def]
-        household = await places.add_household(self.runtime.unit_of_work(), request)
-        return registry_pb2.AddHouseholdResponse(household=household)
+    async def ListBuildings(
+        self, request: api.ListBuildingsRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListBuildingsResponse:
+        found = await places.list_buildings(commands.ListBuildings(request.compound_id), self.uow())
+        return api.ListBuildingsResponse(buildings=[building_message(building) for building in found])
 
-    async def SetHouseholdOwners(self, request, context):  # type: ignore[no-untyped-def]
-        household = await places.set_household_owners(self.runtime.unit_of_work(), request)
-        return registry_pb2.SetHouseholdOwnersResponse(household=household)
+    async def AddHousehold(
+        self, request: api.AddHouseholdRequest, context: grpc.aio.ServicerContext
+    ) -> api.AddHouseholdResponse:
+        household = await places.add_household(
+            commands.AddHousehold(
+                building_id=request.building_id,
+                unit_number=request.unit_number,
+                area_dm2=request.area_dm2,
+                developer_unsold=request.developer_unsold,
+                owners=owner_shares(request.owners),
+            ),
+            self.uow(),
+        )
+        return api.AddHouseholdResponse(household=household_message(household))
 
-    async def GetOwnerRoster(self, request, context):  # type: ignore[no-untyped-def]
-        return await places.owner_roster(self.runtime.db.reads, request)
+    async def SetHouseholdOwners(
+        self, request: api.SetHouseholdOwnersRequest, context: grpc.aio.ServicerContext
+    ) -> api.SetHouseholdOwnersResponse:
+        household = await places.set_household_owners(
+            commands.SetHouseholdOwners(
+                household_id=request.household_id,
+                developer_unsold=request.developer_unsold,
+                owners=owner_shares(request.owners),
+            ),
+            self.uow(),
+        )
+        return api.SetHouseholdOwnersResponse(household=household_message(household))
 
-    async def ListHouseholds(self, request, context):  # type: ignore[no-untyped-def]
-        return await compound_views.list_households(self.runtime.db.reads, request)
+    async def GetOwnerRoster(
+        self, request: api.GetOwnerRosterRequest, context: grpc.aio.ServicerContext
+    ) -> api.GetOwnerRosterResponse:
+        found = await places.get_owner_roster(
+            commands.GetOwnerRoster(request.compound_id, building_ids=tuple(request.building_ids)), self.uow()
+        )
+        return roster_message(found)
 
-    async def RegisterPerson(self, request, context):  # type: ignore[no-untyped-def]
-        person = await people.register_person(self.runtime.unit_of_work(), self.cipher, request)
-        return registry_pb2.RegisterPersonResponse(person=person)
+    async def ListHouseholds(
+        self, request: api.ListHouseholdsRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListHouseholdsResponse:
+        limit = page_size(request.page.page_size)
+        found = await places.list_households(
+            commands.ListHouseholds(
+                request.compound_id,
+                building_id=request.building_id,
+                after=decode_cursor(request.page.page_token) or "",
+                limit=limit + 1,
+            ),
+            self.uow(),
+        )
+        shown, next_page = page(found, limit, lambda household: household.household_id)
+        return api.ListHouseholdsResponse(
+            households=[household_message(household) for household in shown], page=next_page
+        )
 
-    async def GetPerson(self, request, context):  # type: ignore[no-untyped-def]
-        if request.reveal_personal_data:
-            person = await people.reveal_person(self.runtime.unit_of_work(), self.cipher, request)
-        else:
-            person = await people.get_person(self.runtime.db.reads, self.cipher, request.person_id)
-        return registry_pb2.GetPersonResponse(person=person)
+    # --- people ------------------------------------------------------------------------------------
 
-    async def FindPeople(self, request, context):  # type: ignore[no-untyped-def]
-        found = await people.find_people(self.runtime.db.reads, self.cipher, request)
-        return registry_pb2.FindPeopleResponse(people=found)
+    async def RegisterPerson(
+        self, request: api.RegisterPersonRequest, context: grpc.aio.ServicerContext
+    ) -> api.RegisterPersonResponse:
+        person = await people.register_person(
+            commands.RegisterPerson(
+                community_code=request.community_code,
+                name=request.name,
+                phone=request.phone,
+                id_number=request.id_number,
+                is_party_member=request.is_party_member,
+            ),
+            self.uow(),
+        )
+        return api.RegisterPersonResponse(person=person_message(person))
 
-    async def AddPartyOrganisation(self, request, context):  # type: ignore[no-untyped-def]
-        organisation = await governance.add_party_organisation(self.runtime.unit_of_work(), request)
-        return registry_pb2.AddPartyOrganisationResponse(organisation=organisation)
+    async def GetPerson(self, request: api.GetPersonRequest, context: grpc.aio.ServicerContext) -> api.GetPersonResponse:
+        person = await people.get_person(
+            commands.GetPerson(
+                request.person_id, reveal_personal_data=request.reveal_personal_data, purpose=request.purpose
+            ),
+            self.uow(),
+        )
+        return api.GetPersonResponse(person=person_message(person))
 
-    async def ListPartyOrganisations(self, request, context):  # type: ignore[no-untyped-def]
-        found = await governance.list_party_organisations(self.runtime.db.reads, request.jurisdiction_code)
-        return registry_pb2.ListPartyOrganisationsResponse(organisations=found)
+    async def FindPeople(
+        self, request: api.FindPeopleRequest, context: grpc.aio.ServicerContext
+    ) -> api.FindPeopleResponse:
+        found = await people.find_people(
+            commands.FindPeople(request.jurisdiction_code, phone=request.phone, id_number=request.id_number),
+            self.uow(),
+        )
+        return api.FindPeopleResponse(people=[person_message(person) for person in found])
 
-    async def FormCommittee(self, request, context):  # type: ignore[no-untyped-def]
-        committee, warnings = await committees.form(self.runtime.unit_of_work(), request)
-        return registry_pb2.FormCommitteeResponse(committee=committee, warnings=warnings)
+    # --- party organisation, reserve pool, cadre links ---------------------------------------------
 
-    async def ReElectCommittee(self, request, context):  # type: ignore[no-untyped-def]
-        committee, warnings = await committees.re_elect_committee(self.runtime.unit_of_work(), request)
-        return registry_pb2.ReElectCommitteeResponse(committee=committee, warnings=warnings)
+    async def AddPartyOrganisation(
+        self, request: api.AddPartyOrganisationRequest, context: grpc.aio.ServicerContext
+    ) -> api.AddPartyOrganisationResponse:
+        organisation = await governance.add_party_organisation(
+            commands.AddPartyOrganisation(
+                level=request.level,
+                name=request.name,
+                parent_id=request.parent_id,
+                community_code=request.community_code,
+                compound_id=request.compound_id,
+                building_id=request.building_id,
+                household_id=request.household_id,
+                secretary_person_id=request.secretary_person_id,
+                established_on=request.established_on,
+            ),
+            self.uow(),
+        )
+        return api.AddPartyOrganisationResponse(organisation=party_organisation_message(organisation))
 
-    async def DissolveCommittee(self, request, context):  # type: ignore[no-untyped-def]
-        committee = await committees.dissolve_committee(self.runtime.unit_of_work(), request)
-        return registry_pb2.DissolveCommitteeResponse(committee=committee)
+    async def ListPartyOrganisations(
+        self, request: api.ListPartyOrganisationsRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListPartyOrganisationsResponse:
+        found = await governance.list_party_organisations(
+            commands.ListPartyOrganisations(request.jurisdiction_code), self.uow()
+        )
+        return api.ListPartyOrganisationsResponse(
+            organisations=[party_organisation_message(organisation) for organisation in found]
+        )
 
-    async def GetCommittee(self, request, context):  # type: ignore[no-untyped-def]
-        committee = await committees.get_committee(self.runtime.db.reads, request.committee_id)
-        return registry_pb2.GetCommitteeResponse(committee=committee)
+    async def ProposeCandidate(
+        self, request: api.ProposeCandidateRequest, context: grpc.aio.ServicerContext
+    ) -> api.ProposeCandidateResponse:
+        candidate = await governance.propose_reserve_candidate(
+            commands.ProposeCandidate(
+                compound_id=request.compound_id,
+                person_id=request.person_id,
+                positions=tuple(enum_text(api.ReservePosition, position) for position in request.positions),
+                screened_on=request.screened_on,
+                uncorrected_illegal_construction=request.uncorrected_illegal_construction,
+                unpaid_property_fees=request.unpaid_property_fees,
+                unpaid_fund_deposits=request.unpaid_fund_deposits,
+                company_ties=tuple(
+                    commands.CompanyTieInput(
+                        company_uscc=tie.company_uscc,
+                        relation=enum_text(api.Relation, tie.relation),
+                        kind=enum_text(api.TieKind, tie.kind),
+                    )
+                    for tie in request.company_ties
+                ),
+                listed_judgment_defaulter=request.listed_judgment_defaulter,
+                serving_sentence=request.serving_sentence,
+                sentence_completed_on=request.sentence_completed_on,
+            ),
+            self.uow(),
+        )
+        return api.ProposeCandidateResponse(candidate=candidate_message(candidate))
 
-    async def FileCommittee(self, request, context):  # type: ignore[no-untyped-def]
-        committee = await committees.file_committee(self.runtime.unit_of_work(), request)
-        return registry_pb2.FileCommitteeResponse(committee=committee)
+    async def LinkCadre(self, request: api.LinkCadreRequest, context: grpc.aio.ServicerContext) -> api.LinkCadreResponse:
+        link = await governance.link_cadre(
+            commands.LinkCadre(
+                compound_id=request.compound_id,
+                person_id=request.person_id,
+                post=request.post,
+                start_on=request.start_on,
+                end_on=request.end_on,
+            ),
+            self.uow(),
+        )
+        return api.LinkCadreResponse(link=cadre_link_message(link))
 
-    async def ListOverdueManagementCommittees(self, request, context):  # type: ignore[no-untyped-def]
-        return await committees.list_overdue_management_committees(self.runtime.db.reads, request)
+    async def ListReserveCandidates(
+        self, request: api.ListReserveCandidatesRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListReserveCandidatesResponse:
+        found = await governance.list_reserve_candidates(
+            commands.ListReserveCandidates(request.compound_id), self.uow()
+        )
+        return api.ListReserveCandidatesResponse(candidates=[candidate_message(candidate) for candidate in found])
 
-    async def RegisterCompany(self, request, context):  # type: ignore[no-untyped-def]
-        company = await companies.register_company(self.runtime.unit_of_work(), request)
-        return registry_pb2.RegisterCompanyResponse(company=company)
+    async def ListCadreLinks(
+        self, request: api.ListCadreLinksRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListCadreLinksResponse:
+        found = await governance.list_cadre_links(commands.ListCadreLinks(request.compound_id), self.uow())
+        return api.ListCadreLinksResponse(links=[cadre_link_message(link) for link in found])
 
-    async def StartContract(self, request, context):  # type: ignore[no-untyped-def]
-        contract = await companies.start_contract(self.runtime.unit_of_work(), request)
-        return registry_pb2.StartContractResponse(contract=contract)
+    # --- committees --------------------------------------------------------------------------------
 
-    async def EndContract(self, request, context):  # type: ignore[no-untyped-def]
-        contract = await companies.end_contract(self.runtime.unit_of_work(), request)
-        return registry_pb2.EndContractResponse(contract=contract)
+    async def FormCommittee(
+        self, request: api.FormCommitteeRequest, context: grpc.aio.ServicerContext
+    ) -> api.FormCommitteeResponse:
+        formed = await committees.form(
+            commands.FormCommittee(
+                compound_id=request.compound_id,
+                kind=enum_text(api.CommitteeKind, request.kind),
+                members=committee_members(request.members),
+                term_start=request.term_start,
+                term_end=request.term_end,
+            ),
+            self.uow(),
+        )
+        committee, warnings = formed_parts(formed)
+        return api.FormCommitteeResponse(committee=committee, warnings=warnings)
 
-    async def GetCompany(self, request, context):  # type: ignore[no-untyped-def]
-        company = await companies.get_company(self.runtime.db.reads, request.company_id)
-        return registry_pb2.GetCompanyResponse(company=company)
+    async def ReElectCommittee(
+        self, request: api.ReElectCommitteeRequest, context: grpc.aio.ServicerContext
+    ) -> api.ReElectCommitteeResponse:
+        formed = await committees.re_elect_committee(
+            commands.ReElectCommittee(
+                committee_id=request.committee_id,
+                members=committee_members(request.members),
+                term_start=request.term_start,
+                term_end=request.term_end,
+            ),
+            self.uow(),
+        )
+        committee, warnings = formed_parts(formed)
+        return api.ReElectCommitteeResponse(committee=committee, warnings=warnings)
 
-    async def ListCompanies(self, request, context):  # type: ignore[no-untyped-def]
-        return await companies.list_companies(self.runtime.db.reads, request)
+    async def DissolveCommittee(
+        self, request: api.DissolveCommitteeRequest, context: grpc.aio.ServicerContext
+    ) -> api.DissolveCommitteeResponse:
+        placed = await committees.dissolve_committee(
+            commands.DissolveCommittee(request.committee_id, dissolved_on=request.dissolved_on), self.uow()
+        )
+        return api.DissolveCommitteeResponse(committee=committee_message(placed))
 
-    async def ChangeCompanyPartyOrgMode(self, request, context):  # type: ignore[no-untyped-def]
-        company = await companies.change_company_party_org_mode(self.runtime.unit_of_work(), request)
-        return registry_pb2.ChangeCompanyPartyOrgModeResponse(company=company)
+    async def GetCommittee(
+        self, request: api.GetCommitteeRequest, context: grpc.aio.ServicerContext
+    ) -> api.GetCommitteeResponse:
+        placed = await committees.get_committee(commands.GetCommittee(request.committee_id), self.uow())
+        return api.GetCommitteeResponse(committee=committee_message(placed))
 
-    async def ProposeCandidate(self, request, context):  # type: ignore[no-untyped-def]
-        candidate = await governance.propose(self.runtime.unit_of_work(), request)
-        return registry_pb2.ProposeCandidateResponse(candidate=candidate)
+    async def FileCommittee(
+        self, request: api.FileCommitteeRequest, context: grpc.aio.ServicerContext
+    ) -> api.FileCommitteeResponse:
+        placed = await committees.file_committee(
+            commands.FileCommittee(request.committee_id, filed_on=request.filed_on), self.uow()
+        )
+        return api.FileCommitteeResponse(committee=committee_message(placed))
 
-    async def LinkCadre(self, request, context):  # type: ignore[no-untyped-def]
-        link = await governance.link_cadre(self.runtime.unit_of_work(), request)
-        return registry_pb2.LinkCadreResponse(link=link)
+    async def ListOverdueManagementCommittees(
+        self, request: api.ListOverdueManagementCommitteesRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListOverdueManagementCommitteesResponse:
+        found = await committees.list_overdue_management_committees(
+            commands.ListOverdueManagementCommittees(request.jurisdiction_code, as_of=request.as_of), self.uow()
+        )
+        return overdue_message(found)
 
-    async def ListReserveCandidates(self, request, context):  # type: ignore[no-untyped-def]
-        found = await governance.list_reserve_candidates(self.runtime.db.reads, request.compound_id)
-        return registry_pb2.ListReserveCandidatesResponse(candidates=found)
+    # --- companies and contracts -------------------------------------------------------------------
 
-    async def ListCadreLinks(self, request, context):  # type: ignore[no-untyped-def]
-        links = await governance.list_cadre_links(self.runtime.db.reads, request.compound_id)
-        return registry_pb2.ListCadreLinksResponse(links=links)
+    async def RegisterCompany(
+        self, request: api.RegisterCompanyRequest, context: grpc.aio.ServicerContext
+    ) -> api.RegisterCompanyResponse:
+        company = await companies.register_company(
+            commands.RegisterCompany(
+                jurisdiction_code=request.jurisdiction_code,
+                uscc=request.uscc,
+                name=request.name,
+                state_owned=request.state_owned,
+                party_org_required=request.party_org_required,
+                party_org_mode=enum_text(api.PartyOrgMode, request.party_org_mode),
+                party_org_mode_since=request.party_org_mode_since,
+            ),
+            self.uow(),
+        )
+        return api.RegisterCompanyResponse(company=company_message(company))
 
-    async def GetCoverage(self, request, context):  # type: ignore[no-untyped-def]
-        return await coverage.get_coverage(self.runtime.db.reads, request)
+    async def StartContract(
+        self, request: api.StartContractRequest, context: grpc.aio.ServicerContext
+    ) -> api.StartContractResponse:
+        placed = await companies.start_contract(
+            commands.StartContract(
+                compound_id=request.compound_id,
+                company_id=request.company_id,
+                mode=enum_text(api.ContractMode, request.mode),
+                start_on=request.start_on,
+                end_on=request.end_on,
+                bundle_key=request.bundle_key,
+            ),
+            self.uow(),
+        )
+        return api.StartContractResponse(contract=contract_message(placed))
+
+    async def EndContract(
+        self, request: api.EndContractRequest, context: grpc.aio.ServicerContext
+    ) -> api.EndContractResponse:
+        placed = await companies.end_contract(
+            commands.EndContract(request.contract_id, terminated_on=request.terminated_on), self.uow()
+        )
+        return api.EndContractResponse(contract=contract_message(placed))
+
+    async def GetCompany(self, request: api.GetCompanyRequest, context: grpc.aio.ServicerContext) -> api.GetCompanyResponse:
+        company = await companies.get_company(commands.GetCompany(request.company_id), self.uow())
+        return api.GetCompanyResponse(company=company_message(company))
+
+    async def ListCompanies(
+        self, request: api.ListCompaniesRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListCompaniesResponse:
+        limit = page_size(request.page.page_size)
+        found = await companies.list_companies(
+            commands.ListCompanies(
+                request.jurisdiction_code, after=decode_cursor(request.page.page_token) or "", limit=limit + 1
+            ),
+            self.uow(),
+        )
+        shown, next_page = page(found, limit, lambda company: company.company_id)
+        return api.ListCompaniesResponse(companies=[company_message(company) for company in shown], page=next_page)
+
+    async def ChangeCompanyPartyOrgMode(
+        self, request: api.ChangeCompanyPartyOrgModeRequest, context: grpc.aio.ServicerContext
+    ) -> api.ChangeCompanyPartyOrgModeResponse:
+        company = await companies.change_company_party_org_mode(
+            commands.ChangeCompanyPartyOrgMode(
+                company_id=request.company_id,
+                party_org_mode=enum_text(api.PartyOrgMode, request.party_org_mode),
+                effective_from=request.effective_from,
+            ),
+            self.uow(),
+        )
+        return api.ChangeCompanyPartyOrgModeResponse(company=company_message(company))
+
+    # --- coverage ----------------------------------------------------------------------------------
+
+    async def GetCoverage(
+        self, request: api.GetCoverageRequest, context: grpc.aio.ServicerContext
+    ) -> api.GetCoverageResponse:
+        found = await coverage.get_coverage(
+            commands.GetCoverage(request.jurisdiction_code, as_of=request.as_of), self.uow()
+        )
+        return coverage_message(found)
 
 
-def registrar(runtime: ServiceRuntime) -> Servicer:  # type: ignore[type-arg]
-    return Servicer(RegistryServicer(runtime), registry_pb2_grpc.add_RegistryServiceServicer_to_server, SERVICE_NAME)
+def servicer(unit_of_work: Callable[[], RegistryUnitOfWork]) -> Servicer:
+    return Servicer(
+        RegistryServicer(unit_of_work), registry_pb2_grpc.add_RegistryServiceServicer_to_server, SERVICE_NAME
+    )

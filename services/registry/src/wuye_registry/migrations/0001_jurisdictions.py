@@ -4,8 +4,11 @@ Revision ID: 0001
 Revises:
 """
 
+from typing import cast
+
 import sqlalchemy as sa
 from alembic import op
+from alembic.operations import Operations
 
 from wuye_chassis.db import UtcDateTime
 from wuye_chassis.migrations import create_messaging_tables, drop_messaging_tables
@@ -14,10 +17,12 @@ revision = "0001"
 down_revision = None
 branch_labels = None
 depends_on = None
+#: the ``op`` module stands for the running migration's ``Operations``
+operations = cast(Operations, op)
 
 
 def upgrade() -> None:
-    create_messaging_tables(op)
+    create_messaging_tables(operations)
     op.create_table(
         "jurisdictions",
         sa.Column("code", sa.String(12), primary_key=True),
@@ -32,4 +37,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("jurisdictions")
-    drop_messaging_tables(op)
+    drop_messaging_tables(operations)

@@ -1,4 +1,4 @@
-"""Use cases for people and their personal data (phone, ID number).
+"""Handlers for people and their personal data (phone, ID number).
 
 Reads are masked and read-only (no write lock). A community worker — who keeps the registry current and
 has to call owners — may ask for the full values of a person in their scope, stating a purpose; that
@@ -7,80 +7,62 @@ read is recorded in ``personal_data_reads`` in the same transaction, so there is
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from wuye.registry.v1 import registry_pb2
 from wuye_chassis import auth
 from wuye_chassis.errors import AlreadyExists, InvalidArgument
 from wuye_chassis.ids import new_id
-from wuye_chassis.pii import PersonalDataCipher, validate_mobile, validate_resident_id
-from wuye_chassis.uow import UnitOfWork
+from wuye_chassis.pii import validate_mobile, validate_resident_id
 from wuye_chassis.validation import require_text
-from wuye_registry.adapters import people as repository
-from wuye_registry.service.access import REGISTRY_KEEPERS, jurisdiction, person
+from wuye_registry.adapters.people import PersonRecord, PersonView
+from wuye_registry.domain import commands
+from wuye_registry.service import access
+from wuye_registry.service.access import REGISTRY_KEEPERS
+from wuye_registry.service.unit_of_work import RegistryUnitOfWork
 
 #: roles that may read a person's full phone and ID number (in scope, with a purpose, audited)
 PERSONAL_DATA_READERS = ("community_worker",)
 
 
-async def register_person(
-    uow: UnitOfWork, cipher: PersonalDataCipher, request: registry_pb2.RegisterPersonRequest
-) -> registry_pb2.Person:
+async def register_person(command: commands.RegisterPerson, uow: RegistryUnitOfWork) -> PersonView:
     auth.require_role(REGISTRY_KEEPERS, action="register a person")
-    name = require_text(request.name, field="name")
-    phone = validate_mobile(request.phone) if request.phone.strip() else None
-    id_number = validate_resident_id(request.id_number) if request.id_number.strip() else None
+    name = require_text(command.name, field="name")
+    phone = validate_mobile(command.phone) if command.phone.strip() else None
+    id_number = validate_resident_id(command.id_number) if command.id_number.strip() else None
+    sealed = uow.personal_data.seal(phone=phone, id_number=id_number)
     async with uow:
-        community = await jurisdiction(
-            uow.session, request.community_code, field="community_code", action="register a person"
+        community = await access.jurisdiction(
+            uow, command.community_code, field="community_code", action="register a person"
         )
-        if id_number and await repository.id_number_taken(uow.session, cipher.blind_index(id_number)):
+        if sealed.id_number_index and await uow.people.id_number_taken(sealed.id_number_index):
             raise AlreadyExists("a person with this ID number is already registered", field="id_number")
-        person_id = new_id()
-        await repository.add(
-            uow.session,
-            cipher,
-            person_id=person_id,
-            name=name,
-            jurisdiction_path=community["path"],
-            phone=phone,
-            id_number=id_number,
-            is_party_member=request.is_party_member,
-        )
-        row = await repository.get(uow.session, person_id)
+        person = PersonRecord(new_id(), name, str(community.path), command.is_party_member, sealed)
+        await uow.people.add(person)
         await uow.commit()
-    assert row is not None
-    return repository.to_message(row, cipher, reveal=False)
+    return uow.personal_data.view(person, reveal=False)
 
 
-async def get_person(
-    reads: async_sessionmaker[AsyncSession], cipher: PersonalDataCipher, person_id: str
-) -> registry_pb2.Person:
-    async with reads() as session:
-        row = await person(session, person_id, action="read a person")
-    return repository.to_message(row, cipher, reveal=False)
-
-
-async def reveal_person(
-    uow: UnitOfWork, cipher: PersonalDataCipher, request: registry_pb2.GetPersonRequest
-) -> registry_pb2.Person:
+async def get_person(query: commands.GetPerson, uow: RegistryUnitOfWork) -> PersonView:
+    if not query.reveal_personal_data:
+        async with uow.reading():
+            person = await access.person(uow, query.person_id, action="read a person")
+        return uow.personal_data.view(person, reveal=False)
     reader = auth.require_role(PERSONAL_DATA_READERS, action="read a person's full phone and ID number")
-    purpose = require_text(request.purpose, field="purpose")
+    purpose = require_text(query.purpose, field="purpose")
+    # the audit row commits with the read, or the read does not happen
     async with uow:
-        row = await person(uow.session, request.person_id, action="read a person's personal data")
-        await repository.record_reveal(uow.session, row["id"], reader, purpose=purpose)
+        person = await access.person(uow, query.person_id, action="read a person's personal data")
+        await uow.people.record_reveal(person.person_id, reader, purpose=purpose)
         await uow.commit()
-    return repository.to_message(row, cipher, reveal=True)
+    return uow.personal_data.view(person, reveal=True)
 
 
-async def find_people(
-    sessions: async_sessionmaker[AsyncSession], cipher: PersonalDataCipher, request: registry_pb2.FindPeopleRequest
-) -> list[registry_pb2.Person]:
-    if bool(request.phone.strip()) == bool(request.id_number.strip()):
+async def find_people(query: commands.FindPeople, uow: RegistryUnitOfWork) -> list[PersonView]:
+    """Exact lookup by phone or ID number through the blind index; the answers are masked."""
+    if bool(query.phone.strip()) == bool(query.id_number.strip()):
         raise InvalidArgument("give exactly one of phone and id_number", field="phone", rule="one_of")
-    phone_index = cipher.blind_index(validate_mobile(request.phone)) if request.phone.strip() else None
-    id_index = cipher.blind_index(validate_resident_id(request.id_number)) if request.id_number.strip() else None
-    async with sessions() as session:
-        place = await jurisdiction(session, request.jurisdiction_code, field="jurisdiction_code", action="find people")
-        rows = await repository.find(session, place["path"], phone_index=phone_index, id_number_index=id_index)
-    return [repository.to_message(row, cipher, reveal=False) for row in rows]
+    blind_index = uow.personal_data.blind_index
+    phone_index = blind_index(validate_mobile(query.phone)) if query.phone.strip() else None
+    id_index = blind_index(validate_resident_id(query.id_number)) if query.id_number.strip() else None
+    async with uow.reading():
+        place = await access.jurisdiction(uow, query.jurisdiction_code, field="jurisdiction_code", action="find people")
+        found = await uow.people.find(str(place.path), phone_index=phone_index, id_number_index=id_index)
+    return [uow.personal_data.view(person, reveal=False) for person in found]

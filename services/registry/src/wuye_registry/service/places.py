@@ -1,217 +1,233 @@
-"""Use cases for compounds, buildings, households and their owners."""
+"""Handlers for compounds, buildings, households and their owners, and the reads other services and
+screens need: a compound with its place and company, its buildings, its units, its voting roster."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-
-from wuye.registry.v1 import events_pb2, registry_pb2
 from wuye_chassis import auth
 from wuye_chassis.errors import AlreadyExists, NotFound
 from wuye_chassis.ids import new_id
-from wuye_chassis.proto_values import enum_text
-from wuye_chassis.uow import UnitOfWork
 from wuye_chassis.validation import require_text
-from wuye_registry.adapters import places as repository
-from wuye_registry.domain.places import Building, Compound, Household, OwnerLink, check_unit_owners
-from wuye_registry.domain.roster import VotingRoster, build_roster
-from wuye_registry.service.access import REGISTRY_KEEPERS, compound, jurisdiction, require_people
+from wuye_registry.adapters.companies import CompanyRecord, PlacedContract
+from wuye_registry.adapters.places import BuildingRecord, CompoundRecord, HouseholdRecord
+from wuye_registry.domain import commands
+from wuye_registry.domain.events import CompoundRegistered, CompoundUpdated, HouseholdRosterChanged, UnitChange
+from wuye_registry.domain.places import Building, Compound, Household, Jurisdiction, OwnerLink, check_unit_owners
+from wuye_registry.domain.roster import RosterUnit, VotingRoster, build_roster
+from wuye_registry.service import access
+from wuye_registry.service.access import REGISTRY_KEEPERS
+from wuye_registry.service.unit_of_work import RegistryUnitOfWork
 
-DEVELOPER_OWNER_KEY = "developer"
+
+@dataclass(frozen=True)
+class CompoundDetails:
+    compound: CompoundRecord
+    #: city, county, street, community
+    jurisdictions: list[Jurisdiction]
+    #: the company serving the compound today and its contract; None when none does
+    company: CompanyRecord | None
+    contract: PlacedContract | None
 
 
-def compound_event(event_type: type, compound_id: str, value: Compound):  # type: ignore[no-untyped-def]
-    return event_type(
-        compound_id=compound_id,
-        code=value.code,
-        name=value.name,
-        jurisdiction_path=str(value.jurisdiction_path),
-        compound_type=value.compound_type.value,
-        management_mode=value.management_mode.value,
+@dataclass(frozen=True)
+class OwnerRoster:
+    """The voting roster (V4, V6) and the units it counts."""
+
+    roster: VotingRoster
+    units: list[RosterUnit]
+
+
+# --- compounds -----------------------------------------------------------------------------------
+
+
+async def register_compound(command: commands.RegisterCompound, uow: RegistryUnitOfWork) -> CompoundRecord:
+    auth.require_role(REGISTRY_KEEPERS, action="register a compound")
+    async with uow:
+        community = await access.jurisdiction(
+            uow, command.community_code, field="community_code", action="register a compound"
+        )
+        value = Compound.create(
+            code=command.code,
+            name=command.name,
+            compound_type=command.compound_type,
+            management_mode=command.management_mode,
+            jurisdiction_path=community.path,
+        )
+        if await uow.places.compound_code_taken(value.code):
+            raise AlreadyExists(f"compound code {value.code} is already registered", field="code")
+        compound = await uow.places.add_compound(new_id(), value)
+        await uow.publish(CompoundRegistered(compound.compound_id, value))
+        await uow.commit()
+    return compound
+
+
+async def update_compound(command: commands.UpdateCompound, uow: RegistryUnitOfWork) -> CompoundRecord:
+    auth.require_role(REGISTRY_KEEPERS, action="update a compound")
+    async with uow:
+        current = await access.compound(uow, command.compound_id, action="update a compound")
+        value = Compound.create(
+            code=current.code,
+            name=command.name,
+            compound_type=command.compound_type,
+            management_mode=command.management_mode,
+            jurisdiction_path=current.jurisdiction_path,
+        )
+        compound = await uow.places.update_compound(current.compound_id, value)
+        await uow.publish(CompoundUpdated(compound.compound_id, value))
+        await uow.commit()
+    return compound
+
+
+async def get_compound(query: commands.GetCompound, uow: RegistryUnitOfWork) -> CompoundDetails:
+    async with uow.reading():
+        compound = await access.compound(uow, query.compound_id, action="read a compound")
+        jurisdictions = await uow.jurisdictions.along_path(compound.jurisdiction_path)
+        serving = await access.serving_contract(uow, compound.compound_id, access.today())
+        if serving is None:
+            return CompoundDetails(compound, jurisdictions, None, None)
+        company = await uow.companies.by_uscc(serving.company_uscc)
+    assert company is not None, "a contract always names a registered company"
+    return CompoundDetails(
+        compound, jurisdictions, company, PlacedContract(serving, compound.compound_id, company.company_id)
     )
 
 
-async def register_compound(uow: UnitOfWork, request: registry_pb2.RegisterCompoundRequest) -> registry_pb2.Compound:
-    auth.require_role(REGISTRY_KEEPERS, action="register a compound")
-    async with uow:
-        community = await jurisdiction(
-            uow.session, request.community_code, field="community_code", action="register a compound"
+async def list_compounds(query: commands.ListCompounds, uow: RegistryUnitOfWork) -> list[CompoundRecord]:
+    """The compounds in a jurisdiction and everything below it, in id order."""
+    async with uow.reading():
+        place = await access.jurisdiction(
+            uow, query.jurisdiction_code, field="jurisdiction_code", action="list compounds"
         )
-        value = Compound.create(
-            code=request.code,
-            name=request.name,
-            compound_type=enum_text(registry_pb2.CompoundType, request.compound_type),
-            management_mode=enum_text(registry_pb2.ManagementMode, request.management_mode),
-            jurisdiction_path=community["path"],
-        )
-        if await repository.compound_code_taken(uow.session, value.code):
-            raise AlreadyExists(f"compound code {value.code} is already registered", field="code")
-        compound_id = new_id()
-        await repository.add_compound(uow.session, compound_id, value)
-        await uow.publish(compound_event(events_pb2.CompoundRegistered, compound_id, value), aggregate_id=compound_id)
-        row = await repository.get_compound(uow.session, compound_id)
-        await uow.commit()
-    assert row is not None
-    return repository.compound_message(row)
+        return await uow.places.compounds_in(str(place.path), after=query.after, limit=query.limit)
 
 
-async def update_compound(uow: UnitOfWork, request: registry_pb2.UpdateCompoundRequest) -> registry_pb2.Compound:
-    auth.require_role(REGISTRY_KEEPERS, action="update a compound")
-    async with uow:
-        current = await compound(uow.session, request.compound_id, action="update a compound")
-        value = Compound.create(
-            code=current["code"],
-            name=request.name,
-            compound_type=enum_text(registry_pb2.CompoundType, request.compound_type),
-            management_mode=enum_text(registry_pb2.ManagementMode, request.management_mode),
-            jurisdiction_path=current["jurisdiction_path"],
-        )
-        await repository.update_compound(uow.session, current["id"], value)
-        await uow.publish(compound_event(events_pb2.CompoundUpdated, current["id"], value), aggregate_id=current["id"])
-        row = await repository.get_compound(uow.session, current["id"])
-        await uow.commit()
-    assert row is not None
-    return repository.compound_message(row)
+# --- buildings -----------------------------------------------------------------------------------
 
 
-async def add_building(uow: UnitOfWork, request: registry_pb2.AddBuildingRequest) -> registry_pb2.Building:
+async def add_building(command: commands.AddBuilding, uow: RegistryUnitOfWork) -> BuildingRecord:
     auth.require_role(REGISTRY_KEEPERS, action="add a building")
     async with uow:
-        parent = await compound(uow.session, request.compound_id, action="add a building")
-        value = Building.create(compound_code=parent["code"], code=request.code, name=request.name)
-        if await repository.building_code_taken(uow.session, parent["id"], value.code):
-            raise AlreadyExists(f"building {value.code} already exists in compound {parent['code']}", field="code")
-        building_id = new_id()
-        await repository.add_building(
-            uow.session, building_id=building_id, compound_id=parent["id"], code=value.code, name=value.name
-        )
+        parent = await access.compound(uow, command.compound_id, action="add a building")
+        value = Building.create(compound_code=parent.code, code=command.code, name=command.name)
+        if await uow.places.building_code_taken(parent.compound_id, value.code):
+            raise AlreadyExists(f"building {value.code} already exists in compound {parent.code}", field="code")
+        building = BuildingRecord(new_id(), parent.compound_id, value.code, value.name)
+        await uow.places.add_building(building)
         await uow.commit()
-    return registry_pb2.Building(id=building_id, compound_id=parent["id"], code=value.code, name=value.name)
+    return building
 
 
-def _owner_links(household_id: str, owners: Sequence[registry_pb2.OwnerShare]) -> list[OwnerLink]:
-    return [
+async def list_buildings(query: commands.ListBuildings, uow: RegistryUnitOfWork) -> list[BuildingRecord]:
+    async with uow.reading():
+        compound = await access.compound(uow, query.compound_id, action="list buildings")
+        return await uow.places.buildings_of(compound.compound_id)
+
+
+# --- households and owners -----------------------------------------------------------------------
+
+
+async def _owner_links(
+    uow: RegistryUnitOfWork, household_id: str, owners: Sequence[commands.OwnerShareInput], *, developer_unsold: bool
+) -> list[OwnerLink]:
+    """The unit's owners as the domain accepts them (V4: none for developer stock), each a registered person."""
+    links = [
         OwnerLink.create(household_id=household_id, person_key=owner.person_id, share=owner.share or "1")
         for owner in owners
     ]
+    check_unit_owners(household_id, links, developer_unsold=developer_unsold)
+    await access.require_people(uow, [link.person_key for link in links], field="owners.person_id")
+    return links
 
 
-async def _announce_roster_change(uow: UnitOfWork, household: registry_pb2.Household, jurisdiction_path: str) -> None:
-    event = events_pb2.HouseholdRosterChanged(
-        compound_id=household.compound_id,
-        jurisdiction_path=jurisdiction_path,
+async def _record_owners(
+    uow: RegistryUnitOfWork, household_id: str, links: list[OwnerLink], *, developer_unsold: bool, path: str
+) -> HouseholdRecord:
+    """Replace the unit's owners and announce the compound's roster change."""
+    await uow.places.replace_owners(household_id, links, developer_unsold=developer_unsold)
+    household = await uow.places.household(household_id)
+    assert household is not None, "the caller has just written or found this household"
+    change = UnitChange(
         building_id=household.building_id,
-        household_id=household.id,
+        household_id=household.household_id,
         area_dm2=household.area_dm2,
         owner_count=len(household.owners),
         developer_unsold=household.developer_unsold,
     )
-    await uow.publish(event, aggregate_id=household.compound_id)
+    await uow.publish(HouseholdRosterChanged(household.compound_id, path, change))
+    return household
 
 
-async def add_household(uow: UnitOfWork, request: registry_pb2.AddHouseholdRequest) -> registry_pb2.Household:
+async def add_household(command: commands.AddHousehold, uow: RegistryUnitOfWork) -> HouseholdRecord:
     auth.require_role(REGISTRY_KEEPERS, action="add a household")
     async with uow:
-        building_id = require_text(request.building_id, field="building_id", max_length=36)
-        building = await repository.get_building(uow.session, building_id)
+        building_id = require_text(command.building_id, field="building_id", max_length=36)
+        building = await uow.places.building(building_id)
         if building is None:
             raise NotFound(f"building {building_id} does not exist", field="building_id")
-        parent = await compound(uow.session, building["compound_id"], action="add a household", field="building_id")
+        parent = await access.compound(uow, building.compound_id, action="add a household", field="building_id")
         value = Household.create(
-            compound_code=parent["code"],
-            building_code=building["code"],
-            unit_number=request.unit_number,
-            area_dm2=request.area_dm2,
+            compound_code=parent.code,
+            building_code=building.code,
+            unit_number=command.unit_number,
+            area_dm2=command.area_dm2,
         )
         household_id = new_id()
-        links = _owner_links(household_id, request.owners)
-        check_unit_owners(household_id, links, developer_unsold=request.developer_unsold)
-        await require_people(uow.session, [link.person_key for link in links], field="owners.person_id")
-        if await repository.unit_number_taken(uow.session, building_id, value.unit_number):
+        unsold = command.developer_unsold
+        links = await _owner_links(uow, household_id, command.owners, developer_unsold=unsold)
+        if await uow.places.unit_number_taken(building_id, value.unit_number):
             raise AlreadyExists(
-                f"unit {value.unit_number} already exists in building {building['code']}", field="unit_number"
+                f"unit {value.unit_number} already exists in building {building.code}", field="unit_number"
             )
-        await repository.add_household(
-            uow.session,
-            household_id=household_id,
-            compound_id=parent["id"],
-            building_id=building_id,
-            unit_number=value.unit_number,
-            area_dm2=value.area_dm2,
-            developer_unsold=request.developer_unsold,
+        await uow.places.add_household(
+            household_id, value, compound_id=parent.compound_id, building_id=building_id, developer_unsold=unsold
         )
-        await repository.replace_owners(uow.session, household_id, links, developer_unsold=request.developer_unsold)
-        household = await repository.household_message(uow.session, household_id)
-        await _announce_roster_change(uow, household, parent["jurisdiction_path"])
+        household = await _record_owners(
+            uow, household_id, links, developer_unsold=unsold, path=parent.jurisdiction_path
+        )
         await uow.commit()
     return household
 
 
-async def set_household_owners(
-    uow: UnitOfWork, request: registry_pb2.SetHouseholdOwnersRequest
-) -> registry_pb2.Household:
-    auth.require_role(REGISTRY_KEEPERS, action="change a household's owners")
+async def set_household_owners(command: commands.SetHouseholdOwners, uow: RegistryUnitOfWork) -> HouseholdRecord:
+    action = "change a household's owners"
+    auth.require_role(REGISTRY_KEEPERS, action=action)
     async with uow:
-        household_id = require_text(request.household_id, field="household_id", max_length=36)
-        current = await repository.get_household(uow.session, household_id)
+        household_id = require_text(command.household_id, field="household_id", max_length=36)
+        current = await uow.places.household(household_id)
         if current is None:
             raise NotFound(f"household {household_id} does not exist", field="household_id")
-        parent = await compound(
-            uow.session, current["compound_id"], action="change a household's owners", field="household_id"
+        parent = await access.compound(uow, current.compound_id, action=action, field="household_id")
+        unsold = command.developer_unsold
+        links = await _owner_links(uow, household_id, command.owners, developer_unsold=unsold)
+        household = await _record_owners(
+            uow, household_id, links, developer_unsold=unsold, path=parent.jurisdiction_path
         )
-        links = _owner_links(household_id, request.owners)
-        check_unit_owners(household_id, links, developer_unsold=request.developer_unsold)
-        await require_people(uow.session, [link.person_key for link in links], field="owners.person_id")
-        await repository.replace_owners(uow.session, household_id, links, developer_unsold=request.developer_unsold)
-        household = await repository.household_message(uow.session, household_id)
-        await _announce_roster_change(uow, household, parent["jurisdiction_path"])
         await uow.commit()
     return household
 
 
-def _owner_key(person_ids: Sequence[str]) -> str:
-    return "+".join(person_ids) if person_ids else DEVELOPER_OWNER_KEY
-
-
-def roster_message(roster: VotingRoster) -> registry_pb2.GetOwnerRosterResponse:
-    owners = [
-        registry_pb2.RosterOwner(
-            owner_key=_owner_key(owner.person_keys),
-            person_ids=owner.person_keys,
-            is_developer=owner.is_developer,
-            unit_ids=owner.unit_ids,
-            area_dm2=owner.area_dm2,
+async def list_households(query: commands.ListHouseholds, uow: RegistryUnitOfWork) -> list[HouseholdRecord]:
+    """The units of a compound, or of one of its buildings, in id order."""
+    async with uow.reading():
+        compound = await access.compound(uow, query.compound_id, action="list households")
+        building_id = None
+        if query.building_id:
+            building_id = require_text(query.building_id, field="building_id", max_length=36)
+            building = await uow.places.building(building_id)
+            if building is None or building.compound_id != compound.compound_id:
+                raise NotFound(f"compound {compound.compound_id} has no building {building_id}", field="building_id")
+        return await uow.places.households_of(
+            compound.compound_id, building_id=building_id, after=query.after, limit=query.limit
         )
-        for owner in roster.owners
-    ]
-    return registry_pb2.GetOwnerRosterResponse(
-        owners=owners,
-        owner_count=roster.owner_count,
-        unit_count=roster.unit_count,
-        total_area_dm2=roster.total_area_dm2,
-    )
 
 
-async def owner_roster(
-    sessions: async_sessionmaker[AsyncSession], request: registry_pb2.GetOwnerRosterRequest
-) -> registry_pb2.GetOwnerRosterResponse:
-    async with sessions() as session:
-        parent = await compound(session, request.compound_id, action="read an owner roster")
-        units = await repository.roster_units(session, parent["id"])
-    roster = build_roster(units, building_ids=list(request.building_ids) or None)
-    answer = roster_message(roster)
-    in_scope = {unit_id for owner in roster.owners for unit_id in owner.unit_ids}
-    key_of_unit = {unit_id: owner.owner_key for owner in answer.owners for unit_id in owner.unit_ids}
-    answer.units.extend(
-        registry_pb2.RosterUnit(
-            unit_id=unit.unit_id,
-            building_id=unit.building_id,
-            area_dm2=unit.area_dm2,
-            owner_key=key_of_unit[unit.unit_id],
-            developer_unsold=unit.developer_unsold,
-        )
-        for unit in units
-        if unit.unit_id in in_scope
-    )
-    return answer
+async def get_owner_roster(query: commands.GetOwnerRoster, uow: RegistryUnitOfWork) -> OwnerRoster:
+    """The voting roster of a compound, or of some of its buildings (V4 counting, V6 scope)."""
+    async with uow.reading():
+        compound = await access.compound(uow, query.compound_id, action="read an owner roster")
+        units = await uow.places.roster_units(compound.compound_id)
+    roster = build_roster(units, building_ids=list(query.building_ids) or None)
+    counted = {unit_id for owner in roster.owners for unit_id in owner.unit_ids}
+    return OwnerRoster(roster, [unit for unit in units if unit.unit_id in counted])

@@ -1,0 +1,191 @@
+"""Imported owners: the people on each unit's register entry, with their shares, on consecutive rows.
+
+A person is keyed by ``person_key`` within the county, so an owner of several units is one person and a
+re-import finds the same person again; phone and ID number are validated, then sealed (encrypted, with a
+blind index). A compound whose units changed owners has its roster announced.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from wuye_chassis.errors import InvalidArgument, WuyeError
+from wuye_chassis.pii import validate_mobile, validate_resident_id
+from wuye_chassis.validation import require_text
+from wuye_registry.adapters.bulk_writer import KnownHousehold, OwnerSet
+from wuye_registry.adapters.import_files import SourceRow
+from wuye_registry.adapters.people import PersonRecord
+from wuye_registry.adapters.places import CompoundRecord
+from wuye_registry.domain.places import OwnerLink, check_unit_owners
+from wuye_registry.service.bulk_import.state import Batch, ImportState, Remember, nothing_to_remember
+from wuye_registry.service.unit_of_work import RegistryUnitOfWork
+
+#: the namespace of people's ids derived from (county path, person_key)
+PEOPLE_NAMESPACE = uuid.UUID("6f1f3c52-3d5e-4c1b-9a57-0b8e2a6d4e11")
+#: what must agree wherever a batch names the same person: the field reported, and its stored form
+SAME_DETAILS: tuple[tuple[str, Callable[[PersonRecord], object]], ...] = (
+    ("name", lambda person: person.name),
+    ("phone", lambda person: person.sealed.phone_index),
+    ("id_number", lambda person: person.sealed.id_number_index),
+)
+
+
+@dataclass(frozen=True)
+class _NamedPerson:
+    person: PersonRecord
+    #: the first row of the batch that names the person
+    row: SourceRow
+
+
+@dataclass
+class _Owners:
+    """What the valid unit groups of a batch come to."""
+
+    people: dict[str, _NamedPerson]
+    owner_sets: dict[str, OwnerSet]
+    compound_of_household: dict[str, str]
+
+
+def unit_key(row: SourceRow) -> tuple[str, str, str]:
+    """The unit an owner row is about; its owners are on consecutive rows."""
+    return row.values["compound_code"], row.values["building_code"], row.values["unit_number"]
+
+
+def person_id(compound: CompoundRecord, person_key: str) -> str:
+    """The same id for the same person_key in the same county, in this import and every later one."""
+    county = "/".join(compound.jurisdiction_path.split("/")[:2])
+    return str(uuid.uuid5(PEOPLE_NAMESPACE, f"{county}/{person_key}"))
+
+
+async def write(uow: RegistryUnitOfWork, batch: Batch, state: ImportState) -> Remember:
+    await state.load_buildings(uow, batch)
+    known_building_ids = set()
+    for row in batch.rows:
+        parent = state.compounds.get(row.values["compound_code"])
+        building_id = parent and state.buildings.get((parent.compound_id, row.values["building_code"]))
+        if building_id:
+            known_building_ids.add(building_id)
+    units = await uow.bulk.households_in(known_building_ids)
+    found = _Owners({}, {}, {})
+    for group in _unit_groups(batch.rows):
+        _owner_group(uow, batch, state, group, units, found)
+    await _check_id_numbers(uow, batch, found.people)
+    if batch.errors:
+        return nothing_to_remember
+    await uow.bulk.upsert_people(named.person for named in found.people.values())
+    registered = await uow.bulk.owner_sets(found.owner_sets.keys())
+    changed = {
+        household: links
+        for household, links in found.owner_sets.items()
+        if registered.get(household, frozenset()) != links
+    }
+    await uow.bulk.replace_owner_sets(changed)
+    return lambda: state.roster_changed.update(found.compound_of_household[household] for household in changed)
+
+
+def _owner_group(
+    uow: RegistryUnitOfWork,
+    batch: Batch,
+    state: ImportState,
+    group: list[SourceRow],
+    units: dict[tuple[str, str], KnownHousehold],
+    found: _Owners,
+) -> None:
+    """Validate the owner rows of one unit; records the unit's owner set when all rows are good."""
+    first = group[0]
+    try:
+        parent = state.compound(first.values["compound_code"])
+        building_id = state.building(parent, first.values["building_code"])
+        unit_number = first.values["unit_number"]
+        unit = units.get((building_id, unit_number))
+        if unit is None:
+            raise InvalidArgument(
+                f"unit {unit_number or '(blank)'} is not registered in building {first.values['building_code']}",
+                field="unit_number",
+                rule="unknown_household",
+            )
+        if not state.first_time(batch, first, ("owners", unit.household_id, unit_number), "unit_number"):
+            return
+    except WuyeError as error:
+        for row in group:
+            batch.refuse(row, error, {})
+        return
+    links: list[OwnerLink] = []
+    people_of_unit: dict[str, str] = {}
+    errors_before = len(batch.errors)
+    for row in group:
+        try:
+            links.append(
+                OwnerLink.create(
+                    household_id=unit.household_id, person_key=row.values["person_key"], share=row.values["share"] or 1
+                )
+            )
+            person = _person(uow, parent, row)
+            earlier = found.people.setdefault(person.person_id, _NamedPerson(person, row)).person
+            for field, stored in SAME_DETAILS:
+                if stored(earlier) != stored(person):
+                    raise InvalidArgument(
+                        f"person {row.values['person_key']} appears earlier in this batch with another {field}",
+                        field=field,
+                        rule="same_person_same_details",
+                    )
+            people_of_unit[links[-1].person_key] = person.person_id
+        except WuyeError as error:
+            batch.refuse(row, error, {"household_id": "unit_number"})
+    if len(batch.errors) > errors_before:
+        return
+    try:
+        check_unit_owners(unit.household_id, links, developer_unsold=unit.developer_unsold)
+    except WuyeError as error:
+        batch.refuse(first, error, {"owners": "person_key"})
+        return
+    state.roster_named.add(parent.compound_id)
+    found.owner_sets[unit.household_id] = frozenset(
+        (people_of_unit[link.person_key], link.share) for link in links
+    )
+    found.compound_of_household[unit.household_id] = parent.compound_id
+
+
+def _person(uow: RegistryUnitOfWork, parent: CompoundRecord, row: SourceRow) -> PersonRecord:
+    """The person an owner row names: phone and ID number validated and sealed."""
+    values = row.values
+    name = require_text(values["name"], field="name")
+    phone = validate_mobile(values["phone"]) if values["phone"] else None
+    id_number = validate_resident_id(values["id_number"]) if values["id_number"] else None
+    return PersonRecord(
+        person_id=person_id(parent, values["person_key"]),
+        name=name,
+        # where the person was first met; an import never moves a person
+        jurisdiction_path=parent.jurisdiction_path,
+        is_party_member=False,
+        sealed=uow.personal_data.seal(phone=phone, id_number=id_number),
+    )
+
+
+async def _check_id_numbers(uow: RegistryUnitOfWork, batch: Batch, people: dict[str, _NamedPerson]) -> None:
+    """One ID number, one person: refuse a person_key whose ID number another person holds."""
+    indexes = [named.person.sealed.id_number_index for named in people.values()]
+    holders = await uow.bulk.people_holding_id_numbers([index for index in indexes if index])
+    for named in people.values():
+        index = named.person.sealed.id_number_index
+        if index is not None and holders.setdefault(index, named.person.person_id) != named.person.person_id:
+            taken = InvalidArgument(
+                f"another person already holds the ID number of person {named.row.values['person_key']}",
+                field="id_number",
+                rule="unique_id_number",
+            )
+            batch.refuse(named.row, taken, {})
+
+
+def _unit_groups(rows: list[SourceRow]) -> Iterator[list[SourceRow]]:
+    """Consecutive owner rows of the same unit."""
+    group: list[SourceRow] = []
+    for row in rows:
+        if group and unit_key(group[0]) != unit_key(row):
+            yield group
+            group = []
+        group.append(row)
+    if group:
+        yield group
