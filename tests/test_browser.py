@@ -15,7 +15,7 @@ import pytest
 import uvicorn
 
 from services.funds.tests.funds_support import COMPOUND, Funds
-from services.funds.tests.test_funds_service_transparency import movements
+from services.funds.tests.test_funds_transparency import movements
 from tests.platform import StartService, definition
 from wuye.funds.v1 import funds_pb2
 from wuye_chassis.natsd import EmbeddedNats, free_port
