@@ -1,12 +1,44 @@
 """The owner roster port (``service.roster.OwnerRosterSource``) served by the registry.
 
-The chassis client asks the registry; this gives its units the shape the funds domain counts (V4).
+The chassis client asks the registry; ``roster_unit`` gives a registered unit the shape the funds domain
+counts (V4), whether it came from the registry or in a caller's request.
 """
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from wuye_chassis.registry_roster import RegistryRoster
 from wuye_funds.domain.voting import RosterUnit
+
+
+class RegisteredUnit(Protocol):
+    """A unit as the registry describes it: the chassis client's dataclass, or the API's ``RosterUnit``."""
+
+    @property
+    def unit_id(self) -> str: ...
+
+    @property
+    def owner_key(self) -> str: ...
+
+    @property
+    def building_id(self) -> str: ...
+
+    @property
+    def area_dm2(self) -> int: ...
+
+    @property
+    def developer_unsold(self) -> bool: ...
+
+
+def roster_unit(unit: RegisteredUnit) -> RosterUnit:
+    return RosterUnit(
+        unit_id=unit.unit_id,
+        owner_key=unit.owner_key,
+        area_dm2=unit.area_dm2,
+        building_id=unit.building_id,
+        is_developer_unsold=unit.developer_unsold,
+    )
 
 
 class RegistryOwnerRoster:
@@ -14,13 +46,4 @@ class RegistryOwnerRoster:
         self.registry = registry
 
     async def owner_roster(self, compound_id: str) -> list[RosterUnit]:
-        return [
-            RosterUnit(
-                unit_id=unit.unit_id,
-                owner_key=unit.owner_key,
-                area_dm2=unit.area_dm2,
-                building_id=unit.building_id,
-                is_developer_unsold=unit.developer_unsold,
-            )
-            for unit in await self.registry.owner_roster(compound_id)
-        ]
+        return [roster_unit(unit) for unit in await self.registry.owner_roster(compound_id)]

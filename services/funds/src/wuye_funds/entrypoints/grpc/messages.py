@@ -12,6 +12,7 @@ from typing import TypeVar
 from wuye.common.v1 import common_pb2
 from wuye.funds.v1 import funds_pb2 as api
 from wuye_chassis.paging import encode_cursor
+from wuye_funds.adapters.registry_roster import roster_unit
 from wuye_funds.domain.voting import RosterUnit
 from wuye_funds.service.ledger import PostedEntry
 
@@ -41,16 +42,7 @@ def entry_messages(posted: Iterable[PostedEntry]) -> list[api.LedgerEntry]:
 
 def roster_units(roster: Iterable[api.RosterUnit]) -> tuple[RosterUnit, ...]:
     """The register snapshot a caller sent (empty: the service asks the registry)."""
-    return tuple(
-        RosterUnit(
-            unit_id=unit.unit_id,
-            owner_key=unit.owner_key,
-            area_dm2=unit.area_dm2,
-            building_id=unit.building_id,
-            is_developer_unsold=unit.developer_unsold,
-        )
-        for unit in roster
-    )
+    return tuple(roster_unit(unit) for unit in roster)
 
 
 def page(found: Sequence[T], limit: int, key: Callable[[T], str]) -> tuple[Sequence[T], common_pb2.PageResponse]:
