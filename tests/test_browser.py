@@ -15,9 +15,9 @@ import pytest
 import uvicorn
 
 from services.funds.tests.funds_support import COMPOUND, Funds
-from services.funds.tests.test_funds_service_transparency import movements
+from services.funds.tests.test_funds_transparency import movements
 from tests.platform import StartService, definition
-from wuye.funds.v1 import funds_pb2, funds_pb2_grpc
+from wuye.funds.v1 import funds_pb2
 from wuye_chassis.natsd import EmbeddedNats, free_port
 from wuye_gateway.app import create_app
 from wuye_gateway.settings import GatewaySettings
@@ -40,7 +40,7 @@ async def test_a_resident_opens_the_compound_page_on_a_phone(
 ) -> None:
     app = await start_service(definition("funds", database_url, nats_server.url))
     async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
-        funds = Funds(app, funds_pb2_grpc.FundsServiceStub(channel))
+        funds = Funds(app, channel)
         await movements(funds)
         await funds.call("PublishDisclosure", funds_pb2.PublishDisclosureRequest(compound_id=COMPOUND, period="2026-H1"))
 

@@ -268,7 +268,7 @@ def test_the_allow_list_reads_yaml_and_json(tmp_path: Path) -> None:
                                             scope="350500", department="housing")
     everything = partners.parse_partners({"hotline": {"roles": ["operator_12345"], "methods": ["wuye.complaints.v1.ComplaintsService/*"]}})
     assert everything["hotline"].allows("/wuye.complaints.v1.ComplaintsService/SubmitComplaint")
-    assert not everything["hotline"].allows("/wuye.funds.v1.FundsService/OpenVote")
+    assert not everything["hotline"].allows("/wuye.funds.v1.VoteService/OpenVote")
     as_json = tmp_path / "partners.json"
     as_json.write_text('{"police": {"methods": ["wuye.registry.v1.RegistryService/GetCompound"]}}')
     assert set(partners.load_partners(as_json)) == {"police"}

@@ -8,9 +8,9 @@ import grpc
 import png
 
 from services.funds.tests.funds_support import COMPOUND, Funds
-from services.funds.tests.test_funds_service_transparency import movements
+from services.funds.tests.test_funds_transparency import movements
 from tests.platform import StartService, definition, gateway_for
-from wuye.funds.v1 import funds_pb2, funds_pb2_grpc
+from wuye.funds.v1 import funds_pb2
 from wuye_chassis.natsd import EmbeddedNats
 
 
@@ -19,7 +19,7 @@ async def test_the_public_page_shows_balances_and_never_personal_data(
 ) -> None:
     app = await start_service(definition("funds", database_url, nats_server.url))
     async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
-        funds = Funds(app, funds_pb2_grpc.FundsServiceStub(channel))
+        funds = Funds(app, channel)
         await movements(funds)  # deposits, interest, common income, and an expense "张三家门口修路"
         await funds.call("PublishDisclosure", funds_pb2.PublishDisclosureRequest(compound_id=COMPOUND, period="2026-H1"))
     async with gateway_for({"funds": app}, public_base_url="https://wuye.example.gov.cn") as gateway:

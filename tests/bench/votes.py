@@ -52,16 +52,17 @@ async def run() -> list[tuple[str, str, str, str]]:
         try:
             await app.start()
             async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
-                stub = funds_pb2_grpc.FundsServiceStub(channel)
+                compounds = funds_pb2_grpc.MaintenanceFundServiceStub(channel)
+                votes = funds_pb2_grpc.VoteServiceStub(channel)
                 metadata = COMMUNITY_WORKER.to_metadata()
-                await stub.ConfigureCompound(
+                await compounds.ConfigureCompound(
                     funds_pb2.ConfigureCompoundRequest(
                         compound=funds_pb2.Compound(compound_id=COMPOUND, jurisdiction_path=COMMUNITY)
                     ),
                     metadata=metadata,
                 )
                 vote = (
-                    await stub.OpenVote(
+                    await votes.OpenVote(
                         funds_pb2.OpenVoteRequest(
                             compound_id=COMPOUND, matter=funds_pb2.MATTER_USE_MAINTENANCE_FUND, title="电梯更换",
                             roster=[
@@ -75,7 +76,7 @@ async def run() -> list[tuple[str, str, str, str]]:
                 ).vote
                 cast_started = time.perf_counter()
                 for i, owner in enumerate(owners):
-                    await stub.CastBallot(
+                    await votes.CastBallot(
                         funds_pb2.CastBallotRequest(
                             vote_id=vote.vote_id, owner_key=owner,
                             choice=funds_pb2.Choice.Value(f"CHOICE_{choice(i).name}"),
@@ -84,7 +85,7 @@ async def run() -> list[tuple[str, str, str, str]]:
                     )
                 cast_rate = VOTERS / (time.perf_counter() - cast_started)
                 close_started = time.perf_counter()
-                closed = await stub.CloseVote(funds_pb2.CloseVoteRequest(vote_id=vote.vote_id), metadata=metadata)
+                closed = await votes.CloseVote(funds_pb2.CloseVoteRequest(vote_id=vote.vote_id), metadata=metadata)
                 close_ms = (time.perf_counter() - close_started) * 1000
         finally:
             await app.stop()

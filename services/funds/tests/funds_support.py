@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from dataclasses import dataclass
-from typing import TypeVar
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import grpc
 import pytest
@@ -41,13 +41,26 @@ async def refused(call: Awaitable[object]) -> tuple[grpc.StatusCode, WuyeError]:
     return failure.value.code(), error
 
 
+def stubs(channel: grpc.aio.Channel) -> dict[str, Any]:
+    """Each RPC of the funds API, by name, on the stub of the gRPC service that has it."""
+    routed = {}
+    for service in funds_pb2.DESCRIPTOR.services_by_name.values():
+        stub = getattr(funds_pb2_grpc, f"{service.name}Stub")(channel)
+        routed.update({method.name: stub for method in service.methods})
+    return routed
+
+
 @dataclass
 class Funds:
     app: ServiceApp
-    stub: funds_pb2_grpc.FundsServiceStub
+    channel: grpc.aio.Channel
+    stubs: dict[str, Any] = field(init=False)
 
-    async def call(self, method: str, request: object, who: AuthContext = COMMUNITY_WORKER):  # type: ignore[no-untyped-def]
-        return await getattr(self.stub, method)(request, metadata=who.to_metadata())
+    def __post_init__(self) -> None:
+        self.stubs = stubs(self.channel)
+
+    async def call(self, method: str, request: object, who: AuthContext = COMMUNITY_WORKER) -> Any:
+        return await getattr(self.stubs[method], method)(request, metadata=who.to_metadata())
 
     async def configure(
         self, *, compound_id: str = COMPOUND, path: str = COMMUNITY, follow_majority: bool = False,

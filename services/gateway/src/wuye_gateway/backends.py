@@ -17,7 +17,7 @@ from wuye_gateway.settings import SERVICES, GatewaySettings
 
 REGISTRY = "wuye.registry.v1.RegistryService"
 COMPLAINTS = "wuye.complaints.v1.ComplaintsService"
-FUNDS = "wuye.funds.v1.FundsService"
+FUNDS = "wuye.funds.v1"
 ENFORCEMENT = "wuye.enforcement.v1.EnforcementService"
 RATINGS = "wuye.ratings.v1.RatingsService"
 #: reads, which a retry cannot apply twice (writes are made safe by idempotency keys instead)
@@ -28,9 +28,13 @@ IDEMPOTENT = [
     (COMPLAINTS, "ListCases"),
     (COMPLAINTS, "ListCategories"),
     (COMPLAINTS, "GetComplaintFigures"),
-    *((FUNDS, rpc) for rpc in ("GetCompoundTransparency", "GetCompound", "GetMaintenanceAccount", "GetVote",
-                               "ListVotes", "GetUseApplication", "GetCommitteeExpense", "ListCommitteeExpenses",
-                               "ListLedgerEntries", "VerifyLedger")),
+    *((f"{FUNDS}.{service}", rpc) for service, rpc in (
+        ("DisclosureService", "GetCompoundTransparency"), ("MaintenanceFundService", "GetCompound"),
+        ("MaintenanceFundService", "GetMaintenanceAccount"), ("VoteService", "GetVote"), ("VoteService", "ListVotes"),
+        ("MaintenanceFundService", "GetUseApplication"), ("CommitteeAccountService", "GetCommitteeExpense"),
+        ("CommitteeAccountService", "ListCommitteeExpenses"), ("LedgerService", "ListLedgerEntries"),
+        ("LedgerService", "VerifyLedger"),
+    )),
     *((ENFORCEMENT, rpc) for rpc in ("ListDepartments", "ListInspectionItems", "GetPlan", "GetInspection",
                                      "GetOrder", "GetEnforcementFigures")),
     *((RATINGS, rpc) for rpc in ("GetScoreCard", "ListCreditRecords", "GetLists", "GetRankings",
@@ -47,7 +51,13 @@ class Backends:
         }
         self.registry = registry_pb2_grpc.RegistryServiceStub(self.channels["registry"])
         self.complaints = complaints_pb2_grpc.ComplaintsServiceStub(self.channels["complaints"])
-        self.funds = funds_pb2_grpc.FundsServiceStub(self.channels["funds"])
+        # the funds process serves one gRPC service per area
+        self.ledgers = funds_pb2_grpc.LedgerServiceStub(self.channels["funds"])
+        self.votes = funds_pb2_grpc.VoteServiceStub(self.channels["funds"])
+        self.maintenance_fund = funds_pb2_grpc.MaintenanceFundServiceStub(self.channels["funds"])
+        self.committee_account = funds_pb2_grpc.CommitteeAccountServiceStub(self.channels["funds"])
+        self.community_funds = funds_pb2_grpc.CommunityFundsServiceStub(self.channels["funds"])
+        self.disclosures = funds_pb2_grpc.DisclosureServiceStub(self.channels["funds"])
         self.enforcement = enforcement_pb2_grpc.EnforcementServiceStub(self.channels["enforcement"])
         self.ratings = ratings_pb2_grpc.RatingsServiceStub(self.channels["ratings"])
 

@@ -1,35 +1,25 @@
-"""Ledger rows ⇄ domain entries and protobuf. Inserts only: there is no update or delete of an entry."""
+"""Ledger rows ⇄ domain entries. Inserts only: there is no update or delete of an entry."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wuye.funds.v1 import funds_pb2
 from wuye_chassis.db import utcnow
 from wuye_chassis.money import Fen
 from wuye_funds.adapters.orm import ledger_entries, ledgers
 from wuye_funds.domain.ledger import Entry
 
 
-async def create(
-    session: AsyncSession, *, ledger_id: str, compound_id: str | None, jurisdiction_path: str
-) -> None:
-    await session.execute(
-        ledgers.insert().values(
-            ledger_id=ledger_id, compound_id=compound_id, jurisdiction_path=jurisdiction_path, created_at=utcnow()
-        )
-    )
-
-
-async def get(session: AsyncSession, ledger_id: str, *, for_update: bool = False) -> sa.RowMapping | None:
-    """The ledger's row; ``for_update`` locks it so that concurrent postings append one after another."""
-    query = sa.select(ledgers).where(ledgers.c.ledger_id == ledger_id)
-    if for_update:
-        query = query.with_for_update()
-    return (await session.execute(query)).mappings().first()
+@dataclass(frozen=True)
+class Ledger:
+    ledger_id: str
+    #: None for a county or community neighbour fund's ledger (P5), which belongs to no compound
+    compound_id: str | None
+    jurisdiction_path: str
 
 
 def _to_entry(row: sa.RowMapping) -> Entry:
@@ -47,119 +37,117 @@ def _to_entry(row: sa.RowMapping) -> Entry:
     )
 
 
-async def last_entry(session: AsyncSession, ledger_id: str) -> Entry | None:
-    row = (
-        await session.execute(
+class LedgerRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def create(self, ledger: Ledger) -> None:
+        await self.session.execute(
+            ledgers.insert().values(
+                ledger_id=ledger.ledger_id, compound_id=ledger.compound_id,
+                jurisdiction_path=ledger.jurisdiction_path, created_at=utcnow(),
+            )
+        )
+
+    async def get(self, ledger_id: str, *, for_update: bool = False) -> Ledger | None:
+        """The ledger; ``for_update`` locks its row so that concurrent postings append one after another."""
+        query = sa.select(ledgers).where(ledgers.c.ledger_id == ledger_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self.session.execute(query)).mappings().first()
+        return None if row is None else Ledger(row["ledger_id"], row["compound_id"], row["jurisdiction_path"])
+
+    async def last_entry(self, ledger_id: str) -> Entry | None:
+        row = (
+            await self.session.execute(
+                sa.select(ledger_entries)
+                .where(ledger_entries.c.ledger_id == ledger_id)
+                .order_by(ledger_entries.c.sequence.desc())
+                .limit(1)
+            )
+        ).mappings().first()
+        return None if row is None else _to_entry(row)
+
+    async def entries(self, ledger_id: str, *, after: int = 0, limit: int | None = None) -> list[Entry]:
+        """Stored entries in sequence order, exactly as they are in the table."""
+        query = (
+            sa.select(ledger_entries)
+            .where(ledger_entries.c.ledger_id == ledger_id, ledger_entries.c.sequence > after)
+            .order_by(ledger_entries.c.sequence)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        return [_to_entry(row) for row in (await self.session.execute(query)).mappings()]
+
+    async def append(self, ledger_id: str, new_entries: Iterable[Entry]) -> None:
+        await self.session.execute(
+            ledger_entries.insert(),
+            [
+                {
+                    "ledger_id": ledger_id,
+                    "sequence": entry.sequence,
+                    "account_id": entry.account_id,
+                    "counter_account_id": entry.counter_account_id,
+                    "amount_fen": entry.amount_fen,
+                    "kind": entry.kind,
+                    "memo": entry.memo,
+                    "occurred_at": entry.occurred_at,
+                    "reverses_sequence": entry.reverses_sequence,
+                    "prev_hash": entry.prev_hash,
+                    "hash": entry.hash,
+                }
+                for entry in new_entries
+            ],
+        )
+
+    async def account_balances(self, ledger_id: str, account_ids: Iterable[str]) -> dict[str, Fen]:
+        """Balances (debits positive) of the given accounts, 0 for an account without entries."""
+        wanted = list(account_ids)
+        rows = await self.session.execute(
+            sa.select(ledger_entries.c.account_id, sa.func.sum(ledger_entries.c.amount_fen))
+            .where(ledger_entries.c.ledger_id == ledger_id, ledger_entries.c.account_id.in_(wanted))
+            .group_by(ledger_entries.c.account_id)
+        )
+        found = {account: int(total) for account, total in rows.all()}
+        return {account: found.get(account, 0) for account in wanted}
+
+    async def unreversed_amounts(self, ledger_id: str, *, account_id: str, kind: str) -> list[Fen]:
+        """The debit legs of ``kind`` on ``account_id`` that no reversal has cancelled, in sequence order."""
+        reversed_sequences = (
+            sa.select(ledger_entries.c.reverses_sequence)
+            .where(ledger_entries.c.ledger_id == ledger_id, ledger_entries.c.reverses_sequence.is_not(None))
+            .scalar_subquery()
+        )
+        rows = await self.session.execute(
+            sa.select(ledger_entries.c.amount_fen)
+            .where(
+                ledger_entries.c.ledger_id == ledger_id,
+                ledger_entries.c.account_id == account_id,
+                ledger_entries.c.kind == kind,
+                ledger_entries.c.amount_fen > 0,
+                ledger_entries.c.sequence.not_in(reversed_sequences),
+            )
+            .order_by(ledger_entries.c.sequence)
+        )
+        return [int(amount) for (amount,) in rows.all()]
+
+    async def movements(self, ledger_id: str) -> dict[tuple[str, str], Fen]:
+        """Net amount per (account, counter-account) pair over the whole ledger, reversals included."""
+        rows = await self.session.execute(
+            sa.select(
+                ledger_entries.c.account_id, ledger_entries.c.counter_account_id, sa.func.sum(ledger_entries.c.amount_fen)
+            )
+            .where(ledger_entries.c.ledger_id == ledger_id)
+            .group_by(ledger_entries.c.account_id, ledger_entries.c.counter_account_id)
+        )
+        return {(account, counter): int(total) for account, counter, total in rows.all()}
+
+    async def recent(self, ledger_id: str, limit: int) -> list[Entry]:
+        """The latest ``limit`` entries, newest first."""
+        query = (
             sa.select(ledger_entries)
             .where(ledger_entries.c.ledger_id == ledger_id)
             .order_by(ledger_entries.c.sequence.desc())
-            .limit(1)
+            .limit(limit)
         )
-    ).mappings().first()
-    return None if row is None else _to_entry(row)
-
-
-async def entries(
-    session: AsyncSession, ledger_id: str, *, after: int = 0, limit: int | None = None
-) -> list[Entry]:
-    """Stored entries in sequence order, exactly as they are in the table."""
-    query = (
-        sa.select(ledger_entries)
-        .where(ledger_entries.c.ledger_id == ledger_id, ledger_entries.c.sequence > after)
-        .order_by(ledger_entries.c.sequence)
-    )
-    if limit is not None:
-        query = query.limit(limit)
-    return [_to_entry(row) for row in (await session.execute(query)).mappings()]
-
-
-async def append(session: AsyncSession, ledger_id: str, new_entries: Iterable[Entry]) -> None:
-    await session.execute(
-        ledger_entries.insert(),
-        [
-            {
-                "ledger_id": ledger_id,
-                "sequence": entry.sequence,
-                "account_id": entry.account_id,
-                "counter_account_id": entry.counter_account_id,
-                "amount_fen": entry.amount_fen,
-                "kind": entry.kind,
-                "memo": entry.memo,
-                "occurred_at": entry.occurred_at,
-                "reverses_sequence": entry.reverses_sequence,
-                "prev_hash": entry.prev_hash,
-                "hash": entry.hash,
-            }
-            for entry in new_entries
-        ],
-    )
-
-
-async def account_balances(session: AsyncSession, ledger_id: str, account_ids: Iterable[str]) -> dict[str, Fen]:
-    """Balances (debits positive) of the given accounts, 0 for an account without entries."""
-    wanted = list(account_ids)
-    rows = await session.execute(
-        sa.select(ledger_entries.c.account_id, sa.func.sum(ledger_entries.c.amount_fen))
-        .where(ledger_entries.c.ledger_id == ledger_id, ledger_entries.c.account_id.in_(wanted))
-        .group_by(ledger_entries.c.account_id)
-    )
-    found = {account: int(total) for account, total in rows.all()}
-    return {account: found.get(account, 0) for account in wanted}
-
-
-async def unreversed_amounts(session: AsyncSession, ledger_id: str, *, account_id: str, kind: str) -> list[Fen]:
-    """The debit legs of ``kind`` on ``account_id`` that no reversal has cancelled, in sequence order."""
-    reversed_sequences = (
-        sa.select(ledger_entries.c.reverses_sequence)
-        .where(ledger_entries.c.ledger_id == ledger_id, ledger_entries.c.reverses_sequence.is_not(None))
-        .scalar_subquery()
-    )
-    rows = await session.execute(
-        sa.select(ledger_entries.c.amount_fen)
-        .where(
-            ledger_entries.c.ledger_id == ledger_id,
-            ledger_entries.c.account_id == account_id,
-            ledger_entries.c.kind == kind,
-            ledger_entries.c.amount_fen > 0,
-            ledger_entries.c.sequence.not_in(reversed_sequences),
-        )
-        .order_by(ledger_entries.c.sequence)
-    )
-    return [int(amount) for (amount,) in rows.all()]
-
-
-def to_message(ledger_id: str, entry: Entry) -> funds_pb2.LedgerEntry:
-    return funds_pb2.LedgerEntry(
-        ledger_id=ledger_id,
-        sequence=entry.sequence,
-        account_id=entry.account_id,
-        counter_account_id=entry.counter_account_id,
-        amount_fen=entry.amount_fen,
-        kind=entry.kind,
-        memo=entry.memo,
-        occurred_at=entry.occurred_at,
-        reverses_sequence=entry.reverses_sequence or 0,
-        prev_hash=entry.prev_hash,
-        hash=entry.hash,
-    )
-
-
-async def movements(session: AsyncSession, ledger_id: str) -> dict[tuple[str, str], Fen]:
-    """Net amount per (account, counter-account) pair over the whole ledger, reversals included."""
-    rows = await session.execute(
-        sa.select(ledger_entries.c.account_id, ledger_entries.c.counter_account_id, sa.func.sum(ledger_entries.c.amount_fen))
-        .where(ledger_entries.c.ledger_id == ledger_id)
-        .group_by(ledger_entries.c.account_id, ledger_entries.c.counter_account_id)
-    )
-    return {(account, counter): int(total) for account, counter, total in rows.all()}
-
-
-async def recent(session: AsyncSession, ledger_id: str, limit: int) -> list[Entry]:
-    """The latest ``limit`` entries, newest first."""
-    query = (
-        sa.select(ledger_entries)
-        .where(ledger_entries.c.ledger_id == ledger_id)
-        .order_by(ledger_entries.c.sequence.desc())
-        .limit(limit)
-    )
-    return [_to_entry(row) for row in (await session.execute(query)).mappings()]
+        return [_to_entry(row) for row in (await self.session.execute(query)).mappings()]

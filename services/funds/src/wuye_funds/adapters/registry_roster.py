@@ -1,53 +1,49 @@
-"""The owner roster port served by the registry over gRPC (``RegistryService.GetOwnerRoster``).
+"""The owner roster port (``service.roster.OwnerRosterSource``) served by the registry.
 
-The caller's auth context travels with the call, so the registry applies its own scope check. The
-channel lives as long as the service: ``ServiceApp`` starts it with the background tasks and closes it
-on shutdown.
+The chassis client asks the registry; ``roster_unit`` gives a registered unit the shape the funds domain
+counts (V4), whether it came from the registry or in a caller's request.
 """
 
 from __future__ import annotations
 
-import grpc
+from typing import Protocol
 
-from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
-from wuye_chassis.errors import Unavailable
-from wuye_chassis.grpc_client import channel
-from wuye_chassis.grpc_errors import from_rpc_error
+from wuye_chassis.registry_roster import RegistryRoster
 from wuye_funds.domain.voting import RosterUnit
 
-REGISTRY_SERVICE = registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name
+
+class RegisteredUnit(Protocol):
+    """A unit as the registry describes it: the chassis client's dataclass, or the API's ``RosterUnit``."""
+
+    @property
+    def unit_id(self) -> str: ...
+
+    @property
+    def owner_key(self) -> str: ...
+
+    @property
+    def building_id(self) -> str: ...
+
+    @property
+    def area_dm2(self) -> int: ...
+
+    @property
+    def developer_unsold(self) -> bool: ...
+
+
+def roster_unit(unit: RegisteredUnit) -> RosterUnit:
+    return RosterUnit(
+        unit_id=unit.unit_id,
+        owner_key=unit.owner_key,
+        area_dm2=unit.area_dm2,
+        building_id=unit.building_id,
+        is_developer_unsold=unit.developer_unsold,
+    )
 
 
 class RegistryOwnerRoster:
-    def __init__(self, address: str) -> None:
-        self.address = address
-        self._channel: grpc.aio.Channel | None = None
-        self._stub: registry_pb2_grpc.RegistryServiceStub | None = None
-
-    async def start(self) -> None:
-        self._channel = channel(self.address, idempotent_methods=[(REGISTRY_SERVICE, "GetOwnerRoster")])
-        self._stub = registry_pb2_grpc.RegistryServiceStub(self._channel)
-
-    async def stop(self) -> None:
-        if self._channel is not None:
-            await self._channel.close()
-            self._channel, self._stub = None, None
+    def __init__(self, registry: RegistryRoster) -> None:
+        self.registry = registry
 
     async def owner_roster(self, compound_id: str) -> list[RosterUnit]:
-        if self._stub is None:
-            raise Unavailable("the registry client is not running", field="roster")
-        try:
-            answer = await self._stub.GetOwnerRoster(registry_pb2.GetOwnerRosterRequest(compound_id=compound_id))
-        except grpc.aio.AioRpcError as failure:
-            # the registry's own refusal (unknown compound, out of scope) reaches the caller as it was
-            raise (from_rpc_error(failure) or Unavailable(f"the registry did not answer: {failure.code().name}")) from None
-        return [
-            RosterUnit(
-                unit_id=unit.unit_id,
-                owner_key=unit.owner_key,
-                area_dm2=unit.area_dm2,
-                building_id=unit.building_id,
-                is_developer_unsold=unit.developer_unsold,
-            )
-            for unit in answer.units
-        ]
+        return [roster_unit(unit) for unit in await self.registry.owner_roster(compound_id)]

@@ -1,16 +1,20 @@
-"""Vote rows (with the electorate snapshot and the ballots) ⇄ the domain ``Vote`` and protobuf."""
+"""Vote rows (with the electorate snapshot and the ballots) ⇄ the domain ``Vote`` and ``VoteRecord``.
+
+A closed vote's tally is stored as JSON, in the form the rows have always had (the JSON mapping of
+``wuye.funds.v1.VoteResult``: camelCase names, enum names, counts as numbers or numeric text), so
+rows written by any version read alike.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from typing import Any
 
 import sqlalchemy as sa
-from google.protobuf import json_format
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wuye.funds.v1 import funds_pb2
 from wuye_chassis.db import utcnow
 from wuye_funds.adapters.orm import ballots, vote_roster_units, votes
 from wuye_funds.domain.voting import (
@@ -21,177 +25,213 @@ from wuye_funds.domain.voting import (
     RosterUnit,
     Vote,
     VoteCount,
+    VoteRecord,
     VoteResult,
     VoteState,
     build_electorate,
 )
 
+_OUTCOME = "OUTCOME_"
+_CHOICE = "CHOICE_"
 
-async def add(
-    session: AsyncSession, vote: Vote, *, compound_id: str, jurisdiction_path: str, title: str,
-    units: Sequence[RosterUnit],
-) -> None:
-    scope = vote.electorate.building_scope
-    await session.execute(
-        votes.insert().values(
-            vote_id=vote.vote_id,
-            compound_id=compound_id,
-            jurisdiction_path=jurisdiction_path,
-            matter=vote.matter.value,
-            title=title,
-            building_scope=None if scope is None else json.dumps(sorted(scope)),
-            follow_majority=vote.follow_majority,
-            electorate_owners=vote.electorate.owner_count,
-            electorate_area_dm2=vote.electorate.total_area_dm2,
-            state=vote.state.value,
-            opened_at=utcnow(),
+
+class VoteRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def add(
+        self, vote: Vote, *, compound_id: str, jurisdiction_path: str, title: str, units: Sequence[RosterUnit]
+    ) -> VoteRecord:
+        """Store a new open vote with its electorate snapshot; returns it as stored."""
+        scope = vote.electorate.building_scope
+        await self.session.execute(
+            votes.insert().values(
+                vote_id=vote.vote_id,
+                compound_id=compound_id,
+                jurisdiction_path=jurisdiction_path,
+                matter=vote.matter.value,
+                title=title,
+                building_scope=None if scope is None else json.dumps(sorted(scope)),
+                follow_majority=vote.follow_majority,
+                electorate_owners=vote.electorate.owner_count,
+                electorate_area_dm2=vote.electorate.total_area_dm2,
+                state=vote.state.value,
+                opened_at=utcnow(),
+            )
         )
-    )
-    await session.execute(
-        vote_roster_units.insert(),
-        [
-            {
-                "vote_id": vote.vote_id,
-                "unit_id": unit.unit_id,
-                "owner_key": unit.owner_key,
-                "building_id": unit.building_id,
-                "area_dm2": unit.area_dm2,
-                "developer_unsold": unit.is_developer_unsold,
-            }
-            for unit in units
-        ],
-    )
-
-
-async def get_row(session: AsyncSession, vote_id: str, *, for_update: bool = False) -> sa.RowMapping | None:
-    """The vote's row; ``for_update`` locks it so that ballots of one vote are numbered one after another."""
-    query = sa.select(votes).where(votes.c.vote_id == vote_id)
-    if for_update:
-        query = query.with_for_update()
-    return (await session.execute(query)).mappings().first()
-
-
-async def load(session: AsyncSession, row: sa.RowMapping) -> Vote:
-    """The domain aggregate rebuilt from the stored snapshot and ballots (V7: the tally is reproducible)."""
-    units = [
-        RosterUnit(
-            unit_id=unit["unit_id"],
-            owner_key=unit["owner_key"],
-            area_dm2=unit["area_dm2"],
-            building_id=unit["building_id"],
-            is_developer_unsold=unit["developer_unsold"],
+        await self.session.execute(
+            vote_roster_units.insert(),
+            [
+                {
+                    "vote_id": vote.vote_id,
+                    "unit_id": unit.unit_id,
+                    "owner_key": unit.owner_key,
+                    "building_id": unit.building_id,
+                    "area_dm2": unit.area_dm2,
+                    "developer_unsold": unit.is_developer_unsold,
+                }
+                for unit in units
+            ],
         )
-        for unit in (
-            await session.execute(sa.select(vote_roster_units).where(vote_roster_units.c.vote_id == row["vote_id"]))
+        return await self._stored(vote.vote_id)
+
+    async def get(self, vote_id: str, *, for_update: bool = False) -> VoteRecord | None:
+        """The vote; ``for_update`` locks its row so that ballots of one vote are numbered one after another."""
+        query = sa.select(votes).where(votes.c.vote_id == vote_id)
+        if for_update:
+            query = query.with_for_update()
+        row = (await self.session.execute(query)).mappings().first()
+        return None if row is None else _record(row)
+
+    async def load(self, record: VoteRecord) -> Vote:
+        """The domain aggregate rebuilt from the stored snapshot and ballots (V7: the tally is reproducible)."""
+        units = [
+            RosterUnit(
+                unit_id=unit["unit_id"],
+                owner_key=unit["owner_key"],
+                area_dm2=unit["area_dm2"],
+                building_id=unit["building_id"],
+                is_developer_unsold=unit["developer_unsold"],
+            )
+            for unit in (
+                await self.session.execute(
+                    sa.select(vote_roster_units).where(vote_roster_units.c.vote_id == record.vote_id)
+                )
+            ).mappings()
+        ]
+        cast = (
+            await self.session.execute(
+                sa.select(ballots).where(ballots.c.vote_id == record.vote_id).order_by(ballots.c.sequence)
+            )
         ).mappings()
-    ]
-    scope = row["building_scope"]
-    cast = (
-        await session.execute(
-            sa.select(ballots).where(ballots.c.vote_id == row["vote_id"]).order_by(ballots.c.sequence)
+        return Vote(
+            vote_id=record.vote_id,
+            matter=record.matter,
+            electorate=build_electorate(units, building_ids=record.building_ids or None),
+            follow_majority=record.follow_majority,
+            ballots=[Ballot(sequence=b["sequence"], owner_key=b["owner_key"], choice=Choice(b["choice"])) for b in cast],
+            state=record.state,
         )
-    ).mappings()
-    return Vote(
-        vote_id=row["vote_id"],
-        matter=Matter(row["matter"]),
-        electorate=build_electorate(units, building_ids=None if scope is None else json.loads(scope)),
-        follow_majority=row["follow_majority"],
-        ballots=[Ballot(sequence=b["sequence"], owner_key=b["owner_key"], choice=Choice(b["choice"])) for b in cast],
-        state=VoteState(row["state"]),
-    )
 
-
-async def add_ballot(session: AsyncSession, vote_id: str, ballot: Ballot) -> None:
-    await session.execute(
-        ballots.insert().values(
-            vote_id=vote_id,
-            sequence=ballot.sequence,
-            owner_key=ballot.owner_key,
-            choice=ballot.choice.value,
-            cast_at=utcnow(),
+    async def add_ballot(self, vote_id: str, ballot: Ballot) -> None:
+        await self.session.execute(
+            ballots.insert().values(
+                vote_id=vote_id,
+                sequence=ballot.sequence,
+                owner_key=ballot.owner_key,
+                choice=ballot.choice.value,
+                cast_at=utcnow(),
+            )
         )
-    )
+
+    async def close(self, vote_id: str, result: VoteResult) -> VoteRecord:
+        """Store the tally of a vote that closed; returns the vote as stored."""
+        await self.session.execute(
+            votes.update()
+            .where(votes.c.vote_id == vote_id)
+            .values(state=VoteState.CLOSED.value, closed_at=utcnow(), result=json.dumps(_result_json(result)))
+        )
+        return await self._stored(vote_id)
+
+    async def for_compound(self, compound_id: str, *, before: str | None, limit: int) -> list[VoteRecord]:
+        """The compound's votes, newest first."""
+        query = sa.select(votes).where(votes.c.compound_id == compound_id).order_by(votes.c.vote_id.desc()).limit(limit)
+        if before is not None:
+            query = query.where(votes.c.vote_id < before)
+        return [_record(row) for row in (await self.session.execute(query)).mappings()]
+
+    async def open_in(self, compound_id: str) -> list[VoteRecord]:
+        query = (
+            sa.select(votes)
+            .where(votes.c.compound_id == compound_id, votes.c.state == VoteState.OPEN.value)
+            .order_by(votes.c.vote_id)
+        )
+        return [_record(row) for row in (await self.session.execute(query)).mappings()]
+
+    async def _stored(self, vote_id: str) -> VoteRecord:
+        record = await self.get(vote_id)
+        assert record is not None, f"vote {vote_id} was written in this transaction"
+        return record
 
 
-async def store_result(session: AsyncSession, vote_id: str, result: funds_pb2.VoteResult) -> None:
-    await session.execute(
-        votes.update()
-        .where(votes.c.vote_id == vote_id)
-        .values(state=VoteState.CLOSED.value, closed_at=utcnow(), result=json_format.MessageToJson(result))
-    )
-
-
-async def for_compound(
-    session: AsyncSession, compound_id: str, *, before: str | None, limit: int
-) -> list[sa.RowMapping]:
-    query = sa.select(votes).where(votes.c.compound_id == compound_id).order_by(votes.c.vote_id.desc()).limit(limit)
-    if before is not None:
-        query = query.where(votes.c.vote_id < before)
-    return list((await session.execute(query)).mappings().all())
-
-
-async def in_state(session: AsyncSession, compound_id: str, state: VoteState) -> list[sa.RowMapping]:
-    query = (
-        sa.select(votes)
-        .where(votes.c.compound_id == compound_id, votes.c.state == state.value)
-        .order_by(votes.c.vote_id)
-    )
-    return list((await session.execute(query)).mappings().all())
-
-
-def to_message(row: sa.RowMapping) -> funds_pb2.Vote:
-    message = funds_pb2.Vote(
+def _record(row: sa.RowMapping) -> VoteRecord:
+    matter = Matter(row["matter"])
+    building_ids = tuple(json.loads(row["building_scope"])) if row["building_scope"] else ()
+    result = row["result"]
+    return VoteRecord(
         vote_id=row["vote_id"],
         compound_id=row["compound_id"],
         jurisdiction_path=row["jurisdiction_path"],
-        matter=row["matter"],
+        matter=matter,
         title=row["title"],
-        building_ids=json.loads(row["building_scope"]) if row["building_scope"] else [],
+        building_ids=building_ids,
         follow_majority=row["follow_majority"],
-        state=_STATES[VoteState(row["state"])],
-        electorate=funds_pb2.VoteCount(owners=row["electorate_owners"], area_dm2=row["electorate_area_dm2"]),
+        state=VoteState(row["state"]),
+        electorate=VoteCount(row["electorate_owners"], row["electorate_area_dm2"]),
+        opened_at=row["opened_at"],
+        closed_at=row["closed_at"],
+        result=None if result is None else _result(json.loads(result), matter, frozenset(building_ids) or None),
     )
-    message.opened_at.FromDatetime(row["opened_at"])
-    if row["closed_at"] is not None:
-        message.closed_at.FromDatetime(row["closed_at"])
-    if row["result"] is not None:
-        json_format.Parse(row["result"], message.result)
-    return message
 
 
-_STATES = {VoteState.OPEN: funds_pb2.VOTE_STATE_OPEN, VoteState.CLOSED: funds_pb2.VOTE_STATE_CLOSED}
+# --- the stored tally -----------------------------------------------------------------------------
 
 
-def _count(count: VoteCount) -> funds_pb2.VoteCount:
-    return funds_pb2.VoteCount(owners=count.owners, area_dm2=count.area_dm2)
+def _count_json(count: VoteCount) -> dict[str, int]:
+    return {"owners": count.owners, "areaDm2": count.area_dm2}
 
 
-def _ratio(value: Fraction) -> funds_pb2.Ratio:
-    return funds_pb2.Ratio(numerator=value.numerator, denominator=value.denominator)
+def _count(data: Mapping[str, Any]) -> VoteCount:
+    return VoteCount(owners=int(data.get("owners", 0)), area_dm2=int(data.get("areaDm2", 0)))
 
 
-_OUTCOMES = {
-    Outcome.QUORUM_FAILED: funds_pb2.OUTCOME_QUORUM_FAILED,
-    Outcome.APPROVED: funds_pb2.OUTCOME_APPROVED,
-    Outcome.REJECTED: funds_pb2.OUTCOME_REJECTED,
-}
-CHOICES = {Choice.YES: funds_pb2.CHOICE_YES, Choice.NO: funds_pb2.CHOICE_NO, Choice.ABSTAIN: funds_pb2.CHOICE_ABSTAIN}
+def _ratio_json(share: Fraction) -> dict[str, int]:
+    return {"numerator": share.numerator, "denominator": share.denominator}
 
 
-def result_message(result: VoteResult) -> funds_pb2.VoteResult:
-    return funds_pb2.VoteResult(
-        outcome=_OUTCOMES[result.reason],
-        passed=result.passed,
-        electorate=_count(result.electorate),
-        participating=_count(result.participating),
-        yes=_count(result.yes),
-        no=_count(result.no),
-        abstain=_count(result.abstain),
-        follow_majority=result.follow_majority,
-        added_side=CHOICES[result.added_side] if result.added_side is not None else funds_pb2.CHOICE_UNSPECIFIED,
-        added=_count(result.added),
-        participating_area_share=_ratio(result.participating_area_share),
-        participating_owner_share=_ratio(result.participating_owner_share),
-        yes_area_share=_ratio(result.yes_area_share),
-        yes_owner_share=_ratio(result.yes_owner_share),
+def _ratio(data: Mapping[str, Any]) -> Fraction:
+    return Fraction(int(data.get("numerator", 0)), int(data.get("denominator", 1)))
+
+
+def _result_json(result: VoteResult) -> dict[str, Any]:
+    stored: dict[str, Any] = {
+        "outcome": _OUTCOME + result.reason.name,
+        "passed": result.passed,
+        "electorate": _count_json(result.electorate),
+        "participating": _count_json(result.participating),
+        "yes": _count_json(result.yes),
+        "no": _count_json(result.no),
+        "abstain": _count_json(result.abstain),
+        "followMajority": result.follow_majority,
+        "added": _count_json(result.added),
+        "participatingAreaShare": _ratio_json(result.participating_area_share),
+        "participatingOwnerShare": _ratio_json(result.participating_owner_share),
+        "yesAreaShare": _ratio_json(result.yes_area_share),
+        "yesOwnerShare": _ratio_json(result.yes_owner_share),
+    }
+    if result.added_side is not None:
+        stored["addedSide"] = _CHOICE + result.added_side.name
+    return stored
+
+
+def _result(data: Mapping[str, Any], matter: Matter, building_scope: frozenset[str] | None) -> VoteResult:
+    """The stored tally; absent fields are their defaults (earlier rows left them out)."""
+    added_side = data.get("addedSide")
+    return VoteResult(
+        matter=matter,
+        passed=bool(data.get("passed", False)),
+        reason=Outcome[data["outcome"].removeprefix(_OUTCOME)],
+        building_scope=building_scope,
+        electorate=_count(data.get("electorate", {})),
+        participating=_count(data.get("participating", {})),
+        yes=_count(data.get("yes", {})),
+        no=_count(data.get("no", {})),
+        abstain=_count(data.get("abstain", {})),
+        follow_majority=bool(data.get("followMajority", False)),
+        added_side=None if added_side is None else Choice[added_side.removeprefix(_CHOICE)],
+        added=_count(data.get("added", {})),
+        participating_area_share=_ratio(data.get("participatingAreaShare", {})),
+        participating_owner_share=_ratio(data.get("participatingOwnerShare", {})),
+        yes_area_share=_ratio(data.get("yesAreaShare", {})),
+        yes_owner_share=_ratio(data.get("yesOwnerShare", {})),
     )

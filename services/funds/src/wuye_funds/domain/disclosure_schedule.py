@@ -71,6 +71,15 @@ def overdue(
 
 
 @dataclass(frozen=True)
+class OverdueDisclosure:
+    """An overdue disclosure of one compound, as listed and reported (once per due moment)."""
+
+    compound_id: str
+    jurisdiction_path: str
+    overdue: Overdue
+
+
+@dataclass(frozen=True)
 class Finding:
     text: str
     amount_fen: Fen  # the money concerned, 0 when the finding is about procedure only
@@ -100,3 +109,16 @@ class AuditCoverage:
     @property
     def meets_target(self) -> bool:
         return self.share >= AUDIT_COVERAGE_TARGET
+
+
+@dataclass(frozen=True)
+class Audit:
+    """A third-party audit of a compound's common-parts income for a period, as recorded."""
+
+    audit_id: str
+    compound_id: str
+    jurisdiction_path: str
+    period: str
+    auditor: str
+    findings: tuple[Finding, ...]
+    recorded_at: dt.datetime

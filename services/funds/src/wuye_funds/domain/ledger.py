@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument, NotFound
@@ -147,18 +147,19 @@ def next_entry(
         raise InvalidArgument(
             f"memo must be text of at most {MEMO_MAX_LENGTH} characters", field="memo", rule="ledger.entry"
         )
-    fields = dict(
+    unhashed = Entry(
         sequence=1 if prev is None else prev.sequence + 1,
         account_id=account,
-        counter_account_id=counter,
         amount_fen=amount_fen,
+        counter_account_id=counter,
         kind=require_text(kind, field="kind", rule="ledger.entry", max_length=64),
         memo=memo,
         occurred_at=_require_moment(occurred_at),
-        reverses_sequence=reverses_sequence,
         prev_hash=GENESIS_HASH if prev is None else prev.hash,
+        hash="",
+        reverses_sequence=reverses_sequence,
     )
-    return Entry(**fields, hash=hashlib.sha256(canonical_bytes(**fields)).hexdigest())
+    return replace(unhashed, hash=entry_hash(unhashed))
 
 
 def post(

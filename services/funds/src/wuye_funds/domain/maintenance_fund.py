@@ -363,3 +363,14 @@ class UseApplication:
     def _move(self, expected: UseState, target: UseState) -> None:
         self._require_state(expected)
         self.state = target
+
+
+@dataclass(frozen=True)
+class PlacedApplication:
+    """A use application with where it belongs and the vote that decides it (a normal use, once put to
+    the owners), as kept and announced."""
+
+    application: UseApplication
+    compound_id: str
+    jurisdiction_path: str
+    vote_id: str | None = None

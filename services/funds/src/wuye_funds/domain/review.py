@@ -8,6 +8,7 @@ approves or rejects, always with a reason; nobody may review out of turn, a reje
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -19,7 +20,6 @@ from wuye_chassis.validation import require_text
 COMMUNITY_PARTY_BRANCH = "community_party_branch"
 RESIDENTS_COMMITTEE = "residents_committee"
 DEFAULT_REVIEW_CHAIN = (COMMUNITY_PARTY_BRANCH, RESIDENTS_COMMITTEE)
-REVIEWER_LABELS = {COMMUNITY_PARTY_BRANCH: "社区党组织", RESIDENTS_COMMITTEE: "社区居民委员会"}
 
 
 class ReviewState(Enum):
@@ -117,3 +117,24 @@ class CommitteeExpense:
         elif len(self.decisions) == len(self.chain):
             self.state = ReviewState.APPROVED
         return decision
+
+
+@dataclass(frozen=True)
+class RecordedDecision:
+    """A reviewer's decision as recorded: the user who entered it, and when."""
+
+    decision: ReviewDecision
+    decided_by: str
+    decided_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ExpenseRecord:
+    """A committee expense as kept and announced: the expense, where it belongs, who submitted it when,
+    and its decisions as recorded."""
+
+    expense: CommitteeExpense
+    compound_id: str
+    jurisdiction_path: str
+    submitted_at: dt.datetime
+    decisions: tuple[RecordedDecision, ...]

@@ -31,6 +31,7 @@ Follow the majority (从众条款, V5), off by default. Reading used here:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
@@ -397,3 +398,22 @@ class Vote:
                 rule="V7",
                 metadata={"state": self.state.value},
             )
+
+
+@dataclass(frozen=True)
+class VoteRecord:
+    """A vote as kept and announced: where it is held, what it decides, the size of its electorate
+    snapshot (V4) and, once closed, its tally."""
+
+    vote_id: str
+    compound_id: str
+    jurisdiction_path: str
+    matter: Matter
+    title: str
+    building_ids: tuple[str, ...]  # the V6 scope, sorted; empty for the whole compound
+    follow_majority: bool
+    state: VoteState
+    electorate: VoteCount
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None = None
+    result: VoteResult | None = None

@@ -1,35 +1,41 @@
-from wuye_chassis import directory
-from wuye_chassis.app import ServiceDefinition, ServiceRuntime
-from wuye_chassis.background import PeriodicTask
+"""The funds service as the chassis runs it."""
+
+from __future__ import annotations
+
+from wuye_chassis.app import ServiceDefinition
 from wuye_chassis.migrations import Migrations
-from wuye_chassis.uow import UnitOfWork
+from wuye_chassis.registry_roster import RegistryRoster
+from wuye_chassis.uow import UnitOfWorkParts
+from wuye_funds.adapters.events import outgoing
 from wuye_funds.adapters.orm import metadata
 from wuye_funds.adapters.registry_roster import RegistryOwnerRoster
-from wuye_funds.entrypoints.grpc import registrar
-from wuye_funds.service import vote_proposals
-from wuye_funds.service.disclosure_schedule import report_overdue
+from wuye_funds.domain.disclosure_schedule import Subject
+from wuye_funds.entrypoints import consumers, grpc, schedulers
+from wuye_funds.service.unit_of_work import FundsUnitOfWork
 from wuye_funds.settings import FundsSettings
 
 
-def build(settings: FundsSettings | None = None) -> ServiceDefinition:
+def build(settings: FundsSettings | None = None) -> ServiceDefinition[FundsUnitOfWork]:
     settings = settings or FundsSettings()
-    roster = RegistryOwnerRoster(settings.registry_addr)
+    registry = RegistryRoster(settings.registry_addr)
+    roster = RegistryOwnerRoster(registry)
+    disclosure_months = {
+        Subject.COMMON_INCOME: settings.income_disclosure_months,
+        Subject.MAINTENANCE_FUND: settings.maintenance_disclosure_months,
+    }
 
-    def overdue_reporter(runtime: ServiceRuntime) -> PeriodicTask:
-        # P3: each overdue disclosure becomes one DisclosureOverdue event, however many rounds see it
-        return PeriodicTask(
-            "funds-disclosure-overdue", settings.disclosure_overdue_interval_seconds,
-            lambda: report_overdue(runtime, settings),
-        )
+    def unit_of_work(parts: UnitOfWorkParts) -> FundsUnitOfWork:
+        return FundsUnitOfWork(parts, roster, disclosure_months)
 
     return ServiceDefinition(
         settings=settings,
         metadata=metadata,
         migrations=Migrations("wuye_funds:migrations"),
-        unit_of_work=UnitOfWork,
-        servicers=lambda runtime: [registrar(runtime, roster)],
-        read_models=[directory.JURISDICTIONS],
-        subscriptions=lambda runtime: [vote_proposals.subscription(settings.service_name)],
+        unit_of_work=unit_of_work,
+        events=outgoing,
+        servicers=lambda runtime: grpc.servicers(runtime.unit_of_work),
+        read_models=consumers.READ_MODELS,
+        subscriptions=consumers.subscriptions,
         # the registry client's channel opens and closes with the service
-        background=lambda runtime: [roster, overdue_reporter(runtime)],
+        background=lambda runtime: [registry, schedulers.disclosure_overdue(runtime, settings)],
     )

@@ -7,186 +7,187 @@ applies one command and stores it with the ledger postings and events it caused,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from wuye.funds.v1 import events_pb2, funds_pb2
 from wuye_chassis import auth
-from wuye_chassis.errors import FailedPrecondition, InvalidArgument, NotFound
+from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.ids import new_id
-from wuye_chassis.uow import UnitOfWork
-from wuye_chassis.validation import require_text
-from wuye_funds.adapters import applications as repository
-from wuye_funds.adapters import compounds as compound_repository
-from wuye_funds.adapters import ledger as ledger_repository
-from wuye_funds.adapters import votes as vote_repository
+from wuye_chassis.money import Fen
+from wuye_chassis.validation import parse_choice, require_text
+from wuye_funds.domain import commands
+from wuye_funds.domain.accounts import SPENDING_KIND, WORKS_PAYEE, household_account
+from wuye_funds.domain.events import ReplenishmentRequired, UseApplicationApproved, UseApplicationPaid
 from wuye_funds.domain.maintenance_fund import (
     EmergencyCategory,
+    PlacedApplication,
     UseApplication,
     UseState,
     charge_by_area,
     needs_replenishment,
 )
-from wuye_funds.domain.voting import Matter, tally
+from wuye_funds.domain.voting import Matter, VoteRecord, tally
 from wuye_funds.service import ledger, votes
-from wuye_funds.service.compounds import MANAGERS, compound_in_scope
-from wuye_funds.service.maintenance import household_account
-from wuye_funds.service.roster import OwnerRosterSource
+from wuye_funds.service.maintenance import MANAGERS, household_balances
+from wuye_funds.service.unit_of_work import FundsUnitOfWork, in_scope
 
 #: roles that confirm an emergency use for the street and approve payments
 STREET_ROLES = ("street_officer", "county_officer")
-PAYEE_ACCOUNT = "payee:works"
-SPENDING_KIND = "spending"
-_EMERGENCY_VALUES = {value: category for category, value in repository.EMERGENCIES.items()}
-_APPROVER_VALUES = {value: approver.value for approver, value in repository.APPROVERS.items()}
 
 
-def _emergency(value: int) -> EmergencyCategory | None:
-    if value == funds_pb2.EMERGENCY_CATEGORY_UNSPECIFIED:
-        return None
-    if value not in _EMERGENCY_VALUES:
-        raise InvalidArgument(f"unknown emergency category {value}", field="emergency", rule="F6")
-    return _EMERGENCY_VALUES[value]
+@dataclass(frozen=True)
+class UseVoteOpening:
+    application: PlacedApplication
+    vote: VoteRecord
 
 
-async def submit(
-    uow: UnitOfWork, *, compound_id: str, plan: str, budget_fen: int, building_ids: Sequence[str], emergency: int
-) -> funds_pb2.UseApplication:
+@dataclass(frozen=True)
+class UsePayment:
+    application: PlacedApplication
+    #: each benefiting household's share (F4), by household id
+    charges: dict[str, Fen]
+
+
+async def submit_use_application(command: commands.SubmitUseApplication, uow: FundsUnitOfWork) -> PlacedApplication:
     auth.require_role(MANAGERS, action="apply to use the maintenance fund")
+    emergency = parse_choice(EmergencyCategory, command.emergency, field="emergency", rule="F6") if command.emergency else None
     application = UseApplication.draft(
-        new_id(), plan=plan, budget_fen=budget_fen, building_ids=list(building_ids) or None,
-        emergency=_emergency(emergency),
+        new_id(), plan=command.plan, budget_fen=command.budget_fen, building_ids=list(command.building_ids) or None,
+        emergency=emergency,
     )
     async with uow:
-        compound = await compound_in_scope(uow.session, compound_id, action="apply to use the maintenance fund")
-        households = await compound_repository.sub_account_rows(uow.session, compound_id, open_only=True)
+        compound = await uow.compound(command.compound_id, action="apply to use the maintenance fund")
+        households = await uow.accounts.sub_accounts(compound.compound_id, open_only=True)
         if not households:
-            raise FailedPrecondition(f"compound {compound_id} has no maintenance fund account", field="compound_id", rule="F2")
-        unknown = sorted((application.building_ids or frozenset()) - {row["building_id"] for row in households})
+            raise FailedPrecondition(
+                f"compound {compound.compound_id} has no maintenance fund account", field="compound_id", rule="F2"
+            )
+        unknown = sorted((application.building_ids or frozenset()) - {sub.building_id for sub in households})
         if unknown:
             raise InvalidArgument(f"no households in building(s) {', '.join(unknown)}", field="building_ids", rule="V6")
-        await repository.add(
-            uow.session, application, compound_id=compound_id, jurisdiction_path=compound["jurisdiction_path"]
-        )
-        message = repository.to_message(await _row(uow.session, application.application_id, action="read"))
+        placed = PlacedApplication(application, compound.compound_id, compound.jurisdiction_path)
+        await uow.applications.add(placed)
         await uow.commit()
-    return message
+    return placed
 
 
-async def _row(session: AsyncSession, application_id: str, *, action: str, for_update: bool = False) -> sa.RowMapping:
+async def _placed(
+    uow: FundsUnitOfWork, application_id: str, *, action: str, for_update: bool = False
+) -> PlacedApplication:
     require_text(application_id, field="application_id", max_length=36)
-    row = await repository.get_row(session, application_id, for_update=for_update)
-    if row is None:
-        raise NotFound(f"use application {application_id} does not exist", field="application_id")
-    auth.require_access(row["jurisdiction_path"], action=f"{action} a use application")
-    return row
+    return in_scope(
+        await uow.applications.get(application_id, for_update=for_update),
+        missing=f"use application {application_id} does not exist", field="application_id",
+        action=f"{action} a use application",
+    )
 
 
-async def _load(session: AsyncSession, row: sa.RowMapping) -> UseApplication:
-    """The aggregate, with the deciding vote's result re-tallied from its stored ballots (V7)."""
-    result = None
-    if row["vote_id"] is not None:
-        vote_row = await vote_repository.get_row(session, row["vote_id"])
-        vote = await vote_repository.load(session, vote_row)  # type: ignore[arg-type]
-        if vote_row["result"] is not None:  # type: ignore[index]
-            result = tally(vote.electorate, vote.matter, vote.ballots, follow_majority=vote.follow_majority)
-    return repository.to_domain(row, result)
+async def _loaded(uow: FundsUnitOfWork, application_id: str, *, action: str) -> PlacedApplication:
+    """The application locked for a change, with its deciding vote's result re-tallied from the stored
+    ballots (V7)."""
+    placed = await _placed(uow, application_id, action=action, for_update=True)
+    if placed.vote_id is not None:
+        record = await uow.votes.get(placed.vote_id)
+        assert record is not None, "an application's vote is kept (foreign key)"
+        if record.result is not None:
+            vote = await uow.votes.load(record)
+            placed.application.vote_result = tally(
+                vote.electorate, vote.matter, vote.ballots, follow_majority=vote.follow_majority
+            )
+    return placed
 
 
-async def open_use_vote(
-    uow: UnitOfWork, roster_source: OwnerRosterSource, *, application_id: str,
-    roster: Sequence[funds_pb2.RosterUnit],
-) -> tuple[funds_pb2.UseApplication, funds_pb2.Vote]:
+async def open_use_vote(command: commands.OpenUseVote, uow: FundsUnitOfWork) -> UseVoteOpening:
     auth.require_role(votes.ORGANISERS, action="put a use application to the owners' vote")
+    async with uow.reading():
+        compound_id = (await _placed(uow, command.application_id, action="put to the vote")).compound_id
+    units = await votes.roster_snapshot(uow, compound_id, command.roster)
     async with uow:
-        compound_id = (await _row(uow.session, application_id, action="put to the vote"))["compound_id"]
-    units = await votes.roster_snapshot(roster_source, compound_id, roster)
-    async with uow:
-        row = await _row(uow.session, application_id, action="put to the vote", for_update=True)
-        application = await _load(uow.session, row)
-        application.open_vote()
-        compound = await compound_in_scope(uow.session, compound_id, action="open an owners' vote")
+        placed = await _loaded(uow, command.application_id, action="put to the vote")
+        placed.application.open_vote()
+        compound = await uow.compound(compound_id, action="open an owners' vote")
         vote = await votes.add_vote(
-            uow, compound, matter=Matter.USE_MAINTENANCE_FUND, title=application.plan[:200],
-            building_ids=application.building_ids, units=units,
+            uow, compound, matter=Matter.USE_MAINTENANCE_FUND, title=placed.application.plan[:200],
+            building_ids=placed.application.building_ids, units=units,
         )
-        await repository.save(uow.session, application, vote_id=vote.vote_id)
-        message = repository.to_message(await _row(uow.session, application_id, action="read"))
+        voting = replace(placed, vote_id=vote.vote_id)
+        await uow.applications.save(voting)
         await uow.commit()
-    return message, vote
+    return UseVoteOpening(voting, vote)
 
 
 async def _step(
-    uow: UnitOfWork, application_id: str, roles: Sequence[str], action: str, command: Callable[[UseApplication], object]
-) -> funds_pb2.UseApplication:
-    """Apply one command of the state machine; announce an approval when the command gave one."""
+    uow: FundsUnitOfWork, application_id: str, roles: Sequence[str], action: str,
+    change: Callable[[UseApplication], object],
+) -> PlacedApplication:
+    """Apply one change of the state machine; announce an approval when the change gave one."""
     auth.require_role(roles, action=f"{action} a use application")
     async with uow:
-        row = await _row(uow.session, application_id, action=action, for_update=True)
-        application = await _load(uow.session, row)
-        was = application.state
-        command(application)
-        await repository.save(uow.session, application)
-        message = repository.to_message(await _row(uow.session, application_id, action="read"))
-        if application.state is UseState.APPROVED and was is not UseState.APPROVED:
-            await uow.publish(events_pb2.UseApplicationApproved(application=message), aggregate_id=application_id)
+        placed = await _loaded(uow, application_id, action=action)
+        was = placed.application.state
+        change(placed.application)
+        await uow.applications.save(placed)
+        if placed.application.state is UseState.APPROVED and was is not UseState.APPROVED:
+            await uow.publish(UseApplicationApproved(placed))
         await uow.commit()
-    return message
+    return placed
 
 
-async def record_committee_review(uow: UnitOfWork, *, application_id: str, reference: str) -> funds_pb2.UseApplication:
+async def record_committee_review(command: commands.RecordCommitteeReview, uow: FundsUnitOfWork) -> PlacedApplication:
     return await _step(
-        uow, application_id, MANAGERS, "review", lambda application: application.record_committee_review(reference)
+        uow, command.application_id, MANAGERS, "review",
+        lambda application: application.record_committee_review(command.reference),
     )
 
 
-async def record_street_confirmation(uow: UnitOfWork, *, application_id: str, reference: str) -> funds_pb2.UseApplication:
+async def record_street_confirmation(
+    command: commands.RecordStreetConfirmation, uow: FundsUnitOfWork
+) -> PlacedApplication:
     return await _step(
-        uow, application_id, STREET_ROLES, "confirm",
-        lambda application: application.record_street_confirmation(reference),
+        uow, command.application_id, STREET_ROLES, "confirm",
+        lambda application: application.record_street_confirmation(command.reference),
     )
 
 
-async def start_works(uow: UnitOfWork, *, application_id: str) -> funds_pb2.UseApplication:
-    return await _step(uow, application_id, MANAGERS, "start works on", lambda application: application.start_works())
-
-
-async def request_payment(
-    uow: UnitOfWork, *, application_id: str, actual_cost_fen: int, settlement_audit: str
-) -> funds_pb2.UseApplication:
+async def start_works(command: commands.StartWorks, uow: FundsUnitOfWork) -> PlacedApplication:
     return await _step(
-        uow, application_id, MANAGERS, "request payment for",
-        lambda application: application.request_payment(actual_cost_fen, settlement_audit=settlement_audit or None),
+        uow, command.application_id, MANAGERS, "start works on", lambda application: application.start_works()
     )
 
 
-async def complete(uow: UnitOfWork, *, application_id: str, disclosure: str) -> funds_pb2.UseApplication:
+async def request_payment(command: commands.RequestPayment, uow: FundsUnitOfWork) -> PlacedApplication:
     return await _step(
-        uow, application_id, MANAGERS, "complete", lambda application: application.complete(disclosure=disclosure)
+        uow, command.application_id, MANAGERS, "request payment for",
+        lambda application: application.request_payment(
+            command.actual_cost_fen, settlement_audit=command.settlement_audit or None
+        ),
     )
 
 
-async def pay(
-    uow: UnitOfWork, *, application_id: str, approved_by: int
-) -> tuple[funds_pb2.UseApplication, list[funds_pb2.Charge]]:
+async def complete_use_application(command: commands.CompleteUseApplication, uow: FundsUnitOfWork) -> PlacedApplication:
+    return await _step(
+        uow, command.application_id, MANAGERS, "complete",
+        lambda application: application.complete(disclosure=command.disclosure),
+    )
+
+
+async def pay_use_application(command: commands.PayUseApplication, uow: FundsUnitOfWork) -> UsePayment:
     """Pay the use and charge it to the benefiting households by area (F4), raising F3 notices."""
     auth.require_role(STREET_ROLES, action="pay a use application")
     async with uow:
-        row = await _row(uow.session, application_id, action="pay", for_update=True)
-        application = await _load(uow.session, row)
-        amount = application.pay(_APPROVER_VALUES.get(approved_by, approved_by))  # type: ignore[arg-type]
-        account = await compound_repository.get_account(uow.session, row["compound_id"])
-        ledger_id = account["ledger_id"]  # type: ignore[index]
-        await ledger.locked_ledger(uow.session, ledger_id, action="pay a use application")
+        placed = await _loaded(uow, command.application_id, action="pay")
+        application = placed.application
+        amount = application.pay(command.approved_by)
+        account = await uow.accounts.get(placed.compound_id)
+        assert account is not None, "an application is filed only for a compound with an account"
+        await ledger.locked_ledger(uow, account.ledger_id, action="pay a use application")
         households = [
-            household
-            for household in await compound_repository.sub_account_rows(uow.session, row["compound_id"], open_only=True)
-            if application.building_ids is None or household["building_id"] in application.building_ids
+            sub
+            for sub in await uow.accounts.sub_accounts(placed.compound_id, open_only=True)
+            if application.building_ids is None or sub.building_id in application.building_ids
         ]
-        shares = charge_by_area(amount, {household["household_id"]: household["area_dm2"] for household in households})
-        before = await _balances(uow.session, ledger_id, shares)
+        shares = charge_by_area(amount, {sub.household_id: sub.area_dm2 for sub in households})
+        before = await household_balances(uow, account.ledger_id, list(shares))
         overdrawn = sorted(household for household, share in shares.items() if share > before[household])
         if overdrawn:
             raise FailedPrecondition(
@@ -197,34 +198,25 @@ async def pay(
         for household, share in shares.items():
             if share:  # a tiny area can round to a zero share, which is no posting at all
                 await ledger.post(
-                    uow.session, ledger_id, debit_account_id=PAYEE_ACCOUNT, credit_account_id=household_account(household),
-                    amount_fen=share, kind=SPENDING_KIND, memo=f"use application {application_id}",
+                    uow, account.ledger_id, debit_account_id=WORKS_PAYEE, credit_account_id=household_account(household),
+                    amount_fen=share, kind=SPENDING_KIND, memo=f"use application {application.application_id}",
                 )
-        await repository.save(uow.session, application)
-        message = repository.to_message(await _row(uow.session, application_id, action="read"))
-        charges = [funds_pb2.Charge(household_id=household, amount_fen=share) for household, share in shares.items()]
-        await uow.publish(events_pb2.UseApplicationPaid(application=message, charges=charges), aggregate_id=application_id)
-        after = await _balances(uow.session, ledger_id, shares)
-        for household in households:
-            household_id, first = household["household_id"], household["first_deposit_fen"]
-            if needs_replenishment(after[household_id], first) and not needs_replenishment(before[household_id], first):
+        await uow.applications.save(placed)
+        await uow.publish(UseApplicationPaid(placed, shares))
+        after = await household_balances(uow, account.ledger_id, list(shares))
+        for sub in households:
+            first = sub.first_deposit_fen
+            if needs_replenishment(after[sub.household_id], first) and not needs_replenishment(before[sub.household_id], first):
                 await uow.publish(
-                    events_pb2.ReplenishmentRequired(
-                        compound_id=row["compound_id"], jurisdiction_path=row["jurisdiction_path"],
-                        household_id=household_id, balance_fen=after[household_id], first_deposit_fen=first,
-                    ),
-                    aggregate_id=row["compound_id"],
+                    ReplenishmentRequired(
+                        compound_id=placed.compound_id, jurisdiction_path=placed.jurisdiction_path,
+                        household_id=sub.household_id, balance_fen=after[sub.household_id], first_deposit_fen=first,
+                    )
                 )
         await uow.commit()
-    return message, charges
+    return UsePayment(placed, shares)
 
 
-async def _balances(session: AsyncSession, ledger_id: str, households: Iterable[str]) -> dict[str, int]:
-    households = list(households)
-    balances = await ledger_repository.account_balances(session, ledger_id, [household_account(h) for h in households])
-    return {household: balances[household_account(household)] for household in households}
-
-
-async def get(session: AsyncSession, application_id: str) -> funds_pb2.UseApplication:
-    return repository.to_message(await _row(session, application_id, action="read"))
-
+async def get_use_application(query: commands.GetUseApplication, uow: FundsUnitOfWork) -> PlacedApplication:
+    async with uow.reading():
+        return await _placed(uow, query.application_id, action="read")

@@ -7,29 +7,39 @@ take consecutive sequences instead of racing for the same one.
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from dataclasses import dataclass
 
-from wuye.common.v1 import common_pb2
-from wuye.funds.v1 import events_pb2, funds_pb2
 from wuye_chassis import auth
 from wuye_chassis.db import utcnow
-from wuye_chassis.errors import InvalidArgument, NotFound
+from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.money import Fen
-from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
-from wuye_chassis.uow import UnitOfWork
 from wuye_chassis.validation import require_text
-from wuye_funds.adapters import ledger as repository
-from wuye_funds.domain import ledger
+from wuye_funds.adapters.ledger import Ledger
+from wuye_funds.domain import commands, ledger
+from wuye_funds.domain.events import LedgerPostingReversed
+from wuye_funds.service.unit_of_work import FundsUnitOfWork, in_scope
 
 #: roles that may cancel a posting with a reversing posting
 CORRECTORS = ("county_officer", "city_admin")
 
-_BREAK_REASONS = {
-    ledger.BreakReason.SEQUENCE_GAP: funds_pb2.CHAIN_BREAK_REASON_SEQUENCE_GAP,
-    ledger.BreakReason.PREV_HASH_MISMATCH: funds_pb2.CHAIN_BREAK_REASON_PREV_HASH_MISMATCH,
-    ledger.BreakReason.HASH_MISMATCH: funds_pb2.CHAIN_BREAK_REASON_HASH_MISMATCH,
-    ledger.BreakReason.UNBALANCED: funds_pb2.CHAIN_BREAK_REASON_UNBALANCED,
-}
+
+@dataclass(frozen=True)
+class PostedEntry:
+    """One leg of a posting, with the ledger it is in."""
+
+    ledger_id: str
+    entry: ledger.Entry
+
+
+@dataclass(frozen=True)
+class Verification:
+    ledger_id: str
+    #: the entries found intact, from the first
+    entries_checked: int
+    #: the last entry's hash (the value to publish or compare), "" for an empty ledger
+    head_hash: str
+    #: the first broken entry, None when the whole chain is intact
+    broken: ledger.ChainBreak | None
 
 
 def now_text() -> str:
@@ -38,7 +48,7 @@ def now_text() -> str:
 
 
 async def post(
-    session: AsyncSession,
+    uow: FundsUnitOfWork,
     ledger_id: str,
     *,
     debit_account_id: str,
@@ -46,10 +56,11 @@ async def post(
     amount_fen: Fen,
     kind: str,
     memo: str,
-) -> tuple[ledger.Entry, ledger.Entry]:
-    """Append one balanced posting; the caller holds the ledger's lock (``locked_ledger``)."""
+) -> tuple[PostedEntry, PostedEntry]:
+    """Append one balanced posting; the caller holds the ledger's lock (``locked_ledger``). Returns its
+    debit and credit legs."""
     debit, credit = ledger.post(
-        await repository.last_entry(session, ledger_id),
+        await uow.ledgers.last_entry(ledger_id),
         debit_account_id=debit_account_id,
         credit_account_id=credit_account_id,
         amount_fen=amount_fen,
@@ -57,86 +68,70 @@ async def post(
         memo=memo,
         occurred_at=now_text(),
     )
-    await repository.append(session, ledger_id, (debit, credit))
-    return debit, credit
+    await uow.ledgers.append(ledger_id, (debit, credit))
+    return PostedEntry(ledger_id, debit), PostedEntry(ledger_id, credit)
 
 
-async def ensure_ledger(session: AsyncSession, ledger_id: str, *, compound_id: str, jurisdiction_path: str) -> None:
+async def ensure_ledger(uow: FundsUnitOfWork, ledger_id: str, *, compound_id: str, jurisdiction_path: str) -> None:
     """Create the ledger on its first use."""
-    if await repository.get(session, ledger_id) is None:
-        await repository.create(
-            session, ledger_id=ledger_id, compound_id=compound_id, jurisdiction_path=jurisdiction_path
-        )
+    if await uow.ledgers.get(ledger_id) is None:
+        await uow.ledgers.create(Ledger(ledger_id, compound_id, jurisdiction_path))
 
 
-async def locked_ledger(session: AsyncSession, ledger_id: str, *, action: str) -> str:
+def _in_scope(found: Ledger | None, ledger_id: str, *, action: str) -> Ledger:
+    return in_scope(found, missing=f"ledger {ledger_id} does not exist", field="ledger_id", action=action)
+
+
+async def locked_ledger(uow: FundsUnitOfWork, ledger_id: str, *, action: str) -> str:
     """Lock the ledger for appending after checking the caller's scope; returns its jurisdiction path."""
-    row = await repository.get(session, ledger_id, for_update=True)
-    if row is None:
-        raise NotFound(f"ledger {ledger_id} does not exist", field="ledger_id")
-    auth.require_access(row["jurisdiction_path"], action=action)
-    return row["jurisdiction_path"]
+    return _in_scope(await uow.ledgers.get(ledger_id, for_update=True), ledger_id, action=action).jurisdiction_path
 
 
-async def reverse_posting(uow: UnitOfWork, *, ledger_id: str, sequence: int, memo: str) -> list[funds_pb2.LedgerEntry]:
+async def reverse_ledger_posting(command: commands.ReverseLedgerPosting, uow: FundsUnitOfWork) -> list[PostedEntry]:
     auth.require_role(CORRECTORS, action="reverse a ledger posting")
-    require_text(ledger_id, field="ledger_id")
+    require_text(command.ledger_id, field="ledger_id")
+    ledger_id = command.ledger_id
     async with uow:
-        path = await locked_ledger(uow.session, ledger_id, action="reverse a ledger posting")
-        chain = await repository.entries(uow.session, ledger_id)
-        debit, credit = ledger.reverse(chain, sequence, occurred_at=now_text(), memo=memo)
-        await repository.append(uow.session, ledger_id, (debit, credit))
+        path = await locked_ledger(uow, ledger_id, action="reverse a ledger posting")
+        chain = await uow.ledgers.entries(ledger_id)
+        debit, credit = ledger.reverse(chain, command.sequence, occurred_at=now_text(), memo=command.memo)
+        await uow.ledgers.append(ledger_id, (debit, credit))
         await uow.publish(
-            events_pb2.LedgerPostingReversed(
+            LedgerPostingReversed(
                 ledger_id=ledger_id,
                 jurisdiction_path=path,
                 reversed_sequence=debit.reverses_sequence or 0,
                 reversal_sequence=debit.sequence,
-            ),
-            aggregate_id=ledger_id,
+            )
         )
         await uow.commit()
-    return [repository.to_message(ledger_id, debit), repository.to_message(ledger_id, credit)]
+    return [PostedEntry(ledger_id, debit), PostedEntry(ledger_id, credit)]
 
 
-async def _readable_ledger(session: AsyncSession, ledger_id: str, *, action: str) -> None:
+async def _require_readable(uow: FundsUnitOfWork, ledger_id: str, *, action: str) -> None:
     require_text(ledger_id, field="ledger_id")
-    row = await repository.get(session, ledger_id)
-    if row is None:
-        raise NotFound(f"ledger {ledger_id} does not exist", field="ledger_id")
-    auth.require_access(row["jurisdiction_path"], action=action)
+    _in_scope(await uow.ledgers.get(ledger_id), ledger_id, action=action)
 
 
-async def list_entries(
-    session: AsyncSession, *, ledger_id: str, page: common_pb2.PageRequest
-) -> funds_pb2.ListLedgerEntriesResponse:
-    limit = page_size(page.page_size)
-    cursor = decode_cursor(page.page_token)
-    if cursor is not None and not cursor.isdigit():
+async def list_ledger_entries(query: commands.ListLedgerEntries, uow: FundsUnitOfWork) -> list[PostedEntry]:
+    """Up to ``limit`` entries after the sequence ``after``, in sequence order."""
+    if query.after and not query.after.isdigit():
         raise InvalidArgument("page_token is not a token this service issued", field="page.page_token")
-    after = int(cursor) if cursor else 0
-    await _readable_ledger(session, ledger_id, action="read a ledger")
-    found = await repository.entries(session, ledger_id, after=after, limit=limit + 1)
-    shown = found[:limit]
-    more = len(found) > limit
-    return funds_pb2.ListLedgerEntriesResponse(
-        entries=[repository.to_message(ledger_id, entry) for entry in shown],
-        page=common_pb2.PageResponse(next_page_token=encode_cursor(str(shown[-1].sequence)) if more else ""),
-    )
+    async with uow.reading():
+        await _require_readable(uow, query.ledger_id, action="read a ledger")
+        found = await uow.ledgers.entries(query.ledger_id, after=int(query.after or 0), limit=query.limit)
+    return [PostedEntry(query.ledger_id, entry) for entry in found]
 
 
-async def verify(session: AsyncSession, *, ledger_id: str) -> funds_pb2.VerifyLedgerResponse:
+async def verify_ledger(query: commands.VerifyLedger, uow: FundsUnitOfWork) -> Verification:
     """Recompute the whole chain from the stored rows (anyone who may read the ledger may verify it)."""
-    await _readable_ledger(session, ledger_id, action="verify a ledger")
-    chain = await repository.entries(session, ledger_id)
-    found = ledger.verify_chain(chain)
-    answer = funds_pb2.VerifyLedgerResponse(
-        ledger_id=ledger_id,
-        intact=found is None,
-        entries_checked=len(chain) if found is None else found.position,
+    async with uow.reading():
+        await _require_readable(uow, query.ledger_id, action="verify a ledger")
+        chain = await uow.ledgers.entries(query.ledger_id)
+    broken = ledger.verify_chain(chain)
+    return Verification(
+        ledger_id=query.ledger_id,
+        entries_checked=len(chain) if broken is None else broken.position,
         head_hash=chain[-1].hash if chain else "",
+        broken=broken,
     )
-    if found is not None:
-        answer.broken_sequence = found.sequence
-        answer.broken_reason = _BREAK_REASONS[found.reason]
-    return answer

@@ -1,24 +1,39 @@
-"""Maintenance fund accounts (F1–F3): one account per compound, a sub-account per household.
+"""A compound's funds settings (where it lies, V5) and its maintenance fund account (F1–F3, F8).
 
-Each household's money is a ledger account ``household:<id>`` in the compound's maintenance ledger
-(debits positive); deposits come from ``owners:deposits``. Balances are sums over the ledger, never a
-stored number that could drift from it.
+One account per compound, a sub-account per household. Each household's money is a ledger account
+(``domain.accounts``) in the compound's maintenance ledger, debits positive; deposits come from the
+owners' deposits account. Balances are sums over the ledger, never a stored number that could drift.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-import sqlalchemy as sa
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from wuye.funds.v1 import events_pb2, funds_pb2
 from wuye_chassis import auth
 from wuye_chassis.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
-from wuye_chassis.uow import UnitOfWork
+from wuye_chassis.jurisdiction import JurisdictionPath
+from wuye_chassis.money import Fen
 from wuye_chassis.validation import require_text
-from wuye_funds.adapters import compounds as compound_repository
-from wuye_funds.adapters import ledger as ledger_repository
+from wuye_funds.adapters.compounds import FundsCompound
+from wuye_funds.adapters.ledger import Ledger
+from wuye_funds.adapters.maintenance_accounts import MaintenanceAccount, SubAccountChange, SubAccountRecord
+from wuye_funds.domain import commands
+from wuye_funds.domain.accounts import (
+    DEMOLITION_KIND,
+    DEMOLITION_REFUND_ACCOUNT,
+    DEPOSIT_KIND,
+    DEPOSITS_ACCOUNT,
+    FIRST_DEPOSIT_KIND,
+    HOUSEHOLD_ID_MAX_LENGTH,
+    INTEREST_ACCOUNT,
+    INTEREST_KIND,
+    SALE_HANDOVER_ACCOUNT,
+    SALE_KIND,
+    household_account,
+    maintenance_ledger_id,
+)
+from wuye_funds.domain.events import DepositRecorded, SubAccountRefundedOnDemolition, SubAccountTransferredOnSale
 from wuye_funds.domain.maintenance_fund import allocate_interest as allocate_interest_shares
 from wuye_funds.domain.maintenance_fund import (
     first_deposit_fen,
@@ -28,159 +43,222 @@ from wuye_funds.domain.maintenance_fund import (
     whole_balance_passing,
 )
 from wuye_funds.service import ledger
-from wuye_funds.service.compounds import MANAGERS, compound_in_scope
+from wuye_funds.service.ledger import PostedEntry
+from wuye_funds.service.unit_of_work import FundsUnitOfWork
 
-DEPOSITS_ACCOUNT = "owners:deposits"
-FIRST_DEPOSIT_KIND = "first_deposit"
-DEPOSIT_KIND = "deposit"
-INTEREST_ACCOUNT = "bank:interest"
-INTEREST_KIND = "interest"
-#: F8: a sold home's balance goes out to this account and straight back, so the handover is on the chain
-SALE_HANDOVER_ACCOUNT = "handover:sale"
-SALE_KIND = "sale_transfer"
-#: F8: a demolished home's balance is paid out to its owner through this account
-DEMOLITION_REFUND_ACCOUNT = "payee:demolition_refunds"
-DEMOLITION_KIND = "demolition_refund"
-#: ledger account ids are at most 64 characters, the "household:" prefix included
-HOUSEHOLD_ID_MAX_LENGTH = 54
+#: roles that manage a compound's funds and run its votes (inside their own scope)
+MANAGERS = ("community_worker", "street_officer", "county_officer", "city_admin")
 
 
-def maintenance_ledger_id(compound_id: str) -> str:
-    return f"{compound_id}/maintenance"
+@dataclass(frozen=True)
+class SubAccountView:
+    household_id: str
+    building_id: str
+    area_dm2: int
+    first_deposit_fen: Fen
+    balance_fen: Fen
+    #: F3: below 30 % of the first deposit (never for a closed sub-account)
+    needs_replenishment: bool
+    #: F8: closed when the home was demolished
+    closed: bool
 
 
-def household_account(household_id: str) -> str:
-    return f"household:{household_id}"
+@dataclass(frozen=True)
+class MaintenanceAccountView:
+    compound_id: str
+    jurisdiction_path: str
+    ledger_id: str
+    rate_fen_per_m2: int
+    #: the sum of the sub-accounts
+    balance_fen: Fen
+    sub_accounts: list[SubAccountView]
 
 
-async def open_account(
-    uow: UnitOfWork,
-    *,
-    compound_id: str,
-    rate_fen_per_m2: int,
-    construction_cost_fen_per_m2: int,
-    households: Sequence[funds_pb2.Household],
-) -> funds_pb2.MaintenanceAccount:
-    auth.require_role(MANAGERS, action="open a maintenance fund account")
-    rate = require_rate_in_band(rate_fen_per_m2, construction_cost_fen_per_m2)
-    rows = _sub_account_rows(rate, households)
+@dataclass(frozen=True)
+class Deposit:
+    sub_account: SubAccountView
+    #: the debit leg of the posting (the household side)
+    entry: PostedEntry
+
+
+@dataclass(frozen=True)
+class BalancePassing:
+    """F8: what a sale or a demolition did to a sub-account."""
+
+    sub_account: SubAccountView
+    #: the whole balance that passed on
+    amount_fen: Fen
+    #: both legs of each posting (none when the balance was zero)
+    entries: list[PostedEntry]
+
+
+# --- the compound's settings ---------------------------------------------------------------------
+
+
+async def configure_compound(command: commands.ConfigureCompound, uow: FundsUnitOfWork) -> FundsCompound:
+    auth.require_role(MANAGERS, action="configure a compound's funds")
+    settings = FundsCompound(
+        compound_id=require_text(command.compound_id, field="compound.compound_id", max_length=64),
+        jurisdiction_path=str(JurisdictionPath.parse(command.jurisdiction_path, field="compound.jurisdiction_path")),
+        follow_majority=command.follow_majority,
+    )
+    auth.require_access(settings.jurisdiction_path, action="configure a compound's funds")
     async with uow:
-        compound = await compound_in_scope(uow.session, compound_id, action="open a maintenance fund account")
-        if await compound_repository.get_account(uow.session, compound_id) is not None:
-            raise AlreadyExists(f"compound {compound_id} already has a maintenance fund account", field="compound_id", rule="F2")
-        ledger_id = maintenance_ledger_id(compound_id)
-        await ledger_repository.create(
-            uow.session, ledger_id=ledger_id, compound_id=compound_id, jurisdiction_path=compound["jurisdiction_path"]
-        )
-        await compound_repository.add_account(
-            uow.session,
-            compound_id=compound_id,
-            ledger_id=ledger_id,
-            rate_fen_per_m2=rate,
-            construction_cost_fen_per_m2=construction_cost_fen_per_m2,
-            households=rows,
-        )
-        account = await _account_message(uow.session, compound)
+        existing = await uow.compounds.get(settings.compound_id)
+        if existing is None:
+            await uow.compounds.add(settings)
+        else:
+            # moving a compound out of the caller's scope would be a way round the scope check
+            auth.require_access(existing.jurisdiction_path, action="configure a compound's funds")
+            await uow.compounds.update(settings)
         await uow.commit()
-    return account
+    return settings
 
 
-def _sub_account_rows(rate_fen_per_m2: int, households: Sequence[funds_pb2.Household]) -> list[dict[str, object]]:
+async def get_compound(query: commands.GetCompound, uow: FundsUnitOfWork) -> FundsCompound:
+    async with uow.reading():
+        return await uow.compound(query.compound_id, action="read a compound's funds")
+
+
+# --- the account ---------------------------------------------------------------------------------
+
+
+async def open_maintenance_account(
+    command: commands.OpenMaintenanceAccount, uow: FundsUnitOfWork
+) -> MaintenanceAccountView:
+    auth.require_role(MANAGERS, action="open a maintenance fund account")
+    rate = require_rate_in_band(command.rate_fen_per_m2, command.construction_cost_fen_per_m2)
+    households = _sub_accounts_due(rate, command.households)
+    async with uow:
+        compound = await uow.compound(command.compound_id, action="open a maintenance fund account")
+        if await uow.accounts.get(compound.compound_id) is not None:
+            raise AlreadyExists(
+                f"compound {compound.compound_id} already has a maintenance fund account", field="compound_id", rule="F2"
+            )
+        ledger_id = maintenance_ledger_id(compound.compound_id)
+        await uow.ledgers.create(Ledger(ledger_id, compound.compound_id, compound.jurisdiction_path))
+        await uow.accounts.add(
+            MaintenanceAccount(compound.compound_id, ledger_id, rate),
+            construction_cost_fen_per_m2=command.construction_cost_fen_per_m2,
+            households=households,
+        )
+        view = await _account_view(uow, compound)
+        await uow.commit()
+    return view
+
+
+def _sub_accounts_due(rate_fen_per_m2: int, households: Sequence[commands.HouseholdInput]) -> list[SubAccountRecord]:
     if not households:
         raise InvalidArgument("an account needs at least one household", field="households", rule="F2")
-    rows: dict[str, dict[str, object]] = {}
+    due: dict[str, SubAccountRecord] = {}
     for household in households:
-        household_id = require_text(household.household_id, field="households.household_id", max_length=HOUSEHOLD_ID_MAX_LENGTH)
-        if household_id in rows:
+        household_id = require_text(
+            household.household_id, field="households.household_id", max_length=HOUSEHOLD_ID_MAX_LENGTH
+        )
+        if household_id in due:
             raise InvalidArgument(f"household {household_id} appears twice", field="households.household_id", rule="F2")
-        rows[household_id] = {
-            "household_id": household_id,
-            "building_id": require_text(household.building_id, field="households.building_id", max_length=64),
-            "area_dm2": household.area_dm2,
-            "first_deposit_fen": first_deposit_fen(rate_fen_per_m2, household.area_dm2),
-        }
-    return list(rows.values())
+        due[household_id] = SubAccountRecord(
+            household_id=household_id,
+            building_id=require_text(household.building_id, field="households.building_id", max_length=64),
+            area_dm2=household.area_dm2,
+            first_deposit_fen=first_deposit_fen(rate_fen_per_m2, household.area_dm2),
+            closed=False,
+        )
+    return list(due.values())
 
 
-async def get_account(session: AsyncSession, compound_id: str) -> funds_pb2.MaintenanceAccount:
-    compound = await compound_in_scope(session, compound_id, action="read a maintenance fund account")
-    return await _account_message(session, compound)
+async def get_maintenance_account(query: commands.GetMaintenanceAccount, uow: FundsUnitOfWork) -> MaintenanceAccountView:
+    async with uow.reading():
+        compound = await uow.compound(query.compound_id, action="read a maintenance fund account")
+        return await _account_view(uow, compound)
 
 
-async def _account_message(session: AsyncSession, compound: sa.RowMapping) -> funds_pb2.MaintenanceAccount:
-    account = await compound_repository.get_account(session, compound["compound_id"])
+async def _account_view(uow: FundsUnitOfWork, compound: FundsCompound) -> MaintenanceAccountView:
+    account = await uow.accounts.get(compound.compound_id)
     if account is None:
-        raise NotFound(f"compound {compound['compound_id']} has no maintenance fund account", field="compound_id")
-    rows = await compound_repository.sub_account_rows(session, compound["compound_id"])
-    subs = await _sub_accounts(session, account["ledger_id"], rows)
-    return funds_pb2.MaintenanceAccount(
-        compound_id=compound["compound_id"],
-        jurisdiction_path=compound["jurisdiction_path"],
-        ledger_id=account["ledger_id"],
-        rate_fen_per_m2=account["rate_fen_per_m2"],
+        raise NotFound(f"compound {compound.compound_id} has no maintenance fund account", field="compound_id")
+    subs = await _sub_account_views(uow, account.ledger_id, await uow.accounts.sub_accounts(compound.compound_id))
+    return MaintenanceAccountView(
+        compound_id=compound.compound_id,
+        jurisdiction_path=compound.jurisdiction_path,
+        ledger_id=account.ledger_id,
+        rate_fen_per_m2=account.rate_fen_per_m2,
         balance_fen=sum(sub.balance_fen for sub in subs),
         sub_accounts=subs,
     )
 
 
-async def _sub_accounts(
-    session: AsyncSession, ledger_id: str, rows: Sequence[sa.RowMapping]
-) -> list[funds_pb2.SubAccount]:
-    balances = await ledger_repository.account_balances(
-        session, ledger_id, [household_account(row["household_id"]) for row in rows]
-    )
-    subs = []
-    for row in rows:
-        balance = balances[household_account(row["household_id"])]
-        closed = row["closed_at"] is not None
-        subs.append(
-            funds_pb2.SubAccount(
-                household_id=row["household_id"],
-                building_id=row["building_id"],
-                area_dm2=row["area_dm2"],
-                first_deposit_fen=row["first_deposit_fen"],
-                balance_fen=balance,
-                needs_replenishment=not closed and needs_replenishment(balance, row["first_deposit_fen"]),
-                closed=closed,
-            )
+async def household_balances(uow: FundsUnitOfWork, ledger_id: str, household_ids: Sequence[str]) -> dict[str, Fen]:
+    """Each household's balance in the maintenance ledger, by household id."""
+    balances = await uow.ledgers.account_balances(ledger_id, [household_account(h) for h in household_ids])
+    return {household: balances[household_account(household)] for household in household_ids}
+
+
+async def _sub_account_views(
+    uow: FundsUnitOfWork, ledger_id: str, records: Sequence[SubAccountRecord]
+) -> list[SubAccountView]:
+    balances = await household_balances(uow, ledger_id, [record.household_id for record in records])
+    return [
+        SubAccountView(
+            household_id=record.household_id,
+            building_id=record.building_id,
+            area_dm2=record.area_dm2,
+            first_deposit_fen=record.first_deposit_fen,
+            balance_fen=balances[record.household_id],
+            needs_replenishment=not record.closed
+            and needs_replenishment(balances[record.household_id], record.first_deposit_fen),
+            closed=record.closed,
         )
-    return subs
+        for record in records
+    ]
 
 
-async def record_first_deposit(
-    uow: UnitOfWork, *, compound_id: str, household_id: str, memo: str
-) -> tuple[funds_pb2.SubAccount, funds_pb2.LedgerEntry]:
+async def _account_ledger(uow: FundsUnitOfWork, compound_id: str, *, action: str) -> str:
+    """The compound's maintenance ledger, locked for posting."""
+    account = await uow.accounts.get(compound_id)
+    if account is None:
+        raise FailedPrecondition(f"compound {compound_id} has no maintenance fund account", field="compound_id", rule="F2")
+    await ledger.locked_ledger(uow, account.ledger_id, action=action)
+    return account.ledger_id
+
+
+async def _sub_account(uow: FundsUnitOfWork, compound_id: str, household_id: str) -> SubAccountRecord:
+    found = await uow.accounts.sub_accounts(compound_id, household_id)
+    if not found:
+        raise NotFound(f"household {household_id} has no sub-account in compound {compound_id}", field="household_id")
+    return found[0]
+
+
+# --- deposits and interest -----------------------------------------------------------------------
+
+
+async def record_first_deposit(command: commands.RecordFirstDeposit, uow: FundsUnitOfWork) -> Deposit:
     """F1: the household's first deposit, of exactly the amount due, once."""
-    return await _deposit(uow, compound_id=compound_id, household_id=household_id, amount_fen=None, memo=memo)
+    return await _deposit(uow, command.compound_id, command.household_id, None, command.memo)
 
 
-async def record_deposit(
-    uow: UnitOfWork, *, compound_id: str, household_id: str, amount_fen: int, memo: str
-) -> tuple[funds_pb2.SubAccount, funds_pb2.LedgerEntry]:
-    return await _deposit(uow, compound_id=compound_id, household_id=household_id, amount_fen=amount_fen, memo=memo)
+async def record_deposit(command: commands.RecordDeposit, uow: FundsUnitOfWork) -> Deposit:
+    return await _deposit(uow, command.compound_id, command.household_id, command.amount_fen, command.memo)
 
 
 async def _deposit(
-    uow: UnitOfWork, *, compound_id: str, household_id: str, amount_fen: int | None, memo: str
-) -> tuple[funds_pb2.SubAccount, funds_pb2.LedgerEntry]:
+    uow: FundsUnitOfWork, compound_id: str, household_id: str, amount_fen: int | None, memo: str
+) -> Deposit:
     auth.require_role(MANAGERS, action="record a deposit")
     async with uow:
-        compound = await compound_in_scope(uow.session, compound_id, action="record a deposit")
-        ledger_id = await _ledger_of(uow.session, compound_id)
-        await ledger.locked_ledger(uow.session, ledger_id, action="record a deposit")
-        rows = await compound_repository.sub_account_rows(uow.session, compound_id, household_id)
-        if not rows:
-            raise NotFound(f"household {household_id} has no sub-account in compound {compound_id}", field="household_id")
-        require_open(household_id, closed=rows[0]["closed_at"] is not None)
+        compound = await uow.compound(compound_id, action="record a deposit")
+        ledger_id = await _account_ledger(uow, compound_id, action="record a deposit")
+        sub = await _sub_account(uow, compound_id, household_id)
+        require_open(household_id, closed=sub.closed)
         kind = DEPOSIT_KIND
         if amount_fen is None:
-            kind, amount_fen = FIRST_DEPOSIT_KIND, rows[0]["first_deposit_fen"]
-            if await ledger_repository.unreversed_amounts(
-                uow.session, ledger_id, account_id=household_account(household_id), kind=FIRST_DEPOSIT_KIND
+            kind, amount_fen = FIRST_DEPOSIT_KIND, sub.first_deposit_fen
+            if await uow.ledgers.unreversed_amounts(
+                ledger_id, account_id=household_account(household_id), kind=FIRST_DEPOSIT_KIND
             ):
                 raise AlreadyExists(f"household {household_id} has paid its first deposit", field="household_id", rule="F1")
         debit, _ = await ledger.post(
-            uow.session,
+            uow,
             ledger_id,
             debit_account_id=household_account(household_id),
             credit_account_id=DEPOSITS_ACCOUNT,
@@ -188,127 +266,107 @@ async def _deposit(
             kind=kind,
             memo=memo,
         )
-        (sub,) = await _sub_accounts(uow.session, ledger_id, rows)
+        (view,) = await _sub_account_views(uow, ledger_id, [sub])
         await uow.publish(
-            events_pb2.DepositRecorded(
+            DepositRecorded(
                 compound_id=compound_id,
-                jurisdiction_path=compound["jurisdiction_path"],
+                jurisdiction_path=compound.jurisdiction_path,
                 household_id=household_id,
                 amount_fen=amount_fen,
-                sequence=debit.sequence,
-            ),
-            aggregate_id=compound_id,
+                sequence=debit.entry.sequence,
+            )
         )
         await uow.commit()
-    return sub, ledger_repository.to_message(ledger_id, debit)
+    return Deposit(view, debit)
 
 
-async def allocate_interest(
-    uow: UnitOfWork, *, compound_id: str, interest_fen: int, memo: str
-) -> funds_pb2.MaintenanceAccount:
+async def allocate_interest(command: commands.AllocateInterest, uow: FundsUnitOfWork) -> MaintenanceAccountView:
     """F8: interest or gains go to the sub-accounts pro rata to their balances, to the last fen."""
     auth.require_role(MANAGERS, action="allocate interest")
     async with uow:
-        compound = await compound_in_scope(uow.session, compound_id, action="allocate interest")
-        ledger_id = await _ledger_of(uow.session, compound_id)
-        await ledger.locked_ledger(uow.session, ledger_id, action="allocate interest")
-        rows = await compound_repository.sub_account_rows(uow.session, compound_id, open_only=True)
-        balances = await ledger_repository.account_balances(
-            uow.session, ledger_id, [household_account(row["household_id"]) for row in rows]
-        )
-        shares = allocate_interest_shares(
-            interest_fen, {row["household_id"]: balances[household_account(row["household_id"])] for row in rows}
-        )
+        compound = await uow.compound(command.compound_id, action="allocate interest")
+        ledger_id = await _account_ledger(uow, command.compound_id, action="allocate interest")
+        households = [sub.household_id for sub in await uow.accounts.sub_accounts(command.compound_id, open_only=True)]
+        shares = allocate_interest_shares(command.interest_fen, await household_balances(uow, ledger_id, households))
         for household_id, share in shares.items():
             if share:  # a small balance can round to a zero share, which is no posting at all
                 await ledger.post(
-                    uow.session, ledger_id, debit_account_id=household_account(household_id),
-                    credit_account_id=INTEREST_ACCOUNT, amount_fen=share, kind=INTEREST_KIND, memo=memo,
+                    uow, ledger_id, debit_account_id=household_account(household_id),
+                    credit_account_id=INTEREST_ACCOUNT, amount_fen=share, kind=INTEREST_KIND, memo=command.memo,
                 )
-        account = await _account_message(uow.session, compound)
+        view = await _account_view(uow, compound)
         await uow.commit()
-    return account
+    return view
 
 
-async def transfer_on_sale(
-    uow: UnitOfWork, *, compound_id: str, household_id: str, buyer_owner_key: str, reference: str
-) -> tuple[funds_pb2.SubAccount, list[funds_pb2.LedgerEntry]]:
+# --- a home's sale or demolition (F8) ------------------------------------------------------------
+
+
+async def transfer_sub_account_on_sale(command: commands.TransferSubAccountOnSale, uow: FundsUnitOfWork) -> BalancePassing:
     """F8: the sub-account stays with the home; the handover out and back in leaves the balance as it was."""
-    sub, _, entries = await _balance_passes(
-        uow, compound_id=compound_id, household_id=household_id, owner_key=buyer_owner_key,
-        owner_field="buyer_owner_key", reference=reference, sale=True,
+    return await _balance_passes(
+        uow, command.compound_id, command.household_id, owner_key=command.buyer_owner_key,
+        owner_field="buyer_owner_key", reference=command.reference, sale=True,
     )
-    return sub, entries
 
 
-async def refund_on_demolition(
-    uow: UnitOfWork, *, compound_id: str, household_id: str, owner_key: str, reference: str
-) -> tuple[funds_pb2.SubAccount, int, list[funds_pb2.LedgerEntry]]:
+async def refund_sub_account_on_demolition(
+    command: commands.RefundSubAccountOnDemolition, uow: FundsUnitOfWork
+) -> BalancePassing:
     """F8: the whole balance is paid out to the owner and the sub-account closes."""
     return await _balance_passes(
-        uow, compound_id=compound_id, household_id=household_id, owner_key=owner_key,
-        owner_field="owner_key", reference=reference, sale=False,
+        uow, command.compound_id, command.household_id, owner_key=command.owner_key, owner_field="owner_key",
+        reference=command.reference, sale=False,
     )
 
 
 async def _balance_passes(
-    uow: UnitOfWork, *, compound_id: str, household_id: str, owner_key: str, owner_field: str, reference: str,
+    uow: FundsUnitOfWork, compound_id: str, household_id: str, *, owner_key: str, owner_field: str, reference: str,
     sale: bool,
-) -> tuple[funds_pb2.SubAccount, int, list[funds_pb2.LedgerEntry]]:
+) -> BalancePassing:
     action = "transfer a sub-account on sale" if sale else "refund a sub-account on demolition"
     caller = auth.require_role(MANAGERS, action=action)
     reference = require_text(reference, field="reference", rule="F8", max_length=200)
     async with uow:
-        compound = await compound_in_scope(uow.session, compound_id, action=action)
-        ledger_id = await _ledger_of(uow.session, compound_id)
-        await ledger.locked_ledger(uow.session, ledger_id, action=action)
-        rows = await compound_repository.sub_account_rows(uow.session, compound_id, household_id)
-        if not rows:
-            raise NotFound(f"household {household_id} has no sub-account in compound {compound_id}", field="household_id")
-        account = household_account(household_id)
-        balance = (await ledger_repository.account_balances(uow.session, ledger_id, [account]))[account]
+        compound = await uow.compound(compound_id, action=action)
+        ledger_id = await _account_ledger(uow, compound_id, action=action)
+        sub = await _sub_account(uow, compound_id, household_id)
+        balance = (await household_balances(uow, ledger_id, [household_id]))[household_id]
         amount = whole_balance_passing(
-            household_id, balance, closed=rows[0]["closed_at"] is not None, owner_key=owner_key,
-            owner_field=owner_field,
+            household_id, balance, closed=sub.closed, owner_key=owner_key, owner_field=owner_field
         )
+        owner = owner_key.strip()
+        account = household_account(household_id)
         postings = []
         if amount:  # an empty sub-account passes on without a posting: the ledger takes no zero amounts
             if sale:
                 postings.append(await ledger.post(
-                    uow.session, ledger_id, debit_account_id=SALE_HANDOVER_ACCOUNT, credit_account_id=account,
+                    uow, ledger_id, debit_account_id=SALE_HANDOVER_ACCOUNT, credit_account_id=account,
                     amount_fen=amount, kind=SALE_KIND, memo=f"seller hands over: {reference}",
                 ))
                 postings.append(await ledger.post(
-                    uow.session, ledger_id, debit_account_id=account, credit_account_id=SALE_HANDOVER_ACCOUNT,
-                    amount_fen=amount, kind=SALE_KIND, memo=f"buyer {owner_key.strip()} takes over: {reference}",
+                    uow, ledger_id, debit_account_id=account, credit_account_id=SALE_HANDOVER_ACCOUNT,
+                    amount_fen=amount, kind=SALE_KIND, memo=f"buyer {owner} takes over: {reference}",
                 ))
             else:
                 postings.append(await ledger.post(
-                    uow.session, ledger_id, debit_account_id=DEMOLITION_REFUND_ACCOUNT, credit_account_id=account,
-                    amount_fen=amount, kind=DEMOLITION_KIND, memo=f"refund to {owner_key.strip()}: {reference}",
+                    uow, ledger_id, debit_account_id=DEMOLITION_REFUND_ACCOUNT, credit_account_id=account,
+                    amount_fen=amount, kind=DEMOLITION_KIND, memo=f"refund to {owner}: {reference}",
                 ))
-        await compound_repository.record_change(
-            uow.session, compound_id=compound_id, household_id=household_id,
-            kind=SALE_KIND if sale else DEMOLITION_KIND, owner_key=owner_key.strip(), reference=reference,
-            amount_fen=amount, recorded_by=caller.user, closes=not sale,
+        await uow.accounts.record_change(
+            SubAccountChange(
+                compound_id=compound_id, household_id=household_id, kind=SALE_KIND if sale else DEMOLITION_KIND,
+                owner_key=owner, reference=reference, amount_fen=amount, recorded_by=caller.user,
+            ),
+            closes=not sale,
         )
-        sequence = postings[0][0].sequence if postings else 0
-        event = events_pb2.SubAccountTransferredOnSale(balance_fen=amount) if sale else (
-            events_pb2.SubAccountRefundedOnDemolition(refund_fen=amount)
+        sequence = postings[0][0].entry.sequence if postings else 0
+        path = compound.jurisdiction_path
+        await uow.publish(
+            SubAccountTransferredOnSale(compound_id, path, household_id, balance_fen=amount, sequence=sequence)
+            if sale
+            else SubAccountRefundedOnDemolition(compound_id, path, household_id, refund_fen=amount, sequence=sequence)
         )
-        event.compound_id, event.jurisdiction_path = compound_id, compound["jurisdiction_path"]
-        event.household_id, event.sequence = household_id, sequence
-        await uow.publish(event, aggregate_id=compound_id)
-        (sub,) = await _sub_accounts(
-            uow.session, ledger_id, await compound_repository.sub_account_rows(uow.session, compound_id, household_id)
-        )
+        (view,) = await _sub_account_views(uow, ledger_id, [await _sub_account(uow, compound_id, household_id)])
         await uow.commit()
-    entries = [ledger_repository.to_message(ledger_id, leg) for posting in postings for leg in posting]
-    return sub, amount, entries
-
-
-async def _ledger_of(session: AsyncSession, compound_id: str) -> str:
-    account = await compound_repository.get_account(session, compound_id)
-    if account is None:
-        raise FailedPrecondition(f"compound {compound_id} has no maintenance fund account", field="compound_id", rule="F2")
-    return account["ledger_id"]
+    return BalancePassing(view, amount, [leg for posting in postings for leg in posting])

@@ -47,7 +47,7 @@ async def first_deposit(funds: Funds, household: str) -> funds_pb2.RecordFirstDe
     )
 
 
-async def verify(funds: Funds, who=COMMUNITY_WORKER) -> funds_pb2.VerifyLedgerResponse:  # type: ignore[no-untyped-def]
+async def verify(funds: Funds, who=COMMUNITY_WORKER) -> funds_pb2.VerifyLedgerResponse:
     return await funds.call("VerifyLedger", funds_pb2.VerifyLedgerRequest(ledger_id=LEDGER), who)
 
 

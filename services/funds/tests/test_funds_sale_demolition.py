@@ -21,13 +21,13 @@ async def funded(funds: Funds) -> None:
         )
 
 
-def sale(household: str = "h-101", buyer: str = "o-buyer", reference: str = "不动产转移登记 2026-001"):  # type: ignore[no-untyped-def]
+def sale(household: str = "h-101", buyer: str = "o-buyer", reference: str = "不动产转移登记 2026-001"):
     return funds_pb2.TransferSubAccountOnSaleRequest(
         compound_id=COMPOUND, household_id=household, buyer_owner_key=buyer, reference=reference
     )
 
 
-def demolition(household: str = "h-101", owner: str = "o-h-101", reference: str = "征收决定 2026-7"):  # type: ignore[no-untyped-def]
+def demolition(household: str = "h-101", owner: str = "o-h-101", reference: str = "征收决定 2026-7"):
     return funds_pb2.RefundSubAccountOnDemolitionRequest(
         compound_id=COMPOUND, household_id=household, owner_key=owner, reference=reference
     )

@@ -17,11 +17,12 @@ from services.funds.tests.funds_support import (
     refused,
 )
 from wuye.funds.v1 import events_pb2, funds_pb2
+from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.background import PeriodicTask
 from wuye_chassis.db import utcnow
 from wuye_funds.domain.disclosure_schedule import add_months
 from wuye_funds.entrypoints.app import build
-from wuye_funds.service.disclosure_schedule import report_overdue
+from wuye_funds.entrypoints.schedulers import report_overdue
 
 COUNTY = "350500/350521"
 INCOME = funds_pb2.DISCLOSURE_SUBJECT_COMMON_INCOME
@@ -48,7 +49,7 @@ async def with_income_and_fund(funds: Funds, compound_id: str = COMPOUND) -> Non
     )
 
 
-async def overdue(funds: Funds, as_of: dt.datetime, who=COUNTY_OFFICER) -> list[tuple[str, int]]:  # type: ignore[no-untyped-def]
+async def overdue(funds: Funds, as_of: dt.datetime, who=COUNTY_OFFICER) -> list[tuple[str, int]]:
     answer = await funds.call(
         "ListOverdueDisclosures",
         funds_pb2.ListOverdueDisclosuresRequest(jurisdiction_path=COUNTY, as_of=stamp(as_of)),
@@ -99,16 +100,15 @@ async def test_P3_a_disclosure_is_posted_for_at_least_15_days(funds: Funds) -> N
 async def test_P3_overdue_disclosure_reported_once(funds: Funds) -> None:
     start = utcnow()
     await with_income_and_fund(funds)
-    settings = funds.app.runtime.settings
     first_round = add_months(start, 3) + dt.timedelta(days=2)
-    assert await report_overdue(funds.app.runtime, settings, now=first_round) == 1  # type: ignore[arg-type]
-    assert await report_overdue(funds.app.runtime, settings, now=first_round + dt.timedelta(days=1)) == 0  # type: ignore[arg-type]
+    assert await report_overdue(funds.app.runtime, now=first_round) == 1
+    assert await report_overdue(funds.app.runtime, now=first_round + dt.timedelta(days=1)) == 0
     [event] = await funds.events(events_pb2.DisclosureOverdue)
     assert (event.overdue.compound_id, event.overdue.subject) == (COMPOUND, INCOME)
     # six months on the maintenance fund is also due: reported once more, for that subject only
     half_year = add_months(start, 6) + dt.timedelta(days=2)
-    assert await report_overdue(funds.app.runtime, settings, now=half_year) == 1  # type: ignore[arg-type]
-    assert await report_overdue(funds.app.runtime, settings, now=half_year) == 0  # type: ignore[arg-type]
+    assert await report_overdue(funds.app.runtime, now=half_year) == 1
+    assert await report_overdue(funds.app.runtime, now=half_year) == 0
     events = await funds.events(events_pb2.DisclosureOverdue)
     assert [item.overdue.subject for item in events] == [INCOME, MAINTENANCE]
     assert await funds.count("disclosure_overdue_notices") == 2
@@ -116,7 +116,7 @@ async def test_P3_overdue_disclosure_reported_once(funds: Funds) -> None:
 
 def test_P3_the_overdue_report_runs_as_a_background_task() -> None:
     definition = build()
-    tasks = [task for task in definition.background(object()) if isinstance(task, PeriodicTask)]  # type: ignore[arg-type]
+    tasks = [task for task in definition.background(ServiceRuntime(definition)) if isinstance(task, PeriodicTask)]
     assert [task.name for task in tasks] == ["funds-disclosure-overdue"]
     assert tasks[0].interval_seconds == 3600.0
 
@@ -175,7 +175,7 @@ async def test_P3_audit_coverage_counts_compounds_with_common_income_audited_in_
     ids=["no auditor", "no period", "empty finding", "negative amount"],
 )
 async def test_P3_bad_audit_is_refused_naming_the_field_and_changes_nothing(
-    funds: Funds, fields: dict, field: str  # type: ignore[type-arg]
+    funds: Funds, fields: dict, field: str
 ) -> None:
     await with_income_and_fund(funds)
     before = await funds.counts("audits")

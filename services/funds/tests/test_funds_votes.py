@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 
 import grpc
+from google.protobuf import json_format
 
 from services.funds.tests.funds_support import (
     ANXI_OFFICER,
@@ -49,7 +50,7 @@ async def open_vote(
     return answer.vote
 
 
-async def cast(funds: Funds, vote_id: str, owner: str, choice: int, who=COMMUNITY_WORKER) -> funds_pb2.CastBallotResponse:  # type: ignore[no-untyped-def]
+async def cast(funds: Funds, vote_id: str, owner: str, choice: int, who=COMMUNITY_WORKER) -> funds_pb2.CastBallotResponse:
     return await funds.call("CastBallot", funds_pb2.CastBallotRequest(vote_id=vote_id, owner_key=owner, choice=choice), who)
 
 
@@ -183,6 +184,22 @@ async def test_V5_follow_the_majority_is_a_compound_setting_recording_real_and_a
     assert share(added.yes_owner_share) == Fraction(7, 9)
     plain = (await close(funds, without.vote_id)).result
     assert not plain.follow_majority and not plain.passed and plain.added.owners == 0
+
+
+async def test_V7_a_tally_stored_in_the_earlier_protobuf_json_form_reads_back_unchanged(funds: Funds) -> None:
+    await funds.configure(follow_majority=True)
+    added = await open_vote(funds, funds_pb2.MATTER_RAISE_MAINTENANCE_FUND, roster(9))
+    failed = await open_vote(funds, funds_pb2.MATTER_PROPERTY_COMPANY, roster(9))
+    await cast_many(funds, added.vote_id, yes=4, no=2)
+    await cast_many(funds, failed.vote_id, yes=1, no=0)
+    for vote in (added, failed):  # V5 votes added to a side; a failed quorum leaves its defaults out
+        result = (await close(funds, vote.vote_id)).result
+        await funds.execute(
+            "UPDATE votes SET result = :stored WHERE vote_id = :vote_id",
+            stored=json_format.MessageToJson(result), vote_id=vote.vote_id,
+        )
+        stored = (await funds.call("GetVote", funds_pb2.GetVoteRequest(vote_id=vote.vote_id))).vote
+        assert stored.result == result
 
 
 async def test_V1_an_unknown_matter_is_refused_naming_the_field_and_changes_nothing(funds: Funds) -> None:

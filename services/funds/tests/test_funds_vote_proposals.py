@@ -42,7 +42,7 @@ async def announce(funds: Funds, event: ratings_events.ContractEndAdvised, event
     await funds.app.runtime.bus.js.publish(event_type_of(event), event.SerializeToString(), headers=headers)
 
 
-async def proposals(funds: Funds, who=COUNTY_OFFICER, path: str = COUNTY, state: int = 0) -> list[funds_pb2.VoteProposal]:  # type: ignore[no-untyped-def]
+async def proposals(funds: Funds, who=COUNTY_OFFICER, path: str = COUNTY, state: int = 0) -> list[funds_pb2.VoteProposal]:
     request = funds_pb2.ListVoteProposalsRequest(jurisdiction_path=path, state=state)
     return list((await funds.call("ListVoteProposals", request, who)).proposals)
 

@@ -19,7 +19,7 @@ PARTY_BRANCH, RESIDENTS_COMMITTEE = "community_party_branch", "residents_committ
 REVIEW_TABLES = ("committee_expenses", "expense_decisions", "ledger_entries")
 
 
-async def submit(funds: Funds, amount_fen: int = 120_000, compound_id: str = COMPOUND, who=COMMUNITY_WORKER) -> funds_pb2.CommitteeExpense:  # type: ignore[no-untyped-def]
+async def submit(funds: Funds, amount_fen: int = 120_000, compound_id: str = COMPOUND, who=COMMUNITY_WORKER) -> funds_pb2.CommitteeExpense:
     answer = await funds.call(
         "SubmitCommitteeExpense",
         funds_pb2.SubmitCommitteeExpenseRequest(compound_id=compound_id, amount_fen=amount_fen, purpose="更换路灯12盏"),

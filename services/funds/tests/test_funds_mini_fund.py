@@ -25,7 +25,7 @@ async def open_mini_fund(funds: Funds, compound_id: str = COMPOUND) -> None:
     await funds.call("OpenMiniFund", funds_pb2.OpenMiniFundRequest(compound_id=compound_id, rate_fen_per_m2_month=RATE))
 
 
-async def collect(funds: Funds, area_dm2: int, months: int, compound_id: str = COMPOUND):  # type: ignore[no-untyped-def]
+async def collect(funds: Funds, area_dm2: int, months: int, compound_id: str = COMPOUND):
     return await funds.call(
         "CollectMiniFundSurcharge",
         funds_pb2.CollectMiniFundSurchargeRequest(
@@ -34,7 +34,7 @@ async def collect(funds: Funds, area_dm2: int, months: int, compound_id: str = C
     )
 
 
-async def repair(funds: Funds, amount_fen: int, compound_id: str = COMPOUND, purpose: str = "更换楼道灯"):  # type: ignore[no-untyped-def]
+async def repair(funds: Funds, amount_fen: int, compound_id: str = COMPOUND, purpose: str = "更换楼道灯"):
     return await funds.call(
         "PayMiniFundRepair",
         funds_pb2.PayMiniFundRepairRequest(compound_id=compound_id, amount_fen=amount_fen, purpose=purpose),

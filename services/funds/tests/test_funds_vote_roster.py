@@ -13,7 +13,7 @@ import pytest
 
 from services.funds.tests.funds_support import CITY_ADMIN, COMMUNITY, COMMUNITY_WORKER, Funds, refused
 from tests.platform import definition
-from wuye.funds.v1 import funds_pb2, funds_pb2_grpc
+from wuye.funds.v1 import funds_pb2
 from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
 from wuye_chassis.natsd import EmbeddedNats
 from wuye_funds.entrypoints.app import build
@@ -24,7 +24,7 @@ from wuye_funds.settings import FundsSettings
 class Registry:
     stub: registry_pb2_grpc.RegistryServiceStub
 
-    async def call(self, method: str, request: object):  # type: ignore[no-untyped-def]
+    async def call(self, method: str, request: object):
         return await getattr(self.stub, method)(request, metadata=CITY_ADMIN.to_metadata())
 
     async def owner(self, building_id: str, unit: str, name: str) -> tuple[str, str]:
@@ -43,7 +43,7 @@ class Registry:
 
 
 @pytest.fixture
-async def services(  # type: ignore[no-untyped-def]
+async def services(
     database_url: str, database_url_factory, nats_server: EmbeddedNats, start_service
 ) -> AsyncIterator[tuple[Registry, Funds]]:
     registry_app = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
@@ -61,7 +61,7 @@ async def services(  # type: ignore[no-untyped-def]
     ):
         yield (
             Registry(registry_pb2_grpc.RegistryServiceStub(registry_channel)),
-            Funds(funds_app, funds_pb2_grpc.FundsServiceStub(funds_channel)),
+            Funds(funds_app, funds_channel),
         )
 
 

@@ -32,7 +32,7 @@ async def funded(funds: Funds) -> None:
         )
 
 
-async def submit(funds: Funds, budget_fen: int, *, buildings=(), emergency: int = 0) -> funds_pb2.UseApplication:  # type: ignore[no-untyped-def]
+async def submit(funds: Funds, budget_fen: int, *, buildings=(), emergency: int = 0) -> funds_pb2.UseApplication:
     answer = await funds.call(
         "SubmitUseApplication",
         funds_pb2.SubmitUseApplicationRequest(
@@ -56,7 +56,7 @@ async def get(funds: Funds, application_id: str) -> funds_pb2.UseApplication:
     return answer.application
 
 
-async def step(funds: Funds, method: str, request: object, who=COMMUNITY_WORKER) -> funds_pb2.UseApplication:  # type: ignore[no-untyped-def]
+async def step(funds: Funds, method: str, request: object, who=COMMUNITY_WORKER) -> funds_pb2.UseApplication:
     return (await funds.call(method, request, who)).application
 
 

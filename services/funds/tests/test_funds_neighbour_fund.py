@@ -26,7 +26,7 @@ GOVERNMENT = funds_pb2.DONATION_SOURCE_GOVERNMENT
 FUND_TABLES = ("ledger_entries", "ledgers", "neighbour_funds")
 
 
-async def open_fund(funds: Funds, who=COUNTY_OFFICER, **fields) -> funds_pb2.NeighbourFund:  # type: ignore[no-untyped-def]
+async def open_fund(funds: Funds, who=COUNTY_OFFICER, **fields) -> funds_pb2.NeighbourFund:
     answer = await funds.call("OpenNeighbourFund", funds_pb2.OpenNeighbourFundRequest(**fields), who)
     return answer.fund
 
@@ -44,12 +44,12 @@ async def three_levels(funds: Funds) -> tuple[str, str, str]:
     return county.fund_id, community.fund_id, compound.fund_id
 
 
-async def donate(funds: Funds, fund_id: str, amount: int, source: int = COMPANIES, who=COUNTY_OFFICER):  # type: ignore[no-untyped-def]
+async def donate(funds: Funds, fund_id: str, amount: int, source: int = COMPANIES, who=COUNTY_OFFICER):
     request = funds_pb2.DonateToNeighbourFundRequest(fund_id=fund_id, source=source, amount_fen=amount, memo="开发商捐赠")
     return await funds.call("DonateToNeighbourFund", request, who)
 
 
-async def grant(funds: Funds, giver: str, receiver: str, amount: int, who=COUNTY_OFFICER):  # type: ignore[no-untyped-def]
+async def grant(funds: Funds, giver: str, receiver: str, amount: int, who=COUNTY_OFFICER):
     request = funds_pb2.GrantNeighbourFundRequest(fund_id=giver, receiver_fund_id=receiver, amount_fen=amount, memo="下拨")
     return await funds.call("GrantNeighbourFund", request, who)
 
@@ -150,7 +150,7 @@ async def test_P5_a_fund_sits_one_level_below_its_parent_and_inside_its_place(fu
     ids=["zero amount", "no source", "no memo"],
 )
 async def test_P5_bad_donation_is_refused_naming_the_field_and_changes_nothing(
-    funds: Funds, request_message: dict, field: str  # type: ignore[type-arg]
+    funds: Funds, request_message: dict, field: str
 ) -> None:
     county, _, _ = await three_levels(funds)
     before = await funds.counts(*FUND_TABLES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import grpc
+from google.protobuf import json_format
 
 from services.funds.tests.funds_support import AUDITOR, COMPOUND, Funds, refused
 from wuye.funds.v1 import events_pb2, funds_pb2
@@ -62,6 +63,26 @@ async def test_F9_a_disclosure_snapshots_totals_and_each_households_movements(fu
     status, error = await refused(publish(funds, "2026-H1"))
     assert status == grpc.StatusCode.ALREADY_EXISTS and error.field == "period"
     assert await funds.counts("disclosures") == before
+
+
+async def test_F9_a_snapshot_stored_in_the_earlier_protobuf_json_form_reads_back_unchanged(funds: Funds) -> None:
+    await movements(funds)
+    disclosure = await publish(funds, "2026-H1")
+    public = funds_pb2.Disclosure()
+    public.CopyFrom(disclosure)
+    del public.households[:]
+    before_p3 = funds_pb2.Disclosure()
+    before_p3.CopyFrom(public)
+    before_p3.ClearField("posted_until")  # disclosures published before P3 have no posting period
+    for stored, shown in ((disclosure, public), (before_p3, before_p3)):
+        await funds.execute(
+            "UPDATE disclosures SET snapshot = :snapshot WHERE disclosure_id = :disclosure_id",
+            snapshot=json_format.MessageToJson(stored), disclosure_id=disclosure.disclosure_id,
+        )
+        page = await funds.call(
+            "GetCompoundTransparency", funds_pb2.GetCompoundTransparencyRequest(compound_id=COMPOUND), ANONYMOUS
+        )
+        assert page.latest_disclosure == shown
 
 
 async def test_transparency_shows_balances_entries_open_votes_and_the_latest_disclosure_to_anyone(funds: Funds) -> None:

@@ -1,0 +1,63 @@
+"""``LedgerService`` over ``service/ledger.py``: reversals, reading and verifying the hash chains."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import grpc
+
+from wuye.funds.v1 import funds_pb2 as api
+from wuye.funds.v1 import funds_pb2_grpc
+from wuye_chassis.grpc_server import Servicer
+from wuye_chassis.paging import decode_cursor, page_size
+from wuye_chassis.proto_values import enum_number
+from wuye_funds.domain import commands
+from wuye_funds.entrypoints.grpc.messages import entry_messages, page
+from wuye_funds.service import ledger
+from wuye_funds.service.unit_of_work import FundsUnitOfWork
+
+SERVICE_NAME = api.DESCRIPTOR.services_by_name["LedgerService"].full_name
+
+
+class LedgerServicer(funds_pb2_grpc.LedgerServiceServicer):
+    def __init__(self, unit_of_work: Callable[[], FundsUnitOfWork]) -> None:
+        self.uow = unit_of_work
+
+    async def ReverseLedgerPosting(
+        self, request: api.ReverseLedgerPostingRequest, context: grpc.aio.ServicerContext
+    ) -> api.ReverseLedgerPostingResponse:
+        legs = await ledger.reverse_ledger_posting(
+            commands.ReverseLedgerPosting(request.ledger_id, sequence=request.sequence, memo=request.memo), self.uow()
+        )
+        return api.ReverseLedgerPostingResponse(entries=entry_messages(legs))
+
+    async def ListLedgerEntries(
+        self, request: api.ListLedgerEntriesRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListLedgerEntriesResponse:
+        limit = page_size(request.page.page_size)
+        found = await ledger.list_ledger_entries(
+            commands.ListLedgerEntries(
+                request.ledger_id, after=decode_cursor(request.page.page_token) or "", limit=limit + 1
+            ),
+            self.uow(),
+        )
+        shown, next_page = page(found, limit, lambda posted: str(posted.entry.sequence))
+        return api.ListLedgerEntriesResponse(entries=entry_messages(shown), page=next_page)
+
+    async def VerifyLedger(
+        self, request: api.VerifyLedgerRequest, context: grpc.aio.ServicerContext
+    ) -> api.VerifyLedgerResponse:
+        found = await ledger.verify_ledger(commands.VerifyLedger(request.ledger_id), self.uow())
+        broken = found.broken
+        return api.VerifyLedgerResponse(
+            ledger_id=found.ledger_id,
+            intact=broken is None,
+            entries_checked=found.entries_checked,
+            head_hash=found.head_hash,
+            broken_sequence=0 if broken is None else broken.sequence,
+            broken_reason=enum_number(api.ChainBreakReason, None if broken is None else broken.reason.value),
+        )
+
+
+def servicer(unit_of_work: Callable[[], FundsUnitOfWork]) -> Servicer:
+    return Servicer(LedgerServicer(unit_of_work), funds_pb2_grpc.add_LedgerServiceServicer_to_server, SERVICE_NAME)

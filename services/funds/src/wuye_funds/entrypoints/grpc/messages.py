@@ -1,0 +1,53 @@
+"""Protobuf shapes several funds servicers share: ledger entries, roster units, pages.
+
+The records events also carry (votes, applications, expenses, disclosures, audits) are mapped in
+``adapters/events.py``, once for both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
+
+from wuye.common.v1 import common_pb2
+from wuye.funds.v1 import funds_pb2 as api
+from wuye_chassis.paging import encode_cursor
+from wuye_funds.adapters.registry_roster import roster_unit
+from wuye_funds.domain.voting import RosterUnit
+from wuye_funds.service.ledger import PostedEntry
+
+T = TypeVar("T")
+
+
+def entry_message(posted: PostedEntry) -> api.LedgerEntry:
+    entry = posted.entry
+    return api.LedgerEntry(
+        ledger_id=posted.ledger_id,
+        sequence=entry.sequence,
+        account_id=entry.account_id,
+        counter_account_id=entry.counter_account_id,
+        amount_fen=entry.amount_fen,
+        kind=entry.kind,
+        memo=entry.memo,
+        occurred_at=entry.occurred_at,
+        reverses_sequence=entry.reverses_sequence or 0,
+        prev_hash=entry.prev_hash,
+        hash=entry.hash,
+    )
+
+
+def entry_messages(posted: Iterable[PostedEntry]) -> list[api.LedgerEntry]:
+    return [entry_message(leg) for leg in posted]
+
+
+def roster_units(roster: Iterable[api.RosterUnit]) -> tuple[RosterUnit, ...]:
+    """The register snapshot a caller sent (empty: the service asks the registry)."""
+    return tuple(roster_unit(unit) for unit in roster)
+
+
+def page(found: Sequence[T], limit: int, key: Callable[[T], str]) -> tuple[Sequence[T], common_pb2.PageResponse]:
+    """The first ``limit`` items of a query asked for ``limit + 1``, and the token of the next page
+    (empty when there is none)."""
+    shown = found[:limit]
+    more = len(found) > limit
+    return shown, common_pb2.PageResponse(next_page_token=encode_cursor(key(shown[-1])) if more else "")

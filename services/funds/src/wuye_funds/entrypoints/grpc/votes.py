@@ -1,0 +1,107 @@
+"""``VoteService`` over ``service/votes.py`` and ``service/vote_proposals.py``: owners' votes (V1–V7)
+and the matter-4 votes the ratings service proposes (R4)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import grpc
+
+from wuye.funds.v1 import funds_pb2 as api
+from wuye.funds.v1 import funds_pb2_grpc
+from wuye_chassis.grpc_server import Servicer
+from wuye_chassis.paging import decode_cursor, page_size
+from wuye_chassis.proto_values import enum_number, enum_text, timestamp
+from wuye_funds.adapters.events import choice_number, vote_message
+from wuye_funds.adapters.vote_proposals import ProposalRecord
+from wuye_funds.domain import commands
+from wuye_funds.entrypoints.grpc.messages import page, roster_units
+from wuye_funds.service import vote_proposals, votes
+from wuye_funds.service.unit_of_work import FundsUnitOfWork
+
+SERVICE_NAME = api.DESCRIPTOR.services_by_name["VoteService"].full_name
+
+
+def proposal_message(record: ProposalRecord) -> api.VoteProposal:
+    proposal = record.proposal
+    return api.VoteProposal(
+        proposal_id=proposal.proposal_id,
+        compound_id=proposal.compound_id,
+        jurisdiction_path=record.jurisdiction_path,
+        company_id=proposal.company_id,
+        quarter=record.quarter,
+        matter=api.Matter.ValueType(record.matter.value),
+        title=proposal.title,
+        state=enum_number(api.ProposalState, proposal.state.value),
+        vote_id=record.vote_id or "",
+        created_at=timestamp(record.created_at),
+    )
+
+
+class VoteServicer(funds_pb2_grpc.VoteServiceServicer):
+    def __init__(self, unit_of_work: Callable[[], FundsUnitOfWork]) -> None:
+        self.uow = unit_of_work
+
+    async def OpenVote(self, request: api.OpenVoteRequest, context: grpc.aio.ServicerContext) -> api.OpenVoteResponse:
+        vote = await votes.open_vote(
+            commands.OpenVote(
+                compound_id=request.compound_id,
+                matter=request.matter,
+                title=request.title,
+                building_ids=tuple(request.building_ids),
+                roster=roster_units(request.roster),
+            ),
+            self.uow(),
+        )
+        return api.OpenVoteResponse(vote=vote_message(vote))
+
+    async def CastBallot(self, request: api.CastBallotRequest, context: grpc.aio.ServicerContext) -> api.CastBallotResponse:
+        ballot = await votes.cast_ballot(
+            commands.CastBallot(request.vote_id, owner_key=request.owner_key, choice=enum_text(api.Choice, request.choice)),
+            self.uow(),
+        )
+        return api.CastBallotResponse(
+            vote_id=request.vote_id, owner_key=ballot.owner_key, choice=choice_number(ballot.choice)
+        )
+
+    async def CloseVote(self, request: api.CloseVoteRequest, context: grpc.aio.ServicerContext) -> api.CloseVoteResponse:
+        vote = await votes.close_vote(commands.CloseVote(request.vote_id), self.uow())
+        return api.CloseVoteResponse(vote=vote_message(vote))
+
+    async def GetVote(self, request: api.GetVoteRequest, context: grpc.aio.ServicerContext) -> api.GetVoteResponse:
+        vote = await votes.get_vote(commands.GetVote(request.vote_id), self.uow())
+        return api.GetVoteResponse(vote=vote_message(vote))
+
+    async def ListVotes(self, request: api.ListVotesRequest, context: grpc.aio.ServicerContext) -> api.ListVotesResponse:
+        limit = page_size(request.page.page_size)
+        found = await votes.list_votes(
+            commands.ListVotes(
+                request.compound_id, before=decode_cursor(request.page.page_token) or "", limit=limit + 1
+            ),
+            self.uow(),
+        )
+        shown, next_page = page(found, limit, lambda vote: vote.vote_id)
+        return api.ListVotesResponse(votes=[vote_message(vote) for vote in shown], page=next_page)
+
+    async def ListVoteProposals(
+        self, request: api.ListVoteProposalsRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListVoteProposalsResponse:
+        found = await vote_proposals.list_vote_proposals(
+            commands.ListVoteProposals(
+                request.jurisdiction_path, state=enum_text(api.ProposalState, request.state)
+            ),
+            self.uow(),
+        )
+        return api.ListVoteProposalsResponse(proposals=[proposal_message(record) for record in found])
+
+    async def OpenProposedVote(
+        self, request: api.OpenProposedVoteRequest, context: grpc.aio.ServicerContext
+    ) -> api.OpenProposedVoteResponse:
+        opening = await vote_proposals.open_proposed_vote(
+            commands.OpenProposedVote(request.proposal_id, roster=roster_units(request.roster)), self.uow()
+        )
+        return api.OpenProposedVoteResponse(proposal=proposal_message(opening.proposal), vote=vote_message(opening.vote))
+
+
+def servicer(unit_of_work: Callable[[], FundsUnitOfWork]) -> Servicer:
+    return Servicer(VoteServicer(unit_of_work), funds_pb2_grpc.add_VoteServiceServicer_to_server, SERVICE_NAME)

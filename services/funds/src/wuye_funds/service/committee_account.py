@@ -1,0 +1,150 @@
+"""The owners' committee account: common-parts income (P1) and committee expenses under community review
+(P2, 业账社审).
+
+The committee's money is an account in the compound's committee ledger (``domain.accounts``); income
+comes from one account per source, paid expenses go to the expenses payee. The review order, the reason
+on every decision and "paid only after the last approval" are ``domain.review.CommitteeExpense``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wuye_chassis import auth
+from wuye_chassis.ids import new_id
+from wuye_chassis.jurisdiction import JurisdictionPath
+from wuye_chassis.money import Fen
+from wuye_chassis.validation import require_text
+from wuye_funds.domain import commands
+from wuye_funds.domain.accounts import (
+    COMMITTEE_ACCOUNT,
+    EXPENSE_KIND,
+    EXPENSE_PAYEE,
+    INCOME_KIND,
+    committee_ledger_id,
+    income_account,
+)
+from wuye_funds.domain.events import CommitteeExpenseApproved, CommitteeExpensePaid, CommitteeExpenseRejected
+from wuye_funds.domain.review import CommitteeExpense, ExpenseRecord, ReviewState
+from wuye_funds.service import ledger
+from wuye_funds.service.ledger import PostedEntry
+from wuye_funds.service.maintenance import MANAGERS
+from wuye_funds.service.unit_of_work import FundsUnitOfWork, in_scope
+
+#: the community side records the reviewers' decisions (party organisation, residents' committee)
+REVIEWERS = ("community_worker", "street_officer")
+
+
+@dataclass(frozen=True)
+class IncomeRecorded:
+    #: the debit leg (the committee account's side)
+    entry: PostedEntry
+    committee_balance_fen: Fen
+
+
+@dataclass(frozen=True)
+class ExpensePaid:
+    expense: ExpenseRecord
+    entry: PostedEntry
+
+
+async def record_common_income(command: commands.RecordCommonIncome, uow: FundsUnitOfWork) -> IncomeRecorded:
+    auth.require_role(MANAGERS, action="record common-parts income")
+    source = require_text(command.source, field="source", rule="P1", max_length=40)
+    async with uow:
+        compound = await uow.compound(command.compound_id, action="record common-parts income")
+        ledger_id = committee_ledger_id(compound.compound_id)
+        await ledger.ensure_ledger(
+            uow, ledger_id, compound_id=compound.compound_id, jurisdiction_path=compound.jurisdiction_path
+        )
+        await ledger.locked_ledger(uow, ledger_id, action="record common-parts income")
+        debit, _ = await ledger.post(
+            uow, ledger_id, debit_account_id=COMMITTEE_ACCOUNT, credit_account_id=income_account(source),
+            amount_fen=command.amount_fen, kind=INCOME_KIND, memo=command.memo,
+        )
+        balance = (await uow.ledgers.account_balances(ledger_id, [COMMITTEE_ACCOUNT]))[COMMITTEE_ACCOUNT]
+        await uow.commit()
+    return IncomeRecorded(debit, balance)
+
+
+async def submit_committee_expense(command: commands.SubmitCommitteeExpense, uow: FundsUnitOfWork) -> ExpenseRecord:
+    caller = auth.require_role(MANAGERS, action="submit a committee expense")
+    expense = CommitteeExpense.submit(new_id(), amount_fen=command.amount_fen, purpose=command.purpose)
+    async with uow:
+        compound = await uow.compound(command.compound_id, action="submit a committee expense")
+        await uow.expenses.add(
+            expense, compound_id=compound.compound_id, jurisdiction_path=compound.jurisdiction_path,
+            submitted_by=caller.user,
+        )
+        record = await _stored(uow, expense.expense_id)
+        await uow.commit()
+    return record
+
+
+async def _in_scope(uow: FundsUnitOfWork, expense_id: str, *, action: str, for_update: bool = False) -> ExpenseRecord:
+    require_text(expense_id, field="expense_id", max_length=36)
+    return in_scope(
+        await uow.expenses.get(expense_id, for_update=for_update),
+        missing=f"committee expense {expense_id} does not exist", field="expense_id", action=action,
+    )
+
+
+async def _stored(uow: FundsUnitOfWork, expense_id: str) -> ExpenseRecord:
+    """The expense as this transaction has written it, with the decisions' recorded times."""
+    record = await uow.expenses.get(expense_id)
+    assert record is not None, f"expense {expense_id} was written in this transaction"
+    return record
+
+
+async def review_committee_expense(command: commands.ReviewCommitteeExpense, uow: FundsUnitOfWork) -> ExpenseRecord:
+    caller = auth.require_role(REVIEWERS, action="review a committee expense")
+    async with uow:
+        expense = (
+            await _in_scope(uow, command.expense_id, action="review a committee expense", for_update=True)
+        ).expense
+        if command.approve:
+            decision = expense.approve(command.reviewer, command.reason)
+        else:
+            decision = expense.reject(command.reviewer, command.reason)
+        await uow.expenses.add_decision(expense.expense_id, decision, decided_by=caller.user)
+        await uow.expenses.save_state(expense)
+        record = await _stored(uow, expense.expense_id)
+        if expense.state is ReviewState.APPROVED:
+            await uow.publish(CommitteeExpenseApproved(record))
+        elif expense.state is ReviewState.REJECTED:
+            await uow.publish(CommitteeExpenseRejected(record))
+        await uow.commit()
+    return record
+
+
+async def pay_committee_expense(command: commands.PayCommitteeExpense, uow: FundsUnitOfWork) -> ExpensePaid:
+    auth.require_role(MANAGERS, action="pay a committee expense")
+    async with uow:
+        found = await _in_scope(uow, command.expense_id, action="pay a committee expense", for_update=True)
+        expense = found.expense
+        amount = expense.pay()
+        ledger_id = committee_ledger_id(found.compound_id)
+        await ledger.ensure_ledger(uow, ledger_id, compound_id=found.compound_id, jurisdiction_path=found.jurisdiction_path)
+        await ledger.locked_ledger(uow, ledger_id, action="pay a committee expense")
+        debit, _ = await ledger.post(
+            uow, ledger_id, debit_account_id=EXPENSE_PAYEE, credit_account_id=COMMITTEE_ACCOUNT,
+            amount_fen=amount, kind=EXPENSE_KIND, memo=f"committee expense {expense.expense_id}",
+        )
+        await uow.expenses.save_state(expense)
+        record = await _stored(uow, expense.expense_id)
+        await uow.publish(CommitteeExpensePaid(record, debit.entry.sequence))
+        await uow.commit()
+    return ExpensePaid(record, debit)
+
+
+async def get_committee_expense(query: commands.GetCommitteeExpense, uow: FundsUnitOfWork) -> ExpenseRecord:
+    async with uow.reading():
+        return await _in_scope(uow, query.expense_id, action="read a committee expense")
+
+
+async def list_committee_expenses(query: commands.ListCommitteeExpenses, uow: FundsUnitOfWork) -> list[ExpenseRecord]:
+    """Up to ``limit`` expenses at or below the jurisdiction older than ``before``, newest first."""
+    path = str(JurisdictionPath.parse(query.jurisdiction_path))
+    auth.require_access(path, action="list committee expenses")
+    async with uow.reading():
+        return await uow.expenses.under(path, before=query.before or None, limit=query.limit)

@@ -1,0 +1,81 @@
+"""The funds unit of work: the chassis transaction with this service's repositories and helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Protocol, TypeVar
+
+from wuye_chassis import auth
+from wuye_chassis.errors import NotFound
+from wuye_chassis.uow import UnitOfWork, UnitOfWorkParts
+from wuye_chassis.validation import require_text
+from wuye_funds.adapters.applications import ApplicationRepository
+from wuye_funds.adapters.community_funds import MiniFundRepository, NeighbourFundRepository
+from wuye_funds.adapters.compounds import CompoundRepository, FundsCompound
+from wuye_funds.adapters.disclosures import DisclosureRepository
+from wuye_funds.adapters.expenses import ExpenseRepository
+from wuye_funds.adapters.ledger import LedgerRepository
+from wuye_funds.adapters.maintenance_accounts import MaintenanceAccountRepository
+from wuye_funds.adapters.vote_proposals import VoteProposalRepository
+from wuye_funds.adapters.votes import VoteRepository
+from wuye_funds.domain.disclosure_schedule import Subject
+from wuye_funds.service.roster import OwnerRosterSource
+
+
+class Placed(Protocol):
+    @property
+    def jurisdiction_path(self) -> str: ...
+
+
+P = TypeVar("P", bound=Placed)
+
+
+def in_scope(found: P | None, *, missing: str, field: str, action: str) -> P:
+    """The record a caller asked for, once it exists (NOT_FOUND naming ``field`` and saying ``missing``)
+    and the caller's scope covers where it lies."""
+    if found is None:
+        raise NotFound(missing, field=field)
+    auth.require_access(found.jurisdiction_path, action=action)
+    return found
+
+
+class FundsUnitOfWork(UnitOfWork):
+    compounds: CompoundRepository
+    ledgers: LedgerRepository
+    accounts: MaintenanceAccountRepository
+    applications: ApplicationRepository
+    votes: VoteRepository
+    proposals: VoteProposalRepository
+    expenses: ExpenseRepository
+    mini_funds: MiniFundRepository
+    neighbour_funds: NeighbourFundRepository
+    disclosures: DisclosureRepository
+
+    def __init__(
+        self, parts: UnitOfWorkParts, roster: OwnerRosterSource, disclosure_months: Mapping[Subject, int]
+    ) -> None:
+        super().__init__(parts)
+        #: where a vote's electorate comes from when the caller gives none
+        self.roster = roster
+        #: P3: months between disclosures of each subject (the city's settings)
+        self.disclosure_months = disclosure_months
+
+    def opened(self) -> None:
+        self.compounds = CompoundRepository(self.session)
+        self.ledgers = LedgerRepository(self.session)
+        self.accounts = MaintenanceAccountRepository(self.session)
+        self.applications = ApplicationRepository(self.session)
+        self.votes = VoteRepository(self.session)
+        self.proposals = VoteProposalRepository(self.session)
+        self.expenses = ExpenseRepository(self.session)
+        self.mini_funds = MiniFundRepository(self.session)
+        self.neighbour_funds = NeighbourFundRepository(self.session)
+        self.disclosures = DisclosureRepository(self.session)
+
+    async def compound(self, compound_id: str, *, action: str) -> FundsCompound:
+        """The compound's funds settings, once the caller's scope is known to cover it."""
+        require_text(compound_id, field="compound_id", max_length=64)
+        return in_scope(
+            await self.compounds.get(compound_id), missing=f"compound {compound_id} has no funds settings",
+            field="compound_id", action=action,
+        )
