@@ -5,7 +5,6 @@ It runs with JetStream on, bound to 127.0.0.1 only, its store under a folder the
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import sysconfig
@@ -87,6 +86,3 @@ class EmbeddedNats:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-
-    def remove_store(self) -> None:
-        shutil.rmtree(self.store_dir, ignore_errors=True)
