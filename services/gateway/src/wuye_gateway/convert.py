@@ -101,32 +101,54 @@ def _response_model(descriptor: Descriptor) -> type[BaseModel]:
 
 
 def request_model(
-    message_class: type[Message], *, exclude: tuple[str, ...] = (), examples: dict[str, list[Any]] | None = None
+    message_class: type[Message],
+    *,
+    body: str | None = None,
+    exclude: tuple[str, ...] = (),
+    required: tuple[str, ...] = (),
+    examples: dict[str, list[Any]] | None = None,
 ) -> type[BaseModel]:
-    """A request body model for this message: every field optional with the proto default, enums as text.
+    """A request body model for this message: fields optional with the proto default, enums as text.
 
-    The services validate the content and name the field at fault; ``exclude`` drops what the path
-    carries or what the gateway fills in itself.
+    The services validate the content and name the field at fault; ``body`` names the message field
+    the body fills (the whole request when None), ``exclude`` drops what the path carries or what the
+    gateway fills in itself, and ``required`` lists the fields a client must send (422 when missing);
+    both reach into a message field by a dotted name (``"reporter.phone"``).
     """
-    return _request_model(message_class.DESCRIPTOR, exclude, examples or {})
-
-
-def _request_model(descriptor: Descriptor, exclude: tuple[str, ...], examples: dict[str, list[Any]]) -> type[BaseModel]:
+    descriptor = message_class.DESCRIPTOR
     name = _schema_name(descriptor, "In")
+    if body is not None:
+        descriptor = descriptor.fields_by_name[body].message_type
+    return _request_model(descriptor, exclude, examples or {}, required, name)
+
+
+def _request_model(
+    descriptor: Descriptor,
+    exclude: tuple[str, ...],
+    examples: dict[str, list[Any]],
+    required: tuple[str, ...] = (),
+    name: str | None = None,
+) -> type[BaseModel]:
+    name = name or _schema_name(descriptor, "In")
     if name in _models:
         return _models[name]
     fields: dict[str, Any] = {}
     for field in descriptor.fields:
         if field.name in exclude:
             continue
-        kind = _request_type(field)
+        kind = _request_type(field, _within(exclude, field.name), _within(required, field.name), name)
+        example = examples.get(field.name)
         if field.is_repeated:
-            fields[field.name] = (list[kind], Field([], examples=examples.get(field.name)))
+            kind = list[kind]
+        if field.name in required:
+            fields[field.name] = (kind, Field(..., examples=example))
+        elif field.is_repeated:
+            fields[field.name] = (kind, Field([], examples=example))
         elif field.type in (FieldDescriptor.TYPE_ENUM, FieldDescriptor.TYPE_MESSAGE):
-            fields[field.name] = (kind | None, Field(None, examples=examples.get(field.name)))
+            fields[field.name] = (kind | None, Field(None, examples=example))
         else:
             # the proto default: 0, "", False
-            fields[field.name] = (kind, Field(_scalar_type(field)(), examples=examples.get(field.name)))
+            fields[field.name] = (kind, Field(_scalar_type(field)(), examples=example))
     _models[name] = create_model(name, **fields)
     return _models[name]
 
@@ -144,12 +166,21 @@ _INTEGER_RANGES = {
 }
 
 
-def _request_type(field: FieldDescriptor) -> Any:
+def _within(names: tuple[str, ...], field: str) -> tuple[str, ...]:
+    """The dotted names inside a message field: ("reporter.phone", "code") within "reporter" → ("phone",)."""
+    return tuple(name.removeprefix(f"{field}.") for name in names if name.startswith(f"{field}."))
+
+
+def _request_type(field: FieldDescriptor, exclude: tuple[str, ...], required: tuple[str, ...], outer: str) -> Any:
     if field.type == FieldDescriptor.TYPE_ENUM:
         return Literal[enum_texts(field.enum_type)]
     if field.type == FieldDescriptor.TYPE_MESSAGE:
         if field.message_type.full_name == TIMESTAMP:
             return dt.datetime
+        if exclude or required:
+            # shaped for this body only: a model of its own, named after the body (ComplaintsSubmitComplaintInReporter)
+            inner = outer + field.name.title().replace("_", "")
+            return _request_model(field.message_type, exclude, {}, required, inner)
         return _request_model(field.message_type, (), {})
     if field.type in _INTEGER_RANGES:
         low, high = _INTEGER_RANGES[field.type]
@@ -157,10 +188,11 @@ def _request_type(field: FieldDescriptor) -> Any:
     return _scalar_type(field)
 
 
-def to_message(message_class: type[M], body: BaseModel | None = None, **values: Any) -> M:
-    """The message for a request body and path values: enum texts to numbers, datetimes to timestamps."""
+def to_message(message_class: type[M], data: dict[str, Any]) -> M:
+    """The message for a request's values (body fields, path values, query parameters): enum texts to
+    numbers, datetimes to timestamps; None leaves a field unset."""
     message = message_class()
-    _fill(message, (body.model_dump() if body is not None else {}) | values)
+    _fill(message, data)
     return message
 
 

@@ -25,7 +25,6 @@ from wuye_chassis.auth import AuthContext
 from wuye_chassis.workdays import SHANGHAI
 from wuye_gateway.convert import model_of, to_json
 from wuye_gateway.dependencies import PROBLEM_RESPONSES, Caller, call
-from wuye_gateway.routes.complaints import Figures
 from wuye_gateway.routes.public import Transparency, public_transparency
 
 router = APIRouter(prefix="/api/v1/views", tags=["composed views"], responses=PROBLEM_RESPONSES)
@@ -39,6 +38,7 @@ ScoreCard = model_of(ratings_pb2.GetScoreCardResponse)
 Coverage = model_of(registry_pb2.GetCoverageResponse)
 EnforcementFigures = model_of(enforcement_pb2.GetEnforcementFiguresResponse)
 Lists = model_of(ratings_pb2.Lists)
+Figures = model_of(complaints_pb2.GetComplaintFiguresResponse)
 
 
 class Unavailable(BaseModel):
