@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any, cast
 
 import sqlalchemy as sa
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.ext import asyncio as sa_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -30,7 +31,14 @@ def utcnow() -> dt.datetime:
 JurisdictionPathString = sa.String(64).with_variant(sa.String(64, collation="C"), "postgresql")
 
 
-class UtcDateTime(sa.types.TypeDecorator):
+async def changed_rows(session: AsyncSession, statement: sa.Executable) -> int:
+    """Execute an INSERT, UPDATE or DELETE and answer how many rows it changed."""
+    result = await session.execute(statement)
+    # a DML statement's result is a CursorResult, the one kind of result with a rowcount
+    return cast(CursorResult[Any], result).rowcount
+
+
+class UtcDateTime(sa.types.TypeDecorator[dt.datetime]):
     """Timezone-aware UTC datetimes on every backend (SQLite stores naive text)."""
 
     impl = sa.DateTime(timezone=True)

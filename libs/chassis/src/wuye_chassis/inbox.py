@@ -89,7 +89,7 @@ class Subscription(Generic[U]):
 
 
 def retry_delay_seconds(delivery: int) -> float:
-    return min(30.0, 0.5 * 2 ** max(0, delivery - 1))
+    return min(30.0, 0.5 * 2.0 ** max(0, delivery - 1))
 
 
 class EventConsumer:
