@@ -12,18 +12,34 @@ import datetime as dt
 import inspect
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypedDict
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 from wuye_chassis.auth import AuthContext
-from wuye_gateway.convert import TIMESTAMP, enum_texts, model_of, request_model, to_json, to_message
+from wuye_gateway.convert import (
+    TIMESTAMP,
+    descriptor_of,
+    enum_texts,
+    message_type,
+    model_of,
+    request_model,
+    to_json,
+    to_message,
+)
 from wuye_gateway.dependencies import IdempotencyKey, Page, call, caller, paging
 
 PATH_VALUE = re.compile(r"{(\w+)(?::path)?}")
 KEYWORD = inspect.Parameter.KEYWORD_ONLY
+
+
+class Backend(TypedDict):
+    """Where a route module's operations go: its router and the service they call (``**BACKEND``)."""
+
+    router: APIRouter
+    service: str
 
 
 def _parameter(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -> inspect.Parameter:
@@ -41,7 +57,7 @@ def _common(path: str) -> list[inspect.Parameter]:
 def _answer(response: type[Message], field: str | None) -> Any:
     if field is None:
         return model_of(response)
-    return model_of(response.DESCRIPTOR.fields_by_name[field].message_type)
+    return model_of(message_type(descriptor_of(response).fields_by_name[field]))
 
 
 def command(
@@ -69,7 +85,7 @@ def command(
     path_values = tuple(PATH_VALUE.findall(path))
     hidden = (*path_values, *exclude)
     parameters = _common(path)
-    sent = request.DESCRIPTOR if body is None else request.DESCRIPTOR.fields_by_name[body].message_type
+    sent = descriptor_of(request) if body is None else message_type(descriptor_of(request).fields_by_name[body])
     if any(field.name not in hidden for field in sent.fields):
         model = request_model(request, body=body, exclude=hidden, required=required, examples=examples)
         parameters.append(_parameter("body", model))
@@ -105,8 +121,8 @@ def query(
     ``items`` names a repeated response field answered as a list — as a ``Page`` when the request pages.
     """
     path_values = tuple(PATH_VALUE.findall(path))
-    fields = request.DESCRIPTOR.fields
-    paged = "page" in request.DESCRIPTOR.fields_by_name
+    fields = descriptor_of(request).fields
+    paged = "page" in descriptor_of(request).fields_by_name
     parameters = _common(path)
     for field in fields:
         if field.name not in path_values and field.name != "page":
@@ -114,16 +130,14 @@ def query(
     if paged:
         parameters.append(_parameter("page", Annotated[Any, Depends(paging)]))
     if items is not None:
-        item = model_of(response.DESCRIPTOR.fields_by_name[items].message_type)
-        response_model: Any = Page[item] if paged else list[item]  # type: ignore[valid-type]
+        item: Any = _answer(response, items)
+        response_model: Any = Page[item] if paged else list[item]
     else:
         response_model = _answer(response, answer)
 
     async def endpoint(http: Request, who: AuthContext, values: dict[str, Any]) -> Any:
         page = values.pop("page", None)
-        message = to_message(request, values)
-        if page is not None:
-            message.page.CopyFrom(page)
+        message = to_message(request, values | ({"page": to_json(page)} if page is not None else {}))
         reply = await call(http, service, rpc, message, who)
         if items is None:
             return to_json(getattr(reply, answer) if answer else reply)
@@ -144,10 +158,10 @@ def _query_parameter(field: FieldDescriptor, *, required: bool) -> inspect.Param
 def _query_value(field: FieldDescriptor) -> tuple[Any, Any]:
     """The query parameter's type and its default when absent (None: the field stays unset)."""
     if field.type == FieldDescriptor.TYPE_ENUM:
-        return Literal[enum_texts(field.enum_type)], None
+        return Literal[enum_texts(field)], None
     if field.is_repeated:
         return list[str], []
-    if field.type == FieldDescriptor.TYPE_MESSAGE and field.message_type.full_name == TIMESTAMP:
+    if field.type == FieldDescriptor.TYPE_MESSAGE and message_type(field).full_name == TIMESTAMP:
         # RFC 3339; absent leaves the timestamp unset (the service reads that as "now")
         return dt.datetime, None
     if field.type == FieldDescriptor.TYPE_BOOL:

@@ -9,10 +9,10 @@ from fastapi import APIRouter
 
 from wuye.complaints.v1 import complaints_pb2 as pb
 from wuye_gateway.dependencies import PROBLEM_RESPONSES
-from wuye_gateway.routing import command, query
+from wuye_gateway.routing import Backend, command, query
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"], responses=PROBLEM_RESPONSES)
-COMPLAINTS = {"router": router, "service": "complaints"}
+COMPLAINTS = Backend(router=router, service="complaints")
 CASE = "/{case_id}"
 
 # before /{case_id}: these paths would otherwise read as a case id

@@ -11,12 +11,13 @@ from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, Field
 
 from wuye.funds.v1 import funds_pb2 as pb
-from wuye_gateway.convert import enum_value, to_json
+from wuye_chassis.proto_values import enum_number
+from wuye_gateway.convert import to_json
 from wuye_gateway.dependencies import PROBLEM_RESPONSES, Caller, IdempotencyKey, call
-from wuye_gateway.routing import command, query
+from wuye_gateway.routing import Backend, command, query
 
 router = APIRouter(prefix="/api/v1", tags=["funds"], responses=PROBLEM_RESPONSES)
-FUNDS = {"router": router, "service": "funds"}
+FUNDS = Backend(router=router, service="funds")
 APPLICATION = "/use-applications/{application_id}"
 
 command(**FUNDS, path="/funds/compounds", rpc="ConfigureCompound", request=pb.ConfigureCompoundRequest,
@@ -64,7 +65,7 @@ class Ballot(BaseModel):
 async def cast_ballot(vote_id: str, body: BallotIn, request: Request, who: Caller,
                       key: IdempotencyKey = None) -> dict[str, Any]:
     message = pb.CastBallotRequest(vote_id=vote_id, owner_key=body.owner_key or who.user,
-                                   choice=enum_value(pb.Choice, body.choice))
+                                   choice=enum_number(pb.Choice, body.choice))
     return to_json(await call(request, "funds", "CastBallot", message, who, key))
 
 

@@ -7,10 +7,10 @@ from fastapi import APIRouter
 
 from wuye.registry.v1 import registry_pb2 as pb
 from wuye_gateway.dependencies import PROBLEM_RESPONSES
-from wuye_gateway.routing import command, query
+from wuye_gateway.routing import Backend, command, query
 
 router = APIRouter(prefix="/api/v1/jurisdictions", tags=["jurisdictions"], responses=PROBLEM_RESPONSES)
-JURISDICTIONS = {"router": router, "service": "registry"}
+JURISDICTIONS = Backend(router=router, service="registry")
 
 command(**JURISDICTIONS, path="", rpc="RegisterJurisdiction", request=pb.RegisterJurisdictionRequest,
         response=pb.RegisterJurisdictionResponse, answer="jurisdiction", creates=True, required=("code", "name"),
