@@ -94,7 +94,7 @@ def expected(route: Route, account: str, target: str) -> int:
 
 
 @pytest.fixture
-async def world(database_url_factory, nats_server: EmbeddedNats, start_service: StartService):  # type: ignore[no-untyped-def]
+async def world(database_url_factory, nats_server: EmbeddedNats, start_service: StartService):
     apps: dict[str, Any] = {}
     for name in ("registry", "complaints", "funds", "enforcement", "ratings"):
         url = await database_url_factory(name)
@@ -134,7 +134,7 @@ def _fill(template: Any, values: dict[str, str]) -> Any:
     return template.format(**values) if isinstance(template, str) else template
 
 
-async def test_no_call_outside_the_callers_scope_or_role_succeeds_and_allowed_ones_do(world) -> None:  # type: ignore[no-untyped-def]
+async def test_no_call_outside_the_callers_scope_or_role_succeeds_and_allowed_ones_do(world) -> None:
     gateway, targets = world
     counter = itertools.count()
     wrong = []

@@ -37,7 +37,7 @@ def _community(compound: int) -> str:
     return f"{street}{1 + (compound // STREETS) % COMMUNITIES_PER_STREET:03d}"
 
 
-def _write(folder: Path, kind: str, rows) -> None:  # type: ignore[no-untyped-def]
+def _write(folder: Path, kind: str, rows) -> None:
     with (folder / f"{kind}.csv").open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
         writer.writerow(COLUMNS[kind])

@@ -27,9 +27,10 @@ kubernetes_validate = pytest.importorskip(
 
 # kubernetes_validate.validate() re-reads and re-parses the 1.4 MB definitions file on every call; the
 # files never change, so parse each once per process (a pure speed-up: same function, same data).
-_kv_utils = __import__("kubernetes_validate.utils", fromlist=["schema_contents"])
-if not hasattr(_kv_utils.schema_contents, "cache_info"):
-    _kv_utils.schema_contents = functools.lru_cache(maxsize=None)(_kv_utils.schema_contents)
+if not hasattr(kubernetes_validate.utils.schema_contents, "cache_info"):
+    kubernetes_validate.utils.schema_contents = functools.lru_cache(maxsize=None)(
+        kubernetes_validate.utils.schema_contents
+    )
 
 ROOT = Path(__file__).resolve().parents[2]
 CHART = ROOT / "charts" / "wuye"
