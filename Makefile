@@ -10,7 +10,8 @@ STUBS := libs/contracts/src/wuye/.generated
 SERVICES := $(shell $(PYTHON) deploy/services.py)
 PACKAGES := libs/chassis libs/contracts $(addprefix services/,$(SERVICES)) services/gateway
 #: what the type checker reads (mypy.ini: strict on the chassis and every domain/ and service/ package)
-TYPED := wuye_chassis $(addprefix wuye_,$(SERVICES)) wuye_gateway tests
+TYPED := libs/chassis/src/wuye_chassis libs/chassis/tests $(foreach name,$(SERVICES),services/$(name)/src/wuye_$(name)) \
+         services/gateway/src/wuye_gateway tests
 PYTEST_WORKERS ?= auto
 BUF_VERSION := 1.75.0
 POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
@@ -65,9 +66,9 @@ lint-proto-breaking:
 lint-imports: proto
 	$(VENV)/bin/lint-imports
 
-## the type checker (mypy.ini) over the chassis, every service, the gateway and the cross-service tests
+## the type checker (mypy.ini) over the chassis and its tests, every service, the gateway, the cross-service tests
 typecheck: proto
-	$(VENV)/bin/mypy $(addprefix -p ,$(TYPED))
+	$(VENV)/bin/mypy $(TYPED)
 
 ## benchmarks: print figures, never assert timings
 bench: proto
