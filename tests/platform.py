@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
+from deploy.services import SERVICES
 from wuye_chassis.app import ServiceApp, ServiceDefinition
 from wuye_gateway.app import create_app
 from wuye_gateway.settings import GatewaySettings
@@ -45,7 +46,7 @@ async def gateway_for(
     """The gateway app wired to the given in-process services (others point at a closed port)."""
     addresses: dict[str, Any] = {
         f"{name}_addr": f"127.0.0.1:{services[name].port if name in services else unreachable_port}"
-        for name in ("registry", "complaints", "funds", "enforcement", "ratings")
+        for name in SERVICES
     }
     settings = GatewaySettings(
         dev_issuer=True, jwt_issuer=ISSUER, health_timeout_seconds=0.5, **addresses, **settings_overrides

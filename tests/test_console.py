@@ -18,6 +18,7 @@ import httpx
 import pytest
 import uvicorn
 
+from deploy.services import SERVICES
 from tests.gateway_world import (
     add_housing_item,
     add_owned_households,
@@ -41,7 +42,6 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"),
 ]
-SERVICES = ("registry", "complaints", "funds", "enforcement", "ratings")
 
 
 @asynccontextmanager

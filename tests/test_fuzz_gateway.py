@@ -34,6 +34,7 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.core.result import Err
 
+from deploy.services import SERVICES
 from tests.gateway_world import (
     configure_funds,
     funds_definition,
@@ -51,7 +52,6 @@ T = TypeVar("T")
 #: examples per operation and generation mode (88 operations × 2 modes × 2 id sources × this)
 EXAMPLES = 4
 REQUEST_TIMEOUT_SECONDS = 10.0
-SERVICES = ("registry", "complaints", "funds", "enforcement", "ratings")
 
 
 class World:

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from deploy.services import SERVICES
 from tests.gateway_world import (
     ANXI_COMMUNITY,
     HUIAN_COMMUNITY,
@@ -96,7 +97,7 @@ def expected(route: Route, account: str, target: str) -> int:
 @pytest.fixture
 async def world(database_url_factory, nats_server: EmbeddedNats, start_service: StartService):
     apps: dict[str, Any] = {}
-    for name in ("registry", "complaints", "funds", "enforcement", "ratings"):
+    for name in SERVICES:
         url = await database_url_factory(name)
         apps[name] = await start_service(
             funds_definition(url, nats_server.url, apps["registry"].port) if name == "funds"

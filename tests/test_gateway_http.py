@@ -8,6 +8,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from deploy.services import SERVICES
 from tests.platform import ISSUER, StartService, definition, gateway_for
 from wuye_chassis.natsd import EmbeddedNats
 from wuye_gateway.identity import DevIssuer
@@ -100,7 +101,7 @@ async def test_readyz_is_200_when_every_service_serves(
 ) -> None:
     apps = {
         name: await start_service(definition(name, await database_url_factory(name), nats_server.url))
-        for name in ("registry", "complaints", "funds", "enforcement", "ratings")
+        for name in SERVICES
     }
     async with gateway_for(apps) as gateway:
         answer = await gateway.client.get("/readyz")

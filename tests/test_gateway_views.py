@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from deploy.services import SERVICES
 from tests.gateway_world import (
     configure_funds,
     funds_definition,
@@ -18,8 +19,6 @@ from tests.platform import StartService, definition, gateway_for
 from tests.support import eventually
 from wuye_chassis.app import ServiceApp
 from wuye_chassis.natsd import EmbeddedNats
-
-ALL = ("registry", "complaints", "funds", "enforcement", "ratings")
 
 
 @pytest.fixture
@@ -46,7 +45,7 @@ async def seeded_compound(gateway):
 
 
 async def test_the_compound_overview_composes_four_services(start_platform) -> None:
-    async with gateway_for(await start_platform(*ALL)) as gateway:
+    async with gateway_for(await start_platform(*SERVICES)) as gateway:
         compound, company = await seeded_compound(gateway)
         officer = await gateway.token("huian-officer")
 
@@ -82,7 +81,7 @@ async def test_the_compound_overview_names_the_section_whose_service_is_down(sta
 
 
 async def test_the_county_dashboard_composes_coverage_rates_inspections_and_lists(start_platform) -> None:
-    async with gateway_for(await start_platform(*ALL)) as gateway:
+    async with gateway_for(await start_platform(*SERVICES)) as gateway:
         await seeded_compound(gateway)
         officer = await gateway.token("huian-officer")
         answer = await gateway.client.get("/api/v1/views/counties/350521/dashboard", headers=officer)

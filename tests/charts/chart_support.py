@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
+from deploy.services import SERVICES
+
 helm = pytest.importorskip(
     "helm_python", reason="helm-python-sdk is not installed (pip install -c constraints.txt helm-python-sdk)"
 )
@@ -37,7 +39,6 @@ CHART = ROOT / "charts" / "wuye"
 VALUES = Path(__file__).resolve().parent / "values"
 RELEASE = "city"
 NAMESPACE = "wuye"
-SERVICES = ("registry", "complaints", "funds", "enforcement", "ratings")
 COMPONENTS = (*SERVICES, "gateway")
 #: the chart's minimum (Chart.yaml kubeVersion) and the newest schemas the validator ships
 KUBE_VERSIONS = ("1.29.0", "1.37.0")
