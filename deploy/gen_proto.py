@@ -1,9 +1,7 @@
 """Generate the Python gRPC/protobuf stubs from proto/ into libs/contracts/src (package ``wuye``).
 
-Beside the stubs, ``wuye.services.SERVICES``: the platform's services from services.toml, so what runs
-without the repository (the gateway's image) reads the same list. Generated code is never edited or
-committed; ``make proto`` (and every target that needs it) runs this. Exits non-zero when protoc reports
-an error or a listed service has no API package, so a broken contract fails the build.
+Generated code is never edited or committed; ``make proto`` (and every target that needs it) runs this.
+Exits non-zero when protoc reports an error, so a broken contract fails the build.
 """
 
 from __future__ import annotations
@@ -16,19 +14,11 @@ from pathlib import Path
 from grpc_tools import protoc
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from deploy.services import LIST, SERVICES  # noqa: E402
-
 PROTO = ROOT / "proto"
 OUT = ROOT / "libs" / "contracts" / "src"
 
 
 def main() -> int:
-    missing = [name for name in SERVICES if not (PROTO / "wuye" / name / "v1").is_dir()]
-    if missing:
-        print(f"{LIST.name} lists services without an API package proto/wuye/<name>/v1: {missing}", file=sys.stderr)
-        return 1
     sources = sorted(str(path.relative_to(PROTO)) for path in PROTO.rglob("*.proto"))
     generated = OUT / "wuye"
     shutil.rmtree(generated, ignore_errors=True)
@@ -57,11 +47,6 @@ def main() -> int:
     # regular packages (not namespace packages) so tools and importlib.resources see them
     for folder in [generated, *[p for p in generated.rglob("*") if p.is_dir()]]:
         (folder / "__init__.py").touch()
-    (generated / "services.py").write_text(
-        f'"""The platform\'s services in start order (generated from {LIST.name} by deploy/gen_proto.py)."""\n\n'
-        f"SERVICES: tuple[str, ...] = {SERVICES!r}\n",
-        encoding="utf-8",
-    )
     print(f"generated stubs for {len(sources)} proto files into {OUT.relative_to(ROOT)}")
     return 0
 
