@@ -39,8 +39,10 @@ def test_compose_runs_migrates_and_addresses_each_service() -> None:
     containers = set(compose["services"])
     assert {*SERVICES, *(f"{name}-migrate" for name in SERVICES)} <= containers
     assert {f"WUYE_{name.upper()}_ADDR" for name in SERVICES} <= set(compose["services"]["gateway"]["environment"])
-    databases = re.findall(r"CREATE DATABASE (\w+)", (ROOT / "deploy" / "compose" / "postgres-init.sql").read_text())
-    assert set(databases) == EXPECTED
+    init = (ROOT / "deploy" / "compose" / "postgres-init.sql").read_text(encoding="utf-8")
+    assert set(re.findall(r"CREATE DATABASE (\w+)", init)) == EXPECTED
+    revoked = re.search(r"REVOKE CONNECT ON DATABASE (.+) FROM PUBLIC", init)
+    assert revoked and {name.strip() for name in revoked.group(1).split(",")} == EXPECTED
 
 
 def test_the_chart_values_and_schema_name_each_service() -> None:
@@ -52,6 +54,10 @@ def test_the_chart_values_and_schema_name_each_service() -> None:
     assert set(components) == {*SERVICES, "gateway"}
     calls_to = schema["definitions"]["componentNetworkPolicy"]["properties"]["callsTo"]
     assert set(calls_to["items"]["enum"]) == EXPECTED
+    # the templates take the services from the components ("wuye.services"), never name one
+    for template in (chart / "templates").iterdir():
+        text = template.read_text(encoding="utf-8")
+        assert not [name for name in SERVICES if f'"{name}"' in text], template.name
 
 
 @pytest.mark.parametrize("name", SERVICES)
