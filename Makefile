@@ -11,7 +11,7 @@ SERVICES := $(shell $(PYTHON) deploy/services.py)
 PACKAGES := libs/chassis libs/contracts $(addprefix services/,$(SERVICES)) services/gateway
 #: what the type checker reads (mypy.ini: strict on the chassis and every domain/ and service/ package)
 TYPED := libs/chassis/src/wuye_chassis libs/chassis/tests $(foreach name,$(SERVICES),services/$(name)/src/wuye_$(name)) \
-         services/gateway/src/wuye_gateway tests deploy
+         services/gateway/src/wuye_gateway tests conftest.py deploy
 PYTEST_WORKERS ?= auto
 BUF_VERSION := 1.75.0
 POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
