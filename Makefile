@@ -6,13 +6,18 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 STUBS := libs/contracts/src/wuye/.generated
-PACKAGES := libs/chassis libs/contracts services/registry services/complaints services/funds \
-            services/enforcement services/ratings services/gateway
+#: the platform's services, from services.toml (the one list of them)
+SERVICES := $(shell $(PYTHON) deploy/services.py)
+PACKAGES := libs/chassis libs/contracts $(addprefix services/,$(SERVICES)) services/gateway
+#: what the type checker reads (mypy.ini: strict on the chassis and every domain/ and service/ package)
+TYPED := libs/chassis/src/wuye_chassis libs/chassis/tests $(foreach name,$(SERVICES),services/$(name)/src/wuye_$(name)) \
+         services/gateway/src/wuye_gateway tests conftest.py deploy
 PYTEST_WORKERS ?= auto
 BUF_VERSION := 1.75.0
 POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: venv proto run test test-postgres lint lint-proto bench constraints clean
+.PHONY: venv proto run test test-postgres lint lint-python lint-proto lint-proto-breaking lint-imports typecheck \
+        bench constraints clean
 
 venv: $(INSTALLED)
 
@@ -41,13 +46,29 @@ test: proto
 test-postgres: proto
 	WUYE_TEST_DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -k postgresql
 
-## lint the Python (ruff) and the protobuf contracts (buf)
-lint: $(INSTALLED) lint-proto
+## every check CI runs besides the tests: ruff, buf lint, buf breaking, the import directions, the types
+lint: lint-python lint-proto lint-proto-breaking lint-imports typecheck
+
+lint-python: $(INSTALLED)
 	$(VENV)/bin/ruff check .
 
 ## lint the protobuf contracts with buf (from npm)
 lint-proto:
 	cd proto && npx --yes @bufbuild/buf@$(BUF_VERSION) lint
+
+## no breaking change against the last published contracts: the commit named in proto/BREAKING_BASELINE
+## (a clean clone has no "previous main" ref to compare with; see README, "Contracts")
+lint-proto-breaking:
+	cd proto && npx --yes @bufbuild/buf@$(BUF_VERSION) breaking \
+		--against "$$(git rev-parse --path-format=absolute --git-common-dir)#ref=$$(cat BREAKING_BASELINE),subdir=proto"
+
+## the import directions of the service template (.importlinter), over the editable installs of make venv
+lint-imports: proto
+	$(VENV)/bin/lint-imports
+
+## the type checker (mypy.ini) over the chassis and its tests, every service, the gateway, tests/ and deploy/
+typecheck: proto
+	$(VENV)/bin/mypy $(TYPED)
 
 ## benchmarks: print figures, never assert timings
 bench: proto

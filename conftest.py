@@ -8,7 +8,7 @@ there too (the ``database_url`` fixture is parametrised ``sqlite`` / ``postgresq
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -61,7 +61,7 @@ async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
 
 
 @pytest.fixture
-async def database_url_factory(request: pytest.FixtureRequest, tmp_path: Path, database_url: str):  # type: ignore[no-untyped-def]
+async def database_url_factory(tmp_path: Path, database_url: str) -> AsyncIterator[Callable[[str], Awaitable[str]]]:
     """More databases on the same backend as ``database_url``, for tests that run several services."""
     created: list[str] = []
     admin = postgres_admin_url()
@@ -76,11 +76,12 @@ async def database_url_factory(request: pytest.FixtureRequest, tmp_path: Path, d
 
     yield make
     for url in created:
-        await drop_postgres_database(admin, url)  # type: ignore[arg-type]
+        assert admin is not None  # only a PostgreSQL run creates databases
+        await drop_postgres_database(admin, url)
 
 
 @pytest.fixture
-async def start_service() -> AsyncIterator[Callable[[ServiceDefinition], ServiceApp]]:
+async def start_service() -> AsyncIterator[Callable[[ServiceDefinition], Awaitable[ServiceApp]]]:
     """Start a service app in this process (gRPC on a free port); stopped at the end of the test."""
     started: list[ServiceApp] = []
 
@@ -90,6 +91,6 @@ async def start_service() -> AsyncIterator[Callable[[ServiceDefinition], Service
         started.append(app)
         return app
 
-    yield start  # type: ignore[misc]
+    yield start
     for app in reversed(started):
         await app.stop()

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import httpx
 
+from deploy.services import SERVICES
 from wuye_chassis.natsd import EmbeddedNats, free_port, wait_for_port
 from wuye_chassis.pii import DEVELOPMENT_KEY
 
-SERVICES = ("registry", "complaints", "funds", "enforcement", "ratings")
 STOP_TIMEOUT_SECONDS = 15
 
 

@@ -26,7 +26,7 @@ class OtlpSink(trace_service_pb2_grpc.TraceServiceServicer):
         self.server: grpc.aio.Server | None = None
         self.port = 0
 
-    async def Export(self, request, context):  # type: ignore[no-untyped-def]
+    async def Export(self, request, context):
         for resource_spans in request.resource_spans:
             service = next(
                 (a.value.string_value for a in resource_spans.resource.attributes if a.key == "service.name"), ""

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
 
+from deploy.services import SERVICES
 from wuye_chassis.app import ServiceApp, ServiceDefinition
 from wuye_gateway.app import create_app
 from wuye_gateway.settings import GatewaySettings
@@ -28,6 +30,8 @@ def definition(service: str, database_url: str, nats_url: str) -> ServiceDefinit
 class Gateway:
     app: FastAPI
     client: httpx.AsyncClient
+    #: the in-process services it is wired to
+    apps: dict[str, ServiceApp]
 
     async def token(self, username: str) -> dict[str, str]:
         answer = await self.client.post("/dev/token", json={"username": username})
@@ -37,12 +41,12 @@ class Gateway:
 
 @asynccontextmanager
 async def gateway_for(
-    services: dict[str, ServiceApp], *, unreachable_port: int = 1, **settings_overrides: object
+    services: dict[str, ServiceApp], *, unreachable_port: int = 1, **settings_overrides: Any
 ) -> AsyncIterator[Gateway]:
     """The gateway app wired to the given in-process services (others point at a closed port)."""
-    addresses = {
+    addresses: dict[str, Any] = {
         f"{name}_addr": f"127.0.0.1:{services[name].port if name in services else unreachable_port}"
-        for name in ("registry", "complaints", "funds", "enforcement", "ratings")
+        for name in SERVICES
     }
     settings = GatewaySettings(
         dev_issuer=True, jwt_issuer=ISSUER, health_timeout_seconds=0.5, **addresses, **settings_overrides
@@ -51,7 +55,7 @@ async def gateway_for(
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield Gateway(app, client)
+            yield Gateway(app, client, services)
 
 
 StartService = Callable[[ServiceDefinition], Awaitable[ServiceApp]]

@@ -49,13 +49,15 @@ async def drop_postgres_database(admin_url: str, url: str) -> None:
         await connection.close()
 
 
-async def eventually(check: Callable[[], Awaitable[T]], *, timeout: float = 10.0, interval: float = 0.05) -> T:
+async def eventually(
+    check: Callable[[], Awaitable[T | None]], *, timeout: float = 10.0, interval: float = 0.05
+) -> T:
     """Poll ``check`` until it returns a truthy value; fail with its last value after ``timeout``."""
     deadline = time.monotonic() + timeout
-    last: T = await check()
-    while not last:
+    while True:
+        last = await check()
+        if last:
+            return last
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s (last value: {last!r})")
         await asyncio.sleep(interval)
-        last = await check()
-    return last

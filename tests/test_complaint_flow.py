@@ -27,7 +27,7 @@ HIERARCHY = [
 
 
 async def test_a_complaint_runs_the_closed_loop_through_the_gateway(
-    database_url_factory, nats_server: EmbeddedNats, start_service: StartService  # type: ignore[no-untyped-def]
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService
 ) -> None:
     registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
     complaints = await start_service(definition("complaints", await database_url_factory("complaints"), nats_server.url))

@@ -12,11 +12,13 @@ import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 import uvicorn
 
+from deploy.services import SERVICES
 from tests.gateway_world import (
     add_housing_item,
     add_owned_households,
@@ -29,6 +31,7 @@ from tests.gateway_world import (
 from tests.platform import ISSUER, Gateway, StartService, definition
 from tests.support import eventually
 from tests.test_browser import CHROMIUM_FLAGS
+from wuye_chassis.app import ServiceApp
 from wuye_chassis.natsd import EmbeddedNats, free_port
 from wuye_gateway.app import create_app
 from wuye_gateway.settings import GatewaySettings
@@ -39,15 +42,14 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"),
 ]
-SERVICES = ("registry", "complaints", "funds", "enforcement", "ratings")
 
 
 @asynccontextmanager
-async def served_gateway(services: dict[str, int]) -> AsyncIterator[tuple[str, Gateway]]:
+async def served_gateway(services: dict[str, ServiceApp]) -> AsyncIterator[tuple[str, Gateway]]:
     """The gateway under uvicorn on a free port (the browser needs a real socket), with an HTTP client."""
     port = free_port()
-    settings = GatewaySettings(dev_issuer=True, jwt_issuer=ISSUER, host="127.0.0.1", port=port,
-                               **{f"{name}_addr": f"127.0.0.1:{services[name]}" for name in SERVICES})
+    addresses: dict[str, Any] = {f"{name}_addr": f"127.0.0.1:{services[name].port}" for name in SERVICES}
+    settings = GatewaySettings(dev_issuer=True, jwt_issuer=ISSUER, host="127.0.0.1", port=port, **addresses)
     app = create_app(settings)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))
     serving = asyncio.create_task(server.serve())
@@ -56,13 +58,13 @@ async def served_gateway(services: dict[str, int]) -> AsyncIterator[tuple[str, G
             await asyncio.sleep(0.05)
         base = f"http://127.0.0.1:{port}"
         async with httpx.AsyncClient(base_url=base, timeout=20) as client:
-            yield base, Gateway(app, client)
+            yield base, Gateway(app, client, services)
     finally:
         server.should_exit = True
         await serving
 
 
-async def shown(page, selector: str) -> None:  # type: ignore[no-untyped-def]
+async def shown(page, selector: str) -> None:
     """Wait for ``selector``; on timeout fail with what the console said (its problem+json message)."""
     try:
         await page.wait_for_selector(selector, timeout=15_000)
@@ -71,16 +73,15 @@ async def shown(page, selector: str) -> None:  # type: ignore[no-untyped-def]
 
 
 async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plans(
-    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, tmp_path: Path  # type: ignore[no-untyped-def]
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, tmp_path: Path
 ) -> None:
-    ports: dict[str, int] = {}
+    apps: dict[str, ServiceApp] = {}
     for name in SERVICES:
         url = await database_url_factory(name)
-        app = await start_service(funds_definition(url, nats_server.url, ports["registry"]) if name == "funds"
-                                  else definition(name, url, nats_server.url))
-        ports[name] = app.port
+        apps[name] = await start_service(funds_definition(url, nats_server.url, apps["registry"].port)
+                                         if name == "funds" else definition(name, url, nats_server.url))
 
-    async with served_gateway(ports) as (base, gateway):
+    async with served_gateway(apps) as (base, gateway):
         await register_hierarchy(gateway)
         compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
         await register_serving_company(gateway, compound, "91350521MA2YC4XL1N")
@@ -89,8 +90,8 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
         building = await gateway.client.post(f"/api/v1/compounds/{compound['id']}/buildings",
                                              json={"code": "3", "name": "3号楼"}, headers=admin)
         assert building.status_code == 201, building.text
-        await add_owned_households(ports["registry"], building.json()["id"], 3)
-        await add_housing_item(ports["enforcement"])
+        await add_owned_households(apps["registry"].port, building.json()["id"], 3)
+        await add_housing_item(apps["enforcement"].port)
         grid = await gateway.token("huian-grid")
 
         async def submitted() -> dict[str, object] | None:

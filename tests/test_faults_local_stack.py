@@ -47,7 +47,7 @@ STEPS = [("accept", None), ("dispatch", {"assignee_kind": "community"}), ("start
 
 
 @pytest.fixture
-def stack(tmp_path: Path):  # type: ignore[no-untyped-def]
+def stack(tmp_path: Path):
     local = LocalStack(data_dir=tmp_path / "var")
     local.start()
     try:
@@ -189,7 +189,7 @@ async def test_kill_9_mid_stream_loses_no_accepted_complaint_and_consumers_conve
 
     # every accepted write is stored exactly once; nothing else was stored
     rows = query(stack, "complaints", "SELECT case_id, description FROM complaint_cases")
-    stored = {case_id: description for case_id, description in rows}
+    stored = {str(case_id): str(description) for case_id, description in rows}
     by_description: dict[str, int] = {}
     for description in stored.values():
         by_description[description] = by_description.get(description, 0) + 1
@@ -199,7 +199,7 @@ async def test_kill_9_mid_stream_loses_no_accepted_complaint_and_consumers_conve
     # a write whose answer was lost with the process may be stored without a 201: the client retries it with
     # the same Idempotency-Key and gets that case; it is reported, never counted as a loss or a duplicate
     unanswered = set(stored) - set(accepted.values())
-    stored_states = dict(query(stack, "complaints", "SELECT case_id, state FROM complaint_cases"))
+    stored_states = {str(case): str(state) for case, state in query(stack, "complaints", "SELECT case_id, state FROM complaint_cases")}
     assert all(stored_states[case] == "closed" for case in closed)
 
     # the stream: one ComplaintSubmitted per stored case, one ComplaintClosed per closed case

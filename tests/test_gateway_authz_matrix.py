@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from deploy.services import SERVICES
 from tests.gateway_world import (
     ANXI_COMMUNITY,
     HUIAN_COMMUNITY,
@@ -94,9 +95,9 @@ def expected(route: Route, account: str, target: str) -> int:
 
 
 @pytest.fixture
-async def world(database_url_factory, nats_server: EmbeddedNats, start_service: StartService):  # type: ignore[no-untyped-def]
+async def world(database_url_factory, nats_server: EmbeddedNats, start_service: StartService):
     apps: dict[str, Any] = {}
-    for name in ("registry", "complaints", "funds", "enforcement", "ratings"):
+    for name in SERVICES:
         url = await database_url_factory(name)
         apps[name] = await start_service(
             funds_definition(url, nats_server.url, apps["registry"].port) if name == "funds"
@@ -134,7 +135,7 @@ def _fill(template: Any, values: dict[str, str]) -> Any:
     return template.format(**values) if isinstance(template, str) else template
 
 
-async def test_no_call_outside_the_callers_scope_or_role_succeeds_and_allowed_ones_do(world) -> None:  # type: ignore[no-untyped-def]
+async def test_no_call_outside_the_callers_scope_or_role_succeeds_and_allowed_ones_do(world) -> None:
     gateway, targets = world
     counter = itertools.count()
     wrong = []

@@ -8,6 +8,8 @@ claim) and the county decides it.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -19,43 +21,51 @@ from tests.gateway_world import (
     register_hierarchy,
     register_serving_company,
 )
-from tests.platform import StartService, definition, gateway_for
+from tests.platform import Gateway, StartService, definition, gateway_for
 from tests.support import eventually
 from wuye_chassis.natsd import EmbeddedNats
 from wuye_gateway.identity import DEMO_COMPANY_ID
 
 
+@dataclass
+class Platform:
+    """The gateway over registry, enforcement and ratings, with one compound and the company serving it."""
+
+    gateway: Gateway
+    compound: dict[str, Any]
+    company: dict[str, Any]
+
+
 @pytest.fixture
-async def platform(database_url_factory, nats_server: EmbeddedNats, start_service: StartService):  # type: ignore[no-untyped-def]
+async def platform(database_url_factory, nats_server: EmbeddedNats, start_service: StartService):
     apps = {
         name: await start_service(definition(name, await database_url_factory(name), nats_server.url))
         for name in ("registry", "enforcement", "ratings")
     }
     async with gateway_for(apps) as gateway:
         await register_hierarchy(gateway)
-        gateway.compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
-        gateway.company = await register_serving_company(gateway, gateway.compound, "91350521MA2YC4XL1N")
-        gateway.apps = apps
-        yield gateway
+        compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
+        company = await register_serving_company(gateway, compound, "91350521MA2YC4XL1N")
+        yield Platform(gateway, compound, company)
 
 
-async def test_the_dev_company_account_carries_its_company_claim_into_the_auth_context(platform) -> None:  # type: ignore[no-untyped-def]
-    issued = (await platform.client.post("/dev/token", json={"username": "huian-company"})).json()
+async def test_the_dev_company_account_carries_its_company_claim_into_the_auth_context(platform) -> None:
+    issued = (await platform.gateway.client.post("/dev/token", json={"username": "huian-company"})).json()
     assert issued["company"] == DEMO_COMPANY_ID
-    who = platform.app.state.verifier.verify(issued["access_token"])
+    who = platform.gateway.app.state.verifier.verify(issued["access_token"])
     assert who.company == DEMO_COMPANY_ID and ("x-wuye-company", DEMO_COMPANY_ID) in who.to_metadata()
-    officer = (await platform.client.post("/dev/token", json={"username": "huian-officer"})).json()
-    assert platform.app.state.verifier.verify(officer["access_token"]).company == ""
+    officer = (await platform.gateway.client.post("/dev/token", json={"username": "huian-officer"})).json()
+    assert platform.gateway.app.state.verifier.verify(officer["access_token"]).company == ""
 
 
-async def test_a_joint_inspection_finds_orders_rechecks_and_counts(platform) -> None:  # type: ignore[no-untyped-def]
-    gateway = platform
+async def test_a_joint_inspection_finds_orders_rechecks_and_counts(platform) -> None:
+    gateway = platform.gateway
     await add_housing_item(gateway.apps["enforcement"].port)
     officer = await gateway.token("huian-officer")
     items = await gateway.client.get("/api/v1/enforcement/items", params={"department": "housing"}, headers=officer)
     assert [i["code"] for i in items.json()] == ["LIFT-01"] and items.json()[0]["frequency"] == "annual"
     plan_body = {"kind": "routine", "basis": "第四季度联合检查", "visit_date": "2026-12-01",
-                 "compound_ids": [gateway.compound["id"]],
+                 "compound_ids": [platform.compound["id"]],
                  "teams": [{"department": "housing", "inspector_ids": ["huian-housing"]}]}
 
     async def serving_company_known() -> bool:
@@ -64,7 +74,7 @@ async def test_a_joint_inspection_finds_orders_rechecks_and_counts(platform) -> 
         async with gateway.apps["enforcement"].runtime.db.reads() as session:
             return bool(await session.scalar(
                 sa.text("SELECT count(*) FROM known_compounds WHERE compound_id = :compound AND company_id = :company"),
-                {"compound": gateway.compound["id"], "company": gateway.company["id"]},
+                {"compound": platform.compound["id"], "company": platform.company["id"]},
             ))
 
     await eventually(serving_company_known)  # once the compound and its contract have reached enforcement by event
@@ -85,7 +95,7 @@ async def test_a_joint_inspection_finds_orders_rechecks_and_counts(platform) -> 
         "orders": [{"item_code": "LIFT-01", "addressee": "company", "deadline_working_days": 5}]})
     assert completed.status_code == 200, completed.text
     [order] = completed.json()["orders"]
-    assert order["state"] == "issued" and order["addressee_id"] == gateway.company["id"]
+    assert order["state"] == "issued" and order["addressee_id"] == platform.company["id"]
     assert (await gateway.client.get(f"{inspection_path}", headers=officer)).json()["state"] == "completed"
 
     order_path = f"/api/v1/enforcement/orders/{order['order_id']}"
@@ -105,12 +115,12 @@ async def test_a_joint_inspection_finds_orders_rechecks_and_counts(platform) -> 
     assert (await gateway.client.get(order_path, headers=anxi)).status_code == 403
 
 
-async def test_company_staff_appeal_a_credit_record_and_the_county_decides(platform) -> None:  # type: ignore[no-untyped-def]
-    gateway = platform
-    company_id = gateway.company["id"]
+async def test_company_staff_appeal_a_credit_record_and_the_county_decides(platform) -> None:
+    gateway = platform.gateway
+    company_id = platform.company["id"]
     officer = await gateway.token("huian-officer")
 
-    async def known():  # type: ignore[no-untyped-def]
+    async def known():
         answer = await gateway.client.get(f"/api/v1/ratings/companies/{company_id}/score-card", headers=officer)
         return answer if answer.status_code == 200 else None
 
@@ -148,19 +158,19 @@ async def test_company_staff_appeal_a_credit_record_and_the_county_decides(platf
     assert rankings.status_code == 200 and rankings.json()["rankings"][0]["company_id"] == company_id, rankings.text
 
 
-async def test_a_resident_rates_the_company_in_the_quarterly_survey(platform) -> None:  # type: ignore[no-untyped-def]
-    gateway = platform
+async def test_a_resident_rates_the_company_in_the_quarterly_survey(platform) -> None:
+    gateway = platform.gateway
     resident = await gateway.token("huian-resident")
-    survey = {"compound_id": gateway.compound["id"], "household_id": "household-0301", "quarter": "2026Q4",
+    survey = {"compound_id": platform.compound["id"], "household_id": "household-0301", "quarter": "2026Q4",
               "aspect_scores": [9, 8, 9, 10, 8, 9, 9, 8, 10, 9]}
 
-    async def submitted():  # type: ignore[no-untyped-def]
+    async def submitted():
         answer = await gateway.client.post("/api/v1/ratings/resident-surveys", json=survey,
                                            headers=resident | {"Idempotency-Key": "survey-0301-q4"})
         return answer if answer.status_code == 201 else None
 
     answer = (await eventually(submitted)).json()  # once the contract has reached ratings by event
-    assert answer["quarterly"]["company_id"] == gateway.company["id"]
+    assert answer["quarterly"]["company_id"] == platform.company["id"]
     assert answer["quarterly"]["resident_count"] == 1
     again = await gateway.client.post("/api/v1/ratings/resident-surveys", json=survey, headers=resident)
     assert again.status_code == 409 and again.json()["rule"] == "R3", again.text  # once per household per quarter

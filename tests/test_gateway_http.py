@@ -8,6 +8,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from deploy.services import SERVICES
 from tests.platform import ISSUER, StartService, definition, gateway_for
 from wuye_chassis.natsd import EmbeddedNats
 from wuye_gateway.identity import DevIssuer
@@ -24,20 +25,20 @@ def forged_token() -> str:
 
 
 @pytest.fixture
-async def gateway(database_url: str, nats_server: EmbeddedNats, start_service: StartService):  # type: ignore[no-untyped-def]
+async def gateway(database_url: str, nats_server: EmbeddedNats, start_service: StartService):
     registry = await start_service(definition("registry", database_url, nats_server.url))
     async with gateway_for({"registry": registry}) as gateway:
         yield gateway
 
 
-async def test_a_request_without_a_token_is_401_problem(gateway) -> None:  # type: ignore[no-untyped-def]
+async def test_a_request_without_a_token_is_401_problem(gateway) -> None:
     answer = await gateway.client.get("/api/v1/jurisdictions/350500")
     assert answer.status_code == 401
     assert answer.headers["content-type"] == PROBLEM
     assert answer.json()["field"] == "Authorization"
 
 
-async def test_a_token_signed_by_another_key_is_refused(gateway) -> None:  # type: ignore[no-untyped-def]
+async def test_a_token_signed_by_another_key_is_refused(gateway) -> None:
     # right claims, but signed by a key the issuer never had
     answer = await gateway.client.get(
         "/api/v1/jurisdictions/350500", headers={"Authorization": f"Bearer {forged_token()}"}
@@ -53,7 +54,7 @@ async def test_a_token_signed_by_another_key_is_refused(gateway) -> None:  # typ
         ({"exp": dt.datetime(2020, 1, 1, tzinfo=dt.UTC)}, "expired"),
     ],
 )
-async def test_wrong_audience_issuer_or_expiry_is_refused(gateway, claims, reason) -> None:  # type: ignore[no-untyped-def]
+async def test_wrong_audience_issuer_or_expiry_is_refused(gateway, claims, reason) -> None:
     issuer = gateway.app.state.dev_issuer
     now = dt.datetime.now(dt.UTC)
     base = {"iss": ISSUER, "aud": "wuye", "sub": "x", "exp": now + dt.timedelta(hours=1), "roles": ["city_admin"],
@@ -64,7 +65,7 @@ async def test_wrong_audience_issuer_or_expiry_is_refused(gateway, claims, reaso
     assert reason in answer.json()["detail"].lower()
 
 
-async def test_bad_input_is_a_problem_naming_the_field_and_changes_nothing(gateway) -> None:  # type: ignore[no-untyped-def]
+async def test_bad_input_is_a_problem_naming_the_field_and_changes_nothing(gateway) -> None:
     headers = await gateway.token("city-admin")
     answer = await gateway.client.post("/api/v1/jurisdictions", json={"code": "3505", "name": "x"}, headers=headers)
     assert answer.status_code == 400 and answer.headers["content-type"] == PROBLEM
@@ -75,7 +76,7 @@ async def test_bad_input_is_a_problem_naming_the_field_and_changes_nothing(gatew
     assert answer.json()["items"] == []
 
 
-async def test_county_officer_cannot_read_another_county(gateway) -> None:  # type: ignore[no-untyped-def]
+async def test_county_officer_cannot_read_another_county(gateway) -> None:
     admin = await gateway.token("city-admin")
     for body in ({"code": "350500", "name": "泉州市"}, {"parent_code": "350500", "code": "350524", "name": "安溪县"}):
         assert (await gateway.client.post("/api/v1/jurisdictions", json=body, headers=admin)).status_code == 201
@@ -86,7 +87,7 @@ async def test_county_officer_cannot_read_another_county(gateway) -> None:  # ty
     assert (await gateway.client.get("/api/v1/jurisdictions/350524", headers=anxi)).json()["name"] == "安溪县"
 
 
-async def test_readyz_names_each_service_and_fails_while_one_is_down(gateway) -> None:  # type: ignore[no-untyped-def]
+async def test_readyz_names_each_service_and_fails_while_one_is_down(gateway) -> None:
     assert (await gateway.client.get("/healthz")).status_code == 200
     answer = await gateway.client.get("/readyz")
     assert answer.status_code == 503
@@ -96,11 +97,11 @@ async def test_readyz_names_each_service_and_fails_while_one_is_down(gateway) ->
 
 
 async def test_readyz_is_200_when_every_service_serves(
-    database_url_factory, nats_server: EmbeddedNats, start_service: StartService  # type: ignore[no-untyped-def]
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService
 ) -> None:
     apps = {
         name: await start_service(definition(name, await database_url_factory(name), nats_server.url))
-        for name in ("registry", "complaints", "funds", "enforcement", "ratings")
+        for name in SERVICES
     }
     async with gateway_for(apps) as gateway:
         answer = await gateway.client.get("/readyz")
@@ -108,7 +109,7 @@ async def test_readyz_is_200_when_every_service_serves(
     assert set(answer.json()["services"].values()) == {"SERVING"}
 
 
-async def test_openapi_describes_problem_responses(gateway) -> None:  # type: ignore[no-untyped-def]
+async def test_openapi_describes_problem_responses(gateway) -> None:
     spec = (await gateway.client.get("/openapi.json")).json()
     post = spec["paths"]["/api/v1/jurisdictions"]["post"]
     assert {"400", "401", "403", "409", "422"} <= set(post["responses"])
@@ -131,7 +132,7 @@ async def test_a_client_over_its_rate_limit_gets_429_with_retry_after(
     assert other_client.status_code == 200  # buckets are per client
 
 
-async def test_an_oversized_body_is_413_whether_declared_or_streamed(gateway) -> None:  # type: ignore[no-untyped-def]
+async def test_an_oversized_body_is_413_whether_declared_or_streamed(gateway) -> None:
     headers = await gateway.token("city-admin")
     big = b'{"code": "350500", "name": "' + b"x" * 1_100_000 + b'"}'
     declared = await gateway.client.post(
@@ -139,7 +140,7 @@ async def test_an_oversized_body_is_413_whether_declared_or_streamed(gateway) ->
     )
     assert declared.status_code == 413 and declared.headers["content-type"] == PROBLEM
 
-    async def chunks():  # type: ignore[no-untyped-def]
+    async def chunks():
         for start in range(0, len(big), 65536):
             yield big[start : start + 65536]
 
@@ -151,7 +152,7 @@ async def test_an_oversized_body_is_413_whether_declared_or_streamed(gateway) ->
     assert listed.json()["items"] == []
 
 
-async def test_a_mobile_retry_with_the_same_idempotency_key_creates_once(gateway) -> None:  # type: ignore[no-untyped-def]
+async def test_a_mobile_retry_with_the_same_idempotency_key_creates_once(gateway) -> None:
     headers = await gateway.token("city-admin") | {"Idempotency-Key": "7f1c2d9e-retry"}
     body = {"code": "350500", "name": "泉州市"}
     first = await gateway.client.post("/api/v1/jurisdictions", json=body, headers=headers)
@@ -164,7 +165,7 @@ async def test_a_mobile_retry_with_the_same_idempotency_key_creates_once(gateway
     assert without_key.status_code == 409  # a plain duplicate is still a duplicate
 
 
-async def test_a_page_token_or_idempotency_key_a_client_made_up_is_a_4xx_naming_it(gateway) -> None:  # type: ignore[no-untyped-def]
+async def test_a_page_token_or_idempotency_key_a_client_made_up_is_a_4xx_naming_it(gateway) -> None:
     headers = await gateway.token("city-admin")
     token = await gateway.client.get("/api/v1/jurisdictions", params={"page_token": "ä"}, headers=headers)
     assert token.status_code == 400 and token.json()["field"] == "page.page_token"

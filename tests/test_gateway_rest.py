@@ -21,16 +21,15 @@ PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
-async def platform(database_url_factory, nats_server: EmbeddedNats, start_service: StartService):  # type: ignore[no-untyped-def]
+async def platform(database_url_factory, nats_server: EmbeddedNats, start_service: StartService):
     registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
     funds = await start_service(funds_definition(await database_url_factory("funds"), nats_server.url, registry.port))
     async with gateway_for({"registry": registry, "funds": funds}) as gateway:
         await register_hierarchy(gateway)
-        gateway.registry_port = registry.port
         yield gateway
 
 
-async def test_registry_compounds_buildings_companies_and_contracts_through_rest(platform) -> None:  # type: ignore[no-untyped-def]
+async def test_registry_compounds_buildings_companies_and_contracts_through_rest(platform) -> None:
     gateway = platform
     admin = await gateway.token("city-admin")
     body = {"community_code": "350521100001", "code": "FHC", "name": "凤凰城", "compound_type": "commodity",
@@ -87,7 +86,7 @@ async def test_registry_compounds_buildings_companies_and_contracts_through_rest
     assert coverage.status_code == 200 and coverage.json()["compounds"] == 2, coverage.text
 
 
-async def test_bad_input_names_the_field_and_unknown_enum_text_is_422(platform) -> None:  # type: ignore[no-untyped-def]
+async def test_bad_input_names_the_field_and_unknown_enum_text_is_422(platform) -> None:
     admin = await platform.token("city-admin")
     body = {"community_code": "350521100001", "code": "FHC", "name": "", "compound_type": "commodity",
             "management_mode": "company"}
@@ -101,13 +100,13 @@ async def test_bad_input_names_the_field_and_unknown_enum_text_is_422(platform) 
     assert listed.json()["items"] == []
 
 
-async def test_owners_vote_opens_on_the_registry_roster_and_is_listed_and_closed(platform) -> None:  # type: ignore[no-untyped-def]
+async def test_owners_vote_opens_on_the_registry_roster_and_is_listed_and_closed(platform) -> None:
     gateway = platform
     admin = await gateway.token("city-admin")
     compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
     building = (await gateway.client.post(f"/api/v1/compounds/{compound['id']}/buildings",
                                           json={"code": "3", "name": "3号楼"}, headers=admin)).json()
-    await add_owned_households(gateway.registry_port, building["id"], 3)
+    await add_owned_households(gateway.apps["registry"].port, building["id"], 3)
     owner_keys = [o["owner_key"] for o in
                   (await gateway.client.get(f"/api/v1/compounds/{compound['id']}/roster", headers=admin)).json()["owners"]]
     assert len(owner_keys) == 3
@@ -141,7 +140,7 @@ async def test_owners_vote_opens_on_the_registry_roster_and_is_listed_and_closed
     assert (await gateway.client.get(f"/api/v1/votes/{vote['vote_id']}", headers=anxi)).status_code == 403
 
 
-async def test_openapi_documents_bodies_answers_the_key_and_problems(platform) -> None:  # type: ignore[no-untyped-def]
+async def test_openapi_documents_bodies_answers_the_key_and_problems(platform) -> None:
     spec = (await platform.client.get("/openapi.json")).json()
     create = spec["paths"]["/api/v1/votes"]["post"]
     assert any(p["name"] == "Idempotency-Key" for p in create["parameters"])
@@ -155,7 +154,7 @@ async def test_openapi_documents_bodies_answers_the_key_and_problems(platform) -
     assert {p["name"] for p in page["parameters"]} >= {"jurisdiction_code", "page_size", "page_token"}
 
 
-async def test_committee_expense_is_reviewed_paid_and_the_auditor_verifies_the_ledger(platform) -> None:  # type: ignore[no-untyped-def]
+async def test_committee_expense_is_reviewed_paid_and_the_auditor_verifies_the_ledger(platform) -> None:
     gateway = platform
     compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
     await configure_funds(gateway, compound)
@@ -196,13 +195,13 @@ async def test_committee_expense_is_reviewed_paid_and_the_auditor_verifies_the_l
     assert (await gateway.client.get(f"/api/v1/ledgers/{ledger_id}/entries", headers=anxi)).status_code == 403
 
 
-async def test_a_use_application_goes_to_the_owners_and_an_emergency_skips_the_vote(platform) -> None:  # type: ignore[no-untyped-def]
+async def test_a_use_application_goes_to_the_owners_and_an_emergency_skips_the_vote(platform) -> None:
     gateway = platform
     admin = await gateway.token("city-admin")
     compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
     building = (await gateway.client.post(f"/api/v1/compounds/{compound['id']}/buildings",
                                           json={"code": "3", "name": "3号楼"}, headers=admin)).json()
-    await add_owned_households(gateway.registry_port, building["id"], 2)
+    await add_owned_households(gateway.apps["registry"].port, building["id"], 2)
     await configure_funds(gateway, compound)
     community = await gateway.token("huian-community")
     units = (await gateway.client.get(f"/api/v1/compounds/{compound['id']}/roster", headers=admin)).json()["units"]
@@ -243,7 +242,7 @@ async def test_a_use_application_goes_to_the_owners_and_an_emergency_skips_the_v
     assert refused.status_code == 409 and refused.headers["content-type"] == PROBLEM, refused.text
 
 
-async def test_every_operation_documents_its_problems_and_every_create_its_idempotency_key(platform) -> None:  # type: ignore[no-untyped-def]
+async def test_every_operation_documents_its_problems_and_every_create_its_idempotency_key(platform) -> None:
     spec = (await platform.client.get("/openapi.json")).json()
     operations = [(path, method, operation) for path, item in spec["paths"].items() if path.startswith("/api/v1/")
                   and not path.startswith("/api/v1/public/") for method, operation in item.items()]

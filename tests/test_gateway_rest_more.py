@@ -26,7 +26,7 @@ PROBLEM = "application/problem+json"
 
 
 @pytest.fixture
-async def platform(database_url_factory, nats_server: EmbeddedNats, start_service: StartService):  # type: ignore[no-untyped-def]
+async def platform(database_url_factory, nats_server: EmbeddedNats, start_service: StartService):
     registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
     funds = await start_service(funds_definition(await database_url_factory("funds"), nats_server.url, registry.port))
     enforcement = await start_service(
@@ -35,11 +35,10 @@ async def platform(database_url_factory, nats_server: EmbeddedNats, start_servic
     apps = {"registry": registry, "funds": funds, "enforcement": enforcement, "ratings": ratings}
     async with gateway_for(apps) as gateway:
         await register_hierarchy(gateway)
-        gateway.registry_port = registry.port
         yield gateway
 
 
-async def test_people_are_masked_unless_revealed_and_companies_page_and_change_mode(platform) -> None:  # type: ignore[no-untyped-def]
+async def test_people_are_masked_unless_revealed_and_companies_page_and_change_mode(platform) -> None:
     gateway = platform
     admin = await gateway.token("city-admin")
     body = {"community_code": "350521100001", "name": "张三丰", "phone": "13800000001"}
@@ -96,13 +95,13 @@ async def test_people_are_masked_unless_revealed_and_companies_page_and_change_m
     assert company.json()["party_org_mode"] == "joint_branch"
 
 
-async def test_mini_and_neighbour_funds_move_money_through_rest(platform) -> None:  # type: ignore[no-untyped-def]
+async def test_mini_and_neighbour_funds_move_money_through_rest(platform) -> None:
     gateway = platform
     admin = await gateway.token("city-admin")
     compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
     building = (await gateway.client.post(f"/api/v1/compounds/{compound['id']}/buildings",
                                           json={"code": "3", "name": "3号楼"}, headers=admin)).json()
-    await add_owned_households(gateway.registry_port, building["id"], 2)
+    await add_owned_households(gateway.apps["registry"].port, building["id"], 2)
     households = await gateway.client.get(f"/api/v1/compounds/{compound['id']}/households",
                                           params={"page_size": 1}, headers=admin)
     assert households.status_code == 200 and len(households.json()["items"]) == 1, households.text
@@ -138,7 +137,7 @@ async def test_mini_and_neighbour_funds_move_money_through_rest(platform) -> Non
     assert (await gateway.client.get(fund_path, headers=admin)).json()["balance_fen"] == 15000
 
 
-async def test_catalogue_imports_json_rows_and_inspectors_are_assigned(platform) -> None:  # type: ignore[no-untyped-def]
+async def test_catalogue_imports_json_rows_and_inspectors_are_assigned(platform) -> None:
     gateway = platform
     admin = await gateway.token("city-admin")
     row = {"code": "LIFT-01", "lead_department": "housing", "content": "电梯年检是否有效",
@@ -165,7 +164,8 @@ async def test_catalogue_imports_json_rows_and_inspectors_are_assigned(platform)
         if plan.status_code == 201:
             break
         await asyncio.sleep(0.1)
-    assert plan is not None and plan.status_code == 201, plan.text
+    assert plan is not None
+    assert plan.status_code == 201, plan.text
     assigned = await gateway.client.post(f"/api/v1/enforcement/plans/{plan.json()['plan_id']}/inspectors",
                                          headers=officer,
                                          json={"department": "housing", "inspector_ids": ["huian-housing"]})
@@ -177,7 +177,7 @@ async def test_catalogue_imports_json_rows_and_inspectors_are_assigned(platform)
     assert overdue.status_code == 200 and overdue.json() == {"items": [], "next_page_token": ""}, overdue.text
 
 
-async def test_ratings_rule_versions_and_stars_through_rest(platform) -> None:  # type: ignore[no-untyped-def]
+async def test_ratings_rule_versions_and_stars_through_rest(platform) -> None:
     gateway = platform
     admin = await gateway.token("city-admin")
     before = await gateway.client.get("/api/v1/ratings/rule-versions", headers=admin)

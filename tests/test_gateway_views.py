@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from deploy.services import SERVICES
 from tests.gateway_world import (
     configure_funds,
     funds_definition,
@@ -16,15 +17,14 @@ from tests.gateway_world import (
 )
 from tests.platform import StartService, definition, gateway_for
 from tests.support import eventually
+from wuye_chassis.app import ServiceApp
 from wuye_chassis.natsd import EmbeddedNats
-
-ALL = ("registry", "complaints", "funds", "enforcement", "ratings")
 
 
 @pytest.fixture
-def start_platform(database_url_factory, nats_server: EmbeddedNats, start_service: StartService):  # type: ignore[no-untyped-def]
-    async def start(*names: str) -> dict[str, object]:
-        apps = {}
+def start_platform(database_url_factory, nats_server: EmbeddedNats, start_service: StartService):
+    async def start(*names: str) -> dict[str, ServiceApp]:
+        apps: dict[str, ServiceApp] = {}
         for name in names:
             url = await database_url_factory(name)
             apps[name] = await start_service(
@@ -36,7 +36,7 @@ def start_platform(database_url_factory, nats_server: EmbeddedNats, start_servic
     return start
 
 
-async def seeded_compound(gateway):  # type: ignore[no-untyped-def]
+async def seeded_compound(gateway):
     await register_hierarchy(gateway)
     compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
     company = await register_serving_company(gateway, compound, "91350521MA2YC4XL1N")
@@ -44,12 +44,12 @@ async def seeded_compound(gateway):  # type: ignore[no-untyped-def]
     return compound, company
 
 
-async def test_the_compound_overview_composes_four_services(start_platform) -> None:  # type: ignore[no-untyped-def]
-    async with gateway_for(await start_platform(*ALL)) as gateway:
+async def test_the_compound_overview_composes_four_services(start_platform) -> None:
+    async with gateway_for(await start_platform(*SERVICES)) as gateway:
         compound, company = await seeded_compound(gateway)
         officer = await gateway.token("huian-officer")
 
-        async def complete():  # type: ignore[no-untyped-def]
+        async def complete():
             view = (await gateway.client.get(f"/api/v1/views/compounds/{compound['id']}", headers=officer)).json()
             return view if not view["unavailable"] else None
 
@@ -62,7 +62,7 @@ async def test_the_compound_overview_composes_four_services(start_platform) -> N
         assert view["period"]["start_date"].endswith("-01-01")
 
 
-async def test_the_compound_overview_names_the_section_whose_service_is_down(start_platform) -> None:  # type: ignore[no-untyped-def]
+async def test_the_compound_overview_names_the_section_whose_service_is_down(start_platform) -> None:
     apps = await start_platform("registry", "funds", "ratings")  # complaints not started
     async with gateway_for(apps) as gateway:
         compound, company = await seeded_compound(gateway)
@@ -80,8 +80,8 @@ async def test_the_compound_overview_names_the_section_whose_service_is_down(sta
         assert outside.status_code == 403 and outside.json()["rule"] == "scope"
 
 
-async def test_the_county_dashboard_composes_coverage_rates_inspections_and_lists(start_platform) -> None:  # type: ignore[no-untyped-def]
-    async with gateway_for(await start_platform(*ALL)) as gateway:
+async def test_the_county_dashboard_composes_coverage_rates_inspections_and_lists(start_platform) -> None:
+    async with gateway_for(await start_platform(*SERVICES)) as gateway:
         await seeded_compound(gateway)
         officer = await gateway.token("huian-officer")
         answer = await gateway.client.get("/api/v1/views/counties/350521/dashboard", headers=officer)
@@ -104,7 +104,7 @@ async def test_the_county_dashboard_composes_coverage_rates_inspections_and_list
         assert outside.status_code == 403
 
 
-async def test_the_county_dashboard_without_the_registry_still_shows_the_other_sections(start_platform) -> None:  # type: ignore[no-untyped-def]
+async def test_the_county_dashboard_without_the_registry_still_shows_the_other_sections(start_platform) -> None:
     apps = await start_platform("complaints", "enforcement", "ratings")  # registry not started
     async with gateway_for(apps) as gateway:
         officer = await gateway.token("huian-officer")

@@ -58,7 +58,7 @@ def leaks(text: str | bytes) -> list[str]:
     return [phone for phone in ALL_PHONES if phone.encode() in data]
 
 
-async def seed(gateway: Gateway, registry: ServiceApp, complaints: ServiceApp) -> tuple[dict, list[str], str]:  # type: ignore[type-arg]
+async def seed(gateway: Gateway, registry: ServiceApp, complaints: ServiceApp) -> tuple[dict, list[str], str]:
     await register_hierarchy(gateway)
     compound = await register_compound(gateway, HUIAN_COMMUNITY, "FHC", "凤凰城")
     await register_serving_company(gateway, compound, "91350521MA2YC4XL1N")
@@ -99,7 +99,7 @@ async def seed(gateway: Gateway, registry: ServiceApp, complaints: ServiceApp) -
 
 
 async def test_full_phone_numbers_appear_only_in_unmasked_answers_to_allowed_roles(
-    database_url_factory, nats_server: EmbeddedNats, start_service: StartService,  # type: ignore[no-untyped-def]
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService,
     caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str], tmp_path: Path,
 ) -> None:
     caplog.set_level(logging.DEBUG)
@@ -156,15 +156,15 @@ async def test_full_phone_numbers_appear_only_in_unmasked_answers_to_allowed_rol
             for person_id in people:
                 for reveal in (False, True):
                     try:
-                        answer = await stub.GetPerson(registry_pb2.GetPersonRequest(
+                        found = await stub.GetPerson(registry_pb2.GetPersonRequest(
                             person_id=person_id, reveal_personal_data=reveal, purpose="回访业主"),
                             metadata=context.to_metadata())
                     except grpc.aio.AioRpcError as exc:
                         assert exc.code() in (grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.NOT_FOUND), exc
                         assert not leaks(exc.details() or ""), exc.details()
                         continue
-                    if leaks(str(answer)):
-                        assert reveal and answer.person.revealed, f"{who} got a full phone without a reveal"
+                    if leaks(str(found)):
+                        assert reveal and found.person.revealed, f"{who} got a full phone without a reveal"
                         revealed_to[who] = revealed_to.get(who, 0) + 1
     assert revealed_to == {"community worker in scope": OWNERS}, revealed_to
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import signal
 import sqlite3
@@ -28,7 +29,7 @@ READERS = [name for name in SERVICES if name != "registry"]
 
 
 @pytest.fixture
-def stack(tmp_path: Path):  # type: ignore[no-untyped-def]
+def stack(tmp_path: Path):
     local = LocalStack(data_dir=tmp_path / "var")
     local.start()
     try:
@@ -113,7 +114,7 @@ async def test_registry_killed_mid_stream_loses_no_accepted_write_and_duplicates
 
     # every stored change reaches every read model, and the stream holds exactly one event per change
     for code in stored:
-        await eventually(lambda code=code: known_everywhere(stack, code), timeout=30)
+        await eventually(functools.partial(known_everywhere, stack, code), timeout=30)
     connection = await nats.connect(f"nats://127.0.0.1:{stack.nats_port}")
     try:
         info = await connection.jetstream().stream_info("WUYE")

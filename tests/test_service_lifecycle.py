@@ -10,6 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
+from deploy.services import SERVICES
 from tests.platform import StartService, definition
 from tests.support import eventually
 from wuye_chassis.db import create_engine
@@ -58,7 +59,7 @@ async def test_readiness_follows_the_nats_connection(
         await eventually(lambda: status_is(SERVING), timeout=20)
 
 
-@pytest.mark.parametrize("service", ["registry", "complaints", "funds", "enforcement", "ratings"])
+@pytest.mark.parametrize("service", SERVICES)
 async def test_migrations_create_exactly_the_tables_the_code_declares(service: str, database_url: str) -> None:
     service_definition = definition(service, database_url, "nats://127.0.0.1:1")
     await migrate_async(database_url, service_definition.migrations)

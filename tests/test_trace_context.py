@@ -15,14 +15,14 @@ EVENT = "wuye.registry.v1.JurisdictionRegistered"
 RPC = "/wuye.registry.v1.RegistryService/RegisterJurisdiction"
 
 
-def one(spans: list[ReadableSpan], description: str, predicate) -> ReadableSpan:  # type: ignore[no-untyped-def]
+def one(spans: list[ReadableSpan], description: str, predicate) -> ReadableSpan:
     found = [span for span in spans if predicate(span)]
     assert found, f"missing span: {description}; have {[(s.name, s.kind.name) for s in spans]}"
     return found[0]
 
 
 async def test_one_request_is_one_trace_from_gateway_to_every_consumer(
-    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, spans: InMemorySpanExporter  # type: ignore[no-untyped-def]
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, spans: InMemorySpanExporter
 ) -> None:
     registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
     complaints = await start_service(definition("complaints", await database_url_factory("complaints"), nats_server.url))
@@ -56,6 +56,7 @@ async def test_one_request_is_one_trace_from_gateway_to_every_consumer(
                           and s.parent is not None and s.parent.span_id == process.context.span_id)
 
     # the expected edges, parent → child
+    assert client.parent and server.parent and publish.parent and process.parent
     assert client.parent.span_id in {s.context.span_id for s in in_trace if s.kind in (SpanKind.SERVER, SpanKind.INTERNAL)}
     assert server.parent.span_id == client.context.span_id
     assert publish.parent.span_id == server.context.span_id  # context captured with the outbox row
@@ -66,6 +67,7 @@ async def test_one_request_is_one_trace_from_gateway_to_every_consumer(
 
 async def _has_consumer_db_span(spans: InMemorySpanExporter) -> bool:
     return any(
-        s.kind == SpanKind.CONSUMER and s.attributes.get("messaging.consumer.group.name") == "complaints-jurisdictions"
+        s.kind == SpanKind.CONSUMER
+        and (s.attributes or {}).get("messaging.consumer.group.name") == "complaints-jurisdictions"
         for s in spans.get_finished_spans()
     )

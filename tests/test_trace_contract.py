@@ -90,7 +90,7 @@ async def test_one_gateway_request_is_one_trace_across_every_process(tmp_path: P
     assert not roots, f"background work (polling, sweeps, start-up) must not start traces: {sorted({s.name for s in roots})}"
 
 
-def _descends(span: ReceivedSpan, ancestor: ReceivedSpan, parent_of) -> bool:  # type: ignore[no-untyped-def]
+def _descends(span: ReceivedSpan, ancestor: ReceivedSpan, parent_of) -> bool:
     current = parent_of(span)
     while current is not None:
         if current.span_id == ancestor.span_id:

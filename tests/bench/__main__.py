@@ -39,7 +39,7 @@ def percentile(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def timed_calls(make_call, count: int, concurrency: int) -> tuple[float, list[float]]:  # type: ignore[no-untyped-def]
+async def timed_calls(make_call, count: int, concurrency: int) -> tuple[float, list[float]]:
     """Run ``count`` calls with ``concurrency`` in flight; returns (calls per second, latencies in ms)."""
     latencies: list[float] = []
     queue = iter(range(count))

@@ -34,7 +34,7 @@ def percentile(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-async def drive(client: httpx.AsyncClient, send) -> tuple[float, list[float]]:  # type: ignore[no-untyped-def]
+async def drive(client: httpx.AsyncClient, send) -> tuple[float, list[float]]:
     latencies: list[float] = []
     numbers = iter(range(REQUESTS))
 

@@ -49,7 +49,7 @@ async def count(app: ServiceApp, table: str) -> int:
         return int(await session.scalar(sa.text(f"SELECT count(*) FROM {table}")) or 0)
 
 
-async def until(check, timeout: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+async def until(check, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not await check():
         if time.monotonic() > deadline:

@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
+from deploy.services import SERVICES
+
 helm = pytest.importorskip(
     "helm_python", reason="helm-python-sdk is not installed (pip install -c constraints.txt helm-python-sdk)"
 )
@@ -27,16 +29,16 @@ kubernetes_validate = pytest.importorskip(
 
 # kubernetes_validate.validate() re-reads and re-parses the 1.4 MB definitions file on every call; the
 # files never change, so parse each once per process (a pure speed-up: same function, same data).
-_kv_utils = __import__("kubernetes_validate.utils", fromlist=["schema_contents"])
-if not hasattr(_kv_utils.schema_contents, "cache_info"):
-    _kv_utils.schema_contents = functools.lru_cache(maxsize=None)(_kv_utils.schema_contents)
+if not hasattr(kubernetes_validate.utils.schema_contents, "cache_info"):
+    kubernetes_validate.utils.schema_contents = functools.lru_cache(maxsize=None)(
+        kubernetes_validate.utils.schema_contents
+    )
 
 ROOT = Path(__file__).resolve().parents[2]
 CHART = ROOT / "charts" / "wuye"
 VALUES = Path(__file__).resolve().parent / "values"
 RELEASE = "city"
 NAMESPACE = "wuye"
-SERVICES = ("registry", "complaints", "funds", "enforcement", "ratings")
 COMPONENTS = (*SERVICES, "gateway")
 #: the chart's minimum (Chart.yaml kubeVersion) and the newest schemas the validator ships
 KUBE_VERSIONS = ("1.29.0", "1.37.0")

@@ -38,6 +38,19 @@ Call with (dict "root" $ "name" $name "values" $values); returns YAML. */}}
 {{- toYaml $merged -}}
 {{- end -}}
 
+{{/* The gRPC services, as a JSON list (for fromJsonArray): every component but the gateway. values.yaml
+has one component per service of services.toml (tests/test_service_list.py checks it), so the templates
+name none themselves. */}}
+{{- define "wuye.services" -}}
+{{- $services := list -}}
+{{- range $name, $_ := .Values.components -}}
+{{- if ne $name "gateway" -}}
+{{- $services = append $services $name -}}
+{{- end -}}
+{{- end -}}
+{{- toJson $services -}}
+{{- end -}}
+
 {{- define "wuye.selectorLabels" -}}
 app.kubernetes.io/name: wuye
 app.kubernetes.io/instance: {{ .root.Release.Name }}
@@ -149,7 +162,7 @@ seccompProfile:
   value: "0.0.0.0"
 - name: WUYE_PORT
   value: {{ .c.httpPort | int | toString | quote }}
-{{- range $svc := list "registry" "complaints" "funds" "enforcement" "ratings" }}
+{{- range $svc := include "wuye.services" $root | fromJsonArray }}
 {{- $target := include "wuye.component" (dict "root" $root "name" $svc "values" (get $root.Values.components $svc)) | fromYaml }}
 - name: {{ printf "WUYE_%s_ADDR" (upper $svc) }}
   value: {{ printf "%s-%s:%d" $fullname $svc ($target.grpcPort | int) | quote }}

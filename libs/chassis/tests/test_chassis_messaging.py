@@ -70,7 +70,7 @@ class Messaging:
         async with self.db.sessions() as session:
             return int(await session.scalar(sa.select(sa.func.count()).select_from(table).where(*where)) or 0)
 
-    async def stream_messages(self, stream: str | None = None) -> list:  # type: ignore[type-arg]
+    async def stream_messages(self, stream: str | None = None) -> list:
         """Every message in the stream, read by a throwaway consumer."""
         name = stream or self.bus.stream
         info = await self.bus.js.stream_info(name)
@@ -165,7 +165,7 @@ async def test_relay_retries_while_nats_is_down_then_delivers_everything(
 
     nats_server.start()  # same port, same store: the stream survives
     messaging.relay.start()
-    await eventually(lambda: messaging.count(table, table.c.published_at.is_(None)), timeout=20)  # type: ignore[arg-type]
+    await eventually(lambda: messaging.count(table, table.c.published_at.is_(None)), timeout=20)
     await eventually(lambda: _all_published(messaging), timeout=20)
     messages = await messaging.stream_messages()
     assert [m.headers["ce-id"] for m in messages] == ids
@@ -176,7 +176,7 @@ async def _all_published(messaging: Messaging) -> bool:
     return await messaging.count(table, table.c.published_at.is_(None)) == 0
 
 
-def recording_handler(messaging: Messaging):  # type: ignore[no-untyped-def]
+def recording_handler(messaging: Messaging):
     async def handle(event: ReceivedEvent, uow: UnitOfWork) -> None:
         async with uow:
             await uow.session.execute(messaging.applied.insert().values(event_id=event.event_id))
@@ -250,7 +250,7 @@ async def test_consumer_killed_before_ack_gets_the_message_again_and_applies_it_
     assert await messaging.count(messaging.inbox_table, messaging.inbox_table.c.event_id == event_id) == 1
 
 
-async def _settled(messaging: Messaging, durable: str):  # type: ignore[no-untyped-def]
+async def _settled(messaging: Messaging, durable: str):
     info = await messaging.bus.js.consumer_info(messaging.bus.stream, durable)
     done = info.num_ack_pending == 0 and info.num_pending == 0 and info.delivered.consumer_seq >= 2
     return info if done else None

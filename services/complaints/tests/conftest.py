@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import grpc
 import pytest
@@ -13,9 +14,10 @@ import sqlalchemy as sa
 
 from wuye.complaints.v1 import complaints_pb2 as api
 from wuye.complaints.v1 import complaints_pb2_grpc
-from wuye_chassis.app import ServiceApp
+from wuye_chassis.app import ServiceApp, ServiceDefinition
 from wuye_chassis.auth import AuthContext
 from wuye_chassis.db import utcnow
+from wuye_chassis.errors import WuyeError
 from wuye_chassis.grpc_errors import from_rpc_error
 from wuye_chassis.natsd import EmbeddedNats
 from wuye_complaints.adapters.orm import known_compounds
@@ -65,9 +67,9 @@ class Complaints:
             metadata=who.to_metadata(),
         )
 
-    async def dispatched(self, **submit: object) -> api.Case:
+    async def dispatched(self, **submit: Any) -> api.Case:
         """A new case accepted and dispatched to the compound's company."""
-        case = (await self.submit(**submit)).case  # type: ignore[arg-type]
+        case = (await self.submit(**submit)).case
         await self.stub.AcceptCase(api.AcceptCaseRequest(case_id=case.case_id), metadata=COMMUNITY_WORKER.to_metadata())
         answer = await self.stub.DispatchCase(
             api.DispatchCaseRequest(case_id=case.case_id, assignee_kind=api.ASSIGNEE_KIND_COMPANY),
@@ -75,7 +77,7 @@ class Complaints:
         )
         return answer.case
 
-    async def resolved(self, **submit: object) -> api.Case:
+    async def resolved(self, **submit: Any) -> api.Case:
         """A case taken on, resolved and answered to the reporter."""
         case = await self.dispatched(**submit)
         staff = COMPANY_STAFF.to_metadata()
@@ -86,7 +88,7 @@ class Complaints:
         )
         return answer.case
 
-    async def closed(self, satisfaction: int = api.SATISFACTION_SATISFIED, **submit: object) -> api.CloseCaseResponse:
+    async def closed(self, satisfaction: int = api.SATISFACTION_SATISFIED, **submit: Any) -> api.CloseCaseResponse:
         case = await self.resolved(**submit)
         worker = COMMUNITY_WORKER.to_metadata()
         await self.stub.RecordCallback(
@@ -130,7 +132,9 @@ class Complaints:
 
 
 @pytest.fixture
-async def complaints(database_url: str, nats_server: EmbeddedNats, start_service) -> AsyncIterator[Complaints]:  # type: ignore[no-untyped-def]
+async def complaints(
+    database_url: str, nats_server: EmbeddedNats, start_service: Callable[[ServiceDefinition[Any]], Awaitable[ServiceApp[Any]]]
+) -> AsyncIterator[Complaints]:
     settings = ComplaintsSettings(
         database_url=database_url,
         nats_url=nats_server.url,
@@ -145,7 +149,10 @@ async def complaints(database_url: str, nats_server: EmbeddedNats, start_service
         yield service
 
 
-async def refused(call) -> tuple[grpc.StatusCode, object]:  # type: ignore[no-untyped-def]
+async def refused(call: Awaitable[object]) -> tuple[grpc.StatusCode, WuyeError]:
+    """The status and the service's error of a call that must fail."""
     with pytest.raises(grpc.aio.AioRpcError) as failure:
         await call
-    return failure.value.code(), from_rpc_error(failure.value)
+    error = from_rpc_error(failure.value)
+    assert error is not None, failure.value
+    return failure.value.code(), error

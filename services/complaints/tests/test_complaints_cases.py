@@ -64,8 +64,8 @@ async def test_C2_callback_on_open_case_refused_and_nothing_changes(complaints: 
         )
     )
     assert status == grpc.StatusCode.FAILED_PRECONDITION
-    assert error.field == "state" and error.rule == "C2"  # type: ignore[union-attr]
-    assert error.metadata["current_state"] == "dispatched"  # type: ignore[union-attr]
+    assert error.field == "state" and error.rule == "C2"
+    assert error.metadata["current_state"] == "dispatched"
     assert await complaints.footprint() == before
 
 
@@ -82,7 +82,7 @@ async def test_C2_no_close_without_a_reply_to_the_reporter(complaints: Complaint
     status, error = await refused(
         complaints.stub.CloseCase(api.CloseCaseRequest(case_id=case.case_id), metadata=COMMUNITY_WORKER.to_metadata())
     )
-    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.field == "reply"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.field == "reply"
     assert await complaints.footprint() == before
 
 
@@ -100,8 +100,8 @@ async def test_bad_intake_is_refused_naming_the_field_and_changes_nothing(
     complaints: Complaints, change: dict[str, object], field: str, status: grpc.StatusCode
 ) -> None:
     before = await complaints.footprint()
-    seen, error = await refused(complaints.submit(**change))  # type: ignore[arg-type]
-    assert seen == status and error.field == field  # type: ignore[union-attr]
+    seen, error = await refused(complaints.submit(**change))
+    assert seen == status and error.field == field
     assert await complaints.footprint() == before
 
 
@@ -262,7 +262,7 @@ async def test_reads_and_changes_are_scoped_to_the_callers_jurisdiction(complain
     status, error = await refused(
         complaints.stub.GetCase(api.GetCaseRequest(case_id=case.case_id), metadata=ANXI_OFFICER.to_metadata())
     )
-    assert status == grpc.StatusCode.PERMISSION_DENIED and error.rule == "scope"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.PERMISSION_DENIED and error.rule == "scope"
     status, _ = await refused(
         complaints.stub.AcceptCase(api.AcceptCaseRequest(case_id=case.case_id), metadata=RESIDENT.to_metadata())
     )
@@ -302,7 +302,7 @@ async def test_company_staff_see_and_handle_only_the_cases_dispatched_to_their_c
     status, error = await refused(
         complaints.stub.StartHandling(api.StartHandlingRequest(case_id=case.case_id), metadata=rival)
     )
-    assert status == grpc.StatusCode.PERMISSION_DENIED and error.rule == "company"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.PERMISSION_DENIED and error.rule == "company"
     status, _ = await refused(complaints.stub.GetCase(api.GetCaseRequest(case_id=case.case_id), metadata=rival))
     assert status == grpc.StatusCode.PERMISSION_DENIED
     listed = await complaints.stub.ListCases(api.ListCasesRequest(jurisdiction_path=HUIAN), metadata=rival)

@@ -26,7 +26,7 @@ async def announce(complaints: Complaints, event: Message, subject: str) -> None
 async def test_compound_and_contract_events_make_intake_and_default_dispatch_work(complaints: Complaints) -> None:
     compound = "compound-new"
     status, error = await refused(complaints.submit(compound_id=compound))
-    assert status == grpc.StatusCode.NOT_FOUND and error.field == "compound_id"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.NOT_FOUND and error.field == "compound_id"
     await announce(
         complaints,
         registry_events.CompoundRegistered(compound_id=compound, name="新城小区", jurisdiction_path=COMMUNITY),
@@ -61,4 +61,4 @@ async def test_compound_and_contract_events_make_intake_and_default_dispatch_wor
             metadata=COMMUNITY_WORKER.to_metadata(),
         )
     )
-    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.field == "assignee_id"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.field == "assignee_id"

@@ -86,7 +86,7 @@ async def test_C5_figures_need_an_officer_in_scope_and_a_valid_period(complaints
     )
     assert status == grpc.StatusCode.PERMISSION_DENIED
     status, error = await refused(figures(complaints, end_date="2020-01-01"))
-    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "end_date"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "end_date"
 
 
 async def test_C5_a_case_unsatisfied_reopened_then_satisfied_counts_once_by_its_final_callback(
@@ -136,7 +136,7 @@ async def test_C7_failed_mediation_is_referred_to_court_once(complaints: Complai
             api.ReferMediationToCourtRequest(mediation_id=mediation_id, court_id="court-huian"), metadata=worker
         )
     )
-    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.rule == "C7"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.FAILED_PRECONDITION and error.rule == "C7"
     await complaints.stub.RecordMediationOutcome(
         api.RecordMediationOutcomeRequest(mediation_id=mediation_id, outcome=api.MEDIATION_OUTCOME_FAILED, note="未达成"),
         metadata=worker,
@@ -166,5 +166,5 @@ async def test_C7_mediator_cannot_be_a_party_and_nothing_is_stored(complaints: C
             metadata=COMMUNITY_WORKER.to_metadata(),
         )
     )
-    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "mediator_id"  # type: ignore[union-attr]
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "mediator_id"
     assert await complaints.footprint() == before

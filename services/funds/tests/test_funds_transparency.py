@@ -93,11 +93,11 @@ async def test_transparency_shows_balances_entries_open_votes_and_the_latest_dis
     ]
     open_vote = (
         await funds.call(
-            "OpenVote", funds_pb2.OpenVoteRequest(compound_id=COMPOUND, matter=5, title="更换电梯", roster=roster)
+            "OpenVote", funds_pb2.OpenVoteRequest(compound_id=COMPOUND, matter=funds_pb2.MATTER_USE_MAINTENANCE_FUND, title="更换电梯", roster=roster)
         )
     ).vote
     closed = (
-        await funds.call("OpenVote", funds_pb2.OpenVoteRequest(compound_id=COMPOUND, matter=4, title="续聘物业", roster=roster))
+        await funds.call("OpenVote", funds_pb2.OpenVoteRequest(compound_id=COMPOUND, matter=funds_pb2.MATTER_PROPERTY_COMPANY, title="续聘物业", roster=roster))
     ).vote
     await funds.call("CloseVote", funds_pb2.CloseVoteRequest(vote_id=closed.vote_id))
     await funds.call(  # after the disclosure: visible in the balances, not in the published snapshot

@@ -12,23 +12,27 @@ import asyncio
 import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from wuye_chassis.app import ServiceApp, ServiceDefinition
 from wuye_chassis.migrations import migrate
 from wuye_chassis.telemetry import setup_json_logging
+from wuye_chassis.uow import UnitOfWork
+
+U = TypeVar("U", bound=UnitOfWork)
 
 
 @dataclass(frozen=True)
-class Command:
+class Command(Generic[U]):
     help: str
     configure: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[ServiceDefinition, argparse.Namespace], int]
+    run: Callable[[ServiceDefinition[U], argparse.Namespace], int]
 
 
 def run(
-    build: Callable[[], ServiceDefinition],
+    build: Callable[[], ServiceDefinition[U]],
     argv: list[str] | None = None,
-    commands: Mapping[str, Command] | None = None,
+    commands: Mapping[str, Command[U]] | None = None,
 ) -> None:
     commands = commands or {}
     parser = argparse.ArgumentParser(description="Wuye service")

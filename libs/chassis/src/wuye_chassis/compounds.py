@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye.registry.v1 import events_pb2 as registry_events
 from wuye_chassis.bus import event_type_of
-from wuye_chassis.db import JurisdictionPathString, UtcDateTime, utcnow
+from wuye_chassis.db import JurisdictionPathString, UtcDateTime, changed_rows, utcnow
 from wuye_chassis.errors import NotFound
 from wuye_chassis.inbox import Handler, ReceivedEvent
 from wuye_chassis.read_models import ReadModel
@@ -70,8 +70,8 @@ async def require_compound(
 def handlers(table: sa.Table) -> dict[str, Handler[UnitOfWork]]:
     async def upsert(session: AsyncSession, compound_id: str, insert: dict[str, object], update: dict[str, object]) -> None:
         values = {**update, "updated_at": utcnow()}
-        changed = await session.execute(table.update().where(table.c.compound_id == compound_id).values(**values))
-        if changed.rowcount == 0:
+        changed = await changed_rows(session, table.update().where(table.c.compound_id == compound_id).values(**values))
+        if changed == 0:
             await session.execute(table.insert().values(compound_id=compound_id, **insert, **values))
 
     async def on_compound(event: ReceivedEvent, uow: UnitOfWork) -> None:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any, cast
 
 import sqlalchemy as sa
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.ext import asyncio as sa_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.pool import ConnectionPoolEntry
 
 #: execution option of ``Database.reads`` sessions (SQLite: a deferred transaction instead of BEGIN IMMEDIATE)
 READ_ONLY_OPTION = "wuye_read_only"
@@ -30,7 +32,14 @@ def utcnow() -> dt.datetime:
 JurisdictionPathString = sa.String(64).with_variant(sa.String(64, collation="C"), "postgresql")
 
 
-class UtcDateTime(sa.types.TypeDecorator):
+async def changed_rows(session: AsyncSession, statement: sa.Executable) -> int:
+    """Execute an INSERT, UPDATE or DELETE and answer how many rows it changed."""
+    result = await session.execute(statement)
+    # a DML statement's result is a CursorResult, the one kind of result with a rowcount
+    return cast(CursorResult[Any], result).rowcount
+
+
+class UtcDateTime(sa.types.TypeDecorator[dt.datetime]):
     """Timezone-aware UTC datetimes on every backend (SQLite stores naive text)."""
 
     impl = sa.DateTime(timezone=True)
@@ -72,7 +81,8 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
-    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # Any: the driver's connection (the aiosqlite adapter), whose isolation_level no DB-API protocol declares
+    def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         # let SQLAlchemy's "begin" event below decide how transactions start
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -83,7 +93,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
-    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    def _on_begin(connection: sa.Connection) -> None:
         # a read-only session never writes, so it need not queue for the write lock: a deferred
         # transaction reads a WAL snapshot while a writer works
         read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)

@@ -7,18 +7,17 @@ when the registry is down, so each keeps this small table up to date from ``Juri
 
 from __future__ import annotations
 
-import grpc
 import sqlalchemy as sa
-from alembic.operations import Operations
 
 from wuye.common.v1 import common_pb2, directory_pb2, directory_pb2_grpc
 from wuye.registry.v1 import events_pb2 as registry_events
 from wuye_chassis import auth
 from wuye_chassis.bus import event_type_of
-from wuye_chassis.db import Database, UtcDateTime, utcnow
+from wuye_chassis.db import Database, UtcDateTime, changed_rows, utcnow
 from wuye_chassis.errors import InvalidArgument, NotFound
-from wuye_chassis.grpc_server import Servicer
+from wuye_chassis.grpc_server import Context, Servicer
 from wuye_chassis.inbox import Handler, ReceivedEvent
+from wuye_chassis.migrations import SchemaOperations
 from wuye_chassis.read_models import ReadModel
 from wuye_chassis.uow import UnitOfWork
 
@@ -41,7 +40,7 @@ def add_directory_table(metadata: sa.MetaData) -> sa.Table:
     )
 
 
-def create_directory_table(op: Operations) -> None:
+def create_directory_table(op: SchemaOperations) -> None:
     add_directory_table(sa.MetaData()).create(op.get_bind())
 
 
@@ -56,10 +55,8 @@ def handlers(table: sa.Table) -> dict[str, Handler[UnitOfWork]]:
             "updated_at": utcnow(),
         }
         async with uow:
-            updated = await uow.session.execute(
-                table.update().where(table.c.code == jurisdiction.code).values(**values)
-            )
-            if updated.rowcount == 0:
+            updated = await changed_rows(uow.session, table.update().where(table.c.code == jurisdiction.code).values(**values))
+            if updated == 0:
                 await uow.session.execute(table.insert().values(code=jurisdiction.code, **values))
             await uow.commit()
 
@@ -72,7 +69,7 @@ class DirectoryServicer(directory_pb2_grpc.JurisdictionDirectoryServiceServicer)
         self.table = table
 
     async def GetKnownJurisdiction(
-        self, request: directory_pb2.GetKnownJurisdictionRequest, context: grpc.aio.ServicerContext
+        self, request: directory_pb2.GetKnownJurisdictionRequest, context: Context
     ) -> directory_pb2.GetKnownJurisdictionResponse:
         if not request.code:
             raise InvalidArgument("code must not be empty", field="code")

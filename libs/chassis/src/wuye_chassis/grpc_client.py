@@ -8,7 +8,8 @@ write could apply twice.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TypeVar
 
 import grpc
 from opentelemetry.instrumentation.grpc import aio_client_interceptors, filters
@@ -16,6 +17,9 @@ from opentelemetry.instrumentation.grpc import aio_client_interceptors, filters
 from wuye_chassis import auth
 
 DEFAULT_DEADLINE_SECONDS = 5.0
+
+Request = TypeVar("Request")
+Response = TypeVar("Response")
 
 
 def _retry_service_config(idempotent_methods: Iterable[tuple[str, str]]) -> str:
@@ -46,7 +50,14 @@ class _ContextInterceptor(grpc.aio.UnaryUnaryClientInterceptor):
     def __init__(self, default_deadline: float) -> None:
         self.default_deadline = default_deadline
 
-    async def intercept_unary_unary(self, continuation, client_call_details, request):  # type: ignore[no-untyped-def]
+    async def intercept_unary_unary(
+        self,
+        continuation: Callable[
+            [grpc.aio.ClientCallDetails, Request], Awaitable[grpc.aio.UnaryUnaryCall[Request, Response]]
+        ],
+        client_call_details: grpc.aio.ClientCallDetails,
+        request: Request,
+    ) -> Response | grpc.aio.UnaryUnaryCall[Request, Response]:
         metadata = list(client_call_details.metadata or ())
         present = {key for key, _ in metadata}
         metadata.extend((k, v) for k, v in auth.current().to_metadata() if k not in present)

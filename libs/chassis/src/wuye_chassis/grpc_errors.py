@@ -7,6 +7,8 @@ names the field without parsing messages.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import grpc
 from google.protobuf import any_pb2
 from google.rpc import code_pb2, error_details_pb2, status_pb2
@@ -47,10 +49,19 @@ def to_status(error: errors.WuyeError) -> grpc.Status:
     return rpc_status.to_status(detail)
 
 
+def _trailing_metadata(exc: grpc.RpcError) -> Iterable[tuple[str, str | bytes]]:
+    if isinstance(exc, grpc.aio.AioRpcError):
+        return exc.trailing_metadata() or ()
+    if isinstance(exc, grpc.Call):  # a synchronous client's error is also its call
+        return ((item.key, item.value) for item in exc.trailing_metadata())
+    return ()
+
+
 def from_rpc_error(exc: grpc.RpcError) -> errors.WuyeError | None:
     """The WuyeError a server raised, rebuilt from the status details; None for other failures."""
-    trailing = exc.trailing_metadata() if hasattr(exc, "trailing_metadata") else None
-    raw = next((value for key, value in (trailing or ()) if key == _DETAILS_KEY), None)
+    raw = next(
+        (value for key, value in _trailing_metadata(exc) if key == _DETAILS_KEY and isinstance(value, bytes)), None
+    )
     if raw is None:
         return None
     status = status_pb2.Status.FromString(raw)
@@ -61,14 +72,11 @@ def from_rpc_error(exc: grpc.RpcError) -> errors.WuyeError | None:
     rule = None
     metadata: dict[str, str] = {}
     for packed in status.details:
-        if packed.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
-            info = error_details_pb2.ErrorInfo()
-            packed.Unpack(info)
+        info = error_details_pb2.ErrorInfo()
+        bad_request = error_details_pb2.BadRequest()
+        if packed.Unpack(info):
             rule = None if info.reason == error_class.code else info.reason
             metadata = dict(info.metadata)
-        elif packed.Is(error_details_pb2.BadRequest.DESCRIPTOR):
-            bad_request = error_details_pb2.BadRequest()
-            packed.Unpack(bad_request)
-            if bad_request.field_violations:
-                field = bad_request.field_violations[0].field
+        elif packed.Unpack(bad_request) and bad_request.field_violations:
+            field = bad_request.field_violations[0].field
     return error_class(status.message, field=field, rule=rule, metadata=metadata)

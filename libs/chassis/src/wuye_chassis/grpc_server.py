@@ -13,7 +13,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias, cast
 
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
@@ -30,24 +30,36 @@ log = logging.getLogger(__name__)
 #: upper bound for a call whose client set no deadline
 DEFAULT_CALL_TIMEOUT_SECONDS = 30.0
 
+# typing only: grpc's classes are not generic at run time
+#: what a server interceptor is given and gives back: the method's handler, None for an unknown method
+MethodHandler: TypeAlias = "grpc.RpcMethodHandler[Any, Any]"
+Continuation: TypeAlias = "Callable[[grpc.HandlerCallDetails], Awaitable[MethodHandler | None]]"
+#: the context of a call as a servicer method or an interceptor sees it (whatever the messages)
+Context: TypeAlias = "grpc.aio.ServicerContext[Any, Any]"
+#: a unary method as grpc.aio runs it: a coroutine function of the request and the context
+UnaryBehaviour: TypeAlias = "Callable[[Any, Context], Awaitable[Any]]"
+
+
+def unary_behaviour(handler: MethodHandler | None) -> UnaryBehaviour | None:
+    """The handler's unary-unary behaviour, if it has one; grpc-stubs type it as the synchronous server's."""
+    return None if handler is None else cast("UnaryBehaviour | None", handler.unary_unary)
+
 
 class CallInterceptor(grpc.aio.ServerInterceptor):
     def __init__(self, default_timeout: float = DEFAULT_CALL_TIMEOUT_SECONDS) -> None:
         self.default_timeout = default_timeout
 
     async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
+        self, continuation: Continuation, handler_call_details: grpc.HandlerCallDetails
+    ) -> MethodHandler | None:
         handler = await continuation(handler_call_details)
-        if handler is None or handler.unary_unary is None:
+        behaviour = unary_behaviour(handler)
+        if handler is None or behaviour is None:
             # streaming methods (health Watch, reflection) pass through untouched
             return handler
-        behaviour = handler.unary_unary
         method = handler_call_details.method
 
-        async def call(request, context: grpc.aio.ServicerContext):  # type: ignore[no-untyped-def]
+        async def call(request: Any, context: Context) -> Any:
             token = auth.bind(auth.AuthContext.from_metadata(context.invocation_metadata()))
             remaining = context.time_remaining()
             timeout = self.default_timeout if remaining is None else min(remaining, self.default_timeout)

@@ -18,8 +18,8 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import hashlib
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 import grpc
 import sqlalchemy as sa
@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from wuye_chassis import auth
 from wuye_chassis.db import Database, UtcDateTime, utcnow
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
+from wuye_chassis.grpc_server import Context, Continuation, MethodHandler, unary_behaviour
 
 METADATA_KEY = "idempotency-key"
 FIELD = "Idempotency-Key"
@@ -101,18 +102,16 @@ class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
         self._stored = 0
 
     async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
+        self, continuation: Continuation, handler_call_details: grpc.HandlerCallDetails
+    ) -> MethodHandler | None:
         handler = await continuation(handler_call_details)
-        if handler is None or handler.unary_unary is None:
+        behaviour = unary_behaviour(handler)
+        if handler is None or behaviour is None:
             return handler
-        behaviour = handler.unary_unary
         serialize = handler.response_serializer
         method = handler_call_details.method
 
-        async def call(request, context: grpc.aio.ServicerContext):  # type: ignore[no-untyped-def]
+        async def call(request: Any, context: Context) -> Any:
             key = dict(context.invocation_metadata() or ()).get(METADATA_KEY)
             if key is None:
                 return await behaviour(request, context)

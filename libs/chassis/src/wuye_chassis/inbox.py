@@ -29,7 +29,6 @@ from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from opentelemetry import propagate, trace
 from opentelemetry.trace import Link, SpanKind, Status, StatusCode
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis import auth
 from wuye_chassis.bus import EventBus, EventHeaders, dead_letter_subject
@@ -89,7 +88,7 @@ class Subscription(Generic[U]):
 
 
 def retry_delay_seconds(delivery: int) -> float:
-    return min(30.0, 0.5 * 2 ** max(0, delivery - 1))
+    return min(30.0, 0.5 * 2.0 ** max(0, delivery - 1))
 
 
 class EventConsumer:
@@ -266,13 +265,3 @@ def consumers_for(
         for subscription in subscriptions
     ]
 
-
-def session_handler(handler: Callable[[AsyncSession, ReceivedEvent], Awaitable[None]]) -> Handler[UnitOfWork]:
-    """TRANSITION: a handler of the old shape (open session, event), run inside the consumer's unit of work."""
-
-    async def handle(event: ReceivedEvent, uow: UnitOfWork) -> None:
-        async with uow:
-            await handler(uow.session, event)
-            await uow.commit()
-
-    return handle

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from typing import Protocol
 
 import sqlalchemy as sa
 from alembic import command, context
 from alembic.config import Config
-from alembic.operations import Operations
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 
 from wuye_chassis.db import create_engine
@@ -87,14 +87,22 @@ def run_alembic_env() -> None:
         asyncio.run(run_async())
 
 
-def create_messaging_tables(op: Operations) -> None:
+class SchemaOperations(Protocol):
+    """What the shared revision helpers use of Alembic's operations: a revision passes ``alembic.op``."""
+
+    def get_bind(self) -> sa.Connection: ...
+
+    def drop_table(self, table_name: str) -> None: ...
+
+
+def create_messaging_tables(op: SchemaOperations) -> None:
     """Create the outbox, inbox and idempotency-key tables from their single definition (first migration)."""
     metadata = sa.MetaData()
     add_messaging_tables(metadata)
     metadata.create_all(op.get_bind())
 
 
-def drop_messaging_tables(op: Operations) -> None:
+def drop_messaging_tables(op: SchemaOperations) -> None:
     op.drop_table("ticket_counters")
     op.drop_table("idempotency_keys")
     op.drop_table("inbox")

@@ -5,7 +5,6 @@ It runs with JetStream on, bound to 127.0.0.1 only, its store under a folder the
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import sysconfig
@@ -26,7 +25,8 @@ def nats_server_binary() -> Path:
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 def wait_for_port(port: int, timeout: float = 10.0) -> None:
@@ -87,6 +87,3 @@ class EmbeddedNats:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-
-    def remove_store(self) -> None:
-        shutil.rmtree(self.store_dir, ignore_errors=True)

@@ -24,7 +24,7 @@ from opentelemetry.trace import SpanKind
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis.bus import EventBus, EventHeaders, event_type_of
-from wuye_chassis.db import Database, utcnow
+from wuye_chassis.db import Database, changed_rows, utcnow
 from wuye_chassis.ids import new_id
 
 log = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ PRUNE_INTERVAL_SECONDS = 600.0
 
 def backoff_seconds(attempts: int, maximum: float) -> float:
     """0.5 s, 1 s, 2 s … capped at ``maximum``."""
-    return min(maximum, 0.5 * 2 ** max(0, attempts - 1))
+    return min(maximum, 0.5 * 2.0 ** max(0, attempts - 1))
 
 
 @dataclass
@@ -137,10 +137,10 @@ class OutboxRelay:
         """Delete rows published more than ``retention`` ago; they only served as the publication record."""
         cutoff = utcnow() - self.retention
         async with self.db.sessions() as session, session.begin():
-            deleted = await session.execute(
-                self.table.delete().where(self.table.c.published_at.is_not(None), self.table.c.published_at < cutoff)
+            return await changed_rows(
+                session,
+                self.table.delete().where(self.table.c.published_at.is_not(None), self.table.c.published_at < cutoff),
             )
-        return deleted.rowcount or 0
 
     async def publish_pending(self) -> int:
         """Publish one batch of due rows in sequence order; returns how many were published.

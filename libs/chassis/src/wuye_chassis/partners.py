@@ -33,7 +33,7 @@ from __future__ import annotations
 import inspect
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,7 @@ import yaml
 
 from wuye_chassis import auth
 from wuye_chassis.errors import PermissionDenied
+from wuye_chassis.grpc_server import Context, Continuation, MethodHandler, UnaryBehaviour, unary_behaviour
 
 log = logging.getLogger(__name__)
 
@@ -142,13 +143,12 @@ def client_credentials(
     )
 
 
-def certificate_name(context: grpc.aio.ServicerContext) -> str | None:
+def certificate_name(context: Context) -> str | None:
     """The verified client certificate's common name; None when the call came without one."""
     peer = context.auth_context() or {}
-    names = peer.get(COMMON_NAME) or []
-    if not names:
+    name = next(iter(peer.get(COMMON_NAME) or ()), None)
+    if name is None:
         return None
-    name = names[0]
     return name.decode() if isinstance(name, bytes) else str(name)
 
 
@@ -158,7 +158,7 @@ class PartnerInterceptor(grpc.aio.ServerInterceptor):
     def __init__(self, partners: Mapping[str, Partner]) -> None:
         self.partners = dict(partners)
 
-    def _admit(self, context: grpc.aio.ServicerContext, method: str) -> auth.AuthContext | None:
+    def _admit(self, context: Context, method: str) -> auth.AuthContext | None:
         """The partner's context; None for a call without a certificate; PermissionDenied when refused."""
         code = certificate_name(context)
         if code is None:
@@ -173,17 +173,16 @@ class PartnerInterceptor(grpc.aio.ServerInterceptor):
         return partner.context()
 
     async def intercept_service(
-        self,
-        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
-        handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler:
+        self, continuation: Continuation, handler_call_details: grpc.HandlerCallDetails
+    ) -> MethodHandler | None:
         handler = await continuation(handler_call_details)
         if handler is None:
             return handler
         method = handler_call_details.method
-        if handler.unary_unary is not None:
+        unary = unary_behaviour(handler)
+        if unary is not None:
             return grpc.unary_unary_rpc_method_handler(
-                self._unary(handler.unary_unary, method),
+                self._unary(unary, method),
                 request_deserializer=handler.request_deserializer,
                 response_serializer=handler.response_serializer,
             )
@@ -202,8 +201,8 @@ class PartnerInterceptor(grpc.aio.ServerInterceptor):
                 )
         return handler
 
-    def _unary(self, behaviour: Callable[..., Any], method: str) -> Callable[..., Any]:
-        async def call(request: Any, context: grpc.aio.ServicerContext) -> Any:
+    def _unary(self, behaviour: UnaryBehaviour, method: str) -> UnaryBehaviour:
+        async def call(request: Any, context: Context) -> Any:
             # runs inside CallInterceptor, which maps PermissionDenied to the status with its details
             partner = self._admit(context, method)
             if partner is None:
@@ -217,7 +216,7 @@ class PartnerInterceptor(grpc.aio.ServerInterceptor):
         return call
 
     def _streaming(self, behaviour: Callable[..., Any], method: str) -> Callable[..., Any]:
-        async def refuse_or_bind(context: grpc.aio.ServicerContext) -> Any:
+        async def refuse_or_bind(context: Context) -> Any:
             try:
                 partner = self._admit(context, method)
             except PermissionDenied as refused:
@@ -225,7 +224,7 @@ class PartnerInterceptor(grpc.aio.ServerInterceptor):
             return None if partner is None else auth.bind(partner)
 
         if inspect.isasyncgenfunction(behaviour):
-            async def stream(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            async def stream(request: Any, context: Context) -> Any:
                 token = await refuse_or_bind(context)
                 try:
                     async for item in behaviour(request, context):
@@ -236,7 +235,7 @@ class PartnerInterceptor(grpc.aio.ServerInterceptor):
 
             return stream
 
-        async def call(request: Any, context: grpc.aio.ServicerContext) -> Any:
+        async def call(request: Any, context: Context) -> Any:
             token = await refuse_or_bind(context)
             try:
                 return await behaviour(request, context)

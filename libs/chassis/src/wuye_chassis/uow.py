@@ -133,15 +133,11 @@ class UnitOfWork:
         self._read_only = True
         return self
 
-    async def publish(self, event: object, *, aggregate_id: str | None = None) -> str:
+    async def publish(self, event: object) -> str:
         """Record a domain event in the outbox; it leaves only if this unit of work commits."""
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot publish")
-        # TRANSITION: services not yet ported publish protobuf messages with their aggregate id
-        if aggregate_id is not None and isinstance(event, Message):
-            outgoing = OutgoingEvent(event, aggregate_id)
-        else:
-            outgoing = self.parts.translate(event)
+        outgoing = self.parts.translate(event)
         self._events += 1
         return await self.parts.outbox.add_event(self.session, outgoing.message, aggregate_id=outgoing.aggregate_id)
 

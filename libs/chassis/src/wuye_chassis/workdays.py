@@ -46,7 +46,7 @@ class WorkingDayCalendar:
         if day in self._workdays:
             return True
         try:
-            return chinese_calendar.is_workday(day)
+            return bool(chinese_calendar.is_workday(day))
         except NotImplementedError:
             if day.year not in self._warned_years:
                 self._warned_years.add(day.year)

@@ -9,9 +9,9 @@ description are made from the same descriptors, so the documented shape is the s
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, cast
 
-from google.protobuf.descriptor import Descriptor, EnumDescriptor, FieldDescriptor
+from google.protobuf.descriptor import Descriptor, FieldDescriptor
 from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -23,8 +23,31 @@ TIMESTAMP = Timestamp.DESCRIPTOR.full_name
 M = TypeVar("M", bound=Message)
 
 
+def descriptor_of(message: Message | type[Message]) -> Descriptor:
+    """The message's descriptor as ``google.protobuf.descriptor`` types it.
+
+    The stubs also name the upb implementation's class, which is what runs; it passes for
+    ``Descriptor`` (isinstance says so), and so do its fields and enums.
+    """
+    return cast(Descriptor, message.DESCRIPTOR)
+
+
+def message_type(field: FieldDescriptor) -> Descriptor:
+    """A message field's message type (the stubs leave it optional: other fields have none)."""
+    if field.message_type is None:
+        raise TypeError(f"{field.full_name} is not a message field")
+    return field.message_type
+
+
+def enum_type(field: FieldDescriptor) -> EnumTypeWrapper:
+    """An enum field's enum, wrapped for value names and numbers."""
+    if field.enum_type is None:
+        raise TypeError(f"{field.full_name} is not an enum field")
+    return EnumTypeWrapper(field.enum_type)
+
+
 def to_json(message: Message) -> dict[str, Any]:
-    return {field.name: _value(message, field) for field in message.DESCRIPTOR.fields}
+    return {field.name: _value(message, field) for field in descriptor_of(message).fields}
 
 
 def _value(message: Message, field: FieldDescriptor) -> Any:
@@ -38,17 +61,12 @@ def _value(message: Message, field: FieldDescriptor) -> Any:
 
 def _single(field: FieldDescriptor, value: Any) -> Any:
     if field.type == FieldDescriptor.TYPE_ENUM:
-        return enum_text(EnumTypeWrapper(field.enum_type), value) or None
+        return enum_text(enum_type(field), value) or None
     if field.type == FieldDescriptor.TYPE_MESSAGE:
-        if field.message_type.full_name == TIMESTAMP:
+        if message_type(field).full_name == TIMESTAMP:
             return value.ToDatetime(tzinfo=dt.UTC).isoformat().replace("+00:00", "Z")
         return to_json(value)
     return value
-
-
-def enum_value(proto_enum: EnumTypeWrapper, text: str | None) -> int:
-    """The proto enum number for a domain value text (unknown → UNSPECIFIED, which services refuse)."""
-    return enum_number(proto_enum, text)
 
 
 def _schema_name(descriptor: Descriptor, suffix: str = "") -> str:
@@ -59,9 +77,10 @@ def _schema_name(descriptor: Descriptor, suffix: str = "") -> str:
     return package.capitalize() + (name.removesuffix("Request") + suffix if suffix else name)
 
 
-def enum_texts(enum: EnumDescriptor) -> tuple[str, ...]:
-    wrapper = EnumTypeWrapper(enum)
-    return tuple(text for text in (enum_text(wrapper, value.number) for value in enum.values) if text)
+def enum_texts(field: FieldDescriptor) -> tuple[str, ...]:
+    """The value texts an enum field takes (UNSPECIFIED is none of them)."""
+    wrapper = enum_type(field)
+    return tuple(text for text in (enum_text(wrapper, number) for number in wrapper.values()) if text)
 
 
 def _scalar_type(field: FieldDescriptor) -> Any:
@@ -79,7 +98,7 @@ _models: dict[str, type[BaseModel]] = {}
 
 def model_of(message: type[Message] | Descriptor) -> type[BaseModel]:
     """The pydantic model of exactly what ``to_json`` makes of this message (for response_model)."""
-    return _response_model(message if isinstance(message, Descriptor) else message.DESCRIPTOR)
+    return _response_model(descriptor_of(message) if isinstance(message, type) else message)
 
 
 def _response_model(descriptor: Descriptor) -> type[BaseModel]:
@@ -87,10 +106,11 @@ def _response_model(descriptor: Descriptor) -> type[BaseModel]:
     if name not in _models:
         fields: dict[str, Any] = {}
         for field in descriptor.fields:
+            kind: Any
             if field.type == FieldDescriptor.TYPE_ENUM:
-                kind: Any = Literal[enum_texts(field.enum_type)] | None  # type: ignore[misc]
+                kind = Literal[enum_texts(field)] | None
             elif field.type == FieldDescriptor.TYPE_MESSAGE:
-                inner = field.message_type
+                inner = message_type(field)
                 kind = str if inner.full_name == TIMESTAMP else _response_model(inner)
                 kind = kind if field.is_repeated else kind | None
             else:
@@ -101,32 +121,54 @@ def _response_model(descriptor: Descriptor) -> type[BaseModel]:
 
 
 def request_model(
-    message_class: type[Message], *, exclude: tuple[str, ...] = (), examples: dict[str, list[Any]] | None = None
+    message_class: type[Message],
+    *,
+    body: str | None = None,
+    exclude: tuple[str, ...] = (),
+    required: tuple[str, ...] = (),
+    examples: dict[str, list[Any]] | None = None,
 ) -> type[BaseModel]:
-    """A request body model for this message: every field optional with the proto default, enums as text.
+    """A request body model for this message: fields optional with the proto default, enums as text.
 
-    The services validate the content and name the field at fault; ``exclude`` drops what the path
-    carries or what the gateway fills in itself.
+    The services validate the content and name the field at fault; ``body`` names the message field
+    the body fills (the whole request when None), ``exclude`` drops what the path carries or what the
+    gateway fills in itself, and ``required`` lists the fields a client must send (422 when missing);
+    both reach into a message field by a dotted name (``"reporter.phone"``).
     """
-    return _request_model(message_class.DESCRIPTOR, exclude, examples or {})
-
-
-def _request_model(descriptor: Descriptor, exclude: tuple[str, ...], examples: dict[str, list[Any]]) -> type[BaseModel]:
+    descriptor = descriptor_of(message_class)
     name = _schema_name(descriptor, "In")
+    if body is not None:
+        descriptor = message_type(descriptor.fields_by_name[body])
+    return _request_model(descriptor, exclude, examples or {}, required, name)
+
+
+def _request_model(
+    descriptor: Descriptor,
+    exclude: tuple[str, ...],
+    examples: dict[str, list[Any]],
+    required: tuple[str, ...] = (),
+    name: str | None = None,
+) -> type[BaseModel]:
+    name = name or _schema_name(descriptor, "In")
     if name in _models:
         return _models[name]
     fields: dict[str, Any] = {}
     for field in descriptor.fields:
         if field.name in exclude:
             continue
-        kind = _request_type(field)
+        kind: Any = _request_type(field, _within(exclude, field.name), _within(required, field.name), name)
+        example = examples.get(field.name)
         if field.is_repeated:
-            fields[field.name] = (list[kind], Field([], examples=examples.get(field.name)))
+            kind = list[kind]
+        if field.name in required:
+            fields[field.name] = (kind, Field(..., examples=example))
+        elif field.is_repeated:
+            fields[field.name] = (kind, Field([], examples=example))
         elif field.type in (FieldDescriptor.TYPE_ENUM, FieldDescriptor.TYPE_MESSAGE):
-            fields[field.name] = (kind | None, Field(None, examples=examples.get(field.name)))
+            fields[field.name] = (kind | None, Field(None, examples=example))
         else:
             # the proto default: 0, "", False
-            fields[field.name] = (kind, Field(_scalar_type(field)(), examples=examples.get(field.name)))
+            fields[field.name] = (kind, Field(_scalar_type(field)(), examples=example))
     _models[name] = create_model(name, **fields)
     return _models[name]
 
@@ -144,28 +186,38 @@ _INTEGER_RANGES = {
 }
 
 
-def _request_type(field: FieldDescriptor) -> Any:
+def _within(names: tuple[str, ...], field: str) -> tuple[str, ...]:
+    """The dotted names inside a message field: ("reporter.phone", "code") within "reporter" → ("phone",)."""
+    return tuple(name.removeprefix(f"{field}.") for name in names if name.startswith(f"{field}."))
+
+
+def _request_type(field: FieldDescriptor, exclude: tuple[str, ...], required: tuple[str, ...], outer: str) -> Any:
     if field.type == FieldDescriptor.TYPE_ENUM:
-        return Literal[enum_texts(field.enum_type)]
+        return Literal[enum_texts(field)]
     if field.type == FieldDescriptor.TYPE_MESSAGE:
-        if field.message_type.full_name == TIMESTAMP:
+        if message_type(field).full_name == TIMESTAMP:
             return dt.datetime
-        return _request_model(field.message_type, (), {})
+        if exclude or required:
+            # shaped for this body only: a model of its own, named after the body (ComplaintsSubmitComplaintInReporter)
+            inner = outer + field.name.title().replace("_", "")
+            return _request_model(message_type(field), exclude, {}, required, inner)
+        return _request_model(message_type(field), (), {})
     if field.type in _INTEGER_RANGES:
         low, high = _INTEGER_RANGES[field.type]
         return Annotated[int, Field(ge=low, le=high)]
     return _scalar_type(field)
 
 
-def to_message(message_class: type[M], body: BaseModel | None = None, **values: Any) -> M:
-    """The message for a request body and path values: enum texts to numbers, datetimes to timestamps."""
+def to_message(message_class: type[M], data: dict[str, Any]) -> M:
+    """The message for a request's values (body fields, path values, query parameters): enum texts to
+    numbers, datetimes to timestamps; None leaves a field unset."""
     message = message_class()
-    _fill(message, (body.model_dump() if body is not None else {}) | values)
+    _fill(message, data)
     return message
 
 
 def _fill(message: Message, data: dict[str, Any]) -> None:
-    fields = message.DESCRIPTOR.fields_by_name
+    fields = descriptor_of(message).fields_by_name
     for name, value in data.items():
         field = fields[name]
         if value is None:
@@ -184,14 +236,15 @@ def _fill(message: Message, data: dict[str, Any]) -> None:
 
 
 def _fill_single(target: Message, field: FieldDescriptor, value: Any) -> None:
-    if field.message_type.full_name == TIMESTAMP:
+    if message_type(field).full_name == TIMESTAMP:
         moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(value)
-        target.FromDatetime(moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC))  # type: ignore[attr-defined]
+        cast(Timestamp, target).FromDatetime(moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC))
     else:
         _fill(target, value)
 
 
 def _scalar_in(field: FieldDescriptor, value: Any) -> Any:
     if field.type == FieldDescriptor.TYPE_ENUM:
-        return enum_value(EnumTypeWrapper(field.enum_type), value)
+        # unknown text → UNSPECIFIED, which the services refuse naming the field
+        return enum_number(enum_type(field), value)
     return value

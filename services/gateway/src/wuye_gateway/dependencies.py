@@ -70,9 +70,6 @@ def paging(
     return common_pb2.PageRequest(page_size=page_size, page_token=page_token)
 
 
-#: cursor pagination: page_size and page_token in, next_page_token out
-Paging = Annotated[common_pb2.PageRequest, Depends(paging)]
-
 Item = TypeVar("Item")
 
 
@@ -85,5 +82,4 @@ async def call(
     request: Request, service: str, rpc: str, message: Message, who: AuthContext, key: str | None = None
 ) -> Any:
     """One gRPC call to a service on the caller's behalf."""
-    stub = getattr(request.app.state.backends, service)
-    return await getattr(stub, rpc)(message, metadata=call_metadata(who, key))
+    return await request.app.state.backends.method(service, rpc)(message, metadata=call_metadata(who, key))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import jwt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import Request
+from jwt.algorithms import AllowedPublicKeys
 
 from wuye_chassis.auth import AuthContext
 from wuye_chassis.errors import Unauthenticated
@@ -112,7 +113,7 @@ class TokenVerifier:
         self._dev_issuer = dev_issuer
         self._jwks = jwt.PyJWKClient(settings.jwks_url) if dev_issuer is None and settings.jwks_url else None
 
-    def _key_for(self, token: str) -> object:
+    def _key_for(self, token: str) -> AllowedPublicKeys:
         if self._dev_issuer is not None:
             return self._dev_issuer.public_key
         if self._jwks is None:
@@ -126,7 +127,7 @@ class TokenVerifier:
         try:
             claims = jwt.decode(
                 token,
-                self._key_for(token),  # type: ignore[arg-type]
+                self._key_for(token),
                 algorithms=["RS256"],
                 audience=self.audience,
                 issuer=self.issuer,

@@ -1,27 +1,45 @@
 """REST operations declared from the services' own messages, so no route module repeats the glue.
 
-``command`` maps a POST to a write RPC: path values and the JSON body fill the request message, the
-caller and the ``Idempotency-Key`` travel as gRPC metadata. ``query`` maps a GET to a read RPC: path
-values and query parameters fill the request; a ``page`` field becomes cursor pagination. Both answer
-with ``convert.to_json`` of the response (or one field of it) and document that exact shape.
+``command`` maps a POST to a write RPC: path values and the JSON body fill the request message (or one
+message field of it, ``body``), the caller and the ``Idempotency-Key`` travel as gRPC metadata. ``query``
+maps a GET to a read RPC: path values and query parameters fill the request; a ``page`` field becomes
+cursor pagination. Both answer with ``convert.to_json`` of the response (or one field of it) and document
+that exact shape. The services validate every value and name the field at fault; ``required`` names the
+fields a client must send at all (422 when missing), as protobuf itself has no required fields.
 """
 
 import datetime as dt
 import inspect
 import re
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypedDict
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 from wuye_chassis.auth import AuthContext
-from wuye_gateway.convert import TIMESTAMP, enum_texts, model_of, request_model, to_json, to_message
+from wuye_gateway.convert import (
+    TIMESTAMP,
+    descriptor_of,
+    enum_texts,
+    message_type,
+    model_of,
+    request_model,
+    to_json,
+    to_message,
+)
 from wuye_gateway.dependencies import IdempotencyKey, Page, call, caller, paging
 
 PATH_VALUE = re.compile(r"{(\w+)(?::path)?}")
 KEYWORD = inspect.Parameter.KEYWORD_ONLY
+
+
+class Backend(TypedDict):
+    """Where a route module's operations go: its router and the service they call (``**BACKEND``)."""
+
+    router: APIRouter
+    service: str
 
 
 def _parameter(name: str, annotation: Any, default: Any = inspect.Parameter.empty) -> inspect.Parameter:
@@ -39,7 +57,7 @@ def _common(path: str) -> list[inspect.Parameter]:
 def _answer(response: type[Message], field: str | None) -> Any:
     if field is None:
         return model_of(response)
-    return model_of(response.DESCRIPTOR.fields_by_name[field].message_type)
+    return model_of(message_type(descriptor_of(response).fields_by_name[field]))
 
 
 def command(
@@ -51,6 +69,8 @@ def command(
     request: type[Message],
     response: type[Message],
     answer: str | None = None,
+    body: str | None = None,
+    required: tuple[str, ...] = (),
     summary: str,
     creates: bool = False,
     exclude: tuple[str, ...] = (),
@@ -58,20 +78,24 @@ def command(
 ) -> None:
     """POST ``path`` → ``service.rpc``; ``answer`` names the response field returned (the whole response when None).
 
-    A create (``creates``) answers 201 and takes an Idempotency-Key; ``exclude`` hides request fields the
-    client must not set (the service fills them itself).
+    ``body`` names the request field the JSON body fills (the whole request when None). A create
+    (``creates``) answers 201 and takes an Idempotency-Key; ``exclude`` hides request fields the client
+    must not set (the service fills them itself).
     """
     path_values = tuple(PATH_VALUE.findall(path))
     hidden = (*path_values, *exclude)
     parameters = _common(path)
-    if any(field.name not in hidden for field in request.DESCRIPTOR.fields):
-        parameters.append(_parameter("body", request_model(request, exclude=hidden, examples=examples)))
+    sent = descriptor_of(request) if body is None else message_type(descriptor_of(request).fields_by_name[body])
+    if any(field.name not in hidden for field in sent.fields):
+        model = request_model(request, body=body, exclude=hidden, required=required, examples=examples)
+        parameters.append(_parameter("body", model))
     if creates:
         parameters.append(_parameter("key", IdempotencyKey, None))
 
     async def endpoint(http: Request, who: AuthContext, values: dict[str, Any]) -> Any:
-        body = values.pop("body", None)
-        message = to_message(request, body, **{name: values[name] for name in path_values})
+        content = values.pop("body", None)
+        data = content.model_dump() if content is not None else {}
+        message = to_message(request, ({body: data} if body else data) | {name: values[name] for name in path_values})
         reply = await call(http, service, rpc, message, who, values.get("key"))
         return to_json(getattr(reply, answer) if answer else reply)
 
@@ -89,6 +113,7 @@ def query(
     response: type[Message],
     answer: str | None = None,
     items: str | None = None,
+    required: tuple[str, ...] = (),
     summary: str,
 ) -> None:
     """GET ``path`` → ``service.rpc``; the request's other scalar fields are query parameters.
@@ -96,25 +121,23 @@ def query(
     ``items`` names a repeated response field answered as a list — as a ``Page`` when the request pages.
     """
     path_values = tuple(PATH_VALUE.findall(path))
-    fields = request.DESCRIPTOR.fields
-    paged = "page" in request.DESCRIPTOR.fields_by_name
+    fields = descriptor_of(request).fields
+    paged = "page" in descriptor_of(request).fields_by_name
     parameters = _common(path)
     for field in fields:
         if field.name not in path_values and field.name != "page":
-            parameters.append(_query_parameter(field))
+            parameters.append(_query_parameter(field, required=field.name in required))
     if paged:
         parameters.append(_parameter("page", Annotated[Any, Depends(paging)]))
     if items is not None:
-        item = model_of(response.DESCRIPTOR.fields_by_name[items].message_type)
-        response_model: Any = Page[item] if paged else list[item]  # type: ignore[valid-type]
+        item: Any = _answer(response, items)
+        response_model: Any = Page[item] if paged else list[item]
     else:
         response_model = _answer(response, answer)
 
     async def endpoint(http: Request, who: AuthContext, values: dict[str, Any]) -> Any:
         page = values.pop("page", None)
-        message = to_message(request, None, **values)
-        if page is not None:
-            message.page.CopyFrom(page)
+        message = to_message(request, values | ({"page": to_json(page)} if page is not None else {}))
         reply = await call(http, service, rpc, message, who)
         if items is None:
             return to_json(getattr(reply, answer) if answer else reply)
@@ -124,20 +147,28 @@ def query(
     _register(router.get, path, rpc, parameters, endpoint, response_model=response_model, summary=summary)
 
 
-def _query_parameter(field: FieldDescriptor) -> inspect.Parameter:
+def _query_parameter(field: FieldDescriptor, *, required: bool) -> inspect.Parameter:
+    kind, default = _query_value(field)
+    if required:
+        # no default: FastAPI answers 422 naming the parameter when it is missing
+        return _parameter(field.name, Annotated[kind, Query()])
+    return _parameter(field.name, Annotated[kind | None if default is None else kind, Query()], default)
+
+
+def _query_value(field: FieldDescriptor) -> tuple[Any, Any]:
+    """The query parameter's type and its default when absent (None: the field stays unset)."""
     if field.type == FieldDescriptor.TYPE_ENUM:
-        kind: Any = Literal[enum_texts(field.enum_type)] | None  # type: ignore[misc]
-        return _parameter(field.name, Annotated[kind, Query()], None)
+        return Literal[enum_texts(field)], None
     if field.is_repeated:
-        return _parameter(field.name, Annotated[list[str], Query()], [])
-    if field.type == FieldDescriptor.TYPE_MESSAGE and field.message_type.full_name == TIMESTAMP:
+        return list[str], []
+    if field.type == FieldDescriptor.TYPE_MESSAGE and message_type(field).full_name == TIMESTAMP:
         # RFC 3339; absent leaves the timestamp unset (the service reads that as "now")
-        return _parameter(field.name, Annotated[dt.datetime | None, Query()], None)
+        return dt.datetime, None
     if field.type == FieldDescriptor.TYPE_BOOL:
-        return _parameter(field.name, Annotated[bool, Query()], False)
+        return bool, False
     if field.type in (FieldDescriptor.TYPE_INT32, FieldDescriptor.TYPE_INT64):
-        return _parameter(field.name, Annotated[int, Query()], 0)
-    return _parameter(field.name, Annotated[str, Query()], "")
+        return int, 0
+    return str, ""
 
 
 def _register(

@@ -1,8 +1,6 @@
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SERVICES = ("registry", "complaints", "funds", "enforcement", "ratings")
-
 
 class GatewaySettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="WUYE_", extra="ignore")
@@ -10,6 +8,7 @@ class GatewaySettings(BaseSettings):
     service_name: str = "gateway"
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
+    #: one gRPC address per service (WUYE_<NAME>_ADDR): the gateway talks to exactly these
     registry_addr: str = "127.0.0.1:50051"
     complaints_addr: str = "127.0.0.1:50052"
     funds_addr: str = "127.0.0.1:50053"
@@ -32,3 +31,8 @@ class GatewaySettings(BaseSettings):
 
     def address_of(self, service: str) -> str:
         return getattr(self, f"{service}_addr")
+
+
+#: the services the gateway talks to, one per ``<name>_addr`` setting (tests/test_service_list.py checks
+#: them against services.toml)
+SERVICES = tuple(name.removesuffix("_addr") for name in GatewaySettings.model_fields if name.endswith("_addr"))

@@ -10,10 +10,10 @@ from pydantic import BaseModel, Field
 from wuye.enforcement.v1 import enforcement_pb2 as pb
 from wuye_gateway.convert import model_of, to_json
 from wuye_gateway.dependencies import PROBLEM_RESPONSES, Caller, IdempotencyKey, call
-from wuye_gateway.routing import command, query
+from wuye_gateway.routing import Backend, command, query
 
 router = APIRouter(prefix="/api/v1/enforcement", tags=["enforcement"], responses=PROBLEM_RESPONSES)
-ENFORCEMENT = {"router": router, "service": "enforcement"}
+ENFORCEMENT = Backend(router=router, service="enforcement")
 INSPECTION = "/inspections/{inspection_id}"
 ORDER = "/orders/{order_id}"
 

@@ -11,46 +11,40 @@ from fastapi import APIRouter, Request, status
 from pydantic import BaseModel, Field
 
 from wuye.funds.v1 import funds_pb2 as pb
-from wuye_gateway.convert import enum_value, to_json
+from wuye_chassis.proto_values import enum_number
+from wuye_gateway.convert import to_json
 from wuye_gateway.dependencies import PROBLEM_RESPONSES, Caller, IdempotencyKey, call
-from wuye_gateway.routing import command, query
+from wuye_gateway.routing import Backend, command, query
 
 router = APIRouter(prefix="/api/v1", tags=["funds"], responses=PROBLEM_RESPONSES)
-# the funds process serves one gRPC service per area; "service" names its stub in wuye_gateway.backends
-LEDGERS = {"router": router, "service": "ledgers"}
-VOTES = {"router": router, "service": "votes"}
-MAINTENANCE_FUND = {"router": router, "service": "maintenance_fund"}
-COMMITTEE_ACCOUNT = {"router": router, "service": "committee_account"}
-COMMUNITY_FUNDS = {"router": router, "service": "community_funds"}
-DISCLOSURES = {"router": router, "service": "disclosures"}
+FUNDS = Backend(router=router, service="funds")
 APPLICATION = "/use-applications/{application_id}"
 
-command(**MAINTENANCE_FUND, path="/funds/compounds", rpc="ConfigureCompound", request=pb.ConfigureCompoundRequest,
+command(**FUNDS, path="/funds/compounds", rpc="ConfigureCompound", request=pb.ConfigureCompoundRequest,
         response=pb.ConfigureCompoundResponse, answer="compound",
         summary="Set a compound's fund settings (jurisdiction, follow-the-majority rule)")
-query(**MAINTENANCE_FUND, path="/funds/compounds/{compound_id}", rpc="GetCompound", request=pb.GetCompoundRequest,
+query(**FUNDS, path="/funds/compounds/{compound_id}", rpc="GetCompound", request=pb.GetCompoundRequest,
       response=pb.GetCompoundResponse, answer="compound", summary="A compound's fund settings")
 MAINTENANCE = "/funds/compounds/{compound_id}/maintenance-account"
-command(**MAINTENANCE_FUND, path=MAINTENANCE, rpc="OpenMaintenanceAccount", request=pb.OpenMaintenanceAccountRequest,
+command(**FUNDS, path=MAINTENANCE, rpc="OpenMaintenanceAccount", request=pb.OpenMaintenanceAccountRequest,
         response=pb.OpenMaintenanceAccountResponse, answer="account", creates=True,
         summary="Open the maintenance fund account (F2): one sub-account per household of the roster",
         examples={"rate_fen_per_m2": [3000], "construction_cost_fen_per_m2": [50000]})
-query(**MAINTENANCE_FUND, path=MAINTENANCE, rpc="GetMaintenanceAccount", request=pb.GetMaintenanceAccountRequest,
+query(**FUNDS, path=MAINTENANCE, rpc="GetMaintenanceAccount", request=pb.GetMaintenanceAccountRequest,
       response=pb.GetMaintenanceAccountResponse, answer="account",
       summary="Balances of the compound account and every household sub-account")
-command(**MAINTENANCE_FUND, path=f"{MAINTENANCE}/first-deposits", rpc="RecordFirstDeposit",
-        request=pb.RecordFirstDepositRequest,
+command(**FUNDS, path=f"{MAINTENANCE}/first-deposits", rpc="RecordFirstDeposit", request=pb.RecordFirstDepositRequest,
         response=pb.RecordFirstDepositResponse, creates=True, summary="Post a household's first deposit (F1), once")
 
-command(**VOTES, path="/votes", rpc="OpenVote", request=pb.OpenVoteRequest, response=pb.OpenVoteResponse,
+command(**FUNDS, path="/votes", rpc="OpenVote", request=pb.OpenVoteRequest, response=pb.OpenVoteResponse,
         answer="vote", creates=True, exclude=("roster",),
         summary="Open an owners' vote on one matter (V1); the electorate is the registry roster now",
         examples={"matter": ["use_maintenance_fund"], "title": ["3号楼电梯更换"]})
-query(**VOTES, path="/votes/{vote_id}", rpc="GetVote", request=pb.GetVoteRequest, response=pb.GetVoteResponse,
+query(**FUNDS, path="/votes/{vote_id}", rpc="GetVote", request=pb.GetVoteRequest, response=pb.GetVoteResponse,
       answer="vote", summary="One vote with its result once closed")
-query(**VOTES, path="/votes", rpc="ListVotes", request=pb.ListVotesRequest, response=pb.ListVotesResponse,
+query(**FUNDS, path="/votes", rpc="ListVotes", request=pb.ListVotesRequest, response=pb.ListVotesResponse,
       items="votes", summary="The votes of a compound, newest first")
-command(**VOTES, path="/votes/{vote_id}/close", rpc="CloseVote", request=pb.CloseVoteRequest,
+command(**FUNDS, path="/votes/{vote_id}/close", rpc="CloseVote", request=pb.CloseVoteRequest,
         response=pb.CloseVoteResponse, answer="vote", summary="Close a vote and count it (V2–V5)")
 
 
@@ -71,18 +65,17 @@ class Ballot(BaseModel):
 async def cast_ballot(vote_id: str, body: BallotIn, request: Request, who: Caller,
                       key: IdempotencyKey = None) -> dict[str, Any]:
     message = pb.CastBallotRequest(vote_id=vote_id, owner_key=body.owner_key or who.user,
-                                   choice=enum_value(pb.Choice, body.choice))
-    return to_json(await call(request, "votes", "CastBallot", message, who, key))
+                                   choice=enum_number(pb.Choice, body.choice))
+    return to_json(await call(request, "funds", "CastBallot", message, who, key))
 
 
-command(**MAINTENANCE_FUND, path="/use-applications", rpc="SubmitUseApplication",
-        request=pb.SubmitUseApplicationRequest,
+command(**FUNDS, path="/use-applications", rpc="SubmitUseApplication", request=pb.SubmitUseApplicationRequest,
         response=pb.SubmitUseApplicationResponse, answer="application", creates=True,
         summary="Apply to use the maintenance fund (F5); an emergency category skips the vote (F6)",
         examples={"plan": ["更换3号楼电梯"], "budget_fen": [38000000]})
-query(**MAINTENANCE_FUND, path=APPLICATION, rpc="GetUseApplication", request=pb.GetUseApplicationRequest,
+query(**FUNDS, path=APPLICATION, rpc="GetUseApplication", request=pb.GetUseApplicationRequest,
       response=pb.GetUseApplicationResponse, answer="application", summary="One use application")
-command(**MAINTENANCE_FUND, path=f"{APPLICATION}/vote", rpc="OpenUseVote", request=pb.OpenUseVoteRequest,
+command(**FUNDS, path=f"{APPLICATION}/vote", rpc="OpenUseVote", request=pb.OpenUseVoteRequest,
         response=pb.OpenUseVoteResponse, exclude=("roster",),
         summary="Put the application to the owners of the benefiting buildings")
 for step, rpc, request_class, response_class, summary in (
@@ -96,123 +89,117 @@ for step, rpc, request_class, response_class, summary in (
     ("completion", "CompleteUseApplication", pb.CompleteUseApplicationRequest, pb.CompleteUseApplicationResponse,
      "Complete with the disclosure of the spending"),
 ):
-    command(**MAINTENANCE_FUND, path=f"{APPLICATION}/{step}", rpc=rpc, request=request_class, response=response_class,
+    command(**FUNDS, path=f"{APPLICATION}/{step}", rpc=rpc, request=request_class, response=response_class,
             answer="application", summary=summary)
-command(**MAINTENANCE_FUND, path=f"{APPLICATION}/payment", rpc="PayUseApplication", request=pb.PayUseApplicationRequest,
+command(**FUNDS, path=f"{APPLICATION}/payment", rpc="PayUseApplication", request=pb.PayUseApplicationRequest,
         response=pb.PayUseApplicationResponse,
         summary="Pay: charge the benefiting households by exclusive area (exact to the fen)")
 
-command(**COMMITTEE_ACCOUNT, path="/funds/compounds/{compound_id}/common-income", rpc="RecordCommonIncome",
+command(**FUNDS, path="/funds/compounds/{compound_id}/common-income", rpc="RecordCommonIncome",
         request=pb.RecordCommonIncomeRequest, response=pb.RecordCommonIncomeResponse, creates=True,
         summary="Record common-parts income (parking, advertising, rentals) into the committee account (P1)",
         examples={"source": ["parking"], "amount_fen": [500000], "memo": ["2026年11月停车费"]})
-command(**COMMITTEE_ACCOUNT, path="/committee-expenses", rpc="SubmitCommitteeExpense",
-        request=pb.SubmitCommitteeExpenseRequest,
+command(**FUNDS, path="/committee-expenses", rpc="SubmitCommitteeExpense", request=pb.SubmitCommitteeExpenseRequest,
         response=pb.SubmitCommitteeExpenseResponse, answer="expense", creates=True,
         summary="Submit a committee expense for community review before payment",
         examples={"amount_fen": [120000], "purpose": ["业委会办公用品"]})
-query(**COMMITTEE_ACCOUNT, path="/committee-expenses/{expense_id}", rpc="GetCommitteeExpense",
+query(**FUNDS, path="/committee-expenses/{expense_id}", rpc="GetCommitteeExpense",
       request=pb.GetCommitteeExpenseRequest, response=pb.GetCommitteeExpenseResponse, answer="expense",
       summary="One committee expense with its review decisions")
-query(**COMMITTEE_ACCOUNT, path="/committee-expenses", rpc="ListCommitteeExpenses",
-      request=pb.ListCommitteeExpensesRequest,
+query(**FUNDS, path="/committee-expenses", rpc="ListCommitteeExpenses", request=pb.ListCommitteeExpensesRequest,
       response=pb.ListCommitteeExpensesResponse, items="expenses", summary="Committee expenses in a jurisdiction")
-command(**COMMITTEE_ACCOUNT, path="/committee-expenses/{expense_id}/reviews", rpc="ReviewCommitteeExpense",
+command(**FUNDS, path="/committee-expenses/{expense_id}/reviews", rpc="ReviewCommitteeExpense",
         request=pb.ReviewCommitteeExpenseRequest, response=pb.ReviewCommitteeExpenseResponse, answer="expense",
         summary="One reviewer's decision, in chain order; a rejection needs a reason",
         examples={"reviewer": ["community_party_branch"], "approve": [True]})
-command(**COMMITTEE_ACCOUNT, path="/committee-expenses/{expense_id}/payment", rpc="PayCommitteeExpense",
+command(**FUNDS, path="/committee-expenses/{expense_id}/payment", rpc="PayCommitteeExpense",
         request=pb.PayCommitteeExpenseRequest, response=pb.PayCommitteeExpenseResponse,
         summary="Pay an approved expense from the committee account")
 
 # a ledger id names its account ("<compound>/committee"), slash included
 LEDGER = "/ledgers/{ledger_id:path}"
-query(**LEDGERS, path=f"{LEDGER}/entries", rpc="ListLedgerEntries", request=pb.ListLedgerEntriesRequest,
+query(**FUNDS, path=f"{LEDGER}/entries", rpc="ListLedgerEntries", request=pb.ListLedgerEntriesRequest,
       response=pb.ListLedgerEntriesResponse, items="entries", summary="A ledger's entries in sequence order")
-query(**LEDGERS, path=f"{LEDGER}/verification", rpc="VerifyLedger", request=pb.VerifyLedgerRequest,
+query(**FUNDS, path=f"{LEDGER}/verification", rpc="VerifyLedger", request=pb.VerifyLedgerRequest,
       response=pb.VerifyLedgerResponse, summary="Verify the ledger's hash chain (where it breaks, and why)")
 
 # maintenance fund: deposits, interest, a sub-account on sale or demolition, disclosures, audits
-command(**MAINTENANCE_FUND, path=f"{MAINTENANCE}/deposits", rpc="RecordDeposit", request=pb.RecordDepositRequest,
+command(**FUNDS, path=f"{MAINTENANCE}/deposits", rpc="RecordDeposit", request=pb.RecordDepositRequest,
         response=pb.RecordDepositResponse, creates=True,
         summary="Post a further deposit (top-up) to a household's sub-account",
         examples={"amount_fen": [100000], "memo": ["续交维修资金"]})
-command(**MAINTENANCE_FUND, path=f"{MAINTENANCE}/interest", rpc="AllocateInterest", request=pb.AllocateInterestRequest,
+command(**FUNDS, path=f"{MAINTENANCE}/interest", rpc="AllocateInterest", request=pb.AllocateInterestRequest,
         response=pb.AllocateInterestResponse, answer="account", creates=True,
         summary="Allocate interest to the sub-accounts in proportion to their balances (exact to the fen)",
         examples={"interest_fen": [12345], "memo": ["2026年度利息"]})
 SUB_ACCOUNT = f"{MAINTENANCE}/sub-accounts/{{household_id}}"
-command(**MAINTENANCE_FUND, path=f"{SUB_ACCOUNT}/sale-transfer", rpc="TransferSubAccountOnSale",
+command(**FUNDS, path=f"{SUB_ACCOUNT}/sale-transfer", rpc="TransferSubAccountOnSale",
         request=pb.TransferSubAccountOnSaleRequest, response=pb.TransferSubAccountOnSaleResponse,
         summary="The unit is sold: its sub-account balance passes to the buyer with the house",
         examples={"reference": ["不动产登记 2026-1234"]})
-command(**MAINTENANCE_FUND, path=f"{SUB_ACCOUNT}/demolition-refund", rpc="RefundSubAccountOnDemolition",
+command(**FUNDS, path=f"{SUB_ACCOUNT}/demolition-refund", rpc="RefundSubAccountOnDemolition",
         request=pb.RefundSubAccountOnDemolitionRequest, response=pb.RefundSubAccountOnDemolitionResponse,
         summary="The building is demolished: the sub-account balance is refunded to the owner",
         examples={"reference": ["征收决定 2026-07"]})
-command(**DISCLOSURES, path="/funds/compounds/{compound_id}/disclosures", rpc="PublishDisclosure",
+command(**FUNDS, path="/funds/compounds/{compound_id}/disclosures", rpc="PublishDisclosure",
         request=pb.PublishDisclosureRequest, response=pb.PublishDisclosureResponse, answer="disclosure",
         creates=True, summary="Publish the period's account disclosure to the owners",
         examples={"period": ["2026H2"], "posting_days": [15]})
-query(**DISCLOSURES, path="/funds/overdue-disclosures", rpc="ListOverdueDisclosures",
-      request=pb.ListOverdueDisclosuresRequest,
+query(**FUNDS, path="/funds/overdue-disclosures", rpc="ListOverdueDisclosures", request=pb.ListOverdueDisclosuresRequest,
       response=pb.ListOverdueDisclosuresResponse, items="overdue",
       summary="Compounds of a jurisdiction whose disclosure is overdue (as_of: RFC 3339, now when empty)")
-command(**DISCLOSURES, path="/funds/compounds/{compound_id}/audits", rpc="RecordAudit", request=pb.RecordAuditRequest,
+command(**FUNDS, path="/funds/compounds/{compound_id}/audits", rpc="RecordAudit", request=pb.RecordAuditRequest,
         response=pb.RecordAuditResponse, answer="audit", creates=True,
         summary="Record an audit of the compound's funds for a period with its findings",
         examples={"period": ["2026"], "auditor": ["泉州某会计师事务所"]})
-query(**DISCLOSURES, path="/funds/audit-coverage", rpc="GetAuditCoverage", request=pb.GetAuditCoverageRequest,
+query(**FUNDS, path="/funds/audit-coverage", rpc="GetAuditCoverage", request=pb.GetAuditCoverageRequest,
       response=pb.GetAuditCoverageResponse,
       summary="The share of a jurisdiction's compounds audited for a period, and those not yet audited")
 
 # a ledger posting is corrected by a reversing entry, never edited
-command(**LEDGERS, path=f"{LEDGER}/reversals", rpc="ReverseLedgerPosting", request=pb.ReverseLedgerPostingRequest,
+command(**FUNDS, path=f"{LEDGER}/reversals", rpc="ReverseLedgerPosting", request=pb.ReverseLedgerPostingRequest,
         response=pb.ReverseLedgerPostingResponse, creates=True,
         summary="Reverse one posting (by sequence) with counter-entries; the chain keeps both",
         examples={"sequence": [3], "memo": ["金额录入错误"]})
 
 # the mini fund (小额维修金): a monthly surcharge per m², paying small repairs
 MINI = "/funds/compounds/{compound_id}/mini-fund"
-command(**COMMUNITY_FUNDS, path=MINI, rpc="OpenMiniFund",
-        request=pb.OpenMiniFundRequest, response=pb.OpenMiniFundResponse,
+command(**FUNDS, path=MINI, rpc="OpenMiniFund", request=pb.OpenMiniFundRequest, response=pb.OpenMiniFundResponse,
         answer="mini_fund", creates=True, summary="Open a compound's mini fund with its monthly rate per m²",
         examples={"rate_fen_per_m2_month": [5]})
-query(**COMMUNITY_FUNDS, path=MINI, rpc="GetMiniFund", request=pb.GetMiniFundRequest, response=pb.GetMiniFundResponse,
+query(**FUNDS, path=MINI, rpc="GetMiniFund", request=pb.GetMiniFundRequest, response=pb.GetMiniFundResponse,
       answer="mini_fund", summary="A compound's mini fund and its balance")
-command(**COMMUNITY_FUNDS, path=f"{MINI}/surcharges", rpc="CollectMiniFundSurcharge",
+command(**FUNDS, path=f"{MINI}/surcharges", rpc="CollectMiniFundSurcharge",
         request=pb.CollectMiniFundSurchargeRequest, response=pb.CollectMiniFundSurchargeResponse, creates=True,
         summary="Collect a household's surcharge for some months (area × rate × months)",
         examples={"area_dm2": [8957], "months": [12]})
-command(**COMMUNITY_FUNDS, path=f"{MINI}/repairs", rpc="PayMiniFundRepair", request=pb.PayMiniFundRepairRequest,
+command(**FUNDS, path=f"{MINI}/repairs", rpc="PayMiniFundRepair", request=pb.PayMiniFundRepairRequest,
         response=pb.PayMiniFundRepairResponse, creates=True, summary="Pay a small repair from the mini fund",
         examples={"amount_fen": [35000], "purpose": ["更换楼道灯"]})
-query(**COMMUNITY_FUNDS, path="/funds/mini-fund-figures", rpc="GetMiniFundFigures",
-      request=pb.GetMiniFundFiguresRequest,
+query(**FUNDS, path="/funds/mini-fund-figures", rpc="GetMiniFundFigures", request=pb.GetMiniFundFiguresRequest,
       response=pb.GetMiniFundFiguresResponse, summary="Mini fund totals over the compounds of a jurisdiction")
 
 # neighbour funds (邻里基金): donations, grants between funds, spending
 NEIGHBOUR = "/neighbour-funds/{fund_id}"
-command(**COMMUNITY_FUNDS, path="/neighbour-funds", rpc="OpenNeighbourFund", request=pb.OpenNeighbourFundRequest,
+command(**FUNDS, path="/neighbour-funds", rpc="OpenNeighbourFund", request=pb.OpenNeighbourFundRequest,
         response=pb.OpenNeighbourFundResponse, answer="fund", creates=True,
         summary="Open a neighbour fund at a level (county, community or compound), under its parent fund",
         examples={"name": ["凤凰城邻里基金"]})
-query(**COMMUNITY_FUNDS, path=NEIGHBOUR, rpc="GetNeighbourFund", request=pb.GetNeighbourFundRequest,
+query(**FUNDS, path=NEIGHBOUR, rpc="GetNeighbourFund", request=pb.GetNeighbourFundRequest,
       response=pb.GetNeighbourFundResponse, answer="fund", summary="One neighbour fund and its balance")
-command(**COMMUNITY_FUNDS, path=f"{NEIGHBOUR}/donations", rpc="DonateToNeighbourFund",
-        request=pb.DonateToNeighbourFundRequest,
+command(**FUNDS, path=f"{NEIGHBOUR}/donations", rpc="DonateToNeighbourFund", request=pb.DonateToNeighbourFundRequest,
         response=pb.DonateToNeighbourFundResponse, creates=True, summary="Record a donation to the fund",
         examples={"amount_fen": [20000], "memo": ["爱心捐赠"]})
-command(**COMMUNITY_FUNDS, path=f"{NEIGHBOUR}/grants", rpc="GrantNeighbourFund", request=pb.GrantNeighbourFundRequest,
+command(**FUNDS, path=f"{NEIGHBOUR}/grants", rpc="GrantNeighbourFund", request=pb.GrantNeighbourFundRequest,
         response=pb.GrantNeighbourFundResponse, creates=True, summary="Grant money from this fund to another fund",
         examples={"amount_fen": [50000]})
-command(**COMMUNITY_FUNDS, path=f"{NEIGHBOUR}/spending", rpc="SpendNeighbourFund", request=pb.SpendNeighbourFundRequest,
+command(**FUNDS, path=f"{NEIGHBOUR}/spending", rpc="SpendNeighbourFund", request=pb.SpendNeighbourFundRequest,
         response=pb.SpendNeighbourFundResponse, creates=True, summary="Spend from the fund for a stated purpose",
         examples={"amount_fen": [10000], "purpose": ["慰问困难住户"]})
 
 # votes proposed by owners: listed, then opened on the registry roster
-query(**VOTES, path="/vote-proposals", rpc="ListVoteProposals", request=pb.ListVoteProposalsRequest,
+query(**FUNDS, path="/vote-proposals", rpc="ListVoteProposals", request=pb.ListVoteProposalsRequest,
       response=pb.ListVoteProposalsResponse, items="proposals", summary="Owners' vote proposals within a jurisdiction")
-command(**VOTES, path="/vote-proposals/{proposal_id}/vote", rpc="OpenProposedVote", request=pb.OpenProposedVoteRequest,
+command(**FUNDS, path="/vote-proposals/{proposal_id}/vote", rpc="OpenProposedVote", request=pb.OpenProposedVoteRequest,
         response=pb.OpenProposedVoteResponse, creates=True, exclude=("roster",),
         summary="Open the vote a proposal asks for; the electorate is the registry roster now")

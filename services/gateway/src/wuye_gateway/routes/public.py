@@ -87,7 +87,7 @@ class Transparency(BaseModel):
 
 
 async def public_transparency(request: Request, compound_id: str) -> Transparency:
-    answer = await request.app.state.backends.disclosures.GetCompoundTransparency(
+    answer = await request.app.state.backends.method("funds", "GetCompoundTransparency")(
         funds_pb2.GetCompoundTransparencyRequest(compound_id=compound_id)
     )
     data: dict[str, Any] = to_json(answer)

@@ -6,10 +6,10 @@ from fastapi import APIRouter
 
 from wuye.ratings.v1 import ratings_pb2 as pb
 from wuye_gateway.dependencies import PROBLEM_RESPONSES
-from wuye_gateway.routing import command, query
+from wuye_gateway.routing import Backend, command, query
 
 router = APIRouter(prefix="/api/v1/ratings", tags=["ratings"], responses=PROBLEM_RESPONSES)
-RATINGS = {"router": router, "service": "ratings"}
+RATINGS = Backend(router=router, service="ratings")
 
 query(**RATINGS, path="/companies/{company_id}/score-card", rpc="GetScoreCard", request=pb.GetScoreCardRequest,
       response=pb.GetScoreCardResponse,

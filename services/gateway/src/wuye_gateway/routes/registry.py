@@ -8,10 +8,10 @@ from fastapi import APIRouter
 
 from wuye.registry.v1 import registry_pb2 as pb
 from wuye_gateway.dependencies import PROBLEM_RESPONSES
-from wuye_gateway.routing import command, query
+from wuye_gateway.routing import Backend, command, query
 
 router = APIRouter(prefix="/api/v1", tags=["registry"], responses=PROBLEM_RESPONSES)
-REGISTRY = {"router": router, "service": "registry"}
+REGISTRY = Backend(router=router, service="registry")
 
 command(**REGISTRY, path="/compounds", rpc="RegisterCompound", request=pb.RegisterCompoundRequest,
         response=pb.RegisterCompoundResponse, answer="compound", creates=True,

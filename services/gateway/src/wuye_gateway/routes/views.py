@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Awaitable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import grpc
 from fastapi import APIRouter, Request
@@ -25,7 +25,6 @@ from wuye_chassis.auth import AuthContext
 from wuye_chassis.workdays import SHANGHAI
 from wuye_gateway.convert import model_of, to_json
 from wuye_gateway.dependencies import PROBLEM_RESPONSES, Caller, call
-from wuye_gateway.routes.complaints import Figures
 from wuye_gateway.routes.public import Transparency, public_transparency
 
 router = APIRouter(prefix="/api/v1/views", tags=["composed views"], responses=PROBLEM_RESPONSES)
@@ -34,11 +33,21 @@ router = APIRouter(prefix="/api/v1/views", tags=["composed views"], responses=PR
 DECISIVE = (grpc.StatusCode.NOT_FOUND, grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED,
             grpc.StatusCode.INVALID_ARGUMENT)
 
-CompoundDetail = model_of(registry_pb2.GetCompoundResponse)
-ScoreCard = model_of(ratings_pb2.GetScoreCardResponse)
-Coverage = model_of(registry_pb2.GetCoverageResponse)
-EnforcementFigures = model_of(enforcement_pb2.GetEnforcementFiguresResponse)
-Lists = model_of(ratings_pb2.Lists)
+if TYPE_CHECKING:
+    # to the type checker, each is the BaseModel subclass that model_of makes of the message at run time
+    CompoundDetail: TypeAlias = BaseModel
+    ScoreCard: TypeAlias = BaseModel
+    Coverage: TypeAlias = BaseModel
+    EnforcementFigures: TypeAlias = BaseModel
+    Lists: TypeAlias = BaseModel
+    Figures: TypeAlias = BaseModel
+else:
+    CompoundDetail = model_of(registry_pb2.GetCompoundResponse)
+    ScoreCard = model_of(ratings_pb2.GetScoreCardResponse)
+    Coverage = model_of(registry_pb2.GetCoverageResponse)
+    EnforcementFigures = model_of(enforcement_pb2.GetEnforcementFiguresResponse)
+    Lists = model_of(ratings_pb2.Lists)
+    Figures = model_of(complaints_pb2.GetComplaintFiguresResponse)
 
 
 class Unavailable(BaseModel):
