@@ -1,7 +1,7 @@
 """Handlers for credit records (R1, R2): entered by an officer, or made from other services' events.
 
-A record is priced by the rules in effect on the day it occurred and announced (``CreditScoreChanged``)
-in the same unit of work. A record from an event keeps the event's id as its source; the consumer's
+A record is priced by the rules in effect on the day it occurred and announced (``CreditRecordAdded``,
+``CreditScoreChanged`` on the wire) in the same unit of work. A record from an event keeps the event's id as its source; the consumer's
 inbox entry commits with it, so a redelivered event makes nothing twice. Which event makes which record
 is ``domain.sources``.
 """
