@@ -1,8 +1,11 @@
 """Who is calling: the auth context carried in gRPC metadata and checked by every service.
 
-The gateway authenticates users and forwards their identity in metadata; partner departments call over
-mutual TLS with their own credentials. Inside a service the context is read from a context variable,
-so use cases can check role and jurisdiction scope without threading it through every call.
+The gateway authenticates users, resolves the token's subject to a registry person and the post they act
+in (RULES.md A1), and forwards that identity in metadata; partner departments call over mutual TLS with
+their own credentials. ``user`` is always the registry person's id; ``roles``, ``scope``, ``company`` and
+``department`` are those of the one post the person acts in for this call (``post``), and a resident's
+``compounds`` are the compounds they own units in. Inside a service the context is read from a context
+variable, so use cases can check role and jurisdiction scope without threading it through every call.
 """
 
 from __future__ import annotations
@@ -19,9 +22,14 @@ USER_KEY = "x-wuye-user"
 ROLES_KEY = "x-wuye-roles"
 SCOPE_KEY = "x-wuye-scope"
 DEPARTMENT_KEY = "x-wuye-department"
-#: the property company a company_staff caller works for (the gateway sets it from the token's
-#: ``wuye_company`` claim); absent for everyone else, so older callers stay valid
+#: the property company a company_staff caller works for (from their registry post); absent otherwise
 COMPANY_KEY = "x-wuye-company"
+#: the registry post the person acts in ("resident" for the post that owning units gives)
+POST_KEY = "x-wuye-post"
+#: a resident's own compounds, comma-separated
+COMPOUNDS_KEY = "x-wuye-compounds"
+#: the post that owning units gives a person (no row in the registry's posts)
+RESIDENT_POST = "resident"
 
 #: the role of internal callers (event consumers, schedulers) acting for the platform itself
 SYSTEM_ROLE = "system"
@@ -35,6 +43,10 @@ class AuthContext:
     scope: str = ""
     department: str = ""
     company: str = ""
+    #: the registry post id this call acts in (``RESIDENT_POST`` for an owner acting as such)
+    post: str = ""
+    #: the compounds a resident owns units in
+    compounds: frozenset[str] = frozenset()
 
     @property
     def authenticated(self) -> bool:
@@ -58,6 +70,8 @@ class AuthContext:
             (SCOPE_KEY, quote(self.scope)),
             (DEPARTMENT_KEY, quote(self.department)),
             *([(COMPANY_KEY, quote(self.company))] if self.company else []),
+            *([(POST_KEY, quote(self.post))] if self.post else []),
+            *([(COMPOUNDS_KEY, quote(",".join(sorted(self.compounds)), safe=","))] if self.compounds else []),
         ]
 
     @classmethod
@@ -70,6 +84,8 @@ class AuthContext:
             scope=values.get(SCOPE_KEY, ""),
             department=values.get(DEPARTMENT_KEY, ""),
             company=values.get(COMPANY_KEY, ""),
+            post=values.get(POST_KEY, ""),
+            compounds=frozenset(c for c in values.get(COMPOUNDS_KEY, "").split(",") if c),
         )
 
 
@@ -106,4 +122,13 @@ def require_access(record_path: str, *, action: str) -> AuthContext:
         raise PermissionDenied(
             f"{action}: the record lies outside the caller's jurisdiction", field="jurisdiction_path", rule="scope"
         )
+    return caller
+
+
+def require_own_compound(compound_id: str, *, action: str) -> AuthContext:
+    """A resident acts only for a compound they own a unit in (A1, A5); other callers pass through."""
+    caller = current()
+    if caller.has_role("resident") and not caller.has_role(SYSTEM_ROLE) and compound_id not in caller.compounds:
+        raise PermissionDenied(f"{action}: a resident acts only for the compounds they own units in",
+                               field="compound_id", rule="A5")
     return caller
