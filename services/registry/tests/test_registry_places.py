@@ -84,7 +84,9 @@ async def test_V4_roster_counts_one_buyer_once(registry: Registry) -> None:
     assert (roster.owner_count, roster.unit_count, roster.total_area_dm2) == (3, 5, 8957 + 12000 + 9000 + 20000)
     by_key = {owner.owner_key: owner for owner in roster.owners}
     assert by_key[buyer].area_dm2 == 20957 and sorted(by_key[buyer].unit_ids) == sorted([first.id, second.id])
-    assert by_key["+".join(sorted([wife, husband]))].unit_ids == [couple.id]
+    [joint] = [owner for owner in roster.owners if len(owner.person_ids) == 2]
+    assert joint.unit_ids == [couple.id] and sorted(joint.person_ids) == sorted([wife, husband])
+    assert joint.owner_key.startswith("joint-") and len(joint.owner_key) == 38  # fits a 64-character column
     assert by_key["developer"].is_developer and by_key["developer"].area_dm2 == 20000
     assert {unit.unit_id: unit.owner_key for unit in roster.units}[stock[0].id] == "developer"
 
@@ -93,6 +95,22 @@ async def test_V4_roster_counts_one_buyer_once(registry: Registry) -> None:
         "GetOwnerRoster", registry_pb2.GetOwnerRosterRequest(compound_id=compound.id, building_ids=[tower_a.id])
     )
     assert (scoped.owner_count, scoped.total_area_dm2) == (2, 8957 + 9000)
+
+
+async def test_A4_a_household_is_read_with_its_owners_and_an_unknown_one_is_refused_naming_the_field(
+    registry: Registry,
+) -> None:
+    compound = await registry.compound()
+    tower = await registry.building(compound.id, "A")
+    wife, husband = await registry.person("乙"), await registry.person("丙")
+    couple = await registry.household(tower.id, "102", 9000, wife, husband)
+    found = await registry.call("GetHousehold", registry_pb2.GetHouseholdRequest(household_id=couple.id))
+    assert found.household.compound_id == compound.id and found.jurisdiction_path == compound.jurisdiction_path
+    assert sorted(owner.person_id for owner in found.household.owners) == sorted([wife, husband])
+    status, error = await refused(
+        registry.call("GetHousehold", registry_pb2.GetHouseholdRequest(household_id="no-such-unit"))
+    )
+    assert (status, error.field, error.rule) == (grpc.StatusCode.NOT_FOUND, "household_id", "A4")
 
 
 async def test_a_sale_changes_the_roster_and_is_announced(registry: Registry) -> None:

@@ -1,7 +1,7 @@
 import pytest
 
 from wuye_chassis.errors import InvalidArgument, NotFound
-from wuye_registry.domain.roster import RosterUnit, build_roster
+from wuye_registry.domain.roster import RosterUnit, build_roster, owner_key
 
 
 def unit(unit_id, building, area, *owners, developer=False):
@@ -91,3 +91,10 @@ def test_V6_empty_building_scope_refused():
     with pytest.raises(InvalidArgument) as caught:
         build_roster([unit("u1", "B1", 8000, "a")], building_ids=[])
     assert caught.value.rule == "V6"
+
+
+def test_V4_owner_keys_are_stable_and_bounded_however_many_own_together():
+    assert owner_key(()) == "developer" and owner_key(("person-1",)) == "person-1"
+    many = tuple(f"0190f1c2-7a4b-7c3d-8e5f-{n:012d}" for n in range(12))
+    assert owner_key(many) == owner_key(tuple(reversed(many))) and len(owner_key(many)) == 38
+    assert owner_key(("a", "b")) != owner_key(("a", "c"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from wuye_chassis.registry_roster import RegistryRoster
+from wuye_chassis.registry_client import RegistryClient
 from wuye_funds.domain.voting import RosterUnit
 
 
@@ -42,7 +42,7 @@ def roster_unit(unit: RegisteredUnit) -> RosterUnit:
 
 
 class RegistryOwnerRoster:
-    def __init__(self, registry: RegistryRoster) -> None:
+    def __init__(self, registry: RegistryClient) -> None:
         self.registry = registry
 
     async def owner_roster(self, compound_id: str) -> list[RosterUnit]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wuye_chassis.app import ServiceDefinition
 from wuye_chassis.migrations import Migrations
-from wuye_chassis.registry_roster import RegistryRoster
+from wuye_chassis.registry_client import RegistryClient
 from wuye_chassis.uow import UnitOfWorkParts
 from wuye_funds.adapters.events import outgoing
 from wuye_funds.adapters.orm import metadata
@@ -17,7 +17,7 @@ from wuye_funds.settings import FundsSettings
 
 def build(settings: FundsSettings | None = None) -> ServiceDefinition[FundsUnitOfWork]:
     settings = settings or FundsSettings()
-    registry = RegistryRoster(settings.registry_addr)
+    registry = RegistryClient(settings.registry_addr)
     roster = RegistryOwnerRoster(registry)
     disclosure_months = {
         Subject.COMMON_INCOME: settings.income_disclosure_months,

@@ -115,6 +115,11 @@ class GetOwnerRoster:
 
 
 @dataclass(frozen=True)
+class GetHousehold:
+    household_id: str
+
+
+@dataclass(frozen=True)
 class ListHouseholds:
     compound_id: str
     #: "" for the whole compound

@@ -13,6 +13,7 @@ count once. A unit of one of them alone is a different buyer and counts separate
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -30,6 +31,22 @@ class RosterUnit:
     developer_unsold: bool = False  # unsold, or sold but not yet delivered
 
 
+#: the owner key of all developer stock together (V4)
+DEVELOPER_OWNER_KEY = "developer"
+JOINT_OWNER_PREFIX = "joint-"
+
+
+def owner_key(person_keys: Sequence[str]) -> str:
+    """A voting owner's stable id, at most 38 characters however many people own together: the developer,
+    a sole owner's person id, or "joint-" and 32 hex digits of the co-owners' sorted person ids."""
+    if not person_keys:
+        return DEVELOPER_OWNER_KEY
+    if len(person_keys) == 1:
+        return person_keys[0]
+    digest = hashlib.sha256(",".join(sorted(person_keys)).encode()).hexdigest()[:32]
+    return JOINT_OWNER_PREFIX + digest
+
+
 @dataclass(frozen=True)
 class RosterOwner:
     """One voting owner: a set of co-owning people, or the developer (``person_keys`` empty)."""
@@ -38,6 +55,10 @@ class RosterOwner:
     is_developer: bool
     unit_ids: tuple[str, ...]
     area_dm2: int
+
+    @property
+    def owner_key(self) -> str:
+        return owner_key(self.person_keys)
 
 
 @dataclass(frozen=True)

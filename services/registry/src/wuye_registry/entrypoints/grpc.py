@@ -32,7 +32,6 @@ from wuye_registry.service.unit_of_work import RegistryUnitOfWork
 
 SERVICE_NAME = api.DESCRIPTOR.services_by_name["RegistryService"].full_name
 #: the owner key of the developer's unsold units, which count as one owner together (V4)
-DEVELOPER_OWNER_KEY = "developer"
 T = TypeVar("T")
 
 
@@ -187,8 +186,7 @@ def roster_message(found: OwnerRoster) -> api.GetOwnerRosterResponse:
     roster = found.roster
     owners = [
         api.RosterOwner(
-            # a stable id of the buyer: the developer, or the sorted person ids joined by "+"
-            owner_key="+".join(owner.person_keys) if owner.person_keys else DEVELOPER_OWNER_KEY,
+            owner_key=owner.owner_key,
             person_ids=owner.person_keys,
             is_developer=owner.is_developer,
             unit_ids=owner.unit_ids,
@@ -435,6 +433,14 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
             commands.GetOwnerRoster(request.compound_id, building_ids=tuple(request.building_ids)), self.uow()
         )
         return roster_message(found)
+
+    async def GetHousehold(
+        self, request: api.GetHouseholdRequest, context: grpc.aio.ServicerContext
+    ) -> api.GetHouseholdResponse:
+        found = await places.get_household(commands.GetHousehold(request.household_id), self.uow())
+        return api.GetHouseholdResponse(
+            household=household_message(found.household), jurisdiction_path=found.jurisdiction_path
+        )
 
     async def ListHouseholds(
         self, request: api.ListHouseholdsRequest, context: grpc.aio.ServicerContext

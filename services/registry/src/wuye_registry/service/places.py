@@ -208,6 +208,23 @@ async def set_household_owners(command: commands.SetHouseholdOwners, uow: Regist
     return household
 
 
+@dataclass(frozen=True)
+class PlacedHousehold:
+    household: HouseholdRecord
+    jurisdiction_path: str
+
+
+async def get_household(query: commands.GetHousehold, uow: RegistryUnitOfWork) -> PlacedHousehold:
+    """One unit with its owners, for a caller whose scope covers its compound (services check facts, A4)."""
+    household_id = require_text(query.household_id, field="household_id", max_length=36)
+    async with uow.reading():
+        household = await uow.places.household(household_id)
+        if household is None:
+            raise NotFound(f"household {household_id} does not exist", field="household_id", rule="A4")
+        compound = await access.compound(uow, household.compound_id, action="read a household", field="household_id")
+    return PlacedHousehold(household, compound.jurisdiction_path)
+
+
 async def list_households(query: commands.ListHouseholds, uow: RegistryUnitOfWork) -> list[HouseholdRecord]:
     """The units of a compound, or of one of its buildings, in id order."""
     async with uow.reading():
