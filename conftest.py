@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
+from deploy.localstack import LOCAL_DEFAULTS
 from tests.support import create_postgres_database, drop_postgres_database, postgres_admin_url
 from wuye_chassis.app import ServiceApp, ServiceDefinition
 from wuye_chassis.natsd import EmbeddedNats
@@ -28,6 +29,9 @@ def pytest_configure(config: pytest.Config) -> None:
     setup_telemetry("wuye-tests", exporter=SPANS)
     # services that keep personal data refuse to start on PostgreSQL without a key
     os.environ.setdefault("WUYE_PII_KEY", DEVELOPMENT_KEY)
+    # the local stack's settings (2027's calendar stand-in) for the services the tests start in process
+    for key, value in LOCAL_DEFAULTS.items():
+        os.environ.setdefault(key, value)
 
 
 @pytest.fixture

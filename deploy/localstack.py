@@ -63,6 +63,12 @@ class Process:
             return self.popen.wait()
 
 
+#: settings of the local stack a caller may override. chinese-calendar 1.11 has no 2027 yet, so the local
+#: stack declares 2027 with New Year's Day only, a stand-in until its published schedule is entered:
+#: a deployment enters the State Council's dates (WUYE_EXTRA_HOLIDAYS / WUYE_EXTRA_WORKDAYS)
+LOCAL_DEFAULTS = {"WUYE_CALENDAR_CONFIGURED_YEARS": "2027", "WUYE_EXTRA_HOLIDAYS": "2027-01-01"}
+
+
 @dataclass
 class LocalStack:
     data_dir: Path
@@ -89,7 +95,9 @@ class LocalStack:
         return f"sqlite+aiosqlite:///{self.data_dir / 'db' / (service + '.db')}"
 
     def _base_env(self) -> dict[str, str]:
-        env = {key: value for key, value in os.environ.items() if not key.startswith("WUYE_")}
+        # the WUYE_* settings the stack is started with reach every process (e.g. a raised rate limit for
+        # a load test); what the stack itself decides (ports, databases, NATS) is set over them
+        env = {**LOCAL_DEFAULTS, **os.environ}
         env.update({"PYTHONUNBUFFERED": "1", "WUYE_NATS_URL": f"nats://127.0.0.1:{self.nats_port}"})
         env.update(self.extra_env)
         return env

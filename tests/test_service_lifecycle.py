@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 
 import grpc
 import pytest
@@ -17,6 +18,9 @@ from wuye_chassis.db import create_engine
 from wuye_chassis.grpc_server import LIVENESS
 from wuye_chassis.migrations import migrate_async
 from wuye_chassis.natsd import EmbeddedNats
+from wuye_chassis.workdays import SHANGHAI, WorkingDayCalendar
+from wuye_complaints.entrypoints.app import build
+from wuye_complaints.settings import ComplaintsSettings
 
 SERVING = health_pb2.HealthCheckResponse.SERVING
 NOT_SERVING = health_pb2.HealthCheckResponse.NOT_SERVING
@@ -72,3 +76,22 @@ async def test_migrations_create_exactly_the_tables_the_code_declares(service: s
     finally:
         await engine.dispose()
     assert differences == []
+
+
+async def test_C3_a_service_counting_working_days_is_not_ready_while_its_calendar_lacks_the_coming_year(
+    database_url: str, nats_server: EmbeddedNats, start_service: StartService, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Today (December 2026) 2027 is 29 days away and chinese-calendar 1.11 does not know it: complaints must
+    say so rather than count 2027 Monday to Friday; declared, it serves."""
+
+
+    if not WorkingDayCalendar().unknown_years(dt.datetime.now(SHANGHAI).date()):
+        pytest.skip("the calendar package knows this year and the next: nothing is missing today")
+    settings = ComplaintsSettings(database_url=database_url, nats_url=nats_server.url, grpc_port=0,
+                                  calendar_configured_years=[])
+    app = await start_service(build(settings))
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
+        answer = await health_pb2_grpc.HealthStub(channel).Check(health_pb2.HealthCheckRequest(service=""))
+    assert answer.status == NOT_SERVING
+    assert any("does not know" in record.getMessage() and "WUYE_CALENDAR_CONFIGURED_YEARS" in record.getMessage()
+               for record in caplog.records)

@@ -14,7 +14,7 @@ from wuye_chassis.money import allocate, fen_to_yuan, yuan_to_fen
 from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
 from wuye_chassis.proto_values import enum_number, enum_text
 from wuye_chassis.settings import ServiceSettings
-from wuye_chassis.workdays import SHANGHAI, WorkingDayCalendar
+from wuye_chassis.workdays import SHANGHAI, CalendarYearUnknown, WorkingDayCalendar
 
 
 class TestMoney:
@@ -103,11 +103,33 @@ class TestWorkingDays:
         start = dt.datetime(2026, 11, 27, 18, 0, tzinfo=SHANGHAI)
         assert self.calendar.add_working_days(start, 1).astimezone(SHANGHAI).date() == dt.date(2026, 11, 30)
 
-    def test_unpublished_year_falls_back_to_weekdays_and_extra_holidays_apply(self) -> None:
-        calendar = WorkingDayCalendar(extra_holidays=[dt.date(2027, 1, 1)])
-        assert not calendar.is_working_day(dt.date(2027, 1, 1))  # a Friday, declared a holiday
+    def test_C3_a_deadline_into_an_unknown_year_is_refused_not_guessed(self) -> None:
+        # chinese-calendar 1.11 knows up to 2026; a 5-working-day deadline from 2026-12-30 reaches 2027
+        start = dt.datetime(2026, 12, 30, 10, 0, tzinfo=SHANGHAI)
+        with pytest.raises(CalendarYearUnknown) as refused:
+            WorkingDayCalendar().add_working_days(start, 5)
+        assert (refused.value.field, refused.value.rule) == ("calendar", "C3")
+        assert "2027" in str(refused.value) and "WUYE_CALENDAR_CONFIGURED_YEARS" in str(refused.value)
+
+    def test_C3_a_configured_year_counts_its_entered_dates_and_the_working_week(self) -> None:
+        calendar = WorkingDayCalendar(extra_holidays=[dt.date(2027, 1, 1)], configured_years=[2027])
+        assert not calendar.is_working_day(dt.date(2027, 1, 1))  # a Friday, entered as a holiday
         assert calendar.is_working_day(dt.date(2027, 1, 4))  # Monday
         assert not calendar.is_working_day(dt.date(2027, 1, 2))  # Saturday
+        start = dt.datetime(2026, 12, 30, 10, 0, tzinfo=SHANGHAI)  # Wednesday; Thursday 31 is a working day
+        assert calendar.add_working_days(start, 2).astimezone(SHANGHAI).date() == dt.date(2027, 1, 4)
+
+    def test_C3_a_published_year_follows_the_package_even_when_listed(self) -> None:
+        calendar = WorkingDayCalendar(configured_years=[2026])
+        assert calendar.is_working_day(dt.date(2026, 10, 10))  # the official make-up Saturday
+        assert not calendar.is_working_day(dt.date(2026, 10, 1))
+
+    def test_C3_the_next_year_is_needed_from_45_days_before_it(self) -> None:
+        calendar = WorkingDayCalendar()
+        assert calendar.unknown_years(dt.date(2026, 11, 16)) == []  # 46 days before 2027
+        assert calendar.unknown_years(dt.date(2026, 11, 17)) == [2027]  # 45 days before
+        assert calendar.unknown_years(dt.date(2027, 3, 1)) == [2027]
+        assert WorkingDayCalendar(configured_years=[2027]).unknown_years(dt.date(2026, 12, 3)) == []
 
     def test_working_days_between_counts_days_after_the_start(self) -> None:
         start = dt.datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI)  # Monday

@@ -35,7 +35,7 @@ from wuye_chassis.read_models import ReadModel
 from wuye_chassis.settings import ServiceSettings
 from wuye_chassis.telemetry import setup_telemetry
 from wuye_chassis.uow import EventTranslator, UnitOfWork, UnitOfWorkParts, no_events
-from wuye_chassis.workdays import WorkingDayCalendar
+from wuye_chassis.workdays import SHANGHAI, WorkingDayCalendar
 
 log = logging.getLogger(__name__)
 #: the unit of work a service's handlers take
@@ -70,7 +70,9 @@ class ServiceRuntime(Generic[U]):
             backoff_max_seconds=settings.outbox_backoff_max_seconds,
             retention=dt.timedelta(hours=settings.outbox_retention_hours),
         )
-        self.calendar = WorkingDayCalendar(settings.extra_holidays, settings.extra_workdays)
+        self.calendar = WorkingDayCalendar(
+            settings.extra_holidays, settings.extra_workdays, settings.calendar_configured_years
+        )
         self._parts = UnitOfWorkParts(
             db=self.db,
             outbox=self.outbox,
@@ -111,6 +113,8 @@ class ServiceDefinition(Generic[U]):
     #: tasks that run beside the server (``entrypoints/schedulers.py``); started after the consumers,
     #: stopped before them
     background: Callable[[ServiceRuntime[U]], Sequence[BackgroundTask]] = _nothing
+    #: it counts deadlines in working days: not ready while the calendar cannot count this year or the next
+    counts_working_days: bool = False
 
     def all_subscriptions(self, runtime: ServiceRuntime[U]) -> list[Subscription[Any]]:
         name = self.settings.service_name
@@ -134,7 +138,8 @@ class ServiceApp(Generic[U]):
         self.background: list[BackgroundTask] = []
         self.grpc: GrpcServer | None = None
         self._readiness: asyncio.Task[None] | None = None
-        self._ready = False
+        #: why the service is not ready ("" when it is; None before the first check)
+        self._not_ready_reason: str | None = None
 
     @property
     def port(self) -> int:
@@ -190,12 +195,31 @@ class ServiceApp(Generic[U]):
         if partner_listener is not None:
             log.info("%s serving partner departments (mTLS) on port %d", settings.service_name, self.grpc.partner_port)
 
+    def _not_ready_because(self, database_answers: bool) -> str:
+        if not self.runtime.bus.is_connected:
+            return "NATS is not connected"
+        if not database_answers:
+            return "the database does not answer"
+        if self.definition.counts_working_days:
+            unknown = self.runtime.calendar.unknown_years(dt.datetime.now(SHANGHAI).date())
+            if unknown:
+                years = ", ".join(map(str, unknown))
+                return (
+                    f"the working-day calendar does not know {years}: enter the published schedule as "
+                    f"WUYE_EXTRA_HOLIDAYS / WUYE_EXTRA_WORKDAYS and WUYE_CALENDAR_CONFIGURED_YEARS={years}"
+                )
+        return ""
+
     async def _check_readiness(self) -> None:
-        ready = self.runtime.bus.is_connected and await self.runtime.db.ping()
-        if ready != self._ready and self.grpc is not None:
-            self._ready = ready
-            await self.grpc.set_ready(ready)
-            log.info("%s is %s", self.settings.service_name, "ready" if ready else "NOT ready")
+        reason = self._not_ready_because(await self.runtime.db.ping())
+        if reason == self._not_ready_reason or self.grpc is None:
+            return
+        self._not_ready_reason = reason
+        await self.grpc.set_ready(not reason)
+        if reason:
+            log.warning("%s is NOT ready: %s", self.settings.service_name, reason)
+        else:
+            log.info("%s is ready", self.settings.service_name)
 
     async def _watch_readiness(self) -> None:
         while True:

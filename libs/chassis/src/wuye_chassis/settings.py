@@ -52,12 +52,22 @@ class ServiceSettings(BaseSettings):
     partners_file: str = ""
     extra_holidays: Annotated[list[dt.date], NoDecode] = []
     extra_workdays: Annotated[list[dt.date], NoDecode] = []
+    #: years whose holiday schedule the two lists above describe completely (published by the State
+    #: Council but not yet in the chinese-calendar package), e.g. "2027"
+    calendar_configured_years: Annotated[list[int], NoDecode] = []
 
     @field_validator("extra_holidays", "extra_workdays", mode="before")
     @classmethod
     def _comma_separated_dates(cls, value: object) -> object:
         if isinstance(value, str):
             return [dt.date.fromisoformat(part.strip()) for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("calendar_configured_years", mode="before")
+    @classmethod
+    def _comma_separated_years(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [int(part) for part in value.split(",") if part.strip()]
         return value
 
     @model_validator(mode="after")

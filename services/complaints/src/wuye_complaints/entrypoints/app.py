@@ -38,4 +38,5 @@ def build(settings: ComplaintsSettings | None = None) -> ServiceDefinition[Compl
         servicers=lambda runtime: [grpc.servicer(runtime.unit_of_work)],
         read_models=consumers.READ_MODELS,
         background=lambda runtime: [schedulers.escalation(runtime, settings)],
+        counts_working_days=True,
     )

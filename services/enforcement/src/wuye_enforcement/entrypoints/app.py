@@ -30,4 +30,5 @@ def build(settings: EnforcementSettings | None = None) -> ServiceDefinition[Enfo
         read_models=consumers.READ_MODELS,
         subscriptions=consumers.subscriptions,
         background=lambda runtime: [schedulers.overdue_orders(runtime, settings)],
+        counts_working_days=True,
     )
