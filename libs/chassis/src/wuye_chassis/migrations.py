@@ -23,6 +23,8 @@ from wuye_chassis.db import create_engine
 from wuye_chassis.messaging_tables import add_messaging_tables
 
 ENVIRONMENT = "wuye_chassis:alembic_env"
+#: the PostgreSQL advisory lock every migration run of a database holds (one database per service)
+MIGRATION_LOCK_KEY = 0x77757965_6D696772  # "wuyemigr"
 BASELINE = "wuye_chassis:baseline_revisions"
 
 
@@ -66,6 +68,11 @@ def run_alembic_env() -> None:
     assert url is not None, "sqlalchemy.url must be set by alembic_config()"
 
     def run(connection: sa.Connection) -> None:
+        if connection.dialect.name == "postgresql":
+            # any number of processes may migrate one database at once (replicas, a Job beside a pod,
+            # the demo import): they take turns, and those after the first find nothing left to do. The
+            # lock belongs to this transaction and ends with its commit.
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         context.configure(connection=connection, render_as_batch=connection.dialect.name == "sqlite")
         with context.begin_transaction():
             context.run_migrations()
