@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,6 +68,37 @@ class Process:
 #: stack declares 2027 with New Year's Day only, a stand-in until its published schedule is entered:
 #: a deployment enters the State Council's dates (WUYE_EXTRA_HOLIDAYS / WUYE_EXTRA_WORKDAYS)
 LOCAL_DEFAULTS = {"WUYE_CALENDAR_CONFIGURED_YEARS": "2027", "WUYE_EXTRA_HOLIDAYS": "2027-01-01"}
+
+
+@dataclass
+class Supervisor:
+    """Restart policy of ``make run``: a process that dies is started again after 1 s, then 2, 4 … at most
+    ``max_delay`` seconds; a process that stayed up ``stable_after`` seconds starts the count afresh."""
+
+    max_delay: float = 30.0
+    stable_after: float = 60.0
+    clock: Callable[[], float] = time.monotonic
+    _next_try: dict[str, float] = field(default_factory=dict)
+    _delay: dict[str, float] = field(default_factory=dict)
+    _up_since: dict[str, float] = field(default_factory=dict)
+
+    def may_restart(self, name: str) -> bool:
+        now = self.clock()
+        self._up_since.pop(name, None)
+        if name not in self._next_try:
+            self._delay[name] = 1.0 if name not in self._delay else min(self.max_delay, self._delay[name] * 2)
+            self._next_try[name] = now + self._delay[name]
+            return False
+        if now < self._next_try[name]:
+            return False
+        del self._next_try[name]
+        return True
+
+    def seen_running(self, name: str) -> None:
+        now = self.clock()
+        since = self._up_since.setdefault(name, now)
+        if now - since >= self.stable_after:
+            self._delay.pop(name, None)
 
 
 @dataclass
@@ -149,6 +181,19 @@ class LocalStack:
         self.processes[name] = process
         process.start()
         wait_for_port(self.grpc_ports[name] if name in SERVICES else self.gateway_port, timeout=30)
+
+    def revive(self, supervisor: Supervisor) -> list[str]:
+        """Start again, within the supervisor's backoff, every process that died; the names restarted."""
+        restarted = []
+        for name, process in list(self.processes.items()):
+            if not process.running and supervisor.may_restart(name):
+                fresh = self._service_process(name) if name in SERVICES else self._gateway_process()
+                self.processes[name] = fresh
+                fresh.start()
+                restarted.append(name)
+            elif process.running:
+                supervisor.seen_running(name)
+        return restarted
 
     def wait_ready(self, timeout: float = 60.0) -> dict[str, str]:
         """Wait until the gateway's /readyz says every service is SERVING."""

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from deploy import demo  # noqa: E402
-from deploy.localstack import SERVICES, LocalStack  # noqa: E402
+from deploy.localstack import SERVICES, LocalStack, Supervisor  # noqa: E402
 
 
 def main() -> int:
@@ -54,12 +54,12 @@ def main() -> int:
     print(f"\n  token:  curl -s -X POST {stack.gateway_url}/dev/token -H 'content-type: application/json' "
           "-d '{\"username\": \"huian-officer\"}'")
     print("Press Ctrl-C to stop.", flush=True)
+    supervisor = Supervisor()
     while not stop.is_set():
-        stop.wait(1)
-        crashed = [p.name for p in stack.processes.values() if not p.running]
-        if crashed:
-            print(f"stopped: {', '.join(crashed)} exited (see {stack.data_dir / 'logs'})", file=sys.stderr)
-            break
+        stop.wait(0.5)
+        for name in stack.revive(supervisor):
+            print(f"restarted {name}: it had exited (see {stack.data_dir / 'logs' / name}.log)", file=sys.stderr,
+                  flush=True)
     print("stopping …", flush=True)
     codes = stack.stop()
     print("stopped: " + ", ".join(f"{name} ({code})" for name, code in codes.items()), flush=True)
