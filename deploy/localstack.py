@@ -107,6 +107,8 @@ class LocalStack:
     nats_port: int = 0
     gateway_port: int = 0
     grpc_ports: dict[str, int] = field(default_factory=dict)
+    #: each service's Prometheus endpoint (the gateway serves /metrics on its own port)
+    metrics_ports: dict[str, int] = field(default_factory=dict)
     python: str = sys.executable
     extra_env: dict[str, str] = field(default_factory=dict)
     nats: EmbeddedNats | None = None
@@ -118,6 +120,7 @@ class LocalStack:
         self.gateway_port = self.gateway_port or free_port()
         for name in SERVICES:
             self.grpc_ports.setdefault(name, free_port())
+            self.metrics_ports.setdefault(name, free_port())
 
     @property
     def gateway_url(self) -> str:
@@ -140,6 +143,8 @@ class LocalStack:
             "WUYE_DATABASE_URL": self.database_url(name),
             "WUYE_GRPC_HOST": "127.0.0.1",
             "WUYE_GRPC_PORT": str(self.grpc_ports[name]),
+            "WUYE_METRICS_PORT": str(self.metrics_ports[name]),
+            "WUYE_METRICS_HOST": "127.0.0.1",
             "OTEL_SERVICE_NAME": f"wuye-{name}",
             "WUYE_PII_KEY": DEVELOPMENT_KEY,
             # every service may call another's gRPC API (funds reads the registry's owner roster)

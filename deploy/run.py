@@ -23,11 +23,13 @@ from deploy.localstack import SERVICES, LocalStack, Supervisor  # noqa: E402
 def main() -> int:
     data_dir = Path(os.environ.get("WUYE_RUN_DATA_DIR", ROOT / "var"))
     first_grpc_port = int(os.environ.get("WUYE_RUN_GRPC_PORT", "50051"))
+    first_metrics_port = int(os.environ.get("WUYE_RUN_METRICS_PORT", "9464"))
     stack = LocalStack(
         data_dir=data_dir,
         nats_port=int(os.environ.get("WUYE_RUN_NATS_PORT", "4322")),
         gateway_port=int(os.environ.get("WUYE_RUN_GATEWAY_PORT", "8000")),
         grpc_ports={name: first_grpc_port + offset for offset, name in enumerate(SERVICES)},
+        metrics_ports={name: first_metrics_port + offset for offset, name in enumerate(SERVICES)},
     )
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -43,11 +45,12 @@ def main() -> int:
         stack.stop()
         return 1
     print("\nWuye is running:")
-    print(f"  gateway      {stack.gateway_url}   (OpenAPI: {stack.gateway_url}/docs)")
+    print(f"  gateway      {stack.gateway_url}   (OpenAPI: {stack.gateway_url}/docs, metrics: /metrics)")
     print(f"  console      {stack.gateway_url}/console/   (officers; sign in with a development account)")
     print(f"  NATS         nats://127.0.0.1:{stack.nats_port}   (JetStream store: {stack.data_dir / 'nats'})")
     for name in SERVICES:
-        print(f"  {name:<12} grpc 127.0.0.1:{stack.grpc_ports[name]}   {services[name]}   db {stack.database_url(name)}")
+        print(f"  {name:<12} grpc 127.0.0.1:{stack.grpc_ports[name]}   {services[name]}   db {stack.database_url(name)}"
+              f"   metrics http://127.0.0.1:{stack.metrics_ports[name]}/metrics")
     print(f"  logs         {stack.data_dir / 'logs'}")
     print(f"  demo city    {loaded['created']} jurisdictions created, {loaded['existing']} already there")
     print(f"  demo county  Hui'an (惠安县) registry import: {county}")

@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 
 import grpc
 import sqlalchemy as sa
+from sqlalchemy.pool import QueuePool
 
 from wuye_chassis import partners
 from wuye_chassis.background import BackgroundTask
@@ -29,6 +30,7 @@ from wuye_chassis.db import Database
 from wuye_chassis.grpc_server import GrpcServer, Servicer
 from wuye_chassis.idempotency import IdempotencyInterceptor
 from wuye_chassis.inbox import EventConsumer, Subscription, consumers_for
+from wuye_chassis.metrics import BusinessGauge, Labels, Sampler, setup_metrics
 from wuye_chassis.migrations import Migrations, migrate_async
 from wuye_chassis.outbox import Outbox, OutboxRelay
 from wuye_chassis.read_models import ReadModel
@@ -115,6 +117,8 @@ class ServiceDefinition(Generic[U]):
     background: Callable[[ServiceRuntime[U]], Sequence[BackgroundTask]] = _nothing
     #: it counts deadlines in working days: not ready while the calendar cannot count this year or the next
     counts_working_days: bool = False
+    #: its own gauges for ``wuye_business`` (open and overdue work), sampled with the runtime's metrics
+    gauges: Callable[[ServiceRuntime[U]], Sequence[BusinessGauge]] = _nothing
 
     def all_subscriptions(self, runtime: ServiceRuntime[U]) -> list[Subscription[Any]]:
         name = self.settings.service_name
@@ -133,6 +137,7 @@ class ServiceApp(Generic[U]):
         self.definition = definition
         self.settings = definition.settings
         setup_telemetry(definition.settings.service_name)
+        self.metrics_port = setup_metrics(definition.settings.service_name, definition.settings.metrics_port)
         self.runtime: ServiceRuntime[U] = ServiceRuntime(definition)
         self.consumers: list[EventConsumer] = []
         self.background: list[BackgroundTask] = []
@@ -170,7 +175,7 @@ class ServiceApp(Generic[U]):
         )
         for consumer in self.consumers:
             await consumer.start()
-        self.background = list(self.definition.background(runtime))
+        self.background = [self._metrics_sampler(), *self.definition.background(runtime)]
         for task in self.background:
             await task.start()
         partner_interceptors: list[grpc.aio.ServerInterceptor] = []
@@ -194,6 +199,40 @@ class ServiceApp(Generic[U]):
         log.info("%s serving gRPC on port %d", settings.service_name, self.grpc.port)
         if partner_listener is not None:
             log.info("%s serving partner departments (mTLS) on port %d", settings.service_name, self.grpc.partner_port)
+
+    def _metrics_sampler(self) -> Sampler:
+        runtime, service = self.runtime, self.settings.service_name
+        gauges = list(self.definition.gauges(runtime))
+
+        async def messaging() -> list[tuple[str, list[tuple[Labels, float]]]]:
+            pending, oldest = await runtime.relay.backlog()
+            pool = runtime.db.engine.sync_engine.pool
+            checked_out = float(pool.checkedout()) if isinstance(pool, QueuePool) else 0.0
+            size = float(pool.size()) if isinstance(pool, QueuePool) else 0.0
+            backlogs = [(consumer.name, await consumer.backlog()) for consumer in self.consumers]
+            mine = {"service": service}
+            return [
+                ("wuye_outbox_pending", [(mine, float(pending))]),
+                ("wuye_outbox_oldest_age_seconds", [(mine, oldest)]),
+                ("wuye_db_pool_checked_out", [(mine, checked_out)]),
+                ("wuye_db_pool_size", [(mine, size)]),
+                *(
+                    (name, [({**mine, "consumer": consumer}, float(values[index])) for consumer, values in backlogs])
+                    for index, name in enumerate(
+                        ("wuye_consumer_pending", "wuye_consumer_ack_pending", "wuye_consumer_redelivered")
+                    )
+                ),
+            ]
+
+        async def business() -> list[tuple[str, list[tuple[Labels, float]]]]:
+            observations: list[tuple[Labels, float]] = []
+            for gauge in gauges:
+                async with runtime.db.reads() as session:
+                    for labels, value in await gauge.sample(session):
+                        observations.append(({"service": service, "gauge": gauge.name, **labels}, value))
+            return [("wuye_business", observations)]
+
+        return Sampler([messaging, business])
 
     def _not_ready_because(self, database_answers: bool) -> str:
         if not self.runtime.bus.is_connected:

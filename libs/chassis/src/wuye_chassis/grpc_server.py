@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeAlias, cast
@@ -20,7 +21,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from opentelemetry.instrumentation.grpc import aio_server_interceptor, filters
 
-from wuye_chassis import auth
+from wuye_chassis import auth, metrics
 from wuye_chassis.errors import WuyeError
 from wuye_chassis.grpc_errors import to_status
 from wuye_chassis.ids import new_id
@@ -58,15 +59,19 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
             # streaming methods (health Watch, reflection) pass through untouched
             return handler
         method = handler_call_details.method
+        service_name, _, method_name = method.lstrip("/").rpartition("/")
 
         async def call(request: Any, context: Context) -> Any:
+            started = time.perf_counter()
             token = auth.bind(auth.AuthContext.from_metadata(context.invocation_metadata()))
             remaining = context.time_remaining()
             timeout = self.default_timeout if remaining is None else min(remaining, self.default_timeout)
+            code = grpc.StatusCode.OK
             try:
                 return await asyncio.wait_for(behaviour(request, context), timeout=timeout)
             except grpc.aio.AbortError:
-                raise  # the servicer chose its own status
+                code = grpc.StatusCode.ABORTED  # the servicer chose its own status
+                raise
             except WuyeError as error:
                 status = to_status(error)
                 code, details, trailing = status.code, status.details, status.trailing_metadata
@@ -80,6 +85,9 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                 code, details, trailing = grpc.StatusCode.INTERNAL, f"internal error, reference {reference}", ()
             finally:
                 auth.reset(token)
+                labels = {"rpc_service": service_name, "rpc_method": method_name, "rpc_code": code.name}
+                metrics.rpc_requests.add(1, labels)
+                metrics.rpc_duration.record(time.perf_counter() - started, labels)
             await context.abort(code, details, trailing_metadata=trailing)
 
         return grpc.unary_unary_rpc_method_handler(

@@ -30,7 +30,7 @@ from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from opentelemetry import propagate, trace
 from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 
-from wuye_chassis import auth
+from wuye_chassis import auth, metrics
 from wuye_chassis.bus import EventBus, EventHeaders, dead_letter_subject
 from wuye_chassis.db import Database
 from wuye_chassis.uow import AlreadyConsumed, InboxEntry, UnitOfWork
@@ -216,6 +216,11 @@ class EventConsumer:
             auth.reset(token)
         return True
 
+    async def backlog(self) -> tuple[int, int, int]:
+        """(pending, delivered and not acknowledged, redelivered and not acknowledged) of the durable consumer."""
+        info = await self.bus.js.consumer_info(self.bus.stream, self.name)
+        return int(info.num_pending or 0), int(info.num_ack_pending or 0), int(info.num_redelivered or 0)
+
     async def _seen(self, event_id: str) -> bool:
         async with self.db.reads() as session:
             seen = await session.scalar(
@@ -245,6 +250,7 @@ class EventConsumer:
             dead_letter_subject(self.name), message.data, headers=headers, stream=self.bus.dead_letter_stream
         )
         log.error("consumer %s parked a message on %s: %s", self.name, dead_letter_subject(self.name), reason)
+        metrics.dead_letters.add(1, {"consumer": self.name})
         await message.term()
 
 

@@ -133,6 +133,21 @@ class OutboxRelay:
             except TimeoutError:
                 pass
 
+    async def backlog(self) -> tuple[int, float]:
+        """How many events wait to be published, and how many seconds the oldest has waited (0 when none)."""
+        table = self.table
+        async with self.db.reads() as session:
+            count, oldest = (
+                await session.execute(
+                    sa.select(sa.func.count(), sa.func.min(table.c.created_at)).where(table.c.published_at.is_(None))
+                )
+            ).one()
+        if oldest is None:
+            return int(count), 0.0
+        if oldest.tzinfo is None:  # SQLite hands back the aggregate without the column's type
+            oldest = dt.datetime.fromisoformat(str(oldest)).replace(tzinfo=dt.UTC)
+        return int(count), max(0.0, (utcnow() - oldest).total_seconds())
+
     async def prune_published(self) -> int:
         """Delete rows published more than ``retention`` ago; they only served as the publication record."""
         cutoff = utcnow() - self.retention

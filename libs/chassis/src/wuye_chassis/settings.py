@@ -48,6 +48,8 @@ class ServiceSettings(BaseSettings):
     grpc_tls_key: str = ""
     grpc_tls_client_ca: str = ""
     grpc_partner_port: int = Field(default=50443, ge=0, le=65535)
+    #: the Prometheus scrape endpoint (``/metrics``, ``wuye_chassis.metrics``); 0 serves none
+    metrics_port: int = Field(default=0, ge=0, le=65535)
     #: the partners' allow-list (YAML or JSON): department code → scope, roles, methods
     partners_file: str = ""
     extra_holidays: Annotated[list[dt.date], NoDecode] = []

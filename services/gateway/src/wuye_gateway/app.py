@@ -12,10 +12,12 @@ from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from starlette.exceptions import HTTPException
 
 from wuye_chassis.errors import WuyeError
+from wuye_chassis.metrics import setup_metrics
 from wuye_gateway import problems
 from wuye_gateway.backends import Backends
 from wuye_gateway.identity import DevIssuer, TokenVerifier
 from wuye_gateway.limits import LimitsMiddleware, TokenBuckets
+from wuye_gateway.metrics import MetricsMiddleware
 from wuye_gateway.routes import (
     complaints,
     console,
@@ -63,6 +65,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         buckets=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
         max_body_bytes=settings.max_body_bytes,
     )
+    # outermost: a refused request (rate limit, size) is counted too
+    app.add_middleware(MetricsMiddleware)
+    setup_metrics(settings.service_name, 0)  # the gateway serves /metrics on its own port
     app.include_router(health.router)
     app.include_router(jurisdictions.router)
     app.include_router(complaints.router)
@@ -76,5 +81,5 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.mount("/console/assets", console.assets, name="console-assets")
     if settings.dev_issuer:
         app.include_router(dev.router)
-    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz")
+    FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")
     return app

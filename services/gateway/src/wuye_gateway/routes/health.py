@@ -2,6 +2,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from wuye_gateway.metrics import scrape
+
 router = APIRouter(tags=["health"])
 
 
@@ -26,3 +28,6 @@ async def readyz(request: Request) -> JSONResponse:
     ready = all(status == "SERVING" for status in services.values())
     body = Health(status="ready" if ready else "not ready", services=services)
     return JSONResponse(body.model_dump(), status_code=200 if ready else 503)
+
+
+router.add_api_route("/metrics", scrape, methods=["GET"], include_in_schema=False)
