@@ -6,6 +6,8 @@ three exercise the same processes a developer runs.
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 import os
 import signal
 import subprocess
@@ -15,7 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import asyncpg
 import httpx
+from sqlalchemy.engine import make_url
 
 from deploy.services import SERVICES
 from wuye_chassis.natsd import EmbeddedNats, free_port, wait_for_port
@@ -107,6 +111,10 @@ class LocalStack:
     nats_port: int = 0
     gateway_port: int = 0
     grpc_ports: dict[str, int] = field(default_factory=dict)
+    #: a PostgreSQL server (``postgresql://user@host:port/postgres``): one database per service on it,
+    #: named ``<database_prefix><service>``; empty: SQLite files under ``data_dir/db``
+    postgres: str = ""
+    database_prefix: str = "wuye_"
     #: each service's Prometheus endpoint (the gateway serves /metrics on its own port)
     metrics_ports: dict[str, int] = field(default_factory=dict)
     python: str = sys.executable
@@ -127,7 +135,32 @@ class LocalStack:
         return f"http://127.0.0.1:{self.gateway_port}"
 
     def database_url(self, service: str) -> str:
+        if self.postgres:
+            return make_url(self.postgres).set(
+                drivername="postgresql+asyncpg", database=f"{self.database_prefix}{service}"
+            ).render_as_string(hide_password=False)
         return f"sqlite+aiosqlite:///{self.data_dir / 'db' / (service + '.db')}"
+
+    def create_databases(self) -> None:
+        """On PostgreSQL, the database of every service that does not exist yet (each service migrates its own)."""
+        if not self.postgres:
+            return
+
+        async def create() -> None:
+            admin = make_url(self.postgres).set(drivername="postgresql").render_as_string(hide_password=False)
+            connection = await asyncpg.connect(admin)
+            try:
+                existing = {row["datname"] for row in await connection.fetch("SELECT datname FROM pg_database")}
+                for service in SERVICES:
+                    name = f"{self.database_prefix}{service}"
+                    if name not in existing:
+                        await connection.execute(f'CREATE DATABASE "{name}"')
+            finally:
+                await connection.close()
+
+        # start() is called from synchronous code and from running event loops (the tests) alike
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, create()).result()
 
     def _base_env(self) -> dict[str, str]:
         # the WUYE_* settings the stack is started with reach every process (e.g. a raised rate limit for
@@ -172,6 +205,7 @@ class LocalStack:
         return Process("gateway", [self.python, "-m", "wuye_gateway", "serve"], env, self.data_dir / "logs" / "gateway.log")
 
     def start(self) -> None:
+        self.create_databases()
         self.nats = EmbeddedNats(
             self.data_dir / "nats", self.nats_port, log_file=self.data_dir / "logs" / "nats.log"
         ).start()

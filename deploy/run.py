@@ -1,7 +1,7 @@
 """``make run``: the whole platform on this machine until Ctrl-C.
 
 Embedded NATS (JetStream, 127.0.0.1 only, store under var/nats), every service on its own SQLite file
-under var/db, the gateway on http://127.0.0.1:8000 with the development token issuer, and the demo city.
+under var/db (or its own database on the PostgreSQL server WUYE_RUN_POSTGRES names), the gateway on http://127.0.0.1:8000 with the development token issuer, and the demo city.
 Ports and the data folder can be changed with WUYE_RUN_* variables (see README).
 """
 
@@ -30,6 +30,7 @@ def main() -> int:
         gateway_port=int(os.environ.get("WUYE_RUN_GATEWAY_PORT", "8000")),
         grpc_ports={name: first_grpc_port + offset for offset, name in enumerate(SERVICES)},
         metrics_ports={name: first_metrics_port + offset for offset, name in enumerate(SERVICES)},
+        postgres=os.environ.get("WUYE_RUN_POSTGRES", ""),
     )
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
