@@ -19,7 +19,7 @@ from typing import Any, TypeAlias, cast
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
-from opentelemetry.instrumentation.grpc import aio_server_interceptor, filters
+from opentelemetry.instrumentation.grpc import aio_server_interceptor
 
 from wuye_chassis import auth, metrics
 from wuye_chassis.errors import WuyeError
@@ -44,6 +44,15 @@ UnaryBehaviour: TypeAlias = "Callable[[Any, Context], Awaitable[Any]]"
 def unary_behaviour(handler: MethodHandler | None) -> UnaryBehaviour | None:
     """The handler's unary-unary behaviour, if it has one; grpc-stubs type it as the synchronous server's."""
     return None if handler is None else cast("UnaryBehaviour | None", handler.unary_unary)
+
+
+HEALTH_PREFIX = "/grpc.health.v1.Health/"
+
+
+def _traced(details: grpc.HandlerCallDetails) -> bool:
+    """Every call but health checks gets a span. (The instrumentation's own filters test the details
+    against a runtime-checkable Protocol, which cost an eighth of a complaint intake's CPU.)"""
+    return not details.method.startswith(HEALTH_PREFIX)
 
 
 class CallInterceptor(grpc.aio.ServerInterceptor):
@@ -132,7 +141,7 @@ class GrpcServer:
         self.health = health.aio.HealthServicer()
         self.server = grpc.aio.server(
             interceptors=[
-                aio_server_interceptor(filter_=filters.negate(filters.health_check())),
+                aio_server_interceptor(filter_=_traced),
                 CallInterceptor(),
                 # inside CallInterceptor: they see the caller's auth context and their errors get mapped
                 *extra_interceptors,
