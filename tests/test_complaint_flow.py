@@ -1,6 +1,6 @@
 """A resident's complaint end to end through the gateway, over the real registry and complaints services:
-the compound the registry registers reaches the complaints read model by event, the resident files on a
-mobile client (a retry with the same Idempotency-Key files once), the community runs the closed loop
+the compound the registry registers reaches the complaints read model by event, the grid worker files it
+on the resident's behalf (a retry with the same Idempotency-Key files once), the community runs the closed loop
 (accept → dispatch → handle → resolve → reply → callback → close) and the county sees it in its figures.
 """
 
@@ -57,18 +57,20 @@ async def test_a_complaint_runs_the_closed_loop_through_the_gateway(
 
         await eventually(known)
 
-        resident = await gateway.token("huian-resident") | {"Idempotency-Key": "resident-retry-1"}
+        # the grid worker files on the reporter's behalf: a resident files only for a compound they own a
+        # unit in (A1), and nobody owns one in this test's compound
+        grid = await gateway.token("huian-grid") | {"Idempotency-Key": "grid-retry-1"}
         filing = {
             "compound_id": compound.id, "category": "lifts", "channel": "mobile",
             "description": "3号楼电梯停运两天", "reporter": {"name": "张三", "phone": "13800001234"},
         }
-        filed = await gateway.client.post("/api/v1/complaints", json=filing, headers=resident)
-        retried = await gateway.client.post("/api/v1/complaints", json=filing, headers=resident)
+        filed = await gateway.client.post("/api/v1/complaints", json=filing, headers=grid)
+        retried = await gateway.client.post("/api/v1/complaints", json=filing, headers=grid)
         assert filed.status_code == retried.status_code == 201, filed.text
         case = filed.json()["case"]
         assert retried.json()["case"]["case_id"] == case["case_id"]
         assert case["state"] == "submitted" and case["tier"] == "community"
-        assert case["reporters"][0]["phone"] == "138****1234"  # the resident's own view is masked too
+        assert case["reporters"][0]["phone"] == "138****1234"  # the grid worker's view is masked
 
         community = await gateway.token("huian-community")
         path = f"/api/v1/complaints/{case['case_id']}"

@@ -99,9 +99,10 @@ class World:
         self.token = await gateway.token("city-admin")
         self.ids = {"code": "350521", "county_code": "350521", "jurisdiction_code": "350521",
                     "compound_id": compound["id"], "company_id": company["id"]}
-        resident = await gateway.token("huian-resident")
+        # the grid worker files on the reporter's behalf (a resident files only for a compound they own in, A1)
+        grid = await gateway.token("huian-grid")
         for _ in range(50):  # the compound reaches the complaints read model by event
-            filed = await gateway.client.post("/api/v1/complaints", headers=resident, json={
+            filed = await gateway.client.post("/api/v1/complaints", headers=grid, json={
                 "compound_id": compound["id"], "category": "lifts", "channel": "mobile",
                 "description": "电梯停运", "reporter": {"name": "张三", "phone": "13800001234"}})
             if filed.status_code == 201:

@@ -80,7 +80,8 @@ ALLOWED: dict[str, tuple[int, set[str]]] = {
     # the view answers whoever may read the compound; sections the role may not read come back null
     "compound overview": (OK, EVERYONE),
     "enforcement figures": (OK, COUNTY | {"city-auditor", "huian-housing"}),
-    "read score card": (OK, COUNTY | {"huian-street", "huian-company"}),
+    # A5: company staff read their own company's ratings only (huian-company works for another company)
+    "read score card": (OK, COUNTY | {"huian-street"}),
     "add building": (CREATED, COUNTY | {"huian-street", "huian-community"}),
     "open vote": (CREATED, {"huian-officer", "anxi-officer", "huian-street", "huian-community"}),
     "submit committee expense": (CREATED, COUNTY | {"huian-street", "huian-community"}),

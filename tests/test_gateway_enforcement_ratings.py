@@ -11,20 +11,27 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import grpc
+import jwt
 import pytest
 import sqlalchemy as sa
 
 from tests.gateway_world import (
+    CITY_ADMIN,
+    HUIAN_COMMUNITY,
     add_housing_item,
     company_staff_token,
     register_compound,
     register_hierarchy,
     register_serving_company,
 )
-from tests.platform import Gateway, StartService, definition, gateway_for
+from tests.platform import ISSUER, Gateway, StartService, definition, gateway_for
 from tests.support import eventually
+from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
 from wuye_chassis.natsd import EmbeddedNats
 from wuye_gateway.identity import DEMO_COMPANY_ID
+from wuye_ratings.entrypoints.app import build as build_ratings
+from wuye_ratings.settings import RatingsSettings
 
 
 @dataclass
@@ -40,8 +47,13 @@ class Platform:
 async def platform(database_url_factory, nats_server: EmbeddedNats, start_service: StartService):
     apps = {
         name: await start_service(definition(name, await database_url_factory(name), nats_server.url))
-        for name in ("registry", "enforcement", "ratings")
+        for name in ("registry", "enforcement")
     }
+    # ratings asks this registry for the households residents survey (A4)
+    apps["ratings"] = await start_service(build_ratings(RatingsSettings(
+        database_url=await database_url_factory("ratings"), nats_url=nats_server.url, grpc_port=0,
+        registry_addr=f"127.0.0.1:{apps['registry'].port}",
+    )))
     async with gateway_for(apps) as gateway:
         await register_hierarchy(gateway)
         compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
@@ -158,10 +170,40 @@ async def test_company_staff_appeal_a_credit_record_and_the_county_decides(platf
     assert rankings.status_code == 200 and rankings.json()["rankings"][0]["company_id"] == company_id, rankings.text
 
 
+async def owner_of_a_unit(registry_port: int, compound_id: str) -> tuple[str, str]:
+    """A person owning a unit of the compound, registered over gRPC (REST reads households, never writes
+    them); returns (person id, household id)."""
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{registry_port}") as channel:
+        registry = registry_pb2_grpc.RegistryServiceStub(channel)
+        admin = CITY_ADMIN.to_metadata()
+        building = (await registry.AddBuilding(
+            registry_pb2.AddBuildingRequest(compound_id=compound_id, code="B3", name="3号楼"), metadata=admin
+        )).building
+        person = (await registry.RegisterPerson(
+            registry_pb2.RegisterPersonRequest(community_code=HUIAN_COMMUNITY, name="张三"), metadata=admin
+        )).person
+        household = (await registry.AddHousehold(registry_pb2.AddHouseholdRequest(
+            building_id=building.id, unit_number="0301", area_dm2=8957,
+            owners=[registry_pb2.OwnerShare(person_id=person.id, share="1")],
+        ), metadata=admin)).household
+    return person.id, household.id
+
+
+def token_of(gateway: Gateway, person_id: str, role: str, scope: str) -> dict[str, str]:
+    """A token for a registry person acting in one role (as the identity provider issues it)."""
+    issuer = gateway.app.state.dev_issuer
+    now = dt.datetime.now(dt.UTC)
+    claims = {"iss": ISSUER, "aud": "wuye", "sub": person_id, "exp": now + dt.timedelta(hours=1),
+              "roles": [role], "wuye_scope": scope}
+    token = jwt.encode(claims, issuer._private_key, algorithm="RS256", headers={"kid": issuer.key_id})
+    return {"Authorization": f"Bearer {token}"}
+
+
 async def test_a_resident_rates_the_company_in_the_quarterly_survey(platform) -> None:
     gateway = platform.gateway
-    resident = await gateway.token("huian-resident")
-    survey = {"compound_id": platform.compound["id"], "household_id": "household-0301", "quarter": "2026Q4",
+    person_id, household_id = await owner_of_a_unit(gateway.apps["registry"].port, platform.compound["id"])
+    resident = token_of(gateway, person_id, "resident", platform.compound["jurisdiction_path"])
+    survey = {"compound_id": platform.compound["id"], "household_id": household_id, "quarter": "2026Q4",
               "aspect_scores": [9, 8, 9, 10, 8, 9, 9, 8, 10, 9]}
 
     async def submitted():
@@ -174,6 +216,12 @@ async def test_a_resident_rates_the_company_in_the_quarterly_survey(platform) ->
     assert answer["quarterly"]["resident_count"] == 1
     again = await gateway.client.post("/api/v1/ratings/resident-surveys", json=survey, headers=resident)
     assert again.status_code == 409 and again.json()["rule"] == "R3", again.text  # once per household per quarter
+    invented = await gateway.client.post("/api/v1/ratings/resident-surveys", headers=resident,
+                                         json=survey | {"household_id": "household-0302"})
+    assert invented.status_code == 404 and invented.json()["field"] == "household_id", invented.text  # A4
+    someone_else = token_of(gateway, "person-not-an-owner", "resident", platform.compound["jurisdiction_path"])
+    not_theirs = await gateway.client.post("/api/v1/ratings/resident-surveys", json=survey, headers=someone_else)
+    assert not_theirs.status_code == 403 and not_theirs.json()["rule"] == "A1", not_theirs.text
     anxi_resident_scope = await gateway.client.post("/api/v1/ratings/resident-surveys", json=survey | {
         "household_id": "household-0302"}, headers=await gateway.token("anxi-officer"))
     assert anxi_resident_scope.status_code == 403

@@ -124,7 +124,7 @@ def test_services_accept_grpc_only_from_the_gateway_their_callers_or_configured_
         return {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "wuye", "app.kubernetes.io/instance": RELEASE,
                                                 "app.kubernetes.io/component": component}}}
 
-    callers = {"registry": ["funds"]}  # funds reads the owner roster
+    callers = {"registry": ["funds", "ratings"]}  # funds reads the owner roster, ratings the households surveyed
     for service in SERVICES:
         ingress = component_policies(value_set)[service]["ingress"]
         expected_from = [peer("gateway"), *map(peer, callers.get(service, []))]
@@ -172,7 +172,8 @@ def test_partner_ingress_opens_the_mtls_listener_with_its_certificates_and_allow
 def test_services_reach_only_dns_nats_their_database_the_collector_and_their_callees(value_set: str) -> None:
     values = VALUE_SETS[value_set]()
     otlp = values.get("telemetry", {}).get("otlpEndpoint", "")
-    callees = {"funds": 1}  # funds → registry (owner roster); nobody else calls a service
+    # funds → registry (owner roster), ratings → registry (households surveyed); nobody else calls a service
+    callees = {"funds": 1, "ratings": 1}
     for service in SERVICES:
         egress = component_policies(value_set)[service]["egress"]
         assert all(rule.get("to") for rule in egress), f"{service}: an egress rule without peers allows everything"
@@ -285,7 +286,8 @@ def test_funds_may_call_the_registry_and_nothing_else_may(value_set: str) -> Non
         for peer in rule.get("from", [])
     ]
     assert "funds" in registry_sources and "gateway" in registry_sources
-    assert not {"complaints", "enforcement", "ratings"} & set(registry_sources)
+    assert "ratings" in registry_sources  # R3 surveys are checked against the register (A4)
+    assert not {"complaints", "enforcement"} & set(registry_sources)
     funds_targets = [
         peer.get("podSelector", {}).get("matchLabels", {}).get("app.kubernetes.io/component")
         for rule in policies["funds"]["spec"]["egress"]
@@ -297,3 +299,8 @@ def test_funds_may_call_the_registry_and_nothing_else_may(value_set: str) -> Non
         for e in by_component(docs, "Deployment")["funds"]["spec"]["template"]["spec"]["containers"][0]["env"]
     }
     assert funds_env["WUYE_REGISTRY_ADDR"].endswith("-registry:50051")
+    ratings_env = {
+        e["name"]: e.get("value")
+        for e in by_component(docs, "Deployment")["ratings"]["spec"]["template"]["spec"]["containers"][0]["env"]
+    }
+    assert ratings_env["WUYE_REGISTRY_ADDR"].endswith("-registry:50051")

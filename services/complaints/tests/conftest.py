@@ -31,12 +31,16 @@ OTHER_COMMUNITY = f"{STREET}/350521100002"
 COMPOUND = "compound-fenghuang"
 COMPANY = "company-lvyuan"
 
-RESIDENT = AuthContext(user="resident-1", roles=frozenset({"resident"}), scope=COMMUNITY)
+#: an owner of a unit in COMPOUND, acting as such (the derived post "resident")
+RESIDENT = AuthContext(
+    user="resident-1", roles=frozenset({"resident"}), scope=COMMUNITY, post="resident", compounds=frozenset({COMPOUND})
+)
 OPERATOR = AuthContext(user="op-12345", roles=frozenset({"operator_12345"}), scope=HUIAN)
 COMMUNITY_WORKER = AuthContext(user="cw-1", roles=frozenset({"community_worker"}), scope=COMMUNITY)
 COMPANY_STAFF = AuthContext(user="staff-1", roles=frozenset({"company_staff"}), scope=HUIAN, company=COMPANY)
 RIVAL_STAFF = AuthContext(user="staff-9", roles=frozenset({"company_staff"}), scope=HUIAN, company="company-rival")
 STREET_OFFICER = AuthContext(user="street-1", roles=frozenset({"street_officer"}), scope=STREET)
+GRID_WORKER = AuthContext(user="grid-1", roles=frozenset({"grid_worker"}), scope=COMMUNITY)
 COUNTY_OFFICER = AuthContext(user="county-1", roles=frozenset({"county_officer"}), scope=HUIAN)
 ANXI_OFFICER = AuthContext(user="anxi-1", roles=frozenset({"county_officer"}), scope="350500/350524")
 

@@ -12,7 +12,7 @@ from wuye_chassis.bus import EventHeaders, event_type_of
 from wuye_chassis.db import utcnow
 from wuye_chassis.ids import new_id
 
-from .conftest import COMMUNITY, COMMUNITY_WORKER, Complaints, refused
+from .conftest import COMMUNITY, COMMUNITY_WORKER, OPERATOR, Complaints, refused
 
 
 async def announce(complaints: Complaints, event: Message, subject: str) -> None:
@@ -44,7 +44,7 @@ async def test_compound_and_contract_events_make_intake_and_default_dispatch_wor
         return await complaints.count("known_compounds", "WHERE company_id = 'company-new'") == 1
 
     await eventually(company_known)
-    case = await complaints.dispatched(compound_id=compound)
+    case = await complaints.dispatched(who=OPERATOR, compound_id=compound)
     assert case.jurisdiction_path == COMMUNITY and case.assignee.assignee_id == "company-new"
 
     await announce(
@@ -53,7 +53,7 @@ async def test_compound_and_contract_events_make_intake_and_default_dispatch_wor
         compound,
     )
     await eventually(lambda: complaints.count("known_compounds", "WHERE company_id IS NULL"))
-    second = (await complaints.submit(compound_id=compound)).case
+    second = (await complaints.submit(OPERATOR, compound_id=compound)).case
     await complaints.stub.AcceptCase(api.AcceptCaseRequest(case_id=second.case_id), metadata=COMMUNITY_WORKER.to_metadata())
     status, error = await refused(
         complaints.stub.DispatchCase(

@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import grpc
 import pytest
 import sqlalchemy as sa
 from google.protobuf.message import Message
 
+from tests.platform import definition
 from wuye.ratings.v1 import ratings_pb2 as api
 from wuye.ratings.v1 import ratings_pb2_grpc
+from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
 from wuye_chassis.app import ServiceApp
 from wuye_chassis.auth import AuthContext
 from wuye_chassis.bus import EventHeaders, event_type_of
@@ -130,6 +133,77 @@ async def ratings(database_url: str, nats_server: EmbeddedNats, start_service) -
         service = Ratings(app, ratings_pb2_grpc.RatingsServiceStub(channel))
         await service.know_company(COMPANY, compounds={COMPOUND: COMMUNITY})
         yield service
+
+
+@dataclass
+class Register:
+    """The real registry over gRPC, written to as the city admin: the register resident surveys are checked
+    against (A4)."""
+
+    stub: registry_pb2_grpc.RegistryServiceStub
+    #: a compound of COMMUNITY registered in it, served by COMPANY as far as ratings knows
+    compound_id: str = ""
+    building_id: str = ""
+
+    async def call(self, method: str, request: Message) -> Any:
+        return await getattr(self.stub, method)(request, metadata=CITY_ADMIN.to_metadata())
+
+    async def compound(self, code: str, community: str = COMMUNITY) -> tuple[str, str]:
+        """A new compound of the community with one building; returns (compound id, building id)."""
+        compound = (await self.call("RegisterCompound", registry_pb2.RegisterCompoundRequest(
+            community_code=community.rsplit("/", 1)[-1], code=code, name=f"小区{code}",
+            compound_type=registry_pb2.COMPOUND_TYPE_COMMODITY, management_mode=registry_pb2.MANAGEMENT_MODE_COMPANY,
+        ))).compound
+        building = (await self.call(
+            "AddBuilding", registry_pb2.AddBuildingRequest(compound_id=compound.id, code="B1", name="1幢")
+        )).building
+        return compound.id, building.id
+
+    async def person(self, name: str) -> str:
+        return (await self.call("RegisterPerson", registry_pb2.RegisterPersonRequest(
+            community_code=COMMUNITY.rsplit("/", 1)[-1], name=name,
+        ))).person.id
+
+    async def household(self, unit: str, *owners: str, building_id: str = "") -> str:
+        """A 100 m² unit of the building owned by these people in equal shares (developer stock without)."""
+        shares = [registry_pb2.OwnerShare(person_id=owner, share=f"1/{len(owners)}") for owner in owners]
+        return (await self.call("AddHousehold", registry_pb2.AddHouseholdRequest(
+            building_id=building_id or self.building_id, unit_number=unit, area_dm2=10_000,
+            developer_unsold=not owners, owners=shares,
+        ))).household.id
+
+
+def resident(person_id: str, *compounds: str) -> AuthContext:
+    """The person acting as the owner they are (the derived post "resident")."""
+    return AuthContext(user=person_id, roles=frozenset({"resident"}), scope=COMMUNITY, post="resident",
+                       compounds=frozenset(compounds))
+
+
+@pytest.fixture
+async def registered(
+    database_url: str, database_url_factory, nats_server: EmbeddedNats, start_service
+) -> AsyncIterator[tuple[Register, Ratings]]:
+    """Ratings asking a real registry for households, with one compound of COMMUNITY registered there and
+    served by COMPANY (the ratings read model)."""
+    registry_app = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
+    settings = RatingsSettings(
+        database_url=database_url, nats_url=nats_server.url, grpc_port=0, registry_addr=f"127.0.0.1:{registry_app.port}"
+    )
+    ratings_app = await start_service(build(settings))
+    async with (
+        grpc.aio.insecure_channel(f"127.0.0.1:{registry_app.port}") as registry_channel,
+        grpc.aio.insecure_channel(f"127.0.0.1:{ratings_app.port}") as ratings_channel,
+    ):
+        register = Register(registry_pb2_grpc.RegistryServiceStub(registry_channel))
+        codes = COMMUNITY.split("/")
+        for parent, code in zip(["", *codes], codes):
+            await register.call(
+                "RegisterJurisdiction", registry_pb2.RegisterJurisdictionRequest(parent_code=parent, code=code, name=code)
+            )
+        register.compound_id, register.building_id = await register.compound("FHC")
+        service = Ratings(ratings_app, ratings_pb2_grpc.RatingsServiceStub(ratings_channel))
+        await service.know_company(COMPANY, compounds={register.compound_id: COMMUNITY})
+        yield register, service
 
 
 async def refused(call) -> tuple[grpc.StatusCode, object]:

@@ -31,6 +31,7 @@ def open_mediation(**overrides):
         parties=[owner(), company()],
         mediator_id="mediator-1",
         now=OPENED,
+        actor_id="worker-1",
         complaint_case_id="case-1",
     )
     values.update(overrides)
@@ -51,6 +52,12 @@ def test_C7_mediation_records_parties_mediator_and_the_complaint():
     ]
     assert (mediation.mediator_id, mediation.complaint_case_id, mediation.is_open) == ("mediator-1", "case-1", True)
     assert [step.action for step in mediation.history] == ["opened"]
+
+
+def test_A1_the_history_names_who_opened_the_mediation_not_the_mediator_named():
+    mediation = open_mediation(mediator_id="mediator-1", actor_id="worker-1")
+    assert mediation.mediator_id == "mediator-1"
+    assert [(step.actor_id, step.action) for step in mediation.history] == [("worker-1", "opened")]
 
 
 @pytest.mark.parametrize(

@@ -88,10 +88,10 @@ def test_E2_department_with_nothing_to_check_refused(new_plan):
     assert "court" in refused.value.message
 
 
-def test_E2_department_without_inspectors_refused(new_plan):
-    with pytest.raises(InvalidArgument) as refused:
-        new_plan(inspectors={"fire_rescue": [], "police": ["p"]})
-    assert (refused.value.field, refused.value.rule) == ("inspectors", "E2")
+def test_E2_a_team_lists_its_department_with_or_without_named_people(new_plan):
+    plan = new_plan(inspectors={"fire_rescue": [], "police": ["p"]})
+    assert plan.inspectors == {"fire_rescue": (), "police": ("p",)}
+    assert plan.departments == ("fire_rescue", "police")
 
 
 def test_E2_plan_with_nothing_to_check_refused(new_plan):
@@ -229,16 +229,15 @@ FIRE_INSPECTOR = Assigner(department="fire_rescue", coordinates_visits=False)
 COUNTY_OFFICER = Assigner(department=None, coordinates_visits=True)
 
 
-def test_E2_department_inspector_staffs_its_own_department_replacing_the_duty_placeholder(new_plan):
-    plan = new_plan(inspectors={"fire_rescue": ["fire_rescue-duty"], "police": ["police-duty"],
-                                "urban_management": ["urban_management-duty"]})
+def test_E2_department_inspector_names_its_own_departments_people(new_plan):
+    plan = new_plan(inspectors={"fire_rescue": [], "police": ["police-1"], "urban_management": []})
     staffed = plan.assign_inspectors(
         department="fire_rescue", inspector_ids=["fire-7", "fire-8", "fire-7"], assigner=FIRE_INSPECTOR,
         completed_visits=0,
     )
     assert staffed.inspectors["fire_rescue"] == ("fire-7", "fire-8")
-    assert staffed.inspectors["police"] == ("police-duty",) and staffed.is_inspector("fire-8")
-    assert plan.inspectors["fire_rescue"] == ("fire_rescue-duty",)  # the plan itself is unchanged
+    assert staffed.inspectors["police"] == ("police-1",)
+    assert plan.inspectors["fire_rescue"] == ()  # the plan itself is unchanged
 
 
 def test_E2_only_the_coordinating_county_officer_staffs_another_department(new_plan):

@@ -8,6 +8,8 @@ from wuye_ratings.domain.lists import ListPolicy
 class RatingsSettings(ServiceSettings):
     service_name: str = "ratings"
     database_url: str = "sqlite+aiosqlite:///./var/ratings.db"
+    #: the registry's gRPC address, asked for a household and its owners when a resident survey comes in
+    registry_addr: str = "127.0.0.1:50051"
     #: R3 weights of the three evaluations as exact fractions ("2/5"); they must sum to 1
     resident_weight: str = "2/5"
     peer_weight: str = "1/5"

@@ -60,6 +60,8 @@ class CaseQuery:
 
     path: str | None
     company_id: str | None
+    #: only the cases this person filed as themselves (a resident's own cases, A5)
+    reporter_person_id: str | None
     state: CaseState | None
     compound_id: str
     category: str | None
@@ -111,6 +113,8 @@ class CaseRepository:
             query = query.where(at_or_below(cases.c.jurisdiction_path, where.path))
         if where.company_id is not None:
             query = query.where(cases.c.company_id == where.company_id)
+        if where.reporter_person_id is not None:
+            query = query.where(cases.c.reporter_person_id == where.reporter_person_id)
         if where.state is not None:
             query = query.where(cases.c.state == where.state.value)
         if where.compound_id:
@@ -225,6 +229,7 @@ class CaseRepository:
             external_id=row["external_id"],
             ticket_no=row["ticket_no"] or "",
             description=row["description"],
+            reporter_person_id=row["reporter_person_id"],
             reporter_ids=[],
             submitted_at=row["submitted_at"],
             accept_due_at=row["accept_due_at"],
@@ -337,6 +342,7 @@ class CaseRepository:
             "external_id": case.external_id,
             "ticket_no": case.ticket_no or None,
             "description": case.description,
+            "reporter_person_id": case.reporter_person_id,
             "state": case.state.value,
             "tier": case.tier.value,
             "submitted_at": case.submitted_at,

@@ -62,6 +62,9 @@ cases = sa.Table(
     sa.UniqueConstraint("channel", "external_id", name="uq_complaint_cases_channel_external_id"),
     sa.Column("ticket_no", sa.String(32), nullable=True),
     sa.Index("uq_complaint_cases_ticket_no", "ticket_no", unique=True),
+    # the registry person who filed the case as themselves (a resident); a resident lists their own cases
+    sa.Column("reporter_person_id", sa.String(100), nullable=True),
+    sa.Index("ix_complaint_cases_reporter_person", "reporter_person_id", "case_id"),
     # covering: the closed-case figures read only the index, never the table
     sa.Index(
         "ix_complaint_cases_path_closed",

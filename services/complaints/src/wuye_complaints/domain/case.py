@@ -159,6 +159,9 @@ class Case:
     reporter_ids: list[str]  # distinct; the first one filed the case
     submitted_at: dt.datetime
     accept_due_at: dt.datetime
+    #: the registry person who filed the case as themselves (a resident, A1); None when a worker or the
+    #: 12345 operator filed it on the reporter's behalf. The reporter's contact is kept encrypted all the same.
+    reporter_person_id: str | None = None
     state: CaseState = CaseState.SUBMITTED
     tier: Tier = Tier.COMMUNITY
     accepted_at: dt.datetime | None = None
@@ -195,6 +198,7 @@ class Case:
         actor_id: str,
         calendar: WorkingDayCalendar,
         external_id: str | None = None,
+        reporter_person_id: str | None = None,
     ) -> tuple[Case, list[Event]]:
         if not isinstance(category, Category):
             raise InvalidArgument(f"unknown complaint category {category!r}", field="category", rule="C1")
@@ -218,6 +222,7 @@ class Case:
             reporter_ids=[require_text(reporter_id, field="reporter_id", rule="C2")],
             submitted_at=at,
             accept_due_at=accept_due(at, calendar),
+            reporter_person_id=optional_text(reporter_person_id, field="reporter_person_id", rule="A1"),
         )
         actor = require_text(actor_id, field="actor_id", rule="C2")
         case.history.append(HistoryItem(at, actor, Action.SUBMIT, None, CaseState.SUBMITTED, None))

@@ -4,7 +4,8 @@ Quanzhou's housing dispute centre (seed 001) accepted 811 property cases and med
 linkage (诉调对接) takes the ones mediation could not settle. So:
 
 - a mediation is opened with at least one applicant and one respondent, all distinct, and a mediator
-  who is not one of the parties (a mediator cannot mediate their own dispute);
+  who is not one of the parties (a mediator cannot mediate their own dispute); the mediator is named,
+  but the history records who actually opened it and each later step (the caller, A1);
 - its outcome is recorded once: mediated, failed or withdrawn;
 - only a failed mediation may be referred to court, once. A withdrawn one was dropped by the
   applicant, and a mediated one is settled.
@@ -95,8 +96,10 @@ class MediationCase:
         parties: Iterable[Party],
         mediator_id: str,
         now: dt.datetime,
+        actor_id: str,
         complaint_case_id: str | None = None,
     ) -> MediationCase:
+        """Open the case; ``mediator_id`` names who mediates, ``actor_id`` who opened it (A1: the caller)."""
         listed = tuple(parties)
         for party in listed:
             if not isinstance(party, Party):
@@ -111,6 +114,7 @@ class MediationCase:
         if mediator in ids:
             raise InvalidArgument("the mediator cannot be a party to the dispute", field="mediator_id", rule="C7")
         at = require_moment(now, field="now", rule="C7")
+        opener = require_text(actor_id, field="actor_id", rule="C7")
         mediation = cls(
             mediation_id=require_text(mediation_id, field="mediation_id", rule="C7"),
             parties=listed,
@@ -118,7 +122,7 @@ class MediationCase:
             opened_at=at,
             complaint_case_id=optional_text(complaint_case_id, field="complaint_case_id", rule="C7"),
         )
-        mediation.history.append(MediationStep(at, mediator, "opened"))
+        mediation.history.append(MediationStep(at, opener, "opened"))
         return mediation
 
     @property

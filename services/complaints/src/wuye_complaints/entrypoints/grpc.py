@@ -41,6 +41,7 @@ def case_message(case: Case, view: CaseView | None = None) -> api.Case:
         channel=enum_number(api.Channel, case.channel),
         external_id=case.external_id or "",
         ticket_no=case.ticket_no,
+        reporter_person_id=case.reporter_person_id or "",
         description=case.description,
         state=enum_number(api.CaseState, case.state),
         tier=enum_number(api.Tier, case.tier),

@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
 
 from wuye_chassis import auth
 from wuye_chassis.db import utcnow
-from wuye_chassis.errors import FailedPrecondition, NotFound, PermissionDenied, Unauthenticated
+from wuye_chassis.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, Unauthenticated
 from wuye_chassis.ids import new_id
 from wuye_chassis.jurisdiction import JurisdictionPath
 from wuye_chassis.validation import optional_text, parse_choice, require_text
@@ -31,7 +32,11 @@ from wuye_complaints.service.unit_of_work import ComplaintsUnitOfWork
 
 SUBMITTERS = ("resident", "grid_worker", "operator_12345", "community_worker")
 DISPATCHERS = ("community_worker", "street_officer", "county_officer")
-HANDLERS = ("company_staff", *DISPATCHERS)
+COMPANY_STAFF = "company_staff"
+HANDLERS = (COMPANY_STAFF, *DISPATCHERS)
+#: who handles a case dispatched to the community: its community worker, or the officers above it once
+#: the case has moved up a tier (C4); never a company's staff
+COMMUNITY_HANDLERS = DISPATCHERS
 CALLBACK_TAKERS = ("operator_12345", *DISPATCHERS)
 #: who sees a reporter's full name and phone: the people who call the reporter back (the community
 #: worker handling the case, the 12345 operator), inside their scope; everyone else sees them masked
@@ -41,6 +46,12 @@ SCHEDULER_ACTOR = auth.SYSTEM.user
 
 #: a transition: the domain method applied to the loaded case at ``now`` by ``actor_id``
 Transition = Callable[[Case, dt.datetime, str], list[Event]]
+
+
+class Authority(Protocol):
+    """Who may take a step on a loaded case beyond role and scope; raises PermissionDenied when not."""
+
+    def __call__(self, caller: auth.AuthContext, case: Case, *, action: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -67,14 +78,65 @@ class Closing:
 
 def is_company_only(caller: auth.AuthContext) -> bool:
     """A caller acting for a property company only (no officer or community role beside it)."""
-    return caller.has_role("company_staff") and not caller.has_role(auth.SYSTEM_ROLE, *DISPATCHERS, *CALLBACK_TAKERS)
+    return caller.has_role(COMPANY_STAFF) and not caller.has_role(auth.SYSTEM_ROLE, *DISPATCHERS, *CALLBACK_TAKERS)
 
 
-def require_own_company(caller: auth.AuthContext, case: Case, *, action: str) -> None:
-    """Company staff act on, and read, only the cases dispatched to their own company."""
+def is_resident_only(caller: auth.AuthContext) -> bool:
+    """A caller acting as an owner (the post owning units gives), with no official role beside it."""
+    return caller.has_role(auth.RESIDENT_POST) and not caller.has_role(
+        auth.SYSTEM_ROLE, *SUBMITTERS[1:], *HANDLERS, *CALLBACK_TAKERS
+    )
+
+
+def require_own_company(caller: auth.AuthContext, case: Case, *, action: str, rule: str = "A5") -> None:
+    """Company staff read (A5), and act on (A1), only the cases dispatched to their own company."""
     if is_company_only(caller) and (not caller.company or case.company_id != caller.company):
         raise PermissionDenied(f"{action}: the case is not dispatched to the caller's company",
-                               field="case_id", rule="company")
+                               field="case_id", rule=rule)
+
+
+def require_company_step(caller: auth.AuthContext, case: Case, *, action: str) -> None:
+    """Company staff take steps only on the cases dispatched to their own company (A1)."""
+    require_own_company(caller, case, action=action, rule="A1")
+
+
+def require_own_case(caller: auth.AuthContext, case: Case, *, action: str) -> None:
+    """A resident reads only the cases they filed themselves (A5); company staff only their company's."""
+    require_own_company(caller, case, action=action)
+    if is_resident_only(caller) and case.reporter_person_id != caller.user:
+        raise PermissionDenied(f"{action}: a resident sees only the cases they filed", field="case_id", rule="A5")
+
+
+def require_handler(caller: auth.AuthContext, case: Case, *, action: str) -> None:
+    """A1: whoever a case is dispatched to handles it (takes it on, sends it back, resolves it, replies).
+
+    A case dispatched to a company is handled by that company's staff only, never by the community in
+    its place; a case dispatched to the community by the community (or the officers above it), never by
+    a company. A case nobody holds is refused by its state (the domain), except to company staff.
+    """
+    require_company_step(caller, case, action=action)
+    assignee = case.assignee
+    if assignee is None or caller.has_role(auth.SYSTEM_ROLE):
+        return
+    if assignee.kind is AssigneeKind.COMPANY:
+        if caller.has_role(COMPANY_STAFF) and caller.company == assignee.assignee_id:
+            return
+        raise PermissionDenied(
+            f"{action}: case {case.case_id} is dispatched to company {assignee.assignee_id}; "
+            f"that needs the post {COMPANY_STAFF} of company {assignee.assignee_id}",
+            field="post", rule="A1",
+        )
+    if not caller.has_role(*COMMUNITY_HANDLERS):
+        raise PermissionDenied(
+            f"{action}: case {case.case_id} is dispatched to community {assignee.assignee_id}; "
+            f"that needs the post community_worker of community {assignee.assignee_id}",
+            field="post", rule="A1",
+        )
+
+
+def require_resident_owns(caller: auth.AuthContext, case: Case, *, action: str) -> None:
+    """A resident joins only a case of a compound they own a unit in (A1)."""
+    auth.require_own_compound(case.compound_id, action=action)
 
 
 # --- intake --------------------------------------------------------------------------------------
@@ -90,6 +152,8 @@ async def submit_complaint(command: commands.SubmitComplaint, uow: ComplaintsUni
         async with uow:
             compound = await uow.compound(command.compound_id)
             auth.require_access(compound.jurisdiction_path, action="submit a complaint")
+            # a resident files for a compound they own in, and is recorded as the reporting person (A1)
+            auth.require_own_compound(compound.compound_id, action="submit a complaint")
             existing = None if ticket is None else await uow.cases.case_id_for_external_id(via, ticket)
             if existing is None:
                 now = utcnow()
@@ -105,6 +169,7 @@ async def submit_complaint(command: commands.SubmitComplaint, uow: ComplaintsUni
                     actor_id=caller.user,
                     calendar=uow.calendar,
                     external_id=ticket,
+                    reporter_person_id=caller.user if is_resident_only(caller) else None,
                 )
                 case.ticket_no = await uow.next_ticket_no(case.jurisdiction_path.codes[1], now)
                 pool = await uow.cases.duplicate_pool(compound.compound_id, kind.code, now)
@@ -178,56 +243,78 @@ async def _reject_as_duplicate(command: commands.RejectCase, uow: ComplaintsUnit
 
 
 async def dispatch_case(command: commands.DispatchCase, uow: ComplaintsUnitOfWork) -> CaseView:
+    """A4: only to the company holding the compound's active contract (the registry's, from its events),
+    or to the case's own community; an empty assignee id means exactly those."""
+    action = "dispatch a case"
     kind = parse_choice(AssigneeKind, command.assignee_kind, field="assignee_kind", rule="C2")
-    assignee = command.assignee_id.strip() or await _default_assignee(uow, command.case_id, kind)
-
-    def transition(case: Case, now: dt.datetime, actor: str) -> list[Event]:
-        return case.dispatch(now=now, actor_id=actor, assignee_kind=kind, assignee_id=assignee, calendar=uow.calendar)
-
-    return await _change(uow, command.case_id, DISPATCHERS, "dispatch a case", transition)
-
-
-async def _default_assignee(uow: ComplaintsUnitOfWork, case_id: str, kind: AssigneeKind) -> str:
-    """The compound's current company (from the registry), or the case's own community."""
-    async with uow.reading():
-        place = await uow.cases.place(require_text(case_id, field="case_id", max_length=36))
-        if place is None:
-            raise NotFound(f"case {case_id} does not exist", field="case_id")
-        compound_id, path = place
-        if kind is AssigneeKind.COMMUNITY:
-            return path.code
-        compound = await uow.compound(compound_id)
-    if compound.company_id is None:
-        raise FailedPrecondition(
-            f"compound {compound.compound_id} has no property company on record; name the assignee",
-            field="assignee_id",
-            rule="C2",
+    named = optional_text(command.assignee_id, field="assignee_id", rule="A4", max_length=64)
+    auth.require_role(DISPATCHERS, action=action)
+    wanted = require_text(command.case_id, field="case_id", max_length=36)
+    async with uow:
+        case = await _require_case(uow, wanted)
+        caller = auth.require_access(str(case.jurisdiction_path), action=action)
+        assignee = await _checked_assignee(uow, case, kind, named)
+        events = case.dispatch(
+            now=utcnow(), actor_id=caller.user, assignee_kind=kind, assignee_id=assignee, calendar=uow.calendar
         )
-    return compound.company_id
+        view = await _save(uow, case, events)
+        await uow.commit()
+    return view
+
+
+async def _checked_assignee(uow: ComplaintsUnitOfWork, case: Case, kind: AssigneeKind, named: str | None) -> str:
+    """The assignee a dispatch may name (A4): the case's own community, or the company under contract."""
+    if kind is AssigneeKind.COMMUNITY:
+        community = case.jurisdiction_path.code
+        if named is not None and named != community:
+            raise InvalidArgument(
+                f"case {case.case_id} belongs to community {community}; it cannot be dispatched to {named}",
+                field="assignee_id", rule="A4",
+            )
+        return community
+    compound = await uow.compound(case.compound_id)
+    holder = compound.company_id
+    if holder is None:
+        raise FailedPrecondition(
+            f"compound {compound.compound_id} has no property company under an active contract; "
+            "dispatch the case to the community",
+            field="assignee_id", rule="A4",
+        )
+    if named is None or named == holder:
+        return holder
+    if await uow.company_known(named):
+        raise InvalidArgument(
+            f"company {named} holds no active contract for compound {compound.compound_id} "
+            f"(company {holder} does)",
+            field="assignee_id", rule="A4",
+        )
+    raise NotFound(f"company {named} holds no active contract the registry announced", field="assignee_id",
+                   rule="A4")
 
 
 async def send_back_case(command: commands.SendBackCase, uow: ComplaintsUnitOfWork) -> CaseView:
     return await _change(uow, command.case_id, HANDLERS, "send a case back", lambda case, now, actor: case.send_back(
         now=now, actor_id=actor, reason=command.reason
-    ))
+    ), authority=require_handler)
 
 
 async def start_handling(command: commands.StartHandling, uow: ComplaintsUnitOfWork) -> CaseView:
     return await _change(uow, command.case_id, HANDLERS, "take a case on", lambda case, now, actor: case.start_handling(
         now=now, actor_id=actor
-    ))
+    ), authority=require_handler)
 
 
 async def resolve_case(command: commands.ResolveCase, uow: ComplaintsUnitOfWork) -> CaseView:
     return await _change(uow, command.case_id, HANDLERS, "resolve a case", lambda case, now, actor: case.resolve(
         now=now, actor_id=actor, summary=command.summary
-    ))
+    ), authority=require_handler)
 
 
 async def reply_to_reporter(command: commands.ReplyToReporter, uow: ComplaintsUnitOfWork) -> CaseView:
     return await _change(
         uow, command.case_id, HANDLERS, "reply to the reporter",
         lambda case, now, actor: case.reply_to_reporter(now=now, actor_id=actor, message=command.message),
+        authority=require_handler,
     )
 
 
@@ -272,7 +359,8 @@ async def add_reporter_to_case(command: commands.AddReporter, uow: ComplaintsUni
         return add_reporter(case, reporter_id=sealed.reporter_id, now=now, actor_id=actor, calendar=uow.calendar)
 
     return await _change(
-        uow, command.case_id, SUBMITTERS, "add a reporter", transition, contacts={sealed.reporter_id: sealed}
+        uow, command.case_id, SUBMITTERS, "add a reporter", transition, contacts={sealed.reporter_id: sealed},
+        authority=require_resident_owns,
     )
 
 
@@ -303,21 +391,35 @@ async def _change(
     transition: Transition,
     *,
     contacts: Mapping[str, SealedContact] | None = None,
+    authority: Authority = require_company_step,
 ) -> CaseView:
     auth.require_role(roles, action=action)
     wanted = require_text(case_id, field="case_id", max_length=36)
     async with uow:
-        case = await uow.cases.get(wanted)
-        if case is None:
-            raise NotFound(f"case {wanted} does not exist", field="case_id")
+        case = await _require_case(uow, wanted)
         caller = auth.require_access(str(case.jurisdiction_path), action=action)
-        require_own_company(caller, case, action=action)
+        authority(caller, case, action=action)
         events = transition(case, utcnow(), caller.user)
-        await uow.cases.save(case, contacts)
-        await _publish(uow, events)
-        view = await _view(uow, case)
+        view = await _save(uow, case, events, contacts)
         await uow.commit()
     return view
+
+
+async def _require_case(uow: ComplaintsUnitOfWork, case_id: str) -> Case:
+    """The case, locked for the change; NOT_FOUND naming case_id when there is none."""
+    case = await uow.cases.get(case_id)
+    if case is None:
+        raise NotFound(f"case {case_id} does not exist", field="case_id")
+    return case
+
+
+async def _save(
+    uow: ComplaintsUnitOfWork, case: Case, events: Sequence[Event], contacts: Mapping[str, SealedContact] | None = None
+) -> CaseView:
+    """Save the changed case, publish its events and answer the caller's view of it (before the commit)."""
+    await uow.cases.save(case, contacts)
+    await _publish(uow, events)
+    return await _view(uow, case)
 
 
 async def _publish(uow: ComplaintsUnitOfWork, events: Sequence[Event]) -> None:
@@ -337,7 +439,7 @@ async def get_case(query: commands.GetCase, uow: ComplaintsUnitOfWork) -> CaseVi
         if case is None:
             raise NotFound(f"case {wanted} does not exist", field="case_id")
         caller = auth.require_access(str(case.jurisdiction_path), action="read a case")
-        require_own_company(caller, case, action="read a case")
+        require_own_case(caller, case, action="read a case")
         view = await _view(uow, case)
         if audited:
             await uow.commit()
@@ -358,8 +460,9 @@ async def list_cases(query: commands.ListCases, uow: ComplaintsUnitOfWork) -> li
         raise PermissionDenied("list cases needs a jurisdiction scope", field="jurisdiction_path", rule="scope")
     where = CaseQuery(
         path=path,
-        # a property company sees the cases dispatched to it, not its competitors'
+        # a property company sees the cases dispatched to it, not its competitors'; a resident their own (A5)
         company_id=caller.company if is_company_only(caller) else None,
+        reporter_person_id=caller.user if is_resident_only(caller) else None,
         state=parse_choice(CaseState, query.state, field="state") if query.state else None,
         compound_id=query.compound_id,
         category=uow.catalogue.get(query.category).code if query.category else None,

@@ -18,7 +18,7 @@ MEDIATORS = ("community_worker", "street_officer", "county_officer")
 
 
 async def open_mediation(command: commands.OpenMediation, uow: ComplaintsUnitOfWork) -> PlacedMediation:
-    auth.require_role(MEDIATORS, action="open a mediation")
+    caller = auth.require_role(MEDIATORS, action="open a mediation")
     parties = [Party.create(party_id=party.party_id, kind=party.kind, role=party.role) for party in command.parties]
     async with uow:
         compound = await uow.compound(command.compound_id)
@@ -28,6 +28,7 @@ async def open_mediation(command: commands.OpenMediation, uow: ComplaintsUnitOfW
             parties=parties,
             mediator_id=command.mediator_id,
             now=utcnow(),
+            actor_id=caller.user,
             complaint_case_id=optional_text(command.complaint_case_id, field="complaint_case_id", rule="C7"),
         )
         placed = PlacedMediation(mediation, compound.compound_id, compound.jurisdiction_path)

@@ -8,6 +8,7 @@ from wuye_chassis.compounds import KnownCompound, require_compound
 from wuye_chassis.tickets import next_ticket
 from wuye_chassis.uow import UnitOfWork, UnitOfWorkParts
 from wuye_complaints.adapters.cases import CaseRepository
+from wuye_complaints.adapters.compounds import company_under_contract
 from wuye_complaints.adapters.contacts import Contacts
 from wuye_complaints.adapters.figures import FigureCounts
 from wuye_complaints.adapters.mediations import MediationRepository
@@ -33,6 +34,10 @@ class ComplaintsUnitOfWork(UnitOfWork):
     async def compound(self, compound_id: str, *, field: str = "compound_id") -> KnownCompound:
         """The compound as the registry announced it; NOT_FOUND naming ``field`` when it is unknown."""
         return await require_compound(self.session, known_compounds, compound_id, field=field)
+
+    async def company_known(self, company_id: str) -> bool:
+        """Whether an active contract the registry announced names the company (in any compound)."""
+        return await company_under_contract(self.session, company_id)
 
     async def next_ticket_no(self, county_code: str, now: dt.datetime) -> str:
         """The next human ticket number of the county and day, inside this transaction (a refusal gives it back)."""

@@ -4,7 +4,6 @@ is the finding's record too. Re-checks are kept as a JSON list on the row, the e
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -57,6 +56,7 @@ def _order(row: sa.RowMapping) -> RectificationOrder:
         rectified_at=row["rectified_at"],
         overdue_at=row["overdue_at"],
         escalation=escalation,
+        departments=tuple(code for code in row["departments"].split(",") if code),
     )
 
 
@@ -85,13 +85,13 @@ class OrderRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def add(self, order: RectificationOrder, *, departments: Iterable[str]) -> None:
-        """A new order; ``departments`` check the failed item, so the order counts among their figures."""
+    async def add(self, order: RectificationOrder) -> None:
+        """A new order; its departments check the failed item, so the order counts among their figures."""
         await self.session.execute(
             rectification_orders.insert().values(
                 order_id=order.order_id, finding_id=order.finding_id, inspection_id=order.inspection_id,
                 compound_id=order.compound_id, jurisdiction_path=order.jurisdiction_path, item_code=order.item_code,
-                departments=department_list(departments), severity=order.severity.value,
+                departments=department_list(order.departments), severity=order.severity.value,
                 addressee=order.addressee.value, addressee_id=order.addressee_id, issued_at=order.issued_at,
                 deadline=order.deadline, **_changing_values(order),
             )

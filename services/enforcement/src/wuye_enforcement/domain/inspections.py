@@ -1,7 +1,8 @@
 """One joint inspection of one compound: a result per checklist line, then completion and findings.
 
-- A result is pass, fail or not applicable, recorded by an inspector of the plan's team, with evidence
-  references (ids of stored photos or documents). A failed line needs a severity and at least one piece
+- A result is pass, fail or not applicable, recorded by an inspector of a department that checks the
+  item on this plan (the service checks the caller's post, A1; the result names who recorded it), with
+  evidence references (ids of stored photos or documents). A failed line needs a severity and at least one piece
   of evidence: a finding may end in a penalty case or in court (E4), and an unsupported one would not
   stand. A result may be corrected until the inspection is completed.
 - A result for an item not on the checklist is refused (E2: the checklist is the one list for the visit).
@@ -148,10 +149,6 @@ class Inspection:
                 f"item {code!r} is not on the checklist of plan {self.plan.plan_id}", field="item_code", rule="E2"
             )
         inspector = require_text(inspector_id, field="inspector_id", rule="E2")
-        if not self.plan.is_inspector(inspector):
-            raise InvalidArgument(
-                f"inspector {inspector} is not on the team of plan {self.plan.plan_id}", field="inspector_id", rule="E2"
-            )
         result = parse_choice(Outcome, outcome, field="outcome", rule="E4")
         if isinstance(evidence_refs, str):
             raise InvalidArgument("evidence_refs must be a list of references", field="evidence_refs", rule="E4")

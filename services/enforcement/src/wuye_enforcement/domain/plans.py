@@ -24,10 +24,12 @@ Complaint-triggered, special and follow-up (回头看) checks are exempt and mus
 Every routine visit on record counts, including planned ones not yet made: they are the visits the
 compound is going to get.
 
-Staffing — a plan's team names each department's inspectors. A complaint-triggered plan starts with each
-department's duty placeholder, so its people are assigned later. A department's own inspector names its
-department's people (no department staffs another's), and the county officer coordinating the joint visit
-may staff any department on the plan. A team is fixed once any visit of the plan has been completed: the
+Staffing — a plan's team lists the departments that inspect (A1: who may record a result, complete a
+visit or re-check an order is decided by the caller's registry post, a department_inspector of one of
+those departments, never by a name in the plan). Each department may name the people it sends, for the
+visit's paperwork: a complaint-triggered plan starts with none named, a department's own inspector names
+its department's people (no department staffs another's), and the county officer coordinating the joint
+visit may name any department's. The names are fixed once any visit of the plan has been completed: the
 results on record name the inspectors who made them.
 """
 
@@ -138,7 +140,8 @@ class JointPlan:
     visit_date: dt.date
     compound_ids: tuple[str, ...]
     checklist: tuple[ChecklistLine, ...]
-    inspectors: Mapping[str, tuple[str, ...]]  # department code → inspector ids
+    #: department code → the people it names for the visit (informational; may be empty)
+    inspectors: Mapping[str, tuple[str, ...]]
 
     @property
     def departments(self) -> tuple[str, ...]:
@@ -155,9 +158,6 @@ class JointPlan:
 
     def line(self, item_code: str) -> ChecklistLine | None:
         return next((line for line in self.checklist if line.item_code == item_code), None)
-
-    def is_inspector(self, inspector_id: str) -> bool:
-        return any(inspector_id in team for team in self.inspectors.values())
 
     def assign_inspectors(
         self, *, department: str, inspector_ids: Iterable[str], assigner: Assigner, completed_visits: int
@@ -298,6 +298,7 @@ def _compound_ids(compound_ids: Iterable[str]) -> tuple[str, ...]:
 
 
 def _team(inspectors: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
+    """The inspecting departments with the people each names (none named is fine: authority is the post)."""
     team: dict[str, tuple[str, ...]] = {}
     for department, people in inspectors.items():
         code = require_text(department, field="inspectors", rule="E2")
@@ -305,10 +306,7 @@ def _team(inspectors: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]
             raise InvalidArgument(
                 f"inspectors of {code} must be a list of inspector ids", field="inspectors", rule="E2"
             )
-        ids = tuple(dict.fromkeys(require_text(person, field="inspectors", rule="E2") for person in people))
-        if not ids:
-            raise InvalidArgument(f"department {code} sends no inspector", field="inspectors", rule="E2")
-        team[code] = ids
+        team[code] = tuple(dict.fromkeys(require_text(person, field="inspectors", rule="E2") for person in people))
     if not team:
         raise InvalidArgument("a joint visit needs inspectors from at least one department", field="inspectors", rule="E2")
     return team

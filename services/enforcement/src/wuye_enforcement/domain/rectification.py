@@ -117,6 +117,8 @@ class RectificationOrder:
     rectified_at: dt.datetime | None = None
     overdue_at: dt.datetime | None = None
     escalation: Escalation | None = None
+    #: the departments that check the failed item on its plan: their inspectors re-check the order (A1)
+    departments: tuple[str, ...] = ()
 
     @classmethod
     def issue(
@@ -151,6 +153,7 @@ class RectificationOrder:
             addressee_id=require_text(addressee_id, field="addressee_id", rule="E4"),
             issued_at=at,
             deadline=due,
+            departments=finding.departments,
         )
 
     # --- reading -------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from wuye_enforcement.domain import commands
 from wuye_enforcement.domain.inspections import Inspection
 from wuye_enforcement.domain.rectification import RectificationOrder, deadline_in_working_days
 from wuye_enforcement.domain.vocabulary import Addressee
-from wuye_enforcement.service.access import INSPECTORS, READERS
+from wuye_enforcement.service.access import INSPECTORS, READERS, require_inspecting_department
 from wuye_enforcement.service.unit_of_work import EnforcementUnitOfWork
 
 
@@ -36,10 +36,16 @@ async def get_inspection(query: commands.GetInspection, uow: EnforcementUnitOfWo
 
 
 async def record_result(command: commands.RecordResult, uow: EnforcementUnitOfWork) -> InspectionView:
-    caller = auth.require_role(INSPECTORS, action="record an inspection result")
+    action = "record an inspection result"
+    auth.require_role(INSPECTORS, action=action)
     async with uow:
         inspection = await _require_inspection(uow, command.inspection_id)
-        auth.require_access(inspection.jurisdiction_path, action="record an inspection result")
+        caller = auth.require_access(inspection.jurisdiction_path, action=action)
+        line = inspection.plan.line(command.item_code.strip())
+        if line is not None:  # an item off the checklist is the domain's refusal (E2)
+            require_inspecting_department(
+                line.departments, action=action, what=f"item {line.item_code} of plan {inspection.plan.plan_id}"
+            )
         inspection.record_result(
             item_code=command.item_code, outcome=command.outcome, inspector_id=caller.user, now=utcnow(),
             evidence_refs=command.evidence_refs, severity=command.severity or None, note=command.note,
@@ -51,10 +57,14 @@ async def record_result(command: commands.RecordResult, uow: EnforcementUnitOfWo
 
 async def complete_inspection(command: commands.CompleteInspection, uow: EnforcementUnitOfWork) -> InspectionView:
     """Every failed line becomes a finding with its order, as the command asks for each (E4)."""
-    auth.require_role(INSPECTORS, action="complete an inspection")
+    action = "complete an inspection"
+    auth.require_role(INSPECTORS, action=action)
     async with uow:
         inspection = await _require_inspection(uow, command.inspection_id)
-        auth.require_access(inspection.jurisdiction_path, action="complete an inspection")
+        auth.require_access(inspection.jurisdiction_path, action=action)
+        require_inspecting_department(
+            inspection.plan.departments, action=action, what=f"a visit of plan {inspection.plan.plan_id}"
+        )
         now = utcnow()
         events = inspection.complete(now=now)
         requested = _orders_by_item(command.orders)
@@ -74,7 +84,7 @@ async def complete_inspection(command: commands.CompleteInspection, uow: Enforce
                 addressee_id=wanted.addressee_id or _default_addressee(wanted, inspection),
                 deadline=_deadline(wanted, now, uow.calendar), now=now,
             )
-            await uow.orders.add(order, departments=finding.departments)
+            await uow.orders.add(order)
             issued.append(order)
         await uow.inspections.save_completion(inspection)
         for event in events:

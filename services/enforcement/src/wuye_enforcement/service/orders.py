@@ -4,7 +4,7 @@ the lists of orders due a re-check and overdue."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from wuye_chassis import auth
@@ -22,7 +22,13 @@ from wuye_enforcement.domain.rectification import (
     overdue_orders,
     rechecks_due,
 )
-from wuye_enforcement.service.access import ORDER_HANDLERS, READERS, scoped_path
+from wuye_enforcement.service.access import (
+    INSPECTORS,
+    ORDER_HANDLERS,
+    READERS,
+    require_inspecting_department,
+    scoped_path,
+)
 from wuye_enforcement.service.listing import next_page_token, page_key
 from wuye_enforcement.service.unit_of_work import EnforcementUnitOfWork
 
@@ -42,10 +48,16 @@ class OrderPage:
 
 
 async def record_recheck(command: commands.RecordRecheck, uow: EnforcementUnitOfWork) -> RectificationOrder:
-    return await _step(
-        uow, command.order_id, "record a re-check",
-        lambda order: order.record_recheck(inspection_id=command.inspection_id, passed=command.passed, now=utcnow()),
-    )
+    """The follow-up re-check (回头看), by an inspector of a department that checks the item (A1)."""
+    action = "record a re-check"
+
+    def step(order: RectificationOrder) -> list[Event]:
+        require_inspecting_department(
+            order.departments, action=action, what=f"order {order.order_id} (item {order.item_code})"
+        )
+        return order.record_recheck(inspection_id=command.inspection_id, passed=command.passed, now=utcnow())
+
+    return await _step(uow, command.order_id, action, step, roles=INSPECTORS)
 
 
 async def escalate_order(command: commands.EscalateOrder, uow: EnforcementUnitOfWork) -> RectificationOrder:
@@ -89,8 +101,10 @@ async def mark_order_overdue(command: commands.MarkOrderOverdue, uow: Enforcemen
     return True
 
 
-async def _step(uow: EnforcementUnitOfWork, order_id: str, action: str, step: Step) -> RectificationOrder:
-    auth.require_role(ORDER_HANDLERS, action=action)
+async def _step(
+    uow: EnforcementUnitOfWork, order_id: str, action: str, step: Step, *, roles: Sequence[str] = ORDER_HANDLERS
+) -> RectificationOrder:
+    auth.require_role(roles, action=action)
     async with uow:
         order = await _require_order(uow, order_id, lock=True)
         auth.require_access(order.jurisdiction_path, action=action)

@@ -30,9 +30,6 @@ from wuye_enforcement.service.unit_of_work import EnforcementUnitOfWork
 
 log = logging.getLogger(__name__)
 
-#: a complaint-triggered plan is staffed by each department's duty roster until it names its people
-DUTY_ROSTER = "duty"
-
 
 @dataclass(frozen=True)
 class PlanView:
@@ -63,8 +60,9 @@ async def create_plan(command: commands.CreatePlan, uow: EnforcementUnitOfWork) 
 async def open_complaint_inspection(
     command: commands.OpenComplaintInspection, uow: EnforcementUnitOfWork
 ) -> JointPlan | None:
-    """A complaint in a violation category opens a complaint-triggered plan (exempt from E3), staffed by
-    the departments its category names that have items to check; ``None`` for other complaints."""
+    """A complaint in a violation category opens a complaint-triggered plan (exempt from E3), inspected by
+    the departments its category names that have items to check, none of their people named yet; ``None``
+    for other complaints."""
     if not can_trigger_inspection(command.category):
         return None
     trigger = complaint_trigger(case_id=command.case_id, compound_id=command.compound_id, category=command.category)
@@ -82,7 +80,7 @@ async def open_complaint_inspection(
         plan = await _plan(
             uow, kind=trigger.kind.value, basis=trigger.case_id, visit_date=visit.astimezone(SHANGHAI).date(),
             compound_ids=[trigger.compound_id], scenarios=[RESIDENTIAL_COMPOUND],
-            inspectors={code: [f"{code}-{DUTY_ROSTER}"] for code in departments},
+            inspectors={code: [] for code in departments},
             actor_id=auth.SYSTEM.user, check_scope=False,
         )
         await uow.commit()

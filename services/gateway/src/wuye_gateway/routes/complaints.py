@@ -3,6 +3,11 @@
 Bodies and answers are the complaints service's own messages (see wuye_gateway.routing); the service
 validates each input and names the field at fault. Reporters' names and phones come back masked
 (``unmasked: false``) unless the caller's role calls them back (the community worker or 12345 operator).
+
+Who acts (RULES.md A1, A4, A5): a resident files for a compound they own in and is recorded as the case's
+``reporter_person_id``; a case is dispatched only to the company holding the compound's active contract or
+to the case's own community; whoever it is dispatched to takes the handler steps (start, send back,
+resolve, reply), never someone in their place; company staff see their company's cases, residents their own.
 """
 
 from fastapi import APIRouter
@@ -24,14 +29,16 @@ command(**COMPLAINTS, path="", rpc="SubmitComplaint", request=pb.SubmitComplaint
         required=("compound_id", "category", "channel", "description", "reporter", "reporter.name", "reporter.phone"),
         exclude=("reporter.unmasked",),
         summary="File a complaint (category: a code from GET /api/v1/complaints/categories; external_id: a "
-                "partner system's ticket id, unique per channel)",
+                "partner system's ticket id, unique per channel; a resident files only for a compound they own "
+                "in, as themselves)",
         examples={"category": ["lifts"], "channel": ["mobile"], "description": ["3号楼电梯停运两天"],
                   "reporter": [{"name": "张三", "phone": "13812345678"}]})
 query(**COMPLAINTS, path="/figures", rpc="GetComplaintFigures", request=pb.GetComplaintFiguresRequest,
       response=pb.GetComplaintFiguresResponse, required=("jurisdiction_path", "start_date", "end_date"),
       summary="C4/C5 figures for a jurisdiction and period (start_date, end_date: YYYY-MM-DD)")
 query(**COMPLAINTS, path=CASE, rpc="GetCase", request=pb.GetCaseRequest, response=pb.GetCaseResponse,
-      answer="case", summary="One case (reporter masked unless the role needs it)")
+      answer="case", summary="One case (reporter masked unless the role needs it; A5: company staff read "
+                             "their company's cases, residents their own)")
 query(**COMPLAINTS, path="", rpc="ListCases", request=pb.ListCasesRequest, response=pb.ListCasesResponse,
       items="cases", required=("jurisdiction_path",), summary="Cases in a jurisdiction, newest first")
 
@@ -43,18 +50,22 @@ command(**COMPLAINTS, path=f"{CASE}/reject", rpc="RejectCase", request=pb.Reject
         summary="Reject a case with its reason (C2; duplicate_of names the original of a duplicate)")
 command(**COMPLAINTS, path=f"{CASE}/dispatch", rpc="DispatchCase", request=pb.DispatchCaseRequest,
         response=pb.DispatchCaseResponse, answer="case", required=("assignee_kind",),
-        summary="Dispatch to the company or the community (C3 clock; an empty assignee_id means the "
-                "compound's current company, or the case's community)")
+        summary="Dispatch to the company holding the compound's contract or to the case's community (C3 "
+                "clock; A4: any other assignee_id is refused; empty means exactly those)")
 command(**COMPLAINTS, path=f"{CASE}/send-back", rpc="SendBackCase", request=pb.SendBackCaseRequest,
         response=pb.SendBackCaseResponse, answer="case", required=("reason",),
-        summary="The handler sends the case back, with a reason")
+        summary="The handler sends the case back, with a reason (A1: the staff of the company it is "
+                "dispatched to, or the community for its own cases)")
 command(**COMPLAINTS, path=f"{CASE}/start", rpc="StartHandling", request=pb.StartHandlingRequest,
-        response=pb.StartHandlingResponse, answer="case", summary="The handler takes the case on")
+        response=pb.StartHandlingResponse, answer="case",
+        summary="The handler takes the case on (A1: whoever it is dispatched to)")
 command(**COMPLAINTS, path=f"{CASE}/resolve", rpc="ResolveCase", request=pb.ResolveCaseRequest,
-        response=pb.ResolveCaseResponse, answer="case", required=("summary",), summary="Record the resolution")
+        response=pb.ResolveCaseResponse, answer="case", required=("summary",),
+        summary="The handler records the resolution (A1: whoever it is dispatched to)")
 command(**COMPLAINTS, path=f"{CASE}/reply", rpc="ReplyToReporter", request=pb.ReplyToReporterRequest,
         response=pb.ReplyToReporterResponse, answer="case", required=("message",),
-        summary="Reply to the reporter (五必: required before closing)")
+        summary="The handler replies to the reporter (五必: required before closing; A1: whoever it is "
+                "dispatched to)")
 command(**COMPLAINTS, path=f"{CASE}/callback", rpc="RecordCallback", request=pb.RecordCallbackRequest,
         response=pb.RecordCallbackResponse, answer="case", required=("valid",),
         summary="Record the callback and satisfaction (C5; valid is false when the reporter could not be reached)")

@@ -1,5 +1,9 @@
 """Enforcement (综合查一次): the item catalogue, joint inspection plans, results, rectification orders
 with their re-checks and escalations, and the figures. Partner departments also call it over gRPC.
+
+Who acts (RULES.md A1): a plan's teams list the inspecting departments; results, completion and re-checks
+are recorded by a department_inspector whose post's department checks the item on the plan. The
+inspector ids a team names are the visit's paperwork, never who may record.
 """
 
 from typing import Any
@@ -23,7 +27,8 @@ query(**ENFORCEMENT, path="/items", rpc="ListInspectionItems", request=pb.ListIn
       response=pb.ListInspectionItemsResponse, items="items", summary="Inspection items, of one department when given")
 command(**ENFORCEMENT, path="/plans", rpc="CreatePlan", request=pb.CreatePlanRequest, response=pb.CreatePlanResponse,
         answer="plan", creates=True,
-        summary="Plan one joint visit: the departments' items for these compounds merged into one checklist",
+        summary="Plan one joint visit: the departments' items for these compounds merged into one checklist "
+                "(teams: the inspecting departments, each optionally naming its people)",
         examples={"kind": ["routine"], "basis": ["2026年第四季度联合检查"], "visit_date": ["2026-12-01"]})
 query(**ENFORCEMENT, path="/plans", rpc="ListPlans", request=pb.ListPlansRequest, response=pb.ListPlansResponse,
       items="plans", summary="Plans visiting compounds within a jurisdiction, by visit date (end date exclusive)")
@@ -32,15 +37,18 @@ query(**ENFORCEMENT, path="/plans/{plan_id}", rpc="GetPlan", request=pb.GetPlanR
 query(**ENFORCEMENT, path=INSPECTION, rpc="GetInspection", request=pb.GetInspectionRequest,
       response=pb.GetInspectionResponse, answer="inspection", summary="One compound's inspection with its results")
 command(**ENFORCEMENT, path=f"{INSPECTION}/results", rpc="RecordResult", request=pb.RecordResultRequest,
-        response=pb.RecordResultResponse, answer="inspection", summary="Record one item's outcome with evidence",
+        response=pb.RecordResultResponse, answer="inspection",
+        summary="Record one item's outcome with evidence (A1: an inspector of a department checking the item)",
         examples={"outcome": ["fail"], "severity": ["major"], "evidence_refs": [["photo-0001.jpg"]]})
 command(**ENFORCEMENT, path=f"{INSPECTION}/completion", rpc="CompleteInspection",
         request=pb.CompleteInspectionRequest, response=pb.CompleteInspectionResponse, answer="inspection",
-        summary="Complete the inspection; each failed item becomes a rectification order with its deadline")
+        summary="Complete the inspection; each failed item becomes a rectification order with its deadline "
+                "(A1: an inspector of a department on the plan)")
 query(**ENFORCEMENT, path=ORDER, rpc="GetOrder", request=pb.GetOrderRequest, response=pb.GetOrderResponse,
       answer="order", summary="One rectification order")
 command(**ENFORCEMENT, path=f"{ORDER}/rechecks", rpc="RecordRecheck", request=pb.RecordRecheckRequest,
-        response=pb.RecordRecheckResponse, answer="order", summary="Record the follow-up re-check")
+        response=pb.RecordRecheckResponse, answer="order",
+        summary="Record the follow-up re-check (A1: an inspector of a department checking the item)")
 command(**ENFORCEMENT, path=f"{ORDER}/escalation", rpc="EscalateOrder", request=pb.EscalateOrderRequest,
         response=pb.EscalateOrderResponse, answer="order",
         summary="Escalate an overdue order to a penalty case or the judicial alliance",
@@ -50,7 +58,8 @@ query(**ENFORCEMENT, path="/figures", rpc="GetEnforcementFigures", request=pb.Ge
       summary="Problems found, rectified and overdue, and visits saved, for a jurisdiction and period")
 command(**ENFORCEMENT, path="/plans/{plan_id}/inspectors", rpc="AssignInspectors", request=pb.AssignInspectorsRequest,
         response=pb.AssignInspectorsResponse, answer="plan",
-        summary="A department names its inspectors for a plan", examples={"department": ["housing"]})
+        summary="A department names the people it sends on a plan (paperwork: who records is decided by the "
+                "post)", examples={"department": ["housing"]})
 query(**ENFORCEMENT, path="/orders-due-recheck", rpc="ListOrdersDueRecheck", request=pb.ListOrdersDueRecheckRequest,
       response=pb.ListOrdersDueRecheckResponse, items="orders",
       summary="Rectification orders awaiting their re-check, within a jurisdiction (of one department when given)")

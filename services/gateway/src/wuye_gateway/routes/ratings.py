@@ -1,5 +1,9 @@
 """Ratings: a company's score card and credit records, rankings, red/black lists, the residents'
 survey, and appeals against credit records (filed by the company's own staff, decided by officers).
+
+Who acts (RULES.md A1, A4, A5): a resident surveys only a household they own, checked against the
+registry; a company's staff read only their own company's records, appeals, score card, stars and
+quarterly evaluations.
 """
 
 from fastapi import APIRouter
@@ -29,7 +33,8 @@ command(**RATINGS, path="/lists", rpc="PublishLists", request=pb.PublishListsReq
         summary="Publish the quarter's red and black lists", examples={"quarter": ["2026Q3"]})
 command(**RATINGS, path="/resident-surveys", rpc="SubmitResidentSurvey", request=pb.SubmitResidentSurveyRequest,
         response=pb.SubmitResidentSurveyResponse, creates=True,
-        summary="A household's quarterly survey of its company: ten aspect scores",
+        summary="A household's quarterly survey of its company: ten aspect scores (household_id: a household "
+                "of the registry; a resident surveys only a household they own)",
         examples={"quarter": ["2026Q4"], "aspect_scores": [[9, 8, 9, 10, 8, 9, 9, 8, 10, 9]]})
 command(**RATINGS, path="/appeals", rpc="FileAppeal", request=pb.FileAppealRequest, response=pb.FileAppealResponse,
         answer="appeal", creates=True, summary="The company appeals one of its credit records")

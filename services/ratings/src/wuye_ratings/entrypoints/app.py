@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from wuye_chassis.app import ServiceDefinition
 from wuye_chassis.migrations import Migrations
+from wuye_chassis.registry_client import RegistryClient
 from wuye_chassis.uow import UnitOfWorkParts
 from wuye_ratings.adapters.events import outgoing
 from wuye_ratings.adapters.orm import metadata
@@ -17,9 +18,10 @@ def build(settings: RatingsSettings | None = None) -> ServiceDefinition[RatingsU
     # read at build time so a bad weight or policy setting stops the service before it serves
     weights = settings.evaluation_weights()
     policy = settings.list_policy()
+    registry = RegistryClient(settings.registry_addr)
 
     def unit_of_work(parts: UnitOfWorkParts) -> RatingsUnitOfWork:
-        return RatingsUnitOfWork(parts, weights, policy)
+        return RatingsUnitOfWork(parts, weights, policy, registry)
 
     return ServiceDefinition(
         settings=settings,
@@ -30,4 +32,6 @@ def build(settings: RatingsSettings | None = None) -> ServiceDefinition[RatingsU
         servicers=lambda runtime: [grpc.servicer(runtime.unit_of_work)],
         read_models=consumers.READ_MODELS,
         subscriptions=consumers.subscriptions,
+        # the registry client's channel opens and closes with the service
+        background=lambda runtime: [registry],
     )

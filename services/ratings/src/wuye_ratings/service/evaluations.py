@@ -9,10 +9,12 @@ from fractions import Fraction
 from sqlalchemy.exc import IntegrityError
 
 from wuye_chassis import auth
-from wuye_chassis.errors import FailedPrecondition, PermissionDenied
+from wuye_chassis.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from wuye_chassis.jurisdiction import JurisdictionPath
+from wuye_chassis.validation import optional_text, require_text
 from wuye_ratings.domain import commands
 from wuye_ratings.domain.evaluations import EvaluationWeights, Quarter, QuarterlyEvaluation
+from wuye_ratings.service.companies import require_own_company
 from wuye_ratings.service.unit_of_work import RatingsUnitOfWork
 
 SURVEY_TAKERS = ("resident", "grid_worker", "community_worker")
@@ -44,16 +46,44 @@ class Submitted:
 
 
 async def submit_resident_survey(command: commands.SubmitResidentSurvey, uow: RatingsUnitOfWork) -> Submitted:
-    auth.require_role(SURVEY_TAKERS, action="submit a resident survey")
+    """R3: one household's survey of the company serving its compound. The household is checked against
+    the register (A4: it exists, in the compound named); a resident surveys only a household they own
+    (A1); the grid and community workers enter a household's paper survey."""
+    action = "submit a resident survey"
+    caller = auth.require_role(SURVEY_TAKERS, action=action)
+    wanted = require_text(command.household_id, field="household_id", rule="A4", max_length=36)
+    household = await uow.households.household(wanted)  # NOT_FOUND naming household_id from the registry
+    named = optional_text(command.compound_id, field="compound_id", max_length=64)
+    if named is not None and named != household.compound_id:
+        raise InvalidArgument(
+            f"household {household.household_id} lies in compound {household.compound_id}, not {named}",
+            field="household_id", rule="A4",
+        )
+    if household.developer_unsold:
+        raise FailedPrecondition(
+            f"household {household.household_id} is the developer's unsold stock: nobody lives there to survey",
+            field="household_id", rule="R3",
+        )
+    if is_resident_only(caller) and caller.user not in household.owner_ids:
+        raise PermissionDenied(
+            f"{action}: a resident surveys only a household they own; household {household.household_id} "
+            "is not among the caller's",
+            field="household_id", rule="A1",
+        )
     async with uow.reading():
-        compound = await uow.companies.serving(command.compound_id)
-    auth.require_access(compound.jurisdiction_path, action="submit a resident survey")
+        compound = await uow.companies.serving(household.compound_id)
+    auth.require_access(compound.jurisdiction_path, action=action)
     return await _submit(
         uow, compound.company_id, compound.street_path, command.quarter, "household_id",
         lambda quarterly: quarterly.add_resident_survey(
-            household_id=command.household_id, aspect_scores=command.aspect_scores, submitted_on=uow.today()
+            household_id=household.household_id, aspect_scores=command.aspect_scores, submitted_on=uow.today()
         ),
     )
+
+
+def is_resident_only(caller: auth.AuthContext) -> bool:
+    """A caller acting as an owner (the post owning units gives), with no worker's role beside it."""
+    return caller.has_role(auth.RESIDENT_POST) and not caller.has_role(auth.SYSTEM_ROLE, *SURVEY_TAKERS[1:])
 
 
 async def submit_peer_evaluation(command: commands.SubmitPeerEvaluation, uow: RatingsUnitOfWork) -> Submitted:
@@ -101,6 +131,7 @@ async def get_quarterly_evaluation(query: commands.GetQuarterlyEvaluation, uow: 
     street = _street(query.street_path, action="read a quarterly evaluation")
     async with uow.reading():
         company = await uow.companies.get(query.company_id)
+        require_own_company(company, action="read a quarterly evaluation")
         quarterly = await uow.evaluations.quarterly(
             company_id=company.company_id, street_path=street, quarter=Quarter.parse(query.quarter)
         )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Protocol
 
 from wuye_chassis.db import utcnow
+from wuye_chassis.registry_client import RegisteredHousehold
 from wuye_chassis.uow import UnitOfWork, UnitOfWorkParts
 from wuye_chassis.workdays import SHANGHAI
 from wuye_ratings.adapters.companies import CompanyRepository
@@ -18,6 +20,14 @@ from wuye_ratings.domain.evaluations import EvaluationWeights
 from wuye_ratings.domain.lists import ListPolicy
 
 
+class HouseholdSource(Protocol):
+    """The registry's households (a port; the chassis registry client serves it)."""
+
+    async def household(self, household_id: str) -> RegisteredHousehold:
+        """One household with its owners; NOT_FOUND naming household_id when the registry has none."""
+        ...
+
+
 class RatingsUnitOfWork(UnitOfWork):
     companies: CompanyRepository
     contracts: ContractRepository
@@ -27,11 +37,15 @@ class RatingsUnitOfWork(UnitOfWork):
     lists: ListRepository
     stars: StarRepository
 
-    def __init__(self, parts: UnitOfWorkParts, weights: EvaluationWeights, policy: ListPolicy) -> None:
+    def __init__(
+        self, parts: UnitOfWorkParts, weights: EvaluationWeights, policy: ListPolicy, households: HouseholdSource
+    ) -> None:
         super().__init__(parts)
         #: the city's R3 weights of the three evaluations and its R4 list policy (settings)
         self.weights = weights
         self.policy = policy
+        #: the register's households and their owners, asked over gRPC (A4)
+        self.households = households
 
     def opened(self) -> None:
         self.companies = CompanyRepository(self.session)

@@ -327,7 +327,7 @@ async function loadPlans() {
     const departments = await api("GET", "/api/v1/enforcement/departments");
     $("plan-departments").replaceChildren(...departments.map((d) => el("div", { class: "team", dataset: { department: d.code } },
       el("label", {}, el("input", { type: "checkbox", value: d.code, name: "department" }), " " + d.name_zh + " " + d.name_en),
-      el("input", { type: "text", class: "inspectors", placeholder: "检查员 Inspector ids (a, b)", "aria-label": d.name_en + " inspectors" }))));
+      el("input", { type: "text", class: "inspectors", placeholder: "检查员（可选）People named, optional (a, b)", "aria-label": d.name_en + " inspectors" }))));
   }
 }
 
