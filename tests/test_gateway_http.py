@@ -120,7 +120,7 @@ async def test_a_client_over_its_rate_limit_gets_429_with_retry_after(
     database_url: str, nats_server: EmbeddedNats, start_service: StartService
 ) -> None:
     registry = await start_service(definition("registry", database_url, nats_server.url))
-    async with gateway_for({"registry": registry}, rate_limit_per_second=1.0, rate_limit_burst=3) as gateway:
+    async with gateway_for({"registry": registry}, rate_limit_per_second=0.05, rate_limit_burst=3) as gateway:
         headers = await gateway.token("city-admin")  # spends from the address's bucket, not the subject's
         statuses = [(await gateway.client.get("/api/v1/jurisdictions", headers=headers)).status_code for _ in range(3)]
         refused = await gateway.client.get("/api/v1/jurisdictions", headers=headers)

@@ -63,7 +63,7 @@ async def test_local_stack_starts_loads_the_demo_city_and_stops_cleanly(tmp_path
         assert demo.load(local.gateway_url) == {"created": 0, "existing": len(demo.JURISDICTIONS)}
         await eventually(lambda: known_everywhere(local, "350524100001"), timeout=20)
         demo.import_county(local, Path(__file__).resolve().parent.parent / "deploy" / "demo" / "huian")
-        # the import's events reach the complaints service: a resident of 凤凰城 can file a complaint
+        # the import's events reach the complaints service: 凤凰城's grid worker files a resident's complaint
         await eventually(lambda: _files_a_complaint(local), timeout=30)
     finally:
         exit_codes = local.stop()
@@ -136,12 +136,12 @@ async def _files_a_complaint(stack: LocalStack) -> bool:
                 registry_pb2.ListCompoundsRequest(jurisdiction_code="350521"), metadata=CITY_ADMIN
             )
         fenghuang = next(c for c in listed.compounds if c.name == "凤凰城")
-        resident = (await client.post("/dev/token", json={"username": "huian-resident"})).json()["access_token"]
+        grid_worker = (await client.post("/dev/token", json={"username": "huian-grid"})).json()["access_token"]
         filed = await client.post(
             "/api/v1/complaints",
-            json={"compound_id": fenghuang.id, "category": "lifts", "channel": "mobile", "description": "电梯停运",
+            json={"compound_id": fenghuang.id, "category": "lifts", "channel": "grid_worker", "description": "电梯停运",
                   "reporter": {"name": "陈建国", "phone": "13800000001"}},
-            headers={"Authorization": f"Bearer {resident}"},
+            headers={"Authorization": f"Bearer {grid_worker}"},
         )
     return filed.status_code == 201
 
