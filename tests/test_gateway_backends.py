@@ -1,6 +1,6 @@
 """The gateway's retry list comes from the contracts: every read RPC of every backend is retried, no write is.
 
-A read is named Get…, List…, Find…, Verify… or Resolve… (the gateway resolving a login to its person); the contracts mark it ``idempotency_level = NO_SIDE_EFFECTS``
+A read is named Get…, List…, Find… or Verify…, or is ResolveActor (the gateway resolving a login to its person); the contracts mark it ``idempotency_level = NO_SIDE_EFFECTS``
 (or IDEMPOTENT where a read is audited), and the gateway derives its retry list from those marks alone.
 """
 
@@ -13,7 +13,7 @@ import pytest
 from wuye_gateway.backends import HEALTH_CHECK, Backends, api_services, idempotent_methods
 from wuye_gateway.settings import SERVICES, GatewaySettings
 
-READ = re.compile(r"(Get|List|Find|Verify|Resolve)[A-Z]")
+READ = re.compile(r"(Get|List|Find|Verify)[A-Z]|ResolveActor$")
 
 
 @pytest.mark.parametrize("name", SERVICES)

@@ -21,6 +21,19 @@ SERVICE_METRICS = (
 #: what the services that consume events export beside those (every service but the registry consumes)
 CONSUMER_METRICS = ("wuye_consumer_pending", "wuye_consumer_ack_pending", "wuye_consumer_redelivered")
 GATEWAY_METRICS = ("wuye_http_requests_total", "wuye_http_duration_seconds_bucket")
+#: each service's own gauges: the ``gauge`` label of ``wuye_business`` (zero included, before any work)
+BUSINESS_GAUGES = {
+    "complaints": {"open_cases", "overdue_cases"},
+    "enforcement": {"open_orders", "overdue_orders"},
+}
+
+
+def business_gauges(text: str) -> set[str]:
+    return {
+        line.split('gauge="')[1].split('"')[0]
+        for line in text.splitlines()
+        if line.startswith("wuye_business{") and 'gauge="' in line
+    }
 
 
 def metric_names(text: str) -> set[str]:
@@ -50,5 +63,12 @@ async def test_every_process_of_the_local_stack_exports_the_documented_metrics(t
                     return await exported(url, wanted)
 
                 assert await eventually(service_exports, timeout=15), name
+
+                own = BUSINESS_GAUGES.get(name, set())
+
+                async def gauges(url: str = url, wanted: set[str] = own) -> bool:
+                    return wanted <= business_gauges((await client.get(url)).text)
+
+                assert await eventually(gauges, timeout=15), f"{name} lacks {own}"
     finally:
         stack.stop()

@@ -115,8 +115,15 @@ def component_policies(value_set: str) -> dict[str, dict]:
     }
 
 
+#: who scrapes /metrics by default (values.yaml metrics.networkPolicy.from)
+PROMETHEUS = [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": "monitoring"}},
+               "podSelector": {"matchLabels": {"app.kubernetes.io/name": "prometheus"}}}]
+
+
 @ALL_SETS
-def test_services_accept_grpc_only_from_the_gateway_their_callers_or_configured_partners(value_set: str) -> None:
+def test_services_accept_grpc_only_from_the_gateway_their_callers_or_configured_partners_and_metrics_from_prometheus(
+    value_set: str,
+) -> None:
     partners = VALUE_SETS[value_set]().get("networkPolicy", {}).get("partnerIngress", {})
     expected_partners = partners.get("from", []) if partners.get("enabled") else []
 
@@ -128,10 +135,11 @@ def test_services_accept_grpc_only_from_the_gateway_their_callers_or_configured_
     for service in SERVICES:
         ingress = component_policies(value_set)[service]["ingress"]
         expected_from = [peer("gateway"), *map(peer, callers.get(service, []))]
-        expected = [{"from": expected_from, "ports": [{"port": 50051, "protocol": "TCP"}]}]
+        expected: list[dict[str, object]] = [{"from": expected_from, "ports": [{"port": 50051, "protocol": "TCP"}]}]
         if expected_partners:
             # partners reach only the mutual-TLS listener, never the platform port
             expected.append({"from": expected_partners, "ports": [{"port": 50443, "protocol": "TCP"}]})
+        expected.append({"from": PROMETHEUS, "ports": [{"port": 9464, "protocol": "TCP"}]})  # /metrics only
         assert ingress == expected
 
 
@@ -190,10 +198,10 @@ def test_service_database_egress_uses_the_cidr_from_values() -> None:
 
 
 @ALL_SETS
-def test_gateway_accepts_only_the_ingress_controller_and_reaches_the_five_services(value_set: str) -> None:
+def test_gateway_accepts_only_the_ingress_controller_and_prometheus_and_reaches_the_five_services(value_set: str) -> None:
     policy = component_policies(value_set)["gateway"]
-    assert len(policy["ingress"]) == 1
-    assert policy["ingress"][0]["ports"] == [{"port": 8000, "protocol": "TCP"}]
+    assert [rule["ports"] for rule in policy["ingress"]] == [[{"port": 8000, "protocol": "TCP"}]] * 2
+    assert policy["ingress"][1]["from"] == PROMETHEUS
     reached = {
         rule["to"][0]["podSelector"]["matchLabels"].get("app.kubernetes.io/component")
         for rule in policy["egress"]

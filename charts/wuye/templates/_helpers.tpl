@@ -125,6 +125,8 @@ seccompProfile:
   value: {{ $root.Values.messaging.streamReplicas | int | toString | quote }}
 - name: WUYE_GRPC_HOST
   value: "0.0.0.0"
+- name: WUYE_METRICS_PORT
+  value: {{ .root.Values.metrics.port | quote }}
 - name: WUYE_GRPC_PORT
   value: {{ $c.grpcPort | int | toString | quote }}
 {{- $fullname := include "wuye.fullname" $root }}

@@ -47,6 +47,18 @@ dead_letters = _meter.create_counter("wuye_dead_letters", description="messages 
 
 Labels = dict[str, str]
 
+#: the metric families every process may export, by their Prometheus names (a counter's ``_total``, a
+#: histogram's ``_bucket``/``_sum``/``_count`` series); the chart's alerts and dashboards name only these
+EXPORTED = (
+    "wuye_rpc_requests_total", "wuye_rpc_duration_seconds",
+    "wuye_http_requests_total", "wuye_http_duration_seconds",
+    "wuye_dead_letters_total",
+    "wuye_db_pool_checked_out", "wuye_db_pool_size",
+    "wuye_outbox_pending", "wuye_outbox_oldest_age_seconds",
+    "wuye_consumer_pending", "wuye_consumer_ack_pending", "wuye_consumer_redelivered",
+    "wuye_business",
+)
+
 
 @dataclass
 class Samples:

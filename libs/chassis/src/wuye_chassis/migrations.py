@@ -11,7 +11,11 @@ pre-upgrade Job, and a service migrates on start when ``migrate_on_start`` is se
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 import sqlalchemy as sa
@@ -62,6 +66,19 @@ async def migrate_async(url: str, migrations: Migrations) -> None:
         await asyncio.to_thread(migrate, url, migrations)  # to_thread carries the context over
 
 
+@contextlib.contextmanager
+def _sqlite_file_lock(url: str) -> Iterator[None]:
+    """SQLite's equivalent of the advisory lock: an exclusive lock on a file beside the database, so
+    processes migrating one database file take turns (SQLite's DDL is not transactional)."""
+    database = sa.make_url(url).database
+    if url.startswith("sqlite") and database and database != ":memory:":
+        with open(Path(database).with_name(Path(database).name + ".migrate-lock"), "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
+    else:
+        yield
+
+
 def run_alembic_env() -> None:
     """The body of the chassis's ``alembic_env/env.py`` (online mode, async engine)."""
     url = context.config.get_main_option("sqlalchemy.url")
@@ -91,7 +108,8 @@ def run_alembic_env() -> None:
         with context.begin_transaction():
             context.run_migrations()
     else:
-        asyncio.run(run_async())
+        with _sqlite_file_lock(url):
+            asyncio.run(run_async())
 
 
 class SchemaOperations(Protocol):

@@ -10,6 +10,7 @@ from wuye_chassis.migrations import Migrations
 from wuye_chassis.uow import UnitOfWorkParts
 from wuye_complaints.adapters.contacts import Contacts
 from wuye_complaints.adapters.events import outgoing
+from wuye_complaints.adapters.gauges import GAUGES
 from wuye_complaints.adapters.orm import metadata
 from wuye_complaints.domain.categories import CategoryCatalogue
 from wuye_complaints.entrypoints import consumers, grpc, schedulers
@@ -39,4 +40,5 @@ def build(settings: ComplaintsSettings | None = None) -> ServiceDefinition[Compl
         read_models=consumers.READ_MODELS,
         background=lambda runtime: [schedulers.escalation(runtime, settings)],
         counts_working_days=True,
+        gauges=lambda runtime: GAUGES,
     )

@@ -6,6 +6,7 @@ from wuye_chassis.app import ServiceDefinition
 from wuye_chassis.migrations import Migrations
 from wuye_chassis.uow import UnitOfWorkParts
 from wuye_enforcement.adapters.events import outgoing
+from wuye_enforcement.adapters.gauges import GAUGES
 from wuye_enforcement.adapters.orm import metadata
 from wuye_enforcement.domain.plans import FrequencyLimit
 from wuye_enforcement.entrypoints import consumers, grpc, schedulers
@@ -31,4 +32,5 @@ def build(settings: EnforcementSettings | None = None) -> ServiceDefinition[Enfo
         subscriptions=consumers.subscriptions,
         background=lambda runtime: [schedulers.overdue_orders(runtime, settings)],
         counts_working_days=True,
+        gauges=lambda runtime: GAUGES,
     )
