@@ -22,6 +22,7 @@ import httpx
 from sqlalchemy.engine import make_url
 
 from deploy.services import SERVICES
+from wuye_chassis import internal_tokens
 from wuye_chassis.natsd import EmbeddedNats, free_port, wait_for_port
 from wuye_chassis.pii import DEVELOPMENT_KEY
 
@@ -71,7 +72,11 @@ class Process:
 #: settings of the local stack a caller may override. chinese-calendar 1.11 has no 2027 yet, so the local
 #: stack declares 2027 with New Year's Day only, a stand-in until its published schedule is entered:
 #: a deployment enters the State Council's dates (WUYE_EXTRA_HOLIDAYS / WUYE_EXTRA_WORKDAYS)
-LOCAL_DEFAULTS = {"WUYE_CALENDAR_CONFIGURED_YEARS": "2027", "WUYE_EXTRA_HOLIDAYS": "2027-01-01"}
+LOCAL_DEFAULTS = {
+    "WUYE_CALENDAR_CONFIGURED_YEARS": "2027", "WUYE_EXTRA_HOLIDAYS": "2027-01-01",
+    # every process of the stack signs and verifies who acts with one key (wuye_chassis.internal_tokens)
+    internal_tokens.KEY_VARIABLE: internal_tokens.DEVELOPMENT_KEY,
+}
 
 
 @dataclass

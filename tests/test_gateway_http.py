@@ -165,6 +165,27 @@ async def test_a_mobile_retry_with_the_same_idempotency_key_creates_once(gateway
     assert without_key.status_code == 409  # a plain duplicate is still a duplicate
 
 
+async def test_an_idempotency_key_reused_with_another_body_is_422_and_changes_nothing(gateway) -> None:
+    """Issue 19, finding 7: the Idempotency-Key draft answers key reuse with a different payload 422."""
+    headers = await gateway.token("city-admin") | {"Idempotency-Key": "7f1c2d9e-reuse"}
+    first = await gateway.client.post("/api/v1/jurisdictions", json={"code": "350500", "name": "泉州市"},
+                                      headers=headers)
+    reused = await gateway.client.post("/api/v1/jurisdictions", json={"code": "350600", "name": "漳州市"},
+                                       headers=headers)
+    assert first.status_code == 201
+    assert reused.status_code == 422 and reused.headers["content-type"] == PROBLEM
+    assert reused.json()["field"] == "Idempotency-Key" and reused.json()["rule"] == "idempotency"
+    listed = await gateway.client.get("/api/v1/jurisdictions", headers={"Authorization": headers["Authorization"]})
+    assert [item["code"] for item in listed.json()["items"]] == ["350500"]
+
+
+async def test_a_method_a_route_does_not_take_is_405_with_allow(gateway) -> None:
+    headers = await gateway.token("city-admin")
+    answer = await gateway.client.delete("/api/v1/jurisdictions", headers=headers)
+    assert answer.status_code == 405 and answer.headers["content-type"] == PROBLEM
+    assert {method.strip() for method in answer.headers["allow"].split(",")} == {"GET", "POST"}
+
+
 async def test_a_page_token_or_idempotency_key_a_client_made_up_is_a_4xx_naming_it(gateway) -> None:
     headers = await gateway.token("city-admin")
     token = await gateway.client.get("/api/v1/jurisdictions", params={"page_token": "ä"}, headers=headers)
@@ -174,3 +195,33 @@ async def test_a_page_token_or_idempotency_key_a_client_made_up_is_a_4xx_naming_
         headers=headers | {"Idempotency-Key": "a\x7fkey"},  # DEL: gRPC metadata would refuse it
     )
     assert key.status_code == 422 and key.json()["field"] == "Idempotency-Key"
+
+
+@pytest.mark.parametrize(
+    ("raw", "field", "says"),
+    [
+        # the probe's case: the last "code" silently won and a person landed in the wrong county
+        (b'{"code": "350500", "name": "\\u6cc9\\u5dde\\u5e02", "code": "350524"}', "code", "more than once"),
+        (b'{"code": "350500", "name": "\\ud800"}', "name", "surrogate"),
+        (b'{"code": "350500", "name": "\\u6cc9\\u0000\\u5dde"}', "name", "NUL"),
+        (b'{"code": "350500", "name": "\xff\xfe"}', "body", "not UTF-8"),
+    ],
+    ids=["duplicate-key", "lone-surrogate", "nul", "not-utf8"],
+)
+async def test_json_no_record_may_hold_is_400_naming_the_field_and_changes_nothing(
+    gateway, raw: bytes, field: str, says: str
+) -> None:
+    """Issue 19, finding 4: duplicate keys, a lone surrogate (once a plain-text 500), NUL, bytes not UTF-8."""
+    headers = await gateway.token("city-admin") | {"content-type": "application/json"}
+    answer = await gateway.client.post("/api/v1/jurisdictions", content=raw, headers=headers)
+    assert answer.status_code == 400 and answer.headers["content-type"] == PROBLEM, answer.text
+    assert answer.json()["field"] == field and says in answer.json()["detail"]
+    listed = await gateway.client.get("/api/v1/jurisdictions", headers=headers)
+    assert listed.json()["items"] == []
+
+
+async def test_json_guard_looks_into_nested_objects_and_lists(gateway) -> None:
+    headers = await gateway.token("city-admin") | {"content-type": "application/json; charset=utf-8"}
+    raw = b'{"compound": {"compound_id": "c-1", "owners": [{"name": "ok"}, {"name": "\\u0000"}]}}'
+    answer = await gateway.client.post("/api/v1/funds/compounds", content=raw, headers=headers)
+    assert answer.status_code == 400 and answer.json()["field"] == "compound.owners[1].name"

@@ -24,7 +24,8 @@ from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
 from wuye_chassis.auth import SYSTEM, AuthContext
 
 pytestmark = pytest.mark.slow
-CITY_ADMIN = AuthContext(user="admin", roles=frozenset({"city_admin"}), scope="350500").to_metadata()
+#: signed at each call (an identity token lives two minutes: wuye_chassis.internal_tokens)
+CITY_ADMIN = AuthContext(user="admin", roles=frozenset({"city_admin"}), scope="350500")
 READERS = [name for name in SERVICES if name != "registry"]
 
 
@@ -81,7 +82,7 @@ async def test_registry_killed_mid_stream_loses_no_accepted_write_and_duplicates
     async with grpc.aio.insecure_channel(registry_address) as channel:
         stub = registry_pb2_grpc.RegistryServiceStub(channel)
         await stub.RegisterJurisdiction(
-            registry_pb2.RegisterJurisdictionRequest(code="350500", name="泉州市"), metadata=CITY_ADMIN
+            registry_pb2.RegisterJurisdictionRequest(code="350500", name="泉州市"), metadata=CITY_ADMIN.to_metadata()
         )
 
         async def register(code: str, delay: float) -> None:
@@ -89,7 +90,7 @@ async def test_registry_killed_mid_stream_loses_no_accepted_write_and_duplicates
             try:
                 await stub.RegisterJurisdiction(
                     registry_pb2.RegisterJurisdictionRequest(parent_code="350500", code=code, name=f"县 {code}"),
-                    metadata=CITY_ADMIN, timeout=5,
+                    metadata=CITY_ADMIN.to_metadata(), timeout=5,
                 )
             except grpc.aio.AioRpcError:
                 return  # not accepted: the client knows it must retry
@@ -106,7 +107,7 @@ async def test_registry_killed_mid_stream_loses_no_accepted_write_and_duplicates
     async with grpc.aio.insecure_channel(registry_address) as channel:
         stub = registry_pb2_grpc.RegistryServiceStub(channel)
         listed = await stub.ListJurisdictions(
-            registry_pb2.ListJurisdictionsRequest(parent_code="350500"), metadata=CITY_ADMIN
+            registry_pb2.ListJurisdictionsRequest(parent_code="350500"), metadata=CITY_ADMIN.to_metadata()
         )
     stored = [j.code for j in listed.jurisdictions]
     assert set(accepted) <= set(stored), "an accepted write was lost"
@@ -133,7 +134,7 @@ async def _files_a_complaint(stack: LocalStack) -> bool:
         assert compounds.status_code == 200
         async with grpc.aio.insecure_channel(f"127.0.0.1:{stack.grpc_ports['registry']}") as channel:
             listed = await registry_pb2_grpc.RegistryServiceStub(channel).ListCompounds(
-                registry_pb2.ListCompoundsRequest(jurisdiction_code="350521"), metadata=CITY_ADMIN
+                registry_pb2.ListCompoundsRequest(jurisdiction_code="350521"), metadata=CITY_ADMIN.to_metadata()
             )
         fenghuang = next(c for c in listed.compounds if c.name == "凤凰城")
         grid_worker = (await client.post("/dev/token", json={"username": "huian-grid"})).json()["access_token"]

@@ -33,9 +33,9 @@ from wuye_chassis.natsd import EmbeddedNats
 CASES = 40
 COMMUNITY = "350500/350521/350521100/350521100001"
 COMPANY = "bench-company"
-RESIDENT = AuthContext(user="r", roles=frozenset({"resident"}), scope=COMMUNITY).to_metadata()
-WORKER = AuthContext(user="cw", roles=frozenset({"community_worker"}), scope=COMMUNITY).to_metadata()
-STAFF = AuthContext(user="s", roles=frozenset({"company_staff"}), scope=COMMUNITY, company=COMPANY).to_metadata()
+RESIDENT = AuthContext(user="r", roles=frozenset({"resident"}), scope=COMMUNITY)
+WORKER = AuthContext(user="cw", roles=frozenset({"community_worker"}), scope=COMMUNITY)
+STAFF = AuthContext(user="s", roles=frozenset({"company_staff"}), scope=COMMUNITY, company=COMPANY)
 
 
 async def announce(app: ServiceApp, event: Message) -> None:
@@ -94,20 +94,20 @@ async def run() -> list[tuple[str, str, str, str]]:
                     case = (await stub.SubmitComplaint(api.SubmitComplaintRequest(
                         compound_id="bench-compound", category="lifts", channel=api.CHANNEL_MOBILE,
                         description=f"电梯故障 {n}", reporter=api.Reporter(name="陈建国", phone="13800000001"),
-                    ), metadata=RESIDENT)).case
-                    await stub.AcceptCase(api.AcceptCaseRequest(case_id=case.case_id), metadata=WORKER)
+                    ), metadata=RESIDENT.to_metadata())).case
+                    await stub.AcceptCase(api.AcceptCaseRequest(case_id=case.case_id), metadata=WORKER.to_metadata())
                     await stub.DispatchCase(api.DispatchCaseRequest(
-                        case_id=case.case_id, assignee_kind=api.ASSIGNEE_KIND_COMPANY), metadata=WORKER)
-                    await stub.StartHandling(api.StartHandlingRequest(case_id=case.case_id), metadata=STAFF)
-                    await stub.ResolveCase(api.ResolveCaseRequest(case_id=case.case_id, summary="已修复"), metadata=STAFF)
+                        case_id=case.case_id, assignee_kind=api.ASSIGNEE_KIND_COMPANY), metadata=WORKER.to_metadata())
+                    await stub.StartHandling(api.StartHandlingRequest(case_id=case.case_id), metadata=STAFF.to_metadata())
+                    await stub.ResolveCase(api.ResolveCaseRequest(case_id=case.case_id, summary="已修复"), metadata=STAFF.to_metadata())
                     await stub.ReplyToReporter(api.ReplyToReporterRequest(case_id=case.case_id, message="已修复"),
-                                               metadata=WORKER)
+                                               metadata=WORKER.to_metadata())
                     await stub.RecordCallback(api.RecordCallbackRequest(
                         case_id=case.case_id, valid=True, contacted=True, solved=False,
-                        satisfaction=api.SATISFACTION_UNSATISFIED), metadata=WORKER)
+                        satisfaction=api.SATISFACTION_UNSATISFIED), metadata=WORKER.to_metadata())
                     records = await count(ratings, "credit_records")
                     started = time.perf_counter()
-                    await stub.CloseCase(api.CloseCaseRequest(case_id=case.case_id), metadata=WORKER)
+                    await stub.CloseCase(api.CloseCaseRequest(case_id=case.case_id), metadata=WORKER.to_metadata())
                     await until(lambda records=records: _more(ratings, records))
                     latencies.append((time.perf_counter() - started) * 1000)
             raw = await raw_round_trips(complaints)

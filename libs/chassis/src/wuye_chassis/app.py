@@ -23,7 +23,7 @@ import grpc
 import sqlalchemy as sa
 from sqlalchemy.pool import QueuePool
 
-from wuye_chassis import partners
+from wuye_chassis import internal_tokens, partners
 from wuye_chassis.background import BackgroundTask
 from wuye_chassis.bus import EventBus
 from wuye_chassis.db import Database
@@ -159,6 +159,7 @@ class ServiceApp(Generic[U]):
         settings = self.settings
         runtime = self.runtime
         runtime.unit_of_work()
+        internal_tokens.tokens()  # no key, no way to tell who calls: refuse to start, saying so
         if settings.migrate_on_start:
             await migrate_async(settings.database_url, self.definition.migrations)
         await runtime.bus.connect()

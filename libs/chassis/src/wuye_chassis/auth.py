@@ -4,7 +4,9 @@ The gateway authenticates users, resolves the token's subject to a registry pers
 in (RULES.md A1), and forwards that identity in metadata; partner departments call over mutual TLS with
 their own credentials. ``user`` is always the registry person's id; ``roles``, ``scope``, ``company`` and
 ``department`` are those of the one post the person acts in for this call (``post``), and a resident's
-``compounds`` are the compounds they own units in. Inside a service the context is read from a context
+``compounds`` are the compounds they own units in. The context travels as one signed short-lived token
+(``x-wuye-identity``, ``wuye_chassis.internal_tokens``), so a process without the platform's key cannot
+claim anyone. Inside a service the context is read from a context
 variable, so use cases can check role and jurisdiction scope without threading it through every call.
 """
 
@@ -13,21 +15,13 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import quote, unquote
 
+from wuye_chassis import internal_tokens
 from wuye_chassis.errors import PermissionDenied, Unauthenticated
 from wuye_chassis.jurisdiction import in_scope
 
-USER_KEY = "x-wuye-user"
-ROLES_KEY = "x-wuye-roles"
-SCOPE_KEY = "x-wuye-scope"
-DEPARTMENT_KEY = "x-wuye-department"
-#: the property company a company_staff caller works for (from their registry post); absent otherwise
-COMPANY_KEY = "x-wuye-company"
-#: the registry post the person acts in ("resident" for the post that owning units gives)
-POST_KEY = "x-wuye-post"
-#: a resident's own compounds, comma-separated
-COMPOUNDS_KEY = "x-wuye-compounds"
+#: the metadata key of the signed token that carries the whole context (wuye_chassis.internal_tokens)
+IDENTITY_KEY = "x-wuye-identity"
 #: the post that owning units gives a person (no row in the registry's posts)
 RESIDENT_POST = "resident"
 
@@ -61,31 +55,32 @@ class AuthContext:
         return bool(self.scope) and in_scope(self.scope, record_path)
 
     def to_metadata(self) -> list[tuple[str, str]]:
+        """The context as one signed, short-lived token (``wuye_chassis.internal_tokens``)."""
         if not self.authenticated:
             return []
-        # percent-encoded: gRPC metadata carries printable ASCII only, and a user name may be 张三
-        return [
-            (USER_KEY, quote(self.user)),
-            (ROLES_KEY, quote(",".join(sorted(self.roles)), safe=",")),
-            (SCOPE_KEY, quote(self.scope)),
-            (DEPARTMENT_KEY, quote(self.department)),
-            *([(COMPANY_KEY, quote(self.company))] if self.company else []),
-            *([(POST_KEY, quote(self.post))] if self.post else []),
-            *([(COMPOUNDS_KEY, quote(",".join(sorted(self.compounds)), safe=","))] if self.compounds else []),
-        ]
+        claims = {
+            "sub": self.user, "roles": sorted(self.roles), "scope": self.scope, "department": self.department,
+            "company": self.company, "post": self.post, "compounds": sorted(self.compounds),
+        }
+        return [(IDENTITY_KEY, internal_tokens.tokens().mint(claims))]
 
     @classmethod
     def from_metadata(cls, metadata: Iterable[tuple[str, str | bytes]] | None) -> AuthContext:
-        values = {key: unquote(value) for key, value in (metadata or ()) if isinstance(value, str)}
-        roles = frozenset(r for r in values.get(ROLES_KEY, "").split(",") if r)
+        """The caller's context from its signed token; anonymous without one. Plain ``x-wuye-*`` headers are
+        never read: only a holder of the platform's key can say who acts. A bad token: Unauthenticated."""
+        token = next((value for key, value in (metadata or ()) if key == IDENTITY_KEY and isinstance(value, str)),
+                     None)
+        if token is None:
+            return cls()
+        claims = internal_tokens.tokens().verify(token)
         return cls(
-            user=values.get(USER_KEY, ""),
-            roles=roles,
-            scope=values.get(SCOPE_KEY, ""),
-            department=values.get(DEPARTMENT_KEY, ""),
-            company=values.get(COMPANY_KEY, ""),
-            post=values.get(POST_KEY, ""),
-            compounds=frozenset(c for c in values.get(COMPOUNDS_KEY, "").split(",") if c),
+            user=str(claims["sub"]),
+            roles=frozenset(str(role) for role in claims.get("roles", [])),
+            scope=str(claims.get("scope", "")),
+            department=str(claims.get("department", "")),
+            company=str(claims.get("company", "")),
+            post=str(claims.get("post", "")),
+            compounds=frozenset(str(compound) for compound in claims.get("compounds", [])),
         )
 
 

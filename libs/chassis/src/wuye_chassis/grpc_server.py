@@ -10,6 +10,7 @@ mutual-TLS address (``wuye_chassis.partners``).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -72,11 +73,13 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
 
         async def call(request: Any, context: Context) -> Any:
             started = time.perf_counter()
-            token = auth.bind(auth.AuthContext.from_metadata(context.invocation_metadata()))
+            token: contextvars.Token[auth.AuthContext] | None = None
             remaining = context.time_remaining()
             timeout = self.default_timeout if remaining is None else min(remaining, self.default_timeout)
             code = grpc.StatusCode.OK
             try:
+                # a forged or expired identity token is refused here, before any servicer runs
+                token = auth.bind(auth.AuthContext.from_metadata(context.invocation_metadata()))
                 return await asyncio.wait_for(behaviour(request, context), timeout=timeout)
             except grpc.aio.AbortError:
                 code = grpc.StatusCode.ABORTED  # the servicer chose its own status
@@ -93,7 +96,8 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
                 log.exception("unhandled error in %s (reference %s)", method, reference)
                 code, details, trailing = grpc.StatusCode.INTERNAL, f"internal error, reference {reference}", ()
             finally:
-                auth.reset(token)
+                if token is not None:
+                    auth.reset(token)
                 labels = {"rpc_service": service_name, "rpc_method": method_name, "rpc_code": code.name}
                 metrics.rpc_requests.add(1, labels)
                 metrics.rpc_duration.record(time.perf_counter() - started, labels)

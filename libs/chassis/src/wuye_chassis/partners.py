@@ -3,7 +3,7 @@
 A service with ``WUYE_GRPC_TLS_CERT``, ``WUYE_GRPC_TLS_KEY`` and ``WUYE_GRPC_TLS_CLIENT_CA`` set opens a
 second listener (``WUYE_GRPC_PARTNER_PORT``) that serves TLS and *requires* a client certificate signed
 by that CA; a client without one cannot complete the handshake. The platform's own port (gateway and
-service-to-service calls, identity in ``x-wuye-*`` metadata) is unchanged and stays inside the cluster.
+service-to-service calls, identity in the signed ``x-wuye-identity`` token) is unchanged and stays inside the cluster.
 
 On a call that arrived with a verified client certificate, ``PartnerInterceptor``:
 

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from starlette.exceptions import HTTPException
 
+from wuye_chassis import internal_tokens
 from wuye_chassis.errors import WuyeError
 from wuye_chassis.metrics import setup_metrics
 from wuye_gateway import problems
@@ -46,6 +47,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        internal_tokens.tokens()  # the gateway signs who acts for every backend call: no key, no start
         app.state.backends = Backends(settings)
         try:
             yield

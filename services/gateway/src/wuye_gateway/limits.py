@@ -1,4 +1,5 @@
-"""Protection at the front door: per-client rate limits and a request size limit.
+"""Protection at the front door: per-client rate limits, a request size limit, and JSON no record may hold
+(``json_guard``: duplicate keys, lone surrogates, NUL).
 
 The rate limit is a token bucket per client (the token's subject when one is presented, otherwise the
 remote address), kept in this gateway replica's memory: N replicas allow N × the rate, which is
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 import jwt
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from wuye_gateway import json_guard
 from wuye_gateway.problems import problem
 
 
@@ -96,11 +98,21 @@ class LimitsMiddleware:
             if len(body) > self.max_body_bytes:
                 await self._too_large(scope, receive, send)
                 return
+        refusal = json_guard.check(bytes(body)) if body and _is_json(scope) else None
+        if refusal is not None:
+            response = problem(400, "Invalid Argument", refusal.detail, field=refusal.field, rule=refusal.rule)
+            await response(scope, receive, send)
+            return
         await self.app(scope, _replay(bytes(body), None, receive), send)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem(413, "Content Too Large", f"request bodies are limited to {self.max_body_bytes} bytes")
         await response(scope, receive, send)
+
+
+def _is_json(scope: Scope) -> bool:
+    content_type = dict(scope.get("headers", [])).get(b"content-type", b"").split(b";")[0].strip().lower()
+    return content_type == b"application/json" or content_type.endswith(b"+json")
 
 
 def _replay(body: bytes, pending: Message | None, receive: Receive) -> Receive:

@@ -7,6 +7,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from wuye_chassis.errors import WuyeError
 from wuye_chassis.grpc_errors import from_rpc_error
@@ -34,8 +35,10 @@ def problem(status: int, title: str, detail: str, **extra: object) -> JSONRespon
 
 
 def from_error(error: WuyeError) -> JSONResponse:
+    # an Idempotency-Key reused with another body is 422 (IETF draft-ietf-httpapi-idempotency-key-header)
+    reused_key = error.code == "INVALID_ARGUMENT" and error.rule == "idempotency"
     return problem(
-        HTTP_STATUS.get(error.code, 500),
+        422 if reused_key else HTTP_STATUS.get(error.code, 500),
         error.code.replace("_", " ").title(),
         error.message,
         field=error.field,
@@ -71,5 +74,19 @@ async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    return problem(exc.status_code, "Http Error", str(exc.detail))
+    response = problem(exc.status_code, "Http Error", str(exc.detail))
+    response.headers.update(exc.headers or {})
+    if exc.status_code == 405:
+        # Starlette names only the first route that matched the path; every method of the path is allowed
+        response.headers["Allow"] = ", ".join(allowed_methods(request))
+    return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """The methods some route fully matches for this path (routes of included routers as well)."""
+    routes = request.app.router.routes
+    return [
+        method for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    ]
 

@@ -31,7 +31,7 @@ async def file_appeal(command: commands.FileAppeal, uow: RatingsUnitOfWork) -> A
     caller = auth.require_role(APPELLANTS, action="appeal a credit record")
     if not caller.company:
         raise PermissionDenied(
-            f"appealing needs the caller's company ({auth.COMPANY_KEY})", field="appellant_company_id", rule="R6"
+            "appealing needs the caller's company (their company_staff post)", field="appellant_company_id", rule="R6"
         )
     async with uow:
         record = await uow.records.get(command.record_id)

@@ -90,7 +90,7 @@ async def submit_peer_evaluation(command: commands.SubmitPeerEvaluation, uow: Ra
     caller = auth.require_role(PEERS, action="submit a peer evaluation")
     if not caller.company:
         raise PermissionDenied(
-            f"a peer evaluation needs the caller's company ({auth.COMPANY_KEY})",
+            "a peer evaluation needs the caller's company (their company_staff post)",
             field="evaluator_company_id", rule="R3",
         )
     street = _street(command.street_path, action="submit a peer evaluation")
