@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -22,7 +23,7 @@ import httpx
 from sqlalchemy.engine import make_url
 
 from deploy.services import SERVICES
-from wuye_chassis import internal_tokens
+from wuye_chassis import internal_tokens, nats_accounts
 from wuye_chassis.natsd import EmbeddedNats, free_port, wait_for_port
 from wuye_chassis.pii import DEVELOPMENT_KEY
 
@@ -126,14 +127,28 @@ class LocalStack:
     extra_env: dict[str, str] = field(default_factory=dict)
     nats: EmbeddedNats | None = None
     processes: dict[str, Process] = field(default_factory=dict)
+    #: each service's NATS password and the ops user's, made for this stack (wuye_chassis.nats_accounts)
+    nats_passwords: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).resolve()
         self.nats_port = self.nats_port or free_port()
         self.gateway_port = self.gateway_port or free_port()
+        for name in (*SERVICES, nats_accounts.OPS_USER):
+            self.nats_passwords.setdefault(name, secrets.token_urlsafe(24))
         for name in SERVICES:
             self.grpc_ports.setdefault(name, free_port())
             self.metrics_ports.setdefault(name, free_port())
+
+    @property
+    def nats_ops_url(self) -> str:
+        """NATS as the ops user sees it: stream and consumer information, nothing else."""
+        return f"nats://{nats_accounts.OPS_USER}:{self.nats_passwords[nats_accounts.OPS_USER]}@127.0.0.1:{self.nats_port}"
+
+    def embedded_nats(self) -> EmbeddedNats:
+        """The stack's NATS server (not started), admitting only the stack's users."""
+        return EmbeddedNats(self.data_dir / "nats", self.nats_port, log_file=self.data_dir / "logs" / "nats.log",
+                            passwords=self.nats_passwords)
 
     @property
     def gateway_url(self) -> str:
@@ -185,6 +200,8 @@ class LocalStack:
             "WUYE_METRICS_HOST": "127.0.0.1",
             "OTEL_SERVICE_NAME": f"wuye-{name}",
             "WUYE_PII_KEY": DEVELOPMENT_KEY,
+            "WUYE_NATS_USER": name,
+            "WUYE_NATS_PASSWORD": self.nats_passwords[name],
             # every service may call another's gRPC API (funds reads the registry's owner roster)
             **self._service_addresses(),
         }
@@ -211,9 +228,7 @@ class LocalStack:
 
     def start(self) -> None:
         self.create_databases()
-        self.nats = EmbeddedNats(
-            self.data_dir / "nats", self.nats_port, log_file=self.data_dir / "logs" / "nats.log"
-        ).start()
+        self.nats = self.embedded_nats().start()
         for name in SERVICES:
             self.processes[name] = self._service_process(name)
             self.processes[name].start()

@@ -48,7 +48,8 @@ def main() -> int:
     print("\nWuye is running:")
     print(f"  gateway      {stack.gateway_url}   (OpenAPI: {stack.gateway_url}/docs, metrics: /metrics)")
     print(f"  console      {stack.gateway_url}/console/   (officers; sign in with a development account)")
-    print(f"  NATS         nats://127.0.0.1:{stack.nats_port}   (JetStream store: {stack.data_dir / 'nats'})")
+    print(f"  NATS         nats://127.0.0.1:{stack.nats_port}   (JetStream store: {stack.data_dir / 'nats'}; one user"
+          f" per service, read-only tools: {stack.nats_ops_url})")
     for name in SERVICES:
         print(f"  {name:<12} grpc 127.0.0.1:{stack.grpc_ports[name]}   {services[name]}   db {stack.database_url(name)}"
               f"   metrics http://127.0.0.1:{stack.metrics_ports[name]}/metrics")

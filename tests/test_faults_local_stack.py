@@ -26,7 +26,6 @@ import pytest
 
 from deploy.localstack import LocalStack
 from tests.support import eventually
-from wuye_chassis.natsd import EmbeddedNats
 
 pytestmark = pytest.mark.slow
 #: at most this many submissions; the stream stops once AFTER_RESTART were accepted after the restart
@@ -98,8 +97,7 @@ def kill(stack: LocalStack, target: str) -> None:
 
 def restart(stack: LocalStack, target: str) -> None:
     if target == "nats":
-        stack.nats = EmbeddedNats(stack.data_dir / "nats", stack.nats_port,
-                                  log_file=stack.data_dir / "logs" / "nats.log").start()
+        stack.nats = stack.embedded_nats().start()
     else:
         stack.restart(target)
 
@@ -110,7 +108,7 @@ def query(stack: LocalStack, service: str, sql: str, *args: object) -> list[tupl
 
 
 async def stream_counts(stack: LocalStack) -> dict[str, int]:
-    connection = await nats.connect(f"nats://127.0.0.1:{stack.nats_port}")
+    connection = await nats.connect(stack.nats_ops_url)
     try:
         info = await connection.jetstream().stream_info("WUYE", subjects_filter="wuye.complaints.>")
     finally:

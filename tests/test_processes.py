@@ -116,7 +116,7 @@ async def test_registry_killed_mid_stream_loses_no_accepted_write_and_duplicates
     # every stored change reaches every read model, and the stream holds exactly one event per change
     for code in stored:
         await eventually(functools.partial(known_everywhere, stack, code), timeout=30)
-    connection = await nats.connect(f"nats://127.0.0.1:{stack.nats_port}")
+    connection = await nats.connect(stack.nats_ops_url)
     try:
         info = await connection.jetstream().stream_info("WUYE")
     finally:

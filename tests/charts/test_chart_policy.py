@@ -248,7 +248,7 @@ def test_database_url_and_pii_key_come_from_secrets(value_set: str) -> None:
 
 def test_production_uses_existing_secrets_replicated_streams_and_real_tokens() -> None:
     docs = rendered_set("production")
-    assert not of_kind(docs, "Secret")
+    assert not of_kind(docs, "Secret")  # the city's own Secrets, the identity key's included
     deployments = by_component(docs, "Deployment")
     for service in SERVICES:
         env = env_of(deployments[service]["spec"]["template"]["spec"]["containers"][0])
@@ -258,7 +258,15 @@ def test_production_uses_existing_secrets_replicated_streams_and_real_tokens() -
         assert env["WUYE_GRPC_HOST"]["value"] == "0.0.0.0"
         assert env["OTEL_EXPORTER_OTLP_ENDPOINT"]["value"].startswith("http://")
         assert env["OTEL_SERVICE_NAME"]["value"] == f"wuye-{service}"
+        # issue 19, finding 2: each service is its own NATS user, its password from its own Secret
+        assert env["WUYE_NATS_USER"]["value"] == service
+        assert env["WUYE_NATS_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": f"wuye-{service}-db",
+                                                                          "key": "nats-password"}
+        # issue 19, finding 1: the service identity key from the city's Secret
+        assert env["WUYE_INTERNAL_TOKEN_KEY"]["valueFrom"]["secretKeyRef"]["name"] == "wuye-internal-identity"
     gateway = env_of(deployments["gateway"]["spec"]["template"]["spec"]["containers"][0])
+    assert gateway["WUYE_INTERNAL_TOKEN_KEY"]["valueFrom"]["secretKeyRef"]["name"] == "wuye-internal-identity"
+    assert "WUYE_NATS_USER" not in gateway  # the gateway never talks to NATS
     assert gateway["WUYE_DEV_ISSUER"]["value"] == "false"
     assert gateway["WUYE_JWKS_URL"]["value"].startswith("https://")
 

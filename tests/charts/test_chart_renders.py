@@ -140,6 +140,20 @@ def test_production_refuses_unreplicated_streams() -> None:
         render(production(messaging={"streamReplicas": 1}))
 
 
+def test_production_refuses_nats_without_credentials_and_a_generated_identity_key() -> None:
+    with pytest.raises(helm.HelmRenderError, match="messaging.auth.enabled must be true"):
+        render(production(messaging={"auth": {"enabled": False}}))
+    with pytest.raises(helm.HelmRenderError, match="internalIdentity.existingSecret"):
+        render(production(internalIdentity={"existingSecret": ""}))
+
+
+def test_the_chart_generates_the_identity_key_when_no_secret_is_named() -> None:
+    [secret] = [doc for doc in objects(render({})) if doc["kind"] == "Secret"
+                and doc["metadata"]["name"].endswith("-internal-identity")]
+    assert len(secret["data"]["internal-token-key"]) >= 44  # 48 random characters, base64
+    assert secret["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep"
+
+
 def test_production_values_switch_on_a_three_node_jetstream_cluster() -> None:
     nats = load_values(CHART / "values-production.yaml")["nats"]
     assert nats["enabled"] is True

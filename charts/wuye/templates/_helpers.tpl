@@ -123,6 +123,15 @@ seccompProfile:
   value: {{ tpl $root.Values.messaging.url $root | quote }}
 - name: WUYE_NATS_STREAM_REPLICAS
   value: {{ $root.Values.messaging.streamReplicas | int | toString | quote }}
+{{- if $root.Values.messaging.auth.enabled }}
+- name: WUYE_NATS_USER
+  value: {{ .name | quote }}
+- name: WUYE_NATS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "wuye.secretName" . }}
+      key: {{ $c.secret.natsPasswordKey }}
+{{- end }}
 - name: WUYE_GRPC_HOST
   value: "0.0.0.0"
 - name: WUYE_METRICS_PORT

@@ -57,6 +57,8 @@ class ServiceRuntime(Generic[U]):
             client_name=settings.service_name,
             stream=settings.nats_stream,
             replicas=settings.nats_stream_replicas,
+            user=settings.nats_user,
+            password=settings.nats_password.get_secret_value() if settings.nats_password else "",
         )
         self.outbox_table = metadata.tables["outbox"]
         self.inbox_table = metadata.tables["inbox"]

