@@ -728,6 +728,37 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
         return coverage_message(found)
 
 
+    # --- who acts (RULES.md A1): in the contract, not built yet --------------------------------------
+    # Posts, party membership and login resolution are specified in registry.proto and still open
+    # (issue 18); until they are built these answer UNIMPLEMENTED, as gRPC does for a method nobody serves.
+
+    async def SetPartyMembership(
+        self, request: api.SetPartyMembershipRequest, context: grpc.aio.ServicerContext
+    ) -> api.SetPartyMembershipResponse:
+        await context.abort(grpc.StatusCode.UNIMPLEMENTED, NOT_BUILT)
+
+    async def AssignPost(
+        self, request: api.AssignPostRequest, context: grpc.aio.ServicerContext
+    ) -> api.AssignPostResponse:
+        await context.abort(grpc.StatusCode.UNIMPLEMENTED, NOT_BUILT)
+
+    async def EndPost(self, request: api.EndPostRequest, context: grpc.aio.ServicerContext) -> api.EndPostResponse:
+        await context.abort(grpc.StatusCode.UNIMPLEMENTED, NOT_BUILT)
+
+    async def ListPosts(
+        self, request: api.ListPostsRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListPostsResponse:
+        await context.abort(grpc.StatusCode.UNIMPLEMENTED, NOT_BUILT)
+
+    async def ResolveActor(
+        self, request: api.ResolveActorRequest, context: grpc.aio.ServicerContext
+    ) -> api.ResolveActorResponse:
+        await context.abort(grpc.StatusCode.UNIMPLEMENTED, NOT_BUILT)
+
+
+NOT_BUILT = "posts, party membership and login resolution are not built yet (issue 18)"
+
+
 def servicer(unit_of_work: Callable[[], RegistryUnitOfWork]) -> Servicer:
     return Servicer(
         RegistryServicer(unit_of_work), registry_pb2_grpc.add_RegistryServiceServicer_to_server, SERVICE_NAME
