@@ -225,3 +225,37 @@ async def test_json_guard_looks_into_nested_objects_and_lists(gateway) -> None:
     raw = b'{"compound": {"compound_id": "c-1", "owners": [{"name": "ok"}, {"name": "\\u0000"}]}}'
     answer = await gateway.client.post("/api/v1/funds/compounds", content=raw, headers=headers)
     assert answer.status_code == 400 and answer.json()["field"] == "compound.owners[1].name"
+
+
+async def test_self_signed_tokens_naming_an_officer_do_not_lock_the_officer_out(
+    database_url: str, nats_server: EmbeddedNats, start_service: StartService
+) -> None:
+    """Issue 19, finding 5: buckets are keyed on a verified subject; a forged one spends its sender's address."""
+    registry = await start_service(definition("registry", database_url, nats_server.url))
+    async with gateway_for({"registry": registry}, rate_limit_per_second=0.05, rate_limit_burst=3) as gateway:
+        officer = await gateway.token("huian-officer")
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        now = dt.datetime.now(dt.UTC)
+        forged = jwt.encode({"iss": ISSUER, "aud": "wuye", "sub": "huian-officer", "iat": now,
+                             "exp": now + dt.timedelta(hours=1)}, key, algorithm="RS256",
+                            headers={"kid": DevIssuer.key_id})
+        flood = [(await gateway.client.get("/api/v1/jurisdictions", headers={"Authorization": f"Bearer {forged}"}))
+                 .status_code for _ in range(6)]
+        real = [(await gateway.client.get("/api/v1/jurisdictions", headers=officer)).status_code for _ in range(3)]
+    assert flood[-1] == 429  # the sender's address ran out
+    assert set(flood[:-1]) <= {401, 429}
+    assert real == [200, 200, 200]  # the officer's own bucket is untouched
+
+
+@pytest.mark.parametrize(("hours", "status"), [(12, 200), (12.01, 401), (24 * 3650, 401)])
+async def test_a_token_living_longer_than_the_maximum_is_refused(gateway, hours: float, status: int) -> None:
+    """Issue 19, finding 7: a ten-year exp was accepted; the default maximum is 12 hours, exactly allowed."""
+    now = int(dt.datetime.now(dt.UTC).timestamp())
+    claims = {"iss": ISSUER, "aud": "wuye", "sub": "city-admin", "iat": now, "exp": now + int(hours * 3600),
+              "roles": ["city_admin"], "wuye_scope": "350500"}
+    token = jwt.encode(claims, gateway.app.state.dev_issuer._private_key, algorithm="RS256",
+                       headers={"kid": DevIssuer.key_id})
+    answer = await gateway.client.get("/api/v1/jurisdictions", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == status, answer.text
+    if status == 401:
+        assert answer.json()["field"] == "Authorization" and "at most 43200 s" in answer.json()["detail"]

@@ -1,17 +1,18 @@
 """Protection at the front door: per-client rate limits, a request size limit, and JSON no record may hold
 (``json_guard``: duplicate keys, lone surrogates, NUL).
 
-The rate limit is a token bucket per client (the token's subject when one is presented, otherwise the
-remote address), kept in this gateway replica's memory: N replicas allow N × the rate, which is
+The rate limit is a token bucket per client (the subject of a token whose signature verifies, otherwise
+the remote address: a self-signed token naming someone spends from its sender's address, so nobody can
+lock another person out), kept in this gateway replica's memory: N replicas allow N × the rate, which is
 acceptable for a limit whose purpose is to stop a runaway client, not to meter usage.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-import jwt
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wuye_gateway import json_guard
@@ -47,16 +48,14 @@ class TokenBuckets:
         return (1 - bucket.tokens) / self.rate
 
 
-def client_key(scope: Scope) -> str:
-    """The token's subject (unverified: only used to pick a bucket) or the remote address."""
+def client_key(scope: Scope, verified_subject: Callable[[str], str | None]) -> str:
+    """The verified token's subject, or the remote address (no token, or one that does not verify)."""
     for name, value in scope.get("headers", []):
         if name == b"authorization" and value[:7].lower() == b"bearer ":
-            try:
-                subject = jwt.decode(value[7:].decode(), options={"verify_signature": False}).get("sub")
-            except jwt.InvalidTokenError:
-                break
+            subject = verified_subject(value[7:].decode("latin-1"))
             if subject:
                 return f"sub:{subject}"
+            break
     client = scope.get("client")
     return f"ip:{client[0]}" if client else "ip:unknown"
 
@@ -65,16 +64,20 @@ EXEMPT_PATHS = ("/healthz", "/readyz")
 
 
 class LimitsMiddleware:
-    def __init__(self, app: ASGIApp, *, buckets: TokenBuckets, max_body_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, *, buckets: TokenBuckets, max_body_bytes: int,
+        verified_subject: Callable[[str], str | None],
+    ) -> None:
         self.app = app
         self.buckets = buckets
+        self.verified_subject = verified_subject
         self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS:
             await self.app(scope, receive, send)
             return
-        wait = self.buckets.take(client_key(scope))
+        wait = self.buckets.take(client_key(scope, self.verified_subject))
         if wait:
             response = problem(429, "Too Many Requests", "rate limit exceeded for this client; retry later")
             response.headers["Retry-After"] = str(max(1, round(wait)))

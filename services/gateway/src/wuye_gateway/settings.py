@@ -20,7 +20,9 @@ class GatewaySettings(BaseSettings):
     jwt_audience: str = "wuye"
     #: where the identity provider publishes its signing keys (unused when dev_issuer is on)
     jwks_url: str = ""
-    #: per client (token subject, else address) in this replica: sustained requests per second and burst
+    #: the longest a token may live from issue (iat) to expiry (exp); longer ones are refused
+    max_token_lifetime_seconds: int = Field(default=12 * 3600, ge=60, le=7 * 24 * 3600)
+    #: per client (the verified token's subject, else the address) in this replica: sustained requests per second and burst
     rate_limit_per_second: float = Field(default=20.0, gt=0)
     rate_limit_burst: int = Field(default=40, ge=1)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
