@@ -60,10 +60,14 @@ async def test_people_are_masked_unless_revealed_and_companies_page_and_change_m
                                         params={"reveal_personal_data": True, "purpose": "核实业主身份"})
     assert revealed.status_code == 200, revealed.text
     assert revealed.json()["phone"] == "13800000001" and revealed.json()["name"] == "张三丰"
-    found = await gateway.client.post("/api/v1/people/search", headers=admin,
-                                      json={"jurisdiction_code": "350521", "phone": "13800000001"})
+    # A5: the community looks people up by phone; nobody else does, the city's administrator included
+    found = await gateway.client.post("/api/v1/people/search", headers=community,
+                                      json={"jurisdiction_code": "350521100001", "phone": "13800000001"})
     assert found.status_code == 200, found.text
     assert [p["id"] for p in found.json()["people"]] == [person_id]
+    searched = await gateway.client.post("/api/v1/people/search", headers=admin,
+                                         json={"jurisdiction_code": "350521", "phone": "13800000001"})
+    assert searched.status_code == 403 and searched.json()["rule"] == "role"
 
     no_name = await gateway.client.post("/api/v1/people", json=body | {"name": ""}, headers=admin)
     assert no_name.status_code == 400 and no_name.headers["content-type"] == PROBLEM

@@ -5,6 +5,7 @@ import pytest
 from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.pii import (
     mask_mobile,
+    mask_numbers_in_text,
     mask_resident_id,
     resident_id_check_character,
     validate_mobile,
@@ -87,3 +88,19 @@ def test_resident_id_masked_hides_birth_date():
     masked = mask_resident_id(SAMPLE_ID)
     assert masked == "110105********002X"
     assert "19491231" not in masked
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("请联系13812345678谢谢", "请联系138****5678谢谢"),
+        ("电话 138-1234-5678", "电话 138****5678"),
+        ("身份证35052119900101123X号", "身份证350521********123X号"),
+        ("1381234567 十位数字不是手机号", "1381234567 十位数字不是手机号"),
+        ("订单号213812345678是十二位", "订单号213812345678是十二位"),
+        ("12345678901 以1开头但第二位不是3到9", "12345678901 以1开头但第二位不是3到9"),
+        ("3号楼电梯停运两天", "3号楼电梯停运两天"),
+    ],
+)
+def test_numbers_typed_into_free_text_are_masked_and_nothing_else(text: str, masked: str) -> None:
+    assert mask_numbers_in_text(text) == masked

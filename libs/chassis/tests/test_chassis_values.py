@@ -10,10 +10,11 @@ import pytest
 from wuye.common.v1 import common_pb2
 from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.jurisdiction import JurisdictionPath, below_path_range, in_scope
-from wuye_chassis.money import allocate, fen_to_yuan, yuan_to_fen
+from wuye_chassis.money import MAX_AMOUNT_FEN, allocate, fen_to_yuan, require_fen, yuan_to_fen
 from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
 from wuye_chassis.proto_values import enum_number, enum_text
 from wuye_chassis.settings import ServiceSettings
+from wuye_chassis.validation import parse_iso_date, require_date, require_moment
 from wuye_chassis.workdays import SHANGHAI, CalendarYearUnknown, WorkingDayCalendar
 
 
@@ -178,3 +179,28 @@ def test_below_path_range_holds_exactly_the_paths_under_a_jurisdiction() -> None
     assert not (low <= "350500/350521" < high)
     assert not (low <= "350500/3505210/x" < high)
     assert not (low <= "350500/350524/350524100" < high)
+
+
+def test_an_amount_is_bounded_at_ten_billion_yuan_either_way_exactly() -> None:
+    """Issue 19, finding 4: 2^63-1 fen was accepted and then overflowed every SUM of the compound."""
+    assert require_fen(MAX_AMOUNT_FEN) == 1_000_000_000_000
+    assert require_fen(-MAX_AMOUNT_FEN, minimum=-MAX_AMOUNT_FEN) == -MAX_AMOUNT_FEN
+    for beyond in (MAX_AMOUNT_FEN + 1, 9223372036854775807):
+        with pytest.raises(InvalidArgument) as refused:
+            require_fen(beyond, field="amount_fen")
+        assert (refused.value.field, refused.value.rule) == ("amount_fen", "amount_range")
+    assert yuan_to_fen("10000000000.00") == MAX_AMOUNT_FEN
+    with pytest.raises(InvalidArgument):
+        yuan_to_fen("10000000000.01")
+
+
+def test_a_date_must_lie_between_1949_10_01_and_2099_12_31_exactly() -> None:
+    """Issue 19, finding 4: a date in year 9999 answered 502."""
+    assert parse_iso_date("1949-10-01", field="visit_date") == dt.date(1949, 10, 1)
+    assert require_date(dt.date(2099, 12, 31), field="visit_date") == dt.date(2099, 12, 31)
+    for text in ("1949-09-30", "2100-01-01", "9999-12-31"):
+        with pytest.raises(InvalidArgument) as refused:
+            parse_iso_date(text, field="visit_date")
+        assert (refused.value.field, refused.value.rule) == ("visit_date", "date_range")
+    with pytest.raises(InvalidArgument):
+        require_moment(dt.datetime(9999, 1, 1, tzinfo=dt.UTC), field="at")

@@ -20,6 +20,7 @@ from .conftest import (
     COMMUNITY_WORKER,
     COMPANY,
     COMPANY_STAFF,
+    COMPOUND,
     COUNTY_OFFICER,
     HUIAN,
     OPERATOR,
@@ -315,3 +316,21 @@ async def test_company_staff_see_and_handle_only_the_cases_dispatched_to_their_c
         api.StartHandlingRequest(case_id=case.case_id), metadata=COMPANY_STAFF.to_metadata()
     )
     assert started.case.state == api.CASE_STATE_IN_PROGRESS
+
+
+async def test_a_replayed_intake_is_answered_alike_and_its_stored_answer_holds_no_readable_personal_data(
+    complaints: Complaints,
+) -> None:
+    """Issue 19, finding 6: the idempotency store kept reporters' phone numbers in plaintext for 24 h."""
+    request = api.SubmitComplaintRequest(
+        compound_id=COMPOUND, category="lifts", channel=api.CHANNEL_MOBILE, description="3号楼电梯停运两天",
+        reporter=api.Reporter(name="张三丰", phone="13812345678"),
+    )
+    metadata = RESIDENT.to_metadata() + [("idempotency-key", "intake-1")]
+    first = await complaints.stub.SubmitComplaint(request, metadata=metadata)
+    replayed = await complaints.stub.SubmitComplaint(request, metadata=metadata)
+    assert replayed == first and await complaints.count("complaint_cases") == 1
+    async with complaints.app.runtime.db.sessions() as session:
+        [stored] = (await session.execute(sa.text("SELECT response FROM idempotency_keys"))).scalars().all()
+    for readable in ("13812345678", "张三丰", "电梯停运", first.case.case_id):
+        assert readable.encode() not in bytes(stored)

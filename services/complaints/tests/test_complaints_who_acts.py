@@ -242,3 +242,25 @@ async def test_A1_the_community_handles_what_is_dispatched_to_it_and_no_company_
     replied = await step(complaints, "reply", case.case_id, COMMUNITY_WORKER)
     assert replied.state == api.CASE_STATE_RESOLVED and replied.reply == "已处理完毕"
     assert [item.actor_id for item in replied.history][-3:] == ["cw-1", "cw-1", "cw-1"]
+
+
+async def test_A5_numbers_typed_into_a_description_are_masked_for_all_but_those_who_work_the_case(
+    complaints: Complaints,
+) -> None:
+    """Issue 19, finding 6: a phone number typed into the description was shown to every reader."""
+    written = "漏水严重，请联系13812345678或身份证350521199001011234的业主"
+    case = await complaints.dispatched(description=written)
+
+    async def read_as(who: AuthContext) -> tuple[str, list[str]]:
+        shown = await complaints.stub.GetCase(api.GetCaseRequest(case_id=case.case_id), metadata=who.to_metadata())
+        listed = await complaints.stub.ListCases(api.ListCasesRequest(), metadata=who.to_metadata())
+        return shown.case.description, [c.description for c in listed.cases if c.case_id == case.case_id]
+
+    masked = "漏水严重，请联系138****5678或身份证350521********1234的业主"
+    for reader in (COUNTY_OFFICER, STREET_OFFICER, GRID_WORKER):
+        assert await read_as(reader) == (masked, [masked]), reader.roles
+    for handler in (COMMUNITY_WORKER, OPERATOR, COMPANY_STAFF, RESIDENT):  # RESIDENT filed it
+        assert await read_as(handler) == (written, [written]), handler.roles
+    async with complaints.app.runtime.db.sessions() as session:
+        stored = await session.scalar(sa.text("SELECT description FROM complaint_cases"))
+    assert stored == written  # the record keeps what the reporter wrote

@@ -76,6 +76,25 @@ async def test_people_are_found_by_exact_phone_or_id_number_through_the_blind_in
 
 
 @pytest.mark.parametrize(
+    "who",
+    [
+        AuthContext(user="r", roles=frozenset({"resident"}), post="resident"),
+        AuthContext(user="s", roles=frozenset({"company_staff"}), scope="350500/350521", company="c-1"),
+        HUIAN_OFFICER,
+    ],
+    ids=["resident", "company_staff", "county_officer"],
+)
+async def test_A5_only_the_community_and_the_street_look_people_up_by_phone(registry: Registry, who) -> None:
+    """Issue 19, finding 6: residents and companies reverse-looked-up people by phone across a county."""
+    await registry.person(phone=PHONE)
+    status, error = await refused(
+        registry.call("FindPeople", registry_pb2.FindPeopleRequest(jurisdiction_code="350521", phone=PHONE), who)
+    )
+    assert status == grpc.StatusCode.PERMISSION_DENIED and error.rule == "role"
+    assert "community_worker" in str(error) and "street_officer" in str(error)
+
+
+@pytest.mark.parametrize(
     ("data", "field", "status"),
     [
         ({"phone": "12345"}, "phone", grpc.StatusCode.INVALID_ARGUMENT),

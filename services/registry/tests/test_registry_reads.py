@@ -9,6 +9,7 @@ import grpc
 
 from wuye.common.v1 import common_pb2
 from wuye.registry.v1 import registry_pb2
+from wuye_chassis.auth import AuthContext
 
 from .conftest import ANXI_OFFICER, HUIAN_WORKER, Registry, refused
 
@@ -96,7 +97,7 @@ async def test_companies_are_read_by_id_and_listed_by_jurisdiction_in_pages(regi
     assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "jurisdiction_code")
 
 
-async def test_O5_reserve_candidates_are_listed_with_their_screening_reasons(registry: Registry) -> None:
+async def test_O5_A5_reserve_candidates_are_listed_with_their_screening_reasons_for_the_screeners_only(registry: Registry) -> None:
     compound = await registry.compound()
     screened_out = await registry.call(
         "ProposeCandidate",
@@ -127,6 +128,13 @@ async def test_O5_reserve_candidates_are_listed_with_their_screening_reasons(reg
     kept = listed.candidates[1]
     assert not kept.eligible and [r.code for r in kept.reasons] == [r.code for r in screened_out.candidate.reasons]
     assert all(r.label_zh and r.label_en for r in kept.reasons) and len(kept.reasons) == 2
+    # A5: the county sees who is in the pool and whether they are eligible, not why they were screened out
+    county = await registry.call(
+        "ListReserveCandidates", registry_pb2.ListReserveCandidatesRequest(compound_id=compound.id),
+        AuthContext(user="officer", roles=frozenset({"county_officer"}), scope="350500/350521"),
+    )
+    assert [c.eligible for c in county.candidates] == [True, False]
+    assert [list(c.reasons) for c in county.candidates] == [[], []]
 
     status, _ = await refused(
         registry.call(

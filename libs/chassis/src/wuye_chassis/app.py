@@ -23,7 +23,7 @@ import grpc
 import sqlalchemy as sa
 from sqlalchemy.pool import QueuePool
 
-from wuye_chassis import internal_tokens, partners
+from wuye_chassis import internal_tokens, partners, pii
 from wuye_chassis.background import BackgroundTask
 from wuye_chassis.bus import EventBus
 from wuye_chassis.db import Database
@@ -193,7 +193,12 @@ class ServiceApp(Generic[U]):
         self.grpc = GrpcServer(
             settings.grpc_address,
             self.definition.all_servicers(runtime),
-            extra_interceptors=[*partner_interceptors, IdempotencyInterceptor(runtime.db, runtime.idempotency_table)],
+            extra_interceptors=[
+                *partner_interceptors,
+                IdempotencyInterceptor(
+                    runtime.db, runtime.idempotency_table, pii.PersonalDataCipher.from_settings(settings)
+                ),
+            ],
             partner_listener=partner_listener,
         )
         await self.grpc.start()

@@ -23,6 +23,7 @@ from typing import Any
 
 import grpc
 import sqlalchemy as sa
+from cryptography.exceptions import InvalidTag
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,6 +31,7 @@ from wuye_chassis import auth
 from wuye_chassis.db import Database, UtcDateTime, utcnow
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.grpc_server import Context, Continuation, MethodHandler, unary_behaviour
+from wuye_chassis.pii import PersonalDataCipher
 
 METADATA_KEY = "idempotency-key"
 FIELD = "Idempotency-Key"
@@ -96,9 +98,11 @@ async def claim(session: AsyncSession, table: sa.Table) -> None:
 
 
 class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
-    def __init__(self, db: Database, table: sa.Table) -> None:
+    def __init__(self, db: Database, table: sa.Table, cipher: PersonalDataCipher) -> None:
         self.db = db
         self.table = table
+        #: responses are kept sealed: a created case's answer carries its reporter's contact
+        self.cipher = cipher
         self._stored = 0
 
     async def intercept_service(
@@ -165,13 +169,22 @@ class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
             raise InvalidArgument(
                 f"{FIELD} was already used for a different request", field=FIELD, rule="idempotency"
             )
-        if row.response is None:
+        response = self._unsealed(row.response)
+        if response is None:
             raise AlreadyApplied(
                 f"the request with this {FIELD} was applied, but its response is not available; read the result",
                 field=FIELD,
                 rule="idempotency",
             )
-        return bytes(row.response)
+        return response
+
+    def _unsealed(self, stored: bytes | None) -> bytes | None:
+        if stored is None:
+            return None
+        try:
+            return self.cipher.unseal(bytes(stored))
+        except InvalidTag:  # kept before responses were sealed, or under another key: not replayable
+            return None
 
     async def _store(self, call: IdempotentCall, response: bytes) -> None:
         table = self.table
@@ -179,7 +192,7 @@ class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
             await session.execute(
                 table.update()
                 .where(table.c.caller == call.caller, table.c.method == call.method, table.c.key == call.key)
-                .values(response=response)
+                .values(response=self.cipher.seal(response))
             )
             self._stored += 1
             if self._stored % PRUNE_EVERY == 0:

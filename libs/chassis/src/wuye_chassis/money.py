@@ -15,6 +15,9 @@ from wuye_chassis.validation import require_whole
 Fen = int
 
 FEN_PER_YUAN = 100
+#: the largest single amount the platform records: ¥10 billion (a sum of postings then stays far inside a
+#: 64-bit integer on SQLite and PostgreSQL; 2^63 fen once overflowed SUM and broke a compound's pages)
+MAX_AMOUNT_FEN: Fen = 10_000_000_000 * FEN_PER_YUAN
 
 
 def yuan_to_fen(text: str, *, field: str = "amount") -> Fen:
@@ -28,7 +31,7 @@ def yuan_to_fen(text: str, *, field: str = "amount") -> Fen:
     fen = value * FEN_PER_YUAN
     if fen != fen.to_integral_value():
         raise InvalidArgument(f"{field} has more than two decimal places: {text!r}", field=field)
-    return int(fen)
+    return require_fen(int(fen), field=field, minimum=-MAX_AMOUNT_FEN)
 
 
 def fen_to_yuan(amount: Fen) -> str:
@@ -39,8 +42,14 @@ def fen_to_yuan(amount: Fen) -> str:
 
 
 def require_fen(value: object, *, field: str = "amount_fen", rule: str | None = None, minimum: int = 1) -> Fen:
-    """An integer amount of fen, by default strictly positive."""
-    return require_whole(value, field=field, rule=rule, minimum=minimum)
+    """An integer amount of fen, by default strictly positive, and at most ``MAX_AMOUNT_FEN`` either way."""
+    amount = require_whole(value, field=field, rule=rule, minimum=minimum)
+    if abs(amount) > MAX_AMOUNT_FEN:
+        raise InvalidArgument(
+            f"{field} must be at most {MAX_AMOUNT_FEN} fen (¥10,000,000,000), got {amount}",
+            field=field, rule="amount_range",
+        )
+    return amount
 
 
 def allocate(amount: Fen, weights: Sequence[int]) -> list[Fen]:

@@ -90,6 +90,24 @@ def mask_resident_id(id_number: str) -> str:
     return f"{number[:6]}********{number[-4:]}"
 
 
+#: a mainland mobile (optionally +86, with spaces or dashes) or an 18-character resident ID number, standing
+#: alone in free text (not inside a longer run of digits)
+_NUMBER_IN_TEXT = re.compile(r"(?<![0-9])(?:\+?86[ -]?)?(1[3-9][0-9](?:[ -]?[0-9]){8}|[0-9]{17}[0-9Xx])(?![0-9Xx])")
+
+
+def mask_numbers_in_text(text: str) -> str:
+    """Free text (a complaint's description) with every mobile and resident ID number in it masked, e.g.
+    "请联系13812345678" → "请联系138****5678"; the rest of the text is left as written."""
+
+    def masked(match: re.Match[str]) -> str:
+        digits = re.sub(r"[^0-9Xx]", "", match.group(1))
+        if len(digits) == 11:
+            return f"{digits[:3]}****{digits[-4:]}"
+        return f"{digits[:6]}********{digits[-4:]}"
+
+    return _NUMBER_IN_TEXT.sub(masked, text)
+
+
 def _mask_for_message(text: str) -> str:
     """Mask any personal value for an error message: keep at most the first 3 and last 2 characters."""
     if len(text) <= 5:
@@ -145,6 +163,14 @@ class PersonalDataCipher:
 
     def decrypt(self, stored: bytes) -> str:
         return AESGCM(self.key).decrypt(stored[:NONCE_BYTES], stored[NONCE_BYTES:], None).decode()
+
+    def seal(self, data: bytes) -> bytes:
+        """``encrypt`` for bytes (e.g. a stored response that may carry personal data)."""
+        nonce = os.urandom(NONCE_BYTES)
+        return nonce + AESGCM(self.key).encrypt(nonce, data, None)
+
+    def unseal(self, stored: bytes) -> bytes:
+        return AESGCM(self.key).decrypt(stored[:NONCE_BYTES], stored[NONCE_BYTES:], None)
 
     def blind_index(self, value: str) -> str:
         """A keyed digest of the normalised value: equal values match, nothing can be read back."""

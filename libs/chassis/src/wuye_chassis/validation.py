@@ -71,10 +71,25 @@ def require_flag(value: object, *, field: str, rule: str | None = None) -> bool:
     return value
 
 
+#: the dates the platform records (contracts, visits, votes, postings): anything outside is a typing error
+#: (a year 9999 once overflowed the working-day calendar and answered 502)
+EARLIEST_DATE = dt.date(1949, 10, 1)
+LATEST_DATE = dt.date(2099, 12, 31)
+
+
+def _within_bounds(day: dt.date, *, field: str) -> dt.date:
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        raise InvalidArgument(
+            f"{field} must lie between {EARLIEST_DATE.isoformat()} and {LATEST_DATE.isoformat()}, got {day.isoformat()}",
+            field=field, rule="date_range",
+        )
+    return day
+
+
 def require_date(value: object, *, field: str, rule: str | None = None) -> dt.date:
     if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
         raise InvalidArgument(f"{field} must be a date, got {value!r}", field=field, rule=rule or "date")
-    return value
+    return _within_bounds(value, field=field)
 
 
 def require_moment(value: object, *, field: str, rule: str | None = None) -> dt.datetime:
@@ -83,6 +98,7 @@ def require_moment(value: object, *, field: str, rule: str | None = None) -> dt.
         raise InvalidArgument(
             f"{field} must be a datetime with a time zone, got {value!r}", field=field, rule=rule or "timezone"
         )
+    _within_bounds(value.date(), field=field)
     return value.astimezone(dt.UTC)
 
 
@@ -99,11 +115,12 @@ def parse_iso_date(text: object, *, field: str, rule: str | None = None) -> dt.d
     if not isinstance(text, str) or not text.strip():
         raise InvalidArgument(f"{field} must not be empty", field=field, rule=rule or "required")
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidArgument(
             f"{field} must be a date written YYYY-MM-DD, got {text!r}", field=field, rule=rule or "date"
         ) from None
+    return _within_bounds(day, field=field)
 
 
 def optional_iso_date(text: str, *, field: str, rule: str | None = None) -> dt.date | None:

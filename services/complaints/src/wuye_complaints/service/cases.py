@@ -7,6 +7,7 @@ row and no event behind.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
 
-from wuye_chassis import auth
+from wuye_chassis import auth, pii
 from wuye_chassis.db import utcnow
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, Unauthenticated
 from wuye_chassis.ids import new_id
@@ -98,6 +99,20 @@ def require_own_company(caller: auth.AuthContext, case: Case, *, action: str, ru
 def require_company_step(caller: auth.AuthContext, case: Case, *, action: str) -> None:
     """Company staff take steps only on the cases dispatched to their own company (A1)."""
     require_own_company(caller, case, action=action, rule="A1")
+
+
+def as_seen_by(caller: auth.AuthContext, case: Case) -> Case:
+    """The case with the phone and ID numbers typed into its description masked (issue 19, A5), except for
+    who works the case: the community worker and the 12345 operator (who call back), the company it is
+    dispatched to, the reporter who wrote it, and the platform itself."""
+    handles = caller.has_role(auth.SYSTEM_ROLE, *CONTACT_VIEWERS) or (
+        caller.has_role(COMPANY_STAFF) and case.company_id is not None and caller.company == case.company_id
+    )
+    if handles or (case.reporter_person_id is not None and case.reporter_person_id == caller.user):
+        return case
+    seen = copy.copy(case)  # a copy for the answer: the stored case keeps what the reporter wrote
+    seen.description = pii.mask_numbers_in_text(case.description)
+    return seen
 
 
 def require_own_case(caller: auth.AuthContext, case: Case, *, action: str) -> None:
@@ -470,7 +485,7 @@ async def list_cases(query: commands.ListCases, uow: ComplaintsUnitOfWork) -> li
         limit=query.limit,
     )
     async with uow.reading():
-        return await uow.cases.find(where)
+        return [as_seen_by(caller, case) for case in await uow.cases.find(where)]
 
 
 async def find_overdue_cases(query: commands.FindOverdueCases, uow: ComplaintsUnitOfWork) -> list[str]:
@@ -482,4 +497,4 @@ async def _view(uow: ComplaintsUnitOfWork, case: Case) -> CaseView:
     caller = auth.current()
     unmasked = caller.has_role(*CONTACT_VIEWERS)
     reporters = await uow.contacts.for_case(uow.session, case.case_id, unmasked=unmasked, reader=caller)
-    return CaseView(case, reporters)
+    return CaseView(as_seen_by(caller, case), reporters)

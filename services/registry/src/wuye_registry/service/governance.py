@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from wuye_chassis import auth
@@ -150,12 +151,20 @@ async def link_cadre(command: commands.LinkCadre, uow: RegistryUnitOfWork) -> Ca
     return link
 
 
+#: who screens reserve candidates under O5, and so alone sees the reasons (A5)
+SCREENERS = ("community_worker", "street_officer")
+
+
 async def list_reserve_candidates(
     query: commands.ListReserveCandidates, uow: RegistryUnitOfWork
 ) -> list[CandidateRecord]:
     async with uow.reading():
         compound = await access.compound(uow, query.compound_id, action="list reserve candidates")
-        return await uow.governance.candidates(compound.compound_id)
+        candidates = await uow.governance.candidates(compound.compound_id)
+    if auth.current().has_role(auth.SYSTEM_ROLE, *SCREENERS):
+        return candidates
+    # A5: why someone was screened out (sentences, defaulter lists, arrears) is for those who screen
+    return [dataclasses.replace(candidate, reasons=()) for candidate in candidates]
 
 
 async def list_cadre_links(query: commands.ListCadreLinks, uow: RegistryUnitOfWork) -> list[CadreLinkRecord]:

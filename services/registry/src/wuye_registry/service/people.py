@@ -20,6 +20,9 @@ from wuye_registry.service.unit_of_work import RegistryUnitOfWork
 
 #: roles that may read a person's full phone and ID number (in scope, with a purpose, audited)
 PERSONAL_DATA_READERS = ("community_worker",)
+#: who may look a person up by phone or ID number (A5): the community and the street that keep the
+#: register, inside their scope — never residents or companies (a reverse look-up of who owns a phone)
+PEOPLE_SEARCHERS = ("community_worker", "street_officer")
 
 
 async def register_person(command: commands.RegisterPerson, uow: RegistryUnitOfWork) -> PersonView:
@@ -57,6 +60,7 @@ async def get_person(query: commands.GetPerson, uow: RegistryUnitOfWork) -> Pers
 
 async def find_people(query: commands.FindPeople, uow: RegistryUnitOfWork) -> list[PersonView]:
     """Exact lookup by phone or ID number through the blind index; the answers are masked."""
+    auth.require_role(PEOPLE_SEARCHERS, action="find people by phone or ID number")
     if bool(query.phone.strip()) == bool(query.id_number.strip()):
         raise InvalidArgument("give exactly one of phone and id_number", field="phone", rule="one_of")
     blind_index = uow.personal_data.blind_index
