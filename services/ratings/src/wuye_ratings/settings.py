@@ -1,5 +1,7 @@
 from fractions import Fraction
 
+from pydantic import Field
+
 from wuye_chassis.settings import ServiceSettings
 from wuye_ratings.domain.evaluations import EvaluationWeights
 from wuye_ratings.domain.lists import ListPolicy
@@ -14,6 +16,8 @@ class RatingsSettings(ServiceSettings):
     resident_weight: str = "2/5"
     peer_weight: str = "1/5"
     department_weight: str = "2/5"
+    #: R3: days after a quarter's end in which its evaluations are still accepted
+    evaluation_grace_days: int = Field(default=15, ge=0, le=60)
     #: R4: whether band B also puts a company on the black list (some cities' rule; off by default)
     black_list_includes_b: bool = False
 

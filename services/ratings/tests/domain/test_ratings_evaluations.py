@@ -221,3 +221,22 @@ def test_R3_evaluation_is_for_a_street():
     with pytest.raises(InvalidArgument) as malformed:
         evaluation(street_path="35/x")
     assert (malformed.value.field, malformed.value.rule) == ("street_path", "R3")
+
+
+@pytest.mark.parametrize(("day", "accepted"), [
+    (dt.date(2027, 1, 15), True),   # the last day of 15 days of grace after 2026Q4
+    (dt.date(2027, 1, 16), False),  # the day after
+    (dt.date(2026, 9, 30), False),  # grace never reaches back before the quarter
+])
+def test_R3_a_department_evaluates_in_the_grace_days_after_the_quarter_and_not_a_day_later(day, accepted):
+    target = evaluation()
+    if accepted:
+        target.add_department_evaluation(department_id="housing-bureau", aspect_scores=(9,) * 18,
+                                         submitted_on=day, grace_days=15)
+        assert target.average("department") == 90
+    else:
+        with pytest.raises(InvalidArgument) as refused:
+            target.add_department_evaluation(department_id="housing-bureau", aspect_scores=(9,) * 18,
+                                             submitted_on=day, grace_days=15)
+        assert (refused.value.field, refused.value.rule) == ("submitted_on", "R3")
+        assert "2027-01-15" in str(refused.value)

@@ -157,10 +157,12 @@ class QuarterlyEvaluation:
             quarter=quarter,
         )
 
-    def add_resident_survey(self, *, household_id: str, aspect_scores: Iterable[int], submitted_on: dt.date) -> None:
+    def add_resident_survey(
+        self, *, household_id: str, aspect_scores: Iterable[int], submitted_on: dt.date, grace_days: int = 0
+    ) -> None:
         household = require_text(household_id, field="household_id", rule="R3")
         self._refuse_second(EvaluationKind.RESIDENT, household, field="household_id", who="household")
-        self._add(EvaluationKind.RESIDENT, household, aspect_scores, submitted_on)
+        self._add(EvaluationKind.RESIDENT, household, aspect_scores, submitted_on, grace_days)
 
     def add_peer_evaluation(
         self,
@@ -169,6 +171,7 @@ class QuarterlyEvaluation:
         evaluator_street_path: str,
         aspect_scores: Iterable[int],
         submitted_on: dt.date,
+        grace_days: int = 0,
     ) -> None:
         evaluator = require_text(evaluator_company_id, field="evaluator_company_id", rule="R3")
         if evaluator == self.company_id:
@@ -182,14 +185,14 @@ class QuarterlyEvaluation:
                 rule="R3",
             )
         self._refuse_second(EvaluationKind.PEER, evaluator, field="evaluator_company_id", who="company")
-        self._add(EvaluationKind.PEER, evaluator, aspect_scores, submitted_on)
+        self._add(EvaluationKind.PEER, evaluator, aspect_scores, submitted_on, grace_days)
 
     def add_department_evaluation(
-        self, *, department_id: str, aspect_scores: Iterable[int], submitted_on: dt.date
+        self, *, department_id: str, aspect_scores: Iterable[int], submitted_on: dt.date, grace_days: int = 0
     ) -> None:
         department = require_text(department_id, field="department_id", rule="R3")
         self._refuse_second(EvaluationKind.DEPARTMENT, department, field="department_id", who="department")
-        self._add(EvaluationKind.DEPARTMENT, department, aspect_scores, submitted_on)
+        self._add(EvaluationKind.DEPARTMENT, department, aspect_scores, submitted_on, grace_days)
 
     def average(self, kind: EvaluationKind | str) -> Fraction | None:
         """Mean 0–100 score of one kind; ``None`` when nobody of that kind evaluated."""
@@ -217,11 +220,18 @@ class QuarterlyEvaluation:
                 rule="R3",
             )
 
-    def _add(self, kind: EvaluationKind, evaluator: str, aspect_scores: Iterable[int], submitted_on: dt.date) -> None:
+    def _add(
+        self, kind: EvaluationKind, evaluator: str, aspect_scores: Iterable[int], submitted_on: dt.date,
+        grace_days: int,
+    ) -> None:
+        """R3: an evaluation is submitted within its quarter or in the ``grace_days`` after it (a city's
+        setting: departments and residents are often asked in the days after the quarter closes)."""
         day = require_date(submitted_on, field="submitted_on", rule="R3")
-        if not self.quarter.contains(day):
+        closes = self.quarter.last_day + dt.timedelta(days=grace_days)
+        if not self.quarter.first_day <= day <= closes:
             raise InvalidArgument(
-                f"an evaluation for {self.quarter} must be submitted within it, not on {day.isoformat()}",
+                f"an evaluation for {self.quarter} must be submitted from {self.quarter.first_day.isoformat()} "
+                f"to {closes.isoformat()} ({grace_days} days of grace), not on {day.isoformat()}",
                 field="submitted_on",
                 rule="R3",
             )

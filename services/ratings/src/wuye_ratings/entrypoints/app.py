@@ -21,7 +21,8 @@ def build(settings: RatingsSettings | None = None) -> ServiceDefinition[RatingsU
     registry = RegistryClient(settings.registry_addr)
 
     def unit_of_work(parts: UnitOfWorkParts) -> RatingsUnitOfWork:
-        return RatingsUnitOfWork(parts, weights, policy, registry)
+        return RatingsUnitOfWork(parts, weights, policy, registry,
+                                 evaluation_grace_days=settings.evaluation_grace_days)
 
     return ServiceDefinition(
         settings=settings,

@@ -76,7 +76,7 @@ async def submit_resident_survey(command: commands.SubmitResidentSurvey, uow: Ra
     return await _submit(
         uow, compound.company_id, compound.street_path, command.quarter, "household_id",
         lambda quarterly: quarterly.add_resident_survey(
-            household_id=household.household_id, aspect_scores=command.aspect_scores, submitted_on=uow.today()
+            household_id=household.household_id, aspect_scores=command.aspect_scores, submitted_on=uow.today(), grace_days=uow.evaluation_grace_days
         ),
     )
 
@@ -108,7 +108,7 @@ async def submit_peer_evaluation(command: commands.SubmitPeerEvaluation, uow: Ra
         uow, command.company_id, street, command.quarter, "evaluator_company_id",
         lambda quarterly: quarterly.add_peer_evaluation(
             evaluator_company_id=evaluator.company_id, evaluator_street_path=evaluator_street,
-            aspect_scores=command.aspect_scores, submitted_on=uow.today(),
+            aspect_scores=command.aspect_scores, submitted_on=uow.today(), grace_days=uow.evaluation_grace_days,
         ),
     )
 
@@ -121,7 +121,7 @@ async def submit_department_evaluation(
     return await _submit(
         uow, command.company_id, street, command.quarter, "department_id",
         lambda quarterly: quarterly.add_department_evaluation(
-            department_id=caller.department, aspect_scores=command.aspect_scores, submitted_on=uow.today()
+            department_id=caller.department, aspect_scores=command.aspect_scores, submitted_on=uow.today(), grace_days=uow.evaluation_grace_days
         ),
     )
 

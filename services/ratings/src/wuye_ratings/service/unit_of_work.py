@@ -38,9 +38,12 @@ class RatingsUnitOfWork(UnitOfWork):
     stars: StarRepository
 
     def __init__(
-        self, parts: UnitOfWorkParts, weights: EvaluationWeights, policy: ListPolicy, households: HouseholdSource
+        self, parts: UnitOfWorkParts, weights: EvaluationWeights, policy: ListPolicy, households: HouseholdSource,
+        *, evaluation_grace_days: int = 0,
     ) -> None:
         super().__init__(parts)
+        #: R3: days after a quarter in which its evaluations are still accepted (settings)
+        self.evaluation_grace_days = evaluation_grace_days
         #: the city's R3 weights of the three evaluations and its R4 list policy (settings)
         self.weights = weights
         self.policy = policy
