@@ -6,7 +6,7 @@ import pytest
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_enforcement.domain.events import FindingRecorded, InspectionCompleted
 from wuye_enforcement.domain.inspections import Inspection, InspectionState, Outcome
-from wuye_enforcement.domain.vocabulary import Severity
+from wuye_enforcement.domain.vocabulary import InspectionKind, Severity
 
 from .conftest import COMMUNITY_PATH
 
@@ -130,3 +130,24 @@ def test_E4_result_time_needs_a_time_zone(inspection):
         record(inspection, "FR-01", now=dt.datetime(2026, 9, 15, 9, 0))
     assert (refused.value.field, refused.value.rule) == ("now", "E4")
     assert inspection.results == {}
+
+
+def test_E2_results_are_recorded_on_the_visit_day_not_before_it_in_china_time(inspection):
+    """Issue 14: results before the visit date were accepted without a word."""
+    shanghai = ZoneInfo("Asia/Shanghai")
+    eve = dt.datetime(2026, 9, 14, 23, 59, tzinfo=shanghai)
+    with pytest.raises(FailedPrecondition) as refused:
+        record(inspection, "FR-01", now=eve)
+    assert (refused.value.field, refused.value.rule) == ("visit_date", "E2") and "2026-09-15" in str(refused.value)
+    assert inspection.results == {}
+    # 2026-09-15 00:00 in Shanghai is still the 14th in UTC: the visit day counts in China's time
+    record(inspection, "FR-01", now=dt.datetime(2026, 9, 15, 0, 0, tzinfo=shanghai))
+    assert set(inspection.results) == {"FR-01"}
+
+
+def test_E2_a_complaint_triggered_visit_may_come_before_its_latest_day(new_plan):
+    plan = new_plan(kind=InspectionKind.COMPLAINT_TRIGGERED, basis="case-1")
+    early = Inspection.start(inspection_id="inspection-2", plan=plan, compound_id="compound-1",
+                             jurisdiction_path=COMMUNITY_PATH, company_id="company-1")
+    record(early, "FR-01", now=dt.datetime(2026, 9, 14, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert set(early.results) == {"FR-01"}

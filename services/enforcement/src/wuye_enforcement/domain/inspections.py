@@ -21,6 +21,7 @@ from enum import StrEnum
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.validation import optional_text, parse_choice, require_moment, require_text
+from wuye_chassis.workdays import SHANGHAI
 from wuye_enforcement.domain.events import Event, FindingRecorded, InspectionCompleted
 from wuye_enforcement.domain.plans import ChecklistLine, JointPlan, separate_visits_saved
 from wuye_enforcement.domain.vocabulary import InspectionKind, Severity
@@ -143,6 +144,16 @@ class Inspection:
         note: str | None = None,
     ) -> None:
         self._require_open("record a result")
+        recorded_at = require_moment(now, field="now", rule="E4")
+        # a planned visit is made on its day, not before; a complaint-triggered plan's date is the latest
+        # day the departments must come by, and they may come sooner
+        early = recorded_at.astimezone(SHANGHAI).date() < self.plan.visit_date
+        if early and self.plan.kind is not InspectionKind.COMPLAINT_TRIGGERED:
+            raise FailedPrecondition(
+                f"results of plan {self.plan.plan_id} are recorded on or after its visit date "
+                f"{self.plan.visit_date.isoformat()}, not on {recorded_at.astimezone(SHANGHAI).date().isoformat()}",
+                field="visit_date", rule="E2",
+            )
         code = require_text(item_code, field="item_code", rule="E2")
         if self.plan.line(code) is None:
             raise InvalidArgument(
@@ -167,7 +178,7 @@ class Inspection:
             severity=grade,
             evidence_refs=evidence,
             inspector_id=inspector,
-            recorded_at=require_moment(now, field="now", rule="E4"),
+            recorded_at=recorded_at,
             note=optional_text(note, field="note", rule="E4", max_length=NOTE_MAX_LENGTH),
         )
 
