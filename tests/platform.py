@@ -49,7 +49,9 @@ async def gateway_for(
         for name in SERVICES
     }
     settings = GatewaySettings(
-        dev_issuer=True, jwt_issuer=ISSUER, health_timeout_seconds=0.5, **addresses, **settings_overrides
+        # 2 s: a loaded CI machine once took longer than 0.5 s to answer a health check; a service that is
+        # down fails at once (connection refused), so the margin costs the tests nothing
+        **{"dev_issuer": True, "jwt_issuer": ISSUER, "health_timeout_seconds": 2.0, **addresses, **settings_overrides}
     )
     app = create_app(settings)
     async with app.router.lifespan_context(app):

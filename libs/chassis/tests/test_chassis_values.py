@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from fractions import Fraction
 
 import pytest
 
@@ -12,7 +13,7 @@ from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.jurisdiction import JurisdictionPath, below_path_range, in_scope
 from wuye_chassis.money import MAX_AMOUNT_FEN, allocate, fen_to_yuan, require_fen, yuan_to_fen
 from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
-from wuye_chassis.proto_values import enum_number, enum_text
+from wuye_chassis.proto_values import enum_number, enum_text, percent_text, ratio_fields
 from wuye_chassis.settings import ServiceSettings
 from wuye_chassis.validation import parse_iso_date, require_date, require_moment
 from wuye_chassis.workdays import SHANGHAI, CalendarYearUnknown, WorkingDayCalendar
@@ -204,3 +205,15 @@ def test_a_date_must_lie_between_1949_10_01_and_2099_12_31_exactly() -> None:
         assert (refused.value.field, refused.value.rule) == ("visit_date", "date_range")
     with pytest.raises(InvalidArgument):
         require_moment(dt.datetime(9999, 1, 1, tzinfo=dt.UTC), field="at")
+
+
+@pytest.mark.parametrize(("share", "text"), [
+    (Fraction(2, 3), "66.7%"), (Fraction(1, 8), "12.5%"), (Fraction(1, 16), "6.3%"),  # 6.25 rounds half up
+    (Fraction(1, 2000), "0.1%"), (Fraction(1, 2001), "0.0%"), (Fraction(0), "0.0%"), (Fraction(1), "100.0%"),
+    (Fraction(-3, 4), "-75.0%"), (Fraction(-1, 16), "-6.3%"), (Fraction(-1, 2001), "0.0%"),  # year-on-year change
+])
+def test_a_share_reads_as_a_percentage_with_one_decimal_rounded_half_up(share: Fraction, text: str) -> None:
+    """Issue 14: rates came back as bare fractions ({1,4}); a person reads 25.0%."""
+    assert percent_text(share) == text
+    assert ratio_fields(share) == {"numerator": share.numerator, "denominator": share.denominator, "percent": text}
+    assert percent_text(None) == ""

@@ -44,6 +44,7 @@ async def test_C5_figures_for_a_county(complaints: Complaints) -> None:
     assert (answer.response_rate.numerator, answer.response_rate.denominator) == (1, 1)
     # (1 + 0.9 × 1) ÷ 2 = 19/20
     assert (answer.satisfaction_rate.numerator, answer.satisfaction_rate.denominator) == (19, 20)
+    assert answer.satisfaction_rate.percent == "95.0%"  # beside the exact value, as a person reads it
     assert [(share.tier, share.closed) for share in answer.tier_split] == [
         (api.TIER_COMMUNITY, 2), (api.TIER_STREET, 0), (api.TIER_COUNTY, 0),
     ]
@@ -71,6 +72,7 @@ async def test_C5_year_on_year_change_and_filters_by_category_and_company(compla
     answer = await figures(complaints)
     assert (answer.submitted, answer.submitted_last_year) == (1, 4)
     assert (answer.year_on_year_change.numerator, answer.year_on_year_change.denominator) == (-3, 4)
+    assert answer.year_on_year_change.percent == "-75.0%"
     assert answer.meets_year_on_year_target
     assert (await figures(complaints, category="noise")).submitted == 0
     assert (await figures(complaints, company_id=COMPANY)).closed == 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -65,3 +66,18 @@ def timestamp(moment: dt.datetime | None) -> Timestamp | None:
 def moment(stamp: Timestamp) -> dt.datetime:
     """The aware UTC datetime of a protobuf time."""
     return stamp.ToDatetime(tzinfo=dt.UTC)
+
+
+def percent_text(value: Fraction | None) -> str:
+    """An exact share as a person reads it: "66.7%" (one decimal, half up); "" when there is none."""
+    if value is None:
+        return ""
+    share = Fraction(value)
+    tenths = (abs(share) * 1000 + Fraction(1, 2)).__floor__()  # half away from zero, so -6.25 → -6.3
+    sign = "-" if share < 0 and tenths else ""
+    return f"{sign}{tenths // 10}.{tenths % 10}%"
+
+
+def ratio_fields(value: Fraction) -> dict[str, Any]:
+    """The fields every service's ``Ratio`` message shares: the exact fraction and its percentage."""
+    return {"numerator": value.numerator, "denominator": value.denominator, "percent": percent_text(value)}

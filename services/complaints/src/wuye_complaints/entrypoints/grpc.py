@@ -12,7 +12,7 @@ from wuye.complaints.v1 import complaints_pb2 as api
 from wuye.complaints.v1 import complaints_pb2_grpc
 from wuye_chassis.grpc_server import Servicer
 from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
-from wuye_chassis.proto_values import enum_number, enum_text, timestamp
+from wuye_chassis.proto_values import enum_number, enum_text, ratio_fields, timestamp
 from wuye_complaints.adapters.mediations import PlacedMediation
 from wuye_complaints.domain import commands
 from wuye_complaints.domain.case import Case
@@ -28,7 +28,7 @@ SERVICE_NAME = api.DESCRIPTOR.services_by_name["ComplaintsService"].full_name
 def ratio(value: Fraction | None) -> api.Ratio | None:
     if value is None:
         return None
-    return api.Ratio(numerator=value.numerator, denominator=value.denominator, value=float(value))
+    return api.Ratio(**ratio_fields(value), value=float(value))
 
 
 def case_message(case: Case, view: CaseView | None = None) -> api.Case:

@@ -12,7 +12,7 @@ from wuye.common.v1 import common_pb2
 from wuye.enforcement.v1 import enforcement_pb2 as api
 from wuye.enforcement.v1 import enforcement_pb2_grpc
 from wuye_chassis.grpc_server import Servicer
-from wuye_chassis.proto_values import enum_number, enum_text, moment, timestamp
+from wuye_chassis.proto_values import enum_number, enum_text, moment, ratio_fields, timestamp
 from wuye_enforcement.domain import commands
 from wuye_enforcement.domain.catalogue import InspectionItem
 from wuye_enforcement.domain.plans import ChecklistLine
@@ -132,7 +132,7 @@ def next_page(token: str) -> common_pb2.PageResponse:
 def ratio(value: Fraction | None) -> api.Ratio | None:
     if value is None:
         return None
-    return api.Ratio(numerator=value.numerator, denominator=value.denominator, value=float(value))
+    return api.Ratio(**ratio_fields(value), value=float(value))
 
 
 class EnforcementServicer(enforcement_pb2_grpc.EnforcementServiceServicer):

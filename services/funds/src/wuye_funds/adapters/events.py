@@ -16,7 +16,7 @@ from google.protobuf.message import Message
 from wuye.funds.v1 import events_pb2
 from wuye.funds.v1 import funds_pb2 as api
 from wuye_chassis.money import Fen
-from wuye_chassis.proto_values import enum_number, timestamp
+from wuye_chassis.proto_values import enum_number, ratio_fields, timestamp
 from wuye_chassis.uow import OutgoingEvent
 from wuye_funds.domain.disclosure import AccountTotals, Disclosure
 from wuye_funds.domain.disclosure_schedule import Audit, OverdueDisclosure
@@ -143,7 +143,7 @@ def _message(event: Event) -> tuple[Message, str]:
 
 
 def ratio(value: Fraction) -> api.Ratio:
-    return api.Ratio(numerator=value.numerator, denominator=value.denominator)
+    return api.Ratio(**ratio_fields(value))
 
 
 def vote_count(count: VoteCount) -> api.VoteCount:

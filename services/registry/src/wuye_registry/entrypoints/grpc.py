@@ -13,7 +13,7 @@ from wuye.registry.v1 import registry_pb2 as api
 from wuye.registry.v1 import registry_pb2_grpc
 from wuye_chassis.grpc_server import Servicer
 from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
-from wuye_chassis.proto_values import enum_number, enum_text
+from wuye_chassis.proto_values import enum_number, enum_text, ratio_fields
 from wuye_chassis.validation import iso_or_empty
 from wuye_registry.adapters.committees import PlacedCommittee
 from wuye_registry.adapters.companies import CompanyRecord, PlacedContract
@@ -215,7 +215,7 @@ def roster_message(found: OwnerRoster) -> api.GetOwnerRosterResponse:
 
 def ratio(value: Fraction | None) -> api.Ratio:
     """An exact ratio; the empty Ratio (denominator 0) when there is nothing to divide by."""
-    return api.Ratio() if value is None else api.Ratio(numerator=value.numerator, denominator=value.denominator)
+    return api.Ratio() if value is None else api.Ratio(**ratio_fields(value))
 
 
 def coverage_message(found: Coverage) -> api.GetCoverageResponse:
