@@ -112,8 +112,12 @@ async def test_a_joint_inspection_finds_orders_rechecks_and_counts(platform) -> 
     assert (await gateway.client.get(f"{inspection_path}", headers=officer)).json()["state"] == "completed"
 
     order_path = f"/api/v1/enforcement/orders/{order['order_id']}"
+    early = await gateway.client.post(f"{order_path}/rechecks", headers=housing,
+                                      json={"inspection_id": inspection_id, "passed": True})
+    assert early.status_code == 409 and early.json()["field"] == "early_reason"  # before the deadline: why?
     rechecked = await gateway.client.post(f"{order_path}/rechecks", headers=housing,
-                                          json={"inspection_id": inspection_id, "passed": True})
+                                          json={"inspection_id": inspection_id, "passed": True,
+                                                "early_reason": "物业公司报告已完成整改"})
     assert rechecked.status_code == 200 and rechecked.json()["state"] == "rectified", rechecked.text
     assert (await gateway.client.get(order_path, headers=officer)).json()["state"] == "rectified"
     refused = await gateway.client.post(f"{order_path}/escalation", headers=officer,

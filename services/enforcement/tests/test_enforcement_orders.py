@@ -102,7 +102,8 @@ async def test_E4_passing_recheck_rectifies_and_E5_figures_count_it(enforcement:
     )
     assert status == grpc.StatusCode.FAILED_PRECONDITION and error.field == "state"
     answer = await enforcement.stub.RecordRecheck(
-        api.RecordRecheckRequest(order_id=order_id, inspection_id="follow-up-1", passed=True),
+        api.RecordRecheckRequest(order_id=order_id, inspection_id="follow-up-1", passed=True,
+                                 early_reason="整改单位报告已完成整改"),  # before the deadline: says why
         metadata=FIRE.to_metadata(),
     )
     assert answer.order.state == api.ORDER_STATE_RECTIFIED

@@ -94,7 +94,8 @@ async def test_A1_a_recheck_is_recorded_by_an_inspector_of_a_department_checking
     before = await enforcement.footprint()
 
     def recheck(item: str) -> api.RecordRecheckRequest:
-        return api.RecordRecheckRequest(order_id=orders[item], inspection_id=inspection_id, passed=True)
+        return api.RecordRecheckRequest(order_id=orders[item], inspection_id=inspection_id, passed=True,
+                                        early_reason="整改单位报告已完成整改")
 
     for who, item, status_code in (
         (FIRE, "LIFT-01", grpc.StatusCode.PERMISSION_DENIED),  # the lift is housing's

@@ -111,8 +111,28 @@ def test_E4_passing_recheck_rectifies_on_time(new_order):
 
 def test_E4_failing_recheck_before_deadline_changes_only_the_record(new_order):
     order = new_order()
-    assert order.record_recheck(inspection_id="early", passed=False, now=DEADLINE - INSTANT) == []
+    early = order.record_recheck(inspection_id="early", passed=False, now=DEADLINE - INSTANT,
+                                 early_reason="整改单位报告已完成整改")
+    assert early == []
     assert order.state is OrderState.ISSUED and len(order.rechecks) == 1
+    assert order.rechecks[0].early_reason == "整改单位报告已完成整改"
+
+
+def test_E4_a_recheck_before_the_deadline_must_say_why_it_comes_early(new_order):
+    """Issue 14: a re-check before the order's deadline was accepted without a word."""
+    order = new_order()
+    with pytest.raises(FailedPrecondition) as refused:
+        order.record_recheck(inspection_id="early", passed=True, now=DEADLINE - INSTANT)
+    assert (refused.value.field, refused.value.rule) == ("early_reason", "E4")
+    assert order.rechecks == [] and order.state is OrderState.ISSUED
+
+
+def test_E4_a_recheck_at_the_deadline_is_not_early_and_may_not_say_so(new_order):
+    order = new_order()
+    with pytest.raises(InvalidArgument) as refused:
+        order.record_recheck(inspection_id="follow-up-1", passed=True, now=DEADLINE, early_reason="提前")
+    assert (refused.value.field, refused.value.rule) == ("early_reason", "E4")
+    assert order.rechecks == []
 
 
 def test_E4_failing_recheck_after_deadline_makes_the_order_overdue(new_order):

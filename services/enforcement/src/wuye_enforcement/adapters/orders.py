@@ -49,7 +49,7 @@ def _order(row: sa.RowMapping) -> RectificationOrder:
         rechecks=[
             Recheck(
                 inspection_id=recheck["inspection_id"], at=dt.datetime.fromisoformat(recheck["at"]),
-                passed=recheck["passed"],
+                passed=recheck["passed"], early_reason=recheck.get("early_reason"),
             )
             for recheck in row["rechecks"]
         ],
@@ -66,7 +66,8 @@ def _changing_values(order: RectificationOrder) -> dict[str, object]:
     return {
         "state": order.state.value,
         "rechecks": [
-            {"inspection_id": recheck.inspection_id, "at": recheck.at.isoformat(), "passed": recheck.passed}
+            {"inspection_id": recheck.inspection_id, "at": recheck.at.isoformat(), "passed": recheck.passed,
+             "early_reason": recheck.early_reason}
             for recheck in order.rechecks
         ],
         "rectified_at": order.rectified_at,

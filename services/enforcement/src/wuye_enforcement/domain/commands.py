@@ -155,6 +155,8 @@ class RecordRecheck:
     order_id: str
     inspection_id: str
     passed: bool
+    #: why the re-check comes before the deadline (required then, refused otherwise)
+    early_reason: str = ""
 
 
 @dataclass(frozen=True)

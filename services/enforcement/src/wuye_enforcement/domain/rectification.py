@@ -11,7 +11,7 @@
 - The deadline is required and lies after the issue moment. At the deadline itself the order is still
   on time; it is overdue from the first moment after.
 - The follow-up re-check (回头看) is due from the deadline on; a re-check may also come earlier when
-  the addressee reports the work done. Only a passing re-check rectifies an order: the addressee's word
+  the addressee reports the work done, and then records why (``early_reason``; refused without one). Only a passing re-check rectifies an order: the addressee's word
   is not enough. A failing re-check after the deadline makes the order overdue; before it, it changes
   nothing but the record.
 - Only an overdue order is escalated (not rectified → penalty case or referral to the "8+X" judicial
@@ -29,7 +29,14 @@ from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
-from wuye_chassis.validation import parse_choice, require_flag, require_moment, require_text, require_whole
+from wuye_chassis.validation import (
+    optional_text,
+    parse_choice,
+    require_flag,
+    require_moment,
+    require_text,
+    require_whole,
+)
 from wuye_chassis.workdays import WorkingDayCalendar
 from wuye_enforcement.domain.events import (
     EscalationConcluded,
@@ -41,6 +48,9 @@ from wuye_enforcement.domain.events import (
 )
 from wuye_enforcement.domain.inspections import Finding
 from wuye_enforcement.domain.vocabulary import Addressee, EscalationOutcome, ReferralKind, Severity
+
+#: the longest reason a re-check before the deadline records
+EARLY_REASON_MAX_LENGTH = 500
 
 
 class OrderState(StrEnum):
@@ -86,6 +96,8 @@ class Recheck:
     inspection_id: str  # the follow-up inspection that checked the work
     at: dt.datetime
     passed: bool
+    #: why it came before the deadline; None for a re-check on or after it
+    early_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -172,12 +184,28 @@ class RectificationOrder:
 
     # --- transitions ---------------------------------------------------------------------------
 
-    def record_recheck(self, *, inspection_id: str, passed: bool, now: dt.datetime) -> list[Event]:
+    def record_recheck(
+        self, *, inspection_id: str, passed: bool, now: dt.datetime, early_reason: str = ""
+    ) -> list[Event]:
         self._require({OrderState.ISSUED, OrderState.OVERDUE}, "record a re-check")
+        at = self._after_issue(now)
+        reason = optional_text(early_reason, field="early_reason", rule="E4", max_length=EARLY_REASON_MAX_LENGTH)
+        if at < self.deadline and reason is None:
+            raise FailedPrecondition(
+                f"order {self.order_id} is due {self.deadline.isoformat()}: a re-check before it records why "
+                "it comes early (early_reason, e.g. the addressee reported the work done)",
+                field="early_reason", rule="E4",
+            )
+        if at >= self.deadline and reason is not None:
+            raise InvalidArgument(
+                f"a re-check on or after the deadline {self.deadline.isoformat()} is not early",
+                field="early_reason", rule="E4",
+            )
         recheck = Recheck(
             inspection_id=require_text(inspection_id, field="inspection_id", rule="E4"),
-            at=self._after_issue(now),
+            at=at,
             passed=require_flag(passed, field="passed", rule="E4"),
+            early_reason=reason,
         )
         self.rechecks.append(recheck)
         if recheck.passed:

@@ -81,7 +81,8 @@ def order_message(order: RectificationOrder) -> api.RectificationOrder:
         addressee_id=order.addressee_id, issued_at=timestamp(order.issued_at), deadline=timestamp(order.deadline),
         state=enum_number(api.OrderState, order.state),
         rechecks=[
-            api.Recheck(inspection_id=recheck.inspection_id, at=timestamp(recheck.at), passed=recheck.passed)
+            api.Recheck(inspection_id=recheck.inspection_id, at=timestamp(recheck.at), passed=recheck.passed,
+                        early_reason=recheck.early_reason or "")
             for recheck in order.rechecks
         ],
         rectified_at=timestamp(order.rectified_at), overdue_at=timestamp(order.overdue_at),
@@ -272,7 +273,8 @@ class EnforcementServicer(enforcement_pb2_grpc.EnforcementServiceServicer):
 
     async def RecordRecheck(self, request: api.RecordRecheckRequest, context: grpc.aio.ServicerContext) -> api.RecordRecheckResponse:
         order = await orders.record_recheck(
-            commands.RecordRecheck(request.order_id, inspection_id=request.inspection_id, passed=request.passed),
+            commands.RecordRecheck(request.order_id, inspection_id=request.inspection_id, passed=request.passed,
+                                   early_reason=request.early_reason),
             self.uow(),
         )
         return api.RecordRecheckResponse(order=order_message(order))

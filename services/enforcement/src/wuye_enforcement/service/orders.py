@@ -55,7 +55,9 @@ async def record_recheck(command: commands.RecordRecheck, uow: EnforcementUnitOf
         require_inspecting_department(
             order.departments, action=action, what=f"order {order.order_id} (item {order.item_code})"
         )
-        return order.record_recheck(inspection_id=command.inspection_id, passed=command.passed, now=utcnow())
+        return order.record_recheck(
+            inspection_id=command.inspection_id, passed=command.passed, now=utcnow(), early_reason=command.early_reason
+        )
 
     return await _step(uow, command.order_id, action, step, roles=INSPECTORS)
 
