@@ -9,6 +9,7 @@ from wuye_enforcement.domain.catalogue import (
     DepartmentKind,
     Frequency,
     InspectionItem,
+    content_key,
     parse_catalogue_row,
 )
 
@@ -110,6 +111,17 @@ def test_E2_catalogue_refuses_same_content_under_another_code(catalogue):
         catalogue.add_item(InspectionItem.create(**copy))
     assert (refused.value.field, refused.value.rule) == ("content", "E2")
     assert len(catalogue) == 5
+
+
+@pytest.mark.parametrize("wording", ["消防通道 畅通", "消防通道畅通。", "「消防通道」畅通！", "消防 通道，畅通"])
+def test_E2_the_same_check_worded_with_other_blanks_or_punctuation_is_one_check(wording):
+    """Issue 14: "消防通道 畅通" and "消防通道畅通。" appeared twice on a merged checklist."""
+    assert content_key(wording) == content_key("消防通道畅通")
+
+
+def test_E2_different_words_stay_different_checks():
+    assert content_key("消防通道畅通") != content_key("消防通道不畅通")
+    assert content_key("电梯年检 有效") != content_key("电梯年检有效期")
 
 
 def test_E2_same_content_in_another_scenario_is_another_item(catalogue):

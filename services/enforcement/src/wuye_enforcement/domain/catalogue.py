@@ -114,8 +114,10 @@ STANDARD_DEPARTMENTS: tuple[Department, ...] = ALLIANCE_CORE + OTHER_DEPARTMENTS
 
 
 def content_key(content: str) -> str:
-    """The content of an item folded for comparison: full-width/half-width, case and blanks ignored."""
-    return " ".join(unicodedata.normalize("NFKC", content).casefold().split())
+    """The content of an item folded for comparison: full-width/half-width, case, every blank and every
+    punctuation mark ignored, so "消防通道 畅通" and "消防通道畅通。" are one check (E2)."""
+    folded = unicodedata.normalize("NFKC", content).casefold()
+    return "".join(ch for ch in folded if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
 
 
 @dataclass(frozen=True)
