@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis.db import utcnow
-from wuye_funds.adapters.orm import compounds
+from wuye_funds.adapters.orm import compounds, known_compounds
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,11 @@ class CompoundRepository:
         if row is None:
             return None
         return FundsCompound(row["compound_id"], row["jurisdiction_path"], row["follow_majority"])
+
+    async def registered_name(self, compound_id: str) -> str:
+        """The compound's name as the registry announced it ("" until its event has arrived)."""
+        query = sa.select(known_compounds.c.name).where(known_compounds.c.compound_id == compound_id)
+        return str(await self.session.scalar(query) or "")
 
     async def add(self, compound: FundsCompound) -> None:
         await self.session.execute(compounds.insert().values(compound_id=compound.compound_id, **_values(compound)))

@@ -7,12 +7,15 @@ by ``VerifyLedger``. Balances are never stored; they are sums over the entries.
 
 import sqlalchemy as sa
 
+from wuye_chassis.compounds import add_compounds_table
 from wuye_chassis.db import UtcDateTime
 from wuye_chassis.directory import add_directory_table
 from wuye_chassis.messaging_tables import add_messaging_tables
 
 metadata = sa.MetaData()
 known_jurisdictions = add_directory_table(metadata)
+#: the registry's compounds as announced (their names, for the public page)
+known_compounds = add_compounds_table(metadata)
 outbox, inbox = add_messaging_tables(metadata)
 
 compounds = sa.Table(

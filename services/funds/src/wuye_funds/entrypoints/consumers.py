@@ -5,7 +5,7 @@ proposals."""
 from __future__ import annotations
 
 from wuye.ratings.v1 import events_pb2 as ratings_events
-from wuye_chassis import directory
+from wuye_chassis import compounds, directory
 from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.bus import event_type_of
 from wuye_chassis.inbox import ReceivedEvent, Subscription
@@ -13,7 +13,7 @@ from wuye_funds.domain import commands
 from wuye_funds.service import vote_proposals
 from wuye_funds.service.unit_of_work import FundsUnitOfWork
 
-READ_MODELS = (directory.JURISDICTIONS,)
+READ_MODELS = (directory.JURISDICTIONS, compounds.COMPOUNDS)
 
 
 async def on_contract_end_advised(event: ReceivedEvent, uow: FundsUnitOfWork) -> None:

@@ -51,6 +51,8 @@ class PublicEntry:
 @dataclass(frozen=True)
 class Transparency:
     compound_id: str
+    #: the name residents know it by (the page's heading), from the registry
+    compound_name: str
     maintenance_balance_fen: Fen
     committee_balance_fen: Fen
     recent_entries: list[PublicEntry]
@@ -119,6 +121,7 @@ async def get_compound_transparency(query: commands.GetCompoundTransparency, uow
         latest = await uow.disclosures.latest(compound_id)
         return Transparency(
             compound_id=compound_id,
+            compound_name=await uow.compounds.registered_name(compound_id),
             maintenance_balance_fen=maintenance.balance_fen,
             committee_balance_fen=committee.balance_fen,
             recent_entries=recent,

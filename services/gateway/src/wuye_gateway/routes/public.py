@@ -79,6 +79,8 @@ class DisclosureTotals(BaseModel):
 
 class Transparency(BaseModel):
     compound_id: str
+    #: the name residents know the compound by ("" until the registry's announcement has arrived)
+    compound_name: str = ""
     maintenance_balance_fen: int
     committee_balance_fen: int
     recent_entries: list[PublicEntry]
@@ -159,7 +161,7 @@ def render_page(data: Transparency) -> str:
     return f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>小区资金公开 · 一码统览</title>
+<title>{e(data.compound_name or "小区")}资金公开 · 一码统览</title>
 <style>
  body{{font-family:system-ui,-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;background:#f5f6f8;color:#222}}
  header{{background:#b71c1c;color:#fff;padding:16px}} header h1{{margin:0;font-size:1.2rem}}
@@ -169,7 +171,7 @@ def render_page(data: Transparency) -> str:
  td{{border-bottom:1px solid #eee;padding:6px 4px;overflow-wrap:anywhere}}
  .num{{text-align:right;font-variant-numeric:tabular-nums}} small{{color:#666}}
 </style></head>
-<body><header><h1>小区资金公开 Compound accounts</h1><small>一码统览 · {e(data.compound_id)}</small></header>
+<body><header><h1>{e(data.compound_name or "本小区")} · 资金公开</h1><small>一码统览 Compound accounts</small></header>
 <main>
 <section class="balances">
  <div class="balance" id="maintenance">维修资金 Maintenance fund<b>{_yuan(data.maintenance_balance_fen)}</b></div>

@@ -30,6 +30,7 @@ SERVICE_NAME = api.DESCRIPTOR.services_by_name["DisclosureService"].full_name
 def transparency_message(page: Transparency) -> api.GetCompoundTransparencyResponse:
     return api.GetCompoundTransparencyResponse(
         compound_id=page.compound_id,
+        compound_name=page.compound_name,
         maintenance_balance_fen=page.maintenance_balance_fen,
         committee_balance_fen=page.committee_balance_fen,
         recent_entries=[
