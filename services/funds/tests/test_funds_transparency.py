@@ -8,6 +8,7 @@ from google.protobuf import json_format
 from services.funds.tests.funds_support import AUDITOR, COMPOUND, Funds, refused
 from wuye.funds.v1 import events_pb2, funds_pb2
 from wuye_chassis.auth import AuthContext
+from wuye_funds.adapters.gauges import open_votes
 
 HOUSEHOLDS = {"h-101": ("b1", 10_000), "h-102": ("b1", 8_950)}
 ANONYMOUS = AuthContext()
@@ -117,6 +118,9 @@ async def test_transparency_shows_balances_entries_open_votes_and_the_latest_dis
         (f"{COMPOUND}/committee", 2, "income:advertising"),
     ]
     assert [(v.vote_id, v.title) for v in page.open_votes] == [(open_vote.vote_id, "更换电梯")]
+    # the service's own gauge (wuye_business, gauge="open_votes") counts the same: the closed one is not open
+    async with funds.app.runtime.db.reads() as session:
+        assert await open_votes(session) == [({}, 1.0)]
     assert page.latest_disclosure.period == "2026-H1" and page.latest_disclosure.maintenance.balance_fen == 568_879
     assert not page.latest_disclosure.households
     public_text = str(page)

@@ -11,8 +11,9 @@ these, ``tests/test_metrics.py`` scrapes them from every process of the local st
   long the oldest has waited;
 - ``wuye_consumer_pending``, ``wuye_consumer_ack_pending``, ``wuye_consumer_redelivered`` per durable
   consumer, and ``wuye_dead_letters_total`` — messages parked on the dead-letter subject;
-- ``wuye_business{service, gauge, ...}`` — each service's own gauges (open and overdue cases by tier,
-  open votes, overdue orders and disclosures), sampled by the service's ``ServiceDefinition.gauges``.
+- ``wuye_business{service, gauge, ...}`` — each service's own gauges (complaints: open and overdue cases by tier;
+  enforcement: open and overdue rectification orders by severity; funds: open votes), sampled by the
+  service's ``ServiceDefinition.gauges``.
 
 Gauges that need a query (outbox, consumers, business) are sampled by a background task every
 ``SAMPLE_SECONDS`` into ``Samples``; the instruments' callbacks read the latest samples, so a scrape
@@ -89,7 +90,7 @@ for _name, _description in {
     "wuye_consumer_pending": "messages a durable consumer has not yet received",
     "wuye_consumer_ack_pending": "messages delivered and not yet acknowledged",
     "wuye_consumer_redelivered": "messages delivered more than once and not yet acknowledged",
-    "wuye_business": "a service's own gauges (cases, votes, orders, disclosures)",
+    "wuye_business": "a service's own gauges (cases, orders, votes)",
 }.items():
     _meter.create_observable_gauge(_name, callbacks=[_observer(_name)], description=_description)
 
