@@ -28,6 +28,7 @@ import os
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from opentelemetry import metrics
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from opentelemetry.metrics import CallbackOptions, Observation
@@ -103,6 +104,16 @@ class BusinessGauge:
     description: str
     #: the session is a read-only transaction; each value comes with its labels (e.g. the tier)
     sample: Callable[[AsyncSession], Awaitable[Sequence[tuple[Labels, float]]]]
+
+
+async def count_by(
+    session: AsyncSession, column: sa.ColumnElement[str], condition: sa.ColumnElement[bool], values: Iterable[str]
+) -> list[tuple[Labels, float]]:
+    """Rows matching ``condition`` counted per value of ``column``, labelled by the column's name, every value
+    reported (zero included: an alert on growth needs the series before the first row arrives)."""
+    rows = await session.execute(sa.select(column, sa.func.count()).where(condition).group_by(column))
+    counts = dict(rows.tuples().all())
+    return [({column.name: value}, float(counts.get(value, 0))) for value in values]
 
 
 #: one sampling of gauges: (gauge name, observations)

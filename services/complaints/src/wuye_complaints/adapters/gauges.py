@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wuye_chassis.metrics import BusinessGauge, Labels
+from wuye_chassis.metrics import BusinessGauge, Labels, count_by
 from wuye_complaints.adapters.orm import cases
 from wuye_complaints.domain.vocabulary import CaseState, Tier
 
@@ -21,12 +21,7 @@ _open = cases.c.state.not_in(_FINISHED)
 
 
 async def _by_tier(session: AsyncSession, condition: sa.ColumnElement[bool]) -> Sequence[tuple[Labels, float]]:
-    rows = await session.execute(
-        sa.select(cases.c.tier, sa.func.count()).where(condition).group_by(cases.c.tier)
-    )
-    counts = dict(rows.tuples().all())
-    # every tier, zero included: an alert on growth needs the series before the first case arrives
-    return [({"tier": tier.value}, float(counts.get(tier.value, 0))) for tier in Tier]
+    return await count_by(session, cases.c.tier, condition, (tier.value for tier in Tier))
 
 
 async def open_cases(session: AsyncSession) -> Sequence[tuple[Labels, float]]:

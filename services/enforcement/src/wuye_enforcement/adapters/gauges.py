@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wuye_chassis.metrics import BusinessGauge, Labels
+from wuye_chassis.metrics import BusinessGauge, Labels, count_by
 from wuye_enforcement.adapters.orm import rectification_orders as orders
 from wuye_enforcement.domain.rectification import OrderState
 from wuye_enforcement.domain.vocabulary import Severity
@@ -21,12 +21,7 @@ _open = orders.c.state != OrderState.RECTIFIED.value
 
 
 async def _by_severity(session: AsyncSession, condition: sa.ColumnElement[bool]) -> Sequence[tuple[Labels, float]]:
-    rows = await session.execute(
-        sa.select(orders.c.severity, sa.func.count()).where(condition).group_by(orders.c.severity)
-    )
-    counts = dict(rows.tuples().all())
-    # every severity, zero included: an alert on growth needs the series before the first order
-    return [({"severity": severity.value}, float(counts.get(severity.value, 0))) for severity in Severity]
+    return await count_by(session, orders.c.severity, condition, (severity.value for severity in Severity))
 
 
 async def open_orders(session: AsyncSession) -> Sequence[tuple[Labels, float]]:
