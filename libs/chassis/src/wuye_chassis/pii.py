@@ -57,6 +57,12 @@ def mask_mobile(phone: str) -> str:
     return f"{number[:3]}****{number[-4:]}"
 
 
+def mask_name(name: str) -> str:
+    """ "张三丰" → "张**": the family name only, as a person's name is shown outside the register."""
+    text = name.strip()
+    return text[:1] + "*" * (len(text) - 1) if len(text) > 1 else text
+
+
 def resident_id_check_character(first_17_digits: str) -> str:
     """The ISO 7064 MOD 11-2 check character of a resident ID number ('0'–'9' or 'X')."""
     if not re.fullmatch(r"[0-9]{17}", first_17_digits):

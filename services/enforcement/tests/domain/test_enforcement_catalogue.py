@@ -1,5 +1,6 @@
 import pytest
 
+from wuye_chassis import departments
 from wuye_chassis.errors import AlreadyExists, InvalidArgument, NotFound
 from wuye_enforcement.domain.catalogue import (
     ALLIANCE_CORE,
@@ -176,3 +177,7 @@ def test_E1_row_with_missing_columns_refused():
     assert {error.field for error in parsed.errors} == {
         "lead_department", "content", "legal_basis", "standard", "frequency",
     }
+
+
+def test_A1_inspector_posts_name_exactly_the_catalogue_departments() -> None:
+    assert {department.code for department in STANDARD_DEPARTMENTS} == departments.CODES

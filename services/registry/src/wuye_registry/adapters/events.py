@@ -9,7 +9,7 @@ from __future__ import annotations
 from google.protobuf.message import Message
 
 from wuye.common.v1 import common_pb2
-from wuye.registry.v1 import events_pb2
+from wuye.registry.v1 import events_pb2, registry_pb2
 from wuye_chassis.proto_values import enum_number
 from wuye_chassis.uow import OutgoingEvent
 from wuye_chassis.validation import iso_or_empty
@@ -29,8 +29,12 @@ from wuye_registry.domain.events import (
     HouseholdRosterChanged,
     JurisdictionRegistered,
     ManagementCommitteeDissolutionOverdue,
+    PartyMembershipChanged,
+    PostAssigned,
+    PostEnded,
 )
 from wuye_registry.domain.places import Jurisdiction
+from wuye_registry.domain.posts import Post
 
 
 def outgoing(event: Event) -> OutgoingEvent:
@@ -50,6 +54,10 @@ def _subject(event: Event) -> str:
             return event.committee_id
         case CompanyRegistered() | CompanyPartyOrgModeChanged():
             return event.company_id
+        case PartyMembershipChanged():
+            return event.person_id
+        case PostAssigned() | PostEnded():
+            return event.post.person_id
     raise TypeError(f"no subject for {type(event).__name__}")
 
 
@@ -62,6 +70,16 @@ def jurisdiction_message(jurisdiction: Jurisdiction) -> common_pb2.Jurisdiction:
         level=enum_number(common_pb2.JurisdictionLevel, jurisdiction.level),
         path=str(jurisdiction.path),
         parent_code="" if parent is None else parent.code,
+    )
+
+
+def post_message(post: Post) -> registry_pb2.Post:
+    """A post as the events and the gRPC API carry it; the kind travels as its enum number."""
+    return registry_pb2.Post(
+        post_id=post.post_id, person_id=post.person_id,
+        kind=enum_number(registry_pb2.PostKind, post.kind), jurisdiction_path=post.jurisdiction_path,
+        company_id=post.company_id, department=post.department, started_on=post.started_on.isoformat(),
+        ended_on=iso_or_empty(post.ended_on),
     )
 
 
@@ -153,6 +171,15 @@ def _message(event: Event) -> Message:
                 party_org_mode=event.change.mode.value,
                 effective_from=event.change.effective_from.isoformat(),
             )
+        case PartyMembershipChanged():
+            return events_pb2.PartyMembershipChanged(
+                person_id=event.person_id, is_party_member=event.is_party_member, since=event.since.isoformat(),
+                jurisdiction_path=event.jurisdiction_path,
+            )
+        case PostAssigned():
+            return events_pb2.PostAssigned(post=post_message(event.post))
+        case PostEnded():
+            return events_pb2.PostEnded(post=post_message(event.post))
     raise TypeError(f"no protobuf event for {type(event).__name__}")
 
 

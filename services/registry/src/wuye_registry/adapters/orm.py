@@ -77,6 +77,8 @@ people = sa.Table(
     sa.Column("id_number_cipher", sa.LargeBinary(), nullable=True),
     sa.Column("id_number_index", sa.String(64), nullable=True, unique=True),
     sa.Column("is_party_member", sa.Boolean(), nullable=False),
+    # the day the party membership last began or ended, when it was recorded (O3, O4)
+    sa.Column("party_member_since", sa.Date(), nullable=True),
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
@@ -255,6 +257,33 @@ cadre_links = sa.Table(
     sa.Column("start_on", sa.Date(), nullable=False),
     sa.Column("end_on", sa.Date(), nullable=True),
     sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# A1: what a person may do and where; a post is open from start_on to end_on (its last day) inclusive
+posts = sa.Table(
+    "posts",
+    metadata,
+    sa.Column("id", Id, primary_key=True),
+    sa.Column("person_id", Id, sa.ForeignKey("people.id"), nullable=False, index=True),
+    sa.Column("kind", sa.String(40), nullable=False),
+    sa.Column("jurisdiction_path", JurisdictionPathString, nullable=False, index=True),
+    sa.Column("company_id", Id, sa.ForeignKey("companies.id"), nullable=True),
+    sa.Column("department", sa.String(40), nullable=True),
+    sa.Column("start_on", sa.Date(), nullable=False),
+    sa.Column("end_on", sa.Date(), nullable=True),
+    sa.Column("assigned_by", Id, nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# A1: the login (identity provider's "<iss>|<sub>") each person signs in with, bound once
+logins = sa.Table(
+    "logins",
+    metadata,
+    sa.Column("subject", sa.String(400), primary_key=True),
+    sa.Column("person_id", Id, sa.ForeignKey("people.id"), nullable=False, index=True),
+    # how it was bound: "verified_phone" (the provider's 实名认证 phone matched exactly one person)
+    sa.Column("bound_by", sa.String(40), nullable=False),
+    sa.Column("bound_at", UtcDateTime(), nullable=False),
 )
 
 outbox, inbox = add_messaging_tables(metadata)

@@ -6,6 +6,7 @@ Phone and ID number are AES-GCM ciphertexts with keyed blind indexes for exact l
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -145,6 +146,17 @@ class PeopleRepository:
         if id_number_index is not None:
             query = query.where(people.c.id_number_index == id_number_index)
         return [_person(row) for row in (await self.session.execute(query)).mappings()]
+
+    async def with_phone(self, phone_index: str, *, limit: int = 2) -> list[str]:
+        """The ids of people registered with this phone anywhere (binding a login needs exactly one)."""
+        query = sa.select(people.c.id).where(people.c.phone_index == phone_index).order_by(people.c.id).limit(limit)
+        return list((await self.session.scalars(query)).all())
+
+    async def set_party_membership(self, person_id: str, *, is_party_member: bool, since: dt.date) -> None:
+        await self.session.execute(
+            people.update().where(people.c.id == person_id)
+            .values(is_party_member=is_party_member, party_member_since=since, updated_at=utcnow())
+        )
 
     async def record_reveal(self, person_id: str, reader: AuthContext, *, purpose: str) -> None:
         await self.session.execute(

@@ -13,7 +13,7 @@ from wuye_chassis.db import utcnow
 from wuye_chassis.path_queries import at_or_below
 from wuye_registry.adapters.orm import buildings, compounds, households, owners
 from wuye_registry.domain.places import Compound, CompoundType, Household, ManagementMode, OwnerLink
-from wuye_registry.domain.roster import RosterUnit
+from wuye_registry.domain.roster import RosterUnit, owner_key
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,15 @@ class HouseholdRecord:
     developer_unsold: bool
     #: by person id
     owners: tuple[OwnerShare, ...]
+
+
+@dataclass(frozen=True)
+class OwnedUnitRecord:
+    household_id: str
+    compound_id: str
+    jurisdiction_path: str
+    #: the roster owner (V4) the person is, or is one of
+    owner_key: str
 
 
 def _compound(row: sa.RowMapping) -> CompoundRecord:
@@ -238,6 +247,24 @@ class PlaceRepository:
             .distinct()
         )
         return set((await self.session.scalars(query)).all())
+
+    async def owned_units(self, person_id: str) -> list[OwnedUnitRecord]:
+        """Every unit the person owns, alone or jointly, with the roster's owner key (V4) it votes under."""
+        mine = sa.select(owners.c.household_id).where(owners.c.person_id == person_id)
+        query = (
+            sa.select(households.c.id, households.c.compound_id, compounds.c.jurisdiction_path, owners.c.person_id)
+            .join(owners, owners.c.household_id == households.c.id)
+            .join(compounds, compounds.c.id == households.c.compound_id)
+            .where(households.c.id.in_(mine))
+            .order_by(households.c.id)
+        )
+        units: dict[str, tuple[str, str, list[str]]] = {}
+        for household_id, compound_id, path, owner in (await self.session.execute(query)).all():
+            units.setdefault(household_id, (compound_id, path, []))[2].append(owner)
+        return [
+            OwnedUnitRecord(household_id, compound_id, path, owner_key(people))
+            for household_id, (compound_id, path, people) in units.items()
+        ]
 
     async def roster_units(self, compound_id: str) -> list[RosterUnit]:
         """Every unit of the compound with the people on its register entry, in one query."""

@@ -365,3 +365,51 @@ class ImportCounty:
     batch_size: int = DEFAULT_IMPORT_BATCH_SIZE
     #: announce the roster of every compound the files name, not only of those this import changed
     announce_all: bool = False
+
+
+# --- who acts (A1) -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetPartyMembership:
+    person_id: str
+    is_party_member: bool
+    #: ISO date; "" for today
+    since: str = ""
+
+
+@dataclass(frozen=True)
+class AssignPost:
+    person_id: str
+    kind: str
+    #: "" for company staff (the company's own jurisdiction is taken)
+    jurisdiction_code: str
+    company_id: str = ""
+    department: str = ""
+    #: ISO date; "" for today
+    started_on: str = ""
+
+
+@dataclass(frozen=True)
+class EndPost:
+    post_id: str
+    #: the post's last day (ISO); "" for today
+    ended_on: str = ""
+
+
+@dataclass(frozen=True)
+class ListPosts:
+    """Exactly one of ``person_id`` and ``jurisdiction_code``."""
+
+    person_id: str = ""
+    jurisdiction_code: str = ""
+    #: ISO date; "" for today
+    on: str = ""
+
+
+@dataclass(frozen=True)
+class ResolveActor:
+    #: the identity provider's "<iss>|<sub>"
+    subject: str
+    #: the provider's verified phone number, "" when it sent none
+    verified_phone: str = ""

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from wuye_registry.domain.committees import Committee
 from wuye_registry.domain.companies import PartyOrgModeChange, PropertyCompany, ServiceContract
 from wuye_registry.domain.places import Compound, Jurisdiction
+from wuye_registry.domain.posts import Post
 
 
 @dataclass(frozen=True)
@@ -134,8 +135,27 @@ class CompanyPartyOrgModeChanged:
     change: PartyOrgModeChange
 
 
+@dataclass(frozen=True)
+class PartyMembershipChanged:
+    person_id: str
+    jurisdiction_path: str
+    is_party_member: bool
+    since: dt.date
+
+
+@dataclass(frozen=True)
+class PostAssigned:
+    post: Post
+
+
+@dataclass(frozen=True)
+class PostEnded:
+    post: Post
+
+
 Event = (
     JurisdictionRegistered | CompoundRegistered | CompoundUpdated | HouseholdRosterChanged
     | CommitteeFormed | CommitteeDissolved | CommitteeFiled | ManagementCommitteeDissolutionOverdue
     | CompanyRegistered | ContractStarted | ContractEnded | CompanyPartyOrgModeChanged
+    | PartyMembershipChanged | PostAssigned | PostEnded
 )

@@ -13,18 +13,19 @@ from wuye.registry.v1 import registry_pb2 as api
 from wuye.registry.v1 import registry_pb2_grpc
 from wuye_chassis.grpc_server import Servicer
 from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
+from wuye_chassis.pii import mask_name
 from wuye_chassis.proto_values import enum_number, enum_text, ratio_fields
 from wuye_chassis.validation import iso_or_empty
 from wuye_registry.adapters.committees import PlacedCommittee
 from wuye_registry.adapters.companies import CompanyRecord, PlacedContract
-from wuye_registry.adapters.events import jurisdiction_message
+from wuye_registry.adapters.events import jurisdiction_message, post_message
 from wuye_registry.adapters.governance import CadreLinkRecord, CandidateRecord, PartyOrganisationRecord
 from wuye_registry.adapters.people import PersonView
 from wuye_registry.adapters.places import BuildingRecord, CompoundRecord, HouseholdRecord
 from wuye_registry.domain import commands
 from wuye_registry.domain.area import format_area_m2
 from wuye_registry.domain.committees import CommitteeWarning
-from wuye_registry.service import committees, companies, coverage, governance, jurisdictions, people, places
+from wuye_registry.service import committees, companies, coverage, governance, jurisdictions, people, places, posts
 from wuye_registry.service.committees import FormedCommittee, OverdueListing
 from wuye_registry.service.coverage import Coverage
 from wuye_registry.service.places import OwnerRoster
@@ -735,28 +736,52 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
     async def SetPartyMembership(
         self, request: api.SetPartyMembershipRequest, context: grpc.aio.ServicerContext
     ) -> api.SetPartyMembershipResponse:
-        await context.abort(grpc.StatusCode.UNIMPLEMENTED, NOT_BUILT)
+        person = await posts.set_party_membership(
+            commands.SetPartyMembership(request.person_id, request.is_party_member, since=request.since), self.uow()
+        )
+        return api.SetPartyMembershipResponse(person=person_message(person))
 
     async def AssignPost(
         self, request: api.AssignPostRequest, context: grpc.aio.ServicerContext
     ) -> api.AssignPostResponse:
-        await context.abort(grpc.StatusCode.UNIMPLEMENTED, NOT_BUILT)
+        post = await posts.assign_post(
+            commands.AssignPost(
+                request.person_id, enum_text(api.PostKind, request.kind), request.jurisdiction_code,
+                company_id=request.company_id, department=request.department, started_on=request.started_on,
+            ),
+            self.uow(),
+        )
+        return api.AssignPostResponse(post=post_message(post))
 
     async def EndPost(self, request: api.EndPostRequest, context: grpc.aio.ServicerContext) -> api.EndPostResponse:
-        await context.abort(grpc.StatusCode.UNIMPLEMENTED, NOT_BUILT)
+        post = await posts.end_post(commands.EndPost(request.post_id, ended_on=request.ended_on), self.uow())
+        return api.EndPostResponse(post=post_message(post))
 
     async def ListPosts(
         self, request: api.ListPostsRequest, context: grpc.aio.ServicerContext
     ) -> api.ListPostsResponse:
-        await context.abort(grpc.StatusCode.UNIMPLEMENTED, NOT_BUILT)
+        found = await posts.list_posts(
+            commands.ListPosts(request.person_id, request.jurisdiction_code, on=request.on), self.uow()
+        )
+        return api.ListPostsResponse(posts=[post_message(post) for post in found])
 
     async def ResolveActor(
         self, request: api.ResolveActorRequest, context: grpc.aio.ServicerContext
     ) -> api.ResolveActorResponse:
-        await context.abort(grpc.StatusCode.UNIMPLEMENTED, NOT_BUILT)
-
-
-NOT_BUILT = "posts, party membership and login resolution are not built yet (issue 18)"
+        resolved = await posts.resolve_actor(
+            commands.ResolveActor(request.subject, verified_phone=request.verified_phone), self.uow()
+        )
+        actor = api.Actor(
+            person_id=resolved.person.person_id,
+            name=mask_name(resolved.person.name),
+            posts=[post_message(post) for post in resolved.posts],
+            units=[
+                api.OwnedUnit(household_id=unit.household_id, compound_id=unit.compound_id,
+                              jurisdiction_path=unit.jurisdiction_path, owner_key=unit.owner_key)
+                for unit in resolved.units
+            ],
+        )
+        return api.ResolveActorResponse(actor=actor, newly_bound=resolved.newly_bound)
 
 
 def servicer(unit_of_work: Callable[[], RegistryUnitOfWork]) -> Servicer:

@@ -11,6 +11,7 @@ from wuye_registry.adapters.governance import GovernanceRepository
 from wuye_registry.adapters.jurisdictions import JurisdictionRepository
 from wuye_registry.adapters.people import PeopleRepository, PersonalData
 from wuye_registry.adapters.places import PlaceRepository
+from wuye_registry.adapters.posts import LoginRepository, PostRepository
 
 
 class RegistryUnitOfWork(UnitOfWork):
@@ -22,6 +23,8 @@ class RegistryUnitOfWork(UnitOfWork):
     companies: CompanyRepository
     coverage: CoverageCounter
     bulk: BulkWriter
+    posts: PostRepository
+    logins: LoginRepository
 
     def __init__(self, parts: UnitOfWorkParts, personal_data: PersonalData) -> None:
         super().__init__(parts)
@@ -36,3 +39,5 @@ class RegistryUnitOfWork(UnitOfWork):
         self.companies = CompanyRepository(self.session)
         self.coverage = CoverageCounter(self.session)
         self.bulk = BulkWriter(self.session)
+        self.posts = PostRepository(self.session)
+        self.logins = LoginRepository(self.session)

@@ -1,0 +1,150 @@
+"""Handlers for who acts (A1): party membership, posts, and the person a login stands for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wuye_chassis import auth
+from wuye_chassis.errors import AlreadyExists, InvalidArgument, NotFound, PermissionDenied, Unauthenticated
+from wuye_chassis.ids import new_id
+from wuye_chassis.pii import validate_mobile
+from wuye_chassis.validation import optional_iso_date, parse_choice, require_text
+from wuye_registry.adapters.people import PersonView
+from wuye_registry.adapters.places import OwnedUnitRecord
+from wuye_registry.domain import commands
+from wuye_registry.domain.events import PartyMembershipChanged, PostAssigned, PostEnded
+from wuye_registry.domain.posts import Post, PostKind, check_appointer, new_post
+from wuye_registry.service import access
+from wuye_registry.service.access import REGISTRY_KEEPERS
+from wuye_registry.service.unit_of_work import RegistryUnitOfWork
+
+#: who gives and ends posts, over the post's jurisdiction
+POST_APPOINTERS = ("city_admin", "county_officer", "street_officer")
+#: how a login was bound to its person
+BOUND_BY_VERIFIED_PHONE = "verified_phone"
+
+
+@dataclass(frozen=True)
+class ResolvedActor:
+    person: PersonView
+    posts: list[Post]
+    units: list[OwnedUnitRecord]
+    newly_bound: bool
+
+
+async def set_party_membership(command: commands.SetPartyMembership, uow: RegistryUnitOfWork) -> PersonView:
+    auth.require_role(REGISTRY_KEEPERS, action="record a party membership")
+    since = optional_iso_date(command.since, field="since") or access.today()
+    if since > access.today():
+        raise InvalidArgument("since cannot lie in the future", field="since", rule="O3")
+    async with uow:
+        person = await access.person(uow, command.person_id, action="record a party membership")
+        await uow.people.set_party_membership(person.person_id, is_party_member=command.is_party_member, since=since)
+        await uow.publish(
+            PartyMembershipChanged(person.person_id, person.jurisdiction_path, command.is_party_member, since)
+        )
+        changed = await uow.people.get(person.person_id)
+        await uow.commit()
+    assert changed is not None
+    return uow.personal_data.view(changed, reveal=False)
+
+
+async def assign_post(command: commands.AssignPost, uow: RegistryUnitOfWork) -> Post:
+    appointer = auth.require_role(POST_APPOINTERS, action="give a post")
+    kind = parse_choice(PostKind, command.kind, field="kind", rule="A1")
+    started_on = optional_iso_date(command.started_on, field="started_on") or access.today()
+    async with uow:
+        person = await access.person(uow, command.person_id, action="give a post to a person")
+        if kind is PostKind.COMPANY_STAFF:
+            if command.jurisdiction_code.strip():
+                raise InvalidArgument(
+                    "company staff hold their post where the company is registered: leave jurisdiction_code empty",
+                    field="jurisdiction_code", rule="A1",
+                )
+            company = await access.company(uow, command.company_id, action="give a company staff post")
+            place = await uow.jurisdictions.get(company.jurisdiction_path.rsplit("/", 1)[-1])
+        else:
+            place = await access.jurisdiction(uow, command.jurisdiction_code, field="jurisdiction_code",
+                                              action="give a post")
+        assert place is not None
+        path = str(place.path)
+        check_appointer(kind, path, appointer_scope=appointer.scope, appointer_is_city_admin=appointer.has_role(
+            "city_admin", auth.SYSTEM_ROLE))
+        post = new_post(
+            post_id=new_id(), person_id=person.person_id, kind=kind, level=place.level, jurisdiction_path=path,
+            started_on=started_on, assigned_by=appointer.user, company_id=command.company_id.strip(),
+            department=command.department.strip(),
+        )
+        if await uow.posts.holds_open(post):
+            raise AlreadyExists(f"the person already holds this {kind.value} post", field="kind", rule="A1")
+        await uow.posts.add(post, assigned_by=appointer.user)
+        await uow.publish(PostAssigned(post))
+        await uow.commit()
+    return post
+
+
+async def end_post(command: commands.EndPost, uow: RegistryUnitOfWork) -> Post:
+    auth.require_role(POST_APPOINTERS, action="end a post")
+    last_day = optional_iso_date(command.ended_on, field="ended_on") or access.today()
+    async with uow:
+        wanted = require_text(command.post_id, field="post_id", max_length=36)
+        current = await uow.posts.get(wanted)
+        if current is None:
+            raise NotFound(f"post {wanted} does not exist", field="post_id")
+        auth.require_access(current.jurisdiction_path, action="end a post")
+        ended = current.end(last_day)
+        await uow.posts.save_end(ended)
+        await uow.publish(PostEnded(ended))
+        await uow.commit()
+    return ended
+
+
+async def list_posts(query: commands.ListPosts, uow: RegistryUnitOfWork) -> list[Post]:
+    """A person's open posts (the person themselves, or a caller whose scope holds the person), or the open
+    posts at and below a jurisdiction in the caller's scope."""
+    if bool(query.person_id.strip()) == bool(query.jurisdiction_code.strip()):
+        raise InvalidArgument("give exactly one of person_id and jurisdiction_code", field="person_id",
+                              rule="one_of")
+    day = optional_iso_date(query.on, field="on") or access.today()
+    async with uow.reading():
+        if query.jurisdiction_code.strip():
+            place = await access.jurisdiction(uow, query.jurisdiction_code, field="jurisdiction_code",
+                                              action="list posts")
+            return await uow.posts.open_posts_in(str(place.path), day)
+        caller = auth.current()
+        if caller.user != query.person_id:
+            await access.person(uow, query.person_id, action="list a person's posts")
+        return await uow.posts.open_posts_of(query.person_id, day)
+
+
+async def resolve_actor(query: commands.ResolveActor, uow: RegistryUnitOfWork) -> ResolvedActor:
+    """The person a login stands for (binding it on first sign-in by the verified phone), with the posts
+    they hold today and the units they own. Only the gateway (the system role) asks."""
+    if not auth.current().has_role(auth.SYSTEM_ROLE):
+        raise PermissionDenied("only the gateway resolves logins", rule="A1")
+    subject = require_text(query.subject, field="subject", max_length=400)
+    async with uow:
+        person_id = await uow.logins.person_of(subject)
+        newly_bound = person_id is None
+        if person_id is None:
+            person_id = await _bind(uow, subject, query.verified_phone)
+        person = await uow.people.get(person_id)
+        assert person is not None
+        held = await uow.posts.open_posts_of(person_id, access.today())
+        units = await uow.places.owned_units(person_id)
+        await uow.commit()
+    return ResolvedActor(uow.personal_data.view(person, reveal=False), held, units, newly_bound)
+
+
+async def _bind(uow: RegistryUnitOfWork, subject: str, verified_phone: str) -> str:
+    if not verified_phone.strip():
+        raise Unauthenticated("this login is not bound to a registered person and brings no verified phone",
+                              field="subject", rule="A1")
+    phone = validate_mobile(verified_phone, field="verified_phone")
+    matches = await uow.people.with_phone(uow.personal_data.blind_index(phone))
+    if len(matches) != 1:
+        found = "no registered person has" if not matches else "more than one registered person has"
+        raise Unauthenticated(f"{found} this verified phone: the community must register or correct it first",
+                              field="verified_phone", rule="A1")
+    await uow.logins.bind(subject, matches[0], bound_by=BOUND_BY_VERIFIED_PHONE)
+    return matches[0]
