@@ -1,9 +1,13 @@
-"""The demo city loaded by ``make run``: Quanzhou with the counties the seeds report on.
+"""The demo city loaded by ``make run``: Quanzhou with the counties the seeds report on, and its people.
 
-The jurisdictions are registered through the gateway's public API with the development city-admin
-account, so the demo walks the same path as any client; then Hui'an's compounds, buildings, households
-and owners (deploy/demo/huian) go in through the registry's bulk import, whose events reach the other
-services through the running registry's outbox relay. Re-running either is harmless.
+First the operator's bootstrap makes the city and its administrator (``bootstrap_admin``, the registry's
+``bootstrap-admin`` command, as on any new deployment). Everything else goes through the gateway's public
+API signed in as that administrator, so the demo walks the same path as any client: the jurisdictions,
+then Hui'an's compounds, buildings, households and owners through the registry's bulk import (its events
+reach the other services through the running registry's outbox relay), then the demo people
+(``load_people``): every development account is a registered person with a real post — the company that
+serves 凤凰城 and its staff, a worker for every community, the reviewers, the officers, an inspector per
+partner department; the two residents are owners of the imported roster. Re-running any step is harmless.
 """
 
 from __future__ import annotations
@@ -11,10 +15,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
+
+from wuye_gateway.identity import DEV_ACCOUNTS, Account
 
 if TYPE_CHECKING:
     from deploy.localstack import LocalStack
@@ -32,11 +39,56 @@ JURISDICTIONS = [
 ]
 
 
+#: the company that serves 凤凰城 in the demo (its staff account is ``huian-company``)
+DEMO_COMPANY = {"jurisdiction_code": "350521", "uscc": "91350521MA2YDEM01L", "name": "惠安安居物业服务有限公司",
+                "party_org_mode": "joint_branch", "party_org_required": True}
+FENGHUANG = "凤凰城"
+#: where a demo person with a county or city post is registered as living
+HOME_COMMUNITY = {"350500": "350521100001", "350521": "350521100001", "350521100": "350521100001",
+                  "350524": "350524100001", "350524100": "350524100001"}
+
+
+class _PatientTransport(httpx.HTTPTransport):
+    """Waits out the gateway's rate limit (429 with Retry-After) as a well-behaved client does."""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        for _ in range(30):
+            response = super().handle_request(request)
+            if response.status_code != 429:
+                return response
+            response.read()
+            response.close()
+            time.sleep(float(response.headers.get("retry-after", "1")))
+        return response
+
+
+def _client(gateway_url: str) -> httpx.Client:
+    return httpx.Client(base_url=gateway_url, timeout=10, transport=_PatientTransport())
+
+
+def bootstrap_admin(stack: LocalStack) -> str:
+    """The city and its first administrator (the ``city-admin`` account's person), straight in the registry."""
+    admin = DEV_ACCOUNTS["city-admin"]
+    done = _registry_command(stack, "bootstrap-admin", "--city-code", JURISDICTIONS[0][1],
+                             "--city-name", JURISDICTIONS[0][2], "--name", admin.name, "--phone", admin.phone)
+    return done.strip()
+
+
+def _admin_headers(client: httpx.Client) -> dict[str, str]:
+    token = client.post("/dev/token", json={"username": "city-admin"}).raise_for_status().json()["access_token"]
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _ok(answer: httpx.Response, what: str) -> Any:
+    if answer.status_code not in (200, 201):
+        raise RuntimeError(f"demo {what} refused: {answer.status_code} {answer.text}")
+    return answer.json()
+
+
 def load(gateway_url: str) -> dict[str, int]:
     created = existing = 0
-    with httpx.Client(base_url=gateway_url, timeout=10) as client:
-        token = client.post("/dev/token", json={"username": "city-admin"}).raise_for_status().json()["access_token"]
-        headers = {"Authorization": f"Bearer {token}"}
+    with _client(gateway_url) as client:
+        headers = _admin_headers(client)
         for parent, code, name in JURISDICTIONS:
             answer = client.post(
                 "/api/v1/jurisdictions", json={"parent_code": parent, "code": code, "name": name}, headers=headers
@@ -50,14 +102,95 @@ def load(gateway_url: str) -> dict[str, int]:
     return {"created": created, "existing": existing}
 
 
-def import_county(stack: LocalStack, folder: Path) -> str:
-    """Run the registry's bulk import of one county folder into the running stack's registry database."""
+def _registry_command(stack: LocalStack, *arguments: str) -> str:
+    """One of the registry's operator commands against the running stack's registry database."""
     env = {**os.environ, **stack.service_env("registry")}
     done = subprocess.run(
-        [sys.executable, "-m", "wuye_registry", "import", str(folder)], env=env, capture_output=True, text=True
+        [sys.executable, "-m", "wuye_registry", *arguments], env=env, capture_output=True, text=True
     )
     if done.returncode != 0:
-        raise RuntimeError(f"demo county import failed ({done.returncode}): {done.stderr[-2000:]}")
+        raise RuntimeError(f"demo {arguments[0]} failed ({done.returncode}): {done.stdout[-1000:]}"
+                           f"{done.stderr[-2000:]}")
+    return done.stdout
+
+
+def import_county(stack: LocalStack, folder: Path) -> str:
+    """Run the registry's bulk import of one county folder into the running stack's registry database."""
+    output = _registry_command(stack, "import", str(folder))
     # two lines of the command's summary: "rows imported  436" and "compounds  6  registered, …"
     wanted = ("rows imported", "compounds")
-    return "; ".join(" ".join(line.split()) for line in done.stdout.splitlines() if line.startswith(wanted))
+    return "; ".join(" ".join(line.split()) for line in output.splitlines() if line.startswith(wanted))
+
+
+def load_people(gateway_url: str) -> dict[str, int]:
+    """Every development account as a registered person holding its post (after ``import_county``: the
+    residents are owners of 凤凰城 from the imported roster, and need no post)."""
+    appointed = existing = 0
+    with _client(gateway_url) as client:
+        headers = _admin_headers(client)
+        company_id = _serving_company(client, headers)
+        held = {
+            (post["kind"], post["jurisdiction_path"], post["department"], post["company_id"])
+            for post in _ok(client.get("/api/v1/posts", params={"jurisdiction_code": "350500"}, headers=headers),
+                            "posts")
+        }
+        for account in DEV_ACCOUNTS.values():
+            if account.role in ("resident", "city_admin"):
+                continue  # owners come with the roster; the administrator with the bootstrap
+            company = company_id if account.role == "company_staff" else ""
+            slot = (account.role, _post_path(account, company, client, headers), account.department, company)
+            if slot in held:
+                existing += 1
+                continue
+            person = _ok(client.post("/api/v1/people", headers=headers, json={
+                "community_code": _home_community(account), "name": account.name, "phone": account.phone}),
+                f"person {account.username}")
+            _ok(client.post("/api/v1/posts", headers=headers, json={
+                "person_id": person["id"], "kind": account.role, "company_id": company,
+                "department": account.department,
+                "jurisdiction_code": "" if company else account.scope.rsplit("/", 1)[-1]}),
+                f"post of {account.username}")
+            appointed += 1
+    return {"appointed": appointed, "existing": existing}
+
+
+def _home_community(account: Account) -> str:
+    code = account.scope.rsplit("/", 1)[-1]
+    return code if len(code) == 12 else HOME_COMMUNITY[code]
+
+
+def _post_path(account: Account, company_id: str, client: httpx.Client, headers: dict[str, str]) -> str:
+    if not company_id:
+        return account.scope
+    return str(_ok(client.get(f"/api/v1/companies/{company_id}", headers=headers), "company")["jurisdiction_path"])
+
+
+def _serving_company(client: httpx.Client, headers: dict[str, str]) -> str:
+    """The demo company, registered once, serving 凤凰城 under a contract."""
+    listed = _ok(client.get("/api/v1/companies", params={"jurisdiction_code": str(DEMO_COMPANY["jurisdiction_code"]),
+                                                         "page_size": 500}, headers=headers), "companies")
+    company = next((c for c in listed["items"] if c["uscc"] == DEMO_COMPANY["uscc"]), None)
+    if company is None:
+        company = _ok(client.post("/api/v1/companies", headers=headers, json=DEMO_COMPANY), "company")
+    compounds = _ok(client.get("/api/v1/compounds", params={"jurisdiction_code": "350521100001"}, headers=headers),
+                    "compounds")["items"]
+    fenghuang = next(c for c in compounds if c["name"] == FENGHUANG)
+    detail = _ok(client.get(f"/api/v1/compounds/{fenghuang['id']}", headers=headers), "compound")
+    if not detail.get("current_contract"):
+        _ok(client.post("/api/v1/contracts", headers=headers, json={
+            "compound_id": fenghuang["id"], "company_id": company["id"], "mode": "tender",
+            "start_on": "2026-01-01", "end_on": "2028-12-31"}), "contract")
+    return str(company["id"])
+
+
+def load_all(stack: LocalStack, county_folder: Path) -> dict[str, str]:
+    """The whole demo, in order: bootstrap, jurisdictions, the county's import, the people at their posts."""
+    admin = bootstrap_admin(stack)
+    loaded = load(stack.gateway_url)
+    county = import_county(stack, county_folder)
+    people = load_people(stack.gateway_url)
+    return {
+        "city": f"{loaded['created']} jurisdictions created, {loaded['existing']} already there",
+        "county": county,
+        "people": f"{admin}; {people['appointed']} people appointed to their posts, {people['existing']} already there",
+    }

@@ -39,8 +39,7 @@ def main() -> int:
     stack.start()
     try:
         services = stack.wait_ready(timeout=90)
-        loaded = demo.load(stack.gateway_url)
-        county = demo.import_county(stack, ROOT / "deploy" / "demo" / "huian")
+        loaded = demo.load_all(stack, ROOT / "deploy" / "demo" / "huian")
     except Exception as exc:
         print(f"start-up failed: {exc}", file=sys.stderr)
         stack.stop()
@@ -54,8 +53,9 @@ def main() -> int:
         print(f"  {name:<12} grpc 127.0.0.1:{stack.grpc_ports[name]}   {services[name]}   db {stack.database_url(name)}"
               f"   metrics http://127.0.0.1:{stack.metrics_ports[name]}/metrics")
     print(f"  logs         {stack.data_dir / 'logs'}")
-    print(f"  demo city    {loaded['created']} jurisdictions created, {loaded['existing']} already there")
-    print(f"  demo county  Hui'an (惠安县) registry import: {county}")
+    print(f"  demo city    {loaded['city']}")
+    print(f"  demo county  Hui'an (惠安县) registry import: {loaded['county']}")
+    print(f"  demo people  {loaded['people']} (README: who is who)")
     print(f"\n  token:  curl -s -X POST {stack.gateway_url}/dev/token -H 'content-type: application/json' "
           "-d '{\"username\": \"huian-officer\"}'")
     print("Press Ctrl-C to stop.", flush=True)

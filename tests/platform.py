@@ -49,9 +49,12 @@ async def gateway_for(
         for name in SERVICES
     }
     settings = GatewaySettings(
+        # roles_from_token: the suites written before logins were people (A1) take roles from the dev tokens;
+        # tests of who acts pass roles_from_token=False and meet the registry's people (tests/people.py)
         # 2 s: a loaded CI machine once took longer than 0.5 s to answer a health check; a service that is
         # down fails at once (connection refused), so the margin costs the tests nothing
-        **{"dev_issuer": True, "jwt_issuer": ISSUER, "health_timeout_seconds": 2.0, **addresses, **settings_overrides}
+        **{"dev_issuer": True, "jwt_issuer": ISSUER, "health_timeout_seconds": 2.0, "roles_from_token": True,
+           **addresses, **settings_overrides}
     )
     app = create_app(settings)
     async with app.router.lifespan_context(app):

@@ -49,7 +49,8 @@ async def served_gateway(services: dict[str, ServiceApp]) -> AsyncIterator[tuple
     """The gateway under uvicorn on a free port (the browser needs a real socket), with an HTTP client."""
     port = free_port()
     addresses: dict[str, Any] = {f"{name}_addr": f"127.0.0.1:{services[name].port}" for name in SERVICES}
-    settings = GatewaySettings(dev_issuer=True, jwt_issuer=ISSUER, host="127.0.0.1", port=port, **addresses)
+    settings = GatewaySettings(dev_issuer=True, jwt_issuer=ISSUER, host="127.0.0.1", port=port, roles_from_token=True,
+                               **addresses)
     app = create_app(settings)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None))
     serving = asyncio.create_task(server.serve())

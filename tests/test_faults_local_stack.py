@@ -47,7 +47,8 @@ STEPS = [("accept", None), ("dispatch", {"assignee_kind": "community"}), ("start
 
 @pytest.fixture
 def stack(tmp_path: Path):
-    local = LocalStack(data_dir=tmp_path / "var")
+    # seeded by hand below, not by the demo's people: roles from the dev tokens (development only)
+    local = LocalStack(data_dir=tmp_path / "var", extra_env={"WUYE_ROLES_FROM_TOKEN": "true"})
     local.start()
     try:
         local.wait_ready(timeout=90)

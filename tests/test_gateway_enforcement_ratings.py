@@ -65,10 +65,10 @@ async def platform(database_url_factory, nats_server: EmbeddedNats, start_servic
 async def test_the_dev_company_account_carries_its_company_claim_into_the_auth_context(platform) -> None:
     issued = (await platform.gateway.client.post("/dev/token", json={"username": "huian-company"})).json()
     assert issued["company"] == DEMO_COMPANY_ID
-    who = platform.gateway.app.state.verifier.verify(issued["access_token"])
+    who = platform.gateway.app.state.verifier.verify(issued["access_token"]).claimed
     assert who.company == DEMO_COMPANY_ID and AuthContext.from_metadata(who.to_metadata()).company == DEMO_COMPANY_ID
     officer = (await platform.gateway.client.post("/dev/token", json={"username": "huian-officer"})).json()
-    assert platform.gateway.app.state.verifier.verify(officer["access_token"]).company == ""
+    assert platform.gateway.app.state.verifier.verify(officer["access_token"]).claimed.company == ""
 
 
 async def test_a_joint_inspection_finds_orders_rechecks_and_counts(platform) -> None:

@@ -60,11 +60,17 @@ async def test_local_stack_starts_loads_the_demo_city_and_stops_cleanly(tmp_path
     local.start()
     try:
         assert set(local.wait_ready(timeout=90).values()) == {"SERVING"}
-        assert demo.load(local.gateway_url)["created"] == len(demo.JURISDICTIONS)
+        assert "appointed" in demo.bootstrap_admin(local)
+        assert "already appointed" in demo.bootstrap_admin(local)
+        # the bootstrap made the city; the city admin, signed in as their person, registers the rest
+        assert demo.load(local.gateway_url) == {"created": len(demo.JURISDICTIONS) - 1, "existing": 1}
         assert demo.load(local.gateway_url) == {"created": 0, "existing": len(demo.JURISDICTIONS)}
         await eventually(lambda: known_everywhere(local, "350524100001"), timeout=20)
         demo.import_county(local, Path(__file__).resolve().parent.parent / "deploy" / "demo" / "huian")
-        # the import's events reach the complaints service: 凤凰城's grid worker files a resident's complaint
+        staff = len(demo.DEV_ACCOUNTS) - 3  # not the city admin (bootstrap) nor the two owners (roster)
+        assert demo.load_people(local.gateway_url) == {"appointed": staff, "existing": 0}
+        assert demo.load_people(local.gateway_url) == {"appointed": 0, "existing": staff}
+        # the import's events reach the complaints service: 陈建国, an owner of 凤凰城, files as himself (A1)
         await eventually(lambda: _files_a_complaint(local), timeout=30)
     finally:
         exit_codes = local.stop()
@@ -137,14 +143,19 @@ async def _files_a_complaint(stack: LocalStack) -> bool:
                 registry_pb2.ListCompoundsRequest(jurisdiction_code="350521"), metadata=CITY_ADMIN.to_metadata()
             )
         fenghuang = next(c for c in listed.compounds if c.name == "凤凰城")
-        grid_worker = (await client.post("/dev/token", json={"username": "huian-grid"})).json()["access_token"]
+        resident = (await client.post("/dev/token", json={"username": "huian-resident"})).json()["access_token"]
+        me = (await client.get("/api/v1/me", headers={"Authorization": f"Bearer {resident}"})).json()
+        assert me["acting_as"]["kind"] == "resident" and fenghuang.id in {unit["compound_id"] for unit in me["units"]}
         filed = await client.post(
             "/api/v1/complaints",
-            json={"compound_id": fenghuang.id, "category": "lifts", "channel": "grid_worker", "description": "电梯停运",
+            json={"compound_id": fenghuang.id, "category": "lifts", "channel": "mobile", "description": "电梯停运",
                   "reporter": {"name": "陈建国", "phone": "13800000001"}},
-            headers={"Authorization": f"Bearer {grid_worker}"},
+            headers={"Authorization": f"Bearer {resident}"},
         )
-    return filed.status_code == 201
+    if filed.status_code != 201:
+        return False
+    assert filed.json()["case"]["reporter_person_id"] == me["person_id"]
+    return True
 
 
 async def _at_least(items: list[str], count: int) -> bool:

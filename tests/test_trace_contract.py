@@ -34,7 +34,9 @@ async def test_one_gateway_request_is_one_trace_across_every_process(tmp_path: P
     stack = LocalStack(
         data_dir=tmp_path / "var",
         extra_env={"OTEL_EXPORTER_OTLP_ENDPOINT": endpoint, "OTEL_EXPORTER_OTLP_INSECURE": "true",
-                   "OTEL_BSP_SCHEDULE_DELAY": "100"},
+                   "OTEL_BSP_SCHEDULE_DELAY": "100",
+                   # the trace of one write, not of a login's first resolution: roles from the dev token
+                   "WUYE_ROLES_FROM_TOKEN": "true"},
     )
     stack.start()
     try:

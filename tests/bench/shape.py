@@ -121,8 +121,7 @@ def measure(backend: str) -> list[Row]:
         stack.start()
         try:
             stack.wait_ready(timeout=120)
-            demo.load(stack.gateway_url)
-            demo.import_county(stack, ROOT / "deploy" / "demo" / "huian")
+            demo.load_all(stack, ROOT / "deploy" / "demo" / "huian")
             time.sleep(3)  # the import's events reach complaints' compound read model
             pids = {name: process.popen.pid for name, process in stack.processes.items() if process.popen}
             rows.append((f"[{backend}] idle RSS per process", ", ".join(

@@ -15,6 +15,7 @@ from wuye_chassis import internal_tokens
 from wuye_chassis.errors import WuyeError
 from wuye_chassis.metrics import setup_metrics
 from wuye_gateway import problems
+from wuye_gateway.actors import ActorDirectory
 from wuye_gateway.backends import Backends
 from wuye_gateway.identity import DevIssuer, TokenVerifier
 from wuye_gateway.limits import LimitsMiddleware, TokenBuckets
@@ -27,6 +28,7 @@ from wuye_gateway.routes import (
     funds,
     health,
     jurisdictions,
+    me,
     public,
     ratings,
     registry,
@@ -49,6 +51,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         internal_tokens.tokens()  # the gateway signs who acts for every backend call: no key, no start
         app.state.backends = Backends(settings)
+        app.state.actors = ActorDirectory(app.state.backends, ttl_seconds=settings.actor_cache_seconds)
         try:
             yield
         finally:
@@ -72,6 +75,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.add_middleware(MetricsMiddleware)
     setup_metrics(settings.service_name, 0)  # the gateway serves /metrics on its own port
     app.include_router(health.router)
+    app.include_router(me.router)
     app.include_router(jurisdictions.router)
     app.include_router(complaints.router)
     app.include_router(registry.router)

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from wuye.common.v1 import common_pb2
 from wuye_chassis import idempotency
 from wuye_chassis.auth import AuthContext
+from wuye_gateway.actors import POST_HEADER, acting_context
 from wuye_gateway.identity import bearer_token
 
 
@@ -37,8 +38,14 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-def caller(request: Request) -> AuthContext:
-    return request.app.state.verifier.verify(bearer_token(request))
+async def caller(request: Request) -> AuthContext:
+    """The caller as the registry knows them, acting in one post (A1; ``wuye_gateway.actors``)."""
+    login = request.app.state.verifier.verify(bearer_token(request))
+    if request.app.state.settings.roles_from_token:
+        return login.claimed
+    actor = await request.app.state.actors.actor(login)
+    request.state.actor = actor
+    return acting_context(actor, request.headers.get(POST_HEADER, "").strip())
 
 
 Caller = Annotated[AuthContext, Depends(caller)]

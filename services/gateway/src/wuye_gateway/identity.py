@@ -1,8 +1,10 @@
 """Authentication: OIDC-style JWTs (RS256) verified for signature, issuer, audience and expiry.
 
-In production the keys come from the identity provider's JWKS (``WUYE_JWKS_URL``). For local runs the
-gateway can act as its own development issuer (``WUYE_DEV_ISSUER=true``) with seeded accounts, one per
-role, scoped to the demo city (Quanzhou) and its counties Hui'an and Anxi.
+In production the keys come from the identity provider's JWKS (``WUYE_JWKS_URL``). A verified token is a
+``Login``: the provider's subject and, when the provider verified it (实名认证), the phone number; who the
+login is, and what they may do, the registry answers (``wuye_gateway.actors``, RULES.md A1). For local runs
+the gateway can act as its own development issuer (``WUYE_DEV_ISSUER=true``): its accounts are the demo
+city's people (deploy/demo.py registers them with these phones and gives them these posts).
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import Request
 from jwt.algorithms import AllowedPublicKeys
 
+from wuye_chassis import departments
 from wuye_chassis.auth import AuthContext
 from wuye_chassis.errors import Unauthenticated
 from wuye_gateway.settings import GatewaySettings
 
 ROLES = (
     "resident",
+    "party_branch_reviewer",
+    "residents_committee_reviewer",
     "grid_worker",
     "operator_12345",
     "community_worker",
@@ -37,12 +42,28 @@ TOKEN_LIFETIME = dt.timedelta(hours=8)
 
 @dataclass(frozen=True)
 class Account:
+    """A development login: a demo person (name, verified phone) and the one post the demo gives them."""
+
     username: str
+    #: the post kind the demo gives the person ("resident": they own units, no post)
     role: str
+    #: where the post is held (a resident: their community)
     scope: str
+    phone: str
+    name: str
     department: str = ""
     #: the property company a company_staff account works for (the ``wuye_company`` claim)
     company: str = ""
+
+
+@dataclass(frozen=True)
+class Login:
+    """A verified token: who signed in (``"<iss>|<sub>"``), the provider's verified phone ("" without one),
+    and the context its claims state (read only when ``WUYE_ROLES_FROM_TOKEN`` is on, in development)."""
+
+    subject: str
+    verified_phone: str
+    claimed: AuthContext
 
 
 QUANZHOU = "350500"
@@ -50,20 +71,39 @@ HUIAN = "350500/350521"
 ANXI = "350500/350524"
 #: the demo company's id in the development accounts; a real identity provider issues the registry's id
 DEMO_COMPANY_ID = "demo-company-huian-anju"
+FENGHUANG_COMMUNITY = f"{HUIAN}/350521100/350521100001"
+OLYMPIC_COMMUNITY = f"{HUIAN}/350521100/350521100002"
+CHENGDONG_COMMUNITY = f"{ANXI}/350524100/350524100001"
+#: in the order of the sorted department codes: court, ecology_environment, fire_rescue, housing, justice,
+#: market_supervision, natural_resources, police, procuratorate, safety_office, urban_management
+_INSPECTOR_NAMES = ("邱法官", "戴环保", "苏消防", "施住建", "魏司法", "卢市监", "潘自然", "庄民警", "詹检察", "骆安监",
+                    "康城管")
+#: one inspector of Hui'an per partner department (phones 139000001xx, by the code's place in the list)
+_INSPECTORS = tuple(
+    Account(f"huian-{code.replace('_', '-')}", "department_inspector", HUIAN, f"139000001{index:02d}", name,
+            department=code)
+    for index, (code, name) in enumerate(zip(sorted(departments.CODES), _INSPECTOR_NAMES, strict=True))
+)
 DEV_ACCOUNTS = {
     account.username: account
     for account in (
-        Account("city-admin", "city_admin", QUANZHOU),
-        Account("huian-officer", "county_officer", HUIAN),
-        Account("anxi-officer", "county_officer", ANXI),
-        Account("huian-street", "street_officer", f"{HUIAN}/350521100"),
-        Account("huian-community", "community_worker", f"{HUIAN}/350521100/350521100001"),
-        Account("huian-grid", "grid_worker", f"{HUIAN}/350521100/350521100001"),
-        Account("huian-12345", "operator_12345", HUIAN),
-        Account("huian-company", "company_staff", HUIAN, company=DEMO_COMPANY_ID),
-        Account("huian-resident", "resident", f"{HUIAN}/350521100/350521100001"),
-        Account("huian-housing", "department_inspector", HUIAN, department="housing"),
-        Account("city-auditor", "auditor", QUANZHOU),
+        Account("city-admin", "city_admin", QUANZHOU, "13900000001", "林市管"),
+        Account("huian-officer", "county_officer", HUIAN, "13900000002", "黄县办"),
+        Account("anxi-officer", "county_officer", ANXI, "13900000003", "刘县办"),
+        Account("huian-street", "street_officer", f"{HUIAN}/350521100", "13900000004", "郑街道"),
+        Account("huian-community", "community_worker", FENGHUANG_COMMUNITY, "13900000005", "陈社工"),
+        Account("huian-olympic-community", "community_worker", OLYMPIC_COMMUNITY, "13900000013", "吴社工"),
+        Account("anxi-community", "community_worker", CHENGDONG_COMMUNITY, "13900000014", "谢社工"),
+        Account("huian-grid", "grid_worker", FENGHUANG_COMMUNITY, "13900000006", "蔡网格"),
+        Account("huian-12345", "operator_12345", HUIAN, "13900000007", "洪话务"),
+        Account("huian-company", "company_staff", HUIAN, "13900000008", "张物业", company=DEMO_COMPANY_ID),
+        # owners from the demo county's roster (deploy/demo/huian/owners.csv): 1-101 alone, 1-104 jointly
+        Account("huian-resident", "resident", FENGHUANG_COMMUNITY, "13800000001", "陈建国"),
+        Account("huian-coowner", "resident", FENGHUANG_COMMUNITY, "13800000004", "王文斌"),
+        Account("huian-party-reviewer", "party_branch_reviewer", FENGHUANG_COMMUNITY, "13900000010", "杨支书"),
+        Account("huian-rc-reviewer", "residents_committee_reviewer", FENGHUANG_COMMUNITY, "13900000011", "何主任"),
+        *_INSPECTORS,
+        Account("city-auditor", "auditor", QUANZHOU, "13900000012", "钟审计"),
     )
 }
 
@@ -102,6 +142,8 @@ class DevIssuer:
             "wuye_scope": account.scope,
             "wuye_department": account.department,
             "wuye_company": account.company,
+            "phone_number": f"+86{account.phone}",
+            "phone_number_verified": True,
         }
         return jwt.encode(claims, self._private_key, algorithm="RS256", headers={"kid": self.key_id})
 
@@ -124,7 +166,7 @@ class TokenVerifier:
         except jwt.PyJWKClientError as exc:
             raise Unauthenticated(f"signing key not found: {exc}") from None
 
-    def verify(self, token: str) -> AuthContext:
+    def verify(self, token: str) -> Login:
         try:
             claims = jwt.decode(
                 token,
@@ -144,19 +186,22 @@ class TokenVerifier:
                 "(WUYE_MAX_TOKEN_LIFETIME_SECONDS)", field="Authorization", rule="token lifetime",
             )
         roles = frozenset(role for role in claims.get("roles", []) if role in ROLES)
-        return AuthContext(
+        claimed = AuthContext(
             user=str(claims["sub"]),
             roles=roles,
             scope=str(claims.get("wuye_scope", "")),
             department=str(claims.get("wuye_department", "")),
             company=str(claims.get("wuye_company", "")),
         )
+        # OIDC: a phone number counts only when the provider says it verified it
+        phone = str(claims.get("phone_number", "")) if claims.get("phone_number_verified") is True else ""
+        return Login(subject=f"{claims['iss']}|{claims['sub']}", verified_phone=phone, claimed=claimed)
 
 
     def subject(self, token: str) -> str | None:
         """The subject of a token that verifies, else None (picks a rate-limit bucket; never raises)."""
         try:
-            return self.verify(token).user
+            return self.verify(token).subject
         except (Unauthenticated, jwt.InvalidTokenError, jwt.PyJWKClientError):
             return None
 

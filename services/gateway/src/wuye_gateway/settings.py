@@ -1,4 +1,4 @@
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,8 +28,19 @@ class GatewaySettings(BaseSettings):
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     #: the address residents reach the public pages at (printed in the QR codes); the request's own when empty
     public_base_url: str = ""
+    #: seconds the registry's answer for a login (person, posts, units) is kept before it is asked again
+    actor_cache_seconds: float = Field(default=30.0, ge=0, le=300)
+    #: development only: take roles and scope from the token's claims instead of the registry (A1); the
+    #: suites written before logins were people use it, and it is refused without the development issuer
+    roles_from_token: bool = False
     #: seconds a readiness probe waits for each service's health answer
     health_timeout_seconds: float = Field(default=1.0, gt=0)
+
+    @model_validator(mode="after")
+    def _roles_from_registry_outside_development(self) -> "GatewaySettings":
+        if self.roles_from_token and not self.dev_issuer:
+            raise ValueError("WUYE_ROLES_FROM_TOKEN is a development setting: roles come from the registry (A1)")
+        return self
 
     def address_of(self, service: str) -> str:
         return getattr(self, f"{service}_addr")

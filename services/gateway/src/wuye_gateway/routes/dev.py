@@ -16,8 +16,9 @@ class TokenRequest(BaseModel):
 class TokenResponse(BaseModel):
     access_token: str
     token_type: str = "Bearer"
-    role: str
+    role: str = Field(description="the post the demo gives this person (the registry decides what they may do)")
     scope: str
+    name: str = Field(description="the demo person the account signs in as")
     company: str = Field("", description="the wuye_company claim: set for company staff only")
 
 
@@ -25,7 +26,7 @@ class TokenResponse(BaseModel):
 async def token(body: TokenRequest, request: Request) -> TokenResponse:
     issued = request.app.state.dev_issuer.issue(body.username)
     account = DEV_ACCOUNTS[body.username]
-    return TokenResponse(access_token=issued, role=account.role, scope=account.scope,
+    return TokenResponse(access_token=issued, role=account.role, scope=account.scope, name=account.name,
                          company=account.company)
 
 

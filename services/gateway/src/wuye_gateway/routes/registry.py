@@ -91,6 +91,23 @@ command(**REGISTRY, path="/people/search", rpc="FindPeople", request=pb.FindPeop
         summary="Find people within a jurisdiction by exact phone or ID number (answers masked)",
         examples={"jurisdiction_code": ["350521"], "phone": ["13800000001"]})
 
+command(**REGISTRY, path="/people/{person_id}/party-membership", rpc="SetPartyMembership",
+        request=pb.SetPartyMembershipRequest, response=pb.SetPartyMembershipResponse, answer="person",
+        required=("is_party_member",),
+        summary="Record whether a person is a party member, from a day (O3, O4 read it)",
+        examples={"is_party_member": [True], "since": ["2020-07-01"]})
+
+# who acts (A1): posts are what a login may do; the gateway derives every caller's roles from them
+command(**REGISTRY, path="/posts", rpc="AssignPost", request=pb.AssignPostRequest, response=pb.AssignPostResponse,
+        answer="post", creates=True, required=("person_id", "kind"),
+        summary="Give a person a post at its level: worker, officer, reviewer, inspector or company staff (A1)",
+        examples={"kind": ["community_worker"], "jurisdiction_code": ["350521100001"], "started_on": ["2026-01-01"]})
+command(**REGISTRY, path="/posts/{post_id}/end", rpc="EndPost", request=pb.EndPostRequest,
+        response=pb.EndPostResponse, answer="post", summary="End a post on its last day",
+        examples={"ended_on": ["2026-12-31"]})
+query(**REGISTRY, path="/posts", rpc="ListPosts", request=pb.ListPostsRequest, response=pb.ListPostsResponse,
+      items="posts", summary="The posts open on a day: of one person, or at and below a jurisdiction")
+
 # party organisations, reserve candidates and cadre links
 command(**REGISTRY, path="/party-organisations", rpc="AddPartyOrganisation", request=pb.AddPartyOrganisationRequest,
         response=pb.AddPartyOrganisationResponse, answer="organisation", creates=True,

@@ -413,3 +413,13 @@ class ResolveActor:
     subject: str
     #: the provider's verified phone number, "" when it sent none
     verified_phone: str = ""
+
+
+@dataclass(frozen=True)
+class BootstrapCityAdmin:
+    """The first person of a new deployment: the city, and its administrator with a verified phone."""
+
+    city_code: str
+    city_name: str
+    name: str
+    phone: str

@@ -9,12 +9,13 @@ from wuye_chassis.errors import AlreadyExists, InvalidArgument, NotFound, Permis
 from wuye_chassis.ids import new_id
 from wuye_chassis.pii import validate_mobile
 from wuye_chassis.validation import optional_iso_date, parse_choice, require_text
-from wuye_registry.adapters.people import PersonView
+from wuye_registry.adapters.people import PersonRecord, PersonView
 from wuye_registry.adapters.places import OwnedUnitRecord
 from wuye_registry.domain import commands
 from wuye_registry.domain.events import PartyMembershipChanged, PostAssigned, PostEnded
+from wuye_registry.domain.places import JurisdictionLevel
 from wuye_registry.domain.posts import Post, PostKind, check_appointer, new_post
-from wuye_registry.service import access
+from wuye_registry.service import access, jurisdictions
 from wuye_registry.service.access import REGISTRY_KEEPERS
 from wuye_registry.service.unit_of_work import RegistryUnitOfWork
 
@@ -148,3 +149,46 @@ async def _bind(uow: RegistryUnitOfWork, subject: str, verified_phone: str) -> s
                               field="verified_phone", rule="A1")
     await uow.logins.bind(subject, matches[0], bound_by=BOUND_BY_VERIFIED_PHONE)
     return matches[0]
+
+
+@dataclass(frozen=True)
+class BootstrappedAdmin:
+    person_id: str
+    #: False when the city already had this administrator (a re-run changes nothing)
+    created: bool
+
+
+async def bootstrap_city_admin(command: commands.BootstrapCityAdmin, uow: RegistryUnitOfWork) -> BootstrappedAdmin:
+    """An operator's first step on a new deployment (the system acts): the city and its first administrator,
+    who signs in with the phone given and appoints everyone else. Running it again changes nothing."""
+    if not auth.current().has_role(auth.SYSTEM_ROLE):
+        raise PermissionDenied("only the operator's bootstrap command creates the first administrator", rule="A1")
+    try:
+        await jurisdictions.register_jurisdiction(
+            commands.RegisterJurisdiction(parent_code="", code=command.city_code, name=command.city_name), uow
+        )
+    except AlreadyExists:
+        pass
+    name = require_text(command.name, field="name")
+    sealed = uow.personal_data.seal(phone=validate_mobile(command.phone), id_number=None)
+    async with uow:
+        city = await access.jurisdiction(uow, command.city_code, field="city_code", action="bootstrap the city")
+        if city.level is not JurisdictionLevel.CITY:
+            raise InvalidArgument(f"{command.city_code} is not a city", field="city_code", rule="A1")
+        path = str(city.path)
+        assert sealed.phone_index is not None
+        known = await uow.people.with_phone(sealed.phone_index)
+        if len(known) > 1:
+            raise AlreadyExists("more than one person has this phone: correct the register first", field="phone")
+        person_id = known[0] if known else new_id()
+        if not known:
+            await uow.people.add(PersonRecord(person_id, name, path, False, sealed))
+        held = await uow.posts.open_posts_of(person_id, access.today())
+        if any(post.kind is PostKind.CITY_ADMIN and post.jurisdiction_path == path for post in held):
+            return BootstrappedAdmin(person_id, created=False)
+        post = new_post(post_id=new_id(), person_id=person_id, kind=PostKind.CITY_ADMIN, level=city.level,
+                        jurisdiction_path=path, started_on=access.today(), assigned_by=auth.SYSTEM.user)
+        await uow.posts.add(post, assigned_by=auth.SYSTEM.user)
+        await uow.publish(PostAssigned(post))
+        await uow.commit()
+    return BootstrappedAdmin(person_id, created=True)

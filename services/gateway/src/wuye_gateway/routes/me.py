@@ -1,0 +1,59 @@
+"""The signed-in person: who the registry says they are, what they may act as, and the post in use (A1)."""
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel, Field
+
+from wuye.registry.v1 import registry_pb2
+from wuye_chassis.auth import RESIDENT_POST
+from wuye_chassis.proto_values import enum_text
+from wuye_gateway.actors import POST_HEADER
+from wuye_gateway.dependencies import PROBLEM_RESPONSES, Caller
+
+router = APIRouter(prefix="/api/v1", tags=["who acts"], responses=PROBLEM_RESPONSES)
+
+
+class PostHeld(BaseModel):
+    post_id: str = Field(description=f"send it as {POST_HEADER} to act in this post ('resident' for an owner)")
+    kind: str
+    jurisdiction_path: str
+    company_id: str = ""
+    department: str = ""
+    started_on: str = ""
+
+
+class UnitOwned(BaseModel):
+    household_id: str
+    compound_id: str
+    jurisdiction_path: str
+    owner_key: str = Field(description="the roster owner (V4) whose ballot this person may cast")
+
+
+class Me(BaseModel):
+    person_id: str
+    name: str = Field(description="masked, as shown outside the register")
+    acting_as: PostHeld
+    posts: list[PostHeld]
+    units: list[UnitOwned]
+
+
+def _post(post: registry_pb2.Post) -> PostHeld:
+    return PostHeld(post_id=post.post_id, kind=enum_text(registry_pb2.PostKind, post.kind),
+                    jurisdiction_path=post.jurisdiction_path, company_id=post.company_id,
+                    department=post.department, started_on=post.started_on)
+
+
+@router.get("/me", response_model=Me, summary="The signed-in person, their posts and units, and the post acted in")
+async def me(request: Request, who: Caller) -> Me:
+    acting = PostHeld(post_id=who.post, kind=next(iter(sorted(who.roles)), ""), jurisdiction_path=who.scope,
+                      company_id=who.company, department=who.department)
+    actor: registry_pb2.Actor | None = getattr(request.state, "actor", None)
+    if actor is None:  # WUYE_ROLES_FROM_TOKEN (development): the token's claims are all there is
+        return Me(person_id=who.user, name="", acting_as=acting, posts=[acting], units=[])
+    resident = [PostHeld(post_id=RESIDENT_POST, kind=RESIDENT_POST, jurisdiction_path=unit.jurisdiction_path)
+                for unit in actor.units[:1]]
+    return Me(
+        person_id=actor.person_id, name=actor.name, acting_as=acting,
+        posts=[_post(post) for post in actor.posts] + resident,
+        units=[UnitOwned(household_id=unit.household_id, compound_id=unit.compound_id,
+                         jurisdiction_path=unit.jurisdiction_path, owner_key=unit.owner_key) for unit in actor.units],
+    )

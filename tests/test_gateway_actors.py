@@ -1,0 +1,102 @@
+"""A1 through the gateway: a login is a registry person, and what they may do comes from their posts, never
+from the token's claims or a request body."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+
+from tests.gateway_world import CITY_ADMIN, HIERARCHY, HUIAN_COMMUNITY
+from tests.people import APPOINTER, appoint, give_post
+from tests.platform import StartService, definition, gateway_for
+from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
+from wuye_chassis.natsd import EmbeddedNats
+from wuye_gateway.actors import acting_context
+
+PROBLEM = "application/problem+json"
+
+
+@pytest.fixture
+async def world(database_url: str, nats_server: EmbeddedNats, start_service: StartService):
+    registry = await start_service(definition("registry", database_url, nats_server.url))
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{registry.port}") as channel:
+        stub = registry_pb2_grpc.RegistryServiceStub(channel)
+        for parent, code, name in HIERARCHY:
+            await stub.RegisterJurisdiction(registry_pb2.RegisterJurisdictionRequest(
+                parent_code=parent, code=code, name=name), metadata=CITY_ADMIN.to_metadata())
+    # every call asks the registry afresh, so a post given or ended shows at once
+    async with gateway_for({"registry": registry}, roles_from_token=False, actor_cache_seconds=0) as gateway:
+        yield gateway, registry.port
+
+
+async def test_A1_a_login_acts_as_its_registry_person_in_the_post_it_holds(world) -> None:
+    gateway, port = world
+    officer_id = await appoint(port, "huian-officer", community_code=HUIAN_COMMUNITY)
+    officer = await gateway.token("huian-officer")
+    me = await gateway.client.get("/api/v1/me", headers=officer)
+    assert me.status_code == 200, me.text
+    body = me.json()
+    assert (body["person_id"], body["name"], body["acting_as"]["kind"]) == (officer_id, "黄**", "county_officer")
+    assert body["acting_as"]["jurisdiction_path"] == "350500/350521" and body["units"] == []
+    # the registry's post decides: a county officer registers a street in the county, not in Anxi
+    inside = await gateway.client.post("/api/v1/jurisdictions", headers=officer,
+                                       json={"parent_code": "350521", "code": "350521101", "name": "紫山镇"})
+    assert inside.status_code == 201, inside.text
+    outside = await gateway.client.post("/api/v1/jurisdictions", headers=officer,
+                                        json={"parent_code": "350524", "code": "350524101", "name": "城厢镇"})
+    assert outside.status_code == 403
+
+
+async def test_A1_the_token_claims_no_role_the_registry_did_not_give(world) -> None:
+    gateway, port = world
+    # the dev token of huian-street claims street_officer; the registry gave this person only a grid post
+    person_id = await appoint(port, "huian-resident", community_code=HUIAN_COMMUNITY)
+    await give_post(port, person_id, "grid_worker", HUIAN_COMMUNITY)
+    resident = await gateway.token("huian-resident")
+    me = (await gateway.client.get("/api/v1/me", headers=resident)).json()
+    assert me["acting_as"]["kind"] == "grid_worker"
+    refused = await gateway.client.post("/api/v1/jurisdictions", headers=resident,
+                                        json={"parent_code": "350521", "code": "350521102", "name": "黄塘镇"})
+    assert refused.status_code == 403
+
+
+async def test_A1_a_person_with_several_posts_names_the_one_acted_in(world) -> None:
+    gateway, port = world
+    person_id = await appoint(port, "huian-community", community_code=HUIAN_COMMUNITY)
+    reviewer_post = await give_post(port, person_id, "party_branch_reviewer", HUIAN_COMMUNITY)
+    headers = await gateway.token("huian-community")
+    unnamed = await gateway.client.get("/api/v1/me", headers=headers)
+    assert unnamed.status_code == 400 and unnamed.headers["content-type"].startswith(PROBLEM)
+    assert (unnamed.json()["field"], unnamed.json()["rule"]) == ("X-Wuye-Post", "A1")
+    named = await gateway.client.get("/api/v1/me", headers={**headers, "X-Wuye-Post": reviewer_post})
+    assert named.json()["acting_as"]["kind"] == "party_branch_reviewer"
+    assert {post["kind"] for post in named.json()["posts"]} == {"community_worker", "party_branch_reviewer"}
+    foreign = await gateway.client.get("/api/v1/me", headers={**headers, "X-Wuye-Post": "someone-elses-post"})
+    assert (foreign.status_code, foreign.json()["field"]) == (403, "X-Wuye-Post")
+    as_resident = await gateway.client.get("/api/v1/me", headers={**headers, "X-Wuye-Post": "resident"})
+    assert as_resident.status_code == 403  # owns no unit
+
+
+async def test_A1_an_ended_post_gives_nothing_and_an_unknown_phone_is_not_signed_in(world) -> None:
+    gateway, port = world
+    await appoint(port, "huian-street", community_code=HUIAN_COMMUNITY, started_on="2019-01-01")
+    headers = await gateway.token("huian-street")
+    me = (await gateway.client.get("/api/v1/me", headers=headers)).json()
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+        await registry_pb2_grpc.RegistryServiceStub(channel).EndPost(registry_pb2.EndPostRequest(
+            post_id=me["acting_as"]["post_id"], ended_on="2020-01-01"), metadata=APPOINTER.to_metadata())
+    ended = await gateway.client.get("/api/v1/me", headers=headers)
+    assert (ended.status_code, ended.json()["rule"]) == (403, "A1")
+    # nobody in the registry has the 12345 operator's phone: the login cannot be bound
+    stranger = await gateway.client.get("/api/v1/me", headers=await gateway.token("huian-12345"))
+    assert (stranger.status_code, stranger.json()["field"]) == (401, "verified_phone")
+
+
+def test_A1_a_resident_acts_for_the_compounds_they_own_within_the_narrowest_shared_jurisdiction() -> None:
+    actor = registry_pb2.Actor(person_id="p-1", units=[
+        registry_pb2.OwnedUnit(household_id="h-1", compound_id="c-1", jurisdiction_path="350500/350521/350521100/1"),
+        registry_pb2.OwnedUnit(household_id="h-2", compound_id="c-2", jurisdiction_path="350500/350521/350521101/2"),
+    ])
+    context = acting_context(actor, "")
+    assert (context.user, context.roles, context.post) == ("p-1", frozenset({"resident"}), "resident")
+    assert (context.scope, context.compounds) == ("350500/350521", frozenset({"c-1", "c-2"}))
