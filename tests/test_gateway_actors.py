@@ -6,7 +6,7 @@ from __future__ import annotations
 import grpc
 import pytest
 
-from tests.gateway_world import CITY_ADMIN, HIERARCHY, HUIAN_COMMUNITY
+from tests.gateway_world import CITY_ADMIN, HIERARCHY, HUIAN_COMMUNITY, configure_funds, funds_definition
 from tests.people import APPOINTER, appoint, give_post
 from tests.platform import StartService, definition, gateway_for
 from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
@@ -100,3 +100,72 @@ def test_A1_a_resident_acts_for_the_compounds_they_own_within_the_narrowest_shar
     context = acting_context(actor, "")
     assert (context.user, context.roles, context.post) == ("p-1", frozenset({"resident"}), "resident")
     assert (context.scope, context.compounds) == ("350500/350521", frozenset({"c-1", "c-2"}))
+
+
+@pytest.fixture
+async def owners_world(database_url_factory, nats_server: EmbeddedNats, start_service: StartService):
+    """凤凰城 with 陈建国 (huian-resident) owning 1-101 alone, 王文斌 (huian-coowner) and 许志强 owning 1-104
+    together, and a third owner; the community worker and the city admin hold their posts."""
+    registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
+    funds = await start_service(funds_definition(await database_url_factory("funds"), nats_server.url, registry.port))
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{registry.port}") as channel:
+        stub = registry_pb2_grpc.RegistryServiceStub(channel)
+        for parent, code, name in HIERARCHY:
+            await stub.RegisterJurisdiction(registry_pb2.RegisterJurisdictionRequest(
+                parent_code=parent, code=code, name=name), metadata=CITY_ADMIN.to_metadata())
+        await appoint(registry.port, "city-admin", community_code=HUIAN_COMMUNITY)
+        await appoint(registry.port, "huian-community", community_code=HUIAN_COMMUNITY)
+        chen = await appoint(registry.port, "huian-resident", community_code=HUIAN_COMMUNITY)
+        wang = await appoint(registry.port, "huian-coowner", community_code=HUIAN_COMMUNITY)
+        xu, third = [(await stub.RegisterPerson(registry_pb2.RegisterPersonRequest(
+            community_code=HUIAN_COMMUNITY, name=name), metadata=CITY_ADMIN.to_metadata())).person.id
+            for name in ("许志强", "林秀英")]
+        compound = (await stub.RegisterCompound(registry_pb2.RegisterCompoundRequest(
+            community_code=HUIAN_COMMUNITY, code="FHC", name="凤凰城", compound_type=registry_pb2.COMPOUND_TYPE_COMMODITY,
+            management_mode=registry_pb2.MANAGEMENT_MODE_COMPANY), metadata=CITY_ADMIN.to_metadata())).compound
+        building = (await stub.AddBuilding(registry_pb2.AddBuildingRequest(
+            compound_id=compound.id, code="1", name="1号楼"), metadata=CITY_ADMIN.to_metadata())).building
+        for unit, owners in (("101", [chen]), ("104", [wang, xu]), ("201", [third])):
+            await stub.AddHousehold(registry_pb2.AddHouseholdRequest(
+                building_id=building.id, unit_number=unit, area_dm2=10_000,
+                owners=[registry_pb2.OwnerShare(person_id=owner, share=f"1/{len(owners)}") for owner in owners],
+            ), metadata=CITY_ADMIN.to_metadata())
+    async with gateway_for({"registry": registry, "funds": funds}, roles_from_token=False) as gateway:
+        compound_json = {"id": compound.id, "jurisdiction_path": compound.jurisdiction_path}
+        await configure_funds(gateway, compound_json)
+        yield gateway, compound.id
+
+
+async def test_A2_owners_vote_as_themselves_co_owners_share_one_ballot_and_paper_ballots_are_listed_apart(
+    owners_world,
+) -> None:
+    gateway, compound_id = owners_world
+    community = await gateway.token("huian-community")
+    opened = await gateway.client.post("/api/v1/votes", headers=community | {"Idempotency-Key": "a2-vote"}, json={
+        "compound_id": compound_id, "matter": "use_maintenance_fund", "title": "1号楼屋面防水"})
+    assert opened.status_code == 201, opened.text
+    ballots = f"/api/v1/votes/{opened.json()['vote_id']}/ballots"
+    chen, wang = await gateway.token("huian-resident"), await gateway.token("huian-coowner")
+    joint_key = next(unit["owner_key"] for unit in (await gateway.client.get("/api/v1/me", headers=wang)).json()["units"])
+
+    own = await gateway.client.post(ballots, headers=chen, json={"choice": "yes"})
+    assert own.status_code == 201, own.text
+    assert own.json()["cast_by"] == (await gateway.client.get("/api/v1/me", headers=chen)).json()["person_id"]
+    assert (await gateway.client.post(ballots, headers=wang, json={"choice": "no"})).json()["owner_key"] == joint_key
+    changed = await gateway.client.post(ballots, headers=wang, json={"choice": "yes", "owner_key": joint_key})
+    assert changed.json()["choice"] == "yes"
+    # 陈建国 cannot cast the joint unit's ballot, nor the worker without the owner's written authorisation
+    not_his = await gateway.client.post(ballots, headers=chen, json={"choice": "no", "owner_key": joint_key})
+    assert (not_his.status_code, not_his.json()["field"], not_his.json()["rule"]) == (403, "owner_key", "A2")
+    roster = (await gateway.client.get(f"/api/v1/compounds/{compound_id}/roster", headers=community)).json()
+    third_key = next(owner["owner_key"] for owner in roster["owners"]
+                     if owner["owner_key"] not in {joint_key, own.json()["owner_key"]})
+    unauthorised = await gateway.client.post(ballots, headers=community, json={"choice": "yes", "owner_key": third_key})
+    assert (unauthorised.status_code, unauthorised.json()["field"]) == (400, "authorisation_ref")
+    paper = await gateway.client.post(ballots, headers=community, json={
+        "choice": "yes", "owner_key": third_key, "authorisation_ref": "凤凰城业委〔2026〕授权书第3号"})
+    assert paper.status_code == 201, paper.text
+
+    closed = await gateway.client.post(f"/api/v1/votes/{opened.json()['vote_id']}/close", headers=community)
+    result = closed.json()["result"]
+    assert (result["yes"]["owners"], result["no"]["owners"], result["on_paper"]["owners"]) == (3, 0, 1)

@@ -126,7 +126,8 @@ async def test_owners_vote_opens_on_the_registry_roster_and_is_listed_and_closed
                                                  headers=resident)
     assert for_someone_else.status_code == 403, for_someone_else.text
     for owner_key in owner_keys[:2]:
-        paper = await gateway.client.post(ballots, json={"choice": "yes", "owner_key": owner_key},
+        paper = await gateway.client.post(ballots, json={"choice": "yes", "owner_key": owner_key,
+                                                         "authorisation_ref": f"授权书-{owner_key[:8]}"},
                                           headers=community | {"Idempotency-Key": f"paper-{owner_key}"})
         assert paper.status_code == 201 and paper.json()["choice"] == "yes", paper.text
     listed = await gateway.client.get("/api/v1/votes", params={"compound_id": compound["id"]}, headers=community)

@@ -78,7 +78,7 @@ async def run() -> list[tuple[str, str, str, str]]:
                 for i, owner in enumerate(owners):
                     await votes.CastBallot(
                         funds_pb2.CastBallotRequest(
-                            vote_id=vote.vote_id, owner_key=owner,
+                            vote_id=vote.vote_id, owner_key=owner, authorisation_ref=f"授权书-{i}",
                             choice=funds_pb2.Choice.Value(f"CHOICE_{choice(i).name}"),
                         ),
                         metadata=metadata,

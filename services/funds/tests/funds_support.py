@@ -29,8 +29,10 @@ ANXI_OFFICER = AuthContext(user="anxi", roles=frozenset({"county_officer"}), sco
 AUDITOR = AuthContext(user="inspector", roles=frozenset({"auditor"}), scope="350500")
 
 
-def resident(owner_key: str) -> AuthContext:
-    return AuthContext(user=owner_key, roles=frozenset({"resident"}), scope=COMMUNITY)
+def resident(owner_key: str, *, person_id: str = "") -> AuthContext:
+    """An owner acting as themselves: the person ``person_id`` (the owner key for a sole owner)."""
+    return AuthContext(user=person_id or owner_key, roles=frozenset({"resident"}), scope=COMMUNITY,
+                       owner_keys=frozenset({owner_key}))
 
 
 async def refused(call: Awaitable[object]) -> tuple[grpc.StatusCode, WuyeError]:

@@ -46,7 +46,7 @@ async def decide_by_vote(funds: Funds, application_id: str, choice: int) -> fund
     opened = await funds.call("OpenUseVote", funds_pb2.OpenUseVoteRequest(application_id=application_id, roster=ROSTER))
     assert opened.vote.matter == funds_pb2.MATTER_USE_MAINTENANCE_FUND
     for owner in ("o-h-101", "o-h-102"):
-        await funds.call("CastBallot", funds_pb2.CastBallotRequest(vote_id=opened.vote.vote_id, owner_key=owner, choice=choice))
+        await funds.call("CastBallot", funds_pb2.CastBallotRequest(vote_id=opened.vote.vote_id, owner_key=owner, choice=choice, authorisation_ref="授权书-1"))
     await funds.call("CloseVote", funds_pb2.CloseVoteRequest(vote_id=opened.vote.vote_id))
     return await get(funds, application_id)
 

@@ -99,11 +99,11 @@ async def test_V4_the_electorate_is_the_registry_roster_at_opening_and_later_cha
     )
     newcomer, _ = await registry.owner(building.id, "104", "赵六")
     status, error = await refused(
-        funds.call("CastBallot", funds_pb2.CastBallotRequest(vote_id=running.vote_id, owner_key=newcomer, choice=funds_pb2.CHOICE_YES))
+        funds.call("CastBallot", funds_pb2.CastBallotRequest(vote_id=running.vote_id, owner_key=newcomer, choice=funds_pb2.CHOICE_YES, authorisation_ref="授权书-1"))
     )
     assert status == grpc.StatusCode.FAILED_PRECONDITION and error.rule == "V4"
     for owner in (wang, li):  # 王五 still votes in the vote that opened while he owned the unit
-        await funds.call("CastBallot", funds_pb2.CastBallotRequest(vote_id=running.vote_id, owner_key=owner, choice=funds_pb2.CHOICE_YES))
+        await funds.call("CastBallot", funds_pb2.CastBallotRequest(vote_id=running.vote_id, owner_key=owner, choice=funds_pb2.CHOICE_YES, authorisation_ref="授权书-1"))
     result = (await funds.call("CloseVote", funds_pb2.CloseVoteRequest(vote_id=running.vote_id))).vote.result
     assert (result.electorate.owners, result.yes.owners, result.passed) == (3, 2, True)
 

@@ -51,7 +51,10 @@ async def open_vote(
 
 
 async def cast(funds: Funds, vote_id: str, owner: str, choice: int, who=COMMUNITY_WORKER) -> funds_pb2.CastBallotResponse:
-    return await funds.call("CastBallot", funds_pb2.CastBallotRequest(vote_id=vote_id, owner_key=owner, choice=choice), who)
+    """The owner's ballot: cast online by a resident, or entered on paper by a worker with its authorisation."""
+    paper = f"授权书-{owner}" if "community_worker" in who.roles else ""
+    request = funds_pb2.CastBallotRequest(vote_id=vote_id, owner_key=owner, choice=choice, authorisation_ref=paper)
+    return await funds.call("CastBallot", request, who)
 
 
 async def cast_many(funds: Funds, vote_id: str, yes: int, no: int, abstain: int = 0) -> None:
@@ -232,3 +235,35 @@ async def test_votes_are_scoped_to_the_callers_jurisdiction(funds: Funds) -> Non
     assert await funds.counts(*VOTE_TABLES) == before
     listed = await funds.call("ListVotes", funds_pb2.ListVotesRequest(compound_id=COMPOUND), AUDITOR)
     assert [vote.vote_id for vote in listed.votes] == [second.vote_id, first.vote_id]  # newest first
+
+
+async def test_A2_co_owners_cast_their_unit_s_one_ballot_and_paper_ballots_need_an_authorisation(
+    funds: Funds,
+) -> None:
+    await funds.configure()
+    units = roster(3)
+    units[0].owner_key = "joint-wang-xu"  # 王 and 许 own unit u-001 together: one owner (V4)
+    vote = await open_vote(funds, funds_pb2.MATTER_PROPERTY_COMPANY, units)
+    wang, xu = resident("joint-wang-xu", person_id="wang"), resident("joint-wang-xu", person_id="xu")
+    first = await cast(funds, vote.vote_id, "joint-wang-xu", NO, wang)
+    last = await cast(funds, vote.vote_id, "joint-wang-xu", YES, xu)
+    assert (first.cast_by, last.cast_by, last.authorisation_ref) == ("wang", "xu", "")
+    entered = await cast(funds, vote.vote_id, "o-002", YES)
+    assert (entered.cast_by, entered.authorisation_ref) == ("cw-1", "授权书-o-002")
+
+    before = await funds.counts(*VOTE_TABLES)
+    no_authorisation = funds_pb2.CastBallotRequest(vote_id=vote.vote_id, owner_key="o-003", choice=YES)
+    status, error = await refused(funds.call("CastBallot", no_authorisation, COMMUNITY_WORKER))
+    assert (status, error.field, error.rule) == (grpc.StatusCode.INVALID_ARGUMENT, "authorisation_ref", "A2")
+    online_with_paper = funds_pb2.CastBallotRequest(vote_id=vote.vote_id, owner_key="joint-wang-xu", choice=NO,
+                                                    authorisation_ref="授权书-1")
+    status, error = await refused(funds.call("CastBallot", online_with_paper, wang))
+    assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "authorisation_ref")
+    status, error = await refused(cast(funds, vote.vote_id, "o-003", YES, wang))
+    assert (status, error.field, error.rule) == (grpc.StatusCode.PERMISSION_DENIED, "owner_key", "A2")
+    assert await funds.counts(*VOTE_TABLES) == before
+
+    result = (await close(funds, vote.vote_id)).result
+    # the joint unit counts once, with the co-owner's last ballot; the paper ballot is counted and listed apart
+    assert (result.yes.owners, result.no.owners, result.on_paper.owners) == (2, 0, 1)
+    assert result.on_paper.area_dm2 == 10_000

@@ -4,10 +4,10 @@ The gateway authenticates users, resolves the token's subject to a registry pers
 in (RULES.md A1), and forwards that identity in metadata; partner departments call over mutual TLS with
 their own credentials. ``user`` is always the registry person's id; ``roles``, ``scope``, ``company`` and
 ``department`` are those of the one post the person acts in for this call (``post``), and a resident's
-``compounds`` are the compounds they own units in. The context travels as one signed short-lived token
-(``x-wuye-identity``, ``wuye_chassis.internal_tokens``), so a process without the platform's key cannot
-claim anyone. Inside a service the context is read from a context
-variable, so use cases can check role and jurisdiction scope without threading it through every call.
+``compounds`` are the compounds they own units in and ``owner_keys`` the roster owners they are (V4).
+The context travels as one signed short-lived token (``x-wuye-identity``, ``wuye_chassis.internal_tokens``),
+so a process without the platform's key cannot claim anyone. Inside a service the context is read from a
+context variable, so use cases can check role and jurisdiction scope without threading it through every call.
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ class AuthContext:
     post: str = ""
     #: the compounds a resident owns units in
     compounds: frozenset[str] = frozenset()
+    #: the roster owners (V4 keys) a resident is, or is one of: whose ballot they may cast (A2)
+    owner_keys: frozenset[str] = frozenset()
 
     @property
     def authenticated(self) -> bool:
@@ -61,6 +63,7 @@ class AuthContext:
         claims = {
             "sub": self.user, "roles": sorted(self.roles), "scope": self.scope, "department": self.department,
             "company": self.company, "post": self.post, "compounds": sorted(self.compounds),
+            "owner_keys": sorted(self.owner_keys),
         }
         return [(IDENTITY_KEY, internal_tokens.tokens().mint(claims))]
 
@@ -81,6 +84,7 @@ class AuthContext:
             company=str(claims.get("company", "")),
             post=str(claims.get("post", "")),
             compounds=frozenset(str(compound) for compound in claims.get("compounds", [])),
+            owner_keys=frozenset(str(key) for key in claims.get("owner_keys", [])),
         )
 
 

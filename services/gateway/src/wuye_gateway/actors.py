@@ -73,6 +73,7 @@ def acting_context(actor: registry_pb2.Actor, wanted: str) -> AuthContext:
         return AuthContext(
             user=actor.person_id, roles=frozenset({RESIDENT_POST}), scope="/".join(shared), post=RESIDENT_POST,
             compounds=frozenset(unit.compound_id for unit in actor.units),
+            owner_keys=frozenset(unit.owner_key for unit in actor.units),
         )
     post = next((post for post in actor.posts if post.post_id == wanted), None)
     if post is None:

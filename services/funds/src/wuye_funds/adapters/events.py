@@ -174,6 +174,7 @@ def vote_result_message(result: VoteResult) -> api.VoteResult:
         participating_owner_share=ratio(result.participating_owner_share),
         yes_area_share=ratio(result.yes_area_share),
         yes_owner_share=ratio(result.yes_owner_share),
+        on_paper=vote_count(result.on_paper),
     )
 
 

@@ -136,6 +136,10 @@ ballots = sa.Table(
     sa.Column("sequence", sa.Integer(), primary_key=True, autoincrement=False),
     sa.Column("owner_key", sa.String(64), nullable=False),
     sa.Column("choice", sa.String(16), nullable=False),
+    # A2: who cast it (the owner, a co-owner, or the worker entering a paper ballot) and, for a paper or
+    # proxy ballot, the written authorisation's reference
+    sa.Column("cast_by", sa.String(64), nullable=True),
+    sa.Column("authorisation_ref", sa.String(100), nullable=True),
     sa.Column("cast_at", UtcDateTime(), nullable=False),
 )
 

@@ -109,7 +109,8 @@ class VoteRepository:
             matter=record.matter,
             electorate=build_electorate(units, building_ids=record.building_ids or None),
             follow_majority=record.follow_majority,
-            ballots=[Ballot(sequence=b["sequence"], owner_key=b["owner_key"], choice=Choice(b["choice"])) for b in cast],
+            ballots=[Ballot(sequence=b["sequence"], owner_key=b["owner_key"], choice=Choice(b["choice"]),
+                            cast_by=b["cast_by"] or "", authorisation_ref=b["authorisation_ref"] or "") for b in cast],
             state=record.state,
         )
 
@@ -120,6 +121,8 @@ class VoteRepository:
                 sequence=ballot.sequence,
                 owner_key=ballot.owner_key,
                 choice=ballot.choice.value,
+                cast_by=ballot.cast_by or None,
+                authorisation_ref=ballot.authorisation_ref or None,
                 cast_at=utcnow(),
             )
         )
@@ -208,6 +211,7 @@ def _result_json(result: VoteResult) -> dict[str, Any]:
         "participatingOwnerShare": _ratio_json(result.participating_owner_share),
         "yesAreaShare": _ratio_json(result.yes_area_share),
         "yesOwnerShare": _ratio_json(result.yes_owner_share),
+        "onPaper": _count_json(result.on_paper),
     }
     if result.added_side is not None:
         stored["addedSide"] = _CHOICE + result.added_side.name
@@ -234,4 +238,5 @@ def _result(data: Mapping[str, Any], matter: Matter, building_scope: frozenset[s
         participating_owner_share=_ratio(data.get("participatingOwnerShare", {})),
         yes_area_share=_ratio(data.get("yesAreaShare", {})),
         yes_owner_share=_ratio(data.get("yesOwnerShare", {})),
+        on_paper=_count(data.get("onPaper", {})),
     )

@@ -56,6 +56,8 @@ class CastBallot:
     vote_id: str
     owner_key: str
     choice: str
+    #: a paper or proxy ballot's written authorisation ("" when the owner casts online)
+    authorisation_ref: str = ""
 
 
 @dataclass(frozen=True)

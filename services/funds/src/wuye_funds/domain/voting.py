@@ -224,6 +224,14 @@ class Ballot:
     sequence: int
     owner_key: str
     choice: Choice
+    #: the registry person who cast it: the owner, or one of the co-owners, or the worker who entered it (A2)
+    cast_by: str = ""
+    #: the written authorisation of a paper or proxy ballot a community worker entered; "" when cast online
+    authorisation_ref: str = ""
+
+    @property
+    def on_paper(self) -> bool:
+        return bool(self.authorisation_ref)
 
 
 @dataclass(frozen=True)
@@ -262,6 +270,8 @@ class VoteResult:
     participating_owner_share: Fraction
     yes_area_share: Fraction  # over counted participants (real + added), for approval (V3)
     yes_owner_share: Fraction
+    #: the owners (and their area) whose counting ballot is a paper or proxy ballot, listed apart (A2)
+    on_paper: VoteCount = NO_VOTES
 
     @property
     def counted_yes(self) -> VoteCount:
@@ -290,12 +300,17 @@ def tally(
     electorate: Electorate, matter: Matter, ballots: Iterable[Ballot], *, follow_majority: bool = False
 ) -> VoteResult:
     """Decide a vote from the electorate snapshot and the stored ballots alone (V2, V3, V5, V7)."""
+    ballots = list(ballots)
     choices = effective_choices(electorate, ballots)
+    counting_on_paper = {ballot.owner_key: ballot.on_paper for ballot in sorted(ballots, key=lambda b: b.sequence)}
     by_choice = {choice: NO_VOTES for choice in Choice}
+    on_paper = NO_VOTES
     for owner in electorate.owners:
         choice = choices.get(owner.owner_key)
         if choice is not None:
             by_choice[choice] += VoteCount(1, owner.area_dm2)
+            if counting_on_paper[owner.owner_key]:
+                on_paper += VoteCount(1, owner.area_dm2)
     yes, no, abstain = by_choice[Choice.YES], by_choice[Choice.NO], by_choice[Choice.ABSTAIN]
     participating = yes + no + abstain
     whole = VoteCount(electorate.owner_count, electorate.total_area_dm2)
@@ -333,6 +348,7 @@ def tally(
         participating_owner_share=participating_owner_share,
         yes_area_share=yes_area_share,
         yes_owner_share=yes_owner_share,
+        on_paper=on_paper,
     )
 
 
@@ -371,11 +387,12 @@ class Vote:
     state: VoteState = VoteState.OPEN
     result: VoteResult | None = None
 
-    def cast(self, owner_key: str, choice: Choice | str) -> Ballot:
+    def cast(self, owner_key: str, choice: Choice | str, *, cast_by: str = "", authorisation_ref: str = "") -> Ballot:
         """Record an owner's ballot; a later ballot replaces the earlier one until the vote closes (V7)."""
         self._require_open("cast a ballot")
         owner = self.electorate.owner(owner_key)
-        ballot = Ballot(sequence=len(self.ballots) + 1, owner_key=owner.owner_key, choice=_parse_choice(choice))
+        ballot = Ballot(sequence=len(self.ballots) + 1, owner_key=owner.owner_key, choice=_parse_choice(choice),
+                        cast_by=cast_by, authorisation_ref=authorisation_ref)
         self.ballots.append(ballot)
         return ballot
 

@@ -22,9 +22,10 @@ from wuye_funds.service.unit_of_work import FundsUnitOfWork, in_scope
 
 #: roles that open and close votes (inside their scope)
 ORGANISERS = ("community_worker", "street_officer", "county_officer")
-#: an owner casts their own ballot; a community worker records a paper ballot on an owner's behalf
+#: an owner casts their own ballot; a community worker enters a paper or proxy ballot on an owner's behalf
 OWNER_ROLE = "resident"
 BALLOT_RECORDERS = ("community_worker",)
+MAX_AUTHORISATION_REF_LENGTH = 100
 
 
 def _matter(value: int) -> Matter:
@@ -88,15 +89,29 @@ async def _vote_in_scope(uow: FundsUnitOfWork, vote_id: str, *, action: str, for
 async def cast_ballot(command: commands.CastBallot, uow: FundsUnitOfWork) -> Ballot:
     """The owner's ballot as it now counts for them (V7)."""
     caller = auth.require_role((OWNER_ROLE, *BALLOT_RECORDERS), action="cast a ballot")
-    if not caller.has_role(*BALLOT_RECORDERS, auth.SYSTEM_ROLE) and caller.user != command.owner_key:
-        raise PermissionDenied("an owner casts only their own ballot", field="owner_key", rule="V7")
+    authorisation_ref = _authorisation(caller, command)
     async with uow:
         record = await _vote_in_scope(uow, command.vote_id, action="cast a ballot", for_update=True)
         vote = await uow.votes.load(record)
-        ballot = vote.cast(command.owner_key, command.choice)
+        ballot = vote.cast(command.owner_key, command.choice, cast_by=caller.user, authorisation_ref=authorisation_ref)
         await uow.votes.add_ballot(command.vote_id, ballot)
         await uow.commit()
     return ballot
+
+
+def _authorisation(caller: auth.AuthContext, command: commands.CastBallot) -> str:
+    """A2: an owner casts online for an owner they are (or are one of: co-owners share the roster's key);
+    a community worker enters only a paper or proxy ballot, with its written authorisation's reference."""
+    if caller.has_role(*BALLOT_RECORDERS, auth.SYSTEM_ROLE):
+        return require_text(command.authorisation_ref, field="authorisation_ref", rule="A2",
+                            max_length=MAX_AUTHORISATION_REF_LENGTH)
+    if command.owner_key not in caller.owner_keys:
+        raise PermissionDenied("an owner casts only their own ballot (or their jointly owned unit's)",
+                               field="owner_key", rule="A2")
+    if command.authorisation_ref.strip():
+        raise InvalidArgument("an owner casting online brings no authorisation_ref: that is for paper and proxy "
+                              "ballots a community worker enters", field="authorisation_ref", rule="A2")
+    return ""
 
 
 async def close_vote(command: commands.CloseVote, uow: FundsUnitOfWork) -> VoteRecord:

@@ -50,22 +50,30 @@ command(**FUNDS, path="/votes/{vote_id}/close", rpc="CloseVote", request=pb.Clos
 
 class BallotIn(BaseModel):
     choice: Literal["yes", "no", "abstain"]
-    owner_key: str = Field("", description="whose ballot; empty: the caller's own (a community worker records "
-                                           "a paper ballot by naming the owner)")
+    owner_key: str = Field("", max_length=64,
+                           description="the roster owner whose ballot this is; empty: the caller's own when they are "
+                                       "exactly one owner (co-owners share their unit's key, A2)")
+    authorisation_ref: str = Field("", max_length=100,
+                                   description="a paper or proxy ballot a community worker enters: the reference of "
+                                               "the owner's written authorisation (A2); empty when an owner casts")
 
 
 class Ballot(BaseModel):
     vote_id: str
     owner_key: str
     choice: Literal["yes", "no", "abstain"] | None = Field(..., description="the choice that counts for this owner")
+    cast_by: str = Field("", description="the person who cast it: the owner, a co-owner, or the worker entering it")
+    authorisation_ref: str = ""
 
 
 @router.post("/votes/{vote_id}/ballots", status_code=status.HTTP_201_CREATED, response_model=Ballot,
              summary="Cast a ballot; a later ballot replaces the earlier one until the vote closes (V7)")
 async def cast_ballot(vote_id: str, body: BallotIn, request: Request, who: Caller,
                       key: IdempotencyKey = None) -> dict[str, Any]:
-    message = pb.CastBallotRequest(vote_id=vote_id, owner_key=body.owner_key or who.user,
-                                   choice=enum_number(pb.Choice, body.choice))
+    own = sorted(who.owner_keys)
+    message = pb.CastBallotRequest(vote_id=vote_id, owner_key=body.owner_key or (own[0] if len(own) == 1 else ""),
+                                   choice=enum_number(pb.Choice, body.choice),
+                                   authorisation_ref=body.authorisation_ref)
     return to_json(await call(request, "funds", "CastBallot", message, who, key))
 
 

@@ -57,11 +57,13 @@ class VoteServicer(funds_pb2_grpc.VoteServiceServicer):
 
     async def CastBallot(self, request: api.CastBallotRequest, context: grpc.aio.ServicerContext) -> api.CastBallotResponse:
         ballot = await votes.cast_ballot(
-            commands.CastBallot(request.vote_id, owner_key=request.owner_key, choice=enum_text(api.Choice, request.choice)),
+            commands.CastBallot(request.vote_id, owner_key=request.owner_key, choice=enum_text(api.Choice, request.choice),
+                                authorisation_ref=request.authorisation_ref),
             self.uow(),
         )
         return api.CastBallotResponse(
-            vote_id=request.vote_id, owner_key=ballot.owner_key, choice=choice_number(ballot.choice)
+            vote_id=request.vote_id, owner_key=ballot.owner_key, choice=choice_number(ballot.choice),
+            cast_by=ballot.cast_by, authorisation_ref=ballot.authorisation_ref,
         )
 
     async def CloseVote(self, request: api.CloseVoteRequest, context: grpc.aio.ServicerContext) -> api.CloseVoteResponse:
