@@ -171,9 +171,13 @@ async def test_committee_expense_is_reviewed_paid_and_the_auditor_verifies_the_l
     assert submitted.status_code == 201, submitted.text
     expense = submitted.json()
     assert expense["state"] == "in_review"
-    for reviewer in expense["chain"]:
+    # the community worker who submitted it decides no step (A3); each reviewer decides their own (P2)
+    own_review = await gateway.client.post(f"/api/v1/committee-expenses/{expense['expense_id']}/reviews",
+                                           json={"approve": True}, headers=community)
+    assert own_review.status_code == 403, own_review.text
+    for reviewer in ("huian-party-reviewer", "huian-rc-reviewer"):
         reviewed = await gateway.client.post(f"/api/v1/committee-expenses/{expense['expense_id']}/reviews",
-                                             json={"reviewer": reviewer, "approve": True, "reason": "票据齐全"}, headers=community)
+                                             json={"approve": True}, headers=await gateway.token(reviewer))
         assert reviewed.status_code == 200, reviewed.text
     paid = await gateway.client.post(f"/api/v1/committee-expenses/{expense['expense_id']}/payment", headers=community)
     assert paid.status_code == 200 and paid.json()["expense"]["state"] == "paid", paid.text

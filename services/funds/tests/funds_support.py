@@ -27,6 +27,13 @@ COUNTY_OFFICER = AuthContext(user="huian", roles=frozenset({"county_officer"}), 
 CITY_ADMIN = AuthContext(user="admin", roles=frozenset({"city_admin"}), scope="350500")
 ANXI_OFFICER = AuthContext(user="anxi", roles=frozenset({"county_officer"}), scope="350500/350524")
 AUDITOR = AuthContext(user="inspector", roles=frozenset({"auditor"}), scope="350500")
+#: the P2 reviewers of 凤凰城's community, by the step each post decides (A3)
+REVIEWERS = {
+    "community_party_branch": AuthContext(user="party-secretary", roles=frozenset({"party_branch_reviewer"}),
+                                          scope=COMMUNITY),
+    "residents_committee": AuthContext(user="rc-director", roles=frozenset({"residents_committee_reviewer"}),
+                                       scope=COMMUNITY),
+}
 
 
 def resident(owner_key: str, *, person_id: str = "") -> AuthContext:

@@ -10,6 +10,7 @@ from services.funds.tests.funds_support import (
     COMMUNITY_WORKER,
     COMPOUND,
     COUNTY_OFFICER,
+    REVIEWERS,
     Funds,
     refused,
 )
@@ -29,9 +30,11 @@ async def submit(funds: Funds, amount_fen: int = 120_000, compound_id: str = COM
 
 
 async def review(funds: Funds, expense_id: str, reviewer: str, *, approve: bool = True, reason: str = "符合预算") -> funds_pb2.CommitteeExpense:
+    """The decision of the person holding ``reviewer``'s post (the step is theirs, A3)."""
     answer = await funds.call(
         "ReviewCommitteeExpense",
-        funds_pb2.ReviewCommitteeExpenseRequest(expense_id=expense_id, reviewer=reviewer, approve=approve, reason=reason),
+        funds_pb2.ReviewCommitteeExpenseRequest(expense_id=expense_id, approve=approve, reason=reason),
+        REVIEWERS[reviewer],
     )
     return answer.expense
 
@@ -64,8 +67,8 @@ async def test_P2_an_expense_is_reviewed_in_order_and_paid_only_after_the_last_a
     approved = await review(funds, expense.expense_id, RESIDENTS_COMMITTEE)
     assert approved.state == funds_pb2.EXPENSE_STATE_APPROVED
     assert [(d.step, d.reviewer, d.approved, d.decided_by) for d in approved.decisions] == [
-        (1, PARTY_BRANCH, True, "cw-1"),
-        (2, RESIDENTS_COMMITTEE, True, "cw-1"),
+        (1, PARTY_BRANCH, True, "party-secretary"),
+        (2, RESIDENTS_COMMITTEE, True, "rc-director"),
     ]
     paid = await pay(funds, expense.expense_id)
     assert paid.expense.state == funds_pb2.EXPENSE_STATE_PAID

@@ -5,7 +5,7 @@ from __future__ import annotations
 import grpc
 from google.protobuf import json_format
 
-from services.funds.tests.funds_support import AUDITOR, COMPOUND, Funds, refused
+from services.funds.tests.funds_support import AUDITOR, COMPOUND, REVIEWERS, Funds, refused
 from wuye.funds.v1 import events_pb2, funds_pb2
 from wuye_chassis.auth import AuthContext
 from wuye_funds.adapters.gauges import open_votes
@@ -29,10 +29,10 @@ async def movements(funds: Funds) -> None:
             funds_pb2.SubmitCommitteeExpenseRequest(compound_id=COMPOUND, amount_fen=30_000, purpose="张三家门口修路"),
         )
     ).expense
-    for reviewer in ("community_party_branch", "residents_committee"):
+    for reviewer in REVIEWERS.values():
         await funds.call(
             "ReviewCommitteeExpense",
-            funds_pb2.ReviewCommitteeExpenseRequest(expense_id=expense.expense_id, reviewer=reviewer, approve=True, reason="同意"),
+            funds_pb2.ReviewCommitteeExpenseRequest(expense_id=expense.expense_id, approve=True, reason="同意"), reviewer,
         )
     await funds.call("PayCommitteeExpense", funds_pb2.PayCommitteeExpenseRequest(expense_id=expense.expense_id))
 

@@ -1,6 +1,6 @@
 import pytest
 
-from wuye_chassis.errors import FailedPrecondition, InvalidArgument
+from wuye_chassis.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from wuye_funds.domain.review import (
     COMMUNITY_PARTY_BRANCH,
     DEFAULT_REVIEW_CHAIN,
@@ -51,14 +51,27 @@ def test_P2_no_payment_before_the_last_approval():
     assert item.state is ReviewState.IN_REVIEW
 
 
-@pytest.mark.parametrize("reason", ["", "   ", None])
-def test_P2_reason_is_mandatory_for_approval_and_rejection(reason):
-    for decide in (CommitteeExpense.approve, CommitteeExpense.reject):
-        item = expense()
-        with pytest.raises(InvalidArgument) as caught:
-            decide(item, COMMUNITY_PARTY_BRANCH, reason)
-        assert (caught.value.field, caught.value.rule) == ("reason", "P2")
-        assert item.decisions == []
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_A3_a_rejection_needs_a_reason_and_an_approval_does_not(reason):
+    item = expense()
+    with pytest.raises(InvalidArgument) as caught:
+        item.reject(COMMUNITY_PARTY_BRANCH, reason)
+    assert (caught.value.field, caught.value.rule) == ("reason", "A3")
+    assert item.decisions == []
+    approved = item.approve(COMMUNITY_PARTY_BRANCH, reason)
+    assert approved.approved and approved.reason == ""
+
+
+def test_A3_the_submitter_decides_no_step_and_one_person_decides_one_step():
+    item = CommitteeExpense.submit("e-2", amount_fen=120_000, purpose="更换路灯", submitted_by="chair")
+    with pytest.raises(PermissionDenied) as caught:
+        item.approve(COMMUNITY_PARTY_BRANCH, decided_by="chair")
+    assert caught.value.rule == "A3" and item.decisions == []
+    item.approve(COMMUNITY_PARTY_BRANCH, decided_by="secretary")
+    with pytest.raises(PermissionDenied):
+        item.approve(RESIDENTS_COMMITTEE, decided_by="secretary")
+    assert item.approve(RESIDENTS_COMMITTEE, decided_by="director").decided_by == "director"
+    assert item.state is ReviewState.APPROVED
 
 
 def test_P2_rejection_with_reason_ends_the_review_and_blocks_payment():

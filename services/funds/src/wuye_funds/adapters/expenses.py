@@ -80,7 +80,8 @@ class ExpenseRepository:
         query = sa.select(expense_decisions).where(expense_decisions.c.expense_id == row["expense_id"])
         recorded = [
             RecordedDecision(
-                ReviewDecision(step=d["step"], reviewer=d["reviewer"], approved=d["approved"], reason=d["reason"]),
+                ReviewDecision(step=d["step"], reviewer=d["reviewer"], approved=d["approved"], reason=d["reason"],
+                               decided_by=d["decided_by"]),
                 decided_by=d["decided_by"],
                 decided_at=d["decided_at"],
             )
@@ -93,5 +94,6 @@ class ExpenseRepository:
             chain=tuple(json.loads(row["chain"])),
             decisions=[item.decision for item in recorded],
             state=ReviewState(row["state"]),
+            submitted_by=row["submitted_by"],
         )
         return ExpenseRecord(expense, row["compound_id"], row["jurisdiction_path"], row["submitted_at"], tuple(recorded))

@@ -25,14 +25,14 @@ from wuye_funds.domain.accounts import (
     income_account,
 )
 from wuye_funds.domain.events import CommitteeExpenseApproved, CommitteeExpensePaid, CommitteeExpenseRejected
-from wuye_funds.domain.review import CommitteeExpense, ExpenseRecord, ReviewState
+from wuye_funds.domain.review import STEP_POSTS, CommitteeExpense, ExpenseRecord, ReviewState
 from wuye_funds.service import ledger
 from wuye_funds.service.ledger import PostedEntry
 from wuye_funds.service.maintenance import MANAGERS
 from wuye_funds.service.unit_of_work import FundsUnitOfWork, in_scope
 
-#: the community side records the reviewers' decisions (party organisation, residents' committee)
-REVIEWERS = ("community_worker", "street_officer")
+#: each P2 step is decided by the holder of that step's reviewer post in the compound's community (A3)
+REVIEWERS = tuple(STEP_POSTS.values())
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,8 @@ async def record_common_income(command: commands.RecordCommonIncome, uow: FundsU
 
 async def submit_committee_expense(command: commands.SubmitCommitteeExpense, uow: FundsUnitOfWork) -> ExpenseRecord:
     caller = auth.require_role(MANAGERS, action="submit a committee expense")
-    expense = CommitteeExpense.submit(new_id(), amount_fen=command.amount_fen, purpose=command.purpose)
+    expense = CommitteeExpense.submit(new_id(), amount_fen=command.amount_fen, purpose=command.purpose,
+                                      submitted_by=caller.user)
     async with uow:
         compound = await uow.compound(command.compound_id, action="submit a committee expense")
         await uow.expenses.add(
@@ -102,10 +103,11 @@ async def review_committee_expense(command: commands.ReviewCommitteeExpense, uow
         expense = (
             await _in_scope(uow, command.expense_id, action="review a committee expense", for_update=True)
         ).expense
+        step = _step_of(caller, command.reviewer)
         if command.approve:
-            decision = expense.approve(command.reviewer, command.reason)
+            decision = expense.approve(step, command.reason, decided_by=caller.user)
         else:
-            decision = expense.reject(command.reviewer, command.reason)
+            decision = expense.reject(step, command.reason, decided_by=caller.user)
         await uow.expenses.add_decision(expense.expense_id, decision, decided_by=caller.user)
         await uow.expenses.save_state(expense)
         record = await _stored(uow, expense.expense_id)
@@ -115,6 +117,13 @@ async def review_committee_expense(command: commands.ReviewCommitteeExpense, uow
             await uow.publish(CommitteeExpenseRejected(record))
         await uow.commit()
     return record
+
+
+def _step_of(caller: auth.AuthContext, named: str) -> str:
+    """The review step the caller's post decides (A3); the system (a migration, a replay) names it."""
+    if caller.has_role(auth.SYSTEM_ROLE):
+        return named
+    return next(step for step, post in STEP_POSTS.items() if caller.has_role(post))
 
 
 async def pay_committee_expense(command: commands.PayCommitteeExpense, uow: FundsUnitOfWork) -> ExpensePaid:

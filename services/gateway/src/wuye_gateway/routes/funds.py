@@ -118,8 +118,9 @@ query(**FUNDS, path="/committee-expenses", rpc="ListCommitteeExpenses", request=
       response=pb.ListCommitteeExpensesResponse, items="expenses", summary="Committee expenses in a jurisdiction")
 command(**FUNDS, path="/committee-expenses/{expense_id}/reviews", rpc="ReviewCommitteeExpense",
         request=pb.ReviewCommitteeExpenseRequest, response=pb.ReviewCommitteeExpenseResponse, answer="expense",
-        summary="One reviewer's decision, in chain order; a rejection needs a reason",
-        examples={"reviewer": ["community_party_branch"], "approve": [True]})
+        exclude=("reviewer",),
+        summary="A reviewer decides their step (their post says which, A3), in chain order; a rejection needs a reason",
+        examples={"approve": [True]})
 command(**FUNDS, path="/committee-expenses/{expense_id}/payment", rpc="PayCommitteeExpense",
         request=pb.PayCommitteeExpenseRequest, response=pb.PayCommitteeExpenseResponse,
         summary="Pay an approved expense from the committee account")
