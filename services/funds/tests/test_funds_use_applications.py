@@ -8,6 +8,7 @@ from services.funds.tests.funds_support import (
     AUDITOR,
     COMMUNITY_WORKER,
     COMPOUND,
+    COUNTY_OFFICER,
     STREET_OFFICER,
     Funds,
     refused,
@@ -73,11 +74,20 @@ async def test_F5_a_use_passed_by_a_scoped_matter5_vote_is_paid_and_charged_by_a
     await step(
         funds, "RequestPayment",
         funds_pb2.RequestPaymentRequest(application_id=application.application_id, actual_cost_fen=440_000),
+        STREET_OFFICER,
     )
-    paid = await funds.call(
+    before = await funds.counts(*MONEY_TABLES)
+    status, error = await refused(funds.call(  # the officer who asked for the payment does not pay it (A3)
         "PayUseApplication",
         funds_pb2.PayUseApplicationRequest(application_id=application.application_id, approved_by=HOUSING),
         STREET_OFFICER,
+    ))
+    assert (status, error.rule) == (grpc.StatusCode.PERMISSION_DENIED, "A3")
+    assert await funds.counts(*MONEY_TABLES) == before
+    paid = await funds.call(
+        "PayUseApplication",
+        funds_pb2.PayUseApplicationRequest(application_id=application.application_id, approved_by=HOUSING),
+        COUNTY_OFFICER,
     )
     # 440,000 fen over 10,000 : 8,950 dm²; the remainder fen goes to the larger remainder (F4)
     assert {charge.household_id: charge.amount_fen for charge in paid.charges} == {"h-101": 232_190, "h-102": 207_810}

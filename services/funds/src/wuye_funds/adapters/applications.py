@@ -68,6 +68,8 @@ class ApplicationRepository:
                 settlement_audit=application.settlement_audit,
                 payment_approved_by=None if approver is None else approver.value,
                 disclosure=application.disclosure,
+                payment_requested_by=application.payment_requested_by,
+                paid_by=application.paid_by,
             )
         )
 
@@ -88,5 +90,7 @@ def _placed(row: sa.RowMapping) -> PlacedApplication:
         settlement_audit=row["settlement_audit"],
         payment_approved_by=None if approver is None else PaymentApprover(approver),
         disclosure=row["disclosure"],
+        payment_requested_by=row["payment_requested_by"],
+        paid_by=row["paid_by"],
     )
     return PlacedApplication(application, row["compound_id"], row["jurisdiction_path"], row["vote_id"])

@@ -162,6 +162,9 @@ use_applications = sa.Table(
     sa.Column("settlement_audit", sa.String(200), nullable=True),
     sa.Column("payment_approved_by", sa.String(32), nullable=True),
     sa.Column("disclosure", sa.Text(), nullable=True),
+    # A3: who asked for the payment and who paid it (never the same person)
+    sa.Column("payment_requested_by", sa.String(64), nullable=True),
+    sa.Column("paid_by", sa.String(64), nullable=True),
     sa.Column("created_at", UtcDateTime(), nullable=False),
 )
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
 
-from wuye_chassis.errors import FailedPrecondition, InvalidArgument
+from wuye_chassis.errors import FailedPrecondition, InvalidArgument, PermissionDenied
 from wuye_chassis.money import Fen, allocate, require_fen
 from wuye_chassis.validation import parse_choice, require_text, require_whole
 from wuye_funds.domain.arithmetic import per_m2_times_area, require_area
@@ -225,6 +225,9 @@ class UseApplication:
     settlement_audit: str | None = None
     payment_approved_by: PaymentApprover | None = None
     disclosure: str | None = None
+    #: the registry people who asked for the payment and who paid it: never the same one (A3)
+    payment_requested_by: str | None = None
+    paid_by: str | None = None
 
     @classmethod
     def draft(
@@ -300,7 +303,9 @@ class UseApplication:
     def start_works(self) -> None:
         self._move(UseState.APPROVED, UseState.WORKS)
 
-    def request_payment(self, actual_cost_fen: Fen, *, settlement_audit: str | None = None) -> None:
+    def request_payment(
+        self, actual_cost_fen: Fen, *, settlement_audit: str | None = None, requested_by: str | None = None
+    ) -> None:
         """F7: an overrun of 10 % or more needs a new application; works of ¥30,000 or more an audit."""
         self._require_state(UseState.WORKS)
         if needs_new_application(self.budget_fen, actual_cost_fen):
@@ -316,11 +321,16 @@ class UseApplication:
             )
         self.actual_cost_fen = actual_cost_fen
         self.settlement_audit = settlement_audit.strip() if settlement_audit else None
+        self.payment_requested_by = requested_by
         self._move(UseState.WORKS, UseState.PAYMENT_REQUESTED)
 
-    def pay(self, approved_by: PaymentApprover | str) -> Fen:
-        """Record the payment approved by the housing authority or the committee; returns the amount."""
+    def pay(self, approved_by: PaymentApprover | str, *, paid_by: str | None = None) -> Fen:
+        """Record the payment approved by the housing authority or the committee; returns the amount. Whoever
+        asked for the payment does not pay it (four eyes, A3)."""
         self._require_state(UseState.PAYMENT_REQUESTED)
+        if paid_by is not None and paid_by == self.payment_requested_by:
+            raise PermissionDenied("whoever asked for a payment does not approve and pay it as well",
+                                   field="application_id", rule="A3")
         if self.emergency is None and (self.vote_result is None or not self.vote_result.passed):
             raise FailedPrecondition("no payment without a passed owners' vote", field="vote_result", rule="F5")
         if self.emergency is not None and (self.committee_review is None or self.street_confirmation is None):
@@ -330,6 +340,7 @@ class UseApplication:
         if self.actual_cost_fen is None:
             raise FailedPrecondition("the payment request carries no actual cost", field="actual_cost_fen", rule="F5")
         self.payment_approved_by = parse_choice(PaymentApprover, approved_by, field="approved_by", rule="F5")
+        self.paid_by = paid_by
         self._move(UseState.PAYMENT_REQUESTED, UseState.PAID)
         return self.actual_cost_fen
 

@@ -159,7 +159,8 @@ async def request_payment(command: commands.RequestPayment, uow: FundsUnitOfWork
     return await _step(
         uow, command.application_id, MANAGERS, "request payment for",
         lambda application: application.request_payment(
-            command.actual_cost_fen, settlement_audit=command.settlement_audit or None
+            command.actual_cost_fen, settlement_audit=command.settlement_audit or None,
+            requested_by=auth.current().user,
         ),
     )
 
@@ -173,11 +174,11 @@ async def complete_use_application(command: commands.CompleteUseApplication, uow
 
 async def pay_use_application(command: commands.PayUseApplication, uow: FundsUnitOfWork) -> UsePayment:
     """Pay the use and charge it to the benefiting households by area (F4), raising F3 notices."""
-    auth.require_role(STREET_ROLES, action="pay a use application")
+    payer = auth.require_role(STREET_ROLES, action="pay a use application")
     async with uow:
         placed = await _loaded(uow, command.application_id, action="pay")
         application = placed.application
-        amount = application.pay(command.approved_by)
+        amount = application.pay(command.approved_by, paid_by=payer.user)
         account = await uow.accounts.get(placed.compound_id)
         assert account is not None, "an application is filed only for a compound with an account"
         await ledger.locked_ledger(uow, account.ledger_id, action="pay a use application")
