@@ -124,16 +124,23 @@ async def resolve_actor(query: commands.ResolveActor, uow: RegistryUnitOfWork) -
     if not auth.current().has_role(auth.SYSTEM_ROLE):
         raise PermissionDenied("only the gateway resolves logins", rule="A1")
     subject = require_text(query.subject, field="subject", max_length=400)
-    async with uow:
+    # a bound login (every call but the first) is read without the write lock
+    async with uow.reading():
         person_id = await uow.logins.person_of(subject)
-        newly_bound = person_id is None
-        if person_id is None:
-            person_id = await _bind(uow, subject, query.verified_phone)
-        person = await uow.people.get(person_id)
-        assert person is not None
-        held = await uow.posts.open_posts_of(person_id, access.today())
-        units = await uow.places.owned_units(person_id)
+        if person_id is not None:
+            return await _actor(uow, person_id, newly_bound=False)
+    async with uow:
+        person_id = await _bind(uow, subject, query.verified_phone)
+        resolved = await _actor(uow, person_id, newly_bound=True)
         await uow.commit()
+    return resolved
+
+
+async def _actor(uow: RegistryUnitOfWork, person_id: str, *, newly_bound: bool) -> ResolvedActor:
+    person = await uow.people.get(person_id)
+    assert person is not None
+    held = await uow.posts.open_posts_of(person_id, access.today())
+    units = await uow.places.owned_units(person_id)
     return ResolvedActor(uow.personal_data.view(person, reveal=False), held, units, newly_bound)
 
 
