@@ -10,13 +10,12 @@ import asyncio
 import shutil
 from pathlib import Path
 
-import grpc
 import pytest
 import uvicorn
 
-from services.funds.tests.funds_support import COMPOUND, Funds
+from services.funds.tests.funds_support import funds_beside_registry
 from services.funds.tests.test_funds_transparency import movements
-from tests.platform import StartService, definition
+from tests.platform import StartService
 from wuye.funds.v1 import funds_pb2
 from wuye_chassis.natsd import EmbeddedNats, free_port
 from wuye_gateway.app import create_app
@@ -36,13 +35,14 @@ CHROMIUM_FLAGS = [
 
 
 async def test_a_resident_opens_the_compound_page_on_a_phone(
-    database_url: str, nats_server: EmbeddedNats, start_service: StartService, tmp_path: Path
+    database_url: str, database_url_factory, nats_server: EmbeddedNats, start_service: StartService, tmp_path: Path
 ) -> None:
-    app = await start_service(definition("funds", database_url, nats_server.url))
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
-        funds = Funds(app, channel)
+    async with funds_beside_registry(
+        database_url, await database_url_factory("registry"), nats_server.url, start_service
+    ) as funds:
         await movements(funds)
-        await funds.call("PublishDisclosure", funds_pb2.PublishDisclosureRequest(compound_id=COMPOUND, period="2026-H1"))
+        await funds.call("PublishDisclosure", funds_pb2.PublishDisclosureRequest(compound_id=funds.compound, period="2026-H1"))
+    app, compound = funds.app, funds.compound
 
     port = free_port()
     settings = GatewaySettings(funds_addr=f"127.0.0.1:{app.port}", host="127.0.0.1", port=port)
@@ -54,16 +54,16 @@ async def test_a_resident_opens_the_compound_page_on_a_phone(
         async with playwright.async_playwright() as driver:
             browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
             page = await browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
-            answer = await page.goto(f"http://127.0.0.1:{port}/c/{COMPOUND}")
+            answer = await page.goto(f"http://127.0.0.1:{port}/c/{compound}")
             assert answer is not None and answer.status == 200
             assert "¥5688.79" in await page.inner_text("#maintenance")
             assert "¥500.00" in await page.inner_text("#committee")
             assert "2026-H1" in await page.inner_text("body")
             # laid out for the phone: nothing wider than the screen
             assert await page.evaluate("document.documentElement.scrollWidth") <= 390
-            await page.goto(f"http://127.0.0.1:{port}/c/{COMPOUND}/qr.svg")
+            await page.goto(f"http://127.0.0.1:{port}/c/{compound}/qr.svg")
             assert await page.evaluate("document.documentElement.tagName") == "svg"
-            await page.goto(f"http://127.0.0.1:{port}/c/{COMPOUND}")
+            await page.goto(f"http://127.0.0.1:{port}/c/{compound}")
             await page.screenshot(path=str(tmp_path / "public-page.png"), full_page=True)
             await browser.close()
     finally:

@@ -211,11 +211,11 @@ async def test_a_use_application_goes_to_the_owners_and_an_emergency_skips_the_v
     community = await gateway.token("huian-community")
     units = (await gateway.client.get(f"/api/v1/compounds/{compound['id']}/roster", headers=admin)).json()["units"]
     account_path = f"/api/v1/funds/compounds/{compound['id']}/maintenance-account"
+    # A4: the sub-accounts are the registry's roster, never a list the client sends
     opened = await gateway.client.post(account_path, headers=community, json={
-        "rate_fen_per_m2": 3000, "construction_cost_fen_per_m2": 50000,
-        "households": [{"household_id": u["unit_id"], "building_id": u["building_id"], "area_dm2": u["area_dm2"]}
-                       for u in units]})
+        "rate_fen_per_m2": 3000, "construction_cost_fen_per_m2": 50000})
     assert opened.status_code == 201, opened.text
+    assert {sub["household_id"] for sub in opened.json()["sub_accounts"]} == {u["unit_id"] for u in units}
     household = units[0]["unit_id"]
     deposited = await gateway.client.post(f"{account_path}/first-deposits", json={"household_id": household},
                                           headers=community | {"Idempotency-Key": f"first-{household}"})

@@ -116,14 +116,15 @@ async def test_mini_and_neighbour_funds_move_money_through_rest(platform) -> Non
     opened = await gateway.client.post(mini, json={"rate_fen_per_m2_month": 5}, headers=admin)
     assert opened.status_code == 201, opened.text
     collected = await gateway.client.post(f"{mini}/surcharges", headers=admin | {"Idempotency-Key": "mini-1"},
-                                          json={"household_id": household["id"], "area_dm2": 10000, "months": 12})
+                                          json={"household_id": household["id"], "months": 12})
     assert collected.status_code == 201, collected.text
-    assert collected.json()["amount_fen"] == 100 * 5 * 12
+    # A4: charged on the registry's exclusive area (5 fen × 89.57 m² = 447.85, rounded per month)
+    assert collected.json()["amount_fen"] == 448 * 12
     repaired = await gateway.client.post(f"{mini}/repairs", headers=admin,
                                          json={"amount_fen": 3500, "purpose": "更换楼道灯"})
     assert repaired.status_code == 201, repaired.text
     summary = (await gateway.client.get(mini, headers=admin)).json()["summary"]
-    assert (summary["income_fen"], summary["repairs_paid_fen"], summary["surplus_fen"]) == (6000, 3500, 2500)
+    assert (summary["income_fen"], summary["repairs_paid_fen"], summary["surplus_fen"]) == (5376, 3500, 1876)
 
     fund = await gateway.client.post("/api/v1/neighbour-funds", headers=admin, json={
         "level": "county", "jurisdiction_path": "350500/350521", "name": "惠安县邻里基金"})

@@ -12,12 +12,15 @@ from pathlib import Path
 
 import grpc
 
-from services.funds.tests.funds_support import COMMUNITY, COMMUNITY_WORKER, COMPOUND
+from services.funds.tests.funds_support import COMMUNITY_WORKER, Registry
 from tests.platform import definition
 from wuye.funds.v1 import funds_pb2, funds_pb2_grpc
+from wuye.registry.v1 import registry_pb2_grpc
 from wuye_chassis.app import ServiceApp
 from wuye_chassis.natsd import EmbeddedNats
 from wuye_funds.domain.voting import Ballot, Choice, Matter, RosterUnit, build_electorate, tally
+from wuye_funds.entrypoints.app import build
+from wuye_funds.settings import FundsSettings
 
 UNITS = 3_000
 VOTERS = 2_400
@@ -48,23 +51,26 @@ async def run() -> list[tuple[str, str, str, str]]:
 
     with tempfile.TemporaryDirectory() as folder:
         nats_server = EmbeddedNats(Path(folder) / "nats").start()
-        app = ServiceApp(definition("funds", f"sqlite+aiosqlite:///{folder}/funds.db", nats_server.url))
+        # funds places the compound where the registry does (A4), so the registry runs beside it
+        registry_app = ServiceApp(definition("registry", f"sqlite+aiosqlite:///{folder}/registry.db", nats_server.url))
+        await registry_app.start()
+        app = ServiceApp(build(FundsSettings(
+            database_url=f"sqlite+aiosqlite:///{folder}/funds.db", nats_url=nats_server.url, grpc_port=0,
+            registry_addr=f"127.0.0.1:{registry_app.port}",
+        )))
         try:
             await app.start()
-            async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
-                compounds = funds_pb2_grpc.MaintenanceFundServiceStub(channel)
+            async with (
+                grpc.aio.insecure_channel(f"127.0.0.1:{registry_app.port}") as registry_channel,
+                grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel,
+            ):
+                compound_id = await Registry(registry_pb2_grpc.RegistryServiceStub(registry_channel)).place()
                 votes = funds_pb2_grpc.VoteServiceStub(channel)
                 metadata = COMMUNITY_WORKER.to_metadata()
-                await compounds.ConfigureCompound(
-                    funds_pb2.ConfigureCompoundRequest(
-                        compound=funds_pb2.Compound(compound_id=COMPOUND, jurisdiction_path=COMMUNITY)
-                    ),
-                    metadata=metadata,
-                )
                 vote = (
                     await votes.OpenVote(
                         funds_pb2.OpenVoteRequest(
-                            compound_id=COMPOUND, matter=funds_pb2.MATTER_USE_MAINTENANCE_FUND, title="电梯更换",
+                            compound_id=compound_id, matter=funds_pb2.MATTER_USE_MAINTENANCE_FUND, title="电梯更换",
                             roster=[
                                 funds_pb2.RosterUnit(unit_id=u, owner_key=o, building_id=b, area_dm2=a,
                                                      developer_unsold=s)
@@ -89,6 +95,7 @@ async def run() -> list[tuple[str, str, str, str]]:
                 close_ms = (time.perf_counter() - close_started) * 1000
         finally:
             await app.stop()
+            await registry_app.stop()
             nats_server.stop()
     assert closed.vote.result.passed == result.passed  # the service decides exactly as the domain
     return [

@@ -1,8 +1,14 @@
-"""Shared by the funds service tests: callers, a compound, and a funds service over real gRPC."""
+"""Shared by the funds service tests: callers, 凤凰城 in a real registry, and a funds service over real gRPC.
+
+Funds takes no registry fact from a client (A4), so every test runs the registry beside it: 凤凰城 is
+registered there, and ``open_account`` registers its households with one owner each, named by the
+test's short names ("h-101"), which ``household`` and ``name_of`` translate to and from register ids.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -11,16 +17,19 @@ import pytest
 import sqlalchemy as sa
 from google.protobuf.message import Message
 
+from tests.platform import definition
 from wuye.funds.v1 import funds_pb2, funds_pb2_grpc
-from wuye_chassis.app import ServiceApp
+from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
+from wuye_chassis.app import ServiceApp, ServiceDefinition
 from wuye_chassis.auth import AuthContext
 from wuye_chassis.errors import WuyeError
 from wuye_chassis.grpc_errors import from_rpc_error
+from wuye_funds.entrypoints.app import build
+from wuye_funds.settings import FundsSettings
 
 M = TypeVar("M", bound=Message)
 
 COMMUNITY = "350500/350521/350521100/350521100001"
-COMPOUND = "fenghuang-garden"
 COMMUNITY_WORKER = AuthContext(user="cw-1", roles=frozenset({"community_worker"}), scope=COMMUNITY)
 STREET_OFFICER = AuthContext(user="street", roles=frozenset({"street_officer"}), scope="350500/350521/350521100")
 COUNTY_OFFICER = AuthContext(user="huian", roles=frozenset({"county_officer"}), scope="350500/350521")
@@ -60,48 +69,117 @@ def stubs(channel: grpc.aio.Channel) -> dict[str, Any]:
 
 
 @dataclass
+class Registry:
+    """The real registry service, called as the city administrator sets up the register."""
+
+    stub: registry_pb2_grpc.RegistryServiceStub
+    buildings: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    async def call(self, method: str, request: object) -> Any:
+        return await getattr(self.stub, method)(request, metadata=CITY_ADMIN.to_metadata())
+
+    async def place(self, code: str = "FHC", name: str = "凤凰城", *, community: str = COMMUNITY) -> str:
+        """A compound in ``community`` (its jurisdictions registered on first use); its id."""
+        codes = community.split("/")
+        for parent, jurisdiction in zip(["", *codes], codes):
+            try:
+                await self.call("RegisterJurisdiction", registry_pb2.RegisterJurisdictionRequest(
+                    parent_code=parent, code=jurisdiction, name=jurisdiction))
+            except grpc.aio.AioRpcError as failure:
+                if failure.code() != grpc.StatusCode.ALREADY_EXISTS:
+                    raise
+        answer = await self.call("RegisterCompound", registry_pb2.RegisterCompoundRequest(
+            community_code=codes[-1], code=code, name=name,
+            compound_type=registry_pb2.COMPOUND_TYPE_COMMODITY, management_mode=registry_pb2.MANAGEMENT_MODE_COMPANY,
+        ))
+        return str(answer.compound.id)
+
+    async def person(self, name: str) -> str:
+        answer = await self.call("RegisterPerson", registry_pb2.RegisterPersonRequest(
+            community_code=COMMUNITY[-12:], name=name))
+        return str(answer.person.id)
+
+    async def household(self, compound_id: str, building: str, unit: str, area_dm2: int, owner_ids: list[str]) -> str:
+        """A unit of ``building`` (added on first use) with these owners in equal shares; its id."""
+        if (compound_id, building) not in self.buildings:
+            added = await self.call("AddBuilding", registry_pb2.AddBuildingRequest(
+                compound_id=compound_id, code=building, name=building))
+            self.buildings[compound_id, building] = added.building.id
+        answer = await self.call("AddHousehold", registry_pb2.AddHouseholdRequest(
+            building_id=self.buildings[compound_id, building], unit_number=unit, area_dm2=area_dm2,
+            owners=[registry_pb2.OwnerShare(person_id=owner, share=f"1/{len(owner_ids)}") for owner in owner_ids],
+        ))
+        return str(answer.household.id)
+
+
+@dataclass
 class Funds:
     app: ServiceApp
     channel: grpc.aio.Channel
+    registry: Registry
+    #: 凤凰城's register id
+    compound: str
     stubs: dict[str, Any] = field(init=False)
+    #: the test's short household names → register ids, and each household's owner key
+    households: dict[str, str] = field(default_factory=dict)
+    owner_keys: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.stubs = stubs(self.channel)
+
+    @property
+    def ledger(self) -> str:
+        """凤凰城's maintenance ledger."""
+        return f"{self.compound}/maintenance"
+
+    def household(self, name: str) -> str:
+        """The register id of a household ``open_account`` registered (an unknown name stays as it is)."""
+        return self.households.get(name, name)
+
+    def building(self, code: str) -> str:
+        """The register id of 凤凰城's building ``code`` (an unknown code stays as it is)."""
+        return self.registry.buildings.get((self.compound, code), code)
+
+    def name_of(self, household_id: str) -> str:
+        return next((name for name, registered in self.households.items() if registered == household_id), household_id)
 
     async def call(self, method: str, request: object, who: AuthContext = COMMUNITY_WORKER) -> Any:
         return await getattr(self.stubs[method], method)(request, metadata=who.to_metadata())
 
     async def configure(
-        self, *, compound_id: str = COMPOUND, path: str = COMMUNITY, follow_majority: bool = False,
-        who: AuthContext = COMMUNITY_WORKER,
-    ) -> None:
-        await self.call(
+        self, *, compound_id: str = "", follow_majority: bool = False, who: AuthContext = COMMUNITY_WORKER,
+    ) -> funds_pb2.Compound:
+        answer = await self.call(
             "ConfigureCompound",
             funds_pb2.ConfigureCompoundRequest(
-                compound=funds_pb2.Compound(compound_id=compound_id, jurisdiction_path=path, follow_majority=follow_majority)
+                compound=funds_pb2.Compound(compound_id=compound_id or self.compound, follow_majority=follow_majority)
             ),
             who,
         )
+        return answer.compound
+
+    async def register_households(self, households: dict[str, tuple[str, int]]) -> None:
+        """Households of 凤凰城 in the registry, each with its own owner; ``households``: name → (building,
+        area dm²)."""
+        for name, (building, area) in households.items():
+            owner = await self.registry.person(f"业主{name}")
+            self.households[name] = await self.registry.household(self.compound, building, name, area, [owner])
+            self.owner_keys[name] = owner
 
     async def open_account(self, households: dict[str, tuple[str, int]], *, rate: int = 3_000, cost: int = 50_000) -> None:
-        """A configured compound with a maintenance fund account; ``households``: id → (building, area dm²)."""
-        await self.configure()
+        """凤凰城's maintenance fund account over these households, registered first."""
+        await self.register_households(households)
         await self.call(
             "OpenMaintenanceAccount",
             funds_pb2.OpenMaintenanceAccountRequest(
-                compound_id=COMPOUND,
-                rate_fen_per_m2=rate,
-                construction_cost_fen_per_m2=cost,
-                households=[
-                    funds_pb2.Household(household_id=household, building_id=building, area_dm2=area)
-                    for household, (building, area) in households.items()
-                ],
+                compound_id=self.compound, rate_fen_per_m2=rate, construction_cost_fen_per_m2=cost
             ),
         )
 
     async def balances(self) -> dict[str, int]:
-        answer = await self.call("GetMaintenanceAccount", funds_pb2.GetMaintenanceAccountRequest(compound_id=COMPOUND))
-        return {sub.household_id: sub.balance_fen for sub in answer.account.sub_accounts}
+        """Each household's balance, by the test's name for it."""
+        answer = await self.call("GetMaintenanceAccount", funds_pb2.GetMaintenanceAccountRequest(compound_id=self.compound))
+        return {self.name_of(sub.household_id): sub.balance_fen for sub in answer.account.sub_accounts}
 
     async def count(self, table: str) -> int:
         async with self.app.runtime.db.sessions() as session:
@@ -109,6 +187,10 @@ class Funds:
 
     async def counts(self, *tables: str) -> dict[str, int]:
         return {table: await self.count(table) for table in (*tables, "outbox")}
+
+    async def rows(self, query: str) -> list[tuple[Any, ...]]:
+        async with self.app.runtime.db.sessions() as session:
+            return [tuple(row) for row in (await session.execute(sa.text(query))).all()]
 
     async def events(self, message_type: type[M]) -> list[M]:
         """The events of this type in the outbox, in the order they were written."""
@@ -124,3 +206,22 @@ class Funds:
         async with self.app.runtime.db.sessions() as session:
             await session.execute(sa.text(statement), params)
             await session.commit()
+
+
+@asynccontextmanager
+async def funds_beside_registry(
+    database_url: str, registry_database_url: str, nats_url: str,
+    start_service: Callable[[ServiceDefinition], Awaitable[ServiceApp]],
+) -> AsyncIterator[Funds]:
+    """The funds service beside a real registry (its own database, the same NATS), 凤凰城 registered."""
+    registry_app = await start_service(definition("registry", registry_database_url, nats_url))
+    funds_app = await start_service(
+        build(FundsSettings(database_url=database_url, nats_url=nats_url, grpc_port=0,
+                            registry_addr=f"127.0.0.1:{registry_app.port}"))
+    )
+    async with (
+        grpc.aio.insecure_channel(f"127.0.0.1:{registry_app.port}") as registry_channel,
+        grpc.aio.insecure_channel(f"127.0.0.1:{funds_app.port}") as funds_channel,
+    ):
+        registry = Registry(registry_pb2_grpc.RegistryServiceStub(registry_channel))
+        yield Funds(funds_app, funds_channel, registry, compound=await registry.place())

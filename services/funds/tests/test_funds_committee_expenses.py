@@ -8,7 +8,6 @@ from services.funds.tests.funds_support import (
     AUDITOR,
     CITY_ADMIN,
     COMMUNITY_WORKER,
-    COMPOUND,
     COUNTY_OFFICER,
     REVIEWERS,
     Funds,
@@ -20,7 +19,8 @@ PARTY_BRANCH, RESIDENTS_COMMITTEE = "community_party_branch", "residents_committ
 REVIEW_TABLES = ("committee_expenses", "expense_decisions", "ledger_entries")
 
 
-async def submit(funds: Funds, amount_fen: int = 120_000, compound_id: str = COMPOUND, who=COMMUNITY_WORKER) -> funds_pb2.CommitteeExpense:
+async def submit(funds: Funds, amount_fen: int = 120_000, compound_id: str = "", who=COMMUNITY_WORKER) -> funds_pb2.CommitteeExpense:
+    compound_id = compound_id or funds.compound
     answer = await funds.call(
         "SubmitCommitteeExpense",
         funds_pb2.SubmitCommitteeExpenseRequest(compound_id=compound_id, amount_fen=amount_fen, purpose="更换路灯12盏"),
@@ -47,7 +47,7 @@ async def test_P2_an_expense_is_reviewed_in_order_and_paid_only_after_the_last_a
     await funds.configure()
     income = await funds.call(
         "RecordCommonIncome",
-        funds_pb2.RecordCommonIncomeRequest(compound_id=COMPOUND, source="parking", amount_fen=500_000),
+        funds_pb2.RecordCommonIncomeRequest(compound_id=funds.compound, source="parking", amount_fen=500_000),
     )
     assert income.committee_balance_fen == 500_000
     expense = await submit(funds)
@@ -75,7 +75,7 @@ async def test_P2_an_expense_is_reviewed_in_order_and_paid_only_after_the_last_a
     assert (paid.entry.account_id, paid.entry.amount_fen) == ("payee:expenses", 120_000)
     assert [e.expense.expense_id for e in await funds.events(events_pb2.CommitteeExpenseApproved)] == [expense.expense_id]
     assert [e.sequence for e in await funds.events(events_pb2.CommitteeExpensePaid)] == [3]
-    verified = await funds.call("VerifyLedger", funds_pb2.VerifyLedgerRequest(ledger_id=f"{COMPOUND}/committee"), AUDITOR)
+    verified = await funds.call("VerifyLedger", funds_pb2.VerifyLedgerRequest(ledger_id=f"{funds.compound}/committee"), AUDITOR)
     assert verified.intact and verified.entries_checked == 4
 
 
@@ -105,7 +105,7 @@ async def test_P2_expense_bad_input_is_refused_naming_the_field_and_changes_noth
     status, error = await refused(submit(funds, amount_fen=-100))
     assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "amount_fen"
     status, error = await refused(
-        funds.call("RecordCommonIncome", funds_pb2.RecordCommonIncomeRequest(compound_id=COMPOUND, source="parking", amount_fen=0))
+        funds.call("RecordCommonIncome", funds_pb2.RecordCommonIncomeRequest(compound_id=funds.compound, source="parking", amount_fen=0))
     )
     assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "amount_fen"
     assert await funds.counts(*REVIEW_TABLES) == before
@@ -113,9 +113,9 @@ async def test_P2_expense_bad_input_is_refused_naming_the_field_and_changes_noth
 
 async def test_P2_discipline_inspectors_read_every_expense_in_their_scope_but_cannot_decide(funds: Funds) -> None:
     await funds.configure()
-    await funds.configure(compound_id="anxi-garden", path="350500/350524/350524100/350524100001", who=CITY_ADMIN)
+    anxi_garden = await funds.registry.place("AXG", "安溪花园", community="350500/350524/350524100/350524100001")
     huian = await submit(funds)
-    anxi = await submit(funds, compound_id="anxi-garden", who=CITY_ADMIN)
+    anxi = await submit(funds, compound_id=anxi_garden, who=CITY_ADMIN)
     everything = await funds.call(
         "ListCommitteeExpenses", funds_pb2.ListCommitteeExpensesRequest(jurisdiction_path="350500"), AUDITOR
     )
@@ -137,4 +137,4 @@ async def test_P2_discipline_inspectors_read_every_expense_in_their_scope_but_ca
     )
     assert status == grpc.StatusCode.PERMISSION_DENIED
     read = await funds.call("GetCommitteeExpense", funds_pb2.GetCommitteeExpenseRequest(expense_id=anxi.expense_id), AUDITOR)
-    assert read.expense.compound_id == "anxi-garden"
+    assert read.expense.compound_id == anxi_garden

@@ -11,7 +11,6 @@ from google.protobuf.timestamp_pb2 import Timestamp
 from services.funds.tests.funds_support import (
     ANXI_OFFICER,
     COMMUNITY,
-    COMPOUND,
     COUNTY_OFFICER,
     Funds,
     refused,
@@ -27,7 +26,6 @@ from wuye_funds.entrypoints.schedulers import report_overdue
 COUNTY = "350500/350521"
 INCOME = funds_pb2.DISCLOSURE_SUBJECT_COMMON_INCOME
 MAINTENANCE = funds_pb2.DISCLOSURE_SUBJECT_MAINTENANCE_FUND
-OTHER_COMPOUND = "taoyuan-court"
 
 
 def stamp(moment: dt.datetime) -> Timestamp:
@@ -36,12 +34,17 @@ def stamp(moment: dt.datetime) -> Timestamp:
     return answer
 
 
-async def with_income_and_fund(funds: Funds, compound_id: str = COMPOUND) -> None:
-    """A compound with a maintenance fund account and common-parts income, both started now."""
-    if compound_id == COMPOUND:
+async def other_compound(funds: Funds) -> str:
+    """桃源居, in the neighbouring community of the same street."""
+    return await funds.registry.place("TYJ", "桃源居", community=f"{COMMUNITY[:-1]}2")
+
+
+async def with_income_and_fund(funds: Funds, compound_id: str = "") -> None:
+    """A compound with a maintenance fund account and common-parts income, both started now (凤凰城), or
+    common-parts income only (another compound)."""
+    compound_id = compound_id or funds.compound
+    if compound_id == funds.compound:
         await funds.open_account({"h-101": ("b1", 10_000)})
-    else:
-        await funds.configure(compound_id=compound_id, path=f"{COMMUNITY[:-1]}2", who=COUNTY_OFFICER)
     await funds.call(
         "RecordCommonIncome",
         funds_pb2.RecordCommonIncomeRequest(compound_id=compound_id, source="parking", amount_fen=50_000),
@@ -59,7 +62,7 @@ async def overdue(funds: Funds, as_of: dt.datetime, who=COUNTY_OFFICER) -> list[
 
 
 async def publish(funds: Funds, period: str, posting_days: int = 0) -> funds_pb2.Disclosure:
-    request = funds_pb2.PublishDisclosureRequest(compound_id=COMPOUND, period=period, posting_days=posting_days)
+    request = funds_pb2.PublishDisclosureRequest(compound_id=funds.compound, period=period, posting_days=posting_days)
     return (await funds.call("PublishDisclosure", request)).disclosure
 
 
@@ -67,9 +70,9 @@ async def test_P3_income_is_due_quarterly_and_the_maintenance_fund_every_six_mon
     start = utcnow()
     await with_income_and_fund(funds)
     assert await overdue(funds, add_months(start, 3)) == []
-    assert await overdue(funds, add_months(start, 3) + dt.timedelta(days=2)) == [(COMPOUND, INCOME)]
+    assert await overdue(funds, add_months(start, 3) + dt.timedelta(days=2)) == [(funds.compound, INCOME)]
     assert await overdue(funds, add_months(start, 6) + dt.timedelta(days=2)) == [
-        (COMPOUND, INCOME), (COMPOUND, MAINTENANCE),
+        (funds.compound, INCOME), (funds.compound, MAINTENANCE),
     ]
     published = await publish(funds, "2026-Q4")
     later = add_months(published.published_at.ToDatetime(tzinfo=dt.UTC), 3)
@@ -104,7 +107,7 @@ async def test_P3_overdue_disclosure_reported_once(funds: Funds) -> None:
     assert await report_overdue(funds.app.runtime, now=first_round) == 1
     assert await report_overdue(funds.app.runtime, now=first_round + dt.timedelta(days=1)) == 0
     [event] = await funds.events(events_pb2.DisclosureOverdue)
-    assert (event.overdue.compound_id, event.overdue.subject) == (COMPOUND, INCOME)
+    assert (event.overdue.compound_id, event.overdue.subject) == (funds.compound, INCOME)
     # six months on the maintenance fund is also due: reported once more, for that subject only
     half_year = add_months(start, 6) + dt.timedelta(days=2)
     assert await report_overdue(funds.app.runtime, now=half_year) == 1
@@ -129,11 +132,12 @@ async def test_P3_overdue_reads_are_scoped(funds: Funds) -> None:
 
 async def test_P3_audit_coverage_counts_compounds_with_common_income_audited_in_the_period(funds: Funds) -> None:
     await with_income_and_fund(funds)
-    await with_income_and_fund(funds, OTHER_COMPOUND)
+    taoyuan = await other_compound(funds)
+    await with_income_and_fund(funds, taoyuan)
     recorded = await funds.call(
         "RecordAudit",
         funds_pb2.RecordAuditRequest(
-            compound_id=COMPOUND, period="2026", auditor="泉州某会计师事务所",
+            compound_id=funds.compound, period="2026", auditor="泉州某会计师事务所",
             findings=[funds_pb2.AuditFinding(text="停车收入未按月入账", amount_fen=12_000)],
         ),
     )
@@ -148,11 +152,11 @@ async def test_P3_audit_coverage_counts_compounds_with_common_income_audited_in_
     half = await coverage()
     assert (half.compounds, half.audited, half.meets_target) == (2, 1, False)
     assert (half.coverage.numerator, half.coverage.denominator) == (1, 2)
-    assert list(half.unaudited_compound_ids) == [OTHER_COMPOUND]
+    assert list(half.unaudited_compound_ids) == [taoyuan]
     assert (await coverage("2025")).audited == 0
     await funds.call(
         "RecordAudit",
-        funds_pb2.RecordAuditRequest(compound_id=OTHER_COMPOUND, period="2026", auditor="第三方审计机构"),
+        funds_pb2.RecordAuditRequest(compound_id=taoyuan, period="2026", auditor="第三方审计机构"),
         COUNTY_OFFICER,
     )
     full = await coverage()
@@ -179,6 +183,6 @@ async def test_P3_bad_audit_is_refused_naming_the_field_and_changes_nothing(
 ) -> None:
     await with_income_and_fund(funds)
     before = await funds.counts("audits")
-    status, error = await refused(funds.call("RecordAudit", funds_pb2.RecordAuditRequest(compound_id=COMPOUND, **fields)))
+    status, error = await refused(funds.call("RecordAudit", funds_pb2.RecordAuditRequest(compound_id=funds.compound, **fields)))
     assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == field
     assert await funds.counts("audits") == before

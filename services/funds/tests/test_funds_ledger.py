@@ -9,7 +9,6 @@ from services.funds.tests.funds_support import (
     ANXI_OFFICER,
     AUDITOR,
     COMMUNITY_WORKER,
-    COMPOUND,
     COUNTY_OFFICER,
     Funds,
     refused,
@@ -18,61 +17,52 @@ from wuye.common.v1 import common_pb2
 from wuye.funds.v1 import events_pb2, funds_pb2
 from wuye_funds.domain import ledger
 
-LEDGER = f"{COMPOUND}/maintenance"
 RATE = 3_000  # fen per m², 6 % of the construction cost below
 COST = 50_000
 AREAS = {"h-101": 10_000, "h-102": 8_950, "h-201": 12_345}  # dm²
 
 
 async def open_account(funds: Funds) -> funds_pb2.MaintenanceAccount:
-    await funds.configure()
-    answer = await funds.call(
-        "OpenMaintenanceAccount",
-        funds_pb2.OpenMaintenanceAccountRequest(
-            compound_id=COMPOUND,
-            rate_fen_per_m2=RATE,
-            construction_cost_fen_per_m2=COST,
-            households=[
-                funds_pb2.Household(household_id=household, building_id="b1", area_dm2=area)
-                for household, area in AREAS.items()
-            ],
-        ),
-    )
+    await funds.open_account({household: ("b1", area) for household, area in AREAS.items()}, rate=RATE, cost=COST)
+    answer = await funds.call("GetMaintenanceAccount", funds_pb2.GetMaintenanceAccountRequest(compound_id=funds.compound))
     return answer.account
 
 
 async def first_deposit(funds: Funds, household: str) -> funds_pb2.RecordFirstDepositResponse:
     return await funds.call(
-        "RecordFirstDeposit", funds_pb2.RecordFirstDepositRequest(compound_id=COMPOUND, household_id=household)
+        "RecordFirstDeposit",
+        funds_pb2.RecordFirstDepositRequest(compound_id=funds.compound, household_id=funds.household(household)),
     )
 
 
 async def verify(funds: Funds, who=COMMUNITY_WORKER) -> funds_pb2.VerifyLedgerResponse:
-    return await funds.call("VerifyLedger", funds_pb2.VerifyLedgerRequest(ledger_id=LEDGER), who)
+    return await funds.call("VerifyLedger", funds_pb2.VerifyLedgerRequest(ledger_id=funds.ledger), who)
 
 
 async def test_F1_first_deposit_is_rate_times_area_posted_as_a_balanced_hash_chained_pair(funds: Funds) -> None:
     account = await open_account(funds)
-    assert [sub.first_deposit_fen for sub in account.sub_accounts] == [300_000, 268_500, 370_350]
+    assert {funds.name_of(sub.household_id): sub.first_deposit_fen for sub in account.sub_accounts} == {
+        "h-101": 300_000, "h-102": 268_500, "h-201": 370_350,
+    }
     answer = await first_deposit(funds, "h-101")
     await first_deposit(funds, "h-102")
     assert answer.sub_account.balance_fen == 300_000 and not answer.sub_account.needs_replenishment
-    entries = (await funds.call("ListLedgerEntries", funds_pb2.ListLedgerEntriesRequest(ledger_id=LEDGER))).entries
+    entries = (await funds.call("ListLedgerEntries", funds_pb2.ListLedgerEntriesRequest(ledger_id=funds.ledger))).entries
     assert [(e.sequence, e.account_id, e.amount_fen) for e in entries] == [
-        (1, "household:h-101", 300_000),
+        (1, f"household:{funds.household('h-101')}", 300_000),
         (2, "owners:deposits", -300_000),
-        (3, "household:h-102", 268_500),
+        (3, f"household:{funds.household('h-102')}", 268_500),
         (4, "owners:deposits", -268_500),
     ]
     assert entries[0].prev_hash == "0" * 64 and entries[1].prev_hash == entries[0].hash
     check = await verify(funds)
     assert check.intact and check.entries_checked == 4 and check.head_hash == entries[-1].hash
     deposits = await funds.events(events_pb2.DepositRecorded)
-    assert [(event.household_id, event.amount_fen, event.sequence) for event in deposits] == [
+    assert [(funds.name_of(event.household_id), event.amount_fen, event.sequence) for event in deposits] == [
         ("h-101", 300_000, 1),
         ("h-102", 268_500, 3),
     ]
-    account = (await funds.call("GetMaintenanceAccount", funds_pb2.GetMaintenanceAccountRequest(compound_id=COMPOUND))).account
+    account = (await funds.call("GetMaintenanceAccount", funds_pb2.GetMaintenanceAccountRequest(compound_id=funds.compound))).account
     assert account.balance_fen == 568_500
 
 
@@ -94,7 +84,7 @@ async def test_ledger_non_positive_amount_is_refused_naming_the_field_and_change
     status, error = await refused(
         funds.call(
             "RecordDeposit",
-            funds_pb2.RecordDepositRequest(compound_id=COMPOUND, household_id="h-101", amount_fen=amount),
+            funds_pb2.RecordDepositRequest(compound_id=funds.compound, household_id=funds.household("h-101"), amount_fen=amount),
         )
     )
     assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "amount_fen"
@@ -104,11 +94,11 @@ async def test_ledger_non_positive_amount_is_refused_naming_the_field_and_change
 async def test_F3_a_sub_account_below_30_percent_of_its_first_deposit_needs_replenishment(funds: Funds) -> None:
     await open_account(funds)
     low = await funds.call(
-        "RecordDeposit", funds_pb2.RecordDepositRequest(compound_id=COMPOUND, household_id="h-101", amount_fen=89_999)
+        "RecordDeposit", funds_pb2.RecordDepositRequest(compound_id=funds.compound, household_id=funds.household("h-101"), amount_fen=89_999)
     )
     assert low.sub_account.needs_replenishment  # 89,999 < 30 % of 300,000
     enough = await funds.call(
-        "RecordDeposit", funds_pb2.RecordDepositRequest(compound_id=COMPOUND, household_id="h-101", amount_fen=1)
+        "RecordDeposit", funds_pb2.RecordDepositRequest(compound_id=funds.compound, household_id=funds.household("h-101"), amount_fen=1)
     )
     assert enough.sub_account.balance_fen == 90_000 and not enough.sub_account.needs_replenishment
 
@@ -119,15 +109,15 @@ async def test_ledger_correction_is_a_reversing_posting_never_an_edit(funds: Fun
     await first_deposit(funds, "h-102")
     answer = await funds.call(
         "ReverseLedgerPosting",
-        funds_pb2.ReverseLedgerPostingRequest(ledger_id=LEDGER, sequence=2, memo="wrong household"),
+        funds_pb2.ReverseLedgerPostingRequest(ledger_id=funds.ledger, sequence=2, memo="wrong household"),
         COUNTY_OFFICER,
     )
     assert [(e.sequence, e.account_id, e.amount_fen, e.reverses_sequence) for e in answer.entries] == [
         (5, "owners:deposits", 300_000, 1),
-        (6, "household:h-101", -300_000, 1),
+        (6, f"household:{funds.household('h-101')}", -300_000, 1),
     ]
-    account = (await funds.call("GetMaintenanceAccount", funds_pb2.GetMaintenanceAccountRequest(compound_id=COMPOUND))).account
-    assert {sub.household_id: sub.balance_fen for sub in account.sub_accounts}["h-101"] == 0
+    account = (await funds.call("GetMaintenanceAccount", funds_pb2.GetMaintenanceAccountRequest(compound_id=funds.compound))).account
+    assert {funds.name_of(sub.household_id): sub.balance_fen for sub in account.sub_accounts}["h-101"] == 0
     assert (await verify(funds)).intact
     [event] = await funds.events(events_pb2.LedgerPostingReversed)
     assert (event.reversed_sequence, event.reversal_sequence) == (1, 5)
@@ -136,12 +126,12 @@ async def test_ledger_correction_is_a_reversing_posting_never_an_edit(funds: Fun
     before = await funds.counts("ledger_entries")
     status, error = await refused(
         funds.call(
-            "ReverseLedgerPosting", funds_pb2.ReverseLedgerPostingRequest(ledger_id=LEDGER, sequence=1), COUNTY_OFFICER
+            "ReverseLedgerPosting", funds_pb2.ReverseLedgerPostingRequest(ledger_id=funds.ledger, sequence=1), COUNTY_OFFICER
         )
     )
     assert status == grpc.StatusCode.FAILED_PRECONDITION and error.field == "sequence"
     status, _ = await refused(
-        funds.call("ReverseLedgerPosting", funds_pb2.ReverseLedgerPostingRequest(ledger_id=LEDGER, sequence=3))
+        funds.call("ReverseLedgerPosting", funds_pb2.ReverseLedgerPostingRequest(ledger_id=funds.ledger, sequence=3))
     )
     assert status == grpc.StatusCode.PERMISSION_DENIED  # a community worker cannot correct the ledger
     assert await funds.counts("ledger_entries") == before
@@ -175,7 +165,7 @@ async def test_ledger_a_rehashed_forgery_breaks_the_link_to_the_next_entry(funds
     await open_account(funds)
     for household in AREAS:
         await first_deposit(funds, household)
-    entries = (await funds.call("ListLedgerEntries", funds_pb2.ListLedgerEntriesRequest(ledger_id=LEDGER))).entries
+    entries = (await funds.call("ListLedgerEntries", funds_pb2.ListLedgerEntriesRequest(ledger_id=funds.ledger))).entries
     stored = entries[2]
     forged = ledger.Entry(
         sequence=stored.sequence,
@@ -205,7 +195,7 @@ async def test_ledger_reads_are_scoped_and_auditors_read_across_their_scope(fund
     status, error = await refused(verify(funds, ANXI_OFFICER))
     assert status == grpc.StatusCode.PERMISSION_DENIED and error.rule == "scope"
     status, _ = await refused(
-        funds.call("ListLedgerEntries", funds_pb2.ListLedgerEntriesRequest(ledger_id=LEDGER), ANXI_OFFICER)
+        funds.call("ListLedgerEntries", funds_pb2.ListLedgerEntriesRequest(ledger_id=funds.ledger), ANXI_OFFICER)
     )
     assert status == grpc.StatusCode.PERMISSION_DENIED
     seen: list[int] = []
@@ -214,7 +204,7 @@ async def test_ledger_reads_are_scoped_and_auditors_read_across_their_scope(fund
         answer = await funds.call(
             "ListLedgerEntries",
             funds_pb2.ListLedgerEntriesRequest(
-                ledger_id=LEDGER, page=common_pb2.PageRequest(page_size=4, page_token=token)
+                ledger_id=funds.ledger, page=common_pb2.PageRequest(page_size=4, page_token=token)
             ),
             AUDITOR,
         )

@@ -1,4 +1,5 @@
-"""P4 mini maintenance fund (小公维金) over real gRPC, a real database and a real NATS server."""
+"""P4 mini maintenance fund (小公维金) over real gRPC, a real database and a real NATS server, beside the
+real registry whose exclusive areas the surcharges are charged on (A4)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import pytest
 from services.funds.tests.funds_support import (
     ANXI_OFFICER,
     COMMUNITY,
-    COMPOUND,
     COUNTY_OFFICER,
     Funds,
     refused,
@@ -18,23 +18,29 @@ from wuye.funds.v1 import events_pb2, funds_pb2
 
 RATE = 30  # fen per m² per month, on top of a 130 fen property fee (seed 001)
 MONEY_TABLES = ("ledger_entries", "mini_funds")
-OTHER_COMPOUND = "taoyuan-court"
+HOUSEHOLDS = {"h-101": ("b1", 10_000), "h-102": ("b1", 8_950)}
 
 
-async def open_mini_fund(funds: Funds, compound_id: str = COMPOUND) -> None:
+async def open_mini_fund(funds: Funds, compound_id: str = "") -> None:
+    """凤凰城's households registered (the first time) and its mini fund opened."""
+    if not funds.households:
+        await funds.register_households(HOUSEHOLDS)
+    compound_id = compound_id or funds.compound
     await funds.call("OpenMiniFund", funds_pb2.OpenMiniFundRequest(compound_id=compound_id, rate_fen_per_m2_month=RATE))
 
 
-async def collect(funds: Funds, area_dm2: int, months: int, compound_id: str = COMPOUND):
+async def collect(funds: Funds, months: int, household: str = "h-102", area_dm2: int = 0):
+    """A surcharge on a household of 凤凰城, on its registered area unless ``area_dm2`` is sent."""
     return await funds.call(
         "CollectMiniFundSurcharge",
         funds_pb2.CollectMiniFundSurchargeRequest(
-            compound_id=compound_id, household_id="h-102", area_dm2=area_dm2, months=months
+            compound_id=funds.compound, household_id=funds.household(household), area_dm2=area_dm2, months=months
         ),
     )
 
 
-async def repair(funds: Funds, amount_fen: int, compound_id: str = COMPOUND, purpose: str = "更换楼道灯"):
+async def repair(funds: Funds, amount_fen: int, compound_id: str = "", purpose: str = "更换楼道灯"):
+    compound_id = compound_id or funds.compound
     return await funds.call(
         "PayMiniFundRepair",
         funds_pb2.PayMiniFundRepairRequest(compound_id=compound_id, amount_fen=amount_fen, purpose=purpose),
@@ -44,7 +50,7 @@ async def repair(funds: Funds, amount_fen: int, compound_id: str = COMPOUND, pur
 async def test_P4_surcharge_per_m2_per_month_pays_repairs_and_the_surplus_is_published(funds: Funds) -> None:
     await funds.configure()
     await open_mini_fund(funds)
-    collected = await collect(funds, 8_950, 3)  # 30 fen × 89.5 m² = 2,685 fen a month
+    collected = await collect(funds, 3)  # 30 fen × 89.5 m² (the registry's) = 2,685 fen a month
     assert collected.amount_fen == 8_055
     assert (collected.entry.account_id, collected.entry.kind) == ("mini:fund", "mini_surcharge")
     paid = await repair(funds, 5_000)
@@ -54,10 +60,10 @@ async def test_P4_surcharge_per_m2_per_month_pays_repairs_and_the_surplus_is_pub
     [event] = await funds.events(events_pb2.MiniFundRepairPaid)
     assert (event.amount_fen, event.purpose, event.sequence) == (5_000, "更换楼道灯", 3)
     assert event.summary.surplus_fen == 3_055 and event.jurisdiction_path == COMMUNITY
-    check = await funds.call("VerifyLedger", funds_pb2.VerifyLedgerRequest(ledger_id=f"{COMPOUND}/mini"))
+    check = await funds.call("VerifyLedger", funds_pb2.VerifyLedgerRequest(ledger_id=f"{funds.compound}/mini"))
     assert check.intact and check.entries_checked == 4
     public = await funds.call(
-        "GetCompoundTransparency", funds_pb2.GetCompoundTransparencyRequest(compound_id=COMPOUND), resident("o-1")
+        "GetCompoundTransparency", funds_pb2.GetCompoundTransparencyRequest(compound_id=funds.compound), resident("o-1")
     )
     assert public.mini_fund == paid.mini_fund.summary
 
@@ -65,7 +71,7 @@ async def test_P4_surcharge_per_m2_per_month_pays_repairs_and_the_surplus_is_pub
 async def test_P4_a_repair_beyond_the_surplus_is_refused_and_changes_nothing(funds: Funds) -> None:
     await funds.configure()
     await open_mini_fund(funds)
-    await collect(funds, 8_950, 3)
+    await collect(funds, 3)
     await repair(funds, 5_000)
     before = await funds.counts(*MONEY_TABLES)
     status, error = await refused(repair(funds, 3_056))
@@ -74,29 +80,59 @@ async def test_P4_a_repair_beyond_the_surplus_is_refused_and_changes_nothing(fun
     assert (await repair(funds, 3_055)).mini_fund.summary.surplus_fen == 0
 
 
+def surcharge(household: str = "h-101", area_dm2: int = 0, months: int = 1):
+    return lambda funds: funds_pb2.CollectMiniFundSurchargeRequest(
+        compound_id=funds.compound, household_id=funds.household(household), area_dm2=area_dm2, months=months
+    )
+
+
 @pytest.mark.parametrize(
-    ("method", "request_message", "field"),
+    ("method", "request_for", "status", "field", "rule"),
     [
-        ("OpenMiniFund", funds_pb2.OpenMiniFundRequest(compound_id=COMPOUND, rate_fen_per_m2_month=0), "rate_fen_per_m2_month"),
-        ("CollectMiniFundSurcharge", funds_pb2.CollectMiniFundSurchargeRequest(compound_id=COMPOUND, household_id="h-1", area_dm2=9_000, months=0), "months"),
-        ("CollectMiniFundSurcharge", funds_pb2.CollectMiniFundSurchargeRequest(compound_id=COMPOUND, household_id="h-1", area_dm2=0, months=1), "area_dm2"),
-        ("CollectMiniFundSurcharge", funds_pb2.CollectMiniFundSurchargeRequest(compound_id=COMPOUND, area_dm2=9_000, months=1), "household_id"),
-        ("PayMiniFundRepair", funds_pb2.PayMiniFundRepairRequest(compound_id=COMPOUND, amount_fen=-1, purpose="x"), "amount_fen"),
-        ("PayMiniFundRepair", funds_pb2.PayMiniFundRepairRequest(compound_id=COMPOUND, amount_fen=1, purpose=" "), "purpose"),
+        ("OpenMiniFund", lambda funds: funds_pb2.OpenMiniFundRequest(compound_id=funds.compound, rate_fen_per_m2_month=0),
+         grpc.StatusCode.INVALID_ARGUMENT, "rate_fen_per_m2_month", "P4"),
+        ("CollectMiniFundSurcharge", surcharge(months=0), grpc.StatusCode.INVALID_ARGUMENT, "months", "P4"),
+        ("CollectMiniFundSurcharge", surcharge(area_dm2=9_999), grpc.StatusCode.INVALID_ARGUMENT, "area_dm2", "A4"),
+        ("CollectMiniFundSurcharge", surcharge(household="h-invented"), grpc.StatusCode.NOT_FOUND, "household_id", None),
+        ("PayMiniFundRepair", lambda funds: funds_pb2.PayMiniFundRepairRequest(compound_id=funds.compound, amount_fen=-1, purpose="x"),
+         grpc.StatusCode.INVALID_ARGUMENT, "amount_fen", None),
+        ("PayMiniFundRepair", lambda funds: funds_pb2.PayMiniFundRepairRequest(compound_id=funds.compound, amount_fen=1, purpose=" "),
+         grpc.StatusCode.INVALID_ARGUMENT, "purpose", "P4"),
     ],
-    ids=["zero rate", "no months", "no area", "no household", "negative repair", "no purpose"],
+    ids=["zero rate", "no months", "an area other than the registry's", "a household the registry does not know",
+         "negative repair", "no purpose"],
 )
-async def test_P4_bad_input_is_refused_naming_the_field_and_changes_nothing(
-    funds: Funds, method: str, request_message: object, field: str
+async def test_P4_A4_bad_input_is_refused_naming_the_field_and_changes_nothing(
+    funds: Funds, method: str, request_for, status: grpc.StatusCode, field: str, rule: str | None
 ) -> None:
-    await funds.configure()
     if method != "OpenMiniFund":
         await open_mini_fund(funds)
-        await collect(funds, 10_000, 1)
+        await collect(funds, 1)
     before = await funds.counts(*MONEY_TABLES)
-    status, error = await refused(funds.call(method, request_message))
-    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == field
+    code, error = await refused(funds.call(method, request_for(funds)))
+    assert code == status and error.field == field
+    assert rule is None or error.rule == rule
     assert await funds.counts(*MONEY_TABLES) == before
+
+
+async def test_A4_a_household_of_another_compound_pays_no_surcharge_here(funds: Funds) -> None:
+    await open_mini_fund(funds)
+    taoyuan = await funds.registry.place("TYJ", "桃源居")
+    owner = await funds.registry.person("业主桃源")
+    elsewhere = await funds.registry.household(taoyuan, "t1", "101", 9_000, [owner])
+    before = await funds.counts(*MONEY_TABLES)
+    status, error = await refused(funds.call("CollectMiniFundSurcharge", funds_pb2.CollectMiniFundSurchargeRequest(
+        compound_id=funds.compound, household_id=elsewhere, months=1)))
+    assert status == grpc.StatusCode.NOT_FOUND and (error.field, error.rule) == ("household_id", "A4")
+    assert await funds.counts(*MONEY_TABLES) == before
+
+
+async def test_P4_A4_a_surcharge_on_every_household_at_once_is_charged_on_the_registered_total_area(funds: Funds) -> None:
+    await open_mini_fund(funds)
+    answer = await funds.call("CollectMiniFundSurcharge", funds_pb2.CollectMiniFundSurchargeRequest(
+        compound_id=funds.compound, months=12))
+    # 30 fen × (100 m² + 89.5 m²) = 5,685 fen a month (rounded per month), × 12
+    assert answer.amount_fen == 68_220 and answer.entry.memo == "every household, 12 month(s)"
 
 
 async def test_P4_mini_fund_writes_need_a_manager_in_scope(funds: Funds) -> None:
@@ -105,12 +141,12 @@ async def test_P4_mini_fund_writes_need_a_manager_in_scope(funds: Funds) -> None
     before = await funds.counts(*MONEY_TABLES)
     status, error = await refused(funds.call(
         "CollectMiniFundSurcharge",
-        funds_pb2.CollectMiniFundSurchargeRequest(compound_id=COMPOUND, household_id="h-1", area_dm2=1, months=1),
+        funds_pb2.CollectMiniFundSurchargeRequest(compound_id=funds.compound, household_id=funds.household("h-101"), months=1),
         ANXI_OFFICER,
     ))
     assert status == grpc.StatusCode.PERMISSION_DENIED and error.rule == "scope"
     status, _ = await refused(funds.call(
-        "PayMiniFundRepair", funds_pb2.PayMiniFundRepairRequest(compound_id=COMPOUND, amount_fen=1, purpose="x"),
+        "PayMiniFundRepair", funds_pb2.PayMiniFundRepairRequest(compound_id=funds.compound, amount_fen=1, purpose="x"),
         resident("o-1"),
     ))
     assert status == grpc.StatusCode.PERMISSION_DENIED
@@ -120,26 +156,30 @@ async def test_P4_mini_fund_writes_need_a_manager_in_scope(funds: Funds) -> None
 
 
 async def test_P4_seed_001_figures_5_1_million_collected_15_repairs_1_04_million_surplus(funds: Funds) -> None:
-    await funds.configure()
-    await funds.configure(compound_id=OTHER_COMPOUND, path=f"{COMMUNITY[:-1]}2", who=COUNTY_OFFICER)
+    # two compounds of 500,000 m² and 350,000 m² of exclusive area, each registered as one building's
+    # worth of units (five of 100,000 m² and seven of 50,000 m²), charged all at once for 20 months
+    await funds.register_households({f"u{n}": ("b1", 10_000_000) for n in range(5)})
     await open_mini_fund(funds)
+    taoyuan = await funds.registry.place("TYJ", "桃源居", community=f"{COMMUNITY[:-1]}2")
+    for n in range(7):
+        owner = await funds.registry.person(f"业主{n}")
+        await funds.registry.household(taoyuan, "t1", f"{n}", 5_000_000, [owner])
     await funds.call(
-        "OpenMiniFund", funds_pb2.OpenMiniFundRequest(compound_id=OTHER_COMPOUND, rate_fen_per_m2_month=RATE),
+        "OpenMiniFund", funds_pb2.OpenMiniFundRequest(compound_id=taoyuan, rate_fen_per_m2_month=RATE),
         COUNTY_OFFICER,
     )
     # 30 fen × 500,000 m² × 20 months = ¥3.0 M; 30 fen × 350,000 m² × 20 months = ¥2.1 M
-    assert (await collect(funds, 50_000_000, 20)).amount_fen == 300_000_000
+    everyone = funds_pb2.CollectMiniFundSurchargeRequest(compound_id=funds.compound, months=20)
+    assert (await funds.call("CollectMiniFundSurcharge", everyone)).amount_fen == 300_000_000
     for _ in range(8):
         await repair(funds, 27_000_000)
     await funds.call(
-        "CollectMiniFundSurcharge",
-        funds_pb2.CollectMiniFundSurchargeRequest(compound_id=OTHER_COMPOUND, household_id="all", area_dm2=35_000_000, months=20),
-        COUNTY_OFFICER,
+        "CollectMiniFundSurcharge", funds_pb2.CollectMiniFundSurchargeRequest(compound_id=taoyuan, months=20), COUNTY_OFFICER
     )
     for amount in [27_000_000] * 6 + [28_000_000]:
         await funds.call(
             "PayMiniFundRepair",
-            funds_pb2.PayMiniFundRepairRequest(compound_id=OTHER_COMPOUND, amount_fen=amount, purpose="小修"),
+            funds_pb2.PayMiniFundRepairRequest(compound_id=taoyuan, amount_fen=amount, purpose="小修"),
             COUNTY_OFFICER,
         )
     figures = await funds.call(

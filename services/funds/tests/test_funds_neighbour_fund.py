@@ -9,7 +9,6 @@ from services.funds.tests.funds_support import (
     ANXI_OFFICER,
     COMMUNITY,
     COMMUNITY_WORKER,
-    COMPOUND,
     COUNTY_OFFICER,
     Funds,
     refused,
@@ -38,7 +37,7 @@ async def three_levels(funds: Funds) -> tuple[str, str, str]:
         funds, level=COMMUNITY_LEVEL, jurisdiction_path=COMMUNITY, parent_fund_id=county.fund_id, name="社区友邻基金"
     )
     compound = await open_fund(
-        funds, COMMUNITY_WORKER, level=COMPOUND_LEVEL, compound_id=COMPOUND, parent_fund_id=community.fund_id,
+        funds, COMMUNITY_WORKER, level=COMPOUND_LEVEL, compound_id=funds.compound, parent_fund_id=community.fund_id,
         name="凤凰花园友邻基金",
     )
     return county.fund_id, community.fund_id, compound.fund_id
@@ -78,7 +77,7 @@ async def test_P5_donations_by_source_grants_down_each_level_and_spending_are_pu
     assert (community_figures.granted_in_fen, community_figures.granted_out_fen) == (30_000_000, 10_000_000)
     assert community_figures.parent_fund_id == county and community_figures.level == COMMUNITY_LEVEL
     compound_figures = await published(funds, compound)
-    assert (compound_figures.compound_id, compound_figures.jurisdiction_path) == (COMPOUND, COMMUNITY)
+    assert (compound_figures.compound_id, compound_figures.jurisdiction_path) == (funds.compound, COMMUNITY)
     granted = await funds.events(events_pb2.NeighbourFundGranted)
     assert [(e.fund_id, e.receiver_fund_id, e.amount_fen) for e in granted] == [
         (county, community, 30_000_000), (community, compound, 10_000_000),
@@ -118,7 +117,7 @@ async def test_P5_a_fund_sits_one_level_below_its_parent_and_inside_its_place(fu
     county, _, _ = await three_levels(funds)
     before = await funds.counts(*FUND_TABLES)
     refusals = [
-        (dict(level=COMPOUND_LEVEL, compound_id=COMPOUND, parent_fund_id=county, name="x"), "parent_fund_id"),
+        (dict(level=COMPOUND_LEVEL, compound_id=funds.compound, parent_fund_id=county, name="x"), "parent_fund_id"),
         (dict(level=COUNTY_LEVEL, jurisdiction_path=COUNTY, parent_fund_id=county, name="x"), "parent_fund_id"),
         (dict(level=COMMUNITY_LEVEL, jurisdiction_path="350500/350521/350521100",
               parent_fund_id=county, name="x"), "jurisdiction_path"),

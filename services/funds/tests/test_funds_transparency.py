@@ -5,7 +5,7 @@ from __future__ import annotations
 import grpc
 from google.protobuf import json_format
 
-from services.funds.tests.funds_support import AUDITOR, COMPOUND, REVIEWERS, Funds, refused
+from services.funds.tests.funds_support import AUDITOR, REVIEWERS, Funds, refused
 from wuye.funds.v1 import events_pb2, funds_pb2
 from wuye_chassis.auth import AuthContext
 from wuye_funds.adapters.gauges import open_votes
@@ -18,15 +18,15 @@ async def movements(funds: Funds) -> None:
     """Deposits, interest, common income and a reviewed, paid committee expense."""
     await funds.open_account(HOUSEHOLDS)
     for household in HOUSEHOLDS:
-        await funds.call("RecordFirstDeposit", funds_pb2.RecordFirstDepositRequest(compound_id=COMPOUND, household_id=household))
-    await funds.call("AllocateInterest", funds_pb2.AllocateInterestRequest(compound_id=COMPOUND, interest_fen=379))
+        await funds.call("RecordFirstDeposit", funds_pb2.RecordFirstDepositRequest(compound_id=funds.compound, household_id=funds.household(household)))
+    await funds.call("AllocateInterest", funds_pb2.AllocateInterestRequest(compound_id=funds.compound, interest_fen=379))
     await funds.call(
-        "RecordCommonIncome", funds_pb2.RecordCommonIncomeRequest(compound_id=COMPOUND, source="advertising", amount_fen=80_000)
+        "RecordCommonIncome", funds_pb2.RecordCommonIncomeRequest(compound_id=funds.compound, source="advertising", amount_fen=80_000)
     )
     expense = (
         await funds.call(
             "SubmitCommitteeExpense",
-            funds_pb2.SubmitCommitteeExpenseRequest(compound_id=COMPOUND, amount_fen=30_000, purpose="张三家门口修路"),
+            funds_pb2.SubmitCommitteeExpenseRequest(compound_id=funds.compound, amount_fen=30_000, purpose="张三家门口修路"),
         )
     ).expense
     for reviewer in REVIEWERS.values():
@@ -38,7 +38,7 @@ async def movements(funds: Funds) -> None:
 
 
 async def publish(funds: Funds, period: str) -> funds_pb2.Disclosure:
-    answer = await funds.call("PublishDisclosure", funds_pb2.PublishDisclosureRequest(compound_id=COMPOUND, period=period))
+    answer = await funds.call("PublishDisclosure", funds_pb2.PublishDisclosureRequest(compound_id=funds.compound, period=period))
     return answer.disclosure
 
 
@@ -52,11 +52,11 @@ async def test_F9_a_disclosure_snapshots_totals_and_each_households_movements(fu
         30_000,
         50_000,
     )
-    assert [(h.household_id, h.deposited_fen, h.gains_fen, h.balance_fen) for h in disclosure.households] == [
+    assert [(funds.name_of(h.household_id), h.deposited_fen, h.gains_fen, h.balance_fen) for h in disclosure.households] == [
         ("h-101", 300_000, 200, 300_200),
         ("h-102", 268_500, 179, 268_679),
     ]
-    head = await funds.call("VerifyLedger", funds_pb2.VerifyLedgerRequest(ledger_id=f"{COMPOUND}/maintenance"))
+    head = await funds.call("VerifyLedger", funds_pb2.VerifyLedgerRequest(ledger_id=funds.ledger))
     assert disclosure.maintenance_head_hash == head.head_hash
     [event] = await funds.events(events_pb2.DisclosurePublished)
     assert event.disclosure == disclosure
@@ -81,7 +81,7 @@ async def test_F9_a_snapshot_stored_in_the_earlier_protobuf_json_form_reads_back
             snapshot=json_format.MessageToJson(stored), disclosure_id=disclosure.disclosure_id,
         )
         page = await funds.call(
-            "GetCompoundTransparency", funds_pb2.GetCompoundTransparencyRequest(compound_id=COMPOUND), ANONYMOUS
+            "GetCompoundTransparency", funds_pb2.GetCompoundTransparencyRequest(compound_id=funds.compound), ANONYMOUS
         )
         assert page.latest_disclosure == shown
 
@@ -94,28 +94,28 @@ async def test_transparency_shows_balances_entries_open_votes_and_the_latest_dis
     ]
     open_vote = (
         await funds.call(
-            "OpenVote", funds_pb2.OpenVoteRequest(compound_id=COMPOUND, matter=funds_pb2.MATTER_USE_MAINTENANCE_FUND, title="更换电梯", roster=roster)
+            "OpenVote", funds_pb2.OpenVoteRequest(compound_id=funds.compound, matter=funds_pb2.MATTER_USE_MAINTENANCE_FUND, title="更换电梯", roster=roster)
         )
     ).vote
     closed = (
-        await funds.call("OpenVote", funds_pb2.OpenVoteRequest(compound_id=COMPOUND, matter=funds_pb2.MATTER_PROPERTY_COMPANY, title="续聘物业", roster=roster))
+        await funds.call("OpenVote", funds_pb2.OpenVoteRequest(compound_id=funds.compound, matter=funds_pb2.MATTER_PROPERTY_COMPANY, title="续聘物业", roster=roster))
     ).vote
     await funds.call("CloseVote", funds_pb2.CloseVoteRequest(vote_id=closed.vote_id))
     await funds.call(  # after the disclosure: visible in the balances, not in the published snapshot
-        "RecordDeposit", funds_pb2.RecordDepositRequest(compound_id=COMPOUND, household_id="h-101", amount_fen=1_000)
+        "RecordDeposit", funds_pb2.RecordDepositRequest(compound_id=funds.compound, household_id=funds.household("h-101"), amount_fen=1_000)
     )
 
     page = await funds.call(
-        "GetCompoundTransparency", funds_pb2.GetCompoundTransparencyRequest(compound_id=COMPOUND, recent_entries=3), ANONYMOUS
+        "GetCompoundTransparency", funds_pb2.GetCompoundTransparencyRequest(compound_id=funds.compound, recent_entries=3), ANONYMOUS
     )
     assert (page.maintenance_balance_fen, page.committee_balance_fen) == (569_879, 50_000)
     assert [(e.ledger_id, e.sequence, e.account) for e in page.recent_entries] == [
-        (f"{COMPOUND}/maintenance", 10, "owners:deposits"),
-        (f"{COMPOUND}/maintenance", 9, "household"),
-        (f"{COMPOUND}/maintenance", 8, "bank:interest"),
-        (f"{COMPOUND}/committee", 4, "committee:account"),
-        (f"{COMPOUND}/committee", 3, "payee:expenses"),
-        (f"{COMPOUND}/committee", 2, "income:advertising"),
+        (funds.ledger, 10, "owners:deposits"),
+        (funds.ledger, 9, "household"),
+        (funds.ledger, 8, "bank:interest"),
+        (f"{funds.compound}/committee", 4, "committee:account"),
+        (f"{funds.compound}/committee", 3, "payee:expenses"),
+        (f"{funds.compound}/committee", 2, "income:advertising"),
     ]
     assert [(v.vote_id, v.title) for v in page.open_votes] == [(open_vote.vote_id, "更换电梯")]
     # the service's own gauge (wuye_business, gauge="open_votes") counts the same: the closed one is not open
@@ -133,7 +133,7 @@ async def test_transparency_shows_balances_entries_open_votes_and_the_latest_dis
     assert status == grpc.StatusCode.NOT_FOUND and error.field == "compound_id"
     status, error = await refused(
         funds.call(
-            "GetCompoundTransparency", funds_pb2.GetCompoundTransparencyRequest(compound_id=COMPOUND, recent_entries=51), AUDITOR
+            "GetCompoundTransparency", funds_pb2.GetCompoundTransparencyRequest(compound_id=funds.compound, recent_entries=51), AUDITOR
         )
     )
     assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "recent_entries"

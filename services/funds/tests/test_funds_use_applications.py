@@ -1,4 +1,5 @@
-"""Uses of the maintenance fund (F3–F8) over real gRPC, a real database and a real NATS server."""
+"""Uses of the maintenance fund (F3–F8) over real gRPC, a real database and a real NATS server, beside the
+real registry whose roster the account and the votes come from (A4)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import grpc
 from services.funds.tests.funds_support import (
     AUDITOR,
     COMMUNITY_WORKER,
-    COMPOUND,
     COUNTY_OFFICER,
     STREET_OFFICER,
     Funds,
@@ -17,10 +17,6 @@ from wuye.funds.v1 import events_pb2, funds_pb2
 
 HOUSEHOLDS = {"h-101": ("b1", 10_000), "h-102": ("b1", 8_950), "h-201": ("b2", 12_345)}  # first deposits
 FIRST_DEPOSITS = {"h-101": 300_000, "h-102": 268_500, "h-201": 370_350}  # 3,000 fen/m² × area
-ROSTER = [
-    funds_pb2.RosterUnit(unit_id=household, owner_key=f"o-{household}", building_id=building, area_dm2=area)
-    for household, (building, area) in HOUSEHOLDS.items()
-]
 HOUSING = funds_pb2.PAYMENT_APPROVER_HOUSING_AUTHORITY
 MONEY_TABLES = ("ledger_entries", "use_applications", "votes")
 
@@ -29,24 +25,27 @@ async def funded(funds: Funds) -> None:
     await funds.open_account(HOUSEHOLDS)
     for household in HOUSEHOLDS:
         await funds.call(
-            "RecordFirstDeposit", funds_pb2.RecordFirstDepositRequest(compound_id=COMPOUND, household_id=household)
+            "RecordFirstDeposit",
+            funds_pb2.RecordFirstDepositRequest(compound_id=funds.compound, household_id=funds.household(household)),
         )
 
 
 async def submit(funds: Funds, budget_fen: int, *, buildings=(), emergency: int = 0) -> funds_pb2.UseApplication:
+    """An application for the benefiting buildings, by the test's building codes."""
     answer = await funds.call(
         "SubmitUseApplication",
         funds_pb2.SubmitUseApplicationRequest(
-            compound_id=COMPOUND, plan="更换1号楼电梯", budget_fen=budget_fen, building_ids=buildings, emergency=emergency
+            compound_id=funds.compound, plan="更换1号楼电梯", budget_fen=budget_fen,
+            building_ids=[funds.building(code) for code in buildings], emergency=emergency,
         ),
     )
     return answer.application
 
 
 async def decide_by_vote(funds: Funds, application_id: str, choice: int) -> funds_pb2.UseApplication:
-    opened = await funds.call("OpenUseVote", funds_pb2.OpenUseVoteRequest(application_id=application_id, roster=ROSTER))
+    opened = await funds.call("OpenUseVote", funds_pb2.OpenUseVoteRequest(application_id=application_id))
     assert opened.vote.matter == funds_pb2.MATTER_USE_MAINTENANCE_FUND
-    for owner in ("o-h-101", "o-h-102"):
+    for owner in (funds.owner_keys["h-101"], funds.owner_keys["h-102"]):
         await funds.call("CastBallot", funds_pb2.CastBallotRequest(vote_id=opened.vote.vote_id, owner_key=owner, choice=choice, authorisation_ref="授权书-1"))
     await funds.call("CloseVote", funds_pb2.CloseVoteRequest(vote_id=opened.vote.vote_id))
     return await get(funds, application_id)
@@ -90,14 +89,14 @@ async def test_F5_a_use_passed_by_a_scoped_matter5_vote_is_paid_and_charged_by_a
         COUNTY_OFFICER,
     )
     # 440,000 fen over 10,000 : 8,950 dm²; the remainder fen goes to the larger remainder (F4)
-    assert {charge.household_id: charge.amount_fen for charge in paid.charges} == {"h-101": 232_190, "h-102": 207_810}
+    assert {funds.name_of(charge.household_id): charge.amount_fen for charge in paid.charges} == {"h-101": 232_190, "h-102": 207_810}
     assert paid.application.state == funds_pb2.USE_STATE_PAID
     assert await funds.balances() == {"h-101": 67_810, "h-102": 60_690, "h-201": 370_350}
     notices = await funds.events(events_pb2.ReplenishmentRequired)  # both b1 households fell below 30 %
-    assert [(notice.household_id, notice.balance_fen) for notice in notices] == [("h-101", 67_810), ("h-102", 60_690)]
+    assert [(funds.name_of(notice.household_id), notice.balance_fen) for notice in notices] == [("h-101", 67_810), ("h-102", 60_690)]
     [paid_event] = await funds.events(events_pb2.UseApplicationPaid)
     assert sum(charge.amount_fen for charge in paid_event.charges) == 440_000
-    verified = await funds.call("VerifyLedger", funds_pb2.VerifyLedgerRequest(ledger_id=f"{COMPOUND}/maintenance"))
+    verified = await funds.call("VerifyLedger", funds_pb2.VerifyLedgerRequest(ledger_id=funds.ledger))
     assert verified.intact
     done = await step(
         funds, "CompleteUseApplication", funds_pb2.CompleteUseApplicationRequest(application_id=application.application_id)
@@ -133,7 +132,7 @@ async def test_F6_an_emergency_use_skips_the_vote_and_is_disclosed_afterwards(fu
     application = await submit(funds, 93_885, emergency=funds_pb2.EMERGENCY_CATEGORY_LIFT_FAILURE)
     application_id = application.application_id
     status, error = await refused(
-        funds.call("OpenUseVote", funds_pb2.OpenUseVoteRequest(application_id=application_id, roster=ROSTER))
+        funds.call("OpenUseVote", funds_pb2.OpenUseVoteRequest(application_id=application_id))
     )
     assert status == grpc.StatusCode.FAILED_PRECONDITION and error.rule == "F6"
     status, error = await refused(
@@ -214,9 +213,9 @@ async def test_F7_an_overrun_of_10_percent_needs_a_new_application_and_30000_yua
 async def test_F8_interest_is_allocated_pro_rata_to_balances_to_the_last_fen(funds: Funds) -> None:
     await funded(funds)
     answer = await funds.call(
-        "AllocateInterest", funds_pb2.AllocateInterestRequest(compound_id=COMPOUND, interest_fen=1_000, memo="2026 利息")
+        "AllocateInterest", funds_pb2.AllocateInterestRequest(compound_id=funds.compound, interest_fen=1_000, memo="2026 利息")
     )
-    gained = {sub.household_id: sub.balance_fen - FIRST_DEPOSITS[sub.household_id] for sub in answer.account.sub_accounts}
+    gained = {funds.name_of(sub.household_id): sub.balance_fen - FIRST_DEPOSITS[funds.name_of(sub.household_id)] for sub in answer.account.sub_accounts}
     assert gained == {"h-101": 320, "h-102": 286, "h-201": 394}
 
 
@@ -230,7 +229,7 @@ async def test_use_application_bad_input_is_refused_naming_the_field_and_changes
     status, error = await refused(submit(funds, 100, emergency=99))
     assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "emergency"
     status, error = await refused(
-        funds.call("AllocateInterest", funds_pb2.AllocateInterestRequest(compound_id=COMPOUND, interest_fen=-3))
+        funds.call("AllocateInterest", funds_pb2.AllocateInterestRequest(compound_id=funds.compound, interest_fen=-3))
     )
     assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "interest_fen"
     assert await funds.counts(*MONEY_TABLES) == before

@@ -17,7 +17,6 @@ from services.funds.tests.funds_support import (
     ANXI_OFFICER,
     AUDITOR,
     COMMUNITY_WORKER,
-    COMPOUND,
     Funds,
     refused,
     resident,
@@ -44,7 +43,7 @@ async def open_vote(
     answer = await funds.call(
         "OpenVote",
         funds_pb2.OpenVoteRequest(
-            compound_id=COMPOUND, matter=matter, title="更换电梯", building_ids=building_ids, roster=units
+            compound_id=funds.compound, matter=matter, title="更换电梯", building_ids=building_ids, roster=units
         ),
     )
     return answer.vote
@@ -223,7 +222,7 @@ async def test_votes_are_scoped_to_the_callers_jurisdiction(funds: Funds) -> Non
     status, error = await refused(
         funds.call(
             "OpenVote",
-            funds_pb2.OpenVoteRequest(compound_id=COMPOUND, matter=4, title="x", roster=roster(3)),
+            funds_pb2.OpenVoteRequest(compound_id=funds.compound, matter=4, title="x", roster=roster(3)),
             ANXI_OFFICER,
         )
     )
@@ -233,7 +232,7 @@ async def test_votes_are_scoped_to_the_callers_jurisdiction(funds: Funds) -> Non
     status, _ = await refused(cast(funds, first.vote_id, "o-001", YES, AUDITOR))
     assert status == grpc.StatusCode.PERMISSION_DENIED  # inspectors read, they do not vote
     assert await funds.counts(*VOTE_TABLES) == before
-    listed = await funds.call("ListVotes", funds_pb2.ListVotesRequest(compound_id=COMPOUND), AUDITOR)
+    listed = await funds.call("ListVotes", funds_pb2.ListVotesRequest(compound_id=funds.compound), AUDITOR)
     assert [vote.vote_id for vote in listed.votes] == [second.vote_id, first.vote_id]  # newest first
 
 

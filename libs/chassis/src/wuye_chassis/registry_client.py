@@ -1,6 +1,6 @@
 """Registry facts asked over gRPC, for services that must check what a client sends against the register
-as it stands now (RULES.md A4): a compound's owner roster (funds takes a vote's electorate and the
-maintenance accounts from it) and one household with its owners.
+as it stands now (RULES.md A4): a compound and where it lies, its owner roster (funds takes a vote's
+electorate and the maintenance accounts from it) and one household with its owners.
 
 Answers are plain dataclasses, so no caller handles the registry's protobuf messages. The caller's auth
 context travels with the call, so the registry applies its own scope check, and the registry's refusal
@@ -22,6 +22,14 @@ from wuye_chassis.grpc_client import channel
 from wuye_chassis.grpc_errors import from_rpc_error
 
 REGISTRY_SERVICE = registry_pb2.DESCRIPTOR.services_by_name["RegistryService"].full_name
+
+
+@dataclass(frozen=True)
+class RegisteredCompound:
+    compound_id: str
+    name: str
+    #: its community's path
+    jurisdiction_path: str
 
 
 @dataclass(frozen=True)
@@ -68,7 +76,9 @@ class RegistryClient:
     async def start(self) -> None:
         self._channel = channel(
             self.address,
-            idempotent_methods=[(REGISTRY_SERVICE, "GetOwnerRoster"), (REGISTRY_SERVICE, "GetHousehold")],
+            idempotent_methods=[
+                (REGISTRY_SERVICE, "GetCompound"), (REGISTRY_SERVICE, "GetOwnerRoster"), (REGISTRY_SERVICE, "GetHousehold"),
+            ],
         )
         self._stub = registry_pb2_grpc.RegistryServiceStub(self._channel)
 
@@ -76,6 +86,11 @@ class RegistryClient:
         if self._channel is not None:
             await self._channel.close()
             self._channel, self._stub = None, None
+
+    async def compound(self, compound_id: str) -> RegisteredCompound:
+        """One compound; NOT_FOUND naming compound_id when the registry has none."""
+        answer = await self._call("GetCompound", registry_pb2.GetCompoundRequest(compound_id=compound_id))
+        return RegisteredCompound(answer.compound.id, answer.compound.name, answer.compound.jurisdiction_path)
 
     async def owner_roster(self, compound_id: str) -> list[RosterUnit]:
         """Every exclusive unit of the compound with its owner key, building and area, as registered now."""

@@ -128,6 +128,11 @@ class UnitOfWork:
     def opened(self) -> None:
         """Called when the transaction has begun: a service builds its repositories on ``self.session``."""
 
+    @property
+    def read_only(self) -> bool:
+        """Whether the open transaction is a query's (``reading()``), which writes nothing."""
+        return self._read_only
+
     def reading(self) -> Self:
         """Make the next ``async with`` a read-only transaction (queries); it cannot publish or commit."""
         self._read_only = True

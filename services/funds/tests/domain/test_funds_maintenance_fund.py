@@ -1,6 +1,6 @@
 import pytest
 
-from wuye_chassis.errors import FailedPrecondition, InvalidArgument
+from wuye_chassis.errors import FailedPrecondition, InvalidArgument, NotFound
 from wuye_funds.domain.maintenance_fund import (
     HANGZHOU_EMERGENCY_CATEGORIES,
     EmergencyCategory,
@@ -14,6 +14,7 @@ from wuye_funds.domain.maintenance_fund import (
     needs_new_application,
     needs_replenishment,
     needs_settlement_audit,
+    registered_owner,
     replenishment_due,
     require_rate_in_band,
     whole_balance_passing,
@@ -374,11 +375,33 @@ def test_F6_city_list_setting_refuses_categories_not_on_it():
 
 
 def test_F8_the_whole_balance_passes_on_sale_or_demolition_only_from_an_open_sub_account():
-    assert whole_balance_passing("h-1", 12_345, closed=False, owner_key="o-buyer", owner_field="buyer_owner_key") == 12_345
-    assert whole_balance_passing("h-1", 0, closed=False, owner_key="o-1", owner_field="owner_key") == 0
+    assert whole_balance_passing("h-1", 12_345, closed=False) == 12_345
+    assert whole_balance_passing("h-1", 0, closed=False) == 0
     with pytest.raises(FailedPrecondition) as refusal:
-        whole_balance_passing("h-1", 100, closed=True, owner_key="o-1", owner_field="owner_key")
+        whole_balance_passing("h-1", 100, closed=True)
     assert (refusal.value.field, refusal.value.rule) == ("household_id", "F8")
-    with pytest.raises(InvalidArgument) as refusal:
-        whole_balance_passing("h-1", 100, closed=False, owner_key=" ", owner_field="buyer_owner_key")
-    assert refusal.value.field == "buyer_owner_key"
+
+
+ROSTER_OF_TWO = [
+    RosterUnit(unit_id="h-1", owner_key="p-buyer", area_dm2=10_000, building_id="b1"),
+    RosterUnit(unit_id="h-2", owner_key="developer", area_dm2=10_000, building_id="b1", is_developer_unsold=True),
+]
+
+
+def test_A4_the_balance_passes_to_the_registered_owner_only():
+    assert registered_owner("h-1", ROSTER_OF_TWO, sent="p-buyer", field="buyer_owner_key", sale=True) == "p-buyer"
+    assert registered_owner("h-1", ROSTER_OF_TWO, sent="", field="owner_key", sale=False) == "p-buyer"
+    for sent, sale, error, rule in (
+        ("p-other", True, InvalidArgument, "A4"),
+        (" ", True, InvalidArgument, "F8"),
+        ("p-other", False, InvalidArgument, "A4"),
+    ):
+        with pytest.raises(error) as refusal:
+            registered_owner("h-1", ROSTER_OF_TWO, sent=sent, field="owner_key", sale=sale)
+        assert (refusal.value.field, refusal.value.rule) == ("owner_key", rule)
+    with pytest.raises(NotFound) as missing:
+        registered_owner("h-9", ROSTER_OF_TWO, sent="p-buyer", field="buyer_owner_key", sale=True)
+    assert (missing.value.field, missing.value.rule) == ("household_id", "A4")
+    with pytest.raises(FailedPrecondition) as unsold:
+        registered_owner("h-2", ROSTER_OF_TWO, sent="", field="owner_key", sale=False)
+    assert (unsold.value.field, unsold.value.rule) == ("household_id", "A4")

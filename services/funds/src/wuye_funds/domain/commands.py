@@ -109,6 +109,7 @@ class OpenProposedVote:
 @dataclass(frozen=True)
 class ConfigureCompound:
     compound_id: str
+    #: the registry's path, or "" (A4: it only confirms where the compound lies)
     jurisdiction_path: str
     #: V5 follow-the-majority clause
     follow_majority: bool = False
@@ -120,18 +121,12 @@ class GetCompound:
 
 
 @dataclass(frozen=True)
-class HouseholdInput:
-    household_id: str
-    building_id: str
-    area_dm2: int
-
-
-@dataclass(frozen=True)
 class OpenMaintenanceAccount:
     compound_id: str
     rate_fen_per_m2: int
     construction_cost_fen_per_m2: int
-    households: tuple[HouseholdInput, ...]
+    #: how many households the client listed: none may be (A4), the registry's roster is the list
+    households_sent: int = 0
 
 
 @dataclass(frozen=True)

@@ -20,16 +20,16 @@ Money is integer fen; area is integer dm² (0.01 m²); ratios are exact.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
 
-from wuye_chassis.errors import FailedPrecondition, InvalidArgument, PermissionDenied
+from wuye_chassis.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
 from wuye_chassis.money import Fen, allocate, require_fen
 from wuye_chassis.validation import parse_choice, require_text, require_whole
 from wuye_funds.domain.arithmetic import per_m2_times_area, require_area
-from wuye_funds.domain.voting import Matter, VoteResult
+from wuye_funds.domain.voting import Matter, RosterUnit, VoteResult
 
 DEPOSIT_RATE_MIN_SHARE = Fraction(5, 100)
 DEPOSIT_RATE_MAX_SHARE = Fraction(8, 100)
@@ -123,12 +123,38 @@ def require_open(household_id: str, *, closed: bool) -> None:
         )
 
 
-def whole_balance_passing(household_id: str, balance_fen: Fen, *, closed: bool, owner_key: str, owner_field: str) -> Fen:
+def whole_balance_passing(household_id: str, balance_fen: Fen, *, closed: bool) -> Fen:
     """F8: the amount that moves on a sale (to the buyer, with the home) or a demolition (refunded to the
     owner): always the whole balance, never part of it, and only from an open sub-account."""
     require_open(household_id, closed=closed)
-    require_text(owner_key, field=owner_field, rule="F8", max_length=64)
     return require_whole(balance_fen, field="balance_fen", rule="F8", minimum=0)
+
+
+def registered_owner(household_id: str, roster: Sequence[RosterUnit], *, sent: str, field: str, sale: bool) -> str:
+    """A4 on F8: who the balance passes to is the registry's owner of the home, never the caller's word.
+
+    A sale is recorded in the registry first, so the buyer named must already be the registered owner; a
+    demolition refund goes to the registered owner (named or not). Developer stock has no owner to pay.
+    """
+    unit = next((unit for unit in roster if unit.unit_id == household_id), None)
+    if unit is None:
+        raise NotFound(f"household {household_id} is not an exclusive unit of this compound in the registry",
+                       field="household_id", rule="A4")
+    if unit.is_developer_unsold:
+        raise FailedPrecondition(
+            f"household {household_id} is the developer's unsold stock in the registry; record its buyer there first",
+            field="household_id", rule="A4",
+        )
+    named = sent.strip()
+    if sale and not named:
+        raise InvalidArgument("the buyer is needed, as the registry's owner key", field=field, rule="F8")
+    if named and named != unit.owner_key:
+        raise InvalidArgument(
+            f"{'the buyer' if sale else 'the owner'} named is not the registered owner of household {household_id}"
+            + ("; record the sale in the registry first" if sale else ""),
+            field=field, rule="A4",
+        )
+    return unit.owner_key
 
 
 def _split(amount: Fen, weights: Mapping[str, int]) -> dict[str, Fen]:

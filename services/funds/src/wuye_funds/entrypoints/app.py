@@ -9,7 +9,7 @@ from wuye_chassis.uow import UnitOfWorkParts
 from wuye_funds.adapters.events import outgoing
 from wuye_funds.adapters.gauges import GAUGES
 from wuye_funds.adapters.orm import metadata
-from wuye_funds.adapters.registry_roster import RegistryOwnerRoster
+from wuye_funds.adapters.registry_facts import RegistryOverGrpc
 from wuye_funds.domain.disclosure_schedule import Subject
 from wuye_funds.entrypoints import consumers, grpc, schedulers
 from wuye_funds.service.unit_of_work import FundsUnitOfWork
@@ -19,14 +19,14 @@ from wuye_funds.settings import FundsSettings
 def build(settings: FundsSettings | None = None) -> ServiceDefinition[FundsUnitOfWork]:
     settings = settings or FundsSettings()
     registry = RegistryClient(settings.registry_addr)
-    roster = RegistryOwnerRoster(registry)
+    registry_facts = RegistryOverGrpc(registry)
     disclosure_months = {
         Subject.COMMON_INCOME: settings.income_disclosure_months,
         Subject.MAINTENANCE_FUND: settings.maintenance_disclosure_months,
     }
 
     def unit_of_work(parts: UnitOfWorkParts) -> FundsUnitOfWork:
-        return FundsUnitOfWork(parts, roster, disclosure_months)
+        return FundsUnitOfWork(parts, registry_facts, disclosure_months)
 
     return ServiceDefinition(
         settings=settings,

@@ -1,4 +1,4 @@
-"""A compound's funds settings (where it lies, V5) and its maintenance fund account (F1–F3, F8).
+"""A compound's funds settings (V5; where it lies is the registry's, A4) and its maintenance fund account (F1–F3, F8).
 
 One account per compound, a sub-account per household. Each household's money is a ledger account
 (``domain.accounts``) in the compound's maintenance ledger, debits positive; deposits come from the
@@ -8,7 +8,7 @@ owners' deposits account. Balances are sums over the ledger, never a stored numb
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from wuye_chassis import auth
 from wuye_chassis.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
@@ -38,10 +38,12 @@ from wuye_funds.domain.maintenance_fund import allocate_interest as allocate_int
 from wuye_funds.domain.maintenance_fund import (
     first_deposit_fen,
     needs_replenishment,
+    registered_owner,
     require_open,
     require_rate_in_band,
     whole_balance_passing,
 )
+from wuye_funds.domain.voting import RosterUnit
 from wuye_funds.service import ledger
 from wuye_funds.service.ledger import PostedEntry
 from wuye_funds.service.unit_of_work import FundsUnitOfWork
@@ -96,23 +98,25 @@ class BalancePassing:
 
 
 async def configure_compound(command: commands.ConfigureCompound, uow: FundsUnitOfWork) -> FundsCompound:
-    auth.require_role(MANAGERS, action="configure a compound's funds")
-    settings = FundsCompound(
-        compound_id=require_text(command.compound_id, field="compound.compound_id", max_length=64),
-        jurisdiction_path=str(JurisdictionPath.parse(command.jurisdiction_path, field="compound.jurisdiction_path")),
-        follow_majority=command.follow_majority,
-    )
-    auth.require_access(settings.jurisdiction_path, action="configure a compound's funds")
+    """The compound's funds settings (V5). Where it lies is the registry's (A4): a path sent along must be
+    the registry's, never a way to place a compound elsewhere."""
+    action = "configure a compound's funds"
+    auth.require_role(MANAGERS, action=action)
+    compound_id = require_text(command.compound_id, field="compound.compound_id", max_length=64)
+    sent_path = command.jurisdiction_path.strip()
+    if sent_path:
+        sent_path = str(JurisdictionPath.parse(sent_path, field="compound.jurisdiction_path"))
     async with uow:
-        existing = await uow.compounds.get(settings.compound_id)
-        if existing is None:
-            await uow.compounds.add(settings)
-        else:
-            # moving a compound out of the caller's scope would be a way round the scope check
-            auth.require_access(existing.jurisdiction_path, action="configure a compound's funds")
-            await uow.compounds.update(settings)
+        compound = await uow.compound(compound_id, action=action, field="compound.compound_id")
+        if sent_path and sent_path != compound.jurisdiction_path:
+            raise InvalidArgument(
+                f"compound {compound_id} lies at {compound.jurisdiction_path} in the registry, not at {sent_path}; "
+                "send no path or the registry's",
+                field="compound.jurisdiction_path", rule="A4",
+            )
+        await uow.compounds.set_follow_majority(compound_id, command.follow_majority)
         await uow.commit()
-    return settings
+    return replace(compound, follow_majority=command.follow_majority, settled=True)
 
 
 async def get_compound(query: commands.GetCompound, uow: FundsUnitOfWork) -> FundsCompound:
@@ -127,8 +131,14 @@ async def open_maintenance_account(
     command: commands.OpenMaintenanceAccount, uow: FundsUnitOfWork
 ) -> MaintenanceAccountView:
     auth.require_role(MANAGERS, action="open a maintenance fund account")
+    if command.households_sent:
+        raise InvalidArgument(
+            "the households of an account are the registry's roster of the compound (A4); send none",
+            field="households", rule="A4",
+        )
     rate = require_rate_in_band(command.rate_fen_per_m2, command.construction_cost_fen_per_m2)
-    households = _sub_accounts_due(rate, command.households)
+    compound_id = require_text(command.compound_id, field="compound_id", max_length=64)
+    households = _sub_accounts_due(rate, compound_id, await uow.registry.owner_roster(compound_id))
     async with uow:
         compound = await uow.compound(command.compound_id, action="open a maintenance fund account")
         if await uow.accounts.get(compound.compound_id) is not None:
@@ -147,24 +157,24 @@ async def open_maintenance_account(
     return view
 
 
-def _sub_accounts_due(rate_fen_per_m2: int, households: Sequence[commands.HouseholdInput]) -> list[SubAccountRecord]:
-    if not households:
-        raise InvalidArgument("an account needs at least one household", field="households", rule="F2")
-    due: dict[str, SubAccountRecord] = {}
-    for household in households:
-        household_id = require_text(
-            household.household_id, field="households.household_id", max_length=HOUSEHOLD_ID_MAX_LENGTH
+def _sub_accounts_due(rate_fen_per_m2: int, compound_id: str, roster: Sequence[RosterUnit]) -> list[SubAccountRecord]:
+    """F2: one sub-account per exclusive unit of the registry's roster, developer stock included (the
+    developer pays for what it has not sold)."""
+    if not roster:
+        raise FailedPrecondition(
+            f"compound {compound_id} has no exclusive units in the registry; register its households first",
+            field="compound_id", rule="F2",
         )
-        if household_id in due:
-            raise InvalidArgument(f"household {household_id} appears twice", field="households.household_id", rule="F2")
-        due[household_id] = SubAccountRecord(
-            household_id=household_id,
-            building_id=require_text(household.building_id, field="households.building_id", max_length=64),
-            area_dm2=household.area_dm2,
-            first_deposit_fen=first_deposit_fen(rate_fen_per_m2, household.area_dm2),
+    return [
+        SubAccountRecord(
+            household_id=unit.unit_id,
+            building_id=unit.building_id,
+            area_dm2=unit.area_dm2,
+            first_deposit_fen=first_deposit_fen(rate_fen_per_m2, unit.area_dm2),
             closed=False,
         )
-    return list(due.values())
+        for unit in roster
+    ]
 
 
 async def get_maintenance_account(query: commands.GetMaintenanceAccount, uow: FundsUnitOfWork) -> MaintenanceAccountView:
@@ -327,15 +337,17 @@ async def _balance_passes(
     action = "transfer a sub-account on sale" if sale else "refund a sub-account on demolition"
     caller = auth.require_role(MANAGERS, action=action)
     reference = require_text(reference, field="reference", rule="F8", max_length=200)
+    compound_id = require_text(compound_id, field="compound_id", max_length=64)
+    household_id = require_text(household_id, field="household_id", max_length=HOUSEHOLD_ID_MAX_LENGTH)
+    owner = registered_owner(
+        household_id, await uow.registry.owner_roster(compound_id), sent=owner_key, field=owner_field, sale=sale
+    )
     async with uow:
         compound = await uow.compound(compound_id, action=action)
         ledger_id = await _account_ledger(uow, compound_id, action=action)
         sub = await _sub_account(uow, compound_id, household_id)
         balance = (await household_balances(uow, ledger_id, [household_id]))[household_id]
-        amount = whole_balance_passing(
-            household_id, balance, closed=sub.closed, owner_key=owner_key, owner_field=owner_field
-        )
-        owner = owner_key.strip()
+        amount = whole_balance_passing(household_id, balance, closed=sub.closed)
         account = household_account(household_id)
         postings = []
         if amount:  # an empty sub-account passes on without a posting: the ledger takes no zero amounts

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wuye_chassis import auth
-from wuye_chassis.errors import AlreadyExists, FailedPrecondition
+from wuye_chassis.errors import AlreadyExists, FailedPrecondition, InvalidArgument, NotFound
 from wuye_chassis.jurisdiction import JurisdictionPath
 from wuye_chassis.money import Fen
 from wuye_chassis.validation import require_text
@@ -82,18 +82,41 @@ async def open_mini_fund(command: commands.OpenMiniFund, uow: FundsUnitOfWork) -
 
 async def collect_mini_fund_surcharge(command: commands.CollectMiniFundSurcharge, uow: FundsUnitOfWork) -> MiniFundPosting:
     auth.require_role(MANAGERS, action="collect a mini fund surcharge")
-    household_id = require_text(command.household_id, field="household_id", rule="P4", max_length=HOUSEHOLD_ID_MAX_LENGTH)
+    compound_id = require_text(command.compound_id, field="compound_id", max_length=64)
+    household_id, area_dm2 = await _charged_area(uow, compound_id, command.household_id, command.area_dm2)
     async with uow:
-        fund = await _fund(uow, command.compound_id, action="collect a mini fund surcharge")
-        amount = surcharge_for_months(fund.rate_fen_per_m2_month, command.area_dm2, command.months)
+        fund = await _fund(uow, compound_id, action="collect a mini fund surcharge")
+        amount = surcharge_for_months(fund.rate_fen_per_m2_month, area_dm2, command.months)
         await ledger.locked_ledger(uow, fund.ledger_id, action="collect a mini fund surcharge")
+        payer = f"household {household_id}" if household_id else "every household"
         debit, _ = await ledger.post(
             uow, fund.ledger_id, debit_account_id=MINI_ACCOUNT, credit_account_id=SURCHARGE_ACCOUNT,
-            amount_fen=amount, kind=SURCHARGE_KIND, memo=f"household {household_id}, {command.months} month(s)",
+            amount_fen=amount, kind=SURCHARGE_KIND, memo=f"{payer}, {command.months} month(s)",
         )
         view = await _view(uow, fund)
         await uow.commit()
     return MiniFundPosting(amount, debit, view)
+
+
+async def _charged_area(uow: FundsUnitOfWork, compound_id: str, household_id: str, sent_area_dm2: int) -> tuple[str, int]:
+    """A4 on P4: the surcharge is charged on the registry's exclusive area, of one household of the
+    compound or (no household named) of all of them; an area sent along must be the registry's."""
+    household_id = household_id.strip()
+    if household_id:
+        require_text(household_id, field="household_id", rule="P4", max_length=HOUSEHOLD_ID_MAX_LENGTH)
+        home = await uow.registry.household(household_id)
+        if home.compound_id != compound_id:
+            raise NotFound(f"household {household_id} is not a unit of compound {compound_id} in the registry",
+                           field="household_id", rule="A4")
+        area_dm2 = home.area_dm2
+    else:
+        area_dm2 = sum(unit.area_dm2 for unit in await uow.registry.owner_roster(compound_id))
+    if sent_area_dm2 and sent_area_dm2 != area_dm2:
+        raise InvalidArgument(
+            f"the registry's exclusive area is {area_dm2} dm², not {sent_area_dm2}; send 0 or the registry's",
+            field="area_dm2", rule="A4",
+        )
+    return household_id, area_dm2
 
 
 async def pay_mini_fund_repair(command: commands.PayMiniFundRepair, uow: FundsUnitOfWork) -> MiniFundPosting:

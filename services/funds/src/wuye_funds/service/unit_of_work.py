@@ -19,7 +19,7 @@ from wuye_funds.adapters.maintenance_accounts import MaintenanceAccountRepositor
 from wuye_funds.adapters.vote_proposals import VoteProposalRepository
 from wuye_funds.adapters.votes import VoteRepository
 from wuye_funds.domain.disclosure_schedule import Subject
-from wuye_funds.service.roster import OwnerRosterSource
+from wuye_funds.service.registry_facts import RegistryFacts
 
 
 class Placed(Protocol):
@@ -52,11 +52,11 @@ class FundsUnitOfWork(UnitOfWork):
     disclosures: DisclosureRepository
 
     def __init__(
-        self, parts: UnitOfWorkParts, roster: OwnerRosterSource, disclosure_months: Mapping[Subject, int]
+        self, parts: UnitOfWorkParts, registry: RegistryFacts, disclosure_months: Mapping[Subject, int]
     ) -> None:
         super().__init__(parts)
-        #: where a vote's electorate comes from when the caller gives none
-        self.roster = roster
+        #: where compounds, accounts' households and votes' electorates come from (A4)
+        self.registry = registry
         #: P3: months between disclosures of each subject (the city's settings)
         self.disclosure_months = disclosure_months
 
@@ -72,10 +72,20 @@ class FundsUnitOfWork(UnitOfWork):
         self.neighbour_funds = NeighbourFundRepository(self.session)
         self.disclosures = DisclosureRepository(self.session)
 
-    async def compound(self, compound_id: str, *, action: str) -> FundsCompound:
-        """The compound's funds settings, once the caller's scope is known to cover it."""
-        require_text(compound_id, field="compound_id", max_length=64)
-        return in_scope(
-            await self.compounds.get(compound_id), missing=f"compound {compound_id} has no funds settings",
-            field="compound_id", action=action,
-        )
+    async def compound(self, compound_id: str, *, action: str, field: str = "compound_id") -> FundsCompound:
+        """The compound where the registry places it, with its funds settings, once the caller's scope is
+        known to cover it (A4: an id the registry does not know is refused naming ``field``).
+
+        A compound registered a moment ago may not have reached this service's copy of the register yet;
+        the registry is asked then. Inside a writing transaction the compound gets its settings row, which
+        this service's records refer to.
+        """
+        require_text(compound_id, field=field, max_length=64)
+        found = await self.compounds.get(compound_id)
+        if found is None:
+            place = await self.registry.compound(compound_id)
+            found = FundsCompound(place.compound_id, place.jurisdiction_path, follow_majority=False, settled=False)
+        auth.require_access(found.jurisdiction_path, action=action)
+        if not found.settled and not self.read_only:
+            await self.compounds.settle(found)
+        return found

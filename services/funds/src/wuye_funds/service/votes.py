@@ -39,7 +39,7 @@ async def roster_snapshot(uow: FundsUnitOfWork, compound_id: str, roster: Sequen
     """The units of the electorate: the roster given, or the registry's current one."""
     if roster:
         return list(roster)
-    return await uow.roster.owner_roster(compound_id)
+    return await uow.registry.owner_roster(compound_id)
 
 
 async def add_vote(

@@ -79,10 +79,7 @@ class MaintenanceFundServicer(funds_pb2_grpc.MaintenanceFundServiceServicer):
                 compound_id=request.compound_id,
                 rate_fen_per_m2=request.rate_fen_per_m2,
                 construction_cost_fen_per_m2=request.construction_cost_fen_per_m2,
-                households=tuple(
-                    commands.HouseholdInput(household.household_id, household.building_id, household.area_dm2)
-                    for household in request.households
-                ),
+                households_sent=len(request.households),
             ),
             self.uow(),
         )

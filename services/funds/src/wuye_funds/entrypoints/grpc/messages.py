@@ -12,7 +12,7 @@ from typing import TypeVar
 from wuye.common.v1 import common_pb2
 from wuye.funds.v1 import funds_pb2 as api
 from wuye_chassis.paging import encode_cursor
-from wuye_funds.adapters.registry_roster import roster_unit
+from wuye_funds.adapters.registry_facts import roster_unit
 from wuye_funds.domain.voting import RosterUnit
 from wuye_funds.service.ledger import PostedEntry
 

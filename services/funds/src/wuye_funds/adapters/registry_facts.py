@@ -1,7 +1,7 @@
-"""The owner roster port (``service.roster.OwnerRosterSource``) served by the registry.
+"""The registry port (``service.registry_facts.RegistryFacts``) served by the registry over gRPC.
 
 The chassis client asks the registry; ``roster_unit`` gives a registered unit the shape the funds domain
-counts (V4), whether it came from the registry or in a caller's request.
+counts (V4).
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from wuye_chassis.registry_client import RegistryClient
+from wuye_funds.domain.registry_facts import RegisteredHome, RegisteredPlace
 from wuye_funds.domain.voting import RosterUnit
 
 
@@ -41,9 +42,17 @@ def roster_unit(unit: RegisteredUnit) -> RosterUnit:
     )
 
 
-class RegistryOwnerRoster:
+class RegistryOverGrpc:
     def __init__(self, registry: RegistryClient) -> None:
         self.registry = registry
 
+    async def compound(self, compound_id: str) -> RegisteredPlace:
+        compound = await self.registry.compound(compound_id)
+        return RegisteredPlace(compound.compound_id, compound.jurisdiction_path)
+
     async def owner_roster(self, compound_id: str) -> list[RosterUnit]:
         return [roster_unit(unit) for unit in await self.registry.owner_roster(compound_id)]
+
+    async def household(self, household_id: str) -> RegisteredHome:
+        home = await self.registry.household(household_id)
+        return RegisteredHome(home.household_id, home.compound_id, home.area_dm2)
