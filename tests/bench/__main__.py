@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 
+from deploy.localstack import LOCAL_DEFAULTS
 from tests.bench import complaints as complaints_bench
 from tests.bench import propagation, shape
 from tests.bench import registry_import as registry_import_bench
@@ -21,6 +22,8 @@ from wuye_chassis.telemetry import setup_telemetry
 
 async def growth() -> list[tuple[str, str, str, str]]:
     setup_telemetry("wuye-bench")  # no exporter: tracing overhead is measured as it runs in production
+    for key, value in LOCAL_DEFAULTS.items():  # the services started in this process sign who acts, as make run's
+        os.environ.setdefault(key, value)
     rows = await propagation.run()
     rows += await votes_bench.run()
     rows += await complaints_bench.run()

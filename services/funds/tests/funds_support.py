@@ -7,6 +7,7 @@ test's short names ("h-101"), which ``household`` and ``name_of`` translate to a
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -99,17 +100,28 @@ class Registry:
             community_code=COMMUNITY[-12:], name=name))
         return str(answer.person.id)
 
-    async def household(self, compound_id: str, building: str, unit: str, area_dm2: int, owner_ids: list[str]) -> str:
-        """A unit of ``building`` (added on first use) with these owners in equal shares; its id."""
-        if (compound_id, building) not in self.buildings:
+    async def building(self, compound_id: str, code: str) -> str:
+        """The id of the compound's building ``code``, added on first use."""
+        if (compound_id, code) not in self.buildings:
             added = await self.call("AddBuilding", registry_pb2.AddBuildingRequest(
-                compound_id=compound_id, code=building, name=building))
-            self.buildings[compound_id, building] = added.building.id
+                compound_id=compound_id, code=code, name=code))
+            self.buildings[compound_id, code] = added.building.id
+        return self.buildings[compound_id, code]
+
+    async def household(self, compound_id: str, building: str, unit: str, area_dm2: int, owner_ids: list[str]) -> str:
+        """A unit of ``building`` (added on first use) with these owners in equal shares, or developer stock
+        when there are none; its id."""
         answer = await self.call("AddHousehold", registry_pb2.AddHouseholdRequest(
-            building_id=self.buildings[compound_id, building], unit_number=unit, area_dm2=area_dm2,
+            building_id=await self.building(compound_id, building), unit_number=unit, area_dm2=area_dm2,
+            developer_unsold=not owner_ids,
             owners=[registry_pb2.OwnerShare(person_id=owner, share=f"1/{len(owner_ids)}") for owner in owner_ids],
         ))
         return str(answer.household.id)
+
+    async def owner_key(self, compound_id: str, person_ids: set[str]) -> str:
+        """The roster's key of the owner these people are together (V4: co-owners are one owner)."""
+        roster = await self.call("GetOwnerRoster", registry_pb2.GetOwnerRosterRequest(compound_id=compound_id))
+        return str(next(owner.owner_key for owner in roster.owners if set(owner.person_ids) == person_ids))
 
 
 @dataclass
@@ -165,6 +177,22 @@ class Funds:
             owner = await self.registry.person(f"业主{name}")
             self.households[name] = await self.registry.household(self.compound, building, name, area, [owner])
             self.owner_keys[name] = owner
+
+    async def owners(self, count: int, *, area_dm2: int = 10_000, buildings: int = 1) -> list[str]:
+        """``count`` new people each owning one unit of 凤凰城 of ``area_dm2``, the n-th (from 1) in building
+        ``b{n % buildings + 1}``; their owner keys (a sole owner's key is their person id), in order."""
+        numbers = range(len(self.owner_keys) + 1, len(self.owner_keys) + count + 1)
+        for code in sorted({f"b{n % buildings + 1}" for n in numbers}):
+            await self.registry.building(self.compound, code)
+        # registered side by side: hundreds of owners one call at a time would dominate the test's time
+        people = await asyncio.gather(*(self.registry.person(f"业主{n}") for n in numbers))
+        units = await asyncio.gather(*(
+            self.registry.household(self.compound, f"b{n % buildings + 1}", f"{n:03d}", area_dm2, [person])
+            for n, person in zip(numbers, people, strict=True)
+        ))
+        for n, person, unit in zip(numbers, people, units, strict=True):
+            self.households[f"u-{n:03d}"], self.owner_keys[f"u-{n:03d}"] = unit, person
+        return list(people)
 
     async def open_account(self, households: dict[str, tuple[str, int]], *, rate: int = 3_000, cost: int = 50_000) -> None:
         """凤凰城's maintenance fund account over these households, registered first."""

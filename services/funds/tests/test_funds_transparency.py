@@ -89,16 +89,13 @@ async def test_F9_a_snapshot_stored_in_the_earlier_protobuf_json_form_reads_back
 async def test_transparency_shows_balances_entries_open_votes_and_the_latest_disclosure_to_anyone(funds: Funds) -> None:
     await movements(funds)
     await publish(funds, "2026-H1")
-    roster = [
-        funds_pb2.RosterUnit(unit_id=h, owner_key=f"owner-{h}", building_id=b, area_dm2=a) for h, (b, a) in HOUSEHOLDS.items()
-    ]
     open_vote = (
         await funds.call(
-            "OpenVote", funds_pb2.OpenVoteRequest(compound_id=funds.compound, matter=funds_pb2.MATTER_USE_MAINTENANCE_FUND, title="更换电梯", roster=roster)
+            "OpenVote", funds_pb2.OpenVoteRequest(compound_id=funds.compound, matter=funds_pb2.MATTER_USE_MAINTENANCE_FUND, title="更换电梯")
         )
     ).vote
     closed = (
-        await funds.call("OpenVote", funds_pb2.OpenVoteRequest(compound_id=funds.compound, matter=funds_pb2.MATTER_PROPERTY_COMPANY, title="续聘物业", roster=roster))
+        await funds.call("OpenVote", funds_pb2.OpenVoteRequest(compound_id=funds.compound, matter=funds_pb2.MATTER_PROPERTY_COMPANY, title="续聘物业"))
     ).vote
     await funds.call("CloseVote", funds_pb2.CloseVoteRequest(vote_id=closed.vote_id))
     await funds.call(  # after the disclosure: visible in the balances, not in the published snapshot

@@ -233,3 +233,16 @@ async def test_use_application_bad_input_is_refused_naming_the_field_and_changes
     )
     assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "interest_fen"
     assert await funds.counts(*MONEY_TABLES) == before
+
+
+async def test_A4_F5_a_use_vote_takes_its_electorate_from_the_registry_never_from_the_client(funds: Funds) -> None:
+    await funded(funds)
+    application = await submit(funds, 93_885)
+    before = await funds.counts(*MONEY_TABLES)
+    sent = funds_pb2.RosterUnit(unit_id=funds.household("h-101"), owner_key=funds.owner_keys["h-101"],
+                                building_id=funds.building("b1"), area_dm2=10_000)
+    status, error = await refused(funds.call("OpenUseVote", funds_pb2.OpenUseVoteRequest(
+        application_id=application.application_id, roster=[sent])))
+    assert (status, error.field, error.rule) == (grpc.StatusCode.INVALID_ARGUMENT, "roster", "A4")
+    assert await funds.counts(*MONEY_TABLES) == before
+    assert (await get(funds, application.application_id)).state == application.state

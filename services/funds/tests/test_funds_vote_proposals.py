@@ -23,9 +23,6 @@ from wuye_chassis.ids import new_id
 COUNTY = "350500/350521"
 UNCONFIGURED = "xinyuan-estate"
 CONSUMER = "funds-contract-end-advice"
-ROSTER = [
-    funds_pb2.RosterUnit(unit_id=f"u-{n}", owner_key=f"o-{n}", building_id="b1", area_dm2=10_000) for n in range(3)
-]
 def advice(funds: Funds) -> ratings_events.ContractEndAdvised:
     """The ratings service's advice for 凤凰城 (named twice) and a compound funds has no records of."""
     return ratings_events.ContractEndAdvised(
@@ -82,10 +79,15 @@ async def test_R4_contract_end_advice_makes_one_pending_matter_4_proposal_per_co
 
 
 async def test_V1_a_proposal_opens_once_as_a_real_matter_4_vote(funds: Funds) -> None:
+    owner, _, _ = await funds.owners(3)
     [proposal] = [p for p in await advised(funds) if p.compound_id == funds.compound]
-    answer = await funds.call(
-        "OpenProposedVote", funds_pb2.OpenProposedVoteRequest(proposal_id=proposal.proposal_id, roster=ROSTER)
-    )
+    sent = funds_pb2.OpenProposedVoteRequest(proposal_id=proposal.proposal_id, roster=[funds_pb2.RosterUnit(
+        unit_id=funds.household("u-001"), owner_key=owner, building_id=funds.building("b1"), area_dm2=10_000)])
+    untouched = await funds.counts("votes", "vote_proposals")
+    status, error = await refused(funds.call("OpenProposedVote", sent))  # A4: the electorate is the registry's
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and (error.field, error.rule) == ("roster", "A4")
+    assert await funds.counts("votes", "vote_proposals") == untouched
+    answer = await funds.call("OpenProposedVote", funds_pb2.OpenProposedVoteRequest(proposal_id=proposal.proposal_id))
     assert answer.vote.matter == funds_pb2.MATTER_PROPERTY_COMPANY and answer.vote.compound_id == funds.compound
     assert answer.vote.electorate.owners == 3 and answer.vote.title == proposal.title
     assert (answer.proposal.state, answer.proposal.vote_id) == (funds_pb2.PROPOSAL_STATE_OPENED, answer.vote.vote_id)
@@ -95,10 +97,10 @@ async def test_V1_a_proposal_opens_once_as_a_real_matter_4_vote(funds: Funds) ->
     assert [p.compound_id for p in pending] == [UNCONFIGURED]
 
     before = await funds.counts("votes", "vote_proposals")
-    again = funds_pb2.OpenProposedVoteRequest(proposal_id=proposal.proposal_id, roster=ROSTER)
+    again = funds_pb2.OpenProposedVoteRequest(proposal_id=proposal.proposal_id)
     status, error = await refused(funds.call("OpenProposedVote", again))
     assert status == grpc.StatusCode.FAILED_PRECONDITION and (error.field, error.rule) == ("proposal_id", "V1")
-    status, _ = await refused(funds.call("OpenProposedVote", again, resident("o-1")))
+    status, _ = await refused(funds.call("OpenProposedVote", again, resident(owner)))
     assert status == grpc.StatusCode.PERMISSION_DENIED
     status, error = await refused(funds.call("OpenProposedVote", again, ANXI_OFFICER))
     assert status == grpc.StatusCode.PERMISSION_DENIED and error.rule == "scope"

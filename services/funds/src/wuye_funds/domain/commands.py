@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from wuye_funds.domain.disclosure_schedule import OverdueDisclosure
-from wuye_funds.domain.voting import RosterUnit
 
 # --- ledgers ----------------------------------------------------------------------------------------
 
@@ -47,8 +46,8 @@ class OpenVote:
     matter: int
     title: str
     building_ids: tuple[str, ...] = ()
-    #: the register snapshot to use; empty asks the registry for the compound's current roster
-    roster: tuple[RosterUnit, ...] = ()
+    #: how many roster units the client listed: none may be (A4), the electorate is the registry's roster
+    roster_sent: int = 0
 
 
 @dataclass(frozen=True)
@@ -100,7 +99,8 @@ class ListVoteProposals:
 @dataclass(frozen=True)
 class OpenProposedVote:
     proposal_id: str
-    roster: tuple[RosterUnit, ...] = ()
+    #: as in OpenVote
+    roster_sent: int = 0
 
 
 # --- a compound's settings and its maintenance fund (F1–F8) ---------------------------------------
@@ -189,7 +189,8 @@ class SubmitUseApplication:
 @dataclass(frozen=True)
 class OpenUseVote:
     application_id: str
-    roster: tuple[RosterUnit, ...] = ()
+    #: as in OpenVote
+    roster_sent: int = 0
 
 
 @dataclass(frozen=True)

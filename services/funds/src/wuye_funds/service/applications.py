@@ -99,9 +99,10 @@ async def _loaded(uow: FundsUnitOfWork, application_id: str, *, action: str) -> 
 
 async def open_use_vote(command: commands.OpenUseVote, uow: FundsUnitOfWork) -> UseVoteOpening:
     auth.require_role(votes.ORGANISERS, action="put a use application to the owners' vote")
+    votes.refuse_sent_roster(command.roster_sent)
     async with uow.reading():
         compound_id = (await _placed(uow, command.application_id, action="put to the vote")).compound_id
-    units = await votes.roster_snapshot(uow, compound_id, command.roster)
+    units = await votes.roster_snapshot(uow, compound_id)
     async with uow:
         placed = await _loaded(uow, command.application_id, action="put to the vote")
         placed.application.open_vote()

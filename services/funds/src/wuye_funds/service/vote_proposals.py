@@ -49,11 +49,12 @@ async def list_vote_proposals(query: commands.ListVoteProposals, uow: FundsUnitO
 
 async def open_proposed_vote(command: commands.OpenProposedVote, uow: FundsUnitOfWork) -> ProposedVoteOpening:
     auth.require_role(votes.ORGANISERS, action="open a proposed vote")
+    votes.refuse_sent_roster(command.roster_sent)
     proposal_id = require_text(command.proposal_id, field="proposal_id", max_length=36)
     async with uow.reading():
         # checked before asking the registry, so that a caller out of scope learns nothing from it
         compound_id = (await _in_scope(uow, proposal_id)).proposal.compound_id
-    units = await votes.roster_snapshot(uow, compound_id, command.roster)
+    units = await votes.roster_snapshot(uow, compound_id)
     async with uow:
         proposal = (await _in_scope(uow, proposal_id, for_update=True)).proposal
         proposal.open()

@@ -35,10 +35,17 @@ def _matter(value: int) -> Matter:
         raise InvalidArgument(f"matter must be one of 1–9 (Civil Code art. 278), got {value}", field="matter", rule="V1") from None
 
 
-async def roster_snapshot(uow: FundsUnitOfWork, compound_id: str, roster: Sequence[RosterUnit]) -> list[RosterUnit]:
-    """The units of the electorate: the roster given, or the registry's current one."""
-    if roster:
-        return list(roster)
+def refuse_sent_roster(roster_sent: int) -> None:
+    """A4: the electorate is the registry's roster at opening (V4), never a list the client sends."""
+    if roster_sent:
+        raise InvalidArgument(
+            "the electorate of a vote is the registry's owner roster of the compound (A4); send no roster",
+            field="roster", rule="A4",
+        )
+
+
+async def roster_snapshot(uow: FundsUnitOfWork, compound_id: str) -> list[RosterUnit]:
+    """The units of the electorate: the registry's roster of the compound now (V4)."""
     return await uow.registry.owner_roster(compound_id)
 
 
@@ -63,12 +70,13 @@ async def add_vote(
 
 async def open_vote(command: commands.OpenVote, uow: FundsUnitOfWork) -> VoteRecord:
     auth.require_role(ORGANISERS, action="open an owners' vote")
+    refuse_sent_roster(command.roster_sent)
     matter = _matter(command.matter)
     title = require_text(command.title, field="title", max_length=200)
     async with uow.reading():
         # checked before asking the registry, so that a caller out of scope learns nothing from it
         await uow.compound(command.compound_id, action="open an owners' vote")
-    units = await roster_snapshot(uow, command.compound_id, command.roster)
+    units = await roster_snapshot(uow, command.compound_id)
     async with uow:
         compound = await uow.compound(command.compound_id, action="open an owners' vote")
         record = await add_vote(

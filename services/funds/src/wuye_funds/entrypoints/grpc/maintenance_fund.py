@@ -14,7 +14,7 @@ from wuye_chassis.proto_values import enum_text
 from wuye_funds.adapters.compounds import FundsCompound
 from wuye_funds.adapters.events import application_message, charge_messages, vote_message
 from wuye_funds.domain import commands
-from wuye_funds.entrypoints.grpc.messages import entry_message, entry_messages, roster_units
+from wuye_funds.entrypoints.grpc.messages import entry_message, entry_messages
 from wuye_funds.service import applications, maintenance
 from wuye_funds.service.maintenance import MaintenanceAccountView, SubAccountView
 from wuye_funds.service.unit_of_work import FundsUnitOfWork
@@ -165,7 +165,7 @@ class MaintenanceFundServicer(funds_pb2_grpc.MaintenanceFundServiceServicer):
 
     async def OpenUseVote(self, request: api.OpenUseVoteRequest, context: grpc.aio.ServicerContext) -> api.OpenUseVoteResponse:
         opening = await applications.open_use_vote(
-            commands.OpenUseVote(request.application_id, roster=roster_units(request.roster)), self.uow()
+            commands.OpenUseVote(request.application_id, roster_sent=len(request.roster)), self.uow()
         )
         return api.OpenUseVoteResponse(
             application=application_message(opening.application), vote=vote_message(opening.vote)

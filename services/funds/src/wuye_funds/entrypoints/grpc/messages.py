@@ -1,4 +1,4 @@
-"""Protobuf shapes several funds servicers share: ledger entries, roster units, pages.
+"""Protobuf shapes several funds servicers share: ledger entries and pages.
 
 The records events also carry (votes, applications, expenses, disclosures, audits) are mapped in
 ``adapters/events.py``, once for both.
@@ -12,8 +12,6 @@ from typing import TypeVar
 from wuye.common.v1 import common_pb2
 from wuye.funds.v1 import funds_pb2 as api
 from wuye_chassis.paging import encode_cursor
-from wuye_funds.adapters.registry_facts import roster_unit
-from wuye_funds.domain.voting import RosterUnit
 from wuye_funds.service.ledger import PostedEntry
 
 T = TypeVar("T")
@@ -38,11 +36,6 @@ def entry_message(posted: PostedEntry) -> api.LedgerEntry:
 
 def entry_messages(posted: Iterable[PostedEntry]) -> list[api.LedgerEntry]:
     return [entry_message(leg) for leg in posted]
-
-
-def roster_units(roster: Iterable[api.RosterUnit]) -> tuple[RosterUnit, ...]:
-    """The register snapshot a caller sent (empty: the service asks the registry)."""
-    return tuple(roster_unit(unit) for unit in roster)
 
 
 def page(found: Sequence[T], limit: int, key: Callable[[T], str]) -> tuple[Sequence[T], common_pb2.PageResponse]:

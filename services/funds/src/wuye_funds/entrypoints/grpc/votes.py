@@ -15,7 +15,7 @@ from wuye_chassis.proto_values import enum_number, enum_text, timestamp
 from wuye_funds.adapters.events import choice_number, vote_message
 from wuye_funds.adapters.vote_proposals import ProposalRecord
 from wuye_funds.domain import commands
-from wuye_funds.entrypoints.grpc.messages import page, roster_units
+from wuye_funds.entrypoints.grpc.messages import page
 from wuye_funds.service import vote_proposals, votes
 from wuye_funds.service.unit_of_work import FundsUnitOfWork
 
@@ -49,7 +49,7 @@ class VoteServicer(funds_pb2_grpc.VoteServiceServicer):
                 matter=request.matter,
                 title=request.title,
                 building_ids=tuple(request.building_ids),
-                roster=roster_units(request.roster),
+                roster_sent=len(request.roster),
             ),
             self.uow(),
         )
@@ -100,7 +100,7 @@ class VoteServicer(funds_pb2_grpc.VoteServiceServicer):
         self, request: api.OpenProposedVoteRequest, context: grpc.aio.ServicerContext
     ) -> api.OpenProposedVoteResponse:
         opening = await vote_proposals.open_proposed_vote(
-            commands.OpenProposedVote(request.proposal_id, roster=roster_units(request.roster)), self.uow()
+            commands.OpenProposedVote(request.proposal_id, roster_sent=len(request.roster)), self.uow()
         )
         return api.OpenProposedVoteResponse(proposal=proposal_message(opening.proposal), vote=vote_message(opening.vote))
 
