@@ -15,6 +15,7 @@ from wuye_funds.domain.voting import (
     Vote,
     VoteCount,
     VoteState,
+    ballot_electorate,
     build_electorate,
     tally,
 )
@@ -423,3 +424,28 @@ def test_V5_clause_never_turns_a_real_pass_into_rejection(matter, yes_owners, ye
     choices = {"yes": Choice.YES, "no": Choice.NO}
     assert run(groups, matter, choices).passed is True
     assert run(groups, matter, choices, follow_majority=True).passed is True
+
+
+def test_V4_V6_a_ballot_finds_its_owner_from_their_units_alone_as_the_whole_electorate_does():
+    units = [
+        RosterUnit("u1", "zhang", 9_000, "b1"), RosterUnit("u2", "zhang", 11_000, "b2"),
+        RosterUnit("u3", "li", 10_000, "b1"), RosterUnit("u4", "", 7_000, "b1", is_developer_unsold=True),
+        RosterUnit("u5", "wang", 8_000, "b2", is_developer_unsold=True),  # sold, not delivered: still stock
+    ]
+    for scope in (None, ["b1"], ["b2"]):
+        whole = build_electorate(units, building_ids=scope)
+        for owner in whole.owners:
+            owned = [u for u in units if (u.is_developer_unsold if owner.is_developer else
+                                           u.owner_key == owner.owner_key and not u.is_developer_unsold)]
+            assert ballot_electorate(owned, building_ids=scope).owner(owner.owner_key) == owner
+    with pytest.raises(FailedPrecondition) as stranger:
+        ballot_electorate([]).owner("stranger")
+    assert (stranger.value.field, stranger.value.rule) == ("owner_key", "V4")
+    with pytest.raises(FailedPrecondition) as outside:  # li owns only in b1
+        ballot_electorate([units[2]], building_ids=["b2"]).owner("li")
+    assert (outside.value.field, outside.value.rule) == ("owner_key", "V6")
+
+
+def test_V7_a_ballot_cast_on_the_owner_alone_follows_the_stored_ballots_in_sequence():
+    vote = Vote("v1", Matter.OTHER_MAJOR, ballot_electorate([RosterUnit("u3", "li", 10_000, "b1")]), ballots_before=41)
+    assert vote.cast("li", Choice.YES).sequence == 42

@@ -127,6 +127,8 @@ vote_roster_units = sa.Table(
     sa.Column("building_id", sa.String(64), nullable=False),
     sa.Column("area_dm2", sa.BigInteger(), nullable=False),
     sa.Column("developer_unsold", sa.Boolean(), nullable=False),
+    # a ballot reads only its owner's units (0007)
+    sa.Index("ix_vote_roster_units_owner", "vote_id", "owner_key"),
 )
 
 ballots = sa.Table(

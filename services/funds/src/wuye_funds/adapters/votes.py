@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from wuye_chassis.db import utcnow
 from wuye_funds.adapters.orm import ballots, vote_roster_units, votes
 from wuye_funds.domain.voting import (
+    DEVELOPER_OWNER_KEY,
     Ballot,
     Choice,
     Matter,
@@ -28,6 +29,7 @@ from wuye_funds.domain.voting import (
     VoteRecord,
     VoteResult,
     VoteState,
+    ballot_electorate,
     build_electorate,
 )
 
@@ -85,20 +87,7 @@ class VoteRepository:
 
     async def load(self, record: VoteRecord) -> Vote:
         """The domain aggregate rebuilt from the stored snapshot and ballots (V7: the tally is reproducible)."""
-        units = [
-            RosterUnit(
-                unit_id=unit["unit_id"],
-                owner_key=unit["owner_key"],
-                area_dm2=unit["area_dm2"],
-                building_id=unit["building_id"],
-                is_developer_unsold=unit["developer_unsold"],
-            )
-            for unit in (
-                await self.session.execute(
-                    sa.select(vote_roster_units).where(vote_roster_units.c.vote_id == record.vote_id)
-                )
-            ).mappings()
-        ]
+        units = await self._units(vote_roster_units.c.vote_id == record.vote_id)
         cast = (
             await self.session.execute(
                 sa.select(ballots).where(ballots.c.vote_id == record.vote_id).order_by(ballots.c.sequence)
@@ -113,6 +102,37 @@ class VoteRepository:
                             cast_by=b["cast_by"] or "", authorisation_ref=b["authorisation_ref"] or "") for b in cast],
             state=record.state,
         )
+
+    async def load_for_ballot(self, record: VoteRecord, owner_key: str) -> Vote:
+        """The aggregate as a ballot needs it: the owner's units of the snapshot and the number of ballots
+        before it, not the whole roster and every ballot (a large compound's owners vote at once)."""
+        snapshot = vote_roster_units.c
+        owned = (snapshot.developer_unsold.is_(True) if owner_key == DEVELOPER_OWNER_KEY
+                 else sa.and_(snapshot.owner_key == owner_key, snapshot.developer_unsold.is_(False)))
+        units = await self._units(sa.and_(snapshot.vote_id == record.vote_id, owned))
+        before = await self.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.max(ballots.c.sequence), 0)).where(ballots.c.vote_id == record.vote_id)
+        )
+        return Vote(
+            vote_id=record.vote_id,
+            matter=record.matter,
+            electorate=ballot_electorate(units, building_ids=record.building_ids or None),
+            follow_majority=record.follow_majority,
+            ballots_before=int(before or 0),
+            state=record.state,
+        )
+
+    async def _units(self, where: sa.ColumnElement[bool]) -> list[RosterUnit]:
+        return [
+            RosterUnit(
+                unit_id=unit["unit_id"],
+                owner_key=unit["owner_key"],
+                area_dm2=unit["area_dm2"],
+                building_id=unit["building_id"],
+                is_developer_unsold=unit["developer_unsold"],
+            )
+            for unit in (await self.session.execute(sa.select(vote_roster_units).where(where))).mappings()
+        ]
 
     async def add_ballot(self, vote_id: str, ballot: Ballot) -> None:
         await self.session.execute(

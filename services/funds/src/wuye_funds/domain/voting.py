@@ -203,6 +203,24 @@ def build_electorate(units: Sequence[RosterUnit], *, building_ids: Iterable[str]
     return Electorate(owners=owners, building_scope=scope)
 
 
+def ballot_electorate(owner_units: Sequence[RosterUnit], *, building_ids: Iterable[str] | None = None) -> Electorate:
+    """The electorate as one ballot needs it: the casting owner's units of the snapshot only, grouped as
+    ``build_electorate`` groups them (V4) and kept to the vote's buildings (V6); no owner when none is in
+    scope. The whole snapshot was checked when the vote opened, so a ballot need not read it again."""
+    scope = None if building_ids is None else frozenset(building_ids)
+    grouped: dict[str, tuple[list[str], int]] = {}
+    for unit in owner_units:
+        if scope is None or unit.building_id in scope:
+            key = _voting_key(unit)
+            unit_ids, area = grouped.get(key, ([], 0))
+            grouped[key] = ([*unit_ids, unit.unit_id], area + unit.area_dm2)
+    owners = tuple(
+        VotingOwner(owner_key=key, area_dm2=area, unit_ids=tuple(sorted(unit_ids)), is_developer=key == DEVELOPER_OWNER_KEY)
+        for key, (unit_ids, area) in sorted(grouped.items())
+    )
+    return Electorate(owners=owners, building_scope=scope)
+
+
 def _voting_key(unit: RosterUnit) -> str:
     require_text(unit.unit_id, field="unit_id", rule="V4", max_length=64)
     require_text(unit.building_id, field="building_id", rule="V4", max_length=64)
@@ -386,12 +404,14 @@ class Vote:
     ballots: list[Ballot] = field(default_factory=list)
     state: VoteState = VoteState.OPEN
     result: VoteResult | None = None
+    #: ballots stored but not loaded: casting one needs only their number, for its sequence
+    ballots_before: int = 0
 
     def cast(self, owner_key: str, choice: Choice | str, *, cast_by: str = "", authorisation_ref: str = "") -> Ballot:
         """Record an owner's ballot; a later ballot replaces the earlier one until the vote closes (V7)."""
         self._require_open("cast a ballot")
         owner = self.electorate.owner(owner_key)
-        ballot = Ballot(sequence=len(self.ballots) + 1, owner_key=owner.owner_key, choice=_parse_choice(choice),
+        ballot = Ballot(sequence=self.ballots_before + len(self.ballots) + 1, owner_key=owner.owner_key, choice=_parse_choice(choice),
                         cast_by=cast_by, authorisation_ref=authorisation_ref)
         self.ballots.append(ballot)
         return ballot

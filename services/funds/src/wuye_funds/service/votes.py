@@ -100,7 +100,7 @@ async def cast_ballot(command: commands.CastBallot, uow: FundsUnitOfWork) -> Bal
     authorisation_ref = _authorisation(caller, command)
     async with uow:
         record = await _vote_in_scope(uow, command.vote_id, action="cast a ballot", for_update=True)
-        vote = await uow.votes.load(record)
+        vote = await uow.votes.load_for_ballot(record, command.owner_key)
         ballot = vote.cast(command.owner_key, command.choice, cast_by=caller.user, authorisation_ref=authorisation_ref)
         await uow.votes.add_ballot(command.vote_id, ballot)
         await uow.commit()
