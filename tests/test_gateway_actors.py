@@ -169,3 +169,21 @@ async def test_A2_owners_vote_as_themselves_co_owners_share_one_ballot_and_paper
     closed = await gateway.client.post(f"/api/v1/votes/{opened.json()['vote_id']}/close", headers=community)
     result = closed.json()["result"]
     assert (result["yes"]["owners"], result["no"]["owners"], result["on_paper"]["owners"]) == (3, 0, 1)
+
+    # V8: the result is preliminary; the co-owner objects as himself, the community answers, and the result
+    # cannot be made final before the objection deadline
+    vote_path = f"/api/v1/votes/{opened.json()['vote_id']}"
+    assert closed.json()["state"] == "closed" and closed.json()["objection_deadline"]
+    objected = await gateway.client.post(f"{vote_path}/objections", headers=wang | {"Idempotency-Key": "v8-1"},
+                                         json={"owner_key": joint_key, "reason": "104室的纸质票是否重复计入？"})
+    assert objected.status_code == 201, objected.text
+    objection = objected.json()["objection"]
+    wang_person = (await gateway.client.get("/api/v1/me", headers=wang)).json()["person_id"]
+    assert (objection["owner_key"], objection["raised_by"]) == (joint_key, wang_person)
+    answered = await gateway.client.post(f"{vote_path}/objections/{objection['objection_id']}/answer",
+                                         headers=community, json={"answer": "每户只计最后一票，未重复"})
+    assert answered.status_code == 200 and answered.json()["objections"][0]["answer"] == "每户只计最后一票，未重复"
+    early = await gateway.client.post(f"{vote_path}/finalise", headers=community)
+    assert (early.status_code, early.json()["field"], early.json()["rule"]) == (409, "objection_deadline", "V8")
+    by_owner = await gateway.client.post(f"{vote_path}/finalise", headers=chen)
+    assert by_owner.status_code == 403

@@ -8,6 +8,7 @@ test's short names ("h-101"), which ``household`` and ``name_of`` translate to a
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -23,8 +24,10 @@ from wuye.funds.v1 import funds_pb2, funds_pb2_grpc
 from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
 from wuye_chassis.app import ServiceApp, ServiceDefinition
 from wuye_chassis.auth import AuthContext
+from wuye_chassis.db import utcnow
 from wuye_chassis.errors import WuyeError
 from wuye_chassis.grpc_errors import from_rpc_error
+from wuye_funds.adapters.orm import votes
 from wuye_funds.entrypoints.app import build
 from wuye_funds.settings import FundsSettings
 
@@ -228,6 +231,13 @@ class Funds:
                 {"type": message_type.DESCRIPTOR.full_name},
             )
             return [message_type.FromString(payload) for (payload,) in rows.all()]
+
+    async def objection_period_passes(self, vote_id: str) -> None:
+        """V8: as if the closed vote's objection days had gone by (its deadline moved to a moment ago)."""
+        async with self.app.runtime.db.sessions() as session:  # through the table, so the moment is stored as UTC
+            await session.execute(sa.update(votes).where(votes.c.vote_id == vote_id).values(
+                objection_deadline=utcnow() - dt.timedelta(seconds=1)))
+            await session.commit()
 
     async def execute(self, statement: str, **params: object) -> None:
         """Raw SQL behind the service's back, as someone with database access could."""

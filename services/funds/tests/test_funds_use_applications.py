@@ -48,6 +48,9 @@ async def decide_by_vote(funds: Funds, application_id: str, choice: int) -> fund
     for owner in (funds.owner_keys["h-101"], funds.owner_keys["h-102"]):
         await funds.call("CastBallot", funds_pb2.CastBallotRequest(vote_id=opened.vote.vote_id, owner_key=owner, choice=choice, authorisation_ref="授权书-1"))
     await funds.call("CloseVote", funds_pb2.CloseVoteRequest(vote_id=opened.vote.vote_id))
+    assert (await get(funds, application_id)).state == funds_pb2.USE_STATE_VOTING  # preliminary: decides nothing (V8)
+    await funds.objection_period_passes(opened.vote.vote_id)
+    await funds.call("FinaliseVote", funds_pb2.FinaliseVoteRequest(vote_id=opened.vote.vote_id))
     return await get(funds, application_id)
 
 

@@ -2,6 +2,7 @@ from pydantic import Field
 
 from wuye_chassis.settings import ServiceSettings
 from wuye_funds.domain.disclosure_schedule import DEFAULT_INCOME_PERIOD_MONTHS, MAX_MAINTENANCE_PERIOD_MONTHS
+from wuye_funds.domain.vote_objections import DEFAULT_OBJECTION_DAYS
 
 
 class FundsSettings(ServiceSettings):
@@ -15,5 +16,7 @@ class FundsSettings(ServiceSettings):
     maintenance_disclosure_months: int = Field(
         default=MAX_MAINTENANCE_PERIOD_MONTHS, ge=1, le=MAX_MAINTENANCE_PERIOD_MONTHS
     )
+    #: V8: days a closed vote's preliminary result is open to objections before it can be made final
+    vote_objection_days: int = Field(default=DEFAULT_OBJECTION_DAYS, ge=1, le=30)
     #: how often the background task looks for overdue disclosures
     disclosure_overdue_interval_seconds: float = Field(default=3600.0, gt=0)

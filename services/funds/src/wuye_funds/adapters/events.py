@@ -40,11 +40,13 @@ from wuye_funds.domain.events import (
     UseApplicationApproved,
     UseApplicationPaid,
     VoteClosed,
+    VoteFinalised,
     VoteOpened,
 )
 from wuye_funds.domain.maintenance_fund import PlacedApplication
 from wuye_funds.domain.mini_fund import MiniFundSummary
 from wuye_funds.domain.review import ExpenseRecord
+from wuye_funds.domain.vote_objections import Objection
 from wuye_funds.domain.voting import Choice, VoteCount, VoteRecord, VoteResult
 
 
@@ -94,6 +96,8 @@ def _message(event: Event) -> tuple[Message, str]:
             return events_pb2.VoteOpened(vote=vote_message(event.vote)), event.vote.vote_id
         case VoteClosed():
             return events_pb2.VoteClosed(vote=vote_message(event.vote)), event.vote.vote_id
+        case VoteFinalised():
+            return events_pb2.VoteFinalised(vote=vote_message(event.vote)), event.vote.vote_id
         case CommitteeExpenseApproved():
             return events_pb2.CommitteeExpenseApproved(
                 expense=expense_message(event.expense)
@@ -192,6 +196,17 @@ def vote_message(vote: VoteRecord) -> api.Vote:
         opened_at=timestamp(vote.opened_at),
         closed_at=timestamp(vote.closed_at),
         result=None if vote.result is None else vote_result_message(vote.result),
+        objection_deadline=timestamp(vote.objection_deadline),
+        finalised_at=timestamp(vote.finalised_at),
+        objections=[objection_message(objection) for objection in vote.objections],
+    )
+
+
+def objection_message(objection: Objection) -> api.VoteObjection:
+    return api.VoteObjection(
+        objection_id=objection.objection_id, owner_key=objection.owner_key, raised_by=objection.raised_by,
+        reason=objection.reason, raised_at=timestamp(objection.raised_at), answer=objection.answer,
+        answered_by=objection.answered_by, answered_at=timestamp(objection.answered_at),
     )
 
 

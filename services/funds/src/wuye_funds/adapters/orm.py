@@ -115,6 +115,25 @@ votes = sa.Table(
     sa.Column("closed_at", UtcDateTime(), nullable=True),
     # the stored tally (wuye.funds.v1.VoteResult as JSON), NULL while open
     sa.Column("result", sa.Text(), nullable=True),
+    # V8 (0008): the end of the objection period, set at closing; who made the result final, and when
+    sa.Column("objection_deadline", UtcDateTime(), nullable=True),
+    sa.Column("finalised_at", UtcDateTime(), nullable=True),
+    sa.Column("finalised_by", sa.String(64), nullable=True),
+)
+
+# V8: owners' objections to a closed vote's preliminary result, and the organiser's answers
+vote_objections = sa.Table(
+    "vote_objections",
+    metadata,
+    sa.Column("objection_id", sa.String(36), primary_key=True),
+    sa.Column("vote_id", sa.String(36), sa.ForeignKey("votes.vote_id"), nullable=False, index=True),
+    sa.Column("owner_key", sa.String(64), nullable=False),
+    sa.Column("raised_by", sa.String(64), nullable=False),
+    sa.Column("reason", sa.Text(), nullable=False),
+    sa.Column("raised_at", UtcDateTime(), nullable=False),
+    sa.Column("answer", sa.Text(), nullable=True),
+    sa.Column("answered_by", sa.String(64), nullable=True),
+    sa.Column("answered_at", UtcDateTime(), nullable=True),
 )
 
 # the electorate snapshot taken at opening: later register changes do not reach a running vote

@@ -7,8 +7,10 @@ rows written by any version read alike.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from fractions import Fraction
 from typing import Any
 
@@ -16,7 +18,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis.db import utcnow
-from wuye_funds.adapters.orm import ballots, vote_roster_units, votes
+from wuye_funds.adapters.orm import ballots, vote_objections, vote_roster_units, votes
+from wuye_funds.domain.vote_objections import Objection, PreliminaryResult
 from wuye_funds.domain.voting import (
     DEVELOPER_OWNER_KEY,
     Ballot,
@@ -83,7 +86,13 @@ class VoteRepository:
         if for_update:
             query = query.with_for_update()
         row = (await self.session.execute(query)).mappings().first()
-        return None if row is None else _record(row)
+        if row is None:
+            return None
+        objections = (await self.session.execute(
+            sa.select(vote_objections).where(vote_objections.c.vote_id == vote_id)
+            .order_by(vote_objections.c.raised_at, vote_objections.c.objection_id)
+        )).mappings()
+        return replace(_record(row), objections=tuple(_objection(objection) for objection in objections))
 
     async def load(self, record: VoteRecord) -> Vote:
         """The domain aggregate rebuilt from the stored snapshot and ballots (V7: the tally is reproducible)."""
@@ -147,12 +156,39 @@ class VoteRepository:
             )
         )
 
-    async def close(self, vote_id: str, result: VoteResult) -> VoteRecord:
-        """Store the tally of a vote that closed; returns the vote as stored."""
+    async def close(self, vote_id: str, result: VoteResult, *, closed_at: dt.datetime, deadline: dt.datetime) -> VoteRecord:
+        """Store the preliminary tally of a vote that closed and the end of its objection period (V8)."""
         await self.session.execute(
             votes.update()
             .where(votes.c.vote_id == vote_id)
-            .values(state=VoteState.CLOSED.value, closed_at=utcnow(), result=json.dumps(_result_json(result)))
+            .values(state=VoteState.CLOSED.value, closed_at=closed_at, result=json.dumps(_result_json(result)),
+                    objection_deadline=deadline)
+        )
+        return await self._stored(vote_id)
+
+    def preliminary(self, record: VoteRecord) -> PreliminaryResult:
+        """The V8 aggregate of a vote read with ``get`` (its objections included)."""
+        return PreliminaryResult(
+            vote_id=record.vote_id, state=record.state, deadline=record.objection_deadline or record.opened_at,
+            objections=list(record.objections),
+        )
+
+    async def add_objection(self, vote_id: str, objection: Objection) -> None:
+        await self.session.execute(vote_objections.insert().values(
+            objection_id=objection.objection_id, vote_id=vote_id, owner_key=objection.owner_key,
+            raised_by=objection.raised_by, reason=objection.reason, raised_at=objection.raised_at,
+        ))
+
+    async def save_answer(self, objection: Objection) -> None:
+        await self.session.execute(
+            vote_objections.update().where(vote_objections.c.objection_id == objection.objection_id).values(
+                answer=objection.answer, answered_by=objection.answered_by, answered_at=objection.answered_at)
+        )
+
+    async def finalise(self, vote_id: str, *, finalised_by: str, at: dt.datetime) -> VoteRecord:
+        await self.session.execute(
+            votes.update().where(votes.c.vote_id == vote_id)
+            .values(state=VoteState.FINAL.value, finalised_at=at, finalised_by=finalised_by)
         )
         return await self._stored(vote_id)
 
@@ -194,6 +230,16 @@ def _record(row: sa.RowMapping) -> VoteRecord:
         opened_at=row["opened_at"],
         closed_at=row["closed_at"],
         result=None if result is None else _result(json.loads(result), matter, frozenset(building_ids) or None),
+        objection_deadline=row["objection_deadline"],
+        finalised_at=row["finalised_at"],
+    )
+
+
+def _objection(row: sa.RowMapping) -> Objection:
+    return Objection(
+        objection_id=row["objection_id"], owner_key=row["owner_key"], raised_by=row["raised_by"],
+        reason=row["reason"], raised_at=row["raised_at"], answer=row["answer"] or "",
+        answered_by=row["answered_by"] or "", answered_at=row["answered_at"],
     )
 
 

@@ -65,6 +65,26 @@ class CloseVote:
 
 
 @dataclass(frozen=True)
+class ObjectToVoteResult:
+    vote_id: str
+    #: the roster owner objecting; "" for the caller's own when they are exactly one owner
+    owner_key: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class AnswerVoteObjection:
+    vote_id: str
+    objection_id: str
+    answer: str
+
+
+@dataclass(frozen=True)
+class FinaliseVote:
+    vote_id: str
+
+
+@dataclass(frozen=True)
 class GetVote:
     vote_id: str
 

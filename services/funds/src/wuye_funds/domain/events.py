@@ -93,6 +93,11 @@ class VoteClosed:
     vote: VoteRecord
 
 
+@dataclass(frozen=True)
+class VoteFinalised:
+    vote: VoteRecord
+
+
 # --- the committee account, the mini and neighbour funds -----------------------------------------
 
 
@@ -170,7 +175,7 @@ class AuditRecorded:
 
 Event = (
     LedgerPostingReversed | DepositRecorded | SubAccountTransferredOnSale | SubAccountRefundedOnDemolition
-    | UseApplicationApproved | UseApplicationPaid | ReplenishmentRequired | VoteOpened | VoteClosed
+    | UseApplicationApproved | UseApplicationPaid | ReplenishmentRequired | VoteOpened | VoteClosed | VoteFinalised
     | CommitteeExpenseApproved | CommitteeExpenseRejected | CommitteeExpensePaid | MiniFundRepairPaid
     | NeighbourFundDonated | NeighbourFundGranted | NeighbourFundSpent | DisclosurePublished
     | DisclosureOverdue | AuditRecorded

@@ -36,10 +36,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.validation import parse_choice, require_text
 from wuye_funds.domain.arithmetic import require_area
+
+if TYPE_CHECKING:
+    from wuye_funds.domain.vote_objections import Objection
 
 #: the voting key of the developer's unsold/undelivered units, which together are one owner (V4)
 DEVELOPER_OWNER_KEY = "developer"
@@ -103,7 +107,9 @@ class Choice(Enum):
 
 class VoteState(Enum):
     OPEN = "open"
+    #: counted; the result is preliminary, open to objections (V8, ``domain.vote_objections``)
     CLOSED = "closed"
+    FINAL = "final"
 
 
 class Outcome(Enum):
@@ -454,3 +460,7 @@ class VoteRecord:
     opened_at: dt.datetime
     closed_at: dt.datetime | None = None
     result: VoteResult | None = None
+    #: V8: objections are taken until then; set once closed
+    objection_deadline: dt.datetime | None = None
+    finalised_at: dt.datetime | None = None
+    objections: tuple[Objection, ...] = ()

@@ -26,7 +26,7 @@ def build(settings: FundsSettings | None = None) -> ServiceDefinition[FundsUnitO
     }
 
     def unit_of_work(parts: UnitOfWorkParts) -> FundsUnitOfWork:
-        return FundsUnitOfWork(parts, registry_facts, disclosure_months)
+        return FundsUnitOfWork(parts, registry_facts, disclosure_months, settings.vote_objection_days)
 
     return ServiceDefinition(
         settings=settings,

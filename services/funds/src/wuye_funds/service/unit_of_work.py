@@ -19,6 +19,7 @@ from wuye_funds.adapters.maintenance_accounts import MaintenanceAccountRepositor
 from wuye_funds.adapters.vote_proposals import VoteProposalRepository
 from wuye_funds.adapters.votes import VoteRepository
 from wuye_funds.domain.disclosure_schedule import Subject
+from wuye_funds.domain.vote_objections import DEFAULT_OBJECTION_DAYS
 from wuye_funds.service.registry_facts import RegistryFacts
 
 
@@ -52,9 +53,12 @@ class FundsUnitOfWork(UnitOfWork):
     disclosures: DisclosureRepository
 
     def __init__(
-        self, parts: UnitOfWorkParts, registry: RegistryFacts, disclosure_months: Mapping[Subject, int]
+        self, parts: UnitOfWorkParts, registry: RegistryFacts, disclosure_months: Mapping[Subject, int],
+        objection_days: int = DEFAULT_OBJECTION_DAYS,
     ) -> None:
         super().__init__(parts)
+        #: V8: days a closed vote's result is open to objections (the city's setting)
+        self.objection_days = objection_days
         #: where compounds, accounts' households and votes' electorates come from (A4)
         self.registry = registry
         #: P3: months between disclosures of each subject (the city's settings)

@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from wuye_chassis import auth
+from wuye_chassis.db import utcnow
 from wuye_chassis.errors import InvalidArgument, PermissionDenied
 from wuye_chassis.ids import new_id
 from wuye_chassis.validation import require_text
 from wuye_funds.adapters.compounds import FundsCompound
 from wuye_funds.domain import commands
-from wuye_funds.domain.events import UseApplicationApproved, VoteClosed, VoteOpened
+from wuye_funds.domain.events import UseApplicationApproved, VoteClosed, VoteFinalised, VoteOpened
 from wuye_funds.domain.maintenance_fund import UseState
+from wuye_funds.domain.vote_objections import Objection, objection_deadline
 from wuye_funds.domain.voting import Ballot, Matter, RosterUnit, Vote, VoteRecord, VoteResult, build_electorate
 from wuye_funds.service.unit_of_work import FundsUnitOfWork, in_scope
 
@@ -123,20 +125,70 @@ def _authorisation(caller: auth.AuthContext, command: commands.CastBallot) -> st
 
 
 async def close_vote(command: commands.CloseVote, uow: FundsUnitOfWork) -> VoteRecord:
+    """Count the vote and publish its result as preliminary for the objection period (V8)."""
     auth.require_role(ORGANISERS, action="close an owners' vote")
     async with uow:
         record = await _vote_in_scope(uow, command.vote_id, action="close an owners' vote", for_update=True)
         vote = await uow.votes.load(record)
         result = vote.close()
-        closed = await uow.votes.close(command.vote_id, result)
-        await _decide_application(uow, command.vote_id, result)
+        now = utcnow()
+        closed = await uow.votes.close(
+            command.vote_id, result, closed_at=now, deadline=objection_deadline(now, uow.objection_days)
+        )
         await uow.publish(VoteClosed(closed))
         await uow.commit()
     return closed
 
 
+async def object_to_result(command: commands.ObjectToVoteResult, uow: FundsUnitOfWork) -> tuple[VoteRecord, Objection]:
+    """V8: an owner of the electorate objects to the preliminary result, as themselves (A2)."""
+    caller = auth.require_role((OWNER_ROLE,), action="object to a vote's result")
+    owner_key = command.owner_key or (next(iter(caller.owner_keys)) if len(caller.owner_keys) == 1 else "")
+    if owner_key not in caller.owner_keys:
+        raise PermissionDenied("an owner objects only for an owner they are (or their jointly owned unit)",
+                               field="owner_key", rule="A2")
+    async with uow:
+        record = await _vote_in_scope(uow, command.vote_id, action="object to a vote's result", for_update=True)
+        (await uow.votes.load_for_ballot(record, owner_key)).electorate.owner(owner_key)  # V4/V6: of this vote
+        preliminary = uow.votes.preliminary(record)
+        objection = preliminary.object(new_id(), owner_key=owner_key, raised_by=caller.user, reason=command.reason,
+                                       now=utcnow())
+        await uow.votes.add_objection(record.vote_id, objection)
+        stored = await _vote_in_scope(uow, command.vote_id, action="object to a vote's result")
+        await uow.commit()
+    return stored, objection
+
+
+async def answer_objection(command: commands.AnswerVoteObjection, uow: FundsUnitOfWork) -> VoteRecord:
+    caller = auth.require_role(ORGANISERS, action="answer an objection to a vote's result")
+    async with uow:
+        record = await _vote_in_scope(uow, command.vote_id, action="answer an objection", for_update=True)
+        preliminary = uow.votes.preliminary(record)
+        answered = preliminary.answer(require_text(command.objection_id, field="objection_id", max_length=36),
+                                      answer=command.answer, answered_by=caller.user, now=utcnow())
+        await uow.votes.save_answer(answered)
+        stored = await _vote_in_scope(uow, command.vote_id, action="answer an objection")
+        await uow.commit()
+    return stored
+
+
+async def finalise_vote(command: commands.FinaliseVote, uow: FundsUnitOfWork) -> VoteRecord:
+    """V8: the result becomes final once its objections are closed; only then does it decide a use (F5)."""
+    caller = auth.require_role(ORGANISERS, action="make a vote's result final")
+    async with uow:
+        record = await _vote_in_scope(uow, command.vote_id, action="make a vote's result final", for_update=True)
+        now = utcnow()
+        uow.votes.preliminary(record).finalise(now)
+        final = await uow.votes.finalise(record.vote_id, finalised_by=caller.user, at=now)
+        assert final.result is not None  # a closed vote has its tally
+        await _decide_application(uow, record.vote_id, final.result)
+        await uow.publish(VoteFinalised(final))
+        await uow.commit()
+    return final
+
+
 async def _decide_application(uow: FundsUnitOfWork, vote_id: str, result: VoteResult) -> None:
-    """A vote opened for a use of the fund decides that application as it closes (F5)."""
+    """A vote opened for a use of the fund decides that application once its result is final (F5, V8)."""
     placed = await uow.applications.decided_by(vote_id)
     if placed is None:
         return

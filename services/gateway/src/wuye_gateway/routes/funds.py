@@ -45,7 +45,19 @@ query(**FUNDS, path="/votes/{vote_id}", rpc="GetVote", request=pb.GetVoteRequest
 query(**FUNDS, path="/votes", rpc="ListVotes", request=pb.ListVotesRequest, response=pb.ListVotesResponse,
       items="votes", summary="The votes of a compound, newest first")
 command(**FUNDS, path="/votes/{vote_id}/close", rpc="CloseVote", request=pb.CloseVoteRequest,
-        response=pb.CloseVoteResponse, answer="vote", summary="Close a vote and count it (V2–V5)")
+        response=pb.CloseVoteResponse, answer="vote",
+        summary="Close a vote and count it (V2–V5); the result is preliminary for the objection period (V8)")
+command(**FUNDS, path="/votes/{vote_id}/objections", rpc="ObjectToVoteResult", request=pb.ObjectToVoteResultRequest,
+        response=pb.ObjectToVoteResultResponse, creates=True,
+        summary="An owner objects to the preliminary result, with a reason, before the deadline (V8)",
+        examples={"reason": ["3号楼有两户的纸质表决票未计入"]})
+command(**FUNDS, path="/votes/{vote_id}/objections/{objection_id}/answer", rpc="AnswerVoteObjection",
+        request=pb.AnswerVoteObjectionRequest, response=pb.AnswerVoteObjectionResponse, answer="vote",
+        summary="The organiser answers an objection (V8)")
+command(**FUNDS, path="/votes/{vote_id}/finalise", rpc="FinaliseVote", request=pb.FinaliseVoteRequest,
+        response=pb.FinaliseVoteResponse, answer="vote",
+        summary="Make the result final after the objection deadline, every objection answered (V8); "
+                "a use application is decided then (F5)")
 
 
 class BallotIn(BaseModel):

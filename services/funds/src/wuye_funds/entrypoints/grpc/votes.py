@@ -12,7 +12,7 @@ from wuye.funds.v1 import funds_pb2_grpc
 from wuye_chassis.grpc_server import Servicer
 from wuye_chassis.paging import decode_cursor, page_size
 from wuye_chassis.proto_values import enum_number, enum_text, timestamp
-from wuye_funds.adapters.events import choice_number, vote_message
+from wuye_funds.adapters.events import choice_number, objection_message, vote_message
 from wuye_funds.adapters.vote_proposals import ProposalRecord
 from wuye_funds.domain import commands
 from wuye_funds.entrypoints.grpc.messages import page
@@ -69,6 +69,27 @@ class VoteServicer(funds_pb2_grpc.VoteServiceServicer):
     async def CloseVote(self, request: api.CloseVoteRequest, context: grpc.aio.ServicerContext) -> api.CloseVoteResponse:
         vote = await votes.close_vote(commands.CloseVote(request.vote_id), self.uow())
         return api.CloseVoteResponse(vote=vote_message(vote))
+
+    async def ObjectToVoteResult(
+        self, request: api.ObjectToVoteResultRequest, context: grpc.aio.ServicerContext
+    ) -> api.ObjectToVoteResultResponse:
+        vote, objection = await votes.object_to_result(
+            commands.ObjectToVoteResult(request.vote_id, owner_key=request.owner_key, reason=request.reason), self.uow()
+        )
+        return api.ObjectToVoteResultResponse(vote=vote_message(vote), objection=objection_message(objection))
+
+    async def AnswerVoteObjection(
+        self, request: api.AnswerVoteObjectionRequest, context: grpc.aio.ServicerContext
+    ) -> api.AnswerVoteObjectionResponse:
+        vote = await votes.answer_objection(
+            commands.AnswerVoteObjection(request.vote_id, objection_id=request.objection_id, answer=request.answer),
+            self.uow(),
+        )
+        return api.AnswerVoteObjectionResponse(vote=vote_message(vote))
+
+    async def FinaliseVote(self, request: api.FinaliseVoteRequest, context: grpc.aio.ServicerContext) -> api.FinaliseVoteResponse:
+        vote = await votes.finalise_vote(commands.FinaliseVote(request.vote_id), self.uow())
+        return api.FinaliseVoteResponse(vote=vote_message(vote))
 
     async def GetVote(self, request: api.GetVoteRequest, context: grpc.aio.ServicerContext) -> api.GetVoteResponse:
         vote = await votes.get_vote(commands.GetVote(request.vote_id), self.uow())

@@ -9,7 +9,7 @@ const LABELS = {
   submitted: "待受理 Submitted", accepted: "已受理 Accepted", rejected: "已退回 Rejected",
   dispatched: "已派单 Dispatched", in_progress: "处理中 In progress", resolved: "已办结 Resolved",
   closed: "已关闭 Closed", community: "社区 Community", street: "街道 Street", county: "县级 County",
-  open: "进行中 Open", approved: "通过 Approved", quorum_failed: "未达法定人数 Quorum failed",
+  open: "进行中 Open", final: "结果已确定 Final", approved: "通过 Approved", quorum_failed: "未达法定人数 Quorum failed",
   routine: "常规 Routine", special: "专项 Special", complaint_triggered: "投诉触发 Complaint-triggered",
   follow_up: "回头看 Follow-up",
 };
