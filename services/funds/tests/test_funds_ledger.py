@@ -8,6 +8,7 @@ import pytest
 from services.funds.tests.funds_support import (
     ANXI_OFFICER,
     AUDITOR,
+    CITY_ADMIN,
     COMMUNITY_WORKER,
     COUNTY_OFFICER,
     Funds,
@@ -107,11 +108,22 @@ async def test_ledger_correction_is_a_reversing_posting_never_an_edit(funds: Fun
     await open_account(funds)
     await first_deposit(funds, "h-101")
     await first_deposit(funds, "h-102")
-    answer = await funds.call(
+    requested = await funds.call(
         "ReverseLedgerPosting",
         funds_pb2.ReverseLedgerPostingRequest(ledger_id=funds.ledger, sequence=2, memo="wrong household"),
         COUNTY_OFFICER,
     )
+    assert not requested.entries and await funds.count("ledger_entries") == 4  # nothing posted before approval (A3)
+    status, error = await refused(funds.call("DecideMoneyMovement", funds_pb2.DecideMoneyMovementRequest(
+        movement_id=requested.movement.movement_id, approve=True), COUNTY_OFFICER))
+    assert (status, error.field, error.rule) == (grpc.StatusCode.PERMISSION_DENIED, "requested_by", "A3")
+    status, error = await refused(funds.call("DecideMoneyMovement", funds_pb2.DecideMoneyMovementRequest(
+        movement_id=requested.movement.movement_id, approve=True)))  # a community worker corrects no ledger
+    assert status == grpc.StatusCode.PERMISSION_DENIED
+    answer = await funds.call("DecideMoneyMovement", funds_pb2.DecideMoneyMovementRequest(
+        movement_id=requested.movement.movement_id, approve=True), CITY_ADMIN)
+    assert (answer.movement.kind, answer.movement.sequence, answer.movement.amount_fen) == (
+        funds_pb2.MONEY_MOVEMENT_KIND_LEDGER_REVERSAL, 2, 300_000)
     assert [(e.sequence, e.account_id, e.amount_fen, e.reverses_sequence) for e in answer.entries] == [
         (5, "owners:deposits", 300_000, 1),
         (6, f"household:{funds.household('h-101')}", -300_000, 1),

@@ -1,17 +1,25 @@
 """F8 sale transfer and demolition refund over real gRPC, a real database and a real NATS server, beside
-the real registry that says who owns each home (A4)."""
+the real registry that says who owns each home (A4); each requested by one person and carried out when
+another approves it (A3)."""
 
 from __future__ import annotations
 
 import grpc
 import pytest
 
-from services.funds.tests.funds_support import ANXI_OFFICER, Funds, refused, resident
+from services.funds.tests.funds_support import (
+    ANXI_OFFICER,
+    COMMUNITY_WORKER,
+    STREET_OFFICER,
+    Funds,
+    refused,
+    resident,
+)
 from wuye.funds.v1 import events_pb2, funds_pb2
 from wuye.registry.v1 import registry_pb2
 
 HOUSEHOLDS = {"h-101": ("b1", 10_000), "h-102": ("b1", 8_950)}  # first deposits 300,000 and 268,500 fen
-CHANGE_TABLES = ("ledger_entries", "sub_account_changes")
+CHANGE_TABLES = ("ledger_entries", "sub_account_changes", "money_movements")
 
 
 async def funded(funds: Funds) -> None:
@@ -45,10 +53,18 @@ def demolition(household: str = "h-101", owner: str = "", reference: str = "征�
     )
 
 
+async def moved(funds: Funds, method: str, request: object) -> funds_pb2.DecideMoneyMovementResponse:
+    """Requested by the community worker, approved by the street officer (A3): what the approval did."""
+    requested = await funds.call(method, request, COMMUNITY_WORKER)
+    assert requested.movement.state == funds_pb2.MONEY_MOVEMENT_STATE_REQUESTED and not requested.entries
+    return await funds.call("DecideMoneyMovement", funds_pb2.DecideMoneyMovementRequest(
+        movement_id=requested.movement.movement_id, approve=True), STREET_OFFICER)
+
+
 async def test_F8_sale_transfers_the_balance_with_the_home(funds: Funds) -> None:
     await funded(funds)
     buyer = await sold(funds)
-    answer = await funds.call("TransferSubAccountOnSale", sale(buyer=buyer)(funds))
+    answer = await moved(funds, "TransferSubAccountOnSale", sale(buyer=buyer)(funds))
     assert answer.sub_account.balance_fen == 300_000 and not answer.sub_account.closed
     assert [(e.sequence, e.account_id, e.amount_fen, e.kind) for e in answer.entries] == [
         (5, "handover:sale", 300_000, "sale_transfer"),
@@ -72,7 +88,7 @@ async def test_F8_sale_transfers_the_balance_with_the_home(funds: Funds) -> None
 
 async def test_F8_sale_of_an_empty_sub_account_is_recorded_without_a_posting(funds: Funds) -> None:
     await funds.open_account(HOUSEHOLDS)
-    answer = await funds.call("TransferSubAccountOnSale", sale("h-102", buyer=await sold(funds, "h-102"))(funds))
+    answer = await moved(funds, "TransferSubAccountOnSale", sale("h-102", buyer=await sold(funds, "h-102"))(funds))
     assert answer.sub_account.balance_fen == 0 and not answer.entries
     assert await funds.count("sub_account_changes") == 1
     [event] = await funds.events(events_pb2.SubAccountTransferredOnSale)
@@ -81,8 +97,8 @@ async def test_F8_sale_of_an_empty_sub_account_is_recorded_without_a_posting(fun
 
 async def test_F8_demolition_refunds_the_balance_to_the_owner_and_closes_the_sub_account(funds: Funds) -> None:
     await funded(funds)
-    answer = await funds.call("RefundSubAccountOnDemolition", demolition()(funds))
-    assert answer.refund_fen == 300_000
+    answer = await moved(funds, "RefundSubAccountOnDemolition", demolition()(funds))
+    assert answer.movement.amount_fen == 300_000
     assert answer.sub_account.balance_fen == 0 and answer.sub_account.closed
     assert not answer.sub_account.needs_replenishment  # a closed sub-account is not asked to replenish
     assert [(e.account_id, e.amount_fen, e.kind) for e in answer.entries] == [
@@ -100,7 +116,7 @@ async def test_F8_demolition_refunds_the_balance_to_the_owner_and_closes_the_sub
 
 async def test_F8_a_closed_sub_account_takes_no_deposit_sale_refund_or_charge(funds: Funds) -> None:
     await funded(funds)
-    await funds.call("RefundSubAccountOnDemolition", demolition()(funds))
+    await moved(funds, "RefundSubAccountOnDemolition", demolition()(funds))
     before = await funds.counts(*CHANGE_TABLES)
     for method, request in (
         ("RecordDeposit", funds_pb2.RecordDepositRequest(compound_id=funds.compound, household_id=funds.household("h-101"), amount_fen=5)),
@@ -152,3 +168,46 @@ async def test_F8_sale_and_refund_need_a_manager_in_scope(funds: Funds) -> None:
     status, error = await refused(funds.call("RefundSubAccountOnDemolition", demolition()(funds), ANXI_OFFICER))
     assert status == grpc.StatusCode.PERMISSION_DENIED and error.rule == "scope"
     assert await funds.counts(*CHANGE_TABLES) == before
+
+
+async def test_A3_the_requester_never_decides_a_rejection_needs_a_reason_and_moves_nothing(funds: Funds) -> None:
+    await funded(funds)
+    requested = (await funds.call("RefundSubAccountOnDemolition", demolition()(funds), COMMUNITY_WORKER)).movement
+    assert (requested.requested_by, requested.owner_key) == (COMMUNITY_WORKER.user, funds.owner_keys["h-101"])
+    assert await funds.balances() == {"h-101": 300_000, "h-102": 268_500}  # nothing moved yet
+    before = await funds.counts("ledger_entries", "sub_account_changes")
+
+    def decision(approve: bool, reason: str = "") -> funds_pb2.DecideMoneyMovementRequest:
+        return funds_pb2.DecideMoneyMovementRequest(movement_id=requested.movement_id, approve=approve, reason=reason)
+
+    status, error = await refused(funds.call("DecideMoneyMovement", decision(True), COMMUNITY_WORKER))
+    assert (status, error.field, error.rule) == (grpc.StatusCode.PERMISSION_DENIED, "requested_by", "A3")
+    status, error = await refused(funds.call("DecideMoneyMovement", decision(False), STREET_OFFICER))
+    assert (status, error.field, error.rule) == (grpc.StatusCode.INVALID_ARGUMENT, "reason", "A3")
+    status, error = await refused(funds.call("DecideMoneyMovement", decision(True), ANXI_OFFICER))
+    assert (status, error.rule) == (grpc.StatusCode.PERMISSION_DENIED, "scope")
+    # one request at a time for a home
+    status, error = await refused(funds.call("RefundSubAccountOnDemolition", demolition()(funds), STREET_OFFICER))
+    assert (status, error.field, error.rule) == (grpc.StatusCode.FAILED_PRECONDITION, "household_id", "A3")
+
+    rejected = (await funds.call("DecideMoneyMovement", decision(False, "征收补偿协议尚未签订"), STREET_OFFICER)).movement
+    assert (rejected.state, rejected.decided_by, rejected.reason) == (
+        funds_pb2.MONEY_MOVEMENT_STATE_REJECTED, STREET_OFFICER.user, "征收补偿协议尚未签订")
+    assert await funds.counts("ledger_entries", "sub_account_changes") == before
+    assert not await funds.events(events_pb2.SubAccountRefundedOnDemolition)
+    status, error = await refused(funds.call("DecideMoneyMovement", decision(True), STREET_OFFICER))
+    assert (status, error.field, error.rule) == (grpc.StatusCode.FAILED_PRECONDITION, "state", "A3")
+    stored = (await funds.call("GetMoneyMovement", funds_pb2.GetMoneyMovementRequest(
+        movement_id=requested.movement_id))).movement
+    assert stored == rejected
+
+
+async def test_A3_F8_the_approval_moves_the_balance_as_it_stands_then(funds: Funds) -> None:
+    await funded(funds)
+    requested = (await funds.call("RefundSubAccountOnDemolition", demolition()(funds), COMMUNITY_WORKER)).movement
+    await funds.call("RecordDeposit", funds_pb2.RecordDepositRequest(
+        compound_id=funds.compound, household_id=funds.household("h-101"), amount_fen=100))
+    approved = await funds.call("DecideMoneyMovement", funds_pb2.DecideMoneyMovementRequest(
+        movement_id=requested.movement_id, approve=True), STREET_OFFICER)
+    assert (approved.movement.state, approved.movement.amount_fen) == (funds_pb2.MONEY_MOVEMENT_STATE_APPROVED, 300_100)
+    assert approved.sub_account.closed and approved.sub_account.balance_fen == 0

@@ -294,3 +294,28 @@ vote_proposals = sa.Table(
     sa.Column("created_at", UtcDateTime(), nullable=False),
     sa.UniqueConstraint("source_event_id", "compound_id", name="uq_vote_proposals_event_compound"),
 )
+
+# A3: sale transfers, demolition refunds and ledger reversals requested by one person, decided by another
+money_movements = sa.Table(
+    "money_movements",
+    metadata,
+    sa.Column("movement_id", sa.String(36), primary_key=True),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("compound_id", sa.String(64), nullable=False, index=True),
+    sa.Column("jurisdiction_path", sa.String(64), nullable=False, index=True),
+    sa.Column("ledger_id", sa.String(100), nullable=False),
+    # the household, or "<ledger>#<sequence>": one open request at a time for it
+    sa.Column("target", sa.String(120), nullable=False, index=True),
+    sa.Column("household_id", sa.String(64), nullable=True),
+    sa.Column("owner_key", sa.String(64), nullable=True),
+    sa.Column("reference", sa.String(200), nullable=True),
+    sa.Column("sequence", sa.BigInteger(), nullable=True),
+    sa.Column("memo", sa.String(500), nullable=True),
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("requested_by", sa.String(64), nullable=False),
+    sa.Column("requested_at", UtcDateTime(), nullable=False),
+    sa.Column("decided_by", sa.String(64), nullable=True),
+    sa.Column("decided_at", UtcDateTime(), nullable=True),
+    sa.Column("reason", sa.String(500), nullable=True),
+    sa.Column("amount_fen", sa.BigInteger(), nullable=True),
+)

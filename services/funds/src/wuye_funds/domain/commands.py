@@ -25,6 +25,19 @@ class ReverseLedgerPosting:
 
 
 @dataclass(frozen=True)
+class DecideMoneyMovement:
+    movement_id: str
+    approve: bool
+    #: why it is rejected; "" for an approval
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class GetMoneyMovement:
+    movement_id: str
+
+
+@dataclass(frozen=True)
 class ListLedgerEntries:
     ledger_id: str
     #: the last sequence of the previous page, as text ("" for the first page)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wuye_chassis import auth
 from wuye_chassis.db import utcnow
 from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.money import Fen
@@ -87,24 +86,28 @@ async def locked_ledger(uow: FundsUnitOfWork, ledger_id: str, *, action: str) ->
     return _in_scope(await uow.ledgers.get(ledger_id, for_update=True), ledger_id, action=action).jurisdiction_path
 
 
-async def reverse_ledger_posting(command: commands.ReverseLedgerPosting, uow: FundsUnitOfWork) -> list[PostedEntry]:
-    auth.require_role(CORRECTORS, action="reverse a ledger posting")
-    require_text(command.ledger_id, field="ledger_id")
-    ledger_id = command.ledger_id
-    async with uow:
-        path = await locked_ledger(uow, ledger_id, action="reverse a ledger posting")
-        chain = await uow.ledgers.entries(ledger_id)
-        debit, credit = ledger.reverse(chain, command.sequence, occurred_at=now_text(), memo=command.memo)
-        await uow.ledgers.append(ledger_id, (debit, credit))
-        await uow.publish(
-            LedgerPostingReversed(
-                ledger_id=ledger_id,
-                jurisdiction_path=path,
-                reversed_sequence=debit.reverses_sequence or 0,
-                reversal_sequence=debit.sequence,
-            )
+async def checked_reversal(uow: FundsUnitOfWork, ledger_id: str, sequence: int, memo: str) -> Ledger:
+    """A reversal of the posting at ``sequence``, checked in the caller's transaction without appending it
+    (the ledger is in scope, the posting exists and was not reversed already); the ledger."""
+    require_text(ledger_id, field="ledger_id", max_length=100)
+    found = _in_scope(await uow.ledgers.get(ledger_id, for_update=True), ledger_id, action="reverse a ledger posting")
+    ledger.reverse(await uow.ledgers.entries(ledger_id), sequence, occurred_at=now_text(), memo=memo)
+    return found
+
+
+async def append_reversal(uow: FundsUnitOfWork, ledger_id: str, sequence: int, memo: str) -> list[PostedEntry]:
+    """The reversing posting, once approved (A3), in the caller's transaction."""
+    path = await locked_ledger(uow, ledger_id, action="reverse a ledger posting")
+    debit, credit = ledger.reverse(await uow.ledgers.entries(ledger_id), sequence, occurred_at=now_text(), memo=memo)
+    await uow.ledgers.append(ledger_id, (debit, credit))
+    await uow.publish(
+        LedgerPostingReversed(
+            ledger_id=ledger_id,
+            jurisdiction_path=path,
+            reversed_sequence=debit.reverses_sequence or 0,
+            reversal_sequence=debit.sequence,
         )
-        await uow.commit()
+    )
     return [PostedEntry(ledger_id, debit), PostedEntry(ledger_id, credit)]
 
 

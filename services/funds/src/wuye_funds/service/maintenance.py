@@ -25,7 +25,6 @@ from wuye_funds.domain.accounts import (
     DEPOSIT_KIND,
     DEPOSITS_ACCOUNT,
     FIRST_DEPOSIT_KIND,
-    HOUSEHOLD_ID_MAX_LENGTH,
     INTEREST_ACCOUNT,
     INTEREST_KIND,
     SALE_HANDOVER_ACCOUNT,
@@ -38,11 +37,11 @@ from wuye_funds.domain.maintenance_fund import allocate_interest as allocate_int
 from wuye_funds.domain.maintenance_fund import (
     first_deposit_fen,
     needs_replenishment,
-    registered_owner,
     require_open,
     require_rate_in_band,
     whole_balance_passing,
 )
+from wuye_funds.domain.money_movements import MoneyMovement
 from wuye_funds.domain.voting import RosterUnit
 from wuye_funds.service import ledger
 from wuye_funds.service.ledger import PostedEntry
@@ -309,76 +308,63 @@ async def allocate_interest(command: commands.AllocateInterest, uow: FundsUnitOf
     return view
 
 
-# --- a home's sale or demolition (F8) ------------------------------------------------------------
+# --- a home's sale or demolition (F8), requested and approved by two people (service.money_movements) ---
 
 
-async def transfer_sub_account_on_sale(command: commands.TransferSubAccountOnSale, uow: FundsUnitOfWork) -> BalancePassing:
-    """F8: the sub-account stays with the home; the handover out and back in leaves the balance as it was."""
-    return await _balance_passes(
-        uow, command.compound_id, command.household_id, owner_key=command.buyer_owner_key,
-        owner_field="buyer_owner_key", reference=command.reference, sale=True,
+async def checked_passing(
+    uow: FundsUnitOfWork, compound_id: str, household_id: str, *, action: str
+) -> tuple[FundsCompound, SubAccountView]:
+    """F8 for a sale transfer or a demolition refund, in the caller's transaction, moving nothing: the
+    compound, and its household's sub-account, open and with a balance that can pass on."""
+    compound = await uow.compound(compound_id, action=action)
+    ledger_id = await _account_ledger(uow, compound_id, action=action)
+    sub = await _sub_account(uow, compound_id, household_id)
+    balance = (await household_balances(uow, ledger_id, [household_id]))[household_id]
+    whole_balance_passing(household_id, balance, closed=sub.closed)
+    (view,) = await _sub_account_views(uow, ledger_id, [sub])
+    return compound, view
+
+
+async def pass_balance(uow: FundsUnitOfWork, movement: MoneyMovement, *, sale: bool) -> BalancePassing:
+    """F8, once approved (A3), in the caller's transaction: the whole balance now passes with the home (sale)
+    or out to its registered owner (demolition); both legs of each posting are returned."""
+    compound_id, household_id, owner, reference = (
+        movement.compound_id, movement.household_id, movement.owner_key, movement.reference)
+    compound = await uow.compound(compound_id, action="move money")
+    ledger_id = await _account_ledger(uow, compound_id, action="move money")
+    sub = await _sub_account(uow, compound_id, household_id)
+    balance = (await household_balances(uow, ledger_id, [household_id]))[household_id]
+    amount = whole_balance_passing(household_id, balance, closed=sub.closed)
+    account = household_account(household_id)
+    postings = []
+    if amount:  # an empty sub-account passes on without a posting: the ledger takes no zero amounts
+        if sale:
+            postings.append(await ledger.post(
+                uow, ledger_id, debit_account_id=SALE_HANDOVER_ACCOUNT, credit_account_id=account,
+                amount_fen=amount, kind=SALE_KIND, memo=f"seller hands over: {reference}",
+            ))
+            postings.append(await ledger.post(
+                uow, ledger_id, debit_account_id=account, credit_account_id=SALE_HANDOVER_ACCOUNT,
+                amount_fen=amount, kind=SALE_KIND, memo=f"buyer {owner} takes over: {reference}",
+            ))
+        else:
+            postings.append(await ledger.post(
+                uow, ledger_id, debit_account_id=DEMOLITION_REFUND_ACCOUNT, credit_account_id=account,
+                amount_fen=amount, kind=DEMOLITION_KIND, memo=f"refund to {owner}: {reference}",
+            ))
+    await uow.accounts.record_change(
+        SubAccountChange(
+            compound_id=compound_id, household_id=household_id, kind=SALE_KIND if sale else DEMOLITION_KIND,
+            owner_key=owner, reference=reference, amount_fen=amount, recorded_by=movement.requested_by,
+        ),
+        closes=not sale,
     )
-
-
-async def refund_sub_account_on_demolition(
-    command: commands.RefundSubAccountOnDemolition, uow: FundsUnitOfWork
-) -> BalancePassing:
-    """F8: the whole balance is paid out to the owner and the sub-account closes."""
-    return await _balance_passes(
-        uow, command.compound_id, command.household_id, owner_key=command.owner_key, owner_field="owner_key",
-        reference=command.reference, sale=False,
+    sequence = postings[0][0].entry.sequence if postings else 0
+    path = compound.jurisdiction_path
+    await uow.publish(
+        SubAccountTransferredOnSale(compound_id, path, household_id, balance_fen=amount, sequence=sequence)
+        if sale
+        else SubAccountRefundedOnDemolition(compound_id, path, household_id, refund_fen=amount, sequence=sequence)
     )
-
-
-async def _balance_passes(
-    uow: FundsUnitOfWork, compound_id: str, household_id: str, *, owner_key: str, owner_field: str, reference: str,
-    sale: bool,
-) -> BalancePassing:
-    action = "transfer a sub-account on sale" if sale else "refund a sub-account on demolition"
-    caller = auth.require_role(MANAGERS, action=action)
-    reference = require_text(reference, field="reference", rule="F8", max_length=200)
-    compound_id = require_text(compound_id, field="compound_id", max_length=64)
-    household_id = require_text(household_id, field="household_id", max_length=HOUSEHOLD_ID_MAX_LENGTH)
-    owner = registered_owner(
-        household_id, await uow.registry.owner_roster(compound_id), sent=owner_key, field=owner_field, sale=sale
-    )
-    async with uow:
-        compound = await uow.compound(compound_id, action=action)
-        ledger_id = await _account_ledger(uow, compound_id, action=action)
-        sub = await _sub_account(uow, compound_id, household_id)
-        balance = (await household_balances(uow, ledger_id, [household_id]))[household_id]
-        amount = whole_balance_passing(household_id, balance, closed=sub.closed)
-        account = household_account(household_id)
-        postings = []
-        if amount:  # an empty sub-account passes on without a posting: the ledger takes no zero amounts
-            if sale:
-                postings.append(await ledger.post(
-                    uow, ledger_id, debit_account_id=SALE_HANDOVER_ACCOUNT, credit_account_id=account,
-                    amount_fen=amount, kind=SALE_KIND, memo=f"seller hands over: {reference}",
-                ))
-                postings.append(await ledger.post(
-                    uow, ledger_id, debit_account_id=account, credit_account_id=SALE_HANDOVER_ACCOUNT,
-                    amount_fen=amount, kind=SALE_KIND, memo=f"buyer {owner} takes over: {reference}",
-                ))
-            else:
-                postings.append(await ledger.post(
-                    uow, ledger_id, debit_account_id=DEMOLITION_REFUND_ACCOUNT, credit_account_id=account,
-                    amount_fen=amount, kind=DEMOLITION_KIND, memo=f"refund to {owner}: {reference}",
-                ))
-        await uow.accounts.record_change(
-            SubAccountChange(
-                compound_id=compound_id, household_id=household_id, kind=SALE_KIND if sale else DEMOLITION_KIND,
-                owner_key=owner, reference=reference, amount_fen=amount, recorded_by=caller.user,
-            ),
-            closes=not sale,
-        )
-        sequence = postings[0][0].entry.sequence if postings else 0
-        path = compound.jurisdiction_path
-        await uow.publish(
-            SubAccountTransferredOnSale(compound_id, path, household_id, balance_fen=amount, sequence=sequence)
-            if sale
-            else SubAccountRefundedOnDemolition(compound_id, path, household_id, refund_fen=amount, sequence=sequence)
-        )
-        (view,) = await _sub_account_views(uow, ledger_id, [await _sub_account(uow, compound_id, household_id)])
-        await uow.commit()
+    (view,) = await _sub_account_views(uow, ledger_id, [await _sub_account(uow, compound_id, household_id)])
     return BalancePassing(view, amount, [leg for posting in postings for leg in posting])

@@ -16,6 +16,7 @@ from wuye_funds.adapters.disclosures import DisclosureRepository
 from wuye_funds.adapters.expenses import ExpenseRepository
 from wuye_funds.adapters.ledger import LedgerRepository
 from wuye_funds.adapters.maintenance_accounts import MaintenanceAccountRepository
+from wuye_funds.adapters.money_movements import MoneyMovementRepository
 from wuye_funds.adapters.vote_proposals import VoteProposalRepository
 from wuye_funds.adapters.votes import VoteRepository
 from wuye_funds.domain.disclosure_schedule import Subject
@@ -51,6 +52,7 @@ class FundsUnitOfWork(UnitOfWork):
     mini_funds: MiniFundRepository
     neighbour_funds: NeighbourFundRepository
     disclosures: DisclosureRepository
+    movements: MoneyMovementRepository
 
     def __init__(
         self, parts: UnitOfWorkParts, registry: RegistryFacts, disclosure_months: Mapping[Subject, int],
@@ -74,6 +76,7 @@ class FundsUnitOfWork(UnitOfWork):
         self.expenses = ExpenseRepository(self.session)
         self.mini_funds = MiniFundRepository(self.session)
         self.neighbour_funds = NeighbourFundRepository(self.session)
+        self.movements = MoneyMovementRepository(self.session)
         self.disclosures = DisclosureRepository(self.session)
 
     async def compound(self, compound_id: str, *, action: str, field: str = "compound_id") -> FundsCompound:

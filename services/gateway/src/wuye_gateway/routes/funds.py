@@ -156,11 +156,13 @@ command(**FUNDS, path=f"{MAINTENANCE}/interest", rpc="AllocateInterest", request
 SUB_ACCOUNT = f"{MAINTENANCE}/sub-accounts/{{household_id}}"
 command(**FUNDS, path=f"{SUB_ACCOUNT}/sale-transfer", rpc="TransferSubAccountOnSale",
         request=pb.TransferSubAccountOnSaleRequest, response=pb.TransferSubAccountOnSaleResponse,
-        summary="The unit is sold: its sub-account balance passes to the buyer with the house",
+        summary="Request that the sold unit's sub-account balance pass to the buyer with the house (F8); "
+                "another person's decision carries it out (A3)",
         examples={"reference": ["不动产登记 2026-1234"]})
 command(**FUNDS, path=f"{SUB_ACCOUNT}/demolition-refund", rpc="RefundSubAccountOnDemolition",
         request=pb.RefundSubAccountOnDemolitionRequest, response=pb.RefundSubAccountOnDemolitionResponse,
-        summary="The building is demolished: the sub-account balance is refunded to the owner",
+        summary="Request the refund of the demolished unit's sub-account balance to its owner (F8); "
+                "another person's decision carries it out (A3)",
         examples={"reference": ["征收决定 2026-07"]})
 command(**FUNDS, path="/funds/compounds/{compound_id}/disclosures", rpc="PublishDisclosure",
         request=pb.PublishDisclosureRequest, response=pb.PublishDisclosureResponse, answer="disclosure",
@@ -180,8 +182,16 @@ query(**FUNDS, path="/funds/audit-coverage", rpc="GetAuditCoverage", request=pb.
 # a ledger posting is corrected by a reversing entry, never edited
 command(**FUNDS, path=f"{LEDGER}/reversals", rpc="ReverseLedgerPosting", request=pb.ReverseLedgerPostingRequest,
         response=pb.ReverseLedgerPostingResponse, creates=True,
-        summary="Reverse one posting (by sequence) with counter-entries; the chain keeps both",
+        summary="Request the reversal of one posting (by sequence) with counter-entries; the chain keeps both, "
+                "and another person's decision posts it (A3)",
         examples={"sequence": [3], "memo": ["金额录入错误"]})
+# A3: whoever requests a sale transfer, a demolition refund or a reversal never decides it
+command(**FUNDS, path="/money-movements/{movement_id}/decision", rpc="DecideMoneyMovement",
+        request=pb.DecideMoneyMovementRequest, response=pb.DecideMoneyMovementResponse,
+        summary="Approve (moving the money) or reject, with a reason, a requested money movement (A3)",
+        examples={"approve": [False], "reason": ["征收补偿协议尚未签订"]})
+query(**FUNDS, path="/money-movements/{movement_id}", rpc="GetMoneyMovement", request=pb.GetMoneyMovementRequest,
+      response=pb.GetMoneyMovementResponse, answer="movement", summary="One requested money movement and its decision")
 
 # the mini fund (小额维修金): a monthly surcharge per m², paying small repairs
 MINI = "/funds/compounds/{compound_id}/mini-fund"

@@ -12,8 +12,8 @@ from wuye_chassis.grpc_server import Servicer
 from wuye_chassis.paging import decode_cursor, page_size
 from wuye_chassis.proto_values import enum_number
 from wuye_funds.domain import commands
-from wuye_funds.entrypoints.grpc.messages import entry_messages, page
-from wuye_funds.service import ledger
+from wuye_funds.entrypoints.grpc.messages import entry_messages, movement_message, page, sub_account_message
+from wuye_funds.service import ledger, money_movements
 from wuye_funds.service.unit_of_work import FundsUnitOfWork
 
 SERVICE_NAME = api.DESCRIPTOR.services_by_name["LedgerService"].full_name
@@ -26,10 +26,28 @@ class LedgerServicer(funds_pb2_grpc.LedgerServiceServicer):
     async def ReverseLedgerPosting(
         self, request: api.ReverseLedgerPostingRequest, context: grpc.aio.ServicerContext
     ) -> api.ReverseLedgerPostingResponse:
-        legs = await ledger.reverse_ledger_posting(
+        movement = await money_movements.request_reversal(
             commands.ReverseLedgerPosting(request.ledger_id, sequence=request.sequence, memo=request.memo), self.uow()
         )
-        return api.ReverseLedgerPostingResponse(entries=entry_messages(legs))
+        return api.ReverseLedgerPostingResponse(movement=movement_message(movement))
+
+    async def DecideMoneyMovement(
+        self, request: api.DecideMoneyMovementRequest, context: grpc.aio.ServicerContext
+    ) -> api.DecideMoneyMovementResponse:
+        decided = await money_movements.decide_money_movement(
+            commands.DecideMoneyMovement(request.movement_id, approve=request.approve, reason=request.reason),
+            self.uow(),
+        )
+        return api.DecideMoneyMovementResponse(
+            movement=movement_message(decided.movement), entries=entry_messages(decided.entries),
+            sub_account=None if decided.sub_account is None else sub_account_message(decided.sub_account),
+        )
+
+    async def GetMoneyMovement(
+        self, request: api.GetMoneyMovementRequest, context: grpc.aio.ServicerContext
+    ) -> api.GetMoneyMovementResponse:
+        movement = await money_movements.get_money_movement(commands.GetMoneyMovement(request.movement_id), self.uow())
+        return api.GetMoneyMovementResponse(movement=movement_message(movement))
 
     async def ListLedgerEntries(
         self, request: api.ListLedgerEntriesRequest, context: grpc.aio.ServicerContext

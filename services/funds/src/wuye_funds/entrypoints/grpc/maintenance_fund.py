@@ -14,9 +14,9 @@ from wuye_chassis.proto_values import enum_text
 from wuye_funds.adapters.compounds import FundsCompound
 from wuye_funds.adapters.events import application_message, charge_messages, vote_message
 from wuye_funds.domain import commands
-from wuye_funds.entrypoints.grpc.messages import entry_message, entry_messages
-from wuye_funds.service import applications, maintenance
-from wuye_funds.service.maintenance import MaintenanceAccountView, SubAccountView
+from wuye_funds.entrypoints.grpc.messages import entry_message, movement_message, sub_account_message
+from wuye_funds.service import applications, maintenance, money_movements
+from wuye_funds.service.maintenance import MaintenanceAccountView
 from wuye_funds.service.unit_of_work import FundsUnitOfWork
 
 SERVICE_NAME = api.DESCRIPTOR.services_by_name["MaintenanceFundService"].full_name
@@ -26,14 +26,6 @@ def compound_message(compound: FundsCompound) -> api.Compound:
     return api.Compound(
         compound_id=compound.compound_id, jurisdiction_path=compound.jurisdiction_path,
         follow_majority=compound.follow_majority,
-    )
-
-
-def sub_account_message(sub: SubAccountView) -> api.SubAccount:
-    return api.SubAccount(
-        household_id=sub.household_id, building_id=sub.building_id, area_dm2=sub.area_dm2,
-        first_deposit_fen=sub.first_deposit_fen, balance_fen=sub.balance_fen,
-        needs_replenishment=sub.needs_replenishment, closed=sub.closed,
     )
 
 
@@ -121,7 +113,7 @@ class MaintenanceFundServicer(funds_pb2_grpc.MaintenanceFundServiceServicer):
     async def TransferSubAccountOnSale(
         self, request: api.TransferSubAccountOnSaleRequest, context: grpc.aio.ServicerContext
     ) -> api.TransferSubAccountOnSaleResponse:
-        passing = await maintenance.transfer_sub_account_on_sale(
+        requested = await money_movements.request_sale_transfer(
             commands.TransferSubAccountOnSale(
                 request.compound_id, request.household_id, buyer_owner_key=request.buyer_owner_key,
                 reference=request.reference,
@@ -129,21 +121,20 @@ class MaintenanceFundServicer(funds_pb2_grpc.MaintenanceFundServiceServicer):
             self.uow(),
         )
         return api.TransferSubAccountOnSaleResponse(
-            sub_account=sub_account_message(passing.sub_account), entries=entry_messages(passing.entries)
+            sub_account=sub_account_message(requested.sub_account), movement=movement_message(requested.movement)
         )
 
     async def RefundSubAccountOnDemolition(
         self, request: api.RefundSubAccountOnDemolitionRequest, context: grpc.aio.ServicerContext
     ) -> api.RefundSubAccountOnDemolitionResponse:
-        passing = await maintenance.refund_sub_account_on_demolition(
+        requested = await money_movements.request_demolition_refund(
             commands.RefundSubAccountOnDemolition(
                 request.compound_id, request.household_id, owner_key=request.owner_key, reference=request.reference
             ),
             self.uow(),
         )
         return api.RefundSubAccountOnDemolitionResponse(
-            sub_account=sub_account_message(passing.sub_account), refund_fen=passing.amount_fen,
-            entries=entry_messages(passing.entries),
+            sub_account=sub_account_message(requested.sub_account), movement=movement_message(requested.movement)
         )
 
     # --- uses of the fund --------------------------------------------------------------------------

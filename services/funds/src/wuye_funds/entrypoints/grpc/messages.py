@@ -1,4 +1,4 @@
-"""Protobuf shapes several funds servicers share: ledger entries and pages.
+"""Protobuf shapes several funds servicers share: ledger entries, sub-accounts, money movements and pages.
 
 The records events also carry (votes, applications, expenses, disclosures, audits) are mapped in
 ``adapters/events.py``, once for both.
@@ -12,7 +12,10 @@ from typing import TypeVar
 from wuye.common.v1 import common_pb2
 from wuye.funds.v1 import funds_pb2 as api
 from wuye_chassis.paging import encode_cursor
+from wuye_chassis.proto_values import enum_number, timestamp
+from wuye_funds.domain.money_movements import MoneyMovement
 from wuye_funds.service.ledger import PostedEntry
+from wuye_funds.service.maintenance import SubAccountView
 
 T = TypeVar("T")
 
@@ -44,3 +47,23 @@ def page(found: Sequence[T], limit: int, key: Callable[[T], str]) -> tuple[Seque
     shown = found[:limit]
     more = len(found) > limit
     return shown, common_pb2.PageResponse(next_page_token=encode_cursor(key(shown[-1])) if more else "")
+
+
+def sub_account_message(sub: SubAccountView) -> api.SubAccount:
+    return api.SubAccount(
+        household_id=sub.household_id, building_id=sub.building_id, area_dm2=sub.area_dm2,
+        first_deposit_fen=sub.first_deposit_fen, balance_fen=sub.balance_fen,
+        needs_replenishment=sub.needs_replenishment, closed=sub.closed,
+    )
+
+
+def movement_message(movement: MoneyMovement) -> api.MoneyMovement:
+    return api.MoneyMovement(
+        movement_id=movement.movement_id, kind=enum_number(api.MoneyMovementKind, movement.kind.value),
+        compound_id=movement.compound_id, jurisdiction_path=movement.jurisdiction_path, ledger_id=movement.ledger_id,
+        household_id=movement.household_id, owner_key=movement.owner_key, reference=movement.reference,
+        sequence=movement.sequence, memo=movement.memo,
+        state=enum_number(api.MoneyMovementState, movement.state.value), requested_by=movement.requested_by,
+        requested_at=timestamp(movement.requested_at), decided_by=movement.decided_by,
+        decided_at=timestamp(movement.decided_at), reason=movement.reason, amount_fen=movement.amount_fen,
+    )
