@@ -168,15 +168,27 @@ class Registry:
         )
         return answer.contract
 
-    async def owners(self, compound_id: str, count: int, *, party: int = 0) -> list[str]:
-        """``count`` people who each own one unit of the compound; the first ``party`` are party members."""
+    async def owners(self, compound_id: str, count: int, *, party: int = 0, screened: bool = True) -> list[str]:
+        """``count`` people who each own one unit of the compound; the first ``party`` are party members.
+        ``screened``: each also passed the negative-list screening for the compound's reserve pool (O5), as
+        an owners' committee member must have."""
         building = await self.building(compound_id, code=f"OWN{await self.count('buildings')}")
         people = []
         for index in range(count):
             person_id = await self.person(f"业主{index}", party=index < party)
             await self.household(building.id, f"{index + 1:03d}", 9000, person_id)
+            if screened:
+                await self.screen(compound_id, person_id)
             people.append(person_id)
         return people
+
+    async def screen(self, compound_id: str, person_id: str, *, defaulter: bool = False, on: str = "2024-01-15") -> bool:
+        """The person's negative-list screening for the compound (O5): clean, or a listed judgment defaulter."""
+        answer = await self.call("ProposeCandidate", registry_pb2.ProposeCandidateRequest(
+            compound_id=compound_id, person_id=person_id, screened_on=on, listed_judgment_defaulter=defaulter,
+            positions=[registry_pb2.RESERVE_POSITION_OWNERS_COMMITTEE_MEMBER],
+        ))
+        return bool(answer.candidate.eligible)
 
 
 @pytest.fixture

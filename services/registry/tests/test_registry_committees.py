@@ -257,3 +257,38 @@ async def test_O2_background_sweep_flags_an_overdue_pmc_once(
         await asyncio.sleep(0.3)  # a few more rounds: still one flag, one event
         assert await registry.count("pmc_dissolution_overdue") == 1
         assert await registry.events("ManagementCommitteeDissolutionOverdue") == 1
+
+
+async def test_O5_an_owners_committee_is_formed_and_re_elected_only_with_members_who_passed_screening(
+    registry: Registry,
+) -> None:
+    compound = await registry.compound()
+    screened = await registry.owners(compound.id, 4)
+    unscreened, defaulter = await registry.owners(compound.id, 2, screened=False)
+    assert not await registry.screen(compound.id, defaulter, defaulter=True)
+    before = await registry.count("committees")
+    for people, not_screened, screened_out in (
+        ([*screened, unscreened], unscreened, ""),
+        ([*screened, defaulter], "", defaulter),
+    ):
+        status, error = await refused(registry.call("FormCommittee", form(compound.id, people)))
+        assert (status, error.field, error.rule) == (grpc.StatusCode.FAILED_PRECONDITION, "members.person_id", "O5")
+        assert (error.metadata["not_screened"], error.metadata["screened_out"]) == (not_screened, screened_out)
+        assert "defaulter" not in error.message and "失信" not in error.message  # the reasons stay with screeners (A5)
+    assert await registry.count("committees") == before
+
+    # the latest screening counts: the defaulter was struck off the list and screened again
+    assert await registry.screen(compound.id, defaulter, on="2024-02-01")
+    formed = await registry.call("FormCommittee", form(compound.id, [*screened, defaulter]))
+    assert len(formed.committee.members) == 5
+    status, error = await refused(registry.call("ReElectCommittee", registry_pb2.ReElectCommitteeRequest(
+        committee_id=formed.committee.id, members=members([*screened, unscreened]),
+        term_start="2029-03-01", term_end="2034-03-01")))
+    assert (status, error.rule, error.metadata["not_screened"]) == (grpc.StatusCode.FAILED_PRECONDITION, "O5", unscreened)
+
+
+async def test_O5_a_property_management_committee_is_appointed_without_screening(registry: Registry) -> None:
+    compound = await registry.compound()
+    appointed = await registry.owners(compound.id, 7, screened=False)
+    formed = await registry.call("FormCommittee", form(compound.id, appointed, PMC, start="2025-02-01", end="2028-02-01"))
+    assert formed.committee.kind == PMC

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -162,6 +163,15 @@ class GovernanceRepository:
             )
             for row in rows
         ]
+
+    async def latest_screenings(self, compound_id: str, person_ids: Sequence[str]) -> dict[str, bool]:
+        """Whether each person's latest screening for the compound passed (O5); the unscreened are absent."""
+        rows = (await self.session.execute(
+            sa.select(reserve_candidates.c.person_id, reserve_candidates.c.eligible)
+            .where(reserve_candidates.c.compound_id == compound_id, reserve_candidates.c.person_id.in_(person_ids))
+            .order_by(reserve_candidates.c.screened_on, reserve_candidates.c.id)
+        )).all()
+        return {person_id: bool(eligible) for person_id, eligible in rows}  # the later row wins
 
     # --- cadre links -------------------------------------------------------------------------------
 

@@ -7,12 +7,12 @@ screened-out candidate's record shows all that disqualified them, not only the f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
-from wuye_chassis.errors import InvalidArgument
+from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.validation import add_years, parse_choice, require_count, require_date, require_text
 from wuye_registry.domain.companies import validate_uscc
 from wuye_registry.domain.places import require_code
@@ -252,3 +252,18 @@ def propose_candidate(
         positions=chosen,
         screening=screen(facts, as_of=as_of, compound_company_uscc=compound_company_uscc, negative_list=negative_list),
     )
+
+
+def require_screened_members(person_keys: Sequence[str], latest_screening_passed: Mapping[str, bool]) -> None:
+    """O5 when an owners' committee is formed or re-elected: each member's latest negative-list screening
+    for the compound (in its reserve pool) passed. An unscreened or screened-out person cannot sit on it;
+    the refusal names them but not the reasons, which only those who screen may read (A5)."""
+    not_screened = [key for key in person_keys if key not in latest_screening_passed]
+    screened_out = [key for key in person_keys if latest_screening_passed.get(key) is False]
+    if not_screened or screened_out:
+        raise FailedPrecondition(
+            f"every member is screened against the negative list first (O5): {len(not_screened)} not screened, "
+            f"{len(screened_out)} screened out",
+            field="members.person_id", rule="O5",
+            metadata={"not_screened": ",".join(not_screened), "screened_out": ",".join(screened_out)},
+        )

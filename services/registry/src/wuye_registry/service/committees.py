@@ -16,6 +16,7 @@ from wuye_chassis.validation import optional_iso_date, parse_iso_date
 from wuye_registry.adapters.committees import PlacedCommittee, PmcDissolutionCandidate
 from wuye_registry.domain import commands
 from wuye_registry.domain.committees import (
+    CommitteeKind,
     CommitteeMember,
     CommitteeWarning,
     Formation,
@@ -33,6 +34,7 @@ from wuye_registry.domain.events import (
     CommitteeFormed,
     ManagementCommitteeDissolutionOverdue,
 )
+from wuye_registry.domain.reserve_pool import require_screened_members
 from wuye_registry.service import access
 from wuye_registry.service.access import REGISTRY_KEEPERS
 from wuye_registry.service.unit_of_work import RegistryUnitOfWork
@@ -80,6 +82,13 @@ async def _members(
     ]
 
 
+async def _require_screened(uow: RegistryUnitOfWork, compound_id: str, formation: Formation) -> None:
+    """O5 for an owners' committee's members (a property management committee is appointed, not elected)."""
+    if formation.committee.kind is CommitteeKind.OWNERS_COMMITTEE:
+        people = [member.person_key for member in formation.committee.members]
+        require_screened_members(people, await uow.governance.latest_screenings(compound_id, people))
+
+
 async def _formed(uow: RegistryUnitOfWork, placed: PlacedCommittee, formation: Formation) -> FormedCommittee:
     await uow.publish(CommitteeFormed(placed.committee, placed.compound_id, placed.jurisdiction_path))
     return FormedCommittee(placed, formation.warnings)
@@ -99,6 +108,7 @@ async def form(command: commands.FormCommittee, uow: RegistryUnitOfWork) -> Form
             household_count=await uow.places.household_count(compound.compound_id),
             active_committees=await uow.committees.active_of_compound(compound.compound_id),
         )
+        await _require_screened(uow, compound.compound_id, formation)
         placed = PlacedCommittee(formation.committee, compound.compound_id, compound.jurisdiction_path)
         await uow.committees.add(placed)
         formed = await _formed(uow, placed, formation)
@@ -117,6 +127,7 @@ async def re_elect_committee(command: commands.ReElectCommittee, uow: RegistryUn
             term_end=parse_iso_date(command.term_end, field="term_end"),
             household_count=await uow.places.household_count(current.compound_id),
         )
+        await _require_screened(uow, current.compound_id, formation)
         await uow.committees.save_new_term(formation.committee)
         formed = await _formed(uow, replace(current, committee=formation.committee), formation)
         await uow.commit()
