@@ -187,3 +187,14 @@ async def test_A2_owners_vote_as_themselves_co_owners_share_one_ballot_and_paper
     assert (early.status_code, early.json()["field"], early.json()["rule"]) == (409, "objection_deadline", "V8")
     by_owner = await gateway.client.post(f"{vote_path}/finalise", headers=chen)
     assert by_owner.status_code == 403
+
+    # A5: each owner sees the vote among their own, their weight and the choice that counts for them (V7)
+    mine = await gateway.client.get("/api/v1/me/votes", headers=chen)
+    assert mine.status_code == 200, mine.text
+    [seen] = mine.json()
+    assert (seen["vote"]["vote_id"], seen["area_dm2"], seen["choice"]) == (opened.json()["vote_id"], 10_000, "yes")
+    assert (seen["matter_label"], seen["quorum_share"]["percent"], seen["approval_share_inclusive"]) == (
+        "使用建筑物及其附属设施的维修资金", "66.7%", False)
+    assert [v["owner_key"] for v in (await gateway.client.get("/api/v1/me/votes", headers=wang)).json()] == [
+        joint_key]
+    assert (await gateway.client.get("/api/v1/me/votes", headers=community)).status_code == 403

@@ -264,3 +264,34 @@ async def test_A2_co_owners_cast_their_unit_s_one_ballot_and_paper_ballots_need_
     # the joint unit counts once, with the co-owner's last ballot; the paper ballot is counted and listed apart
     assert (result.yes.owners, result.no.owners, result.on_paper.owners) == (2, 0, 1)
     assert result.on_paper.area_dm2 == 10_000
+
+
+async def test_A5_V6_a_resident_lists_only_the_votes_they_are_a_voter_in_with_their_weight_and_counting_choice(
+    funds: Funds,
+) -> None:
+    first, second = await funds.owners(2, area_dm2=12_345, buildings=2)  # the 1st in b2, the 2nd in b1
+    whole = await open_vote(funds, funds_pb2.MATTER_RAISE_MAINTENANCE_FUND)
+    scoped = await open_vote(funds, funds_pb2.MATTER_USE_MAINTENANCE_FUND, building_ids=["b2"])
+    await cast(funds, whole.vote_id, first, NO, resident(first))
+    await cast(funds, whole.vote_id, first, YES, resident(first))
+
+    mine = (await funds.call("ListMyVotes", funds_pb2.ListMyVotesRequest(), resident(first))).votes
+    assert [(v.vote.vote_id, v.owner_key, v.area_dm2, v.choice) for v in mine] == sorted([
+        (whole.vote_id, first, 12_345, YES), (scoped.vote_id, first, 12_345, funds_pb2.CHOICE_UNSPECIFIED),
+    ], reverse=True)
+    supermajority = next(v for v in mine if v.vote.vote_id == whole.vote_id)
+    assert (supermajority.approval_share.percent, supermajority.approval_share_inclusive) == ("75.0%", True)
+    # the second owner's unit is outside the scoped vote's building (V6)
+    theirs = (await funds.call("ListMyVotes", funds_pb2.ListMyVotesRequest(), resident(second))).votes
+    assert [v.vote.vote_id for v in theirs] == [whole.vote_id]
+
+    await close(funds, whole.vote_id)
+    await funds.objection_period_passes(whole.vote_id)
+    await funds.call("FinaliseVote", funds_pb2.FinaliseVoteRequest(vote_id=whole.vote_id))
+    assert [v.vote.vote_id for v in (await funds.call(
+        "ListMyVotes", funds_pb2.ListMyVotesRequest(), resident(second))).votes] == []
+    assert [v.vote.state for v in (await funds.call(
+        "ListMyVotes", funds_pb2.ListMyVotesRequest(include_final=True), resident(second))).votes] == [
+        funds_pb2.VOTE_STATE_FINAL]
+    status, _ = await refused(funds.call("ListMyVotes", funds_pb2.ListMyVotesRequest(), COMMUNITY_WORKER))
+    assert status == grpc.StatusCode.PERMISSION_DENIED

@@ -199,6 +199,37 @@ class VoteRepository:
             query = query.where(votes.c.vote_id < before)
         return [_record(row) for row in (await self.session.execute(query)).mappings()]
 
+    async def of_owners(
+        self, owner_keys: Sequence[str], *, states: Sequence[VoteState]
+    ) -> list[tuple[VoteRecord, str, list[RosterUnit], Choice | None]]:
+        """Each vote in these states whose electorate snapshot holds one of these owners, newest first: the
+        vote, the owner, their units in the snapshot and the choice of their last ballot (None before one)."""
+        snapshot = vote_roster_units.c
+        units = (await self.session.execute(
+            sa.select(vote_roster_units).join(votes, votes.c.vote_id == snapshot.vote_id)
+            .where(snapshot.owner_key.in_(owner_keys), snapshot.developer_unsold.is_(False),
+                   votes.c.state.in_([state.value for state in states]))
+        )).mappings().all()
+        owned: dict[tuple[str, str], list[RosterUnit]] = {}
+        for unit in units:
+            owned.setdefault((unit["vote_id"], unit["owner_key"]), []).append(RosterUnit(
+                unit_id=unit["unit_id"], owner_key=unit["owner_key"], area_dm2=unit["area_dm2"],
+                building_id=unit["building_id"], is_developer_unsold=False,
+            ))
+        vote_ids = sorted({vote_id for vote_id, _ in owned})
+        records = {row["vote_id"]: _record(row) for row in (await self.session.execute(
+            sa.select(votes).where(votes.c.vote_id.in_(vote_ids)))).mappings()}
+        last: dict[tuple[str, str], Choice] = {}
+        for ballot in (await self.session.execute(
+            sa.select(ballots.c.vote_id, ballots.c.owner_key, ballots.c.choice)
+            .where(ballots.c.vote_id.in_(vote_ids), ballots.c.owner_key.in_(owner_keys)).order_by(ballots.c.sequence)
+        )).mappings():
+            last[ballot["vote_id"], ballot["owner_key"]] = Choice(ballot["choice"])
+        return [
+            (records[vote_id], owner_key, owned[vote_id, owner_key], last.get((vote_id, owner_key)))
+            for vote_id, owner_key in sorted(owned, key=lambda found: found[0], reverse=True)
+        ]
+
     async def open_in(self, compound_id: str) -> list[VoteRecord]:
         query = (
             sa.select(votes)

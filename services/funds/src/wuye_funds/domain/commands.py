@@ -78,6 +78,11 @@ class CloseVote:
 
 
 @dataclass(frozen=True)
+class ListMyVotes:
+    include_final: bool = False
+
+
+@dataclass(frozen=True)
 class ObjectToVoteResult:
     vote_id: str
     #: the roster owner objecting; "" for the caller's own when they are exactly one owner

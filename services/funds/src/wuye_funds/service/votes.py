@@ -8,6 +8,7 @@ the same transaction as the event that announces it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from wuye_chassis import auth
 from wuye_chassis.db import utcnow
@@ -19,7 +20,18 @@ from wuye_funds.domain import commands
 from wuye_funds.domain.events import UseApplicationApproved, VoteClosed, VoteFinalised, VoteOpened
 from wuye_funds.domain.maintenance_fund import UseState
 from wuye_funds.domain.vote_objections import Objection, objection_deadline
-from wuye_funds.domain.voting import Ballot, Matter, RosterUnit, Vote, VoteRecord, VoteResult, build_electorate
+from wuye_funds.domain.voting import (
+    Ballot,
+    Choice,
+    Matter,
+    RosterUnit,
+    Vote,
+    VoteRecord,
+    VoteResult,
+    VoteState,
+    ballot_electorate,
+    build_electorate,
+)
 from wuye_funds.service.unit_of_work import FundsUnitOfWork, in_scope
 
 #: roles that open and close votes (inside their scope)
@@ -196,6 +208,30 @@ async def _decide_application(uow: FundsUnitOfWork, vote_id: str, result: VoteRe
     await uow.applications.save(placed)
     if placed.application.state is UseState.APPROVED:
         await uow.publish(UseApplicationApproved(placed))
+
+
+@dataclass(frozen=True)
+class OwnerVote:
+    """A vote as one of its owners sees it: their weight and the choice that counts for them so far."""
+
+    vote: VoteRecord
+    owner_key: str
+    area_dm2: int
+    choice: Choice | None
+
+
+async def list_my_votes(query: commands.ListMyVotes, uow: FundsUnitOfWork) -> list[OwnerVote]:
+    """A5: a resident's own votes, found by the owners they are, whatever the jurisdiction of the post."""
+    caller = auth.require_role((OWNER_ROLE,), action="list their votes")
+    states = (VoteState.OPEN, VoteState.CLOSED, *((VoteState.FINAL,) if query.include_final else ()))
+    async with uow.reading():
+        found = await uow.votes.of_owners(sorted(caller.owner_keys), states=states)
+    mine = []
+    for record, owner_key, units, choice in found:
+        electorate = ballot_electorate(units, building_ids=record.building_ids or None)
+        if electorate.owners:  # V6: an owner with no unit in a scoped vote's buildings is not its voter
+            mine.append(OwnerVote(record, owner_key, electorate.owner(owner_key).area_dm2, choice))
+    return mine
 
 
 async def get_vote(query: commands.GetVote, uow: FundsUnitOfWork) -> VoteRecord:

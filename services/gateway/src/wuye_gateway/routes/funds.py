@@ -44,6 +44,9 @@ query(**FUNDS, path="/votes/{vote_id}", rpc="GetVote", request=pb.GetVoteRequest
       answer="vote", summary="One vote with its result once closed")
 query(**FUNDS, path="/votes", rpc="ListVotes", request=pb.ListVotesRequest, response=pb.ListVotesResponse,
       items="votes", summary="The votes of a compound, newest first")
+query(**FUNDS, path="/me/votes", rpc="ListMyVotes", request=pb.ListMyVotesRequest, response=pb.ListMyVotesResponse,
+      items="votes", summary="A resident's own votes: the matter and what it needs, their weight, and the choice "
+                             "that counts for them so far (A5, V7)")
 command(**FUNDS, path="/votes/{vote_id}/close", rpc="CloseVote", request=pb.CloseVoteRequest,
         response=pb.CloseVoteResponse, answer="vote",
         summary="Close a vote and count it (V2–V5); the result is preliminary for the objection period (V8)")

@@ -11,10 +11,11 @@ from wuye.funds.v1 import funds_pb2 as api
 from wuye.funds.v1 import funds_pb2_grpc
 from wuye_chassis.grpc_server import Servicer
 from wuye_chassis.paging import decode_cursor, page_size
-from wuye_chassis.proto_values import enum_number, enum_text, timestamp
+from wuye_chassis.proto_values import enum_number, enum_text, ratio_fields, timestamp
 from wuye_funds.adapters.events import choice_number, objection_message, vote_message
 from wuye_funds.adapters.vote_proposals import ProposalRecord
 from wuye_funds.domain import commands
+from wuye_funds.domain.voting import QUORUM_SHARE
 from wuye_funds.entrypoints.grpc.messages import page
 from wuye_funds.service import vote_proposals, votes
 from wuye_funds.service.unit_of_work import FundsUnitOfWork
@@ -105,6 +106,19 @@ class VoteServicer(funds_pb2_grpc.VoteServiceServicer):
         )
         shown, next_page = page(found, limit, lambda vote: vote.vote_id)
         return api.ListVotesResponse(votes=[vote_message(vote) for vote in shown], page=next_page)
+
+    async def ListMyVotes(self, request: api.ListMyVotesRequest, context: grpc.aio.ServicerContext) -> api.ListMyVotesResponse:
+        found = await votes.list_my_votes(commands.ListMyVotes(include_final=request.include_final), self.uow())
+        return api.ListMyVotesResponse(votes=[
+            api.MyVote(
+                vote=vote_message(mine.vote), owner_key=mine.owner_key, area_dm2=mine.area_dm2,
+                choice=choice_number(mine.choice),
+                matter_label=mine.vote.matter.label, quorum_share=api.Ratio(**ratio_fields(QUORUM_SHARE)),
+                approval_share=api.Ratio(**ratio_fields(mine.vote.matter.approval_share)),
+                approval_share_inclusive=mine.vote.matter.approval_share_inclusive,
+            )
+            for mine in found
+        ])
 
     async def ListVoteProposals(
         self, request: api.ListVoteProposalsRequest, context: grpc.aio.ServicerContext
