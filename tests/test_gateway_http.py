@@ -259,3 +259,25 @@ async def test_a_token_living_longer_than_the_maximum_is_refused(gateway, hours:
     assert answer.status_code == status, answer.text
     if status == 401:
         assert answer.json()["field"] == "Authorization" and "at most 43200 s" in answer.json()["detail"]
+
+
+async def test_a_requests_token_is_verified_once_for_its_rate_limit_bucket_and_its_caller(gateway) -> None:
+    """Issue 19: the limits middleware and the caller dependency used to check the RSA signature twice."""
+    verifier = gateway.app.state.verifier
+    checked: list[str] = []
+    verify = verifier.verify
+
+    def counting(token: str):
+        checked.append(token)
+        return verify(token)
+
+    verifier.verify = counting  # instruments the real verifier: every check still runs
+    try:
+        headers = await gateway.token("huian-officer")
+        checked.clear()
+        answer = await gateway.client.get("/api/v1/jurisdictions", headers=headers)
+        assert answer.status_code == 200 and len(checked) == 1
+        forged = await gateway.client.get("/api/v1/jurisdictions", headers={"Authorization": f"Bearer {forged_token()}"})
+        assert forged.status_code == 401  # a token that does not verify is refused, as before
+    finally:
+        del verifier.verify

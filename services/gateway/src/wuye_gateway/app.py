@@ -69,7 +69,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         LimitsMiddleware,
         buckets=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
         max_body_bytes=settings.max_body_bytes,
-        verified_subject=app.state.verifier.subject,
+        verified_login=app.state.verifier.login_or_none,
     )
     # outermost: a refused request (rate limit, size) is counted too
     app.add_middleware(MetricsMiddleware)

@@ -10,7 +10,6 @@ from wuye.common.v1 import common_pb2
 from wuye_chassis import idempotency
 from wuye_chassis.auth import AuthContext
 from wuye_gateway.actors import POST_HEADER, acting_context
-from wuye_gateway.identity import bearer_token
 
 
 class Problem(BaseModel):
@@ -40,7 +39,7 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
 
 async def caller(request: Request) -> AuthContext:
     """The caller as the registry knows them, acting in one post (A1; ``wuye_gateway.actors``)."""
-    login = request.app.state.verifier.verify(bearer_token(request))
+    login = request.app.state.verifier.verified(request)
     if request.app.state.settings.roles_from_token:
         return login.claimed
     actor = await request.app.state.actors.actor(login)

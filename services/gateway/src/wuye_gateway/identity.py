@@ -147,6 +147,10 @@ class DevIssuer:
         }
         return jwt.encode(claims, self._private_key, algorithm="RS256", headers={"kid": self.key_id})
 
+#: where the limits middleware leaves the token it verified and its login, for the caller dependency, so
+#: that a request's token is verified once (each verification is an RSA signature check)
+VERIFIED_TOKEN = "wuye.verified_token"
+
 
 class TokenVerifier:
     def __init__(self, settings: GatewaySettings, dev_issuer: DevIssuer | None) -> None:
@@ -198,12 +202,20 @@ class TokenVerifier:
         return Login(subject=f"{claims['iss']}|{claims['sub']}", verified_phone=phone, claimed=claimed)
 
 
-    def subject(self, token: str) -> str | None:
-        """The subject of a token that verifies, else None (picks a rate-limit bucket; never raises)."""
+    def login_or_none(self, token: str) -> Login | None:
+        """The login of a token that verifies, else None (picks a rate-limit bucket; never raises)."""
         try:
-            return self.verify(token).subject
+            return self.verify(token)
         except (Unauthenticated, jwt.InvalidTokenError, jwt.PyJWKClientError):
             return None
+
+    def verified(self, request: Request) -> Login:
+        """The request's login: the one the limits middleware verified for this very token, or verified now."""
+        token = bearer_token(request)
+        already = request.scope.get("state", {}).get(VERIFIED_TOKEN)
+        if already is not None and already[0] == token:
+            return already[1]
+        return self.verify(token)
 
 
 def bearer_token(request: Request) -> str:

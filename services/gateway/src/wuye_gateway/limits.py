@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wuye_gateway import json_guard
+from wuye_gateway.identity import VERIFIED_TOKEN, Login
 from wuye_gateway.problems import problem
 
 
@@ -48,13 +49,15 @@ class TokenBuckets:
         return (1 - bucket.tokens) / self.rate
 
 
-def client_key(scope: Scope, verified_subject: Callable[[str], str | None]) -> str:
+def client_key(scope: Scope, verified_login: Callable[[str], Login | None]) -> str:
     """The verified token's subject, or the remote address (no token, or one that does not verify)."""
     for name, value in scope.get("headers", []):
         if name == b"authorization" and value[:7].lower() == b"bearer ":
-            subject = verified_subject(value[7:].decode("latin-1"))
-            if subject:
-                return f"sub:{subject}"
+            token = value[7:].decode("latin-1").strip()
+            login = verified_login(token)
+            if login is not None:
+                scope.setdefault("state", {})[VERIFIED_TOKEN] = (token, login)
+                return f"sub:{login.subject}"
             break
     client = scope.get("client")
     return f"ip:{client[0]}" if client else "ip:unknown"
@@ -66,18 +69,18 @@ EXEMPT_PATHS = ("/healthz", "/readyz")
 class LimitsMiddleware:
     def __init__(
         self, app: ASGIApp, *, buckets: TokenBuckets, max_body_bytes: int,
-        verified_subject: Callable[[str], str | None],
+        verified_login: Callable[[str], Login | None],
     ) -> None:
         self.app = app
         self.buckets = buckets
-        self.verified_subject = verified_subject
+        self.verified_login = verified_login
         self.max_body_bytes = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS:
             await self.app(scope, receive, send)
             return
-        wait = self.buckets.take(client_key(scope, self.verified_subject))
+        wait = self.buckets.take(client_key(scope, self.verified_login))
         if wait:
             response = problem(429, "Too Many Requests", "rate limit exceeded for this client; retry later")
             response.headers["Retry-After"] = str(max(1, round(wait)))
