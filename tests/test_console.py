@@ -1,7 +1,7 @@
 """The officers' console (/console) in a real browser: headless Chromium against the whole platform.
 
 An officer logs in with a development account, reads the county dashboard, accepts a complaint from the
-queue and sees its state change, opens and closes an owners' vote, and plans a joint inspection. Needs
+queue and sees its state change, opens and closes an owners' vote (its result preliminary, V8), and plans a joint inspection. Needs
 Debian's chromium (as tests/test_browser.py); skipped with the reason where it is missing.
 """
 
@@ -163,7 +163,12 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             await vote_row.wait_for()
             assert "进行中" in await vote_row.locator(".state").inner_text()
             await vote_row.locator("button.close-vote").click()
-            await shown(page, "#votes tr:has-text('3号楼电梯更换') td.state:has-text('Closed')")
+            await shown(page, "#votes tr:has-text('3号楼电梯更换') td.state:has-text('Preliminary')")
+            assert "异议截止" in await vote_row.locator(".state").inner_text()  # V8: open to objections for 7 days
+            await vote_row.locator("button.finalise-vote").click()
+            await shown(page, "#message.error")
+            assert "objections" in await page.inner_text("#message")  # too early: nothing final yet
+            assert "Preliminary" in await vote_row.locator(".state").inner_text()
 
             # inspection plans: plan a joint visit with the housing department, then see it listed
             await page.click("a[data-tab=plans]")

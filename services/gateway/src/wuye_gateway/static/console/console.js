@@ -273,15 +273,51 @@ async function loadVotes() {
     return;
   }
   const page = await api("GET", "/api/v1/votes?" + new URLSearchParams({ compound_id: compound, page_size: "50" }));
-  for (const vote of page.items) {
-    const close = vote.state === "open"
-      ? el("button", { type: "button", class: "close-vote", onclick: () => guarded(() => closeVote(vote.vote_id)) }, "结束计票 Close")
-      : "";
+  for (const listed of page.items) {
+    // a closed vote's result is preliminary (V8): read it whole for its objections
+    const vote = listed.state === "closed"
+      ? await api("GET", "/api/v1/votes/" + encodeURIComponent(listed.vote_id)) : listed;
     const outcome = vote.result ? label(vote.result.outcome) : "—";
     body.append(el("tr", { dataset: { voteId: vote.vote_id } }, el("td", {}, vote.title), el("td", {}, vote.matter),
-      el("td", { class: "state" }, label(vote.state)), el("td", {}, outcome), el("td", {}, close)));
+      el("td", { class: "state" }, voteState(vote)), el("td", {}, outcome), el("td", {}, voteAction(vote))));
+    for (const objection of vote.objections || []) body.append(objectionRow(vote, objection));
   }
   if (!page.items.length) body.append(el("tr", {}, el("td", { colspan: "5" }, "暂无表决 No votes")));
+}
+
+function voteState(vote) {
+  if (vote.state !== "closed") return label(vote.state);
+  const until = (vote.objection_deadline || "").slice(0, 10);
+  return "结果公示中 Preliminary" + (until ? "（异议截止 objections until " + until + "）" : "");
+}
+
+function voteAction(vote) {
+  if (vote.state === "open") {
+    return el("button", { type: "button", class: "close-vote", onclick: () => guarded(() => closeVote(vote.vote_id)) },
+      "结束计票 Close");
+  }
+  if (vote.state === "closed") {
+    return el("button", { type: "button", class: "finalise-vote", onclick: () => guarded(() => finaliseVote(vote.vote_id)) },
+      "确认结果 Finalise");
+  }
+  return "";
+}
+
+function objectionRow(vote, objection) {
+  const cell = el("td", { colspan: "4" }, "异议 Objection: " + objection.reason);
+  if (objection.answer) {
+    cell.append(el("div", { class: "answer" }, "答复 Answer: " + objection.answer));
+    return el("tr", { class: "objection", dataset: { objectionId: objection.objection_id } }, el("td", {}, ""), cell);
+  }
+  const answer = el("input", { class: "objection-answer", maxlength: "2000", "aria-label": "答复 Answer" });
+  const send = el("button", { type: "button", class: "answer-objection", onclick: () => guarded(async () => {
+    await api("POST", "/api/v1/votes/" + encodeURIComponent(vote.vote_id) + "/objections/"
+      + encodeURIComponent(objection.objection_id) + "/answer", { answer: answer.value });
+    say("已答复异议 Objection answered");
+    await loadVotes();
+  }) }, "答复 Answer");
+  cell.append(el("div", {}, answer, send));
+  return el("tr", { class: "objection", dataset: { objectionId: objection.objection_id } }, el("td", {}, ""), cell);
 }
 
 async function openVote(event) {
@@ -298,7 +334,14 @@ async function openVote(event) {
 
 async function closeVote(voteId) {
   const vote = await api("POST", "/api/v1/votes/" + encodeURIComponent(voteId) + "/close", {});
-  say("已结束计票 Vote closed: " + vote.title + " → " + label(vote.result && vote.result.outcome));
+  say("已结束计票，初步结果公示 Vote closed, result preliminary: " + vote.title + " → "
+    + label(vote.result && vote.result.outcome));
+  await loadVotes();
+}
+
+async function finaliseVote(voteId) {
+  const vote = await api("POST", "/api/v1/votes/" + encodeURIComponent(voteId) + "/finalise", {});
+  say("表决结果已确定 Result final: " + vote.title);
   await loadVotes();
 }
 
