@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import grpc
 import httpx
 import pytest
 import uvicorn
@@ -31,7 +32,9 @@ from tests.gateway_world import (
 from tests.platform import ISSUER, Gateway, StartService, definition
 from tests.support import eventually
 from tests.test_browser import CHROMIUM_FLAGS
+from wuye.funds.v1 import funds_pb2, funds_pb2_grpc
 from wuye_chassis.app import ServiceApp
+from wuye_chassis.auth import AuthContext
 from wuye_chassis.natsd import EmbeddedNats, free_port
 from wuye_gateway.app import create_app
 from wuye_gateway.settings import GatewaySettings
@@ -71,6 +74,18 @@ async def shown(page, selector: str) -> None:
         await page.wait_for_selector(selector, timeout=15_000)
     except playwright.Error:
         raise AssertionError(f"{selector} did not appear; the console said: {await page.inner_text('#message')!r}") from None
+
+
+async def object_as_owner(gateway: Gateway, funds_port: int, compound: dict[str, Any], vote_id: str | None) -> None:
+    """The compound's first roster owner objects to the vote's preliminary result, as themselves (V8, A2)."""
+    roster = (await gateway.client.get(f"/api/v1/compounds/{compound['id']}/roster",
+                                       headers=await gateway.token("city-admin"))).json()
+    key = roster["owners"][0]["owner_key"]
+    owner = AuthContext(user=key, roles=frozenset({"resident"}), scope=compound["jurisdiction_path"],
+                        owner_keys=frozenset({key}))
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{funds_port}") as channel:
+        await funds_pb2_grpc.VoteServiceStub(channel).ObjectToVoteResult(funds_pb2.ObjectToVoteResultRequest(
+            vote_id=vote_id or "", reason="纸质票未计入"), metadata=owner.to_metadata())
 
 
 async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plans(
@@ -169,6 +184,14 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             await shown(page, "#message.error")
             assert "objections" in await page.inner_text("#message")  # too early: nothing final yet
             assert "Preliminary" in await vote_row.locator(".state").inner_text()
+            # an owner objects (on their own device, through funds here); the officer answers it in the console
+            await object_as_owner(gateway, apps["funds"].port, compound, await vote_row.get_attribute("data-vote-id"))
+            await page.click("#votes-refresh")
+            objection = page.locator("#votes tr.objection", has_text="纸质票未计入")
+            await objection.wait_for()
+            await objection.locator("input.objection-answer").fill("已复核：纸质票已计入")
+            await objection.locator("button.answer-objection").click()
+            await shown(page, "#votes tr.objection .answer:has-text('已复核')")
 
             # inspection plans: plan a joint visit with the housing department, then see it listed
             await page.click("a[data-tab=plans]")
