@@ -62,7 +62,8 @@ class _PatientTransport(httpx.HTTPTransport):
         return response
 
 
-def _client(gateway_url: str) -> httpx.Client:
+def patient_client(gateway_url: str) -> httpx.Client:
+    """A client of the gateway that waits out its rate limit (429 with Retry-After)."""
     return httpx.Client(base_url=gateway_url, timeout=10, transport=_PatientTransport())
 
 
@@ -87,7 +88,7 @@ def _ok(answer: httpx.Response, what: str) -> Any:
 
 def load(gateway_url: str) -> dict[str, int]:
     created = existing = 0
-    with _client(gateway_url) as client:
+    with patient_client(gateway_url) as client:
         headers = _admin_headers(client)
         for parent, code, name in JURISDICTIONS:
             answer = client.post(
@@ -126,7 +127,7 @@ def load_people(gateway_url: str) -> dict[str, int]:
     """Every development account as a registered person holding its post (after ``import_county``: the
     residents are owners of 凤凰城 from the imported roster, and need no post)."""
     appointed = existing = 0
-    with _client(gateway_url) as client:
+    with patient_client(gateway_url) as client:
         headers = _admin_headers(client)
         company_id = _serving_company(client, headers)
         held = {

@@ -198,3 +198,30 @@ async def test_A2_owners_vote_as_themselves_co_owners_share_one_ballot_and_paper
     assert [v["owner_key"] for v in (await gateway.client.get("/api/v1/me/votes", headers=wang)).json()] == [
         joint_key]
     assert (await gateway.client.get("/api/v1/me/votes", headers=community)).status_code == 403
+
+
+async def test_A1_a_phone_sign_in_acts_as_the_person_registered_with_that_phone(world) -> None:
+    gateway, port = world
+    officer_id = await appoint(port, "huian-officer", community_code=HUIAN_COMMUNITY)
+    signed = await gateway.client.post("/dev/token", json={"phone": "139 0000 0002"})
+    assert signed.status_code == 200, signed.text
+    assert (signed.json()["role"], signed.json()["name"]) == ("", "")  # the token claims no post
+    me = await gateway.client.get("/api/v1/me", headers={"Authorization": f"Bearer {signed.json()['access_token']}"})
+    assert me.status_code == 200, me.text
+    assert (me.json()["person_id"], me.json()["acting_as"]["kind"]) == (officer_id, "county_officer")
+
+    stranger = await gateway.client.post("/dev/token", json={"phone": "13700000009"})
+    nobody = await gateway.client.get("/api/v1/me", headers={"Authorization": f"Bearer {stranger.json()['access_token']}"})
+    assert nobody.status_code == 401 and (nobody.json()["field"], nobody.json()["rule"]) == ("verified_phone", "A1")
+
+
+@pytest.mark.parametrize(("body", "field", "rule"), [
+    ({"phone": "1390000000"}, "phone", "mobile_format"),
+    ({"phone": "12345678901"}, "phone", "mobile_format"),
+    ({"username": "huian-officer", "phone": "13900000002"}, "username", "one_sign_in"),
+    ({}, "username", "one_sign_in"),
+])
+async def test_A1_a_sign_in_names_one_account_or_one_valid_phone(world, body, field, rule) -> None:
+    gateway, _ = world
+    refused = await gateway.client.post("/dev/token", json=body)
+    assert refused.status_code == 400 and (refused.json()["field"], refused.json()["rule"]) == (field, rule), refused.text

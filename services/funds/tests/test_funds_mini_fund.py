@@ -127,11 +127,11 @@ async def test_A4_a_household_of_another_compound_pays_no_surcharge_here(funds: 
     assert await funds.counts(*MONEY_TABLES) == before
 
 
-async def test_P4_A4_a_surcharge_on_every_household_at_once_is_charged_on_the_registered_total_area(funds: Funds) -> None:
+async def test_P4_A4_a_surcharge_on_every_household_at_once_is_each_registered_households_bill_summed(funds: Funds) -> None:
     await open_mini_fund(funds)
     answer = await funds.call("CollectMiniFundSurcharge", funds_pb2.CollectMiniFundSurchargeRequest(
         compound_id=funds.compound, months=12))
-    # 30 fen × (100 m² + 89.5 m²) = 5,685 fen a month (rounded per month), × 12
+    # 30 fen × 100 m² + 30 fen × 89.5 m² = 5,685 fen a month (each rounded per month), × 12
     assert answer.amount_fen == 68_220 and answer.entry.memo == "every household, 12 month(s)"
 
 

@@ -2,7 +2,13 @@ import pytest
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.money import yuan_to_fen
-from wuye_funds.domain.mini_fund import monthly_surcharge_fen, require_surplus_covers, summarise, surcharge_for_months
+from wuye_funds.domain.mini_fund import (
+    monthly_surcharge_fen,
+    require_surplus_covers,
+    summarise,
+    surcharge_for_months,
+    surcharge_of_households,
+)
 
 
 def test_P4_monthly_surcharge_is_rate_times_area_rounded_half_up():
@@ -14,6 +20,13 @@ def test_P4_monthly_surcharge_is_rate_times_area_rounded_half_up():
 
 def test_P4_period_is_rounded_monthly_then_multiplied():
     assert surcharge_for_months(30, 8957, 12) == 12 * 2687
+
+
+def test_P4_households_charged_together_pay_their_own_bills_summed():
+    # 2,686.5 → 2,687 and 2,686.5 → 2,687 fen: 5,374, where 30 fen × 179.10 m² would be 5,373
+    assert surcharge_of_households(30, [8955, 8955], 1) == 5374
+    assert surcharge_of_households(30, [8955, 8955], 3) == 3 * 5374
+    assert surcharge_of_households(30, [], 1) == 0
 
 
 @pytest.mark.parametrize(

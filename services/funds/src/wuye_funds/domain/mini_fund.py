@@ -4,7 +4,8 @@ Households pay a surcharge per m² per month on top of the property fee (e.g. 30
 the fund pays small repairs, and its income, repairs paid and surplus are published.
 
 Rounding: each month's surcharge is billed on its own, so ``rate × area`` is rounded half up to the fen
-once per month, and a period of several months is that monthly amount times the months.
+once per month, and a period of several months is that monthly amount times the months; a collection from
+several households is the sum of their own bills.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ def surcharge_for_months(rate_fen_per_m2_month: int, area_dm2: int, months: int)
     return monthly_surcharge_fen(rate_fen_per_m2_month, area_dm2) * require_whole(
         months, field="months", rule="P4", minimum=1
     )
+
+
+def surcharge_of_households(rate_fen_per_m2_month: int, areas_dm2: Iterable[int], months: int) -> Fen:
+    """What a collection from several households brings in: each household's own bill, rounded to the fen
+    on its own area, summed (not the rate times their total area, which no household is billed)."""
+    return sum(surcharge_for_months(rate_fen_per_m2_month, area_dm2, months) for area_dm2 in areas_dm2)
 
 
 @dataclass(frozen=True)

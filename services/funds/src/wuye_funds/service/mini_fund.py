@@ -32,7 +32,7 @@ from wuye_funds.domain.mini_fund import (
     monthly_surcharge_fen,
     require_surplus_covers,
     summarise,
-    surcharge_for_months,
+    surcharge_of_households,
 )
 from wuye_funds.service import ledger
 from wuye_funds.service.ledger import PostedEntry
@@ -83,10 +83,10 @@ async def open_mini_fund(command: commands.OpenMiniFund, uow: FundsUnitOfWork) -
 async def collect_mini_fund_surcharge(command: commands.CollectMiniFundSurcharge, uow: FundsUnitOfWork) -> MiniFundPosting:
     auth.require_role(MANAGERS, action="collect a mini fund surcharge")
     compound_id = require_text(command.compound_id, field="compound_id", max_length=64)
-    household_id, area_dm2 = await _charged_area(uow, compound_id, command.household_id, command.area_dm2)
+    household_id, areas_dm2 = await _charged_areas(uow, compound_id, command.household_id, command.area_dm2)
     async with uow:
         fund = await _fund(uow, compound_id, action="collect a mini fund surcharge")
-        amount = surcharge_for_months(fund.rate_fen_per_m2_month, area_dm2, command.months)
+        amount = surcharge_of_households(fund.rate_fen_per_m2_month, areas_dm2, command.months)
         await ledger.locked_ledger(uow, fund.ledger_id, action="collect a mini fund surcharge")
         payer = f"household {household_id}" if household_id else "every household"
         debit, _ = await ledger.post(
@@ -98,9 +98,12 @@ async def collect_mini_fund_surcharge(command: commands.CollectMiniFundSurcharge
     return MiniFundPosting(amount, debit, view)
 
 
-async def _charged_area(uow: FundsUnitOfWork, compound_id: str, household_id: str, sent_area_dm2: int) -> tuple[str, int]:
-    """A4 on P4: the surcharge is charged on the registry's exclusive area, of one household of the
-    compound or (no household named) of all of them; an area sent along must be the registry's."""
+async def _charged_areas(
+    uow: FundsUnitOfWork, compound_id: str, household_id: str, sent_area_dm2: int
+) -> tuple[str, list[int]]:
+    """A4 on P4: the surcharge is charged on the registry's exclusive area of each household charged: one
+    household of the compound or (no household named) all of them; an area sent along must be the registry's
+    (of all of them: their sum)."""
     household_id = household_id.strip()
     if household_id:
         require_text(household_id, field="household_id", rule="P4", max_length=HOUSEHOLD_ID_MAX_LENGTH)
@@ -108,15 +111,16 @@ async def _charged_area(uow: FundsUnitOfWork, compound_id: str, household_id: st
         if home.compound_id != compound_id:
             raise NotFound(f"household {household_id} is not a unit of compound {compound_id} in the registry",
                            field="household_id", rule="A4")
-        area_dm2 = home.area_dm2
+        areas_dm2 = [home.area_dm2]
     else:
-        area_dm2 = sum(unit.area_dm2 for unit in await uow.registry.owner_roster(compound_id))
+        areas_dm2 = [unit.area_dm2 for unit in await uow.registry.owner_roster(compound_id)]
+    area_dm2 = sum(areas_dm2)
     if sent_area_dm2 and sent_area_dm2 != area_dm2:
         raise InvalidArgument(
             f"the registry's exclusive area is {area_dm2} dm², not {sent_area_dm2}; send 0 or the registry's",
             field="area_dm2", rule="A4",
         )
-    return household_id, area_dm2
+    return household_id, areas_dm2
 
 
 async def pay_mini_fund_repair(command: commands.PayMiniFundRepair, uow: FundsUnitOfWork) -> MiniFundPosting:

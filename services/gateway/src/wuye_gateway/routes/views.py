@@ -193,7 +193,9 @@ async def county_dashboard(county_code: str, request: Request, who: Caller) -> C
         sections.fetch("enforcement", "enforcement", call(
             request, "enforcement", "GetEnforcementFigures",
             enforcement_pb2.GetEnforcementFiguresRequest(
-                jurisdiction_path=path, start_date=period.start_date.isoformat(), end_date=period.end_date.isoformat()
+                # the period includes its last day; enforcement's end_date is the first day after it
+                jurisdiction_path=path, start_date=period.start_date.isoformat(),
+                end_date=(period.end_date + dt.timedelta(days=1)).isoformat(),
             ), who,
         )),
         sections.fetch("lists", "ratings", call(
