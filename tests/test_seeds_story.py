@@ -38,7 +38,6 @@ import asyncio
 import csv
 import datetime as dt
 import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -48,20 +47,18 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from deploy import demo
 from deploy.localstack import LocalStack
-from deploy.services import SERVICES
-from tests.support import drop_postgres_database, postgres_admin_url
+from tests.demo_city import DEMO_COUNTY, demo_city
+from tests.support import postgres_admin_url
 from wuye_chassis.db import utcnow
 from wuye_chassis.workdays import SHANGHAI
 from wuye_funds.adapters.orm import votes
 
 pytestmark = pytest.mark.slow
 
-DEMO_COUNTY = Path(__file__).resolve().parents[1] / "deploy" / "demo" / "huian"
 FENGHUANG_COMMUNITY = "350521100001"
 HUIAN = "350521"
 BACKENDS = ["sqlite"] + (["postgresql"] if postgres_admin_url() else [])
@@ -76,21 +73,8 @@ def demo_owners(building: str) -> list[dict[str, str]]:
 
 @pytest.fixture(params=BACKENDS)
 def city(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LocalStack]:
-    """The platform as ``make run`` starts it, with the demo city loaded."""
-    admin = postgres_admin_url() if request.param == "postgresql" else None
-    postgres = make_url(admin).set(drivername="postgresql").render_as_string(hide_password=False) if admin else ""
-    stack = LocalStack(data_dir=tmp_path / "var", postgres=postgres,
-                       database_prefix=f"wuye_story_{uuid.uuid4().hex[:8]}_")
-    stack.start()
-    try:
-        stack.wait_ready(timeout=90)
-        demo.load_all(stack, DEMO_COUNTY)
+    with demo_city(tmp_path, request.param) as stack:
         yield stack
-    finally:
-        stack.stop()
-        if admin:
-            for service in SERVICES:
-                asyncio.run(drop_postgres_database(admin, stack.database_url(service)))
 
 
 @dataclass

@@ -28,6 +28,8 @@ DECIDERS = {
     MovementKind.DEMOLITION_REFUND: maintenance.MANAGERS,
     MovementKind.LEDGER_REVERSAL: ledger.CORRECTORS,
 }
+#: who may decide a movement of some kind: refused before the movement is read, so others learn nothing of it
+ANY_DECIDER = tuple(sorted({role for roles in DECIDERS.values() for role in roles}))
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ async def request_reversal(command: commands.ReverseLedgerPosting, uow: FundsUni
 
 
 async def decide_money_movement(command: commands.DecideMoneyMovement, uow: FundsUnitOfWork) -> Decided:
+    auth.require_role(ANY_DECIDER, action="decide a money movement")
     movement_id = require_text(command.movement_id, field="movement_id", max_length=36)
     async with uow.reading():
         pending = await _in_scope(uow, movement_id, action="decide a money movement")
