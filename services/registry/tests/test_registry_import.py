@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -215,3 +216,51 @@ def test_the_import_command_prints_a_summary_and_fails_when_a_batch_is_rejected(
     write_csv(county, "households", [["HA-FHC", "1", "9999", "0", "false"]])
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "error report" in done.stdout
+
+
+async def test_O3_party_member_since_records_the_membership_once_and_a_blank_cell_changes_nothing(
+    registry: Registry, tmp_path: Path
+) -> None:
+    county = tmp_path / "county"
+    for kind in ("compounds", "buildings", "households"):
+        write_csv(county, kind, COUNTY[kind])
+    owner_rows = [list(row) for row in COUNTY["owners"]]
+    for row in owner_rows[:3]:  # 陈建国's three units: each row gives the same day
+        row.append("2019-07-01")
+    write_csv(county, "owners", owner_rows)
+    summary, _ = await import_path(registry, county)
+    assert summary.rows_rejected == 0
+    members = "WHERE is_party_member AND party_member_since = '2019-07-01'"
+    assert await registry.count("people", members) == 1 and await registry.count("people", "WHERE is_party_member") == 1
+    assert await registry.events("PartyMembershipChanged") == 1
+
+    # the same files again, and then files with the cell left blank: nothing changes, nothing is announced
+    await import_path(registry, county)
+    for row in owner_rows[:3]:
+        row[-1] = ""
+    write_csv(county, "owners", owner_rows)
+    await import_path(registry, county)
+    assert await registry.count("people", members) == 1 and await registry.events("PartyMembershipChanged") == 1
+
+
+async def test_O3_party_member_since_must_be_a_past_date_and_the_same_on_every_row_of_a_person(
+    registry: Registry, tmp_path: Path
+) -> None:
+    county = tmp_path / "county"
+    for kind in ("compounds", "buildings", "households"):
+        write_csv(county, kind, COUNTY[kind])
+    owner_rows = [list(row) for row in COUNTY["owners"]]
+    owner_rows[0].append("2019-07-01")
+    owner_rows[1].append("2020-07-01")  # row 3: 陈建国 again, another day
+    owner_rows[2].append("2019-07-01")
+    owner_rows[3].append((dt.date.today() + dt.timedelta(days=30)).isoformat())  # row 5: in the future
+    owner_rows[4].append("01/07/2019")  # row 6: not an ISO date
+    write_csv(county, "owners", owner_rows)
+    summary, _ = await import_path(registry, county)
+    assert report(county) == [
+        ("owners.csv", "3", "party_member_since", "same_person_same_details"),
+        ("owners.csv", "5", "party_member_since", "O3"),
+        ("owners.csv", "6", "party_member_since", "date"),
+    ]
+    assert summary.rows_rejected == 5 and await registry.count("people") == 0
+    assert await registry.events("PartyMembershipChanged") == 0

@@ -9,6 +9,7 @@ changed, which is how the importer knows which compounds really changed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -183,6 +184,26 @@ class BulkWriter:
             also_set=["phone_cipher", "id_number_cipher", "updated_at"],
             returning=people.c.id,
         )
+
+    async def record_party_members(self, since: Mapping[str, dt.date]) -> list[str]:
+        """Record these people as party members since the given day (one statement per distinct day); returns
+        those whose record changed."""
+        by_day: dict[dt.date, list[str]] = {}
+        for person_id, day in since.items():
+            by_day.setdefault(day, []).append(person_id)
+        changed: list[str] = []
+        for day, person_ids in by_day.items():
+            update = (
+                people.update()
+                .where(
+                    people.c.id.in_(person_ids),
+                    sa.or_(people.c.is_party_member.is_(False), people.c.party_member_since.is_distinct_from(day)),
+                )
+                .values(is_party_member=True, party_member_since=day, updated_at=utcnow())
+                .returning(people.c.id)
+            )
+            changed.extend(await self.session.scalars(update))
+        return changed
 
     async def replace_owner_sets(self, owner_sets: Mapping[str, OwnerSet]) -> None:
         """Replace the owners of these households (an empty set removes them all)."""

@@ -28,10 +28,19 @@ COLUMNS = {
     "compounds": ("code", "name", "type", "management_mode", "community_code"),
     "buildings": ("compound_code", "code", "name"),
     "households": ("compound_code", "building_code", "unit_number", "exclusive_area_m2", "developer_unsold"),
-    "owners": ("compound_code", "building_code", "unit_number", "person_key", "name", "phone", "id_number", "share"),
+    "owners": (
+        "compound_code", "building_code", "unit_number", "person_key", "name", "phone", "id_number", "share",
+        "party_member_since",
+    ),
 }
-#: columns that may be left out of a file; a missing one reads as blank
-OPTIONAL_COLUMNS = frozenset({"parent_code", "developer_unsold", "phone", "id_number", "share"})
+#: the columns of each kind that may be left out of a file; a missing one reads as blank
+OPTIONAL_COLUMNS = {
+    "jurisdictions": frozenset({"parent_code"}),
+    "compounds": frozenset(),
+    "buildings": frozenset(),
+    "households": frozenset({"developer_unsold"}),
+    "owners": frozenset({"phone", "id_number", "share", "party_member_since"}),
+}
 
 
 @dataclass(frozen=True)
@@ -50,7 +59,8 @@ class Source:
 
     def rows(self) -> Iterator[SourceRow]:
         """The data rows with the kind's columns as stripped text; checks the header first."""
-        for number, values in read_table(self.file, COLUMNS[self.kind], optional=OPTIONAL_COLUMNS, sheet=self.sheet):
+        optional = OPTIONAL_COLUMNS[self.kind]
+        for number, values in read_table(self.file, COLUMNS[self.kind], optional=optional, sheet=self.sheet):
             yield SourceRow(number, values)
 
     def estimated_rows(self) -> int:
@@ -67,7 +77,7 @@ class Source:
         header = [cell_text(cell) for cell in next(rows, [])]
         if isinstance(rows, Generator):  # a workbook's rows stream from the open file: let it go now
             rows.close()
-        column_positions(header, COLUMNS[self.kind], optional=OPTIONAL_COLUMNS, source=self.describe())
+        column_positions(header, COLUMNS[self.kind], optional=OPTIONAL_COLUMNS[self.kind], source=self.describe())
 
     def describe(self) -> str:
         return f"{self.file.name} sheet {self.sheet}" if self.sheet else self.file.name

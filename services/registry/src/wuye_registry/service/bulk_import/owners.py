@@ -7,29 +7,19 @@ blind index). A compound whose units changed owners has its roster announced.
 
 from __future__ import annotations
 
-import uuid
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from wuye_chassis.errors import InvalidArgument, WuyeError
-from wuye_chassis.pii import validate_mobile, validate_resident_id
-from wuye_chassis.validation import require_text
 from wuye_registry.adapters.bulk_writer import KnownHousehold, OwnerSet
 from wuye_registry.adapters.import_files import SourceRow
 from wuye_registry.adapters.people import PersonRecord
-from wuye_registry.adapters.places import CompoundRecord
+from wuye_registry.domain.events import PartyMembershipChanged
 from wuye_registry.domain.places import OwnerLink, check_unit_owners
+from wuye_registry.service.bulk_import.people import party_member_since, sealed_person
 from wuye_registry.service.bulk_import.state import Batch, ImportState, Remember, nothing_to_remember
 from wuye_registry.service.unit_of_work import RegistryUnitOfWork
-
-#: the namespace of people's ids derived from (county path, person_key)
-PEOPLE_NAMESPACE = uuid.UUID("6f1f3c52-3d5e-4c1b-9a57-0b8e2a6d4e11")
-#: what must agree wherever a batch names the same person: the field reported, and its stored form
-SAME_DETAILS: tuple[tuple[str, Callable[[PersonRecord], object]], ...] = (
-    ("name", lambda person: person.name),
-    ("phone", lambda person: person.sealed.phone_index),
-    ("id_number", lambda person: person.sealed.id_number_index),
-)
 
 
 @dataclass(frozen=True)
@@ -37,6 +27,17 @@ class _NamedPerson:
     person: PersonRecord
     #: the first row of the batch that names the person
     row: SourceRow
+    #: O3: the day the person joined the party, when the rows say so (a blank cell changes nothing)
+    party_member_since: dt.date | None
+
+
+#: what must agree wherever a batch names the same person: the field reported, and its stored form
+SAME_DETAILS: tuple[tuple[str, Callable[[_NamedPerson], object]], ...] = (
+    ("name", lambda named: named.person.name),
+    ("phone", lambda named: named.person.sealed.phone_index),
+    ("id_number", lambda named: named.person.sealed.id_number_index),
+    ("party_member_since", lambda named: named.party_member_since),
+)
 
 
 @dataclass
@@ -51,12 +52,6 @@ class _Owners:
 def unit_key(row: SourceRow) -> tuple[str, str, str]:
     """The unit an owner row is about; its owners are on consecutive rows."""
     return row.values["compound_code"], row.values["building_code"], row.values["unit_number"]
-
-
-def person_id(compound: CompoundRecord, person_key: str) -> str:
-    """The same id for the same person_key in the same county, in this import and every later one."""
-    county = "/".join(compound.jurisdiction_path.split("/")[:2])
-    return str(uuid.uuid5(PEOPLE_NAMESPACE, f"{county}/{person_key}"))
 
 
 async def write(uow: RegistryUnitOfWork, batch: Batch, state: ImportState) -> Remember:
@@ -75,6 +70,7 @@ async def write(uow: RegistryUnitOfWork, batch: Batch, state: ImportState) -> Re
     if batch.errors:
         return nothing_to_remember
     await uow.bulk.upsert_people(named.person for named in found.people.values())
+    await _record_party_members(uow, found.people)
     registered = await uow.bulk.owner_sets(found.owner_sets.keys())
     changed = {
         household: links
@@ -122,16 +118,16 @@ def _owner_group(
                     household_id=unit.household_id, person_key=row.values["person_key"], share=row.values["share"] or 1
                 )
             )
-            person = _person(uow, parent, row)
-            earlier = found.people.setdefault(person.person_id, _NamedPerson(person, row)).person
+            named = _NamedPerson(sealed_person(uow, row, parent.jurisdiction_path), row, party_member_since(row))
+            earlier = found.people.setdefault(named.person.person_id, named)
             for field, stored in SAME_DETAILS:
-                if stored(earlier) != stored(person):
+                if stored(earlier) != stored(named):
                     raise InvalidArgument(
                         f"person {row.values['person_key']} appears earlier in this batch with another {field}",
                         field=field,
                         rule="same_person_same_details",
                     )
-            people_of_unit[links[-1].person_key] = person.person_id
+            people_of_unit[links[-1].person_key] = named.person.person_id
         except WuyeError as error:
             batch.refuse(row, error, {"household_id": "unit_number"})
     if len(batch.errors) > errors_before:
@@ -148,20 +144,12 @@ def _owner_group(
     found.compound_of_household[unit.household_id] = parent.compound_id
 
 
-def _person(uow: RegistryUnitOfWork, parent: CompoundRecord, row: SourceRow) -> PersonRecord:
-    """The person an owner row names: phone and ID number validated and sealed."""
-    values = row.values
-    name = require_text(values["name"], field="name")
-    phone = validate_mobile(values["phone"]) if values["phone"] else None
-    id_number = validate_resident_id(values["id_number"]) if values["id_number"] else None
-    return PersonRecord(
-        person_id=person_id(parent, values["person_key"]),
-        name=name,
-        # where the person was first met; an import never moves a person
-        jurisdiction_path=parent.jurisdiction_path,
-        is_party_member=False,
-        sealed=uow.personal_data.seal(phone=phone, id_number=id_number),
-    )
+async def _record_party_members(uow: RegistryUnitOfWork, people: dict[str, _NamedPerson]) -> None:
+    """O3: record the party membership the rows give, announcing each person whose record changed."""
+    since = {person_id: named.party_member_since for person_id, named in people.items() if named.party_member_since}
+    for person_id in await uow.bulk.record_party_members(since):
+        person = people[person_id].person
+        await uow.publish(PartyMembershipChanged(person_id, person.jurisdiction_path, True, since[person_id]))
 
 
 async def _check_id_numbers(uow: RegistryUnitOfWork, batch: Batch, people: dict[str, _NamedPerson]) -> None:
