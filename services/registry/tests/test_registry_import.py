@@ -43,6 +43,14 @@ COUNTY = {
 }
 
 
+def county_without_owners(tmp_path: Path) -> Path:
+    """The files of COUNTY but its owners: the compound, its buildings and units."""
+    county = tmp_path / "county"
+    for kind in ("compounds", "buildings", "households"):
+        write_csv(county, kind, COUNTY[kind])
+    return county
+
+
 def write_csv(folder: Path, kind: str, rows: list[list[str]]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{kind}.csv"
@@ -182,9 +190,7 @@ async def test_a_bad_row_rejects_its_whole_batch_is_reported_and_the_other_batch
 async def test_an_owner_row_breaking_a_domain_rule_names_the_row_field_and_rule(
     registry: Registry, tmp_path: Path
 ) -> None:
-    county = tmp_path / "county"
-    for kind in ("compounds", "buildings", "households"):
-        write_csv(county, kind, COUNTY[kind])
+    county = county_without_owners(tmp_path)
     write_csv(
         county,
         "owners",
@@ -221,9 +227,7 @@ def test_the_import_command_prints_a_summary_and_fails_when_a_batch_is_rejected(
 async def test_O3_party_member_since_records_the_membership_once_and_a_blank_cell_changes_nothing(
     registry: Registry, tmp_path: Path
 ) -> None:
-    county = tmp_path / "county"
-    for kind in ("compounds", "buildings", "households"):
-        write_csv(county, kind, COUNTY[kind])
+    county = county_without_owners(tmp_path)
     owner_rows = [list(row) for row in COUNTY["owners"]]
     for row in owner_rows[:3]:  # 陈建国's three units: each row gives the same day
         row.append("2019-07-01")
@@ -246,9 +250,7 @@ async def test_O3_party_member_since_records_the_membership_once_and_a_blank_cel
 async def test_O3_party_member_since_must_be_a_past_date_and_the_same_on_every_row_of_a_person(
     registry: Registry, tmp_path: Path
 ) -> None:
-    county = tmp_path / "county"
-    for kind in ("compounds", "buildings", "households"):
-        write_csv(county, kind, COUNTY[kind])
+    county = county_without_owners(tmp_path)
     owner_rows = [list(row) for row in COUNTY["owners"]]
     owner_rows[0].append("2019-07-01")
     owner_rows[1].append("2020-07-01")  # row 3: 陈建国 again, another day

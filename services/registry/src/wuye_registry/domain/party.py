@@ -14,6 +14,12 @@ from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.validation import parse_choice, require_date, require_text
 
 
+def check_membership_day(since: date, today: date, *, field: str) -> None:
+    """O3: a party membership is recorded from a day that has come, never ahead of it."""
+    if since > today:
+        raise InvalidArgument(f"{field} cannot lie in the future", field=field, rule="O3")
+
+
 class PartyLevel(IntEnum):
     COMMUNITY_COMMITTEE = 1  # 社区党组织(党委)
     COMPOUND_BRANCH = 2  # 小区党支部

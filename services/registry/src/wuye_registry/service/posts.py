@@ -13,6 +13,7 @@ from wuye_registry.adapters.people import PersonRecord, PersonView
 from wuye_registry.adapters.places import OwnedUnitRecord
 from wuye_registry.domain import commands
 from wuye_registry.domain.events import PartyMembershipChanged, PostAssigned, PostEnded
+from wuye_registry.domain.party import check_membership_day
 from wuye_registry.domain.places import JurisdictionLevel
 from wuye_registry.domain.posts import Post, PostKind, check_appointer, new_post
 from wuye_registry.service import access, jurisdictions
@@ -36,8 +37,7 @@ class ResolvedActor:
 async def set_party_membership(command: commands.SetPartyMembership, uow: RegistryUnitOfWork) -> PersonView:
     auth.require_role(REGISTRY_KEEPERS, action="record a party membership")
     since = optional_iso_date(command.since, field="since") or access.today()
-    if since > access.today():
-        raise InvalidArgument("since cannot lie in the future", field="since", rule="O3")
+    check_membership_day(since, access.today(), field="since")
     async with uow:
         person = await access.person(uow, command.person_id, action="record a party membership")
         await uow.people.set_party_membership(person.person_id, is_party_member=command.is_party_member, since=since)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.pii import validate_mobile, validate_resident_id
 from wuye_chassis.validation import optional_iso_date, require_text
 from wuye_registry.adapters.import_files import SourceRow
 from wuye_registry.adapters.people import PersonRecord
+from wuye_registry.domain.party import check_membership_day
 from wuye_registry.service import access
 from wuye_registry.service.unit_of_work import RegistryUnitOfWork
 
@@ -46,6 +46,6 @@ def sealed_person(uow: RegistryUnitOfWork, row: SourceRow, jurisdiction_path: st
 def party_member_since(row: SourceRow) -> dt.date | None:
     """The day an owner row says the person joined the party, or None when the cell is blank (O3)."""
     since = optional_iso_date(row.values["party_member_since"], field="party_member_since")
-    if since is not None and since > access.today():
-        raise InvalidArgument("party_member_since cannot lie in the future", field="party_member_since", rule="O3")
+    if since is not None:
+        check_membership_day(since, access.today(), field="party_member_since")
     return since
