@@ -13,12 +13,13 @@ from pathlib import Path
 import openpyxl
 
 from wuye.registry.v1 import registry_pb2
+from wuye_chassis.auth import SYSTEM
 from wuye_registry.adapters.import_files import COLUMNS
 from wuye_registry.adapters.import_report import report_path
 from wuye_registry.domain.commands import ImportCounty
 from wuye_registry.service.bulk_import.county import ImportSummary, import_county
 
-from .conftest import HUIAN_COMMUNITY, Registry, resident_id
+from .conftest import HUIAN_COMMUNITY, HUIAN_STREET, Registry, resident_id, uscc
 
 DEMO_COUNTY = Path(__file__).parents[3] / "deploy" / "demo" / "huian"
 TABLES = ("jurisdictions", "compounds", "buildings", "households", "people", "owners")
@@ -266,3 +267,103 @@ async def test_O3_party_member_since_must_be_a_past_date_and_the_same_on_every_r
     ]
     assert summary.rows_rejected == 5 and await registry.count("people") == 0
     assert await registry.events("PartyMembershipChanged") == 0
+
+
+#: posts.csv columns: person_key, name, phone, id_number, post, jurisdiction_code, company_uscc, department, started_on
+POSTS = [
+    # 陈建国, an owner imported from owners.csv: his details may be left blank
+    ["P1", "", "", "", "residents_committee_reviewer", HUIAN_COMMUNITY, "", "", "2024-01-01"],
+    ["W1", "陈社工", "13900000011", "", "community_worker", HUIAN_COMMUNITY, "", "", ""],
+    ["W1", "", "", "", "grid_worker", HUIAN_COMMUNITY, "", "", ""],
+    ["C1", "李师傅", "13900000012", "", "company_staff", "", uscc(1), "", ""],
+    ["I1", "吴消防", "13900000013", "", "department_inspector", "350521", "", "fire_rescue", ""],
+    ["S1", "郑街道", "13900000014", "", "street_officer", HUIAN_STREET, "", "", ""],
+]
+
+
+async def test_A1_a_posts_file_gives_each_post_once_to_a_registered_or_new_person_who_then_signs_in(
+    registry: Registry, tmp_path: Path
+) -> None:
+    await registry.company(1)
+    county = tmp_path / "county"
+    for kind, rows in COUNTY.items():
+        write_csv(county, kind, rows)
+    write_csv(county, "posts", POSTS)
+    summary, _ = await import_path(registry, county)
+    assert summary.rows_rejected == 0 and summary.report is None
+    assert await registry.count("posts", "WHERE assigned_by = 'system'") == 6
+    assert await registry.count("people") == 3 + 4  # the owners and W1, C1, I1, S1; P1 is not registered twice
+    assert await registry.events("PostAssigned") == 6
+
+    worker = await registry.call("ResolveActor", registry_pb2.ResolveActorRequest(
+        subject="http://idp.example|w1", verified_phone="13900000011"), SYSTEM)
+    assert worker.actor.name == "陈**" and sorted(post.kind for post in worker.actor.posts) == sorted(
+        [registry_pb2.POST_KIND_COMMUNITY_WORKER, registry_pb2.POST_KIND_GRID_WORKER])
+    owner = await registry.call("ResolveActor", registry_pb2.ResolveActorRequest(
+        subject="http://idp.example|p1", verified_phone="13800000001"), SYSTEM)
+    assert [post.kind for post in owner.actor.posts] == [registry_pb2.POST_KIND_RESIDENTS_COMMITTEE_REVIEWER]
+    assert owner.actor.posts[0].started_on == "2024-01-01" and len(owner.actor.units) == 3
+    staff = await registry.call("ResolveActor", registry_pb2.ResolveActorRequest(
+        subject="http://idp.example|c1", verified_phone="13900000012"), SYSTEM)
+    assert staff.actor.posts[0].company_id and staff.actor.posts[0].jurisdiction_path == "350500/350521"
+
+    before = await registry.snapshot("people", "posts")
+    await import_path(registry, county)
+    assert await registry.snapshot("people", "posts") == before and await registry.events("PostAssigned") == 6
+
+
+async def test_A1_a_posts_file_row_naming_a_person_or_post_wrongly_is_refused_naming_column_and_rule(
+    registry: Registry, tmp_path: Path
+) -> None:
+    county = county_without_owners(tmp_path)
+    write_csv(county, "owners", COUNTY["owners"])
+    await import_path(registry, county)
+    people_before = await registry.count("people")
+    worker = ["W1", "陈社工", "13900000011", "", "community_worker", HUIAN_COMMUNITY, "", "", ""]
+    write_csv(county, "posts", [
+        ["P1", "别人", "", "", "grid_worker", HUIAN_COMMUNITY, "", "", ""],  # row 2: not P1's registered name
+        ["N1", "无电话", "", "", "grid_worker", HUIAN_COMMUNITY, "", "", ""],  # 3: new, without the phone to sign in
+        ["N2", "某人", "13900000021", "", "mayor", HUIAN_COMMUNITY, "", "", ""],  # 4: no such post
+        ["N3", "某人", "13900000022", "", "community_worker", "350521", "", "", ""],  # 5: a county is no community
+        ["N4", "某人", "13900000023", "", "company_staff", "", uscc(9), "", ""],  # 6: no such company
+        ["N5", "某人", "13900000024", "", "auditor", "350500", "", "", ""],  # 7: a city post
+        ["N6", "某人", "13900000025", "", "department_inspector", "350521", "", "", ""],  # 8: no department
+        ["N7", "某人", "13900000026", "", "grid_worker", "350521100999", "", "", ""],  # 9: no such community
+        worker,  # 10: good, and repeated on row 11
+        worker,
+        ["N8", "某人", "13900000027", resident_id(1), "grid_worker", HUIAN_COMMUNITY, "", "", ""],  # 12: P1's ID
+        ["N9", "某人", "13900000028", "", "grid_worker", HUIAN_COMMUNITY, "", "", "2024-13-01"],  # 13: no such day
+    ])
+    summary, _ = await import_path(registry, county)
+    assert sorted(report(county), key=lambda line: int(line[1])) == [
+        ("posts.csv", "2", "name", "same_person_same_details"),
+        ("posts.csv", "3", "phone", "required"),
+        ("posts.csv", "4", "post", "A1"),
+        ("posts.csv", "5", "jurisdiction_code", "A1"),
+        ("posts.csv", "6", "company_uscc", "unknown_company"),
+        ("posts.csv", "7", "jurisdiction_code", "A1"),
+        ("posts.csv", "8", "department", "A1"),
+        ("posts.csv", "9", "jurisdiction_code", "unknown_jurisdiction"),
+        ("posts.csv", "11", "post", "duplicate"),
+        ("posts.csv", "12", "id_number", "unique_id_number"),
+        ("posts.csv", "13", "started_on", "date"),
+    ]
+    assert summary.rows_rejected == 12 and await registry.count("posts") == 0
+    assert await registry.count("people") == people_before and await registry.events("PostAssigned") == 0
+
+
+async def test_A1_a_post_already_held_is_left_as_it_is_and_one_ended_before_the_row_day_is_given_again(
+    registry: Registry, tmp_path: Path
+) -> None:
+    county = county_without_owners(tmp_path)
+    write_csv(county, "posts", [["W1", "陈社工", "13900000011", "", "community_worker", HUIAN_COMMUNITY, "", "",
+                                 "2025-01-01"]])
+    await import_path(registry, county)
+    post_id = (await registry.call("ListPosts", registry_pb2.ListPostsRequest(
+        jurisdiction_code=HUIAN_COMMUNITY, on="2025-06-01"))).posts[0].post_id
+    await registry.call("EndPost", registry_pb2.EndPostRequest(post_id=post_id, ended_on="2025-12-31"))
+    await import_path(registry, county)  # the same row: its day falls inside the ended post
+    assert await registry.count("posts") == 1
+    write_csv(county, "posts", [["W1", "", "", "", "community_worker", HUIAN_COMMUNITY, "", "", "2026-01-01"]])
+    await import_path(registry, county)  # the day after the last day: a new post
+    assert await registry.count("posts") == 1 + 1 and await registry.events("PostAssigned") == 2

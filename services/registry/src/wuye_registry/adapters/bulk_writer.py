@@ -19,11 +19,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis.db import utcnow
+from wuye_registry.adapters.companies import CompanyRecord, company_record
 from wuye_registry.adapters.jurisdictions import jurisdiction_row
-from wuye_registry.adapters.orm import buildings, compounds, households, jurisdictions, owners, people
-from wuye_registry.adapters.people import PersonRecord, person_row
+from wuye_registry.adapters.orm import buildings, companies, compounds, households, jurisdictions, owners, people, posts
+from wuye_registry.adapters.people import PersonRecord, person_record, person_row
 from wuye_registry.adapters.places import BuildingRecord, CompoundRecord, compound_columns
+from wuye_registry.adapters.posts import post_record, post_row
 from wuye_registry.domain.places import Compound, CompoundType, Household, Jurisdiction, ManagementMode
+from wuye_registry.domain.posts import Post
 
 Row = Mapping[str, object]
 #: a unit's registered owners: (person id, share) each
@@ -96,6 +99,23 @@ class BulkWriter:
         """ID number blind index → person id, for the indexes already registered."""
         query = sa.select(people.c.id_number_index, people.c.id).where(people.c.id_number_index.in_(id_number_indexes))
         return dict((await self.session.execute(query)).tuples().all())
+
+    async def people_by_id(self, person_ids: Collection[str]) -> dict[str, PersonRecord]:
+        """The registered people among these ids."""
+        query = sa.select(people).where(people.c.id.in_(person_ids))
+        return {row["id"]: person_record(row) for row in (await self.session.execute(query)).mappings()}
+
+    async def companies_by_uscc(self, usccs: Collection[str]) -> dict[str, CompanyRecord]:
+        """The registered companies among these unified social credit codes."""
+        query = sa.select(companies).where(companies.c.uscc.in_(usccs))
+        return {row["uscc"]: company_record(row) for row in (await self.session.execute(query)).mappings()}
+
+    async def posts_still_held(self, person_ids: Collection[str], day: dt.date) -> list[Post]:
+        """These people's posts not ended before ``day``."""
+        query = sa.select(posts).where(
+            posts.c.person_id.in_(person_ids), sa.or_(posts.c.end_on.is_(None), posts.c.end_on >= day)
+        )
+        return [post_record(row) for row in (await self.session.execute(query)).mappings()]
 
     async def owner_sets(self, household_ids: Collection[str]) -> dict[str, OwnerSet]:
         """Each household's registered owners; a household without owners is absent."""
@@ -204,6 +224,11 @@ class BulkWriter:
             )
             changed.extend(await self.session.scalars(update))
         return changed
+
+    async def add_posts(self, given: Iterable[Post], *, assigned_by: str) -> None:
+        rows = [post_row(post, assigned_by=assigned_by) for post in given]
+        if rows:
+            await self.session.execute(posts.insert(), rows)
 
     async def replace_owner_sets(self, owner_sets: Mapping[str, OwnerSet]) -> None:
         """Replace the owners of these households (an empty set removes them all)."""

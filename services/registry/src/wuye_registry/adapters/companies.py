@@ -41,7 +41,7 @@ class PlacedContract:
     company_id: str
 
 
-def _company(row: sa.RowMapping) -> CompanyRecord:
+def company_record(row: sa.RowMapping) -> CompanyRecord:
     return CompanyRecord(
         company_id=row["id"],
         uscc=row["uscc"],
@@ -95,7 +95,7 @@ class CompanyRepository:
         query = sa.select(companies).where(at_or_below(companies.c.jurisdiction_path, path)).order_by(companies.c.id)
         if after:
             query = query.where(companies.c.id > after)
-        return [_company(row) for row in (await self.session.execute(query.limit(limit))).mappings()]
+        return [company_record(row) for row in (await self.session.execute(query.limit(limit))).mappings()]
 
     async def add(self, company_id: str, company: PropertyCompany, *, jurisdiction_path: str) -> None:
         await self.session.execute(
@@ -136,7 +136,7 @@ class CompanyRepository:
 
     async def _one(self, condition: sa.ColumnElement[bool]) -> CompanyRecord | None:
         row = (await self.session.execute(sa.select(companies).where(condition))).mappings().first()
-        return None if row is None else _company(row)
+        return None if row is None else company_record(row)
 
     # --- contracts ---------------------------------------------------------------------------------
 

@@ -1,8 +1,8 @@
 """Reading a county's registry files: CSV (``csv`` module) or an Excel workbook (openpyxl, read-only).
 
 An import PATH is one of:
-- a folder holding any of ``jurisdictions``, ``compounds``, ``buildings``, ``households``, ``owners``
-  as ``<kind>.csv`` (UTF-8, a BOM is fine) or ``<kind>.xlsx``;
+- a folder holding any of ``jurisdictions``, ``compounds``, ``buildings``, ``households``, ``owners``,
+  ``posts`` as ``<kind>.csv`` (UTF-8, a BOM is fine) or ``<kind>.xlsx``;
 - one ``<kind>.csv`` file;
 - one ``.xlsx`` workbook whose sheets are named after the kinds (other sheets are ignored).
 
@@ -22,7 +22,7 @@ from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.tabular import CSV_SUFFIX, EXCEL_SUFFIX, cell_text, column_positions, read_table, records, workbook
 
 #: the kinds in the order they are imported: every kind refers only to kinds before it
-KINDS = ("jurisdictions", "compounds", "buildings", "households", "owners")
+KINDS = ("jurisdictions", "compounds", "buildings", "households", "owners", "posts")
 COLUMNS = {
     "jurisdictions": ("parent_code", "code", "name"),
     "compounds": ("code", "name", "type", "management_mode", "community_code"),
@@ -32,6 +32,10 @@ COLUMNS = {
         "compound_code", "building_code", "unit_number", "person_key", "name", "phone", "id_number", "share",
         "party_member_since",
     ),
+    "posts": (
+        "person_key", "name", "phone", "id_number", "post", "jurisdiction_code", "company_uscc", "department",
+        "started_on",
+    ),
 }
 #: the columns of each kind that may be left out of a file; a missing one reads as blank
 OPTIONAL_COLUMNS = {
@@ -40,6 +44,7 @@ OPTIONAL_COLUMNS = {
     "buildings": frozenset(),
     "households": frozenset({"developer_unsold"}),
     "owners": frozenset({"phone", "id_number", "share", "party_member_since"}),
+    "posts": frozenset({"name", "phone", "id_number", "jurisdiction_code", "company_uscc", "department", "started_on"}),
 }
 
 

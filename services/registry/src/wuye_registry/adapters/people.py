@@ -103,7 +103,7 @@ def person_row(person: PersonRecord) -> dict[str, object]:
     }
 
 
-def _person(row: sa.RowMapping) -> PersonRecord:
+def person_record(row: sa.RowMapping) -> PersonRecord:
     return PersonRecord(
         person_id=row["id"],
         name=row["name"],
@@ -121,7 +121,7 @@ class PeopleRepository:
 
     async def get(self, person_id: str) -> PersonRecord | None:
         row = (await self.session.execute(sa.select(people).where(people.c.id == person_id))).mappings().first()
-        return None if row is None else _person(row)
+        return None if row is None else person_record(row)
 
     async def existing_ids(self, person_ids: Sequence[str]) -> set[str]:
         query = sa.select(people.c.id).where(people.c.id.in_(person_ids))
@@ -145,7 +145,7 @@ class PeopleRepository:
             query = query.where(people.c.phone_index == phone_index)
         if id_number_index is not None:
             query = query.where(people.c.id_number_index == id_number_index)
-        return [_person(row) for row in (await self.session.execute(query)).mappings()]
+        return [person_record(row) for row in (await self.session.execute(query)).mappings()]
 
     async def with_phone(self, phone_index: str, *, limit: int = 2) -> list[str]:
         """The ids of people registered with this phone anywhere (binding a login needs exactly one)."""

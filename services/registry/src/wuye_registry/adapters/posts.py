@@ -13,7 +13,7 @@ from wuye_registry.adapters.orm import logins, posts
 from wuye_registry.domain.posts import Post, PostKind
 
 
-def _post(row: sa.RowMapping) -> Post:
+def post_record(row: sa.RowMapping) -> Post:
     return Post(
         post_id=row["id"],
         person_id=row["person_id"],
@@ -26,6 +26,16 @@ def _post(row: sa.RowMapping) -> Post:
     )
 
 
+def post_row(post: Post, *, assigned_by: str) -> dict[str, object]:
+    """A post's row (the bulk import inserts the same columns)."""
+    return {
+        "id": post.post_id, "person_id": post.person_id, "kind": post.kind.value,
+        "jurisdiction_path": post.jurisdiction_path, "company_id": post.company_id or None,
+        "department": post.department or None, "start_on": post.started_on, "end_on": post.ended_on,
+        "assigned_by": assigned_by, "created_at": utcnow(),
+    }
+
+
 def _open_on(day: dt.date) -> sa.ColumnElement[bool]:
     return sa.and_(posts.c.start_on <= day, sa.or_(posts.c.end_on.is_(None), posts.c.end_on >= day))
 
@@ -35,26 +45,22 @@ class PostRepository:
         self.session = session
 
     async def add(self, post: Post, *, assigned_by: str) -> None:
-        await self.session.execute(posts.insert().values(
-            id=post.post_id, person_id=post.person_id, kind=post.kind.value, jurisdiction_path=post.jurisdiction_path,
-            company_id=post.company_id or None, department=post.department or None, start_on=post.started_on,
-            end_on=post.ended_on, assigned_by=assigned_by, created_at=utcnow(),
-        ))
+        await self.session.execute(posts.insert().values(post_row(post, assigned_by=assigned_by)))
 
     async def get(self, post_id: str) -> Post | None:
         row = (await self.session.execute(sa.select(posts).where(posts.c.id == post_id))).mappings().first()
-        return None if row is None else _post(row)
+        return None if row is None else post_record(row)
 
     async def save_end(self, post: Post) -> None:
         await self.session.execute(posts.update().where(posts.c.id == post.post_id).values(end_on=post.ended_on))
 
     async def open_posts_of(self, person_id: str, day: dt.date) -> list[Post]:
         query = sa.select(posts).where(posts.c.person_id == person_id, _open_on(day)).order_by(posts.c.id)
-        return [_post(row) for row in (await self.session.execute(query)).mappings()]
+        return [post_record(row) for row in (await self.session.execute(query)).mappings()]
 
     async def open_posts_in(self, path: str, day: dt.date) -> list[Post]:
         query = sa.select(posts).where(at_or_below(posts.c.jurisdiction_path, path), _open_on(day)).order_by(posts.c.id)
-        return [_post(row) for row in (await self.session.execute(query)).mappings()]
+        return [post_record(row) for row in (await self.session.execute(query)).mappings()]
 
     async def holds_open(self, post: Post) -> bool:
         """The person already holds an open post of this kind at this place (for this company/department)."""

@@ -64,6 +64,15 @@ class Post:
     #: the post's last day; None while it is held
     ended_on: dt.date | None = None
 
+    @property
+    def seat(self) -> tuple[str, PostKind, str, str, str]:
+        """What makes two posts the same post: its holder, kind, place, company and department."""
+        return self.person_id, self.kind, self.jurisdiction_path, self.company_id, self.department
+
+    def still_held_on(self, day: dt.date) -> bool:
+        """Not ended before ``day`` (a post that starts later still counts: it is already given)."""
+        return self.ended_on is None or day <= self.ended_on
+
     def is_open_on(self, day: dt.date) -> bool:
         return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)
 

@@ -1,13 +1,13 @@
-"""Bulk import of a county's registry: jurisdictions, compounds, buildings, households, owners.
+"""Bulk import of a county's registry: jurisdictions, compounds, buildings, households, owners, posts.
 
 What counts as one import and in what order: see ``adapters/import_files.py`` (a folder of CSV files, one
 CSV file, or one workbook; kinds are imported in the order jurisdictions → compounds → buildings →
-households → owners, each kind referring only to rows of the kinds before it, in the database or
+households → owners → posts, each kind referring only to rows of the kinds before it, in the database or
 earlier in the same import).
 
 Batches, all or nothing (``county.py``). Rows of each kind are taken in batches of ``batch_size`` rows
 (default 5,000, at most 20,000); the kind's module (``jurisdictions``, ``compounds``, ``buildings``,
-``households``, ``owners``) validates every row by the registry domain (``domain/places.py``,
+``households``, ``owners``, ``posts``) validates every row by the registry domain (``domain/places.py``,
 ``domain/area.py``, the chassis ``pii`` rules for phone and ID number) and writes the batch. A batch
 with no bad row is written in one transaction; a batch with any bad row is rejected whole: nothing of
 it is written, every bad row is listed in the error report, and the import continues with the next
@@ -28,6 +28,9 @@ rewritten only when its content differs, so importing the same files again chang
 announces nothing. People are keyed by ``person_key``, unique within the county: their id is derived
 from the county and the key, so an owner of several units is one person, and a re-import finds the same
 person again. Phone and ID number are stored encrypted with blind indexes (``wuye_chassis.pii``).
+
+Posts (``posts.py``) are added, never changed or ended by a file: a post already held is left as it is. Each
+new post is announced (``PostAssigned``) in its batch's transaction.
 
 Events, through the outbox, in the transaction of the change they announce: ``JurisdictionRegistered``
 for each new jurisdiction, ``CompoundRegistered`` for each new compound, ``CompoundUpdated`` when an

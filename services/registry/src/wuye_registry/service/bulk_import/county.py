@@ -16,7 +16,7 @@ from wuye_registry.adapters.import_files import Source, SourceRow, discover
 from wuye_registry.adapters.import_report import ErrorReport, RowError, report_path
 from wuye_registry.domain import commands
 from wuye_registry.domain.events import HouseholdRosterChanged
-from wuye_registry.service.bulk_import import buildings, compounds, households, jurisdictions, owners
+from wuye_registry.service.bulk_import import buildings, compounds, households, jurisdictions, owners, posts
 from wuye_registry.service.bulk_import.state import Batch, ImportState, Remember
 from wuye_registry.service.unit_of_work import RegistryUnitOfWork
 
@@ -29,6 +29,7 @@ WRITERS: dict[str, Callable[[RegistryUnitOfWork, Batch, ImportState], Awaitable[
     "buildings": buildings.write,
     "households": households.write,
     "owners": owners.write,
+    "posts": posts.write,
 }
 
 

@@ -17,7 +17,7 @@ from wuye_registry.adapters.import_files import SourceRow
 from wuye_registry.adapters.people import PersonRecord
 from wuye_registry.domain.events import PartyMembershipChanged
 from wuye_registry.domain.places import OwnerLink, check_unit_owners
-from wuye_registry.service.bulk_import.people import party_member_since, sealed_person
+from wuye_registry.service.bulk_import.people import party_member_since, refuse_taken_id_numbers, sealed_person
 from wuye_registry.service.bulk_import.state import Batch, ImportState, Remember, nothing_to_remember
 from wuye_registry.service.unit_of_work import RegistryUnitOfWork
 
@@ -66,7 +66,7 @@ async def write(uow: RegistryUnitOfWork, batch: Batch, state: ImportState) -> Re
     found = _Owners({}, {}, {})
     for group in _unit_groups(batch.rows):
         _owner_group(uow, batch, state, group, units, found)
-    await _check_id_numbers(uow, batch, found.people)
+    await refuse_taken_id_numbers(uow, batch, [(named.row, named.person) for named in found.people.values()])
     if batch.errors:
         return nothing_to_remember
     await uow.bulk.upsert_people(named.person for named in found.people.values())
@@ -150,21 +150,6 @@ async def _record_party_members(uow: RegistryUnitOfWork, people: dict[str, _Name
     for person_id in await uow.bulk.record_party_members(since):
         person = people[person_id].person
         await uow.publish(PartyMembershipChanged(person_id, person.jurisdiction_path, True, since[person_id]))
-
-
-async def _check_id_numbers(uow: RegistryUnitOfWork, batch: Batch, people: dict[str, _NamedPerson]) -> None:
-    """One ID number, one person: refuse a person_key whose ID number another person holds."""
-    indexes = [named.person.sealed.id_number_index for named in people.values()]
-    holders = await uow.bulk.people_holding_id_numbers([index for index in indexes if index])
-    for named in people.values():
-        index = named.person.sealed.id_number_index
-        if index is not None and holders.setdefault(index, named.person.person_id) != named.person.person_id:
-            taken = InvalidArgument(
-                f"another person already holds the ID number of person {named.row.values['person_key']}",
-                field="id_number",
-                rule="unique_id_number",
-            )
-            batch.refuse(named.row, taken, {})
 
 
 def _unit_groups(rows: list[SourceRow]) -> Iterator[list[SourceRow]]:

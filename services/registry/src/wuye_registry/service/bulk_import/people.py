@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 
+from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.pii import validate_mobile, validate_resident_id
 from wuye_chassis.validation import optional_iso_date, require_text
 from wuye_registry.adapters.import_files import SourceRow
 from wuye_registry.adapters.people import PersonRecord
 from wuye_registry.domain.party import check_membership_day
 from wuye_registry.service import access
+from wuye_registry.service.bulk_import.state import Batch
 from wuye_registry.service.unit_of_work import RegistryUnitOfWork
 
 #: the namespace of people's ids derived from (county path, person_key)
@@ -49,3 +52,20 @@ def party_member_since(row: SourceRow) -> dt.date | None:
     if since is not None:
         check_membership_day(since, access.today(), field="party_member_since")
     return since
+
+
+async def refuse_taken_id_numbers(
+    uow: RegistryUnitOfWork, batch: Batch, named: Sequence[tuple[SourceRow, PersonRecord]]
+) -> None:
+    """One ID number, one person: refuse the row naming a person whose ID number another person holds."""
+    indexes = [person.sealed.id_number_index for _, person in named if person.sealed.id_number_index]
+    holders = await uow.bulk.people_holding_id_numbers(indexes)
+    for row, person in named:
+        index = person.sealed.id_number_index
+        if index is not None and holders.setdefault(index, person.person_id) != person.person_id:
+            taken = InvalidArgument(
+                f"another person already holds the ID number of person {row.values['person_key']}",
+                field="id_number",
+                rule="unique_id_number",
+            )
+            batch.refuse(row, taken, {})
