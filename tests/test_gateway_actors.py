@@ -102,6 +102,20 @@ def test_A1_a_resident_acts_for_the_compounds_they_own_within_the_narrowest_shar
     assert (context.scope, context.compounds) == ("350500/350521", frozenset({"c-1", "c-2"}))
 
 
+def test_A1_an_owner_on_a_committee_acts_as_an_owner_unless_the_seat_is_named() -> None:
+    actor = registry_pb2.Actor(
+        person_id="p-1",
+        units=[registry_pb2.OwnedUnit(household_id="h-1", compound_id="c-1", jurisdiction_path="350500/350521/1/2")],
+        committee_seats=[registry_pb2.CommitteeSeat(committee_id="k-1", compound_id="c-1",
+                                                    jurisdiction_path="350500/350521/1/2")],
+    )
+    assert acting_context(actor, "").roles == frozenset({"resident"})
+    seated = acting_context(actor, "k-1")
+    assert (seated.roles, seated.post, seated.compounds) == (frozenset({"committee_member"}), "k-1", frozenset({"c-1"}))
+    # a committee member who owns nothing here (a PMC's community representative) acts in the only seat
+    assert acting_context(registry_pb2.Actor(person_id="p-2", committee_seats=actor.committee_seats), "").post == "k-1"
+
+
 @pytest.fixture
 async def owners_world(database_url_factory, nats_server: EmbeddedNats, start_service: StartService):
     """凤凰城 with 陈建国 (huian-resident) owning 1-101 alone, 王文斌 (huian-coowner) and 许志强 owning 1-104
@@ -130,7 +144,9 @@ async def owners_world(database_url_factory, nats_server: EmbeddedNats, start_se
                 building_id=building.id, unit_number=unit, area_dm2=10_000,
                 owners=[registry_pb2.OwnerShare(person_id=owner, share=f"1/{len(owners)}") for owner in owners],
             ), metadata=CITY_ADMIN.to_metadata())
-    async with gateway_for({"registry": registry, "funds": funds}, roles_from_token=False) as gateway:
+    # every call asks the registry afresh, so a committee seat given during a test shows at once
+    async with gateway_for({"registry": registry, "funds": funds}, roles_from_token=False,
+                           actor_cache_seconds=0) as gateway:
         compound_json = {"id": compound.id, "jurisdiction_path": compound.jurisdiction_path}
         await configure_funds(gateway, compound_json)
         yield gateway, compound.id
@@ -225,3 +241,73 @@ async def test_A1_a_sign_in_names_one_account_or_one_valid_phone(world, body, fi
     gateway, _ = world
     refused = await gateway.client.post("/dev/token", json=body)
     assert refused.status_code == 400 and (refused.json()["field"], refused.json()["rule"]) == (field, rule), refused.text
+
+
+async def test_A1_P2_a_committee_member_acting_in_the_seat_submits_and_each_reviewer_decides_their_step(
+    owners_world,
+) -> None:
+    gateway, compound_id = owners_world
+    registry_port = gateway.apps["registry"].port
+    for username in ("huian-party-reviewer", "huian-rc-reviewer", "city-auditor"):
+        await appoint(registry_port, username, community_code=HUIAN_COMMUNITY)
+    roster = (await gateway.client.get(f"/api/v1/compounds/{compound_id}/roster",
+                                       headers=await gateway.token("huian-community"))).json()
+    people = sorted({person for owner in roster["owners"] for person in owner["person_ids"]})
+    chen = (await gateway.client.get("/api/v1/me", headers=await gateway.token("huian-resident"))).json()["person_id"]
+    members = [chen, *[person for person in people if person != chen][:2]]  # 3 members: 3 households (O1)
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{registry_port}") as channel:
+        stub = registry_pb2_grpc.RegistryServiceStub(channel)
+        for person in members:
+            await stub.ProposeCandidate(registry_pb2.ProposeCandidateRequest(
+                compound_id=compound_id, person_id=person, screened_on="2026-01-15",
+                positions=[registry_pb2.RESERVE_POSITION_OWNERS_COMMITTEE_MEMBER]), metadata=CITY_ADMIN.to_metadata())
+        committee = (await stub.FormCommittee(registry_pb2.FormCommitteeRequest(
+            compound_id=compound_id, kind=registry_pb2.COMMITTEE_KIND_OWNERS_COMMITTEE, term_start="2026-02-01",
+            term_end="2031-02-01", members=[registry_pb2.CommitteeMember(
+                person_id=person, role=registry_pb2.MEMBER_ROLE_CHAIR if person == chen else registry_pb2.MEMBER_ROLE_MEMBER)
+                for person in members]), metadata=CITY_ADMIN.to_metadata())).committee
+
+    community = await gateway.token("huian-community")
+    income = await gateway.client.post(f"/api/v1/funds/compounds/{compound_id}/common-income",
+                                       headers=community | {"Idempotency-Key": "inc-1"},
+                                       json={"source": "parking", "amount_fen": 500000, "memo": "停车费"})
+    assert income.status_code == 201, income.text
+    ledger_id = income.json()["entry"]["ledger_id"]
+    body = {"compound_id": compound_id, "amount_fen": 120000, "purpose": "业委会办公用品"}
+    chair = await gateway.token("huian-resident")
+    me = (await gateway.client.get("/api/v1/me", headers=chair | {"X-Wuye-Post": committee.id})).json()
+    assert (me["acting_as"]["kind"], me["acting_as"]["compound_id"]) == ("committee_member", compound_id)
+    assert [(p["post_id"], p["committee_role"]) for p in me["posts"] if p["kind"] == "committee_member"] == [
+        (committee.id, "chair")]
+    # the community worker, and the chair acting as an owner, do not spend the committee's money (A1)
+    for headers in (community, chair | {"X-Wuye-Post": "resident"}):
+        refused = await gateway.client.post("/api/v1/committee-expenses", headers=headers, json=body)
+        assert (refused.status_code, refused.json()["rule"]) == (403, "role"), refused.text
+    submitted = await gateway.client.post("/api/v1/committee-expenses", json=body,
+                                          headers=chair | {"X-Wuye-Post": committee.id})
+    assert submitted.status_code == 201, submitted.text
+    expense = submitted.json()
+    assert (expense["state"], expense["submitted_by"]) == ("in_review", chen)
+    reviews = f"/api/v1/committee-expenses/{expense['expense_id']}/reviews"
+    for outsider in (community, chair | {"X-Wuye-Post": committee.id}):  # neither holds a reviewer post (A3)
+        assert (await gateway.client.post(reviews, json={"approve": True}, headers=outsider)).status_code == 403
+    for reviewer in ("huian-party-reviewer", "huian-rc-reviewer"):
+        reviewed = await gateway.client.post(reviews, json={"approve": True}, headers=await gateway.token(reviewer))
+        assert reviewed.status_code == 200, reviewed.text
+    paid = await gateway.client.post(f"/api/v1/committee-expenses/{expense['expense_id']}/payment", headers=community)
+    assert paid.status_code == 200 and paid.json()["expense"]["state"] == "paid", paid.text
+    own = {"jurisdiction_path": expense["jurisdiction_path"]}
+    listed = await gateway.client.get("/api/v1/committee-expenses", params=own, headers=community)
+    assert [e["expense_id"] for e in listed.json()["items"]] == [expense["expense_id"]], listed.text
+    wider = await gateway.client.get("/api/v1/committee-expenses", params={"jurisdiction_path": "350500/350521"},
+                                     headers=community)
+    assert wider.status_code == 403 and wider.json()["field"] == "jurisdiction_path"
+
+    auditor = await gateway.token("city-auditor")
+    entries = await gateway.client.get(f"/api/v1/ledgers/{ledger_id}/entries", params={"page_size": 1},
+                                       headers=auditor)
+    assert entries.status_code == 200 and len(entries.json()["items"]) == 1, entries.text
+    assert entries.json()["next_page_token"]
+    verified = await gateway.client.get(f"/api/v1/ledgers/{ledger_id}/verification", headers=auditor)
+    assert verified.status_code == 200 and verified.json()["intact"] is True, verified.text
+    assert verified.json()["broken_reason"] is None

@@ -117,7 +117,9 @@ ALLOWED: dict[str, set[str]] = {
     "POST /api/v1/funds/compounds/{compound_id}/audits": KEEPERS,
     # funds: common-parts income, committee expenses (P1–P3), mini fund (P4), neighbour funds (P5)
     "POST /api/v1/funds/compounds/{compound_id}/common-income": KEEPERS,
-    "POST /api/v1/committee-expenses": KEEPERS,
+    # A1, P2: only a member of the compound's committee acting in that seat (a seat, not one of the posts here:
+    # tests/test_gateway_actors.py and the seeds' story submit as one)
+    "POST /api/v1/committee-expenses": {"committee_member"},
     "POST /api/v1/committee-expenses/{expense_id}/reviews": {"party_branch_reviewer", "residents_committee_reviewer"},
     "POST /api/v1/committee-expenses/{expense_id}/payment": KEEPERS,
     "POST /api/v1/funds/compounds/{compound_id}/mini-fund": KEEPERS,

@@ -24,7 +24,8 @@ Who does what:
   (F4; 陈社工 may not, A3) and 钟审计 (city-auditor) verifies the ledger.
 - an emergency drain repair without a vote: the committee reviews, the street confirms, works, payment,
   disclosure afterwards (F6).
-- two committee expenses through 杨支书 and 何主任 (P2): one paid, one rejected with its reason.
+- two committee expenses submitted by the committee's chair 陈建国 in his seat (A1; 陈社工 and 陈建国 as an owner are
+  refused), through 杨支书 and 何主任 (P2): one paid, one rejected with its reason.
 - 林市管 (city-admin) imports the inspection catalogue; 黄县办 plans a joint inspection and a second routine
   one is refused (E3); the housing inspector fails the lift item (the fire inspector may not record it), an
   order goes to the company, and the re-check finds it rectified.
@@ -98,8 +99,11 @@ class Story:
         assert answer.status_code == 200, f"GET {path} as {who}: {answer.status_code} {answer.text}"
         return answer.json()
 
-    def post(self, who: str, path: str, body: dict[str, Any] | None = None, *, status: int = 200) -> Any:
-        answer = self.client.post(path, json=body or {}, headers=self.headers(who))
+    def post(self, who: str, path: str, body: dict[str, Any] | None = None, *, status: int = 200,
+             acting_in: str = "") -> Any:
+        """``acting_in``: the post (or committee seat) named in X-Wuye-Post, for a person with several."""
+        headers = self.headers(who) | ({"X-Wuye-Post": acting_in} if acting_in else {})
+        answer = self.client.post(path, json=body or {}, headers=headers)
         assert answer.status_code == status, f"POST {path} as {who}: {answer.status_code} {answer.text}"
         return answer.json()
 
@@ -363,12 +367,20 @@ def emergency_repair_without_a_vote(story: Story, fenghuang: dict[str, Any]) -> 
 def committee_expenses_through_both_reviewers(story: Story, fenghuang: dict[str, Any]) -> None:
     story.post("huian-community", f"/api/v1/funds/compounds/{fenghuang['id']}/common-income",
                {"source": "parking", "amount_fen": 500_000, "memo": "2026年11月停车费"}, status=201)
+    # the committee's chair (陈建国, chosen in the committee step) spends the committee's money, in that seat
+    chair = demo_owners("1")[0]["phone"]
+    [seat] = [post["post_id"] for post in story.get(chair, "/api/v1/me")["posts"] if post["kind"] == "committee_member"]
+    expense = {"compound_id": fenghuang["id"], "amount_fen": 120_000, "purpose": "业委会办公用品"}
+    story.refused("huian-community", "/api/v1/committee-expenses", expense, 403, rule="role")  # A1: not the committee
+    story.refused(chair, "/api/v1/committee-expenses", expense, 403, rule="role")  # as an owner, not in the seat
     expenses = []
     for purpose, amount in (("业委会办公用品", 120_000), ("业委会委员聚餐", 300_000)):
-        expenses.append(story.post("huian-community", "/api/v1/committee-expenses", {
-            "compound_id": fenghuang["id"], "amount_fen": amount, "purpose": purpose}, status=201)["expense_id"])
+        submitted = story.post(chair, "/api/v1/committee-expenses", expense | {"amount_fen": amount, "purpose": purpose},
+                               status=201, acting_in=seat)
+        assert submitted["submitted_by"] == story.person(chair)
+        expenses.append(submitted["expense_id"])
     supplies, dinner = (f"/api/v1/committee-expenses/{e}" for e in expenses)
-    story.refused("huian-community", f"{supplies}/reviews", {"approve": True}, 403)  # A3: not the submitter
+    story.refused("huian-community", f"{supplies}/reviews", {"approve": True}, 403)  # A3: holds no reviewer post
     story.refused("huian-rc-reviewer", f"{supplies}/reviews", {"approve": True}, 409)  # P2: the branch first
     story.post("huian-party-reviewer", f"{supplies}/reviews", {"approve": True})  # no reason needed
     story.post("huian-rc-reviewer", f"{supplies}/reviews", {"approve": True})

@@ -49,6 +49,12 @@ REVIEWERS = {
 }
 
 
+def committee_member(compound_id: str, *, scope: str = COMMUNITY, person_id: str = "committee-chair") -> AuthContext:
+    """A member of the compound's owners' committee acting in that seat (the post is the committee's id)."""
+    return AuthContext(user=person_id, roles=frozenset({"committee_member"}), scope=scope,
+                       post=f"committee-of-{compound_id}", compounds=frozenset({compound_id}))
+
+
 def resident(owner_key: str, *, person_id: str = "") -> AuthContext:
     """An owner acting as themselves: the person ``person_id`` (the owner key for a sole owner)."""
     return AuthContext(user=person_id or owner_key, roles=frozenset({"resident"}), scope=COMMUNITY,

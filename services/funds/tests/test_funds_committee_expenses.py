@@ -11,6 +11,7 @@ from services.funds.tests.funds_support import (
     COUNTY_OFFICER,
     REVIEWERS,
     Funds,
+    committee_member,
     refused,
 )
 from wuye.funds.v1 import events_pb2, funds_pb2
@@ -19,12 +20,13 @@ PARTY_BRANCH, RESIDENTS_COMMITTEE = "community_party_branch", "residents_committ
 REVIEW_TABLES = ("committee_expenses", "expense_decisions", "ledger_entries")
 
 
-async def submit(funds: Funds, amount_fen: int = 120_000, compound_id: str = "", who=COMMUNITY_WORKER) -> funds_pb2.CommitteeExpense:
+async def submit(funds: Funds, amount_fen: int = 120_000, compound_id: str = "", who=None) -> funds_pb2.CommitteeExpense:
+    """The expense as the compound's committee chair submits it (P2)."""
     compound_id = compound_id or funds.compound
     answer = await funds.call(
         "SubmitCommitteeExpense",
         funds_pb2.SubmitCommitteeExpenseRequest(compound_id=compound_id, amount_fen=amount_fen, purpose="更换路灯12盏"),
-        who,
+        who or committee_member(compound_id),
     )
     return answer.expense
 
@@ -115,7 +117,8 @@ async def test_P2_discipline_inspectors_read_every_expense_in_their_scope_but_ca
     await funds.configure()
     anxi_garden = await funds.registry.place("AXG", "安溪花园", community="350500/350524/350524100/350524100001")
     huian = await submit(funds)
-    anxi = await submit(funds, compound_id=anxi_garden, who=CITY_ADMIN)
+    anxi = await submit(funds, compound_id=anxi_garden,
+                        who=committee_member(anxi_garden, scope="350500/350524/350524100/350524100001"))
     everything = await funds.call(
         "ListCommitteeExpenses", funds_pb2.ListCommitteeExpensesRequest(jurisdiction_path="350500"), AUDITOR
     )
@@ -138,3 +141,18 @@ async def test_P2_discipline_inspectors_read_every_expense_in_their_scope_but_ca
     assert status == grpc.StatusCode.PERMISSION_DENIED
     read = await funds.call("GetCommitteeExpense", funds_pb2.GetCommitteeExpenseRequest(expense_id=anxi.expense_id), AUDITOR)
     assert read.expense.compound_id == anxi_garden
+
+
+async def test_A1_only_a_member_of_the_compounds_committee_acting_in_that_seat_submits_its_expenses(funds: Funds) -> None:
+    await funds.configure()
+    before = await funds.counts(*REVIEW_TABLES)
+    for who, status, field, rule in (
+        (COMMUNITY_WORKER, grpc.StatusCode.PERMISSION_DENIED, None, "role"),
+        (CITY_ADMIN, grpc.StatusCode.PERMISSION_DENIED, None, "role"),
+        (committee_member("another-compound"), grpc.StatusCode.PERMISSION_DENIED, "compound_id", "A1"),
+    ):
+        seen, error = await refused(submit(funds, who=who))
+        assert (seen, error.field, error.rule) == (status, field, rule)
+    assert await funds.counts(*REVIEW_TABLES) == before
+    submitted = await submit(funds)
+    assert submitted.submitted_by == "committee-chair"

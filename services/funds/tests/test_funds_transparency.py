@@ -5,7 +5,7 @@ from __future__ import annotations
 import grpc
 from google.protobuf import json_format
 
-from services.funds.tests.funds_support import AUDITOR, REVIEWERS, Funds, refused
+from services.funds.tests.funds_support import AUDITOR, REVIEWERS, Funds, committee_member, refused
 from wuye.funds.v1 import events_pb2, funds_pb2
 from wuye_chassis.auth import AuthContext
 from wuye_funds.adapters.gauges import open_votes
@@ -27,6 +27,7 @@ async def movements(funds: Funds) -> None:
         await funds.call(
             "SubmitCommitteeExpense",
             funds_pb2.SubmitCommitteeExpenseRequest(compound_id=funds.compound, amount_fen=30_000, purpose="张三家门口修路"),
+            committee_member(funds.compound),
         )
     ).expense
     for reviewer in REVIEWERS.values():

@@ -10,7 +10,7 @@ import nats
 import nats.js.errors
 
 from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
-from wuye_chassis.auth import AuthContext
+from wuye_chassis.auth import SYSTEM, AuthContext
 from wuye_chassis.natsd import EmbeddedNats
 from wuye_registry.entrypoints.app import build
 from wuye_registry.entrypoints.schedulers import flag_overdue_management_committees
@@ -292,3 +292,40 @@ async def test_O5_a_property_management_committee_is_appointed_without_screening
     appointed = await registry.owners(compound.id, 7, screened=False)
     formed = await registry.call("FormCommittee", form(compound.id, appointed, PMC, start="2025-02-01", end="2028-02-01"))
     assert formed.committee.kind == PMC
+
+
+async def test_A1_a_member_holds_a_seat_for_the_compound_while_the_committee_is_in_office(registry: Registry) -> None:
+    compound = await registry.compound()
+    building = await registry.building(compound.id, "SEAT")
+    elected = []
+    for index in range(7):
+        person = await registry.person(f"业主{index}", phone=f"139000001{index:02d}")
+        await registry.household(building.id, f"{index + 1:03d}", 9000, person)
+        await registry.screen(compound.id, person)
+        elected.append(person)
+    bystander = await registry.person("邻居", phone="13900000199")
+    await registry.household(building.id, "199", 9000, bystander)
+
+    async def seats(phone: str) -> list[tuple[str, int, int]]:
+        answer = await registry.call("ResolveActor", registry_pb2.ResolveActorRequest(
+            subject=f"http://idp.example|{phone}", verified_phone=phone), SYSTEM)
+        assert all(seat.compound_id == compound.id and seat.jurisdiction_path == compound.jurisdiction_path
+                   for seat in answer.actor.committee_seats)
+        return [(seat.committee_id, seat.kind, seat.role) for seat in answer.actor.committee_seats]
+
+    pmc = (await registry.call("FormCommittee", form(compound.id, elected, PMC, start="2025-02-01",
+                                                     end="2028-02-01"))).committee
+    assert await seats("13900000100") == [(pmc.id, PMC, CHAIR)]
+    await registry.call("DissolveCommittee", registry_pb2.DissolveCommitteeRequest(
+        committee_id=pmc.id, dissolved_on=date.today().isoformat()))
+    assert await seats("13900000100") == []  # a dissolved committee seats nobody
+
+    formed = (await registry.call("FormCommittee", form(compound.id, elected[:5]))).committee
+    assert await seats("13900000100") == [(formed.id, OWNERS_COMMITTEE, CHAIR)]
+    assert await seats("13900000101") == [(formed.id, OWNERS_COMMITTEE, MEMBER)]
+    assert await seats("13900000106") == await seats("13900000199") == []  # the PMC's last member, a neighbour
+    # re-elected without them from 2029: the term in force today is still the first, and seats them
+    others = await registry.owners(compound.id, 5)
+    await registry.call("ReElectCommittee", registry_pb2.ReElectCommitteeRequest(
+        committee_id=formed.id, members=members(others), term_start="2029-03-01", term_end="2034-03-01"))
+    assert await seats("13900000100") == [(formed.id, OWNERS_COMMITTEE, CHAIR)]

@@ -24,6 +24,8 @@ from wuye_chassis.jurisdiction import in_scope
 IDENTITY_KEY = "x-wuye-identity"
 #: the post that owning units gives a person (no row in the registry's posts)
 RESIDENT_POST = "resident"
+#: the role of a committee member acting for their committee (the post is the committee's id, A1)
+COMMITTEE_MEMBER_ROLE = "committee_member"
 
 #: the role of internal callers (event consumers, schedulers) acting for the platform itself
 SYSTEM_ROLE = "system"
@@ -39,7 +41,7 @@ class AuthContext:
     company: str = ""
     #: the registry post id this call acts in (``RESIDENT_POST`` for an owner acting as such)
     post: str = ""
-    #: the compounds a resident owns units in
+    #: the compounds a resident owns units in, or the compound a committee member acts for
     compounds: frozenset[str] = frozenset()
     #: the roster owners (V4 keys) a resident is, or is one of: whose ballot they may cast (A2)
     owner_keys: frozenset[str] = frozenset()

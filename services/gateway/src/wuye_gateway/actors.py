@@ -3,8 +3,9 @@
 A verified token says who signed in, never what they may do. The registry answers the person, the posts they
 hold today and the units they own (``ResolveActor``, asked with the gateway's own system identity and kept
 for a short while per login). The caller's context for the call is then one of those: the post named by the
-``X-Wuye-Post`` header (a post id, or ``resident``), or the only one the person has. Roles, scope, company
-and department all come from that post, so a client can never widen them.
+``X-Wuye-Post`` header (a post id, a committee id for a committee member, or ``resident``), or the only one
+the person has (a committee seat only when named, so an owner on a committee signs in as an owner). Roles, scope, company, department and compounds all come from that post, so a client can
+never widen them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import time
 from collections import OrderedDict
 
 from wuye.registry.v1 import registry_pb2
-from wuye_chassis.auth import RESIDENT_POST, SYSTEM, AuthContext
+from wuye_chassis.auth import COMMITTEE_MEMBER_ROLE, RESIDENT_POST, SYSTEM, AuthContext
 from wuye_chassis.errors import InvalidArgument, PermissionDenied
 from wuye_chassis.proto_values import enum_text
 from wuye_gateway.backends import Backends
@@ -51,8 +52,10 @@ class ActorDirectory:
 
 
 def post_choices(actor: registry_pb2.Actor) -> list[str]:
-    """What the person may act as: each open post's id, and ``resident`` when they own a unit."""
-    return [post.post_id for post in actor.posts] + ([RESIDENT_POST] if actor.units else [])
+    """What the person may act as: each open post's id, each committee seat's committee id, and ``resident``
+    when they own a unit."""
+    return ([post.post_id for post in actor.posts] + [seat.committee_id for seat in actor.committee_seats]
+            + ([RESIDENT_POST] if actor.units else []))
 
 
 def acting_context(actor: registry_pb2.Actor, wanted: str) -> AuthContext:
@@ -61,6 +64,9 @@ def acting_context(actor: registry_pb2.Actor, wanted: str) -> AuthContext:
     if not choices:
         raise PermissionDenied("this person holds no post and owns no unit: nothing to act as", rule="A1")
     if not wanted:
+        # a committee seat is acted in only when named: an owner on the committee is an owner by default
+        seats = {seat.committee_id for seat in actor.committee_seats}
+        choices = [choice for choice in choices if choice not in seats] or choices
         if len(choices) > 1:
             raise InvalidArgument(
                 f"this person holds several posts: name the one to act in with {POST_HEADER} "
@@ -74,6 +80,12 @@ def acting_context(actor: registry_pb2.Actor, wanted: str) -> AuthContext:
             user=actor.person_id, roles=frozenset({RESIDENT_POST}), scope="/".join(shared), post=RESIDENT_POST,
             compounds=frozenset(unit.compound_id for unit in actor.units),
             owner_keys=frozenset(unit.owner_key for unit in actor.units),
+        )
+    seat = next((seat for seat in actor.committee_seats if seat.committee_id == wanted), None)
+    if seat is not None:
+        return AuthContext(
+            user=actor.person_id, roles=frozenset({COMMITTEE_MEMBER_ROLE}), scope=seat.jurisdiction_path,
+            post=seat.committee_id, compounds=frozenset({seat.compound_id}),
         )
     post = next((post for post in actor.posts if post.post_id == wanted), None)
     if post is None:

@@ -254,6 +254,7 @@ def expense_message(record: ExpenseRecord) -> api.CommitteeExpense:
         state=enum_number(api.ExpenseState, expense.state.value),
         expected_reviewer=expense.expected_reviewer or "",
         submitted_at=timestamp(record.submitted_at),
+        submitted_by=expense.submitted_by,
     )
 
 

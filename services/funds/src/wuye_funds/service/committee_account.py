@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from wuye_chassis import auth
+from wuye_chassis.errors import PermissionDenied
 from wuye_chassis.ids import new_id
 from wuye_chassis.jurisdiction import JurisdictionPath
 from wuye_chassis.money import Fen
@@ -68,7 +69,14 @@ async def record_common_income(command: commands.RecordCommonIncome, uow: FundsU
 
 
 async def submit_committee_expense(command: commands.SubmitCommitteeExpense, uow: FundsUnitOfWork) -> ExpenseRecord:
-    caller = auth.require_role(MANAGERS, action="submit a committee expense")
+    """The committee spends its own money (P2): a member of the compound's committee, acting in that seat,
+    submits; the community's reviewers decide (A3)."""
+    caller = auth.require_role((auth.COMMITTEE_MEMBER_ROLE,), action="submit a committee expense")
+    if command.compound_id.strip() not in caller.compounds:
+        raise PermissionDenied(
+            "only a member of this compound's committee, acting in that seat, submits its expenses",
+            field="compound_id", rule="A1",
+        )
     expense = CommitteeExpense.submit(new_id(), amount_fen=command.amount_fen, purpose=command.purpose,
                                       submitted_by=caller.user)
     async with uow:

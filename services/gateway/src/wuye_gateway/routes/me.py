@@ -4,7 +4,7 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from wuye.registry.v1 import registry_pb2
-from wuye_chassis.auth import RESIDENT_POST
+from wuye_chassis.auth import COMMITTEE_MEMBER_ROLE, RESIDENT_POST
 from wuye_chassis.proto_values import enum_text
 from wuye_gateway.actors import POST_HEADER
 from wuye_gateway.dependencies import PROBLEM_RESPONSES, Caller
@@ -13,12 +13,15 @@ router = APIRouter(prefix="/api/v1", tags=["who acts"], responses=PROBLEM_RESPON
 
 
 class PostHeld(BaseModel):
-    post_id: str = Field(description=f"send it as {POST_HEADER} to act in this post ('resident' for an owner)")
+    post_id: str = Field(description=f"send it as {POST_HEADER} to act in this post ('resident' for an owner, the "
+                                     "committee's id for a committee member)")
     kind: str
     jurisdiction_path: str
     company_id: str = ""
     department: str = ""
     started_on: str = ""
+    compound_id: str = Field("", description="the compound a committee member acts for")
+    committee_role: str = Field("", description="a committee member's role: chair, vice_chair or member")
 
 
 class UnitOwned(BaseModel):
@@ -45,15 +48,19 @@ def _post(post: registry_pb2.Post) -> PostHeld:
 @router.get("/me", response_model=Me, summary="The signed-in person, their posts and units, and the post acted in")
 async def me(request: Request, who: Caller) -> Me:
     acting = PostHeld(post_id=who.post, kind=next(iter(sorted(who.roles)), ""), jurisdiction_path=who.scope,
-                      company_id=who.company, department=who.department)
+                      company_id=who.company, department=who.department,
+                      compound_id=next(iter(who.compounds)) if who.has_role(COMMITTEE_MEMBER_ROLE) else "")
     actor: registry_pb2.Actor | None = getattr(request.state, "actor", None)
     if actor is None:  # WUYE_ROLES_FROM_TOKEN (development): the token's claims are all there is
         return Me(person_id=who.user, name="", acting_as=acting, posts=[acting], units=[])
+    seats = [PostHeld(post_id=seat.committee_id, kind=COMMITTEE_MEMBER_ROLE, jurisdiction_path=seat.jurisdiction_path,
+                      compound_id=seat.compound_id, committee_role=enum_text(registry_pb2.MemberRole, seat.role))
+             for seat in actor.committee_seats]
     resident = [PostHeld(post_id=RESIDENT_POST, kind=RESIDENT_POST, jurisdiction_path=unit.jurisdiction_path)
                 for unit in actor.units[:1]]
     return Me(
         person_id=actor.person_id, name=actor.name, acting_as=acting,
-        posts=[_post(post) for post in actor.posts] + resident,
+        posts=[_post(post) for post in actor.posts] + seats + resident,
         units=[UnitOwned(household_id=unit.household_id, compound_id=unit.compound_id,
                          jurisdiction_path=unit.jurisdiction_path, owner_key=unit.owner_key) for unit in actor.units],
     )

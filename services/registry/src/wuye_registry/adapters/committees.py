@@ -37,6 +37,17 @@ class PlacedCommittee:
 
 
 @dataclass(frozen=True)
+class CommitteeSeat:
+    """A person's seat on a committee in office, in the term in force (A1: they act for its compound)."""
+
+    committee_id: str
+    compound_id: str
+    jurisdiction_path: str
+    kind: CommitteeKind
+    role: MemberRole
+
+
+@dataclass(frozen=True)
 class PmcDissolutionCandidate:
     """O2: a property management committee in office, the owners' committee whose filing started its
     30 days (with that filing's date), and whether the sweep has flagged it."""
@@ -106,6 +117,33 @@ class CommitteeRepository:
         )
         rows = (await self.session.execute(query)).mappings().all()
         return [(await self._placed(row)).committee for row in rows]
+
+    async def seats_of(self, person_id: str, day: dt.date) -> list[CommitteeSeat]:
+        """The seats the person holds on ``day``: on an active committee, in the term in force that day (the
+        latest term started by then, not yet ended; a re-election's members sit from their term's first day)."""
+        in_force = (
+            sa.select(committee_terms.c.committee_id, sa.func.max(committee_terms.c.term_number).label("term_number"))
+            .where(committee_terms.c.term_start <= day)
+            .group_by(committee_terms.c.committee_id)
+            .subquery()
+        )
+        query = (
+            sa.select(committees.c.id, committees.c.compound_id, committees.c.jurisdiction_path, committees.c.kind,
+                      committee_members.c.role)
+            .join(committee_members, committee_members.c.committee_id == committees.c.id)
+            .join(in_force, sa.and_(in_force.c.committee_id == committees.c.id,
+                                    in_force.c.term_number == committee_members.c.term_number))
+            .join(committee_terms, sa.and_(committee_terms.c.committee_id == committees.c.id,
+                                           committee_terms.c.term_number == committee_members.c.term_number))
+            .where(committee_members.c.person_id == person_id,
+                   committees.c.status == CommitteeStatus.ACTIVE.value,
+                   committee_terms.c.term_end >= day)
+            .order_by(committees.c.id)
+        )
+        return [
+            CommitteeSeat(committee_id, compound_id, path, CommitteeKind(kind), MemberRole(role))
+            for committee_id, compound_id, path, kind, role in (await self.session.execute(query)).tuples()
+        ]
 
     async def add(self, placed: PlacedCommittee) -> None:
         committee = placed.committee

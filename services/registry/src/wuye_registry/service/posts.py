@@ -9,6 +9,7 @@ from wuye_chassis.errors import AlreadyExists, InvalidArgument, NotFound, Permis
 from wuye_chassis.ids import new_id
 from wuye_chassis.pii import validate_mobile
 from wuye_chassis.validation import optional_iso_date, parse_choice, require_text
+from wuye_registry.adapters.committees import CommitteeSeat
 from wuye_registry.adapters.people import PersonRecord, PersonView
 from wuye_registry.adapters.places import OwnedUnitRecord
 from wuye_registry.domain import commands
@@ -31,6 +32,7 @@ class ResolvedActor:
     person: PersonView
     posts: list[Post]
     units: list[OwnedUnitRecord]
+    committee_seats: list[CommitteeSeat]
     newly_bound: bool
 
 
@@ -120,7 +122,7 @@ async def list_posts(query: commands.ListPosts, uow: RegistryUnitOfWork) -> list
 
 async def resolve_actor(query: commands.ResolveActor, uow: RegistryUnitOfWork) -> ResolvedActor:
     """The person a login stands for (binding it on first sign-in by the verified phone), with the posts
-    they hold today and the units they own. Only the gateway (the system role) asks."""
+    they hold today, the units they own and the committee seats they hold today. Only the gateway (the system role) asks."""
     if not auth.current().has_role(auth.SYSTEM_ROLE):
         raise PermissionDenied("only the gateway resolves logins", rule="A1")
     subject = require_text(query.subject, field="subject", max_length=400)
@@ -141,7 +143,8 @@ async def _actor(uow: RegistryUnitOfWork, person_id: str, *, newly_bound: bool) 
     assert person is not None
     held = await uow.posts.open_posts_of(person_id, access.today())
     units = await uow.places.owned_units(person_id)
-    return ResolvedActor(uow.personal_data.view(person, reveal=False), held, units, newly_bound)
+    seats = await uow.committees.seats_of(person_id, access.today())
+    return ResolvedActor(uow.personal_data.view(person, reveal=False), held, units, seats, newly_bound)
 
 
 async def _bind(uow: RegistryUnitOfWork, subject: str, verified_phone: str) -> str:
