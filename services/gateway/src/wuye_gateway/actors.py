@@ -4,8 +4,8 @@ A verified token says who signed in, never what they may do. The registry answer
 hold today and the units they own (``ResolveActor``, asked with the gateway's own system identity and kept
 for a short while per login). The caller's context for the call is then one of those: the post named by the
 ``X-Wuye-Post`` header (a post id, a committee id for a committee member, or ``resident``), or the only one
-the person has (a committee seat only when named, so an owner on a committee signs in as an owner). Roles, scope, company, department and compounds all come from that post, so a client can
-never widen them.
+the person has (a committee seat only when named, so an owner on a committee signs in as an owner). Roles,
+scope, company, department and compounds all come from that post, so a client can never widen them.
 """
 
 from __future__ import annotations

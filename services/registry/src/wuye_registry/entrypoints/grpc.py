@@ -781,9 +781,11 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
                 for unit in resolved.units
             ],
             committee_seats=[
-                api.CommitteeSeat(committee_id=seat.committee_id, compound_id=seat.compound_id,
-                                  jurisdiction_path=seat.jurisdiction_path, kind=enum_number(api.CommitteeKind, seat.kind),
-                                  role=enum_number(api.MemberRole, seat.role))
+                api.CommitteeSeat(
+                    committee_id=seat.committee_id, compound_id=seat.compound_id,
+                    jurisdiction_path=seat.jurisdiction_path, kind=enum_number(api.CommitteeKind, seat.kind),
+                    role=enum_number(api.MemberRole, seat.role),
+                )
                 for seat in resolved.committee_seats
             ],
         )

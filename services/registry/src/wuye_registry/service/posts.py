@@ -122,7 +122,8 @@ async def list_posts(query: commands.ListPosts, uow: RegistryUnitOfWork) -> list
 
 async def resolve_actor(query: commands.ResolveActor, uow: RegistryUnitOfWork) -> ResolvedActor:
     """The person a login stands for (binding it on first sign-in by the verified phone), with the posts
-    they hold today, the units they own and the committee seats they hold today. Only the gateway (the system role) asks."""
+    they hold today, the units they own and the committee seats they hold today. Only the gateway (the system
+    role) asks."""
     if not auth.current().has_role(auth.SYSTEM_ROLE):
         raise PermissionDenied("only the gateway resolves logins", rule="A1")
     subject = require_text(query.subject, field="subject", max_length=400)
