@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import jwt
 import pytest
@@ -11,6 +12,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from deploy.services import SERVICES
 from tests.platform import ISSUER, StartService, definition, gateway_for
 from wuye_chassis.natsd import EmbeddedNats
+from wuye_chassis.money import MAX_AMOUNT_FEN
 from wuye_gateway.identity import DevIssuer
 
 PROBLEM = "application/problem+json"
@@ -281,3 +283,22 @@ async def test_a_requests_token_is_verified_once_for_its_rate_limit_bucket_and_i
         assert forged.status_code == 401  # a token that does not verify is refused, as before
     finally:
         del verifier.verify
+
+
+async def test_every_amount_a_client_sends_is_bounded_in_the_openapi_and_one_fen_over_is_422(gateway) -> None:
+    spec = (await gateway.client.get("/openapi.json")).json()
+    amounts = {
+        (name, field): (value.get("minimum"), value.get("maximum"))
+        for name, schema in spec["components"]["schemas"].items() if re.search(r"In([A-Z]|$)", name)  # request bodies
+        for field, value in schema.get("properties", {}).items() if field.endswith("_fen")
+    }
+    assert len(amounts) >= 10 and set(amounts.values()) == {(-MAX_AMOUNT_FEN, MAX_AMOUNT_FEN)}, amounts
+    headers = await gateway.token("city-admin")
+    body = {"compound_id": "c-1", "purpose": "路灯"}
+    over = await gateway.client.post("/api/v1/committee-expenses", json=body | {"amount_fen": MAX_AMOUNT_FEN + 1},
+                                     headers=headers)
+    assert (over.status_code, over.json()["field"]) == (422, "amount_fen"), over.text
+    # at the bound the body is well formed: it reaches the service (funds is not running in this test)
+    at_bound = await gateway.client.post("/api/v1/committee-expenses", json=body | {"amount_fen": MAX_AMOUNT_FEN},
+                                         headers=headers)
+    assert at_bound.status_code != 422, at_bound.text

@@ -17,6 +17,7 @@ from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel, Field, create_model
 
+from wuye_chassis.money import MAX_AMOUNT_FEN
 from wuye_chassis.proto_values import enum_number, enum_text
 
 TIMESTAMP = Timestamp.DESCRIPTOR.full_name
@@ -186,6 +187,11 @@ _INTEGER_RANGES = {
 }
 
 
+#: an amount of money (a field named ``*_fen``) is integer fen within the chassis's bound either way (one
+#: posting at most ¥10 billion), so a sum of a compound's postings never overflows a 64-bit column
+MONEY_SUFFIX = "_fen"
+
+
 def _within(names: tuple[str, ...], field: str) -> tuple[str, ...]:
     """The dotted names inside a message field: ("reporter.phone", "code") within "reporter" → ("phone",)."""
     return tuple(name.removeprefix(f"{field}.") for name in names if name.startswith(f"{field}."))
@@ -202,6 +208,9 @@ def _request_type(field: FieldDescriptor, exclude: tuple[str, ...], required: tu
             inner = outer + field.name.title().replace("_", "")
             return _request_model(message_type(field), exclude, {}, required, inner)
         return _request_model(message_type(field), (), {})
+    if field.type in _INTEGER_RANGES and field.name.endswith(MONEY_SUFFIX):
+        return Annotated[int, Field(ge=-MAX_AMOUNT_FEN, le=MAX_AMOUNT_FEN,
+                                    description="integer fen (1 yuan = 100 fen), at most ¥10,000,000,000 either way")]
     if field.type in _INTEGER_RANGES:
         low, high = _INTEGER_RANGES[field.type]
         return Annotated[int, Field(ge=low, le=high)]
