@@ -11,8 +11,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from deploy.services import SERVICES
 from tests.platform import ISSUER, StartService, definition, gateway_for
-from wuye_chassis.natsd import EmbeddedNats
 from wuye_chassis.money import MAX_AMOUNT_FEN
+from wuye_chassis.natsd import EmbeddedNats
 from wuye_gateway.identity import DevIssuer
 
 PROBLEM = "application/problem+json"
