@@ -63,15 +63,9 @@ class PostRepository:
         return [post_record(row) for row in (await self.session.execute(query)).mappings()]
 
     async def holds_open(self, post: Post) -> bool:
-        """The person already holds an open post of this kind at this place (for this company/department)."""
-        query = sa.select(posts.c.id).where(
-            posts.c.person_id == post.person_id, posts.c.kind == post.kind.value,
-            posts.c.jurisdiction_path == post.jurisdiction_path,
-            sa.func.coalesce(posts.c.company_id, "") == post.company_id,
-            sa.func.coalesce(posts.c.department, "") == post.department,
-            sa.or_(posts.c.end_on.is_(None), posts.c.end_on >= post.started_on),
-        )
-        return (await self.session.scalar(query)) is not None
+        """The person already holds this post, not ended before its first day (``Post.already_given``)."""
+        query = sa.select(posts).where(posts.c.person_id == post.person_id, posts.c.kind == post.kind.value)
+        return post.already_given(post_record(row) for row in (await self.session.execute(query)).mappings())
 
 
 class LoginRepository:

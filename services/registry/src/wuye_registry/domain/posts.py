@@ -10,6 +10,7 @@ acts for one partner department. Owning a unit is not a post: residents are the 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
@@ -69,9 +70,12 @@ class Post:
         """What makes two posts the same post: its holder, kind, place, company and department."""
         return self.person_id, self.kind, self.jurisdiction_path, self.company_id, self.department
 
-    def still_held_on(self, day: dt.date) -> bool:
-        """Not ended before ``day`` (a post that starts later still counts: it is already given)."""
-        return self.ended_on is None or day <= self.ended_on
+    def already_given(self, held: Iterable[Post]) -> bool:
+        """The holder already has this post (the same seat) among ``held``, not ended before this one's first
+        day (one that starts later still counts: it is already given)."""
+        return any(
+            other.seat == self.seat and (other.ended_on is None or self.started_on <= other.ended_on) for other in held
+        )
 
     def is_open_on(self, day: dt.date) -> bool:
         return self.started_on <= day and (self.ended_on is None or day <= self.ended_on)

@@ -81,10 +81,7 @@ async def write(uow: RegistryUnitOfWork, batch: Batch, state: ImportState) -> Re
     held = await uow.bulk.posts_still_held(
         {want.post.person_id for want in wanted}, min(want.post.started_on for want in wanted)
     )
-    given = [
-        want.post for want in wanted
-        if not any(post.seat == want.post.seat and post.still_held_on(want.post.started_on) for post in held)
-    ]
+    given = [want.post for want in wanted if not want.post.already_given(held)]
     await uow.bulk.add_posts(given, assigned_by=auth.SYSTEM.user)
     for post in given:
         await uow.publish(PostAssigned(post))
