@@ -5,6 +5,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
+#: the chart's policy scanner (checkov) lives in a virtualenv of its own
+POLICY_VENV ?= .venv-policy
+POLICY_INSTALLED := $(POLICY_VENV)/.installed
 STUBS := libs/contracts/src/wuye/.generated
 #: the platform's services, from services.toml (the one list of them)
 SERVICES := $(shell $(PYTHON) deploy/services.py)
@@ -17,7 +20,7 @@ BUF_VERSION := 1.75.0
 POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 .PHONY: venv proto run test test-postgres lint lint-python lint-proto lint-proto-breaking lint-imports typecheck \
-        bench constraints clean
+        bench constraints constraints-policy policy-tools clean
 
 venv: $(INSTALLED)
 
@@ -30,6 +33,14 @@ $(INSTALLED): requirements.txt requirements-dev.txt constraints.txt $(addsuffix 
 
 proto: $(STUBS)
 
+policy-tools: $(POLICY_INSTALLED)
+
+$(POLICY_INSTALLED): requirements-policy.txt constraints-policy.txt
+	test -x $(POLICY_VENV)/bin/python || $(PYTHON) -m venv $(POLICY_VENV)
+	$(POLICY_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -c constraints-policy.txt \
+		-r requirements-policy.txt
+	touch $@
+
 $(STUBS): $(INSTALLED) $(shell find proto -name '*.proto') deploy/gen_proto.py
 	$(PY) deploy/gen_proto.py
 	touch $@
@@ -39,7 +50,7 @@ run: proto
 	$(PY) deploy/run.py
 
 ## the test suite (parallel); database-facing tests also run on PostgreSQL when WUYE_TEST_DATABASE_URL is set
-test: proto
+test: proto policy-tools
 	$(PY) -m pytest -n $(PYTEST_WORKERS)
 
 ## only the PostgreSQL-parametrised tests, against $(POSTGRES_URL)
@@ -83,5 +94,13 @@ constraints:
 	  .venv-pin/bin/python -m pip freeze --exclude pip; } > constraints.txt
 	rm -rf .venv-pin
 
+constraints-policy:
+	rm -rf .venv-pin && $(PYTHON) -m venv .venv-pin
+	.venv-pin/bin/python -m pip install --quiet -r requirements-policy.txt
+	{ echo "# Exact versions of the policy scanner's packages (pip install -c constraints-policy.txt -r requirements-policy.txt)."; \
+	  echo "# Regenerate after changing requirements-policy.txt: make constraints-policy"; \
+	  .venv-pin/bin/python -m pip freeze --exclude pip; } > constraints-policy.txt
+	rm -rf .venv-pin
+
 clean:
-	rm -rf $(VENV) libs/contracts/src/wuye var .pytest_cache
+	rm -rf $(VENV) $(POLICY_VENV) libs/contracts/src/wuye var .pytest_cache

@@ -76,7 +76,10 @@ def _offline(values: dict[str, Any]) -> dict[str, Any]:
 #: the value sets every structural and policy test runs against
 VALUE_SETS: dict[str, Any] = {
     "default": lambda: {},
-    "production": lambda: _offline(load_values(CHART / "values-production.yaml")),
+    # a release pins every image by digest (the chart refuses production without)
+    "production": lambda: _offline(
+        merge(load_values(CHART / "values-production.yaml"), load_values(VALUES / "release-digests.yaml"))
+    ),
     "minimal": lambda: load_values(VALUES / "minimal.yaml"),
     "partner-ingress": lambda: load_values(VALUES / "partner-ingress.yaml"),
 }

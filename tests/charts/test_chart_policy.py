@@ -3,6 +3,8 @@ pods, autoscaling, disruption budgets, least-privilege network policies, migrati
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.charts.chart_support import (
@@ -46,7 +48,9 @@ def test_every_pod_is_non_root_read_only_and_drops_all_capabilities(value_set: s
             assert writable == [{"name": "tmp", "mountPath": "/tmp"}], name
         assert spec["volumes"][0]["name"] == "tmp" and "emptyDir" in spec["volumes"][0], name
         for volume in spec["volumes"][1:]:
-            assert set(volume) & {"secret", "configMap"} and "emptyDir" not in volume, name
+            assert set(volume) & {"secret", "configMap", "projected"} and "emptyDir" not in volume, name
+            for source in volume.get("projected", {}).get("sources", []):
+                assert set(source) == {"secret"}, name
 
 
 @ALL_SETS
@@ -223,7 +227,7 @@ def test_each_service_migrates_in_a_hook_job_before_rollout(value_set: str) -> N
         container = job["spec"]["template"]["spec"]["containers"][0]
         assert container["args"] == ["migrate"]
         assert container["image"] == deployments[service]["spec"]["template"]["spec"]["containers"][0]["image"]
-        assert env_of(container)["WUYE_DATABASE_URL"]["valueFrom"]["secretKeyRef"]
+        assert "WUYE_DATABASE_URL" in secret_files(job["spec"]["template"]["spec"])
         served = deployments[service]["spec"]["template"]["spec"]["containers"][0]
         assert served["args"] == ["serve"]
         assert env_of(served)["WUYE_MIGRATE_ON_START"]["value"] == "false"
@@ -234,16 +238,36 @@ def test_each_service_migrates_in_a_hook_job_before_rollout(value_set: str) -> N
             assert annotations["helm.sh/hook"] == HOOK and int(annotations["helm.sh/hook-weight"]) < 0
 
 
+SECRET_SETTINGS = {"WUYE_DATABASE_URL", "WUYE_PII_KEY", "WUYE_NATS_PASSWORD", "WUYE_INTERNAL_TOKEN_KEY",
+                   "WUYE_LEDGER_SIGNING_KEY"}
+
+
+def secret_files(pod: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """File name under WUYE_SECRETS_DIR -> (Secret, key), from the pod's projected secrets volume."""
+    [volume] = [volume for volume in pod["volumes"] if volume["name"] == "secrets"]
+    return {item["path"]: (source["secret"]["name"], item["key"])
+            for source in volume["projected"]["sources"] for item in source["secret"]["items"]}
+
+
 @ALL_SETS
-def test_database_url_and_pii_key_come_from_secrets(value_set: str) -> None:
-    for service, deployment in by_component(rendered_set(value_set), "Deployment").items():
-        env = env_of(deployment["spec"]["template"]["spec"]["containers"][0])
-        if service == "gateway":
-            assert "WUYE_DATABASE_URL" not in env and "WUYE_PII_KEY" not in env
+def test_secrets_reach_every_container_as_read_only_files_never_as_environment_variables(value_set: str) -> None:
+    docs = rendered_set(value_set)
+    pods = [(name, doc["spec"]["template"]["spec"]) for name, doc in by_component(docs, "Deployment").items()]
+    pods += [(doc["metadata"]["name"], doc["spec"]["template"]["spec"]) for doc in of_kind(docs, "Job")]
+    for name, pod in pods:
+        for container in pod["containers"]:
+            env = env_of(container)
+            assert not any("secretKeyRef" in item.get("valueFrom", {}) for item in env.values()), name
+            assert not SECRET_SETTINGS & set(env), name
+            [mount] = [mount for mount in container["volumeMounts"] if mount["name"] == "secrets"]
+            assert mount["readOnly"] and mount["mountPath"] == env["WUYE_SECRETS_DIR"]["value"]
+        files = secret_files(pod)
+        if name == "gateway":
+            assert set(files) == {"WUYE_INTERNAL_TOKEN_KEY"}
             continue
-        for name in ("WUYE_DATABASE_URL", "WUYE_PII_KEY"):
-            assert "value" not in env[name], f"{service} {name} in plain text"
-            assert env[name]["valueFrom"]["secretKeyRef"]["name"]
+        assert {"WUYE_DATABASE_URL", "WUYE_PII_KEY"} <= set(files), name
+        # funds' ledger signing key, and no other service's (its own Secret, secret.files)
+        assert ("WUYE_LEDGER_SIGNING_KEY" in files) == ("funds" in name), name
 
 
 def test_production_uses_existing_secrets_replicated_streams_and_real_tokens() -> None:
@@ -252,7 +276,9 @@ def test_production_uses_existing_secrets_replicated_streams_and_real_tokens() -
     deployments = by_component(docs, "Deployment")
     for service in SERVICES:
         env = env_of(deployments[service]["spec"]["template"]["spec"]["containers"][0])
-        assert env["WUYE_DATABASE_URL"]["valueFrom"]["secretKeyRef"]["name"] == f"wuye-{service}-db"
+        pod = deployments[service]["spec"]["template"]["spec"]
+        files = secret_files(pod)
+        assert files["WUYE_DATABASE_URL"] == (f"wuye-{service}-db", "database-url")
         assert env["WUYE_NATS_STREAM_REPLICAS"]["value"] == "3"
         assert env["WUYE_GRPC_PORT"]["value"] == "50051"
         assert env["WUYE_GRPC_HOST"]["value"] == "0.0.0.0"
@@ -260,12 +286,11 @@ def test_production_uses_existing_secrets_replicated_streams_and_real_tokens() -
         assert env["OTEL_SERVICE_NAME"]["value"] == f"wuye-{service}"
         # issue 19, finding 2: each service is its own NATS user, its password from its own Secret
         assert env["WUYE_NATS_USER"]["value"] == service
-        assert env["WUYE_NATS_PASSWORD"]["valueFrom"]["secretKeyRef"] == {"name": f"wuye-{service}-db",
-                                                                          "key": "nats-password"}
+        assert files["WUYE_NATS_PASSWORD"] == (f"wuye-{service}-db", "nats-password")
         # issue 19, finding 1: the service identity key from the city's Secret
-        assert env["WUYE_INTERNAL_TOKEN_KEY"]["valueFrom"]["secretKeyRef"]["name"] == "wuye-internal-identity"
+        assert files["WUYE_INTERNAL_TOKEN_KEY"][0] == "wuye-internal-identity"
     gateway = env_of(deployments["gateway"]["spec"]["template"]["spec"]["containers"][0])
-    assert gateway["WUYE_INTERNAL_TOKEN_KEY"]["valueFrom"]["secretKeyRef"]["name"] == "wuye-internal-identity"
+    assert secret_files(deployments["gateway"]["spec"]["template"]["spec"])["WUYE_INTERNAL_TOKEN_KEY"][0] == "wuye-internal-identity"
     assert "WUYE_NATS_USER" not in gateway  # the gateway never talks to NATS
     assert gateway["WUYE_DEV_ISSUER"]["value"] == "false"
     assert gateway["WUYE_JWKS_URL"]["value"].startswith("https://")

@@ -147,6 +147,25 @@ def test_production_refuses_nats_without_credentials_and_a_generated_identity_ke
         render(production(internalIdentity={"existingSecret": ""}))
 
 
+def test_production_refuses_an_image_not_pinned_by_digest() -> None:
+    with pytest.raises(helm.HelmRenderError, match="components.ratings.image.digest must pin the image"):
+        render(production(components={"ratings": {"image": {"digest": ""}}}))
+    rendered = objects(render(production()))
+    images = {container["image"] for doc in rendered if doc["kind"] in ("Deployment", "Job")
+              for container in doc["spec"]["template"]["spec"]["containers"]}
+    assert images and all("@sha256:" in image for image in images)
+
+
+def test_the_chart_creates_funds_ledger_signing_key_only_from_values() -> None:
+    trial = {"components": {"funds": {"secret": {"create": True, "databaseUrl": "postgresql+asyncpg://db/f",
+                                                 "piiKey": "k"}}}}
+    with pytest.raises(helm.HelmRenderError, match="components.funds.secret.values.ledger-signing-key is required"):
+        render(trial)
+    trial["components"]["funds"]["secret"]["values"] = {"ledger-signing-key": "a2V5"}
+    [secret] = [doc for doc in objects(render(trial)) if doc["kind"] == "Secret" and doc["metadata"]["name"].endswith("-funds")]
+    assert secret["stringData"]["ledger-signing-key"] == "a2V5"
+
+
 def test_the_chart_generates_the_identity_key_when_no_secret_is_named() -> None:
     [secret] = [doc for doc in objects(render({})) if doc["kind"] == "Secret"
                 and doc["metadata"]["name"].endswith("-internal-identity")]
@@ -203,4 +222,4 @@ def test_partner_tls_secret_client_ca_and_allow_list_come_from_values() -> None:
         assert env["WUYE_GRPC_TLS_CLIENT_CA"] == "/etc/wuye/partner-ca/ca.crt"
         assert env["WUYE_PARTNERS_FILE"] == "/etc/wuye/partners/allow.yaml"
     gateway = deployments["gateway"]["spec"]["template"]["spec"]
-    assert [volume["name"] for volume in gateway["volumes"]] == ["tmp"]
+    assert [volume["name"] for volume in gateway["volumes"]] == ["tmp", "secrets"]

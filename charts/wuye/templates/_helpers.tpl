@@ -107,16 +107,8 @@ seccompProfile:
 {{- define "wuye.serviceEnv" -}}
 {{- $root := .root -}}
 {{- $c := .c -}}
-- name: WUYE_DATABASE_URL
-  valueFrom:
-    secretKeyRef:
-      name: {{ include "wuye.secretName" . }}
-      key: {{ $c.secret.databaseUrlKey }}
-- name: WUYE_PII_KEY
-  valueFrom:
-    secretKeyRef:
-      name: {{ include "wuye.secretName" . }}
-      key: {{ $c.secret.piiKeyKey }}
+- name: WUYE_SECRETS_DIR
+  value: {{ include "wuye.secretsDir" . | quote }}
 - name: WUYE_MIGRATE_ON_START
   value: "false"
 - name: WUYE_NATS_URL
@@ -126,11 +118,6 @@ seccompProfile:
 {{- if $root.Values.messaging.auth.enabled }}
 - name: WUYE_NATS_USER
   value: {{ .name | quote }}
-- name: WUYE_NATS_PASSWORD
-  valueFrom:
-    secretKeyRef:
-      name: {{ include "wuye.secretName" . }}
-      key: {{ $c.secret.natsPasswordKey }}
 {{- end }}
 - name: WUYE_GRPC_HOST
   value: "0.0.0.0"
@@ -169,6 +156,8 @@ seccompProfile:
 {{- define "wuye.gatewayEnv" -}}
 {{- $root := .root -}}
 {{- $fullname := include "wuye.fullname" $root -}}
+- name: WUYE_SECRETS_DIR
+  value: {{ include "wuye.secretsDir" . | quote }}
 - name: WUYE_HOST
   value: "0.0.0.0"
 - name: WUYE_PORT
@@ -243,6 +232,49 @@ allow-list from a ConfigMap. Setting names: wuye_chassis.settings.ServiceSetting
 {{- end -}}
 
 {{/* The writable /tmp every pod gets (the root filesystem is read-only). */}}
+{{/* Secrets reach the containers as files, never as environment variables: one read-only projected
+volume at WUYE_SECRETS_DIR, each file named like the setting it gives (wuye_chassis.settings). A service
+gets its own Secret's database URL, PII key, NATS password (messaging.auth.enabled) and secret.files
+(e.g. funds' ledger signing key), and every component the release's service identity key. ``identity``
+false: the component's Secret only (the migration Jobs). */}}
+{{- define "wuye.secretsDir" -}}
+/run/secrets/wuye
+{{- end -}}
+
+{{- define "wuye.secretsMount" -}}
+- name: secrets
+  mountPath: {{ include "wuye.secretsDir" . }}
+  readOnly: true
+{{- end -}}
+
+{{- define "wuye.secretsVolume" -}}
+{{- $c := .c -}}
+{{- $root := .root -}}
+- name: secrets
+  projected:
+    defaultMode: 0440
+    sources:
+      {{- if not $c.isGateway }}
+      - secret:
+          name: {{ include "wuye.secretName" . }}
+          items:
+            - {key: {{ $c.secret.databaseUrlKey }}, path: WUYE_DATABASE_URL}
+            - {key: {{ $c.secret.piiKeyKey }}, path: WUYE_PII_KEY}
+            {{- if $root.Values.messaging.auth.enabled }}
+            - {key: {{ $c.secret.natsPasswordKey }}, path: WUYE_NATS_PASSWORD}
+            {{- end }}
+            {{- range $setting, $key := $c.secret.files }}
+            - {key: {{ $key }}, path: {{ $setting }}}
+            {{- end }}
+      {{- end }}
+      {{- if .identity }}
+      - secret:
+          name: {{ $root.Values.internalIdentity.existingSecret | default (printf "%s-internal-identity" (include "wuye.fullname" $root)) }}
+          items:
+            - {key: {{ $root.Values.internalIdentity.key }}, path: WUYE_INTERNAL_TOKEN_KEY}
+      {{- end }}
+{{- end -}}
+
 {{- define "wuye.tmpVolume" -}}
 - name: tmp
   emptyDir:

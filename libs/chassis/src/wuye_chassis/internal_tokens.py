@@ -15,7 +15,6 @@ most.
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -23,6 +22,7 @@ from typing import Any
 import jwt
 
 from wuye_chassis.errors import Unauthenticated
+from wuye_chassis.settings import secret_from_environment
 
 #: the environment variable every process reads the shared key from
 KEY_VARIABLE = "WUYE_INTERNAL_TOKEN_KEY"
@@ -98,10 +98,10 @@ _tokens: InternalTokens | None = None
 
 
 def tokens() -> InternalTokens:
-    """The process's token maker, from ``WUYE_INTERNAL_TOKEN_KEY`` (read once)."""
+    """The process's token maker, from ``WUYE_INTERNAL_TOKEN_KEY`` or its file (read once)."""
     global _tokens
     if _tokens is None:
-        key = os.environ.get(KEY_VARIABLE, "")
+        key = secret_from_environment(KEY_VARIABLE)
         if not key:
             raise RuntimeError(f"{KEY_VARIABLE} is not set: services cannot tell who calls them without it")
         _tokens = InternalTokens(key)

@@ -3,19 +3,67 @@
 Every service subclasses ``ServiceSettings``; all variables share the ``WUYE_`` prefix because a
 process runs exactly one service (the local runner sets them per process). OpenTelemetry reads its own
 standard ``OTEL_*`` variables.
+
+Secrets (database URL, keys, passwords) may also come as files: when ``WUYE_SECRETS_DIR`` names a
+directory, a file there named like the variable (``WUYE_PII_KEY``) gives the value, so a deployment
+mounts its Secrets as files instead of putting them in the environment. A variable, when set, wins.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SecretsSettingsSource,
+    SettingsConfigDict,
+)
+
+#: the directory of secret files (see the module docstring); unset: secrets come from variables only
+SECRETS_DIR_VARIABLE = "WUYE_SECRETS_DIR"
 
 
-class ServiceSettings(BaseSettings):
+def secrets_dir() -> Path | None:
+    given = os.environ.get(SECRETS_DIR_VARIABLE, "")
+    return Path(given) if given else None
+
+
+def secret_from_environment(name: str) -> str:
+    """A secret that is read outside the settings objects: the variable ``name``, else the file of that
+    name in the secrets directory, else ""."""
+    value = os.environ.get(name, "")
+    directory = secrets_dir()
+    if not value and directory is not None and (directory / name).is_file():
+        value = (directory / name).read_text(encoding="utf-8").strip()
+    return value
+
+
+class WuyeSettings(BaseSettings):
+    """Settings from ``WUYE_*`` variables, and secret files from ``WUYE_SECRETS_DIR`` (the gateway's too)."""
+
     model_config = SettingsConfigDict(env_prefix="WUYE_", extra="ignore")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        directory = secrets_dir()
+        files = () if directory is None else (SecretsSettingsSource(settings_cls, secrets_dir=directory),)
+        return (init_settings, env_settings, *files)
+
+
+class ServiceSettings(WuyeSettings):
 
     #: service name, used for the NATS source, the durable consumer names and telemetry
     service_name: str = "wuye"

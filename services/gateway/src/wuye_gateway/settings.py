@@ -1,9 +1,9 @@
 from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from wuye_chassis.settings import WuyeSettings
 
 
-class GatewaySettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="WUYE_", extra="ignore")
+class GatewaySettings(WuyeSettings):
 
     service_name: str = "gateway"
     host: str = "127.0.0.1"
