@@ -7,7 +7,9 @@ there too (the ``database_url`` fixture is parametrised ``sqlite`` / ``postgresq
 
 from __future__ import annotations
 
+import base64
 import os
+import secrets
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 
@@ -29,6 +31,8 @@ def pytest_configure(config: pytest.Config) -> None:
     setup_telemetry("wuye-tests", exporter=SPANS)
     # services that keep personal data refuse to start on PostgreSQL without a key
     os.environ.setdefault("WUYE_PII_KEY", DEVELOPMENT_KEY)
+    # funds signs ledger heads and refuses PostgreSQL without a key: one key for this test run
+    os.environ.setdefault("WUYE_LEDGER_SIGNING_KEY", base64.b64encode(secrets.token_bytes(32)).decode())
     # the local stack's settings (2027's calendar stand-in) for the services the tests start in process
     for key, value in LOCAL_DEFAULTS.items():
         os.environ.setdefault(key, value)

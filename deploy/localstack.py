@@ -7,6 +7,7 @@ three exercise the same processes a developer runs.
 from __future__ import annotations
 
 import asyncio
+import base64
 import concurrent.futures
 import os
 import secrets
@@ -182,6 +183,18 @@ class LocalStack:
         with concurrent.futures.ThreadPoolExecutor(1) as pool:
             pool.submit(asyncio.run, create()).result()
 
+    def secrets_dir(self) -> Path:
+        """The stack's secret files (``WUYE_SECRETS_DIR``), made once and kept with its data: the ledger
+        signing key must outlive a restart, or the checkpoints signed before it would no longer verify."""
+        directory = self.data_dir / "secrets"
+        key_file = directory / "WUYE_LEDGER_SIGNING_KEY"
+        if not key_file.exists():
+            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # an Ed25519 private key is 32 random bytes
+            key_file.write_text(base64.b64encode(secrets.token_bytes(32)).decode(), encoding="utf-8")
+            key_file.chmod(0o600)
+        return directory
+
     def _base_env(self) -> dict[str, str]:
         # the WUYE_* settings the stack is started with reach every process (e.g. a raised rate limit for
         # a load test); what the stack itself decides (ports, databases, NATS) is set over them
@@ -200,6 +213,7 @@ class LocalStack:
             "WUYE_METRICS_HOST": "127.0.0.1",
             "OTEL_SERVICE_NAME": f"wuye-{name}",
             "WUYE_PII_KEY": DEVELOPMENT_KEY,
+            "WUYE_SECRETS_DIR": str(self.secrets_dir()),
             "WUYE_NATS_USER": name,
             "WUYE_NATS_PASSWORD": self.nats_passwords[name],
             # every service may call another's gRPC API (funds reads the registry's owner roster)

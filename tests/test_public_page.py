@@ -26,12 +26,15 @@ async def test_the_public_page_shows_balances_and_never_personal_data(
         # the compound's name comes with the registry's CompoundRegistered
         await eventually(lambda: funds.rows("SELECT name FROM known_compounds WHERE name = '凤凰城'"))
         private_words = ["张三", *funds.households.values(), *funds.owner_keys.values(), "业主h-101"]
+        head = await funds.call("VerifyLedger", funds_pb2.VerifyLedgerRequest(ledger_id=funds.ledger))
+        signing = await funds.call("GetLedgerSigningKey", funds_pb2.GetLedgerSigningKeyRequest())
     async with gateway_for({"funds": funds.app}, public_base_url="https://wuye.example.gov.cn") as gateway:
         data = await gateway.client.get(f"/api/v1/public/compounds/{compound}/transparency")
         page = await gateway.client.get(f"/c/{compound}")
         svg = await gateway.client.get(f"/c/{compound}/qr.svg")
         png_answer = await gateway.client.get(f"/c/{compound}/qr.png")
         unknown = await gateway.client.get("/c/nowhere")
+        key = await gateway.client.get("/api/v1/public/ledger-signing-key")
 
     assert data.status_code == 200, data.text
     body = data.json()
@@ -48,6 +51,13 @@ async def test_the_public_page_shows_balances_and_never_personal_data(
     # issue 14: the heading is the compound's name, never its id
     assert body["compound_name"] == "凤凰城" and "<h1>凤凰城 · 资金公开</h1>" in page.text
     assert compound not in page.text.split("</header>")[0]
+
+    # issue 19, finding 3: the disclosure's ledger anchors are on the page, for anyone to verify against later
+    disclosed = body["latest_disclosure"]
+    assert (disclosed["maintenance_head_sequence"], disclosed["maintenance_head_hash"]) == (head.head_sequence, head.head_hash)
+    assert head.head_sequence > 0
+    assert f"维修资金 第 {head.head_sequence} 条 <code>{head.head_hash}</code>" in page.text
+    assert key.status_code == 200 and key.json() == {"key_id": signing.key_id, "public_key": signing.public_key}
 
     assert svg.status_code == 200 and svg.headers["content-type"] == "image/svg+xml"
     assert "<svg" in svg.text

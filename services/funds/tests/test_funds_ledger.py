@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
+
 import grpc
 import pytest
+import sqlalchemy as sa
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from services.funds.tests.funds_support import (
     ANXI_OFFICER,
@@ -16,6 +22,7 @@ from services.funds.tests.funds_support import (
 )
 from wuye.common.v1 import common_pb2
 from wuye.funds.v1 import events_pb2, funds_pb2
+from wuye_chassis.migrations import Migrations, migrate
 from wuye_funds.domain import ledger
 
 RATE = 3_000  # fen per m², 6 % of the construction cost below
@@ -226,3 +233,164 @@ async def test_ledger_reads_are_scoped_and_auditors_read_across_their_scope(fund
             break
     assert seen == [1, 2, 3, 4, 5, 6]
     assert (await verify(funds, AUDITOR)).intact
+
+
+# --- what the chain alone cannot show: anchors and signed checkpoints (issue 19, finding 3) ----------
+
+
+async def three_postings(funds: Funds) -> list[funds_pb2.LedgerEntry]:
+    await open_account(funds)
+    for household in AREAS:
+        await first_deposit(funds, household)
+    return list((await funds.call("ListLedgerEntries", funds_pb2.ListLedgerEntriesRequest(ledger_id=funds.ledger))).entries)
+
+
+def found_anchors(check: funds_pb2.VerifyLedgerResponse) -> list[tuple[str, str, int, int]]:
+    return [
+        (funds_pb2.AnchorSource.Name(d.source).removeprefix("ANCHOR_SOURCE_"),
+         funds_pb2.DiscrepancyKind.Name(d.kind).removeprefix("DISCREPANCY_KIND_"), d.recorded.sequence, d.found.sequence)
+        for d in check.discrepancies
+    ]
+
+
+async def test_ledger_every_posting_leaves_a_checkpoint_anyone_can_check_with_the_published_key(funds: Funds) -> None:
+    entries = await three_postings(funds)
+    check = await verify(funds)
+    assert check.intact and not check.discrepancies
+    assert (check.head_sequence, check.head_hash) == (6, entries[-1].hash)
+    assert (check.checkpoint.sequence, check.checkpoint.hash) == (6, entries[-1].hash)
+    key = await funds.call("GetLedgerSigningKey", funds_pb2.GetLedgerSigningKeyRequest(), ANXI_OFFICER)
+    assert key.key_id == check.checkpoint_key_id and len(key.key_id) == 16
+    # checked outside the service, from the documented bytes and the published key alone
+    public = Ed25519PublicKey.from_public_bytes(base64.b64decode(key.public_key))
+    rows = await funds.rows(f"SELECT sequence, hash, signature FROM ledger_checkpoints WHERE ledger_id = '{funds.ledger}' ORDER BY sequence")
+    assert [(sequence, digest) for sequence, digest, _ in rows] == [(2, entries[1].hash), (4, entries[3].hash), (6, entries[5].hash)]
+    for sequence, digest, signature in rows:
+        public.verify(bytes(signature), ledger.checkpoint_bytes(funds.ledger, ledger.Anchor(sequence, digest)))
+
+
+async def test_ledger_the_last_posting_deleted_is_found_and_its_sequence_is_never_given_again(funds: Funds) -> None:
+    await three_postings(funds)
+    await funds.execute(f"DELETE FROM ledger_entries WHERE ledger_id = '{funds.ledger}' AND sequence IN (5, 6)")
+    check = await verify(funds, AUDITOR)
+    assert not check.intact and check.broken_reason == funds_pb2.CHAIN_BREAK_REASON_UNSPECIFIED  # the chain itself holds
+    assert found_anchors(check) == [("LEDGER_HEAD", "TRUNCATED", 6, 4), ("CHECKPOINT", "TRUNCATED", 6, 4)]
+    assert check.discrepancies[0].description.endswith("but the chain ends at entry 4")
+    before = await funds.counts("ledger_entries", "ledger_checkpoints")
+    status, error = await refused(
+        funds.call("RecordDeposit", funds_pb2.RecordDepositRequest(
+            compound_id=funds.compound, household_id=funds.household("h-101"), amount_fen=100))
+    )
+    assert (status, error.field, error.rule) == (grpc.StatusCode.FAILED_PRECONDITION, "ledger_id", "ledger.head")
+    assert await funds.counts("ledger_entries", "ledger_checkpoints") == before
+
+
+async def rewrite_from_second_posting(funds: Funds, entries: list[funds_pb2.LedgerEntry]) -> list[ledger.Entry]:
+    """What someone with write access to the database can do: change posting 2's amount, recompute every
+    hash after it, and move the ledger's recorded head along."""
+    def stored(entry: funds_pb2.LedgerEntry) -> ledger.Entry:
+        return ledger.Entry(entry.sequence, entry.account_id, entry.amount_fen, entry.counter_account_id, entry.kind,
+                            entry.memo, entry.occurred_at, entry.prev_hash, entry.hash)
+
+    chain = [stored(entries[0]), stored(entries[1])]
+    for debit, amount in ((entries[2], 1), (entries[4], entries[4].amount_fen)):
+        chain += ledger.post(chain[-1], debit_account_id=debit.account_id, credit_account_id=debit.counter_account_id,
+                             amount_fen=amount, kind=debit.kind, memo=debit.memo, occurred_at=debit.occurred_at)
+    for entry in chain[2:]:
+        await funds.execute(
+            "UPDATE ledger_entries SET amount_fen = :amount, prev_hash = :prev, hash = :hash "
+            "WHERE ledger_id = :ledger AND sequence = :sequence",
+            amount=entry.amount_fen, prev=entry.prev_hash, hash=entry.hash, ledger=funds.ledger, sequence=entry.sequence,
+        )
+    await funds.execute("UPDATE ledgers SET head_hash = :hash WHERE ledger_id = :ledger", hash=chain[-1].hash, ledger=funds.ledger)
+    return chain
+
+
+async def test_ledger_a_rewrite_with_every_hash_recomputed_is_found_by_the_signed_checkpoints(funds: Funds) -> None:
+    chain = await rewrite_from_second_posting(funds, await three_postings(funds))
+    check = await verify(funds, AUDITOR)
+    assert check.broken_reason == funds_pb2.CHAIN_BREAK_REASON_UNSPECIFIED and check.head_hash == chain[-1].hash
+    assert not check.intact
+    assert found_anchors(check) == [("CHECKPOINT", "REWRITTEN", 4, 4), ("CHECKPOINT", "REWRITTEN", 6, 6)]
+    assert check.discrepancies[0].found.hash == chain[3].hash
+
+
+async def test_ledger_checkpoints_rewritten_to_match_without_the_key_do_not_verify(funds: Funds) -> None:
+    chain = await rewrite_from_second_posting(funds, await three_postings(funds))
+    for entry in chain[3::2]:
+        await funds.execute("UPDATE ledger_checkpoints SET hash = :hash WHERE ledger_id = :ledger AND sequence = :sequence",
+                            hash=entry.hash, ledger=funds.ledger, sequence=entry.sequence)
+    check = await verify(funds, AUDITOR)
+    assert not check.intact and found_anchors(check) == [("CHECKPOINT", "BAD_SIGNATURE", 4, 4)]
+
+
+async def test_ledger_the_latest_disclosure_and_a_head_noted_by_a_resident_are_compared_too(funds: Funds) -> None:
+    entries = await three_postings(funds)
+    published = (await funds.call("PublishDisclosure", funds_pb2.PublishDisclosureRequest(
+        compound_id=funds.compound, period="2026-H2"))).disclosure
+    assert (published.maintenance_head_sequence, published.maintenance_head_hash) == (6, entries[-1].hash)
+    # everything the database holds is made to agree: entries 5–6 gone, the head and checkpoints moved back
+    await funds.execute(f"DELETE FROM ledger_entries WHERE ledger_id = '{funds.ledger}' AND sequence IN (5, 6)")
+    await funds.execute(f"DELETE FROM ledger_checkpoints WHERE ledger_id = '{funds.ledger}' AND sequence = 6")
+    await funds.execute("UPDATE ledgers SET head_sequence = 4, head_hash = :hash WHERE ledger_id = :ledger",
+                        hash=entries[3].hash, ledger=funds.ledger)
+    noted = funds_pb2.VerifyLedgerRequest(ledger_id=funds.ledger, expected_head_sequence=6, expected_head_hash=entries[-1].hash)
+    check = await funds.call("VerifyLedger", noted, AUDITOR)
+    assert not check.intact and found_anchors(check) == [("DISCLOSURE", "TRUNCATED", 6, 4), ("GIVEN", "TRUNCATED", 6, 4)]
+    earlier = funds_pb2.VerifyLedgerRequest(ledger_id=funds.ledger, expected_head_sequence=2, expected_head_hash=entries[1].hash)
+    assert found_anchors(await funds.call("VerifyLedger", earlier, AUDITOR)) == [("DISCLOSURE", "TRUNCATED", 6, 4)]
+
+
+@pytest.mark.parametrize(("sequence", "digest", "field"), [(0, "ab" * 32, "expected_head_sequence"), (3, "", "expected_head_hash"),
+                                                           (-1, "ab" * 32, "expected_head_sequence")])
+async def test_ledger_an_expected_head_needs_its_sequence_and_its_hash(funds: Funds, sequence: int, digest: str, field: str) -> None:
+    await three_postings(funds)
+    status, error = await refused(funds.call("VerifyLedger", funds_pb2.VerifyLedgerRequest(
+        ledger_id=funds.ledger, expected_head_sequence=sequence, expected_head_hash=digest)))
+    assert (status, error.field, error.rule) == (grpc.StatusCode.INVALID_ARGUMENT, field, "ledger.head")
+
+
+async def test_ledger_entries_inserted_without_a_posting_are_unanchored(funds: Funds) -> None:
+    entries = await three_postings(funds)
+    last = entries[-1]
+    tail = ledger.Entry(last.sequence, last.account_id, last.amount_fen, last.counter_account_id, last.kind,
+                        last.memo, last.occurred_at, last.prev_hash, last.hash)
+    debit, credit = ledger.post(tail, debit_account_id="bank", credit_account_id="owners:deposits", amount_fen=5,
+                                kind="deposit", memo="", occurred_at=last.occurred_at)
+    for entry in (debit, credit):
+        await funds.execute(
+            "INSERT INTO ledger_entries (ledger_id, sequence, account_id, counter_account_id, amount_fen, kind, memo, "
+            "occurred_at, reverses_sequence, prev_hash, hash) VALUES (:ledger, :sequence, :account, :counter, :amount, "
+            ":kind, :memo, :at, NULL, :prev, :hash)",
+            ledger=funds.ledger, sequence=entry.sequence, account=entry.account_id, counter=entry.counter_account_id,
+            amount=entry.amount_fen, kind=entry.kind, memo=entry.memo, at=entry.occurred_at, prev=entry.prev_hash, hash=entry.hash,
+        )
+    check = await verify(funds, AUDITOR)
+    assert check.broken_reason == funds_pb2.CHAIN_BREAK_REASON_UNSPECIFIED and not check.intact
+    assert found_anchors(check) == [("LEDGER_HEAD", "UNANCHORED_ENTRIES", 6, 8), ("CHECKPOINT", "UNANCHORED_ENTRIES", 6, 8)]
+
+
+async def test_ledger_the_upgrade_records_the_head_of_every_existing_ledger(database_url: str) -> None:
+    """Migration 0010 on a database with postings: each ledger's head is its last entry, so the next
+    posting goes on from it; an empty ledger's head is empty."""
+    migrations = Migrations("wuye_funds:migrations")
+    await asyncio.to_thread(migrate, database_url, migrations, "0009")
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            for ledger_id in ("c1/maintenance", "c1/committee"):
+                await connection.execute(sa.text(
+                    "INSERT INTO ledgers (ledger_id, compound_id, jurisdiction_path, created_at) "
+                    "VALUES (:ledger, NULL, '/c', CURRENT_TIMESTAMP)"), {"ledger": ledger_id})
+            for sequence in (1, 2, 3, 4):
+                await connection.execute(sa.text(
+                    "INSERT INTO ledger_entries (ledger_id, sequence, account_id, counter_account_id, amount_fen, kind, "
+                    "memo, occurred_at, prev_hash, hash) VALUES ('c1/maintenance', :sequence, 'a', 'b', 1, 'deposit', '', "
+                    "'2026-01-01T00:00:00+00:00', 'p', :hash)"), {"sequence": sequence, "hash": f"h{sequence}"})
+        await asyncio.to_thread(migrate, database_url, migrations)
+        async with engine.connect() as connection:
+            heads = dict((await connection.execute(sa.text(
+                "SELECT ledger_id, head_sequence || ':' || head_hash FROM ledgers"))).all())
+    finally:
+        await engine.dispose()
+    assert heads == {"c1/maintenance": "4:h4", "c1/committee": "0:"}

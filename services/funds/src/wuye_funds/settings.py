@@ -1,4 +1,7 @@
-from pydantic import Field
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import NoDecode
 
 from wuye_chassis.settings import ServiceSettings
 from wuye_funds.domain.disclosure_schedule import DEFAULT_INCOME_PERIOD_MONTHS, MAX_MAINTENANCE_PERIOD_MONTHS
@@ -20,3 +23,16 @@ class FundsSettings(ServiceSettings):
     vote_objection_days: int = Field(default=DEFAULT_OBJECTION_DAYS, ge=1, le=30)
     #: how often the background task looks for overdue disclosures
     disclosure_overdue_interval_seconds: float = Field(default=3600.0, gt=0)
+    #: base64 of the 32-byte Ed25519 private key that signs every ledger head (a checkpoint); kept outside
+    #: the funds database (a mounted Secret), required unless the database is a local SQLite file
+    ledger_signing_key: SecretStr | None = None
+    #: base64 of the 32-byte public keys of earlier signing keys, comma-separated: their checkpoints still
+    #: verify after a rotation
+    ledger_retired_public_keys: Annotated[list[str], NoDecode] = []
+
+    @field_validator("ledger_retired_public_keys", mode="before")
+    @classmethod
+    def _comma_separated_keys(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value

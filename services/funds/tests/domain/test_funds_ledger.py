@@ -5,15 +5,24 @@ import pytest
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument, NotFound
 from wuye_funds.domain.ledger import (
+    EMPTY_HEAD,
     GENESIS_HASH,
     REVERSAL_KIND,
+    Anchor,
+    AnchorSource,
     BreakReason,
     ChainBreak,
+    Checkpoint,
+    DiscrepancyKind,
+    anchor_discrepancies,
     balances,
     canonical_bytes,
+    checkpoint_bytes,
     entry_hash,
+    head_of,
     next_entry,
     post,
+    require_extends_head,
     reverse,
     verify_chain,
 )
@@ -196,3 +205,98 @@ def test_ledger_reverse_unknown_entry_not_found(sequence):
     with pytest.raises(NotFound) as caught:
         reverse(ledger_of(100), sequence, occurred_at=AT)
     assert (caught.value.field, caught.value.rule) == ("sequence", "ledger.reversal")
+
+
+# --- anchors: what the chain alone cannot show (issue 19, finding 3) ---------------------------------
+
+
+def signed(*anchors):
+    return [Checkpoint(anchor, signature_valid=True) for anchor in anchors]
+
+
+def heads(chain):
+    """The anchor each posting left (its credit leg), as the service signs them."""
+    return [Anchor(entry.sequence, entry.hash) for entry in chain if entry.sequence % 2 == 0]
+
+
+def test_ledger_anchors_agree_with_an_untouched_chain():
+    chain = ledger_of(100, 200, 300)
+    assert anchor_discrepancies(
+        chain, recorded_head=head_of(chain), checkpoints=signed(*heads(chain)),
+        published=[(AnchorSource.DISCLOSURE, heads(chain)[1]), (AnchorSource.GIVEN, heads(chain)[0])],
+    ) == []
+    assert anchor_discrepancies([], recorded_head=EMPTY_HEAD, checkpoints=[]) == []
+
+
+def test_ledger_anchors_find_the_last_posting_cut_off_although_the_chain_itself_verifies():
+    chain = ledger_of(100, 200, 300)
+    cut = chain[:4]
+    assert verify_chain(cut) is None
+    found = anchor_discrepancies(cut, recorded_head=head_of(chain), checkpoints=signed(*heads(chain)))
+    assert [(d.source, d.kind, d.anchor.sequence, d.found.sequence) for d in found] == [
+        (AnchorSource.LEDGER_HEAD, DiscrepancyKind.TRUNCATED, 6, 4),
+        (AnchorSource.CHECKPOINT, DiscrepancyKind.TRUNCATED, 6, 4),
+    ]
+    assert found[0].describe() == f"the ledger's recorded head names entry 6 ({chain[5].hash[:12]}…) but the chain ends at entry 4"
+
+
+def test_ledger_anchors_find_a_rewrite_with_recomputed_hashes_from_the_earliest_checkpoint_it_breaks():
+    chain = ledger_of(100, 200, 300)
+    rewritten = ledger_of(100, 999, 300)  # same first posting, every hash after it recomputed
+    assert verify_chain(rewritten) is None
+    found = anchor_discrepancies(rewritten, recorded_head=head_of(rewritten), checkpoints=signed(*heads(chain)))
+    assert [(d.source, d.kind, d.anchor.sequence, d.found.hash) for d in found] == [
+        (AnchorSource.CHECKPOINT, DiscrepancyKind.REWRITTEN, 4, rewritten[3].hash),
+        (AnchorSource.CHECKPOINT, DiscrepancyKind.REWRITTEN, 6, rewritten[5].hash),
+    ]
+
+
+def test_ledger_anchors_refuse_a_checkpoint_no_trusted_key_signed():
+    chain = ledger_of(100, 200)
+    forged = [Checkpoint(heads(chain)[0], True), Checkpoint(heads(chain)[1], signature_valid=False)]
+    found = anchor_discrepancies(chain, recorded_head=head_of(chain), checkpoints=forged)
+    assert [(d.source, d.kind, d.anchor.sequence) for d in found] == [(AnchorSource.CHECKPOINT, DiscrepancyKind.BAD_SIGNATURE, 4)]
+
+
+def test_ledger_anchors_find_entries_added_without_a_posting():
+    chain = ledger_of(100, 200)
+    found = anchor_discrepancies(chain, recorded_head=heads(chain)[0], checkpoints=signed(heads(chain)[0]))
+    assert [(d.source, d.kind, d.anchor.sequence, d.found.sequence) for d in found] == [
+        (AnchorSource.LEDGER_HEAD, DiscrepancyKind.UNANCHORED_ENTRIES, 2, 4),
+        (AnchorSource.CHECKPOINT, DiscrepancyKind.UNANCHORED_ENTRIES, 2, 4),
+    ]
+    # a ledger with entries and not a single checkpoint is unanchored from its first entry
+    assert [d.kind for d in anchor_discrepancies(chain, recorded_head=head_of(chain), checkpoints=[])] == [
+        DiscrepancyKind.UNANCHORED_ENTRIES
+    ]
+
+
+def test_ledger_published_anchors_may_be_older_than_the_head_but_must_still_be_in_the_chain():
+    chain = ledger_of(100, 200, 300)
+    published = heads(chain)[0]
+    ok = anchor_discrepancies(chain, recorded_head=head_of(chain), checkpoints=signed(*heads(chain)),
+                              published=[(AnchorSource.DISCLOSURE, published)])
+    assert ok == []
+    other = ledger_of(101, 200, 300)
+    found = anchor_discrepancies(other, recorded_head=head_of(other), checkpoints=signed(*heads(other)),
+                                 published=[(AnchorSource.DISCLOSURE, published), (AnchorSource.GIVEN, Anchor(8, "ab" * 32))])
+    assert [(d.source, d.kind) for d in found] == [
+        (AnchorSource.DISCLOSURE, DiscrepancyKind.REWRITTEN), (AnchorSource.GIVEN, DiscrepancyKind.TRUNCATED),
+    ]
+
+
+def test_ledger_head_a_posting_after_entries_were_removed_is_refused_so_no_sequence_is_given_twice():
+    chain = ledger_of(100, 200)
+    require_extends_head(chain[-1], head_of(chain))
+    require_extends_head(None, EMPTY_HEAD)
+    with pytest.raises(FailedPrecondition) as refused:
+        require_extends_head(chain[1], head_of(chain))
+    assert (refused.value.field, refused.value.rule) == ("ledger_id", "ledger.head")
+    with pytest.raises(FailedPrecondition):
+        require_extends_head(None, head_of(chain))
+
+
+def test_ledger_checkpoint_bytes_are_the_documented_netstrings():
+    assert checkpoint_bytes("c1/maintenance", Anchor(12, "ab" * 32)) == (
+        b"25:wuye-ledger-checkpoint-v1,14:c1/maintenance,2:12,64:" + b"ab" * 32 + b","
+    )

@@ -29,6 +29,7 @@ from wuye_funds.adapters.orm import (
 from wuye_funds.domain.accounts import committee_ledger_id
 from wuye_funds.domain.disclosure import AccountTotals, Disclosure, HouseholdMovements
 from wuye_funds.domain.disclosure_schedule import Audit, Subject
+from wuye_funds.domain.ledger import Anchor
 
 
 @dataclass(frozen=True)
@@ -189,8 +190,10 @@ def _disclosure_json(disclosure: Disclosure) -> dict[str, Any]:
             }
             for household in disclosure.households
         ],
-        "maintenanceHeadHash": disclosure.maintenance_head_hash,
-        "committeeHeadHash": disclosure.committee_head_hash,
+        "maintenanceHeadHash": disclosure.maintenance_head.hash,
+        "committeeHeadHash": disclosure.committee_head.hash,
+        "maintenanceHeadSequence": disclosure.maintenance_head.sequence,
+        "committeeHeadSequence": disclosure.committee_head.sequence,
     }
     if disclosure.posted_until is not None:
         stored["postedUntil"] = _moment_json(disclosure.posted_until)
@@ -215,6 +218,7 @@ def _disclosure(data: Mapping[str, Any]) -> Disclosure:
             )
             for household in data.get("households", [])
         ),
-        maintenance_head_hash=data.get("maintenanceHeadHash", ""),
-        committee_head_hash=data.get("committeeHeadHash", ""),
+        # snapshots stored before anchors had a sequence name none (0: not compared by verification)
+        maintenance_head=Anchor(int(data.get("maintenanceHeadSequence", 0)), data.get("maintenanceHeadHash", "")),
+        committee_head=Anchor(int(data.get("committeeHeadSequence", 0)), data.get("committeeHeadHash", "")),
     )

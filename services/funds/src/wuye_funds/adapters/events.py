@@ -280,8 +280,10 @@ def disclosure_message(disclosure: Disclosure) -> api.Disclosure:
             )
             for household in disclosure.households
         ],
-        maintenance_head_hash=disclosure.maintenance_head_hash,
-        committee_head_hash=disclosure.committee_head_hash,
+        maintenance_head_hash=disclosure.maintenance_head.hash,
+        committee_head_hash=disclosure.committee_head.hash,
+        maintenance_head_sequence=disclosure.maintenance_head.sequence,
+        committee_head_sequence=disclosure.committee_head.sequence,
         posted_until=timestamp(disclosure.posted_until),
     )
 

@@ -1,4 +1,7 @@
-"""Ledger rows ⇄ domain entries. Inserts only: there is no update or delete of an entry."""
+"""Ledger rows ⇄ domain entries, the ledgers' recorded heads and their signed checkpoints.
+
+Inserts only: there is no update or delete of an entry or a checkpoint; a ledger's head only moves on.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis.db import utcnow
 from wuye_chassis.money import Fen
-from wuye_funds.adapters.orm import ledger_entries, ledgers
-from wuye_funds.domain.ledger import Entry
+from wuye_funds.adapters.ledger_signing import Signature
+from wuye_funds.adapters.orm import ledger_checkpoints, ledger_entries, ledgers
+from wuye_funds.domain.ledger import EMPTY_HEAD, Anchor, Entry
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,14 @@ class Ledger:
     #: None for a county or community neighbour fund's ledger (P5), which belongs to no compound
     compound_id: str | None
     jurisdiction_path: str
+    #: the head the last posting left, as recorded on the ledger itself
+    head: Anchor = EMPTY_HEAD
+
+
+@dataclass(frozen=True)
+class StoredCheckpoint:
+    anchor: Anchor
+    signature: Signature
 
 
 def _to_entry(row: sa.RowMapping) -> Entry:
@@ -55,7 +67,35 @@ class LedgerRepository:
         if for_update:
             query = query.with_for_update()
         row = (await self.session.execute(query)).mappings().first()
-        return None if row is None else Ledger(row["ledger_id"], row["compound_id"], row["jurisdiction_path"])
+        if row is None:
+            return None
+        return Ledger(row["ledger_id"], row["compound_id"], row["jurisdiction_path"],
+                      Anchor(row["head_sequence"], row["head_hash"]))
+
+    async def advance_head(self, ledger_id: str, head: Anchor, signature: Signature) -> None:
+        """Record the head a posting left, with its signed checkpoint (the caller holds the ledger's lock)."""
+        await self.session.execute(
+            ledgers.update().where(ledgers.c.ledger_id == ledger_id)
+            .values(head_sequence=head.sequence, head_hash=head.hash)
+        )
+        await self.session.execute(
+            ledger_checkpoints.insert().values(
+                ledger_id=ledger_id, sequence=head.sequence, hash=head.hash, key_id=signature.key_id,
+                signature=signature.signature, signed_at=utcnow(),
+            )
+        )
+
+    async def checkpoints(self, ledger_id: str) -> list[StoredCheckpoint]:
+        """The ledger's signed heads in sequence order."""
+        rows = await self.session.execute(
+            sa.select(ledger_checkpoints)
+            .where(ledger_checkpoints.c.ledger_id == ledger_id)
+            .order_by(ledger_checkpoints.c.sequence)
+        )
+        return [
+            StoredCheckpoint(Anchor(row["sequence"], row["hash"]), Signature(row["key_id"], bytes(row["signature"])))
+            for row in rows.mappings()
+        ]
 
     async def last_entry(self, ledger_id: str) -> Entry | None:
         row = (

@@ -35,6 +35,21 @@ ledgers = sa.Table(
     sa.Column("compound_id", sa.String(64), sa.ForeignKey("compounds.compound_id"), nullable=True, index=True),
     sa.Column("jurisdiction_path", sa.String(64), nullable=False),
     sa.Column("created_at", UtcDateTime(), nullable=False),
+    # the last entry every posting left (domain.ledger, "Anchors"): a sequence is never given twice
+    sa.Column("head_sequence", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("head_hash", sa.String(64), nullable=False, server_default=""),
+)
+
+# one signed head per posting, made with a key this database does not hold (adapters.ledger_signing)
+ledger_checkpoints = sa.Table(
+    "ledger_checkpoints",
+    metadata,
+    sa.Column("ledger_id", sa.String(100), sa.ForeignKey("ledgers.ledger_id"), primary_key=True),
+    sa.Column("sequence", sa.Integer(), primary_key=True, autoincrement=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    sa.Column("key_id", sa.String(16), nullable=False),
+    sa.Column("signature", sa.LargeBinary(), nullable=False),
+    sa.Column("signed_at", UtcDateTime(), nullable=False),
 )
 
 ledger_entries = sa.Table(

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from wuye_funds.domain.disclosure_schedule import OverdueDisclosure
+from wuye_funds.domain.ledger import Anchor
 
 # --- ledgers ----------------------------------------------------------------------------------------
 
@@ -48,6 +49,8 @@ class ListLedgerEntries:
 @dataclass(frozen=True)
 class VerifyLedger:
     ledger_id: str
+    #: a head the caller noted earlier (a notice, the public page); None to compare with the stored records only
+    expected: Anchor | None = None
 
 
 # --- votes (V1–V7) and vote proposals (R4) ---------------------------------------------------------

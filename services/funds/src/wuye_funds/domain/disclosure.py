@@ -23,6 +23,7 @@ from wuye_funds.domain.accounts import (
     INTEREST_ACCOUNT,
     WORKS_PAYEE,
 )
+from wuye_funds.domain.ledger import Anchor
 
 Movements = Mapping[tuple[str, str], Fen]
 
@@ -61,9 +62,18 @@ class Disclosure:
     maintenance: AccountTotals
     committee: AccountTotals
     households: tuple[HouseholdMovements, ...]
-    #: the ledgers' head hashes at publication, so readers can verify that later entries extend them
-    maintenance_head_hash: str
-    committee_head_hash: str
+    #: the ledgers' heads at publication (their anchors), so that anyone can verify later that the
+    #: ledgers still hold these entries and only grew since
+    maintenance_head: Anchor
+    committee_head: Anchor
+
+    def anchor_of(self, ledger_id: str) -> Anchor | None:
+        """The head this disclosure published for the ledger, None when it does not cover that ledger."""
+        if ledger_id == self.maintenance.ledger_id:
+            return self.maintenance_head
+        if ledger_id == self.committee.ledger_id:
+            return self.committee_head
+        return None
 
 
 def household_movements(movements: Movements) -> list[HouseholdMovements]:

@@ -17,6 +17,14 @@ serialisation is the concatenation, in this order, of these ten fields, each wri
     5 amount_fen (decimal, "-" when negative)  10 prev_hash
 
 Example: sequence 1 is written ``1:1,``; an empty memo ``0:,``; a memo "维修" ``6:维修,``.
+
+Anchors. The chain alone cannot show that its end was cut off, or that it was rewritten from some entry on
+with every hash recomputed. So a ledger's head (the last entry's sequence and hash) is also recorded
+where a rewrite of the entries does not reach: on the ledger itself (advanced with every posting, so a
+sequence is never given twice), in a checkpoint signed with a key the funds database does not hold (one per
+posting), in every disclosure, and by anyone who noted a head from a notice or the public page.
+Verification compares the chain with each of them (``anchor_discrepancies``). A checkpoint signs the
+netstrings of ``wuye-ledger-checkpoint-v1``, the ledger id, the sequence and the hash, in that order.
 """
 
 from __future__ import annotations
@@ -33,6 +41,7 @@ from wuye_chassis.validation import require_text
 
 GENESIS_HASH = "0" * 64
 SERIALISATION_TAG = "wuye-ledger-entry-v1"
+CHECKPOINT_TAG = "wuye-ledger-checkpoint-v1"
 REVERSAL_KIND = "reversal"
 MEMO_MAX_LENGTH = 500
 
@@ -67,6 +76,166 @@ class ChainBreak:
     reason: BreakReason
 
 
+@dataclass(frozen=True)
+class Anchor:
+    """A ledger's head as it was recorded somewhere: the last entry's sequence and hash (0 and "" while
+    the ledger is empty)."""
+
+    sequence: int
+    hash: str
+
+
+EMPTY_HEAD = Anchor(0, "")
+
+
+class AnchorSource(Enum):
+    #: the head the ledger's own row records, advanced by every posting
+    LEDGER_HEAD = "ledger_head"
+    #: a checkpoint signed when the posting was made
+    CHECKPOINT = "checkpoint"
+    #: the head written into the compound's latest disclosure
+    DISCLOSURE = "disclosure"
+    #: the head the caller brought, e.g. from a printed notice or the public page
+    GIVEN = "given"
+
+
+class DiscrepancyKind(Enum):
+    #: the chain ends before the anchor's entry: entries were removed from its end
+    TRUNCATED = "truncated"
+    #: the chain's entry at the anchor's sequence has another hash: the chain was rewritten up to there
+    REWRITTEN = "rewritten"
+    #: the chain goes on past the head recorded on the ledger or past the last signed checkpoint: entries
+    #: were added without a posting
+    UNANCHORED_ENTRIES = "unanchored_entries"
+    #: the checkpoint's signature does not verify with a trusted key: the checkpoint itself was forged
+    BAD_SIGNATURE = "bad_signature"
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A signed head, as stored; ``signature_valid`` says whether a trusted key verifies it."""
+
+    anchor: Anchor
+    signature_valid: bool
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """Where the chain and one record of its head disagree."""
+
+    source: AnchorSource
+    anchor: Anchor
+    #: the chain's entry at the anchor's sequence; for truncation and unanchored entries, the chain's head
+    found: Anchor
+    kind: DiscrepancyKind
+
+    def describe(self) -> str:
+        recorded = f"{_SOURCE_WORDS[self.source]} names entry {self.anchor.sequence} ({self.anchor.hash[:12]}…)"
+        if self.kind is DiscrepancyKind.TRUNCATED:
+            return f"{recorded} but the chain ends at entry {self.found.sequence}"
+        if self.kind is DiscrepancyKind.REWRITTEN:
+            return f"{recorded} but the chain's entry {self.found.sequence} is {self.found.hash[:12]}…"
+        if self.kind is DiscrepancyKind.UNANCHORED_ENTRIES:
+            return f"{recorded} but the chain goes on to entry {self.found.sequence}"
+        return f"{recorded} with a signature no trusted key made"
+
+
+_SOURCE_WORDS = {
+    AnchorSource.LEDGER_HEAD: "the ledger's recorded head",
+    AnchorSource.CHECKPOINT: "the signed checkpoint",
+    AnchorSource.DISCLOSURE: "the latest disclosure",
+    AnchorSource.GIVEN: "the expected head",
+}
+
+
+def head_of(chain: Sequence[Entry]) -> Anchor:
+    return Anchor(chain[-1].sequence, chain[-1].hash) if chain else EMPTY_HEAD
+
+
+def checkpoint_bytes(ledger_id: str, anchor: Anchor) -> bytes:
+    """The exact bytes a checkpoint signs (see the module docstring)."""
+    return _netstrings((CHECKPOINT_TAG, ledger_id, str(anchor.sequence), anchor.hash))
+
+
+def require_extends_head(last: Entry | None, head: Anchor) -> None:
+    """A posting goes on from the recorded head only: when the chain's last entry is not the head, entries
+    were removed or added outside a posting, and appending would give a sequence a second time."""
+    if head_of([] if last is None else [last]) != head:
+        raise FailedPrecondition(
+            f"the ledger's entries end at {0 if last is None else last.sequence} but its recorded head is entry "
+            f"{head.sequence}: the ledger has been altered and takes no postings until it is verified and repaired",
+            field="ledger_id",
+            rule="ledger.head",
+        )
+
+
+def anchor_discrepancies(
+    chain: Sequence[Entry],
+    *,
+    recorded_head: Anchor,
+    checkpoints: Sequence[Checkpoint],
+    published: Sequence[tuple[AnchorSource, Anchor]] = (),
+) -> list[Discrepancy]:
+    """Every way the chain disagrees with the records of its head, in source order.
+
+    The ledger's recorded head and the latest checkpoint must be the chain's head exactly; every checkpoint
+    and every published anchor must name an entry of the chain with its hash (the chain may have grown
+    since). Of the checkpoints, the earliest that disagrees is reported (a rewrite from entry n makes all
+    later ones disagree), and the latest when it is not the chain's head.
+    """
+    by_sequence = {entry.sequence: entry.hash for entry in chain}
+    head = head_of(chain)
+    found: list[Discrepancy] = []
+    if recorded_head != head:
+        found.append(_contained(AnchorSource.LEDGER_HEAD, recorded_head, by_sequence, head)
+                     or Discrepancy(AnchorSource.LEDGER_HEAD, recorded_head, head, DiscrepancyKind.UNANCHORED_ENTRIES))
+    for checkpoint in checkpoints:
+        if not checkpoint.signature_valid:
+            found.append(Discrepancy(AnchorSource.CHECKPOINT, checkpoint.anchor,
+                                     _at(checkpoint.anchor.sequence, by_sequence), DiscrepancyKind.BAD_SIGNATURE))
+            break
+        mismatch = _contained(AnchorSource.CHECKPOINT, checkpoint.anchor, by_sequence, head)
+        if mismatch is not None:
+            found.append(mismatch)
+            break
+    latest = checkpoints[-1].anchor if checkpoints else EMPTY_HEAD
+    if latest != head:
+        mismatch = _contained(AnchorSource.CHECKPOINT, latest, by_sequence, head)
+        if mismatch is None:
+            found.append(Discrepancy(AnchorSource.CHECKPOINT, latest, head, DiscrepancyKind.UNANCHORED_ENTRIES))
+        elif mismatch not in found:
+            found.append(mismatch)
+    for source, anchor in published:
+        mismatch = _contained(source, anchor, by_sequence, head)
+        if mismatch is not None:
+            found.append(mismatch)
+    return found
+
+
+def _at(sequence: int, by_sequence: dict[int, str]) -> Anchor:
+    return Anchor(sequence, by_sequence.get(sequence, ""))
+
+
+def _contained(
+    source: AnchorSource, anchor: Anchor, by_sequence: dict[int, str], head: Anchor
+) -> Discrepancy | None:
+    """None when the chain holds the anchor's entry with the anchor's hash (an empty anchor always holds)."""
+    if anchor.sequence == 0:
+        return None
+    if anchor.sequence > head.sequence:
+        return Discrepancy(source, anchor, head, DiscrepancyKind.TRUNCATED)
+    at = _at(anchor.sequence, by_sequence)
+    return None if at.hash == anchor.hash else Discrepancy(source, anchor, at, DiscrepancyKind.REWRITTEN)
+
+
+def _netstrings(fields: Iterable[str]) -> bytes:
+    out = bytearray()
+    for text in fields:
+        data = text.encode("utf-8")
+        out += f"{len(data)}:".encode("ascii") + data + b","
+    return bytes(out)
+
+
 def canonical_bytes(
     *,
     sequence: int,
@@ -80,7 +249,7 @@ def canonical_bytes(
     prev_hash: str,
 ) -> bytes:
     """The exact bytes that are hashed (see the module docstring)."""
-    fields = (
+    return _netstrings((
         SERIALISATION_TAG,
         str(sequence),
         account_id,
@@ -91,12 +260,7 @@ def canonical_bytes(
         occurred_at,
         "" if reverses_sequence is None else str(reverses_sequence),
         prev_hash,
-    )
-    out = bytearray()
-    for text in fields:
-        data = text.encode("utf-8")
-        out += f"{len(data)}:".encode("ascii") + data + b","
-    return bytes(out)
+    ))
 
 
 def entry_hash(entry: Entry) -> str:

@@ -8,6 +8,7 @@ from wuye_chassis.registry_client import RegistryClient
 from wuye_chassis.uow import UnitOfWorkParts
 from wuye_funds.adapters.events import outgoing
 from wuye_funds.adapters.gauges import GAUGES
+from wuye_funds.adapters.ledger_signing import LedgerSigner
 from wuye_funds.adapters.orm import metadata
 from wuye_funds.adapters.registry_facts import RegistryOverGrpc
 from wuye_funds.domain.disclosure_schedule import Subject
@@ -25,8 +26,10 @@ def build(settings: FundsSettings | None = None) -> ServiceDefinition[FundsUnitO
         Subject.MAINTENANCE_FUND: settings.maintenance_disclosure_months,
     }
 
+    signer = LedgerSigner.from_settings(settings)
+
     def unit_of_work(parts: UnitOfWorkParts) -> FundsUnitOfWork:
-        return FundsUnitOfWork(parts, registry_facts, disclosure_months, settings.vote_objection_days)
+        return FundsUnitOfWork(parts, registry_facts, disclosure_months, signer, settings.vote_objection_days)
 
     return ServiceDefinition(
         settings=settings,

@@ -25,6 +25,7 @@ from wuye_funds.domain.disclosure import (
 )
 from wuye_funds.domain.disclosure_schedule import posted_until
 from wuye_funds.domain.events import DisclosurePublished
+from wuye_funds.domain.ledger import EMPTY_HEAD, Anchor
 from wuye_funds.domain.mini_fund import MiniFundSummary
 from wuye_funds.domain.voting import VoteRecord
 from wuye_funds.service import mini_fund
@@ -63,9 +64,9 @@ class Transparency:
     mini_fund: MiniFundSummary | None
 
 
-async def _head_hash(uow: FundsUnitOfWork, ledger_id: str) -> str:
-    last = await uow.ledgers.last_entry(ledger_id)
-    return "" if last is None else last.hash
+async def _head(uow: FundsUnitOfWork, ledger_id: str) -> Anchor:
+    found = await uow.ledgers.get(ledger_id)
+    return EMPTY_HEAD if found is None else found.head
 
 
 async def publish_disclosure(command: commands.PublishDisclosure, uow: FundsUnitOfWork) -> Disclosure:
@@ -88,8 +89,8 @@ async def publish_disclosure(command: commands.PublishDisclosure, uow: FundsUnit
             maintenance=maintenance_totals(maintenance_id, households),
             committee=committee_totals(committee_id, await uow.ledgers.movements(committee_id)),
             households=tuple(households),
-            maintenance_head_hash=await _head_hash(uow, maintenance_id),
-            committee_head_hash=await _head_hash(uow, committee_id),
+            maintenance_head=await _head(uow, maintenance_id),
+            committee_head=await _head(uow, committee_id),
         )
         await uow.disclosures.add(disclosure)
         await uow.publish(DisclosurePublished(disclosure))

@@ -1,8 +1,9 @@
 """Use cases on the hash-chained ledgers: posting (for the other use cases), reversal, reading, verifying.
 
-The chain rules (hashing, pairing of legs, what a reversal is) live in ``domain.ledger``; here entries
-are appended in the caller's transaction, after locking the ledger's row so that concurrent postings
-take consecutive sequences instead of racing for the same one.
+The chain rules (hashing, pairing of legs, what a reversal is, how anchors are compared) live in
+``domain.ledger``; here entries are appended in the caller's transaction, after locking the ledger's row
+so that concurrent postings take consecutive sequences instead of racing for the same one. Every posting
+goes on from the head recorded on the ledger, advances it and signs it (a checkpoint).
 """
 
 from __future__ import annotations
@@ -35,10 +36,28 @@ class Verification:
     ledger_id: str
     #: the entries found intact, from the first
     entries_checked: int
-    #: the last entry's hash (the value to publish or compare), "" for an empty ledger
-    head_hash: str
+    #: the chain's last entry (the values to publish or compare), 0 and "" for an empty ledger
+    head: ledger.Anchor
     #: the first broken entry, None when the whole chain is intact
     broken: ledger.ChainBreak | None
+    #: where the chain disagrees with the recorded head, the signed checkpoints, the latest disclosure and
+    #: the anchor the caller brought
+    discrepancies: list[ledger.Discrepancy]
+    #: the latest signed checkpoint, with the id of the key that signed it (None before the first)
+    checkpoint: ledger.Anchor | None
+    checkpoint_key_id: str
+
+    @property
+    def intact(self) -> bool:
+        return self.broken is None and not self.discrepancies
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """The public half of the key that signs the ledgers' heads, for anyone to check a checkpoint."""
+
+    key_id: str
+    public_key_base64: str
 
 
 def now_text() -> str:
@@ -59,7 +78,7 @@ async def post(
     """Append one balanced posting; the caller holds the ledger's lock (``locked_ledger``). Returns its
     debit and credit legs."""
     debit, credit = ledger.post(
-        await uow.ledgers.last_entry(ledger_id),
+        await _last_at_head(uow, ledger_id),
         debit_account_id=debit_account_id,
         credit_account_id=credit_account_id,
         amount_fen=amount_fen,
@@ -67,8 +86,22 @@ async def post(
         memo=memo,
         occurred_at=now_text(),
     )
-    await uow.ledgers.append(ledger_id, (debit, credit))
+    await _append(uow, ledger_id, debit, credit)
     return PostedEntry(ledger_id, debit), PostedEntry(ledger_id, credit)
+
+
+async def _last_at_head(uow: FundsUnitOfWork, ledger_id: str) -> ledger.Entry | None:
+    """The ledger's last entry, once it is the head the last posting recorded (``ledger.head``)."""
+    found = await uow.ledgers.get(ledger_id)
+    last = await uow.ledgers.last_entry(ledger_id)
+    ledger.require_extends_head(last, ledger.EMPTY_HEAD if found is None else found.head)
+    return last
+
+
+async def _append(uow: FundsUnitOfWork, ledger_id: str, debit: ledger.Entry, credit: ledger.Entry) -> None:
+    await uow.ledgers.append(ledger_id, (debit, credit))
+    head = ledger.head_of((credit,))
+    await uow.ledgers.advance_head(ledger_id, head, uow.signer.sign(ledger_id, head))
 
 
 async def ensure_ledger(uow: FundsUnitOfWork, ledger_id: str, *, compound_id: str, jurisdiction_path: str) -> None:
@@ -98,8 +131,9 @@ async def checked_reversal(uow: FundsUnitOfWork, ledger_id: str, sequence: int, 
 async def append_reversal(uow: FundsUnitOfWork, ledger_id: str, sequence: int, memo: str) -> list[PostedEntry]:
     """The reversing posting, once approved (A3), in the caller's transaction."""
     path = await locked_ledger(uow, ledger_id, action="reverse a ledger posting")
+    await _last_at_head(uow, ledger_id)
     debit, credit = ledger.reverse(await uow.ledgers.entries(ledger_id), sequence, occurred_at=now_text(), memo=memo)
-    await uow.ledgers.append(ledger_id, (debit, credit))
+    await _append(uow, ledger_id, debit, credit)
     await uow.publish(
         LedgerPostingReversed(
             ledger_id=ledger_id,
@@ -127,14 +161,48 @@ async def list_ledger_entries(query: commands.ListLedgerEntries, uow: FundsUnitO
 
 
 async def verify_ledger(query: commands.VerifyLedger, uow: FundsUnitOfWork) -> Verification:
-    """Recompute the whole chain from the stored rows (anyone who may read the ledger may verify it)."""
+    """Recompute the whole chain from the stored rows and compare it with every record of its head (anyone
+    who may read the ledger may verify it)."""
+    given = query.expected
+    if given is not None and (given.sequence < 1 or not given.hash):
+        field = "expected_head_sequence" if given.sequence < 1 else "expected_head_hash"
+        raise InvalidArgument(
+            "an expected head needs both its sequence (1 or more) and its hash", field=field, rule="ledger.head"
+        )
     async with uow.reading():
         await _require_readable(uow, query.ledger_id, action="verify a ledger")
+        found = await uow.ledgers.get(query.ledger_id)
+        assert found is not None  # _require_readable found it
         chain = await uow.ledgers.entries(query.ledger_id)
+        stored = await uow.ledgers.checkpoints(query.ledger_id)
+        published = await _published_anchor(uow, found)
     broken = ledger.verify_chain(chain)
+    checkpoints = [
+        ledger.Checkpoint(item.anchor, uow.signer.verifies(query.ledger_id, item.anchor, item.signature))
+        for item in stored
+    ]
+    anchors = [*([] if published is None else [(ledger.AnchorSource.DISCLOSURE, published)]),
+               *([] if given is None else [(ledger.AnchorSource.GIVEN, given)])]
     return Verification(
         ledger_id=query.ledger_id,
         entries_checked=len(chain) if broken is None else broken.position,
-        head_hash=chain[-1].hash if chain else "",
+        head=ledger.head_of(chain),
         broken=broken,
+        discrepancies=ledger.anchor_discrepancies(
+            chain, recorded_head=found.head, checkpoints=checkpoints, published=anchors
+        ),
+        checkpoint=stored[-1].anchor if stored else None,
+        checkpoint_key_id=stored[-1].signature.key_id if stored else "",
     )
+
+
+async def _published_anchor(uow: FundsUnitOfWork, found: Ledger) -> ledger.Anchor | None:
+    """The head of this ledger that its compound's latest disclosure published, if it published one."""
+    if found.compound_id is None:
+        return None
+    latest = await uow.disclosures.latest(found.compound_id)
+    return None if latest is None else latest.anchor_of(found.ledger_id)
+
+
+def signing_key(uow: FundsUnitOfWork) -> SigningKey:
+    return SigningKey(uow.signer.key_id, uow.signer.public_key_base64)

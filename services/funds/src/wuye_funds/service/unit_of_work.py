@@ -15,6 +15,7 @@ from wuye_funds.adapters.compounds import CompoundRepository, FundsCompound
 from wuye_funds.adapters.disclosures import DisclosureRepository
 from wuye_funds.adapters.expenses import ExpenseRepository
 from wuye_funds.adapters.ledger import LedgerRepository
+from wuye_funds.adapters.ledger_signing import LedgerSigner
 from wuye_funds.adapters.maintenance_accounts import MaintenanceAccountRepository
 from wuye_funds.adapters.money_movements import MoneyMovementRepository
 from wuye_funds.adapters.vote_proposals import VoteProposalRepository
@@ -56,9 +57,11 @@ class FundsUnitOfWork(UnitOfWork):
 
     def __init__(
         self, parts: UnitOfWorkParts, registry: RegistryFacts, disclosure_months: Mapping[Subject, int],
-        objection_days: int = DEFAULT_OBJECTION_DAYS,
+        signer: LedgerSigner, objection_days: int = DEFAULT_OBJECTION_DAYS,
     ) -> None:
         super().__init__(parts)
+        #: signs every ledger head a posting leaves, with a key this database does not hold
+        self.signer = signer
         #: V8: days a closed vote's result is open to objections (the city's setting)
         self.objection_days = objection_days
         #: where compounds, accounts' households and votes' electorates come from (A4)

@@ -73,8 +73,11 @@ class DisclosureTotals(BaseModel):
     published_at: str | None
     maintenance: AccountTotals | None
     committee: AccountTotals | None
+    #: the ledgers' heads at publication (anchors): anyone may verify later that the ledgers still hold them
     maintenance_head_hash: str
     committee_head_hash: str
+    maintenance_head_sequence: int = 0
+    committee_head_sequence: int = 0
 
 
 class Transparency(BaseModel):
@@ -104,6 +107,22 @@ async def public_transparency(request: Request, compound_id: str) -> Transparenc
             summary="A compound's public accounts (no login)")
 async def transparency(compound_id: str, request: Request) -> Transparency:
     return await public_transparency(request, compound_id)
+
+
+class LedgerSigningKey(BaseModel):
+    #: the first 16 hex digits of the SHA-256 of the raw public key
+    key_id: str
+    #: the raw Ed25519 public key, base64; it verifies every ledger checkpoint (funds.proto, GetLedgerSigningKey)
+    public_key: str
+
+
+@router.get("/api/v1/public/ledger-signing-key", response_model=LedgerSigningKey,
+            summary="The public key that signs the ledgers' checkpoints (no login)")
+async def ledger_signing_key(request: Request) -> LedgerSigningKey:
+    answer = await request.app.state.backends.method("funds", "GetLedgerSigningKey")(
+        funds_pb2.GetLedgerSigningKeyRequest()
+    )
+    return LedgerSigningKey.model_validate(to_json(answer))
 
 
 def page_url(request: Request, compound_id: str) -> str:
@@ -157,6 +176,10 @@ def render_page(data: Transparency) -> str:
         disclosed = (
             f"<p>{e(disclosure.period)} · 交存 {_yuan(m.received_fen)} · 使用 {_yuan(m.spent_fen)} · "
             f"增值 {_yuan(m.gains_fen)} · 余额 {_yuan(m.balance_fen)}</p>"
+            f"<p id=anchors><small>账本锚点 Ledger anchors（可据此核验账本未被删改）:<br>"
+            f"维修资金 第 {disclosure.maintenance_head_sequence} 条 <code>{e(disclosure.maintenance_head_hash)}</code><br>"
+            f"公共收益 第 {disclosure.committee_head_sequence} 条 <code>{e(disclosure.committee_head_hash)}</code>"
+            f"</small></p>"
         )
     return f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
@@ -169,7 +192,7 @@ def render_page(data: Transparency) -> str:
  .balances{{display:flex;gap:12px}} .balance{{flex:1}} .balance b{{display:block;font-size:1.4rem}}
  table{{width:100%;border-collapse:collapse;font-size:.9rem;table-layout:fixed}}
  td{{border-bottom:1px solid #eee;padding:6px 4px;overflow-wrap:anywhere}}
- .num{{text-align:right;font-variant-numeric:tabular-nums}} small{{color:#666}}
+ .num{{text-align:right;font-variant-numeric:tabular-nums}} small{{color:#666}} code{{overflow-wrap:anywhere}}
 </style></head>
 <body><header><h1>{e(data.compound_name or "本小区")} · 资金公开</h1><small>一码统览 Compound accounts</small></header>
 <main>

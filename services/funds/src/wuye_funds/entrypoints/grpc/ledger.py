@@ -12,6 +12,7 @@ from wuye_chassis.grpc_server import Servicer
 from wuye_chassis.paging import decode_cursor, page_size
 from wuye_chassis.proto_values import enum_number
 from wuye_funds.domain import commands
+from wuye_funds.domain.ledger import Anchor
 from wuye_funds.entrypoints.grpc.messages import entry_messages, movement_message, page, sub_account_message
 from wuye_funds.service import ledger, money_movements
 from wuye_funds.service.unit_of_work import FundsUnitOfWork
@@ -65,16 +66,44 @@ class LedgerServicer(funds_pb2_grpc.LedgerServiceServicer):
     async def VerifyLedger(
         self, request: api.VerifyLedgerRequest, context: grpc.aio.ServicerContext
     ) -> api.VerifyLedgerResponse:
-        found = await ledger.verify_ledger(commands.VerifyLedger(request.ledger_id), self.uow())
+        given = request.expected_head_sequence or request.expected_head_hash
+        found = await ledger.verify_ledger(
+            commands.VerifyLedger(
+                request.ledger_id,
+                expected=Anchor(request.expected_head_sequence, request.expected_head_hash) if given else None,
+            ),
+            self.uow(),
+        )
         broken = found.broken
         return api.VerifyLedgerResponse(
             ledger_id=found.ledger_id,
-            intact=broken is None,
+            intact=found.intact,
             entries_checked=found.entries_checked,
-            head_hash=found.head_hash,
+            head_hash=found.head.hash,
+            head_sequence=found.head.sequence,
             broken_sequence=0 if broken is None else broken.sequence,
             broken_reason=enum_number(api.ChainBreakReason, None if broken is None else broken.reason.value),
+            discrepancies=[
+                api.LedgerDiscrepancy(
+                    source=enum_number(api.AnchorSource, item.source.value),
+                    kind=enum_number(api.DiscrepancyKind, item.kind.value),
+                    recorded=_anchor(item.anchor), found=_anchor(item.found), description=item.describe(),
+                )
+                for item in found.discrepancies
+            ],
+            checkpoint=None if found.checkpoint is None else _anchor(found.checkpoint),
+            checkpoint_key_id=found.checkpoint_key_id,
         )
+
+    async def GetLedgerSigningKey(
+        self, request: api.GetLedgerSigningKeyRequest, context: grpc.aio.ServicerContext
+    ) -> api.GetLedgerSigningKeyResponse:
+        key = ledger.signing_key(self.uow())
+        return api.GetLedgerSigningKeyResponse(key_id=key.key_id, public_key=key.public_key_base64)
+
+
+def _anchor(anchor: Anchor) -> api.LedgerAnchor:
+    return api.LedgerAnchor(sequence=anchor.sequence, hash=anchor.hash)
 
 
 def servicer(unit_of_work: Callable[[], FundsUnitOfWork]) -> Servicer:
