@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from deploy.services import SERVICES
 from tests.platform import ISSUER, StartService, definition, gateway_for
+from wuye_chassis.bounds import FIELD_BOUNDS, MAX_SURCHARGE_MONTHS, bound_of
 from wuye_chassis.money import MAX_AMOUNT_FEN
 from wuye_chassis.natsd import EmbeddedNats
 from wuye_gateway.identity import DevIssuer
@@ -302,3 +303,27 @@ async def test_every_amount_a_client_sends_is_bounded_in_the_openapi_and_one_fen
     at_bound = await gateway.client.post("/api/v1/committee-expenses", json=body | {"amount_fen": MAX_AMOUNT_FEN},
                                          headers=headers)
     assert at_bound.status_code != 422, at_bound.text
+
+
+async def test_every_area_count_and_rate_a_client_sends_carries_its_documented_bound_and_one_over_is_422(
+    gateway,
+) -> None:
+    spec = (await gateway.client.get("/openapi.json")).json()
+    bounded = {
+        field: (value.get("minimum"), value.get("maximum"))
+        for name, schema in spec["components"]["schemas"].items() if re.search(r"In([A-Z]|$)", name)
+        for field, value in schema.get("properties", {}).items() if bound_of(field) is not None
+    }
+    # every documented bound reaches a request body, and the rates per m² are bounded as money
+    assert set(FIELD_BOUNDS) <= set(bounded) and {"rate_fen_per_m2", "rate_fen_per_m2_month"} <= set(bounded)
+    for field, (low, high) in bounded.items():
+        assert (low, high) == bound_of(field)[:2], field  # type: ignore[index]
+    headers = await gateway.token("city-admin")
+    surcharge = "/api/v1/funds/compounds/c-1/mini-fund/surcharges"
+    over = await gateway.client.post(surcharge, json={"months": MAX_SURCHARGE_MONTHS + 1}, headers=headers)
+    assert (over.status_code, over.json()["field"]) == (422, "months"), over.text
+    at_bound = await gateway.client.post(surcharge, json={"months": MAX_SURCHARGE_MONTHS}, headers=headers)
+    assert at_bound.status_code != 422, at_bound.text
+    rate = await gateway.client.post("/api/v1/funds/compounds/c-1/mini-fund",
+                                     json={"rate_fen_per_m2_month": MAX_AMOUNT_FEN + 1}, headers=headers)
+    assert (rate.status_code, rate.json()["field"]) == (422, "rate_fen_per_m2_month"), rate.text

@@ -56,12 +56,17 @@ def require_count(value: object, *, field: str, rule: str | None = None) -> int:
     return value
 
 
-def require_whole(value: object, *, field: str, rule: str | None = None, minimum: int = 0) -> int:
-    """An ``int`` ≥ ``minimum``; bool is refused although Python treats it as an int."""
+def require_whole(
+    value: object, *, field: str, rule: str | None = None, minimum: int = 0, maximum: int | None = None
+) -> int:
+    """An ``int`` ≥ ``minimum`` (and ≤ ``maximum`` when given); bool is refused although Python treats it
+    as an int."""
     if not isinstance(value, int) or isinstance(value, bool):
         raise InvalidArgument(f"{field} must be a whole number, got {value!r}", field=field, rule=rule or "integer")
     if value < minimum:
         raise InvalidArgument(f"{field} must be at least {minimum}, got {value}", field=field, rule=rule or "minimum")
+    if maximum is not None and value > maximum:
+        raise InvalidArgument(f"{field} must be at most {maximum}, got {value}", field=field, rule=rule or "maximum")
     return value
 
 

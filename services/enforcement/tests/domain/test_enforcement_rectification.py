@@ -70,6 +70,14 @@ def test_E4_deadline_in_working_days_skips_the_national_day_holiday():
     assert (refused.value.field, refused.value.rule) == ("deadline_working_days", "E4")
 
 
+def test_E4_a_deadline_in_working_days_is_at_most_one_working_year():
+    issued = dt.datetime(2025, 1, 2, 10, 0, tzinfo=SHANGHAI)
+    assert deadline_in_working_days(issued, 250, WorkingDayCalendar()) > issued
+    with pytest.raises(InvalidArgument) as refused:
+        deadline_in_working_days(issued, 251, WorkingDayCalendar())
+    assert (refused.value.field, refused.value.rule) == ("deadline_working_days", "E4")
+
+
 def test_E4_not_overdue_at_the_deadline_overdue_just_after(new_order):
     order = new_order()
     assert overdue_orders([order], DEADLINE) == []

@@ -46,12 +46,12 @@ def test_P3_the_last_disclosure_restarts_the_period() -> None:
     ) is None
 
 
-@pytest.mark.parametrize(("days", "expected"), [(0, 15), (15, 15), (40, 40)])
+@pytest.mark.parametrize(("days", "expected"), [(0, 15), (15, 15), (40, 40), (366, 366)])
 def test_P3_posted_for_at_least_15_days(days: int, expected: int) -> None:
     assert posted_until(START, days) - START == dt.timedelta(days=expected)
 
 
-@pytest.mark.parametrize("days", [1, 14, -1])
+@pytest.mark.parametrize("days", [1, 14, -1, 367])  # 367: over the documented maximum (wuye_chassis.bounds)
 def test_P3_fewer_than_15_days_is_refused(days: int) -> None:
     with pytest.raises(InvalidArgument) as refusal:
         posted_until(START, days)

@@ -31,12 +31,16 @@ def test_P4_households_charged_together_pay_their_own_bills_summed():
 
 @pytest.mark.parametrize(
     ("rate", "area", "months", "field"),
-    [(0, 8957, 1, "rate_fen_per_m2_month"), (30, 0, 1, "area_dm2"), (30, 8957, 0, "months")],
+    [(0, 8957, 1, "rate_fen_per_m2_month"), (30, 0, 1, "area_dm2"), (30, 8957, 0, "months"), (30, 8957, 121, "months")],
 )
 def test_P4_bad_surcharge_inputs_refused(rate, area, months, field):
     with pytest.raises(InvalidArgument) as caught:
         surcharge_for_months(rate, area, months)
     assert (caught.value.field, caught.value.rule) == (field, "P4")
+
+
+def test_P4_a_surcharge_covers_at_most_ten_years_at_once():
+    assert surcharge_for_months(30, 8957, 120) == 120 * 2687
 
 
 def test_P4_seed_figures_5_1_million_collected_1_04_million_surplus_means_4_06_million_spent():

@@ -17,7 +17,7 @@ from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel, Field, create_model
 
-from wuye_chassis.money import MAX_AMOUNT_FEN
+from wuye_chassis.bounds import bound_of
 from wuye_chassis.proto_values import enum_number, enum_text
 
 TIMESTAMP = Timestamp.DESCRIPTOR.full_name
@@ -187,9 +187,6 @@ _INTEGER_RANGES = {
 }
 
 
-#: an amount of money (a field named ``*_fen``) is integer fen within the chassis's bound either way (one
-#: posting at most ¥10 billion), so a sum of a compound's postings never overflows a 64-bit column
-MONEY_SUFFIX = "_fen"
 
 
 def _within(names: tuple[str, ...], field: str) -> tuple[str, ...]:
@@ -208,9 +205,10 @@ def _request_type(field: FieldDescriptor, exclude: tuple[str, ...], required: tu
             inner = outer + field.name.title().replace("_", "")
             return _request_model(message_type(field), exclude, {}, required, inner)
         return _request_model(message_type(field), (), {})
-    if field.type in _INTEGER_RANGES and field.name.endswith(MONEY_SUFFIX):
-        return Annotated[int, Field(ge=-MAX_AMOUNT_FEN, le=MAX_AMOUNT_FEN,
-                                    description="integer fen (1 yuan = 100 fen), at most ¥10,000,000,000 either way")]
+    documented = bound_of(field.name) if field.type in _INTEGER_RANGES else None
+    if documented is not None:
+        low, high, description = documented
+        return Annotated[int, Field(ge=low, le=high, description=description)]
     if field.type in _INTEGER_RANGES:
         low, high = _INTEGER_RANGES[field.type]
         return Annotated[int, Field(ge=low, le=high)]

@@ -46,3 +46,12 @@ def test_area_formats_back_to_two_decimals():
     assert format_area_m2(8957) == "89.57"
     assert format_area_m2(12005) == "120.05"
     assert format_area_m2(parse_area_m2("0.1")) == "0.10"
+
+
+def test_area_of_one_unit_is_at_most_100000_square_metres():
+    assert require_positive_area(10_000_000) == 10_000_000
+    assert parse_area_m2("100000.00") == 10_000_000
+    for refused_call in (lambda: require_positive_area(10_000_001), lambda: parse_area_m2("100000.01")):
+        with pytest.raises(InvalidArgument) as refused:
+            refused_call()
+        assert refused.value.rule == "max_area"

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from wuye_chassis.bounds import MAX_DEADLINE_WORKING_DAYS
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.validation import (
     optional_text,
@@ -87,7 +88,7 @@ ALLOWED_OUTCOMES: Mapping[EscalationKind, frozenset[EscalationOutcome]] = {
 
 def deadline_in_working_days(issued_at: dt.datetime, days: int, calendar: WorkingDayCalendar) -> dt.datetime:
     """A deadline ``days`` working days after issue (same local time of day), for orders given in days."""
-    require_whole(days, field="deadline_working_days", rule="E4", minimum=1)
+    require_whole(days, field="deadline_working_days", rule="E4", minimum=1, maximum=MAX_DEADLINE_WORKING_DAYS)
     return calendar.add_working_days(require_moment(issued_at, field="issued_at", rule="E4"), days)
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
 
+from wuye_chassis.bounds import MAX_POSTING_DAYS
 from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.money import Fen
 from wuye_chassis.validation import require_text, require_whole
@@ -36,7 +37,7 @@ class Subject(Enum):
 
 def posted_until(published_at: dt.datetime, posting_days: int) -> dt.datetime:
     """The end of the posting; 0 days means the minimum of 15, fewer than 15 is refused."""
-    days = require_whole(posting_days, field="posting_days", rule="P3", minimum=0) or MIN_POSTING_DAYS
+    days = require_whole(posting_days, field="posting_days", rule="P3", minimum=0, maximum=MAX_POSTING_DAYS) or MIN_POSTING_DAYS
     if days < MIN_POSTING_DAYS:
         raise InvalidArgument(
             f"a disclosure stays posted for at least {MIN_POSTING_DAYS} days, not {days}", field="posting_days", rule="P3"

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from wuye_chassis.bounds import MAX_SURCHARGE_MONTHS
 from wuye_chassis.errors import FailedPrecondition
 from wuye_chassis.money import Fen, require_fen
 from wuye_chassis.validation import require_whole
@@ -27,7 +28,7 @@ def monthly_surcharge_fen(rate_fen_per_m2_month: int, area_dm2: int) -> Fen:
 
 def surcharge_for_months(rate_fen_per_m2_month: int, area_dm2: int, months: int) -> Fen:
     return monthly_surcharge_fen(rate_fen_per_m2_month, area_dm2) * require_whole(
-        months, field="months", rule="P4", minimum=1
+        months, field="months", rule="P4", minimum=1, maximum=MAX_SURCHARGE_MONTHS
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+from wuye_chassis.bounds import MAX_AREA_DM2
 from wuye_chassis.errors import InvalidArgument
 
 AREA_DM2_PER_M2 = 100
@@ -27,7 +28,7 @@ def parse_area_m2(text: str, *, field: str = "exclusive_area") -> int:
         raise InvalidArgument(
             f"{field} has more than two decimal places: {text!r}", field=field, rule="max_two_decimals"
         )
-    return int(value)
+    return _within_maximum(int(value), field=field)
 
 
 def require_positive_area(area_dm2: object, *, field: str = "area_dm2") -> int:
@@ -36,6 +37,16 @@ def require_positive_area(area_dm2: object, *, field: str = "area_dm2") -> int:
         raise InvalidArgument(f"{field} must be a whole number of dm², got {area_dm2!r}", field=field, rule="integer")
     if area_dm2 <= 0:
         raise InvalidArgument(f"{field} must be greater than zero, got {area_dm2}", field=field, rule="positive")
+    return _within_maximum(area_dm2, field=field)
+
+
+def _within_maximum(area_dm2: int, *, field: str) -> int:
+    if area_dm2 > MAX_AREA_DM2:
+        raise InvalidArgument(
+            f"{field} must be at most {format_area_m2(MAX_AREA_DM2)} m² (one unit of the register), "
+            f"got {format_area_m2(area_dm2)} m²",
+            field=field, rule="max_area",
+        )
     return area_dm2
 
 
