@@ -95,3 +95,30 @@ async def test_C3_a_service_counting_working_days_is_not_ready_while_its_calenda
     assert answer.status == NOT_SERVING
     assert any("does not know" in record.getMessage() and "WUYE_CALENDAR_CONFIGURED_YEARS" in record.getMessage()
                for record in caplog.records)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+async def test_grpc_reflection_answers_only_where_it_is_switched_on(
+    database_url: str, nats_server: EmbeddedNats, start_service: StartService, enabled: bool
+) -> None:
+    """Issue 19: production switches reflection off (chart: grpcReflection), so a process that reaches the
+    port is not handed the list of every method."""
+    from grpc_reflection.v1alpha import reflection_pb2
+
+    settings = ComplaintsSettings(database_url=database_url, nats_url=nats_server.url, grpc_port=0,
+                                  grpc_reflection=enabled)
+    app = await start_service(build(settings))
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:
+        # called by path: grpcio-reflection's stubs type its Stub for the synchronous channel only
+        call = channel.stream_stream(
+            "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+            request_serializer=reflection_pb2.ServerReflectionRequest.SerializeToString,
+            response_deserializer=reflection_pb2.ServerReflectionResponse.FromString,
+        )()
+        await call.write(reflection_pb2.ServerReflectionRequest(list_services=""))
+        await call.done_writing()
+        if enabled:
+            answer = await call.read()
+            assert "wuye.complaints.v1.ComplaintsService" in {s.name for s in answer.list_services_response.service}
+        else:
+            assert await asyncio.wait_for(call.code(), timeout=10) == grpc.StatusCode.UNIMPLEMENTED

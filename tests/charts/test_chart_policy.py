@@ -282,6 +282,7 @@ def test_production_uses_existing_secrets_replicated_streams_and_real_tokens() -
         assert env["WUYE_NATS_STREAM_REPLICAS"]["value"] == "3"
         assert env["WUYE_GRPC_PORT"]["value"] == "50051"
         assert env["WUYE_GRPC_HOST"]["value"] == "0.0.0.0"
+        assert env["WUYE_GRPC_REFLECTION"]["value"] == "false"  # issue 19: no method list for whoever reaches the port
         assert env["OTEL_EXPORTER_OTLP_ENDPOINT"]["value"].startswith("http://")
         assert env["OTEL_SERVICE_NAME"]["value"] == f"wuye-{service}"
         # issue 19, finding 2: each service is its own NATS user, its password from its own Secret
@@ -345,3 +346,18 @@ def test_funds_may_call_the_registry_and_nothing_else_may(value_set: str) -> Non
         for e in by_component(docs, "Deployment")["ratings"]["spec"]["template"]["spec"]["containers"][0]["env"]
     }
     assert ratings_env["WUYE_REGISTRY_ADDR"].endswith("-registry:50051")
+
+
+@ALL_SETS
+def test_nats_accepts_clients_only_from_the_services_and_routes_only_from_its_own_pods(value_set: str) -> None:
+    """Issue 19: NATS is fenced like the services: the gateway, other pods and other namespaces cannot
+    reach its client port; cluster routes come only from the NATS pods; monitoring only from Prometheus."""
+    [policy] = [doc for doc in of_kind(rendered_set(value_set), "NetworkPolicy") if doc["metadata"]["name"].endswith("-nats")]
+    spec = policy["spec"]
+    assert spec["podSelector"]["matchLabels"]["app.kubernetes.io/name"] == "nats" and spec["policyTypes"] == ["Ingress"]
+    by_port = {rule["ports"][0]["port"]: rule["from"] for rule in spec["ingress"]}
+    [clients] = by_port[4222]
+    components = {e["key"]: e["values"] for e in clients["podSelector"]["matchExpressions"]}
+    assert set(components["app.kubernetes.io/component"]) == set(SERVICES)  # not the gateway
+    assert by_port[6222] == [{"podSelector": spec["podSelector"]}]
+    assert by_port[8222] and all("namespaceSelector" in peer for peer in by_port[8222])

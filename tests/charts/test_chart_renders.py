@@ -31,8 +31,8 @@ EXPECTED_KINDS = {
     "HorizontalPodAutoscaler": len(COMPONENTS),
     "PodDisruptionBudget": len(COMPONENTS),
     "Job": len(SERVICES),
-    # one per component, one deny-all, one per migration Job
-    "NetworkPolicy": len(COMPONENTS) + 1 + len(SERVICES),
+    # one per component, one deny-all, one per migration Job, one on the NATS pods
+    "NetworkPolicy": len(COMPONENTS) + 1 + len(SERVICES) + 1,
     # one per component plus the migration Jobs' hook account
     "ServiceAccount": len(COMPONENTS) + 1,
 }

@@ -121,6 +121,8 @@ seccompProfile:
 {{- end }}
 - name: WUYE_GRPC_HOST
   value: "0.0.0.0"
+- name: WUYE_GRPC_REFLECTION
+  value: {{ $c.grpcReflection | toString | quote }}
 - name: WUYE_METRICS_PORT
   value: {{ .root.Values.metrics.port | quote }}
 - name: WUYE_GRPC_PORT

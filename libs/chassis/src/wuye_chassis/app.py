@@ -200,6 +200,7 @@ class ServiceApp(Generic[U]):
                 ),
             ],
             partner_listener=partner_listener,
+            reflection_enabled=settings.grpc_reflection,
         )
         await self.grpc.start()
         await self._check_readiness()

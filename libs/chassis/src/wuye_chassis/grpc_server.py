@@ -135,8 +135,10 @@ class GrpcServer:
         *,
         extra_interceptors: Iterable[grpc.aio.ServerInterceptor] = (),
         partner_listener: tuple[str, grpc.ServerCredentials] | None = None,
+        reflection_enabled: bool = True,
     ) -> None:
-        """``partner_listener``: a second address served with these (mutual TLS) credentials, for partners."""
+        """``partner_listener``: a second address served with these (mutual TLS) credentials, for partners;
+        ``reflection_enabled`` false: no reflection service (production)."""
         self.address = address
         self.partner_listener = partner_listener
         self.partner_port = 0
@@ -155,10 +157,11 @@ class GrpcServer:
         for servicer in servicers:
             servicer.add_to_server(servicer.implementation, self.server)
         health_pb2_grpc.add_HealthServicer_to_server(self.health, self.server)
-        reflection.enable_server_reflection(
-            [*self.service_names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME],
-            self.server,
-        )
+        if reflection_enabled:
+            reflection.enable_server_reflection(
+                [*self.service_names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME],
+                self.server,
+            )
         self.port = 0
 
     async def start(self) -> int:

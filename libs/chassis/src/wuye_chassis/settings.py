@@ -78,6 +78,9 @@ class ServiceSettings(WuyeSettings):
     nats_stream_replicas: int = Field(default=1, ge=1, le=5)
     grpc_host: str = "127.0.0.1"
     grpc_port: int = Field(default=50051, ge=0, le=65535)
+    #: gRPC server reflection (grpcurl, Postman): on for development, off in production, where it would
+    #: describe every method to whoever reaches the port
+    grpc_reflection: bool = True
     #: how long a stopping server lets in-flight calls finish
     shutdown_grace_seconds: float = Field(default=10.0, gt=0)
     #: relay: rows per batch, idle poll interval, and the retry backoff bounds
