@@ -119,6 +119,7 @@ async def test_grpc_reflection_answers_only_where_it_is_switched_on(
         await call.done_writing()
         if enabled:
             answer = await call.read()
+            assert isinstance(answer, reflection_pb2.ServerReflectionResponse)
             assert "wuye.complaints.v1.ComplaintsService" in {s.name for s in answer.list_services_response.service}
         else:
             assert await asyncio.wait_for(call.code(), timeout=10) == grpc.StatusCode.UNIMPLEMENTED
