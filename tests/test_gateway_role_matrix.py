@@ -13,8 +13,8 @@ approving what it submitted) is pinned down by the story and each service's test
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -195,9 +195,10 @@ def write_routes(spec: dict[str, Any]) -> dict[str, tuple[str, str, Any]]:
     return routes
 
 
-@pytest.fixture
-def city(tmp_path: Path) -> Iterator[LocalStack]:
-    with demo_city(tmp_path) as stack:
+@pytest.fixture(scope="module")
+def city(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    # one demo city for both matrices: each test only reads it or writes records of its own
+    with demo_city(tmp_path_factory.mktemp("city")) as stack:
         yield stack
 
 
@@ -222,3 +223,80 @@ def test_A1_every_write_route_admits_exactly_the_posts_of_its_table(city: LocalS
                 elif refused and not any(allowed in problem.get("detail", "") for allowed in ALLOWED[key]):
                     wrong.append(f"{post}: {key} refused without naming a post that may: {problem.get('detail')}")
         assert wrong == []
+
+
+#: routes open to anyone by design (一码统览 shows a compound's accounts to the public; no personal data)
+PUBLIC = ("/api/v1/public/", "/c/", "/dev/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/redoc",
+          "/console")
+#: people of the other county: Anxi's officer, and no one of Hui'an's posts
+OTHER_COUNTY = {"username": "anxi-officer"}
+
+
+def test_A5_no_route_gives_the_other_countys_officer_anything_of_huian(city: LocalStack) -> None:
+    """Issue 19, the authorisation matrix's other county: every route of the OpenAPI description, read or
+    write, is called by Anxi's officer with Hui'an's records in every path and query parameter that names
+    one (a compound, its buildings and households, a case, a vote, a ledger, the county's code and path).
+    No answer may carry any of those records' ids or the names of Hui'an's compounds and owners; a write
+    may not succeed."""
+    with demo.patient_client(city.gateway_url) as client:
+        def headers(sign_in: dict[str, str]) -> dict[str, str]:
+            answer = client.post("/dev/token", json=sign_in)
+            assert answer.status_code == 200, answer.text
+            return {"Authorization": f"Bearer {answer.json()['access_token']}"}
+
+        admin, community, other = headers({"username": "city-admin"}), headers({"username": "huian-community"}), \
+            headers(OTHER_COUNTY)
+        compounds = client.get("/api/v1/compounds", params={"jurisdiction_code": "350521"}, headers=admin).json()["items"]
+        compound = compounds[0]
+        building = client.get(f"/api/v1/compounds/{compound['id']}/buildings", headers=admin).json()[0]
+        households = client.get(f"/api/v1/compounds/{compound['id']}/households", headers=admin).json()["items"]
+        def made(path: str, body: dict[str, Any]) -> Any:
+            answer = client.post(path, headers=community, json=body)
+            assert answer.status_code in (200, 201), answer.text
+            return answer.json()
+
+        case = made("/api/v1/complaints", {
+            "compound_id": compound["id"], "category": "drain_blockage", "channel": "walk_in",
+            "description": "1号楼下水道堵塞", "reporter": {"name": "陈建国", "phone": "13800000001"}})["case"]
+        vote = made("/api/v1/votes", {"compound_id": compound["id"], "matter": "other_major", "title": "增设电动车充电桩"})
+        values = {
+            "compound_id": compound["id"], "building_id": building["id"], "household_id": households[0]["id"],
+            "case_id": case["case_id"], "vote_id": vote["vote_id"], "ledger_id": f"{compound['id']}/maintenance",
+            "jurisdiction_code": "350521", "code": "350521", "county_code": "350521",
+            "jurisdiction_path": compound["jurisdiction_path"],
+        }
+        secrets_of_huian = {*(c["id"] for c in compounds), *(c["name"] for c in compounds), building["id"],
+                            *(h["id"] for h in households), case["case_id"], vote["vote_id"], "陈建国", "苏美玲"}
+        spec = client.get("/openapi.json").json()
+        calls, leaks, statuses = 0, [], Counter[int]()
+        for path, operations in spec["paths"].items():
+            if path.startswith(PUBLIC):
+                continue
+            for method, operation in operations.items():
+                parameters = operation.get("parameters", [])
+                filled = re.sub(r"\{([^}:]+)(:[^}]*)?\}", lambda m: values.get(m.group(1), "x-1"), path)
+                query = {p["name"]: values[p["name"]] for p in parameters if p["in"] == "query" and p["name"] in values}
+                schema = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+                body = schema_sample(schema, spec) if schema else None
+                if isinstance(body, dict):
+                    body |= {name: value for name, value in values.items() if name in _properties(schema, spec)}
+                answer = client.request(method.upper(), filled, params=query, json=body, headers=other)
+                calls += 1
+                statuses[answer.status_code] += 1
+                # what the caller sent may be echoed back (a 404 naming the id it was asked for)
+                sent = f"{filled} {query} {body}"
+                leaked = sorted(secret for secret in secrets_of_huian if secret in answer.text and secret not in sent)
+                if leaked or (method != "get" and answer.status_code < 300):
+                    leaks.append(f"{method.upper()} {path} → {answer.status_code}: {leaked} {answer.text[:160]}")
+        # 2026-12-04: 143 operations; 73 refused for scope (403), 39 not found, 24 bad input, 7 answered the
+        # caller's own county (200) — none carried anything of Hui'an's
+        assert calls > 140 and leaks == [], (statuses, leaks)
+        # the same calls do reach Hui'an's records for Hui'an's own officer: the fence is the county, not a typo
+        own = client.get(f"/api/v1/complaints/{case['case_id']}", headers=headers({"username": "huian-officer"}))
+        assert own.status_code == 200 and case["case_id"] in own.text
+
+
+def _properties(schema: dict[str, Any], spec: dict[str, Any]) -> set[str]:
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return set(schema.get("properties", {}))
