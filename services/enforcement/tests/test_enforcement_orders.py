@@ -14,6 +14,7 @@ from wuye_chassis.bus import EventHeaders, event_type_of
 from wuye_chassis.db import utcnow
 from wuye_chassis.ids import new_id
 from wuye_chassis.proto_values import timestamp
+from wuye_chassis.workdays import SHANGHAI
 
 from .conftest import COMMUNITY, COMPANY, COMPOUND, COUNTY_OFFICER, FIRE, HUIAN, Enforcement, refused
 
@@ -127,6 +128,19 @@ async def test_E4_passing_recheck_rectifies_and_E5_figures_count_it(enforcement:
         metadata=COUNTY_OFFICER.to_metadata(),
     )
     assert (lifts.inspections, lifts.problems_found) == (0, 0)
+
+    # issue 14, one period convention: a period's last day is included, so "today to today" holds the
+    # inspection completed today (Asia/Shanghai), and "yesterday to yesterday" does not
+    local_today = dt.datetime.now(SHANGHAI).date()
+
+    async def inspected_on(day: dt.date) -> int:
+        answer = await enforcement.stub.GetEnforcementFigures(
+            api.GetEnforcementFiguresRequest(jurisdiction_path=HUIAN, start_date=day.isoformat(), end_date=day.isoformat()),
+            metadata=COUNTY_OFFICER.to_metadata(),
+        )
+        return answer.inspections
+
+    assert (await inspected_on(local_today), await inspected_on(local_today - dt.timedelta(days=1))) == (1, 0)
 
 
 async def test_violation_complaint_opens_complaint_triggered_inspection(enforcement: Enforcement) -> None:

@@ -138,11 +138,15 @@ async def test_E2_plans_listed_by_jurisdiction_and_visit_period_in_cursor_pages(
     assert [plan.plan_id for plan in first.plans] == [march.plan_id, april.plan_id] and first.page.next_page_token
     second = await listed(first.page.next_page_token)
     assert [plan.plan_id for plan in second.plans] == [may.plan_id] and not second.page.next_page_token
+    # issue 14, one period convention: the last day is included (wuye_chassis.periods)
+    assert [plan.plan_id for plan in (await listed(end_date="2026-04-30")).plans] == [march.plan_id, april.plan_id]
     assert [plan.plan_id for plan in (await listed(end_date="2026-05-01")).plans] == [march.plan_id, april.plan_id]
+    assert [p.plan_id for p in (await listed((await listed(end_date="2026-05-01")).page.next_page_token,
+                                             end_date="2026-05-01")).plans] == [may.plan_id]
 
     for call, expected, field in [
         (listed(who=ANXI_OFFICER), grpc.StatusCode.PERMISSION_DENIED, "jurisdiction_path"),
-        (listed(end_date="2026-03-01"), grpc.StatusCode.INVALID_ARGUMENT, "end_date"),
+        (listed(end_date="2026-02-28"), grpc.StatusCode.INVALID_ARGUMENT, "end_date"),
         (listed(page_token="not a token!"), grpc.StatusCode.INVALID_ARGUMENT, "page.page_token"),
     ]:
         status, error = await refused(call)

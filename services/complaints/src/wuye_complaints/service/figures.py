@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from wuye_chassis import auth
-from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.jurisdiction import JurisdictionPath
+from wuye_chassis.periods import Period, parse_period
 from wuye_chassis.validation import add_years, optional_text
-from wuye_chassis.workdays import SHANGHAI
 from wuye_complaints.adapters.figures import FigureScope
 from wuye_complaints.domain import commands
 from wuye_complaints.domain.rates import (
@@ -43,36 +41,23 @@ class Figures:
     average_handling_working_days: Fraction | None
 
 
-def _day(text: str, field: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise InvalidArgument(f"{field} must be a date YYYY-MM-DD, got {text!r}", field=field) from None
-
-
-def _start_of(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), SHANGHAI).astimezone(dt.UTC)
 
 
 async def get_complaint_figures(query: commands.GetComplaintFigures, uow: ComplaintsUnitOfWork) -> Figures:
     auth.require_role(FIGURE_READERS, action="read complaint figures")
     path = JurisdictionPath.parse(query.jurisdiction_path)
     auth.require_access(str(path), action="read complaint figures")
-    first, last = _day(query.start_date, "start_date"), _day(query.end_date, "end_date")
-    if last < first:
-        raise InvalidArgument("end_date must not be before start_date", field="end_date")
-    if (last - first).days >= MAX_PERIOD_DAYS:
-        raise InvalidArgument(f"the period may span at most {MAX_PERIOD_DAYS} days", field="end_date")
+    period = parse_period(query.start_date, query.end_date, max_days=MAX_PERIOD_DAYS)
+    first, last = period.first, period.last
     scope = FigureScope(
         path=path,
-        start=_start_of(first),
-        end=_start_of(last + dt.timedelta(days=1)),
+        start=period.start,
+        end=period.end,
         category=None if not query.category.strip() else uow.catalogue.get(query.category).code,
         company_id=optional_text(query.company_id, field="company_id", max_length=64),
     )
-    last_year = replace(
-        scope, start=_start_of(add_years(first, -1)), end=_start_of(add_years(last, -1) + dt.timedelta(days=1))
-    )
+    a_year_before = Period(add_years(first, -1), add_years(last, -1))
+    last_year = replace(scope, start=a_year_before.start, end=a_year_before.end)
     async with uow.reading():
         submitted = await uow.figures.submitted(scope)
         submitted_before = await uow.figures.submitted(last_year)

@@ -3,18 +3,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from wuye_chassis import auth
 from wuye_chassis.db import utcnow
+from wuye_chassis.periods import parse_period
 from wuye_chassis.validation import optional_text
-from wuye_chassis.workdays import SHANGHAI
 from wuye_enforcement.adapters.figures import FigureScope
 from wuye_enforcement.domain import commands
 from wuye_enforcement.domain.figures import EnforcementCounts, EnforcementRates, rates
 from wuye_enforcement.service.access import READERS, scoped_path
-from wuye_enforcement.service.listing import parse_period
 from wuye_enforcement.service.unit_of_work import EnforcementUnitOfWork
 
 
@@ -24,19 +22,15 @@ class Figures:
     rates: EnforcementRates
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), SHANGHAI).astimezone(dt.UTC)
-
-
 async def get_enforcement_figures(query: commands.GetEnforcementFigures, uow: EnforcementUnitOfWork) -> Figures:
     auth.require_role(READERS, action="read enforcement figures")
     path = scoped_path(query.jurisdiction_path, action="read enforcement figures")
-    start, end = parse_period(query.start_date, query.end_date, rule="E5")
+    period = parse_period(query.start_date, query.end_date, rule="E5")
     scope = FigureScope(
         path=path,
         department=optional_text(query.department, field="department", rule="E5", max_length=40),
-        start=_local_midnight(start),
-        end=_local_midnight(end),
+        start=period.start,
+        end=period.end,
     )
     async with uow.reading():
         counts = await uow.figures.counts(scope, utcnow())

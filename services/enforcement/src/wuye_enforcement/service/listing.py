@@ -1,4 +1,4 @@
-"""What the list and figure queries share: a period of local days, and cursor pages by (key, id)."""
+"""What the list queries share: cursor pages by (key, id)."""
 
 from __future__ import annotations
 
@@ -8,18 +8,8 @@ from typing import TypeVar
 
 from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.paging import decode_cursor, encode_cursor
-from wuye_chassis.validation import parse_iso_date
 
 K = TypeVar("K", bound=dt.date)
-
-
-def parse_period(start_date: str, end_date: str, *, rule: str) -> tuple[dt.date, dt.date]:
-    """[start, end) as local days; the end must lie after the start."""
-    start = parse_iso_date(start_date, field="start_date", rule=rule)
-    end = parse_iso_date(end_date, field="end_date", rule=rule)
-    if end <= start:
-        raise InvalidArgument("end_date must lie after start_date", field="end_date", rule=rule)
-    return start, end
 
 
 def page_key(page_token: str, parse: Callable[[str], K]) -> tuple[K, str] | None:

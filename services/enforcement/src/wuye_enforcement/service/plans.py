@@ -16,6 +16,7 @@ from wuye_chassis.compounds import KnownCompound
 from wuye_chassis.errors import NotFound
 from wuye_chassis.ids import new_id
 from wuye_chassis.paging import page_size
+from wuye_chassis.periods import parse_period
 from wuye_chassis.validation import parse_iso_date
 from wuye_chassis.workdays import SHANGHAI
 from wuye_enforcement.adapters.plans import Visit
@@ -25,7 +26,7 @@ from wuye_enforcement.domain.inspections import Inspection
 from wuye_enforcement.domain.plans import Assigner, JointPlan, plan_joint_inspection
 from wuye_enforcement.domain.triggers import can_trigger_inspection, complaint_trigger
 from wuye_enforcement.service.access import ASSIGNERS, PLANNERS, READERS, scoped_path
-from wuye_enforcement.service.listing import next_page_token, page_key, parse_period
+from wuye_enforcement.service.listing import next_page_token, page_key
 from wuye_enforcement.service.unit_of_work import EnforcementUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -165,11 +166,12 @@ async def list_plans(query: commands.ListPlans, uow: EnforcementUnitOfWork) -> P
     """The plans visiting the jurisdiction in the period, by visit date, each with its visits there."""
     auth.require_role(READERS, action="list plans")
     path = scoped_path(query.jurisdiction_path, action="list plans")
-    start, end = parse_period(query.start_date, query.end_date, rule="E2")
+    period = parse_period(query.start_date, query.end_date, rule="E2")
     size = page_size(query.page_size)
     after = page_key(query.page_token, dt.date.fromisoformat)
     async with uow.reading():
-        keys = await uow.plans.visiting(path=path, start=start, end=end, after_key=after, size=size + 1)
+        keys = await uow.plans.visiting(path=path, start=period.first, end=period.day_after, after_key=after,
+                                        size=size + 1)
         plans = []
         for _, plan_id in keys[:size]:
             plans.append(PlanView(await _require_plan(uow, plan_id), await uow.plans.visits(plan_id, within=path)))

@@ -193,9 +193,7 @@ async def county_dashboard(county_code: str, request: Request, who: Caller) -> C
         sections.fetch("enforcement", "enforcement", call(
             request, "enforcement", "GetEnforcementFigures",
             enforcement_pb2.GetEnforcementFiguresRequest(
-                # the period includes its last day; enforcement's end_date is the first day after it
-                jurisdiction_path=path, start_date=period.start_date.isoformat(),
-                end_date=(period.end_date + dt.timedelta(days=1)).isoformat(),
+                jurisdiction_path=path, start_date=period.start_date.isoformat(), end_date=period.end_date.isoformat(),
             ), who,
         )),
         sections.fetch("lists", "ratings", call(
