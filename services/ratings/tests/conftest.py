@@ -54,6 +54,11 @@ def today() -> dt.date:
     return utcnow().astimezone(SHANGHAI).date()
 
 
+def company_name(company_id: str) -> str:
+    """The name the registry announced for a company of these tests."""
+    return f"{company_id}物业服务有限公司"
+
+
 @dataclass
 class Ratings:
     app: ServiceApp
@@ -103,7 +108,7 @@ class Ratings:
         async with self.app.runtime.db.sessions() as session, session.begin():
             await session.execute(
                 rated_companies.insert().values(
-                    company_id=company_id, name=company_id, jurisdiction_path=path, updated_at=utcnow()
+                    company_id=company_id, name=company_name(company_id), jurisdiction_path=path, updated_at=utcnow()
                 )
             )
             for compound_id, compound_path in (compounds or {}).items():

@@ -20,6 +20,7 @@ from .conftest import (
     PEER_STAFF,
     STAFF,
     Ratings,
+    company_name,
     refused,
     today,
 )
@@ -162,6 +163,8 @@ async def test_rankings_per_jurisdiction_put_the_best_first_and_ties_share_a_ran
     assert [(item.rank, item.company_id, item.score.display) for item in answer.rankings] == [
         (1, COMPANY, "73.0"), (2, PEER, "70.0"), (2, "company-third", "70.0"),
     ]
+    # issue 14: a ranking names each company, as its readers know it
+    assert [item.company_name for item in answer.rankings] == [company_name(c) for c in (COMPANY, PEER, "company-third")]
     status, _ = await refused(
         ratings.stub.GetRankings(api.GetRankingsRequest(jurisdiction_path=HUIAN), metadata=ANXI_OFFICER.to_metadata())
     )

@@ -7,7 +7,7 @@ import grpc
 from wuye.ratings.v1 import events_pb2
 from wuye.ratings.v1 import ratings_pb2 as api
 
-from .conftest import COMMUNITY, COMPANY, COMPOUND, HUIAN, OFFICER, PEER, STREET, Ratings, refused
+from .conftest import COMMUNITY, COMPANY, COMPOUND, HUIAN, OFFICER, PEER, STREET, Ratings, company_name, refused
 
 BLACK = "company-black"
 
@@ -49,6 +49,9 @@ async def test_R4_red_list_grants_tender_priority_and_a_first_black_quarter_an_a
         api.GetListsRequest(jurisdiction_path=HUIAN, quarter="2025Q1"), metadata=OFFICER.to_metadata()
     )
     assert read.lists == lists
+    # issue 14: the lists name each company, as its readers know it
+    assert [s.company_name for s in read.lists.standings] == [company_name(s.company_id) for s in read.lists.standings]
+    assert read.lists.standings and all(s.company_name for s in read.lists.standings)
 
 
 async def test_R4_black_twice_in_a_row_emits_contract_end_advised(ratings: Ratings) -> None:

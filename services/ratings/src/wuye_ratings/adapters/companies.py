@@ -62,6 +62,14 @@ class CompanyRepository:
         )
         return [await self.get(company_id) for company_id in ids]
 
+    async def names(self, company_ids: list[str]) -> dict[str, str]:
+        """Each company's name as the registry announced it, by id (ids ratings does not know are left out)."""
+        rows = await self.session.execute(
+            sa.select(rated_companies.c.company_id, rated_companies.c.name)
+            .where(rated_companies.c.company_id.in_(company_ids))
+        )
+        return {company_id: name for company_id, name in rows.all()}
+
     async def save_registered(self, *, company_id: str, name: str, jurisdiction_path: str) -> None:
         await upsert(
             self.session, rated_companies, {"company_id": company_id},

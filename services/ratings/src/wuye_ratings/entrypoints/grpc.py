@@ -135,6 +135,7 @@ def lists_message(published: PublishedLists) -> api.Lists:
             api.Standing(
                 company_id=standing.company_id, band=enum_number(api.Band, standing.band),
                 score=exact_number(published.scores[standing.company_id]), compound_ids=standing.compound_ids,
+                company_name=published.names.get(standing.company_id, ""),
             )
             for standing in quarterly.standings
         ],
@@ -332,16 +333,17 @@ class RatingsServicer(ratings_pb2_grpc.RatingsServiceServicer):
         )
 
     async def GetRankings(self, request: api.GetRankingsRequest, context: grpc.aio.ServicerContext) -> api.GetRankingsResponse:
-        ranked = await scores.get_rankings(
+        found = await scores.get_rankings(
             commands.GetRankings(jurisdiction_path=request.jurisdiction_path, as_of=request.as_of), self.uow()
         )
+        ranked = found.ranked
         return api.GetRankingsResponse(
             jurisdiction_path=request.jurisdiction_path.strip("/"),
             as_of=ranked[0].score.as_of.isoformat() if ranked else request.as_of,
             rankings=[
                 api.Ranking(
                     rank=item.rank, company_id=item.score.company_id, score=exact_number(item.score.score),
-                    band=enum_number(api.Band, item.score.band),
+                    band=enum_number(api.Band, item.score.band), company_name=found.names.get(item.score.company_id, ""),
                 )
                 for item in ranked
             ],

@@ -29,6 +29,8 @@ class PublishedLists:
     lists: QuarterlyLists
     #: each listed company's exact score on the standing day
     scores: dict[str, Fraction]
+    #: each listed company's name, for the people who read the lists
+    names: dict[str, str]
 
 
 async def publish_lists(command: commands.PublishLists, uow: RatingsUnitOfWork) -> PublishedLists:
@@ -63,8 +65,9 @@ async def publish_lists(command: commands.PublishLists, uow: RatingsUnitOfWork) 
         await uow.publish(lists.published)
         for consequence in consequences:
             await uow.publish(consequence)
+        names = await uow.companies.names(list(exact))
         await uow.commit()
-    return PublishedLists(lists, exact)
+    return PublishedLists(lists, exact, names)
 
 
 async def get_lists(query: commands.GetLists, uow: RatingsUnitOfWork) -> PublishedLists:
@@ -73,9 +76,10 @@ async def get_lists(query: commands.GetLists, uow: RatingsUnitOfWork) -> Publish
     period = Quarter.parse(query.quarter)
     async with uow.reading():
         found = await uow.lists.get(path, period)
-    if found is None:
-        raise NotFound(f"no {period} lists were published for {path}", field="quarter", rule="R4")
-    return PublishedLists(*found)
+        if found is None:
+            raise NotFound(f"no {period} lists were published for {path}", field="quarter", rule="R4")
+        lists, exact = found
+        return PublishedLists(lists, exact, await uow.companies.names(list(exact)))
 
 
 def _path(jurisdiction_path: str, *, action: str) -> str:

@@ -56,7 +56,14 @@ async def get_score_card(query: commands.GetScoreCard, uow: RatingsUnitOfWork) -
     return ScoreCard(score, counted, appeals, history)
 
 
-async def get_rankings(query: commands.GetRankings, uow: RatingsUnitOfWork) -> list[Ranked]:
+@dataclass(frozen=True)
+class Rankings:
+    ranked: list[Ranked]
+    #: each ranked company's name, for the people who read the rankings
+    names: dict[str, str]
+
+
+async def get_rankings(query: commands.GetRankings, uow: RatingsUnitOfWork) -> Rankings:
     auth.require_role(RECORD_READERS, action="read rankings")
     path = str(JurisdictionPath.parse(query.jurisdiction_path))
     auth.require_access(path, action="read rankings")
@@ -64,8 +71,10 @@ async def get_rankings(query: commands.GetRankings, uow: RatingsUnitOfWork) -> l
     day = optional_iso_date(query.as_of, field="as_of") or today
     async with uow.reading():
         ranked = await uow.companies.in_jurisdiction(path)
-        scores = await scores_on(uow, [company.company_id for company in ranked], day, known_on=max(day, today))
-    return rank(scores.values())
+        company_ids = [company.company_id for company in ranked]
+        scores = await scores_on(uow, company_ids, day, known_on=max(day, today))
+        names = await uow.companies.names(company_ids)
+    return Rankings(rank(scores.values()), names)
 
 
 async def scores_on(
