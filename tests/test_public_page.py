@@ -12,6 +12,7 @@ from tests.platform import StartService, gateway_for
 from tests.support import eventually
 from wuye.funds.v1 import funds_pb2
 from wuye_chassis.natsd import EmbeddedNats
+from wuye_gateway.routes.public import PublicUse, Transparency, render_page
 
 
 async def test_the_public_page_shows_balances_and_never_personal_data(
@@ -64,3 +65,22 @@ async def test_the_public_page_shows_balances_and_never_personal_data(
     width, height, _, _ = png.Reader(file=io.BytesIO(png_answer.content)).read()
     assert png_answer.headers["content-type"] == "image/png" and width == height > 100
     assert unknown.status_code == 404 and unknown.headers["content-type"] == "application/problem+json"
+
+
+def test_the_public_page_lists_completed_uses_with_their_notices_in_chinese_and_yuan() -> None:
+    """Issue 14: residents see what the maintenance fund paid for, beside the disclosures."""
+    data = Transparency(
+        compound_id="c-1", compound_name="凤凰城", maintenance_balance_fen=0, committee_balance_fen=0,
+        recent_entries=[], open_votes=[], latest_disclosure=None,
+        completed_uses=[
+            PublicUse(application_id="u-1", plan="更换1号楼电梯", emergency="lift_failure", budget_fen=93_885,
+                      actual_cost_fen=93_885, disclosure="公示：1号楼电梯应急维修"),
+            PublicUse(application_id="u-2", plan="修补2号楼屋面", emergency=None, budget_fen=1_200_000,
+                      actual_cost_fen=1_150_050, disclosure=""),
+        ],
+    )
+    page = render_page(data)
+    uses = page.split('<ul id="uses">')[1].split("</ul>")[0]
+    assert "<b>更换1号楼电梯</b><small>（应急：电梯故障严重） · 预算 ¥938.85 · 实际 ¥938.85</small><br>公示：1号楼电梯应急维修" in uses
+    assert "<b>修补2号楼屋面</b><small>（业主表决通过） · 预算 ¥12000.00 · 实际 ¥11500.50</small></li>" in uses
+    assert "暂无已完成的维修资金使用" in render_page(data.model_copy(update={"completed_uses": []}))

@@ -178,6 +178,15 @@ async def test_F6_an_emergency_use_skips_the_vote_and_is_disclosed_afterwards(fu
     )
     assert done.state == funds_pb2.USE_STATE_COMPLETED and done.disclosure.startswith("公示")
 
+    # issue 14: the public page lists the completed use with its notice; a use still under way is not listed
+    await submit(funds, 50_000, emergency=funds_pb2.EMERGENCY_CATEGORY_LIFT_FAILURE)
+    public = await funds.call("GetCompoundTransparency", funds_pb2.GetCompoundTransparencyRequest(compound_id=funds.compound))
+    assert [(use.application_id, use.plan, use.emergency, use.budget_fen, use.actual_cost_fen, use.disclosure)
+            for use in public.completed_uses] == [
+        (application_id, "更换1号楼电梯", funds_pb2.EMERGENCY_CATEGORY_LIFT_FAILURE, 93_885, 93_885,
+         "公示：1号楼电梯应急维修 938.85 元"),
+    ]
+
 
 async def test_F7_an_overrun_of_10_percent_needs_a_new_application_and_30000_yuan_an_audit(funds: Funds) -> None:
     await funded(funds)

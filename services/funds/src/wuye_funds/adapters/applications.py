@@ -53,6 +53,17 @@ class ApplicationRepository:
         row = (await self.session.execute(query)).mappings().first()
         return None if row is None else _placed(row)
 
+    async def completed_in(self, compound_id: str, limit: int) -> list[UseApplication]:
+        """The compound's completed uses of the fund, the latest first."""
+        rows = await self.session.execute(
+            sa.select(use_applications)
+            .where(use_applications.c.compound_id == compound_id,
+                   use_applications.c.state == UseState.COMPLETED.value)
+            .order_by(use_applications.c.created_at.desc(), use_applications.c.application_id.desc())
+            .limit(limit)
+        )
+        return [_placed(row).application for row in rows.mappings()]
+
     async def save(self, placed: PlacedApplication) -> None:
         application = placed.application
         approver = application.payment_approved_by

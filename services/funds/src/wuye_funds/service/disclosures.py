@@ -13,6 +13,7 @@ from wuye_chassis.db import utcnow
 from wuye_chassis.errors import AlreadyExists, InvalidArgument, NotFound
 from wuye_chassis.ids import new_id
 from wuye_chassis.money import Fen
+from wuye_chassis.pii import mask_numbers_in_text
 from wuye_chassis.validation import require_text
 from wuye_funds.domain import commands
 from wuye_funds.domain.accounts import committee_ledger_id, maintenance_ledger_id
@@ -26,6 +27,7 @@ from wuye_funds.domain.disclosure import (
 from wuye_funds.domain.disclosure_schedule import posted_until
 from wuye_funds.domain.events import DisclosurePublished
 from wuye_funds.domain.ledger import EMPTY_HEAD, Anchor
+from wuye_funds.domain.maintenance_fund import EmergencyCategory
 from wuye_funds.domain.mini_fund import MiniFundSummary
 from wuye_funds.domain.voting import VoteRecord
 from wuye_funds.service import mini_fund
@@ -50,6 +52,20 @@ class PublicEntry:
 
 
 @dataclass(frozen=True)
+class PublicUse:
+    """A completed use of the maintenance fund for the public (F5, F6): what was done, what it cost, and
+    the notice; phone and ID numbers typed into the texts are masked."""
+
+    application_id: str
+    plan: str
+    #: the F6 emergency it answered, None for a use the owners voted on
+    emergency: EmergencyCategory | None
+    budget_fen: Fen
+    actual_cost_fen: Fen
+    disclosure: str
+
+
+@dataclass(frozen=True)
 class Transparency:
     compound_id: str
     #: the name residents know it by (the page's heading), from the registry
@@ -62,6 +78,8 @@ class Transparency:
     #: the latest disclosure's totals, without its household movements
     latest_disclosure: Disclosure | None
     mini_fund: MiniFundSummary | None
+    #: the latest completed uses of the maintenance fund, with their disclosures
+    completed_uses: list[PublicUse]
 
 
 async def _head(uow: FundsUnitOfWork, ledger_id: str) -> Anchor:
@@ -130,4 +148,12 @@ async def get_compound_transparency(query: commands.GetCompoundTransparency, uow
             # the public page shows totals; household movements stay in the notice itself
             latest_disclosure=None if latest is None else replace(latest, households=()),
             mini_fund=await mini_fund.published_summary(uow, compound_id),
+            completed_uses=[
+                PublicUse(
+                    application_id=use.application_id, plan=mask_numbers_in_text(use.plan), emergency=use.emergency,
+                    budget_fen=use.budget_fen, actual_cost_fen=use.actual_cost_fen or 0,
+                    disclosure=mask_numbers_in_text(use.disclosure or ""),
+                )
+                for use in await uow.applications.completed_in(compound_id, limit)
+            ],
         )

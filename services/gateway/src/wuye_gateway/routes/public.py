@@ -35,6 +35,15 @@ MATTERS_ZH = {
     "common_parts_use": "改变共有部分的用途或者利用共有部分从事经营活动",
     "other_major": "有关共有和共同管理权利的其他重大事项",
 }
+#: the F6 emergencies as the notices name them
+EMERGENCIES_ZH = {
+    "lift_failure": "电梯故障严重",
+    "fire_equipment_damage": "消防设施严重损坏",
+    "facade_falling_risk": "外墙墙面有脱落危险",
+    "collapsed_wall_or_road": "围墙或道路塌陷",
+    "roof_or_wall_leak": "屋面、外墙渗漏",
+    "drain_blockage": "排水设施严重堵塞",
+}
 
 
 class PublicEntry(BaseModel):
@@ -80,6 +89,18 @@ class DisclosureTotals(BaseModel):
     committee_head_sequence: int = 0
 
 
+class PublicUse(BaseModel):
+    """A completed use of the maintenance fund (F5, F6) and its notice."""
+
+    application_id: str
+    plan: str
+    #: the F6 emergency it answered; null for a use the owners voted on
+    emergency: str | None = None
+    budget_fen: int
+    actual_cost_fen: int
+    disclosure: str
+
+
 class Transparency(BaseModel):
     compound_id: str
     #: the name residents know the compound by ("" until the registry's announcement has arrived)
@@ -89,6 +110,8 @@ class Transparency(BaseModel):
     recent_entries: list[PublicEntry]
     open_votes: list[PublicVote]
     latest_disclosure: DisclosureTotals | None
+    #: the latest completed uses of the maintenance fund, with their notices
+    completed_uses: list[PublicUse] = []
 
 
 async def public_transparency(request: Request, compound_id: str) -> Transparency:
@@ -181,6 +204,13 @@ def render_page(data: Transparency) -> str:
             f"公共收益 第 {disclosure.committee_head_sequence} 条 <code>{e(disclosure.committee_head_hash)}</code>"
             f"</small></p>"
         )
+    uses = "".join(
+        f"<li><b>{e(use.plan)}</b>"
+        f"<small>{'（应急：' + e(EMERGENCIES_ZH.get(use.emergency, use.emergency)) + '）' if use.emergency else '（业主表决通过）'}"
+        f" · 预算 {_yuan(use.budget_fen)} · 实际 {_yuan(use.actual_cost_fen)}</small>"
+        f"{'<br>' + e(use.disclosure) if use.disclosure else ''}</li>"
+        for use in data.completed_uses
+    ) or "<li>暂无已完成的维修资金使用 No completed uses</li>"
     return f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -203,4 +233,5 @@ def render_page(data: Transparency) -> str:
 <section><h2>最近收支 Recent entries</h2><table>{entries}</table></section>
 <section><h2>进行中的表决 Open votes</h2><ul id="votes">{votes}</ul></section>
 <section><h2>最新公示 Latest disclosure</h2>{disclosed}</section>
+<section><h2>维修资金使用公示 Completed uses</h2><ul id="uses">{uses}</ul></section>
 </main></body></html>"""

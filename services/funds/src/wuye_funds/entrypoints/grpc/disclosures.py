@@ -10,7 +10,7 @@ import grpc
 from wuye.funds.v1 import funds_pb2 as api
 from wuye.funds.v1 import funds_pb2_grpc
 from wuye_chassis.grpc_server import Servicer
-from wuye_chassis.proto_values import moment, timestamp
+from wuye_chassis.proto_values import enum_number, moment, timestamp
 from wuye_funds.adapters.events import (
     audit_message,
     disclosure_message,
@@ -49,6 +49,14 @@ def transparency_message(page: Transparency) -> api.GetCompoundTransparencyRespo
         ],
         latest_disclosure=None if page.latest_disclosure is None else disclosure_message(page.latest_disclosure),
         mini_fund=None if page.mini_fund is None else mini_summary_message(page.mini_fund),
+        completed_uses=[
+            api.PublicUse(
+                application_id=use.application_id, plan=use.plan,
+                emergency=enum_number(api.EmergencyCategory, None if use.emergency is None else use.emergency.value),
+                budget_fen=use.budget_fen, actual_cost_fen=use.actual_cost_fen, disclosure=use.disclosure,
+            )
+            for use in page.completed_uses
+        ],
     )
 
 
