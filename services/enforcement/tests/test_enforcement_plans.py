@@ -54,6 +54,21 @@ async def test_E1_catalogue_import_reports_every_bad_row_and_imports_nothing(enf
     ]
 
 
+async def test_E2_an_import_flags_rows_close_to_another_item_and_still_imports_them(enforcement: Enforcement) -> None:
+    """Issue 14: a check worded a little otherwise is shown to the maintainer, who merges or keeps it."""
+    lane = {"code": "FIRE-LANE", "lead_department": "消防救援", "content": "消防通道畅通", "legal_basis": "《消防法》",
+            "standard": "无占用", "frequency": "每年一次"}
+    kept = {**lane, "code": "FIRE-LANE-2", "content": "消防通道保持畅通"}
+    other = {**lane, "code": "LIFT-CARD", "content": "电梯使用标志在有效期内"}
+    answer = await enforcement.stub.ImportCatalogue(
+        api.ImportCatalogueRequest(rows=[api.CatalogueRow(cells=row) for row in (lane, kept, other)]),
+        metadata=ADMIN.to_metadata(),
+    )
+    assert answer.imported == 3 and not answer.errors
+    assert [(flag.row, flag.item_code, flag.similar_item_code, flag.similarity_percent)
+            for flag in answer.near_duplicates] == [(2, "FIRE-LANE-2", "FIRE-LANE", "85.7%")]
+
+
 async def test_E2_merged_checklist_over_grpc(enforcement: Enforcement) -> None:
     await enforcement.seed_catalogue()
     await enforcement.know_compound(SECOND_COMPOUND)

@@ -1,3 +1,5 @@
+from fractions import Fraction
+
 import pytest
 
 from wuye_chassis import departments
@@ -11,8 +13,11 @@ from wuye_enforcement.domain.catalogue import (
     Frequency,
     InspectionItem,
     content_key,
+    near_duplicates,
     parse_catalogue_row,
 )
+
+from .conftest import item
 
 ROW = {
     "code": "FR-09",
@@ -181,3 +186,20 @@ def test_E1_row_with_missing_columns_refused():
 
 def test_A1_inspector_posts_name_exactly_the_catalogue_departments() -> None:
     assert {department.code for department in STANDARD_DEPARTMENTS} == departments.CODES
+
+
+def test_E2_content_close_to_another_items_is_flagged_not_refused(catalogue):
+    """Issue 14: "消防通道保持畅通" next to "消防通道畅通" may be the same check worded otherwise: flag it."""
+    close = InspectionItem.create(**item_values(code="PO-78", lead_department="police", partner_departments=[],
+                                                content="消防通道畅通 fire lanes are kept clear"))
+    [flag] = near_duplicates(close, catalogue)
+    assert (flag.item_code, flag.similar_item_code) == ("PO-78", "FR-01") and flag.similarity >= Fraction(17, 20)
+    catalogue.add_item(close)  # flagged, not refused: the maintainer decides
+    # the boundary: 6/7 is flagged, and a check that shares little is not
+    assert [f.similarity for f in near_duplicates(item("X-1", "police", content="消防通道保持畅通"),
+                                                  [item("X-2", "police", content="消防通道畅通")])] == [Fraction(6, 7)]
+    assert near_duplicates(item("X-1", "police", content="电梯年检有效"),
+                           [item("X-2", "police", content="消防通道畅通")]) == []
+    # another scenario, or the very same item, is never a near duplicate
+    assert near_duplicates(item("X-1", "police", content="消防通道保持畅通", scenario="old_compound"),
+                           [item("X-2", "police", content="消防通道畅通")]) == []

@@ -7,7 +7,9 @@ and the scenario (场景) it belongs to — plans pick the items of the scenario
 "The same item" (E2) is the same item code: an item two departments both check is ONE catalogue item
 with one of them as lead and the other as partner, never two items. To keep that true the catalogue
 refuses a second item whose content, once normalised (NFKC, case and blanks folded), repeats an item of
-the same scenario: the department should be added as a partner of the existing item instead.
+the same scenario: the department should be added as a partner of the existing item instead. Content that
+is merely close (a word more or less: "消防通道畅通" / "消防通道保持畅通") may be the same check worded
+otherwise or a different one; an import flags it (``near_duplicates``) for the maintainer to decide.
 
 The departments of the property-management judicial alliance "8+X" (物业管理司法联盟, seeds 001/004):
 the eight core members, plus other functional departments that take part as needed (the X).
@@ -19,7 +21,9 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from enum import StrEnum
+from fractions import Fraction
 from functools import partial
 from typing import TypeVar
 
@@ -111,6 +115,37 @@ OTHER_DEPARTMENTS: tuple[Department, ...] = (
     Department("ecology_environment", "生态环境", "Ecology and environment", DepartmentKind.OTHER),
 )
 STANDARD_DEPARTMENTS: tuple[Department, ...] = ALLIANCE_CORE + OTHER_DEPARTMENTS
+
+
+#: how alike two folded contents must be to be flagged as perhaps the same check (difflib's ratio: twice
+#: the matching characters over both lengths); "消防通道畅通" / "消防通道保持畅通" is 6/7
+NEAR_DUPLICATE_SIMILARITY = Fraction(17, 20)
+
+
+@dataclass(frozen=True)
+class NearDuplicate:
+    """An item whose content is close to another item's of the same scenario, without being the same."""
+
+    item_code: str
+    similar_item_code: str
+    #: difflib's ratio of the two folded contents, exact: 85 % to just under 100 %
+    similarity: Fraction
+
+
+def near_duplicates(item: InspectionItem, others: Iterable[InspectionItem]) -> list[NearDuplicate]:
+    """The items of ``others`` in the item's scenario whose folded content is close to the item's."""
+    key = content_key(item.content)
+    found = []
+    for other in others:
+        if other.code == item.code or other.scenario != item.scenario:
+            continue
+        other_key = content_key(other.content)
+        matcher = SequenceMatcher(None, key, other_key, autojunk=False)
+        matching = sum(block.size for block in matcher.get_matching_blocks())
+        similarity = Fraction(2 * matching, len(key) + len(other_key) or 1)
+        if NEAR_DUPLICATE_SIMILARITY <= similarity < 1:
+            found.append(NearDuplicate(item.code, other.code, similarity))
+    return found
 
 
 def content_key(content: str) -> str:

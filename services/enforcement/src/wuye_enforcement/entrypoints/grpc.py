@@ -12,7 +12,7 @@ from wuye.common.v1 import common_pb2
 from wuye.enforcement.v1 import enforcement_pb2 as api
 from wuye.enforcement.v1 import enforcement_pb2_grpc
 from wuye_chassis.grpc_server import Servicer
-from wuye_chassis.proto_values import enum_number, enum_text, moment, ratio_fields, timestamp
+from wuye_chassis.proto_values import enum_number, enum_text, moment, percent_text, ratio_fields, timestamp
 from wuye_enforcement.domain import commands
 from wuye_enforcement.domain.catalogue import InspectionItem
 from wuye_enforcement.domain.plans import ChecklistLine
@@ -185,6 +185,11 @@ class EnforcementServicer(enforcement_pb2_grpc.EnforcementServiceServicer):
             errors=[
                 api.RowError(row=position, field=error.field, message=error.message, rule=error.rule or "")
                 for position, error in report.errors
+            ],
+            near_duplicates=[
+                api.NearDuplicate(row=position, item_code=pair.item_code, similar_item_code=pair.similar_item_code,
+                                  similarity_percent=percent_text(pair.similarity))
+                for position, pair in report.near_duplicates
             ],
         )
 

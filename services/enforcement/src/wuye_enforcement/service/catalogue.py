@@ -16,7 +16,9 @@ from wuye_enforcement.domain.catalogue import (
     RESIDENTIAL_COMPOUND,
     Department,
     InspectionItem,
+    NearDuplicate,
     RowError,
+    near_duplicates,
     parse_catalogue_row,
 )
 from wuye_enforcement.service.unit_of_work import EnforcementUnitOfWork
@@ -31,6 +33,8 @@ READERS = (*MAINTAINERS, "county_officer", "street_officer")
 class ImportReport:
     imported: int
     errors: list[tuple[int, RowError]]  # (1-based row, error)
+    #: imported items close to another item (1-based row, the pair): flagged for review, not refused (E2)
+    near_duplicates: list[tuple[int, NearDuplicate]]
 
 
 def _require_lead(caller: auth.AuthContext, item: InspectionItem, action: str) -> None:
@@ -104,11 +108,13 @@ async def import_catalogue(command: commands.ImportCatalogue, uow: EnforcementUn
         catalogue = await uow.catalogue.load()
         errors: list[tuple[int, RowError]] = []
         items: list[InspectionItem] = []
+        close: list[tuple[int, NearDuplicate]] = []
         for position, row in enumerate(command.rows, start=1):
             parsed = parse_catalogue_row(row, catalogue.departments)
             errors.extend((position, error) for error in parsed.errors)
             if parsed.item is None:
                 continue
+            close.extend((position, pair) for pair in near_duplicates(parsed.item, catalogue))
             try:
                 catalogue.add_item(parsed.item)  # duplicates within the sheet and against the catalogue
             except (AlreadyExists, InvalidArgument) as refusal:
@@ -116,8 +122,8 @@ async def import_catalogue(command: commands.ImportCatalogue, uow: EnforcementUn
                 continue
             items.append(parsed.item)
         if errors:
-            return ImportReport(0, errors)
+            return ImportReport(0, errors, close)
         for item in items:
             await uow.catalogue.add(item, actor_id=caller.user)
         await uow.commit()
-    return ImportReport(len(items), [])
+    return ImportReport(len(items), [], close)
