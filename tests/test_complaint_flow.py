@@ -107,5 +107,19 @@ async def test_a_complaint_runs_the_closed_loop_through_the_gateway(
         assert numbers["submitted"] == 1 and numbers["closed"] == 1
         assert numbers["satisfaction_rate"]["numerator"] == numbers["satisfaction_rate"]["denominator"]
 
+        # H1, H2 through the gateway: the same period's analysis and the compound's service list
+        analysis = await gateway.client.get(
+            "/api/v1/complaints/hotline-analysis",
+            params={"jurisdiction_path": "350500/350521", "start_date": today, "end_date": today}, headers=county,
+        )
+        assert analysis.status_code == 200, analysis.text
+        body = analysis.json()
+        assert body["total"] == 1 and [line["count"] for line in body["by_category"]] == [1]
+        compound_id = shown["compound_id"]
+        assert body["hotspots"][0]["compound_id"] == compound_id
+        service_list = await gateway.client.get(f"/api/v1/complaints/service-lists/{compound_id}",
+                                                params={"start_date": today, "end_date": today}, headers=county)
+        assert service_list.status_code == 200 and service_list.json()["items"][0]["count"] == 1, service_list.text
+
         anxi = await gateway.token("anxi-officer")
         assert (await gateway.client.get(path, headers=anxi)).status_code == 403

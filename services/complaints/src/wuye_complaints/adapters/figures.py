@@ -46,12 +46,17 @@ def _filters(table: sa.Table, scope: FigureScope, moment: sa.Column) -> list[sa.
     return where
 
 
+def submitted_filters(scope: FigureScope) -> list[sa.ColumnElement[bool]]:
+    """The cases submitted in the scope and period."""
+    return _filters(cases, scope, cases.c.submitted_at)
+
+
 class FigureCounts:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def submitted(self, scope: FigureScope) -> int:
-        query = sa.select(sa.func.count()).select_from(cases).where(*_filters(cases, scope, cases.c.submitted_at))
+        query = sa.select(sa.func.count()).select_from(cases).where(*submitted_filters(scope))
         return int(await self.session.scalar(query) or 0)
 
     async def closed(self, scope: FigureScope) -> ClosedCounts:

@@ -174,3 +174,21 @@ class GetComplaintFigures:
     end_date: str
     category: str = ""
     company_id: str = ""
+
+
+@dataclass(frozen=True)
+class GetHotlineAnalysis:
+    jurisdiction_path: str
+    start_date: str
+    end_date: str
+    #: how many top problems, companies and hotspot compounds (0 for 10)
+    top: int = 0
+
+
+@dataclass(frozen=True)
+class GetServiceList:
+    compound_id: str
+    start_date: str
+    end_date: str
+    #: how many problems (0 for 10)
+    top: int = 0

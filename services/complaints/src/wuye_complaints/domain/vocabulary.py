@@ -84,3 +84,11 @@ class EscalationReason(StrEnum):
     OVERDUE = "overdue"  # the tier's time ran out
     MARKED_HARD = "marked_hard"  # 难题: someone judged it beyond this tier
     COLLECTIVE = "collective"  # ≥ 5 reporters on one matter (C6)
+
+
+#: how people name the channels and the tiers (the hotline analysis's labels, H1)
+CHANNEL_LABELS = {
+    Channel.HOTLINE_12345: "12345热线", Channel.GRID_WORKER: "网格员", Channel.PETITION: "信访",
+    Channel.WALK_IN: "来访", Channel.WEB: "网投", Channel.MOBILE: "手机",
+}
+TIER_LABELS = {Tier.COMMUNITY: "社区承办", Tier.STREET: "难题会诊", Tier.COUNTY: "协调联办"}

@@ -16,8 +16,10 @@ from wuye_chassis.proto_values import enum_number, enum_text, ratio_fields, time
 from wuye_complaints.adapters.mediations import PlacedMediation
 from wuye_complaints.domain import commands
 from wuye_complaints.domain.case import Case
+from wuye_complaints.domain.hotline import Count
 from wuye_complaints.domain.rates import TierSplit
-from wuye_complaints.service import cases, figures, mediation
+from wuye_complaints.domain.vocabulary import CHANNEL_LABELS, TIER_LABELS
+from wuye_complaints.service import cases, figures, hotline, mediation
 from wuye_complaints.service.cases import CaseView
 from wuye_complaints.service.figures import Figures
 from wuye_complaints.service.unit_of_work import ComplaintsUnitOfWork
@@ -355,6 +357,65 @@ class ComplaintsServicer(complaints_pb2_grpc.ComplaintsServiceServicer):
             self.uow(),
         )
         return figures_message(found)
+
+
+    async def GetHotlineAnalysis(
+        self, request: api.GetHotlineAnalysisRequest, context: grpc.aio.ServicerContext
+    ) -> api.GetHotlineAnalysisResponse:
+        uow = self.uow()
+        found = await hotline.get_hotline_analysis(
+            commands.GetHotlineAnalysis(jurisdiction_path=request.jurisdiction_path, start_date=request.start_date,
+                                        end_date=request.end_date, top=request.top),
+            uow,
+        )
+        categories = {category.code: category.label_zh for category in uow.catalogue}
+        channels = {str(channel): label for channel, label in CHANNEL_LABELS.items()}
+        tiers = {str(tier): label for tier, label in TIER_LABELS.items()}
+        return api.GetHotlineAnalysisResponse(
+            jurisdiction_path=request.jurisdiction_path.strip("/"),
+            start_date=found.period.first.isoformat(), end_date=found.period.last.isoformat(),
+            total=found.total, total_last_year=found.total_last_year, change=ratio(found.change),
+            by_category=[hotline_count(line, categories) for line in found.by_category],
+            by_channel=[hotline_count(line, channels) for line in found.by_channel],
+            by_tier=[hotline_count(line, tiers) for line in found.by_tier],
+            by_company=[hotline_count(line, {}) for line in found.by_company],
+            top_problems=[hotline_count(line, categories) for line in found.top_problems],
+            hotspots=[
+                api.Hotspot(
+                    compound_id=spot.line.key, compound_name=spot.compound_name, count=spot.line.count,
+                    last_year=spot.line.last_year, change=ratio(spot.line.change), top_category=spot.top_category,
+                    top_category_label=categories.get(spot.top_category, ""),
+                )
+                for spot in found.hotspots
+            ],
+        )
+
+    async def GetServiceList(
+        self, request: api.GetServiceListRequest, context: grpc.aio.ServicerContext
+    ) -> api.GetServiceListResponse:
+        uow = self.uow()
+        found = await hotline.get_service_list(
+            commands.GetServiceList(compound_id=request.compound_id, start_date=request.start_date,
+                                    end_date=request.end_date, top=request.top),
+            uow,
+        )
+        categories = {category.code: category.label_zh for category in uow.catalogue}
+        return api.GetServiceListResponse(
+            compound_id=found.compound_id, compound_name=found.compound_name,
+            start_date=found.period.first.isoformat(), end_date=found.period.last.isoformat(),
+            items=[
+                api.ServiceListItem(
+                    category=item.category, category_label=categories.get(item.category, ""), count=item.count,
+                    responsible_kind=item.responsible.kind, responsible_company_id=item.responsible.company_id,
+                )
+                for item in found.items
+            ],
+        )
+
+
+def hotline_count(line: Count, labels: dict[str, str]) -> api.HotlineCount:
+    return api.HotlineCount(key=line.key, label=labels.get(line.key, ""), count=line.count, last_year=line.last_year,
+                            change=ratio(line.change))
 
 
 def servicer(unit_of_work: Callable[[], ComplaintsUnitOfWork]) -> Servicer:

@@ -11,6 +11,7 @@ from wuye_complaints.adapters.cases import CaseRepository
 from wuye_complaints.adapters.compounds import company_under_contract
 from wuye_complaints.adapters.contacts import Contacts
 from wuye_complaints.adapters.figures import FigureCounts
+from wuye_complaints.adapters.hotline import HotlineCounts
 from wuye_complaints.adapters.mediations import MediationRepository
 from wuye_complaints.adapters.orm import known_compounds, ticket_counters
 from wuye_complaints.domain.categories import CategoryCatalogue
@@ -20,6 +21,7 @@ class ComplaintsUnitOfWork(UnitOfWork):
     cases: CaseRepository
     mediations: MediationRepository
     figures: FigureCounts
+    hotline: HotlineCounts
 
     def __init__(self, parts: UnitOfWorkParts, catalogue: CategoryCatalogue, contacts: Contacts) -> None:
         super().__init__(parts)
@@ -30,6 +32,7 @@ class ComplaintsUnitOfWork(UnitOfWork):
         self.cases = CaseRepository(self.session, self.catalogue, self.calendar)
         self.mediations = MediationRepository(self.session)
         self.figures = FigureCounts(self.session)
+        self.hotline = HotlineCounts(self.session)
 
     async def compound(self, compound_id: str, *, field: str = "compound_id") -> KnownCompound:
         """The compound as the registry announced it; NOT_FOUND naming ``field`` when it is unknown."""

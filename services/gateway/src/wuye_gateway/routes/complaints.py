@@ -36,6 +36,14 @@ command(**COMPLAINTS, path="", rpc="SubmitComplaint", request=pb.SubmitComplaint
 query(**COMPLAINTS, path="/figures", rpc="GetComplaintFigures", request=pb.GetComplaintFiguresRequest,
       response=pb.GetComplaintFiguresResponse, required=("jurisdiction_path", "start_date", "end_date"),
       summary="C4/C5 figures for a jurisdiction and period (start_date, end_date: YYYY-MM-DD)")
+# before the case routes: "/hotline-analysis" is not a case id
+query(**COMPLAINTS, path="/hotline-analysis", rpc="GetHotlineAnalysis", request=pb.GetHotlineAnalysisRequest,
+      response=pb.GetHotlineAnalysisResponse, required=("jurisdiction_path", "start_date", "end_date"),
+      summary="H1: the period's complaints by category, channel, tier, company and compound beside the year "
+              "before, the top problems and the hotspot compounds (both days included)")
+query(**COMPLAINTS, path="/service-lists/{compound_id}", rpc="GetServiceList", request=pb.GetServiceListRequest,
+      response=pb.GetServiceListResponse, required=("start_date", "end_date"),
+      summary="H2: a compound's service list (服务清单): its top problems of the period and who held them")
 query(**COMPLAINTS, path=CASE, rpc="GetCase", request=pb.GetCaseRequest, response=pb.GetCaseResponse,
       answer="case", summary="One case (reporter masked unless the role needs it; A5: company staff read "
                              "their company's cases, residents their own)")
