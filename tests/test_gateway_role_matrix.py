@@ -85,6 +85,7 @@ ALLOWED: dict[str, set[str]] = {
     "POST /api/v1/party-organisations": KEEPERS,
     "POST /api/v1/compounds/{compound_id}/reserve-candidates": KEEPERS,
     "POST /api/v1/compounds/{compound_id}/cadre-links": KEEPERS,
+    "POST /api/v1/compounds/{compound_id}/four-failures": KEEPERS,
     # funds: votes (V1–V8, A2)
     "POST /api/v1/votes": CASE_RUNNERS,
     "POST /api/v1/votes/{vote_id}/close": CASE_RUNNERS,

@@ -51,6 +51,19 @@ command(**REGISTRY, path="/contracts/{contract_id}/end", rpc="EndContract", requ
 query(**REGISTRY, path="/coverage/{jurisdiction_code}", rpc="GetCoverage", request=pb.GetCoverageRequest,
       response=pb.GetCoverageResponse,
       summary="Coverage of a jurisdiction: party branches, committees, red share, dual roles (as_of: YYYY-MM-DD)")
+# O7: who serves the compounds, the full-coverage figure, the compounds no one serves and the 四失 ones
+query(**REGISTRY, path="/service-coverage/{jurisdiction_code}", rpc="GetServiceCoverage",
+      request=pb.GetServiceCoverageRequest, response=pb.GetServiceCoverageResponse,
+      summary="O7: a jurisdiction's compounds by who serves them and its full-coverage figure, as they stand")
+query(**REGISTRY, path="/service-coverage/{jurisdiction_code}/compounds-needing-service",
+      rpc="ListCompoundsNeedingService", request=pb.ListCompoundsNeedingServiceRequest,
+      response=pb.ListCompoundsNeedingServiceResponse, items="compounds",
+      summary="O7: the compounds no one serves, and the four-failure (四失) ones, with the failures found")
+command(**REGISTRY, path="/compounds/{compound_id}/four-failures", rpc="SetFourFailures",
+        request=pb.SetFourFailuresRequest, response=pb.SetFourFailuresResponse, answer="compound",
+        summary="O7: record the failures found in a compound (四失: market, self-governance, management, trust); "
+                "empty when it has recovered",
+        examples={"four_failures": [["market_failure", "no_management"]]})
 
 # compounds: details and households
 command(**REGISTRY, path="/compounds/{compound_id}", rpc="UpdateCompound", request=pb.UpdateCompoundRequest,

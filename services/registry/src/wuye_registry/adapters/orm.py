@@ -37,6 +37,17 @@ compounds = sa.Table(
     sa.Column("updated_at", UtcDateTime(), nullable=False),
 )
 
+# O7: the failures the community or street found in a compound (comma-separated FourFailure values); a
+# compound without a row, or with an empty one, has none
+compound_four_failures = sa.Table(
+    "compound_four_failures",
+    metadata,
+    sa.Column("compound_id", Id, sa.ForeignKey("compounds.id"), primary_key=True),
+    sa.Column("failures", sa.String(120), nullable=False),
+    sa.Column("set_by", sa.String(100), nullable=False),
+    sa.Column("updated_at", UtcDateTime(), nullable=False),
+)
+
 buildings = sa.Table(
     "buildings",
     metadata,

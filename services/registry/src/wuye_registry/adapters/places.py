@@ -63,7 +63,7 @@ class OwnedUnitRecord:
     owner_key: str
 
 
-def _compound(row: sa.RowMapping) -> CompoundRecord:
+def compound_from_row(row: sa.RowMapping) -> CompoundRecord:
     return CompoundRecord(
         compound_id=row["id"],
         code=row["code"],
@@ -87,7 +87,7 @@ class PlaceRepository:
     async def compound(self, compound_id: str) -> CompoundRecord | None:
         query = sa.select(compounds).where(compounds.c.id == compound_id)
         row = (await self.session.execute(query)).mappings().first()
-        return None if row is None else _compound(row)
+        return None if row is None else compound_from_row(row)
 
     async def compound_code_taken(self, code: str) -> bool:
         return (await self.session.scalar(sa.select(compounds.c.id).where(compounds.c.code == code))) is not None
@@ -117,7 +117,7 @@ class PlaceRepository:
         query = sa.select(compounds).where(at_or_below(compounds.c.jurisdiction_path, path)).order_by(compounds.c.id)
         if after:
             query = query.where(compounds.c.id > after)
-        return [_compound(row) for row in (await self.session.execute(query.limit(limit))).mappings()]
+        return [compound_from_row(row) for row in (await self.session.execute(query.limit(limit))).mappings()]
 
     # --- buildings ---------------------------------------------------------------------------------
 

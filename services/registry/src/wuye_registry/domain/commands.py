@@ -423,3 +423,25 @@ class BootstrapCityAdmin:
     city_name: str
     name: str
     phone: str
+
+
+# --- service coverage (O7) ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SetFourFailures:
+    compound_id: str
+    #: FourFailure values, each once; empty when the compound has recovered
+    four_failures: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GetServiceCoverage:
+    jurisdiction_code: str
+
+
+@dataclass(frozen=True)
+class ListCompoundsNeedingService:
+    jurisdiction_code: str
+    after: str = ""
+    limit: int = 50

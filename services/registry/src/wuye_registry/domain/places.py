@@ -35,6 +35,7 @@ class CompoundType(StrEnum):
 class ManagementMode(StrEnum):
     COMPANY = "company"  # 物业服务企业
     STATE_OWNED_TRUSTEESHIP = "state_owned_trusteeship"  # 国企托管
+    BUNDLED = "bundled"  # 1+N 组团打包: a strong company takes several small or old compounds (O7)
     SELF_MANAGED = "self_managed"  # 业主自管
     NONE = "none"  # 无物业管理
 

@@ -25,10 +25,21 @@ from wuye_registry.adapters.places import BuildingRecord, CompoundRecord, Househ
 from wuye_registry.domain import commands
 from wuye_registry.domain.area import format_area_m2
 from wuye_registry.domain.committees import CommitteeWarning
-from wuye_registry.service import committees, companies, coverage, governance, jurisdictions, people, places, posts
+from wuye_registry.service import (
+    committees,
+    companies,
+    coverage,
+    governance,
+    jurisdictions,
+    people,
+    places,
+    posts,
+    service_coverage,
+)
 from wuye_registry.service.committees import FormedCommittee, OverdueListing
 from wuye_registry.service.coverage import Coverage
 from wuye_registry.service.places import OwnerRoster
+from wuye_registry.service.service_coverage import CompoundNeed
 from wuye_registry.service.unit_of_work import RegistryUnitOfWork
 
 SERVICE_NAME = api.DESCRIPTOR.services_by_name["RegistryService"].full_name
@@ -217,6 +228,14 @@ def roster_message(found: OwnerRoster) -> api.GetOwnerRosterResponse:
 def ratio(value: Fraction | None) -> api.Ratio:
     """An exact ratio; the empty Ratio (denominator 0) when there is nothing to divide by."""
     return api.Ratio() if value is None else api.Ratio(**ratio_fields(value))
+
+
+def compound_need_message(need: CompoundNeed) -> api.CompoundNeed:
+    return api.CompoundNeed(
+        compound=compound_message(need.compound),
+        four_failures=[enum_number(api.FourFailure, failure) for failure in sorted(need.four_failures)],
+        needs_service=need.needs_service,
+    )
 
 
 def coverage_message(found: Coverage) -> api.GetCoverageResponse:
@@ -728,10 +747,50 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
         )
         return coverage_message(found)
 
+    # --- service coverage (O7) ---------------------------------------------------------------------
 
-    # --- who acts (RULES.md A1): in the contract, not built yet --------------------------------------
-    # Posts, party membership and login resolution are specified in registry.proto and still open
-    # (issue 18); until they are built these answer UNIMPLEMENTED, as gRPC does for a method nobody serves.
+    async def SetFourFailures(
+        self, request: api.SetFourFailuresRequest, context: grpc.aio.ServicerContext
+    ) -> api.SetFourFailuresResponse:
+        need = await service_coverage.set_four_failures(
+            commands.SetFourFailures(
+                request.compound_id,
+                tuple(enum_text(api.FourFailure, value) or "" for value in request.four_failures),
+            ),
+            self.uow(),
+        )
+        return api.SetFourFailuresResponse(compound=compound_need_message(need))
+
+    async def GetServiceCoverage(
+        self, request: api.GetServiceCoverageRequest, context: grpc.aio.ServicerContext
+    ) -> api.GetServiceCoverageResponse:
+        path, found = await service_coverage.get_service_coverage(
+            commands.GetServiceCoverage(request.jurisdiction_code), self.uow()
+        )
+        return api.GetServiceCoverageResponse(
+            jurisdiction_path=path, compounds=found.compounds,
+            by_mode=[api.ModeCount(mode=enum_number(api.ManagementMode, mode), compounds=count)
+                     for mode, count in found.by_mode.items()],
+            covered=found.covered, full_coverage=ratio(found.full_coverage),
+            four_failure_compounds=found.four_failure_compounds, needing_service=found.needing_service,
+        )
+
+    async def ListCompoundsNeedingService(
+        self, request: api.ListCompoundsNeedingServiceRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListCompoundsNeedingServiceResponse:
+        limit = page_size(request.page.page_size)
+        found = await service_coverage.list_compounds_needing_service(
+            commands.ListCompoundsNeedingService(
+                request.jurisdiction_code, after=decode_cursor(request.page.page_token) or "", limit=limit + 1
+            ),
+            self.uow(),
+        )
+        shown, next_page = page(found, limit, lambda need: need.compound.compound_id)
+        return api.ListCompoundsNeedingServiceResponse(
+            compounds=[compound_need_message(need) for need in shown], page=next_page
+        )
+
+    # --- who acts (RULES.md A1) --------------------------------------------------------------------
 
     async def SetPartyMembership(
         self, request: api.SetPartyMembershipRequest, context: grpc.aio.ServicerContext

@@ -12,6 +12,7 @@ from wuye_registry.adapters.jurisdictions import JurisdictionRepository
 from wuye_registry.adapters.people import PeopleRepository, PersonalData
 from wuye_registry.adapters.places import PlaceRepository
 from wuye_registry.adapters.posts import LoginRepository, PostRepository
+from wuye_registry.adapters.service_coverage import ServiceCoverageRepository
 
 
 class RegistryUnitOfWork(UnitOfWork):
@@ -22,6 +23,7 @@ class RegistryUnitOfWork(UnitOfWork):
     committees: CommitteeRepository
     companies: CompanyRepository
     coverage: CoverageCounter
+    service_coverage: ServiceCoverageRepository
     bulk: BulkWriter
     posts: PostRepository
     logins: LoginRepository
@@ -38,6 +40,7 @@ class RegistryUnitOfWork(UnitOfWork):
         self.committees = CommitteeRepository(self.session)
         self.companies = CompanyRepository(self.session)
         self.coverage = CoverageCounter(self.session)
+        self.service_coverage = ServiceCoverageRepository(self.session)
         self.bulk = BulkWriter(self.session)
         self.posts = PostRepository(self.session)
         self.logins = LoginRepository(self.session)
