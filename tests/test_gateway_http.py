@@ -327,3 +327,15 @@ async def test_every_area_count_and_rate_a_client_sends_carries_its_documented_b
     rate = await gateway.client.post("/api/v1/funds/compounds/c-1/mini-fund",
                                      json={"rate_fen_per_m2_month": MAX_AMOUNT_FEN + 1}, headers=headers)
     assert (rate.status_code, rate.json()["field"]) == (422, "rate_fen_per_m2_month"), rate.text
+
+
+async def test_an_integer_query_parameter_outside_its_type_is_422_naming_it_not_a_500(gateway) -> None:
+    """Found by the fuzz run: an int32 query value past 2^31 − 1 reached the protobuf conversion and answered 500."""
+    headers = await gateway.token("huian-officer")
+    over = await gateway.client.get("/api/v1/complaints/service-lists/c-1", headers=headers,
+                                    params={"start_date": "2026-12-01", "end_date": "2026-12-04", "top": 2**31})
+    assert (over.status_code, over.json()["field"]) == (422, "top"), over.text
+    spec = (await gateway.client.get("/openapi.json")).json()
+    [top] = [p for p in spec["paths"]["/api/v1/complaints/service-lists/{compound_id}"]["get"]["parameters"]
+             if p["name"] == "top"]
+    assert (top["schema"]["minimum"], top["schema"]["maximum"]) == (-(2**31), 2**31 - 1)

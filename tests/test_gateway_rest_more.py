@@ -155,7 +155,7 @@ async def test_catalogue_imports_json_rows_and_inspectors_are_assigned(platform)
     items = await gateway.client.get("/api/v1/enforcement/items", headers=admin)
     assert items.json() == []
     good = await gateway.client.post("/api/v1/enforcement/catalogue", headers=admin, json={"rows": [row]})
-    assert good.status_code == 200 and good.json() == {"imported": 1, "errors": []}, good.text
+    assert good.status_code == 200 and good.json() == {"imported": 1, "errors": [], "near_duplicates": []}, good.text
     items = await gateway.client.get("/api/v1/enforcement/items", headers=admin)
     assert [i["code"] for i in items.json()] == ["LIFT-01"]
 

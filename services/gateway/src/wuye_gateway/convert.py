@@ -205,14 +205,23 @@ def _request_type(field: FieldDescriptor, exclude: tuple[str, ...], required: tu
             inner = outer + field.name.title().replace("_", "")
             return _request_model(message_type(field), exclude, {}, required, inner)
         return _request_model(message_type(field), (), {})
-    documented = bound_of(field.name) if field.type in _INTEGER_RANGES else None
-    if documented is not None:
-        low, high, description = documented
+    bounds = integer_bounds(field)
+    if bounds is not None:
+        low, high, description = bounds
         return Annotated[int, Field(ge=low, le=high, description=description)]
-    if field.type in _INTEGER_RANGES:
-        low, high = _INTEGER_RANGES[field.type]
-        return Annotated[int, Field(ge=low, le=high)]
     return _scalar_type(field)
+
+
+def integer_bounds(field: FieldDescriptor) -> tuple[int, int, str | None] | None:
+    """An integer field's bounds as a client may send it (body or query): the documented ones
+    (``wuye_chassis.bounds``) where there are, else the field's protobuf type's; None for other fields."""
+    if field.type not in _INTEGER_RANGES:
+        return None
+    documented = bound_of(field.name)
+    if documented is not None:
+        return documented
+    low, high = _INTEGER_RANGES[field.type]
+    return low, high, None
 
 
 def to_message(message_class: type[M], data: dict[str, Any]) -> M:

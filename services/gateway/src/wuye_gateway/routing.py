@@ -23,6 +23,7 @@ from wuye_gateway.convert import (
     TIMESTAMP,
     descriptor_of,
     enum_texts,
+    integer_bounds,
     message_type,
     model_of,
     request_model,
@@ -149,10 +150,13 @@ def query(
 
 def _query_parameter(field: FieldDescriptor, *, required: bool) -> inspect.Parameter:
     kind, default = _query_value(field)
+    bounds = integer_bounds(field)
+    # an integer outside its bounds (documented, else its protobuf type's) is a 422 naming the parameter
+    query = Query() if bounds is None else Query(ge=bounds[0], le=bounds[1], description=bounds[2])
     if required:
         # no default: FastAPI answers 422 naming the parameter when it is missing
-        return _parameter(field.name, Annotated[kind, Query()])
-    return _parameter(field.name, Annotated[kind | None if default is None else kind, Query()], default)
+        return _parameter(field.name, Annotated[kind, query])
+    return _parameter(field.name, Annotated[kind | None if default is None else kind, query], default)
 
 
 def _query_value(field: FieldDescriptor) -> tuple[Any, Any]:
