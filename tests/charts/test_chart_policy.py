@@ -14,7 +14,9 @@ from tests.charts.chart_support import (
     VALUE_SETS,
     by_component,
     env_of,
+    objects,
     of_kind,
+    render,
     rendered_set,
 )
 
@@ -361,3 +363,14 @@ def test_nats_accepts_clients_only_from_the_services_and_routes_only_from_its_ow
     assert set(components["app.kubernetes.io/component"]) == set(SERVICES)  # not the gateway
     assert by_port[6222] == [{"podSelector": spec["podSelector"]}]
     assert by_port[8222] and all("namespaceSelector" in peer for peer in by_port[8222])
+
+
+def test_a_rotation_mounts_the_accepted_identity_key_beside_the_current_one() -> None:
+    """Issue 19: during a rotation every pod also accepts the other key (wuye_chassis.internal_tokens)."""
+    plain = secret_files(by_component(rendered_set("default"), "Deployment")["gateway"]["spec"]["template"]["spec"])
+    assert "WUYE_INTERNAL_TOKEN_ACCEPTED_KEY" not in plain
+    rotating = by_component(objects(render({"internalIdentity": {"acceptedKey": "next-token-key"}})), "Deployment")
+    for name, deployment in rotating.items():
+        files = secret_files(deployment["spec"]["template"]["spec"])
+        assert files["WUYE_INTERNAL_TOKEN_ACCEPTED_KEY"][1] == "next-token-key", name
+        assert files["WUYE_INTERNAL_TOKEN_ACCEPTED_KEY"][0] == files["WUYE_INTERNAL_TOKEN_KEY"][0]

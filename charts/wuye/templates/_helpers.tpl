@@ -274,6 +274,9 @@ false: the component's Secret only (the migration Jobs). */}}
           name: {{ $root.Values.internalIdentity.existingSecret | default (printf "%s-internal-identity" (include "wuye.fullname" $root)) }}
           items:
             - {key: {{ $root.Values.internalIdentity.key }}, path: WUYE_INTERNAL_TOKEN_KEY}
+            {{- with $root.Values.internalIdentity.acceptedKey }}
+            - {key: {{ . }}, path: WUYE_INTERNAL_TOKEN_ACCEPTED_KEY}
+            {{- end }}
       {{- end }}
 {{- end -}}
 

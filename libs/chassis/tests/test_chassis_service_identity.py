@@ -99,3 +99,22 @@ def test_a_context_is_signed_once_while_its_token_is_young_and_again_when_half_i
 def test_a_short_key_is_refused() -> None:
     with pytest.raises(ValueError, match="at least 32"):
         InternalTokens("short")
+
+
+def test_a_rotation_accepts_the_other_key_at_every_step_and_the_old_key_is_refused_once_dropped() -> None:
+    """Issue 19: rotating the identity key refuses no call between pods of two steps of the rotation."""
+    old, new = "o" * 40, "n" * 40
+    before = InternalTokens(old)
+    step_1 = InternalTokens(old, accepted=new)  # the new key rolled out as accepted only
+    step_2 = InternalTokens(new, accepted=old)  # then swapped: new pods mint with the new key
+    after = InternalTokens(new)  # the old key dropped
+    now = 1_000_000.0
+    for minter, verifier in ((before, step_1), (step_1, before), (step_1, step_2), (step_2, step_1),
+                             (step_2, after), (after, step_2)):
+        assert verifier.verify(minter.mint({"sub": "person-7"}, now=now), now=now)["sub"] == "person-7"
+    with pytest.raises(Unauthenticated, match="not valid"):
+        after.verify(before.mint({"sub": "person-7"}, now=now), now=now)
+    with pytest.raises(Unauthenticated, match="not valid"):
+        step_2.verify(InternalTokens("x" * 40).mint({"sub": "person-7"}, now=now), now=now)
+    with pytest.raises(ValueError, match="ACCEPTED_KEY must be at least 32"):
+        InternalTokens(old, accepted="short")

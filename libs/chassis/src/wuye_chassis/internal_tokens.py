@@ -10,6 +10,10 @@ it); the local stack and the tests use ``DEVELOPMENT_KEY``.
 Tokens live ``LIFETIME`` seconds; a process reuses the token it minted for one context while more than
 half of that remains, and remembers the tokens it verified until they expire, so a call costs one HMAC at
 most.
+
+Rotation without refusals: ``WUYE_INTERNAL_TOKEN_ACCEPTED_KEY`` names one more key whose tokens are
+accepted (never used to mint). Roll out the new key as the accepted one first, then swap the two, then
+drop the old one: at every step each pod accepts what every other pod mints (deploy/README.md).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from wuye_chassis.settings import secret_from_environment
 
 #: the environment variable every process reads the shared key from
 KEY_VARIABLE = "WUYE_INTERNAL_TOKEN_KEY"
+#: one more key whose tokens are accepted during a rotation (optional)
+ACCEPTED_KEY_VARIABLE = "WUYE_INTERNAL_TOKEN_ACCEPTED_KEY"
 #: the local stack's and the tests' key (never a deployment's: the chart generates or takes a Secret)
 DEVELOPMENT_KEY = "wuye-local-development-internal-token-key"
 AUDIENCE = "wuye-internal"
@@ -39,11 +45,13 @@ _ALGORITHM = "HS256"
 class InternalTokens:
     """Mints and verifies the platform's internal identity tokens with one shared key."""
 
-    def __init__(self, key: str) -> None:
-        if len(key) < 32:
-            raise ValueError(f"{KEY_VARIABLE} must be at least 32 characters")
-        # derived, so the configured secret is never itself an HMAC key of some other use
-        self._key = hashlib.sha256(b"wuye-internal-identity-v1:" + key.encode()).digest()
+    def __init__(self, key: str, accepted: str = "") -> None:
+        for name, value in ((KEY_VARIABLE, key), (ACCEPTED_KEY_VARIABLE, accepted or key)):
+            if len(value) < 32:
+                raise ValueError(f"{name} must be at least 32 characters")
+        self._key = _derived(key)
+        #: the keys a token may be signed with: this one first, then the one accepted during a rotation
+        self._keys = [self._key, *([_derived(accepted)] if accepted and accepted != key else [])]
         self._minted: dict[tuple[Any, ...], tuple[str, float]] = {}
         self._verified: dict[str, tuple[dict[str, Any], float]] = {}
 
@@ -65,14 +73,7 @@ class InternalTokens:
         cached = self._verified.get(token)
         if cached is not None and cached[1] + LEEWAY > now:
             return cached[0]
-        try:
-            # the times are checked below against ``now`` (the library would read the clock itself)
-            claims: dict[str, Any] = jwt.decode(
-                token, self._key, algorithms=[_ALGORITHM], audience=AUDIENCE,
-                options={"require": ["exp", "iat", "aud", "sub"], "verify_exp": False, "verify_iat": False},
-            )
-        except jwt.InvalidTokenError as exc:
-            raise _refused(f"the internal identity token is not valid: {exc}") from None
+        claims = self._decoded(token)
         issued, expires = claims["iat"], claims["exp"]
         if not isinstance(issued, int) or not isinstance(expires, int):
             raise _refused("the internal identity token's iat and exp must be whole seconds")
@@ -83,11 +84,33 @@ class InternalTokens:
         self._remember(self._verified, token, (claims, float(claims["exp"])))
         return claims
 
+    def _decoded(self, token: str) -> dict[str, Any]:
+        """The claims of a token signed with this key or the accepted one; the times are checked by the
+        caller against its ``now`` (the library would read the clock itself)."""
+        failure: jwt.InvalidTokenError | None = None
+        for key in self._keys:
+            try:
+                claims: dict[str, Any] = jwt.decode(
+                    token, key, algorithms=[_ALGORITHM], audience=AUDIENCE,
+                    options={"require": ["exp", "iat", "aud", "sub"], "verify_exp": False, "verify_iat": False},
+                )
+                return claims
+            except jwt.InvalidSignatureError as exc:
+                failure = exc  # perhaps signed with the other key
+            except jwt.InvalidTokenError as exc:
+                raise _refused(f"the internal identity token is not valid: {exc}") from None
+        raise _refused(f"the internal identity token is not valid: {failure}")
+
     @staticmethod
     def _remember(cache: dict[Any, Any], key: Any, value: Any) -> None:
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()  # bounded; the next calls mint or verify again
         cache[key] = value
+
+
+def _derived(key: str) -> bytes:
+    # derived, so the configured secret is never itself an HMAC key of some other use
+    return hashlib.sha256(b"wuye-internal-identity-v1:" + key.encode()).digest()
 
 
 def _refused(reason: str) -> Unauthenticated:
@@ -104,5 +127,5 @@ def tokens() -> InternalTokens:
         key = secret_from_environment(KEY_VARIABLE)
         if not key:
             raise RuntimeError(f"{KEY_VARIABLE} is not set: services cannot tell who calls them without it")
-        _tokens = InternalTokens(key)
+        _tokens = InternalTokens(key, secret_from_environment(ACCEPTED_KEY_VARIABLE))
     return _tokens
