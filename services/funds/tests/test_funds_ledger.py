@@ -24,6 +24,9 @@ from wuye.common.v1 import common_pb2
 from wuye.funds.v1 import events_pb2, funds_pb2
 from wuye_chassis.migrations import Migrations, migrate
 from wuye_funds.domain import ledger
+from wuye_funds.entrypoints.app import build
+from wuye_funds.entrypoints.cli import sign_heads
+from wuye_funds.settings import FundsSettings
 
 RATE = 3_000  # fen per m², 6 % of the construction cost below
 COST = 50_000
@@ -394,3 +397,46 @@ async def test_ledger_the_upgrade_records_the_head_of_every_existing_ledger(data
     finally:
         await engine.dispose()
     assert heads == {"c1/maintenance": "4:h4", "c1/committee": "0:"}
+
+
+async def test_ledger_heads_from_before_checkpoints_are_signed_once_and_only_where_the_chain_verifies(
+    database_url: str,
+) -> None:
+    """``python -m wuye_funds sign-ledger-heads`` after the upgrade: an intact ledger's head is signed, a
+    broken one is reported and left unsigned, and a second run signs nothing more."""
+    migrations = Migrations("wuye_funds:migrations")
+    await asyncio.to_thread(migrate, database_url, migrations, "0009")
+    chain = [*ledger.post(None, debit_account_id="bank", credit_account_id="owners:deposits", amount_fen=300_000,
+                          kind="deposit", memo="", occurred_at="2026-01-05T09:00:00+08:00")]
+    chain += ledger.post(chain[-1], debit_account_id="bank", credit_account_id="owners:deposits", amount_fen=100,
+                         kind="deposit", memo="", occurred_at="2026-01-06T09:00:00+08:00")
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            for ledger_id in ("intact/maintenance", "broken/maintenance"):
+                await connection.execute(sa.text(
+                    "INSERT INTO ledgers (ledger_id, compound_id, jurisdiction_path, created_at) "
+                    "VALUES (:ledger, NULL, '/c', CURRENT_TIMESTAMP)"), {"ledger": ledger_id})
+                for entry in chain:
+                    await connection.execute(sa.text(
+                        "INSERT INTO ledger_entries (ledger_id, sequence, account_id, counter_account_id, amount_fen, "
+                        "kind, memo, occurred_at, prev_hash, hash) VALUES (:ledger, :sequence, :account, :counter, "
+                        ":amount, :kind, :memo, :at, :prev, :hash)"),
+                        {"ledger": ledger_id, "sequence": entry.sequence, "account": entry.account_id,
+                         "counter": entry.counter_account_id,
+                         "amount": entry.amount_fen + (1 if ledger_id.startswith("broken") and entry.sequence == 3 else 0),
+                         "kind": entry.kind, "memo": entry.memo, "at": entry.occurred_at, "prev": entry.prev_hash,
+                         "hash": entry.hash})
+        await asyncio.to_thread(migrate, database_url, migrations)
+        definition = build(FundsSettings(database_url=database_url, migrate_on_start=False))
+        first = await sign_heads(definition)
+        again = await sign_heads(definition)
+        async with engine.connect() as connection:
+            checkpoints = (await connection.execute(sa.text(
+                "SELECT ledger_id, sequence, hash FROM ledger_checkpoints"))).all()
+    finally:
+        await engine.dispose()
+    assert first.signed == ["intact/maintenance"]
+    assert first.refused == [("broken/maintenance", "entry 3: hash_mismatch")]
+    assert (again.signed, [ledger_id for ledger_id, _ in again.refused]) == ([], ["broken/maintenance"])
+    assert [tuple(row) for row in checkpoints] == [("intact/maintenance", 4, chain[-1].hash)]

@@ -78,12 +78,27 @@ class LedgerRepository:
             ledgers.update().where(ledgers.c.ledger_id == ledger_id)
             .values(head_sequence=head.sequence, head_hash=head.hash)
         )
+        await self.add_checkpoint(ledger_id, head, signature)
+
+    async def add_checkpoint(self, ledger_id: str, head: Anchor, signature: Signature) -> None:
         await self.session.execute(
             ledger_checkpoints.insert().values(
                 ledger_id=ledger_id, sequence=head.sequence, hash=head.hash, key_id=signature.key_id,
                 signature=signature.signature, signed_at=utcnow(),
             )
         )
+
+    async def unsigned_heads(self) -> list[Ledger]:
+        """The ledgers with entries whose recorded head has no checkpoint (ledgers from before checkpoints)."""
+        signed = sa.exists().where(
+            ledger_checkpoints.c.ledger_id == ledgers.c.ledger_id,
+            ledger_checkpoints.c.sequence == ledgers.c.head_sequence,
+        )
+        rows = await self.session.execute(
+            sa.select(ledgers).where(ledgers.c.head_sequence > 0, ~signed).order_by(ledgers.c.ledger_id)
+        )
+        return [Ledger(row["ledger_id"], row["compound_id"], row["jurisdiction_path"],
+                       Anchor(row["head_sequence"], row["head_hash"])) for row in rows.mappings()]
 
     async def checkpoints(self, ledger_id: str) -> list[StoredCheckpoint]:
         """The ledger's signed heads in sequence order."""

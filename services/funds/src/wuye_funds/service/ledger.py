@@ -206,3 +206,35 @@ async def _published_anchor(uow: FundsUnitOfWork, found: Ledger) -> ledger.Ancho
 
 def signing_key(uow: FundsUnitOfWork) -> SigningKey:
     return SigningKey(uow.signer.key_id, uow.signer.public_key_base64)
+
+
+@dataclass(frozen=True)
+class HeadSigning:
+    """What ``sign_unsigned_heads`` did: the ledgers whose head it signed, and those it would not sign."""
+
+    signed: list[str]
+    #: (ledger id, why): a chain that does not verify, or that does not end at its recorded head
+    refused: list[tuple[str, str]]
+
+
+async def sign_unsigned_heads(uow: FundsUnitOfWork) -> HeadSigning:
+    """Once, after upgrading to checkpoints (migration 0010): sign the head of every ledger that has none,
+    but only where the chain verifies and ends at the recorded head — a broken ledger is not blessed."""
+    signed: list[str] = []
+    refused: list[tuple[str, str]] = []
+    async with uow:
+        for found in await uow.ledgers.unsigned_heads():
+            await uow.ledgers.get(found.ledger_id, for_update=True)
+            chain = await uow.ledgers.entries(found.ledger_id)
+            broken = ledger.verify_chain(chain)
+            if broken is not None:
+                refused.append((found.ledger_id, f"entry {broken.sequence}: {broken.reason.value}"))
+                continue
+            if ledger.head_of(chain) != found.head:
+                refused.append((found.ledger_id, f"the chain ends at entry {ledger.head_of(chain).sequence}, "
+                                                 f"its recorded head is entry {found.head.sequence}"))
+                continue
+            await uow.ledgers.add_checkpoint(found.ledger_id, found.head, uow.signer.sign(found.ledger_id, found.head))
+            signed.append(found.ledger_id)
+        await uow.commit()
+    return HeadSigning(signed, refused)
