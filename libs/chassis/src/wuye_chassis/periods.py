@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from wuye_chassis.errors import InvalidArgument
-from wuye_chassis.validation import parse_iso_date
+from wuye_chassis.validation import add_years, parse_iso_date
 from wuye_chassis.workdays import SHANGHAI
 
 
@@ -43,6 +43,10 @@ class Period:
     @property
     def days(self) -> int:
         return (self.last - self.first).days + 1
+
+    def a_year_before(self) -> Period:
+        """The same days a year earlier (29 February becomes the 28th), for year-on-year figures."""
+        return Period(add_years(self.first, -1), add_years(self.last, -1))
 
 
 def parse_period(start_date: str, end_date: str, *, rule: str | None = None, max_days: int | None = None) -> Period:

@@ -358,7 +358,6 @@ class ComplaintsServicer(complaints_pb2_grpc.ComplaintsServiceServicer):
         )
         return figures_message(found)
 
-
     async def GetHotlineAnalysis(
         self, request: api.GetHotlineAnalysisRequest, context: grpc.aio.ServicerContext
     ) -> api.GetHotlineAnalysisResponse:
@@ -368,7 +367,7 @@ class ComplaintsServicer(complaints_pb2_grpc.ComplaintsServiceServicer):
                                         end_date=request.end_date, top=request.top),
             uow,
         )
-        categories = {category.code: category.label_zh for category in uow.catalogue}
+        categories = category_labels(uow)
         channels = {str(channel): label for channel, label in CHANNEL_LABELS.items()}
         tiers = {str(tier): label for tier, label in TIER_LABELS.items()}
         return api.GetHotlineAnalysisResponse(
@@ -399,7 +398,7 @@ class ComplaintsServicer(complaints_pb2_grpc.ComplaintsServiceServicer):
                                     end_date=request.end_date, top=request.top),
             uow,
         )
-        categories = {category.code: category.label_zh for category in uow.catalogue}
+        categories = category_labels(uow)
         return api.GetServiceListResponse(
             compound_id=found.compound_id, compound_name=found.compound_name,
             start_date=found.period.first.isoformat(), end_date=found.period.last.isoformat(),
@@ -411,6 +410,10 @@ class ComplaintsServicer(complaints_pb2_grpc.ComplaintsServiceServicer):
                 for item in found.items
             ],
         )
+
+
+def category_labels(uow: ComplaintsUnitOfWork) -> dict[str, str]:
+    return {category.code: category.label_zh for category in uow.catalogue}
 
 
 def hotline_count(line: Count, labels: dict[str, str]) -> api.HotlineCount:

@@ -7,8 +7,8 @@ from fractions import Fraction
 
 from wuye_chassis import auth
 from wuye_chassis.jurisdiction import JurisdictionPath
-from wuye_chassis.periods import Period, parse_period
-from wuye_chassis.validation import add_years, optional_text
+from wuye_chassis.periods import parse_period
+from wuye_chassis.validation import optional_text
 from wuye_complaints.adapters.figures import FigureScope
 from wuye_complaints.domain import commands
 from wuye_complaints.domain.rates import (
@@ -48,7 +48,6 @@ async def get_complaint_figures(query: commands.GetComplaintFigures, uow: Compla
     path = JurisdictionPath.parse(query.jurisdiction_path)
     auth.require_access(str(path), action="read complaint figures")
     period = parse_period(query.start_date, query.end_date, max_days=MAX_PERIOD_DAYS)
-    first, last = period.first, period.last
     scope = FigureScope(
         path=path,
         start=period.start,
@@ -56,8 +55,8 @@ async def get_complaint_figures(query: commands.GetComplaintFigures, uow: Compla
         category=None if not query.category.strip() else uow.catalogue.get(query.category).code,
         company_id=optional_text(query.company_id, field="company_id", max_length=64),
     )
-    a_year_before = Period(add_years(first, -1), add_years(last, -1))
-    last_year = replace(scope, start=a_year_before.start, end=a_year_before.end)
+    before = period.a_year_before()
+    last_year = replace(scope, start=before.start, end=before.end)
     async with uow.reading():
         submitted = await uow.figures.submitted(scope)
         submitted_before = await uow.figures.submitted(last_year)

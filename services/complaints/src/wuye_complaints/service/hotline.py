@@ -9,7 +9,7 @@ from wuye_chassis import auth
 from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.jurisdiction import JurisdictionPath
 from wuye_chassis.periods import Period, parse_period
-from wuye_chassis.validation import add_years, require_text
+from wuye_chassis.validation import require_text
 from wuye_complaints.adapters.figures import FigureScope
 from wuye_complaints.domain import commands
 from wuye_complaints.domain.hotline import DEFAULT_TOP, MAX_TOP, Count, ServiceListItem, breakdown, service_list, top
@@ -61,7 +61,7 @@ def _limit(value: int) -> int:
 def _scopes(path: JurisdictionPath, period: Period) -> tuple[FigureScope, FigureScope]:
     """The period's scope and the same period a year before."""
     now = FigureScope(path=path, start=period.start, end=period.end, category=None, company_id=None)
-    before = Period(add_years(period.first, -1), add_years(period.last, -1))
+    before = period.a_year_before()
     return now, replace(now, start=before.start, end=before.end)
 
 

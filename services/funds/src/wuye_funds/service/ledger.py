@@ -145,9 +145,9 @@ async def append_reversal(uow: FundsUnitOfWork, ledger_id: str, sequence: int, m
     return [PostedEntry(ledger_id, debit), PostedEntry(ledger_id, credit)]
 
 
-async def _require_readable(uow: FundsUnitOfWork, ledger_id: str, *, action: str) -> None:
+async def _require_readable(uow: FundsUnitOfWork, ledger_id: str, *, action: str) -> Ledger:
     require_text(ledger_id, field="ledger_id")
-    _in_scope(await uow.ledgers.get(ledger_id), ledger_id, action=action)
+    return _in_scope(await uow.ledgers.get(ledger_id), ledger_id, action=action)
 
 
 async def list_ledger_entries(query: commands.ListLedgerEntries, uow: FundsUnitOfWork) -> list[PostedEntry]:
@@ -170,9 +170,7 @@ async def verify_ledger(query: commands.VerifyLedger, uow: FundsUnitOfWork) -> V
             "an expected head needs both its sequence (1 or more) and its hash", field=field, rule="ledger.head"
         )
     async with uow.reading():
-        await _require_readable(uow, query.ledger_id, action="verify a ledger")
-        found = await uow.ledgers.get(query.ledger_id)
-        assert found is not None  # _require_readable found it
+        found = await _require_readable(uow, query.ledger_id, action="verify a ledger")
         chain = await uow.ledgers.entries(query.ledger_id)
         stored = await uow.ledgers.checkpoints(query.ledger_id)
         published = await _published_anchor(uow, found)
