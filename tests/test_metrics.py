@@ -25,7 +25,7 @@ GATEWAY_METRICS = ("wuye_http_requests_total", "wuye_http_duration_seconds_bucke
 BUSINESS_GAUGES = {
     "complaints": {"open_cases", "overdue_cases"},
     "enforcement": {"open_orders", "overdue_orders"},
-    "funds": {"open_votes"},
+    "funds": {"open_votes", "overdue_disclosures"},
 }
 
 

@@ -19,7 +19,8 @@ from wuye.funds.v1 import events_pb2, funds_pb2
 from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.background import PeriodicTask
 from wuye_chassis.db import utcnow
-from wuye_funds.domain.disclosure_schedule import add_months
+from wuye_funds.adapters.gauges import overdue_disclosures_gauge
+from wuye_funds.domain.disclosure_schedule import Subject, add_months
 from wuye_funds.entrypoints.app import build
 from wuye_funds.entrypoints.schedulers import report_overdue
 
@@ -115,6 +116,22 @@ async def test_P3_overdue_disclosure_reported_once(funds: Funds) -> None:
     events = await funds.events(events_pb2.DisclosureOverdue)
     assert [item.overdue.subject for item in events] == [INCOME, MAINTENANCE]
     assert await funds.count("disclosure_overdue_notices") == 2
+
+
+async def test_P3_the_overdue_disclosures_gauge_counts_compounds_per_subject_zero_included(funds: Funds) -> None:
+    """Issue 16: ops see overdue disclosures grow (wuye_business, gauge="overdue_disclosures")."""
+    start = utcnow()
+    await with_income_and_fund(funds)
+    months = {Subject.COMMON_INCOME: 3, Subject.MAINTENANCE_FUND: 6}
+
+    async def sampled(at: dt.datetime) -> dict[str, float]:
+        gauge = overdue_disclosures_gauge(months, clock=lambda: at)
+        async with funds.app.runtime.db.reads() as session:
+            return {labels["subject"]: value for labels, value in await gauge.sample(session)}
+
+    assert await sampled(start) == {"common_income": 0.0, "maintenance_fund": 0.0}
+    assert await sampled(add_months(start, 4)) == {"common_income": 1.0, "maintenance_fund": 0.0}
+    assert await sampled(add_months(start, 7)) == {"common_income": 1.0, "maintenance_fund": 1.0}
 
 
 def test_P3_the_overdue_report_runs_as_a_background_task() -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -28,21 +27,8 @@ from wuye_funds.adapters.orm import (
 )
 from wuye_funds.domain.accounts import committee_ledger_id
 from wuye_funds.domain.disclosure import AccountTotals, Disclosure, HouseholdMovements
-from wuye_funds.domain.disclosure_schedule import Audit, Subject
+from wuye_funds.domain.disclosure_schedule import Audit, DisclosureSchedule, Subject
 from wuye_funds.domain.ledger import Anchor
-
-
-@dataclass(frozen=True)
-class DisclosureSchedule:
-    """What a compound's disclosure timing depends on (P3)."""
-
-    compound_id: str
-    jurisdiction_path: str
-    #: when its maintenance fund account opened; None without one
-    maintenance_started: dt.datetime | None
-    #: when its committee (common-parts income) ledger started; None without one
-    income_started: dt.datetime | None
-    last_published: dt.datetime | None
 
 
 class DisclosureRepository:

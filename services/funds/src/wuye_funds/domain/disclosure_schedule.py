@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from fractions import Fraction
@@ -78,6 +78,40 @@ class OverdueDisclosure:
     compound_id: str
     jurisdiction_path: str
     overdue: Overdue
+
+
+@dataclass(frozen=True)
+class DisclosureSchedule:
+    """What a compound's disclosure timing depends on (P3)."""
+
+    compound_id: str
+    jurisdiction_path: str
+    #: when its maintenance fund account opened; None without one
+    maintenance_started: dt.datetime | None
+    #: when its committee (common-parts income) ledger started; None without one
+    income_started: dt.datetime | None
+    last_published: dt.datetime | None
+
+    def started(self, subject: Subject) -> dt.datetime | None:
+        """When the account a subject discloses started; None without such an account (nothing to disclose)."""
+        return self.income_started if subject is Subject.COMMON_INCOME else self.maintenance_started
+
+
+def overdue_disclosures(
+    schedules: Iterable[DisclosureSchedule], period_months: Mapping[Subject, int], now: dt.datetime
+) -> list[OverdueDisclosure]:
+    """Every overdue disclosure of these compounds at ``now``, each subject with the city's period."""
+    found = []
+    for schedule in schedules:
+        for subject, months in period_months.items():
+            started = schedule.started(subject)
+            if started is None:
+                continue
+            due = overdue(subject, started_at=started, last_published_at=schedule.last_published,
+                          period_months=months, now=now)
+            if due is not None:
+                found.append(OverdueDisclosure(schedule.compound_id, schedule.jurisdiction_path, due))
+    return found
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from wuye_chassis.migrations import Migrations
 from wuye_chassis.registry_client import RegistryClient
 from wuye_chassis.uow import UnitOfWorkParts
 from wuye_funds.adapters.events import outgoing
-from wuye_funds.adapters.gauges import GAUGES
+from wuye_funds.adapters.gauges import gauges
 from wuye_funds.adapters.ledger_signing import LedgerSigner
 from wuye_funds.adapters.orm import metadata
 from wuye_funds.adapters.registry_facts import RegistryOverGrpc
@@ -42,5 +42,5 @@ def build(settings: FundsSettings | None = None) -> ServiceDefinition[FundsUnitO
         subscriptions=consumers.subscriptions,
         # the registry client's channel opens and closes with the service
         background=lambda runtime: [registry, schedulers.disclosure_overdue(runtime, settings)],
-        gauges=lambda runtime: GAUGES,
+        gauges=lambda runtime: gauges(disclosure_months),
     )

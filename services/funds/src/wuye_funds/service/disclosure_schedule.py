@@ -13,15 +13,13 @@ from wuye_chassis.db import utcnow
 from wuye_chassis.ids import new_id
 from wuye_chassis.jurisdiction import JurisdictionPath
 from wuye_chassis.validation import require_text
-from wuye_funds.adapters.disclosures import DisclosureSchedule
 from wuye_funds.domain import commands
 from wuye_funds.domain.disclosure_schedule import (
     Audit,
     AuditCoverage,
     OverdueDisclosure,
-    Subject,
     audit_findings,
-    overdue,
+    overdue_disclosures,
 )
 from wuye_funds.domain.events import AuditRecorded, DisclosureOverdue
 from wuye_funds.service.maintenance import MANAGERS
@@ -36,24 +34,8 @@ class Coverage:
     unaudited_compound_ids: list[str]
 
 
-def _started(schedule: DisclosureSchedule, subject: Subject) -> dt.datetime | None:
-    """When the account a subject discloses started; None without such an account (nothing to disclose)."""
-    return schedule.income_started if subject is Subject.COMMON_INCOME else schedule.maintenance_started
-
-
 async def _overdue(uow: FundsUnitOfWork, jurisdiction_path: str | None, now: dt.datetime) -> list[OverdueDisclosure]:
-    found = []
-    for schedule in await uow.disclosures.schedules(jurisdiction_path):
-        for subject, months in uow.disclosure_months.items():
-            started = _started(schedule, subject)
-            if started is None:
-                continue
-            due = overdue(
-                subject, started_at=started, last_published_at=schedule.last_published, period_months=months, now=now
-            )
-            if due is not None:
-                found.append(OverdueDisclosure(schedule.compound_id, schedule.jurisdiction_path, due))
-    return found
+    return overdue_disclosures(await uow.disclosures.schedules(jurisdiction_path), uow.disclosure_months, now)
 
 
 async def list_overdue_disclosures(query: commands.ListOverdueDisclosures, uow: FundsUnitOfWork) -> list[OverdueDisclosure]:
