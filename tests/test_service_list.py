@@ -17,6 +17,8 @@ import pytest
 import yaml
 
 from deploy.services import SERVICES
+from wuye_chassis.pii import PersonalDataCipher
+from wuye_funds.adapters.ledger_signing import LedgerSigner
 from wuye_gateway.settings import SERVICES as GATEWAY_BACKENDS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,3 +86,12 @@ def test_the_import_contracts_hold_each_service(name: str) -> None:
     assert package in listed("importlinter:contract:chassis", "forbidden_modules")
     edges = listed("importlinter:contract:protobuf-at-the-edges", "source_modules")
     assert {f"{package}.domain", f"{package}.service", f"{package}.adapters"} <= edges
+
+
+def test_compose_keys_are_keys_the_services_accept() -> None:
+    """The compose stack runs on PostgreSQL, where no development fallback applies: its personal-data key
+    and ledger signing key must be what the services take (base64 of 32 bytes), or they refuse to start."""
+    compose = yaml.safe_load((ROOT / "deploy" / "compose" / "compose.yaml").read_text(encoding="utf-8"))
+    env = compose["x-service-env"]
+    PersonalDataCipher.from_base64(env["WUYE_PII_KEY"])
+    LedgerSigner.from_base64(env["WUYE_LEDGER_SIGNING_KEY"])
