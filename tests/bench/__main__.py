@@ -32,12 +32,17 @@ async def growth() -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def main() -> None:
-    rows = shape.run() + asyncio.run(growth())
+def table(rows: list[tuple[str, str, str, str]]) -> None:
     width = max(len(r[0]) for r in rows)
-    print(f"\n{'measure':<{width}}  {'rate':>10}  {'p50 / p99':>18}  ratio to ceiling")
+    print(f"\n{'measure':<{width}}  {'rate':>10}  {'p50 / p99':>18}  ratio to ceiling", flush=True)
     for name, rate, latency, ratio in rows:
-        print(f"{name:<{width}}  {rate:>10}  {latency:>18}  {ratio}")
+        print(f"{name:<{width}}  {rate:>10}  {latency:>18}  {ratio}", flush=True)
+
+
+def main() -> None:
+    # each part's table as soon as it is measured: a failure later does not lose the figures before it
+    table(shape.run())
+    table(asyncio.run(growth()))
 
 
 if __name__ == "__main__":

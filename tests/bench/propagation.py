@@ -33,7 +33,9 @@ from wuye_chassis.natsd import EmbeddedNats
 CASES = 40
 COMMUNITY = "350500/350521/350521100/350521100001"
 COMPANY = "bench-company"
-RESIDENT = AuthContext(user="r", roles=frozenset({"resident"}), scope=COMMUNITY)
+#: an owner of the bench compound, acting as such (A1: a resident files only for their own compounds)
+RESIDENT = AuthContext(user="r", roles=frozenset({"resident"}), scope=COMMUNITY, post="resident",
+                       compounds=frozenset({"bench-compound"}))
 WORKER = AuthContext(user="cw", roles=frozenset({"community_worker"}), scope=COMMUNITY)
 STAFF = AuthContext(user="s", roles=frozenset({"company_staff"}), scope=COMMUNITY, company=COMPANY)
 
@@ -83,7 +85,7 @@ async def run() -> list[tuple[str, str, str, str]]:
                 registry_events.CompoundRegistered(compound_id="bench-compound", name="凤凰城", jurisdiction_path=COMMUNITY),
                 registry_events.CompanyRegistered(company_id=COMPANY, name="安居物业", jurisdiction_path="350500/350521"),
                 registry_events.ContractStarted(contract_id="bench-contract", compound_id="bench-compound",
-                                                company_id=COMPANY, jurisdiction_path=COMMUNITY),
+                                                company_id=COMPANY, jurisdiction_path=COMMUNITY, start_on="2026-01-01"),
             ):
                 await announce(complaints, event)
             await until(lambda: _company_known(complaints, ratings))
@@ -101,7 +103,7 @@ async def run() -> list[tuple[str, str, str, str]]:
                     await stub.StartHandling(api.StartHandlingRequest(case_id=case.case_id), metadata=STAFF.to_metadata())
                     await stub.ResolveCase(api.ResolveCaseRequest(case_id=case.case_id, summary="已修复"), metadata=STAFF.to_metadata())
                     await stub.ReplyToReporter(api.ReplyToReporterRequest(case_id=case.case_id, message="已修复"),
-                                               metadata=WORKER.to_metadata())
+                                               metadata=STAFF.to_metadata())
                     await stub.RecordCallback(api.RecordCallbackRequest(
                         case_id=case.case_id, valid=True, contacted=True, solved=False,
                         satisfaction=api.SATISFACTION_UNSATISFIED), metadata=WORKER.to_metadata())
