@@ -44,6 +44,14 @@ def secret_from_environment(name: str) -> str:
     return value
 
 
+def comma_separated(value: object) -> object:
+    """A list setting written as one variable ("2027-01-01,2027-01-02"): its non-blank parts, which the
+    field's type then checks; anything but text is left to the field as it is."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
 class WuyeSettings(BaseSettings):
     """Settings from ``WUYE_*`` variables, and secret files from ``WUYE_SECRETS_DIR`` (the gateway's too)."""
 
@@ -115,16 +123,12 @@ class ServiceSettings(WuyeSettings):
     @field_validator("extra_holidays", "extra_workdays", mode="before")
     @classmethod
     def _comma_separated_dates(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [dt.date.fromisoformat(part.strip()) for part in value.split(",") if part.strip()]
-        return value
+        return comma_separated(value)
 
     @field_validator("calendar_configured_years", mode="before")
     @classmethod
     def _comma_separated_years(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [int(part) for part in value.split(",") if part.strip()]
-        return value
+        return comma_separated(value)
 
     @model_validator(mode="after")
     def _tls_all_or_nothing(self) -> ServiceSettings:

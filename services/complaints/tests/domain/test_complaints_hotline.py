@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from wuye_complaints.domain.hotline import COMMUNITY, COMPANY, Count, Responsible, breakdown, service_list, top
+from wuye_complaints.domain.hotline import (
+    COMMUNITY,
+    COMPANY,
+    Count,
+    Responsible,
+    breakdown,
+    most_frequent,
+    service_list,
+    top,
+)
 
 
 def test_H1_a_breakdown_lists_every_key_of_either_year_largest_first_then_by_key() -> None:
@@ -31,3 +40,8 @@ def test_H2_each_problem_is_answered_by_the_party_that_held_most_of_its_cases() 
     ]
     assert [i.category for i in service_list({("lifts", None): 1, ("noise", None): 2}, limit=1)] == ["noise"]
     assert service_list({}, limit=10) == []
+
+
+def test_H1_a_hotspots_most_frequent_problem_is_its_largest_count_the_first_by_key_among_equals() -> None:
+    assert most_frequent({"noise": 2, "lifts": 3}) == "lifts"
+    assert most_frequent({"noise": 2, "lifts": 2}) == "lifts"

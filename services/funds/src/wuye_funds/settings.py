@@ -3,7 +3,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
-from wuye_chassis.settings import ServiceSettings
+from wuye_chassis.settings import ServiceSettings, comma_separated
 from wuye_funds.domain.disclosure_schedule import DEFAULT_INCOME_PERIOD_MONTHS, MAX_MAINTENANCE_PERIOD_MONTHS
 from wuye_funds.domain.vote_objections import DEFAULT_OBJECTION_DAYS
 
@@ -33,6 +33,4 @@ class FundsSettings(ServiceSettings):
     @field_validator("ledger_retired_public_keys", mode="before")
     @classmethod
     def _comma_separated_keys(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(",") if part.strip()]
-        return value
+        return comma_separated(value)

@@ -43,6 +43,18 @@ class HotlineCounts:
         )
         return {(category, company): int(count) for category, company, count in (await self.session.execute(query)).all()}
 
+    async def categories_of(self, scope: FigureScope, compound_ids: list[str]) -> dict[str, dict[str, int]]:
+        """The period's complaints of each of these compounds by category, in one grouped scan."""
+        query = (
+            sa.select(cases.c.compound_id, cases.c.category, sa.func.count())
+            .where(*submitted_filters(scope), cases.c.compound_id.in_(compound_ids))
+            .group_by(cases.c.compound_id, cases.c.category)
+        )
+        found: dict[str, dict[str, int]] = {}
+        for compound_id, category, count in (await self.session.execute(query)).all():
+            found.setdefault(compound_id, {})[category] = int(count)
+        return found
+
     async def compound_names(self, compound_ids: list[str]) -> dict[str, str]:
         rows = await self.session.execute(
             sa.select(known_compounds.c.compound_id, known_compounds.c.name)

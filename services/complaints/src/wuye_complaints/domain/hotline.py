@@ -52,6 +52,11 @@ def top(lines: Iterable[Count], limit: int) -> list[Count]:
     return [line for line in lines if line.count > 0][:limit]
 
 
+def most_frequent(counts: Mapping[str, int]) -> str:
+    """The key with the largest count (the first by key among equals), as the rankings order them."""
+    return min(counts, key=lambda key: (-counts[key], key))
+
+
 @dataclass(frozen=True)
 class Responsible:
     """Who held a compound's cases of one category: its property company (by id) or the community."""

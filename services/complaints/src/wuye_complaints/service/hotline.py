@@ -12,7 +12,16 @@ from wuye_chassis.periods import Period, parse_period
 from wuye_chassis.validation import require_text
 from wuye_complaints.adapters.figures import FigureScope
 from wuye_complaints.domain import commands
-from wuye_complaints.domain.hotline import DEFAULT_TOP, MAX_TOP, Count, ServiceListItem, breakdown, service_list, top
+from wuye_complaints.domain.hotline import (
+    DEFAULT_TOP,
+    MAX_TOP,
+    Count,
+    ServiceListItem,
+    breakdown,
+    most_frequent,
+    service_list,
+    top,
+)
 from wuye_complaints.domain.rates import year_on_year_change
 from wuye_complaints.service.figures import FIGURE_READERS, MAX_PERIOD_DAYS
 from wuye_complaints.service.unit_of_work import ComplaintsUnitOfWork
@@ -76,11 +85,10 @@ async def get_hotline_analysis(query: commands.GetHotlineAnalysis, uow: Complain
         lines = {name: breakdown(await uow.hotline.by(now, name), await uow.hotline.by(before, name))
                  for name in ("category", "channel", "tier", "company", "compound")}
         hot = top(lines["compound"], limit)
-        names = await uow.hotline.compound_names([line.key for line in hot])
-        hotspots = []
-        for line in hot:
-            [first] = service_list(await uow.hotline.held(now, line.key), 1)
-            hotspots.append(Hotspot(line, names.get(line.key, ""), first.category))
+        hot_ids = [line.key for line in hot]
+        names = await uow.hotline.compound_names(hot_ids)
+        categories_of = await uow.hotline.categories_of(now, hot_ids)
+    hotspots = [Hotspot(line, names.get(line.key, ""), most_frequent(categories_of[line.key])) for line in hot]
     categories = lines["category"]
     return HotlineAnalysis(
         period=period,
