@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from wuye.enforcement.v1 import enforcement_pb2 as api
 from wuye.enforcement.v1 import events_pb2
+from wuye.enforcement.v1 import supervision_pb2 as supervision_api
 from wuye_chassis.proto_values import enum_number, timestamp
 from wuye_chassis.uow import OutgoingEvent
 from wuye_enforcement.domain.events import (
@@ -18,6 +19,9 @@ from wuye_enforcement.domain.events import (
     RectificationCompleted,
     RectificationOverdue,
     ReferralCreated,
+    SupervisionItemClosed,
+    SupervisionItemReopened,
+    SupervisionTaskDone,
 )
 
 
@@ -69,4 +73,25 @@ def outgoing(event: Event) -> OutgoingEvent:
                 outcome=enum_number(api.EscalationOutcome, event.outcome), company_id=event.company_id or "",
                 concluded_at=timestamp(event.at),
             ), event.order_id)
+        case SupervisionTaskDone():
+            return OutgoingEvent(events_pb2.SupervisionTaskDone(
+                task_id=event.task_id, list_id=event.list_id,
+                addressee_kind=enum_number(supervision_api.AddresseeKind, event.addressee_kind),
+                addressee_id=event.addressee_id, jurisdiction_path=event.jurisdiction_path,
+                company_id=event.company_id or "", done_at=timestamp(event.at), late=event.late,
+            ), event.task_id)
+        case SupervisionItemClosed():
+            return OutgoingEvent(events_pb2.SupervisionItemClosed(
+                item_id=event.item_id, list_id=event.list_id,
+                addressee_kind=enum_number(supervision_api.AddresseeKind, event.addressee_kind),
+                addressee_id=event.addressee_id, jurisdiction_path=event.jurisdiction_path,
+                company_id=event.company_id or "", closed_at=timestamp(event.at), late=event.late,
+            ), event.item_id)
+        case SupervisionItemReopened():
+            return OutgoingEvent(events_pb2.SupervisionItemReopened(
+                item_id=event.item_id, list_id=event.list_id,
+                addressee_kind=enum_number(supervision_api.AddresseeKind, event.addressee_kind),
+                addressee_id=event.addressee_id, jurisdiction_path=event.jurisdiction_path,
+                company_id=event.company_id or "", reopened_at=timestamp(event.at),
+            ), event.item_id)
     raise TypeError(f"no protobuf event for {type(event).__name__}")

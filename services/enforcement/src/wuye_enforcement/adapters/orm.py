@@ -114,6 +114,111 @@ rectification_orders = sa.Table(
 )
 
 
+# --- supervision (S1–S4) ---------------------------------------------------------------------------
+# Tasks and list items carry the addressee's resolved name and the path their record lies under, so an
+# addressee's queue and the figures of a jurisdiction are one index range on (jurisdiction_path, deadline).
+
+supervision_task_lists = sa.Table(
+    "supervision_task_lists",
+    metadata,
+    sa.Column("list_id", sa.String(36), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("origin", sa.String(20), nullable=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("jurisdiction_path", JurisdictionPathString, nullable=False),
+    sa.Column("issued_by", sa.String(100), nullable=False),
+    sa.Column("issued_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_supervision_task_lists_path_issued", "jurisdiction_path", "issued_at"),
+)
+
+supervision_tasks = sa.Table(
+    "supervision_tasks",
+    metadata,
+    sa.Column("task_id", sa.String(36), primary_key=True),
+    sa.Column("list_id", sa.String(36), sa.ForeignKey("supervision_task_lists.list_id"), nullable=False, index=True),
+    sa.Column("number", sa.Integer(), nullable=False),
+    sa.Column("area", sa.String(100), nullable=False),
+    sa.Column("title", sa.Text(), nullable=False),
+    sa.Column("required_result", sa.Text(), nullable=False),
+    sa.Column("addressee_kind", sa.String(20), nullable=False),
+    sa.Column("addressee_id", sa.String(100), nullable=False),
+    sa.Column("addressee_name", sa.String(200), nullable=False),
+    sa.Column("jurisdiction_path", JurisdictionPathString, nullable=False),
+    sa.Column("deadline", sa.Date(), nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("result", sa.Text(), nullable=True),
+    sa.Column("evidence_refs", sa.JSON(), nullable=False),
+    sa.Column("done_at", UtcDateTime(), nullable=True),
+    sa.Column("done_by", sa.String(100), nullable=True),
+    sa.Column("returned_reason", sa.Text(), nullable=True),
+    sa.Column("times_returned", sa.Integer(), nullable=False),
+    sa.Index("ix_supervision_tasks_path_deadline", "jurisdiction_path", "deadline"),
+)
+
+supervision_rounds = sa.Table(
+    "supervision_rounds",
+    metadata,
+    sa.Column("round_id", sa.String(36), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("jurisdiction_path", JurisdictionPathString, nullable=False, index=True),
+    sa.Column("seed", sa.BigInteger(), nullable=False),
+    sa.Column("population", sa.Integer(), nullable=False),
+    sa.Column("population_digest", sa.String(64), nullable=False),
+    sa.Column("created_by", sa.String(100), nullable=False),
+    sa.Column("created_at", UtcDateTime(), nullable=False),
+)
+
+supervision_checks = sa.Table(
+    "supervision_checks",
+    metadata,
+    sa.Column("check_id", sa.String(36), primary_key=True),
+    sa.Column("round_id", sa.String(36), sa.ForeignKey("supervision_rounds.round_id"), nullable=False, index=True),
+    sa.Column("position", sa.Integer(), nullable=False),
+    sa.Column("target", sa.String(100), nullable=False),
+    sa.Column("target_name", sa.String(200), nullable=False),
+    sa.Column("jurisdiction_path", JurisdictionPathString, nullable=False),
+    sa.Column("checker_path", JurisdictionPathString, nullable=True),
+    sa.Column("findings", sa.JSON(), nullable=False),
+    sa.Column("note", sa.Text(), nullable=True),
+    sa.Column("recorded_by", sa.String(100), nullable=True),
+    sa.Column("recorded_at", UtcDateTime(), nullable=True),
+)
+
+supervision_lists = sa.Table(
+    "supervision_lists",
+    metadata,
+    sa.Column("list_id", sa.String(36), primary_key=True),
+    sa.Column("title", sa.String(200), nullable=False),
+    sa.Column("jurisdiction_path", JurisdictionPathString, nullable=False),
+    sa.Column("round_id", sa.String(36), sa.ForeignKey("supervision_rounds.round_id"), nullable=True),
+    sa.Column("issued_by", sa.String(100), nullable=False),
+    sa.Column("issued_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_supervision_lists_path_issued", "jurisdiction_path", "issued_at"),
+)
+
+supervision_items = sa.Table(
+    "supervision_items",
+    metadata,
+    sa.Column("item_id", sa.String(36), primary_key=True),
+    sa.Column("list_id", sa.String(36), sa.ForeignKey("supervision_lists.list_id"), nullable=False, index=True),
+    sa.Column("number", sa.Integer(), nullable=False),
+    sa.Column("problem", sa.Text(), nullable=False),
+    sa.Column("addressee_kind", sa.String(20), nullable=False),
+    sa.Column("addressee_id", sa.String(100), nullable=False),
+    sa.Column("addressee_name", sa.String(200), nullable=False),
+    sa.Column("jurisdiction_path", JurisdictionPathString, nullable=False),
+    sa.Column("deadline", sa.Date(), nullable=False),
+    sa.Column("state", sa.String(20), nullable=False),
+    sa.Column("check_id", sa.String(36), nullable=True),
+    sa.Column("steps", sa.JSON(), nullable=False),
+    sa.Column("closed_at", UtcDateTime(), nullable=True),
+    sa.Column("times_reopened", sa.Integer(), nullable=False),
+    sa.Column("reviewed", sa.Boolean(), nullable=False),
+    sa.Index("ix_supervision_items_path_deadline", "jurisdiction_path", "deadline"),
+)
+
+
 def department_list(codes: Iterable[str]) -> str:
     """A ``departments`` column value: ``,a,b,``."""
     return "," + ",".join(codes) + ","

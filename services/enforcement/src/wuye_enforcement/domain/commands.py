@@ -223,3 +223,167 @@ class GetEnforcementFigures:
     start_date: str
     end_date: str
     department: str = ""
+
+
+# --- supervision (S1–S4) -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AddresseeInput:
+    #: jurisdiction, department, compound or company
+    kind: str
+    #: a jurisdiction path, a department code, a compound id or a company id
+    id: str
+
+
+@dataclass(frozen=True)
+class TaskInput:
+    area: str
+    title: str
+    required_result: str
+    addressee: AddresseeInput
+    deadline: str
+
+
+@dataclass(frozen=True)
+class CreateTaskList:
+    kind: str
+    origin: str
+    title: str
+    jurisdiction_path: str
+    tasks: tuple[TaskInput, ...]
+
+
+@dataclass(frozen=True)
+class ImportTaskList:
+    """A task list from a sheet's rows (text cells keyed by column name, the first data row numbered 1)."""
+
+    kind: str
+    origin: str
+    title: str
+    jurisdiction_path: str
+    rows: tuple[Mapping[str, str], ...]
+
+
+@dataclass(frozen=True)
+class GetTaskList:
+    list_id: str
+
+
+@dataclass(frozen=True)
+class ListTaskLists:
+    jurisdiction_path: str
+    page_size: int = 0
+    page_token: str = ""
+
+
+@dataclass(frozen=True)
+class ListTasks:
+    jurisdiction_path: str
+    #: "" for every state
+    state: str = ""
+    overdue_only: bool = False
+    page_size: int = 0
+    page_token: str = ""
+
+
+@dataclass(frozen=True)
+class ReportTaskDone:
+    task_id: str
+    result: str
+    evidence_refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ReturnTask:
+    task_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CreateSupervisionRound:
+    kind: str
+    title: str
+    jurisdiction_path: str
+    sample_size: int = 0
+    #: 0 draws a seed (and records it)
+    seed: int = 0
+    #: (checking street path, checked street path); empty rotates the streets
+    pairings: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class GetSupervisionRound:
+    round_id: str
+
+
+@dataclass(frozen=True)
+class RecordCheck:
+    round_id: str
+    check_id: str
+    findings: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ListItemInput:
+    problem: str
+    addressee: AddresseeInput
+    deadline: str
+    check_id: str = ""
+
+
+@dataclass(frozen=True)
+class CreateRectificationList:
+    title: str
+    jurisdiction_path: str
+    items: tuple[ListItemInput, ...]
+    round_id: str = ""
+
+
+@dataclass(frozen=True)
+class GetRectificationList:
+    list_id: str
+
+
+@dataclass(frozen=True)
+class ListRectificationLists:
+    jurisdiction_path: str
+    page_size: int = 0
+    page_token: str = ""
+
+
+@dataclass(frozen=True)
+class ListRectificationItems:
+    jurisdiction_path: str
+    state: str = ""
+    page_size: int = 0
+    page_token: str = ""
+
+
+@dataclass(frozen=True)
+class RecordItemHandling:
+    item_id: str
+    action_taken: str
+    evidence_refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecordItemFeedback:
+    item_id: str
+    satisfied: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class RecordItemReview:
+    item_id: str
+    confirmed: bool
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class GetSupervisionFigures:
+    jurisdiction_path: str
+    start_date: str
+    end_date: str

@@ -1,4 +1,4 @@
-"""Domain events an inspection or a rectification order returns, for the outbox to publish.
+"""Domain events an inspection, a rectification order or a supervision task or list item returns, for the outbox to publish.
 
 Events carry ids, codes, counts, times and the place (compound and jurisdiction path) only. Evidence,
 notes and the id of an owner an order is addressed to stay in the order: ratings charges companies, so it
@@ -10,7 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from wuye_enforcement.domain.vocabulary import Addressee, EscalationOutcome, InspectionKind, ReferralKind, Severity
+from wuye_enforcement.domain.vocabulary import (
+    Addressee,
+    AddresseeKind,
+    EscalationOutcome,
+    InspectionKind,
+    ReferralKind,
+    Severity,
+)
 
 
 @dataclass(frozen=True)
@@ -94,6 +101,41 @@ class EscalationConcluded:
     at: dt.datetime
 
 
+@dataclass(frozen=True)
+class SupervisionTaskDone:
+    task_id: str
+    list_id: str
+    addressee_kind: AddresseeKind
+    addressee_id: str
+    jurisdiction_path: str
+    company_id: str | None  # set only when the addressee is a company
+    at: dt.datetime
+    late: bool
+
+
+@dataclass(frozen=True)
+class SupervisionItemClosed:
+    item_id: str
+    list_id: str
+    addressee_kind: AddresseeKind
+    addressee_id: str
+    jurisdiction_path: str
+    company_id: str | None
+    at: dt.datetime
+    late: bool
+
+
+@dataclass(frozen=True)
+class SupervisionItemReopened:
+    item_id: str
+    list_id: str
+    addressee_kind: AddresseeKind
+    addressee_id: str
+    jurisdiction_path: str
+    company_id: str | None
+    at: dt.datetime
+
+
 Event = (
     InspectionCompleted
     | FindingRecorded
@@ -102,4 +144,7 @@ Event = (
     | PenaltyCaseOpened
     | ReferralCreated
     | EscalationConcluded
+    | SupervisionTaskDone
+    | SupervisionItemClosed
+    | SupervisionItemReopened
 )

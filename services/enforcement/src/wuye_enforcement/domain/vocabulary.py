@@ -34,6 +34,15 @@ class Addressee(StrEnum):
     OWNER = "owner"  # 业主
 
 
+class AddresseeKind(StrEnum):
+    """Whom a supervision task or a rectification list item is addressed to (S1, S3)."""
+
+    JURISDICTION = "jurisdiction"  # 街道、社区
+    DEPARTMENT = "department"  # 职能部门
+    COMPOUND = "compound"  # 小区
+    COMPANY = "company"  # 物业服务企业
+
+
 class ReferralKind(StrEnum):
     PUBLIC_INTEREST_SUGGESTION = "public_interest_suggestion"  # 公益诉讼检察建议
     COURT_ONSITE_HEARING = "court_onsite_hearing"  # 法院进小区就地审理

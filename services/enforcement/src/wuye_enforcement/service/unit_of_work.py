@@ -10,6 +10,7 @@ from wuye_enforcement.adapters.inspections import InspectionRepository
 from wuye_enforcement.adapters.orders import OrderRepository
 from wuye_enforcement.adapters.orm import known_compounds
 from wuye_enforcement.adapters.plans import PlanRepository
+from wuye_enforcement.adapters.supervision import SupervisionRepository
 from wuye_enforcement.domain.plans import FrequencyLimit
 
 
@@ -19,6 +20,7 @@ class EnforcementUnitOfWork(UnitOfWork):
     inspections: InspectionRepository
     orders: OrderRepository
     figures: FigureCounts
+    supervision: SupervisionRepository
 
     def __init__(self, parts: UnitOfWorkParts, limit: FrequencyLimit, complaint_visit_working_days: int) -> None:
         super().__init__(parts)
@@ -33,6 +35,7 @@ class EnforcementUnitOfWork(UnitOfWork):
         self.inspections = InspectionRepository(self.session, self.plans)
         self.orders = OrderRepository(self.session)
         self.figures = FigureCounts(self.session)
+        self.supervision = SupervisionRepository(self.session)
 
     async def compound(self, compound_id: str, *, field: str, lock: bool = False) -> KnownCompound:
         """The compound as the registry announced it; NOT_FOUND naming ``field`` when it is unknown.

@@ -1,4 +1,5 @@
-"""gRPC servicer: protobuf in, a command to its handler, protobuf out. No rules here."""
+"""The EnforcementService servicer (catalogue, plans, inspections, orders, figures): protobuf in, a command
+to its handler, protobuf out. No rules here."""
 
 from __future__ import annotations
 
