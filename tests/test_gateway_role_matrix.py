@@ -49,6 +49,9 @@ CASE_RUNNERS = {"county_officer", "street_officer", "community_worker"}
 HANDLERS = CASE_RUNNERS | {"company_staff"}
 CALLERS_BACK = CASE_RUNNERS | {"operator_12345"}
 FILERS = {"community_worker", "grid_worker", "operator_12345", "resident"}
+#: the campaign's task force, and who may act as a task's or list item's addressee (S1–S3)
+TASK_FORCE = {"county_officer", "street_officer"}
+ADDRESSEES = {"street_officer", "community_worker", "department_inspector", "company_staff"}
 
 ALLOWED: dict[str, set[str]] = {
     "POST /api/v1/jurisdictions": {"city_admin", "county_officer"},
@@ -139,6 +142,18 @@ ALLOWED: dict[str, set[str]] = {
     "POST /api/v1/enforcement/orders/{order_id}/rechecks": {"department_inspector"},
     "POST /api/v1/enforcement/orders/{order_id}/escalation": {"county_officer", "street_officer",
                                                              "department_inspector"},
+    # supervision (S1–S4): the task force issues, sends back, visits and reviews; an addressee acts as itself
+    "POST /api/v1/supervision/task-lists": TASK_FORCE,
+    "POST /api/v1/supervision/task-lists/import": TASK_FORCE,
+    "POST /api/v1/supervision/task-lists/import.xlsx": TASK_FORCE,
+    "POST /api/v1/supervision/tasks/{task_id}/completion": ADDRESSEES,
+    "POST /api/v1/supervision/tasks/{task_id}/return": TASK_FORCE,
+    "POST /api/v1/supervision/rounds": TASK_FORCE,
+    "POST /api/v1/supervision/rounds/{round_id}/checks/{check_id}": TASK_FORCE,
+    "POST /api/v1/supervision/rectification-lists": TASK_FORCE,
+    "POST /api/v1/supervision/rectification-items/{item_id}/handling": ADDRESSEES,
+    "POST /api/v1/supervision/rectification-items/{item_id}/feedback": TASK_FORCE,
+    "POST /api/v1/supervision/rectification-items/{item_id}/review": TASK_FORCE,
     # ratings (R1–R7): officers record and rate, companies appeal and rate peers, residents survey
     "POST /api/v1/ratings/companies/{company_id}/records": OFFICERS,
     "POST /api/v1/ratings/lists": OFFICERS,

@@ -4,10 +4,12 @@ checked (A4), what a company's staff see (A5), reproducible spot checks, the clo
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
 from collections.abc import AsyncIterator
 
 import grpc
+import openpyxl
 import pytest
 
 from wuye.enforcement.v1 import supervision_pb2 as api
@@ -17,6 +19,7 @@ from wuye_chassis.db import utcnow
 from wuye_chassis.workdays import SHANGHAI
 from wuye_enforcement.adapters.orm import known_jurisdictions
 from wuye_enforcement.domain.supervision import population_digest
+from wuye_enforcement.service import supervision as supervision_service
 
 from .conftest import COMMUNITY, COMPANY, COMPOUND, COUNTY_OFFICER, FIRE, HUIAN, SECOND_COMPOUND, Enforcement, refused
 
@@ -351,3 +354,32 @@ async def test_S4_figures_per_jurisdiction_and_addressee(supervision: Supervisio
         api.GetSupervisionFiguresRequest(jurisdiction_path=HUIAN, start_date=today(1), end_date=today(1)),
         metadata=COUNTY_OFFICER.to_metadata())
     assert later.tasks == 0 and not later.HasField("on_time_rate")
+
+
+def workbook(*rows: dict[str, str], header: tuple[str, ...] = supervision_service.TASK_COLUMNS) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([row.get(column, "") for column in header])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def test_S1_a_task_list_imports_from_an_excel_workbook_naming_the_sheets_rows(supervision: Supervision) -> None:
+    good = {"area": "组织领导", "title": "建立工作专班", "required_result": "专班名单", "addressee_kind": "compound",
+            "addressee": COMPOUND, "deadline": today(10)}
+    request = api.ImportTaskListRequest(kind=api.TASK_LIST_KIND_TASK_LIST, title="任务清单", jurisdiction_path=HUIAN,
+                                        workbook=workbook(good, {**good, "addressee": "compound-unknown"}))
+    answer = await supervision.stub.ImportTaskList(request, metadata=COUNTY_OFFICER.to_metadata())
+    # the sheet's own numbering: the header is row 1, so the second task is row 3
+    assert [(error.row, error.field, error.rule) for error in answer.errors] == [(3, "addressee", "A4")]
+    request.workbook = workbook(good, {**good, "area": "物业服务"})
+    imported = (await supervision.stub.ImportTaskList(request, metadata=COUNTY_OFFICER.to_metadata())).task_list
+    assert (imported.task_count, imported.areas) == (2, 2)
+    for content, field in ((b"not a workbook", "workbook"), (workbook(good, header=("area", "title")), "required_result")):
+        request.workbook = content
+        code, error = await refused(supervision.stub.ImportTaskList(request, metadata=COUNTY_OFFICER.to_metadata()))
+        assert (code, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, field)

@@ -9,11 +9,14 @@ value arrives as the text a person typed (whole numbers without ".0", booleans a
 from __future__ import annotations
 
 import csv
+import io
+import zipfile
 from collections.abc import Iterable, Iterator
 from contextlib import closing
 from pathlib import Path
 
 import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
 
 from wuye_chassis.errors import InvalidArgument
 
@@ -68,9 +71,28 @@ def read_table(
     file: Path, columns: Iterable[str], *, optional: frozenset[str] = frozenset(), sheet: str = ""
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(row number, {column: text}) for every non-blank data row, after checking the header."""
-    rows = records(file, sheet)
-    header = [cell_text(cell) for cell in next(rows, [])]
     source = f"{file.name} sheet {sheet}" if sheet else file.name
+    yield from _table(records(file, sheet), columns, optional=optional, source=source)
+
+
+def read_workbook(
+    content: bytes, columns: Iterable[str], *, optional: frozenset[str] = frozenset(), field: str = "workbook"
+) -> list[tuple[int, dict[str, str]]]:
+    """The first sheet of an Excel workbook a person uploaded, read as ``read_table`` reads a file; bytes
+    that are no .xlsx workbook are refused naming ``field``."""
+    try:
+        with closing(openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)) as book:
+            sheet = book.worksheets[0]
+            rows = (list(record) for record in sheet.iter_rows(values_only=True))
+            return list(_table(rows, columns, optional=optional, source=f"sheet {sheet.title}"))
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, OSError, ValueError):
+        raise InvalidArgument(f"{field} is not an Excel (.xlsx) workbook", field=field, rule="xlsx") from None
+
+
+def _table(
+    rows: Iterator[list[object]], columns: Iterable[str], *, optional: frozenset[str], source: str
+) -> Iterator[tuple[int, dict[str, str]]]:
+    header = [cell_text(cell) for cell in next(rows, [])]
     positions = column_positions(header, columns, optional=optional, source=source)
     for number, record in enumerate(rows, start=2):
         values = {column: cell_text(record[at]) if at < len(record) else "" for column, at in positions.items()}

@@ -32,6 +32,7 @@ from wuye_gateway.routes import (
     public,
     ratings,
     registry,
+    supervision,
     views,
 )
 from wuye_gateway.settings import GatewaySettings
@@ -81,6 +82,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(registry.router)
     app.include_router(funds.router)
     app.include_router(enforcement.router)
+    app.include_router(supervision.router)
     app.include_router(ratings.router)
     app.include_router(views.router)
     app.include_router(public.router)

@@ -256,13 +256,15 @@ class CreateTaskList:
 
 @dataclass(frozen=True)
 class ImportTaskList:
-    """A task list from a sheet's rows (text cells keyed by column name, the first data row numbered 1)."""
+    """A task list from a sheet's rows (text cells keyed by column name, the first row numbered 1), or from
+    an uploaded .xlsx workbook's first sheet (its rows numbered as the sheet shows them)."""
 
     kind: str
     origin: str
     title: str
     jurisdiction_path: str
-    rows: tuple[Mapping[str, str], ...]
+    rows: tuple[Mapping[str, str], ...] = ()
+    workbook: bytes = b""
 
 
 @dataclass(frozen=True)

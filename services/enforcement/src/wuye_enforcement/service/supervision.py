@@ -21,6 +21,7 @@ from wuye_chassis.ids import new_id
 from wuye_chassis.jurisdiction import JurisdictionPath
 from wuye_chassis.paging import page_size
 from wuye_chassis.periods import parse_period
+from wuye_chassis.tabular import read_workbook
 from wuye_chassis.validation import parse_choice, require_text
 from wuye_enforcement.domain import commands
 from wuye_enforcement.domain.catalogue import Catalogue, RowError
@@ -181,11 +182,15 @@ async def import_task_list(command: commands.ImportTaskList, uow: EnforcementUni
     action = "import a task list"
     path = _issuer_path(command.jurisdiction_path, action)
     kind, origin = _kind_and_origin(command.kind, command.origin)
+    if command.workbook and command.rows:
+        raise InvalidArgument("send the rows or a workbook, not both", field="workbook", rule="S1")
+    numbered = (read_workbook(command.workbook, TASK_COLUMNS) if command.workbook
+                else list(enumerate(command.rows, start=1)))
     async with uow:
         addressees = Addressees(uow, path, await uow.catalogue.load())
         errors: list[tuple[int, RowError]] = []
         drafts: list[TaskDraft] = []
-        for position, row in enumerate(command.rows, start=1):
+        for position, row in numbered:
             cells: Mapping[str, str] = {column: row.get(column, "") for column in TASK_COLUMNS}
             try:
                 addressee = await addressees.resolve(

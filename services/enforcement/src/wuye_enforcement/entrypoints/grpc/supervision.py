@@ -160,7 +160,7 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
             commands.ImportTaskList(
                 kind=enum_text(api.TaskListKind, request.kind), origin=enum_text(api.ActionOrigin, request.origin),
                 title=request.title, jurisdiction_path=request.jurisdiction_path,
-                rows=tuple(dict(row.cells) for row in request.rows),
+                rows=tuple(dict(row.cells) for row in request.rows), workbook=request.workbook,
             ),
             self.uow(),
         )
