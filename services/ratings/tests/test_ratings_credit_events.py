@@ -106,3 +106,33 @@ async def test_enforcement_finding_overdue_rectification_and_referral_events_cre
         api.RECORD_KIND_JUDICIAL_REFERRAL: "-5.0",
     }
     assert (await ratings.score_card("2025-05-06")).score.display == "60.0"
+
+
+async def test_S3_R2_a_company_late_on_campaign_work_or_found_back_by_the_review_loses_points(ratings: Ratings) -> None:
+    """Supervision events (S1, S3): a late task or item and a reopened item count against the company; on
+    time, or addressed to a street, they count nothing."""
+    at = stamp(dt.datetime(2025, 6, 10, 2, 0, tzinfo=dt.UTC))
+    await ratings.announce(enforcement_events.SupervisionTaskDone(
+        task_id="task-late", list_id="list-1", addressee_id=COMPANY, company_id=COMPANY, done_at=at, late=True,
+        jurisdiction_path=COMMUNITY), source="enforcement")
+    await ratings.announce(enforcement_events.SupervisionTaskDone(
+        task_id="task-on-time", list_id="list-1", addressee_id=COMPANY, company_id=COMPANY, done_at=at, late=False,
+        jurisdiction_path=COMMUNITY), source="enforcement")
+    await ratings.announce(enforcement_events.SupervisionItemClosed(
+        item_id="item-late", list_id="rl-1", addressee_id=COMPANY, company_id=COMPANY, closed_at=at, late=True,
+        jurisdiction_path=COMMUNITY), source="enforcement")
+    await ratings.announce(enforcement_events.SupervisionItemReopened(
+        item_id="item-late", list_id="rl-1", addressee_id=COMPANY, company_id=COMPANY, reopened_at=at,
+        jurisdiction_path=COMMUNITY), source="enforcement")
+    await ratings.announce(enforcement_events.SupervisionItemReopened(
+        item_id="item-street", list_id="rl-1", addressee_id="350500/350521/350521100", company_id="",
+        reopened_at=at, jurisdiction_path=COMMUNITY), source="enforcement")
+
+    async def all_handled() -> bool:
+        return await ratings.count("inbox", "WHERE consumer = 'ratings-credit-events'") == 5
+
+    await eventually(all_handled)
+    kinds = sorted((record.kind, record.points.display) for record in await records(ratings))
+    assert kinds == [(api.RECORD_KIND_SUPERVISION_LATE, "-1.0"), (api.RECORD_KIND_SUPERVISION_LATE, "-1.0"),
+                     (api.RECORD_KIND_SUPERVISION_REOPENED, "-2.0")]
+    assert (await ratings.score_card("2025-06-10")).score.display == "66.0"

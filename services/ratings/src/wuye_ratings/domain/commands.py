@@ -240,6 +240,29 @@ class RectificationOverdue:
 
 
 @dataclass(frozen=True)
+class SupervisionDone:
+    """Enforcement: a campaign task was reported done, or a rectification list item closed (S1, S3)."""
+
+    event_id: str
+    #: the task's or the item's id
+    subject: str
+    #: "" when the addressee is no company
+    company_id: str
+    late: bool
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
+class SupervisionReopened:
+    """Enforcement: a follow-up review (回头看) reopened a closed rectification list item (S3)."""
+
+    event_id: str
+    item_id: str
+    company_id: str
+    at: dt.datetime
+
+
+@dataclass(frozen=True)
 class ReferralCreated:
     """Enforcement: an order that failed even under penalty went to the judicial alliance."""
 

@@ -12,6 +12,9 @@ owners' committee, creates nothing.
   minor / general / serious, 轻微 / 一般 / 严重).
 - An overdue rectification order counts on top of its finding (an order ignored).
 - A referral to the judicial alliance counts whatever its kind (rectification failed even under penalty).
+- A campaign task or rectification list item addressed to the company (S1, S3) counts when it was done
+  or closed after its deadline, and a closed item counts again each time a follow-up review (回头看)
+  finds the problem back.
 - A serious finding is also the serious violation that withdraws a company's stars (R5).
 """
 
@@ -65,6 +68,14 @@ def rectification_overdue_record_kinds(*, company_id: str) -> tuple[RecordKind, 
 
 def referral_record_kinds(*, company_id: str) -> tuple[RecordKind, ...]:
     return (RecordKind.JUDICIAL_REFERRAL,) if company_id else ()
+
+
+def supervision_done_record_kinds(*, company_id: str, late: bool) -> tuple[RecordKind, ...]:
+    return (RecordKind.SUPERVISION_LATE,) if company_id and late else ()
+
+
+def supervision_reopened_record_kinds(*, company_id: str) -> tuple[RecordKind, ...]:
+    return (RecordKind.SUPERVISION_REOPENED,) if company_id else ()
 
 
 def finding_withdraws_stars(*, company_id: str, severity: str) -> bool:

@@ -42,6 +42,8 @@ class RecordKind(StrEnum):
     FINDING_SERIOUS = "finding_serious"  # 检查发现问题(严重)
     RECTIFICATION_OVERDUE = "rectification_overdue"  # 逾期未整改
     JUDICIAL_REFERRAL = "judicial_referral"  # 移送司法联盟
+    SUPERVISION_LATE = "supervision_late"  # 督办事项逾期完成
+    SUPERVISION_REOPENED = "supervision_reopened"  # 回头看问题反弹
 
 
 class AppealOutcome(StrEnum):

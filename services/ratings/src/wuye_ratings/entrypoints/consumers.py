@@ -1,8 +1,9 @@
 """What the ratings service consumes: other services' events → a command → its handler.
 
 - ``ratings-companies``: the registry's companies and contracts, the read model of who serves where;
-- ``ratings-credit-events``: closed complaints and enforcement's findings, overdue rectifications and
-  referrals, the credit records they make (R2);
+- ``ratings-credit-events``: closed complaints and enforcement's findings, overdue rectifications,
+  referrals and campaign supervision (late tasks and list items, items reopened by 回头看), the credit
+  records they make (R2);
 - ``ratings-stars``: the contracts that date a company's service and the findings and contract ends that
   withdraw its stars (R5); one consumer takes them in stream order, so a contract's start is known
   before its end.
@@ -120,6 +121,33 @@ async def on_referral_created(event: ReceivedEvent, uow: RatingsUnitOfWork) -> N
     )
 
 
+async def on_supervision_task_done(event: ReceivedEvent, uow: RatingsUnitOfWork) -> None:
+    done = event.parse(enforcement_events.SupervisionTaskDone)
+    await records.record_supervision_done(
+        commands.SupervisionDone(event_id=event.event_id, subject=f"task {done.task_id}", company_id=done.company_id,
+                                 late=done.late, at=moment(done.done_at)),
+        uow,
+    )
+
+
+async def on_supervision_item_closed(event: ReceivedEvent, uow: RatingsUnitOfWork) -> None:
+    closed = event.parse(enforcement_events.SupervisionItemClosed)
+    await records.record_supervision_done(
+        commands.SupervisionDone(event_id=event.event_id, subject=f"list item {closed.item_id}",
+                                 company_id=closed.company_id, late=closed.late, at=moment(closed.closed_at)),
+        uow,
+    )
+
+
+async def on_supervision_item_reopened(event: ReceivedEvent, uow: RatingsUnitOfWork) -> None:
+    reopened = event.parse(enforcement_events.SupervisionItemReopened)
+    await records.record_supervision_reopened(
+        commands.SupervisionReopened(event_id=event.event_id, item_id=reopened.item_id,
+                                     company_id=reopened.company_id, at=moment(reopened.reopened_at)),
+        uow,
+    )
+
+
 # --- ratings-stars -------------------------------------------------------------------------------
 
 
@@ -153,6 +181,9 @@ def subscriptions(runtime: ServiceRuntime[RatingsUnitOfWork]) -> list[Subscripti
                 event_type_of(enforcement_events.FindingRecorded): on_finding_recorded,
                 event_type_of(enforcement_events.RectificationOverdue): on_rectification_overdue,
                 event_type_of(enforcement_events.ReferralCreated): on_referral_created,
+                event_type_of(enforcement_events.SupervisionTaskDone): on_supervision_task_done,
+                event_type_of(enforcement_events.SupervisionItemClosed): on_supervision_item_closed,
+                event_type_of(enforcement_events.SupervisionItemReopened): on_supervision_item_reopened,
             },
         ),
         Subscription(

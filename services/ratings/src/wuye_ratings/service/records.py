@@ -94,6 +94,21 @@ async def record_referral(event: commands.ReferralCreated, uow: RatingsUnitOfWor
     )
 
 
+async def record_supervision_done(event: commands.SupervisionDone, uow: RatingsUnitOfWork) -> None:
+    kinds = sources.supervision_done_record_kinds(company_id=event.company_id, late=event.late)
+    await _add_event_records(
+        uow, event.event_id, event.company_id, kinds, sources.day_of(event.at), f"supervision {event.subject}"
+    )
+
+
+async def record_supervision_reopened(event: commands.SupervisionReopened, uow: RatingsUnitOfWork) -> None:
+    kinds = sources.supervision_reopened_record_kinds(company_id=event.company_id)
+    await _add_event_records(
+        uow, event.event_id, event.company_id, kinds, sources.day_of(event.at),
+        f"rectification list item {event.item_id} reopened",
+    )
+
+
 async def _add_event_records(
     uow: RatingsUnitOfWork, event_id: str, company_id: str, kinds: tuple[RecordKind, ...], on: dt.date, about: str
 ) -> None:
