@@ -7,11 +7,16 @@ then Hui'an's compounds, buildings, households and owners through the registry's
 reach the other services through the running registry's outbox relay), then the demo people
 (``load_people``): every development account is a registered person with a real post — the company that
 serves 凤凰城 and its staff, a worker for every community, the reviewers, the officers, an inspector per
-partner department; the two residents are owners of the imported roster. Re-running any step is harmless.
+partner department; the two residents are owners of the imported roster. Last Hui'an's campaign
+(``load_campaign``, seed 000): the task force's 69 tasks in 11 areas imported from ``demo/campaign``, the
+"19+2" special actions, a spot-check round and 13 rectification lists with 24 items, some of it already
+reported, handled and closed by the people it is addressed to. Re-running any step is harmless.
 """
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -21,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from wuye_chassis.workdays import SHANGHAI
 from wuye_gateway.identity import DEV_ACCOUNTS, Account
 
 if TYPE_CHECKING:
@@ -184,14 +190,108 @@ def _serving_company(client: httpx.Client, headers: dict[str, str]) -> str:
     return str(company["id"])
 
 
+CAMPAIGN = Path(__file__).resolve().parent / "demo" / "campaign"
+HUIAN = "350500/350521"
+TASK_LIST_TITLE = "惠安县物业管理提升工作任务清单"
+
+
+def _campaign_rows(name: str, places: dict[str, str], today: dt.date) -> list[dict[str, str]]:
+    """A campaign sheet's rows, its placeholders ({street}, {community}, {compound}, {company}) filled and
+    its deadlines (days from today) made dates."""
+    with (CAMPAIGN / name).open(encoding="utf-8", newline="") as sheet:
+        rows = list(csv.DictReader(sheet))
+    for row in rows:
+        row["addressee"] = places.get(row["addressee"], row["addressee"])
+        row["deadline"] = (today + dt.timedelta(days=int(row.pop("deadline_days")))).isoformat()
+    return rows
+
+
+def _addressee(row: dict[str, str]) -> dict[str, str]:
+    return {"kind": row["addressee_kind"], "id": row["addressee"]}
+
+
+def _imported_once_known(client: httpx.Client, headers: dict[str, str], body: dict[str, Any]) -> Any:
+    """The task list imported as soon as enforcement has heard of the compound and its company: the
+    registry's events reach it a moment after the import and the contract (an A4 refusal until then)."""
+    for _ in range(120):
+        answer = _ok(client.post("/api/v1/supervision/task-lists/import", headers=headers, json=body), "task list")
+        if not answer["errors"]:
+            return answer["task_list"]
+        if any(error["rule"] != "A4" for error in answer["errors"]):
+            raise RuntimeError(f"the demo task list was refused: {answer['errors']}")
+        time.sleep(0.5)
+    raise RuntimeError(f"enforcement never heard of the demo's compound and company: {answer['errors']}")
+
+
+def load_campaign(gateway_url: str) -> dict[str, int]:
+    """Hui'an's campaign as its task force runs it (S1–S3), signed in as the officers and addressees."""
+    today = dt.datetime.now(SHANGHAI).date()
+    with patient_client(gateway_url) as client:
+        def signed_in(username: str) -> dict[str, str]:
+            token = client.post("/dev/token", json={"username": username}).raise_for_status().json()["access_token"]
+            return {"Authorization": f"Bearer {token}"}
+
+        officer = signed_in("huian-officer")
+        issued = _ok(client.get("/api/v1/supervision/task-lists",
+                                params={"jurisdiction_path": HUIAN, "page_size": 500}, headers=officer), "task lists")
+        if any(found["title"] == TASK_LIST_TITLE for found in issued["items"]):
+            return {"task_lists": 0, "tasks": 0, "rectification_lists": 0, "items": 0}
+        headers = _admin_headers(client)
+        compounds = _ok(client.get("/api/v1/compounds", params={"jurisdiction_code": "350521100001"},
+                                   headers=headers), "compounds")["items"]
+        fenghuang = next(c for c in compounds if c["name"] == FENGHUANG)
+        places = {"{street}": f"{HUIAN}/350521100", "{community}": f"{HUIAN}/350521100/350521100001",
+                  "{compound}": fenghuang["id"], "{company}": _serving_company(client, headers)}
+
+        task_list = _imported_once_known(client, officer, {
+            "kind": "task_list", "title": TASK_LIST_TITLE, "jurisdiction_path": HUIAN,
+            "rows": _campaign_rows("task_list.csv", places, today)})
+        actions = _campaign_rows("special_actions.csv", places, today)
+        for action in actions:
+            _ok(client.post("/api/v1/supervision/task-lists", headers=officer, json={
+                "kind": "special_action", "origin": action["origin"], "title": action["title"],
+                "jurisdiction_path": HUIAN, "tasks": [{
+                    "area": "专项行动", "title": action["title"], "required_result": "专项行动方案及进展报告",
+                    "addressee": _addressee(action), "deadline": action["deadline"]}]}), "special action")
+        round_ = _ok(client.post("/api/v1/supervision/rounds", headers=officer, json={
+            "kind": "spot_check", "title": "县委县政府大督导随机抽查", "jurisdiction_path": HUIAN,
+            "sample_size": 2, "seed": 2026}), "round")
+        lists: dict[str, list[dict[str, str]]] = {}
+        for row in _campaign_rows("rectification_lists.csv", places, today):
+            lists.setdefault(row["list"], []).append(row)
+        items = []
+        for title, rows in lists.items():
+            items.extend(_ok(client.post("/api/v1/supervision/rectification-lists", headers=officer, json={
+                "title": title, "jurisdiction_path": HUIAN, "round_id": round_["round_id"],
+                "items": [{"problem": row["problem"], "addressee": _addressee(row), "deadline": row["deadline"]}
+                          for row in rows]}), "rectification list")["items"])
+
+        # the street has reported its first tasks; the company handled two items, one closed and reviewed
+        street = signed_in("huian-street")
+        for task in [task for task in task_list["tasks"] if task["addressee"]["kind"] == "jurisdiction"][:6]:
+            _ok(client.post(f"/api/v1/supervision/tasks/{task['task_id']}/completion", headers=street,
+                            json={"result": "已完成，工作台账已报县专班"}), "task done")
+        company = signed_in("huian-company")
+        for item in [item for item in items if item["addressee"]["kind"] == "company"][:2]:
+            _ok(client.post(f"/api/v1/supervision/rectification-items/{item['item_id']}/handling", headers=company,
+                            json={"action_taken": "已整改并张贴公示"}), "item handled")
+            _ok(client.post(f"/api/v1/supervision/rectification-items/{item['item_id']}/feedback", headers=officer,
+                            json={"satisfied": True}), "item closed")
+        return {"task_lists": 1 + len(actions), "tasks": len(task_list["tasks"]) + len(actions),
+                "rectification_lists": len(lists), "items": len(items)}
+
+
 def load_all(stack: LocalStack, county_folder: Path) -> dict[str, str]:
     """The whole demo, in order: bootstrap, jurisdictions, the county's import, the people at their posts."""
     admin = bootstrap_admin(stack)
     loaded = load(stack.gateway_url)
     county = import_county(stack, county_folder)
     people = load_people(stack.gateway_url)
+    campaign = load_campaign(stack.gateway_url)
     return {
         "city": f"{loaded['created']} jurisdictions created, {loaded['existing']} already there",
         "county": county,
         "people": f"{admin}; {people['appointed']} people appointed to their posts, {people['existing']} already there",
+        "campaign": f"{campaign['task_lists']} task lists with {campaign['tasks']} tasks, "
+                    f"{campaign['rectification_lists']} rectification lists with {campaign['items']} items issued",
     }

@@ -70,6 +70,11 @@ async def test_local_stack_starts_loads_the_demo_city_and_stops_cleanly(tmp_path
         staff = len(demo.DEV_ACCOUNTS) - 3  # not the city admin (bootstrap) nor the two owners (roster)
         assert demo.load_people(local.gateway_url) == {"appointed": staff, "existing": 0}
         assert demo.load_people(local.gateway_url) == {"appointed": 0, "existing": staff}
+        # seed 000: 69 tasks in 11 areas and the "19+2" special actions; 13 rectification lists with 24 items
+        assert demo.load_campaign(local.gateway_url) == {"task_lists": 22, "tasks": 90, "rectification_lists": 13,
+                                                         "items": 24}
+        assert demo.load_campaign(local.gateway_url) == {"task_lists": 0, "tasks": 0, "rectification_lists": 0,
+                                                         "items": 0}
         # the import's events reach the complaints service: 陈建国, an owner of 凤凰城, files as himself (A1)
         await eventually(lambda: _files_a_complaint(local), timeout=30)
     finally:

@@ -158,6 +158,7 @@ def test_the_seeds_story_played_by_its_own_people(city: LocalStack) -> None:
         emergency_repair_without_a_vote(story, fenghuang)
         committee_expenses_through_both_reviewers(story, fenghuang)
         joint_inspection_orders_and_rechecks(story, fenghuang)
+        the_task_force_supervises_the_campaign(story)
         county_reads_lists_dashboard_and_the_public_page(story, fenghuang)
 
 
@@ -423,6 +424,45 @@ def joint_inspection_orders_and_rechecks(story: Story, fenghuang: dict[str, Any]
         "inspection_id": plan["visits"][0]["inspection_id"], "passed": True,
         "early_reason": "物业公司报告已完成电梯年检"})
     assert rechecked["state"] == "rectified"
+
+
+def the_task_force_supervises_the_campaign(story: Story) -> None:
+    """Seed 000 from the demo data: 69 tasks in 11 areas, the "19+2" special actions, 13 rectification lists
+    with 24 items; the company handles an item, the task force closes it, and its 回头看 reopens it."""
+    county = "350500/350521"
+    lists = story.get("huian-officer", "/api/v1/supervision/task-lists", jurisdiction_path=county, page_size=500)
+    [main] = [found for found in lists["items"] if found["kind"] == "task_list"]
+    assert (main["task_count"], main["areas"]) == (69, 11)
+    origins = sorted(found.get("origin") for found in lists["items"] if found["kind"] == "special_action")
+    assert origins == ["city"] * 19 + ["county"] * 2
+    rectification = story.get("huian-officer", "/api/v1/supervision/rectification-lists", jurisdiction_path=county,
+                              page_size=500)["items"]
+    assert (len(rectification), sum(found["item_count"] for found in rectification)) == (13, 24)
+
+    queue = story.get("huian-company", "/api/v1/supervision/rectification-items", jurisdiction_path=county,
+                      state="assigned")["items"]
+    item = queue[0]
+    path = f"/api/v1/supervision/rectification-items/{item['item_id']}"
+    story.refused("huian-street", f"{path}/handling", {"action_taken": "已整改"}, 403, rule="A1")
+    story.post("huian-company", f"{path}/handling", {"action_taken": "已完成公示并拍照留存"})
+    assert story.post("huian-officer", f"{path}/feedback", {"satisfied": True})["state"] == "closed"
+    reopened = story.post("huian-officer", f"{path}/review", {"confirmed": False, "note": "回头看发现公示已撤除"})
+    assert reopened["state"] == "reopened"
+    today = dt.datetime.now(SHANGHAI).date()
+    figures = story.get("huian-officer", "/api/v1/supervision/figures", jurisdiction_path=county,
+                        start_date=today.isoformat(), end_date=(today + dt.timedelta(days=120)).isoformat())
+    # the demo's street reported six of its tasks; two company items were closed, and now one is reopened
+    assert (figures["tasks"], figures["tasks_done_on_time"], figures["task_lists"]) == (90, 6, 22)
+    assert (figures["items"], figures["items_closed"], figures["items_reopened"]) == (24, 2, 1)
+    company = next(one for one in figures["addressees"] if one["addressee"]["kind"] == "company")
+    assert company["items_closed"] == 2 and company["completion_rate"]["percent"]
+
+    def reopened_record() -> list[dict[str, Any]]:
+        company_id = item["addressee"]["id"]
+        records = story.get("huian-officer", f"/api/v1/ratings/companies/{company_id}/records")
+        return [record for record in records["items"] if record["kind"] == "supervision_reopened"]
+
+    assert eventually(reopened_record), "ratings never charged the company for the reopened item (S3 → R2)"
 
 
 def county_reads_lists_dashboard_and_the_public_page(story: Story, fenghuang: dict[str, Any]) -> None:
