@@ -68,6 +68,10 @@ ALLOWED: dict[str, set[str]] = {
     "POST /api/v1/complaints/{case_id}/close": CALLERS_BACK,
     "POST /api/v1/complaints/{case_id}/mark-hard": HANDLERS,
     "POST /api/v1/complaints/{case_id}/reporters": FILERS,
+    # consultations (M1–M2): the community, street or county convenes; a follow-up's owner completes it
+    "POST /api/v1/consultations/meetings": CASE_RUNNERS,
+    "POST /api/v1/consultations/meetings/{meeting_id}/follow-ups/{follow_up_id}/completion":
+        {"community_worker", "street_officer", "company_staff"},
     # registry
     "POST /api/v1/compounds": KEEPERS,
     "POST /api/v1/compounds/{compound_id}": KEEPERS,

@@ -1,7 +1,10 @@
-"""Campaign supervision (S1–S4) through the gateway, over the real registry and enforcement services: the
-county's task force issues a task list to a street and a company the registry announced, imports another
-from an Excel upload, the addressees report, a rectification list runs its closed loop and 回头看, the
-figures come back with percentages, and both lists export to Excel with Chinese headers and names."""
+"""The campaign through the gateway, over the real registry, complaints and enforcement services.
+
+Supervision (S1–S4): the county's task force issues a task list to a street and a company the registry
+announced, imports another from an Excel upload, the addressees report, a rectification list runs its
+closed loop and 回头看, the figures come back with percentages, and both lists export to Excel with Chinese
+headers and names. Consultation (M1–M2): a five-party meeting's follow-up is done by the company it names.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ def today(days: int = 0) -> str:
 @pytest.fixture
 async def world(database_url_factory, nats_server: EmbeddedNats, start_service: StartService):
     apps = {name: await start_service(definition(name, await database_url_factory(name), nats_server.url))
-            for name in ("registry", "enforcement")}
+            for name in ("registry", "complaints", "enforcement")}
     async with gateway_for(apps) as gateway:
         await register_hierarchy(gateway)
         compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
@@ -157,3 +160,31 @@ async def test_S1_an_excel_upload_issues_a_task_list_or_names_the_sheets_row(
     imported = await gateway.client.post("/api/v1/supervision/task-lists/import.xlsx", params=params,
                                          headers={**officer, "Content-Type": XLSX}, content=out.getvalue())
     assert imported.json()["task_list"]["task_count"] == 1 and imported.json()["errors"] == []
+
+
+async def test_M1_M2_a_five_party_meeting_and_its_follow_up_through_the_gateway(
+    world: tuple[Gateway, dict[str, Any], dict[str, Any]],
+) -> None:
+    gateway, compound, company = world
+    worker = await gateway.token("huian-community")
+    meeting = await gateway.client.post("/api/v1/consultations/meetings", headers=worker, json={
+        "kind": "five_party", "topic": "楼道堆物", "compound_id": compound["id"], "held_on": today(),
+        "parties": ["community_party_org", "residents_committee", "owners_committee", "company",
+                    "owners_representatives"],
+        "matters": [{"subject": "楼道堆物", "decision": "物业公司一周内清理",
+                     "follow_ups": [{"action": "清理楼道", "owner": "company", "deadline": today(7)}]}]})
+    assert meeting.status_code == 201, meeting.text
+    [follow_up] = meeting.json()["matters"][0]["follow_ups"]
+    assert follow_up["owner_id"] == company["id"]
+    too_few = await gateway.client.post("/api/v1/consultations/meetings", headers=worker, json={
+        "kind": "five_party", "topic": "楼道堆物", "compound_id": compound["id"], "held_on": today(),
+        "parties": ["community_party_org", "company"], "matters": [{"subject": "楼道堆物", "decision": ""}]})
+    assert too_few.status_code == 400 and (too_few.json()["field"], too_few.json()["rule"]) == ("parties", "M1")
+    done = await gateway.client.post(
+        f"/api/v1/consultations/meetings/{meeting.json()['meeting_id']}/follow-ups/{follow_up['follow_up_id']}"
+        "/completion", headers=company_staff_token(gateway, company["id"]), json={"result": "已清理"})
+    assert done.status_code == 200 and done.json()["matters"][0]["solved"], done.text
+    figures = await gateway.client.get("/api/v1/consultations/figures", headers=await gateway.token("huian-officer"),
+                                       params={"jurisdiction_path": HUIAN, "start_date": today(), "end_date": today()})
+    assert (figures.json()["matters"], figures.json()["solved"], figures.json()["solved_rate"]["percent"]) == (
+        1, 1, "100.0%")

@@ -23,6 +23,7 @@ from wuye_gateway.metrics import MetricsMiddleware
 from wuye_gateway.routes import (
     complaints,
     console,
+    consultations,
     dev,
     enforcement,
     funds,
@@ -79,6 +80,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(me.router)
     app.include_router(jurisdictions.router)
     app.include_router(complaints.router)
+    app.include_router(consultations.router)
     app.include_router(registry.router)
     app.include_router(funds.router)
     app.include_router(enforcement.router)

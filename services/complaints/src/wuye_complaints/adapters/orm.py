@@ -184,3 +184,21 @@ mediation_steps = sa.Table(
     sa.Column("actor_id", sa.String(100), nullable=False),
     sa.Column("action", sa.String(30), nullable=False),
 )
+
+# consultation meetings (M1–M2): a meeting's matters and their follow-ups are one JSON document on its row,
+# read and written whole; a jurisdiction's figures are one index range on (jurisdiction_path, held_on)
+consultation_meetings = sa.Table(
+    "consultation_meetings",
+    metadata,
+    sa.Column("meeting_id", sa.String(36), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("topic", sa.String(200), nullable=False),
+    sa.Column("compound_id", sa.String(64), nullable=False),
+    sa.Column("jurisdiction_path", JurisdictionPathString, nullable=False),
+    sa.Column("held_on", sa.Date(), nullable=False),
+    sa.Column("parties", sa.JSON(), nullable=False),
+    sa.Column("matters", sa.JSON(), nullable=False),
+    sa.Column("recorded_by", sa.String(100), nullable=False),
+    sa.Column("recorded_at", UtcDateTime(), nullable=False),
+    sa.Index("ix_consultation_meetings_path_held", "jurisdiction_path", "held_on"),
+)

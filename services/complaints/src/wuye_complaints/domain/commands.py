@@ -192,3 +192,58 @@ class GetServiceList:
     end_date: str
     #: how many problems (0 for 10)
     top: int = 0
+
+
+# --- consultation meetings (M1–M2) ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUpInput:
+    action: str
+    #: community, street or company
+    owner: str
+    deadline: str
+    case_id: str = ""
+
+
+@dataclass(frozen=True)
+class MatterInput:
+    subject: str
+    decision: str
+    follow_ups: tuple[FollowUpInput, ...] = ()
+
+
+@dataclass(frozen=True)
+class RecordMeeting:
+    kind: str
+    topic: str
+    compound_id: str
+    held_on: str
+    parties: tuple[str, ...]
+    matters: tuple[MatterInput, ...]
+
+
+@dataclass(frozen=True)
+class GetMeeting:
+    meeting_id: str
+
+
+@dataclass(frozen=True)
+class ListMeetings:
+    jurisdiction_path: str
+    page_size: int = 0
+    page_token: str = ""
+
+
+@dataclass(frozen=True)
+class CompleteFollowUp:
+    meeting_id: str
+    follow_up_id: str
+    result: str
+
+
+@dataclass(frozen=True)
+class GetConsultationFigures:
+    jurisdiction_path: str
+    start_date: str
+    end_date: str

@@ -9,6 +9,7 @@ from wuye_chassis.tickets import next_ticket
 from wuye_chassis.uow import UnitOfWork, UnitOfWorkParts
 from wuye_complaints.adapters.cases import CaseRepository
 from wuye_complaints.adapters.compounds import company_under_contract
+from wuye_complaints.adapters.consultations import ConsultationRepository
 from wuye_complaints.adapters.contacts import Contacts
 from wuye_complaints.adapters.figures import FigureCounts
 from wuye_complaints.adapters.hotline import HotlineCounts
@@ -20,6 +21,7 @@ from wuye_complaints.domain.categories import CategoryCatalogue
 class ComplaintsUnitOfWork(UnitOfWork):
     cases: CaseRepository
     mediations: MediationRepository
+    consultations: ConsultationRepository
     figures: FigureCounts
     hotline: HotlineCounts
 
@@ -31,6 +33,7 @@ class ComplaintsUnitOfWork(UnitOfWork):
     def opened(self) -> None:
         self.cases = CaseRepository(self.session, self.catalogue, self.calendar)
         self.mediations = MediationRepository(self.session)
+        self.consultations = ConsultationRepository(self.session)
         self.figures = FigureCounts(self.session)
         self.hotline = HotlineCounts(self.session)
 

@@ -1,4 +1,5 @@
-"""gRPC servicer: protobuf in, a command to its handler, protobuf out. No rules here."""
+"""The ComplaintsService servicer (cases, mediation, figures, hotline analysis): protobuf in, a command to its
+handler, protobuf out. No rules here."""
 
 from __future__ import annotations
 
