@@ -215,6 +215,11 @@ class SupervisionRepository:
         rows = (await self.session.execute(query)).mappings()
         return [(self._task_list(row, []), row["tasks"], int(row["done"] or 0), row["areas"]) for row in rows]
 
+    async def task_list_path(self, list_id: str) -> str:
+        """Where a task list was issued (its tasks' task force acts there)."""
+        query = sa.select(supervision_task_lists.c.jurisdiction_path).where(supervision_task_lists.c.list_id == list_id)
+        return str((await self.session.execute(query)).scalar_one())
+
     async def task(self, task_id: str, *, lock: bool = False) -> Task | None:
         query = sa.select(supervision_tasks).where(supervision_tasks.c.task_id == task_id)
         row = (await self.session.execute(query.with_for_update() if lock else query)).mappings().first()
@@ -357,6 +362,7 @@ class SupervisionRepository:
         return None if row is None else _item(row)
 
     async def list_path(self, list_id: str) -> str:
+        """Where a rectification list was issued (its items' task force acts there)."""
         query = sa.select(supervision_lists.c.jurisdiction_path).where(supervision_lists.c.list_id == list_id)
         return str((await self.session.execute(query)).scalar_one())
 

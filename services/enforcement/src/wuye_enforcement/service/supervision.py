@@ -289,9 +289,7 @@ async def return_task(command: commands.ReturnTask, uow: EnforcementUnitOfWork) 
     auth.require_role(TASK_FORCE, action=action)
     async with uow:
         task = await _require_task(uow, command.task_id)
-        task_list = await uow.supervision.task_list(task.list_id)
-        assert task_list is not None  # a task's list is never deleted
-        auth.require_access(task_list.jurisdiction_path, action=action)
+        auth.require_access(await uow.supervision.task_list_path(task.list_id), action=action)
         task.send_back(reason=command.reason)
         await uow.supervision.save_task(task)
         await uow.commit()
