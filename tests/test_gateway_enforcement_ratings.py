@@ -230,3 +230,24 @@ async def test_a_resident_rates_the_company_in_the_quarterly_survey(platform) ->
     anxi_resident_scope = await gateway.client.post("/api/v1/ratings/resident-surveys", json=survey | {
         "household_id": "household-0302"}, headers=await gateway.token("anxi-officer"))
     assert anxi_resident_scope.status_code == 403
+
+
+async def test_R7_a_county_switches_to_yearly_red_yellow_lists_through_the_gateway(platform) -> None:
+    gateway = platform.gateway
+    officer = await gateway.token("huian-officer")
+    policy = await gateway.client.post("/api/v1/ratings/list-policy", headers=officer, json={
+        "jurisdiction_path": "350500/350521", "scheme": "yearly_red_yellow", "red_percent": 10, "yellow_percent": 10})
+    assert policy.status_code == 200, policy.text
+    assert (policy.json()["set_for_path"], policy.json()["set_by"]) == ("350500/350521", "huian-officer")
+    bad = await gateway.client.post("/api/v1/ratings/list-policy", headers=officer, json={
+        "jurisdiction_path": "350500/350521", "scheme": "yearly_red_yellow", "red_percent": 60, "yellow_percent": 10})
+    assert bad.status_code == 400 and (bad.json()["field"], bad.json()["rule"]) == ("policy.red_percent", "R7")
+    read = await gateway.client.get("/api/v1/ratings/list-policy", headers=officer,
+                                    params={"jurisdiction_path": "350500/350521/350521100"})
+    assert (read.json()["scheme"], read.json()["set_for_path"]) == ("yearly_red_yellow", "350500/350521")
+    published = await gateway.client.post("/api/v1/ratings/yearly-lists", headers=officer, json={
+        "jurisdiction_path": "350500/350521", "year": 2025, "published_in": "惠安县人民政府网站"})
+    assert published.status_code == 201, published.text
+    lists = published.json()
+    assert lists["published_in"] == "惠安县人民政府网站" and lists["red_company_ids"] == [platform.company["id"]]
+    assert lists["standings"][0]["company_name"] == platform.company["name"]

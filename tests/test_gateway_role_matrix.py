@@ -161,6 +161,8 @@ ALLOWED: dict[str, set[str]] = {
     # ratings (R1–R7): officers record and rate, companies appeal and rate peers, residents survey
     "POST /api/v1/ratings/companies/{company_id}/records": OFFICERS,
     "POST /api/v1/ratings/lists": OFFICERS,
+    "POST /api/v1/ratings/list-policy": {"city_admin", "county_officer"},
+    "POST /api/v1/ratings/yearly-lists": OFFICERS,
     "POST /api/v1/ratings/resident-surveys": {"community_worker", "grid_worker", "resident"},
     "POST /api/v1/ratings/appeals": {"company_staff"},
     "POST /api/v1/ratings/appeals/{appeal_id}/decision": {"city_admin", "county_officer"},

@@ -109,3 +109,15 @@ async def test_V1_a_proposal_opens_once_as_a_real_matter_4_vote(funds: Funds) ->
     status, error = await refused(funds.call("OpenProposedVote", funds_pb2.OpenProposedVoteRequest(proposal_id="nope")))
     assert status == grpc.StatusCode.NOT_FOUND and error.field == "proposal_id"
     assert await funds.counts("votes", "vote_proposals") == before
+
+
+async def test_R7_a_serious_case_on_a_yearly_yellow_list_proposes_the_vote_for_its_year(funds: Funds) -> None:
+    """A yearly list's advice carries its year as the period and no quarter (R7)."""
+    await funds.configure()
+    yearly = ratings_events.ContractEndAdvised(company_id="company-8", period="2025", jurisdiction_path=COUNTY,
+                                               compound_ids=[funds.compound], matter=4)
+    await announce(funds, yearly, new_id())
+    await eventually(lambda: funds.count("vote_proposals"))
+    [proposal] = await proposals(funds)
+    assert (proposal.company_id, proposal.quarter, proposal.matter) == (
+        "company-8", "2025", funds_pb2.MATTER_PROPERTY_COMPANY)

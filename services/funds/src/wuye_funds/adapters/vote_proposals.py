@@ -19,7 +19,8 @@ from wuye_funds.domain.voting import Matter
 class ProposalRecord:
     proposal: VoteProposal
     jurisdiction_path: str
-    #: the quarter of the company's second black-list placement
+    #: the list's period: the quarter of the second black-list placement (R4) or the year of a serious
+    #: yellow-list case (R7)
     quarter: str
     matter: Matter
     #: set once opened

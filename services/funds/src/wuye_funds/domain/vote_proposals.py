@@ -1,5 +1,5 @@
-"""Vote proposals (R4 → V1): when a company is on the black list two quarters in a row, the owners of
-each compound it serves are advised to end the contract, which is a matter-4 vote (hire or dismiss the
+"""Vote proposals (R4, R7 → V1): when a company is on the black list two quarters in a row, or is a serious
+case on a yearly yellow list, the owners of each compound it serves are advised to end the contract, which is a matter-4 vote (hire or dismiss the
 property company). A proposal waits until a community worker opens it as a real vote, once.
 """
 

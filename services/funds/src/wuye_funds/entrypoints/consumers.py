@@ -22,7 +22,9 @@ async def on_contract_end_advised(event: ReceivedEvent, uow: FundsUnitOfWork) ->
         commands.ProposeContractEndVotes(
             source_event_id=event.event_id,
             company_id=advice.company_id,
-            quarter=advice.quarter,
+            # the list's period: a quarter of black lists (R4) or a year of yellow lists (R7); events
+            # published before R7 carry the quarter only
+            quarter=advice.period or advice.quarter,
             jurisdiction_path=advice.jurisdiction_path,
             compound_ids=tuple(advice.compound_ids),
             matter=advice.matter,

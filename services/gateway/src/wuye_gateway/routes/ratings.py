@@ -30,7 +30,23 @@ query(**RATINGS, path="/lists", rpc="GetLists", request=pb.GetListsRequest, resp
       answer="lists", summary="The red and black lists of a jurisdiction for a quarter (latest when empty)")
 command(**RATINGS, path="/lists", rpc="PublishLists", request=pb.PublishListsRequest,
         response=pb.PublishListsResponse, answer="lists", creates=True,
-        summary="Publish the quarter's red and black lists", examples={"quarter": ["2026Q3"]})
+        summary="Publish the quarter's red and black lists, and where they are published (R7)",
+        examples={"quarter": ["2026Q3"], "published_in": ["惠安县人民政府网站"]})
+query(**RATINGS, path="/list-policy", rpc="GetListPolicy", request=pb.GetListPolicyRequest,
+      response=pb.GetListPolicyResponse, answer="policy", required=("jurisdiction_path",),
+      summary="The list policy in force for a jurisdiction and where it was set (R7)")
+command(**RATINGS, path="/list-policy", rpc="SetListPolicy", request=pb.SetListPolicyRequest,
+        response=pb.SetListPolicyResponse, answer="policy", body="policy",
+        exclude=("set_for_path", "set_by", "set_at"),
+        summary="Set a jurisdiction's list policy: quarterly red/black, or yearly red/yellow by ranking share (R7)",
+        examples={"scheme": ["yearly_red_yellow"], "red_percent": [10], "yellow_percent": [10]})
+query(**RATINGS, path="/yearly-lists", rpc="GetYearlyLists", request=pb.GetYearlyListsRequest,
+      response=pb.GetYearlyListsResponse, answer="lists", required=("jurisdiction_path", "year"),
+      summary="The red and yellow lists of a jurisdiction for a year (R7)")
+command(**RATINGS, path="/yearly-lists", rpc="PublishYearlyLists", request=pb.PublishYearlyListsRequest,
+        response=pb.PublishYearlyListsResponse, answer="lists", creates=True,
+        summary="Publish a finished year's red and yellow lists by ranking share under a yearly policy (R7)",
+        examples={"year": [2026], "published_in": ["淮南市住建局官网"]})
 command(**RATINGS, path="/resident-surveys", rpc="SubmitResidentSurvey", request=pb.SubmitResidentSurveyRequest,
         response=pb.SubmitResidentSurveyResponse, creates=True,
         summary="A household's quarterly survey of its company: ten aspect scores (household_id: a household "

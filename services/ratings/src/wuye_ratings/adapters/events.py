@@ -13,10 +13,12 @@ from wuye.ratings.v1 import ratings_pb2 as api
 from wuye_chassis.proto_values import enum_number
 from wuye_chassis.uow import OutgoingEvent
 from wuye_chassis.validation import iso_or_empty
+from wuye_ratings.domain.evaluations import Quarter
 from wuye_ratings.domain.events import (
     AdmonitionTalkRequired,
     AppealDecided,
     AppealFiled,
+    CommunityPartyTalkRequired,
     ContractEndAdvised,
     CreditRecordAdded,
     CreditRecordWithdrawn,
@@ -25,12 +27,22 @@ from wuye_ratings.domain.events import (
     StarsAwarded,
     StarsWithdrawn,
     TenderPriorityGranted,
+    YearlyListsPublished,
 )
 
 
 def outgoing(event: Event) -> OutgoingEvent:
-    subject = event.jurisdiction_path if isinstance(event, ListsPublished) else event.company_id
+    subject = event.jurisdiction_path if isinstance(event, ListsPublished | YearlyListsPublished) else event.company_id
     return OutgoingEvent(_message(event), subject)
+
+
+def _quarter(quarter: Quarter | None) -> str:
+    return "" if quarter is None else str(quarter)
+
+
+def _period(quarter: Quarter | None, year: int | None) -> str:
+    """A list's period: its quarter ("2026Q3"), or its year ("2026") for a yearly list (R7)."""
+    return str(quarter) if quarter is not None else str(year)
 
 
 def _message(event: Event) -> Message:
@@ -41,14 +53,27 @@ def _message(event: Event) -> Message:
             return _score_changed(event, events_pb2.SCORE_CHANGE_RECORD_WITHDRAWN)
         case ListsPublished():
             return events_pb2.ListsPublished(
-                jurisdiction_path=event.jurisdiction_path, quarter=str(event.quarter),
-                published_on=event.published_on.isoformat(), red_company_ids=event.red_company_ids,
-                black_company_ids=event.black_company_ids,
+                jurisdiction_path=event.jurisdiction_path, quarter=str(event.quarter), period=str(event.quarter),
+                scheme=api.LIST_SCHEME_QUARTERLY_RED_BLACK, published_on=event.published_on.isoformat(),
+                red_company_ids=event.red_company_ids, black_company_ids=event.black_company_ids,
+                published_in=event.published_in or "",
+            )
+        case YearlyListsPublished():
+            return events_pb2.ListsPublished(
+                jurisdiction_path=event.jurisdiction_path, period=str(event.year),
+                scheme=api.LIST_SCHEME_YEARLY_RED_YELLOW, published_on=event.published_on.isoformat(),
+                red_company_ids=event.red_company_ids, yellow_company_ids=event.yellow_company_ids,
+                published_in=event.published_in or "",
             )
         case TenderPriorityGranted():
             return events_pb2.TenderPriorityGranted(
-                company_id=event.company_id, quarter=str(event.quarter), jurisdiction_path=event.jurisdiction_path,
-                band=enum_number(api.Band, event.band),
+                company_id=event.company_id, quarter=_quarter(event.quarter), period=_period(event.quarter, event.year),
+                jurisdiction_path=event.jurisdiction_path, band=enum_number(api.Band, event.band),
+            )
+        case CommunityPartyTalkRequired():
+            return events_pb2.CommunityPartyTalkRequired(
+                company_id=event.company_id, period=str(event.year), jurisdiction_path=event.jurisdiction_path,
+                band=enum_number(api.Band, event.band), rank=event.rank,
             )
         case AdmonitionTalkRequired():
             return events_pb2.AdmonitionTalkRequired(
@@ -57,9 +82,9 @@ def _message(event: Event) -> Message:
             )
         case ContractEndAdvised():
             return events_pb2.ContractEndAdvised(
-                company_id=event.company_id, quarter=str(event.quarter), jurisdiction_path=event.jurisdiction_path,
-                compound_ids=event.compound_ids, black_quarters=[str(q) for q in event.black_quarters],
-                matter=event.matter,
+                company_id=event.company_id, quarter=_quarter(event.quarter), period=_period(event.quarter, event.year),
+                jurisdiction_path=event.jurisdiction_path, compound_ids=event.compound_ids,
+                black_quarters=[str(q) for q in event.black_quarters], matter=event.matter,
             )
         case AppealFiled():
             return events_pb2.AppealFiled(

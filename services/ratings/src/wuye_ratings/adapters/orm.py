@@ -123,6 +123,8 @@ published_lists = sa.Table(
     sa.Column("published_on", sa.Date(), nullable=False),
     sa.Column("black_includes_b", sa.Boolean(), nullable=False),
     sa.Column("published_by", sa.String(100), nullable=False),
+    # where the lists were published (R7); "" for lists published before it was recorded
+    sa.Column("published_in", sa.String(200), nullable=False, server_default=""),
 )
 
 list_standings = sa.Table(
@@ -134,6 +136,46 @@ list_standings = sa.Table(
     sa.Column("band", sa.String(3), nullable=False),
     sa.Column("score", FractionText, nullable=False),
     # the compounds the company served in the jurisdiction, comma separated
+    sa.Column("compound_ids", sa.Text(), nullable=False),
+)
+
+# R7: the list policy a jurisdiction set for itself and below (none set: the deployment's default)
+list_policies = sa.Table(
+    "list_policies",
+    metadata,
+    sa.Column("jurisdiction_path", JurisdictionPathString, primary_key=True),
+    sa.Column("scheme", sa.String(24), nullable=False),
+    sa.Column("black_includes_b", sa.Boolean(), nullable=False),
+    sa.Column("red_percent", sa.Integer(), nullable=False),
+    sa.Column("yellow_percent", sa.Integer(), nullable=False),
+    sa.Column("set_by", sa.String(100), nullable=False),
+    sa.Column("set_at", UtcDateTime(), nullable=False),
+)
+
+# R7: published yearly red/yellow lists, with each company's place as published (a later policy or score
+# never changes a published list)
+yearly_lists = sa.Table(
+    "yearly_lists",
+    metadata,
+    sa.Column("jurisdiction_path", JurisdictionPathString, primary_key=True),
+    sa.Column("year", sa.Integer(), primary_key=True),
+    sa.Column("published_on", sa.Date(), nullable=False),
+    sa.Column("published_in", sa.String(200), nullable=False),
+    sa.Column("red_percent", sa.Integer(), nullable=False),
+    sa.Column("yellow_percent", sa.Integer(), nullable=False),
+    sa.Column("published_by", sa.String(100), nullable=False),
+)
+
+yearly_standings = sa.Table(
+    "yearly_standings",
+    metadata,
+    sa.Column("jurisdiction_path", JurisdictionPathString, primary_key=True),
+    sa.Column("year", sa.Integer(), primary_key=True),
+    sa.Column("company_id", sa.String(64), primary_key=True),
+    sa.Column("rank", sa.Integer(), nullable=False),
+    sa.Column("band", sa.String(3), nullable=False),
+    sa.Column("score", FractionText, nullable=False),
+    sa.Column("listing", sa.String(10), nullable=False),
     sa.Column("compound_ids", sa.Text(), nullable=False),
 )
 

@@ -139,6 +139,36 @@ class GetQuarterlyEvaluation:
 class PublishLists:
     jurisdiction_path: str
     quarter: str
+    #: where they are published (R7)
+    published_in: str = ""
+
+
+@dataclass(frozen=True)
+class SetListPolicy:
+    jurisdiction_path: str
+    #: quarterly_red_black or yearly_red_yellow
+    scheme: str
+    black_includes_b: bool = False
+    red_percent: int = 0
+    yellow_percent: int = 0
+
+
+@dataclass(frozen=True)
+class GetListPolicy:
+    jurisdiction_path: str
+
+
+@dataclass(frozen=True)
+class PublishYearlyLists:
+    jurisdiction_path: str
+    year: int
+    published_in: str = ""
+
+
+@dataclass(frozen=True)
+class GetYearlyLists:
+    jurisdiction_path: str
+    year: int
 
 
 @dataclass(frozen=True)

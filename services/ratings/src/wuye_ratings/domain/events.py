@@ -46,16 +46,31 @@ class ListsPublished:
     published_on: dt.date
     red_company_ids: tuple[str, ...]
     black_company_ids: tuple[str, ...]
+    published_in: str | None = None
+
+
+@dataclass(frozen=True)
+class YearlyListsPublished:
+    """The red and yellow lists of a year were published for a jurisdiction (R7)."""
+
+    jurisdiction_path: str
+    year: int
+    published_on: dt.date
+    red_company_ids: tuple[str, ...]
+    yellow_company_ids: tuple[str, ...]
+    published_in: str | None
 
 
 @dataclass(frozen=True)
 class TenderPriorityGranted:
-    """Red list: the company gets priority in property-service tenders (招投标优先)."""
+    """Red list: the company gets priority in property-service tenders (招投标优先); a quarter's list (R4)
+    or, with ``year``, a yearly one (R7)."""
 
     company_id: str
-    quarter: Quarter
+    quarter: Quarter | None
     jurisdiction_path: str
     band: Band
+    year: int | None = None
 
 
 @dataclass(frozen=True)
@@ -74,11 +89,24 @@ class ContractEndAdvised:
     request for each compound."""
 
     company_id: str
-    quarter: Quarter
+    quarter: Quarter | None
     jurisdiction_path: str
     compound_ids: tuple[str, ...]
-    black_quarters: tuple[Quarter, ...]  # the consecutive black quarters, oldest first
+    black_quarters: tuple[Quarter, ...]  # the consecutive black quarters, oldest first (none for a yearly list)
     matter: int = MATTER_DISMISS_COMPANY
+    #: a serious case on a yearly yellow list (R7) instead of a quarter's black list
+    year: int | None = None
+
+
+@dataclass(frozen=True)
+class CommunityPartyTalkRequired:
+    """Yearly yellow list (R7, Huainan): the community party organisation talks with the company."""
+
+    company_id: str
+    year: int
+    jurisdiction_path: str
+    band: Band
+    rank: int
 
 
 @dataclass(frozen=True)
@@ -116,8 +144,8 @@ class StarsWithdrawn:
     on: dt.date
 
 
-ListConsequence = TenderPriorityGranted | AdmonitionTalkRequired | ContractEndAdvised
+ListConsequence = TenderPriorityGranted | AdmonitionTalkRequired | ContractEndAdvised | CommunityPartyTalkRequired
 Event = (
-    CreditRecordAdded | CreditRecordWithdrawn | ListsPublished | ListConsequence | AppealFiled | AppealDecided
-    | StarsAwarded | StarsWithdrawn
+    CreditRecordAdded | CreditRecordWithdrawn | ListsPublished | YearlyListsPublished | ListConsequence
+    | AppealFiled | AppealDecided | StarsAwarded | StarsWithdrawn
 )

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.jurisdiction import JurisdictionPath
-from wuye_chassis.validation import parse_choice, require_date, require_flag, require_text
+from wuye_chassis.validation import optional_text, parse_choice, require_date, require_flag, require_text
 from wuye_ratings.domain.evaluations import Quarter
 from wuye_ratings.domain.events import (
     AdmonitionTalkRequired,
@@ -79,6 +79,8 @@ class QuarterlyLists:
     standings: tuple[CompanyStanding, ...]
     policy: ListPolicy
     published_on: dt.date
+    #: where they were published (R7), when recorded
+    published_in: str | None = None
 
     @property
     def red(self) -> tuple[str, ...]:
@@ -91,7 +93,8 @@ class QuarterlyLists:
     @property
     def published(self) -> ListsPublished:
         """What publishing these lists announces (their consequences follow from ``consequences``)."""
-        return ListsPublished(self.jurisdiction_path, self.quarter, self.published_on, self.red, self.black)
+        return ListsPublished(self.jurisdiction_path, self.quarter, self.published_on, self.red, self.black,
+                              self.published_in)
 
     def consequences(self, previous: QuarterlyLists | None) -> tuple[ListConsequence, ...]:
         """What publishing these lists sets off; ``previous`` is the lists of the quarter before, if any."""
@@ -153,6 +156,7 @@ def compile_lists(
     standings: Iterable[CompanyStanding],
     policy: ListPolicy = DEFAULT_POLICY,
     published_on: dt.date,
+    published_in: str = "",
 ) -> QuarterlyLists:
     """The red and black lists of ``quarter``; they can be published only once the quarter has ended."""
     day = require_quarter_ended(quarter, published_on)
@@ -172,4 +176,5 @@ def compile_lists(
                 f"company {standing.company_id} appears twice in the standings", field="standings", rule="R4"
             )
         seen.add(standing.company_id)
-    return QuarterlyLists(quarter, path, listed, policy, day)
+    venue = optional_text(published_in, field="published_in", rule="R7", max_length=200)
+    return QuarterlyLists(quarter, path, listed, policy, day, venue)

@@ -14,7 +14,7 @@ from wuye.ratings.v1 import ratings_pb2_grpc
 from wuye_chassis.exact import round_half_up
 from wuye_chassis.grpc_server import Servicer
 from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
-from wuye_chassis.proto_values import enum_number, enum_text
+from wuye_chassis.proto_values import enum_number, enum_text, timestamp
 from wuye_chassis.validation import iso_or_empty
 from wuye_ratings.domain import commands
 from wuye_ratings.domain.appeals import Appeal
@@ -25,7 +25,7 @@ from wuye_ratings.domain.stars import StarRating
 from wuye_ratings.domain.vocabulary import Band
 from wuye_ratings.service import appeals, evaluations, lists, records, rules, scores, stars
 from wuye_ratings.service.evaluations import QuarterView
-from wuye_ratings.service.lists import PublishedLists
+from wuye_ratings.service.lists import PolicyInForce, PublishedLists, PublishedYearlyLists
 from wuye_ratings.service.unit_of_work import RatingsUnitOfWork
 
 SERVICE_NAME = api.DESCRIPTOR.services_by_name["RatingsService"].full_name
@@ -123,6 +123,34 @@ def quarterly_message(view: QuarterView) -> api.QuarterlyEvaluation:
     )
 
 
+def policy_message(found: PolicyInForce) -> api.ListPolicy:
+    policy = found.policy
+    return api.ListPolicy(
+        jurisdiction_path=policy.jurisdiction_path, scheme=enum_number(api.ListScheme, policy.scheme),
+        black_includes_b=policy.black_includes_b, red_percent=policy.red_percent,
+        yellow_percent=policy.yellow_percent, set_for_path=found.set_for_path, set_by=found.set_by,
+        set_at=timestamp(found.set_at),
+    )
+
+
+def yearly_lists_message(published: PublishedYearlyLists) -> api.YearlyLists:
+    yearly = published.lists
+    return api.YearlyLists(
+        jurisdiction_path=yearly.jurisdiction_path, year=yearly.year, published_on=yearly.published_on.isoformat(),
+        published_in=yearly.published_in or "", red_percent=yearly.red_percent, yellow_percent=yearly.yellow_percent,
+        red_company_ids=yearly.red, yellow_company_ids=yearly.yellow,
+        standings=[
+            api.YearlyStanding(
+                company_id=one.company_id, company_name=published.names.get(one.company_id, ""), rank=one.rank,
+                score=exact_number(one.score), band=enum_number(api.Band, one.band),
+                listing=enum_number(api.YearlyListing, one.listing), serious=one.serious,
+                compound_ids=one.compound_ids,
+            )
+            for one in yearly.standings
+        ],
+    )
+
+
 def lists_message(published: PublishedLists) -> api.Lists:
     quarterly = published.lists
     return api.Lists(
@@ -131,6 +159,7 @@ def lists_message(published: PublishedLists) -> api.Lists:
         published_on=quarterly.published_on.isoformat(),
         red_company_ids=quarterly.red,
         black_company_ids=quarterly.black,
+        published_in=quarterly.published_in or "",
         standings=[
             api.Standing(
                 company_id=standing.company_id, band=enum_number(api.Band, standing.band),
@@ -301,7 +330,9 @@ class RatingsServicer(ratings_pb2_grpc.RatingsServiceServicer):
         self, request: api.PublishListsRequest, context: grpc.aio.ServicerContext
     ) -> api.PublishListsResponse:
         published = await lists.publish_lists(
-            commands.PublishLists(jurisdiction_path=request.jurisdiction_path, quarter=request.quarter), self.uow()
+            commands.PublishLists(jurisdiction_path=request.jurisdiction_path, quarter=request.quarter,
+                                  published_in=request.published_in),
+            self.uow(),
         )
         return api.PublishListsResponse(lists=lists_message(published))
 
@@ -310,6 +341,41 @@ class RatingsServicer(ratings_pb2_grpc.RatingsServiceServicer):
             commands.GetLists(jurisdiction_path=request.jurisdiction_path, quarter=request.quarter), self.uow()
         )
         return api.GetListsResponse(lists=lists_message(published))
+
+    async def SetListPolicy(
+        self, request: api.SetListPolicyRequest, context: grpc.aio.ServicerContext
+    ) -> api.SetListPolicyResponse:
+        given = request.policy
+        found = await lists.set_list_policy(
+            commands.SetListPolicy(
+                jurisdiction_path=given.jurisdiction_path, scheme=enum_text(api.ListScheme, given.scheme),
+                black_includes_b=given.black_includes_b, red_percent=given.red_percent,
+                yellow_percent=given.yellow_percent,
+            ),
+            self.uow(),
+        )
+        return api.SetListPolicyResponse(policy=policy_message(found))
+
+    async def GetListPolicy(
+        self, request: api.GetListPolicyRequest, context: grpc.aio.ServicerContext
+    ) -> api.GetListPolicyResponse:
+        found = await lists.get_list_policy(commands.GetListPolicy(request.jurisdiction_path), self.uow())
+        return api.GetListPolicyResponse(policy=policy_message(found))
+
+    async def PublishYearlyLists(
+        self, request: api.PublishYearlyListsRequest, context: grpc.aio.ServicerContext
+    ) -> api.PublishYearlyListsResponse:
+        published = await lists.publish_yearly_lists(
+            commands.PublishYearlyLists(request.jurisdiction_path, request.year, request.published_in), self.uow()
+        )
+        return api.PublishYearlyListsResponse(lists=yearly_lists_message(published))
+
+    async def GetYearlyLists(
+        self, request: api.GetYearlyListsRequest, context: grpc.aio.ServicerContext
+    ) -> api.GetYearlyListsResponse:
+        published = await lists.get_yearly_lists(commands.GetYearlyLists(request.jurisdiction_path, request.year),
+                                                 self.uow())
+        return api.GetYearlyListsResponse(lists=yearly_lists_message(published))
 
     async def FileAppeal(self, request: api.FileAppealRequest, context: grpc.aio.ServicerContext) -> api.FileAppealResponse:
         appeal = await appeals.file_appeal(

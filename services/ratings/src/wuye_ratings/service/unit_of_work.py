@@ -12,7 +12,7 @@ from wuye_chassis.workdays import SHANGHAI
 from wuye_ratings.adapters.companies import CompanyRepository
 from wuye_ratings.adapters.contracts import ContractRepository
 from wuye_ratings.adapters.evaluations import EvaluationRepository
-from wuye_ratings.adapters.lists import ListRepository
+from wuye_ratings.adapters.lists import ListPolicyRepository, ListRepository, YearlyListRepository
 from wuye_ratings.adapters.records import RecordRepository
 from wuye_ratings.adapters.rules import RuleRepository
 from wuye_ratings.adapters.stars import StarRepository
@@ -35,6 +35,8 @@ class RatingsUnitOfWork(UnitOfWork):
     records: RecordRepository
     evaluations: EvaluationRepository
     lists: ListRepository
+    list_policies: ListPolicyRepository
+    yearly_lists: YearlyListRepository
     stars: StarRepository
 
     def __init__(
@@ -57,6 +59,8 @@ class RatingsUnitOfWork(UnitOfWork):
         self.records = RecordRepository(self.session)
         self.evaluations = EvaluationRepository(self.session)
         self.lists = ListRepository(self.session)
+        self.list_policies = ListPolicyRepository(self.session)
+        self.yearly_lists = YearlyListRepository(self.session)
         self.stars = StarRepository(self.session)
 
     @staticmethod
