@@ -10,7 +10,7 @@ serves 凤凰城 and its staff, a worker for every community, the reviewers, the
 partner department; the two residents are owners of the imported roster. Last Hui'an's campaign
 (``load_campaign``, seed 000): the task force's 69 tasks in 11 areas imported from ``demo/campaign``, the
 "19+2" special actions, a spot-check round and 13 rectification lists with 24 items, some of it already
-reported, handled and closed by the people it is addressed to. Re-running any step is harmless.
+reported, handled and closed by the people it is addressed to, and a five-party meeting at 凤凰城. Re-running any step is harmless.
 """
 
 from __future__ import annotations
@@ -265,6 +265,19 @@ def load_campaign(gateway_url: str) -> dict[str, int]:
                 "title": title, "jurisdiction_path": HUIAN, "round_id": round_["round_id"],
                 "items": [{"problem": row["problem"], "addressee": _addressee(row), "deadline": row["deadline"]}
                           for row in rows]}), "rectification list")["items"])
+
+        # 陈社工 convened a five-party meeting at 凤凰城 (M1); the company's follow-up is still open
+        _ok(client.post("/api/v1/consultations/meetings", headers=signed_in("huian-community"), json={
+            "kind": "five_party", "topic": "楼道堆物与停车收费", "compound_id": fenghuang["id"],
+            "held_on": today.isoformat(),
+            "parties": ["community_party_org", "residents_committee", "owners_committee", "company",
+                        "owners_representatives"],
+            "matters": [
+                {"subject": "楼道堆物清理", "decision": "物业公司一周内清理，社区每周巡查",
+                 "follow_ups": [{"action": "清理各楼道堆物", "owner": "company",
+                                 "deadline": (today + dt.timedelta(days=7)).isoformat()}]},
+                {"subject": "停车收费标准调整", "decision": ""},
+            ]}), "consultation meeting")
 
         # the street has reported its first tasks; the company handled two items, one closed and reviewed
         street = signed_in("huian-street")

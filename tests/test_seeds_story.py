@@ -464,6 +464,16 @@ def the_task_force_supervises_the_campaign(story: Story) -> None:
 
     assert eventually(reopened_record), "ratings never charged the company for the reopened item (S3 → R2)"
 
+    # the demo's five-party meeting (M1): 张物业 does the company's follow-up and the matter is solved (M2)
+    [meeting] = story.get("huian-officer", "/api/v1/consultations/meetings", jurisdiction_path=county)["items"]
+    [follow_up] = meeting["matters"][0]["follow_ups"]
+    done = story.post("huian-company", f"/api/v1/consultations/meetings/{meeting['meeting_id']}/follow-ups/"
+                      f"{follow_up['follow_up_id']}/completion", {"result": "各楼道堆物已清理"})
+    assert [matter["solved"] for matter in done["matters"]] == [True, False]
+    figures = story.get("huian-officer", "/api/v1/consultations/figures", jurisdiction_path=county,
+                        start_date=today.isoformat(), end_date=today.isoformat())
+    assert (figures["matters"], figures["decisions"], figures["solved"]) == (2, 1, 1)
+
 
 def county_reads_lists_dashboard_and_the_public_page(story: Story, fenghuang: dict[str, Any]) -> None:
     lists = story.post("huian-officer", "/api/v1/ratings/lists", {"jurisdiction_path": "350500/350521",
