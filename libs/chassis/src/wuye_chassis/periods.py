@@ -21,6 +21,11 @@ def local_midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), SHANGHAI).astimezone(dt.UTC)
 
 
+def local_day(moment: dt.datetime) -> dt.date:
+    """The local (Asia/Shanghai) calendar day an instant falls on: a deadline day is met by a moment on it."""
+    return moment.astimezone(SHANGHAI).date()
+
+
 @dataclass(frozen=True)
 class Period:
     first: dt.date

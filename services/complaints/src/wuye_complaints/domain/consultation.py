@@ -21,8 +21,8 @@ from enum import StrEnum
 from fractions import Fraction
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument, NotFound
+from wuye_chassis.periods import local_day
 from wuye_chassis.validation import optional_text, parse_choice, parse_iso_date, require_text
-from wuye_chassis.workdays import SHANGHAI
 
 #: a meeting discusses at most this many matters, each with at most this many follow-ups
 MAX_MATTERS = 100
@@ -54,10 +54,6 @@ class FollowUpOwnerKind(StrEnum):
     COMMUNITY = "community"
     STREET = "street"
     COMPANY = "company"
-
-
-def local_day(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(SHANGHAI).date()
 
 
 @dataclass(frozen=True)

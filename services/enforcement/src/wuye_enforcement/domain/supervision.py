@@ -27,8 +27,8 @@ from enum import StrEnum
 from fractions import Fraction
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
+from wuye_chassis.periods import local_day
 from wuye_chassis.validation import optional_text, parse_iso_date, require_text
-from wuye_chassis.workdays import SHANGHAI
 from wuye_enforcement.domain.events import (
     Event,
     SupervisionItemClosed,
@@ -86,10 +86,6 @@ class ItemStepKind(StrEnum):
     CLOSED = "closed"
     REVIEW_CONFIRMED = "review_confirmed"
     REOPENED = "reopened"
-
-
-def local_day(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(SHANGHAI).date()
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from wuye_chassis.errors import InvalidArgument, NotFound, WuyeError
 from wuye_chassis.ids import new_id
 from wuye_chassis.jurisdiction import JurisdictionPath
 from wuye_chassis.paging import page_size
-from wuye_chassis.periods import parse_period
+from wuye_chassis.periods import local_day, parse_period
 from wuye_chassis.tabular import read_workbook
 from wuye_chassis.validation import parse_choice, require_text
 from wuye_enforcement.domain import commands
@@ -46,7 +46,6 @@ from wuye_enforcement.domain.supervision import (
     draw_sample,
     issue_rectification_list,
     issue_task_list,
-    local_day,
     population_digest,
     rotated_pairings,
     supervision_figures,

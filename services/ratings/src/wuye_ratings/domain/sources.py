@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 
 from wuye_chassis.errors import InvalidArgument
-from wuye_chassis.workdays import SHANGHAI
+from wuye_chassis.periods import local_day
 from wuye_ratings.domain.vocabulary import RecordKind
 
 #: the callback answer (complaints' satisfaction) that counts against the company
@@ -38,7 +38,7 @@ FINDING_KINDS = {
 
 def day_of(moment: dt.datetime) -> dt.date:
     """The day an event counts on."""
-    return moment.astimezone(SHANGHAI).date()
+    return local_day(moment)
 
 
 def complaint_record_kinds(*, company_id: str, satisfaction: str, overdue: bool) -> tuple[RecordKind, ...]:
