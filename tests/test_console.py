@@ -3,11 +3,16 @@
 An officer logs in with a development account, reads the county dashboard, accepts a complaint from the
 queue and sees its state change, opens and closes an owners' vote (its result preliminary, V8), and plans a joint inspection. Needs
 Debian's chromium (as tests/test_browser.py); skipped with the reason where it is missing.
+
+The campaign's supervision screen (S1–S4): the county officer reads the figures and a task list and exports
+it to Excel; the street officer reports its task done from its queue, the community worker records how an
+item was handled, and the county officer closes it by the follow-up visit.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +21,7 @@ from typing import Any
 
 import grpc
 import httpx
+import openpyxl
 import pytest
 import uvicorn
 
@@ -36,6 +42,7 @@ from wuye.funds.v1 import funds_pb2, funds_pb2_grpc
 from wuye_chassis.app import ServiceApp
 from wuye_chassis.auth import AuthContext
 from wuye_chassis.natsd import EmbeddedNats, free_port
+from wuye_chassis.workdays import SHANGHAI
 from wuye_gateway.app import create_app
 from wuye_gateway.settings import GatewaySettings
 
@@ -51,7 +58,9 @@ pytestmark = [
 async def served_gateway(services: dict[str, ServiceApp]) -> AsyncIterator[tuple[str, Gateway]]:
     """The gateway under uvicorn on a free port (the browser needs a real socket), with an HTTP client."""
     port = free_port()
-    addresses: dict[str, Any] = {f"{name}_addr": f"127.0.0.1:{services[name].port}" for name in SERVICES}
+    # a service the test does not start points at a closed port (its screens answer 503)
+    addresses: dict[str, Any] = {f"{name}_addr": f"127.0.0.1:{services[name].port if name in services else 1}"
+                                 for name in SERVICES}
     settings = GatewaySettings(dev_issuer=True, jwt_issuer=ISSUER, host="127.0.0.1", port=port, roles_from_token=True,
                                **addresses)
     app = create_app(settings)
@@ -230,3 +239,93 @@ async def test_the_console_page_is_static_and_names_no_data(tmp_path: Path) -> N
         assert (await client.get("/console/assets/../app.py")).status_code == 404
         assert (await client.get("/dev/jwks.json")).status_code == 404  # production: no development issuer
         assert "/console/" not in (await client.get("/openapi.json")).json()["paths"]
+
+
+async def log_in(page, base: str, username: str, tab: str) -> None:
+    await page.goto(f"{base}/console#{tab}")
+    if await page.is_visible("#logout"):
+        await page.click("#logout")
+    await page.wait_for_selector("#dev-login:not([hidden])")
+    await page.select_option("#username", username)
+    await page.click("#dev-login-button")
+    # the screen as this person sees it: their own session's answers have all arrived
+    await page.wait_for_selector(f"#who-text:has-text('{username}')")
+    await page.wait_for_load_state("networkidle")
+
+
+async def test_S1_S4_the_task_force_and_its_addressees_work_the_campaign_in_the_console(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, tmp_path: Path
+) -> None:
+    apps = {name: await start_service(definition(name, await database_url_factory(name), nats_server.url))
+            for name in ("registry", "enforcement")}
+    async with served_gateway(apps) as (base, gateway):
+        await register_hierarchy(gateway)
+        compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
+        officer = await gateway.token("huian-officer")
+        day = (dt.datetime.now(SHANGHAI).date() + dt.timedelta(days=20)).isoformat()
+        street = {"kind": "jurisdiction", "id": "350500/350521/350521100"}
+
+        async def issued() -> dict[str, Any] | None:
+            # the street and the compound reach enforcement by the registry's events
+            answer = await gateway.client.post("/api/v1/supervision/task-lists", headers=officer, json={
+                "kind": "task_list", "title": "惠安县物业管理提升工作任务清单", "jurisdiction_path": "350500/350521",
+                "tasks": [{"area": "党建引领", "title": "成立工作专班", "required_result": "专班名单",
+                           "addressee": street, "deadline": day},
+                          {"area": "环境整治", "title": "清理楼道堆物", "required_result": "整治前后照片",
+                           "addressee": {"kind": "compound", "id": compound["id"]}, "deadline": day}]})
+            return answer.json() if answer.status_code == 201 else None
+
+        task_list = await eventually(issued)
+        listed = await gateway.client.post("/api/v1/supervision/rectification-lists", headers=officer, json={
+            "title": "第1号整改清单", "jurisdiction_path": "350500/350521", "items": [
+                {"problem": "消防通道被占用", "addressee": {"kind": "compound", "id": compound["id"]}, "deadline": day}]})
+        assert listed.status_code == 201, listed.text
+
+        async with playwright.async_playwright() as driver:
+            browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            page = await browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+
+            await log_in(page, base, "huian-officer", "supervision")
+            await shown(page, "#figure-sup-tasks")
+            assert (await page.inner_text("#figure-sup-tasks b"), await page.inner_text("#figure-sup-rate b")) == ("2", "0.0%")
+            assert (await page.inner_text("#figure-sup-items b")) == "1"
+            await page.click(f"#sup-task-lists tr[data-list-id='{task_list['list_id']}']")
+            await shown(page, "#sup-list-rows tr[data-task-id]")
+            assert "螺城镇" in await page.inner_text("#sup-list-rows") and "凤凰城" in await page.inner_text("#sup-list-rows")
+            async with page.expect_download() as downloading:
+                await page.click("#sup-export")
+            saved = tmp_path / "task-list.xlsx"
+            await (await downloading.value).save_as(saved)
+            sheet = openpyxl.load_workbook(saved).active
+            assert sheet is not None and sheet["E2"].value == "责任单位" and sheet["E3"].value == "螺城镇"
+            await page.screenshot(path=str(tmp_path / "console-supervision.png"), full_page=True)
+
+            # the street reports its own task from its queue
+            await log_in(page, base, "huian-street", "supervision")
+            street_task = page.locator("#sup-queue tr[data-task-id]", has_text="成立工作专班")
+            await street_task.wait_for()
+            await street_task.locator(".step-text").fill("专班已成立，名单已报县专班")
+            await street_task.locator("button.step-report").click()
+            await shown(page, "#message:has-text('已报告完成')")
+            await shown(page, "#figure-sup-on-time b:has-text('1')")
+
+            # the community worker records how 凤凰城's problem was handled
+            await log_in(page, base, "huian-community", "supervision")
+            item = page.locator("#sup-queue tr[data-item-id]", has_text="消防通道被占用")
+            await item.wait_for()
+            await item.locator(".step-text").fill("已清理消防通道并设置禁停标志")
+            await item.locator("button.step-handle").click()
+            await shown(page, "#message:has-text('已处置')")
+
+            # and the county officer closes it by the follow-up visit (回访反馈)
+            await log_in(page, base, "huian-officer", "supervision")
+            await page.click(f"#sup-lists tr[data-list-id='{listed.json()['list_id']}']")
+            handled = page.locator("#sup-list-rows tr[data-state=handled]")
+            await handled.wait_for()
+            await handled.locator("button.step-satisfied").click()
+            await shown(page, "#sup-list-rows tr[data-state=closed]")
+            assert "已销号" in await page.inner_text("#sup-list-rows")
+            assert errors == []
+            await browser.close()

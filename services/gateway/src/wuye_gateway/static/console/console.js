@@ -3,7 +3,8 @@
 
 const TOKEN_KEY = "wuye-console-token";
 const $ = (id) => document.getElementById(id);
-const state = { token: "", claims: {}, casesToken: "", caseId: "" };
+// session: counts logins and logouts, so an answer that arrives for an earlier session is dropped
+const state = { token: "", claims: {}, casesToken: "", caseId: "", session: 0 };
 
 const LABELS = {
   submitted: "待受理 Submitted", accepted: "已受理 Accepted", rejected: "已退回 Rejected",
@@ -13,6 +14,13 @@ const LABELS = {
   routine: "常规 Routine", special: "专项 Special", complaint_triggered: "投诉触发 Complaint-triggered",
   follow_up: "回头看 Follow-up",
 };
+// supervision (督办): a task's and a rectification list item's states, the kinds of list
+const TASK_STATES = { open: "待完成 Open", done: "已完成 Done" };
+const ITEM_STATES = {
+  assigned: "已交办 Assigned", handled: "已处置待回访 Handled", closed: "已销号 Closed", reopened: "回头看重新交办 Reopened",
+};
+const LIST_KINDS = { task_list: "任务清单 Task list", special_action: "专项行动 Special action" };
+const ORIGINS = { city: "市级 City", county: "县级 County" };
 const label = (value) => (value == null || value === "" ? "—" : LABELS[value] || String(value));
 
 // --- small helpers -------------------------------------------------------------------------------
@@ -57,12 +65,16 @@ class Problem extends Error {
   }
 }
 
+class Stale extends Error {}
+
 async function api(method, path, body, options) {
+  const session = state.session;
   const headers = { Accept: "application/json" };
   if (state.token) headers.Authorization = "Bearer " + state.token;
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (options && options.create) headers["Idempotency-Key"] = newKey();
   const answer = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (session !== state.session) throw new Stale();
   const text = await answer.text();
   const data = text ? JSON.parse(text) : null;
   if (!answer.ok) {
@@ -76,6 +88,7 @@ async function guarded(work) {
   try {
     await work();
   } catch (error) {
+    if (error instanceof Stale) return;  // an answer for a session that has ended shows nothing
     const field = error.body && error.body.field ? " (" + error.body.field + ")" : "";
     say("出错了 Error: " + error.message + field, true);
   }
@@ -83,6 +96,7 @@ async function guarded(work) {
 
 function ratio(value) {
   if (value == null) return "—";
+  if (typeof value === "object" && value.percent) return value.percent;
   if (typeof value === "object") {
     if (!value.denominator) return "—";
     return (100 * value.numerator / value.denominator).toFixed(1) + "%";
@@ -115,6 +129,7 @@ function login(token) {
     say("令牌无法解析 The token cannot be read", true);
     return;
   }
+  state.session += 1;
   state.token = token;
   state.claims = claims;
   sessionStorage.setItem(TOKEN_KEY, token);
@@ -128,6 +143,7 @@ function login(token) {
 }
 
 function logout(reason) {
+  state.session += 1;
   state.token = "";
   state.claims = {};
   sessionStorage.removeItem(TOKEN_KEY);
@@ -148,7 +164,9 @@ async function devLogin(event) {
 
 // --- views ---------------------------------------------------------------------------------------
 
-const LOADERS = { dashboard: loadDashboard, complaints: loadCases, votes: loadVotes, plans: loadPlans };
+const LOADERS = {
+  dashboard: loadDashboard, complaints: loadCases, votes: loadVotes, plans: loadPlans, supervision: loadSupervision,
+};
 
 function show(name) {
   if (!state.token) return;
@@ -392,6 +410,152 @@ async function createPlan(event) {
   });
 }
 
+// supervision (督办, S1–S4)
+
+function shiftedDay(days) {
+  const day = new Date(Date.now() + days * 86400000);
+  return day.toISOString().slice(0, 10);
+}
+
+async function loadSupervision() {
+  const path = state.claims.wuye_scope || "";
+  // what falls due from half a year ago to half a year ahead (a period is at most 366 days)
+  const period = { start_date: shiftedDay(-180), end_date: shiftedDay(185) };
+  $("sup-period").textContent = "到期时间 Due " + period.start_date + " — " + period.end_date;
+  const figures = await api("GET", "/api/v1/supervision/figures?" + new URLSearchParams({ jurisdiction_path: path, ...period }));
+  $("sup-figures").replaceChildren(
+    figure("sup-tasks", "任务 Tasks", figures.tasks),
+    figure("sup-on-time", "按时完成 Done on time", figures.tasks_done_on_time),
+    figure("sup-late", "逾期完成 Done late", figures.tasks_done_late),
+    figure("sup-open", "未完成 Open", figures.tasks_open),
+    figure("sup-overdue", "已逾期 Overdue", figures.tasks_overdue),
+    figure("sup-rate", "按时完成率 On-time rate", ratio(figures.on_time_rate)),
+    figure("sup-items", "整改事项 List items", figures.items),
+    figure("sup-closed", "已销号 Closed", figures.items_closed),
+    figure("sup-reopened", "回头看反弹 Reopened", figures.items_reopened),
+  );
+  $("sup-addressees").replaceChildren(...figures.addressees.map((one) => el("tr", {},
+    el("td", {}, one.addressee.name), el("td", {}, String(one.tasks)),
+    el("td", {}, String(one.tasks_done_on_time + one.tasks_done_late)), el("td", {}, String(one.items)),
+    el("td", {}, String(one.items_closed)), el("td", { class: "rate" }, ratio(one.completion_rate)))));
+  await loadQueue(path);
+  const taskLists = await api("GET", "/api/v1/supervision/task-lists?" + new URLSearchParams({ jurisdiction_path: path, page_size: "200" }));
+  $("sup-task-lists").replaceChildren(...taskLists.items.map((one) => el("tr", {
+    dataset: { listId: one.list_id }, onclick: () => guarded(() => openTaskList(one.list_id)),
+  }, el("td", {}, one.title), el("td", {}, LIST_KINDS[one.kind] + (one.origin ? " · " + ORIGINS[one.origin] : "")),
+  el("td", {}, String(one.areas)), el("td", {}, String(one.task_count)), el("td", {}, String(one.tasks_done)))));
+  if (!taskLists.items.length) $("sup-task-lists").append(el("tr", {}, el("td", { colspan: "5" }, "暂无清单 No lists")));
+  const lists = await api("GET", "/api/v1/supervision/rectification-lists?" + new URLSearchParams({ jurisdiction_path: path, page_size: "200" }));
+  $("sup-lists").replaceChildren(...lists.items.map((one) => el("tr", {
+    dataset: { listId: one.list_id }, onclick: () => guarded(() => openRectificationList(one.list_id)),
+  }, el("td", {}, one.title), el("td", {}, String(one.item_count)), el("td", {}, String(one.items_closed)),
+  el("td", {}, when(one.issued_at)))));
+  if (!lists.items.length) $("sup-lists").append(el("tr", {}, el("td", { colspan: "4" }, "暂无清单 No lists")));
+}
+
+// what waits for an addressee within the caller's jurisdiction (its own work, for an addressee): open tasks and items to handle
+async function loadQueue(path) {
+  const tasks = await api("GET", "/api/v1/supervision/tasks?" + new URLSearchParams({ jurisdiction_path: path, state: "open", page_size: "200" }));
+  const items = await api("GET", "/api/v1/supervision/rectification-items?" + new URLSearchParams({ jurisdiction_path: path, page_size: "200" }));
+  const reload = async (message, what) => { say(message + ": " + what); await loadSupervision(); };
+  const rows = [
+    ...tasks.items.map((task) => el("tr", { dataset: { taskId: task.task_id } }, el("td", {}, task.title),
+      el("td", {}, "任务 Task · " + task.area), deadlineCell(task),
+      stepCell([["report", "报告完成 Report done", async (text) => {
+        await api("POST", "/api/v1/supervision/tasks/" + encodeURIComponent(task.task_id) + "/completion", { result: text });
+        await reload("已报告完成 Reported done", task.title);
+      }]]))),
+    ...items.items.filter((item) => item.state === "assigned" || item.state === "reopened").map((item) => el("tr", {
+      dataset: { itemId: item.item_id },
+    }, el("td", {}, item.problem), el("td", {}, "整改 " + ITEM_STATES[item.state]), deadlineCell(item),
+    stepCell([["handle", "处置 Handled", async (text) => {
+      await api("POST", "/api/v1/supervision/rectification-items/" + encodeURIComponent(item.item_id) + "/handling", { action_taken: text });
+      await reload("已处置 Handled", item.problem);
+    }]]))),
+  ];
+  $("sup-queue").replaceChildren(...rows);
+  if (!rows.length) $("sup-queue").append(el("tr", {}, el("td", { colspan: "4" }, "暂无待办 Nothing waiting")));
+}
+
+function deadlineCell(entry) {
+  return el("td", { class: entry.overdue ? "overdue" : "" }, entry.deadline + (entry.overdue ? " 已逾期 overdue" : ""));
+}
+
+// one text box and the buttons that send it: each button names its step and builds the body from the text
+function stepCell(steps) {
+  const text = el("input", { class: "step-text", maxlength: "500", "aria-label": "说明 Note" });
+  const buttons = steps.map(([name, caption, send]) => el("button", {
+    type: "button", class: "step-" + name, onclick: () => guarded(() => send(text.value)),
+  }, caption));
+  return el("td", { class: "steps" }, text, ...buttons);
+}
+
+function showList(title, head, rows, exportPath) {
+  $("sup-list").hidden = false;
+  $("sup-list-title").textContent = title;
+  $("sup-list-head").replaceChildren(el("tr", {}, ...head.map((caption) => el("th", {}, caption))));
+  $("sup-list-rows").replaceChildren(...rows);
+  $("sup-export").dataset.path = exportPath;
+  $("sup-list").scrollIntoView({ block: "nearest" });
+}
+
+async function openTaskList(listId) {
+  const taskList = await api("GET", "/api/v1/supervision/task-lists/" + encodeURIComponent(listId));
+  const rows = taskList.tasks.map((task) => {
+    const path = "/api/v1/supervision/tasks/" + encodeURIComponent(task.task_id);
+    const after = async (done, message) => { say(message + ": " + task.title); await openTaskList(listId); };
+    const steps = task.state === "open"
+      ? [["report", "报告完成 Report done", async (text) => after(await api("POST", path + "/completion", { result: text }), "已报告完成 Reported done")]]
+      : [["return", "退回 Send back", async (text) => after(await api("POST", path + "/return", { reason: text }), "已退回 Sent back")]];
+    return el("tr", { dataset: { taskId: task.task_id, state: task.state } }, el("td", {}, String(task.number)),
+      el("td", {}, task.area), el("td", {}, task.title), el("td", {}, task.addressee.name), deadlineCell(task),
+      el("td", { class: "state" }, TASK_STATES[task.state] + (task.result ? "：" + task.result : "")), stepCell(steps));
+  });
+  showList(taskList.title, ["序号 No.", "领域 Area", "任务 Task", "责任单位 Addressee", "时限 Deadline", "状态 State", "办理 Act"],
+    rows, "/api/v1/supervision/task-lists/" + encodeURIComponent(listId) + "/export.xlsx");
+}
+
+async function openRectificationList(listId) {
+  const found = await api("GET", "/api/v1/supervision/rectification-lists/" + encodeURIComponent(listId));
+  const rows = found.items.map((item) => {
+    const path = "/api/v1/supervision/rectification-items/" + encodeURIComponent(item.item_id);
+    const step = (suffix, body, message) => async () => {
+      await api("POST", path + suffix, body);
+      say(message + ": " + item.problem);
+      await openRectificationList(listId);
+    };
+    const steps = {
+      assigned: [["handle", "处置 Handled", (text) => step("/handling", { action_taken: text }, "已处置 Handled")()]],
+      reopened: [["handle", "处置 Handled", (text) => step("/handling", { action_taken: text }, "已处置 Handled")()]],
+      handled: [
+        ["satisfied", "回访满意 Satisfied", (text) => step("/feedback", { satisfied: true, note: text }, "已销号 Closed")()],
+        ["unsatisfied", "回访不满意 Unsatisfied", (text) => step("/feedback", { satisfied: false, note: text }, "已重新交办 Handed back")()],
+      ],
+      closed: [
+        ["confirm", "回头看确认 Confirm", (text) => step("/review", { confirmed: true, note: text }, "回头看已确认 Confirmed")()],
+        ["reopen", "回头看反弹 Reopen", (text) => step("/review", { confirmed: false, note: text }, "回头看重新交办 Reopened")()],
+      ],
+    }[item.state];
+    return el("tr", { dataset: { itemId: item.item_id, state: item.state } }, el("td", {}, String(item.number)),
+      el("td", {}, item.problem), el("td", {}, item.addressee.name), deadlineCell(item),
+      el("td", { class: "state" }, ITEM_STATES[item.state]), stepCell(steps));
+  });
+  showList(found.title, ["序号 No.", "问题 Problem", "责任单位 Addressee", "时限 Deadline", "状态 State", "办理 Act"],
+    rows, "/api/v1/supervision/rectification-lists/" + encodeURIComponent(listId) + "/export.xlsx");
+}
+
+// an Excel download needs the officer's token, so it is fetched and handed to the browser as a file
+async function exportList() {
+  const path = $("sup-export").dataset.path;
+  const answer = await fetch(path, { headers: { Authorization: "Bearer " + state.token } });
+  if (!answer.ok) throw new Problem(answer.status, await answer.json().catch(() => null));
+  const link = el("a", { href: URL.createObjectURL(await answer.blob()), download: path.split("/").slice(-2, -1)[0] + ".xlsx" });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  say("已导出 Exported: " + $("sup-list-title").textContent);
+}
+
 // --- wiring --------------------------------------------------------------------------------------
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -411,6 +575,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("vote-form").addEventListener("submit", openVote);
   $("plans-refresh").addEventListener("click", () => guarded(loadPlans));
   $("plan-form").addEventListener("submit", createPlan);
+  $("sup-export").addEventListener("click", () => guarded(exportList));
   $("plan-date").value = today();
   window.addEventListener("hashchange", () => show(location.hash.slice(1)));
   // the development issuer exists only in local runs: offer its accounts when it answers
