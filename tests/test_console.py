@@ -145,7 +145,7 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             await page.click("#dev-login-button")
             await shown(page, "#figure-compounds")
             assert "huian-officer" in await page.inner_text("#who-text")
-            assert await page.inner_text("#dashboard-title") == "350500/350521"
+            assert await page.inner_text("#dashboard-title") == "惠安县 350500/350521"
             assert (await page.inner_text("#figure-compounds b")) == "1"
             assert (await page.inner_text("#figure-submitted b")) == "1"
             assert (await page.inner_text("#figure-inspections b")) == "0"
@@ -167,7 +167,8 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             await page.click("#case-accept")
             await shown(page, "#case-state-value[data-state=accepted]")
             assert "已受理" in await page.inner_text("#message")
-            assert "accept" in await page.inner_text("#case-history")
+            assert "受理 Accepted" in await page.inner_text("#case-history")  # the step's name, not its code
+            assert "电梯" in await page.inner_text("#case-category")  # the category's Chinese name (C1)
             await page.select_option("#case-state", "accepted")
             await page.locator(f"#cases tr[data-case-id='{case['case_id']}']").wait_for()
             await page.screenshot(path=str(tmp_path / "console-complaint.png"), full_page=True)
@@ -212,6 +213,20 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             await page.click("#plan-form button[type=submit]")
             await shown(page, "#plans tr[data-plan-id]")
             assert "2026年第四季度联合检查" in await page.inner_text("#plans")
+
+            # a community worker's dashboard is their community's, and no refusal follows them around
+            await page.click("#logout")
+            await page.select_option("#username", "huian-community")
+            await page.click("#dev-login-button")
+            await page.wait_for_selector("#who-text:has-text('huian-community')")
+            await page.click("a[data-tab=dashboard]")
+            await shown(page, "#dashboard-title:has-text('凤凰城社区')")
+            await shown(page, "#figure-compounds")
+            assert await page.is_hidden("#message") and not await page.is_visible("#figure-lists")
+            await page.click("a[data-tab=complaints]")
+            await page.select_option("#case-state", "")  # every state: the case is dispatched by now
+            await page.locator(f"#cases tr[data-case-id='{case['case_id']}']").wait_for()
+            assert await page.is_hidden("#message")
             assert errors == []
             await browser.close()
 

@@ -103,6 +103,16 @@ async def test_the_county_dashboard_composes_coverage_rates_inspections_and_list
         outside = await gateway.client.get("/api/v1/views/counties/350521/dashboard", headers=anxi)
         assert outside.status_code == 403
 
+        # a community worker reads the same dashboard of their own community (issue 15: not the county's)
+        worker = await gateway.token("huian-community")
+        own = await gateway.client.get("/api/v1/views/jurisdictions/350521100001/dashboard", headers=worker)
+        assert own.status_code == 200, own.text
+        mine = own.json()
+        assert (mine["jurisdiction_path"], mine["coverage"]["compounds"]) == ("350500/350521/350521100/350521100001", 1)
+        assert mine["jurisdiction_name"] and mine["lists"] is None and mine["unavailable"] == []
+        county = await gateway.client.get("/api/v1/views/jurisdictions/350521/dashboard", headers=worker)
+        assert county.status_code == 403
+
 
 async def test_the_county_dashboard_without_the_registry_still_shows_the_other_sections(start_platform) -> None:
     apps = await start_platform("complaints", "enforcement", "ratings")  # registry not started

@@ -73,8 +73,9 @@ class CompoundOverview(BaseModel):
 
 
 class CountyDashboard(BaseModel):
-    county_code: str
+    county_code: str = Field(..., description="the jurisdiction's code (a county's, or a street's or community's)")
     jurisdiction_path: str | None
+    jurisdiction_name: str | None = Field(None, description="the jurisdiction's name, while the registry answers")
     period: Period = Field(..., description="this year so far (Asia/Shanghai)")
     coverage: Coverage | None
     complaints: Figures | None
@@ -170,6 +171,17 @@ async def _score_card(request: Request, who: AuthContext, sections: Sections, co
 @router.get("/counties/{county_code}/dashboard", response_model=CountyDashboard,
             summary="A county's dashboard: coverage, complaint rates, inspections, red/black lists")
 async def county_dashboard(county_code: str, request: Request, who: Caller) -> CountyDashboard:
+    return await _dashboard(county_code, request, who)
+
+
+@router.get("/jurisdictions/{code}/dashboard", response_model=CountyDashboard,
+            summary="The same dashboard for any jurisdiction in the caller's scope: a street's or a community's "
+                    "officers read their own (the red/black lists are a county's: absent below it)")
+async def jurisdiction_dashboard(code: str, request: Request, who: Caller) -> CountyDashboard:
+    return await _dashboard(code, request, who)
+
+
+async def _dashboard(county_code: str, request: Request, who: AuthContext) -> CountyDashboard:
     sections = Sections()
     period = this_year()
     quarter = last_finished_quarter(period)
@@ -201,7 +213,9 @@ async def county_dashboard(county_code: str, request: Request, who: Caller) -> C
         ), optional=True),
     )
     return CountyDashboard(
-        county_code=county_code, jurisdiction_path=path, period=period, coverage=_json(coverage),
+        county_code=county_code, jurisdiction_path=path,
+        jurisdiction_name=county.jurisdiction.name if county is not None else None, period=period,
+        coverage=_json(coverage),
         complaints=_json(figures), enforcement=_json(inspections), lists_quarter=quarter,
         lists=_json(lists.lists if lists else None),
         unavailable=sections.unavailable,

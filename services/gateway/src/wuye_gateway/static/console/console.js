@@ -4,7 +4,15 @@
 const TOKEN_KEY = "wuye-console-token";
 const $ = (id) => document.getElementById(id);
 // session: counts logins and logouts, so an answer that arrives for an earlier session is dropped
-const state = { token: "", claims: {}, casesToken: "", caseId: "", session: 0 };
+const state = { token: "", claims: {}, casesToken: "", caseId: "", session: 0, categories: {} };
+
+// what each step of a case's history is called (complaints' actions, C2)
+const ACTIONS = {
+  submit: "提交 Submitted", accept: "受理 Accepted", reject: "退回 Rejected", dispatch: "派单 Dispatched",
+  send_back: "退单 Sent back", start_handling: "开始处理 Started", resolve: "办结 Resolved", reply: "答复 Replied",
+  record_callback: "回访 Callback", close: "关闭 Closed", reopen: "重新办理 Reopened", escalate: "升级 Escalated",
+  add_reporter: "追加反映人 Reporter added",
+};
 
 const LABELS = {
   submitted: "待受理 Submitted", accepted: "已受理 Accepted", rejected: "已退回 Rejected",
@@ -139,6 +147,7 @@ function login(token) {
   $("tabs").hidden = false;
   say("");
   loadCompounds();
+  loadCategories();
   show(location.hash.slice(1) || "dashboard");
 }
 
@@ -173,6 +182,7 @@ function show(name) {
   if (!LOADERS[name]) name = "dashboard";
   for (const link of document.querySelectorAll("#tabs a")) link.classList.toggle("active", link.dataset.tab === name);
   for (const view of document.querySelectorAll(".view")) view.hidden = view.id !== "view-" + name;
+  say("");  // a refusal on one screen is not carried to the next
   guarded(LOADERS[name]);
 }
 
@@ -182,16 +192,17 @@ function figure(id, caption, value) {
 
 async function loadDashboard() {
   const parts = scopeParts();
-  const county = parts[1];
+  const code = parts[parts.length - 1];
   const box = $("dashboard-figures");
   box.replaceChildren();
-  if (!county) {
+  if (!code) {
     $("dashboard-title").textContent = "";
-    $("dashboard-period").textContent = "县级概览需要县级或以下的账号 The county dashboard needs a county-scoped account";
+    $("dashboard-period").textContent = "概览需要有辖区的账号 The dashboard needs an account with a jurisdiction";
     return;
   }
-  const board = await api("GET", "/api/v1/views/counties/" + encodeURIComponent(county) + "/dashboard");
-  $("dashboard-title").textContent = board.jurisdiction_path || county;
+  // the caller's own jurisdiction: a county's officer reads the county, a community worker their community
+  const board = await api("GET", "/api/v1/views/jurisdictions/" + encodeURIComponent(code) + "/dashboard");
+  $("dashboard-title").textContent = [board.jurisdiction_name, board.jurisdiction_path || code].filter(Boolean).join(" ");
   $("dashboard-period").textContent = "统计期间 Period: " + board.period.start_date + " — " + board.period.end_date;
   const coverage = board.coverage || {};
   const complaints = board.complaints || {};
@@ -209,9 +220,11 @@ async function loadDashboard() {
     figure("problems", "发现问题 Problems found", inspections.problems_found),
     figure("overdue", "逾期未整改 Overdue orders", inspections.overdue),
     figure("visits-saved", "减少检查次数 Visits saved", inspections.visits_saved),
-    figure("lists", "红黑榜 Red/black lists " + board.lists_quarter,
-      lists ? lists.red_company_ids.length + " / " + lists.black_company_ids.length : "未发布 Not published"),
   );
+  if (parts.length <= 2) {
+    box.append(figure("lists", "红黑榜 Red/black lists " + board.lists_quarter,
+      lists ? lists.red_company_ids.length + " / " + lists.black_company_ids.length : "未发布 Not published"));
+  }
   $("dashboard-unavailable").textContent = board.unavailable.length
     ? "暂不可用 Unavailable: " + board.unavailable.map((u) => u.section + " (" + u.reason + ")").join(", ")
     : "";
@@ -228,7 +241,7 @@ async function loadCases(more) {
   if (more !== true) body.replaceChildren();
   for (const item of page.items) {
     body.append(el("tr", { dataset: { caseId: item.case_id }, onclick: () => guarded(() => openCase(item.case_id)) },
-      el("td", {}, item.ticket_no), el("td", {}, item.category), el("td", { class: "state" }, label(item.state)),
+      el("td", {}, item.ticket_no), el("td", { dataset: { category: item.category } }, category(item.category)), el("td", { class: "state" }, label(item.state)),
       el("td", {}, label(item.tier))));
   }
   if (!body.children.length) body.append(el("tr", {}, el("td", { colspan: "4" }, "暂无工单 No cases")));
@@ -243,7 +256,8 @@ function renderCase(item) {
   $("case-ticket").textContent = item.ticket_no;
   $("case-state-value").textContent = label(item.state);
   $("case-state-value").dataset.state = item.state || "";
-  $("case-category").textContent = item.category;
+  $("case-category").textContent = category(item.category);
+  $("case-category").dataset.category = item.category;
   $("case-tier").textContent = label(item.tier);
   $("case-description").textContent = item.description;
   $("case-reporters").textContent = item.reporters.map((r) => r.name + " " + r.phone).join("; ");
@@ -251,7 +265,8 @@ function renderCase(item) {
   $("case-accept").disabled = item.state !== "submitted";
   $("case-dispatch").disabled = item.state !== "accepted";
   $("case-history").replaceChildren(...item.history.map((h) =>
-    el("li", {}, when(h.at) + " · " + h.actor_id + " · " + h.action + " → " + label(h.to_state))));
+    el("li", { dataset: { action: h.action } }, when(h.at) + " · " + h.actor_id + " · " + (ACTIONS[h.action] || h.action)
+      + (h.to_state ? " → " + label(h.to_state) : "") + (h.reason ? "（" + h.reason + "）" : ""))));
 }
 
 async function openCase(caseId) {
@@ -264,6 +279,19 @@ async function caseAction(action, body) {
   renderCase(item);
   say("已更新 Updated: " + item.ticket_no + " → " + label(item.state));
   await loadCases();
+}
+
+// the complaint categories' Chinese names (C1), read once per login
+async function loadCategories() {
+  await guarded(async () => {
+    const categories = await api("GET", "/api/v1/complaints/categories");
+    state.categories = Object.fromEntries(categories.map((c) => [c.code, c.label_zh + " " + c.label_en]));
+    for (const cell of document.querySelectorAll("[data-category]")) cell.textContent = category(cell.dataset.category);
+  });
+}
+
+function category(code) {
+  return state.categories[code] || code;
 }
 
 // compounds (votes and plans)
