@@ -28,6 +28,7 @@ import uvicorn
 from deploy.services import SERVICES
 from tests.gateway_world import (
     add_housing_item,
+    company_staff_token,
     add_owned_households,
     configure_funds,
     funds_definition,
@@ -109,7 +110,7 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
     async with served_gateway(apps) as (base, gateway):
         await register_hierarchy(gateway)
         compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
-        await register_serving_company(gateway, compound, "91350521MA2YC4XL1N")
+        company = await register_serving_company(gateway, compound, "91350521MA2YC4XL1N")
         await configure_funds(gateway, compound)
         admin = await gateway.token("city-admin")
         building = await gateway.client.post(f"/api/v1/compounds/{compound['id']}/buildings",
@@ -177,6 +178,40 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             await page.click("#case-dispatch")
             await shown(page, "#case-state-value[data-state=dispatched]")
 
+            # the company that holds the contract takes the case on, resolves it and replies (A1: its own step);
+            # its staff sign in with the identity provider's token, which names their company
+            await page.click("#logout")
+            staff = company_staff_token(gateway, company["id"])["Authorization"].removeprefix("Bearer ")
+            await page.fill("#token", staff)
+            await page.click("#token-login button[type=submit]")
+            await page.wait_for_selector("#who-text:has-text('company_staff')")
+            await page.select_option("#case-state", "dispatched")
+            await page.locator(f"#cases tr[data-case-id='{case['case_id']}']").click()
+            await shown(page, "#case-start:visible")
+            await page.click("#case-start")
+            await shown(page, "#case-state-value[data-state=in_progress]")
+            await page.fill("#case-text", "已更换电梯控制板，恢复运行")
+            await page.click("#case-resolve")
+            await shown(page, "#case-state-value[data-state=resolved]")
+            await page.fill("#case-text", "电梯已修复，感谢反映")
+            await page.click("#case-reply")
+            await shown(page, "#case-history li[data-action=reply]")
+            assert "已更换电梯控制板" in await page.inner_text("#case-history")  # what was done, in the history
+            # the county officer makes the callback (the reporter is satisfied) and closes the case
+            await page.click("#logout")
+            await page.select_option("#username", "huian-officer")
+            await page.click("#dev-login-button")
+            await page.wait_for_selector("#who-text:has-text('huian-officer')")
+            await page.select_option("#case-state", "resolved")
+            await page.locator(f"#cases tr[data-case-id='{case['case_id']}']").click()
+            await shown(page, "#case-callback:visible")
+            await page.select_option("#case-satisfaction", "satisfied")
+            await page.click("#case-callback")
+            await shown(page, "#case-state-value[data-state=callback]")
+            await page.click("#case-close")
+            await shown(page, "#case-state-value[data-state=closed]")
+            assert await page.is_hidden("#case-start") and await page.is_hidden("#case-close")
+
             # votes: open one for the compound on its owner roster, then close and count it
             await page.click("a[data-tab=votes]")
             await page.wait_for_selector("#votes td")
@@ -230,10 +265,11 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             assert errors == []
             await browser.close()
 
-        accepted = await gateway.client.get(f"/api/v1/complaints/{case['case_id']}",
-                                            headers=await gateway.token("huian-officer"))
-        assert accepted.json()["state"] == "dispatched"
-        assert [step["action"] for step in accepted.json()["history"]][-2:] == ["accept", "dispatch"]
+        closed = await gateway.client.get(f"/api/v1/complaints/{case['case_id']}",
+                                          headers=await gateway.token("huian-officer"))
+        assert closed.json()["state"] == "closed"
+        assert [step["action"] for step in closed.json()["history"]][1:] == [
+            "accept", "dispatch", "start_handling", "resolve", "reply", "record_callback", "close"]
     assert (tmp_path / "console-dashboard.png").stat().st_size > 10_000
     assert (tmp_path / "console-complaint.png").stat().st_size > 10_000
 

@@ -264,6 +264,10 @@ function renderCase(item) {
   $("case-due").textContent = when(item.resolve_due_at || item.accept_due_at);
   $("case-accept").disabled = item.state !== "submitted";
   $("case-dispatch").disabled = item.state !== "accepted";
+  // only the steps the case's state allows are offered; who may take them is the service's to say (A1)
+  for (const step of document.querySelectorAll("#case-steps .step")) {
+    step.hidden = !step.dataset.states.split(" ").includes(item.state);
+  }
   $("case-history").replaceChildren(...item.history.map((h) =>
     el("li", { dataset: { action: h.action } }, when(h.at) + " · " + h.actor_id + " · " + (ACTIONS[h.action] || h.action)
       + (h.to_state ? " → " + label(h.to_state) : "") + (h.reason ? "（" + h.reason + "）" : ""))));
@@ -275,9 +279,12 @@ async function openCase(caseId) {
 }
 
 async function caseAction(action, body) {
-  const item = await api("POST", "/api/v1/complaints/" + encodeURIComponent(state.caseId) + "/" + action, body);
+  const answer = await api("POST", "/api/v1/complaints/" + encodeURIComponent(state.caseId) + "/" + action, body);
+  // closing answers the case and whether an unsatisfied callback reopened it; every other step the case
+  const item = answer.case || answer;
   renderCase(item);
-  say("已更新 Updated: " + item.ticket_no + " → " + label(item.state));
+  say((answer.reopened ? "回访不满意，已重新办理 Reopened after an unsatisfied callback: " : "已更新 Updated: ")
+    + item.ticket_no + " → " + label(item.state));
   await loadCases();
 }
 
@@ -598,6 +605,27 @@ document.addEventListener("DOMContentLoaded", () => {
   $("cases-more").addEventListener("click", () => guarded(() => loadCases(true)));
   $("case-accept").addEventListener("click", () => guarded(() => caseAction("accept")));
   $("case-dispatch").addEventListener("click", () => guarded(() => caseAction("dispatch", { assignee_kind: $("dispatch-kind").value })));
+  const text = () => $("case-text").value;
+  const steps = {
+    "case-reject": () => ["reject", { reason: $("case-reject-reason").value, duplicate_of: $("case-duplicate-of").value, note: text() }],
+    "case-start": () => ["start", {}],
+    "case-send-back": () => ["send-back", { reason: text() }],
+    "case-resolve": () => ["resolve", { summary: text() }],
+    "case-reply": () => ["reply", { message: text() }],
+    "case-callback": () => ["callback", {
+      valid: $("case-callback-valid").checked, contacted: $("case-callback-contacted").checked,
+      solved: $("case-callback-solved").checked, satisfaction: $("case-satisfaction").value, note: text(),
+    }],
+    "case-close": () => ["close", {}],
+    "case-mark-hard": () => ["mark-hard", { note: text() }],
+  };
+  for (const [id, step] of Object.entries(steps)) {
+    $(id).addEventListener("click", () => guarded(async () => {
+      const [action, body] = step();
+      await caseAction(action, body);
+      $("case-text").value = "";
+    }));
+  }
   $("vote-compound").addEventListener("change", () => guarded(loadVotes));
   $("votes-refresh").addEventListener("click", () => guarded(loadVotes));
   $("vote-form").addEventListener("submit", openVote);
