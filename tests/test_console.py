@@ -28,8 +28,8 @@ import uvicorn
 from deploy.services import SERVICES
 from tests.gateway_world import (
     add_housing_item,
-    company_staff_token,
     add_owned_households,
+    company_staff_token,
     configure_funds,
     funds_definition,
     register_compound,
