@@ -249,7 +249,7 @@ def test_A1_every_write_route_admits_exactly_the_posts_of_its_table(city: LocalS
 
 #: routes open to anyone by design (一码统览 shows a compound's accounts to the public; no personal data)
 PUBLIC = ("/api/v1/public/", "/c/", "/dev/", "/healthz", "/readyz", "/metrics", "/openapi.json", "/docs", "/redoc",
-          "/console")
+          "/console", "/m/")
 #: people of the other county: Anxi's officer, and no one of Hui'an's posts
 OTHER_COUNTY = {"username": "anxi-officer"}
 

@@ -33,6 +33,7 @@ from wuye_gateway.routes import (
     public,
     ratings,
     registry,
+    resident,
     supervision,
     views,
 )
@@ -90,6 +91,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(public.router)
     app.include_router(console.router)
     app.mount("/console/assets", console.assets, name="console-assets")
+    app.include_router(resident.router)
+    app.mount("/m/assets", resident.assets, name="resident-assets")
     if settings.dev_issuer:
         app.include_router(dev.router)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="healthz,readyz,metrics")

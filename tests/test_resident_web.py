@@ -1,0 +1,115 @@
+"""The residents' mobile web (/m/, issue 15) in headless Chromium on a phone-sized screen, against the platform
+as ``make run`` starts it with the demo city: 苏美玲, an owner of 凤凰城 1-102, signs in with her phone, files a
+complaint for her compound, follows it with its deadline and history, and casts her own ballot in her compound's
+open vote with its matter, thresholds and her own weight (A1, A2, A5).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from deploy import demo
+from deploy.localstack import LocalStack
+from tests.demo_city import demo_city
+from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS
+
+playwright = pytest.importorskip("playwright.async_api", reason="playwright is not installed")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium)"),
+]
+
+#: 苏美玲 of 凤凰城 1-102, as the demo roster has her
+RESIDENT_PHONE = "13800000002"
+
+
+@pytest.fixture
+def city(tmp_path: Path) -> Iterator[LocalStack]:
+    with demo_city(tmp_path) as stack:
+        yield stack
+
+
+def open_vote(gateway_url: str) -> str:
+    """The community worker opens a vote in 凤凰城 on its maintenance fund; returns its title."""
+    with demo.patient_client(gateway_url) as client:
+        def signed_in(body: dict[str, str]) -> dict[str, str]:
+            token = client.post("/dev/token", json=body).raise_for_status().json()["access_token"]
+            return {"Authorization": f"Bearer {token}"}
+
+        worker = signed_in({"username": "huian-community"})
+        [fenghuang] = [c for c in client.get("/api/v1/compounds", params={"jurisdiction_code": "350521100001"},
+                                             headers=worker).json()["items"] if c["name"] == demo.FENGHUANG]
+        admin = signed_in({"username": "city-admin"})
+        client.post("/api/v1/funds/compounds", headers=admin, json={"compound": {
+            "compound_id": fenghuang["id"], "jurisdiction_path": fenghuang["jurisdiction_path"]}}).raise_for_status()
+        opened = client.post("/api/v1/votes", headers=worker | {"Idempotency-Key": "resident-web-vote"}, json={
+            "compound_id": fenghuang["id"], "matter": "use_maintenance_fund", "title": "1号楼屋面防水维修"})
+        assert opened.status_code == 201, opened.text
+        return str(opened.json()["title"])
+
+
+async def shown(page, selector: str, state: str = "visible") -> None:
+    try:
+        await page.wait_for_selector(selector, timeout=15_000, state=state)
+    except playwright.Error:
+        raise AssertionError(f"{selector} did not appear; the page said: {await page.inner_text('#message')!r}") from None
+
+
+async def test_a_resident_files_follows_and_votes_on_a_phone(city: LocalStack, tmp_path: Path) -> None:
+    title = open_vote(city.gateway_url)
+    async with playwright.async_playwright() as driver:
+        browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = await browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        answer = await page.goto(f"{city.gateway_url}/m")
+        assert answer is not None and answer.status == 200
+        assert "default-src 'none'" in answer.headers["content-security-policy"]
+
+        await page.wait_for_selector("#phone-login:not([hidden])")
+        await page.fill("#phone", RESIDENT_PHONE)
+        await page.click("#phone-login-button")
+        await shown(page, "#tabs:not([hidden])")
+        await shown(page, "#cases li")
+        assert "暂无投诉" in await page.inner_text("#cases")
+
+        # file a complaint for her own compound; the category is named in Chinese
+        await page.click("a[data-tab=file]")
+        await shown(page, "#file-compound option", state="attached")  # an option is never "visible" itself
+        assert await page.inner_text("#file-compound option") == demo.FENGHUANG
+        await page.select_option("#file-category", "lifts")
+        assert "电梯" in await page.inner_text("#file-category option:checked")
+        await page.fill("#file-description", "1号楼电梯停运两天，老人上下楼困难")
+        await page.fill("#file-name", "苏美玲")
+        await page.click("#file-submit")
+        await shown(page, "#message:has-text('已提交')")
+        await shown(page, "#cases li[data-case-id]")
+        await page.click("#cases li[data-case-id]")
+        await shown(page, "#case[data-state=submitted]")
+        assert "电梯故障" in await page.inner_text("#case-category")
+        assert "提交" in await page.inner_text("#case-history") and await page.inner_text("#case-due") != "—"
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+
+        # her own ballot in 凤凰城's open vote: the matter, the thresholds and her area
+        await page.click("a[data-tab=votes]")
+        vote = page.locator("#votes li", has_text=title)
+        await vote.wait_for()
+        text = await vote.inner_text()
+        assert "维修资金" in text and "m²" in text and "未投" in text
+        await vote.locator("button.cast-yes").click()
+        await shown(page, "#message:has-text('已投票')")
+        await shown(page, f"#votes li:has-text('{title}') .choice:has-text('同意')")
+        await page.screenshot(path=str(tmp_path / "resident-votes.png"), full_page=True)
+        assert errors == []
+        await browser.close()
+
+    # what the page did, the services recorded as hers (A1, A2, A5)
+    with httpx.Client(base_url=city.gateway_url) as client:
+        token = client.post("/dev/token", json={"phone": RESIDENT_PHONE}).json()["access_token"]
+        mine = client.get("/api/v1/me/votes", headers={"Authorization": f"Bearer {token}"}).json()
+        [cast] = [v for v in (mine["items"] if isinstance(mine, dict) else mine) if v["vote"]["title"] == title]
+        assert cast["choice"] == "yes"
