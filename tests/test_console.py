@@ -259,9 +259,27 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             await shown(page, "#figure-compounds")
             assert await page.is_hidden("#message") and not await page.is_visible("#figure-lists")
             await page.click("a[data-tab=complaints]")
-            await page.select_option("#case-state", "")  # every state: the case is dispatched by now
+            await page.select_option("#case-state", "")  # every state: the case is closed by now
             await page.locator(f"#cases tr[data-case-id='{case['case_id']}']").wait_for()
             assert await page.is_hidden("#message")
+
+            # ratings: the county officer reads the ranking and publishes the last quarter's lists (R4, R7)
+            await page.click("#logout")
+            await page.select_option("#username", "huian-officer")
+            await page.click("#dev-login-button")
+            await page.wait_for_selector("#who-text:has-text('huian-officer')")
+            await page.click("a[data-tab=ratings]")
+            ranked = page.locator(f"#rankings tr[data-company-id='{company['id']}']")
+            await ranked.wait_for()
+            assert company["name"] in await ranked.inner_text()
+            assert "季度红黑榜" in await page.inner_text("#ratings-policy")
+            await shown(page, "#lists td:has-text('未发布')")
+            await page.fill("#lists-venue", "惠安县人民政府网站")
+            await page.click("#lists-publish")
+            await shown(page, "#message:has-text('榜单已发布')")
+            await shown(page, f"#lists tr[data-company-id='{company['id']}']")
+            assert "惠安县人民政府网站" in await page.inner_text("#lists-title")
+            assert await page.is_disabled("#lists-publish")
             assert errors == []
             await browser.close()
 

@@ -175,6 +175,7 @@ async function devLogin(event) {
 
 const LOADERS = {
   dashboard: loadDashboard, complaints: loadCases, votes: loadVotes, plans: loadPlans, supervision: loadSupervision,
+  ratings: loadRatings,
 };
 
 function show(name) {
@@ -242,11 +243,21 @@ async function loadCases(more) {
   for (const item of page.items) {
     body.append(el("tr", { dataset: { caseId: item.case_id }, onclick: () => guarded(() => openCase(item.case_id)) },
       el("td", {}, item.ticket_no), el("td", { dataset: { category: item.category } }, category(item.category)), el("td", { class: "state" }, label(item.state)),
-      el("td", {}, label(item.tier))));
+      el("td", {}, label(item.tier)), dueCell(item)));
   }
-  if (!body.children.length) body.append(el("tr", {}, el("td", { colspan: "4" }, "暂无工单 No cases")));
+  if (!body.children.length) body.append(el("tr", {}, el("td", { colspan: "5" }, "暂无工单 No cases")));
   state.casesToken = page.next_page_token;
   $("cases-more").hidden = !page.next_page_token;
+}
+
+// the deadline a case's state runs against (accept, then resolve), marked when passed or within a day
+const FINISHED = ["resolved", "callback", "closed", "rejected"];
+function dueCell(item) {
+  const due = item.state === "submitted" ? item.accept_due_at : item.resolve_due_at;
+  if (!due || FINISHED.includes(item.state)) return el("td", {}, "—");
+  const left = new Date(due) - Date.now();
+  const mark = left < 0 ? ["overdue", " 已超时 overdue"] : left < 86400000 ? ["due-soon", " 即将到期 due soon"] : ["", ""];
+  return el("td", { class: mark[0] }, when(due) + mark[1]);
 }
 
 function renderCase(item) {
@@ -591,6 +602,60 @@ async function exportList() {
   say("已导出 Exported: " + $("sup-list-title").textContent);
 }
 
+// ratings (R1, R4, R7): the ranking, the list policy in force and the lists it publishes
+
+const BANDS = { aaa: "AAA", aa: "AA", a: "A", b: "B", c: "C" };
+const LISTINGS = { red: "红榜 Red", yellow: "黄榜 Yellow", black: "黑榜 Black", none: "—" };
+
+function lastQuarter() {
+  const now = new Date();
+  const quarter = Math.floor(now.getMonth() / 3);
+  return quarter === 0 ? (now.getFullYear() - 1) + "Q4" : now.getFullYear() + "Q" + quarter;
+}
+
+async function loadRatings() {
+  const path = state.claims.wuye_scope || "";
+  const policy = await api("GET", "/api/v1/ratings/list-policy?" + new URLSearchParams({ jurisdiction_path: path }));
+  const yearly = policy.scheme === "yearly_red_yellow";
+  $("ratings-policy").textContent = yearly
+    ? "年度红黄榜 Yearly red/yellow: 前 top " + policy.red_percent + "% · 后 bottom " + policy.yellow_percent + "%"
+    : "季度红黑榜 Quarterly red/black" + (policy.black_includes_b ? "（B级入黑榜 B is black too）" : "");
+  const ranked = await api("GET", "/api/v1/ratings/rankings?" + new URLSearchParams({ jurisdiction_path: path }));
+  $("rankings").replaceChildren(...(ranked.rankings || []).map((one) => el("tr", { dataset: { companyId: one.company_id } },
+    el("td", {}, String(one.rank)), el("td", {}, one.company_name || one.company_id), el("td", {}, one.score.display),
+    el("td", {}, BANDS[one.band] || one.band))));
+  state.listsPeriod = yearly ? { year: new Date().getFullYear() - 1 } : { quarter: lastQuarter() };
+  state.listsYearly = yearly;
+  $("lists-title").textContent = yearly ? "年度红黄榜 " + state.listsPeriod.year : "季度红黑榜 " + state.listsPeriod.quarter;
+  const route = yearly ? "/api/v1/ratings/yearly-lists?" : "/api/v1/ratings/lists?";
+  let lists = null;
+  try {
+    lists = await api("GET", route + new URLSearchParams({ jurisdiction_path: path, ...state.listsPeriod }));
+  } catch (error) {
+    if (!(error instanceof Problem) || error.status !== 404) throw error;
+  }
+  $("lists-publish").disabled = Boolean(lists);
+  if (!lists) {
+    $("lists").replaceChildren(el("tr", {}, el("td", { colspan: "4" }, "未发布 Not published yet")));
+    return;
+  }
+  const listed = (one) => (yearly ? LISTINGS[one.listing] : lists.red_company_ids.includes(one.company_id) ? LISTINGS.red
+    : lists.black_company_ids.includes(one.company_id) ? LISTINGS.black : "—");
+  $("lists").replaceChildren(...lists.standings.map((one) => el("tr", { dataset: { companyId: one.company_id } },
+    el("td", {}, one.company_name || one.company_id), el("td", {}, BANDS[one.band] || one.band),
+    el("td", {}, one.score.display), el("td", { class: "listing" }, listed(one) + (one.serious ? " 情节严重 serious" : "")))));
+  $("lists-title").textContent += " · " + lists.published_on + (lists.published_in ? " · " + lists.published_in : "");
+}
+
+async function publishLists() {
+  const path = state.claims.wuye_scope || "";
+  const route = state.listsYearly ? "/api/v1/ratings/yearly-lists" : "/api/v1/ratings/lists";
+  await api("POST", route, { jurisdiction_path: path, published_in: $("lists-venue").value, ...state.listsPeriod },
+    { create: true });
+  say("榜单已发布 Lists published");
+  await loadRatings();
+}
+
 // --- wiring --------------------------------------------------------------------------------------
 
 document.addEventListener("DOMContentLoaded", () => {
@@ -632,6 +697,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("plans-refresh").addEventListener("click", () => guarded(loadPlans));
   $("plan-form").addEventListener("submit", createPlan);
   $("sup-export").addEventListener("click", () => guarded(exportList));
+  $("lists-publish").addEventListener("click", () => guarded(publishLists));
   $("plan-date").value = today();
   window.addEventListener("hashchange", () => show(location.hash.slice(1)));
   // the development issuer exists only in local runs: offer its accounts when it answers
