@@ -263,6 +263,23 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             await page.locator(f"#cases tr[data-case-id='{case['case_id']}']").wait_for()
             assert await page.is_hidden("#message")
 
+            # consultation (M1–M2): the community worker records a five-party meeting with the company's follow-up
+            await page.click("a[data-tab=consultations]")
+            await shown(page, "#meetings td")
+            await page.fill("#meeting-topic", "电梯维保")
+            for party in ("community_party_org", "residents_committee", "owners_committee", "company",
+                          "owners_representatives"):
+                await page.check(f"#meeting-parties input[value={party}]")
+            await page.fill("#matter-subject", "电梯维保不到位")
+            await page.fill("#matter-decision", "物业公司每月公示维保记录")
+            await page.fill("#follow-up-action", "公示维保记录")
+            await page.select_option("#follow-up-owner", "company")
+            await page.fill("#follow-up-deadline", (dt.datetime.now(SHANGHAI).date() + dt.timedelta(days=7)).isoformat())
+            await page.click("#meeting-form button[type=submit]")
+            await shown(page, "#message:has-text('已记录会议')")
+            await shown(page, "#meetings tr[data-meeting-id] .follow-up")
+            assert (await page.inner_text("#figure-matters b"), await page.inner_text("#figure-solved b")) == ("1", "0")
+
             # ratings: the county officer reads the ranking and publishes the last quarter's lists (R4, R7)
             await page.click("#logout")
             await page.select_option("#username", "huian-officer")

@@ -175,7 +175,7 @@ async function devLogin(event) {
 
 const LOADERS = {
   dashboard: loadDashboard, complaints: loadCases, votes: loadVotes, plans: loadPlans, supervision: loadSupervision,
-  ratings: loadRatings,
+  ratings: loadRatings, consultations: loadMeetings,
 };
 
 function show(name) {
@@ -602,6 +602,61 @@ async function exportList() {
   say("已导出 Exported: " + $("sup-list-title").textContent);
 }
 
+// consultation meetings (M1–M2)
+
+const MEETING_KINDS = { five_party: "五方议事会", bench: "板凳会议", joint: "联席会议", hearing: "听证会" };
+const OWNERS = { company: "物业企业", community: "社区", street: "街道" };
+
+async function loadMeetings() {
+  const path = state.claims.wuye_scope || "";
+  const period = { start_date: shiftedDay(-365), end_date: shiftedDay(0) };
+  $("meetings-period").textContent = period.start_date + " — " + period.end_date;
+  const figures = await api("GET", "/api/v1/consultations/figures?" + new URLSearchParams({ jurisdiction_path: path, ...period }));
+  $("meeting-figures").replaceChildren(
+    figure("meetings", "会议 Meetings", figures.meetings), figure("matters", "议事 Matters", figures.matters),
+    figure("decisions", "议定 Decided", figures.decisions), figure("solved", "已解决 Solved", figures.solved),
+    figure("solved-rate", "解决率 Solved rate", ratio(figures.solved_rate)),
+    figure("follow-ups-done", "落实 Follow-ups done", figures.follow_ups_done + " / " + figures.follow_ups));
+  const page = await api("GET", "/api/v1/consultations/meetings?" + new URLSearchParams({ jurisdiction_path: path, page_size: "50" }));
+  $("meetings").replaceChildren(...page.items.map((meeting) => el("tr", { dataset: { meetingId: meeting.meeting_id } },
+    el("td", {}, meeting.held_on), el("td", {}, (MEETING_KINDS[meeting.kind] || meeting.kind) + " · " + meeting.topic),
+    el("td", {}, ...meeting.matters.map((matter) => el("div", { class: "matter" },
+      matter.subject + "：" + (matter.decision || "未议定 not decided") + (matter.solved ? " ✓ 已解决" : ""),
+      ...matter.follow_ups.map((one) => el("div", { class: "follow-up", dataset: { followUpId: one.follow_up_id } },
+        "· " + OWNERS[one.owner] + " " + one.action + "（" + one.deadline + "）" + (one.done ? " 已落实 " + one.result : ""),
+        one.done ? "" : followUpDone(meeting, one)))))))));
+  if (!page.items.length) $("meetings").append(el("tr", {}, el("td", { colspan: "3" }, "暂无会议 No meetings")));
+}
+
+// the owner of a follow-up says what was done (A1: the service decides who the owner is)
+function followUpDone(meeting, one) {
+  const result = el("input", { class: "follow-up-result", maxlength: "500", "aria-label": "落实情况 What was done" });
+  const done = el("button", { type: "button", class: "complete-follow-up", onclick: () => guarded(async () => {
+    await api("POST", "/api/v1/consultations/meetings/" + encodeURIComponent(meeting.meeting_id)
+      + "/follow-ups/" + encodeURIComponent(one.follow_up_id) + "/completion", { result: result.value });
+    say("已落实 Follow-up done: " + one.action);
+    await loadMeetings();
+  }) }, "落实 Done");
+  return el("span", {}, result, done);
+}
+
+async function recordMeeting(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const followUp = $("follow-up-action").value
+      ? [{ action: $("follow-up-action").value, owner: $("follow-up-owner").value, deadline: $("follow-up-deadline").value }]
+      : [];
+    const meeting = await api("POST", "/api/v1/consultations/meetings", {
+      kind: $("meeting-kind").value, topic: $("meeting-topic").value, compound_id: $("meeting-compound").value,
+      held_on: $("meeting-date").value,
+      parties: Array.from(document.querySelectorAll("#meeting-parties input:checked")).map((box) => box.value),
+      matters: [{ subject: $("matter-subject").value, decision: $("matter-decision").value, follow_ups: followUp }],
+    }, { create: true });
+    say("已记录会议 Meeting recorded: " + meeting.topic);
+    await loadMeetings();
+  });
+}
+
 // ratings (R1, R4, R7): the ranking, the list policy in force and the lists it publishes
 
 const BANDS = { aaa: "AAA", aa: "AA", a: "A", b: "B", c: "C" };
@@ -698,6 +753,8 @@ document.addEventListener("DOMContentLoaded", () => {
   $("plan-form").addEventListener("submit", createPlan);
   $("sup-export").addEventListener("click", () => guarded(exportList));
   $("lists-publish").addEventListener("click", () => guarded(publishLists));
+  $("meeting-form").addEventListener("submit", recordMeeting);
+  $("meeting-date").value = today();
   $("plan-date").value = today();
   window.addEventListener("hashchange", () => show(location.hash.slice(1)));
   // the development issuer exists only in local runs: offer its accounts when it answers
