@@ -263,6 +263,12 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             await page.locator(f"#cases tr[data-case-id='{case['case_id']}']").wait_for()
             assert await page.is_hidden("#message")
 
+            # the hotline analysis (H1): this year's complaints of the community, the lift case on top
+            await page.click("a[data-tab=hotline]")
+            await shown(page, "#figure-hotline-total")
+            assert await page.inner_text("#figure-hotline-total b") == "1"
+            assert "电梯" in await page.inner_text("#hotline-problems") and "凤凰城" in await page.inner_text("#hotline-hotspots")
+
             # consultation (M1–M2): the community worker records a five-party meeting with the company's follow-up
             await page.click("a[data-tab=consultations]")
             await shown(page, "#meetings td")

@@ -121,8 +121,15 @@ function when(value) {
   return value ? SHANGHAI.format(new Date(value)) : "—";
 }
 
+// days are Asia/Shanghai calendar days, as the services count them (not the UTC date, eight hours behind)
+const SHANGHAI_DAY = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit" });
+
+function shiftedDay(days) {
+  return SHANGHAI_DAY.format(new Date(Date.now() + days * 86400000));
+}
+
 function today() {
-  return new Date().toISOString().slice(0, 10);
+  return shiftedDay(0);
 }
 
 function scopeParts() {
@@ -175,7 +182,7 @@ async function devLogin(event) {
 
 const LOADERS = {
   dashboard: loadDashboard, complaints: loadCases, votes: loadVotes, plans: loadPlans, supervision: loadSupervision,
-  ratings: loadRatings, consultations: loadMeetings,
+  ratings: loadRatings, consultations: loadMeetings, hotline: loadHotline,
 };
 
 function show(name) {
@@ -413,9 +420,9 @@ async function finaliseVote(voteId) {
 
 async function loadPlans() {
   if (!$("plans-from").value) {
-    const now = new Date();
-    $("plans-from").value = now.getFullYear() + "-01-01";
-    $("plans-to").value = (now.getFullYear() + 1) + "-01-01";
+    const year = today().slice(0, 4);
+    $("plans-from").value = year + "-01-01";
+    $("plans-to").value = year + "-12-31";
   }
   const params = new URLSearchParams({
     jurisdiction_path: state.claims.wuye_scope || "", start_date: $("plans-from").value,
@@ -457,11 +464,6 @@ async function createPlan(event) {
 }
 
 // supervision (督办, S1–S4)
-
-function shiftedDay(days) {
-  const day = new Date(Date.now() + days * 86400000);
-  return day.toISOString().slice(0, 10);
-}
 
 async function loadSupervision() {
   const path = state.claims.wuye_scope || "";
@@ -602,6 +604,27 @@ async function exportList() {
   say("已导出 Exported: " + $("sup-list-title").textContent);
 }
 
+// the hotline analysis (H1): this year so far beside the same days a year before
+
+function countRows(lines, name) {
+  const rows = lines.map((line) => el("tr", {}, el("td", {}, name(line)), el("td", {}, String(line.count)),
+    el("td", {}, String(line.last_year)), el("td", { class: "change" }, ratio(line.change))));
+  return rows.length ? rows : [el("tr", {}, el("td", { colspan: "4" }, "暂无 None"))];
+}
+
+async function loadHotline() {
+  const path = state.claims.wuye_scope || "";
+  const period = { start_date: today().slice(0, 4) + "-01-01", end_date: today() };
+  $("hotline-period").textContent = period.start_date + " — " + period.end_date;
+  const found = await api("GET", "/api/v1/complaints/hotline-analysis?" + new URLSearchParams({ jurisdiction_path: path, ...period }));
+  $("hotline-figures").replaceChildren(figure("hotline-total", "投诉总量 Complaints", found.total),
+    figure("hotline-last-year", "去年同期 A year before", found.total_last_year),
+    figure("hotline-change", "同比 Change", ratio(found.change)));
+  $("hotline-problems").replaceChildren(...countRows(found.top_problems, (line) => line.label || line.key));
+  $("hotline-hotspots").replaceChildren(...countRows(found.hotspots, (line) => line.compound_name || line.compound_id));
+  $("hotline-channels").replaceChildren(...countRows(found.by_channel, (line) => line.label || line.key));
+}
+
 // consultation meetings (M1–M2)
 
 const MEETING_KINDS = { five_party: "五方议事会", bench: "板凳会议", joint: "联席会议", hearing: "听证会" };
@@ -663,9 +686,9 @@ const BANDS = { aaa: "AAA", aa: "AA", a: "A", b: "B", c: "C" };
 const LISTINGS = { red: "红榜 Red", yellow: "黄榜 Yellow", black: "黑榜 Black", none: "—" };
 
 function lastQuarter() {
-  const now = new Date();
-  const quarter = Math.floor(now.getMonth() / 3);
-  return quarter === 0 ? (now.getFullYear() - 1) + "Q4" : now.getFullYear() + "Q" + quarter;
+  const [year, month] = today().split("-").map(Number);
+  const quarter = Math.floor((month - 1) / 3);
+  return quarter === 0 ? (year - 1) + "Q4" : year + "Q" + quarter;
 }
 
 async function loadRatings() {
@@ -679,7 +702,7 @@ async function loadRatings() {
   $("rankings").replaceChildren(...(ranked.rankings || []).map((one) => el("tr", { dataset: { companyId: one.company_id } },
     el("td", {}, String(one.rank)), el("td", {}, one.company_name || one.company_id), el("td", {}, one.score.display),
     el("td", {}, BANDS[one.band] || one.band))));
-  state.listsPeriod = yearly ? { year: new Date().getFullYear() - 1 } : { quarter: lastQuarter() };
+  state.listsPeriod = yearly ? { year: Number(today().slice(0, 4)) - 1 } : { quarter: lastQuarter() };
   state.listsYearly = yearly;
   $("lists-title").textContent = yearly ? "年度红黄榜 " + state.listsPeriod.year : "季度红黑榜 " + state.listsPeriod.quarter;
   const route = yearly ? "/api/v1/ratings/yearly-lists?" : "/api/v1/ratings/lists?";
