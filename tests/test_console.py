@@ -268,6 +268,14 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             await shown(page, "#figure-hotline-total")
             assert await page.inner_text("#figure-hotline-total b") == "1"
             assert "电梯" in await page.inner_text("#hotline-problems") and "凤凰城" in await page.inner_text("#hotline-hotspots")
+            # any table exports to Excel as it is shown
+            async with page.expect_download() as downloading:
+                await page.click("#view-hotline button.export-table >> nth=0")
+            exported = tmp_path / "top-problems.xlsx"
+            await (await downloading.value).save_as(exported)
+            sheet = openpyxl.load_workbook(exported).active
+            assert sheet is not None and sheet["A1"].value == "突出问题 Top problems"
+            assert [cell.value for cell in sheet[3]][:2] == ["电梯故障", "1"]
 
             # consultation (M1–M2): the community worker records a five-party meeting with the company's follow-up
             await page.click("a[data-tab=consultations]")

@@ -188,3 +188,16 @@ async def test_M1_M2_a_five_party_meeting_and_its_follow_up_through_the_gateway(
                                        params={"jurisdiction_path": HUIAN, "start_date": today(), "end_date": today()})
     assert (figures.json()["matters"], figures.json()["solved"], figures.json()["solved_rate"]["percent"]) == (
         1, 1, "100.0%")
+
+
+async def test_any_table_exports_to_excel_and_loses_only_the_characters_excel_refuses() -> None:
+    async with gateway_for({}) as gateway:
+        officer = await gateway.token("huian-officer")
+        table = {"title": "投诉队列", "headers": ["工单号", "类别"], "rows": [["HA001", "电梯\x0b故障"], ["HA002"]]}
+        answer = await gateway.client.post("/api/v1/exports/workbook", headers=officer, json=table)
+        assert answer.status_code == 200 and answer.headers["content-type"] == XLSX
+        assert rows_of(answer.content)[:4] == [["投诉队列", None], ["工单号", "类别"], ["HA001", "电梯故障"], ["HA002", None]]
+        assert (await gateway.client.post("/api/v1/exports/workbook", json=table)).status_code == 401
+        too_wide = await gateway.client.post("/api/v1/exports/workbook", headers=officer,
+                                             json=table | {"headers": ["列"] * 41})
+        assert too_wide.status_code == 422

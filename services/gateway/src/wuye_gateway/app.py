@@ -26,6 +26,7 @@ from wuye_gateway.routes import (
     consultations,
     dev,
     enforcement,
+    exports,
     funds,
     health,
     jurisdictions,
@@ -86,6 +87,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.include_router(funds.router)
     app.include_router(enforcement.router)
     app.include_router(supervision.router)
+    app.include_router(exports.router)
     app.include_router(ratings.router)
     app.include_router(views.router)
     app.include_router(public.router)

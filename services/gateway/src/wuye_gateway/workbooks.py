@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from fastapi import Response
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from wuye_chassis.workdays import SHANGHAI
@@ -28,7 +29,13 @@ def local_time(moment: str | None) -> str:
     return dt.datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
+def _cell(value: object) -> object:
+    """A value a worksheet can hold: text loses the control characters Excel refuses (numbers stay numbers)."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    title, headers = str(_cell(title)), [str(_cell(header)) for header in headers]
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # a new workbook has its one sheet
@@ -39,8 +46,9 @@ def workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[object]
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     widths = [len(header) * 2 for header in headers]
-    for row in rows:
-        sheet.append(list(row))
+    for given in rows:
+        row = [_cell(value) for value in given]
+        sheet.append(row)
         for at, value in enumerate(row):
             text = str(value)
             # a Chinese character takes about two columns

@@ -597,11 +597,36 @@ async function exportList() {
   const path = $("sup-export").dataset.path;
   const answer = await fetch(path, { headers: { Authorization: "Bearer " + state.token } });
   if (!answer.ok) throw new Problem(answer.status, await answer.json().catch(() => null));
-  const link = el("a", { href: URL.createObjectURL(await answer.blob()), download: path.split("/").slice(-2, -1)[0] + ".xlsx" });
+  saveFile(await answer.blob(), path.split("/").slice(-2, -1)[0] + ".xlsx");
+  say("已导出 Exported: " + $("sup-list-title").textContent);
+}
+
+function saveFile(blob, filename) {
+  const link = el("a", { href: URL.createObjectURL(blob), download: filename });
   document.body.append(link);
   link.click();
   link.remove();
-  say("已导出 Exported: " + $("sup-list-title").textContent);
+}
+
+// every table on a screen exports as the officer sees it (the gateway formats it; it reads no record)
+const ACT_COLUMN = "办理 Act";
+
+async function exportTable(table) {
+  let heading = table.previousElementSibling;
+  while (heading && !/^H[23]$/.test(heading.tagName)) heading = heading.previousElementSibling;
+  const title = (heading ? heading.textContent : document.title).trim().slice(0, 100) || "导出";
+  const headers = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());
+  const keep = headers.map((header) => header !== ACT_COLUMN);
+  const rows = Array.from(table.querySelectorAll("tbody tr"))
+    .filter((tr) => tr.children.length === headers.length)
+    .map((tr) => Array.from(tr.children, (td) => td.textContent.trim()).filter((_, at) => keep[at]));
+  const answer = await fetch("/api/v1/exports/workbook", {
+    method: "POST", headers: { Authorization: "Bearer " + state.token, "Content-Type": "application/json" },
+    body: JSON.stringify({ title, headers: headers.filter((_, at) => keep[at]), rows }),
+  });
+  if (!answer.ok) throw new Problem(answer.status, await answer.json().catch(() => null));
+  saveFile(await answer.blob(), title + ".xlsx");
+  say("已导出 Exported: " + title);
 }
 
 // the hotline analysis (H1): this year so far beside the same days a year before
@@ -777,6 +802,12 @@ document.addEventListener("DOMContentLoaded", () => {
   $("sup-export").addEventListener("click", () => guarded(exportList));
   $("lists-publish").addEventListener("click", () => guarded(publishLists));
   $("meeting-form").addEventListener("submit", recordMeeting);
+  for (const table of document.querySelectorAll("main table.list")) {
+    if (table.closest("#sup-list")) continue;  // a whole list exports from the service, with every column
+    const button = el("button", { type: "button", class: "export-table", onclick: () => guarded(() => exportTable(table)) },
+      "导出Excel Export");
+    table.before(button);
+  }
   $("meeting-date").value = today();
   $("plan-date").value = today();
   window.addEventListener("hashchange", () => show(location.hash.slice(1)));
