@@ -245,6 +245,13 @@ async def test_R7_a_county_switches_to_yearly_red_yellow_lists_through_the_gatew
     read = await gateway.client.get("/api/v1/ratings/list-policy", headers=officer,
                                     params={"jurisdiction_path": "350500/350521/350521100"})
     assert (read.json()["scheme"], read.json()["set_for_path"]) == ("yearly_red_yellow", "350500/350521")
+    async def ranked() -> bool:
+        # the company reaches ratings by the registry's events
+        answer = await gateway.client.get("/api/v1/ratings/rankings", headers=officer,
+                                          params={"jurisdiction_path": "350500/350521"})
+        return any(one["company_id"] == platform.company["id"] for one in answer.json()["rankings"])
+
+    await eventually(ranked)
     published = await gateway.client.post("/api/v1/ratings/yearly-lists", headers=officer, json={
         "jurisdiction_path": "350500/350521", "year": 2025, "published_in": "惠安县人民政府网站"})
     assert published.status_code == 201, published.text
