@@ -56,6 +56,7 @@ def main() -> int:
     print(f"  demo city    {loaded['city']}")
     print(f"  demo county  Hui'an (惠安县) registry import: {loaded['county']}")
     print(f"  demo people  {loaded['people']} (README: who is who)")
+    print(f"  demo campaign {loaded['campaign']} (seed 000)")
     print(f"\n  token:  curl -s -X POST {stack.gateway_url}/dev/token -H 'content-type: application/json' "
           "-d '{\"username\": \"huian-officer\"}'")
     print("Press Ctrl-C to stop.", flush=True)
