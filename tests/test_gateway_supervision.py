@@ -47,7 +47,8 @@ async def world(database_url_factory, nats_server: EmbeddedNats, start_service: 
                 "kind": "task_list", "title": "探测", "jurisdiction_path": HUIAN, "tasks": [
                     {"area": "物业服务", "title": "探测", "required_result": "无",
                      "addressee": {"kind": "company", "id": company["id"]}, "deadline": today()}]})
-            return answer.status_code == 201
+            # and the company is named as the registry announced it (names, not ids)
+            return answer.status_code == 201 and answer.json()["tasks"][0]["addressee"]["name"] == company["name"]
 
         await eventually(company_known)
         yield gateway, compound, company
@@ -75,7 +76,7 @@ async def test_S1_S3_S4_the_campaign_through_the_gateway(world: tuple[Gateway, d
         ]})
     assert issued.status_code == 201, issued.text
     task_list = issued.json()
-    assert [task["addressee"]["name"] for task in task_list["tasks"]] == ["螺城镇", company["id"]]
+    assert [task["addressee"]["name"] for task in task_list["tasks"]] == ["螺城镇", company["name"]]
     assert (task_list["kind"], task_list["origin"], task_list["areas"]) == ("special_action", "county", 2)
 
     street_task, company_task = task_list["tasks"]

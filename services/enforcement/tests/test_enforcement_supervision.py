@@ -12,8 +12,10 @@ import grpc
 import openpyxl
 import pytest
 
+from tests.support import eventually
 from wuye.enforcement.v1 import supervision_pb2 as api
 from wuye.enforcement.v1 import supervision_pb2_grpc
+from wuye.registry.v1 import events_pb2 as registry_events
 from wuye_chassis.auth import AuthContext
 from wuye_chassis.db import utcnow
 from wuye_chassis.workdays import SHANGHAI
@@ -91,6 +93,13 @@ async def supervision(enforcement: Enforcement) -> AsyncIterator[Supervision]:
 
 
 async def test_S1_a_task_list_names_its_addressees_as_the_registry_knows_them(supervision: Supervision) -> None:
+    await supervision.enforcement.announce(registry_events.CompanyRegistered(
+        company_id=COMPANY, name="绿苑物业服务有限公司", jurisdiction_path=HUIAN), subject=COMPANY, source="registry")
+
+    async def company_known() -> bool:
+        return await supervision.enforcement.count("known_companies") == 1
+
+    await eventually(company_known)
     issued = await supervision.issue(
         task("组织领导", to(api.ADDRESSEE_KIND_JURISDICTION, STREET)),
         task("消防安全", to(api.ADDRESSEE_KIND_DEPARTMENT, "fire_rescue")),
@@ -98,7 +107,7 @@ async def test_S1_a_task_list_names_its_addressees_as_the_registry_knows_them(su
         task("物业服务", to(api.ADDRESSEE_KIND_COMPANY, COMPANY)),
     )
     assert (issued.task_count, issued.areas, issued.tasks_done) == (4, 4, 0)
-    assert [one.addressee.name for one in issued.tasks] == ["螺城镇", "消防救援", COMPOUND, COMPANY]
+    assert [one.addressee.name for one in issued.tasks] == ["螺城镇", "消防救援", COMPOUND, "绿苑物业服务有限公司"]
     assert [one.addressee.jurisdiction_path for one in issued.tasks] == [STREET, HUIAN, COMMUNITY, HUIAN]
     again = await supervision.stub.GetTaskList(api.GetTaskListRequest(list_id=issued.list_id),
                                                metadata=COUNTY_OFFICER.to_metadata())

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
+from wuye_chassis.companies import add_companies_table
 from wuye_chassis.compounds import add_compounds_table
 from wuye_chassis.db import JurisdictionPathString, UtcDateTime
 from wuye_chassis.directory import add_directory_table
@@ -20,6 +21,8 @@ metadata = sa.MetaData()
 known_jurisdictions = add_directory_table(metadata)
 outbox, inbox = add_messaging_tables(metadata)
 known_compounds = add_compounds_table(metadata)
+# the companies' names, for the supervision tasks and items addressed to a company (names, not ids)
+known_companies = add_companies_table(metadata)
 
 inspection_items = sa.Table(
     "inspection_items",

@@ -14,8 +14,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wuye_chassis.companies import company_names
 from wuye_chassis.path_queries import at_or_below
 from wuye_enforcement.adapters.orm import (
+    known_companies,
     known_compounds,
     known_jurisdictions,
     supervision_checks,
@@ -143,6 +145,10 @@ class SupervisionRepository:
             at_or_below(known_compounds.c.jurisdiction_path, path)
         )
         return {row.compound_id: (row.name, row.jurisdiction_path) for row in (await self.session.execute(query))}
+
+    async def company_name(self, company_id: str) -> str | None:
+        """The company's name as the registry announced it; None until it has."""
+        return (await company_names(self.session, known_companies, [company_id])).get(company_id)
 
     async def company_serves_within(self, company_id: str, path: str) -> bool:
         """True when the company serves a compound at or below ``path`` (as the read model last heard)."""

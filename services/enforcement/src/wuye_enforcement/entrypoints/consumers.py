@@ -8,7 +8,7 @@ The inbox makes a redelivered ComplaintSubmitted harmless: the plan is opened on
 from __future__ import annotations
 
 from wuye.complaints.v1 import events_pb2 as complaint_events
-from wuye_chassis import compounds, directory
+from wuye_chassis import companies, compounds, directory
 from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.bus import event_type_of
 from wuye_chassis.inbox import ReceivedEvent, Subscription
@@ -17,7 +17,7 @@ from wuye_enforcement.domain import commands
 from wuye_enforcement.service import plans
 from wuye_enforcement.service.unit_of_work import EnforcementUnitOfWork
 
-READ_MODELS = (directory.JURISDICTIONS, compounds.COMPOUNDS)
+READ_MODELS = (directory.JURISDICTIONS, compounds.COMPOUNDS, companies.COMPANIES)
 
 
 async def on_complaint_submitted(event: ReceivedEvent, uow: EnforcementUnitOfWork) -> None:

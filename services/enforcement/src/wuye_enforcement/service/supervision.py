@@ -131,7 +131,9 @@ class Addressees:
                 if not await self.uow.supervision.company_serves_within(addressee_id, self.path):
                     raise NotFound(f"no company {addressee_id!r} serves a compound within {self.path}",
                                    field=f"{field}.id", rule="A4")
-                return Addressee(kind, addressee_id, addressee_id, self.path)
+                # named as the registry announced it (its id until that event has arrived)
+                name = await self.uow.supervision.company_name(addressee_id)
+                return Addressee(kind, addressee_id, name or addressee_id, self.path)
 
     async def _jurisdiction(self, text: str, *, field: str, rule: str) -> Addressee:
         path = JurisdictionPath.parse(text, field=field)
