@@ -789,9 +789,11 @@ document.addEventListener("DOMContentLoaded", () => {
   };
   for (const [id, step] of Object.entries(steps)) {
     $(id).addEventListener("click", () => guarded(async () => {
+      const sent = text();
       const [action, body] = step();
       await caseAction(action, body);
-      $("case-text").value = "";
+      // what was sent is done with; what was typed meanwhile (for the next step) stays
+      if (text() === sent) $("case-text").value = "";
     }));
   }
   $("vote-compound").addEventListener("change", () => guarded(loadVotes));
