@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from wuye_chassis import auth
 from wuye_chassis.db import utcnow
-from wuye_chassis.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied
+from wuye_chassis.errors import FailedPrecondition, NotFound, PermissionDenied
 from wuye_chassis.ids import new_id
 from wuye_chassis.jurisdiction import JurisdictionPath
-from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
+from wuye_chassis.paging import next_page_token, page_key, page_size
 from wuye_chassis.periods import parse_period
 from wuye_chassis.validation import parse_choice
 from wuye_complaints.domain import commands
@@ -143,20 +143,13 @@ async def list_meetings(query: commands.ListMeetings, uow: ComplaintsUnitOfWork)
     path = str(JurisdictionPath.parse(query.jurisdiction_path))
     auth.require_access(path, action=action)
     size = page_size(query.page_size)
-    cursor = decode_cursor(query.page_token)
-    after = None
-    if cursor is not None:
-        day, _, last_id = cursor.partition("|")
-        try:
-            after = (dt.date.fromisoformat(day), last_id)
-        except ValueError:
-            raise InvalidArgument("page_token is not a token this service issued", field="page.page_token") from None
+    after = page_key(query.page_token, dt.date.fromisoformat)
     async with uow.reading():
         meetings = await uow.consultations.newest(path, after_key=after, size=size + 1)
     if len(meetings) <= size:
         return MeetingPage(meetings, "")
     last = meetings[size - 1]
-    return MeetingPage(meetings[:size], encode_cursor(f"{last.held_on.isoformat()}|{last.meeting_id}"))
+    return MeetingPage(meetings[:size], next_page_token(last.held_on, last.meeting_id))
 
 
 async def get_figures(query: commands.GetConsultationFigures, uow: ComplaintsUnitOfWork) -> ConsultationFigures:

@@ -27,7 +27,7 @@ from wuye_enforcement.adapters.orm import (
     supervision_task_lists,
     supervision_tasks,
 )
-from wuye_enforcement.adapters.pages import after
+from wuye_enforcement.adapters.pages import after, before
 from wuye_enforcement.domain.supervision import (
     ActionOrigin,
     Addressee,
@@ -213,11 +213,7 @@ class SupervisionRepository:
             .limit(size)
         )
         if after_key is not None:
-            query = query.where(sa.or_(
-                supervision_task_lists.c.issued_at < after_key[0],
-                sa.and_(supervision_task_lists.c.issued_at == after_key[0],
-                        supervision_task_lists.c.list_id < after_key[1]),
-            ))
+            query = query.where(before(supervision_task_lists.c.issued_at, supervision_task_lists.c.list_id, after_key))
         rows = (await self.session.execute(query)).mappings()
         return [(self._task_list(row, []), row["tasks"], int(row["done"] or 0), row["areas"]) for row in rows]
 
@@ -355,10 +351,7 @@ class SupervisionRepository:
             .limit(size)
         )
         if after_key is not None:
-            query = query.where(sa.or_(
-                supervision_lists.c.issued_at < after_key[0],
-                sa.and_(supervision_lists.c.issued_at == after_key[0], supervision_lists.c.list_id < after_key[1]),
-            ))
+            query = query.where(before(supervision_lists.c.issued_at, supervision_lists.c.list_id, after_key))
         rows = (await self.session.execute(query)).mappings()
         return [(self._rectification_list(row, []), row["items"], int(row["closed"] or 0)) for row in rows]
 

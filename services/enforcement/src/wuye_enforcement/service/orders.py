@@ -11,7 +11,7 @@ from wuye_chassis import auth
 from wuye_chassis.db import utcnow
 from wuye_chassis.errors import FailedPrecondition, NotFound
 from wuye_chassis.ids import new_id
-from wuye_chassis.paging import page_size
+from wuye_chassis.paging import next_page_token, page_key, page_size
 from wuye_chassis.validation import optional_text, parse_choice
 from wuye_enforcement.domain import commands
 from wuye_enforcement.domain.events import Event
@@ -29,7 +29,6 @@ from wuye_enforcement.service.access import (
     require_inspecting_department,
     scoped_path,
 )
-from wuye_enforcement.service.listing import next_page_token, page_key
 from wuye_enforcement.service.unit_of_work import EnforcementUnitOfWork
 
 #: the domain's choice among candidate orders at a moment (re-checks due, overdue)

@@ -15,7 +15,7 @@ from wuye_chassis import auth
 from wuye_chassis.compounds import KnownCompound
 from wuye_chassis.errors import NotFound
 from wuye_chassis.ids import new_id
-from wuye_chassis.paging import page_size
+from wuye_chassis.paging import next_page_token, page_key, page_size
 from wuye_chassis.periods import parse_period
 from wuye_chassis.validation import parse_iso_date
 from wuye_chassis.workdays import SHANGHAI
@@ -26,7 +26,6 @@ from wuye_enforcement.domain.inspections import Inspection
 from wuye_enforcement.domain.plans import Assigner, JointPlan, plan_joint_inspection
 from wuye_enforcement.domain.triggers import can_trigger_inspection, complaint_trigger
 from wuye_enforcement.service.access import ASSIGNERS, PLANNERS, READERS, scoped_path
-from wuye_enforcement.service.listing import next_page_token, page_key
 from wuye_enforcement.service.unit_of_work import EnforcementUnitOfWork
 
 log = logging.getLogger(__name__)

@@ -19,7 +19,7 @@ from wuye_chassis.db import utcnow
 from wuye_chassis.errors import InvalidArgument, NotFound, WuyeError
 from wuye_chassis.ids import new_id
 from wuye_chassis.jurisdiction import JurisdictionPath
-from wuye_chassis.paging import page_size
+from wuye_chassis.paging import next_page_token, page_key, page_size
 from wuye_chassis.periods import local_day, parse_period
 from wuye_chassis.tabular import read_workbook
 from wuye_chassis.validation import parse_choice, require_text
@@ -59,7 +59,6 @@ from wuye_enforcement.service.access import (
     require_addressee,
     scoped_path,
 )
-from wuye_enforcement.service.listing import next_page_token, page_key
 from wuye_enforcement.service.unit_of_work import EnforcementUnitOfWork
 
 #: the spreadsheet columns of a task list (S1)
