@@ -6,6 +6,7 @@ from __future__ import annotations
 import grpc
 
 from services.funds.tests.funds_support import (
+    ANXI_OFFICER,
     AUDITOR,
     COMMUNITY_WORKER,
     COUNTY_OFFICER,
@@ -13,6 +14,7 @@ from services.funds.tests.funds_support import (
     Funds,
     refused,
 )
+from wuye.common.v1 import common_pb2
 from wuye.funds.v1 import events_pb2, funds_pb2
 
 HOUSEHOLDS = {"h-101": ("b1", 10_000), "h-102": ("b1", 8_950), "h-201": ("b2", 12_345)}  # first deposits
@@ -258,3 +260,43 @@ async def test_A4_F5_a_use_vote_takes_its_electorate_from_the_registry_never_fro
     assert (status, error.field, error.rule) == (grpc.StatusCode.INVALID_ARGUMENT, "roster", "A4")
     assert await funds.counts(*MONEY_TABLES) == before
     assert (await get(funds, application.application_id)).state == application.state
+
+
+async def test_F6_use_applications_list_by_jurisdiction_and_state_newest_first_within_the_callers_scope(
+    funds: Funds,
+) -> None:
+    await funded(funds)
+    normal = await submit(funds, 450_000, buildings=["b1"])
+    emergency = await submit(funds, 93_885, emergency=funds_pb2.EMERGENCY_CATEGORY_LIFT_FAILURE)
+    await step(funds, "RecordCommitteeReview",
+               funds_pb2.RecordCommitteeReviewRequest(application_id=emergency.application_id, reference="纪要 2026-09"))
+    later = await submit(funds, 20_000, emergency=funds_pb2.EMERGENCY_CATEGORY_FIRE_EQUIPMENT_DAMAGE)
+
+    def listing(path: str, state: int = 0, token: str = "", size: int = 0) -> funds_pb2.ListUseApplicationsRequest:
+        return funds_pb2.ListUseApplicationsRequest(jurisdiction_path=path, state=state,
+                                                    page=common_pb2.PageRequest(page_size=size, page_token=token))
+
+    every = await funds.call("ListUseApplications", listing(STREET_OFFICER.scope), STREET_OFFICER)
+    assert [one.application_id for one in every.applications] == [
+        later.application_id, emergency.application_id, normal.application_id]
+    # the street's queue: what has the committee's review and waits for its confirmation (F6) is in draft
+    drafts = await funds.call("ListUseApplications", listing(STREET_OFFICER.scope, funds_pb2.USE_STATE_DRAFT),
+                              STREET_OFFICER)
+    assert {one.application_id for one in drafts.applications} == {
+        normal.application_id, emergency.application_id, later.application_id}
+    [reviewed] = [one for one in drafts.applications if one.committee_review]
+    assert reviewed.application_id == emergency.application_id
+    first = await funds.call("ListUseApplications", listing(COUNTY_OFFICER.scope, size=2), COUNTY_OFFICER)
+    rest = await funds.call("ListUseApplications", listing(COUNTY_OFFICER.scope, token=first.page.next_page_token, size=2),
+                            COUNTY_OFFICER)
+    assert [one.application_id for one in [*first.applications, *rest.applications]] == [
+        later.application_id, emergency.application_id, normal.application_id]
+    assert not rest.page.next_page_token
+    assert not (await funds.call("ListUseApplications", listing("350500/350524"), ANXI_OFFICER)).applications
+
+    status, _ = await refused(funds.call("ListUseApplications", listing("350500/350524"), COUNTY_OFFICER))
+    assert status == grpc.StatusCode.PERMISSION_DENIED
+    status, error = await refused(funds.call("ListUseApplications", listing("350500/350521", state=99), COUNTY_OFFICER))
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "state"
+    status, error = await refused(funds.call("ListUseApplications", listing("350500//x"), COUNTY_OFFICER))
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "jurisdiction_path"

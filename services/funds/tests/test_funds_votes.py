@@ -98,6 +98,32 @@ async def test_V2_too_few_participants_fail_for_lack_of_quorum(funds: Funds) -> 
     assert result.outcome == funds_pb2.OUTCOME_QUORUM_FAILED and not result.passed
 
 
+async def test_V2_V3_an_open_vote_reads_with_its_turnout_so_far_and_its_thresholds_never_its_choices(
+    funds: Funds,
+) -> None:
+    first, _, third = await funds.owners(2, area_dm2=10_000) + await funds.owners(1, area_dm2=8_957)
+    vote = await open_vote(funds, funds_pb2.MATTER_PROPERTY_COMPANY)
+    unvoted = (await funds.call("GetVote", funds_pb2.GetVoteRequest(vote_id=vote.vote_id), AUDITOR)).vote
+    assert (unvoted.turnout.owners, unvoted.turnout.area_dm2) == (0, 0) and unvoted.HasField("turnout")
+    await cast(funds, vote.vote_id, first, NO)
+    await cast(funds, vote.vote_id, first, YES)  # a replaced ballot: the owner has voted once (V7)
+    await cast(funds, vote.vote_id, third, NO)
+    running = (await funds.call("GetVote", funds_pb2.GetVoteRequest(vote_id=vote.vote_id), AUDITOR)).vote
+    assert (running.turnout.owners, running.turnout.area_dm2) == (2, 18_957)
+    assert (running.electorate.owners, running.electorate.area_dm2) == (3, 28_957)
+    assert not running.HasField("result")  # how they voted stays uncounted until the close
+    assert (share(running.quorum_share), running.quorum_share.percent) == (Fraction(2, 3), "66.7%")
+    assert (share(running.approval_share), running.approval_share_inclusive) == (Fraction(1, 2), False)
+    # a list leaves the turnout to the vote read whole; the thresholds come with every vote
+    [listed] = (await funds.call("ListVotes", funds_pb2.ListVotesRequest(compound_id=funds.compound))).votes
+    assert not listed.HasField("turnout") and share(listed.quorum_share) == Fraction(2, 3)
+    closed = await close(funds, vote.vote_id)
+    assert not closed.HasField("turnout") and closed.result.participating.owners == 2
+    assert (await funds.call("GetVote", funds_pb2.GetVoteRequest(vote_id=vote.vote_id), AUDITOR)).vote == closed
+    raising = await open_vote(funds, funds_pb2.MATTER_RAISE_MAINTENANCE_FUND)
+    assert (share(raising.approval_share), raising.approval_share_inclusive) == (Fraction(3, 4), True)
+
+
 async def test_V7_the_last_ballot_counts_until_close_and_a_ballot_after_close_changes_nothing(funds: Funds) -> None:
     first, second, third = await funds.owners(3)
     vote = await open_vote(funds, funds_pb2.MATTER_PROPERTY_COMPANY)

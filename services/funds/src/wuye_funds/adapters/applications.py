@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis.db import utcnow
+from wuye_chassis.jurisdiction import scope_like_pattern
 from wuye_funds.adapters.orm import use_applications
 from wuye_funds.domain.maintenance_fund import (
     EmergencyCategory,
@@ -63,6 +64,21 @@ class ApplicationRepository:
             .limit(limit)
         )
         return [_placed(row).application for row in rows.mappings()]
+
+    async def under(self, path: str, *, state: UseState | None, before: str | None, limit: int) -> list[PlacedApplication]:
+        """Applications of every compound at or below ``path`` (in ``state`` when given), newest first."""
+        table = use_applications.c
+        query = (
+            sa.select(use_applications)
+            .where(sa.or_(table.jurisdiction_path == path, table.jurisdiction_path.like(scope_like_pattern(path))))
+            .order_by(table.application_id.desc())
+            .limit(limit)
+        )
+        if state is not None:
+            query = query.where(table.state == state.value)
+        if before is not None:
+            query = query.where(table.application_id < before)
+        return [_placed(row) for row in (await self.session.execute(query)).mappings()]
 
     async def save(self, placed: PlacedApplication) -> None:
         application = placed.application

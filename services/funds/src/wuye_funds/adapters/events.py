@@ -47,7 +47,7 @@ from wuye_funds.domain.maintenance_fund import PlacedApplication
 from wuye_funds.domain.mini_fund import MiniFundSummary
 from wuye_funds.domain.review import ExpenseRecord
 from wuye_funds.domain.vote_objections import Objection
-from wuye_funds.domain.voting import Choice, VoteCount, VoteRecord, VoteResult
+from wuye_funds.domain.voting import QUORUM_SHARE, Choice, VoteCount, VoteRecord, VoteResult
 
 
 def outgoing(event: Event) -> OutgoingEvent:
@@ -199,6 +199,10 @@ def vote_message(vote: VoteRecord) -> api.Vote:
         objection_deadline=timestamp(vote.objection_deadline),
         finalised_at=timestamp(vote.finalised_at),
         objections=[objection_message(objection) for objection in vote.objections],
+        turnout=None if vote.turnout is None else vote_count(vote.turnout),
+        quorum_share=ratio(QUORUM_SHARE),
+        approval_share=ratio(vote.matter.approval_share),
+        approval_share_inclusive=vote.matter.approval_share_inclusive,
     )
 
 

@@ -184,7 +184,7 @@ use_applications = sa.Table(
     metadata,
     sa.Column("application_id", sa.String(36), primary_key=True),
     sa.Column("compound_id", sa.String(64), sa.ForeignKey("compounds.compound_id"), nullable=False, index=True),
-    sa.Column("jurisdiction_path", sa.String(64), nullable=False),
+    sa.Column("jurisdiction_path", sa.String(64), nullable=False, index=True),
     sa.Column("plan", sa.Text(), nullable=False),
     sa.Column("budget_fen", sa.BigInteger(), nullable=False),
     # JSON list of the benefiting building ids (V6), NULL for the whole compound

@@ -275,6 +275,16 @@ class GetUseApplication:
     application_id: str
 
 
+@dataclass(frozen=True)
+class ListUseApplications:
+    jurisdiction_path: str
+    #: the state's value text, "" for every state
+    state: str = ""
+    #: the last application id of the previous page ("" for the first page)
+    before: str = ""
+    limit: int = 50
+
+
 # --- the committee account (P1, P2) ----------------------------------------------------------------
 
 

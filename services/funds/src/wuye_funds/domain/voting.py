@@ -320,6 +320,13 @@ def effective_choices(electorate: Electorate, ballots: Iterable[Ballot]) -> dict
     return choices
 
 
+def turnout(electorate: Electorate, ballots: Iterable[Ballot]) -> VoteCount:
+    """The owners (and their area) with a counting ballot so far: a running vote's progress towards the V2
+    quorum, which says nothing of the choices."""
+    voted = effective_choices(electorate, ballots)
+    return sum((VoteCount(1, owner.area_dm2) for owner in electorate.owners if owner.owner_key in voted), NO_VOTES)
+
+
 def tally(
     electorate: Electorate, matter: Matter, ballots: Iterable[Ballot], *, follow_majority: bool = False
 ) -> VoteResult:
@@ -464,3 +471,5 @@ class VoteRecord:
     objection_deadline: dt.datetime | None = None
     finalised_at: dt.datetime | None = None
     objections: tuple[Objection, ...] = ()
+    #: an open vote read whole: who has voted so far (``turnout``); None otherwise
+    turnout: VoteCount | None = None

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from wuye_chassis import auth
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.ids import new_id
+from wuye_chassis.jurisdiction import JurisdictionPath
 from wuye_chassis.money import Fen
 from wuye_chassis.validation import parse_choice, require_text
 from wuye_funds.domain import commands
@@ -222,3 +223,12 @@ async def pay_use_application(command: commands.PayUseApplication, uow: FundsUni
 async def get_use_application(query: commands.GetUseApplication, uow: FundsUnitOfWork) -> PlacedApplication:
     async with uow.reading():
         return await _placed(uow, query.application_id, action="read")
+
+
+async def list_use_applications(query: commands.ListUseApplications, uow: FundsUnitOfWork) -> list[PlacedApplication]:
+    """Up to ``limit`` applications at or below the jurisdiction older than ``before``, newest first."""
+    path = str(JurisdictionPath.parse(query.jurisdiction_path))
+    state = parse_choice(UseState, query.state, field="state") if query.state else None
+    auth.require_access(path, action="list use applications")
+    async with uow.reading():
+        return await uow.applications.under(path, state=state, before=query.before or None, limit=query.limit)

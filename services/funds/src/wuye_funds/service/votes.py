@@ -8,7 +8,7 @@ the same transaction as the event that announces it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from wuye_chassis import auth
 from wuye_chassis.db import utcnow
@@ -31,6 +31,7 @@ from wuye_funds.domain.voting import (
     VoteState,
     ballot_electorate,
     build_electorate,
+    turnout,
 )
 from wuye_funds.service.unit_of_work import FundsUnitOfWork, in_scope
 
@@ -235,8 +236,13 @@ async def list_my_votes(query: commands.ListMyVotes, uow: FundsUnitOfWork) -> li
 
 
 async def get_vote(query: commands.GetVote, uow: FundsUnitOfWork) -> VoteRecord:
+    """The vote; while it is open, with its turnout so far (V2), counted from the stored ballots."""
     async with uow.reading():
-        return await _vote_in_scope(uow, query.vote_id, action="read an owners' vote")
+        record = await _vote_in_scope(uow, query.vote_id, action="read an owners' vote")
+        if record.state is not VoteState.OPEN:
+            return record
+        vote = await uow.votes.load(record)
+        return replace(record, turnout=turnout(vote.electorate, vote.ballots))
 
 
 async def list_votes(query: commands.ListVotes, uow: FundsUnitOfWork) -> list[VoteRecord]:

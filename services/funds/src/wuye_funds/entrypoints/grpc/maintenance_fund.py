@@ -10,11 +10,12 @@ import grpc
 from wuye.funds.v1 import funds_pb2 as api
 from wuye.funds.v1 import funds_pb2_grpc
 from wuye_chassis.grpc_server import Servicer
+from wuye_chassis.paging import decode_cursor, page_size
 from wuye_chassis.proto_values import enum_text
 from wuye_funds.adapters.compounds import FundsCompound
 from wuye_funds.adapters.events import application_message, charge_messages, vote_message
 from wuye_funds.domain import commands
-from wuye_funds.entrypoints.grpc.messages import entry_message, movement_message, sub_account_message
+from wuye_funds.entrypoints.grpc.messages import entry_message, movement_message, page, sub_account_message
 from wuye_funds.service import applications, maintenance, money_movements
 from wuye_funds.service.maintenance import MaintenanceAccountView
 from wuye_funds.service.unit_of_work import FundsUnitOfWork
@@ -219,6 +220,22 @@ class MaintenanceFundServicer(funds_pb2_grpc.MaintenanceFundServiceServicer):
     ) -> api.GetUseApplicationResponse:
         placed = await applications.get_use_application(commands.GetUseApplication(request.application_id), self.uow())
         return api.GetUseApplicationResponse(application=application_message(placed))
+
+    async def ListUseApplications(
+        self, request: api.ListUseApplicationsRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListUseApplicationsResponse:
+        limit = page_size(request.page.page_size)
+        found = await applications.list_use_applications(
+            commands.ListUseApplications(
+                request.jurisdiction_path,
+                # an unknown number stays visible, so the handler refuses it rather than listing every state
+                state=enum_text(api.UseState, request.state) or (str(request.state) if request.state else ""),
+                before=decode_cursor(request.page.page_token) or "", limit=limit + 1,
+            ),
+            self.uow(),
+        )
+        shown, next_page = page(found, limit, lambda placed: placed.application.application_id)
+        return api.ListUseApplicationsResponse(applications=[application_message(one) for one in shown], page=next_page)
 
 
 def servicer(unit_of_work: Callable[[], FundsUnitOfWork]) -> Servicer:

@@ -11,8 +11,8 @@ from wuye.funds.v1 import funds_pb2 as api
 from wuye.funds.v1 import funds_pb2_grpc
 from wuye_chassis.grpc_server import Servicer
 from wuye_chassis.paging import decode_cursor, page_size
-from wuye_chassis.proto_values import enum_number, enum_text, ratio_fields, timestamp
-from wuye_funds.adapters.events import choice_number, objection_message, vote_message
+from wuye_chassis.proto_values import enum_number, enum_text, timestamp
+from wuye_funds.adapters.events import choice_number, objection_message, ratio, vote_message
 from wuye_funds.adapters.vote_proposals import ProposalRecord
 from wuye_funds.domain import commands
 from wuye_funds.domain.voting import QUORUM_SHARE
@@ -113,8 +113,8 @@ class VoteServicer(funds_pb2_grpc.VoteServiceServicer):
             api.MyVote(
                 vote=vote_message(mine.vote), owner_key=mine.owner_key, area_dm2=mine.area_dm2,
                 choice=choice_number(mine.choice),
-                matter_label=mine.vote.matter.label, quorum_share=api.Ratio(**ratio_fields(QUORUM_SHARE)),
-                approval_share=api.Ratio(**ratio_fields(mine.vote.matter.approval_share)),
+                matter_label=mine.vote.matter.label, quorum_share=ratio(QUORUM_SHARE),
+                approval_share=ratio(mine.vote.matter.approval_share),
                 approval_share_inclusive=mine.vote.matter.approval_share_inclusive,
             )
             for mine in found
