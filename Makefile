@@ -19,7 +19,7 @@ PYTEST_WORKERS ?= auto
 BUF_VERSION := 1.75.0
 POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: venv proto run test test-postgres lint lint-python lint-proto lint-proto-breaking lint-imports typecheck \
+.PHONY: venv proto run test test-postgres screenshots lint lint-python lint-proto lint-proto-breaking lint-imports typecheck \
         bench constraints constraints-policy policy-tools clean
 
 venv: $(INSTALLED)
@@ -80,6 +80,11 @@ lint-imports: proto
 ## the type checker (mypy.ini) over the chassis and its tests, every service, the gateway, tests/ and deploy/
 typecheck: proto
 	$(VENV)/bin/mypy $(TYPED)
+
+## draw every screen (officers' console, residents' web, public page) into var/screenshots/ with headless Chromium
+screenshots: proto
+	WUYE_SCREENSHOTS=$(CURDIR)/var/screenshots $(PY) -m pytest -n $(PYTEST_WORKERS) -k "not postgresql" \
+		tests/test_console.py tests/test_resident_web.py tests/test_browser.py
 
 ## benchmarks: print figures, never assert timings
 bench: proto

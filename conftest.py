@@ -44,6 +44,18 @@ def spans() -> InMemorySpanExporter:
 
 
 @pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    """Where the browser tests draw each screen: $WUYE_SCREENSHOTS (``make screenshots``: var/screenshots/),
+    else the test's own temporary folder."""
+    folder = os.environ.get("WUYE_SCREENSHOTS")
+    if not folder:
+        return tmp_path
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture
 def nats_server(tmp_path: Path) -> Iterator[EmbeddedNats]:
     server = EmbeddedNats(tmp_path / "nats").start()
     yield server

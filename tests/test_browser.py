@@ -35,7 +35,7 @@ CHROMIUM_FLAGS = [
 
 
 async def test_a_resident_opens_the_compound_page_on_a_phone(
-    database_url: str, database_url_factory, nats_server: EmbeddedNats, start_service: StartService, tmp_path: Path
+    database_url: str, database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
 ) -> None:
     async with funds_beside_registry(
         database_url, await database_url_factory("registry"), nats_server.url, start_service
@@ -64,9 +64,9 @@ async def test_a_resident_opens_the_compound_page_on_a_phone(
             await page.goto(f"http://127.0.0.1:{port}/c/{compound}/qr.svg")
             assert await page.evaluate("document.documentElement.tagName") == "svg"
             await page.goto(f"http://127.0.0.1:{port}/c/{compound}")
-            await page.screenshot(path=str(tmp_path / "public-page.png"), full_page=True)
+            await page.screenshot(path=str(screenshots / "public-page.png"), full_page=True)
             await browser.close()
     finally:
         server.should_exit = True
         await serving
-    assert (tmp_path / "public-page.png").stat().st_size > 10_000
+    assert (screenshots / "public-page.png").stat().st_size > 10_000

@@ -99,7 +99,8 @@ async def object_as_owner(gateway: Gateway, funds_port: int, compound: dict[str,
 
 
 async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plans(
-    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, tmp_path: Path
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, tmp_path: Path,
+    screenshots: Path,
 ) -> None:
     apps: dict[str, ServiceApp] = {}
     for name in SERVICES:
@@ -154,7 +155,7 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             assert await page.inner_text("#dashboard-unavailable") == ""
             # laid out for the phone: nothing wider than the screen
             assert await page.evaluate("document.documentElement.scrollWidth") <= 390
-            await page.screenshot(path=str(tmp_path / "console-dashboard.png"), full_page=True)
+            await page.screenshot(path=str(screenshots / "console-dashboard.png"), full_page=True)
 
             # the complaint queue: open the case, accept it, see the new state in the case and the queue
             await page.click("a[data-tab=complaints]")
@@ -172,7 +173,7 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             assert "电梯" in await page.inner_text("#case-category")  # the category's Chinese name (C1)
             await page.select_option("#case-state", "accepted")
             await page.locator(f"#cases tr[data-case-id='{case['case_id']}']").wait_for()
-            await page.screenshot(path=str(tmp_path / "console-complaint.png"), full_page=True)
+            await page.screenshot(path=str(screenshots / "console-complaint.png"), full_page=True)
             # then dispatch it to the compound's company (the complaints service knows it from registry events)
             await page.select_option("#dispatch-kind", "company")
             await page.click("#case-dispatch")
@@ -319,8 +320,8 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
         assert closed.json()["state"] == "closed"
         assert [step["action"] for step in closed.json()["history"]][1:] == [
             "accept", "dispatch", "start_handling", "resolve", "reply", "record_callback", "close"]
-    assert (tmp_path / "console-dashboard.png").stat().st_size > 10_000
-    assert (tmp_path / "console-complaint.png").stat().st_size > 10_000
+    assert (screenshots / "console-dashboard.png").stat().st_size > 10_000
+    assert (screenshots / "console-complaint.png").stat().st_size > 10_000
 
 
 async def test_the_console_page_is_static_and_names_no_data(tmp_path: Path) -> None:
@@ -354,7 +355,8 @@ async def log_in(page, base: str, username: str, tab: str) -> None:
 
 
 async def test_S1_S4_the_task_force_and_its_addressees_work_the_campaign_in_the_console(
-    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, tmp_path: Path
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, tmp_path: Path,
+    screenshots: Path,
 ) -> None:
     apps = {name: await start_service(definition(name, await database_url_factory(name), nats_server.url))
             for name in ("registry", "enforcement")}
@@ -400,7 +402,7 @@ async def test_S1_S4_the_task_force_and_its_addressees_work_the_campaign_in_the_
             await (await downloading.value).save_as(saved)
             sheet = openpyxl.load_workbook(saved).active
             assert sheet is not None and sheet["E2"].value == "责任单位" and sheet["E3"].value == "螺城镇"
-            await page.screenshot(path=str(tmp_path / "console-supervision.png"), full_page=True)
+            await page.screenshot(path=str(screenshots / "console-supervision.png"), full_page=True)
 
             # the street reports its own task from its queue
             await log_in(page, base, "huian-street", "supervision")
@@ -429,3 +431,135 @@ async def test_S1_S4_the_task_force_and_its_addressees_work_the_campaign_in_the_
             assert "已销号" in await page.inner_text("#sup-list-rows")
             assert errors == []
             await browser.close()
+
+
+async def test_F3_F6_P2_V2_officers_keep_the_funds_in_the_console_account_uses_expenses_ballots_and_disclosures(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
+) -> None:
+    registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
+    funds = await start_service(funds_definition(await database_url_factory("funds"), nats_server.url, registry.port))
+    async with served_gateway({"registry": registry, "funds": funds}) as (base, gateway):
+        await register_hierarchy(gateway)
+        compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
+        await configure_funds(gateway, compound)
+        admin, community = await gateway.token("city-admin"), await gateway.token("huian-community")
+        building = await gateway.client.post(f"/api/v1/compounds/{compound['id']}/buildings",
+                                             json={"code": "3", "name": "3号楼"}, headers=admin)
+        await add_owned_households(registry.port, building.json()["id"], 3)  # 0101, 0201, 0301: 89.57 m² each
+        account = f"/api/v1/funds/compounds/{compound['id']}/maintenance-account"
+        opened = await gateway.client.post(account, headers=community | {"Idempotency-Key": "account-1"},
+                                           json={"rate_fen_per_m2": 3000, "construction_cost_fen_per_m2": 50000})
+        assert opened.status_code == 201, opened.text
+        homes = (await gateway.client.get(f"/api/v1/compounds/{compound['id']}/households", headers=community)).json()
+        for home in homes["items"]:
+            deposited = await gateway.client.post(f"{account}/first-deposits", json={"household_id": home["id"]},
+                                                  headers=community | {"Idempotency-Key": f"deposit-{home['id']}"})
+            assert deposited.status_code == 201, deposited.text
+        income = await gateway.client.post(f"/api/v1/funds/compounds/{compound['id']}/common-income",
+                                           headers=community | {"Idempotency-Key": "income-1"},
+                                           json={"source": "parking", "amount_fen": 500000, "memo": "停车费"})
+        assert income.status_code == 201, income.text
+        chair = AuthContext(user="committee-chair", roles=frozenset({"committee_member"}),
+                            scope=compound["jurisdiction_path"], post=f"committee-of-{compound['id']}",
+                            compounds=frozenset({compound["id"]}))
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{funds.port}") as channel:
+            expense = (await funds_pb2_grpc.CommitteeAccountServiceStub(channel).SubmitCommitteeExpense(
+                funds_pb2.SubmitCommitteeExpenseRequest(compound_id=compound["id"], amount_fen=120000,
+                                                        purpose="业委会办公用品"),
+                metadata=chair.to_metadata())).expense
+
+        async with playwright.async_playwright() as driver:
+            browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            page = await browser.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+
+            # the community worker reads the account in yuan, homes by name, and verifies its ledger
+            await log_in(page, base, "huian-community", "funds")
+            await shown(page, "#figure-account-balance")
+            assert await page.inner_text("#figure-account-balance b") == "¥8,061.30"  # 3 × 89.57 m² × ¥30
+            assert await page.inner_text("#figure-account-rate b") == "¥30.00 / m²"
+            assert await page.inner_text("#figure-account-homes b") == "3"
+            homes_shown = await page.inner_text("#sub-accounts")
+            assert "3号楼 0101" in homes_shown and "89.57 m²" in homes_shown and "¥2,687.10" in homes_shown
+            await page.click("#ledger-verify")
+            await shown(page, "#ledger-result[data-intact=true]")
+            assert "账本完整" in await page.inner_text("#ledger-result")
+
+            # an emergency use (F6): a budget that is no amount of yuan is refused naming the field
+            await page.fill("#use-plan", "3号楼电梯应急维修")
+            await page.fill("#use-budget", "938.855")
+            await page.select_option("#use-emergency", "lift_failure")
+            await page.click("#use-form button[type=submit]")
+            await shown(page, "#message.error")
+            assert "budget_fen" in await page.inner_text("#message") and "金额" in await page.inner_text("#message")
+            assert "暂无申请" in await page.inner_text("#use-applications")
+            await page.fill("#use-budget", "938.85")
+            await page.click("#use-form button[type=submit]")
+            row = page.locator("#use-applications tr[data-application-id]", has_text="3号楼电梯应急维修")
+            await row.wait_for()
+            assert "¥938.85" in await row.inner_text() and "电梯故障严重" in await row.inner_text()
+            await row.locator(".step-text").fill("业委会会议纪要 2026-09")
+            await row.locator("button.step-committee-review").click()
+            await shown(page, "#message:has-text('已记录业委会审核')")
+
+            async def act(username: str, state: str, step: str, text: str = "") -> None:
+                await log_in(page, base, username, "funds")
+                waiting = page.locator(f"#use-applications tr[data-state={state}]")
+                await waiting.wait_for()
+                if text:
+                    await waiting.locator(".step-text").fill(text)
+                await waiting.locator(f"button.step-{step}").click()
+                await shown(page, f"#use-applications tr:not([data-state={state}])[data-application-id]")
+
+            await act("huian-street", "draft", "street-confirmation", "街道确认 2026-17")
+            await act("huian-community", "approved", "works")
+            await act("huian-community", "works", "payment-request", "938.85")
+            await act("huian-street", "payment_requested", "pay-committee")  # A3: not the one who asked
+            await act("huian-community", "paid", "completion", "公示：3号楼电梯应急维修 938.85 元")
+            assert "已完成" in await page.inner_text("#use-applications")
+            assert await page.inner_text("#figure-account-balance b") == "¥7,122.45"  # charged by area (F4)
+
+            # the committee's expense (P2): each reviewer decides their own step, then the worker pays it
+            for reviewer in ("huian-party-reviewer", "huian-rc-reviewer"):
+                await log_in(page, base, reviewer, "funds")
+                waiting = page.locator(f"#expenses tr[data-expense-id='{expense.expense_id}'][data-state=in_review]")
+                await waiting.wait_for()
+                assert "¥1,200.00" in await waiting.inner_text() and "凤凰城" in await waiting.inner_text()
+                await waiting.locator("button.step-approve").click()
+                await shown(page, "#message:has-text('已同意')")
+            await log_in(page, base, "huian-community", "funds")
+            approved = page.locator(f"#expenses tr[data-expense-id='{expense.expense_id}'][data-state=approved]")
+            await approved.wait_for()
+            assert "社区党组织 Party branch 同意" in await approved.inner_text()
+            await approved.locator("button.step-pay").click()
+            await shown(page, f"#expenses tr[data-expense-id='{expense.expense_id}'][data-state=paid]")
+
+            # the compound's disclosure (F9, P3), posted for the 15 days the rule asks
+            await page.fill("#disclosure-period", "2026-H2")
+            await page.click("#disclosure-form button[type=submit]")
+            await shown(page, "#message:has-text('已发布公示')")
+            assert "凤凰城 2026-H2" in await page.inner_text("#message")
+            await page.screenshot(path=str(screenshots / "console-funds.png"), full_page=True)
+
+            # a vote's turnout so far against its thresholds (V2, V3), with a paper ballot entered (A2)
+            await page.click("a[data-tab=votes]")
+            await page.wait_for_selector("#votes td")
+            await page.fill("#vote-title", "更换3号楼电梯")
+            await page.click("#vote-form button[type=submit]")
+            vote_row = page.locator("#votes tr", has_text="更换3号楼电梯")
+            await vote_row.wait_for()
+            assert "使用维修资金" in await vote_row.inner_text()
+            assert "人数 owners 0/3" in await vote_row.locator(".turnout").inner_text()
+            assert "≥ 66.7%" in await vote_row.locator(".turnout").inner_text()
+            await page.wait_for_selector("#ballot-unit option:has-text('3号楼 0201')", state="attached")
+            await page.select_option("#ballot-unit", label="3号楼 0201")
+            await page.fill("#ballot-authorisation", "书面委托 2026-001")
+            await page.click("#ballot-form button[type=submit]")
+            await shown(page, "#message:has-text('已录入表决票')")
+            await shown(page, "#votes tr:has-text('更换3号楼电梯') .turnout:has-text('1/3')")
+            assert "33.3%" in await vote_row.locator(".turnout").inner_text()
+            assert errors == []
+            await browser.close()
+
+    assert (screenshots / "console-funds.png").stat().st_size > 10_000

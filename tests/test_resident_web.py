@@ -59,7 +59,7 @@ async def shown(page, selector: str, state: str = "visible") -> None:
         raise AssertionError(f"{selector} did not appear; the page said: {await page.inner_text('#message')!r}") from None
 
 
-async def test_a_resident_files_follows_and_votes_on_a_phone(city: LocalStack, tmp_path: Path) -> None:
+async def test_a_resident_files_follows_and_votes_on_a_phone(city: LocalStack, screenshots: Path) -> None:
     title = open_vote(city.gateway_url)
     async with playwright.async_playwright() as driver:
         browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
@@ -103,7 +103,7 @@ async def test_a_resident_files_follows_and_votes_on_a_phone(city: LocalStack, t
         await vote.locator("button.cast-yes").click()
         await shown(page, "#message:has-text('已投票')")
         await shown(page, f"#votes li:has-text('{title}') .choice:has-text('同意')")
-        await page.screenshot(path=str(tmp_path / "resident-votes.png"), full_page=True)
+        await page.screenshot(path=str(screenshots / "resident-votes.png"), full_page=True)
         assert errors == []
         await browser.close()
 

@@ -96,6 +96,9 @@ command(**FUNDS, path="/use-applications", rpc="SubmitUseApplication", request=p
         response=pb.SubmitUseApplicationResponse, answer="application", creates=True,
         summary="Apply to use the maintenance fund (F5); an emergency category skips the vote (F6)",
         examples={"plan": ["更换3号楼电梯"], "budget_fen": [38000000]})
+query(**FUNDS, path="/use-applications", rpc="ListUseApplications", request=pb.ListUseApplicationsRequest,
+      response=pb.ListUseApplicationsResponse, items="applications",
+      summary="Use applications in a jurisdiction, newest first, optionally in one state (a reviewer's queue)")
 query(**FUNDS, path=APPLICATION, rpc="GetUseApplication", request=pb.GetUseApplicationRequest,
       response=pb.GetUseApplicationResponse, answer="application", summary="One use application")
 command(**FUNDS, path=f"{APPLICATION}/vote", rpc="OpenUseVote", request=pb.OpenUseVoteRequest,

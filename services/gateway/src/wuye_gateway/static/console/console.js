@@ -4,7 +4,9 @@
 const TOKEN_KEY = "wuye-console-token";
 const $ = (id) => document.getElementById(id);
 // session: counts logins and logouts, so an answer that arrives for an earlier session is dropped
-const state = { token: "", claims: {}, casesToken: "", caseId: "", session: 0, categories: {} };
+const state = {
+  token: "", claims: {}, casesToken: "", caseId: "", session: 0, categories: {}, compoundNames: {}, ready: Promise.resolve(),
+};
 
 // what each step of a case's history is called (complaints' actions, C2)
 const ACTIONS = {
@@ -153,8 +155,8 @@ function login(token) {
   $("login").hidden = true;
   $("tabs").hidden = false;
   say("");
-  loadCompounds();
-  loadCategories();
+  // the screens name compounds and categories: their names are read before the first screen loads
+  state.ready = Promise.all([loadCompounds(), loadCategories()]);
   show(location.hash.slice(1) || "dashboard");
 }
 
@@ -181,7 +183,7 @@ async function devLogin(event) {
 // --- views ---------------------------------------------------------------------------------------
 
 const LOADERS = {
-  dashboard: loadDashboard, complaints: loadCases, votes: loadVotes, plans: loadPlans, supervision: loadSupervision,
+  dashboard: loadDashboard, complaints: loadCases, votes: loadVotes, funds: loadFunds, plans: loadPlans, supervision: loadSupervision,
   ratings: loadRatings, consultations: loadMeetings, hotline: loadHotline,
 };
 
@@ -191,7 +193,10 @@ function show(name) {
   for (const link of document.querySelectorAll("#tabs a")) link.classList.toggle("active", link.dataset.tab === name);
   for (const view of document.querySelectorAll(".view")) view.hidden = view.id !== "view-" + name;
   say("");  // a refusal on one screen is not carried to the next
-  guarded(LOADERS[name]);
+  guarded(async () => {
+    await state.ready;
+    await LOADERS[name]();
+  });
 }
 
 function figure(id, caption, value) {
@@ -327,6 +332,7 @@ async function loadCompounds() {
   await guarded(async () => {
     const params = new URLSearchParams({ jurisdiction_code: parts[parts.length - 1], page_size: "200" });
     const page = await api("GET", "/api/v1/compounds?" + params);
+    state.compoundNames = Object.fromEntries(page.items.map((c) => [c.id, c.name]));
     for (const select of document.querySelectorAll(".compound-select")) {
       select.replaceChildren(...page.items.map((c) => el("option", { value: c.id }, c.name + " (" + c.code + ")")));
     }
@@ -335,25 +341,78 @@ async function loadCompounds() {
 
 // votes
 
+const MATTERS = {
+  assembly_rules: "议事规则 Assembly rules", management_covenant: "管理规约 Management covenant",
+  owners_committee: "选举业委会 Owners' committee", property_company: "选聘物业 Property company",
+  use_maintenance_fund: "使用维修资金 Use of the maintenance fund", raise_maintenance_fund: "筹集维修资金 Raise the maintenance fund",
+  rebuild: "改建重建 Rebuild", common_parts_use: "共有部分经营 Common parts use", other_major: "其他重大事项 Other major matter",
+};
+
+function percent(part, whole) {
+  return whole ? (100 * part / whole).toFixed(1) + "%" : "—";
+}
+
+// V2, V3: who has taken part so far (heads and area) against the quorum, and what passing needs
+function turnoutCell(vote) {
+  const quorum = "法定参与 quorum ≥ " + ratio(vote.quorum_share);
+  const pass = "通过需 to pass " + (vote.approval_share_inclusive ? "≥ " : "> ") + ratio(vote.approval_share);
+  const taken = vote.result ? vote.result.participating : vote.turnout;
+  if (!taken) return el("td", { class: "turnout" }, quorum + "；" + pass);
+  const whole = vote.electorate;
+  return el("td", { class: "turnout" }, "人数 owners " + taken.owners + "/" + whole.owners + "（" + percent(taken.owners, whole.owners)
+    + "）· 面积 area " + percent(taken.area_dm2, whole.area_dm2) + "；" + quorum + "；" + pass);
+}
+
 async function loadVotes() {
   const compound = $("vote-compound").value;
   const body = $("votes");
   body.replaceChildren();
+  $("ballot-vote").replaceChildren();
   if (!compound) {
-    body.append(el("tr", {}, el("td", { colspan: "5" }, "请选择小区 Choose a compound")));
+    body.append(el("tr", {}, el("td", { colspan: "6" }, "请选择小区 Choose a compound")));
     return;
   }
   const page = await api("GET", "/api/v1/votes?" + new URLSearchParams({ compound_id: compound, page_size: "50" }));
   for (const listed of page.items) {
-    // a closed vote's result is preliminary (V8): read it whole for its objections
-    const vote = listed.state === "closed"
-      ? await api("GET", "/api/v1/votes/" + encodeURIComponent(listed.vote_id)) : listed;
+    // read whole: an open vote for its turnout so far, a closed one for its objections (V8)
+    const vote = listed.state === "final" ? listed : await api("GET", "/api/v1/votes/" + encodeURIComponent(listed.vote_id));
     const outcome = vote.result ? label(vote.result.outcome) : "—";
-    body.append(el("tr", { dataset: { voteId: vote.vote_id } }, el("td", {}, vote.title), el("td", {}, vote.matter),
-      el("td", { class: "state" }, voteState(vote)), el("td", {}, outcome), el("td", {}, voteAction(vote))));
+    body.append(el("tr", { dataset: { voteId: vote.vote_id } }, el("td", {}, vote.title), el("td", {}, MATTERS[vote.matter] || vote.matter),
+      el("td", { class: "state" }, voteState(vote)), turnoutCell(vote), el("td", {}, outcome), el("td", {}, voteAction(vote))));
     for (const objection of vote.objections || []) body.append(objectionRow(vote, objection));
+    if (vote.state === "open") $("ballot-vote").append(el("option", { value: vote.vote_id }, vote.title));
   }
-  if (!page.items.length) body.append(el("tr", {}, el("td", { colspan: "5" }, "暂无表决 No votes")));
+  if (!page.items.length) body.append(el("tr", {}, el("td", { colspan: "6" }, "暂无表决 No votes")));
+  if ($("ballot-vote").children.length && $("ballot-unit").dataset.compound !== compound) await loadBallotUnits(compound);
+}
+
+// the homes of the roster, by building and number, each with the owner whose ballot it is (V4)
+async function loadBallotUnits(compound) {
+  const [roster, names] = await Promise.all([
+    api("GET", "/api/v1/compounds/" + encodeURIComponent(compound) + "/roster"), homeNames(compound)]);
+  const seen = new Set();
+  const options = [];
+  for (const unit of roster.units) {
+    if (seen.has(unit.owner_key)) continue;  // an owner of several homes casts one ballot
+    seen.add(unit.owner_key);
+    options.push(el("option", { value: unit.owner_key },
+      unit.developer_unsold ? "开发商未售房屋 Developer's unsold homes" : names[unit.unit_id] || unit.unit_id));
+  }
+  $("ballot-unit").replaceChildren(...options);
+  $("ballot-unit").dataset.compound = compound;
+}
+
+async function enterBallot(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const ballot = await api("POST", "/api/v1/votes/" + encodeURIComponent($("ballot-vote").value) + "/ballots", {
+      owner_key: $("ballot-unit").value, choice: $("ballot-choice").value, authorisation_ref: $("ballot-authorisation").value,
+    }, { create: true });
+    say("已录入表决票 Ballot entered：" + $("ballot-unit").selectedOptions[0].textContent + " · " + $("ballot-choice").selectedOptions[0].textContent
+      + (ballot.authorisation_ref ? "（" + ballot.authorisation_ref + "）" : ""));
+    $("ballot-authorisation").value = "";
+    await loadVotes();
+  });
 }
 
 function voteState(vote) {
@@ -414,6 +473,237 @@ async function finaliseVote(voteId) {
   const vote = await api("POST", "/api/v1/votes/" + encodeURIComponent(voteId) + "/finalise", {});
   say("表决结果已确定 Result final: " + vote.title);
   await loadVotes();
+}
+
+// funds (F1–F9, P1–P3): the maintenance fund account and its ledger, the uses of the fund, the committee
+// expenses under review, and the disclosures. Fen on the wire, yuan on the screen.
+
+const USE_STATES = {
+  draft: "待表决或审核 Draft", voting: "表决中 Voting", approved: "已批准 Approved", rejected: "未通过 Rejected",
+  works: "施工中 Works", payment_requested: "待付款 Payment requested", paid: "已付款 Paid", completed: "已完成 Completed",
+};
+const EMERGENCIES = {
+  lift_failure: "电梯故障严重", fire_equipment_damage: "消防设施严重损坏", facade_falling_risk: "外墙有脱落危险",
+  collapsed_wall_or_road: "围墙或道路塌陷", roof_or_wall_leak: "屋面外墙渗漏", drain_blockage: "排水设施严重堵塞",
+};
+const EXPENSE_STATES = { in_review: "审核中 In review", approved: "已通过 Approved", rejected: "已驳回 Rejected", paid: "已支付 Paid" };
+const EXPENSE_REVIEWERS = { community_party_branch: "社区党组织 Party branch", residents_committee: "居委会 Residents' committee" };
+const DISCLOSURE_SUBJECTS = { common_income: "公共收益 Common-parts income", maintenance_fund: "维修资金 Maintenance fund" };
+const CHAIN_BREAKS = {
+  sequence_gap: "序号缺失 an entry is missing", prev_hash_mismatch: "前序哈希不符 an entry was inserted or removed",
+  hash_mismatch: "内容被改动 an entry was changed", unbalanced: "借贷不平 a posting does not balance",
+};
+
+// ¥1,234,567.89 from integer fen, exactly (BigInt: no float ever touches money)
+function yuan(fen) {
+  if (fen == null || fen === "") return "—";
+  const value = BigInt(fen);
+  const size = value < 0n ? -value : value;
+  return (value < 0n ? "-¥" : "¥") + (size / 100n).toLocaleString("en-US") + "." + String(size % 100n).padStart(2, "0");
+}
+
+// what an officer types in yuan ("380,000.5") as integer fen; anything else is refused naming the field
+function fenOf(text, field, caption) {
+  const match = /^(\d{1,12})(?:\.(\d{1,2}))?$/.exec(String(text).replace(/[,，\s]/g, ""));
+  if (!match) {
+    throw new Problem(400, { detail: caption + "：请输入金额（元），最多两位小数 Enter an amount in yuan, at most two decimals", field });
+  }
+  return Number(match[1]) * 100 + Number((match[2] || "").padEnd(2, "0"));
+}
+
+function squareMetres(dm2) {
+  return Math.floor(dm2 / 100) + "." + String(dm2 % 100).padStart(2, "0") + " m²";
+}
+
+function compoundName(id) {
+  return state.compoundNames[id] || id;
+}
+
+// every page of a list (a compound's households are more than one page)
+async function everyItem(path, params) {
+  const items = [];
+  let token = "";
+  do {
+    const page = await api("GET", path + "?" + new URLSearchParams({ ...params, page_size: "500", ...(token ? { page_token: token } : {}) }));
+    items.push(...page.items);
+    token = page.next_page_token;
+  } while (token);
+  return items;
+}
+
+// a compound's homes as people name them: "3号楼 101"
+async function homeNames(compound) {
+  const [buildings, households] = await Promise.all([
+    api("GET", "/api/v1/compounds/" + encodeURIComponent(compound) + "/buildings"),
+    everyItem("/api/v1/compounds/" + encodeURIComponent(compound) + "/households", {}),
+  ]);
+  const buildingName = Object.fromEntries(buildings.map((b) => [b.id, b.name || b.code]));
+  return Object.fromEntries(households.map((h) => [h.id, (buildingName[h.building_id] || "") + " " + h.unit_number]));
+}
+
+async function loadFunds() {
+  await loadAccount();
+  await loadUseApplications();
+  await loadExpenses();
+  await loadDisclosures();
+}
+
+async function loadAccount() {
+  const compound = $("funds-compound").value;
+  $("ledger-result").textContent = "";
+  $("account-figures").replaceChildren();
+  $("sub-accounts").replaceChildren();
+  if (!compound) return;
+  let account;
+  try {
+    account = await api("GET", "/api/v1/funds/compounds/" + encodeURIComponent(compound) + "/maintenance-account");
+  } catch (error) {
+    if (!(error instanceof Problem) || error.status !== 404) throw error;
+    $("sub-accounts").append(el("tr", {}, el("td", { colspan: "5" }, "尚未开户 No account opened yet")));
+    $("ledger-verify").disabled = true;
+    return;
+  }
+  $("ledger-verify").disabled = false;
+  $("ledger-verify").dataset.ledgerId = account.ledger_id;
+  const home = await homeNames(compound);
+  const low = account.sub_accounts.filter((sub) => sub.needs_replenishment).length;
+  $("account-figures").replaceChildren(
+    figure("account-balance", "账户余额 Balance", yuan(account.balance_fen)),
+    figure("account-rate", "交存标准 Rate", yuan(account.rate_fen_per_m2) + " / m²"),
+    figure("account-homes", "分户账 Households", account.sub_accounts.length),
+    figure("account-low", "需续筹 Below 30%", low),
+  );
+  $("sub-accounts").replaceChildren(...account.sub_accounts.map((sub) => el("tr", {
+    dataset: { householdId: sub.household_id }, class: sub.needs_replenishment ? "overdue" : "",
+  }, el("td", {}, home[sub.household_id] || sub.household_id), el("td", {}, squareMetres(sub.area_dm2)),
+  el("td", {}, yuan(sub.first_deposit_fen)), el("td", { class: "money" }, yuan(sub.balance_fen)),
+  el("td", {}, sub.closed ? "已销户 Closed" : sub.needs_replenishment ? "低于首期30%，需续筹 Needs replenishment (F3)" : "正常 Normal"))));
+}
+
+async function verifyLedger() {
+  const ledger = $("ledger-verify").dataset.ledgerId;
+  const found = await api("GET", "/api/v1/ledgers/" + ledger.split("/").map(encodeURIComponent).join("/") + "/verification");
+  const result = $("ledger-result");
+  result.dataset.intact = String(found.intact);
+  result.className = found.intact ? "" : "overdue";
+  result.textContent = found.intact
+    ? "账本完整 Intact：已核验 " + found.entries_checked + " 笔 entries，末笔 #" + found.head_sequence + " " + found.head_hash.slice(0, 12) + "…"
+    : "账本异常 Broken：第 " + found.broken_sequence + " 笔 " + (CHAIN_BREAKS[found.broken_reason] || "与记录的账头不符 differs from a recorded head");
+}
+
+// each state's next step, for whoever holds it (the service says who may: A1, A3)
+function useSteps(application) {
+  const path = "/api/v1/use-applications/" + encodeURIComponent(application.application_id);
+  const after = async (step, body, message) => {
+    await api("POST", path + step, body);
+    say(message + "：" + application.plan);
+    await loadUseApplications();
+  };
+  const emergency = Boolean(application.emergency);
+  switch (application.state) {
+    case "draft":
+      if (!emergency) return [["vote", "提交业主表决 Put to the owners", () => after("/vote", {}, "已发起表决 Vote opened")]];
+      if (!application.committee_review) {
+        return [["committee-review", "业委会审核 Committee reviewed", (text) => after("/committee-review", { reference: text }, "已记录业委会审核 Committee review recorded")]];
+      }
+      return [["street-confirmation", "街道确认 Street confirms", (text) => after("/street-confirmation", { reference: text }, "街道已确认 Confirmed")]];
+    case "approved":
+      return [["works", "开工 Start works", () => after("/works", {}, "已开工 Works started")]];
+    case "works":
+      return [["payment-request", "申请付款（实际费用，元） Request payment (actual cost, yuan)", (text) => after("/payment-request", {
+        actual_cost_fen: fenOf(text.split(/[;；]/)[0], "actual_cost_fen", "实际费用 Actual cost"),
+        settlement_audit: (text.split(/[;；]/)[1] || "").trim(),
+      }, "已申请付款 Payment requested")]];
+    case "payment_requested":
+      return [
+        ["pay-housing", "支付（住建部门审批） Pay, approved by the housing authority", () => after("/payment", { approved_by: "housing_authority" }, "已支付 Paid")],
+        ["pay-committee", "支付（业委会审批） Pay, approved by the owners' committee", () => after("/payment", { approved_by: "owners_committee" }, "已支付 Paid")],
+      ];
+    case "paid":
+      return [["completion", "完成并公示 Complete with the notice", (text) => after("/completion", { disclosure: text }, "已完成 Completed")]];
+    default:
+      return [];
+  }
+}
+
+async function loadUseApplications() {
+  const params = { jurisdiction_path: state.claims.wuye_scope || "", page_size: "100" };
+  if ($("use-state").value) params.state = $("use-state").value;
+  const page = await api("GET", "/api/v1/use-applications?" + new URLSearchParams(params));
+  $("use-applications").replaceChildren(...page.items.map((one) => {
+    const steps = useSteps(one);
+    const facts = [one.committee_review && "业委会 " + one.committee_review, one.street_confirmation && "街道 " + one.street_confirmation,
+      one.actual_cost_fen && "实际 " + yuan(one.actual_cost_fen), one.disclosure && "公示 " + one.disclosure].filter(Boolean);
+    return el("tr", { dataset: { applicationId: one.application_id, state: one.state } },
+      el("td", {}, one.plan), el("td", {}, compoundName(one.compound_id)), el("td", { class: "money" }, yuan(one.budget_fen)),
+      el("td", {}, one.emergency ? "应急 Emergency：" + EMERGENCIES[one.emergency] : "一般 Normal"),
+      el("td", { class: "state" }, USE_STATES[one.state] + (facts.length ? "（" + facts.join("；") + "）" : "")),
+      steps.length ? stepCell(steps) : el("td", {}, "—"));
+  }));
+  if (!page.items.length) $("use-applications").append(el("tr", {}, el("td", { colspan: "6" }, "暂无申请 No applications")));
+}
+
+async function submitUse(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const answer = await api("POST", "/api/v1/use-applications", {
+      compound_id: $("funds-compound").value, plan: $("use-plan").value,
+      budget_fen: fenOf($("use-budget").value, "budget_fen", "预算 Budget"), emergency: $("use-emergency").value || null,
+    }, { create: true });
+    say("已提交申请 Application submitted：" + answer.plan + " " + yuan(answer.budget_fen));
+    $("use-plan").value = "";
+    $("use-budget").value = "";
+    await loadUseApplications();
+  });
+}
+
+function reviewProgress(expense) {
+  const decided = expense.decisions.map((d) => (EXPENSE_REVIEWERS[d.reviewer] || d.reviewer)
+    + (d.approved ? " 同意 ✓" : " 不同意 ✗ " + d.reason));
+  if (expense.expected_reviewer) decided.push("待 Waiting for " + (EXPENSE_REVIEWERS[expense.expected_reviewer] || expense.expected_reviewer));
+  return decided.join("；");
+}
+
+async function loadExpenses() {
+  const page = await api("GET", "/api/v1/committee-expenses?" + new URLSearchParams({ jurisdiction_path: state.claims.wuye_scope || "", page_size: "100" }));
+  $("expenses").replaceChildren(...page.items.map((expense) => {
+    const path = "/api/v1/committee-expenses/" + encodeURIComponent(expense.expense_id);
+    const after = async (step, body, message) => {
+      await api("POST", path + step, body);
+      say(message + "：" + expense.purpose);
+      await loadExpenses();
+    };
+    const steps = expense.state === "in_review" ? [
+      ["approve", "同意 Approve", (text) => after("/reviews", { approve: true, reason: text }, "已同意 Approved")],
+      ["reject", "不同意 Reject", (text) => after("/reviews", { approve: false, reason: text }, "已驳回 Rejected")],
+    ] : expense.state === "approved" ? [["pay", "支付 Pay", () => after("/payment", {}, "已支付 Paid")]] : [];
+    return el("tr", { dataset: { expenseId: expense.expense_id, state: expense.state } },
+      el("td", {}, expense.purpose), el("td", {}, compoundName(expense.compound_id)), el("td", { class: "money" }, yuan(expense.amount_fen)),
+      el("td", { class: "review" }, reviewProgress(expense)), el("td", { class: "state" }, EXPENSE_STATES[expense.state]),
+      steps.length ? stepCell(steps) : el("td", {}, "—"));
+  }));
+  if (!page.items.length) $("expenses").append(el("tr", {}, el("td", { colspan: "6" }, "暂无支出 No expenses")));
+}
+
+async function loadDisclosures() {
+  const overdue = await api("GET", "/api/v1/funds/overdue-disclosures?" + new URLSearchParams({ jurisdiction_path: state.claims.wuye_scope || "" }));
+  $("overdue-disclosures").replaceChildren(...overdue.map((one) => el("tr", { class: "overdue", dataset: { compoundId: one.compound_id } },
+    el("td", {}, compoundName(one.compound_id)), el("td", {}, DISCLOSURE_SUBJECTS[one.subject] || one.subject),
+    el("td", {}, one.last_published_at ? when(one.last_published_at) : "从未公示 Never"),
+    el("td", {}, when(one.due_at) + " 已逾期 overdue"))));
+  if (!overdue.length) $("overdue-disclosures").append(el("tr", {}, el("td", { colspan: "4" }, "无逾期公示 No disclosure overdue")));
+}
+
+async function publishDisclosure(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const disclosure = await api("POST", "/api/v1/funds/compounds/" + encodeURIComponent($("funds-compound").value) + "/disclosures", {
+      period: $("disclosure-period").value, posting_days: Number($("disclosure-days").value) || 0,
+    }, { create: true });
+    say("已发布公示 Disclosure published：" + compoundName(disclosure.compound_id) + " " + disclosure.period
+      + "，公示至 posted until " + when(disclosure.posted_until));
+    await loadDisclosures();
+  });
 }
 
 // inspection plans
@@ -799,6 +1089,13 @@ document.addEventListener("DOMContentLoaded", () => {
   $("vote-compound").addEventListener("change", () => guarded(loadVotes));
   $("votes-refresh").addEventListener("click", () => guarded(loadVotes));
   $("vote-form").addEventListener("submit", openVote);
+  $("ballot-form").addEventListener("submit", enterBallot);
+  $("funds-compound").addEventListener("change", () => guarded(loadAccount));
+  $("funds-refresh").addEventListener("click", () => guarded(loadFunds));
+  $("ledger-verify").addEventListener("click", () => guarded(verifyLedger));
+  $("use-state").addEventListener("change", () => guarded(loadUseApplications));
+  $("use-form").addEventListener("submit", submitUse);
+  $("disclosure-form").addEventListener("submit", publishDisclosure);
   $("plans-refresh").addEventListener("click", () => guarded(loadPlans));
   $("plan-form").addEventListener("submit", createPlan);
   $("sup-export").addEventListener("click", () => guarded(exportList));
