@@ -27,6 +27,7 @@ import uvicorn
 
 from deploy.services import SERVICES
 from tests.gateway_world import (
+    CITY_ADMIN,
     add_housing_item,
     add_owned_households,
     company_staff_token,
@@ -40,6 +41,7 @@ from tests.platform import ISSUER, Gateway, StartService, definition
 from tests.support import eventually
 from tests.test_browser import CHROMIUM_FLAGS
 from wuye.funds.v1 import funds_pb2, funds_pb2_grpc
+from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
 from wuye_chassis.app import ServiceApp
 from wuye_chassis.auth import AuthContext
 from wuye_chassis.natsd import EmbeddedNats, free_port
@@ -563,3 +565,66 @@ async def test_F3_F6_P2_V2_officers_keep_the_funds_in_the_console_account_uses_e
             await browser.close()
 
     assert (screenshots / "console-funds.png").stat().st_size > 10_000
+
+
+async def test_O1_O5_a_community_worker_forms_a_committee_from_screened_candidates_with_the_rules_checked_as_typed(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
+) -> None:
+    registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
+    async with served_gateway({"registry": registry}) as (base, gateway):
+        await register_hierarchy(gateway)
+        compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
+        admin = await gateway.token("city-admin")
+        building = await gateway.client.post(f"/api/v1/compounds/{compound['id']}/buildings",
+                                             json={"code": "1", "name": "1号楼"}, headers=admin)
+        names = ["陈建国", "王文斌", "许志强", "林秀英", "黄美玲", "郑少华"]
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{registry.port}") as channel:
+            stub = registry_pb2_grpc.RegistryServiceStub(channel)
+            for number, name in enumerate(names, start=1):
+                person = (await stub.RegisterPerson(registry_pb2.RegisterPersonRequest(
+                    community_code="350521100001", name=name), metadata=CITY_ADMIN.to_metadata())).person
+                await stub.AddHousehold(registry_pb2.AddHouseholdRequest(
+                    building_id=building.json()["id"], unit_number=f"{number}01", area_dm2=9_000,
+                    owners=[registry_pb2.OwnerShare(person_id=person.id, share="1")]), metadata=CITY_ADMIN.to_metadata())
+                if number <= 2:  # two party members
+                    await stub.SetPartyMembership(registry_pb2.SetPartyMembershipRequest(
+                        person_id=person.id, is_party_member=True, since="2020-07-01"), metadata=CITY_ADMIN.to_metadata())
+                await stub.ProposeCandidate(registry_pb2.ProposeCandidateRequest(
+                    compound_id=compound["id"], person_id=person.id, screened_on="2026-11-20",
+                    positions=[registry_pb2.RESERVE_POSITION_OWNERS_COMMITTEE_MEMBER],
+                    unpaid_property_fees=name == "郑少华"), metadata=CITY_ADMIN.to_metadata())
+
+        async with playwright.async_playwright() as driver:
+            browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            page = await browser.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            await log_in(page, base, "huian-community", "registry")
+            await page.click(f"#compounds tr[data-compound-id='{compound['id']}']")
+            await shown(page, "#candidates tr[data-person-id]")
+            assert "尚未组建" in await page.inner_text("#committees")
+            screened = await page.inner_text("#candidates")
+            assert "未通过" in screened and "物业费" in screened  # the O5 reason, in Chinese
+            assert await page.locator("#committee-members .member").count() == 5  # only who passed may sit
+
+            members = page.locator("#committee-members .member")
+            await members.nth(0).locator("input").check()
+            await shown(page, "#committee-check[data-ok=false]:has-text('须有且只有一名主任')")  # no chair yet
+            await members.nth(0).locator("select").select_option("chair")
+            for index in range(1, 4):
+                await members.nth(index).locator("input").check()
+            await shown(page, "#committee-check[data-ok=false]:has-text('O1')")  # four is even
+            await members.nth(4).locator("input").check()
+            await shown(page, "#committee-check[data-ok=true]")
+            check = await page.inner_text("#committee-check")
+            assert "党员 party 2/5（40.0%）" in check and "党员比例 O4" in check  # a warning, not a block (O4)
+            await page.click("#committee-form button[type=submit]")
+            await shown(page, "#message:has-text('已组建')")
+            formed = page.locator("#committees tr[data-state=active]")
+            await formed.wait_for()
+            text = await formed.inner_text()
+            assert "第1届" in text and "主任 Chair" in text and "2/5" in text and "未备案" in text
+            await page.screenshot(path=str(screenshots / "console-registry.png"), full_page=True)
+            assert errors == []
+            await browser.close()
+    assert (screenshots / "console-registry.png").stat().st_size > 10_000

@@ -329,3 +329,39 @@ async def test_A1_a_member_holds_a_seat_for_the_compound_while_the_committee_is_
     await registry.call("ReElectCommittee", registry_pb2.ReElectCommitteeRequest(
         committee_id=formed.id, members=members(others), term_start="2029-03-01", term_end="2034-03-01"))
     assert await seats("13900000100") == [(formed.id, OWNERS_COMMITTEE, CHAIR)]
+
+
+async def test_O1_O4_a_proposal_checked_as_it_is_typed_answers_the_findings_and_stores_nothing(
+    registry: Registry,
+) -> None:
+    compound = await registry.compound()
+    owners = await registry.owners(compound.id, 5, party=2)
+    before = await registry.snapshot("committees", "committee_members")
+
+    def checking(people: list[str], **term: str) -> registry_pb2.FormCommitteeRequest:
+        request = form(compound.id, people, **term)
+        request.validate_only = True
+        return request
+
+    status, error = await refused(registry.call("FormCommittee", checking(owners[:4])))
+    assert (status, error.field, error.rule) == (grpc.StatusCode.INVALID_ARGUMENT, "members", "O1")
+    checked = await registry.call("FormCommittee", checking(owners))
+    assert [(w.rule, w.field) for w in checked.warnings] == [("O4", "members")]  # 2 of 5 party members
+    assert not checked.committee.is_red and len(checked.committee.members) == 5
+    assert await registry.snapshot("committees", "committee_members") == before
+    assert await registry.events("CommitteeFormed") == 0
+    assert not (await registry.call("ListCommittees", registry_pb2.ListCommitteesRequest(compound_id=compound.id))).committees
+
+    # formed for real, it is listed with the compound's earlier committees, newest first
+    first = (await registry.call("FormCommittee", form(compound.id, owners))).committee
+    await registry.call("DissolveCommittee", registry_pb2.DissolveCommitteeRequest(committee_id=first.id,
+                                                                                  dissolved_on="2025-01-10"))
+    second = (await registry.call("FormCommittee", form(compound.id, owners, start="2025-02-01", end="2030-02-01"))).committee
+    listed = await registry.call("ListCommittees", registry_pb2.ListCommitteesRequest(compound_id=compound.id))
+    assert [(c.id, c.status) for c in listed.committees] == [
+        (second.id, registry_pb2.COMMITTEE_STATUS_ACTIVE), (first.id, registry_pb2.COMMITTEE_STATUS_DISSOLVED)]
+    status, _ = await refused(registry.call("ListCommittees", registry_pb2.ListCommitteesRequest(compound_id=compound.id),
+                                            ANXI_OFFICER))
+    assert status == grpc.StatusCode.PERMISSION_DENIED
+    status, error = await refused(registry.call("ListCommittees", registry_pb2.ListCommitteesRequest(compound_id="")))
+    assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "compound_id")

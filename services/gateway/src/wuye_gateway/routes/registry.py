@@ -34,6 +34,9 @@ command(**REGISTRY, path="/committees", rpc="FormCommittee", request=pb.FormComm
         response=pb.FormCommitteeResponse, creates=True,
         summary="Form an owners' committee or a temporary property management committee (warnings name the rule)",
         examples={"kind": ["owners_committee"], "term_start": ["2026-01-01"], "term_end": ["2030-12-31"]})
+query(**REGISTRY, path="/compounds/{compound_id}/committees", rpc="ListCommittees", request=pb.ListCommitteesRequest,
+      response=pb.ListCommitteesResponse, items="committees",
+      summary="Every committee the compound has had, active or not, newest first")
 query(**REGISTRY, path="/committees/{committee_id}", rpc="GetCommittee", request=pb.GetCommitteeRequest,
       response=pb.GetCommitteeResponse, answer="committee", summary="One committee with its members")
 command(**REGISTRY, path="/companies", rpc="RegisterCompany", request=pb.RegisterCompanyRequest,

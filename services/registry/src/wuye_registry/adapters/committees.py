@@ -118,6 +118,11 @@ class CommitteeRepository:
         rows = (await self.session.execute(query)).mappings().all()
         return [(await self._placed(row)).committee for row in rows]
 
+    async def of_compound(self, compound_id: str) -> list[PlacedCommittee]:
+        """Every committee of the compound, newest first (ids are time-ordered)."""
+        query = _WITH_COMPOUND_CODE.where(committees.c.compound_id == compound_id).order_by(committees.c.id.desc())
+        return [await self._placed(row) for row in (await self.session.execute(query)).mappings().all()]
+
     async def seats_of(self, person_id: str, day: dt.date) -> list[CommitteeSeat]:
         """The seats the person holds on ``day``: on an active committee, in the term in force that day (the
         latest term started by then, not yet ended; a re-election's members sit from their term's first day)."""

@@ -240,6 +240,8 @@ class FormCommittee:
     members: tuple[CommitteeMemberInput, ...]
     term_start: str
     term_end: str
+    #: check every rule and answer the findings, storing and emitting nothing
+    validate_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -259,6 +261,11 @@ class DissolveCommittee:
 @dataclass(frozen=True)
 class GetCommittee:
     committee_id: str
+
+
+@dataclass(frozen=True)
+class ListCommittees:
+    compound_id: str
 
 
 @dataclass(frozen=True)

@@ -613,6 +613,7 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
                 members=committee_members(request.members),
                 term_start=request.term_start,
                 term_end=request.term_end,
+                validate_only=request.validate_only,
             ),
             self.uow(),
         )
@@ -647,6 +648,12 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
     ) -> api.GetCommitteeResponse:
         placed = await committees.get_committee(commands.GetCommittee(request.committee_id), self.uow())
         return api.GetCommitteeResponse(committee=committee_message(placed))
+
+    async def ListCommittees(
+        self, request: api.ListCommitteesRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListCommitteesResponse:
+        found = await committees.list_committees(commands.ListCommittees(request.compound_id), self.uow())
+        return api.ListCommitteesResponse(committees=[committee_message(placed) for placed in found])
 
     async def FileCommittee(
         self, request: api.FileCommitteeRequest, context: grpc.aio.ServicerContext

@@ -110,6 +110,8 @@ async def form(command: commands.FormCommittee, uow: RegistryUnitOfWork) -> Form
         )
         await _require_screened(uow, compound.compound_id, formation)
         placed = PlacedCommittee(formation.committee, compound.compound_id, compound.jurisdiction_path)
+        if command.validate_only:
+            return FormedCommittee(placed, formation.warnings)  # leaving without a commit stores nothing
         await uow.committees.add(placed)
         formed = await _formed(uow, placed, formation)
         await uow.commit()
@@ -148,6 +150,12 @@ async def dissolve_committee(command: commands.DissolveCommittee, uow: RegistryU
 async def get_committee(query: commands.GetCommittee, uow: RegistryUnitOfWork) -> PlacedCommittee:
     async with uow.reading():
         return await access.committee(uow, query.committee_id, action="read a committee")
+
+
+async def list_committees(query: commands.ListCommittees, uow: RegistryUnitOfWork) -> list[PlacedCommittee]:
+    async with uow.reading():
+        compound = await access.compound(uow, query.compound_id, action="list a compound's committees")
+        return await uow.committees.of_compound(compound.compound_id)
 
 
 async def file_committee(command: commands.FileCommittee, uow: RegistryUnitOfWork) -> PlacedCommittee:

@@ -5,7 +5,8 @@ const TOKEN_KEY = "wuye-console-token";
 const $ = (id) => document.getElementById(id);
 // session: counts logins and logouts, so an answer that arrives for an earlier session is dropped
 const state = {
-  token: "", claims: {}, casesToken: "", caseId: "", session: 0, categories: {}, compoundNames: {}, ready: Promise.resolve(),
+  token: "", claims: {}, casesToken: "", caseId: "", session: 0, categories: {}, compounds: [], compoundNames: {}, people: {},
+  ready: Promise.resolve(),
 };
 
 // what each step of a case's history is called (complaints' actions, C2)
@@ -149,6 +150,7 @@ function login(token) {
   state.session += 1;
   state.token = token;
   state.claims = claims;
+  state.people = {};  // what one person may read of others is not carried to the next
   sessionStorage.setItem(TOKEN_KEY, token);
   $("who-text").textContent = claims.sub + " · " + (claims.roles || []).join(",") + " · " + (claims.wuye_scope || "");
   $("who").hidden = false;
@@ -183,7 +185,7 @@ async function devLogin(event) {
 // --- views ---------------------------------------------------------------------------------------
 
 const LOADERS = {
-  dashboard: loadDashboard, complaints: loadCases, votes: loadVotes, funds: loadFunds, plans: loadPlans, supervision: loadSupervision,
+  dashboard: loadDashboard, complaints: loadCases, registry: loadRegistry, votes: loadVotes, funds: loadFunds, plans: loadPlans, supervision: loadSupervision,
   ratings: loadRatings, consultations: loadMeetings, hotline: loadHotline,
 };
 
@@ -332,10 +334,128 @@ async function loadCompounds() {
   await guarded(async () => {
     const params = new URLSearchParams({ jurisdiction_code: parts[parts.length - 1], page_size: "200" });
     const page = await api("GET", "/api/v1/compounds?" + params);
+    state.compounds = page.items;
     state.compoundNames = Object.fromEntries(page.items.map((c) => [c.id, c.name]));
     for (const select of document.querySelectorAll(".compound-select")) {
       select.replaceChildren(...page.items.map((c) => el("option", { value: c.id }, c.name + " (" + c.code + ")")));
     }
+  });
+}
+
+// registry (O1–O5): the jurisdiction's compounds, their committees and screened reserve candidates, and a
+// committee put together with its rules checked as it is typed (FormCommittee with validate_only)
+
+const COMPOUND_TYPES = { commodity: "商品房 Commodity", old: "老旧小区 Old", resettlement: "安置房 Resettlement", affordable: "保障房 Affordable" };
+const MANAGEMENT_MODES = {
+  company: "物业企业 Company", state_owned_trusteeship: "国企托管 State-owned trusteeship", self_managed: "自管 Self-managed",
+  none: "无物业 None", bundled: "1+N组团 Bundled",
+};
+const COMMITTEE_KINDS = { owners_committee: "业主委员会 Owners' committee", property_management_committee: "物业管理委员会 Management committee" };
+const COMMITTEE_STATES = { active: "在任 Active", dissolved: "已解散 Dissolved" };
+const MEMBER_ROLES = { chair: "主任 Chair", vice_chair: "副主任 Vice chair", member: "委员 Member" };
+const COMMITTEE_RULES = {
+  O1: "业委会人数与任期 O1", O2: "物管会组成 O2", O3: "红色业委会 O3", O4: "党员比例 O4", O5: "候选人负面清单 O5", A4: "登记信息 A4",
+  one_chair: "须有且只有一名主任 One chair", unique_member: "成员不得重复 Each member once", term_order: "任期起止 Term dates",
+  one_active_committee: "已有在任委员会 A committee is in office", secretary_is_party_member: "书记须为党员 Secretary is a party member",
+};
+
+async function loadRegistry() {
+  $("compounds").replaceChildren(...state.compounds.map((one) => el("tr", {
+    dataset: { compoundId: one.id }, onclick: () => guarded(() => openCompound(one.id)),
+  }, el("td", {}, one.name), el("td", {}, one.code), el("td", {}, COMPOUND_TYPES[one.compound_type] || "—"),
+  el("td", {}, MANAGEMENT_MODES[one.management_mode] || "—"))));
+  if (!state.compounds.length) $("compounds").append(el("tr", {}, el("td", { colspan: "4" }, "暂无小区 No compounds")));
+}
+
+// people are shown by their (masked) registry names, each read once
+async function personNames(ids) {
+  const wanted = [...new Set(ids)].filter((id) => !(id in state.people));
+  const people = await Promise.all(wanted.map((id) => api("GET", "/api/v1/people/" + encodeURIComponent(id))));
+  for (const person of people) state.people[person.id] = person.name;
+  return state.people;
+}
+
+async function openCompound(compoundId) {
+  state.compoundId = compoundId;
+  $("compound").hidden = false;
+  $("compound-title").textContent = compoundName(compoundId);
+  const path = "/api/v1/compounds/" + encodeURIComponent(compoundId);
+  const [committees, candidates] = await Promise.all([api("GET", path + "/committees"), api("GET", path + "/reserve-candidates")]);
+  const names = await personNames([...committees.flatMap((c) => c.members.map((m) => m.person_id)),
+    ...candidates.map((c) => c.person_id)]);
+  $("committees").replaceChildren(...committees.map((committee) => {
+    const party = committee.members.filter((m) => m.is_party_member).length;
+    return el("tr", { dataset: { committeeId: committee.id, state: committee.status } },
+      el("td", {}, COMMITTEE_KINDS[committee.kind] + (committee.is_red ? " · 红色业委会 Red (O3)" : "") + (committee.is_dual_role ? " · 一肩挑" : "")),
+      el("td", {}, "第" + committee.term_number + "届 " + committee.term_start + " — " + committee.term_end),
+      el("td", {}, COMMITTEE_STATES[committee.status] + (committee.filed_on ? " · 已备案 filed " + committee.filed_on : " · 未备案 not filed")),
+      el("td", {}, committee.members.map((m) => names[m.person_id] + "（" + MEMBER_ROLES[m.role] + "）").join("、")),
+      el("td", {}, party + "/" + committee.members.length + "（" + percent(party, committee.members.length) + "）"));
+  }));
+  if (!committees.length) $("committees").append(el("tr", {}, el("td", { colspan: "5" }, "尚未组建 None formed yet")));
+  $("candidates").replaceChildren(...candidates.map((one) => el("tr", { dataset: { personId: one.person_id } },
+    el("td", {}, names[one.person_id]), el("td", {}, one.screened_on),
+    el("td", { class: one.eligible ? "" : "overdue" }, one.eligible ? "通过 Eligible"
+      : "未通过 Screened out：" + one.reasons.map((r) => r.label_zh).join("、")))));
+  if (!candidates.length) $("candidates").append(el("tr", {}, el("td", { colspan: "3" }, "暂无人选 No candidates")));
+  // the members are chosen from the candidates who passed (O5); a management committee is appointed (O2)
+  $("committee-members").replaceChildren(...candidates.filter((one) => one.eligible).map((one) => el("div", { class: "member", dataset: { personId: one.person_id } },
+    el("label", {}, el("input", { type: "checkbox", value: one.person_id, onchange: () => guarded(checkCommittee) }), " " + names[one.person_id]),
+    el("select", { class: "member-role", "aria-label": "职务 Role", onchange: () => guarded(checkCommittee) },
+      ...Object.entries(MEMBER_ROLES).reverse().map(([value, caption]) => el("option", { value }, caption))))));
+  $("committee-check").textContent = "";
+  if (!$("committee-start").value) {
+    $("committee-start").value = today();
+    $("committee-end").value = (Number(today().slice(0, 4)) + 5) + today().slice(4);
+  }
+  $("compound").scrollIntoView({ block: "nearest" });
+}
+
+function committeeProposal() {
+  return {
+    compound_id: state.compoundId, kind: $("committee-kind").value,
+    term_start: $("committee-start").value, term_end: $("committee-end").value,
+    members: Array.from(document.querySelectorAll("#committee-members .member")).filter((row) => row.querySelector("input").checked)
+      .map((row) => ({ person_id: row.dataset.personId, role: row.querySelector("select").value })),
+  };
+}
+
+// each change asks the registry to apply every rule to the proposal as it stands; only the latest answer shows
+async function checkCommittee() {
+  const asked = (state.committeeChecks = (state.committeeChecks || 0) + 1);
+  const box = $("committee-check");
+  const proposal = committeeProposal();
+  if (!proposal.members.length) {
+    box.textContent = "";
+    return;
+  }
+  try {
+    const answer = await api("POST", "/api/v1/committees", { ...proposal, validate_only: true });
+    if (asked !== state.committeeChecks) return;
+    const members = answer.committee.members;
+    const party = members.filter((m) => m.is_party_member).length;
+    box.dataset.ok = "true";
+    box.className = "";
+    box.textContent = "✓ 符合人数、任期与人选规定 Meets O1, O2, O5 · 党员 party " + party + "/" + members.length
+      + "（" + percent(party, members.length) + "）" + (answer.committee.is_red ? " · 红色业委会 Red committee (O3)" : "")
+      + answer.warnings.map((w) => " · ⚠ " + (COMMITTEE_RULES[w.rule] || w.rule) + "：" + w.message).join("");
+  } catch (error) {
+    if (error instanceof Stale || asked !== state.committeeChecks) return;
+    if (!(error instanceof Problem) || !error.body) throw error;
+    box.dataset.ok = "false";
+    box.className = "overdue";
+    box.textContent = "✗ 不符合 " + (COMMITTEE_RULES[error.body.rule] || error.body.rule || "") + "（" + (error.body.field || "") + "）："
+      + error.message;
+  }
+}
+
+async function formCommittee(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const answer = await api("POST", "/api/v1/committees", committeeProposal(), { create: true });
+    say("已组建 Formed：" + compoundName(state.compoundId) + " " + COMMITTEE_KINDS[answer.committee.kind]
+      + answer.warnings.map((w) => "（⚠ " + (COMMITTEE_RULES[w.rule] || w.rule) + "）").join(""));
+    await openCompound(state.compoundId);
   });
 }
 
@@ -434,7 +554,7 @@ function voteAction(vote) {
 }
 
 function objectionRow(vote, objection) {
-  const cell = el("td", { colspan: "4" }, "异议 Objection: " + objection.reason);
+  const cell = el("td", { colspan: "5" }, "异议 Objection: " + objection.reason);
   if (objection.answer) {
     cell.append(el("div", { class: "answer" }, "答复 Answer: " + objection.answer));
     return el("tr", { class: "objection", dataset: { objectionId: objection.objection_id } }, el("td", {}, ""), cell);
@@ -1090,6 +1210,8 @@ document.addEventListener("DOMContentLoaded", () => {
   $("votes-refresh").addEventListener("click", () => guarded(loadVotes));
   $("vote-form").addEventListener("submit", openVote);
   $("ballot-form").addEventListener("submit", enterBallot);
+  $("committee-form").addEventListener("submit", formCommittee);
+  for (const id of ["committee-kind", "committee-start", "committee-end"]) $(id).addEventListener("change", () => guarded(checkCommittee));
   $("funds-compound").addEventListener("change", () => guarded(loadAccount));
   $("funds-refresh").addEventListener("click", () => guarded(loadFunds));
   $("ledger-verify").addEventListener("click", () => guarded(verifyLedger));
