@@ -8,6 +8,7 @@ from typing import Any
 
 import grpc
 import jwt
+import sqlalchemy as sa
 
 from tests.platform import ISSUER, Gateway
 from wuye.enforcement.v1 import enforcement_pb2, enforcement_pb2_grpc
@@ -99,6 +100,16 @@ async def add_housing_item(enforcement_port: int, code: str = "LIFT-01") -> None
                 standard="年检合格", frequency=enforcement_pb2.FREQUENCY_ANNUAL)),
             metadata=CITY_ADMIN.to_metadata(),
         )
+
+
+async def enforcement_knows_serving_company(gateway: Gateway, compound: dict[str, Any], company: dict[str, Any]) -> bool:
+    """Whether enforcement has the compound with its serving company: a plan charges its findings to the
+    company enforcement knows when it is made, and the registry's CompoundRegistered alone is not enough."""
+    async with gateway.apps["enforcement"].runtime.db.reads() as session:
+        return bool(await session.scalar(
+            sa.text("SELECT count(*) FROM known_compounds WHERE compound_id = :compound AND company_id = :company"),
+            {"compound": compound["id"], "company": company["id"]},
+        ))
 
 
 def company_staff_token(gateway: Gateway, company_id: str, scope: str = "350500/350521") -> dict[str, str]:

@@ -7,6 +7,10 @@ Debian's chromium (as tests/test_browser.py); skipped with the reason where it i
 The campaign's supervision screen (S1–S4): the county officer reads the figures and a task list and exports
 it to Excel; the street officer reports its task done from its queue, the community worker records how an
 item was handled, and the county officer closes it by the follow-up visit.
+
+Joint inspections (E1–E5): the county officer plans a visit, the housing inspector records a failure with
+its evidence, completes the visit with an order to the company and re-checks it early with the reason; the
+officer escalates an earlier overdue order to a penalty case and records how it ended.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from tests.gateway_world import (
     add_owned_households,
     company_staff_token,
     configure_funds,
+    enforcement_knows_serving_company,
     funds_definition,
     register_compound,
     register_hierarchy,
@@ -46,6 +51,8 @@ from wuye_chassis.app import ServiceApp
 from wuye_chassis.auth import AuthContext
 from wuye_chassis.natsd import EmbeddedNats, free_port
 from wuye_chassis.workdays import SHANGHAI
+from wuye_enforcement.entrypoints.app import build as build_enforcement
+from wuye_enforcement.settings import EnforcementSettings
 from wuye_gateway.app import create_app
 from wuye_gateway.settings import GatewaySettings
 
@@ -628,3 +635,128 @@ async def test_O1_O5_a_community_worker_forms_a_committee_from_screened_candidat
             assert errors == []
             await browser.close()
     assert (screenshots / "console-registry.png").stat().st_size > 10_000
+
+
+async def test_E1_E5_an_inspector_records_issues_and_rechecks_and_an_officer_escalates_in_the_console(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
+) -> None:
+    registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
+    # the overdue sweep runs every 0.2 s, so an order given a two-second deadline is overdue within the test
+    enforcement = await start_service(build_enforcement(EnforcementSettings(
+        database_url=await database_url_factory("enforcement"), nats_url=nats_server.url, grpc_port=0,
+        overdue_interval_seconds=0.2)))
+    async with served_gateway({"registry": registry, "enforcement": enforcement}) as (base, gateway):
+        await register_hierarchy(gateway)
+        compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
+        company = await register_serving_company(gateway, compound, "91350521MA2YC4XL1N")
+        await add_housing_item(enforcement.port)
+        await eventually(lambda: enforcement_knows_serving_company(gateway, compound, company))
+        # an earlier visit whose order ran out of time: planned, found and issued through the REST surface
+        officer, housing = await gateway.token("huian-officer"), await gateway.token("huian-housing")
+        earlier = await gateway.client.post("/api/v1/enforcement/plans", headers=officer | {"Idempotency-Key": "earlier"}, json={
+            "kind": "special", "basis": "电梯安全专项检查", "visit_date": dt.datetime.now(SHANGHAI).date().isoformat(), "compound_ids": [compound["id"]],
+            "teams": [{"department": "housing"}]})
+        assert earlier.status_code == 201, earlier.text
+        visit = f"/api/v1/enforcement/inspections/{earlier.json()['visits'][0]['inspection_id']}"
+        recorded = await gateway.client.post(f"{visit}/results", headers=housing, json={
+            "item_code": "LIFT-01", "outcome": "fail", "severity": "serious", "evidence_refs": ["photo-0900.jpg"]})
+        assert recorded.status_code == 200, recorded.text
+        soon = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)).isoformat()
+        completed = await gateway.client.post(f"{visit}/completion", headers=housing, json={
+            "orders": [{"item_code": "LIFT-01", "addressee": "company", "deadline": soon}]})
+        assert completed.status_code == 200, completed.text
+        late_order = completed.json()["orders"][0]["order_id"]
+
+        async def overdue() -> bool:
+            answer = await gateway.client.get(f"/api/v1/enforcement/orders/{late_order}", headers=officer)
+            return answer.json()["state"] == "overdue"
+
+        await eventually(overdue)
+
+        async with playwright.async_playwright() as driver:
+            browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            page = await browser.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+
+            # the county officer plans this quarter's visit with the housing department
+            await log_in(page, base, "huian-officer", "plans")
+            await shown(page, "#plan-departments input[value=housing]")
+            await page.fill("#plan-basis", "第四季度联合检查")
+            await page.check("#plan-departments input[value=housing]")
+            await page.fill("[data-department=housing] .inspectors", "施住建")
+            await page.click("#plan-form button[type=submit]")
+            await shown(page, "#plans tr:has-text('第四季度联合检查')")
+            assert "凤凰城" in await page.inner_text("#plans tr:has-text('第四季度联合检查')")  # names, not ids
+            assert await page.is_hidden("#recheck-form") and await page.is_hidden("#completion-form")
+
+            # the housing inspector opens the visit, records the failure and completes it with an order
+            await log_in(page, base, "huian-housing", "plans")
+            await page.click("#plans tr:has-text('第四季度联合检查')")
+            await shown(page, "#plan-teams tr[data-department=housing]:has-text('施住建')")
+            assert "电梯年检是否有效" in await page.inner_text("#plan-checklist")
+            assert "住建" in await page.inner_text("#plan-checklist")  # the department by name
+            await page.click("#plan-visits tr[data-state=open]")
+            line = page.locator("#inspection-lines tr[data-item-code='LIFT-01']")
+            await line.locator("select.outcome").wait_for()
+            assert "未检查" in await line.inner_text()
+            await line.locator("select.outcome").select_option("fail")
+            await line.locator("button.record").click()
+            # a failure without evidence is refused, naming the field and the rule; nothing is recorded
+            await shown(page, "#message.error:has-text('evidence_refs')")
+            assert "未检查" in await line.inner_text()
+            await line.locator("select.outcome").select_option("fail")
+            await line.locator("select.severity").select_option("major")
+            await line.locator("input.evidence").fill("photo-0001.jpg, photo-0002.jpg")
+            await line.locator("input.note").fill("3号楼电梯年检过期")
+            await line.locator("button.record").click()
+            await shown(page, "#inspection-lines tr[data-outcome=fail]")
+            recorded_line = await page.inner_text("#inspection-lines tr[data-outcome=fail]")
+            assert "不合格" in recorded_line and "较重" in recorded_line and "photo-0002.jpg" in recorded_line
+            order_row = page.locator("#completion-orders .completion-order[data-item-code='LIFT-01']")
+            assert company["name"] in await order_row.inner_text()  # the order goes to the serving company by name
+            await order_row.locator("input.days").fill("5")
+            await page.click("#completion-form button[type=submit]")
+            await shown(page, "#inspection-orders tr[data-state=issued]")
+            assert (await page.inner_text("#inspection-state")).startswith("已完成")
+            assert company["name"] in await page.inner_text("#inspection-orders")
+
+            # the company reports the work done: the re-check before the deadline must say why (E4)
+            await page.click("#inspection-orders tr[data-state=issued]")
+            await shown(page, "#recheck-form:not([hidden])")
+            assert await page.is_visible("#recheck-reason")
+            await page.click("#recheck-form button[type=submit]")
+            await shown(page, "#message.error:has-text('early_reason')")
+            await page.fill("#recheck-reason", "物业公司报告已完成整改")
+            await page.click("#recheck-form button[type=submit]")
+            await shown(page, "#order[data-state=rectified]")
+            assert "物业公司报告已完成整改" in await page.inner_text("#order-rechecks")
+            assert await page.is_hidden("#recheck-form")
+            await shown(page, "#inspection-orders tr[data-state=rectified]")
+
+            # the county officer escalates the earlier, overdue order and records how the case ended
+            await log_in(page, base, "huian-officer", "plans")
+            await page.click(f"#orders-overdue tr[data-order-id='{late_order}']")
+            await shown(page, "#escalation-form:not([hidden])")
+            await page.select_option("#escalation-kind", "referral")
+            assert await page.is_visible("#escalation-referral") and await page.is_hidden("#escalation-department")
+            await page.select_option("#escalation-kind", "penalty_case")
+            await page.select_option("#escalation-department", "housing")
+            await page.click("#escalation-form button[type=submit]")
+            await shown(page, "#order[data-state=escalated]")
+            assert "立案处罚" in await page.inner_text("#order-facts")
+            await page.locator(f"#orders-overdue tr[data-order-id='{late_order}']").wait_for(state="detached")
+            await page.select_option("#escalation-outcome", "penalty_imposed")
+            await page.click("#outcome-form button[type=submit]")
+            await shown(page, "#order-facts:has-text('已处罚')")
+            assert await page.is_hidden("#outcome-form")
+
+            # the figures count both visits' problems, one rectified (E5)
+            await page.click("#plans-refresh")
+            await shown(page, "#figure-enf-problems b:text-is('2')")
+            assert await page.inner_text("#figure-enf-rectified b") == "1"
+            assert await page.inner_text("#figure-enf-rectification-rate b") == "50.0%"
+            await page.screenshot(path=str(screenshots / "console-inspections.png"), full_page=True)
+            assert errors == []
+            await browser.close()
+    assert (screenshots / "console-inspections.png").stat().st_size > 10_000

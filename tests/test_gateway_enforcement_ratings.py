@@ -14,13 +14,13 @@ from typing import Any
 import grpc
 import jwt
 import pytest
-import sqlalchemy as sa
 
 from tests.gateway_world import (
     CITY_ADMIN,
     HUIAN_COMMUNITY,
     add_housing_item,
     company_staff_token,
+    enforcement_knows_serving_company,
     register_compound,
     register_hierarchy,
     register_serving_company,
@@ -81,16 +81,8 @@ async def test_a_joint_inspection_finds_orders_rechecks_and_counts(platform) -> 
                  "compound_ids": [platform.compound["id"]],
                  "teams": [{"department": "housing", "inspector_ids": ["huian-housing"]}]}
 
-    async def serving_company_known() -> bool:
-        # the plan charges its findings to the company enforcement knows serves the compound when it is
-        # made: the registry's CompoundRegistered alone (the compound known) is not enough
-        async with gateway.apps["enforcement"].runtime.db.reads() as session:
-            return bool(await session.scalar(
-                sa.text("SELECT count(*) FROM known_compounds WHERE compound_id = :compound AND company_id = :company"),
-                {"compound": platform.compound["id"], "company": platform.company["id"]},
-            ))
-
-    await eventually(serving_company_known)  # once the compound and its contract have reached enforcement by event
+    # once the compound and its contract have reached enforcement by event
+    await eventually(lambda: enforcement_knows_serving_company(gateway, platform.compound, platform.company))
     planned = await gateway.client.post("/api/v1/enforcement/plans", json=plan_body,
                                         headers=officer | {"Idempotency-Key": "plan-q4"})
     assert planned.status_code == 201, planned.text

@@ -146,6 +146,8 @@ ALLOWED: dict[str, set[str]] = {
     "POST /api/v1/enforcement/orders/{order_id}/rechecks": {"department_inspector"},
     "POST /api/v1/enforcement/orders/{order_id}/escalation": {"county_officer", "street_officer",
                                                              "department_inspector"},
+    "POST /api/v1/enforcement/orders/{order_id}/escalation/outcome": {"county_officer", "street_officer",
+                                                                     "department_inspector"},
     # supervision (S1–S4): the task force issues, sends back, visits and reviews; an addressee acts as itself
     "POST /api/v1/supervision/task-lists": TASK_FORCE,
     "POST /api/v1/supervision/task-lists/import": TASK_FORCE,

@@ -53,6 +53,10 @@ command(**ENFORCEMENT, path=f"{ORDER}/escalation", rpc="EscalateOrder", request=
         response=pb.EscalateOrderResponse, answer="order",
         summary="Escalate an overdue order to a penalty case or the judicial alliance",
         examples={"kind": ["penalty_case"], "department": ["housing"]})
+command(**ENFORCEMENT, path=f"{ORDER}/escalation/outcome", rpc="RecordEscalationOutcome",
+        request=pb.RecordEscalationOutcomeRequest, response=pb.RecordEscalationOutcomeResponse, answer="order",
+        summary="Record how an escalated order's penalty case or referral ended (E4; rectified closes the order)",
+        examples={"outcome": ["penalty_imposed"]})
 query(**ENFORCEMENT, path="/figures", rpc="GetEnforcementFigures", request=pb.GetEnforcementFiguresRequest,
       response=pb.GetEnforcementFiguresResponse,
       summary="Problems found, rectified and overdue, and visits saved, for a jurisdiction and period")

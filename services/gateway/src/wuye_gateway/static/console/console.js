@@ -6,6 +6,7 @@ const $ = (id) => document.getElementById(id);
 // session: counts logins and logouts, so an answer that arrives for an earlier session is dropped
 const state = {
   token: "", claims: {}, casesToken: "", caseId: "", session: 0, categories: {}, compounds: [], compoundNames: {}, people: {},
+  companies: {}, itemContents: {}, orderId: "",
   ready: Promise.resolve(),
 };
 
@@ -151,6 +152,7 @@ function login(token) {
   state.token = token;
   state.claims = claims;
   state.people = {};  // what one person may read of others is not carried to the next
+  state.companies = {};
   sessionStorage.setItem(TOKEN_KEY, token);
   $("who-text").textContent = claims.sub + " · " + (claims.roles || []).join(",") + " · " + (claims.wuye_scope || "");
   $("who").hidden = false;
@@ -826,7 +828,79 @@ async function publishDisclosure(event) {
   });
 }
 
-// inspection plans
+// joint inspections (综合查一次, E1–E5): the figures, the plans and their visits, each visit's checklist
+// recorded line by line by the departments that check it, completion issuing the rectification orders, and
+// each order's re-checks, escalation and its outcome
+
+const INSPECTION_STATES = { open: "检查中 Open", completed: "已完成 Completed" };
+const OUTCOMES = { pass: "合格 Pass", fail: "不合格 Fail", not_applicable: "不适用 Not applicable" };
+const SEVERITIES = { minor: "轻微 Minor", major: "较重 Major", serious: "严重 Serious" };
+const ADDRESSEES = { company: "物业企业 Company", owners_committee: "业主委员会 Owners' committee", owner: "业主 Owner" };
+const ORDER_STATES = {
+  issued: "整改中 Issued", rectified: "已整改 Rectified", overdue: "逾期未整改 Overdue", escalated: "已升级处置 Escalated",
+};
+const ESCALATION_KINDS = { penalty_case: "立案处罚 Penalty case", referral: "移送司法联盟 Judicial alliance referral" };
+const REFERRAL_KINDS = {
+  public_interest_suggestion: "检察公益诉讼建议 Procuratorate suggestion", court_onsite_hearing: "法院巡回审判 Court on-site hearing",
+  other: "其他部门 Another department",
+};
+// how each kind of escalation may end (E4)
+const ESCALATION_OUTCOMES = {
+  penalty_case: { rectified: "已整改 Rectified", penalty_imposed: "已处罚 Penalty imposed", dismissed: "不予处罚 Dismissed" },
+  referral: {
+    rectified: "已整改 Rectified", litigation_filed: "已提起诉讼 Litigation filed", settled_on_site: "现场调解 Settled on site",
+    dismissed: "不予受理 Dismissed",
+  },
+};
+const ORDER_ROLES = ["county_officer", "street_officer", "department_inspector"];
+const hasRole = (...roles) => (state.claims.roles || []).some((role) => roles.includes(role));
+
+// the day after a YYYY-MM-DD (the plan list's end date is exclusive, the toolbar's "to" day included)
+function dayAfter(day) {
+  const next = new Date(day + "T00:00:00Z");
+  next.setUTCDate(next.getUTCDate() + 1);
+  return next.toISOString().slice(0, 10);
+}
+
+// the departments and the catalogue's items, by name, read once
+async function loadDepartments() {
+  if (!state.departments) {
+    const [departments, items] = await Promise.all([api("GET", "/api/v1/enforcement/departments"), api("GET", "/api/v1/enforcement/items")]);
+    state.departments = Object.fromEntries(departments.map((d) => [d.code, d.name_zh + " " + d.name_en]));
+    for (const item of items) state.itemContents[item.code] = item.content;
+  }
+  return state.departments;
+}
+
+const departmentName = (code) => (state.departments || {})[code] || code;
+
+// the companies an order names, each read once; a company the caller may not read is called by its kind
+async function companyNames(ids) {
+  const wanted = [...new Set(ids)].filter((id) => id && !(id in state.companies));
+  await Promise.all(wanted.map(async (id) => {
+    try {
+      state.companies[id] = (await api("GET", "/api/v1/companies/" + encodeURIComponent(id))).name;
+    } catch (error) {
+      if (!(error instanceof Problem)) throw error;
+      state.companies[id] = ADDRESSEES.company;
+    }
+  }));
+  return state.companies;
+}
+
+function addresseeText(order) {
+  return order.addressee === "company" ? state.companies[order.addressee_id] || ADDRESSEES.company : ADDRESSEES[order.addressee] || "—";
+}
+
+function itemText(code) {
+  return state.itemContents[code] ? code + " " + state.itemContents[code] : code;
+}
+
+function orderStateCell(order) {
+  const late = order.state === "issued" && new Date(order.deadline) < Date.now();
+  return el("td", { class: order.state === "overdue" || late ? "overdue state" : "state" },
+    ORDER_STATES[order.state] + (order.escalation && order.escalation.outcome ? "：" + ESCALATION_OUTCOMES[order.escalation.kind][order.escalation.outcome] : ""));
+}
 
 async function loadPlans() {
   if (!$("plans-from").value) {
@@ -834,25 +908,242 @@ async function loadPlans() {
     $("plans-from").value = year + "-01-01";
     $("plans-to").value = year + "-12-31";
   }
-  const params = new URLSearchParams({
-    jurisdiction_path: state.claims.wuye_scope || "", start_date: $("plans-from").value,
-    end_date: $("plans-to").value, page_size: "50",
-  });
-  const page = await api("GET", "/api/v1/enforcement/plans?" + params);
-  const body = $("plans");
-  body.replaceChildren();
-  for (const plan of page.items) {
-    body.append(el("tr", { dataset: { planId: plan.plan_id } }, el("td", {}, plan.visit_date), el("td", {}, label(plan.kind)),
-      el("td", {}, plan.basis), el("td", {}, String(plan.visits.length)), el("td", {}, String(plan.checklist.length)),
-      el("td", {}, String(plan.separate_visits_saved))));
-  }
-  if (!page.items.length) body.append(el("tr", {}, el("td", { colspan: "6" }, "暂无计划 No plans")));
+  await loadDepartments();
+  const scope = state.claims.wuye_scope || "";
+  const from = $("plans-from").value;
+  const to = $("plans-to").value;
+  const [page, figures] = await Promise.all([
+    api("GET", "/api/v1/enforcement/plans?" + new URLSearchParams({ jurisdiction_path: scope, start_date: from, end_date: dayAfter(to), page_size: "50" })),
+    api("GET", "/api/v1/enforcement/figures?" + new URLSearchParams({ jurisdiction_path: scope, start_date: from, end_date: to })),
+  ]);
+  $("enf-figures").replaceChildren(
+    figure("enf-inspections", "检查小区次数 Inspections", figures.inspections),
+    figure("enf-items", "检查事项 Items checked", figures.items_checked),
+    figure("enf-problems", "发现问题 Problems found", figures.problems_found),
+    figure("enf-rectified", "已整改 Rectified", figures.rectified),
+    figure("enf-rectification-rate", "整改率 Rectification rate", ratio(figures.rectification_rate)),
+    figure("enf-overdue", "逾期未整改 Overdue", figures.overdue),
+    figure("enf-overdue-rate", "逾期率 Overdue rate", ratio(figures.overdue_rate)),
+    figure("enf-visits-saved", "减少检查次数 Visits saved", figures.visits_saved),
+  );
+  $("plans").replaceChildren(...page.items.map((plan) => el("tr", { dataset: { planId: plan.plan_id }, onclick: () => guarded(() => openPlan(plan.plan_id)) },
+    el("td", {}, plan.visit_date), el("td", {}, label(plan.kind)), el("td", {}, plan.basis),
+    el("td", {}, plan.visits.map((visit) => compoundName(visit.compound_id)).join("、")), el("td", {}, String(plan.checklist.length)),
+    el("td", {}, String(plan.separate_visits_saved)))));
+  if (!page.items.length) $("plans").append(el("tr", {}, el("td", { colspan: "6" }, "暂无计划 No plans")));
   if (!$("plan-departments").children.length) {
-    const departments = await api("GET", "/api/v1/enforcement/departments");
-    $("plan-departments").replaceChildren(...departments.map((d) => el("div", { class: "team", dataset: { department: d.code } },
-      el("label", {}, el("input", { type: "checkbox", value: d.code, name: "department" }), " " + d.name_zh + " " + d.name_en),
-      el("input", { type: "text", class: "inspectors", placeholder: "检查员（可选）People named, optional (a, b)", "aria-label": d.name_en + " inspectors" }))));
+    $("plan-departments").replaceChildren(...Object.entries(state.departments).map(([code, name]) => el("div", { class: "team", dataset: { department: code } },
+      el("label", {}, el("input", { type: "checkbox", value: code, name: "department" }), " " + name),
+      el("input", { type: "text", class: "inspectors", placeholder: "检查人员（可选）People sent, optional (a, b)", "aria-label": name + " inspectors" }))));
+    $("escalation-department").replaceChildren(...Object.entries(state.departments).map(([code, name]) => el("option", { value: code }, name)));
   }
+  await loadOrderQueues();
+}
+
+function orderRow(order) {
+  return el("tr", { dataset: { orderId: order.order_id, state: order.state }, onclick: () => guarded(() => openOrder(order.order_id)) },
+    el("td", {}, itemText(order.item_code)), el("td", {}, compoundName(order.compound_id)), el("td", {}, addresseeText(order)),
+    el("td", {}, when(order.deadline)), orderStateCell(order));
+}
+
+async function loadOrderQueues() {
+  const params = new URLSearchParams({ jurisdiction_path: state.claims.wuye_scope || "", page_size: "100" });
+  const [due, overdue] = await Promise.all([
+    api("GET", "/api/v1/enforcement/orders-due-recheck?" + params), api("GET", "/api/v1/enforcement/overdue-orders?" + params),
+  ]);
+  await companyNames([...due.items, ...overdue.items].filter((o) => o.addressee === "company").map((o) => o.addressee_id));
+  $("orders-due").replaceChildren(...due.items.map(orderRow));
+  if (!due.items.length) $("orders-due").append(el("tr", {}, el("td", { colspan: "5" }, "暂无待复查 None due")));
+  $("orders-overdue").replaceChildren(...overdue.items.map(orderRow));
+  if (!overdue.items.length) $("orders-overdue").append(el("tr", {}, el("td", { colspan: "5" }, "无逾期 None overdue")));
+}
+
+async function openPlan(planId) {
+  const plan = await api("GET", "/api/v1/enforcement/plans/" + encodeURIComponent(planId));
+  for (const line of plan.checklist) state.itemContents[line.item_code] = line.content;
+  $("plan").hidden = false;
+  $("plan").dataset.planId = plan.plan_id;
+  $("plan-title").textContent = plan.visit_date + " " + plan.basis;
+  $("plan-kind-value").textContent = label(plan.kind);
+  $("plan-basis-value").textContent = plan.basis;
+  $("plan-saved").textContent = plan.separate_visits_saved + " 次 visits";
+  $("plan-teams").replaceChildren(...plan.teams.map((team) => el("tr", { dataset: { department: team.department } },
+    el("td", {}, departmentName(team.department)), el("td", {}, team.inspector_ids.join("、") || "未指派 None named yet"))));
+  $("plan-checklist").replaceChildren(...plan.checklist.map((line) => el("tr", { dataset: { itemCode: line.item_code } },
+    el("td", {}, line.item_code), el("td", {}, line.content + (line.standard ? "（标准 standard：" + line.standard + "）" : "")),
+    el("td", {}, line.legal_basis || "—"), el("td", {}, line.departments.map(departmentName).join("、")))));
+  const inspections = await Promise.all(plan.visits.map((visit) => api("GET", "/api/v1/enforcement/inspections/" + encodeURIComponent(visit.inspection_id))));
+  $("plan-visits").replaceChildren(...inspections.map((inspection) => el("tr", {
+    dataset: { inspectionId: inspection.inspection_id, state: inspection.state }, onclick: () => guarded(() => openInspection(inspection.inspection_id)),
+  }, el("td", {}, compoundName(inspection.compound_id)), el("td", { class: "state" }, INSPECTION_STATES[inspection.state]),
+  el("td", {}, String(inspection.orders.length)))));
+  $("plan").scrollIntoView({ block: "nearest" });
+}
+
+// one checklist line's outcome, and for an open inspection the form a checking department records it with
+function inspectionLine(inspection, line, result) {
+  const shown = result
+    ? OUTCOMES[result.outcome] + (result.severity ? "（" + SEVERITIES[result.severity] + "）" : "")
+      + " · " + result.inspector_id + " " + when(result.recorded_at)
+      + (result.evidence_refs.length ? " · 证据 evidence " + result.evidence_refs.join("、") : "") + (result.note ? " · " + result.note : "")
+    : "未检查 Not checked";
+  const mine = inspection.state === "open" && hasRole("department_inspector") && line.departments.includes(state.claims.wuye_department);
+  let record = el("td", {}, "—");
+  if (mine) {
+    const outcome = el("select", { class: "outcome", "aria-label": "结果 Outcome" },
+      ...Object.entries(OUTCOMES).map(([value, caption]) => el("option", { value }, caption)));
+    const severity = el("select", { class: "severity", "aria-label": "严重程度 Severity" },
+      ...Object.entries(SEVERITIES).map(([value, caption]) => el("option", { value }, caption)));
+    const evidence = el("input", { class: "evidence", maxlength: "500", placeholder: "证据（照片编号，逗号分隔） Evidence refs" });
+    const note = el("input", { class: "note", maxlength: "500", placeholder: "说明 Note" });
+    const button = el("button", { type: "button", class: "record", onclick: () => guarded(async () => {
+      const failed = outcome.value === "fail";
+      const answer = await api("POST", "/api/v1/enforcement/inspections/" + encodeURIComponent(inspection.inspection_id) + "/results", {
+        item_code: line.item_code, outcome: outcome.value, severity: failed ? severity.value : null,
+        evidence_refs: evidence.value.split(/[,，、\s]+/).filter(Boolean), note: note.value,
+      });
+      say("已记录 Recorded：" + itemText(line.item_code) + " " + OUTCOMES[outcome.value]);
+      await renderInspection(answer);
+    }) }, "记录 Record");
+    record = el("td", { class: "record-line" }, outcome, severity, evidence, note, button);
+  }
+  return el("tr", { dataset: { itemCode: line.item_code, outcome: result ? result.outcome : "" } },
+    el("td", {}, line.item_code + " " + line.content), el("td", { class: result && result.outcome === "fail" ? "overdue" : "" }, shown), record);
+}
+
+async function renderInspection(inspection) {
+  for (const line of inspection.checklist) state.itemContents[line.item_code] = line.content;
+  await companyNames([inspection.company_id, ...inspection.orders.filter((o) => o.addressee === "company").map((o) => o.addressee_id)]);
+  $("inspection").hidden = false;
+  $("inspection").dataset.inspectionId = inspection.inspection_id;
+  $("inspection-title").textContent = "检查 Inspection：" + compoundName(inspection.compound_id);
+  $("inspection-state").textContent = INSPECTION_STATES[inspection.state] + " · 物业企业 company："
+    + (inspection.company_id ? state.companies[inspection.company_id] : "无 none");
+  $("inspection-state").dataset.state = inspection.state;
+  const results = Object.fromEntries(inspection.results.map((r) => [r.item_code, r]));
+  $("inspection-lines").replaceChildren(...inspection.checklist.map((line) => inspectionLine(inspection, line, results[line.item_code])));
+  // every failed line becomes an order: its addressee and how many working days it has (E4)
+  const failed = inspection.checklist.filter((line) => results[line.item_code] && results[line.item_code].outcome === "fail");
+  const form = $("completion-form");
+  form.hidden = inspection.state !== "open" || !hasRole("department_inspector") || !inspection.results.length;
+  let committees = [];
+  if (!form.hidden && failed.length) {
+    committees = (await api("GET", "/api/v1/compounds/" + encodeURIComponent(inspection.compound_id) + "/committees").catch((error) => {
+      if (!(error instanceof Problem)) throw error;
+      return [];
+    })).filter((c) => c.kind === "owners_committee" && c.status === "active");
+  }
+  $("completion-orders").replaceChildren(...failed.map((line) => el("div", { class: "team completion-order", dataset: { itemCode: line.item_code } },
+    el("span", {}, itemText(line.item_code)),
+    el("select", { class: "addressee", "aria-label": "责任方 Addressee" },
+      ...(inspection.company_id ? [el("option", { value: "company" }, "物业企业 " + state.companies[inspection.company_id])] : []),
+      ...committees.map((c) => el("option", { value: "owners_committee:" + c.id }, "业主委员会 第" + c.term_number + "届 Owners' committee"))),
+    el("label", {}, "整改期限（工作日） Working days ", el("input", { type: "number", class: "days", min: "1", max: "250", value: "10" })))));
+  $("inspection-orders").replaceChildren(...inspection.orders.map((order) => el("tr", {
+    dataset: { orderId: order.order_id, state: order.state }, onclick: () => guarded(() => openOrder(order.order_id)),
+  }, el("td", {}, itemText(order.item_code)), el("td", {}, addresseeText(order)), el("td", {}, when(order.deadline)), orderStateCell(order))));
+  if (!inspection.orders.length) $("inspection-orders").append(el("tr", {}, el("td", { colspan: "4" }, "无整改通知 No orders")));
+  $("inspection").scrollIntoView({ block: "nearest" });
+}
+
+async function openInspection(inspectionId) {
+  await renderInspection(await api("GET", "/api/v1/enforcement/inspections/" + encodeURIComponent(inspectionId)));
+}
+
+async function completeInspection(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const orders = Array.from(document.querySelectorAll("#completion-orders .completion-order")).map((row) => {
+      const [addressee, addresseeId] = row.querySelector(".addressee").value.split(":");
+      return { item_code: row.dataset.itemCode, addressee, addressee_id: addresseeId || "",
+        deadline_working_days: Number(row.querySelector(".days").value) || 0 };
+    });
+    const inspection = await api("POST", "/api/v1/enforcement/inspections/" + encodeURIComponent($("inspection").dataset.inspectionId) + "/completion", { orders });
+    say("检查已完成 Inspection completed：下发整改通知 " + inspection.orders.length + " 份 orders issued");
+    await renderInspection(inspection);
+    await loadOrderQueues();
+  });
+}
+
+function renderOrder(order) {
+  state.orderId = order.order_id;
+  $("order").hidden = false;
+  $("order").dataset.orderId = order.order_id;
+  $("order").dataset.state = order.state;
+  $("order-title").textContent = itemText(order.item_code);
+  const escalation = order.escalation;
+  const facts = [
+    ["小区 Compound", compoundName(order.compound_id)], ["检查项 Item", itemText(order.item_code)],
+    ["严重程度 Severity", SEVERITIES[order.severity] || "—"], ["责任方 Addressee", addresseeText(order)],
+    ["下发 Issued", when(order.issued_at)], ["整改期限 Deadline", when(order.deadline)], ["状态 State", ORDER_STATES[order.state]],
+    order.rectified_at && ["整改完成 Rectified", when(order.rectified_at)], order.overdue_at && ["逾期 Overdue since", when(order.overdue_at)],
+    escalation && ["升级处置 Escalation", ESCALATION_KINDS[escalation.kind] + (escalation.referral_kind ? "：" + REFERRAL_KINDS[escalation.referral_kind] : "")
+      + " · " + departmentName(escalation.department) + " · " + when(escalation.at)],
+    escalation && escalation.outcome && ["处置结果 Outcome", ESCALATION_OUTCOMES[escalation.kind][escalation.outcome] + " " + when(escalation.concluded_at)],
+  ].filter(Boolean);
+  $("order-facts").replaceChildren(...facts.flatMap(([term, value]) => [el("dt", {}, term), el("dd", {}, value)]));
+  $("order-rechecks").replaceChildren(...order.rechecks.map((recheck) => el("li", {}, when(recheck.at) + " · "
+    + (recheck.passed ? "已整改 Rectified" : "未整改 Not rectified") + (recheck.early_reason ? "（提前复查 early：" + recheck.early_reason + "）" : ""))));
+  if (!order.rechecks.length) $("order-rechecks").append(el("li", {}, "尚未复查 Not re-checked yet"));
+  const open = order.state === "issued" || order.state === "overdue";
+  $("recheck-form").hidden = !open || !hasRole("department_inspector");
+  $("recheck-inspection").value = order.inspection_id;
+  // a re-check before the deadline says why it comes early; after it, none is asked (E4)
+  $("recheck-reason-label").hidden = new Date(order.deadline) <= Date.now();
+  $("escalation-form").hidden = order.state !== "overdue" || !hasRole(...ORDER_ROLES);
+  $("outcome-form").hidden = order.state !== "escalated" || Boolean(escalation && escalation.outcome) || !hasRole(...ORDER_ROLES);
+  if (escalation) {
+    $("escalation-outcome").replaceChildren(...Object.entries(ESCALATION_OUTCOMES[escalation.kind]).map(([value, caption]) => el("option", { value }, caption)));
+  }
+}
+
+async function openOrder(orderId) {
+  const order = await api("GET", "/api/v1/enforcement/orders/" + encodeURIComponent(orderId));
+  await companyNames(order.addressee === "company" ? [order.addressee_id] : []);
+  renderOrder(order);
+  $("order").scrollIntoView({ block: "nearest" });
+}
+
+async function orderStep(step, body, message) {
+  const order = await api("POST", "/api/v1/enforcement/orders/" + encodeURIComponent(state.orderId) + step, body);
+  renderOrder(order);
+  say(message + "：" + itemText(order.item_code) + " → " + ORDER_STATES[order.state]);
+  await loadOrderQueues();
+  if (!$("inspection").hidden && $("inspection").dataset.inspectionId === order.inspection_id) await openInspection(order.inspection_id);
+}
+
+async function recordRecheck(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    await orderStep("/rechecks", {
+      inspection_id: $("recheck-inspection").value, passed: $("recheck-passed").value === "true",
+      early_reason: $("recheck-reason-label").hidden ? "" : $("recheck-reason").value,
+    }, "已记录复查 Re-check recorded");
+    $("recheck-reason").value = "";
+  });
+}
+
+function escalationChoices() {
+  const referral = $("escalation-kind").value === "referral";
+  $("escalation-referral-label").hidden = !referral;
+  // a procuratorate suggestion and a court hearing go where their kind says; only "other" names one
+  $("escalation-department-label").hidden = referral && $("escalation-referral").value !== "other";
+}
+
+async function escalate(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const referral = $("escalation-kind").value === "referral";
+    await orderStep("/escalation", {
+      kind: $("escalation-kind").value, referral_kind: referral ? $("escalation-referral").value : null,
+      department: $("escalation-department-label").hidden ? "" : $("escalation-department").value,
+    }, "已升级处置 Escalated");
+  });
+}
+
+async function recordOutcome(event) {
+  event.preventDefault();
+  await guarded(() => orderStep("/escalation/outcome", { outcome: $("escalation-outcome").value }, "已记录处置结果 Outcome recorded"));
 }
 
 async function createPlan(event) {
@@ -1220,6 +1511,11 @@ document.addEventListener("DOMContentLoaded", () => {
   $("disclosure-form").addEventListener("submit", publishDisclosure);
   $("plans-refresh").addEventListener("click", () => guarded(loadPlans));
   $("plan-form").addEventListener("submit", createPlan);
+  $("completion-form").addEventListener("submit", completeInspection);
+  $("recheck-form").addEventListener("submit", recordRecheck);
+  $("escalation-form").addEventListener("submit", escalate);
+  $("outcome-form").addEventListener("submit", recordOutcome);
+  for (const id of ["escalation-kind", "escalation-referral"]) $(id).addEventListener("change", escalationChoices);
   $("sup-export").addEventListener("click", () => guarded(exportList));
   $("lists-publish").addEventListener("click", () => guarded(publishLists));
   $("meeting-form").addEventListener("submit", recordMeeting);
