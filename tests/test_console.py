@@ -631,7 +631,19 @@ async def test_O1_O5_a_community_worker_forms_a_committee_from_screened_candidat
             await formed.wait_for()
             text = await formed.inner_text()
             assert "第1届" in text and "主任 Chair" in text and "2/5" in text and "未备案" in text
+            # the term is filed with the street on the day given, never before the term starts
+            await formed.locator("input.step-day").fill("2026-11-30")
+            await formed.locator("button.step-file").click()
+            await shown(page, "#message.error:has-text('filed_on')")
+            filed_on = dt.datetime.now(SHANGHAI).date().isoformat()
+            await formed.locator("input.step-day").fill(filed_on)
+            await formed.locator("button.step-file").click()
+            await shown(page, f"#committees tr[data-state=active]:has-text('已备案 filed {filed_on}')")
+            assert await page.locator("#committees tr[data-state=active] button.step-file").count() == 0  # once
             await page.screenshot(path=str(screenshots / "console-registry.png"), full_page=True)
+            await page.click("#committees tr[data-state=active] button.step-dissolve")
+            await shown(page, "#committees tr[data-state=dissolved]")
+            assert "已解散" in await page.inner_text("#committees tr[data-state=dissolved]")
             assert errors == []
             await browser.close()
     assert (screenshots / "console-registry.png").stat().st_size > 10_000
@@ -694,6 +706,10 @@ async def test_E1_E5_an_inspector_records_issues_and_rechecks_and_an_officer_esc
             await log_in(page, base, "huian-housing", "plans")
             await page.click("#plans tr:has-text('第四季度联合检查')")
             await shown(page, "#plan-teams tr[data-department=housing]:has-text('施住建')")
+            team = page.locator("#plan-teams tr[data-department=housing]")
+            await team.locator("input.step-text").fill("施住建、苏助理")
+            await team.locator("button.step-name-inspectors").click()
+            await shown(page, "#plan-teams tr[data-department=housing] .people:has-text('苏助理')")
             assert "电梯年检是否有效" in await page.inner_text("#plan-checklist")
             assert "住建" in await page.inner_text("#plan-checklist")  # the department by name
             await page.click("#plan-visits tr[data-state=open]")

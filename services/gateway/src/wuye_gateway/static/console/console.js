@@ -392,9 +392,10 @@ async function openCompound(compoundId) {
       el("td", {}, "第" + committee.term_number + "届 " + committee.term_start + " — " + committee.term_end),
       el("td", {}, COMMITTEE_STATES[committee.status] + (committee.filed_on ? " · 已备案 filed " + committee.filed_on : " · 未备案 not filed")),
       el("td", {}, committee.members.map((m) => names[m.person_id] + "（" + MEMBER_ROLES[m.role] + "）").join("、")),
-      el("td", {}, party + "/" + committee.members.length + "（" + percent(party, committee.members.length) + "）"));
+      el("td", {}, party + "/" + committee.members.length + "（" + percent(party, committee.members.length) + "）"),
+      committeeSteps(committee));
   }));
-  if (!committees.length) $("committees").append(el("tr", {}, el("td", { colspan: "5" }, "尚未组建 None formed yet")));
+  if (!committees.length) $("committees").append(el("tr", {}, el("td", { colspan: "6" }, "尚未组建 None formed yet")));
   $("candidates").replaceChildren(...candidates.map((one) => el("tr", { dataset: { personId: one.person_id } },
     el("td", {}, names[one.person_id]), el("td", {}, one.screened_on),
     el("td", { class: one.eligible ? "" : "overdue" }, one.eligible ? "通过 Eligible"
@@ -411,6 +412,23 @@ async function openCompound(compoundId) {
     $("committee-end").value = (Number(today().slice(0, 4)) + 5) + today().slice(4);
   }
   $("compound").scrollIntoView({ block: "nearest" });
+}
+
+// an active committee's term is filed (备案) with the street once, and a committee may be dissolved; each
+// on the day given
+function committeeSteps(committee) {
+  if (committee.status !== "active") return el("td", {}, "—");
+  const day = el("input", { type: "date", class: "step-day", value: today(), "aria-label": "日期 Date" });
+  const step = (name, caption, path, field, message) => el("button", {
+    type: "button", class: "step-" + name, onclick: () => guarded(async () => {
+      await api("POST", "/api/v1/committees/" + encodeURIComponent(committee.id) + path, { [field]: day.value });
+      say(message + "：" + COMMITTEE_KINDS[committee.kind] + " 第" + committee.term_number + "届 " + day.value);
+      await openCompound(state.compoundId);
+    }),
+  }, caption);
+  return el("td", { class: "steps" }, day,
+    ...(committee.filed_on ? [] : [step("file", "备案 File", "/filing", "filed_on", "已备案 Filed")]),
+    step("dissolve", "解散 Dissolve", "/dissolution", "dissolved_on", "已解散 Dissolved"));
 }
 
 function committeeProposal() {
@@ -968,7 +986,8 @@ async function openPlan(planId) {
   $("plan-basis-value").textContent = plan.basis;
   $("plan-saved").textContent = plan.separate_visits_saved + " 次 visits";
   $("plan-teams").replaceChildren(...plan.teams.map((team) => el("tr", { dataset: { department: team.department } },
-    el("td", {}, departmentName(team.department)), el("td", {}, team.inspector_ids.join("、") || "未指派 None named yet"))));
+    el("td", {}, departmentName(team.department)), el("td", { class: "people" }, team.inspector_ids.join("、") || "未指派 None named yet"),
+    teamStep(plan, team))));
   $("plan-checklist").replaceChildren(...plan.checklist.map((line) => el("tr", { dataset: { itemCode: line.item_code } },
     el("td", {}, line.item_code), el("td", {}, line.content + (line.standard ? "（标准 standard：" + line.standard + "）" : "")),
     el("td", {}, line.legal_basis || "—"), el("td", {}, line.departments.map(departmentName).join("、")))));
@@ -978,6 +997,20 @@ async function openPlan(planId) {
   }, el("td", {}, compoundName(inspection.compound_id)), el("td", { class: "state" }, INSPECTION_STATES[inspection.state]),
   el("td", {}, String(inspection.orders.length)))));
   $("plan").scrollIntoView({ block: "nearest" });
+}
+
+// the county, or the department itself, names the people a department sends on the plan (E2: paperwork;
+// who may record is the post's to decide)
+function teamStep(plan, team) {
+  const own = hasRole("department_inspector") && state.claims.wuye_department === team.department;
+  if (!hasRole("county_officer") && !own) return el("td", {}, "—");
+  return stepCell([["name-inspectors", "指派 Name", async (text) => {
+    await api("POST", "/api/v1/enforcement/plans/" + encodeURIComponent(plan.plan_id) + "/inspectors", {
+      department: team.department, inspector_ids: text.split(/[,，、\s]+/).filter(Boolean),
+    });
+    say("已指派检查人员 People named：" + departmentName(team.department));
+    await openPlan(plan.plan_id);
+  }]]);
 }
 
 // one checklist line's outcome, and for an open inspection the form a checking department records it with
