@@ -776,3 +776,65 @@ async def test_E1_E5_an_inspector_records_issues_and_rechecks_and_an_officer_esc
             assert errors == []
             await browser.close()
     assert (screenshots / "console-inspections.png").stat().st_size > 10_000
+
+
+async def test_R1_R6_an_officer_records_the_company_its_staff_appeal_and_the_county_decides_in_the_console(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
+) -> None:
+    registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
+    ratings = await start_service(definition("ratings", await database_url_factory("ratings"), nats_server.url))
+    async with served_gateway({"registry": registry, "ratings": ratings}) as (base, gateway):
+        await register_hierarchy(gateway)
+        compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
+        company = await register_serving_company(gateway, compound, "91350521MA2YC4XL1N")
+        officer = await gateway.token("huian-officer")
+
+        async def rated() -> bool:  # the company reaches ratings by the registry's events
+            answer = await gateway.client.get(f"/api/v1/ratings/companies/{company['id']}/score-card", headers=officer)
+            return answer.status_code == 200
+
+        await eventually(rated)
+        async with playwright.async_playwright() as driver:
+            browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            page = await browser.new_page(viewport={"width": 1280, "height": 900})
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+
+            # the county officer opens the company's card and enters an illegal-charging record by hand
+            await log_in(page, base, "huian-officer", "ratings")
+            await page.click(f"#rankings tr[data-company-id='{company['id']}']")
+            await shown(page, "#figure-company-score")
+            before = await page.inner_text("#figure-company-score b")
+            assert company["name"] in await page.inner_text("#company-title")
+            await page.select_option("#record-kind", "illegal_charging")
+            await page.fill("#record-note", "违规收取停车费")
+            await page.click("#record-form button[type=submit]")
+            await shown(page, "#credit-records tr[data-status=active]:has-text('违规收费')")
+            assert await page.inner_text("#figure-company-score b") != before
+            assert "1" in await page.inner_text("#figure-company-counted b")
+
+            # the company's staff (the identity provider's token names their company) appeal it
+            await page.click("#logout")
+            await page.fill("#token", company_staff_token(gateway, company["id"])["Authorization"].removeprefix("Bearer "))
+            await page.click("#token-login button[type=submit]")
+            await page.click("a[data-tab=ratings]")
+            record = page.locator("#credit-records tr[data-status=active]")
+            await record.locator("button.step-appeal").wait_for()
+            await record.locator("input.step-text").fill("停车费经业主大会决定收取")
+            await record.locator("button.step-appeal").click()
+            await shown(page, "#credit-records tr:has-text('申诉中')")
+            assert await page.is_hidden("#record-form")  # staff do not enter records
+
+            # the county officer upholds the appeal: the record is withdrawn and stops counting
+            await log_in(page, base, "huian-officer", "ratings")
+            await page.click(f"#rankings tr[data-company-id='{company['id']}']")
+            record = page.locator("#credit-records tr:has-text('申诉中')")
+            await record.locator("button.step-uphold").wait_for()
+            await record.locator("input.step-text").fill("有业主大会决议")
+            await record.locator("button.step-uphold").click()
+            await shown(page, "#credit-records tr[data-status=withdrawn]")
+            assert "申诉成立" in await page.inner_text("#credit-records tr[data-status=withdrawn]")
+            await page.screenshot(path=str(screenshots / "console-ratings.png"), full_page=True)
+            assert errors == []
+            await browser.close()
+    assert (screenshots / "console-ratings.png").stat().st_size > 10_000

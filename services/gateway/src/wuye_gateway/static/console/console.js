@@ -1442,6 +1442,96 @@ async function recordMeeting(event) {
 // ratings (R1, R4, R7): the ranking, the list policy in force and the lists it publishes
 
 const BANDS = { aaa: "AAA", aa: "AA", a: "A", b: "B", c: "C" };
+const RECORD_KINDS = {
+  award_national: "国家级表彰 National award", award_provincial: "省级表彰 Provincial award", award_city: "市级表彰 City award",
+  award_county: "县级表彰 County award", award_street: "街道表彰 Street award", court_loss_at_fault: "诉讼败诉（有过错） Court loss at fault",
+  common_income_not_published: "公共收益未公示 Common income not published", illegal_charging: "违规收费 Illegal charging",
+  maintenance_fund_misuse: "违规使用维修资金 Maintenance fund misuse", refused_to_leave: "拒不退出 Refused to leave",
+  complaint_unsatisfied: "投诉不满意 Complaint unsatisfied", complaint_overdue: "投诉超时 Complaint overdue",
+  finding_minor: "检查发现轻微问题 Minor finding", finding_general: "检查发现一般问题 General finding",
+  finding_serious: "检查发现严重问题 Serious finding", rectification_overdue: "整改逾期 Rectification overdue",
+  judicial_referral: "移送司法 Judicial referral", supervision_late: "督办事项逾期 Supervision late",
+  supervision_reopened: "回头看重新交办 Supervision reopened",
+};
+// what an officer enters by hand; the others come from the services' events
+const MANUAL_KINDS = ["award_national", "award_provincial", "award_city", "award_county", "award_street",
+  "court_loss_at_fault", "common_income_not_published", "illegal_charging", "maintenance_fund_misuse", "refused_to_leave"];
+const APPEAL_OUTCOMES = { upheld: "申诉成立，记录撤销 Upheld", dismissed: "申诉驳回 Dismissed" };
+const REVIEWERS = ["city_admin", "county_officer"];
+const RECORDERS = ["city_admin", "county_officer", "street_officer"];
+
+// one company's score card with every record it counts, its records with their appeals: the company's staff
+// appeal their own company's records, the county decides (R6)
+async function openCompany(companyId) {
+  state.companyId = companyId;
+  const path = "/api/v1/ratings/companies/" + encodeURIComponent(companyId);
+  const [card, records] = await Promise.all([api("GET", path + "/score-card"), api("GET", path + "/records?page_size=200")]);
+  await companyNames([companyId]);
+  $("company").hidden = false;
+  $("company").dataset.companyId = companyId;
+  $("company-title").textContent = state.companies[companyId] + " · " + card.as_of;
+  $("company-figures").replaceChildren(
+    figure("company-score", "信用分 Score", card.score.display), figure("company-band", "等级 Band", BANDS[card.band] || card.band),
+    figure("company-base", "基础分 Base", card.base.display), figure("company-good", "加分 Good", card.good.display),
+    figure("company-bad", "扣分 Bad", card.bad.display),
+    figure("company-counted", "计分记录 Records counted", card.counted_records.length + (card.automatic_c ? " · 直接评C Automatic C" : "")),
+  );
+  $("credit-records").replaceChildren(...records.items.map((record) => {
+    const appeals = record.appeals.map((appeal) => (appeal.outcome ? APPEAL_OUTCOMES[appeal.outcome] + "：" + appeal.decision_reason
+      : "申诉中 Appealed") + "（" + appeal.grounds + "）");
+    return el("tr", { dataset: { recordId: record.record_id, status: record.status } },
+      el("td", {}, (RECORD_KINDS[record.kind] || record.kind) + (record.note ? " · " + record.note : "")
+        + (record.source_kind === "event" ? " · 自动 from events" : "")),
+      el("td", {}, record.points.display + (record.forces_c ? " · 直接评C" : "")),
+      el("td", {}, record.occurred_on + " — " + record.valid_until),
+      el("td", { class: "status" }, (record.status === "withdrawn" ? "已撤销 Withdrawn " + record.withdrawn_on : "有效 Active")
+        + (appeals.length ? " · " + appeals.join("；") : "")),
+      recordSteps(record));
+  }));
+  if (!records.items.length) $("credit-records").append(el("tr", {}, el("td", { colspan: "5" }, "暂无记录 No records")));
+  $("record-form").hidden = !hasRole(...RECORDERS);
+  if (!$("record-kind").children.length) {
+    $("record-kind").replaceChildren(...MANUAL_KINDS.map((kind) => el("option", { value: kind }, RECORD_KINDS[kind])));
+    $("record-date").value = today();
+  }
+  $("company").scrollIntoView({ block: "nearest" });
+}
+
+function recordSteps(record) {
+  const pending = record.appeals.find((appeal) => !appeal.outcome);
+  const after = async (message) => {
+    say(message + "：" + (RECORD_KINDS[record.kind] || record.kind));
+    await loadRatings();  // the ranking moves with the card (a company's staff have their card opened by it)
+    if (state.claims.wuye_company !== record.company_id) await openCompany(record.company_id);
+  };
+  if (record.status === "active" && !pending && hasRole("company_staff") && state.claims.wuye_company === record.company_id) {
+    return stepCell([["appeal", "申诉 Appeal", async (grounds) => {
+      await api("POST", "/api/v1/ratings/appeals", { record_id: record.record_id, grounds }, { create: true });
+      await after("已提交申诉 Appeal filed");
+    }]]);
+  }
+  if (pending && hasRole(...REVIEWERS)) {
+    const decide = (outcome) => async (reason) => {
+      await api("POST", "/api/v1/ratings/appeals/" + encodeURIComponent(pending.appeal_id) + "/decision", { outcome, reason });
+      await after("已决定申诉 Appeal decided：" + APPEAL_OUTCOMES[outcome]);
+    };
+    return stepCell([["uphold", "申诉成立 Uphold", decide("upheld")], ["dismiss", "驳回 Dismiss", decide("dismissed")]]);
+  }
+  return el("td", {}, "—");
+}
+
+async function enterRecord(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const record = await api("POST", "/api/v1/ratings/companies/" + encodeURIComponent(state.companyId) + "/records", {
+      kind: $("record-kind").value, occurred_on: $("record-date").value, note: $("record-note").value,
+    }, { create: true });
+    say("已录入信用记录 Record entered：" + RECORD_KINDS[record.kind] + " " + record.points.display);
+    $("record-note").value = "";
+    await openCompany(state.companyId);
+    await loadRatings();
+  });
+}
 const LISTINGS = { red: "红榜 Red", yellow: "黄榜 Yellow", black: "黑榜 Black", none: "—" };
 
 function lastQuarter() {
@@ -1452,13 +1542,21 @@ function lastQuarter() {
 
 async function loadRatings() {
   const path = state.claims.wuye_scope || "";
+  // a company's staff see their own company's card first
+  if (state.claims.wuye_company) {
+    await openCompany(state.claims.wuye_company).catch((error) => {
+      if (!(error instanceof Problem) || error.status !== 404) throw error;  // not rated yet
+    });
+  }
   const policy = await api("GET", "/api/v1/ratings/list-policy?" + new URLSearchParams({ jurisdiction_path: path }));
   const yearly = policy.scheme === "yearly_red_yellow";
   $("ratings-policy").textContent = yearly
     ? "年度红黄榜 Yearly red/yellow: 前 top " + policy.red_percent + "% · 后 bottom " + policy.yellow_percent + "%"
     : "季度红黑榜 Quarterly red/black" + (policy.black_includes_b ? "（B级入黑榜 B is black too）" : "");
   const ranked = await api("GET", "/api/v1/ratings/rankings?" + new URLSearchParams({ jurisdiction_path: path }));
-  $("rankings").replaceChildren(...(ranked.rankings || []).map((one) => el("tr", { dataset: { companyId: one.company_id } },
+  $("rankings").replaceChildren(...(ranked.rankings || []).map((one) => el("tr", {
+    dataset: { companyId: one.company_id }, onclick: () => guarded(() => openCompany(one.company_id)),
+  },
     el("td", {}, String(one.rank)), el("td", {}, one.company_name || one.company_id), el("td", {}, one.score.display),
     el("td", {}, BANDS[one.band] || one.band))));
   state.listsPeriod = yearly ? { year: Number(today().slice(0, 4)) - 1 } : { quarter: lastQuarter() };
@@ -1551,6 +1649,7 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const id of ["escalation-kind", "escalation-referral"]) $(id).addEventListener("change", escalationChoices);
   $("sup-export").addEventListener("click", () => guarded(exportList));
   $("lists-publish").addEventListener("click", () => guarded(publishLists));
+  $("record-form").addEventListener("submit", enterRecord);
   $("meeting-form").addEventListener("submit", recordMeeting);
   for (const table of document.querySelectorAll("main table.list")) {
     if (table.closest("#sup-list")) continue;  // a whole list exports from the service, with every column
