@@ -165,6 +165,21 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             # laid out for the phone: nothing wider than the screen
             assert await page.evaluate("document.documentElement.scrollWidth") <= 390
             await page.screenshot(path=str(screenshots / "console-dashboard.png"), full_page=True)
+            # drill down: the county's streets with their figures, a street's communities, a community's compounds
+            street = page.locator("#dashboard-children tr[data-code='350521100']")
+            assert "螺城镇" in await street.inner_text() and (await street.locator("td").nth(2).inner_text()) == "1"
+            await street.click()
+            await shown(page, "#dashboard-trail:has-text('螺城镇')")
+            await page.click("#dashboard-children tr[data-code='350521100001']")
+            await shown(page, f"#dashboard-children tr[data-compound-id='{compound['id']}']")
+            assert await page.inner_text("#dashboard-title") == "凤凰城社区 350500/350521/350521100/350521100001"
+            assert "惠安县" in await page.inner_text("#dashboard-trail")
+            await page.click(f"#dashboard-children tr[data-compound-id='{compound['id']}']")
+            await shown(page, "#compound:not([hidden]) #compound-title:has-text('凤凰城')")
+            assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+            await page.click("a[data-tab=dashboard]")
+            await page.click("#dashboard-trail button[data-code='350521']")  # back up to the county
+            await shown(page, "#dashboard-children tr[data-code='350521100']")
 
             # the complaint queue: open the case, accept it, see the new state in the case and the queue
             await page.click("a[data-tab=complaints]")

@@ -6,7 +6,7 @@ const $ = (id) => document.getElementById(id);
 // session: counts logins and logouts, so an answer that arrives for an earlier session is dropped
 const state = {
   token: "", claims: {}, casesToken: "", caseId: "", session: 0, categories: {}, compounds: [], compoundNames: {}, people: {},
-  companies: {}, itemContents: {}, orderId: "",
+  companies: {}, itemContents: {}, orderId: "", dashboardCode: "", jurisdictionNames: {},
   ready: Promise.resolve(),
 };
 
@@ -153,6 +153,7 @@ function login(token) {
   state.claims = claims;
   state.people = {};  // what one person may read of others is not carried to the next
   state.companies = {};
+  state.dashboardCode = "";  // each login starts at the person's own jurisdiction
   sessionStorage.setItem(TOKEN_KEY, token);
   $("who-text").textContent = claims.sub + " · " + (claims.roles || []).join(",") + " · " + (claims.wuye_scope || "");
   $("who").hidden = false;
@@ -207,9 +208,11 @@ function figure(id, caption, value) {
   return el("div", { class: "figure", id: "figure-" + id }, el("span", {}, caption), el("b", {}, value == null ? "—" : String(value)));
 }
 
-async function loadDashboard() {
+// the dashboard drills down from the caller's own jurisdiction: county → street → community → its compounds
+async function loadDashboard(target) {
   const parts = scopeParts();
-  const code = parts[parts.length - 1];
+  const own = parts[parts.length - 1];
+  const code = typeof target === "string" ? target : state.dashboardCode || own;
   const box = $("dashboard-figures");
   box.replaceChildren();
   if (!code) {
@@ -219,6 +222,15 @@ async function loadDashboard() {
   }
   // the caller's own jurisdiction: a county's officer reads the county, a community worker their community
   const board = await api("GET", "/api/v1/views/jurisdictions/" + encodeURIComponent(code) + "/dashboard");
+  state.dashboardCode = code;
+  state.jurisdictionNames[code] = board.jurisdiction_name || code;
+  const path = (board.jurisdiction_path || code).split("/");
+  const trail = path.slice(Math.max(path.indexOf(own), 0));
+  $("dashboard-trail").replaceChildren(...trail.flatMap((one, at) => (at === trail.length - 1
+    ? [el("b", {}, state.jurisdictionNames[one] || one)]
+    : [el("button", { type: "button", class: "trail-step", dataset: { code: one }, onclick: () => guarded(() => loadDashboard(one)) },
+      state.jurisdictionNames[one] || one), " › "])));
+  await loadDashboardBelow(code);
   $("dashboard-title").textContent = [board.jurisdiction_name, board.jurisdiction_path || code].filter(Boolean).join(" ");
   $("dashboard-period").textContent = "统计期间 Period: " + board.period.start_date + " — " + board.period.end_date;
   const coverage = board.coverage || {};
@@ -245,6 +257,38 @@ async function loadDashboard() {
   $("dashboard-unavailable").textContent = board.unavailable.length
     ? "暂不可用 Unavailable: " + board.unavailable.map((u) => u.section + " (" + u.reason + ")").join(", ")
     : "";
+}
+
+// what lies below the jurisdiction shown: its streets or communities with their own figures, or a
+// community's compounds (opening in the registry screen)
+async function loadDashboardBelow(code) {
+  const head = (...captions) => $("dashboard-below-head").replaceChildren(el("tr", {}, ...captions.map((c) => el("th", {}, c))));
+  const children = await api("GET", "/api/v1/jurisdictions?" + new URLSearchParams({ parent_code: code, page_size: "100" }));
+  if (children.items.length) {
+    head("辖区 Jurisdiction", "小区 Compounds", "投诉 Complaints", "解决率 Resolution", "满意率 Satisfaction", "发现问题 Problems", "逾期整改 Overdue");
+    const boards = await Promise.all(children.items.map((child) => api("GET", "/api/v1/views/jurisdictions/" + encodeURIComponent(child.code) + "/dashboard")));
+    $("dashboard-children").replaceChildren(...children.items.map((child, at) => {
+      state.jurisdictionNames[child.code] = child.name;
+      const board = boards[at];
+      const complaints = board.complaints || {};
+      const inspections = board.enforcement || {};
+      return el("tr", { dataset: { code: child.code }, onclick: () => guarded(() => loadDashboard(child.code)) },
+        el("td", {}, child.name), el("td", {}, String((board.coverage || {}).compounds ?? "—")), el("td", {}, String(complaints.submitted ?? "—")),
+        el("td", {}, ratio(complaints.resolution_rate)), el("td", {}, ratio(complaints.satisfaction_rate)),
+        el("td", {}, String(inspections.problems_found ?? "—")), el("td", {}, String(inspections.overdue ?? "—")));
+    }));
+    return;
+  }
+  head("小区 Compound", "编码 Code", "类型 Type", "管理方式 Management");
+  const compounds = await api("GET", "/api/v1/compounds?" + new URLSearchParams({ jurisdiction_code: code, page_size: "200" }));
+  $("dashboard-children").replaceChildren(...compounds.items.map((one) => el("tr", {
+    dataset: { compoundId: one.id }, onclick: () => guarded(async () => {
+      location.hash = "registry";
+      await openCompound(one.id);
+    }),
+  }, el("td", {}, one.name), el("td", {}, one.code), el("td", {}, COMPOUND_TYPES[one.compound_type] || "—"),
+  el("td", {}, MANAGEMENT_MODES[one.management_mode] || "—"))));
+  if (!compounds.items.length) $("dashboard-children").append(el("tr", {}, el("td", { colspan: "4" }, "暂无小区 No compounds")));
 }
 
 // complaints
