@@ -19,7 +19,7 @@ PYTEST_WORKERS ?= auto
 BUF_VERSION := 1.75.0
 POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: venv proto run test test-postgres screenshots lint lint-python lint-proto lint-proto-breaking lint-imports typecheck \
+.PHONY: venv proto run run-cluster test test-postgres test-cluster screenshots lint lint-python lint-proto lint-proto-breaking lint-imports typecheck \
         bench constraints constraints-policy policy-tools clean
 
 venv: $(INSTALLED)
@@ -49,6 +49,11 @@ $(STUBS): $(INSTALLED) $(shell find proto -name '*.proto') deploy/gen_proto.py
 run: proto
 	$(PY) deploy/run.py
 
+## two replicas of every service and of the gateway on PostgreSQL (a database per service on $(POSTGRES_URL)'s
+## server) and a three-node JetStream cluster
+run-cluster: proto
+	WUYE_RUN_POSTGRES=$${WUYE_RUN_POSTGRES:-$(POSTGRES_URL)} WUYE_RUN_REPLICAS=2 WUYE_RUN_NATS_NODES=3 $(PY) deploy/run.py
+
 ## the test suite (parallel); database-facing tests also run on PostgreSQL when WUYE_TEST_DATABASE_URL is set
 test: proto policy-tools
 	$(PY) -m pytest -n $(PYTEST_WORKERS)
@@ -56,6 +61,11 @@ test: proto policy-tools
 ## only the PostgreSQL-parametrised tests, against $(POSTGRES_URL)
 test-postgres: proto
 	WUYE_TEST_DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest -n $(PYTEST_WORKERS) -k postgresql
+
+## two replicas of every service and of the gateway on PostgreSQL ($(POSTGRES_URL)'s server, a database per
+## service) and a three-node JetStream cluster, under load, kills and a rolling restart (tests/cluster)
+test-cluster: proto
+	WUYE_CLUSTER_POSTGRES=$(POSTGRES_URL) $(PY) -m pytest -s -m cluster tests/cluster
 
 ## every check CI runs besides the tests: ruff, buf lint, buf breaking, the import directions, the types
 lint: lint-python lint-proto lint-proto-breaking lint-imports typecheck

@@ -2,7 +2,9 @@
 
 Embedded NATS (JetStream, 127.0.0.1 only, store under var/nats), every service on its own SQLite file
 under var/db (or its own database on the PostgreSQL server WUYE_RUN_POSTGRES names), the gateway on http://127.0.0.1:8000 with the development token issuer, and the demo city.
-Ports and the data folder can be changed with WUYE_RUN_* variables (see README).
+Ports and the data folder can be changed with WUYE_RUN_* variables (see README). ``make run-cluster`` runs
+two replicas of every service and of the gateway on PostgreSQL and a three-node JetStream cluster
+(WUYE_RUN_REPLICAS, WUYE_RUN_NATS_NODES).
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ def main() -> int:
         grpc_ports={name: first_grpc_port + offset for offset, name in enumerate(SERVICES)},
         metrics_ports={name: first_metrics_port + offset for offset, name in enumerate(SERVICES)},
         postgres=os.environ.get("WUYE_RUN_POSTGRES", ""),
+        replicas=int(os.environ.get("WUYE_RUN_REPLICAS", "1")),
+        nats_nodes=int(os.environ.get("WUYE_RUN_NATS_NODES", "1")),
     )
     stop = threading.Event()
     signal.signal(signal.SIGINT, lambda *_: stop.set())
@@ -45,13 +49,15 @@ def main() -> int:
         stack.stop()
         return 1
     print("\nWuye is running:")
-    print(f"  gateway      {stack.gateway_url}   (OpenAPI: {stack.gateway_url}/docs, metrics: /metrics)")
+    print(f"  gateway      {'  '.join(stack.gateway_urls)}   (OpenAPI: {stack.gateway_url}/docs, metrics: /metrics)")
     print(f"  console      {stack.gateway_url}/console/   (officers; sign in with a development account)")
-    print(f"  NATS         nats://127.0.0.1:{stack.nats_port}   (JetStream store: {stack.data_dir / 'nats'}; one user"
+    print(f"  NATS         {stack.nats_url}   (JetStream store: {stack.data_dir / 'nats'}; one user"
           f" per service, read-only tools: {stack.nats_ops_url})")
     for name in SERVICES:
-        print(f"  {name:<12} grpc 127.0.0.1:{stack.grpc_ports[name]}   {services[name]}   db {stack.database_url(name)}"
-              f"   metrics http://127.0.0.1:{stack.metrics_ports[name]}/metrics")
+        replicas = zip(stack.replica_grpc_ports[name], stack.replica_metrics_ports[name], strict=True)
+        for replica, (grpc_port, metrics_port) in enumerate(replicas):
+            print(f"  {stack.process_name(name, replica):<12} grpc 127.0.0.1:{grpc_port}   {services[name]}"
+                  f"   db {stack.database_url(name)}   metrics http://127.0.0.1:{metrics_port}/metrics")
     print(f"  logs         {stack.data_dir / 'logs'}")
     print(f"  demo city    {loaded['city']}")
     print(f"  demo county  Hui'an (惠安县) registry import: {loaded['county']}")

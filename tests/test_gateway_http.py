@@ -7,6 +7,7 @@ import re
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from deploy.services import SERVICES
@@ -339,3 +340,20 @@ async def test_an_integer_query_parameter_outside_its_type_is_422_naming_it_not_
     [top] = [p for p in spec["paths"]["/api/v1/complaints/service-lists/{compound_id}"]["get"]["parameters"]
              if p["name"] == "top"]
     assert (top["schema"]["minimum"], top["schema"]["maximum"]) == (-(2**31), 2**31 - 1)
+
+
+async def test_gateway_replicas_given_one_development_key_accept_each_others_tokens(
+    database_url: str, nats_server: EmbeddedNats, start_service: StartService
+) -> None:
+    """make run-cluster: a token from one gateway replica is good at the other, and after a restart."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    registry = await start_service(definition("registry", database_url, nats_server.url))
+    async with gateway_for({"registry": registry}, dev_issuer_key=key) as first:
+        issued = await first.token("huian-officer")
+        async with gateway_for({"registry": registry}, dev_issuer_key=key) as second, \
+                gateway_for({"registry": registry}) as stranger:
+            assert (await second.client.get("/api/v1/jurisdictions", headers=issued)).status_code == 200
+            # a gateway with a key of its own refuses it: the key, not the replica, makes a token good
+            assert (await stranger.client.get("/api/v1/jurisdictions", headers=issued)).status_code == 401

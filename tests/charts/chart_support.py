@@ -116,6 +116,8 @@ def by_component(docs: tuple[dict[str, Any], ...] | list[dict[str, Any]], kind: 
         component = doc["metadata"].get("labels", {}).get("app.kubernetes.io/component")
         if component is None:
             continue  # release-wide objects such as the default-deny policy
+        if kind == "Service" and doc["spec"].get("clusterIP") == "None":
+            continue  # a service's headless twin, the gRPC callers' (tests/charts/test_chart_policy.py)
         assert component not in found, f"two {kind}s for {component}"
         found[component] = doc
     return found

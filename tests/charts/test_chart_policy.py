@@ -309,14 +309,19 @@ def test_production_runs_at_least_three_of_everything_and_keeps_two_during_disru
 
 
 @ALL_SETS
-def test_gateway_addresses_point_at_the_service_objects(value_set: str) -> None:
+def test_gateway_addresses_point_at_the_headless_service_of_every_replica(value_set: str) -> None:
     docs = rendered_set(value_set)
-    services = {s["metadata"]["name"]: s["spec"]["ports"][0]["port"] for s in of_kind(docs, "Service")}
+    services = {s["metadata"]["name"]: s["spec"] for s in of_kind(docs, "Service")}
     gateway = by_component(docs, "Deployment")["gateway"]
     env = env_of(gateway["spec"]["template"]["spec"]["containers"][0])
     for service in SERVICES:
-        host, port = env[f"WUYE_{service.upper()}_ADDR"]["value"].split(":")
-        assert services[host] == int(port), service
+        address = env[f"WUYE_{service.upper()}_ADDR"]["value"]
+        # dns:/// resolves to every pod, which the channel's round robin spreads calls over
+        assert address.startswith("dns:///"), service
+        host, port = address.removeprefix("dns:///").split(":")
+        assert services[host]["clusterIP"] == "None", service
+        assert services[host]["ports"][0]["port"] == int(port), service
+        assert [p["name"] for p in services[host]["ports"]] == ["grpc"], "metrics are scraped once, not twice"
     assert env["WUYE_HOST"]["value"] == "0.0.0.0" and env["WUYE_PORT"]["value"] == "8000"
 
 
@@ -342,12 +347,12 @@ def test_funds_may_call_the_registry_and_nothing_else_may(value_set: str) -> Non
         e["name"]: e.get("value")
         for e in by_component(docs, "Deployment")["funds"]["spec"]["template"]["spec"]["containers"][0]["env"]
     }
-    assert funds_env["WUYE_REGISTRY_ADDR"].endswith("-registry:50051")
+    assert funds_env["WUYE_REGISTRY_ADDR"].endswith("-registry-pods:50051")
     ratings_env = {
         e["name"]: e.get("value")
         for e in by_component(docs, "Deployment")["ratings"]["spec"]["template"]["spec"]["containers"][0]["env"]
     }
-    assert ratings_env["WUYE_REGISTRY_ADDR"].endswith("-registry:50051")
+    assert ratings_env["WUYE_REGISTRY_ADDR"].endswith("-registry-pods:50051")
 
 
 @ALL_SETS

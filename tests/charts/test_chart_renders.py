@@ -27,7 +27,8 @@ from tests.charts.chart_support import (
 
 EXPECTED_KINDS = {
     "Deployment": len(COMPONENTS),
-    "Service": len(COMPONENTS),
+    # one per component, and a headless one per service for the callers' round robin over its pods
+    "Service": len(COMPONENTS) + len(SERVICES),
     "HorizontalPodAutoscaler": len(COMPONENTS),
     "PodDisruptionBudget": len(COMPONENTS),
     "Job": len(SERVICES),

@@ -131,7 +131,7 @@ seccompProfile:
 {{- range $svc := $c.networkPolicy.callsTo }}
 {{- $target := include "wuye.component" (dict "root" $root "name" $svc "values" (get $root.Values.components $svc)) | fromYaml }}
 - name: {{ printf "WUYE_%s_ADDR" (upper $svc) }}
-  value: {{ printf "%s-%s:%d" $fullname $svc ($target.grpcPort | int) | quote }}
+  value: {{ printf "dns:///%s-%s-pods:%d" $fullname $svc ($target.grpcPort | int) | quote }}
 {{- end }}
 {{ include "wuye.commonEnv" . }}
 {{- end -}}
@@ -167,7 +167,7 @@ seccompProfile:
 {{- range $svc := include "wuye.services" $root | fromJsonArray }}
 {{- $target := include "wuye.component" (dict "root" $root "name" $svc "values" (get $root.Values.components $svc)) | fromYaml }}
 - name: {{ printf "WUYE_%s_ADDR" (upper $svc) }}
-  value: {{ printf "%s-%s:%d" $fullname $svc ($target.grpcPort | int) | quote }}
+  value: {{ printf "dns:///%s-%s-pods:%d" $fullname $svc ($target.grpcPort | int) | quote }}
 {{- end }}
 - name: WUYE_DEV_ISSUER
   value: {{ .c.auth.devIssuer | toString | quote }}

@@ -160,3 +160,35 @@ async def test_a_caller_with_a_chinese_name_and_any_characters_travels_intact(pr
     finally:
         auth.reset(token)
     assert service.seen_users == ["张三 %/,"]
+
+
+async def _replica(probe: Probe) -> tuple[grpc.aio.Server, int]:
+    server = grpc.aio.server(interceptors=[CallInterceptor(default_timeout=2)])
+    handlers: dict[str, grpc.RpcMethodHandler[bytes, bytes]] = {
+        "Whoami": grpc.unary_unary_rpc_method_handler(probe.whoami)
+    }
+    server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler(SERVICE, handlers)])
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    return server, port
+
+
+async def test_calls_are_spread_over_every_replica_and_skip_one_that_is_down() -> None:
+    first, second = Probe(), Probe()
+    (server_a, port_a), (server_b, port_b) = await _replica(first), await _replica(second)
+    token = auth.bind(auth.AuthContext(user="u-1", scope="350521"))
+    try:
+        async with channel(f"ipv4:127.0.0.1:{port_a},127.0.0.1:{port_b}") as ch:
+            for _ in range(20):
+                await method(ch, "Whoami")(b"", timeout=2)
+            # round robin over the replicas that are connected, not pick-first (which sends all 20 to one)
+            assert first.seen_users and second.seen_users
+            served_by_second = len(second.seen_users)
+            await server_a.stop(0)
+            for _ in range(6):  # the balancer drops the stopped replica; every call reaches the other
+                assert await method(ch, "Whoami")(b"", timeout=2, wait_for_ready=True) == b"350521"
+        assert len(second.seen_users) == served_by_second + 6
+    finally:
+        auth.reset(token)
+        await server_a.stop(0)
+        await server_b.stop(0)

@@ -8,16 +8,22 @@ full name, which is also the CloudEvents ``type``.
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import nats
 from google.protobuf.message import Message
 from nats.aio.client import Client
+from nats.errors import NoRespondersError
+from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import JetStreamContext
 from nats.js.api import DiscardPolicy, RetentionPolicy, StorageType, StreamConfig
-from nats.js.errors import NotFoundError
+from nats.js.errors import NotFoundError, ServiceUnavailableError
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +33,29 @@ MSG_ID = "Nats-Msg-Id"
 CONTENT_TYPE = "application/protobuf"
 #: JetStream drops a second publish with the same Nats-Msg-Id inside this window
 DUPLICATE_WINDOW_SECONDS = 120.0
+#: how long start-up keeps asking a JetStream cluster that has no leader yet, or is too busy to answer
+SETTLE_SECONDS = 90.0
+
+Result = TypeVar("Result")
+
+
+async def while_jetstream_settles(
+    call: Callable[[], Awaitable[Result]], *, what: str, within: float = SETTLE_SECONDS
+) -> Result:
+    """``call()``, asked again while JetStream cannot answer yet: a clustered stream or consumer is created
+    by the cluster's leaders, which a cluster that is starting or has just lost a node is still electing,
+    and many replicas starting at once keep it busy. Any other error, and the last one, is raised."""
+    deadline = time.monotonic() + within
+    pause = 0.5
+    while True:
+        try:
+            return await call()
+        except (NatsTimeoutError, NoRespondersError, ServiceUnavailableError) as exc:
+            if time.monotonic() + pause > deadline:
+                raise
+            log.warning("JetStream did not answer %s yet (%s); asking again in %.1f s", what, type(exc).__name__, pause)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 5.0)
 
 
 def event_type_of(message: Message | type[Message]) -> str:
@@ -75,6 +104,12 @@ class EventHeaders:
         )
 
 
+def nats_servers(url: str) -> list[str]:
+    """The servers of ``WUYE_NATS_URL``: one address, or a cluster's addresses separated by commas (the
+    client fails over between them and learns the rest of the cluster from the first it reaches)."""
+    return [server.strip() for server in url.split(",") if server.strip()]
+
+
 class EventBus:
     def __init__(
         self, url: str, *, client_name: str, stream: str = "WUYE", replicas: int = 1,
@@ -110,7 +145,7 @@ class EventBus:
             log.warning("NATS error: %s", exc)
 
         self._nc = await nats.connect(
-            self.url,
+            nats_servers(self.url),
             name=self.client_name,
             max_reconnect_attempts=-1,
             reconnect_time_wait=0.5,
@@ -147,13 +182,18 @@ class EventBus:
 
     async def _ensure_stream(self, config: StreamConfig) -> None:
         assert config.name is not None
-        try:
-            await self.js.stream_info(config.name)
-        except NotFoundError:
-            await self.js.add_stream(config)
-            log.info("created stream %s", config.name)
-        else:
-            await self.js.update_stream(config)
+
+        async def create_or_update() -> None:
+            assert config.name is not None
+            try:
+                await self.js.stream_info(config.name)
+            except NotFoundError:
+                await self.js.add_stream(config)
+                log.info("created stream %s", config.name)
+            else:
+                await self.js.update_stream(config)
+
+        await while_jetstream_settles(create_or_update, what=f"for stream {config.name}")
 
     async def close(self) -> None:
         if self._nc is not None and not self._nc.is_closed:

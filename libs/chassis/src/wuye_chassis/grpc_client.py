@@ -2,7 +2,9 @@
 
 Retries are switched on per method through the standard gRPC service config, and only for methods the
 caller declares idempotent (reads, or writes carrying an idempotency key): a retried non-idempotent
-write could apply twice.
+write could apply twice. Calls are balanced round robin over every address the target resolves to (a
+Kubernetes headless Service, or ``ipv4:127.0.0.1:50051,127.0.0.1:50061`` for the local cluster), so a
+replica that is down is skipped rather than waited for.
 """
 
 from __future__ import annotations
@@ -24,10 +26,12 @@ Response = TypeVar("Response")
 
 def _retry_service_config(idempotent_methods: Iterable[tuple[str, str]]) -> str:
     names = [{"service": service, "method": method} for service, method in idempotent_methods]
+    balancing: list[dict[str, object]] = [{"round_robin": {}}]
     if not names:
-        return json.dumps({"methodConfig": []})
+        return json.dumps({"loadBalancingConfig": balancing, "methodConfig": []})
     return json.dumps(
         {
+            "loadBalancingConfig": balancing,
             "methodConfig": [
                 {
                     "name": names,

@@ -41,6 +41,11 @@ Context: TypeAlias = "grpc.aio.ServicerContext[Any, Any]"
 #: a unary method as grpc.aio runs it: a coroutine function of the request and the context
 UnaryBehaviour: TypeAlias = "Callable[[Any, Context], Awaitable[Any]]"
 
+#: how long a caller's connection lives before the server asks it to reconnect (and resolve again), and
+#: how long its calls in flight may still finish then
+CONNECTION_AGE_SECONDS = 300
+CONNECTION_AGE_GRACE_SECONDS = 30
+
 
 def unary_behaviour(handler: MethodHandler | None) -> UnaryBehaviour | None:
     """The handler's unary-unary behaviour, if it has one; grpc-stubs type it as the synchronous server's."""
@@ -152,7 +157,13 @@ class GrpcServer:
                 # inside CallInterceptor: they see the caller's auth context and their errors get mapped
                 *extra_interceptors,
             ],
-            options=[("grpc.so_reuseport", 0)],
+            options=[
+                ("grpc.so_reuseport", 0),
+                # callers balance over the addresses their resolver gave them (a headless Service's pods):
+                # closing each connection after a while makes them resolve again and find new replicas
+                ("grpc.max_connection_age_ms", CONNECTION_AGE_SECONDS * 1000),
+                ("grpc.max_connection_age_grace_ms", CONNECTION_AGE_GRACE_SECONDS * 1000),
+            ],
         )
         for servicer in servicers:
             servicer.add_to_server(servicer.implementation, self.server)

@@ -31,7 +31,7 @@ from opentelemetry import propagate, trace
 from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 
 from wuye_chassis import auth, metrics
-from wuye_chassis.bus import EventBus, EventHeaders, dead_letter_subject
+from wuye_chassis.bus import EventBus, EventHeaders, dead_letter_subject, while_jetstream_settles
 from wuye_chassis.db import Database
 from wuye_chassis.uow import AlreadyConsumed, InboxEntry, UnitOfWork
 
@@ -120,18 +120,18 @@ class EventConsumer:
 
     async def ensure(self) -> None:
         """Create or update the durable consumer (idempotent)."""
-        await self.bus.js.add_consumer(
-            self.bus.stream,
-            ConsumerConfig(
-                name=self.name,
-                durable_name=self.name,
-                filter_subjects=self.subscription.subjects,
-                ack_policy=AckPolicy.EXPLICIT,
-                deliver_policy=DeliverPolicy.ALL,
-                ack_wait=self.ack_wait_seconds,
-                max_deliver=self.max_deliver,
-                max_ack_pending=1000,
-            ),
+        config = ConsumerConfig(
+            name=self.name,
+            durable_name=self.name,
+            filter_subjects=self.subscription.subjects,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            ack_wait=self.ack_wait_seconds,
+            max_deliver=self.max_deliver,
+            max_ack_pending=1000,
+        )
+        await while_jetstream_settles(
+            lambda: self.bus.js.add_consumer(self.bus.stream, config), what=f"for consumer {self.name}"
         )
 
     async def start(self) -> None:

@@ -2,7 +2,9 @@
 
 It runs with JetStream on, bound to 127.0.0.1 only, its store under a folder the caller chooses. Given
 passwords (``make run`` gives one per service and ``ops``), it admits only those users, each with the
-permissions of ``wuye_chassis.nats_accounts``; without, it is open (the tests' shared server).
+permissions of ``wuye_chassis.nats_accounts``; without, it is open (the tests' shared server). Given a
+cluster port and its peers' cluster ports, it is one node of a JetStream cluster on loopback (``make
+run-cluster`` runs three, so streams keep three replicas and survive the loss of a node).
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ import socket
 import subprocess
 import sysconfig
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from wuye_chassis import nats_accounts
+
+CLUSTER_NAME = "wuye"
 
 
 def nats_server_binary() -> Path:
@@ -48,12 +52,17 @@ def wait_for_port(port: int, timeout: float = 10.0) -> None:
 class EmbeddedNats:
     def __init__(
         self, store_dir: Path, port: int | None = None, *, log_file: Path | None = None,
-        passwords: Mapping[str, str] | None = None,
+        passwords: Mapping[str, str] | None = None, server_name: str = "", cluster_port: int = 0,
+        peer_cluster_ports: Sequence[int] = (),
     ) -> None:
         self.store_dir = Path(store_dir)
         self.port = port or free_port()
         self.log_file = log_file
         self.passwords = dict(passwords or {})
+        #: JetStream clustering: every node needs a name of its own, its route port and its peers' routes
+        self.server_name = server_name
+        self.cluster_port = cluster_port
+        self.peer_cluster_ports = list(peer_cluster_ports)
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -75,6 +84,12 @@ class EmbeddedNats:
             "--jetstream",
             "--store_dir", str(self.store_dir),
         ]
+        if self.server_name:
+            command += ["--server_name", self.server_name]
+        if self.cluster_port:
+            command += ["--cluster", f"nats://127.0.0.1:{self.cluster_port}", "--cluster_name", CLUSTER_NAME]
+            if self.peer_cluster_ports:
+                command += ["--routes", ",".join(f"nats://127.0.0.1:{port}" for port in self.peer_cluster_ports)]
         if self.log_file is not None:
             self.log_file.parent.mkdir(parents=True, exist_ok=True)
             command += ["--log", str(self.log_file)]

@@ -63,7 +63,10 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     app = FastAPI(title="Wuye API", version="1.0.0", description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
-    app.state.dev_issuer = DevIssuer(settings.jwt_issuer, settings.jwt_audience) if settings.dev_issuer else None
+    app.state.dev_issuer = DevIssuer(
+        settings.jwt_issuer, settings.jwt_audience,
+        settings.dev_issuer_key.get_secret_value() if settings.dev_issuer_key else "",
+    ) if settings.dev_issuer else None
     app.state.verifier = TokenVerifier(settings, app.state.dev_issuer)
     app.add_exception_handler(WuyeError, problems.on_wuye_error)
     app.add_exception_handler(grpc.RpcError, problems.on_rpc_error)

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 
 import jwt
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import Request
 from jwt.algorithms import AllowedPublicKeys
@@ -109,15 +110,26 @@ DEV_ACCOUNTS = {
 }
 
 
+def _rsa_private_key(pem: str) -> rsa.RSAPrivateKey:
+    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ValueError("WUYE_DEV_ISSUER_KEY must be an RSA private key (PEM)")
+    return key
+
+
 class DevIssuer:
-    """Signs tokens for the seeded accounts with a key made at start-up (local runs only)."""
+    """Signs tokens for the seeded accounts (local runs only) with the given key (PEM), else one made at
+    start-up."""
 
     key_id = "wuye-dev-1"
 
-    def __init__(self, issuer: str, audience: str) -> None:
+    def __init__(self, issuer: str, audience: str, private_key_pem: str = "") -> None:
         self.issuer = issuer
         self.audience = audience
-        self._private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self._private_key = (
+            _rsa_private_key(private_key_pem) if private_key_pem
+            else rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        )
 
     @property
     def public_key(self) -> rsa.RSAPublicKey:

@@ -1,4 +1,4 @@
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 
 from wuye_chassis.settings import WuyeSettings
 
@@ -16,6 +16,9 @@ class GatewaySettings(WuyeSettings):
     ratings_addr: str = "127.0.0.1:50055"
     #: the built-in development token issuer with seeded accounts; never on in production
     dev_issuer: bool = False
+    #: the development issuer's RSA private key (PEM), so that every gateway replica and every restart
+    #: signs alike and a token outlives the process that issued it; a key made at start when unset
+    dev_issuer_key: SecretStr | None = None
     jwt_issuer: str = "http://127.0.0.1:8000/dev"
     jwt_audience: str = "wuye"
     #: where the identity provider publishes its signing keys (unused when dev_issuer is on)
