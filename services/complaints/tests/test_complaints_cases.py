@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import datetime as dt
+import os
 
 import grpc
 import pytest
@@ -10,9 +13,15 @@ import sqlalchemy as sa
 
 from tests.support import eventually
 from wuye.complaints.v1 import complaints_pb2 as api
+from wuye.complaints.v1 import complaints_pb2_grpc
 from wuye_chassis.auth import AuthContext
+from wuye_chassis.natsd import EmbeddedNats
 from wuye_chassis.workdays import SHANGHAI
 from wuye_complaints.adapters.orm import cases
+from wuye_complaints.domain import commands
+from wuye_complaints.entrypoints.app import build
+from wuye_complaints.service.cases import escalate_overdue_case
+from wuye_complaints.settings import ComplaintsSettings
 
 from .conftest import (
     ANXI_OFFICER,
@@ -181,6 +190,32 @@ async def test_C4_scheduler_escalates_overdue_case(complaints: Complaints) -> No
     assert escalation.actor_id == "system" and escalation.reason == api.ESCALATION_REASON_OVERDUE
     assert moved.tier_due_at.ToDatetime(dt.UTC) > dt.datetime.now(dt.UTC)  # a fresh window at the street
     assert (await complaints.event_types())[-1] == "ComplaintEscalated"
+
+
+async def test_C4_two_replicas_escalating_at_once_move_an_overdue_case_up_one_tier_once(
+    database_url: str, nats_server: EmbeddedNats, start_service
+) -> None:
+    """Replicas share the database and each runs the scheduler: the case row is locked, so the replica that
+    comes second finds it escalated (a fresh window at the street) and does nothing."""
+    settings = ComplaintsSettings(database_url=database_url, nats_url=nats_server.url, grpc_port=0,
+                                  escalation_interval_seconds=3600, pii_key=base64.b64encode(os.urandom(32)).decode())
+    first, second = await start_service(build(settings)), await start_service(build(settings))
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{first.port}") as channel:
+        complaints = Complaints(first, complaints_pb2_grpc.ComplaintsServiceStub(channel))
+        await complaints.know_compound(COMPOUND, COMMUNITY)
+        case = await complaints.dispatched()
+        async with first.runtime.db.sessions() as session, session.begin():
+            past = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+            await session.execute(cases.update().where(cases.c.case_id == case.case_id).values(tier_due_at=past))
+        moved = await asyncio.gather(*(
+            escalate_overdue_case(commands.EscalateOverdueCase(case.case_id), replica.runtime.unit_of_work())
+            for replica in (first, second, first, second)
+        ))
+        assert sorted(moved) == [False, False, False, True]
+        answer = await complaints.stub.GetCase(api.GetCaseRequest(case_id=case.case_id),
+                                               metadata=COUNTY_OFFICER.to_metadata())
+        assert answer.case.tier == api.TIER_STREET and len(answer.case.escalations) == 1
+        assert (await complaints.event_types()).count("ComplaintEscalated") == 1
 
 
 async def test_C6_duplicates_are_offered_and_the_fifth_reporter_makes_a_collective_complaint(

@@ -3,6 +3,7 @@ overdue lists, and refusals by role and scope on results and orders, over real g
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import grpc
@@ -10,11 +11,17 @@ import grpc
 from tests.support import eventually
 from wuye.common.v1 import common_pb2
 from wuye.enforcement.v1 import enforcement_pb2 as api
+from wuye.enforcement.v1 import enforcement_pb2_grpc
 from wuye_chassis.auth import AuthContext
 from wuye_chassis.db import utcnow
+from wuye_chassis.natsd import EmbeddedNats
 from wuye_chassis.proto_values import timestamp
+from wuye_enforcement.domain import commands
+from wuye_enforcement.entrypoints.app import build
+from wuye_enforcement.service import orders
+from wuye_enforcement.settings import EnforcementSettings
 
-from .conftest import ANXI_OFFICER, COMMUNITY, COUNTY_OFFICER, FIRE, HOUSING, HUIAN, Enforcement, refused
+from .conftest import ANXI_OFFICER, COMMUNITY, COMPOUND, COUNTY_OFFICER, FIRE, HOUSING, HUIAN, Enforcement, refused
 
 COMMUNITY_WORKER = AuthContext(user="worker-1", roles=frozenset({"community_worker"}), scope=COMMUNITY)
 ANXI_FIRE = AuthContext(
@@ -164,3 +171,28 @@ async def test_E4_results_and_orders_refused_by_role_and_scope_change_nothing(en
         assert status == grpc.StatusCode.PERMISSION_DENIED, (request, who.user)
     assert await enforcement.footprint() == before
     assert (await order_state(enforcement, order_id)).state == api.ORDER_STATE_OVERDUE
+
+
+async def test_E4_two_replicas_sweeping_at_once_mark_each_overdue_order_once(
+    database_url: str, nats_server: EmbeddedNats, start_service
+) -> None:
+    """Replicas share the database and each runs the sweep: the order row is locked, so the replica that
+    comes second finds it overdue already and does nothing (one RectificationOverdue, not two)."""
+    def replica_settings() -> EnforcementSettings:  # the sweep is run by hand below, both at the same moment
+        return EnforcementSettings(database_url=database_url, nats_url=nats_server.url, grpc_port=0,
+                                   overdue_interval_seconds=3600)
+
+    first, second = await start_service(build(replica_settings())), await start_service(build(replica_settings()))
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{first.port}") as channel:
+        enforcement = Enforcement(first, enforcement_pb2_grpc.EnforcementServiceStub(channel))
+        await enforcement.know_compound(COMPOUND)
+        inspection = await enforcement.complete(await enforcement.inspected_with_failure(), short_order("FIRE-01", 0.5))
+        order_id = inspection.orders[0].order_id
+        await asyncio.sleep(0.6)
+        marked = await asyncio.gather(*(
+            orders.mark_order_overdue(commands.MarkOrderOverdue(order_id), replica.runtime.unit_of_work())
+            for replica in (first, second, first, second)
+        ))
+        assert sorted(marked) == [False, False, False, True]
+        assert (await order_state(enforcement, order_id)).state == api.ORDER_STATE_OVERDUE
+        assert (await enforcement.event_types()).count("RectificationOverdue") == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import grpc
@@ -203,3 +204,21 @@ async def test_P3_bad_audit_is_refused_naming_the_field_and_changes_nothing(
     status, error = await refused(funds.call("RecordAudit", funds_pb2.RecordAuditRequest(compound_id=funds.compound, **fields)))
     assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == field
     assert await funds.counts("audits") == before
+
+
+async def test_P3_two_replicas_reporting_at_once_report_each_overdue_disclosure_once(
+    funds: Funds, database_url: str, start_service
+) -> None:
+    """Replicas share the database and each runs the report: the one that comes second skips the report
+    row the first wrote, without an error (one DisclosureOverdue, not two)."""
+    settings = funds.app.definition.settings
+    replica = await start_service(build(settings.model_copy(update={"grpc_port": 0})))
+    assert replica.runtime is not funds.app.runtime and settings.database_url == database_url
+    start = utcnow()
+    await with_income_and_fund(funds)
+    due = add_months(start, 3) + dt.timedelta(days=2)
+    reported = await asyncio.gather(*(report_overdue(runtime, now=due) for runtime in
+                                      (funds.app.runtime, replica.runtime, funds.app.runtime, replica.runtime)))
+    assert sorted(reported) == [0, 0, 0, 1]
+    assert len(await funds.events(events_pb2.DisclosureOverdue)) == 1
+    assert await funds.count("disclosure_overdue_notices") == 1

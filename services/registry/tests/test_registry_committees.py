@@ -365,3 +365,27 @@ async def test_O1_O4_a_proposal_checked_as_it_is_typed_answers_the_findings_and_
     assert status == grpc.StatusCode.PERMISSION_DENIED
     status, error = await refused(registry.call("ListCommittees", registry_pb2.ListCommitteesRequest(compound_id="")))
     assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "compound_id")
+
+
+async def test_O2_two_replicas_sweeping_at_once_flag_and_announce_an_overdue_pmc_once(
+    database_url: str, nats_server: EmbeddedNats, start_service
+) -> None:
+    """Replicas share the database and each runs the sweep: the one that comes second finds the committee
+    flagged and does nothing, without an error (one flag, one ManagementCommitteeDissolutionOverdue)."""
+    def replica_settings() -> RegistrySettings:  # the sweep is run by hand below, both at the same moment
+        return RegistrySettings(database_url=database_url, nats_url=nats_server.url, grpc_port=0,
+                                pmc_dissolution_sweep_seconds=3600)
+
+    first, second = await start_service(build(replica_settings())), await start_service(build(replica_settings()))
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{first.port}") as channel:
+        registry = Registry(first, registry_pb2_grpc.RegistryServiceStub(channel))
+        await registry.hierarchy()
+        await _pmc_then_filed_owners_committee(registry, filed_on="2024-06-10")
+        flagged = await asyncio.gather(*(
+            flag_overdue_management_committees(replica.runtime.unit_of_work,
+                                               as_of=date(2024, 7, 11))
+            for replica in (first, second, first, second)
+        ))
+        assert sorted(flagged) == [0, 0, 0, 1]
+        assert await registry.count("pmc_dissolution_overdue") == 1
+        assert await registry.events("ManagementCommitteeDissolutionOverdue") == 1

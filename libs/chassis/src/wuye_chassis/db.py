@@ -14,6 +14,7 @@ from typing import Any, cast
 import sqlalchemy as sa
 from opentelemetry.instrumentation.utils import suppress_instrumentation
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.ext import asyncio as sa_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -30,6 +31,13 @@ def utcnow() -> dt.datetime:
 #: a jurisdiction path column: byte-wise comparison on every backend, so the paths below a prefix are one
 #: index range (``wuye_chassis.jurisdiction.below_path_range``); SQLite compares bytes already
 JurisdictionPathString = sa.String(64).with_variant(sa.String(64, collation="C"), "postgresql")
+
+
+def dialect_insert(session: AsyncSession, table: sa.Table) -> postgresql.Insert | sqlite.Insert:
+    """The backend's own INSERT, which knows ON CONFLICT (insert-if-absent, upserts)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
 
 
 async def changed_rows(session: AsyncSession, statement: sa.Executable) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wuye_chassis.db import utcnow
+from wuye_chassis.db import changed_rows, dialect_insert, utcnow
 from wuye_chassis.path_queries import at_or_below
 from wuye_funds.adapters.orm import (
     audits,
@@ -103,20 +103,12 @@ class DisclosureRepository:
         ]
 
     async def add_overdue_notice(self, *, compound_id: str, subject: Subject, due_at: dt.datetime) -> bool:
-        """Record an overdue report; False when this compound, subject and due moment were reported before."""
-        query = sa.select(disclosure_overdue_notices.c.compound_id).where(
-            disclosure_overdue_notices.c.compound_id == compound_id,
-            disclosure_overdue_notices.c.subject == subject.value,
-            disclosure_overdue_notices.c.due_at == due_at,
-        )
-        if (await self.session.execute(query)).first() is not None:
-            return False
-        await self.session.execute(
-            disclosure_overdue_notices.insert().values(
-                compound_id=compound_id, subject=subject.value, due_at=due_at, reported_at=utcnow()
-            )
-        )
-        return True
+        """Record an overdue report; False when this compound, subject and due moment were reported before,
+        by this replica or another at the same moment (the insert waits for the other's and skips)."""
+        statement = dialect_insert(self.session, disclosure_overdue_notices).values(
+            compound_id=compound_id, subject=subject.value, due_at=due_at, reported_at=utcnow()
+        ).on_conflict_do_nothing()
+        return await changed_rows(self.session, statement) == 1
 
     async def add_audit(self, audit: Audit, *, recorded_by: str) -> None:
         await self.session.execute(

@@ -15,10 +15,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wuye_chassis.db import utcnow
+from wuye_chassis.db import dialect_insert, utcnow
 from wuye_registry.adapters.companies import CompanyRecord, company_record
 from wuye_registry.adapters.jurisdictions import jurisdiction_row
 from wuye_registry.adapters.orm import buildings, companies, compounds, households, jurisdictions, owners, people, posts
@@ -248,15 +247,9 @@ class BulkWriter:
         if rows:
             await self.session.execute(owners.insert(), rows)
 
-    def _insert(self, table: sa.Table) -> postgresql.Insert | sqlite.Insert:
-        """The dialect's INSERT, which knows ON CONFLICT."""
-        if self.session.get_bind().dialect.name == "postgresql":
-            return postgresql.insert(table)
-        return sqlite.insert(table)
-
     async def _insert_missing(self, table: sa.Table, rows: Sequence[Row], *, keys: Sequence[str]) -> None:
         if rows:
-            await self.session.execute(self._insert(table).on_conflict_do_nothing(index_elements=keys), rows)
+            await self.session.execute(dialect_insert(self.session, table).on_conflict_do_nothing(index_elements=keys), rows)
 
     async def _upsert_changed(
         self,
@@ -272,7 +265,7 @@ class BulkWriter:
         return ``returning`` of every row inserted or rewritten; unchanged rows are not touched."""
         if not rows:
             return []
-        insert = self._insert(table)
+        insert = dialect_insert(self.session, table)
         excluded = insert.excluded
         upsert = insert.on_conflict_do_update(
             index_elements=keys,

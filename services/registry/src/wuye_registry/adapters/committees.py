@@ -111,6 +111,11 @@ class CommitteeRepository:
         row = (await self.session.execute(query)).mappings().first()
         return None if row is None else await self._placed(row)
 
+    async def lock(self, committee_id: str) -> None:
+        """Hold the committee's row to the end of the transaction (PostgreSQL; SQLite has one writer at a
+        time anyway): another replica changing it waits, then reads what this one did."""
+        await self.session.execute(sa.select(committees.c.id).where(committees.c.id == committee_id).with_for_update())
+
     async def active_of_compound(self, compound_id: str) -> list[Committee]:
         query = _WITH_COMPOUND_CODE.where(
             committees.c.compound_id == compound_id, committees.c.status == CommitteeStatus.ACTIVE.value

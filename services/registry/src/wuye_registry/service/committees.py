@@ -213,8 +213,10 @@ async def flag_overdue_management_committee(
     command: commands.FlagOverdueManagementCommittee, uow: RegistryUnitOfWork
 ) -> bool:
     """O2: flag the committee and announce it, flag and event in one transaction, so each committee is
-    announced exactly once; False when it no longer qualifies (dissolved or flagged since the round)."""
+    announced exactly once; False when it no longer qualifies (dissolved or flagged since the round, by
+    this replica or another: the committee's row is locked first, so the second finds it flagged)."""
     async with uow:
+        await uow.committees.lock(command.committee_id)
         found = await _overdue(uow, path=None, as_of=command.as_of, committee_id=command.committee_id)
         if not found or found[0].candidate.flagged:
             return False
