@@ -5,7 +5,7 @@ const TOKEN_KEY = "wuye-console-token";
 const $ = (id) => document.getElementById(id);
 // session: counts logins and logouts, so an answer that arrives for an earlier session is dropped
 const state = {
-  token: "", claims: {}, casesToken: "", caseId: "", session: 0, categories: {}, compounds: [], compoundNames: {}, people: {},
+  token: "", claims: {}, casesToken: "", casesRequest: 0, caseId: "", session: 0, categories: {}, compounds: [], compoundNames: {}, people: {},
   companies: {}, itemContents: {}, orderId: "", dashboardCode: "", jurisdictionNames: {},
   ready: Promise.resolve(),
 };
@@ -297,7 +297,10 @@ async function loadCases(more) {
   const params = new URLSearchParams({ jurisdiction_path: state.claims.wuye_scope || "", page_size: "50" });
   if ($("case-state").value) params.set("state", $("case-state").value);
   if (more === true && state.casesToken) params.set("page_token", state.casesToken);
+  // a filter changed while a page was on its way: only the latest request's answer is shown
+  const request = ++state.casesRequest;
   const page = await api("GET", "/api/v1/complaints?" + params);
+  if (request !== state.casesRequest) return;
   const body = $("cases");
   if (more !== true) body.replaceChildren();
   for (const item of page.items) {
