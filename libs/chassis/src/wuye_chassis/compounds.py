@@ -8,7 +8,9 @@ and ``require_compound`` for use cases.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from alembic.operations import Operations
@@ -51,6 +53,13 @@ class KnownCompound:
     company_id: str | None
 
 
+@functools.cache
+def _compound_by_id(table: sa.Table, lock: bool) -> sa.Select[Any]:
+    """Built once per table: every request that names a compound runs it."""
+    query = sa.select(table).where(table.c.compound_id == sa.bindparam("wanted"))
+    return query.with_for_update() if lock else query
+
+
 async def require_compound(
     session: AsyncSession, table: sa.Table, compound_id: str, *, field: str = "compound_id", lock: bool = False
 ) -> KnownCompound:
@@ -60,8 +69,7 @@ async def require_compound(
     compound (a frequency limit) take turns; SQLite transactions are serial anyway.
     """
     wanted = require_text(compound_id, field=field, max_length=64)
-    query = sa.select(table).where(table.c.compound_id == wanted)
-    row = (await session.execute(query.with_for_update() if lock else query)).mappings().first()
+    row = (await session.execute(_compound_by_id(table, lock), {"wanted": wanted})).mappings().first()
     if row is None:
         raise NotFound(f"compound {wanted} is not known to the registry", field=field)
     return KnownCompound(row["compound_id"], row["jurisdiction_path"], row["company_id"])

@@ -8,6 +8,7 @@ later upgrades to a write lock fails at once instead of waiting for the busy tim
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import Any, cast
 
@@ -40,9 +41,28 @@ def dialect_insert(session: AsyncSession, table: sa.Table) -> postgresql.Insert 
     return sqlite.insert(table)
 
 
-async def changed_rows(session: AsyncSession, statement: sa.Executable) -> int:
+@functools.cache
+def _insert_if_absent(table: sa.Table, dialect: str) -> sa.Insert:
+    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    return insert.on_conflict_do_nothing()
+
+
+async def insert_if_absent(session: AsyncSession, table: sa.Table, row: dict[str, object]) -> bool:
+    """Insert ``row`` unless its key is taken (ON CONFLICT DO NOTHING); whether it was inserted.
+
+    The statement is built once per table and backend and the row passed at execution: on a hot path
+    (every request's idempotency key, every consumed event's inbox entry) that skips building and
+    hashing a statement each time. A concurrent insert of the same key waits for that transaction.
+    """
+    statement = _insert_if_absent(table, session.get_bind().dialect.name)
+    return await changed_rows(session, statement, row) > 0
+
+
+async def changed_rows(
+    session: AsyncSession, statement: sa.Executable, parameters: dict[str, object] | None = None
+) -> int:
     """Execute an INSERT, UPDATE or DELETE and answer how many rows it changed."""
-    result = await session.execute(statement)
+    result = await session.execute(statement, parameters)
     # a DML statement's result is a CursorResult, the one kind of result with a rowcount
     return cast(CursorResult[Any], result).rowcount
 

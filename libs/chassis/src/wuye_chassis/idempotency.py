@@ -7,8 +7,9 @@ A client (the gateway maps the HTTP ``Idempotency-Key`` header) sends the gRPC m
 - the same key with a different request is refused (INVALID_ARGUMENT naming ``Idempotency-Key``);
 - otherwise the method runs, and the unit of work it commits also inserts the key row — in the same
   transaction as the change, so the change and the key commit together or not at all. A concurrent or
-  crashed-and-retried duplicate hits the key's primary key and rolls back; afterwards the interceptor
-  stores the response on the key row for replay.
+  crashed-and-retried duplicate finds the key taken (its insert-if-absent inserts nothing, waiting for
+  the other transaction on PostgreSQL) and rolls back; afterwards the interceptor stores the response on
+  the key row for replay.
 
 Keys are kept for ``KEY_TTL`` and deleted lazily.
 """
@@ -24,11 +25,10 @@ from typing import Any
 import grpc
 import sqlalchemy as sa
 from cryptography.exceptions import InvalidTag
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis import auth
-from wuye_chassis.db import Database, UtcDateTime, utcnow
+from wuye_chassis.db import Database, UtcDateTime, insert_if_absent, utcnow
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.grpc_server import Context, Continuation, MethodHandler, unary_behaviour
 from wuye_chassis.pii import PersonalDataCipher
@@ -79,21 +79,17 @@ async def claim(session: AsyncSession, table: sa.Table) -> None:
     call = _current.get()
     if call is None or call.claimed:
         return
-    try:
-        async with session.begin_nested():
-            await session.execute(
-                table.insert().values(
-                    caller=call.caller,
-                    method=call.method,
-                    key=call.key,
-                    request_hash=call.request_hash,
-                    created_at=utcnow(),
-                )
-            )
-    except IntegrityError:
-        raise AlreadyApplied(
-            f"a request with this {FIELD} was already applied", field=FIELD, rule="idempotency"
-        ) from None
+    # insert-if-absent rather than catching a failed INSERT: no savepoint per request
+    inserted = await insert_if_absent(
+        session,
+        table,
+        {
+            "caller": call.caller, "method": call.method, "key": call.key, "request_hash": call.request_hash,
+            "created_at": utcnow(),
+        },
+    )
+    if not inserted:
+        raise AlreadyApplied(f"a request with this {FIELD} was already applied", field=FIELD, rule="idempotency")
     call.claimed = True
 
 
@@ -104,6 +100,14 @@ class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
         #: responses are kept sealed: a created case's answer carries its reporter's contact
         self.cipher = cipher
         self._stored = 0
+        # built once; each call passes its key (statements per request would be built and hashed each time)
+        this_key = sa.and_(
+            table.c.caller == sa.bindparam("k_caller"),
+            table.c.method == sa.bindparam("k_method"),
+            table.c.key == sa.bindparam("k_key"),
+        )
+        self._lookup = sa.select(table.c.request_hash, table.c.response).where(this_key)
+        self._keep_response = table.update().where(this_key)
 
     async def intercept_service(
         self, continuation: Continuation, handler_call_details: grpc.HandlerCallDetails
@@ -154,15 +158,8 @@ class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
         )
 
     async def _replay(self, call: IdempotentCall) -> bytes | None:
-        table = self.table
-        async with self.db.sessions() as session:
-            row = (
-                await session.execute(
-                    sa.select(table.c.request_hash, table.c.response).where(
-                        table.c.caller == call.caller, table.c.method == call.method, table.c.key == call.key
-                    )
-                )
-            ).first()
+        async with self.db.reads() as session:
+            row = (await session.execute(self._lookup, _key_of(call))).first()
         if row is None:
             return None
         if row.request_hash != call.request_hash:
@@ -189,11 +186,11 @@ class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
     async def _store(self, call: IdempotentCall, response: bytes) -> None:
         table = self.table
         async with self.db.sessions() as session, session.begin():
-            await session.execute(
-                table.update()
-                .where(table.c.caller == call.caller, table.c.method == call.method, table.c.key == call.key)
-                .values(response=self.cipher.seal(response))
-            )
+            await session.execute(self._keep_response, {**_key_of(call), "response": self.cipher.seal(response)})
             self._stored += 1
             if self._stored % PRUNE_EVERY == 0:
                 await session.execute(table.delete().where(table.c.created_at < utcnow() - KEY_TTL))
+
+
+def _key_of(call: IdempotentCall) -> dict[str, object]:
+    return {"k_caller": call.caller, "k_method": call.method, "k_key": call.key}

@@ -36,24 +36,22 @@ class Outbox:
 
     def __init__(self, table: sa.Table) -> None:
         self.table = table
+        # built once: values passed at execution skip building and hashing a statement per event
+        self._insert = table.insert()
 
     async def add_event(self, session: AsyncSession, message: Message, *, aggregate_id: str) -> str:
         event_id = new_id()
         carrier: dict[str, str] = {}
         propagate.inject(carrier)
         now = utcnow()
+        event_type = event_type_of(message)
         await session.execute(
-            self.table.insert().values(
-                event_id=event_id,
-                event_type=event_type_of(message),
-                subject=event_type_of(message),
-                aggregate_id=aggregate_id,
-                payload=message.SerializeToString(),
-                trace_context=carrier,
-                created_at=now,
-                next_attempt_at=now,
-                attempts=0,
-            )
+            self._insert,
+            {
+                "event_id": event_id, "event_type": event_type, "subject": event_type, "aggregate_id": aggregate_id,
+                "payload": message.SerializeToString(), "trace_context": carrier, "created_at": now,
+                "next_attempt_at": now, "attempts": 0,
+            },
         )
         return event_id
 
@@ -162,8 +160,8 @@ class OutboxRelay:
 
         On PostgreSQL the rows are claimed with ``FOR UPDATE SKIP LOCKED`` for the whole pass, so relay
         replicas share the work without publishing the same row twice. SQLite has one writer per file
-        and one relay per service, so the rows are read, published with no lock held (the request path
-        keeps writing meanwhile), and marked in a second short transaction.
+        and one relay per service, so the rows are read in a read-only transaction, published with no lock
+        held (the request path keeps writing meanwhile), and marked in a second short transaction.
         """
         table = self.table
         due = (
@@ -172,18 +170,19 @@ class OutboxRelay:
             .order_by(table.c.seq)
             .limit(self.batch_size)
         )
-        async with self.db.sessions() as session:
-            if self.db.is_sqlite:
-                async with session.begin():
-                    rows = (await session.execute(due)).mappings().all()
-                outcome = await self._publish_in_order(rows)
-                async with session.begin():
-                    await self._record(session, outcome)
-            else:
-                async with session.begin():
-                    rows = (await session.execute(due.with_for_update(skip_locked=True))).mappings().all()
-                    outcome = await self._publish_in_order(rows)
-                    await self._record(session, outcome)
+        if self.db.is_sqlite:
+            async with self.db.reads() as reader, reader.begin():
+                rows = (await reader.execute(due)).mappings().all()
+            if not rows:
+                return 0
+            outcome = await self._publish_in_order(rows)
+            async with self.db.sessions() as session, session.begin():
+                await self._record(session, outcome)
+            return len(outcome.published)
+        async with self.db.sessions() as session, session.begin():
+            rows = (await session.execute(due.with_for_update(skip_locked=True))).mappings().all()
+            outcome = await self._publish_in_order(rows)
+            await self._record(session, outcome)
         return len(outcome.published)
 
     async def _publish_in_order(self, rows: Sequence[sa.RowMapping]) -> _Outcome:

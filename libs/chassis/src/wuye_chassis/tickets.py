@@ -9,6 +9,7 @@ number back. The row ids stay UUIDs; the ticket number is what people read out o
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -27,14 +28,17 @@ def add_ticket_counter_table(metadata: sa.MetaData) -> sa.Table:
     )
 
 
+@functools.cache
+def _bump(table: sa.Table, dialect: str) -> sa.Insert:
+    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    return insert.on_conflict_do_update(
+        index_elements=["series", "day"], set_={"last": table.c.last + 1}
+    ).returning(table.c.last)
+
+
 async def next_ticket(session: AsyncSession, table: sa.Table, series: str, moment: dt.datetime) -> str:
     day = moment.astimezone(SHANGHAI).strftime("%Y%m%d")
-    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
-    statement = (
-        dialect.insert(table)
-        .values(series=series, day=day, last=1)
-        .on_conflict_do_update(index_elements=["series", "day"], set_={"last": table.c.last + 1})
-        .returning(table.c.last)
-    )
-    number = (await session.execute(statement)).scalar_one()
+    # built once per table and backend; the values go with each execution
+    statement = _bump(table, session.get_bind().dialect.name)
+    number = (await session.execute(statement, {"series": series, "day": day, "last": 1})).scalar_one()
     return f"{series}-{day}-{number:05d}"

@@ -30,11 +30,10 @@ from typing import Any, Self
 
 import sqlalchemy as sa
 from google.protobuf.message import Message
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis import idempotency
-from wuye_chassis.db import Database, utcnow
+from wuye_chassis.db import Database, insert_if_absent, utcnow
 from wuye_chassis.outbox import Outbox
 from wuye_chassis.workdays import WorkingDayCalendar
 
@@ -172,16 +171,11 @@ class UnitOfWork:
 
     async def _record_inbox_entry(self, entry: InboxEntry) -> None:
         inbox = self.parts.inbox
-        try:
-            async with self.session.begin_nested():
-                await self.session.execute(
-                    inbox.insert().values(
-                        consumer=entry.consumer,
-                        event_id=entry.event_id,
-                        event_type=entry.event_type,
-                        handled_at=utcnow(),
-                    )
-                )
-        except IntegrityError:
-            raise AlreadyConsumed(entry.event_id) from None
-
+        # insert-if-absent rather than catching a failed INSERT: no savepoint per event
+        inserted = await insert_if_absent(
+            self.session,
+            inbox,
+            {"consumer": entry.consumer, "event_id": entry.event_id, "event_type": entry.event_type, "handled_at": utcnow()},
+        )
+        if not inserted:
+            raise AlreadyConsumed(entry.event_id)

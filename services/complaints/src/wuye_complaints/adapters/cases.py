@@ -31,7 +31,7 @@ from wuye_complaints.domain.case import (
     Reply,
 )
 from wuye_complaints.domain.categories import CategoryCatalogue
-from wuye_complaints.domain.duplicates import DUPLICATE_WINDOW
+from wuye_complaints.domain.duplicates import DUPLICATE_WINDOW, OpenReport
 from wuye_complaints.domain.vocabulary import (
     Action,
     AssigneeKind,
@@ -86,6 +86,9 @@ def _optional(enum_type: type[E], value: str | None) -> E | None:
 
 #: how many open cases of the same compound and category are offered as possible duplicates (C6)
 DUPLICATE_POOL = 10
+#: built once; each execution passes the row (values() per call would build and hash a statement each time)
+_INSERT_CASE = cases.insert()
+_UPDATE_CASE = cases.update().where(cases.c.case_id == sa.bindparam("saved_case_id"))
 
 
 class CaseRepository:
@@ -150,14 +153,15 @@ class CaseRepository:
             sa.select(cases.c.case_id).where(cases.c.channel == channel.value, cases.c.external_id == external_id)
         )
 
-    async def duplicate_pool(self, compound_id: str, category_code: str, around: dt.datetime) -> list[Case]:
+    async def duplicate_pool(self, compound_id: str, category_code: str, around: dt.datetime) -> list[OpenReport]:
         """The open cases the domain's C6 rule chooses from (a narrow index range, never the whole table).
 
         At most the ``DUPLICATE_POOL`` latest: after a storm a compound may hold hundreds of open cases
         on one lift, and offering the reporter ten of them is as useful as offering all, at a fixed cost.
+        One statement: the offer compares five columns, so no case is loaded whole.
         """
         query = (
-            sa.select(cases)
+            sa.select(cases.c.case_id, cases.c.compound_id, cases.c.category, cases.c.submitted_at)
             .where(
                 cases.c.compound_id == compound_id,
                 cases.c.category == category_code,
@@ -167,7 +171,10 @@ class CaseRepository:
             .order_by(cases.c.submitted_at.desc())
             .limit(DUPLICATE_POOL)
         )
-        return await self._load((await self.session.execute(query)).mappings().all())
+        return [
+            OpenReport(row.case_id, row.compound_id, row.category, row.submitted_at, is_open=True)
+            for row in await self.session.execute(query)
+        ]
 
     async def escalation_candidates(self, now: dt.datetime, limit: int) -> list[str]:
         """Ids of cases whose tier time ran out, longest overdue first; the domain decides each one."""
@@ -274,14 +281,12 @@ class CaseRepository:
     # --- writing -------------------------------------------------------------------------------
 
     async def add(self, case: Case, contacts: Mapping[str, SealedContact]) -> None:
-        await self.session.execute(cases.insert().values(case_id=case.case_id, **self._values(case)))
+        await self.session.execute(_INSERT_CASE, {"case_id": case.case_id, **self._values(case)})
         self._persisted[case.case_id] = _Persisted(0, 0, 0, 0)
         await self._append(case, contacts)
 
     async def save(self, case: Case, contacts: Mapping[str, SealedContact] | None = None) -> None:
-        await self.session.execute(
-            cases.update().where(cases.c.case_id == case.case_id).values(**self._values(case))
-        )
+        await self.session.execute(_UPDATE_CASE, {"saved_case_id": case.case_id, **self._values(case)})
         await self._append(case, contacts or {})
 
     async def _append(self, case: Case, contacts: Mapping[str, SealedContact]) -> None:

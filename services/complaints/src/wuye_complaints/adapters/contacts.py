@@ -63,10 +63,24 @@ class Contacts:
                 sa.select(case_reporters).where(case_reporters.c.case_id == case_id).order_by(case_reporters.c.position)
             )
         ).mappings().all()
+        sealed = [(row["name_encrypted"], row["phone_encrypted"]) for row in rows]
+        return await self._opened(session, case_id, sealed, unmasked=unmasked, reader=reader)
+
+    async def for_new_case(
+        self, session: AsyncSession, case_id: str, contact: SealedContact, *, unmasked: bool, reader: AuthContext
+    ) -> list[ReporterContact]:
+        """The contact a case was just filed with, opened from what was sealed (nothing read back)."""
+        sealed = [(contact.name_encrypted, contact.phone_encrypted)]
+        return await self._opened(session, case_id, sealed, unmasked=unmasked, reader=reader)
+
+    async def _opened(
+        self, session: AsyncSession, case_id: str, sealed: Sequence[tuple[bytes, bytes]], *, unmasked: bool,
+        reader: AuthContext,
+    ) -> list[ReporterContact]:
         contacts = []
-        for row in rows:
-            name = self.cipher.decrypt(row["name_encrypted"])
-            phone = self.cipher.decrypt(row["phone_encrypted"])
+        for name_encrypted, phone_encrypted in sealed:
+            name = self.cipher.decrypt(name_encrypted)
+            phone = self.cipher.decrypt(phone_encrypted)
             if unmasked:
                 contacts.append(ReporterContact(name, phone, True))
             else:

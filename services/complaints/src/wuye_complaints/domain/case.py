@@ -244,6 +244,10 @@ class Case:
         return self.state in OPEN_STATES
 
     @property
+    def category_code(self) -> str:
+        return self.category.code
+
+    @property
     def company_id(self) -> str | None:
         """The company holding the case, if a company holds it (ratings charge that company)."""
         if self.assignee is not None and self.assignee.kind is AssigneeKind.COMPANY:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument
 from wuye_chassis.validation import require_moment, require_text
@@ -30,9 +32,38 @@ DUPLICATE_WINDOW = dt.timedelta(days=7)
 COLLECTIVE_MIN_REPORTERS = 5
 
 
+class Report(Protocol):
+    """What C6 compares of a stored case: a whole ``Case`` or an ``OpenReport`` read for the offer."""
+
+    @property
+    def case_id(self) -> str: ...
+    @property
+    def compound_id(self) -> str: ...
+    @property
+    def category_code(self) -> str: ...
+    @property
+    def submitted_at(self) -> dt.datetime: ...
+    @property
+    def is_open(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class OpenReport:
+    """A stored case as far as the offer at intake needs it (no history, reporters or callbacks)."""
+
+    case_id: str
+    compound_id: str
+    category_code: str
+    submitted_at: dt.datetime
+    is_open: bool
+
+
+AnyReport = TypeVar("AnyReport", bound=Report)
+
+
 def duplicate_candidates(
-    *, compound_id: str, category_code: str, submitted_at: dt.datetime, cases: Iterable[Case]
-) -> list[Case]:
+    *, compound_id: str, category_code: str, submitted_at: dt.datetime, cases: Iterable[AnyReport]
+) -> list[AnyReport]:
     """Open cases a new report in ``compound_id`` / ``category_code`` may duplicate, nearest in time first."""
     compound = require_text(compound_id, field="compound_id", rule="C6")
     category = require_text(category_code, field="category", rule="C6")
@@ -42,7 +73,7 @@ def duplicate_candidates(
         for case in cases
         if case.is_open
         and case.compound_id == compound
-        and case.category.code == category
+        and case.category_code == category
         and abs(at - case.submitted_at) <= DUPLICATE_WINDOW
     ]
     return sorted(candidates, key=lambda case: (abs(at - case.submitted_at), case.case_id))

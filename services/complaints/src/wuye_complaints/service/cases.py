@@ -186,14 +186,15 @@ async def submit_complaint(command: commands.SubmitComplaint, uow: ComplaintsUni
                     external_id=ticket,
                     reporter_person_id=caller.user if is_resident_only(caller) else None,
                 )
-                case.ticket_no = await uow.next_ticket_no(case.jurisdiction_path.codes[1], now)
                 pool = await uow.cases.duplicate_pool(compound.compound_id, kind.code, now)
+                # the county's counter row stays locked until the commit: taken as late as it can be
+                case.ticket_no = await uow.next_ticket_no(case.jurisdiction_path.codes[1], now)
                 candidates = duplicate_candidates(
                     compound_id=compound.compound_id, category_code=kind.code, submitted_at=now, cases=pool
                 )
                 await uow.cases.add(case, {sealed.reporter_id: sealed})
                 await _publish(uow, events)
-                view = await _view(uow, case)
+                view = await _view(uow, case, filed_with=sealed)
                 await uow.commit()
                 return Submission(view, True, [candidate.case_id for candidate in candidates])
     except IntegrityError:
@@ -493,8 +494,14 @@ async def find_overdue_cases(query: commands.FindOverdueCases, uow: ComplaintsUn
         return await uow.cases.escalation_candidates(utcnow(), query.limit)
 
 
-async def _view(uow: ComplaintsUnitOfWork, case: Case) -> CaseView:
+async def _view(uow: ComplaintsUnitOfWork, case: Case, *, filed_with: SealedContact | None = None) -> CaseView:
+    """The case as the caller sees it; a case just filed shows the contact it was filed with (not read back)."""
     caller = auth.current()
     unmasked = caller.has_role(*CONTACT_VIEWERS)
-    reporters = await uow.contacts.for_case(uow.session, case.case_id, unmasked=unmasked, reader=caller)
+    if filed_with is None:
+        reporters = await uow.contacts.for_case(uow.session, case.case_id, unmasked=unmasked, reader=caller)
+    else:
+        reporters = await uow.contacts.for_new_case(
+            uow.session, case.case_id, filed_with, unmasked=unmasked, reader=caller
+        )
     return CaseView(as_seen_by(caller, case), reporters)
