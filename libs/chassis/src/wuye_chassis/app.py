@@ -30,7 +30,7 @@ from wuye_chassis.db import Database
 from wuye_chassis.grpc_server import GrpcServer, Servicer
 from wuye_chassis.idempotency import IdempotencyInterceptor
 from wuye_chassis.inbox import EventConsumer, Subscription, consumers_for
-from wuye_chassis.metrics import BusinessGauge, Labels, Sampler, setup_metrics
+from wuye_chassis.metrics import BUSINESS_SAMPLE_SECONDS, BusinessGauge, Labels, Sampler, setup_metrics
 from wuye_chassis.migrations import Migrations, migrate_async
 from wuye_chassis.outbox import Outbox, OutboxRelay
 from wuye_chassis.read_models import ReadModel
@@ -178,7 +178,7 @@ class ServiceApp(Generic[U]):
         )
         for consumer in self.consumers:
             await consumer.start()
-        self.background = [self._metrics_sampler(), *self.definition.background(runtime)]
+        self.background = [*self._metrics_samplers(), *self.definition.background(runtime)]
         for task in self.background:
             await task.start()
         partner_interceptors: list[grpc.aio.ServerInterceptor] = []
@@ -209,7 +209,7 @@ class ServiceApp(Generic[U]):
         if partner_listener is not None:
             log.info("%s serving partner departments (mTLS) on port %d", settings.service_name, self.grpc.partner_port)
 
-    def _metrics_sampler(self) -> Sampler:
+    def _metrics_samplers(self) -> list[Sampler]:
         runtime, service = self.runtime, self.settings.service_name
         gauges = list(self.definition.gauges(runtime))
 
@@ -241,7 +241,7 @@ class ServiceApp(Generic[U]):
                         observations.append(({"service": service, "gauge": gauge.name, **labels}, value))
             return [("wuye_business", observations)]
 
-        return Sampler([messaging, business])
+        return [Sampler([messaging]), Sampler([business], interval=BUSINESS_SAMPLE_SECONDS)]
 
     def _not_ready_because(self, database_answers: bool) -> str:
         if not self.runtime.bus.is_connected:

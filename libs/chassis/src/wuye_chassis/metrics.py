@@ -38,7 +38,11 @@ from opentelemetry.sdk.resources import Resource
 from sqlalchemy.ext.asyncio import AsyncSession
 
 log = logging.getLogger(__name__)
+#: the chassis' own gauges (outbox, pool, consumers) are cheap to read
 SAMPLE_SECONDS = 5.0
+#: a service's business gauges count rows of its tables: an overdue-case alert needs minutes, not seconds,
+#: and a count every few seconds would compete with the requests for the database
+BUSINESS_SAMPLE_SECONDS = 60.0
 
 _meter = metrics.get_meter("wuye")
 rpc_requests = _meter.create_counter("wuye_rpc_requests", description="gRPC calls served, by method and status code")
@@ -121,7 +125,7 @@ Sample = Callable[[], Awaitable[Sequence[tuple[str, Sequence[tuple[Labels, float
 
 
 class Sampler:
-    """A background task that refreshes a process's query-backed gauges every ``SAMPLE_SECONDS``."""
+    """A background task that refreshes a process's query-backed gauges every ``interval`` seconds."""
 
     def __init__(self, sources: Sequence[Sample], *, interval: float = SAMPLE_SECONDS) -> None:
         self.sources = list(sources)
