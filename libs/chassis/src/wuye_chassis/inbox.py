@@ -4,8 +4,9 @@ For every message the consumer gives the handler a fresh unit of work tied to th
 (``UnitOfWork.consuming``): the handler's transaction records ``(consumer, event id)`` in the ``inbox``
 table before anything else, so the entry commits with the effect; only then is the message acked. A
 handler with nothing to do leaves the entry to the consumer, which commits it alone. A redelivery (crash
-before the ack, ack lost, publisher retry after the duplicate window) finds the entry and is acked
-without running the handler again. A handler that fails is retried with backoff (nak with delay);
+before the ack, ack lost, publisher retry after the duplicate window) finds the entry with the first
+statement of the handler's transaction, which rolls back, and is acked with nothing applied again (handlers
+change nothing outside their database, so what they do before their transaction may run twice). A handler that fails is retried with backoff (nak with delay);
 after ``max_deliver`` deliveries the message is copied to the dead-letter subject
 ``dlq.wuye.<consumer>`` with the error, and terminated, so one poison message never blocks the rest.
 
@@ -199,8 +200,8 @@ class EventConsumer:
     async def apply(self, event: ReceivedEvent) -> bool:
         """Run the handler with the event's inbox entry in its transaction; False when it was already handled."""
         handler = self.subscription.handlers[event.event_type]
-        if await self._seen(event.event_id):
-            return False
+        # no look-up first: the entry's insert-if-absent, the first statement of the handler's transaction,
+        # finds a redelivered event (one read per event saved; handlers change nothing outside the database)
         uow = self.unit_of_work().consuming(InboxEntry(self.name, event.event_id, event.event_type))
         token = auth.bind(auth.SYSTEM)
         try:
@@ -220,15 +221,6 @@ class EventConsumer:
         """(pending, delivered and not acknowledged, redelivered and not acknowledged) of the durable consumer."""
         info = await self.bus.js.consumer_info(self.bus.stream, self.name)
         return int(info.num_pending or 0), int(info.num_ack_pending or 0), int(info.num_redelivered or 0)
-
-    async def _seen(self, event_id: str) -> bool:
-        async with self.db.reads() as session:
-            seen = await session.scalar(
-                sa.select(sa.func.count())
-                .select_from(self.inbox)
-                .where(self.inbox.c.consumer == self.name, self.inbox.c.event_id == event_id)
-            )
-        return bool(seen)
 
     async def _failed(self, message: Msg, event: ReceivedEvent, exc: Exception) -> None:
         if event.delivery >= self.max_deliver:
