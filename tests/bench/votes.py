@@ -126,15 +126,12 @@ async def run() -> list[tuple[str, str, str, str]]:
                         metadata=COMMUNITY_WORKER.to_metadata(),  # signed per call: a token lives two minutes
                     )
                 cast_rate = VOTERS / (time.perf_counter() - cast_started)
-                read_started = time.perf_counter()  # the ceiling: the same stack answering without a write
-                for _ in range(READS):
-                    await votes.GetVote(funds_pb2.GetVoteRequest(vote_id=vote.vote_id),
-                                        metadata=COMMUNITY_WORKER.to_metadata())
-                read_rate = READS / (time.perf_counter() - read_started)
+                live_rate = await read_rate(votes, vote.vote_id)  # open: the turnout so far counted per read
                 close_started = time.perf_counter()
                 closed = await votes.CloseVote(funds_pb2.CloseVoteRequest(vote_id=vote.vote_id),
                                                metadata=COMMUNITY_WORKER.to_metadata())
                 close_ms = (time.perf_counter() - close_started) * 1000
+                ceiling_rate = await read_rate(votes, vote.vote_id)  # the same stack answering a stored row
         finally:
             await app.stop()
             await registry_app.stop()
@@ -144,7 +141,17 @@ async def run() -> list[tuple[str, str, str, str]]:
         (f"vote tally, {UNITS:,}-unit compound, pure domain (ceiling)", "-", f"{domain_ms:.1f} ms", "1.00"),
         (f"CloseVote over gRPC, {VOTERS:,} ballots stored (SQLite)", "-", f"{close_ms:.1f} ms",
          f"{domain_ms / close_ms:.2f}"),
-        ("GetVote over gRPC, sequential (SQLite, ceiling of the row below)", f"{read_rate:,.0f}/s", "-", "1.00"),
+        ("GetVote over gRPC of the closed vote, sequential (SQLite, ceiling of the rows below)",
+         f"{ceiling_rate:,.0f}/s", "-", "1.00"),
+        (f"GetVote over gRPC of the open vote with its live turnout, {VOTERS:,} ballots (SQLite)",
+         f"{live_rate:,.0f}/s", "-", f"{live_rate / ceiling_rate:.2f}"),
         (f"CastBallot over gRPC, sequential, {UNITS:,}-unit electorate (SQLite)", f"{cast_rate:,.0f}/s", "-",
-         f"{cast_rate / read_rate:.2f}"),
+         f"{cast_rate / ceiling_rate:.2f}"),
     ]
+
+
+async def read_rate(votes: funds_pb2_grpc.VoteServiceStub, vote_id: str) -> float:
+    started = time.perf_counter()
+    for _ in range(READS):
+        await votes.GetVote(funds_pb2.GetVoteRequest(vote_id=vote_id), metadata=COMMUNITY_WORKER.to_metadata())
+    return READS / (time.perf_counter() - started)
