@@ -9,6 +9,7 @@ run-cluster`` runs three, so streams keep three replicas and survive the loss of
 
 from __future__ import annotations
 
+import random
 import socket
 import subprocess
 import sysconfig
@@ -31,11 +32,38 @@ def nats_server_binary() -> Path:
     )
 
 
+#: where the kernel picks the local ports of outgoing connections (Linux's default when unreadable)
+EPHEMERAL_PORTS = Path("/proc/sys/net/ipv4/ip_local_port_range")
+#: the lowest port handed out: above the well-known and the usual fixed service ports
+LOWEST_PORT = 20000
+
+
+def _ephemeral_start() -> int:
+    try:
+        return int(EPHEMERAL_PORTS.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    """A free loopback port below the ephemeral range.
+
+    A port the kernel hands out for ``bind(0)`` lies in the ephemeral range, where any outgoing
+    connection may take it as its local port the moment its server stops: a process restarted on it
+    (killed, rolled, restarted by the supervisor) then fails with "address already in use". Below the
+    range no outgoing connection ever takes it.
+    """
+    highest = _ephemeral_start() - 1
+    for _ in range(200):
+        port = random.randint(LOWEST_PORT, highest) if highest > LOWEST_PORT else 0
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            found: int = sock.getsockname()[1]
+            return found
+    raise RuntimeError(f"no free port between {LOWEST_PORT} and {highest}")
 
 
 def wait_for_port(port: int, timeout: float = 10.0) -> None:
