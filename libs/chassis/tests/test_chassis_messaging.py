@@ -55,7 +55,7 @@ class Messaging:
         self, subscription: Subscription[UnitOfWork], *, max_deliver: int = 5, ack_wait_seconds: float = 30.0
     ) -> EventConsumer:
         return EventConsumer(
-            self.db, self.inbox_table, self.bus, subscription, self.unit_of_work,
+            self.bus, subscription, self.unit_of_work,
             max_deliver=max_deliver, ack_wait_seconds=ack_wait_seconds,
         )
 

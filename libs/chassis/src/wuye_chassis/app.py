@@ -168,8 +168,6 @@ class ServiceApp(Generic[U]):
         await runtime.bus.ensure_streams()
         runtime.relay.start()
         self.consumers = consumers_for(
-            runtime.db,
-            runtime.inbox_table,
             runtime.bus,
             self.definition.all_subscriptions(runtime),
             runtime.unit_of_work,

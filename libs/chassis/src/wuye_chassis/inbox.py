@@ -5,10 +5,11 @@ For every message the consumer gives the handler a fresh unit of work tied to th
 table before anything else, so the entry commits with the effect; only then is the message acked. A
 handler with nothing to do leaves the entry to the consumer, which commits it alone. A redelivery (crash
 before the ack, ack lost, publisher retry after the duplicate window) finds the entry with the first
-statement of the handler's transaction, which rolls back, and is acked with nothing applied again (handlers
-change nothing outside their database, so what they do before their transaction may run twice). A handler that fails is retried with backoff (nak with delay);
-after ``max_deliver`` deliveries the message is copied to the dead-letter subject
-``dlq.wuye.<consumer>`` with the error, and terminated, so one poison message never blocks the rest.
+statement of the handler's transaction, which rolls back, and is acked with nothing applied again
+(handlers change nothing outside their database, so what they do before their transaction may run
+twice). A handler that fails is retried with backoff (nak with delay); after ``max_deliver`` deliveries
+the message is copied to the dead-letter subject ``dlq.wuye.<consumer>`` with the error, and terminated,
+so one poison message never blocks the rest.
 
 The consumer span continues the producer's trace (parent from ``traceparent``) and carries a span link
 to the publish span, the OpenTelemetry convention for asynchronous hops.
@@ -23,7 +24,6 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 import nats.errors
-import sqlalchemy as sa
 from google.protobuf.message import Message
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
@@ -33,7 +33,6 @@ from opentelemetry.trace import Link, SpanKind, Status, StatusCode
 
 from wuye_chassis import auth, metrics
 from wuye_chassis.bus import EventBus, EventHeaders, dead_letter_subject, while_jetstream_settles
-from wuye_chassis.db import Database
 from wuye_chassis.uow import AlreadyConsumed, InboxEntry, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -95,8 +94,6 @@ def retry_delay_seconds(delivery: int) -> float:
 class EventConsumer:
     def __init__(
         self,
-        db: Database,
-        inbox: sa.Table,
         bus: EventBus,
         subscription: Subscription[Any],
         unit_of_work: Callable[[], UnitOfWork],
@@ -104,8 +101,6 @@ class EventConsumer:
         max_deliver: int = 5,
         ack_wait_seconds: float = 30.0,
     ) -> None:
-        self.db = db
-        self.inbox = inbox
         self.bus = bus
         self.subscription = subscription
         self.unit_of_work = unit_of_work
@@ -247,8 +242,6 @@ class EventConsumer:
 
 
 def consumers_for(
-    db: Database,
-    inbox: sa.Table,
     bus: EventBus,
     subscriptions: Sequence[Subscription[Any]],
     unit_of_work: Callable[[], UnitOfWork],
@@ -257,9 +250,7 @@ def consumers_for(
     ack_wait_seconds: float,
 ) -> list[EventConsumer]:
     return [
-        EventConsumer(
-            db, inbox, bus, subscription, unit_of_work, max_deliver=max_deliver, ack_wait_seconds=ack_wait_seconds
-        )
+        EventConsumer(bus, subscription, unit_of_work, max_deliver=max_deliver, ack_wait_seconds=ack_wait_seconds)
         for subscription in subscriptions
     ]
 
