@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
+import grpc
 import pytest
 import sqlalchemy as sa
 from nats.js.api import ConsumerConfig
@@ -16,10 +18,13 @@ from wuye.common.v1 import common_pb2
 from wuye.registry.v1 import events_pb2
 from wuye_chassis.bus import EventBus, dead_letter_subject, event_type_of
 from wuye_chassis.db import Database, utcnow
+from wuye_chassis.grpc_server import CallInterceptor
+from wuye_chassis.idempotency import IdempotencyInterceptor
 from wuye_chassis.inbox import EventConsumer, ReceivedEvent, Subscription
 from wuye_chassis.messaging_tables import add_messaging_tables
 from wuye_chassis.natsd import EmbeddedNats
 from wuye_chassis.outbox import Outbox, OutboxRelay
+from wuye_chassis.pii import PersonalDataCipher
 from wuye_chassis.uow import AlreadyConsumed, InboxEntry, OutgoingEvent, UnitOfWork, UnitOfWorkParts
 from wuye_chassis.workdays import WorkingDayCalendar
 
@@ -318,3 +323,55 @@ async def test_published_rows_are_pruned_after_retention_and_pending_rows_never(
     async with messaging.db.sessions() as session:
         remaining = (await session.execute(sa.select(table.c.event_id))).scalars().all()
     assert remaining == [nats_down_row]
+
+
+async def test_a_keyed_call_whose_caller_gives_up_after_the_change_committed_keeps_its_answer_for_the_retry(
+    messaging: Messaging,
+) -> None:
+    """The caller's deadline passes while the answer is being built after the commit: the work goes on, the
+    answer is stored with the key, and the retry is answered with it (not "applied, answer not available")."""
+    codes: list[str] = []
+
+    async def create(request: common_pb2.Jurisdiction, context: grpc.aio.ServicerContext) -> common_pb2.Jurisdiction:
+        async with messaging.unit_of_work() as uow:
+            await uow.session.execute(messaging.widgets.insert().values(code=request.code))
+            await uow.commit()
+        codes.append(request.code)
+        await asyncio.sleep(0.5)  # still building the answer when the caller gives up
+        return common_pb2.Jurisdiction(code=request.code, name="created")
+
+    handler = grpc.unary_unary_rpc_method_handler(
+        create, request_deserializer=common_pb2.Jurisdiction.FromString,
+        response_serializer=common_pb2.Jurisdiction.SerializeToString,
+    )
+    cipher = PersonalDataCipher(os.urandom(32))
+    # as GrpcServer orders them: the call interceptor's deadline cancels what runs inside it
+    server = grpc.aio.server(
+        interceptors=[CallInterceptor(), IdempotencyInterceptor(messaging.db, messaging.idempotency_table, cipher)]
+    )
+    server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler("test.Widgets", {"Create": handler})])
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            call = channel.unary_unary(
+                "/test.Widgets/Create", request_serializer=common_pb2.Jurisdiction.SerializeToString,
+                response_deserializer=common_pb2.Jurisdiction.FromString,
+            )
+            keyed = [("idempotency-key", "widget-1")]
+            with pytest.raises(grpc.aio.AioRpcError) as gave_up:
+                await call(common_pb2.Jurisdiction(code="W"), metadata=keyed, timeout=0.2)
+            assert gave_up.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+
+            async def answered() -> common_pb2.Jurisdiction | None:
+                try:
+                    return await call(common_pb2.Jurisdiction(code="W"), metadata=keyed, timeout=5)
+                except grpc.aio.AioRpcError as refused:
+                    assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION  # stored in a moment
+                    return None
+
+            replayed = await eventually(answered, timeout=5)
+            assert replayed == common_pb2.Jurisdiction(code="W", name="created")
+            assert codes == ["W"] and await messaging.count(messaging.widgets) == 1
+    finally:
+        await server.stop(None)

@@ -16,6 +16,7 @@ Keys are kept for ``KEY_TTL`` and deleted lazily.
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import datetime as dt
 import hashlib
@@ -136,19 +137,28 @@ class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
             replay = await self._replay(current)
             if replay is not None:
                 return replay
+            async def apply_and_keep() -> Any:
+                response = await behaviour(request, context)
+                if current.claimed:
+                    await self._store(current, serialize(response) if serialize else response)
+                return response
+
             token = _current.set(current)
             try:
-                response = await behaviour(request, context)
+                # the task copies the context (the key, who acts, the trace) as it is now
+                work = asyncio.ensure_future(apply_and_keep())
+            finally:
+                _current.reset(token)
+            work.add_done_callback(_retrieved)
+            try:
+                # shielded: a caller who gives up (deadline, cancel) after the change committed does not stop
+                # its answer being stored, so the retry is answered with it instead of "not available" forever
+                return await asyncio.shield(work)
             except AlreadyApplied:
                 replay = await self._replay(current)
                 if replay is not None:
                     return replay
                 raise
-            finally:
-                _current.reset(token)
-            if current.claimed:
-                await self._store(current, serialize(response) if serialize else response)
-            return response
 
         return grpc.unary_unary_rpc_method_handler(
             call,
@@ -194,3 +204,9 @@ class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
 
 def _key_of(call: IdempotentCall) -> dict[str, object]:
     return {"k_caller": call.caller, "k_method": call.method, "k_key": call.key}
+
+
+def _retrieved(work: asyncio.Future[Any]) -> None:
+    """A shielded call's outcome is read even when its caller left, so asyncio does not report it as lost."""
+    if not work.cancelled():
+        work.exception()
