@@ -34,17 +34,19 @@ def utcnow() -> dt.datetime:
 JurisdictionPathString = sa.String(64).with_variant(sa.String(64, collation="C"), "postgresql")
 
 
+def backend_insert(table: sa.Table, dialect: str) -> postgresql.Insert | sqlite.Insert:
+    """The named backend's own INSERT, which knows ON CONFLICT (insert-if-absent, upserts)."""
+    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+
+
 def dialect_insert(session: AsyncSession, table: sa.Table) -> postgresql.Insert | sqlite.Insert:
-    """The backend's own INSERT, which knows ON CONFLICT (insert-if-absent, upserts)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert(table)
-    return sqlite.insert(table)
+    """The session's backend's own INSERT (see ``backend_insert``)."""
+    return backend_insert(table, session.get_bind().dialect.name)
 
 
 @functools.cache
 def _insert_if_absent(table: sa.Table, dialect: str) -> sa.Insert:
-    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    return insert.on_conflict_do_nothing()
+    return backend_insert(table, dialect).on_conflict_do_nothing()
 
 
 async def insert_if_absent(session: AsyncSession, table: sa.Table, row: dict[str, object]) -> bool:

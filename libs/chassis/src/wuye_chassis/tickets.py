@@ -12,9 +12,9 @@ import datetime as dt
 import functools
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wuye_chassis.db import backend_insert
 from wuye_chassis.workdays import SHANGHAI
 
 
@@ -30,8 +30,7 @@ def add_ticket_counter_table(metadata: sa.MetaData) -> sa.Table:
 
 @functools.cache
 def _bump(table: sa.Table, dialect: str) -> sa.Insert:
-    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-    return insert.on_conflict_do_update(
+    return backend_insert(table, dialect).on_conflict_do_update(
         index_elements=["series", "day"], set_={"last": table.c.last + 1}
     ).returning(table.c.last)
 
