@@ -126,7 +126,7 @@ async def run() -> list[tuple[str, str, str, str]]:
                         metadata=COMMUNITY_WORKER.to_metadata(),  # signed per call: a token lives two minutes
                     )
                 cast_rate = VOTERS / (time.perf_counter() - cast_started)
-                live_rate = await read_rate(votes, vote.vote_id)  # open: the turnout so far counted per read
+                live_rate = await read_rate(votes, vote.vote_id)  # open: with the turnout kept as ballots are cast
                 close_started = time.perf_counter()
                 closed = await votes.CloseVote(funds_pb2.CloseVoteRequest(vote_id=vote.vote_id),
                                                metadata=COMMUNITY_WORKER.to_metadata())

@@ -7,11 +7,14 @@ registry first), ballots, closing with the stored tally, events, and refusals th
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from fractions import Fraction
 
 import grpc
+import sqlalchemy as sa
 from google.protobuf import json_format
+from sqlalchemy.ext.asyncio import create_async_engine
 
 from services.funds.tests.funds_support import (
     ANXI_OFFICER,
@@ -22,6 +25,7 @@ from services.funds.tests.funds_support import (
     resident,
 )
 from wuye.funds.v1 import events_pb2, funds_pb2
+from wuye_chassis.migrations import Migrations, migrate
 
 YES, NO, ABSTAIN = funds_pb2.CHOICE_YES, funds_pb2.CHOICE_NO, funds_pb2.CHOICE_ABSTAIN
 VOTE_TABLES = ("votes", "vote_roster_units", "ballots")
@@ -114,11 +118,12 @@ async def test_V2_V3_an_open_vote_reads_with_its_turnout_so_far_and_its_threshol
     assert not running.HasField("result")  # how they voted stays uncounted until the close
     assert (share(running.quorum_share), running.quorum_share.percent) == (Fraction(2, 3), "66.7%")
     assert (share(running.approval_share), running.approval_share_inclusive) == (Fraction(1, 2), False)
-    # a list leaves the turnout to the vote read whole; the thresholds come with every vote
+    # a list carries each open vote's turnout as it stands, and the thresholds of every vote
     [listed] = (await funds.call("ListVotes", funds_pb2.ListVotesRequest(compound_id=funds.compound))).votes
-    assert not listed.HasField("turnout") and share(listed.quorum_share) == Fraction(2, 3)
+    assert listed.turnout == running.turnout and share(listed.quorum_share) == Fraction(2, 3)
     closed = await close(funds, vote.vote_id)
-    assert not closed.HasField("turnout") and closed.result.participating.owners == 2
+    # the turnout kept ballot by ballot is the tally's participation counted from every stored ballot (V7)
+    assert not closed.HasField("turnout") and closed.result.participating == running.turnout
     assert (await funds.call("GetVote", funds_pb2.GetVoteRequest(vote_id=vote.vote_id), AUDITOR)).vote == closed
     raising = await open_vote(funds, funds_pb2.MATTER_RAISE_MAINTENANCE_FUND)
     assert (share(raising.approval_share), raising.approval_share_inclusive) == (Fraction(3, 4), True)
@@ -321,3 +326,42 @@ async def test_A5_V6_a_resident_lists_only_the_votes_they_are_a_voter_in_with_th
         funds_pb2.VOTE_STATE_FINAL]
     status, _ = await refused(funds.call("ListMyVotes", funds_pb2.ListMyVotesRequest(), COMMUNITY_WORKER))
     assert status == grpc.StatusCode.PERMISSION_DENIED
+
+
+async def test_V2_the_upgrade_counts_the_turnout_of_the_votes_open_now(database_url: str) -> None:
+    """Migration 0012 on votes cast before it: an open vote's turnout is its owners with a ballot and their
+    area in the vote's buildings (V4, V6: the developer's stock is one owner, units outside the scope
+    weigh nothing), a changed ballot counts once (V7); a closed vote keeps its stored tally."""
+    migrations = Migrations("wuye_funds:migrations")
+    await asyncio.to_thread(migrate, database_url, migrations, "0011")
+    roster = [("u1", "zhang", "b1", 9_000, False), ("u2", "zhang", "b2", 11_000, False), ("u3", "li", "b1", 10_000, False),
+              ("u4", "", "b1", 7_000, True), ("u5", "wang", "b1", 8_000, True), ("u6", "zhao", "b1", 6_000, False)]
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(sa.text(
+                "INSERT INTO compounds (compound_id, jurisdiction_path, follow_majority, updated_at) "
+                "VALUES ('c1', '/c', false, CURRENT_TIMESTAMP)"))
+            for vote_id, scope, state in (("open-b1", '["b1"]', "open"), ("open-all", None, "open"), ("closed", None, "closed")):
+                await connection.execute(sa.text(
+                    "INSERT INTO votes (vote_id, compound_id, jurisdiction_path, matter, title, building_scope, "
+                    "follow_majority, electorate_owners, electorate_area_dm2, state, opened_at) VALUES (:vote, 'c1', '/c', "
+                    "9, 't', :scope, false, 4, 51000, :state, CURRENT_TIMESTAMP)"), {"vote": vote_id, "scope": scope, "state": state})
+                for unit_id, owner_key, building_id, area, unsold in roster:
+                    await connection.execute(sa.text(
+                        "INSERT INTO vote_roster_units (vote_id, unit_id, owner_key, building_id, area_dm2, developer_unsold) "
+                        "VALUES (:vote, :unit, :owner, :building, :area, :unsold)"),
+                        {"vote": vote_id, "unit": unit_id, "owner": owner_key, "building": building_id, "area": area,
+                         "unsold": unsold})
+                for sequence, owner_key in enumerate(("zhang", "developer", "zhang"), start=1):
+                    await connection.execute(sa.text(
+                        "INSERT INTO ballots (vote_id, sequence, owner_key, choice, cast_at) "
+                        "VALUES (:vote, :sequence, :owner, 'yes', CURRENT_TIMESTAMP)"),
+                        {"vote": vote_id, "sequence": sequence, "owner": owner_key})
+        await asyncio.to_thread(migrate, database_url, migrations)
+        async with engine.connect() as connection:
+            turnouts = {vote_id: (owners, area) for vote_id, owners, area in await connection.execute(sa.text(
+                "SELECT vote_id, turnout_owners, turnout_area_dm2 FROM votes"))}
+    finally:
+        await engine.dispose()
+    assert turnouts == {"open-b1": (2, 9_000 + 15_000), "open-all": (2, 20_000 + 15_000), "closed": (0, 0)}

@@ -449,3 +449,26 @@ def test_V4_V6_a_ballot_finds_its_owner_from_their_units_alone_as_the_whole_elec
 def test_V7_a_ballot_cast_on_the_owner_alone_follows_the_stored_ballots_in_sequence():
     vote = Vote("v1", Matter.OTHER_MAJOR, ballot_electorate([RosterUnit("u3", "li", 10_000, "b1")]), ballots_before=41)
     assert vote.cast("li", Choice.YES).sequence == 42
+
+
+def test_V2_turnout_grows_with_an_owners_first_ballot_only_and_matches_the_tally():
+    units = [RosterUnit("u1", "zhang", 9_000, "b1"), RosterUnit("u2", "zhang", 11_000, "b2"),
+             RosterUnit("u3", "li", 10_000, "b1"), RosterUnit("u4", "wang", 7_000, "b1")]
+    vote = Vote("v1", Matter.OTHER_MAJOR, build_electorate(units))
+    vote.cast("zhang", Choice.NO)
+    assert vote.turnout == VoteCount(1, 20_000)  # both of zhang's units: one owner (V4)
+    vote.cast("zhang", Choice.YES)  # a changed ballot (V7) brings no one new
+    vote.cast("li", Choice.ABSTAIN)  # abstaining is taking part (V2)
+    assert vote.turnout == VoteCount(2, 30_000)
+    assert vote.close().participating == vote.turnout
+
+
+def test_V2_an_owner_who_voted_before_the_loaded_ballots_is_not_counted_again():
+    electorate = ballot_electorate([RosterUnit("u3", "li", 10_000, "b1")])
+    again = Vote("v1", Matter.OTHER_MAJOR, electorate, ballots_before=5, turnout=VoteCount(3, 31_000),
+                 voted_before=frozenset({"li"}))
+    again.cast("li", Choice.NO)
+    assert again.turnout == VoteCount(3, 31_000)
+    first = Vote("v1", Matter.OTHER_MAJOR, electorate, ballots_before=5, turnout=VoteCount(3, 31_000))
+    first.cast("li", Choice.NO)
+    assert first.turnout == VoteCount(4, 41_000)

@@ -134,6 +134,9 @@ votes = sa.Table(
     sa.Column("objection_deadline", UtcDateTime(), nullable=True),
     sa.Column("finalised_at", UtcDateTime(), nullable=True),
     sa.Column("finalised_by", sa.String(64), nullable=True),
+    # V2 (0012): the owners with a counting ballot and their area, kept as ballots are cast
+    sa.Column("turnout_owners", sa.Integer(), nullable=False, server_default="0"),
+    sa.Column("turnout_area_dm2", sa.BigInteger(), nullable=False, server_default="0"),
 )
 
 # V8: owners' objections to a closed vote's preliminary result, and the organiser's answers
@@ -177,6 +180,8 @@ ballots = sa.Table(
     sa.Column("cast_by", sa.String(64), nullable=True),
     sa.Column("authorisation_ref", sa.String(100), nullable=True),
     sa.Column("cast_at", UtcDateTime(), nullable=False),
+    # a ballot asks whether its owner has voted before (0012)
+    sa.Index("ix_ballots_owner", "vote_id", "owner_key"),
 )
 
 use_applications = sa.Table(

@@ -22,6 +22,7 @@ from wuye_funds.adapters.orm import ballots, vote_objections, vote_roster_units,
 from wuye_funds.domain.vote_objections import Objection, PreliminaryResult
 from wuye_funds.domain.voting import (
     DEVELOPER_OWNER_KEY,
+    NO_VOTES,
     Ballot,
     Choice,
     Matter,
@@ -122,12 +123,18 @@ class VoteRepository:
         before = await self.session.scalar(
             sa.select(sa.func.coalesce(sa.func.max(ballots.c.sequence), 0)).where(ballots.c.vote_id == record.vote_id)
         )
+        voted = await self.session.scalar(
+            sa.select(ballots.c.owner_key).where(ballots.c.vote_id == record.vote_id, ballots.c.owner_key == owner_key)
+            .limit(1)
+        )
         return Vote(
             vote_id=record.vote_id,
             matter=record.matter,
             electorate=ballot_electorate(units, building_ids=record.building_ids or None),
             follow_majority=record.follow_majority,
             ballots_before=int(before or 0),
+            turnout=record.turnout or NO_VOTES,
+            voted_before=frozenset(() if voted is None else (owner_key,)),
             state=record.state,
         )
 
@@ -143,7 +150,12 @@ class VoteRepository:
             for unit in (await self.session.execute(sa.select(vote_roster_units).where(where))).mappings()
         ]
 
-    async def add_ballot(self, vote_id: str, ballot: Ballot) -> None:
+    async def add_ballot(self, vote_id: str, ballot: Ballot, *, turnout: VoteCount) -> None:
+        """Store the ballot and the vote's turnout as it now stands (V2)."""
+        await self.session.execute(
+            votes.update().where(votes.c.vote_id == vote_id)
+            .values(turnout_owners=turnout.owners, turnout_area_dm2=turnout.area_dm2)
+        )
         await self.session.execute(
             ballots.insert().values(
                 vote_id=vote_id,
@@ -248,6 +260,7 @@ def _record(row: sa.RowMapping) -> VoteRecord:
     matter = Matter(row["matter"])
     building_ids = tuple(json.loads(row["building_scope"])) if row["building_scope"] else ()
     result = row["result"]
+    state = VoteState(row["state"])
     return VoteRecord(
         vote_id=row["vote_id"],
         compound_id=row["compound_id"],
@@ -256,8 +269,9 @@ def _record(row: sa.RowMapping) -> VoteRecord:
         title=row["title"],
         building_ids=building_ids,
         follow_majority=row["follow_majority"],
-        state=VoteState(row["state"]),
+        state=state,
         electorate=VoteCount(row["electorate_owners"], row["electorate_area_dm2"]),
+        turnout=VoteCount(row["turnout_owners"], row["turnout_area_dm2"]) if state is VoteState.OPEN else None,
         opened_at=row["opened_at"],
         closed_at=row["closed_at"],
         result=None if result is None else _result(json.loads(result), matter, frozenset(building_ids) or None),

@@ -320,13 +320,6 @@ def effective_choices(electorate: Electorate, ballots: Iterable[Ballot]) -> dict
     return choices
 
 
-def turnout(electorate: Electorate, ballots: Iterable[Ballot]) -> VoteCount:
-    """The owners (and their area) with a counting ballot so far: a running vote's progress towards the V2
-    quorum, which says nothing of the choices."""
-    voted = effective_choices(electorate, ballots)
-    return sum((VoteCount(1, owner.area_dm2) for owner in electorate.owners if owner.owner_key in voted), NO_VOTES)
-
-
 def tally(
     electorate: Electorate, matter: Matter, ballots: Iterable[Ballot], *, follow_majority: bool = False
 ) -> VoteResult:
@@ -419,6 +412,10 @@ class Vote:
     result: VoteResult | None = None
     #: ballots stored but not loaded: casting one needs only their number, for its sequence
     ballots_before: int = 0
+    #: V2 progress kept as ballots arrive: the owners (and their area) with a counting ballot so far
+    turnout: VoteCount = NO_VOTES
+    #: of the owners loaded, those with a ballot among the ``ballots_before``
+    voted_before: frozenset[str] = frozenset()
 
     def cast(self, owner_key: str, choice: Choice | str, *, cast_by: str = "", authorisation_ref: str = "") -> Ballot:
         """Record an owner's ballot; a later ballot replaces the earlier one until the vote closes (V7)."""
@@ -426,8 +423,13 @@ class Vote:
         owner = self.electorate.owner(owner_key)
         ballot = Ballot(sequence=self.ballots_before + len(self.ballots) + 1, owner_key=owner.owner_key, choice=_parse_choice(choice),
                         cast_by=cast_by, authorisation_ref=authorisation_ref)
+        if not self.has_voted(owner.owner_key):  # a changed ballot moves no one into the turnout
+            self.turnout += VoteCount(1, owner.area_dm2)
         self.ballots.append(ballot)
         return ballot
+
+    def has_voted(self, owner_key: str) -> bool:
+        return owner_key in self.voted_before or any(ballot.owner_key == owner_key for ballot in self.ballots)
 
     def choice_of(self, owner_key: str) -> Choice | None:
         """The owner's counting choice, or None before they vote (shown to that owner only, V7)."""
@@ -471,5 +473,5 @@ class VoteRecord:
     objection_deadline: dt.datetime | None = None
     finalised_at: dt.datetime | None = None
     objections: tuple[Objection, ...] = ()
-    #: an open vote read whole: who has voted so far (``turnout``); None otherwise
+    #: an open vote: who has voted so far (V2), kept as ballots are cast; None once closed
     turnout: VoteCount | None = None

@@ -8,7 +8,7 @@ the same transaction as the event that announces it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from wuye_chassis import auth
 from wuye_chassis.db import utcnow
@@ -31,7 +31,6 @@ from wuye_funds.domain.voting import (
     VoteState,
     ballot_electorate,
     build_electorate,
-    turnout,
 )
 from wuye_funds.service.unit_of_work import FundsUnitOfWork, in_scope
 
@@ -117,7 +116,7 @@ async def cast_ballot(command: commands.CastBallot, uow: FundsUnitOfWork) -> Bal
         record = await _vote_in_scope(uow, command.vote_id, action="cast a ballot", for_update=True)
         vote = await uow.votes.load_for_ballot(record, command.owner_key)
         ballot = vote.cast(command.owner_key, command.choice, cast_by=caller.user, authorisation_ref=authorisation_ref)
-        await uow.votes.add_ballot(command.vote_id, ballot)
+        await uow.votes.add_ballot(command.vote_id, ballot, turnout=vote.turnout)
         await uow.commit()
     return ballot
 
@@ -236,13 +235,9 @@ async def list_my_votes(query: commands.ListMyVotes, uow: FundsUnitOfWork) -> li
 
 
 async def get_vote(query: commands.GetVote, uow: FundsUnitOfWork) -> VoteRecord:
-    """The vote; while it is open, with its turnout so far (V2), counted from the stored ballots."""
+    """The vote; while it is open, with its turnout so far (V2)."""
     async with uow.reading():
-        record = await _vote_in_scope(uow, query.vote_id, action="read an owners' vote")
-        if record.state is not VoteState.OPEN:
-            return record
-        vote = await uow.votes.load(record)
-        return replace(record, turnout=turnout(vote.electorate, vote.ballots))
+        return await _vote_in_scope(uow, query.vote_id, action="read an owners' vote")
 
 
 async def list_votes(query: commands.ListVotes, uow: FundsUnitOfWork) -> list[VoteRecord]:

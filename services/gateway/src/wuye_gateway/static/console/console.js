@@ -561,8 +561,8 @@ async function loadVotes() {
   }
   const page = await api("GET", "/api/v1/votes?" + new URLSearchParams({ compound_id: compound, page_size: "50" }));
   for (const listed of page.items) {
-    // read whole: an open vote for its turnout so far, a closed one for its objections (V8)
-    const vote = listed.state === "final" ? listed : await api("GET", "/api/v1/votes/" + encodeURIComponent(listed.vote_id));
+    // a listed vote carries its turnout so far; a closed one is read whole for its objections (V8)
+    const vote = listed.state === "closed" ? await api("GET", "/api/v1/votes/" + encodeURIComponent(listed.vote_id)) : listed;
     const outcome = vote.result ? label(vote.result.outcome) : "—";
     body.append(el("tr", { dataset: { voteId: vote.vote_id } }, el("td", {}, vote.title), el("td", {}, MATTERS[vote.matter] || vote.matter),
       el("td", { class: "state" }, voteState(vote)), turnoutCell(vote), el("td", {}, outcome), el("td", {}, voteAction(vote))));
