@@ -113,13 +113,14 @@ class Complaints:
             return [row[0].rsplit(".", 1)[-1] for row in rows]
 
     async def footprint(self) -> tuple[int, ...]:
-        """Rows that any change would add: cases, reporters, history, callbacks, events, contact reads."""
+        """Rows that any change would add: cases, reporters, history, callbacks, events, mediations, figure
+        counters."""
         return tuple(
             [
                 await self.count(table)
                 for table in (
                     "complaint_cases", "case_reporters", "case_history", "case_callbacks", "case_escalations",
-                    "outbox", "mediations",
+                    "outbox", "mediations", "figures_daily_submitted", "figures_daily_closed", "figures_daily_callbacks",
                 )
             ]
         )

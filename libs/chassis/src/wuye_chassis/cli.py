@@ -10,16 +10,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from wuye_chassis.app import ServiceApp, ServiceDefinition
-from wuye_chassis.migrations import migrate
+from wuye_chassis import auth
+from wuye_chassis.app import ServiceApp, ServiceDefinition, ServiceRuntime
+from wuye_chassis.migrations import migrate, migrate_async
 from wuye_chassis.telemetry import setup_json_logging
 from wuye_chassis.uow import UnitOfWork
 
 U = TypeVar("U", bound=UnitOfWork)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -50,3 +52,18 @@ def run(
         migrate(definition.settings.database_url, definition.migrations)
         return
     asyncio.run(ServiceApp(definition).serve_until_signalled())
+
+
+async def as_platform(definition: ServiceDefinition[U], work: Callable[[U], Awaitable[T]]) -> T:
+    """Run one use case of a command: on a migrated database (when the service migrates at start), as the
+    platform (the operator at the console acts for it), with the database closed afterwards."""
+    settings = definition.settings
+    if settings.migrate_on_start:
+        await migrate_async(settings.database_url, definition.migrations)
+    runtime = ServiceRuntime(definition)
+    token = auth.bind(auth.SYSTEM)
+    try:
+        return await work(runtime.unit_of_work())
+    finally:
+        auth.reset(token)
+        await runtime.db.dispose()

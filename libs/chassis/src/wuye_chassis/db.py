@@ -19,7 +19,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult, make_url
 from sqlalchemy.ext import asyncio as sa_asyncio
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 #: execution option of ``Database.reads`` sessions (SQLite: a deferred transaction instead of BEGIN IMMEDIATE)
 READ_ONLY_OPTION = "wuye_read_only"
@@ -58,6 +61,42 @@ async def insert_if_absent(session: AsyncSession, table: sa.Table, row: dict[str
     """
     statement = _insert_if_absent(table, session.get_bind().dialect.name)
     return await changed_rows(session, statement, row) > 0
+
+
+@functools.cache
+def _accumulate(table: sa.Table, dialect: str) -> sa.Insert:
+    insert = backend_insert(table, dialect)
+    return insert.on_conflict_do_update(
+        index_elements=[column.name for column in table.primary_key.columns],
+        set_={column.name: column + insert.excluded[column.name] for column in table.columns if not column.primary_key},
+    )
+
+
+async def accumulate(session: AsyncSession, table: sa.Table, rows: list[dict[str, object]]) -> None:
+    """Add each row's counts to the stored row with its key, inserting it with these counts when absent
+    (a counter table: every column outside the primary key is a count). One statement per table and
+    backend, built once; rows added in one order by every caller take their row locks in that order."""
+    if rows:
+        await session.execute(_accumulate(table, session.get_bind().dialect.name), rows)
+
+
+class local_date(FunctionElement[dt.date]):  # noqa: N801 - an SQL function, named as SQL names them
+    """The Asia/Shanghai calendar day of a ``UtcDateTime`` column, computed by the database (China keeps
+    UTC+8 all year, so SQLite adds eight hours to the naive UTC text it stores, cut to whole seconds first:
+    its date arithmetic rounds 23:59:59.9995 up into the next day)."""
+
+    type = sa.Date()
+    inherit_cache = True
+
+
+@compiles(local_date, "sqlite")
+def _local_date_sqlite(element: local_date, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"date(substr({compiler.process(element.clauses, **kw)}, 1, 19), '+8 hours')"
+
+
+@compiles(local_date, "postgresql")
+def _local_date_postgresql(element: local_date, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(({compiler.process(element.clauses, **kw)} AT TIME ZONE 'Asia/Shanghai') AS DATE)"
 
 
 async def changed_rows(

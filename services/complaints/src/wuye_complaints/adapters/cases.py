@@ -1,7 +1,8 @@
 """Case rows ⇄ the domain ``Case``: load a whole case, let the domain change it, save what changed.
 
 History, escalations, callbacks and reporters only ever grow, so ``save`` updates the case row and
-inserts the items appended since the case was loaded. ``get`` locks the row (``FOR UPDATE`` on
+inserts the items appended since the case was loaded; what the change does to the daily figure counters
+(submitted, closed, callbacks) goes to the unit of work's ``FigureChanges``. ``get`` locks the row (``FOR UPDATE`` on
 PostgreSQL; SQLite's ``BEGIN IMMEDIATE`` already serialises writers), so two requests on one case take
 turns instead of overwriting each other.
 """
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from wuye_chassis.jurisdiction import JurisdictionPath
 from wuye_chassis.path_queries import at_or_below
 from wuye_chassis.workdays import WorkingDayCalendar
+from wuye_complaints.adapters.figures import ClosedFigure, FigureChanges, closed_figure
 from wuye_complaints.adapters.orm import case_callbacks, case_escalations, case_history, case_reporters, cases
 from wuye_complaints.domain.case import (
     ESCALATABLE_STATES,
@@ -75,6 +77,10 @@ class _Persisted:
     escalations: int
     callbacks: int
     reporters: int
+    #: the case's part of the closed counters as stored
+    closed: ClosedFigure | None
+    #: where the case's latest stored callback was made (callbacks carry the case's path at the time)
+    last_callback_path: str | None
 
 
 E = TypeVar("E", bound=StrEnum)
@@ -92,10 +98,13 @@ _UPDATE_CASE = cases.update().where(cases.c.case_id == sa.bindparam("saved_case_
 
 
 class CaseRepository:
-    def __init__(self, session: AsyncSession, catalogue: CategoryCatalogue, calendar: WorkingDayCalendar) -> None:
+    def __init__(
+        self, session: AsyncSession, catalogue: CategoryCatalogue, calendar: WorkingDayCalendar, figures: FigureChanges
+    ) -> None:
         self.session = session
         self.catalogue = catalogue
         self.calendar = calendar
+        self.figures = figures
         self._persisted: dict[str, _Persisted] = {}
 
     # --- reading -------------------------------------------------------------------------------
@@ -208,8 +217,10 @@ class CaseRepository:
         for row in rows:
             case = self._case(row, history[row["case_id"]], escalations[row["case_id"]], callbacks[row["case_id"]])
             case.reporter_ids = [reporter["reporter_id"] for reporter in reporters[row["case_id"]]]
+            stored_callbacks = callbacks[row["case_id"]]
             self._persisted[case.case_id] = _Persisted(
-                len(case.history), len(case.escalations), len(case.callbacks), len(case.reporter_ids)
+                len(case.history), len(case.escalations), len(case.callbacks), len(case.reporter_ids),
+                closed_figure(row), stored_callbacks[-1]["jurisdiction_path"] if stored_callbacks else None,
             )
             loaded.append(case)
         return loaded
@@ -281,16 +292,26 @@ class CaseRepository:
     # --- writing -------------------------------------------------------------------------------
 
     async def add(self, case: Case, contacts: Mapping[str, SealedContact]) -> None:
-        await self.session.execute(_INSERT_CASE, {"case_id": case.case_id, **self._values(case)})
-        self._persisted[case.case_id] = _Persisted(0, 0, 0, 0)
-        await self._append(case, contacts)
+        values = self._values(case)
+        await self.session.execute(_INSERT_CASE, {"case_id": case.case_id, **values})
+        self.figures.submitted(str(case.jurisdiction_path), case.submitted_at)
+        self._persisted[case.case_id] = _Persisted(0, 0, 0, 0, None, None)
+        await self._append(case, values, contacts)
 
     async def save(self, case: Case, contacts: Mapping[str, SealedContact] | None = None) -> None:
-        await self.session.execute(_UPDATE_CASE, {"saved_case_id": case.case_id, **self._values(case)})
-        await self._append(case, contacts or {})
+        values = self._values(case)
+        await self.session.execute(_UPDATE_CASE, {"saved_case_id": case.case_id, **values})
+        await self._append(case, values, contacts or {})
 
-    async def _append(self, case: Case, contacts: Mapping[str, SealedContact]) -> None:
+    async def _append(self, case: Case, values: Mapping[str, object], contacts: Mapping[str, SealedContact]) -> None:
         done = self._persisted[case.case_id]
+        path = str(case.jurisdiction_path)
+        closed = closed_figure(values)
+        self.figures.closed(done.closed, closed)
+        for position in range(done.callbacks, len(case.callbacks)):
+            previous_path = done.last_callback_path if position == done.callbacks else path
+            previous = None if position == 0 else (previous_path or path, case.callbacks[position - 1])
+            self.figures.callback(path, case.callbacks[position], previous)
         rows: list[tuple[sa.Table, list[dict[str, object]]]] = [
             (case_history, [
                 {
@@ -312,7 +333,7 @@ class CaseRepository:
                     "at": item.at, "actor_id": item.actor_id, "valid": item.valid, "contacted": item.contacted,
                     "solved": item.solved,
                     "satisfaction": None if item.satisfaction is None else item.satisfaction.value,
-                    "note": item.note, "jurisdiction_path": str(case.jurisdiction_path),
+                    "note": item.note, "jurisdiction_path": path,
                     "category": case.category.code, "company_id": case.company_id,
                 }
                 for item in case.callbacks[done.callbacks:]
@@ -334,7 +355,8 @@ class CaseRepository:
                     [{"case_id": case.case_id, "position": start + n, **row} for n, row in enumerate(new_rows)],
                 )
         self._persisted[case.case_id] = _Persisted(
-            len(case.history), len(case.escalations), len(case.callbacks), len(case.reporter_ids)
+            len(case.history), len(case.escalations), len(case.callbacks), len(case.reporter_ids), closed,
+            path if case.callbacks else None,
         )
 
     def _values(self, case: Case) -> dict[str, object]:

@@ -1,8 +1,10 @@
 """The complaints service's tables (its own database; no other service reads them).
 
-Figures (C4/C5) are counted in SQL over ``complaint_cases`` and ``case_callbacks``, so both carry what
-the figures filter on (jurisdiction path, category, company, tier) and the indexes lead with the
-jurisdiction path: a county's figures are one index range scan over the paths below the county.
+Figures (C4/C5) of a place and period are sums over the ``figures_daily_*`` counters, kept per
+jurisdiction path and local day in the transaction that changes a case, so a county's figures read a few
+thousand rows however many cases it holds. Figures filtered by category or company are counted over
+``complaint_cases`` and ``case_callbacks``, which carry what they filter on, with indexes that lead
+with the jurisdiction path.
 """
 
 import sqlalchemy as sa
@@ -73,6 +75,9 @@ cases = sa.Table(
     sa.Index("ix_complaint_cases_path_submitted", "jurisdiction_path", "submitted_at"),
     sa.Index("ix_complaint_cases_category_closed", "category", "closed_at"),
     sa.Index("ix_complaint_cases_company_closed", "company_id", "closed_at"),
+    # one category's or one company's figures (0007)
+    sa.Index("ix_complaint_cases_category_submitted", "category", "submitted_at"),
+    sa.Index("ix_complaint_cases_company_submitted", "company_id", "submitted_at"),
     sa.Index("ix_complaint_cases_compound_category", "compound_id", "category", "submitted_at"),
     sa.Index("ix_complaint_cases_escalation", "state", "tier_due_at"),
 )
@@ -135,6 +140,9 @@ case_callbacks = sa.Table(
     sa.Index(
         "ix_case_callbacks_path_at", "jurisdiction_path", "at", "valid", "contacted", "solved", "satisfaction"
     ),
+    # one category's or one company's figures (0007)
+    sa.Index("ix_case_callbacks_category_at", "category", "at"),
+    sa.Index("ix_case_callbacks_company_at", "company_id", "at"),
 )
 
 # who saw a reporter's full name and phone, and when (DESIGN: every unmasked read is audited)
@@ -201,4 +209,45 @@ consultation_meetings = sa.Table(
     sa.Column("recorded_by", sa.String(100), nullable=False),
     sa.Column("recorded_at", UtcDateTime(), nullable=False),
     sa.Index("ix_consultation_meetings_path_held", "jurisdiction_path", "held_on"),
+)
+
+# --- the C4/C5 figures, counted per jurisdiction path and local (Asia/Shanghai) day as cases change -----
+# (adapters.figures keeps them; ``python -m wuye_complaints rebuild-figures`` recounts them from the cases)
+
+#: the cases submitted
+figures_daily_submitted = sa.Table(
+    "figures_daily_submitted",
+    metadata,
+    sa.Column("jurisdiction_path", JurisdictionPathString, primary_key=True),
+    sa.Column("day", sa.Date(), primary_key=True),
+    sa.Column("submitted", sa.Integer(), nullable=False),
+)
+
+#: the cases closed, by the tier that closed them: how many were resolved late, how many have a handling
+#: time and its sum in working days
+figures_daily_closed = sa.Table(
+    "figures_daily_closed",
+    metadata,
+    sa.Column("jurisdiction_path", JurisdictionPathString, primary_key=True),
+    sa.Column("day", sa.Date(), primary_key=True),
+    sa.Column("tier", sa.String(10), primary_key=True),
+    sa.Column("closed", sa.Integer(), nullable=False),
+    sa.Column("resolved_late", sa.Integer(), nullable=False),
+    sa.Column("handled", sa.Integer(), nullable=False),
+    sa.Column("handling_working_days", sa.Integer(), nullable=False),
+)
+
+#: the callbacks recorded, by the day the case's next callback was recorded (``superseded_on``; a far
+#: day while it has none): a callback is a case's final one in a period if its next falls after it (C5)
+figures_daily_callbacks = sa.Table(
+    "figures_daily_callbacks",
+    metadata,
+    sa.Column("jurisdiction_path", JurisdictionPathString, primary_key=True),
+    sa.Column("day", sa.Date(), primary_key=True),
+    sa.Column("superseded_on", sa.Date(), primary_key=True),
+    sa.Column("valid", sa.Integer(), nullable=False),
+    sa.Column("contacted", sa.Integer(), nullable=False),
+    sa.Column("solved", sa.Integer(), nullable=False),
+    sa.Column("satisfied", sa.Integer(), nullable=False),
+    sa.Column("basically_satisfied", sa.Integer(), nullable=False),
 )

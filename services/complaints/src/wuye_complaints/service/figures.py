@@ -41,6 +41,12 @@ class Figures:
     average_handling_working_days: Fraction | None
 
 
+async def rebuild_figures(uow: ComplaintsUnitOfWork) -> None:
+    """Recount the daily figure counters from the cases (after restoring or correcting case rows by hand)."""
+    auth.require_role((auth.SYSTEM_ROLE,), action="recount the complaint figures")
+    async with uow:
+        await uow.figures.rebuild()
+        await uow.commit()
 
 
 async def get_complaint_figures(query: commands.GetComplaintFigures, uow: ComplaintsUnitOfWork) -> Figures:
@@ -50,13 +56,11 @@ async def get_complaint_figures(query: commands.GetComplaintFigures, uow: Compla
     period = parse_period(query.start_date, query.end_date, max_days=MAX_PERIOD_DAYS)
     scope = FigureScope(
         path=path,
-        start=period.start,
-        end=period.end,
+        period=period,
         category=None if not query.category.strip() else uow.catalogue.get(query.category).code,
         company_id=optional_text(query.company_id, field="company_id", max_length=64),
     )
-    before = period.a_year_before()
-    last_year = replace(scope, start=before.start, end=before.end)
+    last_year = replace(scope, period=period.a_year_before())
     async with uow.reading():
         submitted = await uow.figures.submitted(scope)
         submitted_before = await uow.figures.submitted(last_year)

@@ -69,9 +69,8 @@ def _limit(value: int) -> int:
 
 def _scopes(path: JurisdictionPath, period: Period) -> tuple[FigureScope, FigureScope]:
     """The period's scope and the same period a year before."""
-    now = FigureScope(path=path, start=period.start, end=period.end, category=None, company_id=None)
-    before = period.a_year_before()
-    return now, replace(now, start=before.start, end=before.end)
+    now = FigureScope(path=path, period=period, category=None, company_id=None)
+    return now, replace(now, period=period.a_year_before())
 
 
 async def get_hotline_analysis(query: commands.GetHotlineAnalysis, uow: ComplaintsUnitOfWork) -> HotlineAnalysis:

@@ -11,7 +11,7 @@ from wuye_complaints.adapters.cases import CaseRepository
 from wuye_complaints.adapters.compounds import company_under_contract
 from wuye_complaints.adapters.consultations import ConsultationRepository
 from wuye_complaints.adapters.contacts import Contacts
-from wuye_complaints.adapters.figures import FigureCounts
+from wuye_complaints.adapters.figures import FigureChanges, FigureCounts
 from wuye_complaints.adapters.hotline import HotlineCounts
 from wuye_complaints.adapters.mediations import MediationRepository
 from wuye_complaints.adapters.orm import known_compounds, ticket_counters
@@ -23,6 +23,7 @@ class ComplaintsUnitOfWork(UnitOfWork):
     mediations: MediationRepository
     consultations: ConsultationRepository
     figures: FigureCounts
+    figure_changes: FigureChanges
     hotline: HotlineCounts
 
     def __init__(self, parts: UnitOfWorkParts, catalogue: CategoryCatalogue, contacts: Contacts) -> None:
@@ -31,11 +32,17 @@ class ComplaintsUnitOfWork(UnitOfWork):
         self.contacts = contacts
 
     def opened(self) -> None:
-        self.cases = CaseRepository(self.session, self.catalogue, self.calendar)
+        self.figure_changes = FigureChanges()
+        self.cases = CaseRepository(self.session, self.catalogue, self.calendar, self.figure_changes)
         self.mediations = MediationRepository(self.session)
         self.consultations = ConsultationRepository(self.session)
         self.figures = FigureCounts(self.session)
         self.hotline = HotlineCounts(self.session)
+
+    async def commit(self) -> None:
+        # last, so that the counter rows many transactions share are locked only until the commit
+        await self.figure_changes.write(self.session)
+        await super().commit()
 
     async def compound(self, compound_id: str, *, field: str = "compound_id") -> KnownCompound:
         """The compound as the registry announced it; NOT_FOUND naming ``field`` when it is unknown."""

@@ -12,11 +12,9 @@ import argparse
 import asyncio
 from pathlib import Path
 
-from wuye_chassis import auth
-from wuye_chassis.app import ServiceDefinition, ServiceRuntime
-from wuye_chassis.cli import Command
+from wuye_chassis.app import ServiceDefinition
+from wuye_chassis.cli import Command, as_platform
 from wuye_chassis.errors import WuyeError
-from wuye_chassis.migrations import migrate_async
 from wuye_chassis.tabular import read_table
 from wuye_enforcement.domain import commands
 from wuye_enforcement.domain.catalogue import COLUMNS
@@ -48,16 +46,8 @@ def _run(definition: ServiceDefinition[EnforcementUnitOfWork], args: argparse.Na
 
 
 async def _import(definition: ServiceDefinition[EnforcementUnitOfWork], rows: list[dict[str, str]]) -> ImportReport:
-    settings = definition.settings
-    if settings.migrate_on_start:
-        await migrate_async(settings.database_url, definition.migrations)
-    runtime = ServiceRuntime(definition)
-    token = auth.bind(auth.SYSTEM)  # the operator at the console acts for the platform
-    try:
-        return await catalogue.import_catalogue(commands.ImportCatalogue(tuple(rows)), runtime.unit_of_work())
-    finally:
-        auth.reset(token)
-        await runtime.db.dispose()
+    command = commands.ImportCatalogue(tuple(rows))
+    return await as_platform(definition, lambda uow: catalogue.import_catalogue(command, uow))
 
 
 IMPORT_CATALOGUE = Command(help="import a department inspection-item catalogue from CSV or Excel",

@@ -7,10 +7,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 
-from wuye_chassis import auth
-from wuye_chassis.app import ServiceDefinition, ServiceRuntime
-from wuye_chassis.cli import Command
-from wuye_chassis.migrations import migrate_async
+from wuye_chassis.app import ServiceDefinition
+from wuye_chassis.cli import Command, as_platform
 from wuye_funds.service.ledger import HeadSigning, sign_unsigned_heads
 from wuye_funds.service.unit_of_work import FundsUnitOfWork
 
@@ -29,15 +27,7 @@ def _run(definition: ServiceDefinition[FundsUnitOfWork], args: argparse.Namespac
 
 
 async def sign_heads(definition: ServiceDefinition[FundsUnitOfWork]) -> HeadSigning:
-    if definition.settings.migrate_on_start:
-        await migrate_async(definition.settings.database_url, definition.migrations)
-    runtime = ServiceRuntime(definition)
-    bound = auth.bind(auth.SYSTEM)
-    try:
-        return await sign_unsigned_heads(runtime.unit_of_work())
-    finally:
-        auth.reset(bound)
-        await runtime.db.dispose()
+    return await as_platform(definition, sign_unsigned_heads)
 
 
 SIGN_LEDGER_HEADS = Command(help="sign the head of every ledger without a checkpoint (after upgrading)",
