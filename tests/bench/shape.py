@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,13 +24,12 @@ import httpx
 from deploy import demo
 from deploy.localstack import LocalStack, Process
 from deploy.services import SERVICES
-from tests.bench import wrk
+from tests.bench import postgres, wrk
 from wuye_chassis.natsd import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CONNECTIONS = (1, 16, 64)
 SECONDS = float(os.environ.get("WUYE_BENCH_SECONDS", "10"))
-POSTGRES = os.environ.get("WUYE_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
 #: the load is the point: the per-client limit would otherwise refuse most of it
 LOAD_SETTINGS = {"WUYE_RATE_LIMIT_PER_SECOND": "1000000", "WUYE_RATE_LIMIT_BURST": "1000000"}
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -62,14 +60,6 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return 0.0
-
-
-def postgres_answers() -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", 5432), 2).close()
-        return True
-    except OSError:
-        return False
 
 
 class Ceilings:
@@ -115,7 +105,7 @@ def measure(backend: str) -> list[Row]:
         folder = Path(folder_name)
         stack = LocalStack(
             data_dir=folder / "var", extra_env=LOAD_SETTINGS,
-            postgres=POSTGRES if backend == "postgresql" else "",
+            postgres=postgres.SERVER if backend == "postgresql" else "",
             database_prefix=f"wuye_bench_{uuid.uuid4().hex[:8]}_",
         )
         stack.start()
@@ -184,25 +174,13 @@ def _figures(
 def _drop_databases(stack: LocalStack) -> None:
     import asyncio
 
-    import asyncpg
-    from sqlalchemy.engine import make_url
-
-    async def drop() -> None:
-        connection = await asyncpg.connect(make_url(POSTGRES).set(drivername="postgresql").render_as_string(
-            hide_password=False))
-        try:
-            for service in SERVICES:
-                await connection.execute(f'DROP DATABASE IF EXISTS "{stack.database_prefix}{service}" WITH (FORCE)')
-        finally:
-            await connection.close()
-
-    asyncio.run(drop())
+    asyncio.run(postgres.drop(f"{stack.database_prefix}{service}" for service in SERVICES))
 
 
 def run() -> list[Row]:
     if not wrk.available():
         return [("real shape: wrk is not installed (apt-get install wrk)", "-", "-", "-")]
-    backends = ["sqlite"] + (["postgresql"] if postgres_answers() else [])
+    backends = ["sqlite"] + (["postgresql"] if postgres.answers() else [])
     rows: list[Row] = []
     for backend in backends:
         rows += measure(backend)
