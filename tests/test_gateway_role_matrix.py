@@ -64,7 +64,7 @@ ALLOWED: dict[str, set[str]] = {
     "POST /api/v1/complaints/{case_id}/start": HANDLERS,
     "POST /api/v1/complaints/{case_id}/resolve": HANDLERS,
     "POST /api/v1/complaints/{case_id}/reply": HANDLERS,
-    "POST /api/v1/complaints/{case_id}/callback": CALLERS_BACK,
+    "POST /api/v1/complaints/{case_id}/callback": CALLERS_BACK | {"resident"},  # the reporter answers online
     "POST /api/v1/complaints/{case_id}/close": CALLERS_BACK,
     "POST /api/v1/complaints/{case_id}/mark-hard": HANDLERS,
     "POST /api/v1/complaints/{case_id}/reporters": FILERS,

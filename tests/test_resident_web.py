@@ -1,7 +1,8 @@
 """The residents' mobile web (/m/, issue 15) in headless Chromium on a phone-sized screen, against the platform
 as ``make run`` starts it with the demo city: 苏美玲, an owner of 凤凰城 1-102, signs in with her phone, files a
-complaint for her compound, follows it with its deadline and history, and casts her own ballot in her compound's
-open vote with its matter, thresholds and her own weight (A1, A2, A5).
+complaint for her compound, follows it with its deadline and history, answers its callback herself once the
+company has replied, and casts her own ballot in her compound's open vote with its matter, thresholds and her
+own weight (A1, A2, A5, C5).
 """
 
 from __future__ import annotations
@@ -52,6 +53,22 @@ def open_vote(gateway_url: str) -> str:
         return str(opened.json()["title"])
 
 
+def handle(gateway_url: str, case_id: str) -> None:
+    """The community worker accepts and dispatches the case to 凤凰城's company, whose staff take it on,
+    resolve it and reply to the reporter (A1: each step by whoever holds the case)."""
+    with demo.patient_client(gateway_url) as client:
+        def signed_in(username: str) -> dict[str, str]:
+            token = client.post("/dev/token", json={"username": username}).raise_for_status().json()["access_token"]
+            return {"Authorization": f"Bearer {token}"}
+
+        worker, staff = signed_in("huian-community"), signed_in("huian-company")
+        case = f"/api/v1/complaints/{case_id}"
+        for who, step, body in ((worker, "accept", {}), (worker, "dispatch", {"assignee_kind": "company"}),
+                                (staff, "start", {}), (staff, "resolve", {"summary": "更换了曳引机"}),
+                                (staff, "reply", {"message": "电梯已修复，已恢复运行"})):
+            client.post(f"{case}/{step}", headers=who, json=body).raise_for_status()
+
+
 async def shown(page, selector: str, state: str = "visible") -> None:
     try:
         await page.wait_for_selector(selector, timeout=15_000, state=state)
@@ -93,6 +110,22 @@ async def test_a_resident_files_follows_and_votes_on_a_phone(city: LocalStack, s
         assert "电梯故障" in await page.inner_text("#case-category")
         assert "提交" in await page.inner_text("#case-history") and await page.inner_text("#case-due") != "—"
         assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert await page.locator("#callback-form").is_hidden()  # nothing to answer before the reply
+
+        # the company fixed it and replied: she answers the callback herself, on her phone (C5, A5)
+        case_id = await page.get_attribute("#cases li[data-case-id]", "data-case-id")
+        assert case_id
+        handle(city.gateway_url, case_id)
+        await page.click("#cases li[data-case-id]")
+        await shown(page, "#case[data-state=resolved] #callback-form")
+        assert "电梯已修复" in await page.inner_text("#case-reply")
+        await page.check("#callback-form input[name=solved][value=true]")
+        await page.check("#callback-form input[name=satisfaction][value=basically_satisfied]")
+        await page.screenshot(path=str(screenshots / "resident-callback.png"), full_page=True)
+        await page.click("#callback-submit")
+        await shown(page, "#message:has-text('已提交回访')")
+        await shown(page, "#case[data-state=callback]")
+        assert await page.locator("#callback-form").is_hidden() and "回访" in await page.inner_text("#case-history")
 
         # her own ballot in 凤凰城's open vote: the matter, the thresholds and her area
         await page.click("a[data-tab=votes]")
@@ -113,3 +146,7 @@ async def test_a_resident_files_follows_and_votes_on_a_phone(city: LocalStack, s
         mine = client.get("/api/v1/me/votes", headers={"Authorization": f"Bearer {token}"}).json()
         [cast] = [v for v in (mine["items"] if isinstance(mine, dict) else mine) if v["vote"]["title"] == title]
         assert cast["choice"] == "yes"
+        case = client.get(f"/api/v1/complaints/{case_id}", headers={"Authorization": f"Bearer {token}"}).json()
+        [callback] = case["callbacks"]
+        assert (callback["actor_id"], callback["satisfaction"], callback["solved"]) == (
+            case["reporter_person_id"], "basically_satisfied", True)

@@ -16,9 +16,14 @@ import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 
+import asyncpg
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
 from wuye_chassis import auth
 from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.migrations import migrate, migrate_async
+from wuye_complaints.adapters.figures import rebuild
 from wuye_complaints.domain.categories import CATEGORIES
 from wuye_complaints.domain.commands import GetComplaintFigures
 from wuye_complaints.entrypoints.app import build
@@ -43,50 +48,86 @@ def _community(n: int) -> str:
     return f"{CITY}/{county}/{street}/{street}{1 + (n // 12) % 5:03d}"
 
 
-def _stamp(moment: dt.datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+CASE_COLUMNS = ("case_id", "compound_id", "jurisdiction_path", "category", "channel", "description", "state", "tier",
+                "submitted_at", "accept_due_at", "assignee_kind", "assignee_id", "company_id", "closed_at",
+                "reopen_count", "collective", "resolved_late", "handling_working_days", "satisfaction")
+CALLBACK_COLUMNS = ("case_id", "position", "at", "actor_id", "valid", "contacted", "solved", "satisfaction",
+                    "jurisdiction_path", "category", "company_id")
 
 
-def _load(path: Path, cases: int) -> float:
-    """Bulk INSERT the closed cases and their callbacks; returns rows per second."""
+def closed_cases(first: int, count: int, spread: int) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Cases ``first`` … ``first + count - 1`` of ``spread`` closed cases submitted evenly over about two
+    years, with their callbacks (times as UTC datetimes)."""
+    case_rows: list[tuple[object, ...]] = []
+    callback_rows: list[tuple[object, ...]] = []
+    for n in range(first, first + count):
+        submitted = YEAR_START + dt.timedelta(minutes=n * 1_000_000 // spread)
+        closed = submitted + dt.timedelta(days=3)
+        path_text, category = _community(n), CATEGORIES[n % len(CATEGORIES)].code
+        company = f"company-{n % 40}"
+        case_rows.append((
+            f"case-{n:07d}", f"compound-{n % 5000}", path_text, category, "hotline_12345", "问题描述", "closed",
+            TIERS[n % len(TIERS)], submitted, submitted + dt.timedelta(days=1), "company", company, company, closed,
+            0, False, n % 11 == 0, n % 6, SATISFACTIONS[n % len(SATISFACTIONS)],
+        ))
+        callback_rows.append((
+            f"case-{n:07d}", 0, closed, "op", n % 20 != 0, True, n % 8 != 0, SATISFACTIONS[n % len(SATISFACTIONS)],
+            path_text, category, company,
+        ))
+    return case_rows, callback_rows
+
+
+def _stamped(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
+    """SQLite's form of the rows: times as the naive UTC text ``UtcDateTime`` stores."""
+    return [tuple(value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(value, dt.datetime)
+                  else value for value in row) for row in rows]
+
+
+def _insert(table: str, columns: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+def load_sqlite(path: Path, first: int, count: int, spread: int) -> float:
+    """Bulk INSERT closed cases and their callbacks into a complaints SQLite file; returns rows per second."""
     started = time.perf_counter()
-    connection = sqlite3.connect(path)
+    connection = sqlite3.connect(path, timeout=60)
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=OFF")
-    for first in range(0, cases, BATCH):
-        case_rows, callback_rows = [], []
-        for n in range(first, min(first + BATCH, cases)):
-            # about two years of cases, spread evenly
-            submitted = YEAR_START + dt.timedelta(minutes=n * 1_000_000 // cases)
-            closed = submitted + dt.timedelta(days=3)
-            path_text, category = _community(n), CATEGORIES[n % len(CATEGORIES)].code
-            company = f"company-{n % 40}"
-            case_rows.append((
-                f"case-{n:07d}", f"compound-{n % 5000}", path_text, category, "hotline_12345", "问题描述", "closed",
-                TIERS[n % len(TIERS)], _stamp(submitted), _stamp(submitted + dt.timedelta(days=1)),
-                "company", company, company, _stamp(closed), 0, 0, n % 11 == 0, n % 6,
-                SATISFACTIONS[n % len(SATISFACTIONS)],
-            ))
-            callback_rows.append((
-                f"case-{n:07d}", 0, _stamp(closed), "op", n % 20 != 0, True, n % 8 != 0,
-                SATISFACTIONS[n % len(SATISFACTIONS)], path_text, category, company,
-            ))
-        connection.executemany(
-            "INSERT INTO complaint_cases (case_id, compound_id, jurisdiction_path, category, channel, description,"
-            " state, tier, submitted_at, accept_due_at, assignee_kind, assignee_id, company_id, closed_at,"
-            " reopen_count, collective, resolved_late, handling_working_days, satisfaction)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            case_rows,
-        )
-        connection.executemany(
-            "INSERT INTO case_callbacks (case_id, position, at, actor_id, valid, contacted, solved, satisfaction,"
-            " jurisdiction_path, category, company_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            callback_rows,
-        )
+    for batch in range(first, first + count, BATCH):
+        case_rows, callback_rows = closed_cases(batch, min(BATCH, first + count - batch), spread)
+        connection.executemany(_insert("complaint_cases", CASE_COLUMNS), _stamped(case_rows))
+        connection.executemany(_insert("case_callbacks", CALLBACK_COLUMNS), _stamped(callback_rows))
         connection.commit()
     connection.execute("ANALYZE")
     connection.close()
-    return 2 * cases / (time.perf_counter() - started)
+    return 2 * count / (time.perf_counter() - started)
+
+
+async def load_postgresql(database_url: str, first: int, count: int, spread: int) -> float:
+    """The same into a complaints PostgreSQL database, with COPY; returns rows per second."""
+    started = time.perf_counter()
+    connection = await asyncpg.connect(make_url(database_url).set(drivername="postgresql").render_as_string(
+        hide_password=False))
+    try:
+        for batch in range(first, first + count, BATCH):
+            case_rows, callback_rows = closed_cases(batch, min(BATCH, first + count - batch), spread)
+            await connection.copy_records_to_table("complaint_cases", records=case_rows, columns=CASE_COLUMNS)
+            await connection.copy_records_to_table("case_callbacks", records=callback_rows, columns=CALLBACK_COLUMNS)
+        await connection.execute("ANALYZE complaint_cases; ANALYZE case_callbacks")
+    finally:
+        await connection.close()
+    return 2 * count / (time.perf_counter() - started)
+
+
+async def recount_figures(database_url: str) -> None:
+    """What ``rebuild-figures`` does, on the database of a running complaints service."""
+    engine = create_async_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            for statement in rebuild():
+                await connection.execute(statement)
+    finally:
+        await engine.dispose()
 
 
 async def _timed(work: Callable[[], Awaitable[Figures]]) -> tuple[Figures, list[float]]:
@@ -104,7 +145,7 @@ async def measure(cases: int) -> list[tuple[str, str, str, str]]:
         url = f"sqlite+aiosqlite:///{path}"
         definition = build(ComplaintsSettings(database_url=url))
         await asyncio.to_thread(migrate, url, definition.migrations, BEFORE_COUNTERS)
-        load_rate = await asyncio.to_thread(_load, path, cases)
+        load_rate = await asyncio.to_thread(load_sqlite, path, 0, cases, cases)
         started = time.perf_counter()
         await migrate_async(url, definition.migrations)
         upgrade_s = time.perf_counter() - started

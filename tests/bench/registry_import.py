@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import csv
-import os
 import datetime as dt
+import os
 import tempfile
 import time
 from collections.abc import Iterable

@@ -4,11 +4,13 @@ process, every figure beside ceilings measured the same way in the same run (``t
 For each backend (SQLite; PostgreSQL when ``WUYE_BENCH_POSTGRES`` or the local server answers) and each
 connection count: complaint intake through the gateway, one page of a county's cases and the county
 dashboard, beside a bare FastAPI POST, a bare FastAPI → grpc.aio passthrough and a bare INSERT + COMMIT
-on the same database; the CPU seconds each process spent per request; each service's idle RSS.
+on the same database; the CPU seconds each process spent per request; each service's idle RSS. Then the
+same three again with 10 k, 100 k and 1 M closed cases stored.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -20,15 +22,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from sqlalchemy.engine import make_url
 
 from deploy import demo
 from deploy.localstack import LocalStack, Process
 from deploy.services import SERVICES
+from tests.bench import complaints as complaints_bench
 from tests.bench import postgres, wrk
 from wuye_chassis.natsd import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CONNECTIONS = (1, 16, 64)
+#: the stored cases the growth figures are measured at, and with how many connections
+GROWTH = (10_000, 100_000, 1_000_000)
+GROWTH_CONNECTIONS = 16
 SECONDS = float(os.environ.get("WUYE_BENCH_SECONDS", "10"))
 #: the load is the point: the per-client limit would otherwise refuse most of it
 LOAD_SETTINGS = {"WUYE_RATE_LIMIT_PER_SECOND": "1000000", "WUYE_RATE_LIMIT_BURST": "1000000"}
@@ -168,12 +175,43 @@ def _figures(
         dashboard = wrk.run(f"{stack.gateway_url}/api/v1/views/counties/350521/dashboard", connections=connections,
                             seconds=SECONDS, headers={"Authorization": f"Bearer {officer}"})
         rows.append(Figure(f"{label} county dashboard", dashboard, passthrough).row())
+        if connections == GROWTH_CONNECTIONS:
+            small = (submitted, page, dashboard)
+    return rows + _grown(backend, stack, token, officer, intake, small)
+
+
+def _grown(
+    backend: str, stack: LocalStack, token: str, officer: str, intake: str, small: tuple[wrk.Result, ...]
+) -> list[Row]:
+    """Intake, a page of cases and the dashboard again with 10 k, 100 k and 1 M closed cases stored (loaded
+    beside the running service, its figure counters recounted as ``rebuild-figures`` does), each beside the
+    same figure measured above on the demo's few cases."""
+    rows: list[Row] = []
+    url = stack.database_url("complaints")
+    stored = 0
+    for size in GROWTH:
+        if backend == "postgresql":
+            asyncio.run(complaints_bench.load_postgresql(url, stored, size - stored, GROWTH[-1]))
+        else:
+            complaints_bench.load_sqlite(Path(make_url(url).database or ""), stored, size - stored, GROWTH[-1])
+        asyncio.run(complaints_bench.recount_figures(url))
+        stored = size
+        label = f"[{backend}] {GROWTH_CONNECTIONS} conn, {size:,} cases stored:"
+        submitted = wrk.run(f"{stack.gateway_url}/api/v1/complaints", connections=GROWTH_CONNECTIONS, seconds=SECONDS,
+                            headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+                            body=intake, key_prefix=f"{backend}-grown-{size}-{uuid.uuid4().hex[:6]}")
+        page = wrk.run(f"{stack.gateway_url}/api/v1/complaints?jurisdiction_path=350500/350521&page_size=50",
+                       connections=GROWTH_CONNECTIONS, seconds=SECONDS, headers={"Authorization": f"Bearer {officer}"})
+        dashboard = wrk.run(f"{stack.gateway_url}/api/v1/views/counties/350521/dashboard",
+                            connections=GROWTH_CONNECTIONS, seconds=SECONDS,
+                            headers={"Authorization": f"Bearer {officer}"})
+        for name, result, before in zip(("complaint intake", "one page (50) of the county's cases", "county dashboard"),
+                                        (submitted, page, dashboard), small, strict=True):
+            rows.append(Figure(f"{label} {name} (ratio to the few cases')", result, before).row())
     return rows
 
 
 def _drop_databases(stack: LocalStack) -> None:
-    import asyncio
-
     asyncio.run(postgres.drop(f"{stack.database_prefix}{service}" for service in SERVICES))
 
 

@@ -12,11 +12,13 @@ import pytest
 import sqlalchemy as sa
 
 from tests.support import eventually
+from wuye.common.v1 import common_pb2
 from wuye.complaints.v1 import complaints_pb2 as api
 from wuye.complaints.v1 import complaints_pb2_grpc
 from wuye_chassis.auth import AuthContext
 from wuye_chassis.natsd import EmbeddedNats
 from wuye_chassis.workdays import SHANGHAI
+from wuye_complaints.adapters.cases import DENSE_PLACE
 from wuye_complaints.adapters.orm import cases
 from wuye_complaints.domain import commands
 from wuye_complaints.entrypoints.app import build
@@ -33,6 +35,7 @@ from .conftest import (
     COUNTY_OFFICER,
     HUIAN,
     OPERATOR,
+    OTHER_COMMUNITY,
     RESIDENT,
     RIVAL_STAFF,
     Complaints,
@@ -369,3 +372,45 @@ async def test_a_replayed_intake_is_answered_alike_and_its_stored_answer_holds_n
         [stored] = (await session.execute(sa.text("SELECT response FROM idempotency_keys"))).scalars().all()
     for readable in ("13812345678", "张三丰", "电梯停运", first.case.case_id):
         assert readable.encode() not in bytes(stored)
+
+
+async def test_A5_a_page_of_a_place_with_thousands_of_cases_is_its_newest_cases_in_scope(complaints: Complaints) -> None:
+    """A county holding more than ``DENSE_PLACE`` cases is paged newest-first along the primary key on SQLite
+    (and as the planner likes on PostgreSQL): the page is still exactly the newest cases of the place,
+    the next page follows on, and cases of other places never show."""
+    places = (COMMUNITY, OTHER_COMMUNITY, "350500/350524/350524100/350524100001")
+    start = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+    rows = [{
+        "case_id": f"{n:08d}", "compound_id": COMPOUND, "jurisdiction_path": places[n % 3], "category": "lifts",
+        "channel": "hotline_12345", "description": "电梯", "state": "submitted", "tier": "community",
+        "submitted_at": start + dt.timedelta(minutes=n), "accept_due_at": start + dt.timedelta(days=1, minutes=n),
+        "reopen_count": 0, "collective": False, "resolved_late": False,
+    } for n in range(3 * 1_100)]
+    async with complaints.app.runtime.db.sessions() as session, session.begin():
+        await session.execute(cases.insert(), rows)
+    in_county = sorted((row["case_id"] for row in rows if row["jurisdiction_path"].startswith(HUIAN)), reverse=True)
+    assert len(in_county) > DENSE_PLACE
+    officer = COUNTY_OFFICER.to_metadata()
+    engine = complaints.app.runtime.db.engine.sync_engine
+    statements: list[str] = []
+
+    def seen(connection, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", seen)
+    try:
+        first = await complaints.stub.ListCases(api.ListCasesRequest(
+            jurisdiction_path=HUIAN, page=common_pb2.PageRequest(page_size=50)), metadata=officer)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", seen)
+    assert [case.case_id for case in first.cases] == in_county[:50]
+    # on SQLite the county's page went along the primary key, not through the path index
+    assert (engine.dialect.name == "sqlite") == any("+complaint_cases.jurisdiction_path" in sql for sql in statements)
+    second = await complaints.stub.ListCases(api.ListCasesRequest(
+        jurisdiction_path=HUIAN, page=common_pb2.PageRequest(page_size=50, page_token=first.page.next_page_token)),
+        metadata=officer)
+    assert [case.case_id for case in second.cases] == in_county[50:100]
+    community = await complaints.stub.ListCases(api.ListCasesRequest(
+        jurisdiction_path=OTHER_COMMUNITY, page=common_pb2.PageRequest(page_size=50)), metadata=officer)
+    assert [case.case_id for case in community.cases] == [
+        row["case_id"] for row in reversed(rows) if row["jurisdiction_path"] == OTHER_COMMUNITY][:50]

@@ -122,6 +122,36 @@ async def test_A5_a_resident_sees_only_the_cases_they_filed(complaints: Complain
     assert len(everyone.cases) == 3
 
 
+async def test_A1_A5_C5_the_reporting_resident_answers_the_callback_of_their_own_case_online(
+    complaints: Complaints,
+) -> None:
+    mine = await complaints.resolved(who=RESIDENT)
+    theirs = await complaints.resolved(who=NEIGHBOUR, reporter=api.Reporter(name="李四", phone="13900000001"))
+    answer = api.RecordCallbackRequest(case_id=mine.case_id, valid=True, contacted=True, solved=True,
+                                       satisfaction=api.SATISFACTION_BASICALLY_SATISFIED)
+    before = await complaints.footprint()
+    # not a neighbour's case, and never "unreachable" or "not contacted": answering is being reached
+    status, error = await refused(complaints.stub.RecordCallback(
+        api.RecordCallbackRequest(case_id=theirs.case_id, valid=True, contacted=True, solved=True,
+                                  satisfaction=api.SATISFACTION_SATISFIED), metadata=RESIDENT.to_metadata()))
+    assert (status, error.field, error.rule) == (grpc.StatusCode.PERMISSION_DENIED, "case_id", "A5")
+    for field, request in (("valid", api.RecordCallbackRequest(case_id=mine.case_id, valid=False, note="不接")),
+                           ("contacted", api.RecordCallbackRequest(case_id=mine.case_id, valid=True, solved=True,
+                                                                   satisfaction=api.SATISFACTION_SATISFIED))):
+        status, error = await refused(complaints.stub.RecordCallback(request, metadata=RESIDENT.to_metadata()))
+        assert (status, error.field, error.rule) == (grpc.StatusCode.INVALID_ARGUMENT, field, "C5")
+    assert await complaints.footprint() == before
+
+    answered = (await complaints.stub.RecordCallback(answer, metadata=RESIDENT.to_metadata())).case
+    assert answered.state == api.CASE_STATE_CALLBACK
+    assert [(c.actor_id, c.satisfaction) for c in answered.callbacks] == [
+        (RESIDENT.user, api.SATISFACTION_BASICALLY_SATISFIED)]
+    # the community closes it on the resident's answer (C2), as on one taken by telephone
+    closed = await complaints.stub.CloseCase(api.CloseCaseRequest(case_id=mine.case_id),
+                                             metadata=COMMUNITY_WORKER.to_metadata())
+    assert closed.case.state == api.CASE_STATE_CLOSED and not closed.reopened
+
+
 # --- dispatch (A4): the company under contract, or the case's own community ------------------------
 
 

@@ -334,7 +334,23 @@ async def reply_to_reporter(command: commands.ReplyToReporter, uow: ComplaintsUn
     )
 
 
+def require_callback_answerer(caller: auth.AuthContext, case: Case, *, action: str) -> None:
+    """The reporting resident answers the callback of their own case themselves, online (A1, A5); whoever
+    else takes callbacks calls the reporter and records what they said."""
+    if not is_resident_only(caller):
+        return
+    if case.reporter_person_id != caller.user:
+        raise PermissionDenied(f"{action}: a resident answers the callback of the cases they filed only",
+                               field="case_id", rule="A5")
+
+
 async def record_callback(command: commands.RecordCallback, uow: ComplaintsUnitOfWork) -> CaseView:
+    answering = is_resident_only(auth.current())
+    if answering and not (command.valid and command.contacted):
+        # the reporter answering is the reporter reached: a valid callback, contacted (C5)
+        raise InvalidArgument("a resident answering the callback answers it: valid and contacted are true",
+                              field="valid" if not command.valid else "contacted", rule="C5")
+
     def transition(case: Case, now: dt.datetime, actor: str) -> list[Event]:
         if not command.valid:
             # an invalid callback has no answers: the wire's false/unspecified mean "not asked"
@@ -344,7 +360,8 @@ async def record_callback(command: commands.RecordCallback, uow: ComplaintsUnitO
             satisfaction=command.satisfaction, note=command.note,
         )
 
-    return await _change(uow, command.case_id, CALLBACK_TAKERS, "record a callback", transition)
+    return await _change(uow, command.case_id, (*CALLBACK_TAKERS, auth.RESIDENT_POST), "record a callback",
+                         transition, authority=require_callback_answerer)
 
 
 async def close_case(command: commands.CloseCase, uow: ComplaintsUnitOfWork) -> Closing:

@@ -76,7 +76,8 @@ command(**COMPLAINTS, path=f"{CASE}/reply", rpc="ReplyToReporter", request=pb.Re
                 "dispatched to)")
 command(**COMPLAINTS, path=f"{CASE}/callback", rpc="RecordCallback", request=pb.RecordCallbackRequest,
         response=pb.RecordCallbackResponse, answer="case", required=("valid",),
-        summary="Record the callback and satisfaction (C5; valid is false when the reporter could not be reached)")
+        summary="Record the callback and satisfaction (C5; valid is false when the reporter could not be reached; "
+                "the reporting resident answers their own case's callback themselves, valid and contacted, A5)")
 command(**COMPLAINTS, path=f"{CASE}/close", rpc="CloseCase", request=pb.CloseCaseRequest,
         response=pb.CloseCaseResponse, summary="Close after callback; unsatisfied reopens (C2)")
 command(**COMPLAINTS, path=f"{CASE}/mark-hard", rpc="MarkCaseHard", request=pb.MarkCaseHardRequest,

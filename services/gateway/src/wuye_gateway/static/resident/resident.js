@@ -1,6 +1,7 @@
 // Residents' mobile web (居民服务): plain JavaScript over the gateway's /api/v1 REST, no build step.
-// A resident signs in, files a complaint for a compound they own in, follows their own cases (A5) and casts
-// their own ballots (A2) — every refusal is the service's, shown as it names the field.
+// A resident signs in, files a complaint for a compound they own in, follows their own cases (A5), answers
+// the callback of a case the handler replied to, and casts their own ballots (A2) — every refusal is the
+// service's, shown as it names the field.
 "use strict";
 
 const TOKEN_KEY = "wuye-resident-token";
@@ -154,7 +155,28 @@ async function openCase(caseId) {
   $("case-due").className = late ? "overdue" : "";
   $("case-history").replaceChildren(...item.history.map((h) =>
     el("li", {}, when(h.at) + " " + (ACTIONS[h.action] || h.action) + (h.reason ? "：" + h.reason : ""))));
+  $("case-reply-line").hidden = !item.reply;
+  $("case-reply").textContent = item.reply || "";
+  // the handler replied: the reporter answers the callback here instead of waiting for a telephone call (C5)
+  $("callback-form").hidden = !(item.state === "resolved" && item.reply);
+  $("callback-form").reset();
+  $("callback-form").dataset.caseId = item.case_id;
   $("case").scrollIntoView({ block: "nearest" });
+}
+
+async function answerCallback(event) {
+  event.preventDefault();
+  const form = $("callback-form");
+  await guarded(async () => {
+    const caseId = form.dataset.caseId;
+    await api("POST", "/api/v1/complaints/" + encodeURIComponent(caseId) + "/callback", {
+      valid: true, contacted: true, solved: form.elements.solved.value === "true",
+      satisfaction: form.elements.satisfaction.value, note: $("callback-note").value,
+    });
+    say("已提交回访，感谢您的评价");
+    await openCase(caseId);
+    await loadCases();
+  });
 }
 
 async function fileComplaint(event) {
@@ -214,6 +236,7 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("logout").addEventListener("click", () => logout());
   $("file-form").addEventListener("submit", fileComplaint);
+  $("callback-form").addEventListener("submit", answerCallback);
   window.addEventListener("hashchange", () => show(location.hash.slice(1)));
   // the development issuer exists only in local runs: offer its phone sign-in when it answers
   fetch("/dev/jwks.json").then((answer) => { $("phone-login").hidden = !answer.ok; }).catch(() => {});
