@@ -13,6 +13,9 @@ import asyncpg
 from sqlalchemy.engine import make_url
 
 T = TypeVar("T")
+R = TypeVar("R")
+#: what a scheduler's run answers: how many items it acted on, or whether it acted
+Count = TypeVar("Count", bound=int)
 
 #: set to a PostgreSQL DSN to run the database-facing tests there too (CI does)
 POSTGRES_ENV = "WUYE_TEST_DATABASE_URL"
@@ -61,3 +64,9 @@ async def eventually(
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s (last value: {last!r})")
         await asyncio.sleep(interval)
+
+
+async def run_at_once_on_both(first: R, second: R, work: Callable[[R], Awaitable[Count]]) -> list[Count]:
+    """The same scheduled work started at one moment on two replicas, twice each (as replicas' schedulers
+    meet on one database in production); the answers, sorted."""
+    return sorted(await asyncio.gather(*(work(replica) for replica in (first, second, first, second))))

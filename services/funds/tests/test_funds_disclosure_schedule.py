@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 
 import grpc
@@ -16,6 +15,7 @@ from services.funds.tests.funds_support import (
     Funds,
     refused,
 )
+from tests.support import run_at_once_on_both
 from wuye.funds.v1 import events_pb2, funds_pb2
 from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.background import PeriodicTask
@@ -217,8 +217,8 @@ async def test_P3_two_replicas_reporting_at_once_report_each_overdue_disclosure_
     start = utcnow()
     await with_income_and_fund(funds)
     due = add_months(start, 3) + dt.timedelta(days=2)
-    reported = await asyncio.gather(*(report_overdue(runtime, now=due) for runtime in
-                                      (funds.app.runtime, replica.runtime, funds.app.runtime, replica.runtime)))
-    assert sorted(reported) == [0, 0, 0, 1]
+    reported = await run_at_once_on_both(funds.app.runtime, replica.runtime,
+                                         lambda runtime: report_overdue(runtime, now=due))
+    assert reported == [0, 0, 0, 1]
     assert len(await funds.events(events_pb2.DisclosureOverdue)) == 1
     assert await funds.count("disclosure_overdue_notices") == 1
