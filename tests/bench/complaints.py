@@ -15,6 +15,7 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import asyncpg
 from sqlalchemy.engine import make_url
@@ -25,11 +26,13 @@ from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.migrations import migrate, migrate_async
 from wuye_complaints.adapters.figures import rebuild
 from wuye_complaints.domain.categories import CATEGORIES
-from wuye_complaints.domain.commands import GetComplaintFigures
+from wuye_complaints.domain.commands import GetComplaintFigures, GetHotlineAnalysis
 from wuye_complaints.entrypoints.app import build
 from wuye_complaints.service.figures import Figures, get_complaint_figures
+from wuye_complaints.service.hotline import get_hotline_analysis
 from wuye_complaints.settings import ComplaintsSettings
 
+T = TypeVar("T")
 BATCH = 50_000
 #: the schema the cases are loaded into: the last revision before the daily figure counters
 BEFORE_COUNTERS = "0006"
@@ -130,7 +133,7 @@ async def recount_figures(database_url: str) -> None:
         await engine.dispose()
 
 
-async def _timed(work: Callable[[], Awaitable[Figures]]) -> tuple[Figures, list[float]]:
+async def _timed(work: Callable[[], Awaitable[T]]) -> tuple[T, list[float]]:
     timings = []
     for _ in range(RUNS):
         started = time.perf_counter()
@@ -157,9 +160,15 @@ async def measure(cases: int) -> list[tuple[str, str, str, str]]:
                                         end_date="2026-06-30", category=category)
             return lambda: get_complaint_figures(query, runtime.unit_of_work())
 
+        async def hotline() -> object:
+            return await get_hotline_analysis(GetHotlineAnalysis(
+                jurisdiction_path=f"{CITY}/350521", start_date="2026-01-01", end_date="2026-06-30"),
+                runtime.unit_of_work())
+
         try:
             every, timings = await _timed(figures())
             lifts, lift_timings = await _timed(figures("lifts"))
+            _, hotline_timings = await _timed(hotline)
         finally:
             auth.reset(token)
             await runtime.db.dispose()
@@ -172,6 +181,9 @@ async def measure(cases: int) -> list[tuple[str, str, str, str]]:
          f"{RUNS - 1})", f"{1000 / min(timings[1:]):,.1f}/s", f"{timings[0]:.0f} / {min(timings[1:]):.0f} ms", "-"),
         (f"the same for one category, counted over the cases ({lifts.closed:,} closed)",
          f"{1000 / min(lift_timings[1:]):,.1f}/s", f"{lift_timings[0]:.0f} / {min(lift_timings[1:]):.0f} ms", "-"),
+        ("the county's hotline analysis (H1), the same half year beside the year before, counted over the cases",
+         f"{1000 / min(hotline_timings[1:]):,.1f}/s",
+         f"{hotline_timings[0]:.0f} / {min(hotline_timings[1:]):.0f} ms", "-"),
     ]
 
 

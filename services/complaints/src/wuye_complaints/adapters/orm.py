@@ -7,6 +7,8 @@ thousand rows however many cases it holds. Figures filtered by category or compa
 with the jurisdiction path.
 """
 
+from typing import Any
+
 import sqlalchemy as sa
 
 from wuye_chassis.compounds import add_compounds_table
@@ -214,40 +216,30 @@ consultation_meetings = sa.Table(
 # --- the C4/C5 figures, counted per jurisdiction path and local (Asia/Shanghai) day as cases change -----
 # (adapters.figures keeps them; ``python -m wuye_complaints rebuild-figures`` recounts them from the cases)
 
+def _daily_counters(name: str, *keys: sa.Column[Any], counts: tuple[str, ...]) -> sa.Table:
+    """A counter table keyed by jurisdiction path, local day and ``keys``; every other column a count."""
+    return sa.Table(
+        name, metadata,
+        sa.Column("jurisdiction_path", JurisdictionPathString, primary_key=True),
+        sa.Column("day", sa.Date(), primary_key=True),
+        *keys,
+        *(sa.Column(count, sa.Integer(), nullable=False) for count in counts),
+    )
+
+
 #: the cases submitted
-figures_daily_submitted = sa.Table(
-    "figures_daily_submitted",
-    metadata,
-    sa.Column("jurisdiction_path", JurisdictionPathString, primary_key=True),
-    sa.Column("day", sa.Date(), primary_key=True),
-    sa.Column("submitted", sa.Integer(), nullable=False),
-)
+figures_daily_submitted = _daily_counters("figures_daily_submitted", counts=("submitted",))
 
 #: the cases closed, by the tier that closed them: how many were resolved late, how many have a handling
 #: time and its sum in working days
-figures_daily_closed = sa.Table(
-    "figures_daily_closed",
-    metadata,
-    sa.Column("jurisdiction_path", JurisdictionPathString, primary_key=True),
-    sa.Column("day", sa.Date(), primary_key=True),
-    sa.Column("tier", sa.String(10), primary_key=True),
-    sa.Column("closed", sa.Integer(), nullable=False),
-    sa.Column("resolved_late", sa.Integer(), nullable=False),
-    sa.Column("handled", sa.Integer(), nullable=False),
-    sa.Column("handling_working_days", sa.Integer(), nullable=False),
+figures_daily_closed = _daily_counters(
+    "figures_daily_closed", sa.Column("tier", sa.String(10), primary_key=True),
+    counts=("closed", "resolved_late", "handled", "handling_working_days"),
 )
 
 #: the callbacks recorded, by the day the case's next callback was recorded (``superseded_on``; a far
 #: day while it has none): a callback is a case's final one in a period if its next falls after it (C5)
-figures_daily_callbacks = sa.Table(
-    "figures_daily_callbacks",
-    metadata,
-    sa.Column("jurisdiction_path", JurisdictionPathString, primary_key=True),
-    sa.Column("day", sa.Date(), primary_key=True),
-    sa.Column("superseded_on", sa.Date(), primary_key=True),
-    sa.Column("valid", sa.Integer(), nullable=False),
-    sa.Column("contacted", sa.Integer(), nullable=False),
-    sa.Column("solved", sa.Integer(), nullable=False),
-    sa.Column("satisfied", sa.Integer(), nullable=False),
-    sa.Column("basically_satisfied", sa.Integer(), nullable=False),
+figures_daily_callbacks = _daily_counters(
+    "figures_daily_callbacks", sa.Column("superseded_on", sa.Date(), primary_key=True),
+    counts=("valid", "contacted", "solved", "satisfied", "basically_satisfied"),
 )
