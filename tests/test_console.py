@@ -253,6 +253,7 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             await vote_row.locator("button.finalise-vote").click()
             await shown(page, "#message.error")
             assert "objections" in await page.inner_text("#message")  # too early: nothing final yet
+            assert "当前状态不允许" in await page.inner_text("#message")  # said in Chinese first
             assert "Preliminary" in await vote_row.locator(".state").inner_text()
             # an owner objects (on their own device, through funds here); the officer answers it in the console
             await object_as_owner(gateway, apps["funds"].port, compound, await vote_row.get_attribute("data-vote-id"))
@@ -735,6 +736,7 @@ async def test_E1_E5_an_inspector_records_issues_and_rechecks_and_an_officer_esc
             await line.locator("button.record").click()
             # a failure without evidence is refused, naming the field and the rule; nothing is recorded
             await shown(page, "#message.error:has-text('evidence_refs')")
+            assert "证据材料（evidence_refs）" in await page.inner_text("#message")
             assert "未检查" in await line.inner_text()
             await line.locator("select.outcome").select_option("fail")
             await line.locator("select.severity").select_option("major")

@@ -16,6 +16,7 @@ from wuye_chassis.bounds import FIELD_BOUNDS, MAX_SURCHARGE_MONTHS, bound_of
 from wuye_chassis.money import MAX_AMOUNT_FEN
 from wuye_chassis.natsd import EmbeddedNats
 from wuye_gateway.identity import DevIssuer
+from wuye_gateway.problem_labels import detail_zh
 
 PROBLEM = "application/problem+json"
 
@@ -74,10 +75,20 @@ async def test_bad_input_is_a_problem_naming_the_field_and_changes_nothing(gatew
     answer = await gateway.client.post("/api/v1/jurisdictions", json={"code": "3505", "name": "x"}, headers=headers)
     assert answer.status_code == 400 and answer.headers["content-type"] == PROBLEM
     assert answer.json()["field"] == "code"
+    assert answer.json()["detail_zh"].startswith("填写有误：代码（code）")  # for the screens, in Chinese first
     answer = await gateway.client.post("/api/v1/jurisdictions", json={"name": "x"}, headers=headers)
     assert answer.status_code == 422 and answer.json()["field"] == "code"
+    assert answer.json()["detail_zh"] == "填写有误：代码（code）"
     answer = await gateway.client.get("/api/v1/jurisdictions", headers=headers)
     assert answer.json()["items"] == []
+
+
+def test_a_problem_in_chinese_names_the_kind_the_field_and_the_rule() -> None:
+    assert detail_zh(400, "satisfaction", "C5") == "填写有误：满意度（satisfaction），规则 C5"
+    assert detail_zh(403, "case_id", "A5") == "无权办理：工单（case_id），规则 A5"
+    assert detail_zh(409, "reporter.phone", None) == "当前状态不允许：联系电话（reporter.phone）"
+    assert detail_zh(400, "items.0.unit_no", "V4") == "填写有误：字段 items.0.unit_no，规则 V4"  # unlabelled: its name
+    assert detail_zh(599, None, None) == "出错了"
 
 
 async def test_county_officer_cannot_read_another_county(gateway) -> None:

@@ -19,6 +19,8 @@ class Problem(BaseModel):
     title: str
     status: int
     detail: str
+    #: the same for a person: the kind of refusal and the field it names, in Chinese
+    detail_zh: str = ""
     field: str | None = None
     rule: str | None = None
 

@@ -11,6 +11,7 @@ from starlette.routing import Match
 
 from wuye_chassis.errors import WuyeError
 from wuye_chassis.grpc_errors import from_rpc_error
+from wuye_gateway.problem_labels import detail_zh
 
 PROBLEM = "application/problem+json"
 HTTP_STATUS = {
@@ -29,8 +30,12 @@ GRPC_HTTP_STATUS = {
 
 
 def problem(status: int, title: str, detail: str, **extra: object) -> JSONResponse:
+    field, rule = extra.get("field"), extra.get("rule")
     body = {"type": f"https://wuye.example/problems/{title.lower().replace(' ', '-')}", "title": title,
-            "status": status, "detail": detail, **{k: v for k, v in extra.items() if v is not None}}
+            "status": status, "detail": detail,
+            "detail_zh": detail_zh(status, field if isinstance(field, str) else None,
+                                   rule if isinstance(rule, str) else None),
+            **{k: v for k, v in extra.items() if v is not None}}
     return JSONResponse(body, status_code=status, media_type=PROBLEM)
 
 

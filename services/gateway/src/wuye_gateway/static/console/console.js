@@ -101,8 +101,10 @@ async function guarded(work) {
     await work();
   } catch (error) {
     if (error instanceof Stale) return;  // an answer for a session that has ended shows nothing
+    // the refusal in Chinese naming the field first, then the service's own words (English)
+    const zh = error.body && error.body.detail_zh ? error.body.detail_zh + "。" : "";
     const field = error.body && error.body.field ? " (" + error.body.field + ")" : "";
-    say("出错了 Error: " + error.message + field, true);
+    say("出错了 Error: " + zh + error.message + field, true);
   }
 }
 

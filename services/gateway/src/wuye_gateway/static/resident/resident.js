@@ -66,7 +66,9 @@ async function guarded(work) {
     await work();
   } catch (error) {
     if (error instanceof Stale) return;
-    say("未成功：" + error.message + (error.body && error.body.field ? "（" + error.body.field + "）" : ""), true);
+    const body = error.body || {};
+    say("未成功：" + (body.detail_zh ? body.detail_zh + "。" + error.message : error.message
+      + (body.field ? "（" + body.field + "）" : "")), true);
   }
 }
 
