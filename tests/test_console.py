@@ -158,6 +158,9 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             assert "huian-officer" in await page.inner_text("#who-text")
             assert await page.inner_text("#dashboard-title") == "惠安县 350500/350521"
             assert (await page.inner_text("#figure-compounds b")) == "1"
+            # C4: the tier split is a chart against the 70/20/10 target; nothing closed yet
+            caption = await page.locator("#chart-tiers figcaption").inner_text()
+            assert "办结层级分布" in caption and "暂无办结" in caption
             assert (await page.inner_text("#figure-submitted b")) == "1"
             assert (await page.inner_text("#figure-inspections b")) == "0"
             assert "未发布" in await page.inner_text("#figure-lists b")
@@ -236,6 +239,19 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             await page.click("#case-close")
             await shown(page, "#case-state-value[data-state=closed]")
             assert await page.is_hidden("#case-start") and await page.is_hidden("#case-close")
+
+            # the closed case in the dashboard's chart: all at the community tier, on target (C4)
+            await page.click("a[data-tab=dashboard]")
+            chart = page.locator("#chart-tiers")
+            await chart.locator(".tier-bar").first.wait_for()
+            assert await chart.locator(".tier-target").count() == 3
+            bars = await chart.locator(".tier-bar").evaluate_all(
+                "bars => bars.map((bar) => [bar.dataset.tier, Number(bar.getAttribute('width'))])")
+            assert bars == [["community", 160], ["street", 0], ["county", 0]]
+            assert "达标" in await chart.locator("figcaption").inner_text()
+            labels = await chart.locator("text").evaluate_all("texts => texts.map((text) => text.textContent)")
+            assert labels == ["社区 Community", "100.0%", "街道 Street", "0.0%", "县区 County", "0.0%"], labels
+            await page.screenshot(path=str(screenshots / "console-dashboard-chart.png"), full_page=True)
 
             # votes: open one for the compound on its owner roster, then close and count it
             await page.click("a[data-tab=votes]")

@@ -210,6 +210,43 @@ function figure(id, caption, value) {
   return el("div", { class: "figure", id: "figure-" + id }, el("span", {}, caption), el("b", {}, value == null ? "—" : String(value)));
 }
 
+const SVG = "http://www.w3.org/2000/svg";
+const TIER_NAMES = { community: "社区 Community", street: "街道 Street", county: "县区 County" };
+
+function svg(tag, attributes, text) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attributes)) node.setAttribute(key, String(value));
+  if (text != null) node.textContent = text;
+  return node;
+}
+
+const share = (value) => (value && Number(value.denominator) ? Number(value.numerator) / Number(value.denominator) : 0);
+
+// C4: the cases closed at each tier against the campaign's 70 / 20 / 10 target, as bars with the target marked
+function tierChart(complaints) {
+  const split = complaints.tier_split || [];
+  const closed = split.reduce((sum, one) => sum + Number(one.closed || 0), 0);
+  const chart = svg("svg", { viewBox: "0 0 320 " + (split.length * 30 + 6), role: "img",
+    "aria-label": "办结层级分布 Closed by tier" });
+  split.forEach((one, at) => {
+    const tier = String(one.tier).toLowerCase().replace(/^tier_/, "");
+    const y = 6 + at * 30;
+    const actual = share(one.share);
+    const target = share(one.target);
+    chart.append(
+      svg("text", { x: 0, y: y + 14, "font-size": 11 }, TIER_NAMES[tier] || tier),
+      svg("rect", { x: 96, y, width: 160, height: 18, fill: "#eceff1" }),
+      svg("rect", { class: "tier-bar", "data-tier": tier, x: 96, y, width: (160 * actual).toFixed(1), height: 18,
+        fill: "#1565c0" }),
+      svg("line", { class: "tier-target", x1: 96 + 160 * target, x2: 96 + 160 * target, y1: y - 3, y2: y + 21,
+        stroke: "#222", "stroke-width": 2 }),
+      svg("text", { x: 262, y: y + 14, "font-size": 11 }, (one.share && one.share.percent) || "0%"));
+  });
+  const verdict = !closed ? "暂无办结 None closed yet" : complaints.meets_tier_target ? "达标 On target" : "未达标 Off target";
+  return el("figure", { class: "chart", id: "chart-tiers" },
+    el("figcaption", {}, "办结层级分布 Closed by tier（目标 70% / 20% / 10%，竖线为目标）· " + verdict), chart);
+}
+
 // the dashboard drills down from the caller's own jurisdiction: county → street → community → its compounds
 async function loadDashboard(target) {
   const parts = scopeParts();
@@ -217,6 +254,7 @@ async function loadDashboard(target) {
   const code = typeof target === "string" ? target : state.dashboardCode || own;
   const box = $("dashboard-figures");
   box.replaceChildren();
+  $("dashboard-charts").replaceChildren();
   if (!code) {
     $("dashboard-title").textContent = "";
     $("dashboard-period").textContent = "概览需要有辖区的账号 The dashboard needs an account with a jurisdiction";
@@ -256,6 +294,7 @@ async function loadDashboard(target) {
     box.append(figure("lists", "红黑榜 Red/black lists " + board.lists_quarter,
       lists ? lists.red_company_ids.length + " / " + lists.black_company_ids.length : "未发布 Not published"));
   }
+  if (board.complaints) $("dashboard-charts").append(tierChart(complaints));
   $("dashboard-unavailable").textContent = board.unavailable.length
     ? "暂不可用 Unavailable: " + board.unavailable.map((u) => u.section + " (" + u.reason + ")").join(", ")
     : "";
