@@ -93,6 +93,12 @@ async def test_a_resident_files_follows_and_votes_on_a_phone(city: LocalStack, s
         await shown(page, "#tabs:not([hidden])")
         await shown(page, "#cases li")
         assert "暂无投诉" in await page.inner_text("#cases")
+        # her compound's public page is a tap away
+        link = page.locator("#compound-pages a.compound-page")
+        href = await link.get_attribute("href") or ""
+        assert await link.inner_text() == demo.FENGHUANG and href.startswith("/c/")
+        public = await page.request.get(city.gateway_url + href)
+        assert public.status == 200 and demo.FENGHUANG in await public.text()
 
         # file a complaint for her own compound; the category is named in Chinese
         await page.click("a[data-tab=file]")

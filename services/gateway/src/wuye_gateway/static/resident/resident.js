@@ -98,6 +98,9 @@ async function login(token) {
       return [id, page.compound_name || "小区"];
     }));
     $("file-compound").replaceChildren(...names.map(([id, name]) => el("option", { value: id }, name)));
+    // each of their compounds' public page (一码统览): its accounts, votes and company, as the QR poster shows
+    $("compound-pages").replaceChildren("小区公示 Public page: ", ...names.flatMap(([id, name], at) => [
+      at ? " · " : "", el("a", { href: "/c/" + encodeURIComponent(id), class: "compound-page" }, name)]));
     show(location.hash.slice(1) || "cases");
   });
 }
