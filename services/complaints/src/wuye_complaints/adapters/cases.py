@@ -101,12 +101,13 @@ _UPDATE_CASE = cases.update().where(cases.c.case_id == sa.bindparam("saved_case_
 
 class CaseRepository:
     def __init__(
-        self, session: AsyncSession, catalogue: CategoryCatalogue, calendar: WorkingDayCalendar, figures: FigureChanges
+        self, session: AsyncSession, catalogue: CategoryCatalogue, calendar: WorkingDayCalendar,
+        figure_changes: FigureChanges,
     ) -> None:
         self.session = session
         self.catalogue = catalogue
         self.calendar = calendar
-        self.figures = figures
+        self.figure_changes = figure_changes
         self._persisted: dict[str, _Persisted] = {}
 
     # --- reading -------------------------------------------------------------------------------
@@ -312,7 +313,7 @@ class CaseRepository:
     async def add(self, case: Case, contacts: Mapping[str, SealedContact]) -> None:
         values = self._values(case)
         await self.session.execute(_INSERT_CASE, {"case_id": case.case_id, **values})
-        self.figures.submitted(str(case.jurisdiction_path), case.submitted_at)
+        self.figure_changes.submitted(str(case.jurisdiction_path), case.submitted_at)
         self._persisted[case.case_id] = _Persisted(0, 0, 0, 0, None, None)
         await self._append(case, values, contacts)
 
@@ -325,11 +326,11 @@ class CaseRepository:
         done = self._persisted[case.case_id]
         path = str(case.jurisdiction_path)
         closed = closed_figure(values)
-        self.figures.closed(done.closed, closed)
+        self.figure_changes.closed(done.closed, closed)
         for position in range(done.callbacks, len(case.callbacks)):
             previous_path = done.last_callback_path if position == done.callbacks else path
             previous = None if position == 0 else (previous_path or path, case.callbacks[position - 1])
-            self.figures.callback(path, case.callbacks[position], previous)
+            self.figure_changes.callback(path, case.callbacks[position], previous)
         rows: list[tuple[sa.Table, list[dict[str, object]]]] = [
             (case_history, [
                 {
