@@ -251,6 +251,16 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             assert "达标" in await chart.locator("figcaption").inner_text()
             labels = await chart.locator("text").evaluate_all("texts => texts.map((text) => text.textContent)")
             assert labels == ["社区 Community", "100.0%", "街道 Street", "0.0%", "县区 County", "0.0%"], labels
+            # and by month: this year's months so far, the case in this month with its satisfaction (C5)
+            months = page.locator("#chart-months")
+            await months.locator(".satisfaction-point").wait_for()
+            this_month = dt.datetime.now(SHANGHAI).strftime("%Y-%m")
+            bars = await months.locator(".month-bar").evaluate_all("bars => bars.map((bar) => bar.dataset.month)")
+            assert bars == [f"{this_month[:4]}-{month:02d}" for month in range(1, int(this_month[5:]) + 1)]
+            counts = await months.locator(".month-count").evaluate_all("texts => texts.map((t) => t.textContent)")
+            assert counts[-1] == "1" and set(counts[:-1]) <= {"0"}
+            assert await months.locator(".satisfaction-point").count() == 1
+            assert "满意率" in await months.locator("figcaption").inner_text()
             await page.screenshot(path=str(screenshots / "console-dashboard-chart.png"), full_page=True)
 
             # votes: open one for the compound on its owner roster, then close and count it

@@ -5,6 +5,8 @@ the record the view is about still decides access (403 outside the caller's scop
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from deploy.services import SERVICES
@@ -19,6 +21,7 @@ from tests.platform import StartService, definition, gateway_for
 from tests.support import eventually
 from wuye_chassis.app import ServiceApp
 from wuye_chassis.natsd import EmbeddedNats
+from wuye_gateway.routes.views import Period, months_so_far
 
 
 @pytest.fixture
@@ -132,3 +135,15 @@ async def test_the_county_dashboard_without_the_registry_still_shows_the_other_s
         located = (await gateway.client.get("/api/v1/views/counties/350521/dashboard", headers=admin)).json()
         assert located["jurisdiction_path"] is None
         assert {m["section"] for m in located["unavailable"]} == {"coverage", "complaints", "enforcement", "lists"}
+
+
+def test_C5_the_months_of_a_period_so_far_end_on_its_last_day() -> None:
+    def months(first: str, last: str) -> list[tuple[str, str]]:
+        period = Period(start_date=dt.date.fromisoformat(first), end_date=dt.date.fromisoformat(last))
+        return [(m.start_date.isoformat(), m.end_date.isoformat()) for m in months_so_far(period)]
+
+    assert months("2026-01-01", "2026-01-01") == [("2026-01-01", "2026-01-01")]
+    assert months("2028-01-01", "2028-03-02") == [("2028-01-01", "2028-01-31"), ("2028-02-01", "2028-02-29"),
+                                                  ("2028-03-01", "2028-03-02")]
+    assert months("2026-01-01", "2026-12-31")[-1] == ("2026-12-01", "2026-12-31")
+    assert len(months("2026-01-01", "2026-12-31")) == 12

@@ -85,6 +85,17 @@ class CountyDashboard(BaseModel):
     unavailable: list[Unavailable]
 
 
+class MonthFigures(BaseModel):
+    month: str = Field(..., examples=["2026-03"])
+    period: Period = Field(..., description="the month's days (this month: up to today)")
+    figures: Figures
+
+
+class ComplaintsByMonth(BaseModel):
+    jurisdiction_path: str
+    months: list[MonthFigures] = Field(..., description="January to this month (Asia/Shanghai), oldest first")
+
+
 class Sections:
     """Collects each section's answer, or why it is missing."""
 
@@ -172,6 +183,32 @@ async def _score_card(request: Request, who: AuthContext, sections: Sections, co
             summary="A county's dashboard: coverage, complaint rates, inspections, red/black lists")
 async def county_dashboard(county_code: str, request: Request, who: Caller) -> CountyDashboard:
     return await _dashboard(county_code, request, who)
+
+
+@router.get("/complaints-by-month", response_model=ComplaintsByMonth,
+            summary="A jurisdiction's complaint figures (C4/C5) for each month of this year so far, in one answer "
+                    "for a screen's chart (the complaints service counts each month)")
+async def complaints_by_month(jurisdiction_path: str, request: Request, who: Caller) -> ComplaintsByMonth:
+    months = months_so_far(this_year())
+    answers = await asyncio.gather(*(
+        call(request, "complaints", "GetComplaintFigures", _figures_request(jurisdiction_path, month), who)
+        for month in months
+    ))
+    return ComplaintsByMonth(jurisdiction_path=jurisdiction_path, months=[
+        MonthFigures(month=month.start_date.strftime("%Y-%m"), period=month, figures=to_json(answer))
+        for month, answer in zip(months, answers, strict=True)
+    ])
+
+
+def months_so_far(period: Period) -> list[Period]:
+    """The calendar months of ``period``, the last one cut at its end."""
+    months = []
+    first = period.start_date.replace(day=1)
+    while first <= period.end_date:
+        after = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        months.append(Period(start_date=first, end_date=min(after - dt.timedelta(days=1), period.end_date)))
+        first = after
+    return months
 
 
 @router.get("/jurisdictions/{code}/dashboard", response_model=CountyDashboard,

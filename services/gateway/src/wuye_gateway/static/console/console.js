@@ -247,6 +247,43 @@ function tierChart(complaints) {
     el("figcaption", {}, "办结层级分布 Closed by tier（目标 70% / 20% / 10%，竖线为目标）· " + verdict), chart);
 }
 
+// C5 over time: the complaints submitted in each month of this year so far, with the month's satisfaction
+// rate (one request: the gateway asks the complaints service for each month)
+async function monthlyChart(path) {
+  const answer = await api("GET", "/api/v1/views/complaints-by-month?" + new URLSearchParams({ jurisdiction_path: path }));
+  const months = answer.months.map((month) => ({ ...month, label: Number(month.month.slice(5)) + "月",
+    first: month.period.start_date }));
+  const most = Math.max(1, ...months.map((month) => Number(month.figures.submitted || 0)));
+  const width = 24;
+  const chart = svg("svg", { viewBox: "0 0 " + (months.length * width + 8) + " 130", role: "img",
+    "aria-label": "每月投诉量与满意率 Complaints and satisfaction by month" });
+  const points = [];
+  months.forEach((month, at) => {
+    const x = 4 + at * width;
+    const submitted = Number(month.figures.submitted || 0);
+    const height = 80 * submitted / most;
+    chart.append(
+      svg("rect", { class: "month-bar", "data-month": month.first.slice(0, 7), x: x + 3, y: 100 - height,
+        width: width - 6, height: height.toFixed(1), fill: "#1565c0" }),
+      svg("text", { class: "month-count", x: x + width / 2, y: 96 - height, "font-size": 9, "text-anchor": "middle" },
+        String(submitted)),
+      svg("text", { x: x + width / 2, y: 114, "font-size": 9, "text-anchor": "middle" }, month.label));
+    const rate = month.figures.satisfaction_rate;
+    if (rate && Number(rate.denominator)) points.push([x + width / 2, 100 - 80 * share(rate), rate.percent]);
+  });
+  if (points.length) {
+    chart.append(svg("polyline", { class: "satisfaction-line", points: points.map(([x, y]) => x + "," + y.toFixed(1)).join(" "),
+      fill: "none", stroke: "#ef6c00", "stroke-width": 1.5 }));
+    for (const [x, y, percent] of points) {
+      const point = svg("circle", { class: "satisfaction-point", cx: x, cy: y.toFixed(1), r: 2.5, fill: "#ef6c00" });
+      point.append(svg("title", {}, "满意率 Satisfaction " + percent));
+      chart.append(point);
+    }
+  }
+  return el("figure", { class: "chart", id: "chart-months" },
+    el("figcaption", {}, "每月投诉量（柱）与满意率（折线）Complaints (bars) and satisfaction (line) by month"), chart);
+}
+
 // the dashboard drills down from the caller's own jurisdiction: county → street → community → its compounds
 async function loadDashboard(target) {
   const parts = scopeParts();
@@ -298,6 +335,11 @@ async function loadDashboard(target) {
   $("dashboard-unavailable").textContent = board.unavailable.length
     ? "暂不可用 Unavailable: " + board.unavailable.map((u) => u.section + " (" + u.reason + ")").join(", ")
     : "";
+  if (board.complaints && board.jurisdiction_path) {
+    const load = state.dashboardLoads = (state.dashboardLoads || 0) + 1;
+    const months = await monthlyChart(board.jurisdiction_path);
+    if (load === state.dashboardLoads) $("dashboard-charts").append(months);  // not a dashboard left since
+  }
 }
 
 // what lies below the jurisdiction shown: its streets or communities with their own figures, or a
