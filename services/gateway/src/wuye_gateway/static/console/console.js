@@ -289,6 +289,7 @@ async function loadDashboard(target) {
   const parts = scopeParts();
   const own = parts[parts.length - 1];
   const code = typeof target === "string" ? target : state.dashboardCode || own;
+  const load = state.dashboardLoads = (state.dashboardLoads || 0) + 1;
   const box = $("dashboard-figures");
   box.replaceChildren();
   $("dashboard-charts").replaceChildren();
@@ -336,9 +337,8 @@ async function loadDashboard(target) {
     ? "暂不可用 Unavailable: " + board.unavailable.map((u) => u.section + " (" + u.reason + ")").join(", ")
     : "";
   if (board.complaints && board.jurisdiction_path) {
-    const load = state.dashboardLoads = (state.dashboardLoads || 0) + 1;
     const months = await monthlyChart(board.jurisdiction_path);
-    if (load === state.dashboardLoads) $("dashboard-charts").append(months);  // not a dashboard left since
+    if (load === state.dashboardLoads) $("dashboard-charts").append(months);  // no other dashboard opened since
   }
 }
 
