@@ -320,6 +320,13 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             await shown(page, "#figure-hotline-total")
             assert await page.inner_text("#figure-hotline-total b") == "1"
             assert "电梯" in await page.inner_text("#hotline-problems") and "凤凰城" in await page.inner_text("#hotline-hotspots")
+            # the top problems as bars, this period beside a year before, named in Chinese
+            problems = page.locator("#chart-problems")
+            assert await problems.locator(".problem-bar").evaluate_all(
+                "bars => bars.map((bar) => [bar.dataset.key, Number(bar.getAttribute('width'))])") == [["lifts", 170]]
+            labels = await problems.locator("text").evaluate_all("texts => texts.map((text) => text.textContent)")
+            assert "电梯" in labels[0] and labels[1] == "1 / 0"
+            await page.screenshot(path=str(screenshots / "console-hotline.png"), full_page=True)
             # any table exports to Excel as it is shown
             async with page.expect_download() as downloading:
                 await page.click("#view-hotline button.export-table >> nth=0")

@@ -1501,6 +1501,28 @@ function countRows(lines, name) {
   return rows.length ? rows : [el("tr", {}, el("td", { colspan: "4" }, "暂无 None"))];
 }
 
+// H1: the top problems as bars, this period beside the same period a year before
+function problemsChart(lines) {
+  const most = Math.max(1, ...lines.flatMap((line) => [Number(line.count), Number(line.last_year)]));
+  const chart = svg("svg", { viewBox: "0 0 320 " + (lines.length * 30 + 6), role: "img",
+    "aria-label": "突出问题 Top problems" });
+  lines.forEach((line, at) => {
+    const y = 6 + at * 30;
+    const now = Number(line.count);
+    const before = Number(line.last_year);
+    chart.append(
+      svg("text", { x: 0, y: y + 13, "font-size": 11 }, line.label || line.key),
+      svg("rect", { class: "problem-bar", "data-key": line.key, x: 110, y, width: (170 * now / most).toFixed(1),
+        height: 11, fill: "#1565c0" }),
+      svg("rect", { class: "problem-bar-before", x: 110, y: y + 12, width: (170 * before / most).toFixed(1), height: 6,
+        fill: "#90a4ae" }),
+      svg("text", { x: 284, y: y + 13, "font-size": 11 }, now + " / " + before));
+  });
+  return el("figure", { class: "chart", id: "chart-problems" },
+    el("figcaption", {}, "突出问题 Top problems：本期（蓝）与去年同期（灰）This period (blue) and a year before (grey)"),
+    lines.length ? chart : el("p", {}, "暂无 None"));
+}
+
 async function loadHotline() {
   const path = state.claims.wuye_scope || "";
   const period = { start_date: today().slice(0, 4) + "-01-01", end_date: today() };
@@ -1510,6 +1532,7 @@ async function loadHotline() {
     figure("hotline-last-year", "去年同期 A year before", found.total_last_year),
     figure("hotline-change", "同比 Change", ratio(found.change)));
   $("hotline-problems").replaceChildren(...countRows(found.top_problems, (line) => line.label || line.key));
+  $("hotline-charts").replaceChildren(problemsChart(found.top_problems));
   $("hotline-hotspots").replaceChildren(...countRows(found.hotspots, (line) => line.compound_name || line.compound_id));
   $("hotline-channels").replaceChildren(...countRows(found.by_channel, (line) => line.label || line.key));
 }
