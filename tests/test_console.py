@@ -158,6 +158,16 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             assert "huian-officer" in await page.inner_text("#who-text")
             assert await page.inner_text("#dashboard-title") == "惠安县 350500/350521"
             assert (await page.inner_text("#figure-compounds b")) == "1"
+            # O6: coverage against its targets (no committee yet in the one compound: 0 of ≥ 50 %)
+            coverage = page.locator("#chart-coverage")
+            assert await coverage.locator(".coverage-bar").evaluate_all(
+                "bars => bars.map((bar) => [bar.dataset.key, Number(bar.getAttribute('width'))])") == [
+                ["party-branch", 0], ["committees", 0], ["company-party-org", 0]]
+            targets = await coverage.locator(".coverage-target").evaluate_all(
+                "lines => lines.map((line) => Number(line.getAttribute('x1')))")
+            assert targets == [140 + 120 * 0.5, 140 + 120 * 0.9]
+            assert "≥50.0%" in "".join(await coverage.locator("text").evaluate_all(
+                "texts => texts.map((text) => text.textContent)"))
             # C4: the tier split is a chart against the 70/20/10 target; nothing closed yet
             caption = await page.locator("#chart-tiers figcaption").inner_text()
             assert "办结层级分布" in caption and "暂无办结" in caption

@@ -64,6 +64,8 @@ async def test_O6_coverage_for_a_county(registry: Registry) -> None:
     assert today.dual_role_count == 1
     assert ratio(today.company_party_org_coverage) == (1, 2) and not today.company_party_org_meets_target
     assert ratio(today.cadre_link_rate) == (1, 3)
+    # the targets they were held to come with them, for a screen to draw against (seed 004)
+    assert ratio(today.owners_committee_formation_target) == (1, 2) and ratio(today.company_party_org_target) == (9, 10)
 
     # on 2025-01-01 the second committee was not yet formed (the compounds were registered in 2019)
     await registry.registered_compounds_on("2019-01-01")

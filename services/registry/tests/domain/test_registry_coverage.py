@@ -87,6 +87,9 @@ def test_O6_negative_count_refused():
 def test_O6_targets_are_settings():
     figures = coverage_figures(counts(compounds_with_owners_committee=50), formation_target=Fraction(3, 5))
     assert figures.owners_committee_formation_meets_target is False
+    # the figures say which targets they were held to
+    assert (figures.owners_committee_formation_target, figures.company_party_org_target) == (Fraction(3, 5),
+                                                                                            Fraction(9, 10))
 
 
 def test_percent_rounds_half_up_exactly():

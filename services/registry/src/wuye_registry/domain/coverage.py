@@ -77,6 +77,9 @@ class CoverageFigures:
     company_party_org_meets_target: bool | None
     cadre_linked_compounds: int
     cadre_link_rate: Fraction | None
+    #: the targets the two "meets target" figures were held to
+    owners_committee_formation_target: Fraction = OWNERS_COMMITTEE_FORMATION_TARGET
+    company_party_org_target: Fraction = COMPANY_PARTY_ORG_TARGET
 
 
 def coverage_figures(
@@ -118,4 +121,6 @@ def coverage_figures(
         cadre_link_rate=ratio(
             counts.compounds_with_linked_cadre, counts.compounds, field="compounds_with_linked_cadre"
         ),
+        owners_committee_formation_target=formation_target,
+        company_party_org_target=company_party_org_target,
     )

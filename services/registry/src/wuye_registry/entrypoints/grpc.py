@@ -260,6 +260,8 @@ def coverage_message(found: Coverage) -> api.GetCoverageResponse:
         company_party_org_coverage=ratio(figures.company_party_org_coverage),
         company_party_org_meets_target=bool(figures.company_party_org_meets_target),
         cadre_link_rate=ratio(figures.cadre_link_rate),
+        owners_committee_formation_target=ratio(figures.owners_committee_formation_target),
+        company_party_org_target=ratio(figures.company_party_org_target),
     )
 
 

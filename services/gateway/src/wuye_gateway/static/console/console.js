@@ -247,6 +247,31 @@ function tierChart(complaints) {
     el("figcaption", {}, "办结层级分布 Closed by tier（目标 70% / 20% / 10%，竖线为目标）· " + verdict), chart);
 }
 
+// O6: coverage figures as bars, each against its target where the campaign sets one
+function coverageChart(coverage) {
+  const lines = [
+    ["party-branch", "党组织覆盖 Party branches", coverage.party_branch_coverage, null],
+    ["committees", "业委会组建 Committees", coverage.owners_committee_formation_rate, coverage.owners_committee_formation_target],
+    ["company-party-org", "企业党组织 Company party orgs", coverage.company_party_org_coverage, coverage.company_party_org_target],
+  ];
+  const chart = svg("svg", { viewBox: "0 0 320 96", role: "img", "aria-label": "覆盖率 Coverage against targets" });
+  lines.forEach(([key, caption, value, target], at) => {
+    const y = 6 + at * 30;
+    chart.append(
+      svg("text", { x: 0, y: y + 14, "font-size": 10 }, caption),
+      svg("rect", { x: 140, y, width: 120, height: 18, fill: "#eceff1" }),
+      svg("rect", { class: "coverage-bar", "data-key": key, x: 140, y, width: (120 * share(value)).toFixed(1), height: 18,
+        fill: "#2e7d32" }),
+      svg("text", { x: 266, y: y + 14, "font-size": 10 }, ratio(value) + (target ? " / ≥" + ratio(target) : "")));
+    if (target) {
+      chart.append(svg("line", { class: "coverage-target", x1: 140 + 120 * share(target), x2: 140 + 120 * share(target),
+        y1: y - 3, y2: y + 21, stroke: "#222", "stroke-width": 2 }));
+    }
+  });
+  return el("figure", { class: "chart", id: "chart-coverage" },
+    el("figcaption", {}, "覆盖率 Coverage（竖线为目标 the line is the target）"), chart);
+}
+
 // C5 over time: the complaints submitted in each month of this year so far, with the month's satisfaction
 // rate (one request: the gateway asks the complaints service for each month)
 async function monthlyChart(path) {
@@ -333,6 +358,7 @@ async function loadDashboard(target) {
       lists ? lists.red_company_ids.length + " / " + lists.black_company_ids.length : "未发布 Not published"));
   }
   if (board.complaints) $("dashboard-charts").append(tierChart(complaints));
+  if (board.coverage) $("dashboard-charts").append(coverageChart(coverage));
   $("dashboard-unavailable").textContent = board.unavailable.length
     ? "暂不可用 Unavailable: " + board.unavailable.map((u) => u.section + " (" + u.reason + ")").join(", ")
     : "";
