@@ -76,6 +76,29 @@ def _total(column: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
     return sa.func.coalesce(sa.func.sum(column), 0)
 
 
+def _closed_counts() -> list[sa.ColumnElement[int]]:
+    """Over closed cases: how many, resolved late, with a handling time, and its sum (the closed counters)."""
+    return [sa.func.count(), _count_if(cases.c.resolved_late), sa.func.count(cases.c.handling_working_days),
+            _total(cases.c.handling_working_days)]
+
+
+def _answer_counts(callback: sa.ColumnCollection[str, Any]) -> list[sa.ColumnElement[int]]:
+    """Over callbacks: the valid ones, and of those contacted, solved, satisfied, basically satisfied (C5)."""
+    valid = callback.valid.is_(True)
+    return [
+        _count_if(valid),
+        _count_if(sa.and_(valid, callback.contacted.is_(True))),
+        _count_if(sa.and_(valid, callback.solved.is_(True))),
+        _count_if(sa.and_(valid, callback.satisfaction == Satisfaction.SATISFIED.value)),
+        _count_if(sa.and_(valid, callback.satisfaction == Satisfaction.BASICALLY_SATISFIED.value)),
+    ]
+
+
+def _counts_of(table: sa.Table) -> list[sa.Column[Any]]:
+    """A counter table's counts: every column outside its key."""
+    return [column for column in table.columns if not column.primary_key]
+
+
 def _filters(table: sa.Table, scope: FigureScope, moment: sa.Column) -> list[sa.ColumnElement[bool]]:
     where = [at_or_below(table.c.jurisdiction_path, str(scope.path)), moment >= scope.start, moment < scope.end]
     if scope.category is not None:
@@ -111,19 +134,12 @@ class FigureCounts:
         if scope.every_case:
             daily = figures_daily_closed
             query = (
-                sa.select(daily.c.tier, _total(daily.c.closed), _total(daily.c.resolved_late), _total(daily.c.handled),
-                          _total(daily.c.handling_working_days))
+                sa.select(daily.c.tier, *(_total(count) for count in _counts_of(daily)))
                 .where(*_days(daily, scope)).group_by(daily.c.tier)
             )
         else:
             query = (
-                sa.select(
-                    cases.c.tier,
-                    sa.func.count(),
-                    _count_if(cases.c.resolved_late),
-                    sa.func.count(cases.c.handling_working_days),
-                    sa.func.coalesce(sa.func.sum(cases.c.handling_working_days), 0),
-                )
+                sa.select(cases.c.tier, *_closed_counts())
                 .where(*_filters(cases, scope, cases.c.closed_at))
                 .group_by(cases.c.tier)
             )
@@ -140,19 +156,11 @@ class FigureCounts:
         case unsatisfied, reopened and then satisfied is one satisfied case), where that callback was made."""
         if scope.every_case:
             daily = figures_daily_callbacks
-            query = sa.select(
-                *(_total(daily.c[name]) for name in ("valid", "contacted", "solved", "satisfied", "basically_satisfied"))
-            ).where(*_days(daily, scope), daily.c.superseded_on > scope.period.last)
+            query = sa.select(*(_total(count) for count in _counts_of(daily))).where(
+                *_days(daily, scope), daily.c.superseded_on > scope.period.last)
         else:
             callback, later = case_callbacks.c, case_callbacks.alias("later").c
-            valid = callback.valid.is_(True)
-            query = sa.select(
-                _count_if(valid),
-                _count_if(sa.and_(valid, callback.contacted.is_(True))),
-                _count_if(sa.and_(valid, callback.solved.is_(True))),
-                _count_if(sa.and_(valid, callback.satisfaction == Satisfaction.SATISFIED.value)),
-                _count_if(sa.and_(valid, callback.satisfaction == Satisfaction.BASICALLY_SATISFIED.value)),
-            ).where(
+            query = sa.select(*_answer_counts(callback)).where(
                 *_filters(case_callbacks, scope, callback.at),
                 # the case's final callback in the period: none of its later ones falls before the period ends
                 ~sa.exists().where(later.case_id == callback.case_id, later.position > callback.position,
@@ -189,7 +197,7 @@ def closed_figure(values: Mapping[Any, Any]) -> ClosedFigure | None:
     assert isinstance(closed_at, dt.datetime)
     days = values["handling_working_days"]
     return ClosedFigure(str(values["jurisdiction_path"]), local_day(closed_at), str(values["tier"]),
-                        bool(values["resolved_late"]), None if days is None else int(str(days)))
+                        bool(values["resolved_late"]), None if days is None else int(days))
 
 
 def _callback_counts(callback: Callback) -> dict[str, int]:
@@ -273,30 +281,23 @@ def rebuild() -> list[sa.Executable]:
             callback.valid, callback.contacted, callback.solved, callback.satisfaction,
         ).subquery("following")
     )
-    valid = following.c.valid.is_(True)
     return [
         *(table.delete() for table in (figures_daily_submitted, figures_daily_closed, figures_daily_callbacks)),
         figures_daily_submitted.insert().from_select(
-            ["jurisdiction_path", "day", "submitted"],
+            list(figures_daily_submitted.columns),
             sa.select(cases.c.jurisdiction_path, submitted_day, sa.func.count())
             .group_by(cases.c.jurisdiction_path, submitted_day),
         ),
         figures_daily_closed.insert().from_select(
-            ["jurisdiction_path", "day", "tier", "closed", "resolved_late", "handled", "handling_working_days"],
-            sa.select(
-                cases.c.jurisdiction_path, closed_day, cases.c.tier, sa.func.count(), _count_if(cases.c.resolved_late),
-                sa.func.count(cases.c.handling_working_days), _total(cases.c.handling_working_days),
-            ).where(cases.c.closed_at.is_not(None)).group_by(cases.c.jurisdiction_path, closed_day, cases.c.tier),
+            list(figures_daily_closed.columns),
+            sa.select(cases.c.jurisdiction_path, closed_day, cases.c.tier, *_closed_counts())
+            .where(cases.c.closed_at.is_not(None)).group_by(cases.c.jurisdiction_path, closed_day, cases.c.tier),
         ),
         figures_daily_callbacks.insert().from_select(
-            ["jurisdiction_path", "day", "superseded_on", "valid", "contacted", "solved", "satisfied",
-             "basically_satisfied"],
+            list(figures_daily_callbacks.columns),
             sa.select(
                 following.c.jurisdiction_path, following.c.day, following.c.superseded_on,
-                _count_if(valid), _count_if(sa.and_(valid, following.c.contacted.is_(True))),
-                _count_if(sa.and_(valid, following.c.solved.is_(True))),
-                _count_if(sa.and_(valid, following.c.satisfaction == Satisfaction.SATISFIED.value)),
-                _count_if(sa.and_(valid, following.c.satisfaction == Satisfaction.BASICALLY_SATISFIED.value)),
+                *_answer_counts(following.c),
             ).group_by(following.c.jurisdiction_path, following.c.day, following.c.superseded_on),
         ),
     ]

@@ -25,31 +25,23 @@ INDEXES = (
 )
 
 
-def _counts(*names: str) -> list[sa.Column]:
-    return [sa.Column(name, sa.Integer(), nullable=False) for name in names]
+def _counter_table(name: str, *keys: sa.Column, counts: tuple[str, ...]) -> None:
+    """A counter table keyed by jurisdiction path, local day and ``keys``; every other column a count."""
+    op.create_table(
+        name,
+        sa.Column("jurisdiction_path", JurisdictionPathString, primary_key=True),
+        sa.Column("day", sa.Date(), primary_key=True),
+        *keys,
+        *(sa.Column(count, sa.Integer(), nullable=False) for count in counts),
+    )
 
 
 def upgrade() -> None:
-    op.create_table(
-        "figures_daily_submitted",
-        sa.Column("jurisdiction_path", JurisdictionPathString, primary_key=True),
-        sa.Column("day", sa.Date(), primary_key=True),
-        *_counts("submitted"),
-    )
-    op.create_table(
-        "figures_daily_closed",
-        sa.Column("jurisdiction_path", JurisdictionPathString, primary_key=True),
-        sa.Column("day", sa.Date(), primary_key=True),
-        sa.Column("tier", sa.String(10), primary_key=True),
-        *_counts("closed", "resolved_late", "handled", "handling_working_days"),
-    )
-    op.create_table(
-        "figures_daily_callbacks",
-        sa.Column("jurisdiction_path", JurisdictionPathString, primary_key=True),
-        sa.Column("day", sa.Date(), primary_key=True),
-        sa.Column("superseded_on", sa.Date(), primary_key=True),
-        *_counts("valid", "contacted", "solved", "satisfied", "basically_satisfied"),
-    )
+    _counter_table("figures_daily_submitted", counts=("submitted",))
+    _counter_table("figures_daily_closed", sa.Column("tier", sa.String(10), primary_key=True),
+                   counts=("closed", "resolved_late", "handled", "handling_working_days"))
+    _counter_table("figures_daily_callbacks", sa.Column("superseded_on", sa.Date(), primary_key=True),
+                   counts=("valid", "contacted", "solved", "satisfied", "basically_satisfied"))
     for statement in rebuild():
         op.execute(statement)
     for table, name, columns in INDEXES:
