@@ -222,6 +222,19 @@ function svg(tag, attributes, text) {
 
 const share = (value) => (value && Number(value.denominator) ? Number(value.numerator) / Number(value.denominator) : 0);
 
+// one labelled bar of a chart: its share filled, its target (when it has one) marked, its value after it
+function barRow(chart, { y, left, length, font, label, part, target, bar, mark, value }) {
+  chart.append(
+    svg("text", { x: 0, y: y + 14, "font-size": font }, label),
+    svg("rect", { x: left, y, width: length, height: 18, fill: "#eceff1" }),
+    svg("rect", { ...bar, x: left, y, width: (length * part).toFixed(1), height: 18 }),
+    svg("text", { x: left + length + 6, y: y + 14, "font-size": font }, value));
+  if (target != null) {
+    chart.append(svg("line", { class: mark, x1: left + length * target, x2: left + length * target, y1: y - 3,
+      y2: y + 21, stroke: "#222", "stroke-width": 2 }));
+  }
+}
+
 // C4: the cases closed at each tier against the campaign's 70 / 20 / 10 target, as bars with the target marked
 function tierChart(complaints) {
   const split = complaints.tier_split || [];
@@ -230,17 +243,9 @@ function tierChart(complaints) {
     "aria-label": "办结层级分布 Closed by tier" });
   split.forEach((one, at) => {
     const tier = String(one.tier).toLowerCase().replace(/^tier_/, "");
-    const y = 6 + at * 30;
-    const actual = share(one.share);
-    const target = share(one.target);
-    chart.append(
-      svg("text", { x: 0, y: y + 14, "font-size": 11 }, TIER_NAMES[tier] || tier),
-      svg("rect", { x: 96, y, width: 160, height: 18, fill: "#eceff1" }),
-      svg("rect", { class: "tier-bar", "data-tier": tier, x: 96, y, width: (160 * actual).toFixed(1), height: 18,
-        fill: "#1565c0" }),
-      svg("line", { class: "tier-target", x1: 96 + 160 * target, x2: 96 + 160 * target, y1: y - 3, y2: y + 21,
-        stroke: "#222", "stroke-width": 2 }),
-      svg("text", { x: 262, y: y + 14, "font-size": 11 }, (one.share && one.share.percent) || "0%"));
+    barRow(chart, { y: 6 + at * 30, left: 96, length: 160, font: 11, label: TIER_NAMES[tier] || tier,
+      part: share(one.share), target: share(one.target), bar: { class: "tier-bar", "data-tier": tier, fill: "#1565c0" },
+      mark: "tier-target", value: (one.share && one.share.percent) || "0%" });
   });
   const verdict = !closed ? "暂无办结 None closed yet" : complaints.meets_tier_target ? "达标 On target" : "未达标 Off target";
   return el("figure", { class: "chart", id: "chart-tiers" },
@@ -256,17 +261,9 @@ function coverageChart(coverage) {
   ];
   const chart = svg("svg", { viewBox: "0 0 320 96", role: "img", "aria-label": "覆盖率 Coverage against targets" });
   lines.forEach(([key, caption, value, target], at) => {
-    const y = 6 + at * 30;
-    chart.append(
-      svg("text", { x: 0, y: y + 14, "font-size": 10 }, caption),
-      svg("rect", { x: 140, y, width: 120, height: 18, fill: "#eceff1" }),
-      svg("rect", { class: "coverage-bar", "data-key": key, x: 140, y, width: (120 * share(value)).toFixed(1), height: 18,
-        fill: "#2e7d32" }),
-      svg("text", { x: 266, y: y + 14, "font-size": 10 }, ratio(value) + (target ? " / ≥" + ratio(target) : "")));
-    if (target) {
-      chart.append(svg("line", { class: "coverage-target", x1: 140 + 120 * share(target), x2: 140 + 120 * share(target),
-        y1: y - 3, y2: y + 21, stroke: "#222", "stroke-width": 2 }));
-    }
+    barRow(chart, { y: 6 + at * 30, left: 140, length: 120, font: 10, label: caption, part: share(value),
+      target: target ? share(target) : null, bar: { class: "coverage-bar", "data-key": key, fill: "#2e7d32" },
+      mark: "coverage-target", value: ratio(value) + (target ? " / ≥" + ratio(target) : "") });
   });
   return el("figure", { class: "chart", id: "chart-coverage" },
     el("figcaption", {}, "覆盖率 Coverage（竖线为目标 the line is the target）"), chart);
