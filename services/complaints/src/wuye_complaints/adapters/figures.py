@@ -20,6 +20,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wuye_chassis.aggregates import count_if, total
 from wuye_chassis.db import accumulate, local_date
 from wuye_chassis.jurisdiction import JurisdictionPath
 from wuye_chassis.path_queries import at_or_below
@@ -68,29 +69,22 @@ class ClosedCounts:
     handling_working_days: int  # their sum
 
 
-def _count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
-
-def _total(column: sa.ColumnElement[int]) -> sa.ColumnElement[int]:
-    return sa.func.coalesce(sa.func.sum(column), 0)
-
 
 def _closed_counts() -> list[sa.ColumnElement[int]]:
     """Over closed cases: how many, resolved late, with a handling time, and its sum (the closed counters)."""
-    return [sa.func.count(), _count_if(cases.c.resolved_late), sa.func.count(cases.c.handling_working_days),
-            _total(cases.c.handling_working_days)]
+    return [sa.func.count(), count_if(cases.c.resolved_late), sa.func.count(cases.c.handling_working_days),
+            total(cases.c.handling_working_days)]
 
 
 def _answer_counts(callback: sa.ColumnCollection[str, Any]) -> list[sa.ColumnElement[int]]:
     """Over callbacks: the valid ones, and of those contacted, solved, satisfied, basically satisfied (C5)."""
     valid = callback.valid.is_(True)
     return [
-        _count_if(valid),
-        _count_if(sa.and_(valid, callback.contacted.is_(True))),
-        _count_if(sa.and_(valid, callback.solved.is_(True))),
-        _count_if(sa.and_(valid, callback.satisfaction == Satisfaction.SATISFIED.value)),
-        _count_if(sa.and_(valid, callback.satisfaction == Satisfaction.BASICALLY_SATISFIED.value)),
+        count_if(valid),
+        count_if(sa.and_(valid, callback.contacted.is_(True))),
+        count_if(sa.and_(valid, callback.solved.is_(True))),
+        count_if(sa.and_(valid, callback.satisfaction == Satisfaction.SATISFIED.value)),
+        count_if(sa.and_(valid, callback.satisfaction == Satisfaction.BASICALLY_SATISFIED.value)),
     ]
 
 
@@ -125,7 +119,7 @@ class FigureCounts:
     async def submitted(self, scope: FigureScope) -> int:
         if scope.every_case:
             daily = figures_daily_submitted
-            query = sa.select(_total(daily.c.submitted)).where(*_days(daily, scope))
+            query = sa.select(total(daily.c.submitted)).where(*_days(daily, scope))
         else:
             query = sa.select(sa.func.count()).select_from(cases).where(*submitted_filters(scope))
         return int(await self.session.scalar(query) or 0)
@@ -134,7 +128,7 @@ class FigureCounts:
         if scope.every_case:
             daily = figures_daily_closed
             query = (
-                sa.select(daily.c.tier, *(_total(count) for count in _counts_of(daily)))
+                sa.select(daily.c.tier, *(total(count) for count in _counts_of(daily)))
                 .where(*_days(daily, scope)).group_by(daily.c.tier)
             )
         else:
@@ -156,7 +150,7 @@ class FigureCounts:
         case unsatisfied, reopened and then satisfied is one satisfied case), where that callback was made."""
         if scope.every_case:
             daily = figures_daily_callbacks
-            query = sa.select(*(_total(count) for count in _counts_of(daily))).where(
+            query = sa.select(*(total(count) for count in _counts_of(daily))).where(
                 *_days(daily, scope), daily.c.superseded_on > scope.period.last)
         else:
             callback, later = case_callbacks.c, case_callbacks.alias("later").c

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wuye_chassis.aggregates import count_if, total
 from wuye_chassis.path_queries import at_or_below
 from wuye_enforcement.adapters.orm import department_pattern, inspections, rectification_orders
 from wuye_enforcement.domain.figures import EnforcementCounts
@@ -23,9 +24,6 @@ class FigureScope:
     start: dt.datetime  # inclusive, UTC
     end: dt.datetime  # exclusive, UTC
 
-
-def _count_if(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
 class FigureCounts:
@@ -49,8 +47,8 @@ class FigureCounts:
             await self.session.execute(
                 sa.select(
                     sa.func.count(),
-                    sa.func.coalesce(sa.func.sum(inspections.c.items_checked), 0),
-                    sa.func.coalesce(sa.func.sum(inspections.c.visits_saved), 0),
+                    total(inspections.c.items_checked),
+                    total(inspections.c.visits_saved),
                 ).where(*completed)
             )
         ).one()
@@ -59,9 +57,9 @@ class FigureCounts:
             await self.session.execute(
                 sa.select(
                     sa.func.count(),
-                    _count_if(state == OrderState.RECTIFIED.value),
+                    count_if(state == OrderState.RECTIFIED.value),
                     # overdue as it stands now: marked, or still issued with the deadline passed (E5)
-                    _count_if(
+                    count_if(
                         sa.or_(
                             state == OrderState.OVERDUE.value,
                             sa.and_(state == OrderState.ISSUED.value, rectification_orders.c.deadline < now),

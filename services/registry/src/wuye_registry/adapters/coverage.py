@@ -7,6 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wuye_chassis.aggregates import count_if, total
 from wuye_chassis.path_queries import at_or_below
 from wuye_chassis.workdays import SHANGHAI
 from wuye_registry.adapters.orm import (
@@ -22,10 +23,6 @@ from wuye_registry.domain.committees import CommitteeKind
 from wuye_registry.domain.companies import PartyOrgMode
 from wuye_registry.domain.coverage import CoverageCounts
 from wuye_registry.domain.party import PartyLevel
-
-
-def _count_where(condition: sa.ColumnElement[bool]) -> sa.ColumnElement[int]:
-    return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
 
 
 def _end_of_day_utc(day: dt.date) -> dt.datetime:
@@ -90,9 +87,9 @@ class CoverageCounter:
             await self.session.execute(
                 sa.select(
                     sa.func.count(),
-                    _count_where(branch),
-                    _count_where(formed),
-                    _count_where(cadre),
+                    count_if(branch),
+                    count_if(formed),
+                    count_if(cadre),
                 ).where(at_or_below(compounds.c.jurisdiction_path, path), registered)
             )
         ).one()
@@ -100,9 +97,9 @@ class CoverageCounter:
             await self.session.execute(
                 sa.select(
                     sa.func.count(),
-                    _count_where(committee_terms.c.is_red.is_(True)),
-                    _count_where(committee_terms.c.is_dual_role.is_(True)),
-                    sa.func.coalesce(sa.func.sum(committee_terms.c.two_committee_members), 0),
+                    count_if(committee_terms.c.is_red.is_(True)),
+                    count_if(committee_terms.c.is_dual_role.is_(True)),
+                    total(committee_terms.c.two_committee_members),
                 )
                 .select_from(committees)
                 .join(committee_terms, _term_in_force(as_of))
@@ -114,7 +111,7 @@ class CoverageCounter:
             await self.session.execute(
                 sa.select(
                     sa.func.count(),
-                    _count_where(_party_org_mode_on(as_of) != PartyOrgMode.NONE.value),
+                    count_if(_party_org_mode_on(as_of) != PartyOrgMode.NONE.value),
                 ).where(at_or_below(companies.c.jurisdiction_path, path), companies.c.party_org_required.is_(True))
             )
         ).one()

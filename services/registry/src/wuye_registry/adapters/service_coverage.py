@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wuye_chassis.aggregates import count_if
 from wuye_chassis.db import changed_rows, utcnow
 from wuye_chassis.path_queries import at_or_below
 from wuye_registry.adapters.orm import compound_four_failures, compounds
@@ -48,8 +49,8 @@ class ServiceCoverageRepository:
             sa.select(
                 compounds.c.management_mode,
                 sa.func.count(),
-                sa.func.coalesce(sa.func.sum(sa.case((_FAILED, 1), else_=0)), 0),
-                sa.func.coalesce(sa.func.sum(sa.case((_NEEDS_SERVICE, 1), else_=0)), 0),
+                count_if(_FAILED),
+                count_if(_NEEDS_SERVICE),
             )
             .select_from(_joined())
             .where(at_or_below(compounds.c.jurisdiction_path, path))
