@@ -20,6 +20,12 @@ def test_free_ports_lie_below_the_ephemeral_range_and_can_be_bound() -> None:
             sock.bind(("127.0.0.1", port))
 
 
+def test_a_process_is_never_handed_the_same_port_twice() -> None:
+    # a stack asks for all its processes' ports before any of them binds one
+    ports = [natsd.free_port() for _ in range(500)]
+    assert len(set(ports)) == len(ports)
+
+
 def test_a_port_in_use_is_never_handed_out(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # a range of exactly one port, which is taken: nothing to hand out
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:

@@ -45,24 +45,40 @@ def _ephemeral_start() -> int:
         return 32768
 
 
+#: where this process hands out its next port (set at random on first use, so processes start apart)
+_cursor: int | None = None
+
+
 def free_port() -> int:
-    """A free loopback port below the ephemeral range.
+    """A free loopback port below the ephemeral range, never one this process handed out before (until the
+    range wraps).
 
     A port the kernel hands out for ``bind(0)`` lies in the ephemeral range, where any outgoing
     connection may take it as its local port the moment its server stops: a process restarted on it
     (killed, rolled, restarted by the supervisor) then fails with "address already in use". Below the
-    range no outgoing connection ever takes it.
+    range no outgoing connection ever takes it. The ports are walked in turn from a random start, not
+    drawn at random each time: a stack asks for a dozen ports before its processes bind them, and random
+    draws gave two of them the same port now and then.
     """
+    global _cursor
     highest = _ephemeral_start() - 1
-    for _ in range(200):
-        port = random.randint(LOWEST_PORT, highest) if highest > LOWEST_PORT else 0
+    if highest <= LOWEST_PORT:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.bind(("127.0.0.1", 0))
+            chosen: int = sock.getsockname()[1]
+            return chosen
+    span = highest - LOWEST_PORT + 1
+    if _cursor is None:
+        _cursor = random.randrange(span)
+    for _ in range(min(span, 2_000)):
+        port = LOWEST_PORT + _cursor % span
+        _cursor += 1
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
                 continue
-            found: int = sock.getsockname()[1]
-            return found
+            return port
     raise RuntimeError(f"no free port between {LOWEST_PORT} and {highest}")
 
 
