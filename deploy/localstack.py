@@ -281,6 +281,7 @@ class LocalStack:
         """What a service process of this stack runs with (also for one-off commands such as an import)."""
         return self._base_env() | {
             "WUYE_DATABASE_URL": self.database_url(name),
+            "WUYE_OBJECT_STORE_URL": f"file://{self.data_dir / 'objects' / name}",
             "WUYE_GRPC_HOST": "127.0.0.1",
             "WUYE_GRPC_PORT": str(self.replica_grpc_ports[name][replica]),
             "WUYE_METRICS_PORT": str(self.replica_metrics_ports[name][replica]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -23,7 +24,10 @@ def definition(service: str, database_url: str, nats_url: str) -> ServiceDefinit
     module = __import__(f"wuye_{service}.entrypoints.app", fromlist=["build"])
     settings_module = __import__(f"wuye_{service}.settings", fromlist=["x"])
     settings_class = getattr(settings_module, f"{service.capitalize()}Settings")
-    return module.build(settings_class(database_url=database_url, nats_url=nats_url, grpc_port=0))
+    # its files (photos) in a folder of its own, never the checkout's var/
+    objects = f"file://{tempfile.mkdtemp(prefix=f'wuye-{service}-objects-')}"
+    return module.build(settings_class(database_url=database_url, nats_url=nats_url, grpc_port=0,
+                                       object_store_url=objects))
 
 
 @dataclass

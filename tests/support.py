@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import os
 import time
 import uuid
@@ -10,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import asyncpg
+from PIL import Image
 from sqlalchemy.engine import make_url
 
 T = TypeVar("T")
@@ -70,3 +72,19 @@ async def run_at_once_on_both(first: R, second: R, work: Callable[[R], Awaitable
     """The same scheduled work started at one moment on two replicas, twice each (as replicas' schedulers
     meet on one database in production); the answers, sorted."""
     return sorted(await asyncio.gather(*(work(replica) for replica in (first, second, first, second))))
+
+
+#: EXIF tags: the GPS block and the camera's orientation
+GPS_IFD, ORIENTATION = 0x8825, 0x0112
+
+
+def phone_photo(width: int = 4000, height: int = 3000, *, orientation: int = 1, kind: str = "JPEG") -> bytes:
+    """A photo as a phone writes it (issue 15): EXIF with where it was taken and which way up the camera was held."""
+    image = Image.new("RGB", (width, height), (200, 40, 40))
+    exif = Image.Exif()
+    exif[ORIENTATION] = orientation
+    exif[0x010F] = "Xiaomi"  # Make
+    exif.get_ifd(GPS_IFD).update({1: "N", 2: (24.0, 55.0, 12.0), 3: "E", 4: (118.0, 35.0, 30.0)})
+    out = io.BytesIO()
+    image.save(out, kind, exif=exif.tobytes())
+    return out.getvalue()

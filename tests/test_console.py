@@ -43,7 +43,7 @@ from tests.gateway_world import (
     register_serving_company,
 )
 from tests.platform import ISSUER, Gateway, StartService, definition
-from tests.support import eventually
+from tests.support import eventually, phone_photo
 from tests.test_browser import CHROMIUM_FLAGS
 from wuye.funds.v1 import funds_pb2, funds_pb2_grpc
 from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
@@ -130,12 +130,18 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
         await add_housing_item(apps["enforcement"].port)
         grid = await gateway.token("huian-grid")
 
+        # the grid worker's photo of the stopped lift (issue 15)
+        photo = await gateway.client.post("/api/v1/complaints/photos", content=phone_photo(1600, 1200),
+                                          headers=grid | {"content-type": "image/jpeg"})
+        assert photo.status_code == 201, photo.text
+
         async def submitted() -> dict[str, object] | None:
             # the complaints service learns the compound from the registry's event
             answer = await gateway.client.post("/api/v1/complaints", headers=grid | {"Idempotency-Key": "console-1"},
                                                json={"compound_id": compound["id"], "category": "lifts",
                                                      "channel": "grid_worker", "description": "3号楼电梯停运两天",
-                                                     "reporter": {"name": "张三", "phone": "13812345678"}})
+                                                     "reporter": {"name": "张三", "phone": "13812345678"},
+                                                     "photo_ids": [photo.json()["photo_id"]]})
             return answer.json()["case"] if answer.status_code == 201 else None
 
         case = await eventually(submitted)
@@ -202,6 +208,9 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             await row.click()
             await page.wait_for_selector("#case:not([hidden])")
             assert await page.inner_text("#case-ticket") == case["ticket_no"]
+            # the reporter's photo, fetched with the officer's token
+            await shown(page, "#case-photos img.photo[src^='blob:']")
+            assert await page.evaluate("document.querySelector('#case-photos img').naturalWidth") == 1600
             assert await page.get_attribute("#case-state-value", "data-state") == "submitted"
             await page.click("#case-accept")
             await shown(page, "#case-state-value[data-state=accepted]")

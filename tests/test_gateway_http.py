@@ -87,6 +87,7 @@ def test_a_problem_in_chinese_names_the_kind_the_field_and_the_rule() -> None:
     assert detail_zh(400, "satisfaction", "C5") == "填写有误：满意度（satisfaction），规则 C5"
     assert detail_zh(403, "case_id", "A5") == "无权办理：工单（case_id），规则 A5"
     assert detail_zh(409, "reporter.phone", None) == "当前状态不允许：联系电话（reporter.phone）"
+    assert detail_zh(404, "photo_ids[2]", "photos") == "未找到：照片（photo_ids[2]），规则 photos"
     assert detail_zh(400, "items.0.unit_no", "V4") == "填写有误：字段 items.0.unit_no，规则 V4"  # unlabelled: its name
     assert detail_zh(599, None, None) == "出错了"
 

@@ -214,7 +214,8 @@ async def test_every_operation_documents_its_problems_and_every_create_its_idemp
         if "201" in operation["responses"]:
             assert any(p["name"] == "Idempotency-Key" for p in operation.get("parameters", [])), (method, path)
         answer = operation["responses"].get("200") or operation["responses"]["201"]
-        if XLSX in answer.get("content", {}):  # an Excel download, documented as one
-            assert answer["content"][XLSX]["schema"]["format"] == "binary", (method, path)
+        binary = {XLSX, "image/jpeg", "image/png", "image/webp"} & set(answer.get("content", {}))
+        if binary:  # an Excel download or a photo, documented as one
+            assert all(answer["content"][kind]["schema"]["format"] == "binary" for kind in binary), (method, path)
             continue
         assert answer["content"]["application/json"]["schema"], (method, path)

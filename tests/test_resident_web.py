@@ -16,6 +16,7 @@ import pytest
 from deploy import demo
 from deploy.localstack import LocalStack
 from tests.demo_city import demo_city
+from tests.support import phone_photo
 from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS
 
 playwright = pytest.importorskip("playwright.async_api", reason="playwright is not installed")
@@ -108,12 +109,19 @@ async def test_a_resident_files_follows_and_votes_on_a_phone(city: LocalStack, s
         assert "电梯" in await page.inner_text("#file-category option:checked")
         await page.fill("#file-description", "1号楼电梯停运两天，老人上下楼困难")
         await page.fill("#file-name", "苏美玲")
+        # with a photo from her phone's camera (issue 15), shown before it is sent
+        await page.set_input_files("#file-photos", files=[
+            {"name": "电梯.jpg", "mimeType": "image/jpeg", "buffer": phone_photo(3000, 4000)}])
+        await shown(page, "#file-photo-previews img.photo")
         await page.click("#file-submit")
-        await shown(page, "#message:has-text('已提交')")
+        await shown(page, "#message:has-text('附照片 1 张')")
         await shown(page, "#cases li[data-case-id]")
         await page.click("#cases li[data-case-id]")
         await shown(page, "#case[data-state=submitted]")
         assert "电梯故障" in await page.inner_text("#case-category")
+        # her photo, fetched with her token: kept upright at 1920×2560 and drawn
+        await shown(page, "#case-photos img.photo[src^='blob:']")
+        assert await page.evaluate("document.querySelector('#case-photos img').naturalHeight") == 2560
         assert "提交" in await page.inner_text("#case-history") and await page.inner_text("#case-due") != "—"
         assert await page.evaluate("document.documentElement.scrollWidth") <= 390
         assert await page.locator("#callback-form").is_hidden()  # nothing to answer before the reply

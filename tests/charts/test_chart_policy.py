@@ -379,3 +379,18 @@ def test_a_rotation_mounts_the_accepted_identity_key_beside_the_current_one() ->
         files = secret_files(deployment["spec"]["template"]["spec"])
         assert files["WUYE_INTERNAL_TOKEN_ACCEPTED_KEY"][1] == "next-token-key", name
         assert files["WUYE_INTERNAL_TOKEN_ACCEPTED_KEY"][0] == files["WUYE_INTERNAL_TOKEN_KEY"][0]
+
+
+def test_production_complaints_keeps_photos_in_the_citys_bucket_with_its_key_pair_as_files() -> None:
+    deployments = by_component(rendered_set("production"), "Deployment")
+    for service in SERVICES:
+        pod = deployments[service]["spec"]["template"]["spec"]
+        env, files = env_of(pod["containers"][0]), secret_files(pod)
+        if service != "complaints":
+            assert "WUYE_OBJECT_STORE_URL" not in env and "WUYE_OBJECT_STORE_SECRET_ACCESS_KEY" not in files, service
+            continue
+        assert env["WUYE_OBJECT_STORE_URL"]["value"] == "s3://wuye-complaint-photos"
+        assert env["WUYE_OBJECT_STORE_ENDPOINT"]["value"].startswith("https://")
+        assert files["WUYE_OBJECT_STORE_ACCESS_KEY_ID"] == ("wuye-complaints-db", "object-store-access-key-id")
+        assert files["WUYE_OBJECT_STORE_SECRET_ACCESS_KEY"] == ("wuye-complaints-db", "object-store-secret-access-key")
+

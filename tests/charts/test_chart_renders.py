@@ -99,6 +99,8 @@ def test_values_schema_rejects_unknown_key(bogus: dict[str, Any]) -> None:
         {"messaging": {"url": "http://nats:4222"}},
         {"components": {"funds": {"database": {"networkPolicy": {"to": []}}}}},
         {"defaults": {"image": {"pullPolicy": "Sometimes"}}},
+        # a pod's folder is lost with the pod: in the cluster, files go to an S3-compatible bucket
+        {"components": {"complaints": {"objectStore": {"url": "file:///var/photos"}}}},
     ],
     ids=lambda wrong: repr(wrong),
 )

@@ -127,6 +127,14 @@ seccompProfile:
   value: {{ .root.Values.metrics.port | quote }}
 - name: WUYE_GRPC_PORT
   value: {{ $c.grpcPort | int | toString | quote }}
+{{- with $c.objectStore }}{{- if .url }}
+- name: WUYE_OBJECT_STORE_URL
+  value: {{ .url | quote }}
+- name: WUYE_OBJECT_STORE_ENDPOINT
+  value: {{ .endpoint | quote }}
+- name: WUYE_OBJECT_STORE_REGION
+  value: {{ .region | quote }}
+{{- end }}{{- end }}
 {{- $fullname := include "wuye.fullname" $root }}
 {{- range $svc := $c.networkPolicy.callsTo }}
 {{- $target := include "wuye.component" (dict "root" $root "name" $svc "values" (get $root.Values.components $svc)) | fromYaml }}
@@ -267,6 +275,10 @@ false: the component's Secret only (the migration Jobs). */}}
             {{- end }}
             {{- range $setting, $key := $c.secret.files }}
             - {key: {{ $key }}, path: {{ $setting }}}
+            {{- end }}
+            {{- if and $c.objectStore $c.objectStore.url }}
+            - {key: {{ $c.objectStore.accessKeyIdKey }}, path: WUYE_OBJECT_STORE_ACCESS_KEY_ID}
+            - {key: {{ $c.objectStore.secretAccessKeyKey }}, path: WUYE_OBJECT_STORE_SECRET_ACCESS_KEY}
             {{- end }}
       {{- end }}
       {{- if .identity }}

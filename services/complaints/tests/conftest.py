@@ -6,6 +6,7 @@ import base64
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import grpc
@@ -62,11 +63,12 @@ class Complaints:
         channel: int = api.CHANNEL_MOBILE,
         reporter: api.Reporter = REPORTER,
         external_id: str = "",
+        photo_ids: tuple[str, ...] = (),
     ) -> api.SubmitComplaintResponse:
         return await self.stub.SubmitComplaint(
             api.SubmitComplaintRequest(
                 compound_id=compound_id, category=category, channel=channel, description=description,
-                reporter=reporter, external_id=external_id,
+                reporter=reporter, external_id=external_id, photo_ids=photo_ids,
             ),
             metadata=who.to_metadata(),
         )
@@ -138,10 +140,12 @@ class Complaints:
 
 @pytest.fixture
 async def complaints(
-    database_url: str, nats_server: EmbeddedNats, start_service: Callable[[ServiceDefinition[Any]], Awaitable[ServiceApp[Any]]]
+    database_url: str, nats_server: EmbeddedNats, start_service: Callable[[ServiceDefinition[Any]], Awaitable[ServiceApp[Any]]],
+    tmp_path: Path,
 ) -> AsyncIterator[Complaints]:
     settings = ComplaintsSettings(
         database_url=database_url,
+        object_store_url=f"file://{tmp_path / 'objects'}",
         nats_url=nats_server.url,
         grpc_port=0,
         escalation_interval_seconds=0.2,

@@ -17,6 +17,7 @@ import grpc
 from opentelemetry.instrumentation.grpc import aio_client_interceptors, filters
 
 from wuye_chassis import auth
+from wuye_chassis.grpc_server import MAX_MESSAGE_BYTES
 
 DEFAULT_DEADLINE_SECONDS = 5.0
 
@@ -86,6 +87,8 @@ def channel(
         ("grpc.enable_retries", 1),
         ("grpc.service_config", _retry_service_config(idempotent_methods)),
         ("grpc.keepalive_time_ms", 30_000),
+        ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+        ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
     ]
     # health probes are polled constantly and would drown real traces
     interceptors = [

@@ -45,6 +45,8 @@ UnaryBehaviour: TypeAlias = "Callable[[Any, Context], Awaitable[Any]]"
 #: how long its calls in flight may still finish then
 CONNECTION_AGE_SECONDS = 300
 CONNECTION_AGE_GRACE_SECONDS = 30
+#: a message may carry a photo (wuye_chassis.photos: at most 10 MB); gRPC's own limit is 4 MB
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 
 def unary_behaviour(handler: MethodHandler | None) -> UnaryBehaviour | None:
@@ -163,6 +165,8 @@ class GrpcServer:
                 # closing each connection after a while makes them resolve again and find new replicas
                 ("grpc.max_connection_age_ms", CONNECTION_AGE_SECONDS * 1000),
                 ("grpc.max_connection_age_grace_ms", CONNECTION_AGE_GRACE_SECONDS * 1000),
+                ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+                ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
             ],
         )
         for servicer in servicers:

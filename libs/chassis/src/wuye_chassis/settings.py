@@ -114,6 +114,14 @@ class ServiceSettings(WuyeSettings):
     metrics_port: int = Field(default=0, ge=0, le=65535)
     #: the partners' allow-list (YAML or JSON): department code → scope, roles, methods
     partners_file: str = ""
+    #: where files (photos) are kept (``wuye_chassis.objects``): s3://bucket[/prefix] or file:///path;
+    #: empty: the folder ./var/objects/<service>
+    object_store_url: str = ""
+    #: an S3-compatible server's address (MinIO, a cloud's OSS); empty: AWS itself
+    object_store_endpoint: str = ""
+    object_store_region: str = ""
+    object_store_access_key_id: str = ""
+    object_store_secret_access_key: SecretStr | None = None
     extra_holidays: Annotated[list[dt.date], NoDecode] = []
     extra_workdays: Annotated[list[dt.date], NoDecode] = []
     #: years whose holiday schedule the two lists above describe completely (published by the State

@@ -10,3 +10,6 @@ class ComplaintsSettings(ServiceSettings):
     escalation_interval_seconds: float = Field(default=60.0, gt=0)
     #: cases escalated per scheduler round at most (each in its own transaction)
     escalation_batch_size: int = Field(default=100, ge=1)
+    #: photos uploaded but filed with no case are deleted this long after their upload, checked this often
+    unfiled_photo_hours: float = Field(default=24.0, gt=0)
+    photo_sweep_interval_seconds: float = Field(default=3600.0, gt=0)

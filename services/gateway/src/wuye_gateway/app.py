@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 from wuye_chassis import internal_tokens
 from wuye_chassis.errors import WuyeError
 from wuye_chassis.metrics import setup_metrics
+from wuye_chassis.photos import MAX_PHOTO_BYTES
 from wuye_gateway import problems
 from wuye_gateway.actors import ActorDirectory
 from wuye_gateway.backends import Backends
@@ -77,6 +78,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         buckets=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
         max_body_bytes=settings.max_body_bytes,
         verified_login=app.state.verifier.login_or_none,
+        upload_limits={complaints.PHOTO_UPLOAD_PATH: MAX_PHOTO_BYTES},
     )
     # outermost: a refused request (rate limit, size) is counted too
     app.add_middleware(MetricsMiddleware)

@@ -10,7 +10,7 @@ acceptable for a limit whose purpose is to stop a runaway client, not to meter u
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -69,12 +69,14 @@ EXEMPT_PATHS = ("/healthz", "/readyz")
 class LimitsMiddleware:
     def __init__(
         self, app: ASGIApp, *, buckets: TokenBuckets, max_body_bytes: int,
-        verified_login: Callable[[str], Login | None],
+        verified_login: Callable[[str], Login | None], upload_limits: Mapping[str, int] | None = None,
     ) -> None:
         self.app = app
         self.buckets = buckets
         self.verified_login = verified_login
         self.max_body_bytes = max_body_bytes
+        #: the paths that take a file rather than JSON (a photo), each with its own limit
+        self.upload_limits = dict(upload_limits or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in EXEMPT_PATHS:
@@ -86,9 +88,10 @@ class LimitsMiddleware:
             response.headers["Retry-After"] = str(max(1, round(wait)))
             await response(scope, receive, send)
             return
+        limit = self.upload_limits.get(scope["path"], self.max_body_bytes)
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
-            await self._too_large(scope, receive, send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._too_large(scope, receive, send, limit)
             return
         # read the body here, so one that grows past the limit without (or despite) its Content-Length
         # is refused before the application parses any of it
@@ -101,8 +104,8 @@ class LimitsMiddleware:
                 return
             body += message.get("body", b"")
             more = message.get("more_body", False)
-            if len(body) > self.max_body_bytes:
-                await self._too_large(scope, receive, send)
+            if len(body) > limit:
+                await self._too_large(scope, receive, send, limit)
                 return
         refusal = json_guard.check(bytes(body)) if body and _is_json(scope) else None
         if refusal is not None:
@@ -111,8 +114,8 @@ class LimitsMiddleware:
             return
         await self.app(scope, _replay(bytes(body), None, receive), send)
 
-    async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem(413, "Content Too Large", f"request bodies are limited to {self.max_body_bytes} bytes")
+    async def _too_large(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        response = problem(413, "Content Too Large", f"request bodies are limited to {limit} bytes")
         await response(scope, receive, send)
 
 

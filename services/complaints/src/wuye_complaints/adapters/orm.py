@@ -147,6 +147,26 @@ case_callbacks = sa.Table(
     sa.Index("ix_case_callbacks_company_at", "company_id", "at"),
 )
 
+# photos uploaded for a complaint (the bytes are in the object store under object_key): the uploader's
+# own until a case they file takes them, then the case's, in its jurisdiction (read only through the case)
+case_photos = sa.Table(
+    "case_photos",
+    metadata,
+    sa.Column("photo_id", sa.String(36), primary_key=True),
+    sa.Column("uploaded_by", sa.String(100), nullable=False),
+    sa.Column("uploaded_at", UtcDateTime(), nullable=False),
+    sa.Column("content_type", sa.String(20), nullable=False),
+    sa.Column("size_bytes", sa.Integer(), nullable=False),
+    sa.Column("width", sa.Integer(), nullable=False),
+    sa.Column("height", sa.Integer(), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("object_key", sa.String(200), nullable=False),
+    sa.Column("case_id", sa.String(36), nullable=True),
+    sa.Column("jurisdiction_path", JurisdictionPathString, nullable=True),
+    sa.Column("position", sa.Integer(), nullable=True),
+    sa.Index("ix_case_photos_case", "case_id", "position"),
+)
+
 # who saw a reporter's full name and phone, and when (DESIGN: every unmasked read is audited)
 personal_data_reads = sa.Table(
     "personal_data_reads",

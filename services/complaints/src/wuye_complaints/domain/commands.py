@@ -23,6 +23,14 @@ class SubmitComplaint:
     reporter_phone: str
     #: the partner's own ticket id (12345 pushes): the same id twice is one case
     external_id: str = ""
+    #: photos the caller uploaded (UploadPhoto) for this complaint, in the order to show them
+    photo_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UploadPhoto:
+    content: bytes
+    content_type: str
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,19 @@ class EscalateOverdueCase:
 @dataclass(frozen=True)
 class GetCase:
     case_id: str
+
+
+@dataclass(frozen=True)
+class SweepUnfiledPhotos:
+    #: photos no case took within this many hours of their upload are deleted
+    kept_hours: float
+    limit: int
+
+
+@dataclass(frozen=True)
+class GetCasePhoto:
+    case_id: str
+    photo_id: str
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from wuye_chassis import pii
+from wuye_chassis import objects, pii
 from wuye_chassis.app import ServiceDefinition
 from wuye_chassis.migrations import Migrations
 from wuye_chassis.uow import UnitOfWorkParts
@@ -27,8 +27,10 @@ def build(settings: ComplaintsSettings | None = None) -> ServiceDefinition[Compl
         # read at the first unit of work, so tools that only inspect the definition need no key
         return Contacts(pii.PersonalDataCipher.from_settings(settings))
 
+    store = objects.object_store(settings)
+
     def unit_of_work(parts: UnitOfWorkParts) -> ComplaintsUnitOfWork:
-        return ComplaintsUnitOfWork(parts, catalogue, contacts())
+        return ComplaintsUnitOfWork(parts, catalogue, contacts(), store)
 
     return ServiceDefinition(
         settings=settings,
@@ -38,7 +40,9 @@ def build(settings: ComplaintsSettings | None = None) -> ServiceDefinition[Compl
         events=outgoing,
         servicers=lambda runtime: grpc.servicers(runtime.unit_of_work),
         read_models=consumers.READ_MODELS,
-        background=lambda runtime: [schedulers.escalation(runtime, settings)],
+        background=lambda runtime: [
+            schedulers.escalation(runtime, settings), schedulers.photo_sweep(runtime, settings)
+        ],
         counts_working_days=True,
         gauges=lambda runtime: GAUGES,
     )

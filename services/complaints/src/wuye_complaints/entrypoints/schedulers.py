@@ -1,5 +1,6 @@
 """The escalation scheduler (C4): each round finds the cases whose tier time ran out and escalates each
-in its own unit of work, so one case that fails does not hold back the others."""
+in its own unit of work, so one case that fails does not hold back the others. The photo sweep deletes
+the uploads no case took."""
 
 from __future__ import annotations
 
@@ -20,3 +21,16 @@ def escalation(runtime: ServiceRuntime[ComplaintsUnitOfWork], settings: Complain
         return moved
 
     return PeriodicTask("complaints-escalation", settings.escalation_interval_seconds, one_round)
+
+
+#: photos deleted per round at most (a round is one transaction)
+PHOTO_SWEEP_BATCH = 500
+
+
+def photo_sweep(runtime: ServiceRuntime[ComplaintsUnitOfWork], settings: ComplaintsSettings) -> PeriodicTask:
+    async def one_round() -> int:
+        return await cases.sweep_unfiled_photos(
+            commands.SweepUnfiledPhotos(settings.unfiled_photo_hours, PHOTO_SWEEP_BATCH), runtime.unit_of_work()
+        )
+
+    return PeriodicTask("complaints-photo-sweep", settings.photo_sweep_interval_seconds, one_round)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
 
-from wuye_chassis import auth, pii
+from wuye_chassis import auth, photos, pii
 from wuye_chassis.db import utcnow
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, Unauthenticated
 from wuye_chassis.ids import new_id
@@ -23,6 +23,7 @@ from wuye_chassis.jurisdiction import JurisdictionPath
 from wuye_chassis.validation import optional_text, parse_choice, require_text
 from wuye_complaints.adapters.cases import CaseQuery, SealedContact
 from wuye_complaints.adapters.contacts import ReporterContact
+from wuye_complaints.adapters.photos import PhotoRecord
 from wuye_complaints.domain import commands
 from wuye_complaints.domain.case import Case
 from wuye_complaints.domain.duplicates import add_reporter, duplicate_candidates, reject_as_duplicate
@@ -61,6 +62,7 @@ class CaseView:
 
     case: Case
     reporters: list[ReporterContact]
+    photos: list[PhotoRecord]
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,7 @@ async def submit_complaint(command: commands.SubmitComplaint, uow: ComplaintsUni
     via = parse_choice(Channel, command.channel, field="channel", rule="C2")
     ticket = optional_text(command.external_id, field="external_id", max_length=100)
     sealed = uow.contacts.seal(command.reporter_name, command.reporter_phone)
+    photo_ids = _photo_ids(command.photo_ids)
     try:
         async with uow:
             compound = await uow.compound(command.compound_id)
@@ -193,8 +196,9 @@ async def submit_complaint(command: commands.SubmitComplaint, uow: ComplaintsUni
                     compound_id=compound.compound_id, category_code=kind.code, submitted_at=now, cases=pool
                 )
                 await uow.cases.add(case, {sealed.reporter_id: sealed})
+                filed = await _file_photos(uow, caller, case, photo_ids)
                 await _publish(uow, events)
-                view = await _view(uow, case, filed_with=sealed)
+                view = await _view(uow, case, filed_with=sealed, photos=filed)
                 await uow.commit()
                 return Submission(view, True, [candidate.case_id for candidate in candidates])
     except IntegrityError:
@@ -207,6 +211,81 @@ async def submit_complaint(command: commands.SubmitComplaint, uow: ComplaintsUni
             raise
     # a partner pushed a ticket it pushed before: the first case, unchanged (idempotent intake)
     return Submission(await get_case(commands.GetCase(existing), uow), False, [])
+
+
+# --- photos --------------------------------------------------------------------------------------
+
+#: as many as a WeChat post takes, which is what residents are used to
+MAX_PHOTOS_PER_CASE = 9
+
+
+async def upload_photo(command: commands.UploadPhoto, uow: ComplaintsUnitOfWork) -> PhotoRecord:
+    """Keep a photo for a complaint the caller is about to file; only they can file it with a case."""
+    caller = auth.require_role(SUBMITTERS, action="upload a complaint photo")
+    clean = photos.clean_photo(command.content, command.content_type)
+    async with uow:
+        record = await uow.photos.keep(new_id(), clean, uploaded_by=caller.user, now=utcnow())
+        await uow.commit()
+    return record
+
+
+def _photo_ids(given: Sequence[str]) -> list[str]:
+    if len(given) > MAX_PHOTOS_PER_CASE:
+        raise InvalidArgument(f"a complaint takes at most {MAX_PHOTOS_PER_CASE} photos, not {len(given)}",
+                              field="photo_ids", rule=photos.RULE)
+    ids = [require_text(photo_id, field=f"photo_ids[{at}]", max_length=36) for at, photo_id in enumerate(given)]
+    for at, photo_id in enumerate(ids):
+        if photo_id in ids[:at]:
+            raise InvalidArgument(f"photo {photo_id} is named twice", field=f"photo_ids[{at}]", rule=photos.RULE)
+    return ids
+
+
+async def _file_photos(
+    uow: ComplaintsUnitOfWork, caller: auth.AuthContext, case: Case, photo_ids: list[str]
+) -> list[PhotoRecord]:
+    """The caller's own unfiled uploads, given to the new case; someone else's photo, or one another case
+    holds, is refused as if it did not exist (its id tells nobody anything)."""
+    filed = []
+    for at, photo_id in enumerate(photo_ids):
+        record = await uow.photos.get(photo_id)
+        if (record is None or record.uploaded_by != caller.user or record.case_id is not None
+                or not await uow.photos.attach(photo_id, case.case_id, case.jurisdiction_path, at)):
+            raise NotFound(f"photo {photo_id} is not one the caller uploaded and has not filed yet",
+                           field=f"photo_ids[{at}]", rule=photos.RULE)
+        filed.append(replace(record, case_id=case.case_id))
+    return filed
+
+
+async def sweep_unfiled_photos(command: commands.SweepUnfiledPhotos, uow: ComplaintsUnitOfWork) -> int:
+    """Delete the photos uploaded but never filed with a case (a complaint given up, a retry's leftovers):
+    their rows first, in one transaction, then their bytes, so a photo a case holds is never lost."""
+    async with uow:
+        stale = await uow.photos.unfiled_before(utcnow() - dt.timedelta(hours=command.kept_hours), command.limit)
+        forgotten = [record for record in stale if await uow.photos.forget_unfiled(record.photo_id)]
+        await uow.commit()
+    for record in forgotten:
+        await uow.photos.discard(record)
+    return len(forgotten)
+
+
+async def get_case_photo(query: commands.GetCasePhoto, uow: ComplaintsUnitOfWork) -> tuple[PhotoRecord, bytes]:
+    """A photo of a case, to whoever may read the case (A5)."""
+    case_id = require_text(query.case_id, field="case_id", max_length=36)
+    photo_id = require_text(query.photo_id, field="photo_id", max_length=36)
+    async with uow.reading():
+        case = await uow.cases.get(case_id, lock=False)
+        if case is None:
+            raise NotFound(f"case {case_id} does not exist", field="case_id")
+        caller = auth.require_access(str(case.jurisdiction_path), action="read a case photo")
+        require_own_case(caller, case, action="read a case photo")
+        record = await uow.photos.get(photo_id)
+        if record is None or record.case_id != case.case_id:
+            raise NotFound(f"case {case_id} has no photo {photo_id}", field="photo_id")
+    try:
+        return record, await uow.photos.content(record)
+    except KeyError:
+        raise FailedPrecondition(f"photo {photo_id} is recorded but its file is missing from the store",
+                                 field="photo_id", rule=photos.RULE) from None
 
 
 # --- transitions ---------------------------------------------------------------------------------
@@ -511,8 +590,12 @@ async def find_overdue_cases(query: commands.FindOverdueCases, uow: ComplaintsUn
         return await uow.cases.escalation_candidates(utcnow(), query.limit)
 
 
-async def _view(uow: ComplaintsUnitOfWork, case: Case, *, filed_with: SealedContact | None = None) -> CaseView:
-    """The case as the caller sees it; a case just filed shows the contact it was filed with (not read back)."""
+async def _view(
+    uow: ComplaintsUnitOfWork, case: Case, *, filed_with: SealedContact | None = None,
+    photos: list[PhotoRecord] | None = None,
+) -> CaseView:
+    """The case as the caller sees it; a case just filed shows the contact and photos it was filed with
+    (not read back)."""
     caller = auth.current()
     unmasked = caller.has_role(*CONTACT_VIEWERS)
     if filed_with is None:
@@ -521,4 +604,6 @@ async def _view(uow: ComplaintsUnitOfWork, case: Case, *, filed_with: SealedCont
         reporters = await uow.contacts.for_new_case(
             uow.session, case.case_id, filed_with, unmasked=unmasked, reader=caller
         )
-    return CaseView(as_seen_by(caller, case), reporters)
+    if photos is None:
+        photos = await uow.photos.of_case(case.case_id)
+    return CaseView(as_seen_by(caller, case), reporters, photos)

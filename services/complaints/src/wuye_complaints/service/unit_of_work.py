@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from wuye_chassis.compounds import KnownCompound, require_compound
+from wuye_chassis.objects import ObjectStore
 from wuye_chassis.tickets import next_ticket
 from wuye_chassis.uow import UnitOfWork, UnitOfWorkParts
 from wuye_complaints.adapters.cases import CaseRepository
@@ -15,6 +16,7 @@ from wuye_complaints.adapters.figures import FigureChanges, FigureCounts
 from wuye_complaints.adapters.hotline import HotlineCounts
 from wuye_complaints.adapters.mediations import MediationRepository
 from wuye_complaints.adapters.orm import known_compounds, ticket_counters
+from wuye_complaints.adapters.photos import PhotoRepository
 from wuye_complaints.domain.categories import CategoryCatalogue
 
 
@@ -25,11 +27,15 @@ class ComplaintsUnitOfWork(UnitOfWork):
     figures: FigureCounts
     figure_changes: FigureChanges
     hotline: HotlineCounts
+    photos: PhotoRepository
 
-    def __init__(self, parts: UnitOfWorkParts, catalogue: CategoryCatalogue, contacts: Contacts) -> None:
+    def __init__(
+        self, parts: UnitOfWorkParts, catalogue: CategoryCatalogue, contacts: Contacts, objects: ObjectStore
+    ) -> None:
         super().__init__(parts)
         self.catalogue = catalogue
         self.contacts = contacts
+        self.objects = objects
 
     def opened(self) -> None:
         self.figure_changes = FigureChanges()
@@ -38,6 +44,7 @@ class ComplaintsUnitOfWork(UnitOfWork):
         self.consultations = ConsultationRepository(self.session)
         self.figures = FigureCounts(self.session)
         self.hotline = HotlineCounts(self.session)
+        self.photos = PhotoRepository(self.session, self.objects)
 
     async def commit(self) -> None:
         # last, so that the counter rows many transactions share are locked only until the commit

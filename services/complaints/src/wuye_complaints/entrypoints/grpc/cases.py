@@ -15,6 +15,7 @@ from wuye_chassis.grpc_server import Servicer
 from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
 from wuye_chassis.proto_values import enum_number, enum_text, ratio_fields, timestamp
 from wuye_complaints.adapters.mediations import PlacedMediation
+from wuye_complaints.adapters.photos import PhotoRecord
 from wuye_complaints.domain import commands
 from wuye_complaints.domain.case import Case
 from wuye_complaints.domain.hotline import Count
@@ -93,7 +94,15 @@ def case_message(case: Case, view: CaseView | None = None) -> api.Case:
         )
         for item in case.callbacks
     )
+    message.photos.extend(photo_message(record) for record in view.photos)
     return message
+
+
+def photo_message(record: PhotoRecord) -> api.Photo:
+    return api.Photo(
+        photo_id=record.photo_id, content_type=record.content_type, size_bytes=record.size_bytes,
+        width=record.width, height=record.height, sha256=record.sha256, uploaded_at=timestamp(record.uploaded_at),
+    )
 
 
 def full(view: CaseView) -> api.Case:
@@ -164,6 +173,16 @@ class ComplaintsServicer(complaints_pb2_grpc.ComplaintsServiceServicer):
     def __init__(self, unit_of_work: Callable[[], ComplaintsUnitOfWork]) -> None:
         self.uow = unit_of_work
 
+    async def UploadPhoto(self, request: api.UploadPhotoRequest, context: grpc.aio.ServicerContext) -> api.UploadPhotoResponse:
+        record = await cases.upload_photo(commands.UploadPhoto(request.content, request.content_type), self.uow())
+        return api.UploadPhotoResponse(photo=photo_message(record))
+
+    async def GetCasePhoto(
+        self, request: api.GetCasePhotoRequest, context: grpc.aio.ServicerContext
+    ) -> api.GetCasePhotoResponse:
+        record, content = await cases.get_case_photo(commands.GetCasePhoto(request.case_id, request.photo_id), self.uow())
+        return api.GetCasePhotoResponse(photo=photo_message(record), content=content)
+
     async def SubmitComplaint(
         self, request: api.SubmitComplaintRequest, context: grpc.aio.ServicerContext
     ) -> api.SubmitComplaintResponse:
@@ -176,6 +195,7 @@ class ComplaintsServicer(complaints_pb2_grpc.ComplaintsServiceServicer):
                 reporter_name=request.reporter.name,
                 reporter_phone=request.reporter.phone,
                 external_id=request.external_id,
+                photo_ids=tuple(request.photo_ids),
             ),
             self.uow(),
         )

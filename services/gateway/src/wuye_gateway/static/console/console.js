@@ -440,6 +440,7 @@ function renderCase(item) {
   $("case-category").dataset.category = item.category;
   $("case-tier").textContent = label(item.tier);
   $("case-description").textContent = item.description;
+  showCasePhotos(item);
   $("case-reporters").textContent = item.reporters.map((r) => r.name + " " + r.phone).join("; ");
   $("case-due").textContent = when(item.resolve_due_at || item.accept_due_at);
   $("case-accept").disabled = item.state !== "submitted";
@@ -451,6 +452,22 @@ function renderCase(item) {
   $("case-history").replaceChildren(...item.history.map((h) =>
     el("li", { dataset: { action: h.action } }, when(h.at) + " · " + h.actor_id + " · " + (ACTIONS[h.action] || h.action)
       + (h.to_state ? " → " + label(h.to_state) : "") + (h.reason ? "（" + h.reason + "）" : ""))));
+}
+
+// the reporter's photos, each fetched with the officer's token (never public) and drawn from memory
+function showCasePhotos(item) {
+  const photos = item.photos || [];
+  $("case-photos").replaceChildren(photos.length ? "" : "无 None");
+  guarded(async () => {
+    const drawn = await Promise.all(photos.map(async (photo) => {
+      const path = "/api/v1/complaints/" + encodeURIComponent(item.case_id) + "/photos/" + encodeURIComponent(photo.photo_id);
+      const answer = await fetch(path, { headers: { Authorization: "Bearer " + state.token } });
+      if (!answer.ok) return el("span", {}, "照片无法显示 ");
+      const link = URL.createObjectURL(await answer.blob());
+      return el("a", { href: link, target: "_blank", rel: "noopener" }, el("img", { class: "photo", src: link, alt: "投诉照片" }));
+    }));
+    if (state.caseId === item.case_id && drawn.length) $("case-photos").replaceChildren(...drawn);
+  });
 }
 
 async function openCase(caseId) {

@@ -48,9 +48,11 @@ async function api(method, path, body, options) {
   const session = state.session;
   const headers = { Accept: "application/json" };
   if (state.token) headers.Authorization = "Bearer " + state.token;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  // a file (a photo) is sent as itself, typed as the browser knows it; anything else as JSON
+  const file = body instanceof Blob;
+  if (body !== undefined) headers["Content-Type"] = file ? body.type || "application/octet-stream" : "application/json";
   if (options && options.create) headers["Idempotency-Key"] = crypto.randomUUID ? crypto.randomUUID() : String(Date.now());
-  const answer = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const answer = await fetch(path, { method, headers, body: body === undefined || file ? body : JSON.stringify(body) });
   if (session !== state.session) throw new Stale();
   const text = await answer.text();
   const data = text ? JSON.parse(text) : null;
@@ -75,6 +77,34 @@ async function guarded(work) {
 const SHANGHAI = new Intl.DateTimeFormat("zh-CN", {
   timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false,
 });
+// a case's photo is served only with the reader's token, so it is fetched and shown from memory
+async function photoImage(caseId, photo) {
+  const answer = await fetch("/api/v1/complaints/" + encodeURIComponent(caseId) + "/photos/" + encodeURIComponent(photo.photo_id),
+    { headers: { Authorization: "Bearer " + state.token } });
+  const image = el("img", { class: "photo", alt: "投诉照片", width: String(photo.width), height: String(photo.height) });
+  if (answer.ok) image.src = URL.createObjectURL(await answer.blob());
+  else image.alt = "照片无法显示";
+  return image;
+}
+
+const MAX_PHOTOS = 9;
+const MAX_PHOTO_MB = 10;
+
+// what is wrong with the chosen photos before any is sent (the service checks them again), or ""
+function photoTrouble(files) {
+  const tooBig = files.filter((file) => file.size > MAX_PHOTO_MB * 1024 * 1024).map((file) => file.name);
+  if (files.length > MAX_PHOTOS) return "照片最多 " + MAX_PHOTOS + " 张，您选了 " + files.length + " 张";
+  return tooBig.length ? "每张照片不超过 " + MAX_PHOTO_MB + " MB：" + tooBig.join("、") : "";
+}
+
+function choosePhotos() {
+  const files = [...$("file-photos").files];
+  $("file-photo-previews").replaceChildren(...files.map((file) =>
+    el("img", { class: "photo", alt: file.name, src: URL.createObjectURL(file) })));
+  const trouble = photoTrouble(files);
+  say(trouble, Boolean(trouble));
+}
+
 const when = (value) => (value ? SHANGHAI.format(new Date(value)) : "—");
 // areas are kept in dm² (integers); people read m² with two decimals
 const squareMetres = (dm2) => (Number(dm2) / 100).toFixed(2) + " m²";
@@ -154,6 +184,7 @@ async function openCase(caseId) {
   $("case-state").textContent = STATES[item.state] || item.state;
   $("case-category").textContent = state.categories[item.category] || item.category;
   $("case-description").textContent = item.description;
+  $("case-photos").replaceChildren(...await Promise.all((item.photos || []).map((photo) => photoImage(item.case_id, photo))));
   const due = item.resolve_due_at || item.accept_due_at;
   const late = due && new Date(due) < new Date() && !["resolved", "callback", "closed", "rejected"].includes(item.state);
   $("case-due").textContent = when(due) + (late ? " 已超时" : "");
@@ -187,13 +218,24 @@ async function answerCallback(event) {
 async function fileComplaint(event) {
   event.preventDefault();
   await guarded(async () => {
+    const files = [...$("file-photos").files];
+    const trouble = photoTrouble(files);
+    if (trouble) return say(trouble, true);
+    const photoIds = [];
+    for (const [at, file] of files.entries()) {
+      say("正在上传照片 " + (at + 1) + "/" + files.length + "……");
+      photoIds.push((await api("POST", "/api/v1/complaints/photos", file, { create: true })).photo_id);
+    }
     const answer = await api("POST", "/api/v1/complaints", {
       compound_id: $("file-compound").value, category: $("file-category").value, channel: "mobile",
       description: $("file-description").value,
-      reporter: { name: $("file-name").value, phone: $("file-phone").value },
+      reporter: { name: $("file-name").value, phone: $("file-phone").value }, photo_ids: photoIds,
     }, { create: true });
-    say("已提交，工单号 " + answer.case.ticket_no + "，受理后将按时限办理");
+    say("已提交，工单号 " + answer.case.ticket_no + (photoIds.length ? "（附照片 " + photoIds.length + " 张）" : "")
+      + "，受理后将按时限办理");
     $("file-description").value = "";
+    $("file-photos").value = "";
+    $("file-photo-previews").replaceChildren();
     location.hash = "cases";
   });
 }
@@ -241,6 +283,7 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("logout").addEventListener("click", () => logout());
   $("file-form").addEventListener("submit", fileComplaint);
+  $("file-photos").addEventListener("change", choosePhotos);
   $("callback-form").addEventListener("submit", answerCallback);
   window.addEventListener("hashchange", () => show(location.hash.slice(1)));
   // the development issuer exists only in local runs: offer its phone sign-in when it answers
