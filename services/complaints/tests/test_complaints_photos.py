@@ -3,6 +3,7 @@ by who may read the case (A5), kept without the camera's metadata."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import io
@@ -158,3 +159,23 @@ async def test_photos_an_upload_no_case_took_within_a_day_is_deleted_rows_and_by
     assert [photo.photo_id for photo in late.case.photos] == [recent.photo_id]
     code, error = await refused(complaints.submit(photo_ids=(abandoned.photo_id,)))
     assert (code, error.field) == (grpc.StatusCode.NOT_FOUND, "photo_ids[0]")
+
+
+async def test_photos_a_photo_being_re_encoded_holds_up_no_other_call(complaints: Complaints) -> None:
+    # a noisy 12-megapixel JPEG, as a phone camera writes one: about half a second of a core to re-encode
+    noisy = io.BytesIO()
+    Image.effect_noise((4000, 3000), 64).convert("RGB").save(noisy, "JPEG", quality=92)
+    case = (await complaints.submit()).case
+    finished: list[str] = []
+
+    async def uploading() -> None:
+        await upload(complaints, content=noisy.getvalue())
+        finished.append("upload")
+
+    async def reading() -> None:
+        await asyncio.sleep(0.2)  # the upload has arrived and is being re-encoded
+        await complaints.stub.GetCase(api.GetCaseRequest(case_id=case.case_id), metadata=RESIDENT.to_metadata())
+        finished.append("read")
+
+    await asyncio.gather(uploading(), reading())
+    assert finished == ["read", "upload"], "the re-encoding ran on the event loop and held the read up"
