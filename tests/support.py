@@ -74,6 +74,11 @@ async def run_at_once_on_both(first: R, second: R, work: Callable[[R], Awaitable
     return sorted(await asyncio.gather(*(work(replica) for replica in (first, second, first, second))))
 
 
+#: a page function of ``[selector, count]``: whether exactly ``count`` images match ``selector`` and every
+#: one is loaded and decoded (``page.wait_for_function(DRAWN, arg=[selector, count])``)
+DRAWN = ("([selector, count]) => { const images = [...document.querySelectorAll(selector)];"
+         " return images.length === count && images.every((image) => image.complete && image.naturalWidth > 0); }")
+
 #: EXIF tags: the GPS block and the camera's orientation
 GPS_IFD, ORIENTATION = 0x8825, 0x0112
 

@@ -43,7 +43,7 @@ from tests.gateway_world import (
     register_serving_company,
 )
 from tests.platform import ISSUER, Gateway, StartService, definition
-from tests.support import eventually, phone_photo
+from tests.support import DRAWN, eventually, phone_photo
 from tests.test_browser import CHROMIUM_FLAGS
 from wuye.funds.v1 import funds_pb2, funds_pb2_grpc
 from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
@@ -209,7 +209,7 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             await page.wait_for_selector("#case:not([hidden])")
             assert await page.inner_text("#case-ticket") == case["ticket_no"]
             # the reporter's photo, fetched with the officer's token
-            await shown(page, "#case-photos img.photo[src^='blob:']")
+            await page.wait_for_function(DRAWN, arg=["#case-photos img.photo", 1])
             assert await page.evaluate("document.querySelector('#case-photos img').naturalWidth") == 1600
             assert await page.get_attribute("#case-state-value", "data-state") == "submitted"
             await page.click("#case-accept")
@@ -238,8 +238,14 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             await page.click("#case-start")
             await shown(page, "#case-state-value[data-state=in_progress]")
             await page.fill("#case-text", "已更换电梯控制板，恢复运行")
+            # with a photo of the new control board (issue 15), shown after the reporter's
+            await page.set_input_files("#case-resolve-photos", files=[
+                {"name": "控制板.jpg", "mimeType": "image/jpeg", "buffer": phone_photo(800, 600)}])
             await page.click("#case-resolve")
             await shown(page, "#case-state-value[data-state=resolved]")
+            await page.wait_for_function(DRAWN, arg=["#case-photos img.photo", 2])
+            assert await page.evaluate(
+                "[...document.querySelectorAll('#case-photos img')].map((image) => image.naturalWidth)") == [1600, 800]
             await page.fill("#case-text", "电梯已修复，感谢反映")
             await page.click("#case-reply")
             await shown(page, "#case-history li[data-action=reply]")

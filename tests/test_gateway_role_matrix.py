@@ -57,7 +57,7 @@ ALLOWED: dict[str, set[str]] = {
     "POST /api/v1/jurisdictions": {"city_admin", "county_officer"},
     # complaints (C1–C6)
     "POST /api/v1/complaints": FILERS,
-    "POST /api/v1/complaints/photos": FILERS,
+    "POST /api/v1/complaints/photos": FILERS | HANDLERS,  # the reporter's photos, and the work done
     "POST /api/v1/complaints/{case_id}/accept": CASE_RUNNERS,
     "POST /api/v1/complaints/{case_id}/reject": CASE_RUNNERS,
     "POST /api/v1/complaints/{case_id}/dispatch": CASE_RUNNERS,

@@ -16,7 +16,7 @@ import pytest
 from deploy import demo
 from deploy.localstack import LocalStack
 from tests.demo_city import demo_city
-from tests.support import phone_photo
+from tests.support import DRAWN, phone_photo
 from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS
 
 playwright = pytest.importorskip("playwright.async_api", reason="playwright is not installed")
@@ -120,7 +120,7 @@ async def test_a_resident_files_follows_and_votes_on_a_phone(city: LocalStack, s
         await shown(page, "#case[data-state=submitted]")
         assert "电梯故障" in await page.inner_text("#case-category")
         # her photo, fetched with her token: kept upright at 1920×2560 and drawn
-        await shown(page, "#case-photos img.photo[src^='blob:']")
+        await page.wait_for_function(DRAWN, arg=["#case-photos img.photo", 1])
         assert await page.evaluate("document.querySelector('#case-photos img').naturalHeight") == 2560
         assert "提交" in await page.inner_text("#case-history") and await page.inner_text("#case-due") != "—"
         assert await page.evaluate("document.documentElement.scrollWidth") <= 390

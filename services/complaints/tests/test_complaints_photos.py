@@ -90,10 +90,35 @@ async def test_photos_an_upload_that_is_no_photo_is_refused_and_nothing_is_kept(
     assert await complaints.count("case_photos") == 0
 
 
-async def test_A1_only_a_submitter_uploads_photos(complaints: Complaints) -> None:
-    code, error = await refused(upload(complaints, COMPANY_STAFF))
-    assert code is grpc.StatusCode.PERMISSION_DENIED
+async def test_A1_only_who_files_or_handles_complaints_uploads_photos(complaints: Complaints) -> None:
+    auditor = AuthContext(user="auditor-1", roles=frozenset({"auditor"}), scope=COMMUNITY)
+    code, error = await refused(upload(complaints, auditor))
+    assert (code, error.rule) == (grpc.StatusCode.PERMISSION_DENIED, "role")
     assert await complaints.count("case_photos") == 0
+
+
+async def test_A1_the_handler_files_photos_of_the_work_done_with_the_resolution(complaints: Complaints) -> None:
+    reported = await upload(complaints)
+    case = await complaints.dispatched(photo_ids=(reported.photo_id,))
+    staff = COMPANY_STAFF.to_metadata()
+    await complaints.stub.StartHandling(api.StartHandlingRequest(case_id=case.case_id), metadata=staff)
+    before, after = await upload(complaints, COMPANY_STAFF), await upload(complaints, COMPANY_STAFF)
+    rivals = await upload(complaints, RIVAL_STAFF)
+    code, error = await refused(complaints.stub.ResolveCase(api.ResolveCaseRequest(
+        case_id=case.case_id, summary="已更换曳引机", photo_ids=[before.photo_id, rivals.photo_id]), metadata=staff))
+    assert (code, error.field) == (grpc.StatusCode.NOT_FOUND, "photo_ids[1]")
+    assert (await complaints.stub.GetCase(api.GetCaseRequest(case_id=case.case_id),
+                                          metadata=staff)).case.state == api.CASE_STATE_IN_PROGRESS
+    assert await complaints.count("case_photos", "WHERE stage = 'resolution'") == 0, "nothing of the refused step"
+
+    resolved = (await complaints.stub.ResolveCase(api.ResolveCaseRequest(
+        case_id=case.case_id, summary="已更换曳引机", photo_ids=[before.photo_id, after.photo_id]),
+        metadata=staff)).case
+    assert [(photo.photo_id, photo.stage) for photo in resolved.photos] == [
+        (reported.photo_id, "report"), (before.photo_id, "resolution"), (after.photo_id, "resolution")]
+    # the reporter sees what was done
+    shown = await read_photo(complaints, case.case_id, after.photo_id, RESIDENT)
+    assert hashlib.sha256(shown.content).hexdigest() == after.sha256
 
 
 async def test_A1_a_photo_is_filed_by_its_uploader_once_and_at_most_nine_per_case(complaints: Complaints) -> None:

@@ -164,6 +164,8 @@ case_photos = sa.Table(
     sa.Column("case_id", sa.String(36), nullable=True),
     sa.Column("jurisdiction_path", JurisdictionPathString, nullable=True),
     sa.Column("position", sa.Integer(), nullable=True),
+    # "report": filed with the complaint by its reporter; "resolution": the handler's, with the resolution
+    sa.Column("stage", sa.String(12), nullable=True),
     sa.Index("ix_case_photos_case", "case_id", "position"),
 )
 

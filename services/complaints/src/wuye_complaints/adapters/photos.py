@@ -28,6 +28,8 @@ class PhotoRecord:
     sha256: str
     object_key: str
     case_id: str | None
+    #: "report" or "resolution" once filed (``PhotoStage``)
+    stage: str | None
 
 
 class PhotoRepository:
@@ -41,7 +43,7 @@ class PhotoRepository:
         record = PhotoRecord(
             photo_id=photo_id, uploaded_by=uploaded_by, uploaded_at=now, content_type=photo.content_type,
             size_bytes=len(photo.content), width=photo.width, height=photo.height, sha256=photo.sha256,
-            object_key=f"complaint-photos/{photo_id}.{photo.extension}", case_id=None,
+            object_key=f"complaint-photos/{photo_id}.{photo.extension}", case_id=None, stage=None,
         )
         await self.store.put(record.object_key, photo.content, photo.content_type)
         await self.session.execute(sa.insert(case_photos).values(
@@ -57,12 +59,16 @@ class PhotoRepository:
         )).mappings().first()
         return None if row is None else _record(row)
 
-    async def attach(self, photo_id: str, case_id: str, path: JurisdictionPath, position: int) -> bool:
+    async def attach(self, photo_id: str, case_id: str, path: JurisdictionPath, position: int, stage: str) -> bool:
         """Give an unfiled photo to the case; False when another case took it meanwhile."""
         taken = await changed_rows(self.session, sa.update(case_photos)
             .where(case_photos.c.photo_id == photo_id, case_photos.c.case_id.is_(None))
-            .values(case_id=case_id, jurisdiction_path=str(path), position=position))
+            .values(case_id=case_id, jurisdiction_path=str(path), position=position, stage=stage))
         return taken == 1
+
+    async def count_of_case(self, case_id: str) -> int:
+        return int(await self.session.scalar(
+            sa.select(sa.func.count()).select_from(case_photos).where(case_photos.c.case_id == case_id)) or 0)
 
     async def of_case(self, case_id: str) -> list[PhotoRecord]:
         rows = (await self.session.execute(

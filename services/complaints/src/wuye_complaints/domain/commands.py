@@ -69,6 +69,8 @@ class StartHandling:
 class ResolveCase:
     case_id: str
     summary: str
+    #: photos of the work done the handler uploaded (UploadPhoto), in the order to show them
+    photo_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

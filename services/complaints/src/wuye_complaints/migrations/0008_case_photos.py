@@ -1,4 +1,4 @@
-"""photos filed with a complaint (their bytes are in the object store)
+"""photos filed with a complaint or its resolution (their bytes are in the object store)
 
 Revision ID: 0008
 Revises: 0007
@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("case_id", sa.String(36), nullable=True),
         sa.Column("jurisdiction_path", JurisdictionPathString, nullable=True),
         sa.Column("position", sa.Integer(), nullable=True),
+        sa.Column("stage", sa.String(12), nullable=True),
     )
     op.create_index("ix_case_photos_case", "case_photos", ["case_id", "position"])
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -197,7 +197,7 @@ async def submit_complaint(command: commands.SubmitComplaint, uow: ComplaintsUni
                     compound_id=compound.compound_id, category_code=kind.code, submitted_at=now, cases=pool
                 )
                 await uow.cases.add(case, {sealed.reporter_id: sealed})
-                filed = await _file_photos(uow, caller, case, photo_ids)
+                filed = await _file_photos(uow, caller, case, photo_ids, stage=REPORT_PHOTOS)
                 await _publish(uow, events)
                 view = await _view(uow, case, filed_with=sealed, photos=filed)
                 await uow.commit()
@@ -216,13 +216,17 @@ async def submit_complaint(command: commands.SubmitComplaint, uow: ComplaintsUni
 
 # --- photos --------------------------------------------------------------------------------------
 
-#: as many as a WeChat post takes, which is what residents are used to
+#: as many as a WeChat post takes, which is what residents are used to (per step: the report, the resolution)
 MAX_PHOTOS_PER_CASE = 9
+#: who uploads photos: who files complaints, and who handles them (photos of the work done)
+UPLOADERS = tuple(dict.fromkeys((*SUBMITTERS, *HANDLERS)))
+REPORT_PHOTOS, RESOLUTION_PHOTOS = "report", "resolution"
 
 
 async def upload_photo(command: commands.UploadPhoto, uow: ComplaintsUnitOfWork) -> PhotoRecord:
-    """Keep a photo for a complaint the caller is about to file; only they can file it with a case."""
-    caller = auth.require_role(SUBMITTERS, action="upload a complaint photo")
+    """Keep a photo for a complaint the caller is about to file or a resolution they are about to record;
+    only they can file it with a case."""
+    caller = auth.require_role(UPLOADERS, action="upload a complaint photo")
     # decoding and re-encoding a phone photo takes a core for about half a second: off the event loop, so
     # the service's other calls go on meanwhile (Pillow lets go of the GIL while it codes)
     clean = await asyncio.to_thread(photos.clean_photo, command.content, command.content_type)
@@ -244,18 +248,21 @@ def _photo_ids(given: Sequence[str]) -> list[str]:
 
 
 async def _file_photos(
-    uow: ComplaintsUnitOfWork, caller: auth.AuthContext, case: Case, photo_ids: list[str]
+    uow: ComplaintsUnitOfWork, caller: auth.AuthContext, case: Case, photo_ids: list[str], *, stage: str
 ) -> list[PhotoRecord]:
-    """The caller's own unfiled uploads, given to the new case; someone else's photo, or one another case
-    holds, is refused as if it did not exist (its id tells nobody anything)."""
-    filed = []
+    """The caller's own unfiled uploads, given to the case after the photos it has; someone else's photo, or
+    one another case holds, is refused as if it did not exist (its id tells nobody anything)."""
+    filed: list[PhotoRecord] = []
+    if not photo_ids:
+        return filed
+    first = 0 if stage == REPORT_PHOTOS else await uow.photos.count_of_case(case.case_id)
     for at, photo_id in enumerate(photo_ids):
         record = await uow.photos.get(photo_id)
         if (record is None or record.uploaded_by != caller.user or record.case_id is not None
-                or not await uow.photos.attach(photo_id, case.case_id, case.jurisdiction_path, at)):
+                or not await uow.photos.attach(photo_id, case.case_id, case.jurisdiction_path, first + at, stage)):
             raise NotFound(f"photo {photo_id} is not one the caller uploaded and has not filed yet",
                            field=f"photo_ids[{at}]", rule=photos.RULE)
-        filed.append(replace(record, case_id=case.case_id))
+        filed.append(replace(record, case_id=case.case_id, stage=stage))
     return filed
 
 
@@ -403,9 +410,12 @@ async def start_handling(command: commands.StartHandling, uow: ComplaintsUnitOfW
 
 
 async def resolve_case(command: commands.ResolveCase, uow: ComplaintsUnitOfWork) -> CaseView:
+    async def file_photos(case: Case, caller: auth.AuthContext) -> None:
+        await _file_photos(uow, caller, case, _photo_ids(command.photo_ids), stage=RESOLUTION_PHOTOS)
+
     return await _change(uow, command.case_id, HANDLERS, "resolve a case", lambda case, now, actor: case.resolve(
         now=now, actor_id=actor, summary=command.summary
-    ), authority=require_handler)
+    ), authority=require_handler, then=file_photos)
 
 
 async def reply_to_reporter(command: commands.ReplyToReporter, uow: ComplaintsUnitOfWork) -> CaseView:
@@ -507,7 +517,9 @@ async def _change(
     *,
     contacts: Mapping[str, SealedContact] | None = None,
     authority: Authority = require_company_step,
+    then: Callable[[Case, auth.AuthContext], Awaitable[None]] | None = None,
 ) -> CaseView:
+    """Load, check, transition and save one case; ``then`` does what else the step records (its photos)."""
     auth.require_role(roles, action=action)
     wanted = require_text(case_id, field="case_id", max_length=36)
     async with uow:
@@ -515,6 +527,8 @@ async def _change(
         caller = auth.require_access(str(case.jurisdiction_path), action=action)
         authority(caller, case, action=action)
         events = transition(case, utcnow(), caller.user)
+        if then is not None:
+            await then(case, caller)
         view = await _save(uow, case, events, contacts)
         await uow.commit()
     return view

@@ -73,7 +73,8 @@ command(**COMPLAINTS, path=f"{CASE}/start", rpc="StartHandling", request=pb.Star
         summary="The handler takes the case on (A1: whoever it is dispatched to)")
 command(**COMPLAINTS, path=f"{CASE}/resolve", rpc="ResolveCase", request=pb.ResolveCaseRequest,
         response=pb.ResolveCaseResponse, answer="case", required=("summary",),
-        summary="The handler records the resolution (A1: whoever it is dispatched to)")
+        summary="The handler records the resolution, with photos of the work done (photo_ids; A1: whoever it is "
+                "dispatched to)")
 command(**COMPLAINTS, path=f"{CASE}/reply", rpc="ReplyToReporter", request=pb.ReplyToReporterRequest,
         response=pb.ReplyToReporterResponse, answer="case", required=("message",),
         summary="The handler replies to the reporter (五必: required before closing; A1: whoever it is "
@@ -99,9 +100,10 @@ PHOTO_UPLOAD_PATH = "/api/v1/complaints/photos"
 @router.post("/photos", status_code=201, response_model=model_of(pb.Photo),
              openapi_extra={"requestBody": {"required": True, "content": {
                  kind: {"schema": {"type": "string", "format": "binary"}} for kind in PHOTO_TYPES}}},
-             summary="Upload a photo for a complaint you are about to file (the body is the image itself: JPEG, "
-                     "PNG or WebP, at most 10 MB); it is kept upright, at most 2560 pixels long and without the "
-                     "camera's metadata (where it was taken), and only you can file it, by its photo_id")
+             summary="Upload a photo for a complaint you are about to file, or of the work done on a case you "
+                     "handle (the body is the image itself: JPEG, PNG or WebP, at most 10 MB); it is kept upright, "
+                     "at most 2560 pixels long and without the camera's metadata (where it was taken), and only "
+                     "you can file it, by its photo_id (photo_ids of the complaint or of the resolution)")
 async def upload_photo(request: Request, who: Caller, key: IdempotencyKey = None,
                        content_type: Annotated[str, Header(alias="Content-Type")] = "") -> Any:
     message = pb.UploadPhotoRequest(content=await request.body(), content_type=content_type)

@@ -102,6 +102,7 @@ def photo_message(record: PhotoRecord) -> api.Photo:
     return api.Photo(
         photo_id=record.photo_id, content_type=record.content_type, size_bytes=record.size_bytes,
         width=record.width, height=record.height, sha256=record.sha256, uploaded_at=timestamp(record.uploaded_at),
+        stage=record.stage or "",
     )
 
 
@@ -243,7 +244,9 @@ class ComplaintsServicer(complaints_pb2_grpc.ComplaintsServiceServicer):
         return api.StartHandlingResponse(case=full(view))
 
     async def ResolveCase(self, request: api.ResolveCaseRequest, context: grpc.aio.ServicerContext) -> api.ResolveCaseResponse:
-        view = await cases.resolve_case(commands.ResolveCase(request.case_id, summary=request.summary), self.uow())
+        view = await cases.resolve_case(
+            commands.ResolveCase(request.case_id, summary=request.summary, photo_ids=tuple(request.photo_ids)), self.uow()
+        )
         return api.ResolveCaseResponse(case=full(view))
 
     async def ReplyToReporter(

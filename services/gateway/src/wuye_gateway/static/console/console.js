@@ -83,9 +83,11 @@ async function api(method, path, body, options) {
   const session = state.session;
   const headers = { Accept: "application/json" };
   if (state.token) headers.Authorization = "Bearer " + state.token;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+  // a file (a photo) is sent as itself, typed as the browser knows it; anything else as JSON
+  const file = body instanceof Blob;
+  if (body !== undefined) headers["Content-Type"] = file ? body.type || "application/octet-stream" : "application/json";
   if (options && options.create) headers["Idempotency-Key"] = newKey();
-  const answer = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const answer = await fetch(path, { method, headers, body: body === undefined || file ? body : JSON.stringify(body) });
   if (session !== state.session) throw new Stale();
   const text = await answer.text();
   const data = text ? JSON.parse(text) : null;
@@ -468,6 +470,17 @@ function showCasePhotos(item) {
     }));
     if (state.caseId === item.case_id && drawn.length) $("case-photos").replaceChildren(...drawn);
   });
+}
+
+// the chosen photos, uploaded one by one; their ids for the step that files them
+async function uploadPhotos(input) {
+  const ids = [];
+  for (const [at, file] of [...input.files].entries()) {
+    say("正在上传照片 Uploading photo " + (at + 1) + "/" + input.files.length);
+    ids.push((await api("POST", "/api/v1/complaints/photos", file, { create: true })).photo_id);
+  }
+  input.value = "";
+  return ids;
 }
 
 async function openCase(caseId) {
@@ -1803,7 +1816,7 @@ document.addEventListener("DOMContentLoaded", () => {
     "case-reject": () => ["reject", { reason: $("case-reject-reason").value, duplicate_of: $("case-duplicate-of").value, note: text() }],
     "case-start": () => ["start", {}],
     "case-send-back": () => ["send-back", { reason: text() }],
-    "case-resolve": () => ["resolve", { summary: text() }],
+    "case-resolve": async () => ["resolve", { summary: text(), photo_ids: await uploadPhotos($("case-resolve-photos")) }],
     "case-reply": () => ["reply", { message: text() }],
     "case-callback": () => ["callback", {
       valid: $("case-callback-valid").checked, contacted: $("case-callback-contacted").checked,
@@ -1815,7 +1828,7 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const [id, step] of Object.entries(steps)) {
     $(id).addEventListener("click", () => guarded(async () => {
       const sent = text();
-      const [action, body] = step();
+      const [action, body] = await step();
       await caseAction(action, body);
       // what was sent is done with; what was typed meanwhile (for the next step) stays
       if (text() === sent) $("case-text").value = "";
