@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -46,11 +45,7 @@ class PhotoRepository:
             object_key=f"complaint-photos/{photo_id}.{photo.extension}", case_id=None, stage=None,
         )
         await self.store.put(record.object_key, photo.content, photo.content_type)
-        await self.session.execute(sa.insert(case_photos).values(
-            photo_id=record.photo_id, uploaded_by=uploaded_by, uploaded_at=now, content_type=record.content_type,
-            size_bytes=record.size_bytes, width=record.width, height=record.height, sha256=record.sha256,
-            object_key=record.object_key,
-        ))
+        await self.session.execute(sa.insert(case_photos).values(asdict(record)))
         return record
 
     async def get(self, photo_id: str) -> PhotoRecord | None:
@@ -98,7 +93,4 @@ class PhotoRepository:
 
 
 def _record(row: sa.RowMapping) -> PhotoRecord:
-    return PhotoRecord(**{name: row[name] for name in _FIELDS})
-
-
-_FIELDS: Sequence[str] = tuple(PhotoRecord.__dataclass_fields__)
+    return PhotoRecord(**{field.name: row[field.name] for field in fields(PhotoRecord)})

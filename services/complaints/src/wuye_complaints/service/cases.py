@@ -280,17 +280,12 @@ async def sweep_unfiled_photos(command: commands.SweepUnfiledPhotos, uow: Compla
 
 async def get_case_photo(query: commands.GetCasePhoto, uow: ComplaintsUnitOfWork) -> tuple[PhotoRecord, bytes]:
     """A photo of a case, to whoever may read the case (A5)."""
-    case_id = require_text(query.case_id, field="case_id", max_length=36)
     photo_id = require_text(query.photo_id, field="photo_id", max_length=36)
     async with uow.reading():
-        case = await uow.cases.get(case_id, lock=False)
-        if case is None:
-            raise NotFound(f"case {case_id} does not exist", field="case_id")
-        caller = auth.require_access(str(case.jurisdiction_path), action="read a case photo")
-        require_own_case(caller, case, action="read a case photo")
+        case = await _readable_case(uow, query.case_id, action="read a case photo")
         record = await uow.photos.get(photo_id)
         if record is None or record.case_id != case.case_id:
-            raise NotFound(f"case {case_id} has no photo {photo_id}", field="photo_id")
+            raise NotFound(f"case {case.case_id} has no photo {photo_id}", field="photo_id")
     try:
         return record, await uow.photos.content(record)
     except KeyError:
@@ -560,19 +555,26 @@ async def _publish(uow: ComplaintsUnitOfWork, events: Sequence[Event]) -> None:
 
 
 async def get_case(query: commands.GetCase, uow: ComplaintsUnitOfWork) -> CaseView:
-    wanted = require_text(query.case_id, field="case_id", max_length=36)
     # a reader who sees the reporters' contacts leaves an audit row, so their read is a write
     audited = auth.current().has_role(*CONTACT_VIEWERS)
     async with uow if audited else uow.reading():
-        case = await uow.cases.get(wanted, lock=False)
-        if case is None:
-            raise NotFound(f"case {wanted} does not exist", field="case_id")
-        caller = auth.require_access(str(case.jurisdiction_path), action="read a case")
-        require_own_case(caller, case, action="read a case")
+        case = await _readable_case(uow, query.case_id, action="read a case")
         view = await _view(uow, case)
         if audited:
             await uow.commit()
     return view
+
+
+async def _readable_case(uow: ComplaintsUnitOfWork, case_id: str, *, action: str) -> Case:
+    """The case, unlocked, when the caller may read it (its scope; A5: a resident their own, company staff
+    their company's); NOT_FOUND naming case_id when there is none."""
+    wanted = require_text(case_id, field="case_id", max_length=36)
+    case = await uow.cases.get(wanted, lock=False)
+    if case is None:
+        raise NotFound(f"case {wanted} does not exist", field="case_id")
+    caller = auth.require_access(str(case.jurisdiction_path), action=action)
+    require_own_case(caller, case, action=action)
+    return case
 
 
 async def list_cases(query: commands.ListCases, uow: ComplaintsUnitOfWork) -> list[Case]:

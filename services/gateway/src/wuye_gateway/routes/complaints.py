@@ -93,13 +93,13 @@ command(**COMPLAINTS, path=f"{CASE}/reporters", rpc="AddReporter", request=pb.Ad
         exclude=("unmasked",), summary="Another resident reports the same matter (C6)")
 
 # photos (issue 15): the bytes themselves travel, not JSON, so these two are written out here
-PHOTO_TYPES = sorted(EXTENSIONS)
+#: the OpenAPI content of a photo, in each type it may be
+PHOTO_CONTENT = {kind: {"schema": {"type": "string", "format": "binary"}} for kind in sorted(EXTENSIONS)}
 PHOTO_UPLOAD_PATH = "/api/v1/complaints/photos"
 
 
 @router.post("/photos", status_code=201, response_model=model_of(pb.Photo),
-             openapi_extra={"requestBody": {"required": True, "content": {
-                 kind: {"schema": {"type": "string", "format": "binary"}} for kind in PHOTO_TYPES}}},
+             openapi_extra={"requestBody": {"required": True, "content": PHOTO_CONTENT}},
              summary="Upload a photo for a complaint you are about to file, or of the work done on a case you "
                      "handle (the body is the image itself: JPEG, PNG or WebP, at most 10 MB); it is kept upright, "
                      "at most 2560 pixels long and without the camera's metadata (where it was taken), and only "
@@ -111,8 +111,7 @@ async def upload_photo(request: Request, who: Caller, key: IdempotencyKey = None
 
 
 @router.get("/{case_id}/photos/{photo_id}", response_class=Response,
-            responses={200: {"content": {kind: {"schema": {"type": "string", "format": "binary"}} for kind in PHOTO_TYPES},
-                             "description": "the photo"}},
+            responses={200: {"content": PHOTO_CONTENT, "description": "the photo"}},
             summary="A photo of a case, to whoever may read the case (A5)")
 async def case_photo(case_id: str, photo_id: str, request: Request, who: Caller) -> Response:
     answer = await call(request, "complaints", "GetCasePhoto",
