@@ -9,7 +9,7 @@ it to Excel; the street officer reports its task done from its queue, the commun
 item was handled, and the county officer closes it by the follow-up visit.
 
 Joint inspections (E1–E5): the county officer plans a visit, the housing inspector records a failure with
-its evidence, completes the visit with an order to the company and re-checks it early with the reason; the
+its evidence and a photo of it, completes the visit with an order to the company and re-checks it early with the reason; the
 officer escalates an earlier overdue order to a penalty case and records how it ended.
 """
 
@@ -724,13 +724,13 @@ async def test_O1_O5_a_community_worker_forms_a_committee_from_screened_candidat
 
 
 async def test_E1_E5_an_inspector_records_issues_and_rechecks_and_an_officer_escalates_in_the_console(
-    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path, tmp_path: Path
 ) -> None:
     registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
     # the overdue sweep runs every 0.2 s, so an order given a two-second deadline is overdue within the test
     enforcement = await start_service(build_enforcement(EnforcementSettings(
         database_url=await database_url_factory("enforcement"), nats_url=nats_server.url, grpc_port=0,
-        overdue_interval_seconds=0.2)))
+        overdue_interval_seconds=0.2, object_store_url=f"file://{tmp_path / 'objects'}")))
     async with served_gateway({"registry": registry, "enforcement": enforcement}) as (base, gateway):
         await register_hierarchy(gateway)
         compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
@@ -798,12 +798,19 @@ async def test_E1_E5_an_inspector_records_issues_and_rechecks_and_an_officer_esc
             assert "未检查" in await line.inner_text()
             await line.locator("select.outcome").select_option("fail")
             await line.locator("select.severity").select_option("major")
-            await line.locator("input.evidence").fill("photo-0001.jpg, photo-0002.jpg")
+            await line.locator("input.evidence").fill("检查记录表第3页, 维保记录")
+            # with the inspector's photo of the lapsed certificate, drawn on the line once recorded
+            await line.locator("input.evidence-photo-input").set_input_files(files=[
+                {"name": "年检标志.jpg", "mimeType": "image/jpeg", "buffer": phone_photo(1200, 900)}])
             await line.locator("input.note").fill("3号楼电梯年检过期")
             await line.locator("button.record").click()
             await shown(page, "#inspection-lines tr[data-outcome=fail]")
+            await page.wait_for_function(DRAWN, arg=["#inspection-lines tr[data-outcome=fail] img.photo", 1])
             recorded_line = await page.inner_text("#inspection-lines tr[data-outcome=fail]")
-            assert "不合格" in recorded_line and "较重" in recorded_line and "photo-0002.jpg" in recorded_line
+            assert "不合格" in recorded_line and "较重" in recorded_line and "维保记录" in recorded_line
+            assert "照片 1 张" in recorded_line and "photo:" not in recorded_line  # the photo itself, not its id
+            assert await page.evaluate(
+                "document.querySelector('#inspection-lines tr[data-outcome=fail] img.photo').naturalWidth") == 1200
             order_row = page.locator("#completion-orders .completion-order[data-item-code='LIFT-01']")
             assert company["name"] in await order_row.inner_text()  # the order goes to the serving company by name
             await order_row.locator("input.days").fill("5")

@@ -1,6 +1,6 @@
 """Joint inspections and company ratings through the gateway, over the real registry, enforcement and
 ratings services: a compound the registry registers reaches both by event; a county officer plans the
-visit, the housing inspector records a failure and issues an order, re-checks it, and the county sees
+visit, the housing inspector records a failure with a photo of it and issues an order, re-checks it, and the county sees
 the figures; the company's staff appeal a credit record (their company from the token's wuye_company
 claim) and the county decides it.
 """
@@ -8,6 +8,7 @@ claim) and the county decides it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,7 @@ from tests.gateway_world import (
     register_serving_company,
 )
 from tests.platform import ISSUER, Gateway, StartService, definition, gateway_for
-from tests.support import eventually
+from tests.support import eventually, phone_photo
 from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
 from wuye_chassis.auth import AuthContext
 from wuye_chassis.natsd import EmbeddedNats
@@ -93,9 +94,25 @@ async def test_a_joint_inspection_finds_orders_rechecks_and_counts(platform) -> 
 
     housing = await gateway.token("huian-housing")
     inspection_path = f"/api/v1/enforcement/inspections/{inspection_id}"
+    # the inspector's photo of the lapsed lift certificate, over the 1 MB a JSON body may be
+    taken = phone_photo(4000, 3000)
+    taken += b"\0" * max(0, 1_500_000 - len(taken))
+    uploaded = await gateway.client.post("/api/v1/enforcement/evidence-photos", content=taken,
+                                         headers=housing | {"content-type": "image/jpeg"})
+    assert uploaded.status_code == 201, uploaded.text
+    photo = uploaded.json()
+    assert (photo["width"], photo["height"]) == (2560, 1920)
     recorded = await gateway.client.post(f"{inspection_path}/results", headers=housing, json={
-        "item_code": "LIFT-01", "outcome": "fail", "severity": "major", "evidence_refs": ["photo-1"]})
+        "item_code": "LIFT-01", "outcome": "fail", "severity": "major",
+        "evidence_refs": [f"photo:{photo['photo_id']}", "电梯使用标志过期"]})
     assert recorded.status_code == 200, recorded.text
+    assert recorded.json()["results"][0]["evidence_refs"] == [f"photo:{photo['photo_id']}", "电梯使用标志过期"]
+    address = f"{inspection_path}/photos/{photo['photo_id']}"
+    shown = await gateway.client.get(address, headers=officer)
+    assert shown.status_code == 200 and shown.headers["content-type"] == "image/jpeg"
+    assert hashlib.sha256(shown.content).hexdigest() == photo["sha256"]
+    assert shown.headers["cache-control"] == "private, max-age=3600"
+    assert (await gateway.client.get(address, headers=await gateway.token("anxi-officer"))).status_code == 403
     completed = await gateway.client.post(f"{inspection_path}/completion", headers=housing, json={
         "orders": [{"item_code": "LIFT-01", "addressee": "company", "deadline_working_days": 5}]})
     assert completed.status_code == 200, completed.text

@@ -183,7 +183,7 @@ def test_partner_ingress_opens_the_mtls_listener_with_its_certificates_and_allow
 
 
 @ALL_SETS
-def test_services_reach_only_dns_nats_their_database_the_collector_and_their_callees(value_set: str) -> None:
+def test_services_reach_only_dns_nats_their_database_the_collector_their_callees_and_their_extra_egress(value_set: str) -> None:
     values = VALUE_SETS[value_set]()
     otlp = values.get("telemetry", {}).get("otlpEndpoint", "")
     # funds → registry (owner roster), ratings → registry (households surveyed); nobody else calls a service
@@ -194,7 +194,10 @@ def test_services_reach_only_dns_nats_their_database_the_collector_and_their_cal
         ports = sorted(port["port"] for rule in egress for port in rule["ports"])
         database_port = (values.get("defaults", {}).get("database", {}).get("networkPolicy", {}).get("port", 5432))
         grpc_ports = [50051] * callees.get(service, 0)
-        expected = sorted([53, 53, 4222, database_port] + ([4317] if otlp else []) + grpc_ports)
+        # a service keeping photos in the city's bucket reaches its HTTPS endpoint too (extraEgress)
+        extra = [port["port"] for rule in values.get("components", {}).get(service, {}).get("networkPolicy", {})
+                 .get("extraEgress", []) for port in rule["ports"]]
+        expected = sorted([53, 53, 4222, database_port] + ([4317] if otlp else []) + grpc_ports + extra)
         assert ports == expected, service
 
 
@@ -381,16 +384,24 @@ def test_a_rotation_mounts_the_accepted_identity_key_beside_the_current_one() ->
         assert files["WUYE_INTERNAL_TOKEN_ACCEPTED_KEY"][0] == files["WUYE_INTERNAL_TOKEN_KEY"][0]
 
 
-def test_production_complaints_keeps_photos_in_the_citys_bucket_with_its_key_pair_as_files() -> None:
-    deployments = by_component(rendered_set("production"), "Deployment")
+def test_production_complaints_and_enforcement_keep_photos_in_the_citys_buckets_with_key_pairs_as_files() -> None:
+    rendered = rendered_set("production")
+    deployments = by_component(rendered, "Deployment")
+    policies = by_component(rendered, "NetworkPolicy")
+    buckets = {"complaints": "s3://wuye-complaint-photos", "enforcement": "s3://wuye-evidence-photos"}
     for service in SERVICES:
         pod = deployments[service]["spec"]["template"]["spec"]
         env, files = env_of(pod["containers"][0]), secret_files(pod)
-        if service != "complaints":
+        if service not in buckets:
             assert "WUYE_OBJECT_STORE_URL" not in env and "WUYE_OBJECT_STORE_SECRET_ACCESS_KEY" not in files, service
             continue
-        assert env["WUYE_OBJECT_STORE_URL"]["value"] == "s3://wuye-complaint-photos"
+        secret = f"wuye-{service}-db"
+        assert env["WUYE_OBJECT_STORE_URL"]["value"] == buckets[service]
         assert env["WUYE_OBJECT_STORE_ENDPOINT"]["value"].startswith("https://")
-        assert files["WUYE_OBJECT_STORE_ACCESS_KEY_ID"] == ("wuye-complaints-db", "object-store-access-key-id")
-        assert files["WUYE_OBJECT_STORE_SECRET_ACCESS_KEY"] == ("wuye-complaints-db", "object-store-secret-access-key")
-
+        assert files["WUYE_OBJECT_STORE_ACCESS_KEY_ID"] == (secret, "object-store-access-key-id")
+        assert files["WUYE_OBJECT_STORE_SECRET_ACCESS_KEY"] == (secret, "object-store-secret-access-key")
+        # the pod may reach the store over HTTPS (its egress is otherwise closed)
+        egress = policies[service]["spec"]["egress"]
+        assert any(peer.get("ipBlock", {}).get("cidr") == "10.30.2.0/24"
+                   and {"port": 443, "protocol": "TCP"} in rule.get("ports", [])
+                   for rule in egress for peer in rule.get("to", [])), service

@@ -14,7 +14,7 @@ from tests.support import GPS_IFD, phone_photo
 from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.objects import FolderStore, S3Store, object_store
 from wuye_chassis.photos import LONGEST_SIDE, MAX_PHOTO_BYTES, clean_photo
-from wuye_chassis.settings import ServiceSettings
+from wuye_chassis.settings import PhotoSettings
 
 
 def refusal(content: bytes, content_type: str) -> InvalidArgument:
@@ -89,13 +89,13 @@ async def test_photos_a_folder_store_keeps_whole_objects_and_never_leaves_its_fo
 
 
 def test_photos_the_store_is_named_by_its_url(tmp_path: Path) -> None:
-    folder = object_store(ServiceSettings(service_name="complaints", object_store_url=f"file://{tmp_path}"))
+    folder = object_store(PhotoSettings(service_name="complaints", object_store_url=f"file://{tmp_path}"))
     assert isinstance(folder, FolderStore) and folder.root == tmp_path
-    bucket = object_store(ServiceSettings(object_store_url="s3://wuye-photos/huian",
+    bucket = object_store(PhotoSettings(object_store_url="s3://wuye-photos/huian",
                                           object_store_endpoint="http://127.0.0.1:9000", object_store_region="cn-east-1"))
     assert isinstance(bucket, S3Store) and (bucket.bucket, bucket.prefix) == ("wuye-photos", "huian")
     with pytest.raises(ValueError, match="WUYE_OBJECT_STORE_URL"):
-        object_store(ServiceSettings(object_store_url="ftp://photos"))
+        object_store(PhotoSettings(object_store_url="ftp://photos"))
 
 
 async def test_photos_an_s3_compatible_store_keeps_and_gives_back_objects() -> None:
@@ -105,7 +105,7 @@ async def test_photos_an_s3_compatible_store_keeps_and_gives_back_objects() -> N
     server.start()
     try:
         host, port = server.get_host_and_port()
-        settings = ServiceSettings(
+        settings = PhotoSettings(
             object_store_url="s3://wuye-photos/huian", object_store_endpoint=f"http://{host}:{port}",
             object_store_region="us-east-1", object_store_access_key_id="wuye",
             object_store_secret_access_key="not-a-real-secret",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
+from pathlib import Path
 
 import grpc
 import pytest
@@ -135,9 +136,12 @@ class Enforcement:
 
 
 @pytest.fixture
-async def enforcement(database_url: str, nats_server: EmbeddedNats, start_service) -> AsyncIterator[Enforcement]:
+async def enforcement(
+    database_url: str, nats_server: EmbeddedNats, start_service, tmp_path: Path
+) -> AsyncIterator[Enforcement]:
     settings = EnforcementSettings(
-        database_url=database_url, nats_url=nats_server.url, grpc_port=0, overdue_interval_seconds=0.2
+        database_url=database_url, nats_url=nats_server.url, grpc_port=0, overdue_interval_seconds=0.2,
+        object_store_url=f"file://{tmp_path / 'objects'}",
     )
     app = await start_service(build(settings))
     async with grpc.aio.insecure_channel(f"127.0.0.1:{app.port}") as channel:

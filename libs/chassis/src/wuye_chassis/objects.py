@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from wuye_chassis.settings import ServiceSettings
+from wuye_chassis.settings import PhotoSettings
 
 #: keys are made by the services themselves ("<kind>/<id>.<ext>"); anything else is refused, so a key can
 #: never climb out of the folder
@@ -106,7 +106,7 @@ class S3Store:
         await asyncio.to_thread(self.client.delete_object, Bucket=self.bucket, Key=self._name(key))
 
 
-def object_store(settings: ServiceSettings) -> ObjectStore:
+def object_store(settings: PhotoSettings) -> ObjectStore:
     """The store ``settings`` name (see the module docstring)."""
     given = settings.object_store_url or f"file://{Path('var', 'objects', settings.service_name).resolve()}"
     parts = urlsplit(given)

@@ -114,14 +114,6 @@ class ServiceSettings(WuyeSettings):
     metrics_port: int = Field(default=0, ge=0, le=65535)
     #: the partners' allow-list (YAML or JSON): department code → scope, roles, methods
     partners_file: str = ""
-    #: where files (photos) are kept (``wuye_chassis.objects``): s3://bucket[/prefix] or file:///path;
-    #: empty: the folder ./var/objects/<service>
-    object_store_url: str = ""
-    #: an S3-compatible server's address (MinIO, a cloud's OSS); empty: AWS itself
-    object_store_endpoint: str = ""
-    object_store_region: str = ""
-    object_store_access_key_id: str = ""
-    object_store_secret_access_key: SecretStr | None = None
     extra_holidays: Annotated[list[dt.date], NoDecode] = []
     extra_workdays: Annotated[list[dt.date], NoDecode] = []
     #: years whose holiday schedule the two lists above describe completely (published by the State
@@ -156,3 +148,19 @@ class ServiceSettings(WuyeSettings):
     @property
     def grpc_address(self) -> str:
         return f"{self.grpc_host}:{self.grpc_port}"
+
+
+class PhotoSettings(ServiceSettings):
+    """A service that keeps photos people send (``wuye_chassis.photo_library``)."""
+
+    #: where files (photos) are kept (``wuye_chassis.objects``): s3://bucket[/prefix] or file:///path;
+    #: empty: the folder ./var/objects/<service>
+    object_store_url: str = ""
+    #: an S3-compatible server's address (MinIO, a cloud's OSS); empty: AWS itself
+    object_store_endpoint: str = ""
+    object_store_region: str = ""
+    object_store_access_key_id: str = ""
+    object_store_secret_access_key: SecretStr | None = None
+    #: photos uploaded but filed with nothing are deleted this long after their upload, checked this often
+    unfiled_photo_hours: float = Field(default=24.0, gt=0)
+    photo_sweep_interval_seconds: float = Field(default=3600.0, gt=0)

@@ -1,10 +1,10 @@
 from pydantic import Field
 
-from wuye_chassis.settings import ServiceSettings
+from wuye_chassis.settings import PhotoSettings
 from wuye_enforcement.domain.plans import LimitWindow
 
 
-class EnforcementSettings(ServiceSettings):
+class EnforcementSettings(PhotoSettings):
     service_name: str = "enforcement"
     database_url: str = "sqlite+aiosqlite:///./var/enforcement.db"
     #: E3: routine joint inspections of one compound allowed per window

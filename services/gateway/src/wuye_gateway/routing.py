@@ -3,7 +3,7 @@
 ``command`` maps a POST to a write RPC: path values and the JSON body fill the request message (or one
 message field of it, ``body``), the caller and the ``Idempotency-Key`` travel as gRPC metadata. ``query``
 maps a GET to a read RPC: path values and query parameters fill the request; a ``page`` field becomes
-cursor pagination. Both answer with ``convert.to_json`` of the response (or one field of it) and document
+cursor pagination. ``upload`` and ``photo`` are the two whose bodies are a file (a photo), not JSON. Both answer with ``convert.to_json`` of the response (or one field of it) and document
 that exact shape. The services validate every value and name the field at fault; ``required`` names the
 fields a client must send at all (422 when missing), as protobuf itself has no required fields.
 """
@@ -14,11 +14,12 @@ import re
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypedDict
 
-from fastapi import APIRouter, Depends, Query, Request, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from google.protobuf.descriptor import FieldDescriptor
 from google.protobuf.message import Message
 
 from wuye_chassis.auth import AuthContext
+from wuye_chassis.photos import EXTENSIONS
 from wuye_gateway.convert import (
     TIMESTAMP,
     descriptor_of,
@@ -146,6 +147,49 @@ def query(
         return {"items": listed, "next_page_token": reply.page.next_page_token} if paged else listed
 
     _register(router.get, path, rpc, parameters, endpoint, response_model=response_model, summary=summary)
+
+
+#: the OpenAPI content of a photo, in each type it may be
+PHOTO_CONTENT = {kind: {"schema": {"type": "string", "format": "binary"}} for kind in sorted(EXTENSIONS)}
+
+
+def upload(
+    router: APIRouter, path: str, *, service: str, rpc: str, request: type[Message], response: type[Message],
+    answer: str, summary: str,
+) -> str:
+    """POST ``path`` whose body is a photo itself → ``service.rpc`` with the bytes in ``content`` and the
+    Content-Type in ``content_type``; takes an Idempotency-Key (a mobile retry keeps one photo). Answers the
+    full path, which the limits middleware gives a body limit of its own."""
+    parameters = [
+        *_common(path), _parameter("key", IdempotencyKey, None),
+        _parameter("content_type", Annotated[str, Header(alias="Content-Type")], ""),
+    ]
+
+    async def endpoint(http: Request, who: AuthContext, values: dict[str, Any]) -> Any:
+        message = request(content=await http.body(), content_type=values["content_type"])
+        return to_json(getattr(await call(http, service, rpc, message, who, values.get("key")), answer))
+
+    _register(router.post, path, rpc, parameters, endpoint, response_model=_answer(response, answer), summary=summary,
+              status_code=status.HTTP_201_CREATED,
+              openapi_extra={"requestBody": {"required": True, "content": PHOTO_CONTENT}})
+    return router.prefix + path
+
+
+def photo(router: APIRouter, path: str, *, service: str, rpc: str, request: type[Message], summary: str) -> None:
+    """GET ``path`` → ``service.rpc``, answering the photo's bytes (``content``, typed ``photo.content_type``)."""
+
+    async def endpoint(http: Request, who: AuthContext, values: dict[str, Any]) -> Response:
+        answer = await call(http, service, rpc, to_message(request, values), who)
+        kept = answer.photo
+        return Response(answer.content, media_type=kept.content_type, headers={
+            # the reader's browser may keep it; no shared cache may (the photo is for this reader only)
+            "Cache-Control": "private, max-age=3600",
+            "X-Content-Type-Options": "nosniff",
+            "Content-Disposition": f'inline; filename="{kept.photo_id}.{EXTENSIONS[kept.content_type]}"',
+        })
+
+    _register(router.get, path, rpc, _common(path), endpoint, response_class=Response,
+              responses={200: {"content": PHOTO_CONTENT, "description": "the photo"}}, summary=summary)
 
 
 def _query_parameter(field: FieldDescriptor, *, required: bool) -> inspect.Parameter:

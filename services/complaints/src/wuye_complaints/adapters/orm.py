@@ -15,6 +15,7 @@ from wuye_chassis.compounds import add_compounds_table
 from wuye_chassis.db import JurisdictionPathString, UtcDateTime
 from wuye_chassis.directory import add_directory_table
 from wuye_chassis.messaging_tables import add_messaging_tables
+from wuye_chassis.photo_library import photo_table
 
 #: jurisdiction paths compare byte by byte, so a prefix is an index range (``below_path_range``)
 
@@ -149,25 +150,7 @@ case_callbacks = sa.Table(
 
 # photos uploaded for a complaint (the bytes are in the object store under object_key): the uploader's
 # own until a case they file takes them, then the case's, in its jurisdiction (read only through the case)
-case_photos = sa.Table(
-    "case_photos",
-    metadata,
-    sa.Column("photo_id", sa.String(36), primary_key=True),
-    sa.Column("uploaded_by", sa.String(100), nullable=False),
-    sa.Column("uploaded_at", UtcDateTime(), nullable=False),
-    sa.Column("content_type", sa.String(20), nullable=False),
-    sa.Column("size_bytes", sa.Integer(), nullable=False),
-    sa.Column("width", sa.Integer(), nullable=False),
-    sa.Column("height", sa.Integer(), nullable=False),
-    sa.Column("sha256", sa.String(64), nullable=False),
-    sa.Column("object_key", sa.String(200), nullable=False),
-    sa.Column("case_id", sa.String(36), nullable=True),
-    sa.Column("jurisdiction_path", JurisdictionPathString, nullable=True),
-    sa.Column("position", sa.Integer(), nullable=True),
-    # "report": filed with the complaint by its reporter; "resolution": the handler's, with the resolution
-    sa.Column("stage", sa.String(12), nullable=True),
-    sa.Index("ix_case_photos_case", "case_id", "position"),
-)
+case_photos = photo_table("case_photos", metadata, holder="case_id")
 
 # who saw a reporter's full name and phone, and when (DESIGN: every unmasked read is audited)
 personal_data_reads = sa.Table(

@@ -4,6 +4,7 @@ the uploads no case took."""
 
 from __future__ import annotations
 
+from wuye_chassis import photo_library
 from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.background import PeriodicTask
 from wuye_complaints.domain import commands
@@ -23,14 +24,6 @@ def escalation(runtime: ServiceRuntime[ComplaintsUnitOfWork], settings: Complain
     return PeriodicTask("complaints-escalation", settings.escalation_interval_seconds, one_round)
 
 
-#: photos deleted per round at most (a round is one transaction)
-PHOTO_SWEEP_BATCH = 500
-
-
 def photo_sweep(runtime: ServiceRuntime[ComplaintsUnitOfWork], settings: ComplaintsSettings) -> PeriodicTask:
-    async def one_round() -> int:
-        return await cases.sweep_unfiled_photos(
-            commands.SweepUnfiledPhotos(settings.unfiled_photo_hours, PHOTO_SWEEP_BATCH), runtime.unit_of_work()
-        )
-
-    return PeriodicTask("complaints-photo-sweep", settings.photo_sweep_interval_seconds, one_round)
+    return photo_library.sweep_task(settings, lambda kept_hours, limit: cases.sweep_unfiled_photos(
+        commands.SweepUnfiledPhotos(kept_hours, limit), runtime.unit_of_work()))

@@ -7,24 +7,23 @@ row and no event behind.
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
 
-from wuye_chassis import auth, photos, pii
+from wuye_chassis import auth, photo_library, pii
 from wuye_chassis.db import utcnow
 from wuye_chassis.errors import FailedPrecondition, InvalidArgument, NotFound, PermissionDenied, Unauthenticated
 from wuye_chassis.ids import new_id
 from wuye_chassis.jurisdiction import JurisdictionPath
+from wuye_chassis.photo_library import PhotoRecord
 from wuye_chassis.validation import optional_text, parse_choice, require_text
 from wuye_complaints.adapters.cases import CaseQuery, SealedContact
 from wuye_complaints.adapters.contacts import ReporterContact
-from wuye_complaints.adapters.photos import PhotoRecord
 from wuye_complaints.domain import commands
 from wuye_complaints.domain.case import Case
 from wuye_complaints.domain.duplicates import add_reporter, duplicate_candidates, reject_as_duplicate
@@ -227,24 +226,12 @@ async def upload_photo(command: commands.UploadPhoto, uow: ComplaintsUnitOfWork)
     """Keep a photo for a complaint the caller is about to file or a resolution they are about to record;
     only they can file it with a case."""
     caller = auth.require_role(UPLOADERS, action="upload a complaint photo")
-    # decoding and re-encoding a phone photo takes a core for about half a second: off the event loop, so
-    # the service's other calls go on meanwhile (Pillow lets go of the GIL while it codes)
-    clean = await asyncio.to_thread(photos.clean_photo, command.content, command.content_type)
-    async with uow:
-        record = await uow.photos.keep(new_id(), clean, uploaded_by=caller.user, now=utcnow())
-        await uow.commit()
-    return record
+    return await photo_library.keep_upload(uow, lambda: uow.photos, command.content, command.content_type,
+                                           by=caller.user)
 
 
 def _photo_ids(given: Sequence[str]) -> list[str]:
-    if len(given) > MAX_PHOTOS_PER_CASE:
-        raise InvalidArgument(f"a complaint takes at most {MAX_PHOTOS_PER_CASE} photos, not {len(given)}",
-                              field="photo_ids", rule=photos.RULE)
-    ids = [require_text(photo_id, field=f"photo_ids[{at}]", max_length=36) for at, photo_id in enumerate(given)]
-    for at, photo_id in enumerate(ids):
-        if photo_id in ids[:at]:
-            raise InvalidArgument(f"photo {photo_id} is named twice", field=f"photo_ids[{at}]", rule=photos.RULE)
-    return ids
+    return photo_library.photo_ids(given, field="photo_ids", at_most=MAX_PHOTOS_PER_CASE, what="a complaint")
 
 
 async def _file_photos(
@@ -252,45 +239,25 @@ async def _file_photos(
 ) -> list[PhotoRecord]:
     """The caller's own unfiled uploads, given to the case after the photos it has; someone else's photo, or
     one another case holds, is refused as if it did not exist (its id tells nobody anything)."""
-    filed: list[PhotoRecord] = []
     if not photo_ids:
-        return filed
-    first = 0 if stage == REPORT_PHOTOS else await uow.photos.count_of_case(case.case_id)
-    for at, photo_id in enumerate(photo_ids):
-        record = await uow.photos.get(photo_id)
-        if (record is None or record.uploaded_by != caller.user or record.case_id is not None
-                or not await uow.photos.attach(photo_id, case.case_id, case.jurisdiction_path, first + at, stage)):
-            raise NotFound(f"photo {photo_id} is not one the caller uploaded and has not filed yet",
-                           field=f"photo_ids[{at}]", rule=photos.RULE)
-        filed.append(replace(record, case_id=case.case_id, stage=stage))
-    return filed
+        return []
+    first = 0 if stage == REPORT_PHOTOS else await uow.photos.count_held_by(case.case_id)
+    return await photo_library.file_uploads(uow.photos, photo_ids, by=caller.user, held_by=case.case_id,
+                                            path=case.jurisdiction_path, stage=stage, field="photo_ids", first=first)
 
 
 async def sweep_unfiled_photos(command: commands.SweepUnfiledPhotos, uow: ComplaintsUnitOfWork) -> int:
-    """Delete the photos uploaded but never filed with a case (a complaint given up, a retry's leftovers):
-    their rows first, in one transaction, then their bytes, so a photo a case holds is never lost."""
-    async with uow:
-        stale = await uow.photos.unfiled_before(utcnow() - dt.timedelta(hours=command.kept_hours), command.limit)
-        forgotten = [record for record in stale if await uow.photos.forget_unfiled(record.photo_id)]
-        await uow.commit()
-    for record in forgotten:
-        await uow.photos.discard(record)
-    return len(forgotten)
+    """Delete the photos uploaded but never filed with a case (a complaint given up, a retry's leftovers)."""
+    return await photo_library.sweep_unfiled(uow, lambda: uow.photos, kept_hours=command.kept_hours,
+                                             limit=command.limit)
 
 
 async def get_case_photo(query: commands.GetCasePhoto, uow: ComplaintsUnitOfWork) -> tuple[PhotoRecord, bytes]:
     """A photo of a case, to whoever may read the case (A5)."""
-    photo_id = require_text(query.photo_id, field="photo_id", max_length=36)
     async with uow.reading():
         case = await _readable_case(uow, query.case_id, action="read a case photo")
-        record = await uow.photos.get(photo_id)
-        if record is None or record.case_id != case.case_id:
-            raise NotFound(f"case {case.case_id} has no photo {photo_id}", field="photo_id")
-    try:
-        return record, await uow.photos.content(record)
-    except KeyError:
-        raise FailedPrecondition(f"photo {photo_id} is recorded but its file is missing from the store",
-                                 field="photo_id", rule=photos.RULE) from None
+        return await photo_library.held_photo(uow.photos, query.photo_id, held_by=case.case_id,
+                                              what=f"case {case.case_id}")
 
 
 # --- transitions ---------------------------------------------------------------------------------
@@ -624,5 +591,5 @@ async def _view(
             uow.session, case.case_id, filed_with, unmasked=unmasked, reader=caller
         )
     if photos is None:
-        photos = await uow.photos.of_case(case.case_id)
+        photos = await uow.photos.held_by(case.case_id)
     return CaseView(as_seen_by(caller, case), reporters, photos)

@@ -6,6 +6,7 @@ import datetime as dt
 
 from wuye_chassis.compounds import KnownCompound, require_compound
 from wuye_chassis.objects import ObjectStore
+from wuye_chassis.photo_library import PhotoRepository
 from wuye_chassis.tickets import next_ticket
 from wuye_chassis.uow import UnitOfWork, UnitOfWorkParts
 from wuye_complaints.adapters.cases import CaseRepository
@@ -15,8 +16,7 @@ from wuye_complaints.adapters.contacts import Contacts
 from wuye_complaints.adapters.figures import FigureChanges, FigureCounts
 from wuye_complaints.adapters.hotline import HotlineCounts
 from wuye_complaints.adapters.mediations import MediationRepository
-from wuye_complaints.adapters.orm import known_compounds, ticket_counters
-from wuye_complaints.adapters.photos import PhotoRepository
+from wuye_complaints.adapters.orm import case_photos, known_compounds, ticket_counters
 from wuye_complaints.domain.categories import CategoryCatalogue
 
 
@@ -44,7 +44,7 @@ class ComplaintsUnitOfWork(UnitOfWork):
         self.consultations = ConsultationRepository(self.session)
         self.figures = FigureCounts(self.session)
         self.hotline = HotlineCounts(self.session)
-        self.photos = PhotoRepository(self.session, self.objects)
+        self.photos = PhotoRepository(self.session, self.objects, case_photos, holder="case_id", folder="complaint-photos")
 
     async def commit(self) -> None:
         # last, so that the counter rows many transactions share are locked only until the commit

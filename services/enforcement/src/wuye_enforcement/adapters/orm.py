@@ -16,6 +16,7 @@ from wuye_chassis.compounds import add_compounds_table
 from wuye_chassis.db import JurisdictionPathString, UtcDateTime
 from wuye_chassis.directory import add_directory_table
 from wuye_chassis.messaging_tables import add_messaging_tables
+from wuye_chassis.photo_library import photo_table
 
 metadata = sa.MetaData()
 known_jurisdictions = add_directory_table(metadata)
@@ -220,6 +221,11 @@ supervision_items = sa.Table(
     sa.Column("reviewed", sa.Boolean(), nullable=False),
     sa.Index("ix_supervision_items_path_deadline", "jurisdiction_path", "deadline"),
 )
+
+# photos of evidence (the bytes are in the object store under object_key): the inspector's own until a
+# result they record names it ("photo:<id>" among its evidence_refs), then the inspection's, in its
+# jurisdiction, read only through the inspection
+evidence_photos = photo_table("evidence_photos", metadata, holder="held_by")
 
 
 def department_list(codes: Iterable[str]) -> str:

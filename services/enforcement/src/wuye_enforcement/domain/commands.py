@@ -125,6 +125,25 @@ class RecordResult:
 
 
 @dataclass(frozen=True)
+class UploadEvidencePhoto:
+    content: bytes
+    content_type: str
+
+
+@dataclass(frozen=True)
+class GetInspectionPhoto:
+    inspection_id: str
+    photo_id: str
+
+
+@dataclass(frozen=True)
+class SweepUnfiledPhotos:
+    #: evidence photos no result took within this many hours of their upload are deleted
+    kept_hours: float
+    limit: int
+
+
+@dataclass(frozen=True)
 class OrderInput:
     """The order to issue for one failed item; a deadline is given as a moment or in working days."""
 

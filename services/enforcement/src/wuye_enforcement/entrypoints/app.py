@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wuye_chassis import objects
 from wuye_chassis.app import ServiceDefinition
 from wuye_chassis.migrations import Migrations
 from wuye_chassis.uow import UnitOfWorkParts
@@ -18,8 +19,10 @@ def build(settings: EnforcementSettings | None = None) -> ServiceDefinition[Enfo
     settings = settings or EnforcementSettings()
     limit = FrequencyLimit(settings.routine_limit, settings.routine_limit_window)
 
+    store = objects.object_store(settings)
+
     def unit_of_work(parts: UnitOfWorkParts) -> EnforcementUnitOfWork:
-        return EnforcementUnitOfWork(parts, limit, settings.complaint_inspection_working_days)
+        return EnforcementUnitOfWork(parts, limit, settings.complaint_inspection_working_days, store)
 
     return ServiceDefinition(
         settings=settings,
@@ -30,7 +33,9 @@ def build(settings: EnforcementSettings | None = None) -> ServiceDefinition[Enfo
         servicers=lambda runtime: grpc.servicers(runtime.unit_of_work),
         read_models=consumers.READ_MODELS,
         subscriptions=consumers.subscriptions,
-        background=lambda runtime: [schedulers.overdue_orders(runtime, settings)],
+        background=lambda runtime: [
+            schedulers.overdue_orders(runtime, settings), schedulers.photo_sweep(runtime, settings)
+        ],
         counts_working_days=True,
         gauges=lambda runtime: GAUGES,
     )

@@ -10,15 +10,11 @@ to the case's own community; whoever it is dispatched to takes the handler steps
 resolve, reply), never someone in their place; company staff see their company's cases, residents their own.
 """
 
-from typing import Annotated, Any
-
-from fastapi import APIRouter, Header, Request, Response
+from fastapi import APIRouter
 
 from wuye.complaints.v1 import complaints_pb2 as pb
-from wuye_chassis.photos import EXTENSIONS
-from wuye_gateway.convert import model_of, to_json
-from wuye_gateway.dependencies import PROBLEM_RESPONSES, Caller, IdempotencyKey, call
-from wuye_gateway.routing import Backend, command, query
+from wuye_gateway.dependencies import PROBLEM_RESPONSES
+from wuye_gateway.routing import Backend, command, photo, query, upload
 
 router = APIRouter(prefix="/api/v1/complaints", tags=["complaints"], responses=PROBLEM_RESPONSES)
 COMPLAINTS = Backend(router=router, service="complaints")
@@ -92,33 +88,13 @@ command(**COMPLAINTS, path=f"{CASE}/reporters", rpc="AddReporter", request=pb.Ad
         response=pb.AddReporterResponse, answer="case", body="reporter", required=("name", "phone"),
         exclude=("unmasked",), summary="Another resident reports the same matter (C6)")
 
-# photos (issue 15): the bytes themselves travel, not JSON, so these two are written out here
-#: the OpenAPI content of a photo, in each type it may be
-PHOTO_CONTENT = {kind: {"schema": {"type": "string", "format": "binary"}} for kind in sorted(EXTENSIONS)}
-PHOTO_UPLOAD_PATH = "/api/v1/complaints/photos"
-
-
-@router.post("/photos", status_code=201, response_model=model_of(pb.Photo),
-             openapi_extra={"requestBody": {"required": True, "content": PHOTO_CONTENT}},
-             summary="Upload a photo for a complaint you are about to file, or of the work done on a case you "
-                     "handle (the body is the image itself: JPEG, PNG or WebP, at most 10 MB); it is kept upright, "
-                     "at most 2560 pixels long and without the camera's metadata (where it was taken), and only "
-                     "you can file it, by its photo_id (photo_ids of the complaint or of the resolution)")
-async def upload_photo(request: Request, who: Caller, key: IdempotencyKey = None,
-                       content_type: Annotated[str, Header(alias="Content-Type")] = "") -> Any:
-    message = pb.UploadPhotoRequest(content=await request.body(), content_type=content_type)
-    return to_json((await call(request, "complaints", "UploadPhoto", message, who, key)).photo)
-
-
-@router.get("/{case_id}/photos/{photo_id}", response_class=Response,
-            responses={200: {"content": PHOTO_CONTENT, "description": "the photo"}},
-            summary="A photo of a case, to whoever may read the case (A5)")
-async def case_photo(case_id: str, photo_id: str, request: Request, who: Caller) -> Response:
-    answer = await call(request, "complaints", "GetCasePhoto",
-                        pb.GetCasePhotoRequest(case_id=case_id, photo_id=photo_id), who)
-    return Response(answer.content, media_type=answer.photo.content_type, headers={
-        # the reader's browser may keep it; no shared cache may (the photo is for this reader only)
-        "Cache-Control": "private, max-age=3600",
-        "X-Content-Type-Options": "nosniff",
-        "Content-Disposition": f'inline; filename="{photo_id}.{EXTENSIONS[answer.photo.content_type]}"',
-    })
+# photos (issue 15): the bytes themselves travel, not JSON
+PHOTO_UPLOAD_PATH = upload(
+    **COMPLAINTS, path="/photos", rpc="UploadPhoto", request=pb.UploadPhotoRequest, response=pb.UploadPhotoResponse,
+    answer="photo",
+    summary="Upload a photo for a complaint you are about to file, or of the work done on a case you handle (the "
+            "body is the image itself: JPEG, PNG or WebP, at most 10 MB); it is kept upright, at most 2560 pixels "
+            "long and without the camera's metadata (where it was taken), and only you can file it, by its "
+            "photo_id (photo_ids of the complaint or of the resolution)")
+photo(**COMPLAINTS, path=f"{CASE}/photos/{{photo_id}}", rpc="GetCasePhoto", request=pb.GetCasePhotoRequest,
+      summary="A photo of a case, to whoever may read the case (A5)")

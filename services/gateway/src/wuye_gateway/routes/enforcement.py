@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from wuye.enforcement.v1 import enforcement_pb2 as pb
 from wuye_gateway.convert import model_of, to_json
 from wuye_gateway.dependencies import PROBLEM_RESPONSES, Caller, IdempotencyKey, call
-from wuye_gateway.routing import Backend, command, query
+from wuye_gateway.routing import Backend, command, photo, query, upload
 
 router = APIRouter(prefix="/api/v1/enforcement", tags=["enforcement"], responses=PROBLEM_RESPONSES)
 ENFORCEMENT = Backend(router=router, service="enforcement")
@@ -36,10 +36,20 @@ query(**ENFORCEMENT, path="/plans/{plan_id}", rpc="GetPlan", request=pb.GetPlanR
       answer="plan", summary="One plan with its checklist, teams and visits")
 query(**ENFORCEMENT, path=INSPECTION, rpc="GetInspection", request=pb.GetInspectionRequest,
       response=pb.GetInspectionResponse, answer="inspection", summary="One compound's inspection with its results")
+# evidence photos: the bytes themselves travel, not JSON
+PHOTO_UPLOAD_PATH = upload(
+    **ENFORCEMENT, path="/evidence-photos", rpc="UploadEvidencePhoto", request=pb.UploadEvidencePhotoRequest,
+    response=pb.UploadEvidencePhotoResponse, answer="photo",
+    summary="Upload a photo of what you found (the body is the image itself: JPEG, PNG or WebP, at most 10 MB), "
+            "kept upright, at most 2560 pixels long and without the camera's metadata; name it among a result's "
+            "evidence_refs as photo:<photo_id> (only you can)")
+photo(**ENFORCEMENT, path=f"{INSPECTION}/photos/{{photo_id}}", rpc="GetInspectionPhoto",
+      request=pb.GetInspectionPhotoRequest, summary="An evidence photo of an inspection, to whoever may read it")
 command(**ENFORCEMENT, path=f"{INSPECTION}/results", rpc="RecordResult", request=pb.RecordResultRequest,
         response=pb.RecordResultResponse, answer="inspection",
-        summary="Record one item's outcome with evidence (A1: an inspector of a department checking the item)",
-        examples={"outcome": ["fail"], "severity": ["major"], "evidence_refs": [["photo-0001.jpg"]]})
+        summary="Record one item's outcome with evidence (A1: an inspector of a department checking the item; "
+                "photo:<photo_id> names your own evidence upload)",
+        examples={"outcome": ["fail"], "severity": ["major"], "evidence_refs": [["现场检查记录表第3页"]]})
 command(**ENFORCEMENT, path=f"{INSPECTION}/completion", rpc="CompleteInspection",
         request=pb.CompleteInspectionRequest, response=pb.CompleteInspectionResponse, answer="inspection",
         summary="Complete the inspection; each failed item becomes a rectification order with its deadline "

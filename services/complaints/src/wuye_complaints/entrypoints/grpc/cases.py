@@ -13,9 +13,9 @@ from wuye.complaints.v1 import complaints_pb2 as api
 from wuye.complaints.v1 import complaints_pb2_grpc
 from wuye_chassis.grpc_server import Servicer
 from wuye_chassis.paging import decode_cursor, encode_cursor, page_size
+from wuye_chassis.photo_library import PhotoRecord
 from wuye_chassis.proto_values import enum_number, enum_text, ratio_fields, timestamp
 from wuye_complaints.adapters.mediations import PlacedMediation
-from wuye_complaints.adapters.photos import PhotoRecord
 from wuye_complaints.domain import commands
 from wuye_complaints.domain.case import Case
 from wuye_complaints.domain.hotline import Count

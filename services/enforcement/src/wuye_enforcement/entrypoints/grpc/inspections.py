@@ -13,6 +13,7 @@ from wuye.common.v1 import common_pb2
 from wuye.enforcement.v1 import enforcement_pb2 as api
 from wuye.enforcement.v1 import enforcement_pb2_grpc
 from wuye_chassis.grpc_server import Servicer
+from wuye_chassis.photo_library import PhotoRecord
 from wuye_chassis.proto_values import enum_number, enum_text, moment, percent_text, ratio_fields, timestamp
 from wuye_enforcement.domain import commands
 from wuye_enforcement.domain.catalogue import InspectionItem
@@ -28,6 +29,13 @@ from wuye_enforcement.service.unit_of_work import EnforcementUnitOfWork
 Q = TypeVar("Q", bound=commands.OrderList)
 
 SERVICE_NAME = api.DESCRIPTOR.services_by_name["EnforcementService"].full_name
+
+
+def evidence_photo_message(record: PhotoRecord) -> api.EvidencePhoto:
+    return api.EvidencePhoto(
+        photo_id=record.photo_id, content_type=record.content_type, size_bytes=record.size_bytes,
+        width=record.width, height=record.height, sha256=record.sha256, uploaded_at=timestamp(record.uploaded_at),
+    )
 
 
 def item_message(item: InspectionItem) -> api.InspectionItem:
@@ -237,6 +245,22 @@ class EnforcementServicer(enforcement_pb2_grpc.EnforcementServiceServicer):
         )
 
     # --- inspections (E2, E4) --------------------------------------------------------------------
+
+    async def UploadEvidencePhoto(
+        self, request: api.UploadEvidencePhotoRequest, context: grpc.aio.ServicerContext
+    ) -> api.UploadEvidencePhotoResponse:
+        record = await inspections.upload_evidence_photo(
+            commands.UploadEvidencePhoto(request.content, request.content_type), self.uow()
+        )
+        return api.UploadEvidencePhotoResponse(photo=evidence_photo_message(record))
+
+    async def GetInspectionPhoto(
+        self, request: api.GetInspectionPhotoRequest, context: grpc.aio.ServicerContext
+    ) -> api.GetInspectionPhotoResponse:
+        record, content = await inspections.get_inspection_photo(
+            commands.GetInspectionPhoto(request.inspection_id, request.photo_id), self.uow()
+        )
+        return api.GetInspectionPhotoResponse(photo=evidence_photo_message(record), content=content)
 
     async def RecordResult(self, request: api.RecordResultRequest, context: grpc.aio.ServicerContext) -> api.RecordResultResponse:
         view = await inspections.record_result(

@@ -456,28 +456,42 @@ function renderCase(item) {
       + (h.to_state ? " → " + label(h.to_state) : "") + (h.reason ? "（" + h.reason + "）" : ""))));
 }
 
-// the reporter's photos, each fetched with the officer's token (never public) and drawn from memory
+// the reporter's photos and the handler's, each fetched with the officer's token (never public)
 function showCasePhotos(item) {
   const photos = item.photos || [];
-  $("case-photos").replaceChildren(photos.length ? "" : "无 None");
+  const base = "/api/v1/complaints/" + encodeURIComponent(item.case_id) + "/photos/";
+  drawPhotos($("case-photos"), photos.map((photo) => base + encodeURIComponent(photo.photo_id)), "投诉照片",
+    () => state.caseId === item.case_id);
+}
+
+// photos a reader may see, fetched with the token (a photo is never addressable without one) and drawn from
+// memory into ``box``, while ``stillWanted()`` (the record is still the one on screen)
+function drawPhotos(box, paths, alt, stillWanted) {
+  box.replaceChildren(paths.length ? "" : "无 None");
   guarded(async () => {
-    const drawn = await Promise.all(photos.map(async (photo) => {
-      const path = "/api/v1/complaints/" + encodeURIComponent(item.case_id) + "/photos/" + encodeURIComponent(photo.photo_id);
+    const drawn = await Promise.all(paths.map(async (path) => {
       const answer = await fetch(path, { headers: { Authorization: "Bearer " + state.token } });
-      if (!answer.ok) return el("span", {}, "照片无法显示 ");
+      if (!answer.ok) return el("span", {}, "照片无法显示 Photo unavailable ");
       const link = URL.createObjectURL(await answer.blob());
-      return el("a", { href: link, target: "_blank", rel: "noopener" }, el("img", { class: "photo", src: link, alt: "投诉照片" }));
+      return el("a", { href: link, target: "_blank", rel: "noopener" }, el("img", { class: "photo", src: link, alt }));
     }));
-    if (state.caseId === item.case_id && drawn.length) $("case-photos").replaceChildren(...drawn);
+    if (stillWanted() && drawn.length) box.replaceChildren(...drawn);
   });
 }
 
-// the chosen photos, uploaded one by one; their ids for the step that files them
-async function uploadPhotos(input) {
+const MAX_PHOTOS = 9;
+const MAX_PHOTO_MB = 10;
+
+// the chosen photos, checked, then uploaded one by one to ``path``; their ids for the step that files them
+async function uploadPhotos(input, path) {
+  const files = [...input.files];
+  const tooBig = files.filter((file) => file.size > MAX_PHOTO_MB * 1024 * 1024).map((file) => file.name);
+  if (files.length > MAX_PHOTOS) throw new Error("照片最多 " + MAX_PHOTOS + " 张，选了 " + files.length + " 张 At most nine photos");
+  if (tooBig.length) throw new Error("每张照片不超过 " + MAX_PHOTO_MB + " MB Photo too large：" + tooBig.join("、"));
   const ids = [];
-  for (const [at, file] of [...input.files].entries()) {
-    say("正在上传照片 Uploading photo " + (at + 1) + "/" + input.files.length);
-    ids.push((await api("POST", "/api/v1/complaints/photos", file, { create: true })).photo_id);
+  for (const [at, file] of files.entries()) {
+    say("正在上传照片 Uploading photo " + (at + 1) + "/" + files.length);
+    ids.push((await api("POST", path, file, { create: true })).photo_id);
   }
   input.value = "";
   return ids;
@@ -1196,13 +1210,29 @@ function teamStep(plan, team) {
   }]]);
 }
 
-// one checklist line's outcome, and for an open inspection the form a checking department records it with
+// an evidence reference naming an uploaded photo (E4): "photo:<photo_id>"
+const PHOTO_REF = "photo:";
+
+// one checklist line's outcome, with its evidence photos drawn, and for an open inspection the form a
+// checking department records it with
 function inspectionLine(inspection, line, result) {
+  const refs = result ? result.evidence_refs : [];
+  const photoIds = refs.filter((ref) => ref.startsWith(PHOTO_REF)).map((ref) => ref.slice(PHOTO_REF.length));
+  const written = refs.filter((ref) => !ref.startsWith(PHOTO_REF));
   const shown = result
     ? OUTCOMES[result.outcome] + (result.severity ? "（" + SEVERITIES[result.severity] + "）" : "")
       + " · " + result.inspector_id + " " + when(result.recorded_at)
-      + (result.evidence_refs.length ? " · 证据 evidence " + result.evidence_refs.join("、") : "") + (result.note ? " · " + result.note : "")
+      + (written.length ? " · 证据 evidence " + written.join("、") : "")
+      + (photoIds.length ? " · 照片 " + photoIds.length + " 张 photos" : "") + (result.note ? " · " + result.note : "")
     : "未检查 Not checked";
+  const outcomeCell = el("td", { class: result && result.outcome === "fail" ? "overdue" : "" }, shown);
+  if (photoIds.length) {
+    const box = el("div", { class: "photos evidence-photos" });
+    outcomeCell.append(box);
+    const base = "/api/v1/enforcement/inspections/" + encodeURIComponent(inspection.inspection_id) + "/photos/";
+    drawPhotos(box, photoIds.map((id) => base + encodeURIComponent(id)), "证据照片 " + line.item_code,
+      () => $("inspection").dataset.inspectionId === inspection.inspection_id);
+  }
   const mine = inspection.state === "open" && hasRole("department_inspector") && line.departments.includes(state.claims.wuye_department);
   let record = el("td", {}, "—");
   if (mine) {
@@ -1210,21 +1240,28 @@ function inspectionLine(inspection, line, result) {
       ...Object.entries(OUTCOMES).map(([value, caption]) => el("option", { value }, caption)));
     const severity = el("select", { class: "severity", "aria-label": "严重程度 Severity" },
       ...Object.entries(SEVERITIES).map(([value, caption]) => el("option", { value }, caption)));
-    const evidence = el("input", { class: "evidence", maxlength: "500", placeholder: "证据（照片编号，逗号分隔） Evidence refs" });
+    const evidence = el("input", { class: "evidence", maxlength: "500", placeholder: "证据材料（逗号分隔） Evidence refs" });
+    const photos = el("input", { type: "file", class: "evidence-photo-input", accept: "image/jpeg,image/png,image/webp",
+      multiple: "", "aria-label": "证据照片 Evidence photos" });
     const note = el("input", { class: "note", maxlength: "500", placeholder: "说明 Note" });
     const button = el("button", { type: "button", class: "record", onclick: () => guarded(async () => {
       const failed = outcome.value === "fail";
+      const uploaded = await uploadPhotos(photos, "/api/v1/enforcement/evidence-photos");
+      // a line recorded again keeps the photos it named (they are the inspection's already)
+      const kept = photoIds.map((id) => PHOTO_REF + id);
       const answer = await api("POST", "/api/v1/enforcement/inspections/" + encodeURIComponent(inspection.inspection_id) + "/results", {
         item_code: line.item_code, outcome: outcome.value, severity: failed ? severity.value : null,
-        evidence_refs: evidence.value.split(/[,，、\s]+/).filter(Boolean), note: note.value,
+        evidence_refs: [...evidence.value.split(/[,，、\s]+/).filter(Boolean), ...kept, ...uploaded.map((id) => PHOTO_REF + id)],
+        note: note.value,
       });
-      say("已记录 Recorded：" + itemText(line.item_code) + " " + OUTCOMES[outcome.value]);
+      say("已记录 Recorded：" + itemText(line.item_code) + " " + OUTCOMES[outcome.value]
+        + (uploaded.length ? "（附照片 " + uploaded.length + " 张 with photos）" : ""));
       await renderInspection(answer);
     }) }, "记录 Record");
-    record = el("td", { class: "record-line" }, outcome, severity, evidence, note, button);
+    record = el("td", { class: "record-line" }, outcome, severity, evidence, el("label", {}, "照片 Photos ", photos), note, button);
   }
   return el("tr", { dataset: { itemCode: line.item_code, outcome: result ? result.outcome : "" } },
-    el("td", {}, line.item_code + " " + line.content), el("td", { class: result && result.outcome === "fail" ? "overdue" : "" }, shown), record);
+    el("td", {}, line.item_code + " " + line.content), outcomeCell, record);
 }
 
 async function renderInspection(inspection) {
@@ -1816,7 +1853,7 @@ document.addEventListener("DOMContentLoaded", () => {
     "case-reject": () => ["reject", { reason: $("case-reject-reason").value, duplicate_of: $("case-duplicate-of").value, note: text() }],
     "case-start": () => ["start", {}],
     "case-send-back": () => ["send-back", { reason: text() }],
-    "case-resolve": async () => ["resolve", { summary: text(), photo_ids: await uploadPhotos($("case-resolve-photos")) }],
+    "case-resolve": async () => ["resolve", { summary: text(), photo_ids: await uploadPhotos($("case-resolve-photos"), "/api/v1/complaints/photos") }],
     "case-reply": () => ["reply", { message: text() }],
     "case-callback": () => ["callback", {
       valid: $("case-callback-valid").checked, contacted: $("case-callback-contacted").checked,
