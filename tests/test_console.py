@@ -501,14 +501,20 @@ async def test_S1_S4_the_task_force_and_its_addressees_work_the_campaign_in_the_
             item = page.locator("#sup-queue tr[data-item-id]", has_text="消防通道被占用")
             await item.wait_for()
             await item.locator(".step-text").fill("已清理消防通道并设置禁停标志")
+            # with a photo of the cleared lane (issue 15)
+            await item.locator("input.step-photos").set_input_files(files=[
+                {"name": "通道.jpg", "mimeType": "image/jpeg", "buffer": phone_photo(900, 1200)}])
             await item.locator("button.step-handle").click()
             await shown(page, "#message:has-text('已处置')")
 
-            # and the county officer closes it by the follow-up visit (回访反馈)
+            # and the county officer sees what was done, its photo drawn, and closes it by the follow-up visit (回访反馈)
             await log_in(page, base, "huian-officer", "supervision")
             await page.click(f"#sup-lists tr[data-list-id='{listed.json()['list_id']}']")
             handled = page.locator("#sup-list-rows tr[data-state=handled]")
             await handled.wait_for()
+            assert "已清理消防通道并设置禁停标志" in await handled.inner_text()
+            await page.wait_for_function(DRAWN, arg=["#sup-list-rows tr[data-state=handled] img.photo", 1])
+            assert await handled.locator("img.photo").evaluate("(image) => image.naturalHeight") == 1200
             await handled.locator("button.step-satisfied").click()
             await shown(page, "#sup-list-rows tr[data-state=closed]")
             assert "已销号" in await page.inner_text("#sup-list-rows")

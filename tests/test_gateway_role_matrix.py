@@ -142,7 +142,8 @@ ALLOWED: dict[str, set[str]] = {
     "POST /api/v1/enforcement/catalogue": {"city_admin"},
     "POST /api/v1/enforcement/plans": {"county_officer", "street_officer", "department_inspector"},
     "POST /api/v1/enforcement/plans/{plan_id}/inspectors": {"county_officer", "department_inspector"},
-    "POST /api/v1/enforcement/evidence-photos": {"department_inspector"},
+    # the inspectors' photos of what they found, and the addressees' of the work done (S1, S3)
+    "POST /api/v1/enforcement/evidence-photos": {"department_inspector"} | ADDRESSEES,
     "POST /api/v1/enforcement/inspections/{inspection_id}/results": {"department_inspector"},
     "POST /api/v1/enforcement/inspections/{inspection_id}/completion": {"department_inspector"},
     "POST /api/v1/enforcement/orders/{order_id}/rechecks": {"department_inspector"},

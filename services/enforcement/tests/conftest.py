@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 from google.protobuf.message import Message
 
+from tests.support import phone_photo
 from wuye.enforcement.v1 import enforcement_pb2 as api
 from wuye.enforcement.v1 import enforcement_pb2_grpc
 from wuye_chassis.app import ServiceApp
@@ -148,6 +149,20 @@ async def enforcement(
         service = Enforcement(app, enforcement_pb2_grpc.EnforcementServiceStub(channel))
         await service.know_compound(COMPOUND)
         yield service
+
+
+async def upload(enforcement: Enforcement, who: AuthContext = FIRE, content: bytes | None = None,
+                 content_type: str = "image/jpeg") -> api.EvidencePhoto:
+    answer = await enforcement.stub.UploadEvidencePhoto(
+        api.UploadEvidencePhotoRequest(content=phone_photo(1200, 900) if content is None else content,
+                                       content_type=content_type),
+        metadata=who.to_metadata(),
+    )
+    return answer.photo
+
+
+def photo_ref(photo: api.EvidencePhoto) -> str:
+    return f"photo:{photo.photo_id}"
 
 
 async def refused(call: Awaitable[object]) -> tuple[grpc.StatusCode, WuyeError]:

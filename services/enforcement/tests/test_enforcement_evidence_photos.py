@@ -19,22 +19,22 @@ from wuye_chassis.auth import AuthContext
 from wuye_chassis.db import utcnow
 from wuye_enforcement.adapters.orm import evidence_photos
 from wuye_enforcement.domain import commands
-from wuye_enforcement.service import inspections
+from wuye_enforcement.service import evidence
 
-from .conftest import ANXI_OFFICER, COMMUNITY, COUNTY_OFFICER, FIRE, HOUSING, SECOND_COMPOUND, Enforcement, refused
+from .conftest import (
+    ANXI_OFFICER,
+    COMMUNITY,
+    COUNTY_OFFICER,
+    HOUSING,
+    SECOND_COMPOUND,
+    Enforcement,
+    photo_ref,
+    refused,
+    upload,
+)
 
 COMPANY_STAFF = AuthContext(user="staff-1", roles=frozenset({"company_staff"}), scope=COMMUNITY,
                             company="company-lvyuan")
-
-
-async def upload(enforcement: Enforcement, who: AuthContext = FIRE, content: bytes | None = None,
-                 content_type: str = "image/jpeg") -> api.EvidencePhoto:
-    answer = await enforcement.stub.UploadEvidencePhoto(
-        api.UploadEvidencePhotoRequest(content=phone_photo(1200, 900) if content is None else content,
-                                       content_type=content_type),
-        metadata=who.to_metadata(),
-    )
-    return answer.photo
 
 
 async def read_photo(enforcement: Enforcement, inspection_id: str, photo_id: str,
@@ -52,10 +52,6 @@ async def inspection(enforcement: Enforcement) -> str:
 async def fail_fire_lane(enforcement: Enforcement, inspection_id: str, *refs: str) -> None:
     await enforcement.result(inspection_id, "FIRE-01", api.OUTCOME_FAIL, severity=api.SEVERITY_MAJOR,
                              evidence_refs=list(refs))
-
-
-def photo_ref(photo: api.EvidencePhoto) -> str:
-    return f"photo:{photo.photo_id}"
 
 
 async def test_E4_an_inspector_names_their_photos_as_evidence_and_readers_of_the_inspection_see_them(
@@ -142,7 +138,7 @@ async def test_A5_an_evidence_photo_is_read_only_by_who_may_read_the_inspection(
     assert (code, error.field) == (grpc.StatusCode.NOT_FOUND, "photo_id"), "an upload no result named"
 
 
-async def test_A1_only_inspectors_upload_evidence_and_a_non_photo_is_refused(enforcement: Enforcement) -> None:
+async def test_A1_only_inspectors_and_addressees_upload_evidence_and_a_non_photo_is_refused(enforcement: Enforcement) -> None:
     code, error = await refused(upload(enforcement, COUNTY_OFFICER))
     assert (code, error.rule) == (grpc.StatusCode.PERMISSION_DENIED, "role")
     code, error = await refused(upload(enforcement, content=b"%PDF-1.7 not a photo"))
@@ -163,7 +159,7 @@ async def test_photos_an_evidence_upload_no_result_named_within_a_day_is_deleted
         await session.execute(sa.update(evidence_photos).where(evidence_photos.c.photo_id == recent.photo_id)
                               .values(uploaded_at=utcnow() - dt.timedelta(hours=23, minutes=59)))
 
-    swept = await inspections.sweep_unfiled_photos(commands.SweepUnfiledPhotos(kept_hours=24, limit=100),
+    swept = await evidence.sweep_unfiled_photos(commands.SweepUnfiledPhotos(kept_hours=24, limit=100),
                                                    enforcement.app.runtime.unit_of_work())
     assert swept == 1
     objects = tmp_path / "objects" / "evidence-photos"

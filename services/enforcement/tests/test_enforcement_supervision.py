@@ -4,9 +4,10 @@ checked (A4), what a company's staff see (A5), reproducible spot checks, the clo
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import random
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 
 import grpc
 import openpyxl
@@ -23,7 +24,19 @@ from wuye_enforcement.adapters.orm import known_jurisdictions
 from wuye_enforcement.domain.supervision import population_digest
 from wuye_enforcement.service import supervision as supervision_service
 
-from .conftest import COMMUNITY, COMPANY, COMPOUND, COUNTY_OFFICER, FIRE, HUIAN, SECOND_COMPOUND, Enforcement, refused
+from .conftest import (
+    COMMUNITY,
+    COMPANY,
+    COMPOUND,
+    COUNTY_OFFICER,
+    FIRE,
+    HUIAN,
+    SECOND_COMPOUND,
+    Enforcement,
+    photo_ref,
+    refused,
+    upload,
+)
 
 STREET = f"{HUIAN}/350521100"
 OTHER_STREET = f"{HUIAN}/350521101"
@@ -392,3 +405,69 @@ async def test_S1_a_task_list_imports_from_an_excel_workbook_naming_the_sheets_r
         request.workbook = content
         code, error = await refused(supervision.stub.ImportTaskList(request, metadata=COUNTY_OFFICER.to_metadata()))
         assert (code, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, field)
+
+
+# --- evidence photos (issue 15) --------------------------------------------------------------------
+
+
+async def test_S1_an_addressee_reports_a_task_done_with_its_photos_and_only_readers_of_the_task_see_them(
+    supervision: Supervision,
+) -> None:
+    [one] = (await supervision.issue(task("物业服务", to(api.ADDRESSEE_KIND_COMPANY, COMPANY)))).tasks
+    enforcement = supervision.enforcement
+    ledger, strangers = await upload(enforcement, STAFF), await upload(enforcement, OTHER_STAFF)
+
+    async def report(*refs: str) -> api.Task:
+        return (await supervision.stub.ReportTaskDone(
+            api.ReportTaskDoneRequest(task_id=one.task_id, result="已建立服务台账", evidence_refs=list(refs)),
+            metadata=STAFF.to_metadata())).task
+
+    code, error = await refused(report("台账.pdf", photo_ref(strangers)))
+    assert (code, error.field, error.rule) == (grpc.StatusCode.NOT_FOUND, "evidence_refs[1]", "photos")
+    assert (await supervision.stub.GetTaskList(api.GetTaskListRequest(list_id=one.list_id), metadata=STAFF.to_metadata())
+            ).task_list.tasks[0].state == api.TASK_STATE_OPEN, "a refused report records nothing"
+    done = await report("台账.pdf", photo_ref(ledger))
+    assert done.state == api.TASK_STATE_DONE and list(done.evidence_refs) == ["台账.pdf", photo_ref(ledger)]
+
+    def read(who: AuthContext, task_id: str = one.task_id) -> Awaitable[api.GetTaskPhotoResponse]:
+        return supervision.stub.GetTaskPhoto(api.GetTaskPhotoRequest(task_id=task_id, photo_id=ledger.photo_id),
+                                             metadata=who.to_metadata())
+
+    for reader in (COUNTY_OFFICER, STAFF):
+        assert hashlib.sha256((await read(reader)).content).hexdigest() == ledger.sha256
+    for stranger, expected in ((OTHER_STAFF, grpc.StatusCode.PERMISSION_DENIED),
+                               (OTHER_STREET_OFFICER, grpc.StatusCode.PERMISSION_DENIED)):
+        code, _ = await refused(read(stranger))
+        assert code is expected, stranger.user
+
+    # sent back, the task is reported again naming the photo it holds already
+    await supervision.stub.ReturnTask(api.ReturnTaskRequest(task_id=one.task_id, reason="台账不全"),
+                                      metadata=COUNTY_OFFICER.to_metadata())
+    again = await report("台账（补充）.pdf", photo_ref(ledger))
+    assert again.state == api.TASK_STATE_DONE
+    assert await enforcement.count("evidence_photos", f"WHERE held_by = '{one.task_id}' AND stage = 'task'") == 1
+
+
+async def test_S3_an_addressee_records_an_items_handling_with_photos_read_only_through_the_item(
+    supervision: Supervision,
+) -> None:
+    [item] = (await supervision.rectification_list(
+        api.ListItemInput(problem="楼道堆物", addressee=to(api.ADDRESSEE_KIND_COMPANY, COMPANY), deadline=today(7)),
+    )).items
+    [one] = (await supervision.issue(task("物业服务", to(api.ADDRESSEE_KIND_COMPANY, COMPANY)))).tasks
+    cleared = await upload(supervision.enforcement, STAFF)
+    handled = (await supervision.stub.RecordItemHandling(
+        api.RecordItemHandlingRequest(item_id=item.item_id, action_taken="已清理楼道杂物",
+                                      evidence_refs=[photo_ref(cleared)]),
+        metadata=STAFF.to_metadata())).item
+    assert handled.state == api.ITEM_STATE_HANDLED
+    assert list(handled.steps[-1].evidence_refs) == [photo_ref(cleared)]
+    shown = await supervision.stub.GetItemPhoto(api.GetItemPhotoRequest(item_id=item.item_id, photo_id=cleared.photo_id),
+                                                metadata=COUNTY_OFFICER.to_metadata())
+    assert hashlib.sha256(shown.content).hexdigest() == cleared.sha256 and shown.photo.content_type == "image/jpeg"
+    code, error = await refused(supervision.stub.GetTaskPhoto(
+        api.GetTaskPhotoRequest(task_id=one.task_id, photo_id=cleared.photo_id), metadata=COUNTY_OFFICER.to_metadata()))
+    assert (code, error.field) == (grpc.StatusCode.NOT_FOUND, "photo_id"), "a photo is read through its own record"
+    code, _ = await refused(supervision.stub.GetItemPhoto(
+        api.GetItemPhotoRequest(item_id=item.item_id, photo_id=cleared.photo_id), metadata=OTHER_STAFF.to_metadata()))
+    assert code is grpc.StatusCode.PERMISSION_DENIED

@@ -137,6 +137,18 @@ class GetInspectionPhoto:
 
 
 @dataclass(frozen=True)
+class GetTaskPhoto:
+    task_id: str
+    photo_id: str
+
+
+@dataclass(frozen=True)
+class GetItemPhoto:
+    item_id: str
+    photo_id: str
+
+
+@dataclass(frozen=True)
 class SweepUnfiledPhotos:
     #: evidence photos no result took within this many hours of their upload are deleted
     kept_hours: float

@@ -8,7 +8,7 @@ from wuye_chassis import photo_library
 from wuye_chassis.app import ServiceRuntime
 from wuye_chassis.background import PeriodicTask
 from wuye_enforcement.domain import commands
-from wuye_enforcement.service import inspections, orders
+from wuye_enforcement.service import evidence, orders
 from wuye_enforcement.service.unit_of_work import EnforcementUnitOfWork
 from wuye_enforcement.settings import EnforcementSettings
 
@@ -27,5 +27,5 @@ def overdue_orders(runtime: ServiceRuntime[EnforcementUnitOfWork], settings: Enf
 
 
 def photo_sweep(runtime: ServiceRuntime[EnforcementUnitOfWork], settings: EnforcementSettings) -> PeriodicTask:
-    return photo_library.sweep_task(settings, lambda kept_hours, limit: inspections.sweep_unfiled_photos(
+    return photo_library.sweep_task(settings, lambda kept_hours, limit: evidence.sweep_unfiled_photos(
         commands.SweepUnfiledPhotos(kept_hours, limit), runtime.unit_of_work()))

@@ -1,9 +1,8 @@
 """Handlers for one compound's inspection: results per checklist line, then completion into findings,
 each with its rectification order (E4). Completion's rows and events commit together or not at all.
 
-Evidence photos: an inspector uploads a photo of what they found, then names it among a result's
-evidence_refs as ``photo:<photo_id>``; from then on it is the inspection's, in its jurisdiction, read only
-through the inspection by those who may read it."""
+A result's evidence photos (``service.evidence``) are read only through the inspection, by those who may
+read it."""
 
 from __future__ import annotations
 
@@ -16,12 +15,12 @@ from wuye_chassis.db import utcnow
 from wuye_chassis.errors import InvalidArgument, NotFound
 from wuye_chassis.ids import new_id
 from wuye_chassis.photo_library import PhotoRecord
-from wuye_chassis.photos import RULE as PHOTO_RULE
 from wuye_chassis.workdays import WorkingDayCalendar
 from wuye_enforcement.domain import commands
 from wuye_enforcement.domain.inspections import Inspection
 from wuye_enforcement.domain.rectification import RectificationOrder, deadline_in_working_days
 from wuye_enforcement.domain.vocabulary import Addressee
+from wuye_enforcement.service import evidence
 from wuye_enforcement.service.access import INSPECTORS, READERS, require_inspecting_department
 from wuye_enforcement.service.unit_of_work import EnforcementUnitOfWork
 
@@ -57,7 +56,8 @@ async def record_result(command: commands.RecordResult, uow: EnforcementUnitOfWo
             evidence_refs=command.evidence_refs, severity=command.severity or None, note=command.note,
         )
         await uow.inspections.save_result(inspection.inspection_id, inspection.results[command.item_code.strip()])
-        await _file_evidence_photos(uow, caller, inspection, command.evidence_refs)
+        await evidence.file_named_photos(uow, caller, command.evidence_refs, held_by=inspection.inspection_id,
+                                         path=inspection.jurisdiction_path, stage=evidence.RESULT_PHOTOS)
         await uow.commit()
     return InspectionView(inspection, [])
 
@@ -102,46 +102,6 @@ async def complete_inspection(command: commands.CompleteInspection, uow: Enforce
 
 # --- evidence photos ------------------------------------------------------------------------------
 
-#: an evidence reference naming an uploaded photo: "photo:<photo_id>"
-PHOTO_REF = "photo:"
-#: photos one result names at most (as many as a WeChat post takes)
-MAX_PHOTOS_PER_RESULT = 9
-RESULT_PHOTOS = "result"
-
-
-async def upload_evidence_photo(command: commands.UploadEvidencePhoto, uow: EnforcementUnitOfWork) -> PhotoRecord:
-    """Keep a photo for a result the caller is about to record; only they can name it as evidence."""
-    caller = auth.require_role(INSPECTORS, action="upload an evidence photo")
-    return await photo_library.keep_upload(uow, lambda: uow.photos, command.content, command.content_type,
-                                           by=caller.user)
-
-
-async def _file_evidence_photos(
-    uow: EnforcementUnitOfWork, caller: auth.AuthContext, inspection: Inspection, evidence_refs: Sequence[str]
-) -> None:
-    """The photos a result names become the inspection's: the caller's own unfiled uploads; one the
-    inspection holds already (a line recorded again, or another line's photo) stays as it is. Any other is
-    NOT_FOUND naming ``evidence_refs[i]``, and the result is not recorded."""
-    named: dict[str, int] = {}
-    for at, ref in enumerate(evidence_refs):
-        if ref.strip().startswith(PHOTO_REF):
-            photo_id = ref.strip().removeprefix(PHOTO_REF).strip()
-            if not photo_id or len(photo_id) > 36:
-                raise InvalidArgument(f"{ref!r} names no photo: write photo:<photo_id>", field=f"evidence_refs[{at}]",
-                                      rule=PHOTO_RULE)
-            named.setdefault(photo_id, at)
-    if len(named) > MAX_PHOTOS_PER_RESULT:
-        raise InvalidArgument(f"a result names at most {MAX_PHOTOS_PER_RESULT} photos, not {len(named)}",
-                              field="evidence_refs", rule=PHOTO_RULE)
-    if not named:
-        return
-    held = {record.photo_id for record in await uow.photos.held_by(inspection.inspection_id)}
-    new = {photo_id: at for photo_id, at in named.items() if photo_id not in held}
-    await photo_library.file_uploads(
-        uow.photos, list(new), by=caller.user, held_by=inspection.inspection_id, path=inspection.jurisdiction_path,
-        stage=RESULT_PHOTOS, field="evidence_refs", first=len(held), positions=list(new.values()),
-    )
-
 
 async def get_inspection_photo(
     query: commands.GetInspectionPhoto, uow: EnforcementUnitOfWork
@@ -154,12 +114,6 @@ async def get_inspection_photo(
         auth.require_access(inspection.jurisdiction_path, action=action)
         return await photo_library.held_photo(uow.photos, query.photo_id, held_by=inspection.inspection_id,
                                               what=f"inspection {inspection.inspection_id}")
-
-
-async def sweep_unfiled_photos(command: commands.SweepUnfiledPhotos, uow: EnforcementUnitOfWork) -> int:
-    """Delete the evidence photos uploaded but named by no result."""
-    return await photo_library.sweep_unfiled(uow, lambda: uow.photos, kept_hours=command.kept_hours,
-                                             limit=command.limit)
 
 
 async def _require_inspection(uow: EnforcementUnitOfWork, inspection_id: str) -> Inspection:

@@ -14,13 +14,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from wuye_chassis import auth
+from wuye_chassis import auth, photo_library
 from wuye_chassis.db import utcnow
-from wuye_chassis.errors import InvalidArgument, NotFound, WuyeError
+from wuye_chassis.errors import InvalidArgument, NotFound, PermissionDenied, WuyeError
 from wuye_chassis.ids import new_id
 from wuye_chassis.jurisdiction import JurisdictionPath
 from wuye_chassis.paging import next_page_token, page_key, page_size
 from wuye_chassis.periods import local_day, parse_period
+from wuye_chassis.photo_library import PhotoRecord
 from wuye_chassis.tabular import read_workbook
 from wuye_chassis.validation import parse_choice, require_text
 from wuye_enforcement.domain import commands
@@ -51,6 +52,7 @@ from wuye_enforcement.domain.supervision import (
     supervision_figures,
 )
 from wuye_enforcement.domain.vocabulary import AddresseeKind
+from wuye_enforcement.service import evidence
 from wuye_enforcement.service.access import (
     ADDRESSEES,
     SUPERVISION_READERS,
@@ -278,6 +280,8 @@ async def report_task_done(command: commands.ReportTaskDone, uow: EnforcementUni
         events = task.report_done(result=command.result, evidence_refs=command.evidence_refs, by=caller.user,
                                   now=utcnow())
         await uow.supervision.save_task(task)
+        await evidence.file_named_photos(uow, caller, command.evidence_refs, held_by=task.task_id,
+                                         path=task.addressee.jurisdiction_path, stage=evidence.TASK_PHOTOS)
         for event in events:
             await uow.publish(event)
         await uow.commit()
@@ -459,6 +463,8 @@ async def record_item_handling(command: commands.RecordItemHandling, uow: Enforc
         item.record_handling(action_taken=command.action_taken, evidence_refs=command.evidence_refs, by=caller.user,
                              now=utcnow())
         await uow.supervision.save_item(item)
+        await evidence.file_named_photos(uow, caller, command.evidence_refs, held_by=item.item_id,
+                                         path=item.addressee.jurisdiction_path, stage=evidence.HANDLING_PHOTOS)
         await uow.commit()
     return item
 
@@ -495,6 +501,40 @@ async def _require_item(uow: EnforcementUnitOfWork, item_id: str) -> ListItem:
     if item is None:
         raise NotFound(f"unknown rectification list item {item_id!r}", field="item_id")
     return item
+
+
+async def get_task_photo(query: commands.GetTaskPhoto, uow: EnforcementUnitOfWork) -> tuple[PhotoRecord, bytes]:
+    """A photo the addressee reported a task done with, to whoever may read the task (A5)."""
+    action = "read a task's photo"
+    auth.require_role(SUPERVISION_READERS, action=action)
+    async with uow.reading():
+        task = await uow.supervision.task(query.task_id)
+        if task is None:
+            raise NotFound(f"unknown task {query.task_id!r}", field="task_id")
+        _require_readable(await uow.supervision.task_list_path(task.list_id), task.addressee, action=action)
+        return await photo_library.held_photo(uow.photos, query.photo_id, held_by=task.task_id,
+                                              what=f"task {task.task_id}")
+
+
+async def get_item_photo(query: commands.GetItemPhoto, uow: EnforcementUnitOfWork) -> tuple[PhotoRecord, bytes]:
+    """A photo the addressee recorded a list item's handling with, to whoever may read the item (A5)."""
+    action = "read a rectification item's photo"
+    auth.require_role(SUPERVISION_READERS, action=action)
+    async with uow.reading():
+        item = await uow.supervision.item(query.item_id)
+        if item is None:
+            raise NotFound(f"unknown rectification list item {query.item_id!r}", field="item_id")
+        _require_readable(await uow.supervision.list_path(item.list_id), item.addressee, action=action)
+        return await photo_library.held_photo(uow.photos, query.photo_id, held_by=item.item_id,
+                                              what=f"rectification list item {item.item_id}")
+
+
+def _require_readable(list_path: str, addressee: Addressee, *, action: str) -> None:
+    """The reader's scope covers the list, and a company's staff read only what is addressed to it."""
+    auth.require_access(list_path, action=action)
+    company = own_company_only()
+    if company is not None and addressee.company_id != company:
+        raise PermissionDenied(f"{action}: it is addressed to another company", field="company", rule="A5")
 
 
 # --- S4: figures -----------------------------------------------------------------------------------

@@ -40,9 +40,10 @@ query(**ENFORCEMENT, path=INSPECTION, rpc="GetInspection", request=pb.GetInspect
 PHOTO_UPLOAD_PATH = upload(
     **ENFORCEMENT, path="/evidence-photos", rpc="UploadEvidencePhoto", request=pb.UploadEvidencePhotoRequest,
     response=pb.UploadEvidencePhotoResponse, answer="photo",
-    summary="Upload a photo of what you found (the body is the image itself: JPEG, PNG or WebP, at most 10 MB), "
-            "kept upright, at most 2560 pixels long and without the camera's metadata; name it among a result's "
-            "evidence_refs as photo:<photo_id> (only you can)")
+    summary="Upload a photo of what you found or of the work done (the body is the image itself: JPEG, PNG or "
+            "WebP, at most 10 MB), kept upright, at most 2560 pixels long and without the camera's metadata; name it "
+            "among the evidence_refs of an inspection result, a task's report or a list item's handling as "
+            "photo:<photo_id> (only you can)")
 photo(**ENFORCEMENT, path=f"{INSPECTION}/photos/{{photo_id}}", rpc="GetInspectionPhoto",
       request=pb.GetInspectionPhotoRequest, summary="An evidence photo of an inspection, to whoever may read it")
 command(**ENFORCEMENT, path=f"{INSPECTION}/results", rpc="RecordResult", request=pb.RecordResultRequest,

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from wuye.enforcement.v1 import supervision_pb2 as pb
 from wuye_gateway.convert import model_of, to_json, to_message
 from wuye_gateway.dependencies import PROBLEM_RESPONSES, Caller, IdempotencyKey, call
-from wuye_gateway.routing import Backend, command, query
+from wuye_gateway.routing import Backend, command, photo, query
 from wuye_gateway.workbooks import XLSX, local_time, workbook_response
 
 router = APIRouter(prefix="/api/v1/supervision", tags=["supervision"], responses=PROBLEM_RESPONSES)
@@ -41,8 +41,11 @@ query(**SUPERVISION, path="/tasks", rpc="ListTasks", request=pb.ListTasksRequest
       summary="Tasks addressed within a jurisdiction by deadline (an addressee's queue; overdue_only for the late)")
 command(**SUPERVISION, path=f"{TASK}/completion", rpc="ReportTaskDone", request=pb.ReportTaskDoneRequest,
         response=pb.ReportTaskDoneResponse, answer="task",
-        summary="The addressee reports its task done with the result (A1: the addressee itself)",
+        summary="The addressee reports its task done with the result (A1: the addressee itself; photo:<photo_id> "
+                "among evidence_refs names your own upload to /api/v1/enforcement/evidence-photos)",
         examples={"result": ["已成立工作专班，名单见附件"]})
+photo(**SUPERVISION, path=f"{TASK}/photos/{{photo_id}}", rpc="GetTaskPhoto", request=pb.GetTaskPhotoRequest,
+      summary="A photo a task was reported done with, to whoever may read the task (A5)")
 command(**SUPERVISION, path=f"{TASK}/return", rpc="ReturnTask", request=pb.ReturnTaskRequest,
         response=pb.ReturnTaskResponse, answer="task",
         summary="The task force sends a reported result back with the reason; the task is open again",
@@ -155,8 +158,10 @@ query(**SUPERVISION, path="/rectification-items", rpc="ListRectificationItems",
       required=("jurisdiction_path",), summary="List items addressed within a jurisdiction by deadline")
 command(**SUPERVISION, path=f"{ITEM}/handling", rpc="RecordItemHandling", request=pb.RecordItemHandlingRequest,
         response=pb.RecordItemHandlingResponse, answer="item",
-        summary="执行处置: the addressee records what it did (A1: the addressee itself)",
+        summary="执行处置: the addressee records what it did (A1: the addressee itself; photos as a task's report)",
         examples={"action_taken": ["已清理楼道杂物并张贴告示"]})
+photo(**SUPERVISION, path=f"{ITEM}/photos/{{photo_id}}", rpc="GetItemPhoto", request=pb.GetItemPhotoRequest,
+      summary="A photo a list item's handling was recorded with, to whoever may read the item (A5)")
 command(**SUPERVISION, path=f"{ITEM}/feedback", rpc="RecordItemFeedback", request=pb.RecordItemFeedbackRequest,
         response=pb.RecordItemFeedbackResponse, answer="item",
         summary="回访反馈: the task force's follow-up visit closes the item, or hands it back with the reason")

@@ -19,7 +19,7 @@ from wuye_enforcement.domain import commands
 from wuye_enforcement.domain.catalogue import InspectionItem
 from wuye_enforcement.domain.plans import ChecklistLine
 from wuye_enforcement.domain.rectification import RectificationOrder
-from wuye_enforcement.service import catalogue, figures, inspections, orders, plans
+from wuye_enforcement.service import catalogue, evidence, figures, inspections, orders, plans
 from wuye_enforcement.service.inspections import InspectionView
 from wuye_enforcement.service.orders import OrderPage
 from wuye_enforcement.service.plans import PlanView
@@ -249,7 +249,7 @@ class EnforcementServicer(enforcement_pb2_grpc.EnforcementServiceServicer):
     async def UploadEvidencePhoto(
         self, request: api.UploadEvidencePhotoRequest, context: grpc.aio.ServicerContext
     ) -> api.UploadEvidencePhotoResponse:
-        record = await inspections.upload_evidence_photo(
+        record = await evidence.upload_evidence_photo(
             commands.UploadEvidencePhoto(request.content, request.content_type), self.uow()
         )
         return api.UploadEvidencePhotoResponse(photo=evidence_photo_message(record))

@@ -22,7 +22,7 @@ from wuye_enforcement.domain.supervision import (
     Task,
     TaskList,
 )
-from wuye_enforcement.entrypoints.grpc.inspections import ratio
+from wuye_enforcement.entrypoints.grpc.inspections import evidence_photo_message, ratio
 from wuye_enforcement.service import supervision
 from wuye_enforcement.service.unit_of_work import EnforcementUnitOfWork
 
@@ -212,6 +212,12 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
         )
         return api.ReportTaskDoneResponse(task=task_message(task))
 
+    async def GetTaskPhoto(self, request: api.GetTaskPhotoRequest, context: grpc.aio.ServicerContext) -> api.GetTaskPhotoResponse:
+        record, content = await supervision.get_task_photo(
+            commands.GetTaskPhoto(request.task_id, request.photo_id), self.uow()
+        )
+        return api.GetTaskPhotoResponse(photo=evidence_photo_message(record), content=content)
+
     async def ReturnTask(self, request: api.ReturnTaskRequest, context: grpc.aio.ServicerContext) -> api.ReturnTaskResponse:
         task = await supervision.return_task(commands.ReturnTask(request.task_id, request.reason), self.uow())
         return api.ReturnTaskResponse(task=task_message(task))
@@ -304,6 +310,12 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
             self.uow(),
         )
         return api.RecordItemHandlingResponse(item=item_message(item))
+
+    async def GetItemPhoto(self, request: api.GetItemPhotoRequest, context: grpc.aio.ServicerContext) -> api.GetItemPhotoResponse:
+        record, content = await supervision.get_item_photo(
+            commands.GetItemPhoto(request.item_id, request.photo_id), self.uow()
+        )
+        return api.GetItemPhotoResponse(photo=evidence_photo_message(record), content=content)
 
     async def RecordItemFeedback(
         self, request: api.RecordItemFeedbackRequest, context: grpc.aio.ServicerContext

@@ -1210,8 +1210,19 @@ function teamStep(plan, team) {
   }]]);
 }
 
-// an evidence reference naming an uploaded photo (E4): "photo:<photo_id>"
+// an evidence reference naming an uploaded photo (E4, S1, S3): "photo:<photo_id>", uploaded here first
 const PHOTO_REF = "photo:";
+const EVIDENCE_UPLOAD = "/api/v1/enforcement/evidence-photos";
+
+// the photos among a record's evidence refs, each read through the record (``record`` + "/photos/" + id)
+function evidencePhotos(refs, record) {
+  const ids = refs.filter((ref) => ref.startsWith(PHOTO_REF)).map((ref) => ref.slice(PHOTO_REF.length));
+  if (!ids.length) return "";
+  const box = el("div", { class: "photos evidence-photos" });
+  drawPhotos(box, ids.map((id) => record + "/photos/" + encodeURIComponent(id)), "证据照片 Evidence photo",
+    () => box.isConnected);
+  return box;
+}
 
 // one checklist line's outcome, with its evidence photos drawn, and for an open inspection the form a
 // checking department records it with
@@ -1225,14 +1236,8 @@ function inspectionLine(inspection, line, result) {
       + (written.length ? " · 证据 evidence " + written.join("、") : "")
       + (photoIds.length ? " · 照片 " + photoIds.length + " 张 photos" : "") + (result.note ? " · " + result.note : "")
     : "未检查 Not checked";
-  const outcomeCell = el("td", { class: result && result.outcome === "fail" ? "overdue" : "" }, shown);
-  if (photoIds.length) {
-    const box = el("div", { class: "photos evidence-photos" });
-    outcomeCell.append(box);
-    const base = "/api/v1/enforcement/inspections/" + encodeURIComponent(inspection.inspection_id) + "/photos/";
-    drawPhotos(box, photoIds.map((id) => base + encodeURIComponent(id)), "证据照片 " + line.item_code,
-      () => $("inspection").dataset.inspectionId === inspection.inspection_id);
-  }
+  const outcomeCell = el("td", { class: result && result.outcome === "fail" ? "overdue" : "" }, shown,
+    evidencePhotos(refs, "/api/v1/enforcement/inspections/" + encodeURIComponent(inspection.inspection_id)));
   const mine = inspection.state === "open" && hasRole("department_inspector") && line.departments.includes(state.claims.wuye_department);
   let record = el("td", {}, "—");
   if (mine) {
@@ -1246,7 +1251,7 @@ function inspectionLine(inspection, line, result) {
     const note = el("input", { class: "note", maxlength: "500", placeholder: "说明 Note" });
     const button = el("button", { type: "button", class: "record", onclick: () => guarded(async () => {
       const failed = outcome.value === "fail";
-      const uploaded = await uploadPhotos(photos, "/api/v1/enforcement/evidence-photos");
+      const uploaded = await uploadPhotos(photos, EVIDENCE_UPLOAD);
       // a line recorded again keeps the photos it named (they are the inspection's already)
       const kept = photoIds.map((id) => PHOTO_REF + id);
       const answer = await api("POST", "/api/v1/enforcement/inspections/" + encodeURIComponent(inspection.inspection_id) + "/results", {
@@ -1463,17 +1468,17 @@ async function loadQueue(path) {
   const rows = [
     ...tasks.items.map((task) => el("tr", { dataset: { taskId: task.task_id } }, el("td", {}, task.title),
       el("td", {}, "任务 Task · " + task.area), deadlineCell(task),
-      stepCell([["report", "报告完成 Report done", async (text) => {
-        await api("POST", "/api/v1/supervision/tasks/" + encodeURIComponent(task.task_id) + "/completion", { result: text });
+      stepCell([["report", "报告完成 Report done", async (text, refs) => {
+        await api("POST", "/api/v1/supervision/tasks/" + encodeURIComponent(task.task_id) + "/completion", { result: text, evidence_refs: refs });
         await reload("已报告完成 Reported done", task.title);
-      }]]))),
+      }]], true))),
     ...items.items.filter((item) => item.state === "assigned" || item.state === "reopened").map((item) => el("tr", {
       dataset: { itemId: item.item_id },
     }, el("td", {}, item.problem), el("td", {}, "整改 " + ITEM_STATES[item.state]), deadlineCell(item),
-    stepCell([["handle", "处置 Handled", async (text) => {
-      await api("POST", "/api/v1/supervision/rectification-items/" + encodeURIComponent(item.item_id) + "/handling", { action_taken: text });
+    stepCell([["handle", "处置 Handled", async (text, refs) => {
+      await api("POST", "/api/v1/supervision/rectification-items/" + encodeURIComponent(item.item_id) + "/handling", { action_taken: text, evidence_refs: refs });
       await reload("已处置 Handled", item.problem);
-    }]]))),
+    }]], true))),
   ];
   $("sup-queue").replaceChildren(...rows);
   if (!rows.length) $("sup-queue").append(el("tr", {}, el("td", { colspan: "4" }, "暂无待办 Nothing waiting")));
@@ -1483,13 +1488,19 @@ function deadlineCell(entry) {
   return el("td", { class: entry.overdue ? "overdue" : "" }, entry.deadline + (entry.overdue ? " 已逾期 overdue" : ""));
 }
 
-// one text box and the buttons that send it: each button names its step and builds the body from the text
-function stepCell(steps) {
+// one text box (and, for a step that reports work, a photo input) and the buttons that send it: each button
+// names its step and builds the body from the text and the evidence refs of the photos it uploaded first
+function stepCell(steps, withPhotos) {
   const text = el("input", { class: "step-text", maxlength: "500", "aria-label": "说明 Note" });
+  const photos = withPhotos ? el("input", { type: "file", class: "step-photos", accept: "image/jpeg,image/png,image/webp",
+    multiple: "", "aria-label": "照片 Photos" }) : null;
   const buttons = steps.map(([name, caption, send]) => el("button", {
-    type: "button", class: "step-" + name, onclick: () => guarded(() => send(text.value)),
+    type: "button", class: "step-" + name, onclick: () => guarded(async () => {
+      const refs = photos ? (await uploadPhotos(photos, EVIDENCE_UPLOAD)).map((id) => PHOTO_REF + id) : [];
+      await send(text.value, refs);
+    }),
   }, caption));
-  return el("td", { class: "steps" }, text, ...buttons);
+  return el("td", { class: "steps" }, text, ...(photos ? [el("label", {}, "照片 Photos ", photos)] : []), ...buttons);
 }
 
 function showList(title, head, rows, exportPath) {
@@ -1507,11 +1518,12 @@ async function openTaskList(listId) {
     const path = "/api/v1/supervision/tasks/" + encodeURIComponent(task.task_id);
     const after = async (done, message) => { say(message + ": " + task.title); await openTaskList(listId); };
     const steps = task.state === "open"
-      ? [["report", "报告完成 Report done", async (text) => after(await api("POST", path + "/completion", { result: text }), "已报告完成 Reported done")]]
+      ? [["report", "报告完成 Report done", async (text, refs) => after(await api("POST", path + "/completion", { result: text, evidence_refs: refs }), "已报告完成 Reported done")]]
       : [["return", "退回 Send back", async (text) => after(await api("POST", path + "/return", { reason: text }), "已退回 Sent back")]];
     return el("tr", { dataset: { taskId: task.task_id, state: task.state } }, el("td", {}, String(task.number)),
       el("td", {}, task.area), el("td", {}, task.title), el("td", {}, task.addressee.name), deadlineCell(task),
-      el("td", { class: "state" }, TASK_STATES[task.state] + (task.result ? "：" + task.result : "")), stepCell(steps));
+      el("td", { class: "state" }, TASK_STATES[task.state] + (task.result ? "：" + task.result : ""),
+        evidencePhotos(task.evidence_refs || [], path)), stepCell(steps, task.state === "open"));
   });
   showList(taskList.title, ["序号 No.", "领域 Area", "任务 Task", "责任单位 Addressee", "时限 Deadline", "状态 State", "办理 Act"],
     rows, "/api/v1/supervision/task-lists/" + encodeURIComponent(listId) + "/export.xlsx");
@@ -1527,8 +1539,8 @@ async function openRectificationList(listId) {
       await openRectificationList(listId);
     };
     const steps = {
-      assigned: [["handle", "处置 Handled", (text) => step("/handling", { action_taken: text }, "已处置 Handled")()]],
-      reopened: [["handle", "处置 Handled", (text) => step("/handling", { action_taken: text }, "已处置 Handled")()]],
+      assigned: [["handle", "处置 Handled", (text, refs) => step("/handling", { action_taken: text, evidence_refs: refs }, "已处置 Handled")()]],
+      reopened: [["handle", "处置 Handled", (text, refs) => step("/handling", { action_taken: text, evidence_refs: refs }, "已处置 Handled")()]],
       handled: [
         ["satisfied", "回访满意 Satisfied", (text) => step("/feedback", { satisfied: true, note: text }, "已销号 Closed")()],
         ["unsatisfied", "回访不满意 Unsatisfied", (text) => step("/feedback", { satisfied: false, note: text }, "已重新交办 Handed back")()],
@@ -1540,10 +1552,18 @@ async function openRectificationList(listId) {
     }[item.state];
     return el("tr", { dataset: { itemId: item.item_id, state: item.state } }, el("td", {}, String(item.number)),
       el("td", {}, item.problem), el("td", {}, item.addressee.name), deadlineCell(item),
-      el("td", { class: "state" }, ITEM_STATES[item.state]), stepCell(steps));
+      el("td", { class: "state" }, ITEM_STATES[item.state], handlingShown(item, path)),
+      stepCell(steps, item.state === "assigned" || item.state === "reopened"));
   });
   showList(found.title, ["序号 No.", "问题 Problem", "责任单位 Addressee", "时限 Deadline", "状态 State", "办理 Act"],
     rows, "/api/v1/supervision/rectification-lists/" + encodeURIComponent(listId) + "/export.xlsx");
+}
+
+// what the addressee last recorded doing, with its photos
+function handlingShown(item, path) {
+  const handled = [...item.steps].reverse().find((step) => step.step === "handled");
+  if (!handled) return "";
+  return el("div", { class: "handling" }, "处置 Handled：" + (handled.note || "—"), evidencePhotos(handled.evidence_refs || [], path));
 }
 
 // an Excel download needs the officer's token, so it is fetched and handed to the browser as a file
