@@ -87,6 +87,39 @@ async def served_gateway(services: dict[str, ServiceApp]) -> AsyncIterator[tuple
         await serving
 
 
+@asynccontextmanager
+async def funds_city(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService
+) -> AsyncIterator[tuple[str, Gateway, dict[str, Any]]]:
+    """Registry and funds behind the served gateway: 凤凰城, its funds configured, with 3号楼's three owned homes
+    0101, 0201 and 0301 (89.57 m² each)."""
+    registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
+    funds = await start_service(funds_definition(await database_url_factory("funds"), nats_server.url, registry.port))
+    async with served_gateway({"registry": registry, "funds": funds}) as (base, gateway):
+        await register_hierarchy(gateway)
+        compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
+        await configure_funds(gateway, compound)
+        building = await gateway.client.post(f"/api/v1/compounds/{compound['id']}/buildings",
+                                             json={"code": "3", "name": "3号楼"}, headers=await gateway.token("city-admin"))
+        await add_owned_households(registry.port, building.json()["id"], 3)
+        yield base, gateway, compound
+
+
+@asynccontextmanager
+async def console_page(**options: Any) -> AsyncIterator[tuple[Any, list[str]]]:
+    """A page of Debian's Chromium (desktop-sized unless ``viewport`` says otherwise) and the script errors it
+    raises (a test ends with none)."""
+    async with playwright.async_playwright() as driver:
+        browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            page = await browser.new_page(**({"viewport": {"width": 1280, "height": 900}} | options))
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            yield page, errors
+        finally:
+            await browser.close()
+
+
 async def shown(page, selector: str) -> None:
     """Wait for ``selector``; on timeout fail with what the console said (its problem+json message)."""
     try:
@@ -147,11 +180,7 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
         case = await eventually(submitted)
         assert case["state"] == "submitted"
 
-        async with playwright.async_playwright() as driver:
-            browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            page = await browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
+        async with console_page(viewport={"width": 390, "height": 844}, device_scale_factor=2) as (page, errors):
             answer = await page.goto(f"{base}/console")
             assert answer is not None and answer.status == 200
             assert "default-src 'none'" in answer.headers["content-security-policy"]
@@ -396,7 +425,6 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             assert "惠安县人民政府网站" in await page.inner_text("#lists-title")
             assert await page.is_disabled("#lists-publish")
             assert errors == []
-            await browser.close()
 
         closed = await gateway.client.get(f"/api/v1/complaints/{case['case_id']}",
                                           headers=await gateway.token("huian-officer"))
@@ -466,11 +494,7 @@ async def test_S1_S4_the_task_force_and_its_addressees_work_the_campaign_in_the_
                 {"problem": "消防通道被占用", "addressee": {"kind": "compound", "id": compound["id"]}, "deadline": day}]})
         assert listed.status_code == 201, listed.text
 
-        async with playwright.async_playwright() as driver:
-            browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            page = await browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
+        async with console_page(accept_downloads=True) as (page, errors):
 
             await log_in(page, base, "huian-officer", "supervision")
             await shown(page, "#figure-sup-tasks")
@@ -519,22 +543,13 @@ async def test_S1_S4_the_task_force_and_its_addressees_work_the_campaign_in_the_
             await shown(page, "#sup-list-rows tr[data-state=closed]")
             assert "已销号" in await page.inner_text("#sup-list-rows")
             assert errors == []
-            await browser.close()
 
 
 async def test_F3_F6_P2_V2_officers_keep_the_funds_in_the_console_account_uses_expenses_ballots_and_disclosures(
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
 ) -> None:
-    registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
-    funds = await start_service(funds_definition(await database_url_factory("funds"), nats_server.url, registry.port))
-    async with served_gateway({"registry": registry, "funds": funds}) as (base, gateway):
-        await register_hierarchy(gateway)
-        compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
-        await configure_funds(gateway, compound)
-        admin, community = await gateway.token("city-admin"), await gateway.token("huian-community")
-        building = await gateway.client.post(f"/api/v1/compounds/{compound['id']}/buildings",
-                                             json={"code": "3", "name": "3号楼"}, headers=admin)
-        await add_owned_households(registry.port, building.json()["id"], 3)  # 0101, 0201, 0301: 89.57 m² each
+    async with funds_city(database_url_factory, nats_server, start_service) as (base, gateway, compound):
+        community = await gateway.token("huian-community")
         account = f"/api/v1/funds/compounds/{compound['id']}/maintenance-account"
         opened = await gateway.client.post(account, headers=community | {"Idempotency-Key": "account-1"},
                                            json={"rate_fen_per_m2": 3000, "construction_cost_fen_per_m2": 50000})
@@ -551,17 +566,13 @@ async def test_F3_F6_P2_V2_officers_keep_the_funds_in_the_console_account_uses_e
         chair = AuthContext(user="committee-chair", roles=frozenset({"committee_member"}),
                             scope=compound["jurisdiction_path"], post=f"committee-of-{compound['id']}",
                             compounds=frozenset({compound["id"]}))
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{funds.port}") as channel:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{gateway.apps['funds'].port}") as channel:
             expense = (await funds_pb2_grpc.CommitteeAccountServiceStub(channel).SubmitCommitteeExpense(
                 funds_pb2.SubmitCommitteeExpenseRequest(compound_id=compound["id"], amount_fen=120000,
                                                         purpose="业委会办公用品"),
                 metadata=chair.to_metadata())).expense
 
-        async with playwright.async_playwright() as driver:
-            browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            page = await browser.new_page(viewport={"width": 1280, "height": 900})
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
+        async with console_page() as (page, errors):
 
             # the community worker reads the account in yuan, homes by name, and verifies its ledger
             await log_in(page, base, "huian-community", "funds")
@@ -649,9 +660,88 @@ async def test_F3_F6_P2_V2_officers_keep_the_funds_in_the_console_account_uses_e
             await shown(page, "#votes tr:has-text('更换3号楼电梯') .turnout:has-text('1/3')")
             assert "33.3%" in await vote_row.locator(".turnout").inner_text()
             assert errors == []
-            await browser.close()
 
     assert (screenshots / "console-funds.png").stat().st_size > 10_000
+
+
+async def test_F1_F8_A3_a_community_worker_keeps_the_maintenance_account_and_the_street_decides_a_refund_in_the_console(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
+) -> None:
+    async with funds_city(database_url_factory, nats_server, start_service) as (base, gateway, compound):
+        async with console_page() as (page, errors):
+
+            # the community worker opens the account at ¥30 per m² (F1: 6 % of ¥500), one sub-account per home (F2);
+            # a rate outside 5–8 % of the construction cost is refused naming the field
+            await log_in(page, base, "huian-community", "funds")
+            await shown(page, "#account-open-form:not([hidden])")
+            assert "尚未开户" in await page.inner_text("#sub-accounts")
+            await page.fill("#account-rate", "50")
+            await page.fill("#account-cost", "500")
+            await page.click("#account-open-form button[type=submit]")
+            await shown(page, "#message.error:has-text('rate_fen_per_m2')")
+            await page.fill("#account-rate", "30")
+            await page.click("#account-open-form button[type=submit]")
+            await shown(page, "#message:has-text('已开户')")
+            assert "分户账 3 户" in await page.inner_text("#message")
+            await shown(page, "#sub-accounts tr[data-household-id]:has-text('3号楼 0301')")
+            assert await page.is_hidden("#account-open-form")
+
+            # each home's first deposit (F1), posted once from its row
+            for unit in ("0101", "0201", "0301"):
+                home = page.locator("#sub-accounts tr[data-household-id]", has_text=f"3号楼 {unit}")
+                await home.locator("button.step-first-deposit").click()
+                await shown(page, f"#sub-accounts tr:has-text('3号楼 {unit}') td.money:has-text('¥2,687.10')")
+                assert await home.locator("button.step-first-deposit").count() == 0, "posted once"
+            assert await page.inner_text("#figure-account-balance b") == "¥8,061.30"
+
+            # a top-up in yuan; an amount that is no yuan is refused naming the field and nothing is posted
+            first = page.locator("#sub-accounts tr[data-household-id]", has_text="3号楼 0101")
+            await first.locator(".step-text").fill("一百元")
+            await first.locator("button.step-top-up").click()
+            await shown(page, "#message.error:has-text('amount_fen')")
+            assert "金额" in await page.inner_text("#message")
+            await first.locator(".step-text").fill("100.50")
+            await first.locator("button.step-top-up").click()
+            await shown(page, "#sub-accounts tr:has-text('3号楼 0101') td.money:has-text('¥2,787.60')")
+
+            # the year's interest, shared out by balance to the fen (F5), and the parking income (P1)
+            await page.fill("#interest-amount", "81.62")
+            await page.fill("#interest-memo", "2026年度利息")
+            await page.click("#interest-form button[type=submit]")
+            await shown(page, "#message:has-text('已分摊利息')")
+            assert await page.inner_text("#figure-account-balance b") == "¥8,243.42"
+            await page.select_option("#income-source", "parking")
+            await page.fill("#income-amount", "5,000")
+            await page.click("#income-form button[type=submit]")
+            await shown(page, "#message:has-text('已入账公共收益')")
+            assert "停车费" in await page.inner_text("#message") and "¥5,000.00" in await page.inner_text("#message")
+
+            # 0301 is demolished: the worker asks for its refund, which waits for another person (A3)
+            last = page.locator("#sub-accounts tr[data-household-id]", has_text="3号楼 0301")
+            assert "¥2,713.97" in await last.inner_text()  # ¥2,687.10 and its ¥26.87 of the interest
+            await last.locator(".step-text").fill("征收决定 2026-7")
+            await last.locator("button.step-demolition-refund").click()
+            waiting = page.locator("#movements tr[data-kind=demolition_refund]")
+            await waiting.wait_for()
+            shown_row = await waiting.inner_text()
+            assert "拆迁退还" in shown_row and "3号楼 0301" in shown_row and "征收决定 2026-7" in shown_row
+            await waiting.locator("button.step-approve").click()
+            await shown(page, "#message.error:has-text('requested_by')")  # never by who asked for it
+            assert "待复核" not in await page.inner_text("#message")
+            assert "已销户" not in await page.inner_text("#sub-accounts")
+
+            # the street officer approves it: the balance leaves the fund and the home's sub-account closes
+            await log_in(page, base, "huian-street", "funds")
+            waiting = page.locator("#movements tr[data-kind=demolition_refund]")
+            await waiting.wait_for()
+            await waiting.locator("button.step-approve").click()
+            await shown(page, "#message:has-text('已同意')")
+            await shown(page, "#movements:has-text('暂无待复核')")
+            await shown(page, "#sub-accounts tr:has-text('3号楼 0301'):has-text('已销户')")
+            assert await page.inner_text("#figure-account-balance b") == "¥5,529.45"  # ¥8,243.42 less 0301's ¥2,713.97
+            await page.screenshot(path=str(screenshots / "console-maintenance-account.png"), full_page=True)
+            assert errors == []
+    assert (screenshots / "console-maintenance-account.png").stat().st_size > 10_000
 
 
 async def test_O1_O5_a_community_worker_forms_a_committee_from_screened_candidates_with_the_rules_checked_as_typed(
@@ -681,11 +771,7 @@ async def test_O1_O5_a_community_worker_forms_a_committee_from_screened_candidat
                     positions=[registry_pb2.RESERVE_POSITION_OWNERS_COMMITTEE_MEMBER],
                     unpaid_property_fees=name == "郑少华"), metadata=CITY_ADMIN.to_metadata())
 
-        async with playwright.async_playwright() as driver:
-            browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            page = await browser.new_page(viewport={"width": 1280, "height": 900})
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
+        async with console_page() as (page, errors):
             await log_in(page, base, "huian-community", "registry")
             await page.click(f"#compounds tr[data-compound-id='{compound['id']}']")
             await shown(page, "#candidates tr[data-person-id]")
@@ -725,7 +811,6 @@ async def test_O1_O5_a_community_worker_forms_a_committee_from_screened_candidat
             await shown(page, "#committees tr[data-state=dissolved]")
             assert "已解散" in await page.inner_text("#committees tr[data-state=dissolved]")
             assert errors == []
-            await browser.close()
     assert (screenshots / "console-registry.png").stat().st_size > 10_000
 
 
@@ -765,11 +850,7 @@ async def test_E1_E5_an_inspector_records_issues_and_rechecks_and_an_officer_esc
 
         await eventually(overdue)
 
-        async with playwright.async_playwright() as driver:
-            browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            page = await browser.new_page(viewport={"width": 1280, "height": 900})
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
+        async with console_page() as (page, errors):
 
             # the county officer plans this quarter's visit with the housing department
             await log_in(page, base, "huian-officer", "plans")
@@ -862,7 +943,6 @@ async def test_E1_E5_an_inspector_records_issues_and_rechecks_and_an_officer_esc
             assert await page.inner_text("#figure-enf-rectification-rate b") == "50.0%"
             await page.screenshot(path=str(screenshots / "console-inspections.png"), full_page=True)
             assert errors == []
-            await browser.close()
     assert (screenshots / "console-inspections.png").stat().st_size > 10_000
 
 
@@ -882,11 +962,7 @@ async def test_R1_R6_an_officer_records_the_company_its_staff_appeal_and_the_cou
             return answer.status_code == 200
 
         await eventually(rated)
-        async with playwright.async_playwright() as driver:
-            browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-            page = await browser.new_page(viewport={"width": 1280, "height": 900})
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
+        async with console_page() as (page, errors):
 
             # the county officer opens the company's card and enters an illegal-charging record by hand
             await log_in(page, base, "huian-officer", "ratings")
@@ -924,5 +1000,4 @@ async def test_R1_R6_an_officer_records_the_company_its_staff_appeal_and_the_cou
             assert "申诉成立" in await page.inner_text("#credit-records tr[data-status=withdrawn]")
             await page.screenshot(path=str(screenshots / "console-ratings.png"), full_page=True)
             assert errors == []
-            await browser.close()
     assert (screenshots / "console-ratings.png").stat().st_size > 10_000

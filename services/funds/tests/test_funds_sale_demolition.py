@@ -15,6 +15,7 @@ from services.funds.tests.funds_support import (
     refused,
     resident,
 )
+from wuye.common.v1 import common_pb2
 from wuye.funds.v1 import events_pb2, funds_pb2
 from wuye.registry.v1 import registry_pb2
 
@@ -211,3 +212,31 @@ async def test_A3_F8_the_approval_moves_the_balance_as_it_stands_then(funds: Fun
         movement_id=requested.movement_id, approve=True), STREET_OFFICER)
     assert (approved.movement.state, approved.movement.amount_fen) == (funds_pb2.MONEY_MOVEMENT_STATE_APPROVED, 300_100)
     assert approved.sub_account.closed and approved.sub_account.balance_fen == 0
+
+
+async def test_A3_the_deciders_queue_lists_the_requested_movements_of_their_jurisdiction(funds: Funds) -> None:
+    await funded(funds)
+    street = "350500/350521/350521100"
+    rejected = (await funds.call("RefundSubAccountOnDemolition", demolition()(funds), COMMUNITY_WORKER)).movement
+    await funds.call("DecideMoneyMovement", funds_pb2.DecideMoneyMovementRequest(
+        movement_id=rejected.movement_id, approve=False, reason="征收补偿协议尚未签订"), STREET_OFFICER)
+    waiting = (await funds.call("RefundSubAccountOnDemolition", demolition("h-102")(funds), COMMUNITY_WORKER)).movement
+    again = (await funds.call("RefundSubAccountOnDemolition", demolition()(funds), COMMUNITY_WORKER)).movement
+
+    def listed(state: int = 0, size: int = 0, token: str = "", path: str = street) -> funds_pb2.ListMoneyMovementsRequest:
+        return funds_pb2.ListMoneyMovementsRequest(
+            jurisdiction_path=path, state=state, page=common_pb2.PageRequest(page_size=size, page_token=token))
+
+    queue = await funds.call("ListMoneyMovements", listed(funds_pb2.MONEY_MOVEMENT_STATE_REQUESTED), STREET_OFFICER)
+    assert [m.movement_id for m in queue.movements] == [again.movement_id, waiting.movement_id], "newest first"
+    every = await funds.call("ListMoneyMovements", listed(), STREET_OFFICER)
+    assert [m.movement_id for m in every.movements] == [again.movement_id, waiting.movement_id, rejected.movement_id]
+    first = await funds.call("ListMoneyMovements", listed(size=2), STREET_OFFICER)
+    rest = await funds.call("ListMoneyMovements", listed(size=2, token=first.page.next_page_token), STREET_OFFICER)
+    assert [m.movement_id for m in [*first.movements, *rest.movements]] == [m.movement_id for m in every.movements]
+    assert rest.page.next_page_token == ""
+
+    status, error = await refused(funds.call("ListMoneyMovements", listed(), ANXI_OFFICER))
+    assert (status, error.rule) == (grpc.StatusCode.PERMISSION_DENIED, "scope")
+    status, error = await refused(funds.call("ListMoneyMovements", listed(state=9), STREET_OFFICER))
+    assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "state")

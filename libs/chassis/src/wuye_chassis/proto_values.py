@@ -43,6 +43,12 @@ def enum_text(proto_enum: _EnumTypeWrapper[Any], number: int) -> str:
     return name.removeprefix(_prefix(proto_enum)).lower()
 
 
+
+def enum_choice(proto_enum: _EnumTypeWrapper[Any], number: int) -> str:
+    """What a request's enum asks for, as the handler parses it: the value text, "" for UNSPECIFIED, and an
+    unknown number as its digits, so the handler refuses it rather than taking it for "not given"."""
+    return enum_text(proto_enum, number) or (str(number) if number else "")
+
 def enum_number(proto_enum: _EnumTypeWrapper[V], value: StrEnum | str | None) -> V:
     """The protobuf number for a domain enum member or its value text (0 for ``None``, "" or unknown text)."""
     if not value:

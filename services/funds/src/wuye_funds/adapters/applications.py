@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis.db import utcnow
-from wuye_chassis.jurisdiction import scope_like_pattern
+from wuye_funds.adapters.listing import newest_under
 from wuye_funds.adapters.orm import use_applications
 from wuye_funds.domain.maintenance_fund import (
     EmergencyCategory,
@@ -67,17 +67,8 @@ class ApplicationRepository:
 
     async def under(self, path: str, *, state: UseState | None, before: str | None, limit: int) -> list[PlacedApplication]:
         """Applications of every compound at or below ``path`` (in ``state`` when given), newest first."""
-        table = use_applications.c
-        query = (
-            sa.select(use_applications)
-            .where(sa.or_(table.jurisdiction_path == path, table.jurisdiction_path.like(scope_like_pattern(path))))
-            .order_by(table.application_id.desc())
-            .limit(limit)
-        )
-        if state is not None:
-            query = query.where(table.state == state.value)
-        if before is not None:
-            query = query.where(table.application_id < before)
+        query = newest_under(use_applications, use_applications.c.application_id, path,
+                             state=None if state is None else state.value, before=before, limit=limit)
         return [_placed(row) for row in (await self.session.execute(query)).mappings()]
 
     async def save(self, placed: PlacedApplication) -> None:

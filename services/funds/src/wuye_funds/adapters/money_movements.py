@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wuye_funds.adapters.listing import newest_under
 from wuye_funds.adapters.orm import money_movements
 from wuye_funds.domain.money_movements import MoneyMovement, MovementKind, MovementState
 
@@ -22,6 +23,13 @@ class MoneyMovementRepository:
             query = query.with_for_update()
         row = (await self.session.execute(query)).mappings().first()
         return None if row is None else _movement(row)
+
+    async def under(self, path: str, *, state: MovementState | None, before: str | None, limit: int
+                    ) -> list[MoneyMovement]:
+        """Movements of every compound at or below ``path`` (in ``state`` when given), newest first."""
+        query = newest_under(money_movements, money_movements.c.movement_id, path,
+                             state=None if state is None else state.value, before=before, limit=limit)
+        return [_movement(row) for row in (await self.session.execute(query)).mappings()]
 
     async def open_for(self, target: str) -> int:
         """How many requests for this household or ledger entry await their decision."""

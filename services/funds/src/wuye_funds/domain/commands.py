@@ -39,6 +39,16 @@ class GetMoneyMovement:
 
 
 @dataclass(frozen=True)
+class ListMoneyMovements:
+    jurisdiction_path: str
+    #: the state's value text, "" for every state
+    state: str = ""
+    #: the last movement id of the previous page ("" for the first page)
+    before: str = ""
+    limit: int = 50
+
+
+@dataclass(frozen=True)
 class ListLedgerEntries:
     ledger_id: str
     #: the last sequence of the previous page, as text ("" for the first page)

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from wuye_chassis import auth
 from wuye_chassis.db import utcnow
 from wuye_chassis.ids import new_id
-from wuye_chassis.validation import optional_text, require_text
+from wuye_chassis.jurisdiction import JurisdictionPath
+from wuye_chassis.validation import optional_text, parse_choice, require_text
 from wuye_funds.domain import commands
 from wuye_funds.domain.accounts import HOUSEHOLD_ID_MAX_LENGTH, maintenance_ledger_id
 from wuye_funds.domain.maintenance_fund import registered_owner
-from wuye_funds.domain.money_movements import MoneyMovement, MovementKind, require_none_open
+from wuye_funds.domain.money_movements import MoneyMovement, MovementKind, MovementState, require_none_open
 from wuye_funds.service import ledger, maintenance
 from wuye_funds.service.ledger import PostedEntry
 from wuye_funds.service.maintenance import SubAccountView
@@ -139,6 +140,16 @@ async def get_money_movement(query: commands.GetMoneyMovement, uow: FundsUnitOfW
     async with uow.reading():
         return await _in_scope(uow, require_text(query.movement_id, field="movement_id", max_length=36),
                                action="read a money movement")
+
+
+async def list_money_movements(query: commands.ListMoneyMovements, uow: FundsUnitOfWork) -> list[MoneyMovement]:
+    """Up to ``limit`` movements at or below the jurisdiction older than ``before``, newest first: the
+    deciders' queue (state requested) and the record of what was decided."""
+    path = str(JurisdictionPath.parse(query.jurisdiction_path))
+    state = parse_choice(MovementState, query.state, field="state", rule="A3") if query.state else None
+    auth.require_access(path, action="list money movements")
+    async with uow.reading():
+        return await uow.movements.under(path, state=state, before=query.before or None, limit=query.limit)
 
 
 async def _in_scope(uow: FundsUnitOfWork, movement_id: str, *, action: str, for_update: bool = False) -> MoneyMovement:

@@ -196,6 +196,9 @@ command(**FUNDS, path="/money-movements/{movement_id}/decision", rpc="DecideMone
         request=pb.DecideMoneyMovementRequest, response=pb.DecideMoneyMovementResponse,
         summary="Approve (moving the money) or reject, with a reason, a requested money movement (A3)",
         examples={"approve": [False], "reason": ["征收补偿协议尚未签订"]})
+query(**FUNDS, path="/money-movements", rpc="ListMoneyMovements", request=pb.ListMoneyMovementsRequest,
+      response=pb.ListMoneyMovementsResponse, items="movements", required=("jurisdiction_path",),
+      summary="Money movements of a jurisdiction's compounds, newest first (state=requested: those awaiting a decision)")
 query(**FUNDS, path="/money-movements/{movement_id}", rpc="GetMoneyMovement", request=pb.GetMoneyMovementRequest,
       response=pb.GetMoneyMovementResponse, answer="movement", summary="One requested money movement and its decision")
 

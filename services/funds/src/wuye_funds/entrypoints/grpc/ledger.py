@@ -10,10 +10,15 @@ from wuye.funds.v1 import funds_pb2 as api
 from wuye.funds.v1 import funds_pb2_grpc
 from wuye_chassis.grpc_server import Servicer
 from wuye_chassis.paging import decode_cursor, page_size
-from wuye_chassis.proto_values import enum_number
+from wuye_chassis.proto_values import enum_choice, enum_number
 from wuye_funds.domain import commands
 from wuye_funds.domain.ledger import Anchor
-from wuye_funds.entrypoints.grpc.messages import entry_messages, movement_message, page, sub_account_message
+from wuye_funds.entrypoints.grpc.messages import (
+    entry_messages,
+    movement_message,
+    page,
+    sub_account_message,
+)
 from wuye_funds.service import ledger, money_movements
 from wuye_funds.service.unit_of_work import FundsUnitOfWork
 
@@ -49,6 +54,20 @@ class LedgerServicer(funds_pb2_grpc.LedgerServiceServicer):
     ) -> api.GetMoneyMovementResponse:
         movement = await money_movements.get_money_movement(commands.GetMoneyMovement(request.movement_id), self.uow())
         return api.GetMoneyMovementResponse(movement=movement_message(movement))
+
+    async def ListMoneyMovements(
+        self, request: api.ListMoneyMovementsRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListMoneyMovementsResponse:
+        limit = page_size(request.page.page_size)
+        found = await money_movements.list_money_movements(
+            commands.ListMoneyMovements(
+                request.jurisdiction_path, state=enum_choice(api.MoneyMovementState, request.state),
+                before=decode_cursor(request.page.page_token) or "", limit=limit + 1,
+            ),
+            self.uow(),
+        )
+        shown, next_page = page(found, limit, lambda movement: movement.movement_id)
+        return api.ListMoneyMovementsResponse(movements=[movement_message(one) for one in shown], page=next_page)
 
     async def ListLedgerEntries(
         self, request: api.ListLedgerEntriesRequest, context: grpc.aio.ServicerContext

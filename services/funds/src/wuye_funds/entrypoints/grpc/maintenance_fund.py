@@ -11,11 +11,16 @@ from wuye.funds.v1 import funds_pb2 as api
 from wuye.funds.v1 import funds_pb2_grpc
 from wuye_chassis.grpc_server import Servicer
 from wuye_chassis.paging import decode_cursor, page_size
-from wuye_chassis.proto_values import enum_text
+from wuye_chassis.proto_values import enum_choice, enum_text
 from wuye_funds.adapters.compounds import FundsCompound
 from wuye_funds.adapters.events import application_message, charge_messages, vote_message
 from wuye_funds.domain import commands
-from wuye_funds.entrypoints.grpc.messages import entry_message, movement_message, page, sub_account_message
+from wuye_funds.entrypoints.grpc.messages import (
+    entry_message,
+    movement_message,
+    page,
+    sub_account_message,
+)
 from wuye_funds.service import applications, maintenance, money_movements
 from wuye_funds.service.maintenance import MaintenanceAccountView
 from wuye_funds.service.unit_of_work import FundsUnitOfWork
@@ -41,7 +46,7 @@ def account_message(account: MaintenanceAccountView) -> api.MaintenanceAccount:
 def emergency_text(number: int) -> str:
     """The F6 category's text; an unknown number stays visible, so the handler refuses it rather than
     taking it for a normal use."""
-    return enum_text(api.EmergencyCategory, number) or (str(number) if number else "")
+    return enum_choice(api.EmergencyCategory, number)
 
 
 class MaintenanceFundServicer(funds_pb2_grpc.MaintenanceFundServiceServicer):
@@ -227,9 +232,7 @@ class MaintenanceFundServicer(funds_pb2_grpc.MaintenanceFundServiceServicer):
         limit = page_size(request.page.page_size)
         found = await applications.list_use_applications(
             commands.ListUseApplications(
-                request.jurisdiction_path,
-                # an unknown number stays visible, so the handler refuses it rather than listing every state
-                state=enum_text(api.UseState, request.state) or (str(request.state) if request.state else ""),
+                request.jurisdiction_path, state=enum_choice(api.UseState, request.state),
                 before=decode_cursor(request.page.page_token) or "", limit=limit + 1,
             ),
             self.uow(),

@@ -880,9 +880,117 @@ async function homeNames(compound) {
 
 async function loadFunds() {
   await loadAccount();
+  await loadMovements();
   await loadUseApplications();
   await loadExpenses();
   await loadDisclosures();
+}
+
+// who keeps a compound's maintenance fund: opens it, posts deposits and interest, asks for and decides the
+// movements of a home's balance (F1–F8, A3)
+const FUND_MANAGERS = ["community_worker", "street_officer", "county_officer", "city_admin"];
+const MOVEMENT_KINDS = {
+  sale_transfer: "过户转移 Transfer on sale", demolition_refund: "拆迁退还 Refund on demolition",
+  ledger_reversal: "冲正 Ledger reversal",
+};
+
+function accountPath(compound) {
+  return "/api/v1/funds/compounds/" + encodeURIComponent(compound) + "/maintenance-account";
+}
+
+// the registry's owner of each home now (a sale is registered there first; F8 passes the balance to them)
+async function ownerKeys(compound) {
+  const roster = await api("GET", "/api/v1/compounds/" + encodeURIComponent(compound) + "/roster");
+  return Object.fromEntries(roster.units.map((unit) => [unit.unit_id, unit.owner_key]));
+}
+
+// a home's steps: its first deposit once, top-ups (the text: yuan), and asking for its balance to pass on a
+// sale or to be refunded on demolition (the text: the reference), each decided by another person (A3)
+function subAccountSteps(compound, sub, owners, homeName) {
+  const path = accountPath(compound);
+  const after = async (message) => { say(message + "：" + homeName); await loadAccount(); await loadMovements(); };
+  const passing = (suffix, ownerField, message) => async (text) => {
+    await api("POST", path + "/sub-accounts/" + encodeURIComponent(sub.household_id) + suffix,
+      { [ownerField]: owners[sub.household_id] || "", reference: text });
+    await after(message);
+  };
+  return [
+    ...(sub.balance_fen === 0 ? [["first-deposit", "首期交存 First deposit", async () => {
+      await api("POST", path + "/first-deposits", { household_id: sub.household_id }, { create: true });
+      await after("已入账首期交存 First deposit posted");
+    }]] : []),
+    ["top-up", "续筹交存 Top up", async (text) => {
+      await api("POST", path + "/deposits", { household_id: sub.household_id, amount_fen: fenOf(text, "amount_fen", "续筹金额 Top-up") },
+        { create: true });
+      await after("已入账续筹 Top-up posted");
+    }],
+    ["sale-transfer", "过户转移 Transfer on sale", passing("/sale-transfer", "buyer_owner_key", "已申请过户转移，待复核 Transfer requested")],
+    ["demolition-refund", "拆迁退还 Refund on demolition", passing("/demolition-refund", "owner_key", "已申请拆迁退还，待复核 Refund requested")],
+  ];
+}
+
+async function openAccount(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const opened = await api("POST", accountPath($("funds-compound").value), {
+      rate_fen_per_m2: fenOf($("account-rate").value, "rate_fen_per_m2", "交存标准 Rate"),
+      construction_cost_fen_per_m2: fenOf($("account-cost").value, "construction_cost_fen_per_m2", "建安造价 Construction cost"),
+    }, { create: true });
+    say("已开户 Account opened：" + compoundName(opened.compound_id) + "，分户账 " + opened.sub_accounts.length + " 户 households");
+    await loadAccount();
+  });
+}
+
+async function allocateInterest(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const account = await api("POST", accountPath($("funds-compound").value) + "/interest", {
+      interest_fen: fenOf($("interest-amount").value, "interest_fen", "利息 Interest"), memo: $("interest-memo").value,
+    }, { create: true });
+    say("已分摊利息 Interest allocated：余额 balance " + yuan(account.balance_fen));
+    $("interest-amount").value = "";
+    await loadAccount();
+  });
+}
+
+async function recordIncome(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const amount = fenOf($("income-amount").value, "amount_fen", "金额 Amount");
+    await api("POST", "/api/v1/funds/compounds/" + encodeURIComponent($("funds-compound").value) + "/common-income", {
+      source: $("income-source").value, amount_fen: amount, memo: $("income-memo").value,
+    }, { create: true });
+    say("已入账公共收益 Income posted：" + $("income-source").selectedOptions[0].textContent + " " + yuan(amount));
+    $("income-amount").value = "";
+    $("income-memo").value = "";
+  });
+}
+
+// the movements of a home's balance or a ledger's reversal that wait for a second person (A3)
+async function loadMovements() {
+  const page = await api("GET", "/api/v1/money-movements?" + new URLSearchParams({
+    jurisdiction_path: state.claims.wuye_scope || "", state: "requested", page_size: "100" }));
+  const homes = {};
+  for (const compound of new Set(page.items.filter((m) => m.household_id).map((m) => m.compound_id))) {
+    Object.assign(homes, await homeNames(compound));
+  }
+  $("movements").replaceChildren(...page.items.map((movement) => {
+    const decide = (approve, message) => async (text) => {
+      await api("POST", "/api/v1/money-movements/" + encodeURIComponent(movement.movement_id) + "/decision",
+        { approve, reason: approve ? "" : text });
+      say(message + "：" + MOVEMENT_KINDS[movement.kind]);
+      await loadMovements();
+      await loadAccount();
+    };
+    return el("tr", { dataset: { movementId: movement.movement_id, kind: movement.kind } },
+      el("td", {}, MOVEMENT_KINDS[movement.kind]), el("td", {}, compoundName(movement.compound_id)),
+      el("td", {}, movement.household_id ? homes[movement.household_id] || "—" : "第 " + movement.sequence + " 笔 entry #" + movement.sequence),
+      el("td", {}, movement.reference || movement.memo || "—"),
+      el("td", {}, movement.requested_by + " " + when(movement.requested_at)),
+      hasRole(...FUND_MANAGERS) ? stepCell([["approve", "同意 Approve", decide(true, "已同意，资金已变动 Approved, money moved")],
+        ["reject", "不同意（填理由） Reject with the reason", decide(false, "已驳回 Rejected")]]) : el("td", {}, "—"));
+  }));
+  if (!page.items.length) $("movements").append(el("tr", {}, el("td", { colspan: "6" }, "暂无待复核 Nothing awaiting a decision")));
 }
 
 async function loadAccount() {
@@ -896,13 +1004,18 @@ async function loadAccount() {
     account = await api("GET", "/api/v1/funds/compounds/" + encodeURIComponent(compound) + "/maintenance-account");
   } catch (error) {
     if (!(error instanceof Problem) || error.status !== 404) throw error;
-    $("sub-accounts").append(el("tr", {}, el("td", { colspan: "5" }, "尚未开户 No account opened yet")));
+    $("sub-accounts").append(el("tr", {}, el("td", { colspan: "6" }, "尚未开户 No account opened yet")));
     $("ledger-verify").disabled = true;
+    $("account-open-form").hidden = !hasRole(...FUND_MANAGERS);
+    $("interest-form").hidden = true;
     return;
   }
   $("ledger-verify").disabled = false;
   $("ledger-verify").dataset.ledgerId = account.ledger_id;
-  const home = await homeNames(compound);
+  $("account-open-form").hidden = true;
+  const manages = hasRole(...FUND_MANAGERS);
+  $("interest-form").hidden = !manages;
+  const [home, owners] = await Promise.all([homeNames(compound), manages ? ownerKeys(compound) : {}]);
   const low = account.sub_accounts.filter((sub) => sub.needs_replenishment).length;
   $("account-figures").replaceChildren(
     figure("account-balance", "账户余额 Balance", yuan(account.balance_fen)),
@@ -914,7 +1027,8 @@ async function loadAccount() {
     dataset: { householdId: sub.household_id }, class: sub.needs_replenishment ? "overdue" : "",
   }, el("td", {}, home[sub.household_id] || sub.household_id), el("td", {}, squareMetres(sub.area_dm2)),
   el("td", {}, yuan(sub.first_deposit_fen)), el("td", { class: "money" }, yuan(sub.balance_fen)),
-  el("td", {}, sub.closed ? "已销户 Closed" : sub.needs_replenishment ? "低于首期30%，需续筹 Needs replenishment (F3)" : "正常 Normal"))));
+  el("td", {}, sub.closed ? "已销户 Closed" : sub.needs_replenishment ? "低于首期30%，需续筹 Needs replenishment (F3)" : "正常 Normal"),
+  manages && !sub.closed ? stepCell(subAccountSteps(compound, sub, owners, home[sub.household_id] || "")) : el("td", {}, "—"))));
 }
 
 async function verifyLedger() {
@@ -1903,6 +2017,9 @@ document.addEventListener("DOMContentLoaded", () => {
   $("use-state").addEventListener("change", () => guarded(loadUseApplications));
   $("use-form").addEventListener("submit", submitUse);
   $("disclosure-form").addEventListener("submit", publishDisclosure);
+  $("account-open-form").addEventListener("submit", openAccount);
+  $("interest-form").addEventListener("submit", allocateInterest);
+  $("income-form").addEventListener("submit", recordIncome);
   $("plans-refresh").addEventListener("click", () => guarded(loadPlans));
   $("plan-form").addEventListener("submit", createPlan);
   $("completion-form").addEventListener("submit", completeInspection);
