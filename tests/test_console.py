@@ -254,6 +254,24 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             await page.click("#case-dispatch")
             await shown(page, "#case-state-value[data-state=dispatched]")
 
+            # a second caller on the same matter: the 12345 operator joins them to the case (C6); a phone that
+            # is no phone is refused in Chinese naming the field, and nobody is added
+            await log_in(page, base, "huian-12345", "complaints")
+            await page.select_option("#case-state", "dispatched")
+            await page.locator(f"#cases tr[data-case-id='{case['case_id']}']").click()
+            await shown(page, "#case-add-reporter:visible")
+            await page.fill("#case-reporter-name", "林女士")
+            await page.fill("#case-reporter-phone", "12345")
+            await page.click("#case-add-reporter")
+            await shown(page, "#message.error:has-text('phone')")
+            assert "联系电话" in await page.inner_text("#message") and "林女士" not in await page.inner_text("#case-reporters")
+            await page.fill("#case-reporter-phone", "13955501234")
+            await page.click("#case-add-reporter")
+            await shown(page, "#case-reporters:has-text('林女士')")
+            assert "13955501234" in await page.inner_text("#case-reporters")  # the operator calls them back (C5)
+            assert "追加反映人 Reporter added" in await page.inner_text("#case-history")
+            assert await page.input_value("#case-reporter-name") == ""
+
             # the company that holds the contract takes the case on, resolves it and replies (A1: its own step);
             # its staff sign in with the identity provider's token, which names their company
             await page.click("#logout")
@@ -430,7 +448,7 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
                                           headers=await gateway.token("huian-officer"))
         assert closed.json()["state"] == "closed"
         assert [step["action"] for step in closed.json()["history"]][1:] == [
-            "accept", "dispatch", "start_handling", "resolve", "reply", "record_callback", "close"]
+            "accept", "dispatch", "add_reporter", "start_handling", "resolve", "reply", "record_callback", "close"]
     assert (screenshots / "console-dashboard.png").stat().st_size > 10_000
     assert (screenshots / "console-complaint.png").stat().st_size > 10_000
 

@@ -1995,6 +1995,8 @@ document.addEventListener("DOMContentLoaded", () => {
     }],
     "case-close": () => ["close", {}],
     "case-mark-hard": () => ["mark-hard", { note: text() }],
+    // C6: the fifth distinct reporter makes the case collective and moves it up a tier
+    "case-add-reporter": () => ["reporters", { name: $("case-reporter-name").value, phone: $("case-reporter-phone").value }],
   };
   for (const [id, step] of Object.entries(steps)) {
     $(id).addEventListener("click", () => guarded(async () => {
@@ -2003,6 +2005,7 @@ document.addEventListener("DOMContentLoaded", () => {
       await caseAction(action, body);
       // what was sent is done with; what was typed meanwhile (for the next step) stays
       if (text() === sent) $("case-text").value = "";
+      if (action === "reporters") for (const field of ["case-reporter-name", "case-reporter-phone"]) $(field).value = "";
     }));
   }
   $("vote-compound").addEventListener("change", () => guarded(loadVotes));
