@@ -757,6 +757,34 @@ async def test_F1_F8_A3_a_community_worker_keeps_the_maintenance_account_and_the
             await shown(page, "#movements:has-text('暂无待复核')")
             await shown(page, "#sub-accounts tr:has-text('3号楼 0301'):has-text('已销户')")
             assert await page.inner_text("#figure-account-balance b") == "¥5,529.45"  # ¥8,243.42 less 0301's ¥2,713.97
+
+            # the ledger, newest first, names homes and accounts; the county asks to reverse the top-up posted
+            # in error, and the city decides it (A3): a counter-posting, the balance back as before the top-up
+            await log_in(page, base, "huian-officer", "funds")
+            top_up = page.locator("#ledger-entries tr[data-kind=deposit]", has=page.locator("button.step-reverse"))
+            await top_up.wait_for()
+            assert "3号楼 0101" in await top_up.inner_text() and "¥100.50" in await top_up.inner_text()
+            assert "拆迁退还" in await page.inner_text("#ledger-entries")
+            await top_up.locator(".step-text").fill("续筹金额录入错误")
+            await top_up.locator("button.step-reverse").click()
+            await shown(page, "#movements tr[data-kind=ledger_reversal]")
+            assert "续筹金额录入错误" in await page.inner_text("#movements tr[data-kind=ledger_reversal]")
+            await log_in(page, base, "city-admin", "funds")
+            reversal = page.locator("#movements tr[data-kind=ledger_reversal]")
+            await reversal.wait_for()
+            await reversal.locator("button.step-approve").click()
+            await shown(page, "#ledger-entries tr[data-kind=reversal]")
+            assert await page.inner_text("#figure-account-balance b") == "¥5,428.95"
+            assert "冲销" in await page.inner_text("#ledger-entries tr[data-kind=reversal]")
+
+            # and the community records the year's audit with what it found (P3)
+            await log_in(page, base, "huian-community", "funds")
+            await page.fill("#audit-period", "2026")
+            await page.fill("#audit-auditor", "泉州某会计师事务所")
+            await page.fill("#audit-findings", "停车费收入未及时入账 | 5000\n公示栏未张贴年度账目")
+            await page.click("#audit-form button[type=submit]")
+            await shown(page, "#message:has-text('已登记审计')")
+            assert "发现 2 条" in await page.inner_text("#message")
             await page.screenshot(path=str(screenshots / "console-maintenance-account.png"), full_page=True)
             assert errors == []
     assert (screenshots / "console-maintenance-account.png").stat().st_size > 10_000

@@ -966,6 +966,55 @@ async function recordIncome(event) {
   });
 }
 
+// a ledger's postings as people name them: a home by its name, the other accounts by what they are
+const LEDGER_ACCOUNTS = {
+  "owners:deposits": "业主交存 Owners' deposits", "bank:interest": "银行利息 Bank interest",
+  "handover:sale": "过户交接 Sale handover", "payee:demolition_refunds": "拆迁退还款 Demolition refunds",
+  "payee:works": "维修工程款 Works",
+};
+const ENTRY_KINDS = {
+  first_deposit: "首期交存 First deposit", deposit: "续筹交存 Top-up", interest: "利息 Interest",
+  sale_transfer: "过户转移 Sale transfer", demolition_refund: "拆迁退还 Demolition refund", spending: "使用支出 Spending",
+  reversal: "冲正 Reversal",
+};
+const CORRECTORS = ["county_officer", "city_admin"];
+
+// the account's ledger, newest posting first; a county officer asks for a posting's reversal (A3)
+async function showLedger(ledgerId, home) {
+  const entries = await everyItem("/api/v1/ledgers/" + ledgerId.split("/").map(encodeURIComponent).join("/") + "/entries", {});
+  const reversed = new Set(entries.map((entry) => entry.reverses_sequence).filter(Boolean));
+  const account = (id) => id.startsWith("household:") ? home[id.slice("household:".length)] || "分户 Household" : LEDGER_ACCOUNTS[id] || id;
+  $("ledger-entries").replaceChildren(...entries.slice().reverse().map((entry) => el("tr", {
+    dataset: { sequence: String(entry.sequence), kind: entry.kind },
+  }, el("td", {}, "#" + entry.sequence), el("td", {}, when(entry.occurred_at)), el("td", {}, account(entry.account_id)),
+  el("td", { class: "money" }, yuan(entry.amount_fen)),
+  el("td", {}, (ENTRY_KINDS[entry.kind] || entry.kind) + (entry.reverses_sequence ? "（冲销 #" + entry.reverses_sequence + "）" : "")),
+  el("td", {}, entry.memo || "—"),
+  hasRole(...CORRECTORS) && entry.amount_fen > 0 && !entry.reverses_sequence && !reversed.has(entry.sequence)
+    ? stepCell([["reverse", "申请冲正（填原因） Ask to reverse, with why", async (text) => {
+      await api("POST", "/api/v1/ledgers/" + ledgerId.split("/").map(encodeURIComponent).join("/") + "/reversals",
+        { sequence: entry.sequence, memo: text }, { create: true });
+      say("已申请冲正，待复核 Reversal requested：#" + entry.sequence);
+      await loadMovements();
+    }]]) : el("td", {}, "—"))));
+  if (!entries.length) $("ledger-entries").append(el("tr", {}, el("td", { colspan: "7" }, "暂无记账 No postings yet")));
+}
+
+async function recordAudit(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const findings = $("audit-findings").value.split("\n").map((line) => line.trim()).filter(Boolean).map((line, at) => {
+      const [text, amount] = line.split(/[|｜]/);
+      return { text: text.trim(), amount_fen: amount && amount.trim() ? fenOf(amount, "findings[" + at + "].amount_fen", "涉及金额 Amount") : 0 };
+    });
+    const audit = await api("POST", "/api/v1/funds/compounds/" + encodeURIComponent($("funds-compound").value) + "/audits", {
+      period: $("audit-period").value, auditor: $("audit-auditor").value, findings,
+    }, { create: true });
+    say("已登记审计 Audit recorded：" + compoundName(audit.compound_id) + " " + audit.period + "，发现 " + audit.findings.length + " 条 findings");
+    $("audit-findings").value = "";
+  });
+}
+
 // the movements of a home's balance or a ledger's reversal that wait for a second person (A3)
 async function loadMovements() {
   const page = await api("GET", "/api/v1/money-movements?" + new URLSearchParams({
@@ -1005,6 +1054,7 @@ async function loadAccount() {
   } catch (error) {
     if (!(error instanceof Problem) || error.status !== 404) throw error;
     $("sub-accounts").append(el("tr", {}, el("td", { colspan: "6" }, "尚未开户 No account opened yet")));
+    $("ledger-entries").replaceChildren();
     $("ledger-verify").disabled = true;
     $("account-open-form").hidden = !hasRole(...FUND_MANAGERS);
     $("interest-form").hidden = true;
@@ -1029,6 +1079,7 @@ async function loadAccount() {
   el("td", {}, yuan(sub.first_deposit_fen)), el("td", { class: "money" }, yuan(sub.balance_fen)),
   el("td", {}, sub.closed ? "已销户 Closed" : sub.needs_replenishment ? "低于首期30%，需续筹 Needs replenishment (F3)" : "正常 Normal"),
   manages && !sub.closed ? stepCell(subAccountSteps(compound, sub, owners, home[sub.household_id] || "")) : el("td", {}, "—"))));
+  await showLedger(account.ledger_id, home);
 }
 
 async function verifyLedger() {
@@ -2023,6 +2074,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("account-open-form").addEventListener("submit", openAccount);
   $("interest-form").addEventListener("submit", allocateInterest);
   $("income-form").addEventListener("submit", recordIncome);
+  $("audit-form").addEventListener("submit", recordAudit);
   $("plans-refresh").addEventListener("click", () => guarded(loadPlans));
   $("plan-form").addEventListener("submit", createPlan);
   $("completion-form").addEventListener("submit", completeInspection);
