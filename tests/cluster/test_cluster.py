@@ -108,12 +108,14 @@ class Load:
     accepted: dict[int, str] = field(default_factory=dict)
     #: answers that are not worth a retry (a 4xx other than 409/429): the platform refused a good write
     refused: dict[int, str] = field(default_factory=dict)
-    gave_up: list[int] = field(default_factory=list)
+    #: keys never accepted, with the last answer they got
+    gave_up: dict[int, str] = field(default_factory=dict)
     retries: int = 0
     stopping: asyncio.Event = field(default_factory=asyncio.Event)
     numbers: Iterator[int] = field(default_factory=itertools.count)
 
     async def write(self, client: httpx.AsyncClient, n: int) -> None:
+        answer = None
         for attempt in range(150):
             url = self.urls[(n + attempt) % len(self.urls)]  # a retry goes to the other gateway
             try:
@@ -129,7 +131,7 @@ class Load:
                 return
             self.retries += 1
             await asyncio.sleep(0.2)
-        self.gave_up.append(n)
+        self.gave_up[n] = "no answer" if answer is None else f"{answer.status_code} {answer.text[:200]}"
 
     async def writer(self, client: httpx.AsyncClient) -> None:
         while not self.stopping.is_set():

@@ -19,6 +19,7 @@ from wuye.registry.v1 import events_pb2
 from wuye_chassis.bus import EventBus, dead_letter_subject, event_type_of
 from wuye_chassis.db import Database, utcnow
 from wuye_chassis.grpc_server import CallInterceptor
+from wuye_chassis import idempotency
 from wuye_chassis.idempotency import IdempotencyInterceptor
 from wuye_chassis.inbox import EventConsumer, ReceivedEvent, Subscription
 from wuye_chassis.messaging_tables import add_messaging_tables
@@ -325,21 +326,7 @@ async def test_published_rows_are_pruned_after_retention_and_pending_rows_never(
     assert remaining == [nats_down_row]
 
 
-async def test_a_keyed_call_whose_caller_gives_up_after_the_change_committed_keeps_its_answer_for_the_retry(
-    messaging: Messaging,
-) -> None:
-    """The caller's deadline passes while the answer is being built after the commit: the work goes on, the
-    answer is stored with the key, and the retry is answered with it (not "applied, answer not available")."""
-    codes: list[str] = []
-
-    async def create(request: common_pb2.Jurisdiction, context: grpc.aio.ServicerContext) -> common_pb2.Jurisdiction:
-        async with messaging.unit_of_work() as uow:
-            await uow.session.execute(messaging.widgets.insert().values(code=request.code))
-            await uow.commit()
-        codes.append(request.code)
-        await asyncio.sleep(0.5)  # still building the answer when the caller gives up
-        return common_pb2.Jurisdiction(code=request.code, name="created")
-
+def keyed_server(messaging: Messaging, create: object) -> grpc.aio.Server:
     handler = grpc.unary_unary_rpc_method_handler(
         create, request_deserializer=common_pb2.Jurisdiction.FromString,
         response_serializer=common_pb2.Jurisdiction.SerializeToString,
@@ -350,28 +337,136 @@ async def test_a_keyed_call_whose_caller_gives_up_after_the_change_committed_kee
         interceptors=[CallInterceptor(), IdempotencyInterceptor(messaging.db, messaging.idempotency_table, cipher)]
     )
     server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler("test.Widgets", {"Create": handler})])
+    return server
+
+
+def create_call(channel: grpc.aio.Channel) -> grpc.aio.UnaryUnaryMultiCallable:
+    return channel.unary_unary(
+        "/test.Widgets/Create", request_serializer=common_pb2.Jurisdiction.SerializeToString,
+        response_deserializer=common_pb2.Jurisdiction.FromString,
+    )
+
+
+async def test_a_keyed_call_whose_caller_gives_up_after_the_change_committed_keeps_its_answer_for_the_retry(
+    messaging: Messaging,
+) -> None:
+    """The caller's deadline passes while the answer is being built after the commit: the work goes on, the
+    answer is stored with the key, and the retry (which waits for the held key) is answered with it."""
+    attempts: list[str] = []
+
+    async def create(request: common_pb2.Jurisdiction, context: grpc.aio.ServicerContext) -> common_pb2.Jurisdiction:
+        attempt = f"{request.code}{len(attempts)}"  # each attempt would make a widget of its own
+        attempts.append(attempt)
+        async with messaging.unit_of_work() as uow:
+            await uow.session.execute(messaging.widgets.insert().values(code=attempt))
+            await uow.commit()
+        await asyncio.sleep(0.5)  # still building the answer when the caller gives up
+        return common_pb2.Jurisdiction(code=attempt, name="created")
+
+    server = keyed_server(messaging, create)
     port = server.add_insecure_port("127.0.0.1:0")
     await server.start()
     try:
         async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-            call = channel.unary_unary(
-                "/test.Widgets/Create", request_serializer=common_pb2.Jurisdiction.SerializeToString,
-                response_deserializer=common_pb2.Jurisdiction.FromString,
-            )
+            call = create_call(channel)
             keyed = [("idempotency-key", "widget-1")]
             with pytest.raises(grpc.aio.AioRpcError) as gave_up:
                 await call(common_pb2.Jurisdiction(code="W"), metadata=keyed, timeout=0.2)
             assert gave_up.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
 
-            async def answered() -> common_pb2.Jurisdiction | None:
-                try:
-                    return await call(common_pb2.Jurisdiction(code="W"), metadata=keyed, timeout=5)
-                except grpc.aio.AioRpcError as refused:
-                    assert refused.code() == grpc.StatusCode.FAILED_PRECONDITION  # stored in a moment
-                    return None
+            replayed = await call(common_pb2.Jurisdiction(code="W"), metadata=keyed, timeout=5)
+            assert replayed == common_pb2.Jurisdiction(code="W0", name="created")
+            async with messaging.db.sessions() as session:
+                codes = (await session.execute(sa.select(messaging.widgets.c.code))).scalars().all()
+            assert codes == ["W0"]  # the retry's own widget rolled back with its refused key
+    finally:
+        await server.stop(None)
 
-            replayed = await eventually(answered, timeout=5)
-            assert replayed == common_pb2.Jurisdiction(code="W", name="created")
-            assert codes == ["W"] and await messaging.count(messaging.widgets) == 1
+
+async def test_a_keyed_change_commits_only_with_its_answer_so_a_crash_in_between_leaves_nothing_to_lose(
+    messaging: Messaging,
+) -> None:
+    """The process dies after the method's commit but before its answer is stored (here: the answer cannot be
+    built, as if the process stopped there): the change was not applied either, the retry applies it once and
+    is answered; the event announcing it leaves only with it."""
+    answers = iter([RuntimeError("the process stops here"), None])
+
+    async def create(request: common_pb2.Jurisdiction, context: grpc.aio.ServicerContext) -> common_pb2.Jurisdiction:
+        async with messaging.unit_of_work() as uow:
+            await uow.session.execute(messaging.widgets.insert().values(code=request.code))
+            await uow.publish(registered(request.code))
+            await uow.commit()
+            # another process does not see it yet: the change, its event and its key wait for the answer
+            elsewhere = Database(messaging.db.url)
+            try:
+                async with elsewhere.reads() as other:
+                    for table in (messaging.widgets, messaging.outbox_table, messaging.idempotency_table):
+                        assert await other.scalar(sa.select(sa.func.count()).select_from(table)) == 0
+            finally:
+                await elsewhere.dispose()
+        return common_pb2.Jurisdiction(code=request.code, name="created")
+
+    class Dies(Exception):
+        pass
+
+    async def answer_or_die(request: common_pb2.Jurisdiction, context: grpc.aio.ServicerContext) -> object:
+        response = await create(request, context)
+        if next(answers) is not None:
+            # what a kill between the commit and the stored answer looks like to the database
+            call = idempotency.current()
+            assert call is not None and call.parked is not None
+            await call.abandon()
+            raise Dies()
+        return response
+
+    server = keyed_server(messaging, answer_or_die)
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            call = create_call(channel)
+            keyed = [("idempotency-key", "widget-2")]
+            with pytest.raises(grpc.aio.AioRpcError) as died:
+                await call(common_pb2.Jurisdiction(code="X"), metadata=keyed, timeout=5)
+            assert died.value.code() == grpc.StatusCode.INTERNAL
+            assert await messaging.count(messaging.widgets) == 0
+            assert await messaging.count(messaging.outbox_table) == 0
+
+            answered = await call(common_pb2.Jurisdiction(code="X"), metadata=keyed, timeout=5)
+            assert answered == common_pb2.Jurisdiction(code="X", name="created")
+            assert await messaging.count(messaging.widgets) == 1
+            assert await messaging.count(messaging.outbox_table) == 1
+            again = await call(common_pb2.Jurisdiction(code="X"), metadata=keyed, timeout=5)
+            assert again == answered and await messaging.count(messaging.widgets) == 1
+    finally:
+        await server.stop(None)
+
+
+async def test_a_keyed_call_that_reads_after_its_commit_sees_its_change_and_keeps_its_answer(
+    messaging: Messaging,
+) -> None:
+    """A method that opens another transaction after its commit (here: reads back what it wrote) commits the
+    held transaction first, so it reads its own change; the answer is then stored on its own and replayed."""
+
+    async def create(request: common_pb2.Jurisdiction, context: grpc.aio.ServicerContext) -> common_pb2.Jurisdiction:
+        uow = messaging.unit_of_work()
+        async with uow:
+            await uow.session.execute(messaging.widgets.insert().values(code=request.code))
+            await uow.commit()
+        async with uow.reading():
+            stored = await uow.session.scalar(sa.select(sa.func.count()).select_from(messaging.widgets))
+        return common_pb2.Jurisdiction(code=request.code, name=f"{stored} stored")
+
+    server = keyed_server(messaging, create)
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            call = create_call(channel)
+            keyed = [("idempotency-key", "widget-3")]
+            first = await call(common_pb2.Jurisdiction(code="Y"), metadata=keyed, timeout=5)
+            assert first == common_pb2.Jurisdiction(code="Y", name="1 stored")
+            assert await call(common_pb2.Jurisdiction(code="Y"), metadata=keyed, timeout=5) == first
+            assert await messaging.count(messaging.widgets) == 1
     finally:
         await server.stop(None)

@@ -6,10 +6,16 @@ A client (the gateway maps the HTTP ``Idempotency-Key`` header) sends the gRPC m
 - a stored response for the same request is replayed without running the method again;
 - the same key with a different request is refused (INVALID_ARGUMENT naming ``Idempotency-Key``);
 - otherwise the method runs, and the unit of work it commits also inserts the key row — in the same
-  transaction as the change, so the change and the key commit together or not at all. A concurrent or
-  crashed-and-retried duplicate finds the key taken (its insert-if-absent inserts nothing, waiting for
-  the other transaction on PostgreSQL) and rolls back; afterwards the interceptor stores the response on
-  the key row for replay.
+  transaction as the change, so the change and the key commit together or not at all. That transaction
+  is held open (``park``) until the method has built its answer, which is written on the key row before
+  the commit: a process killed at any moment leaves either nothing (the retry applies the change) or the
+  change with its answer (the retry is answered with it), never a change whose answer is lost. A
+  concurrent duplicate finds the key taken (its insert-if-absent inserts nothing, waiting for the other
+  transaction) and rolls back, then replays the stored answer.
+
+Should the method open another transaction after its commit, or fail after it, the held transaction is
+committed first without the answer (``settle``), as a plain commit would have been; the answer is then
+stored in a transaction of its own.
 
 Keys are kept for ``KEY_TTL`` and deleted lazily.
 """
@@ -20,7 +26,9 @@ import asyncio
 import contextvars
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import grpc
@@ -40,6 +48,8 @@ MAX_KEY_LENGTH = 200
 KEY_TTL = dt.timedelta(hours=24)
 #: delete expired keys once every this many stored responses
 PRUNE_EVERY = 500
+
+log = logging.getLogger(__name__)
 
 
 def add_idempotency_table(metadata: sa.MetaData) -> sa.Table:
@@ -63,6 +73,40 @@ class IdempotentCall:
     request_hash: str
     #: set by the unit of work that inserted the key row with its change
     claimed: bool = False
+    #: the claimed transaction, committed only with the answer (``park``)
+    parked: AsyncSession | None = None
+    #: what the unit of work runs once its transaction has committed (wake the outbox relay)
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
+
+    def park(self, session: AsyncSession, after_commit: Callable[[], None] | None) -> None:
+        self.parked = session
+        if after_commit is not None:
+            self.after_commit.append(after_commit)
+
+    async def settle(self, update: sa.Update | None = None, values: dict[str, object] | None = None) -> None:
+        """Commit the held transaction, writing the answer on the key row first when one is given."""
+        session, self.parked = self.parked, None
+        if session is None:
+            return
+        try:
+            if update is not None:
+                await session.execute(update, values)
+            await session.commit()
+        finally:
+            await session.close()
+        callbacks, self.after_commit = self.after_commit, []
+        for callback in callbacks:
+            callback()
+
+    async def abandon(self) -> None:
+        """Roll the held transaction back (the answer could not be written): nothing was applied."""
+        session, self.parked = self.parked, None
+        self.after_commit = []
+        if session is not None:
+            try:
+                await session.rollback()
+            finally:
+                await session.close()
 
 
 _current: contextvars.ContextVar[IdempotentCall | None] = contextvars.ContextVar("wuye_idempotent", default=None)
@@ -70,6 +114,18 @@ _current: contextvars.ContextVar[IdempotentCall | None] = contextvars.ContextVar
 
 class AlreadyApplied(FailedPrecondition):
     """The key row exists: another attempt with this key committed first."""
+
+
+def current() -> IdempotentCall | None:
+    """The keyed call this task serves, if any."""
+    return _current.get()
+
+
+async def settle_parked() -> None:
+    """Commit a transaction held for the current call's answer (another transaction is about to begin)."""
+    call = _current.get()
+    if call is not None and call.parked is not None:
+        await call.settle()
 
 
 async def claim(session: AsyncSession, table: sa.Table) -> None:
@@ -138,8 +194,24 @@ class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
             if replay is not None:
                 return replay
             async def apply_and_keep() -> Any:
-                response = await behaviour(request, context)
-                if current.claimed:
+                try:
+                    response = await behaviour(request, context)
+                except BaseException:
+                    # committed before the failure, as without a key: the retry reads "applied"
+                    try:
+                        await current.settle()
+                    except Exception:  # the failure is what the caller hears; the change is not applied
+                        log.warning("the change of a failed keyed call could not be committed", exc_info=True)
+                    raise
+                if current.parked is not None:
+                    answer = serialize(response) if serialize else response
+                    try:
+                        await current.settle(self._keep_response, self._answer(current, answer))
+                    except BaseException:
+                        await current.abandon()
+                        raise
+                    await self._prune_now_and_then()
+                elif current.claimed:
                     await self._store(current, serialize(response) if serialize else response)
                 return response
 
@@ -193,12 +265,19 @@ class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
         except InvalidTag:  # kept before responses were sealed, or under another key: not replayable
             return None
 
+    def _answer(self, call: IdempotentCall, response: bytes) -> dict[str, object]:
+        return {**_key_of(call), "response": self.cipher.seal(response)}
+
     async def _store(self, call: IdempotentCall, response: bytes) -> None:
-        table = self.table
         async with self.db.sessions() as session, session.begin():
-            await session.execute(self._keep_response, {**_key_of(call), "response": self.cipher.seal(response)})
-            self._stored += 1
-            if self._stored % PRUNE_EVERY == 0:
+            await session.execute(self._keep_response, self._answer(call, response))
+        await self._prune_now_and_then()
+
+    async def _prune_now_and_then(self) -> None:
+        self._stored += 1
+        if self._stored % PRUNE_EVERY == 0:
+            table = self.table
+            async with self.db.sessions() as session, session.begin():
                 await session.execute(table.delete().where(table.c.created_at < utcnow() - KEY_TTL))
 
 

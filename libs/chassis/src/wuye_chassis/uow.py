@@ -95,14 +95,19 @@ class UnitOfWork:
         self._inbox_entry: InboxEntry | None = None
         self._inbox_recorded = False
         self.committed = False
+        #: the transaction was handed to the keyed call, which commits it with its answer
+        self._parked = False
         self.session: AsyncSession
 
     # --- the transaction -------------------------------------------------------------------------
 
     async def __aenter__(self) -> Self:
+        # a transaction held for a keyed call's answer commits before another begins (it would not see it)
+        await idempotency.settle_parked()
         sessions = self.parts.db.reads if self._read_only else self.parts.db.sessions
         self.session = sessions()
         self._events = 0
+        self._parked = False
         try:
             await self.session.begin()
             if self._inbox_entry is not None and not self._inbox_recorded and not self._read_only:
@@ -117,6 +122,9 @@ class UnitOfWork:
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        if self._parked:  # the keyed call commits and closes it
+            self._read_only = False
+            return
         try:
             if self.session.in_transaction():
                 await self.session.rollback()
@@ -150,13 +158,25 @@ class UnitOfWork:
             raise RuntimeError("a read-only unit of work cannot commit")
         # the caller's idempotency key commits with the change, or neither does
         await idempotency.claim(self.session, self.parts.idempotency_keys)
+        call = idempotency.current()
+        wake_relay = self.parts.on_events_committed if self._events else None
+        self._events = 0
+        if call is not None and (self._parked or call.parked is None) and self._inbox_entry is None:
+            # held open until the call's answer is written with it (idempotency.py)
+            await self.session.flush()
+            if not self._parked:
+                call.park(self.session, wake_relay)
+            elif wake_relay is not None:
+                call.after_commit.append(wake_relay)
+            self._parked = True
+            self.committed = True
+            return
         await self.session.commit()
         self.committed = True
         if self._inbox_entry is not None:
             self._inbox_recorded = True
-        if self._events:
-            self.parts.on_events_committed()
-            self._events = 0
+        if wake_relay is not None:
+            wake_relay()
 
     # --- consumed events -------------------------------------------------------------------------
 
