@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 import grpc
@@ -16,10 +16,10 @@ from nats.js.api import ConsumerConfig
 from tests.support import eventually
 from wuye.common.v1 import common_pb2
 from wuye.registry.v1 import events_pb2
+from wuye_chassis import idempotency
 from wuye_chassis.bus import EventBus, dead_letter_subject, event_type_of
 from wuye_chassis.db import Database, utcnow
 from wuye_chassis.grpc_server import CallInterceptor
-from wuye_chassis import idempotency
 from wuye_chassis.idempotency import IdempotencyInterceptor
 from wuye_chassis.inbox import EventConsumer, ReceivedEvent, Subscription
 from wuye_chassis.messaging_tables import add_messaging_tables
@@ -326,7 +326,7 @@ async def test_published_rows_are_pruned_after_retention_and_pending_rows_never(
     assert remaining == [nats_down_row]
 
 
-def keyed_server(messaging: Messaging, create: object) -> grpc.aio.Server:
+def keyed_server(messaging: Messaging, create: Callable[..., Awaitable[object]]) -> grpc.aio.Server:
     handler = grpc.unary_unary_rpc_method_handler(
         create, request_deserializer=common_pb2.Jurisdiction.FromString,
         response_serializer=common_pb2.Jurisdiction.SerializeToString,
