@@ -860,6 +860,91 @@ async def test_O1_O5_a_community_worker_forms_a_committee_from_screened_candidat
     assert (screenshots / "console-registry.png").stat().st_size > 10_000
 
 
+async def test_O7_A1_the_street_registers_a_compound_its_company_and_contract_and_the_community_marks_its_four_failures(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
+) -> None:
+    registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
+    async with served_gateway({"registry": registry}) as (base, gateway):
+        await register_hierarchy(gateway)
+        today = dt.datetime.now(SHANGHAI).date().isoformat()
+        async with console_page() as (page, errors):
+            await log_in(page, base, "huian-street", "registry")
+            # the street officer registers a compound in one of the street's communities, by name
+            await shown(page, "#register-community:has(option[value='350521100001'])")
+            assert await page.inner_text("#register-community") == "凤凰城社区"
+            await page.fill("#register-code", "FHC2")
+            await page.fill("#register-name", "凤凰城二期")
+            await page.select_option("#register-type", "old")
+            await page.select_option("#register-mode", "none")
+            await page.click("#compound-register-form button[type=submit]")
+            await shown(page, "#message:has-text('已登记小区')")
+            await shown(page, "#compound-service:has-text('暂无物业服务')")  # opened on registering
+            row = await page.inner_text("#compounds tr:has-text('凤凰城二期')")
+            assert "老旧小区" in row and "无物业" in row
+
+            # a company whose credit code fails its check character is refused, naming the field
+            await page.fill("#company-uscc", "91350521MA2YC4XL1X")
+            await page.fill("#company-name", "惠安安居物业有限公司")
+            await page.click("#company-form button[type=submit]")
+            await shown(page, "#message.error:has-text('uscc')")
+            assert await page.locator("#companies tr[data-company-id]").count() == 0
+            await page.fill("#company-uscc", "91350521MA2YC4XL1N")
+            await page.check("#company-party-required")
+            await page.select_option("#company-party-mode", "joint_branch")
+            await page.click("#company-form button[type=submit]")
+            await shown(page, "#companies tr:has-text('惠安安居物业有限公司')")
+            assert "应建 Required · 联合党支部" in await page.inner_text("#companies tr:has-text('惠安安居物业有限公司')")
+
+            # it starts serving the compound, open-ended; the compound is then managed by a company
+            await page.click("#compounds tr:has-text('凤凰城二期')")
+            await shown(page, "#contract-form:not([hidden]) #contract-company:has(option)")
+            await page.select_option("#contract-mode", "trusteeship")
+            await page.fill("#contract-start", today)
+            await page.click("#contract-form button[type=submit]")
+            await shown(page, "#compound-service:has-text('惠安安居物业有限公司')")
+            service = await page.inner_text("#compound-service")
+            assert "国企托管" in service and "长期" in service
+            assert await page.is_hidden("#contract-form")  # one contract at a time
+            await page.select_option("#edit-mode", "company")
+            await page.click("#compound-edit-form button[type=submit]")
+            await shown(page, "#compounds tr:has-text('凤凰城二期'):has-text('物业企业')")
+            await page.fill("#building-code", "1")
+            await page.fill("#building-name", "1号楼")
+            await page.click("#building-form button[type=submit]")
+            await shown(page, "#buildings tr:has-text('1号楼')")
+            await page.screenshot(path=str(screenshots / "console-registry-service.png"), full_page=True)
+            # the contract ends on its last day: the company still serves today, and no longer from tomorrow
+            await page.fill("#contract-terminated", today)
+            await page.click("#contract-end-button")
+            await shown(page, "#message:has-text('已终止合同')")
+            await shown(page, f"#compound-service:has-text('已终止，服务至 ended, serving until {today}')")
+            assert await page.locator("#contract-end-button").count() == 0  # ended once
+
+            # the community worker records what failed there (O7); companies and contracts are not theirs
+            await log_in(page, base, "huian-community", "registry")
+            await shown(page, "#compounds tr:has-text('凤凰城二期')")
+            assert await page.is_hidden("#companies-section")
+            await page.click("#compounds tr:has-text('凤凰城二期')")
+            await shown(page, "#compound-service:has-text('惠安安居物业有限公司')")
+            assert await page.is_hidden("#contract-form") and await page.locator("#contract-end-button").count() == 0
+            await page.check("#four-failures-form input[value=market_failure]")
+            await page.check("#four-failures-form input[value=no_management]")
+            await page.click("#four-failures-form button[type=submit]")
+            await shown(page, "#compounds tr:has-text('市场失灵 Market failure、物业失管 No management')")
+            assert errors == []
+
+        admin = await gateway.token("city-admin")
+        needing = (await gateway.client.get("/api/v1/service-coverage/350521/compounds-needing-service",
+                                            headers=admin)).json()["items"]
+        assert [(need["compound"]["name"], sorted(need["four_failures"])) for need in needing] == [
+            ("凤凰城二期", ["market_failure", "no_management"])]
+        compound = (await gateway.client.get(f"/api/v1/compounds/{needing[0]['compound']['id']}", headers=admin)).json()
+        assert compound["compound"]["management_mode"] == "company"
+        assert compound["current_contract"]["mode"] == "trusteeship"
+        assert compound["current_contract"]["terminated_on"] == today
+    assert (screenshots / "console-registry-service.png").stat().st_size > 10_000
+
+
 async def test_E1_E5_an_inspector_records_issues_and_rechecks_and_an_officer_escalates_in_the_console(
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path, tmp_path: Path
 ) -> None:

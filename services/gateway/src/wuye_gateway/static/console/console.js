@@ -6,7 +6,7 @@ const $ = (id) => document.getElementById(id);
 // session: counts logins and logouts, so an answer that arrives for an earlier session is dropped
 const state = {
   token: "", claims: {}, casesToken: "", casesRequest: 0, caseId: "", session: 0, categories: {}, compounds: [], compoundNames: {}, people: {},
-  companies: {}, itemContents: {}, orderId: "", dashboardCode: "", jurisdictionNames: {},
+  companies: {}, fourFailures: {}, itemContents: {}, orderId: "", dashboardCode: "", jurisdictionNames: {},
   ready: Promise.resolve(),
 };
 
@@ -558,12 +558,166 @@ const COMMITTEE_RULES = {
   one_active_committee: "已有在任委员会 A committee is in office", secretary_is_party_member: "书记须为党员 Secretary is a party member",
 };
 
+const COMPOUND_TYPES_ALL = { ...COMPOUND_TYPES, self_managed: "自管小区 Self-managed" };
+const FOUR_FAILURES = {
+  market_failure: "市场失灵 Market failure", self_governance_failure: "自治失效 Self-governance failure",
+  no_management: "物业失管 No management", lost_trust: "群众失望 Lost trust",
+};
+const CONTRACT_MODES = { tender: "招投标 Tender", appointed: "选聘 Appointed", trusteeship: "国企托管 Trusteeship", bundled: "1+N组团 Bundled" };
+const PARTY_ORG_MODES = {
+  standalone: "单独建立 Standalone", joint_branch: "联合党支部 Joint branch", instructor: "党建工作指导员 Instructor", none: "未建立 None",
+};
+// keep places, buildings and the O7 marks; register companies and their contracts (the registry's access.py)
+const REGISTRY_KEEPERS = ["city_admin", "county_officer", "street_officer", "community_worker"];
+const COMPANY_REGISTRARS = ["city_admin", "county_officer", "street_officer"];
+
 async function loadRegistry() {
+  const parts = scopeParts();
+  const here = parts[parts.length - 1];
+  // O7: the compounds no one serves and the four-failure ones, with the failures found
+  const needing = here ? await everyItem("/api/v1/service-coverage/" + encodeURIComponent(here) + "/compounds-needing-service", {}) : [];
+  state.fourFailures = Object.fromEntries(needing.map((need) => [need.compound.id, need.four_failures || []]));
   $("compounds").replaceChildren(...state.compounds.map((one) => el("tr", {
     dataset: { compoundId: one.id }, onclick: () => guarded(() => openCompound(one.id)),
-  }, el("td", {}, one.name), el("td", {}, one.code), el("td", {}, COMPOUND_TYPES[one.compound_type] || "—"),
-  el("td", {}, MANAGEMENT_MODES[one.management_mode] || "—"))));
-  if (!state.compounds.length) $("compounds").append(el("tr", {}, el("td", { colspan: "4" }, "暂无小区 No compounds")));
+  }, el("td", {}, one.name), el("td", {}, one.code), el("td", {}, COMPOUND_TYPES_ALL[one.compound_type] || "—"),
+  el("td", {}, MANAGEMENT_MODES[one.management_mode] || "—"),
+  el("td", { class: (state.fourFailures[one.id] || []).length ? "overdue" : "" },
+    (state.fourFailures[one.id] || []).map((failure) => FOUR_FAILURES[failure]).join("、") || "—"))));
+  if (!state.compounds.length) $("compounds").append(el("tr", {}, el("td", { colspan: "5" }, "暂无小区 No compounds")));
+  const keeps = hasRole(...REGISTRY_KEEPERS);
+  $("compound-register-form").hidden = !keeps;
+  for (const id of ["compound-edit-form", "four-failures-form", "building-form"]) $(id).hidden = !keeps;
+  if (keeps && here) {
+    const communities = await communitiesUnder(here);
+    $("register-community").replaceChildren(...communities.map((one) => el("option", { value: one.code }, one.name)));
+  }
+  $("companies-section").hidden = !hasRole(...COMPANY_REGISTRARS);
+  if (hasRole(...COMPANY_REGISTRARS)) await loadCompanies();
+}
+
+// the communities a compound may be registered in: the person's own, or every one below their jurisdiction
+async function communitiesUnder(code) {
+  const place = await api("GET", "/api/v1/jurisdictions/" + encodeURIComponent(code));
+  if (place.level === "community") return [place];
+  const children = await everyItem("/api/v1/jurisdictions", { parent_code: code });
+  const below = await Promise.all(children.map((child) => (child.level === "community" ? [child] : communitiesUnder(child.code))));
+  return below.flat();
+}
+
+async function registerCompound(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const compound = await api("POST", "/api/v1/compounds", {
+      community_code: $("register-community").value, code: $("register-code").value.trim(), name: $("register-name").value.trim(),
+      compound_type: $("register-type").value, management_mode: $("register-mode").value,
+    }, { create: true });
+    say("已登记小区 Compound registered：" + compound.name + "（" + compound.code + "）");
+    $("register-code").value = "";
+    $("register-name").value = "";
+    await loadCompounds();
+    await loadRegistry();
+    await openCompound(compound.id);
+  });
+}
+
+async function updateCompound(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const compound = await api("POST", "/api/v1/compounds/" + encodeURIComponent(state.compoundId), {
+      name: $("edit-name").value.trim(), compound_type: $("edit-type").value, management_mode: $("edit-mode").value,
+    });
+    say("已保存 Saved：" + compound.name + " · " + COMPOUND_TYPES_ALL[compound.compound_type] + " · " + MANAGEMENT_MODES[compound.management_mode]);
+    await loadCompounds();
+    await loadRegistry();
+    await openCompound(compound.id);
+  });
+}
+
+async function saveFourFailures(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const chosen = Array.from(document.querySelectorAll("#four-failures-form input:checked"), (box) => box.value);
+    const need = await api("POST", "/api/v1/compounds/" + encodeURIComponent(state.compoundId) + "/four-failures", { four_failures: chosen });
+    say("已保存认定 Saved：" + (chosen.length ? chosen.map((failure) => FOUR_FAILURES[failure]).join("、") : "已恢复正常 Recovered")
+      + (need.needs_service ? " · 需要服务 Needs service" : ""));
+    await loadRegistry();
+  });
+}
+
+async function addBuilding(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const building = await api("POST", "/api/v1/compounds/" + encodeURIComponent(state.compoundId) + "/buildings",
+      { code: $("building-code").value.trim(), name: $("building-name").value.trim() }, { create: true });
+    say("已添加楼栋 Building added：" + building.name);
+    $("building-code").value = "";
+    $("building-name").value = "";
+    await openCompound(state.compoundId);
+  });
+}
+
+// who serves the compound today (its company and contract), ended from here by a street or county officer
+function renderService(detail) {
+  const contract = detail.current_contract;
+  const company = detail.current_company;
+  if (!contract || !company) {
+    $("compound-service").replaceChildren("暂无物业服务 No company serves it");
+    return;
+  }
+  const term = contract.start_on + " — " + (contract.end_on || "长期 open-ended");
+  const parts = [company.name + " · " + CONTRACT_MODES[contract.mode] + " · " + term
+    + (contract.bundle_key ? " · 组团 " + contract.bundle_key : "")
+    + (contract.terminated_on ? " · 已终止，服务至 ended, serving until " + contract.terminated_on : "")];
+  if (hasRole(...COMPANY_REGISTRARS) && !contract.terminated_on) {
+    const day = el("input", { type: "date", id: "contract-terminated", value: today(), "aria-label": "终止日期 Last day" });
+    parts.push(" ", day, el("button", { type: "button", id: "contract-end-button", onclick: () => guarded(async () => {
+      const ended = await api("POST", "/api/v1/contracts/" + encodeURIComponent(contract.id) + "/end", { terminated_on: day.value });
+      say("已终止合同 Contract ended：" + company.name + "，最后服务日 last day " + ended.terminated_on);
+      await loadRegistry();
+      await openCompound(state.compoundId);
+    }) }, "终止合同 End the contract"));
+  }
+  $("compound-service").replaceChildren(...parts);
+}
+
+async function startContract(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const contract = await api("POST", "/api/v1/contracts", {
+      compound_id: state.compoundId, company_id: $("contract-company").value, mode: $("contract-mode").value,
+      start_on: $("contract-start").value, end_on: $("contract-end").value, bundle_key: $("contract-bundle").value.trim(),
+    }, { create: true });
+    say("已签订服务合同 Contract started：" + state.companies[contract.company_id] + " · " + contract.start_on);
+    await loadRegistry();
+    await openCompound(state.compoundId);
+  });
+}
+
+// the companies registered in the person's jurisdiction and below (street and county officers register them)
+async function loadCompanies() {
+  const parts = scopeParts();
+  const companies = await everyItem("/api/v1/companies", { jurisdiction_code: parts[parts.length - 1] });
+  for (const company of companies) state.companies[company.id] = company.name;
+  $("companies").replaceChildren(...companies.map((company) => el("tr", { dataset: { companyId: company.id } },
+    el("td", {}, company.name), el("td", {}, company.uscc), el("td", {}, company.state_owned ? "是 Yes" : "否 No"),
+    el("td", {}, (company.party_org_required ? "应建 Required · " : "") + (PARTY_ORG_MODES[company.party_org_mode] || PARTY_ORG_MODES.none)))));
+  if (!companies.length) $("companies").append(el("tr", {}, el("td", { colspan: "4" }, "暂无企业 No companies")));
+  $("contract-company").replaceChildren(...companies.map((company) => el("option", { value: company.id }, company.name)));
+}
+
+async function registerCompany(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const parts = scopeParts();
+    const company = await api("POST", "/api/v1/companies", {
+      jurisdiction_code: parts[parts.length - 1], uscc: $("company-uscc").value.trim().toUpperCase(), name: $("company-name").value.trim(),
+      state_owned: $("company-state-owned").checked, party_org_required: $("company-party-required").checked,
+      party_org_mode: $("company-party-mode").value,
+    }, { create: true });
+    say("已登记企业 Company registered：" + company.name);
+    for (const id of ["company-uscc", "company-name"]) $(id).value = "";
+    await loadCompanies();
+  });
 }
 
 // people are shown by their (masked) registry names, each read once
@@ -579,7 +733,19 @@ async function openCompound(compoundId) {
   $("compound").hidden = false;
   $("compound-title").textContent = compoundName(compoundId);
   const path = "/api/v1/compounds/" + encodeURIComponent(compoundId);
-  const [committees, candidates] = await Promise.all([api("GET", path + "/committees"), api("GET", path + "/reserve-candidates")]);
+  const [detail, buildings, committees, candidates] = await Promise.all([api("GET", path), api("GET", path + "/buildings"),
+    api("GET", path + "/committees"), api("GET", path + "/reserve-candidates")]);
+  $("edit-name").value = detail.compound.name;
+  $("edit-type").value = detail.compound.compound_type;
+  $("edit-mode").value = detail.compound.management_mode;
+  renderService(detail);
+  $("contract-form").hidden = Boolean(detail.current_contract) || !hasRole(...COMPANY_REGISTRARS);
+  if (!$("contract-start").value) $("contract-start").value = today();
+  const failures = (state.fourFailures || {})[compoundId] || [];
+  for (const box of document.querySelectorAll("#four-failures-form input")) box.checked = failures.includes(box.value);
+  $("buildings").replaceChildren(...buildings.map((building) => el("tr", { dataset: { buildingId: building.id } },
+    el("td", {}, building.name), el("td", {}, building.code))));
+  if (!buildings.length) $("buildings").append(el("tr", {}, el("td", { colspan: "2" }, "暂无楼栋 No buildings")));
   const names = await personNames([...committees.flatMap((c) => c.members.map((m) => m.person_id)),
     ...candidates.map((c) => c.person_id)]);
   $("committees").replaceChildren(...committees.map((committee) => {
@@ -2064,6 +2230,16 @@ document.addEventListener("DOMContentLoaded", () => {
   $("vote-form").addEventListener("submit", openVote);
   $("ballot-form").addEventListener("submit", enterBallot);
   $("committee-form").addEventListener("submit", formCommittee);
+  $("compound-register-form").addEventListener("submit", registerCompound);
+  $("compound-edit-form").addEventListener("submit", updateCompound);
+  $("four-failures-form").addEventListener("submit", saveFourFailures);
+  $("building-form").addEventListener("submit", addBuilding);
+  $("contract-form").addEventListener("submit", startContract);
+  $("company-form").addEventListener("submit", registerCompany);
+  const choices = (options) => Object.entries(options).map(([value, caption]) => el("option", { value }, caption));
+  for (const select of document.querySelectorAll(".compound-type-select")) select.replaceChildren(...choices(COMPOUND_TYPES_ALL));
+  for (const select of document.querySelectorAll(".management-mode-select")) select.replaceChildren(...choices(MANAGEMENT_MODES));
+  for (const select of document.querySelectorAll(".party-mode-select")) select.replaceChildren(...choices(PARTY_ORG_MODES));
   for (const id of ["committee-kind", "committee-start", "committee-end"]) $(id).addEventListener("change", () => guarded(checkCommittee));
   $("funds-compound").addEventListener("change", () => guarded(loadAccount));
   $("funds-refresh").addEventListener("click", () => guarded(loadFunds));
