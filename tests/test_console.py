@@ -945,6 +945,59 @@ async def test_O7_A1_the_street_registers_a_compound_its_company_and_contract_an
     assert (screenshots / "console-registry-service.png").stat().st_size > 10_000
 
 
+async def test_A1_O4_the_street_registers_a_person_finds_them_masked_and_gives_and_ends_their_post(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
+) -> None:
+    registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
+    async with served_gateway({"registry": registry}) as (base, gateway):
+        await register_hierarchy(gateway)
+        today = dt.datetime.now(SHANGHAI).date().isoformat()
+        async with console_page() as (page, errors):
+            await log_in(page, base, "huian-street", "registry")
+            await shown(page, "#person-community:has(option[value='350521100001'])")
+            await page.fill("#person-name", "林志明")
+            await page.fill("#person-phone", "13805951234")
+            await page.click("#person-form button[type=submit]")
+            await shown(page, "#people tr:has-text('林志明')")
+            row = await page.inner_text("#people tr:has-text('林志明')")
+            assert "138****1234" in row and "否 No" in row
+            assert "13805951234" not in await page.inner_text("body")  # the full number is never shown
+
+            # found again by the full number, answered masked; the street records the party membership (O4)
+            await page.reload()
+            await shown(page, "#people-search-form:not([hidden])")
+            await page.fill("#people-phone", "13805951234")
+            await page.click("#people-search-form button[type=submit]")
+            await shown(page, "#message:has-text('找到 1 人')")
+            await page.click("#people tr:has-text('林志明') button.step-party")
+            await shown(page, "#people tr:has-text('林志明'):has-text('是 Yes')")
+
+            # a grid worker's post is held at a community: only the street's communities are offered
+            await page.select_option("#post-kind", "grid_worker")
+            assert await page.inner_text("#post-place") == "凤凰城社区"
+            await page.click("#post-form button[type=submit]")
+            await shown(page, "#posts tr:has-text('林志明'):has-text('网格员 Grid worker')")
+            assert "凤凰城社区" in await page.inner_text("#posts tr:has-text('林志明')")
+            # a street officer's post is given from above, not by the street's own officer (A1)
+            await page.select_option("#post-kind", "street_officer")
+            assert await page.inner_text("#post-place") == "螺城镇"
+            await page.click("#post-form button[type=submit]")
+            await shown(page, "#message.error:has-text('kind')")
+            assert await page.locator("#posts tr:has-text('街道干部')").count() == 0
+            await page.screenshot(path=str(screenshots / "console-registry-people.png"), full_page=True)
+            post = page.locator("#posts tr:has-text('林志明')")
+            await post.locator("input.step-day").fill(today)
+            await post.locator("button.step-end-post").click()
+            await shown(page, f"#posts tr:has-text('林志明'):has-text('— {today}')")
+            assert "已结束" in await page.inner_text("#posts tr:has-text('林志明')")
+            assert errors == []
+
+        posts = (await gateway.client.get("/api/v1/posts", params={"jurisdiction_code": "350521100001"},
+                                          headers=await gateway.token("city-admin"))).json()
+        assert [(post["kind"], post["ended_on"]) for post in posts] == [("grid_worker", today)]
+    assert (screenshots / "console-registry-people.png").stat().st_size > 10_000
+
+
 async def test_E1_E5_an_inspector_records_issues_and_rechecks_and_an_officer_escalates_in_the_console(
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path, tmp_path: Path
 ) -> None:

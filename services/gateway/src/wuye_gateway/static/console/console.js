@@ -157,6 +157,8 @@ function login(token) {
   state.claims = claims;
   state.people = {};  // what one person may read of others is not carried to the next
   state.companies = {};
+  state.found = [];
+  state.places = [];
   state.dashboardCode = "";  // each login starts at the person's own jurisdiction
   sessionStorage.setItem(TOKEN_KEY, token);
   $("who-text").textContent = claims.sub + " · " + (claims.roles || []).join(",") + " · " + (claims.wuye_scope || "");
@@ -588,20 +590,175 @@ async function loadRegistry() {
   $("compound-register-form").hidden = !keeps;
   for (const id of ["compound-edit-form", "four-failures-form", "building-form"]) $(id).hidden = !keeps;
   if (keeps && here) {
-    const communities = await communitiesUnder(here);
-    $("register-community").replaceChildren(...communities.map((one) => el("option", { value: one.code }, one.name)));
+    state.places = await placesUnder(here);
+    for (const place of state.places) state.jurisdictionNames[place.code] = place.name;
+    const communities = state.places.filter((place) => place.level === "community");
+    for (const select of [$("register-community"), $("person-community")]) {
+      select.replaceChildren(...communities.map((one) => el("option", { value: one.code }, one.name)));
+    }
   }
   $("companies-section").hidden = !hasRole(...COMPANY_REGISTRARS);
   if (hasRole(...COMPANY_REGISTRARS)) await loadCompanies();
+  await loadPeople();
 }
 
-// the communities a compound may be registered in: the person's own, or every one below their jurisdiction
-async function communitiesUnder(code) {
+// --- people and posts (A1): people found by phone or ID number, masked; posts given and ended from above
+
+const POST_KINDS = {
+  community_worker: "社区工作者 Community worker", grid_worker: "网格员 Grid worker",
+  party_branch_reviewer: "社区党组织审核人 Party branch reviewer", residents_committee_reviewer: "居委会审核人 Residents' committee reviewer",
+  street_officer: "街道干部 Street officer", county_officer: "县级干部 County officer", operator_12345: "12345热线话务员 Hotline operator",
+  department_inspector: "部门执法人员 Department inspector", company_staff: "物业企业员工 Company staff",
+  city_admin: "市级管理员 City admin", auditor: "纪检监督 Auditor",
+};
+// where each kind of post is held (the registry's POST_LEVELS)
+const POST_LEVELS = {
+  community_worker: ["community"], grid_worker: ["community"], party_branch_reviewer: ["community"],
+  residents_committee_reviewer: ["community"], street_officer: ["street"], county_officer: ["county"], operator_12345: ["county"],
+  department_inspector: ["county", "city"], company_staff: [], city_admin: ["city"], auditor: ["city"],
+};
+const PEOPLE_SEARCHERS = ["community_worker", "street_officer"];
+const POST_APPOINTERS = ["city_admin", "county_officer", "street_officer"];
+
+async function loadPeople() {
+  const keeps = hasRole(...REGISTRY_KEEPERS);
+  const appoints = hasRole(...POST_APPOINTERS);
+  $("people-section").hidden = !keeps && !appoints;
+  $("people-search-form").hidden = !hasRole(...PEOPLE_SEARCHERS);
+  $("person-form").hidden = !keeps;
+  $("posts-part").hidden = !appoints;
+  if (!state.found) state.found = [];
+  renderPeople();
+  if (appoints) await loadPosts();
+}
+
+function renderPeople() {
+  const found = state.found || [];
+  $("people").replaceChildren(...found.map((person) => el("tr", { dataset: { personId: person.id } },
+    el("td", {}, person.name), el("td", {}, person.phone || "—"), el("td", {}, person.id_number || "—"),
+    el("td", {}, person.is_party_member ? "是 Yes" : "否 No"), personSteps(person))));
+  if (!found.length) $("people").append(el("tr", {}, el("td", { colspan: "5" }, "按手机号或身份证号查找 Find by phone or ID number")));
+  $("post-person").replaceChildren(...found.map((person) => el("option", { value: person.id }, person.name + " " + (person.phone || ""))));
+}
+
+// O3/O4 read party membership from the day it is recorded
+function personSteps(person) {
+  if (!hasRole(...REGISTRY_KEEPERS)) return el("td", {}, "—");
+  return el("td", { class: "steps" }, el("button", { type: "button", class: "step-party", onclick: () => guarded(async () => {
+    const changed = await api("POST", "/api/v1/people/" + encodeURIComponent(person.id) + "/party-membership",
+      { is_party_member: !person.is_party_member, since: today() });
+    say("已更新党员身份 Party membership recorded：" + changed.name + " " + (changed.is_party_member ? "党员 member" : "非党员 not a member"));
+    keepFound(changed);
+  }) }, person.is_party_member ? "取消党员 Not a member" : "登记为党员 Party member"));
+}
+
+function keepFound(person) {
+  state.found = [person, ...(state.found || []).filter((one) => one.id !== person.id)];
+  state.people[person.id] = person.name;
+  renderPeople();
+}
+
+async function findPeople(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const parts = scopeParts();
+    const phone = $("people-phone").value.trim();
+    const answer = await api("POST", "/api/v1/people/search", {
+      jurisdiction_code: parts[parts.length - 1], ...(phone ? { phone } : { id_number: $("people-id-number").value.trim() }),
+    });
+    state.found = answer.people || [];
+    for (const person of state.found) state.people[person.id] = person.name;
+    renderPeople();
+    say(state.found.length ? "找到 " + state.found.length + " 人 Found" : "未找到 No one found");
+  });
+}
+
+async function registerPerson(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const person = await api("POST", "/api/v1/people", {
+      community_code: $("person-community").value, name: $("person-name").value.trim(), phone: $("person-phone").value.trim(),
+      id_number: $("person-id-number").value.trim(), is_party_member: $("person-party").checked,
+    }, { create: true });
+    say("已登记人员 Person registered：" + person.name);
+    for (const id of ["person-name", "person-phone", "person-id-number"]) $(id).value = "";
+    $("person-party").checked = false;
+    keepFound(person);
+  });
+}
+
+async function loadPosts() {
+  const parts = scopeParts();
+  const posts = await api("GET", "/api/v1/posts?" + new URLSearchParams({ jurisdiction_code: parts[parts.length - 1] }));
+  await personNames(posts.map((post) => post.person_id));
+  await companyNames(posts.filter((post) => post.company_id).map((post) => post.company_id));
+  $("posts").replaceChildren(...posts.map((post) => el("tr", { dataset: { postId: post.post_id } },
+    el("td", {}, state.people[post.person_id] || "—"),
+    el("td", {}, POST_KINDS[post.kind] + (post.company_id ? " · " + state.companies[post.company_id] : "")
+      + (post.department ? " · " + ((state.departments || {})[post.department] || post.department) : "")),
+    el("td", {}, placeName(post.jurisdiction_path)), el("td", {}, post.started_on + (post.ended_on ? " — " + post.ended_on : "")),
+    postSteps(post))));
+  if (!posts.length) $("posts").append(el("tr", {}, el("td", { colspan: "5" }, "暂无 None")));
+  postPlaces();
+}
+
+function placeName(path) {
+  const code = String(path).split("/").filter(Boolean).pop();
+  return state.jurisdictionNames[code] || code;
+}
+
+function postSteps(post) {
+  if (post.ended_on) return el("td", {}, "已结束 Ended");
+  const day = el("input", { type: "date", class: "step-day", value: today(), "aria-label": "最后一天 Last day" });
+  return el("td", { class: "steps" }, day, el("button", { type: "button", class: "step-end-post", onclick: () => guarded(async () => {
+    const ended = await api("POST", "/api/v1/posts/" + encodeURIComponent(post.post_id) + "/end", { ended_on: day.value });
+    say("岗位已结束 Post ended：" + state.people[ended.person_id] + " " + POST_KINDS[ended.kind] + "，最后一天 last day " + ended.ended_on);
+    await loadPosts();
+  }) }, "结束岗位 End the post"));
+}
+
+// the jurisdictions a post of the chosen kind may be held at; company staff take their company's instead
+async function postPlaces() {
+  const kind = $("post-kind").value;
+  const levels = POST_LEVELS[kind] || [];
+  $("post-place").replaceChildren(...(state.places || []).filter((place) => levels.includes(place.level))
+    .map((place) => el("option", { value: place.code }, place.name)));
+  $("post-place-label").hidden = kind === "company_staff";
+  $("post-company-label").hidden = kind !== "company_staff";
+  $("post-department-label").hidden = kind !== "department_inspector";
+  if (kind === "company_staff") {
+    const parts = scopeParts();
+    const companies = await everyItem("/api/v1/companies", { jurisdiction_code: parts[parts.length - 1] });
+    for (const company of companies) state.companies[company.id] = company.name;
+    $("post-company").replaceChildren(...companies.map((company) => el("option", { value: company.id }, company.name)));
+  }
+  if (kind === "department_inspector" && !$("post-department").options.length) {
+    const departments = await api("GET", "/api/v1/enforcement/departments");
+    $("post-department").replaceChildren(...departments.map((d) => el("option", { value: d.code }, d.name_zh + " " + d.name_en)));
+  }
+}
+
+async function assignPost(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const kind = $("post-kind").value;
+    const post = await api("POST", "/api/v1/posts", {
+      person_id: $("post-person").value, kind, started_on: $("post-start").value,
+      ...(kind === "company_staff" ? { company_id: $("post-company").value } : { jurisdiction_code: $("post-place").value }),
+      ...(kind === "department_inspector" ? { department: $("post-department").value } : {}),
+    }, { create: true });
+    say("已任命 Post given：" + state.people[post.person_id] + " " + POST_KINDS[post.kind] + " · " + placeName(post.jurisdiction_path));
+    await loadPosts();
+  });
+}
+
+// the person's jurisdiction and every one below it, top down (communities are where compounds and people are)
+async function placesUnder(code) {
   const place = await api("GET", "/api/v1/jurisdictions/" + encodeURIComponent(code));
   if (place.level === "community") return [place];
   const children = await everyItem("/api/v1/jurisdictions", { parent_code: code });
-  const below = await Promise.all(children.map((child) => (child.level === "community" ? [child] : communitiesUnder(child.code))));
-  return below.flat();
+  const below = await Promise.all(children.map((child) => (child.level === "community" ? [child] : placesUnder(child.code))));
+  return [place, ...below.flat()];
 }
 
 async function registerCompound(event) {
@@ -2236,7 +2393,13 @@ document.addEventListener("DOMContentLoaded", () => {
   $("building-form").addEventListener("submit", addBuilding);
   $("contract-form").addEventListener("submit", startContract);
   $("company-form").addEventListener("submit", registerCompany);
+  $("people-search-form").addEventListener("submit", findPeople);
+  $("person-form").addEventListener("submit", registerPerson);
+  $("post-form").addEventListener("submit", assignPost);
   const choices = (options) => Object.entries(options).map(([value, caption]) => el("option", { value }, caption));
+  $("post-kind").replaceChildren(...choices(POST_KINDS));
+  $("post-kind").addEventListener("change", () => guarded(postPlaces));
+  $("post-start").value = today();
   for (const select of document.querySelectorAll(".compound-type-select")) select.replaceChildren(...choices(COMPOUND_TYPES_ALL));
   for (const select of document.querySelectorAll(".management-mode-select")) select.replaceChildren(...choices(MANAGEMENT_MODES));
   for (const select of document.querySelectorAll(".party-mode-select")) select.replaceChildren(...choices(PARTY_ORG_MODES));
