@@ -853,6 +853,26 @@ async def test_O1_O5_a_community_worker_forms_a_committee_from_screened_candidat
             await shown(page, f"#committees tr[data-state=active]:has-text('已备案 filed {filed_on}')")
             assert await page.locator("#committees tr[data-state=active] button.step-file").count() == 0  # once
             await page.screenshot(path=str(screenshots / "console-registry.png"), full_page=True)
+            # 换届: the next term, elected again from the screened candidates; a term that does not start
+            # after the current one is refused
+            for index in range(5):
+                await members.nth(index).locator("input").check()
+            await members.nth(1).locator("select").select_option("chair")
+            await members.nth(4).locator("select").select_option("vice_chair")
+            await shown(page, "#committee-check:has-text('一名主任')")  # the form's check: no chair, then two
+            await members.nth(0).locator("select").select_option("member")
+            await page.click("#committees tr[data-state=active] button.step-re-elect")
+            await shown(page, "#message.error:has-text('term_start')")
+            await page.fill("#committee-start", "2031-12-01")
+            await page.fill("#committee-end", "2036-11-30")
+            await page.click("#committees tr[data-state=active] button.step-re-elect")
+            await shown(page, "#message:has-text('已换届')")
+            await shown(page, "#committees tr[data-state=active]:has-text('第2届 2031-12-01')")
+            again = await page.inner_text("#committees tr[data-state=active]")
+            assert "未备案" in again  # the new term is filed again
+            assert again.count("（主任 Chair）") == 1 and again.count("（副主任 Vice chair）") == 1
+            assert await page.locator("#committees tr[data-state=active]").count() == 1  # one committee, its next term
+            await page.fill("#committees tr[data-state=active] input.step-day", "2031-12-01")
             await page.click("#committees tr[data-state=active] button.step-dissolve")
             await shown(page, "#committees tr[data-state=dissolved]")
             assert "已解散" in await page.inner_text("#committees tr[data-state=dissolved]")
@@ -891,9 +911,20 @@ async def test_O7_A1_the_street_registers_a_compound_its_company_and_contract_an
             await page.fill("#company-uscc", "91350521MA2YC4XL1N")
             await page.check("#company-party-required")
             await page.select_option("#company-party-mode", "joint_branch")
+            await page.fill("#company-party-since", "2025-07-01")
             await page.click("#company-form button[type=submit]")
             await shown(page, "#companies tr:has-text('惠安安居物业有限公司')")
             assert "应建 Required · 联合党支部" in await page.inner_text("#companies tr:has-text('惠安安居物业有限公司')")
+            # it sets up a party organisation of its own: from a day, never a future one
+            company_row = page.locator("#companies tr:has-text('惠安安居物业有限公司')")
+            await company_row.locator("select.step-mode").select_option("standalone")
+            tomorrow = (dt.datetime.now(SHANGHAI).date() + dt.timedelta(days=1)).isoformat()
+            await company_row.locator("input.step-day").fill(tomorrow)
+            await company_row.locator("button.step-party-mode").click()
+            await shown(page, "#message.error:has-text('effective_from')")
+            await company_row.locator("input.step-day").fill(today)
+            await company_row.locator("button.step-party-mode").click()
+            await shown(page, "#companies tr:has-text('应建 Required · 单独建立')")
 
             # it starts serving the compound, open-ended; the compound is then managed by a company
             await page.click("#compounds tr:has-text('凤凰城二期')")

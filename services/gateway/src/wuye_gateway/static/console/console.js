@@ -857,9 +857,24 @@ async function loadCompanies() {
   for (const company of companies) state.companies[company.id] = company.name;
   $("companies").replaceChildren(...companies.map((company) => el("tr", { dataset: { companyId: company.id } },
     el("td", {}, company.name), el("td", {}, company.uscc), el("td", {}, company.state_owned ? "是 Yes" : "否 No"),
-    el("td", {}, (company.party_org_required ? "应建 Required · " : "") + (PARTY_ORG_MODES[company.party_org_mode] || PARTY_ORG_MODES.none)))));
-  if (!companies.length) $("companies").append(el("tr", {}, el("td", { colspan: "4" }, "暂无企业 No companies")));
+    el("td", {}, (company.party_org_required ? "应建 Required · " : "") + (PARTY_ORG_MODES[company.party_org_mode] || PARTY_ORG_MODES.none)),
+    partyModeStep(company))));
+  if (!companies.length) $("companies").append(el("tr", {}, el("td", { colspan: "5" }, "暂无企业 No companies")));
   $("contract-company").replaceChildren(...companies.map((company) => el("option", { value: company.id }, company.name)));
+}
+
+// how the company's party organisation is set up changes from a day (not a future one)
+function partyModeStep(company) {
+  const mode = el("select", { class: "step-mode", "aria-label": "党组织形式 Party organisation" },
+    ...Object.entries(PARTY_ORG_MODES).map(([value, caption]) => el("option", { value }, caption)));
+  mode.value = company.party_org_mode || "none";
+  const day = el("input", { type: "date", class: "step-day", value: today(), "aria-label": "起 From" });
+  return el("td", { class: "steps" }, mode, day, el("button", { type: "button", class: "step-party-mode", onclick: () => guarded(async () => {
+    const changed = await api("POST", "/api/v1/companies/" + encodeURIComponent(company.id) + "/party-org-mode",
+      { party_org_mode: mode.value, effective_from: day.value });
+    say("已变更党组织形式 Party organisation changed：" + changed.name + " → " + PARTY_ORG_MODES[changed.party_org_mode]);
+    await loadCompanies();
+  }) }, "变更 Change"));
 }
 
 async function registerCompany(event) {
@@ -869,10 +884,10 @@ async function registerCompany(event) {
     const company = await api("POST", "/api/v1/companies", {
       jurisdiction_code: parts[parts.length - 1], uscc: $("company-uscc").value.trim().toUpperCase(), name: $("company-name").value.trim(),
       state_owned: $("company-state-owned").checked, party_org_required: $("company-party-required").checked,
-      party_org_mode: $("company-party-mode").value,
+      party_org_mode: $("company-party-mode").value, party_org_mode_since: $("company-party-since").value,
     }, { create: true });
     say("已登记企业 Company registered：" + company.name);
-    for (const id of ["company-uscc", "company-name"]) $(id).value = "";
+    for (const id of ["company-uscc", "company-name", "company-party-since"]) $(id).value = "";
     await loadCompanies();
   });
 }
@@ -946,9 +961,19 @@ function committeeSteps(committee) {
       await openCompound(state.compoundId);
     }),
   }, caption);
+  // 换届: the next term with the members and term chosen in the form below, checked by the same rules
+  const reElect = el("button", { type: "button", class: "step-re-elect", onclick: () => guarded(async () => {
+    const { members, term_start, term_end } = committeeProposal();
+    const answer = await api("POST", "/api/v1/committees/" + encodeURIComponent(committee.id) + "/re-election",
+      { members, term_start, term_end });
+    say("已换届 Re-elected：" + COMMITTEE_KINDS[answer.committee.kind] + " 第" + answer.committee.term_number + "届 "
+      + answer.committee.term_start + " — " + answer.committee.term_end
+      + answer.warnings.map((w) => "（⚠ " + (COMMITTEE_RULES[w.rule] || w.rule) + "）").join(""));
+    await openCompound(state.compoundId);
+  }) }, "按下方人选换届 Re-elect with the members below");
   return el("td", { class: "steps" }, day,
     ...(committee.filed_on ? [] : [step("file", "备案 File", "/filing", "filed_on", "已备案 Filed")]),
-    step("dissolve", "解散 Dissolve", "/dissolution", "dissolved_on", "已解散 Dissolved"));
+    step("dissolve", "解散 Dissolve", "/dissolution", "dissolved_on", "已解散 Dissolved"), reElect);
 }
 
 function committeeProposal() {
