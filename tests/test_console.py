@@ -1029,6 +1029,73 @@ async def test_A1_O4_the_street_registers_a_person_finds_them_masked_and_gives_a
     assert (screenshots / "console-registry-people.png").stat().st_size > 10_000
 
 
+async def test_O3_O6_A1_a_community_worker_screens_candidates_sets_up_the_compound_branch_and_links_a_cadre(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
+) -> None:
+    registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
+    async with served_gateway({"registry": registry}) as (base, gateway):
+        await register_hierarchy(gateway)
+        compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
+        await gateway.client.post(f"/api/v1/compounds/{compound['id']}/buildings", json={"code": "1", "name": "1号楼"},
+                                  headers=await gateway.token("city-admin"))
+        async with console_page() as (page, errors):
+            await log_in(page, base, "huian-community", "registry")
+            for name, phone, party in (("陈建国", "13805950001", True), ("郑少华", "13805950002", False)):
+                await page.fill("#person-name", name)
+                await page.fill("#person-phone", phone)
+                await page.set_checked("#person-party", party)
+                await page.click("#person-form button[type=submit]")
+                await shown(page, f"#people tr:has-text('{name}')")
+            await page.click(f"#compounds tr[data-compound-id='{compound['id']}']")
+            await shown(page, "#candidate-person:has(option)")
+
+            # O5: each proposal carries what the screening found; the negative list decides, in Chinese
+            await page.select_option("#candidate-person", label="陈建国 138****0001")
+            await page.check(".candidate-position[value=branch_secretary]")
+            await page.click("#candidate-form button[type=submit]")
+            await shown(page, "#message:has-text('审查通过')")
+            await page.select_option("#candidate-person", label="郑少华 138****0002")
+            await page.check("#candidate-unpaid-fees")
+            await page.click("#candidate-form button[type=submit]")
+            await shown(page, "#message:has-text('未通过')")
+            await shown(page, "#candidates tr:has-text('郑少华'):has-text('物业费')")
+            assert "通过 Eligible" in await page.inner_text("#candidates tr:has-text('陈建国')")
+            assert await page.locator("#committee-members .member").count() == 1  # only who passed may sit
+
+            # the party organisations: the community's committee, the compound's branch under it, a building group
+            await page.select_option("#party-level", "community_committee")
+            await page.fill("#party-name", "凤凰城社区党委")
+            await page.click("#party-form button[type=submit]")
+            await shown(page, "#party-organisations tr:has-text('凤凰城社区党委')")
+            await page.select_option("#party-level", "compound_branch")
+            await page.fill("#party-name", "凤凰城小区党支部")
+            await page.select_option("#party-parent", label="凤凰城社区党委")
+            await page.select_option("#party-secretary", label="陈建国 138****0001")
+            await page.click("#party-form button[type=submit]")
+            await shown(page, "#party-organisations tr:has-text('凤凰城小区党支部'):has-text('陈建国')")
+            await page.select_option("#party-level", "building_group")
+            await page.fill("#party-name", "1号楼党小组")
+            await page.select_option("#party-parent", label="凤凰城小区党支部")
+            await page.click("#party-form button[type=submit]")
+            await shown(page, "#party-organisations tr:has-text('1号楼党小组（1号楼）')")
+            branch = await page.inner_text("#party-organisations tr:has-text('凤凰城小区党支部')")
+            assert "小区党支部 Compound branch" in branch and "凤凰城社区党委" in branch
+
+            # 包联: a community cadre is linked to the compound
+            await page.select_option("#cadre-person", label="郑少华 138****0002")
+            await page.fill("#cadre-post", "社区两委委员")
+            await page.click("#cadre-form button[type=submit]")
+            await shown(page, "#cadre-links tr:has-text('郑少华'):has-text('社区两委委员')")
+            assert "至今" in await page.inner_text("#cadre-links tr:has-text('郑少华')")
+            await page.screenshot(path=str(screenshots / "console-registry-party.png"), full_page=True)
+            assert errors == []
+
+        coverage = (await gateway.client.get("/api/v1/coverage/350521100001",
+                                             headers=await gateway.token("city-admin"))).json()
+        assert coverage["party_branch_coverage"]["numerator"] == coverage["party_branch_coverage"]["denominator"] == 1
+    assert (screenshots / "console-registry-party.png").stat().st_size > 10_000
+
+
 async def test_E1_E5_an_inspector_records_issues_and_rechecks_and_an_officer_escalates_in_the_console(
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path, tmp_path: Path
 ) -> None:

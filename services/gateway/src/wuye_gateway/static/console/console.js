@@ -638,7 +638,11 @@ function renderPeople() {
     el("td", {}, person.name), el("td", {}, person.phone || "—"), el("td", {}, person.id_number || "—"),
     el("td", {}, person.is_party_member ? "是 Yes" : "否 No"), personSteps(person))));
   if (!found.length) $("people").append(el("tr", {}, el("td", { colspan: "5" }, "按手机号或身份证号查找 Find by phone or ID number")));
-  $("post-person").replaceChildren(...found.map((person) => el("option", { value: person.id }, person.name + " " + (person.phone || ""))));
+  const options = () => found.map((person) => el("option", { value: person.id }, person.name + " " + (person.phone || "")));
+  $("post-person").replaceChildren(...options());
+  for (const select of document.querySelectorAll(".found-person-select")) {
+    select.replaceChildren(...(select.dataset.optional ? [el("option", { value: "" }, "暂无 None")] : []), ...options());
+  }
 }
 
 // O3/O4 read party membership from the day it is recorded
@@ -918,6 +922,11 @@ async function openCompound(compoundId) {
   $("buildings").replaceChildren(...buildings.map((building) => el("tr", { dataset: { buildingId: building.id } },
     el("td", {}, building.name), el("td", {}, building.code))));
   if (!buildings.length) $("buildings").append(el("tr", {}, el("td", { colspan: "2" }, "暂无楼栋 No buildings")));
+  $("party-building").replaceChildren(...buildings.map((building) => el("option", { value: building.id }, building.name)));
+  state.buildingNames = Object.fromEntries(buildings.map((building) => [building.id, building.name]));
+  for (const id of ["candidate-form", "party-form", "cadre-form"]) $(id).hidden = !hasRole(...REGISTRY_KEEPERS);
+  for (const id of ["candidate-screened", "party-established", "cadre-start"]) if (!$(id).value) $(id).value = today();
+  await Promise.all([loadPartyOrganisations(detail.compound), loadCadreLinks(compoundId)]);
   const names = await personNames([...committees.flatMap((c) => c.members.map((m) => m.person_id)),
     ...candidates.map((c) => c.person_id)]);
   $("committees").replaceChildren(...committees.map((committee) => {
@@ -947,6 +956,86 @@ async function openCompound(compoundId) {
     $("committee-end").value = (Number(today().slice(0, 4)) + 5) + today().slice(4);
   }
   $("compound").scrollIntoView({ block: "nearest" });
+}
+
+const PARTY_LEVELS = {
+  community_committee: "社区党组织 Community party committee", compound_branch: "小区党支部 Compound branch",
+  building_group: "楼栋党小组 Building group", member_household: "党员中心户 Member household",
+};
+const RESERVE_POSITIONS = { owners_committee_chair: "业委会主任", owners_committee_member: "业委会委员", branch_secretary: "党支部书记" };
+
+// the party organisations of the compound's community: its own branch and groups, under the community's
+async function loadPartyOrganisations(compound) {
+  const community = compound.jurisdiction_path.split("/").filter(Boolean).pop();
+  const organisations = await api("GET", "/api/v1/party-organisations?" + new URLSearchParams({ jurisdiction_code: community }));
+  const names = Object.fromEntries(organisations.map((one) => [one.id, one.name]));
+  await personNames(organisations.filter((one) => one.secretary_person_id).map((one) => one.secretary_person_id));
+  const shown = organisations.filter((one) => one.level === "community_committee" || one.compound_id === compound.id
+    || (one.building_id && one.building_id in (state.buildingNames || {})));
+  $("party-organisations").replaceChildren(...shown.map((one) => el("tr", { dataset: { organisationId: one.id } },
+    el("td", {}, one.name + (one.building_id ? "（" + state.buildingNames[one.building_id] + "）" : "")),
+    el("td", {}, PARTY_LEVELS[one.level]), el("td", {}, names[one.parent_id] || "—"),
+    el("td", {}, state.people[one.secretary_person_id] || "—"), el("td", {}, one.established_on))));
+  if (!shown.length) $("party-organisations").append(el("tr", {}, el("td", { colspan: "5" }, "尚未建立 None yet")));
+  $("party-parent").replaceChildren(el("option", { value: "" }, "无 None"),
+    ...shown.map((one) => el("option", { value: one.id }, one.name)));
+}
+
+async function addPartyOrganisation(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const level = $("party-level").value;
+    const compound = state.compounds.find((one) => one.id === state.compoundId);
+    const organisation = await api("POST", "/api/v1/party-organisations", {
+      level, name: $("party-name").value.trim(), parent_id: $("party-parent").value,
+      secretary_person_id: $("party-secretary").value, established_on: $("party-established").value,
+      ...(level === "community_committee" ? { community_code: compound.jurisdiction_path.split("/").filter(Boolean).pop() } : {}),
+      ...(level === "compound_branch" ? { compound_id: state.compoundId } : {}),
+      ...(level === "building_group" ? { building_id: $("party-building").value } : {}),
+    }, { create: true });
+    say("已添加党组织 Party organisation added：" + organisation.name);
+    $("party-name").value = "";
+    await openCompound(state.compoundId);
+  });
+}
+
+async function loadCadreLinks(compoundId) {
+  const links = await api("GET", "/api/v1/compounds/" + encodeURIComponent(compoundId) + "/cadre-links");
+  await personNames(links.map((link) => link.person_id));
+  $("cadre-links").replaceChildren(...links.map((link) => el("tr", { dataset: { linkId: link.id } },
+    el("td", {}, state.people[link.person_id] || "—"), el("td", {}, link.post),
+    el("td", {}, link.start_on + " — " + (link.end_on || "至今 ongoing")))));
+  if (!links.length) $("cadre-links").append(el("tr", {}, el("td", { colspan: "3" }, "暂无 None")));
+}
+
+async function linkCadre(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const link = await api("POST", "/api/v1/compounds/" + encodeURIComponent(state.compoundId) + "/cadre-links", {
+      person_id: $("cadre-person").value, post: $("cadre-post").value.trim(), start_on: $("cadre-start").value, end_on: $("cadre-end").value,
+    }, { create: true });
+    say("已包联 Linked：" + state.people[link.person_id] + " · " + link.post);
+    await openCompound(state.compoundId);
+  });
+}
+
+// O5: the screening answers go with the proposal; the registry screens the person against the negative list
+async function proposeCandidate(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const candidate = await api("POST", "/api/v1/compounds/" + encodeURIComponent(state.compoundId) + "/reserve-candidates", {
+      person_id: $("candidate-person").value, screened_on: $("candidate-screened").value,
+      positions: Array.from(document.querySelectorAll(".candidate-position:checked"), (box) => box.value),
+      uncorrected_illegal_construction: $("candidate-illegal-construction").checked, unpaid_property_fees: $("candidate-unpaid-fees").checked,
+      unpaid_fund_deposits: $("candidate-unpaid-deposits").checked, listed_judgment_defaulter: $("candidate-defaulter").checked,
+      serving_sentence: $("candidate-serving").checked, sentence_completed_on: $("candidate-sentence-completed").value,
+    }, { create: true });
+    say("已提名 Proposed：" + state.people[candidate.person_id] + "（" + candidate.positions.map((one) => RESERVE_POSITIONS[one]).join("、") + "）· "
+      + (candidate.eligible ? "审查通过 Eligible" : "未通过 Screened out：" + candidate.reasons.map((r) => r.label_zh).join("、")));
+    for (const box of document.querySelectorAll("#candidate-form fieldset input[type=checkbox]:not(.candidate-position)")) box.checked = false;
+    $("candidate-sentence-completed").value = "";
+    await openCompound(state.compoundId);
+  });
 }
 
 // an active committee's term is filed (备案) with the street once, and a committee may be dissolved; each
@@ -2419,6 +2508,10 @@ document.addEventListener("DOMContentLoaded", () => {
   $("contract-form").addEventListener("submit", startContract);
   $("company-form").addEventListener("submit", registerCompany);
   $("people-search-form").addEventListener("submit", findPeople);
+  $("candidate-form").addEventListener("submit", proposeCandidate);
+  $("party-form").addEventListener("submit", addPartyOrganisation);
+  $("cadre-form").addEventListener("submit", linkCadre);
+  $("party-level").addEventListener("change", () => { $("party-building-label").hidden = $("party-level").value !== "building_group"; });
   $("person-form").addEventListener("submit", registerPerson);
   $("post-form").addEventListener("submit", assignPost);
   const choices = (options) => Object.entries(options).map(([value, caption]) => el("option", { value }, caption));
