@@ -1099,7 +1099,8 @@ async function checkCommittee() {
     box.dataset.ok = "false";
     box.className = "overdue";
     box.textContent = "✗ 不符合 " + (COMMITTEE_RULES[error.body.rule] || error.body.rule || "") + "（" + (error.body.field || "") + "）："
-      + error.message;
+      + error.message + (error.body.rule === "one_active_committee"
+      ? " · 换届请用在任委员会一行的“换届”按钮 To re-elect, use the committee's re-elect button" : "");
   }
 }
 
