@@ -106,6 +106,17 @@ async def funds_city(
 
 
 @asynccontextmanager
+async def registry_city(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService
+) -> AsyncIterator[tuple[str, Gateway, int]]:
+    """The registry alone behind the served gateway, the city's jurisdictions registered; yields its gRPC port."""
+    registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
+    async with served_gateway({"registry": registry}) as (base, gateway):
+        await register_hierarchy(gateway)
+        yield base, gateway, registry.port
+
+
+@asynccontextmanager
 async def console_page(**options: Any) -> AsyncIterator[tuple[Any, list[str]]]:
     """A page of Debian's Chromium (desktop-sized unless ``viewport`` says otherwise) and the script errors it
     raises (a test ends with none)."""
@@ -796,15 +807,13 @@ async def test_F1_F8_A3_a_community_worker_keeps_the_maintenance_account_and_the
 async def test_O1_O5_a_community_worker_forms_a_committee_from_screened_candidates_with_the_rules_checked_as_typed(
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
 ) -> None:
-    registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
-    async with served_gateway({"registry": registry}) as (base, gateway):
-        await register_hierarchy(gateway)
+    async with registry_city(database_url_factory, nats_server, start_service) as (base, gateway, registry_port):
         compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
         admin = await gateway.token("city-admin")
         building = await gateway.client.post(f"/api/v1/compounds/{compound['id']}/buildings",
                                              json={"code": "1", "name": "1号楼"}, headers=admin)
         names = ["陈建国", "王文斌", "许志强", "林秀英", "黄美玲", "郑少华"]
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{registry.port}") as channel:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{registry_port}") as channel:
             stub = registry_pb2_grpc.RegistryServiceStub(channel)
             for number, name in enumerate(names, start=1):
                 person = (await stub.RegisterPerson(registry_pb2.RegisterPersonRequest(
@@ -886,9 +895,7 @@ async def test_O1_O5_a_community_worker_forms_a_committee_from_screened_candidat
 async def test_O7_A1_the_street_registers_a_compound_its_company_and_contract_and_the_community_marks_its_four_failures(
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
 ) -> None:
-    registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
-    async with served_gateway({"registry": registry}) as (base, gateway):
-        await register_hierarchy(gateway)
+    async with registry_city(database_url_factory, nats_server, start_service) as (base, gateway, _):
         today = dt.datetime.now(SHANGHAI).date().isoformat()
         async with console_page() as (page, errors):
             await log_in(page, base, "huian-street", "registry")
@@ -982,9 +989,7 @@ async def test_O7_A1_the_street_registers_a_compound_its_company_and_contract_an
 async def test_A1_O4_the_street_registers_a_person_finds_them_masked_and_gives_and_ends_their_post(
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
 ) -> None:
-    registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
-    async with served_gateway({"registry": registry}) as (base, gateway):
-        await register_hierarchy(gateway)
+    async with registry_city(database_url_factory, nats_server, start_service) as (base, gateway, _):
         today = dt.datetime.now(SHANGHAI).date().isoformat()
         async with console_page() as (page, errors):
             await log_in(page, base, "huian-street", "registry")
@@ -1035,9 +1040,7 @@ async def test_A1_O4_the_street_registers_a_person_finds_them_masked_and_gives_a
 async def test_O3_O6_A1_a_community_worker_screens_candidates_sets_up_the_compound_branch_and_links_a_cadre(
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
 ) -> None:
-    registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
-    async with served_gateway({"registry": registry}) as (base, gateway):
-        await register_hierarchy(gateway)
+    async with registry_city(database_url_factory, nats_server, start_service) as (base, gateway, _):
         compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
         await gateway.client.post(f"/api/v1/compounds/{compound['id']}/buildings", json={"code": "1", "name": "1号楼"},
                                   headers=await gateway.token("city-admin"))

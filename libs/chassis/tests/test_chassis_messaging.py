@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import grpc
@@ -326,7 +327,11 @@ async def test_published_rows_are_pruned_after_retention_and_pending_rows_never(
     assert remaining == [nats_down_row]
 
 
-def keyed_server(messaging: Messaging, create: Callable[..., Awaitable[object]]) -> grpc.aio.Server:
+@asynccontextmanager
+async def keyed_calls(
+    messaging: Messaging, create: Callable[..., Awaitable[object]]
+) -> AsyncIterator[grpc.aio.UnaryUnaryMultiCallable]:
+    """``create`` served as /test.Widgets/Create behind the idempotency interceptor; yields the client call."""
     handler = grpc.unary_unary_rpc_method_handler(
         create, request_deserializer=common_pb2.Jurisdiction.FromString,
         response_serializer=common_pb2.Jurisdiction.SerializeToString,
@@ -337,14 +342,16 @@ def keyed_server(messaging: Messaging, create: Callable[..., Awaitable[object]])
         interceptors=[CallInterceptor(), IdempotencyInterceptor(messaging.db, messaging.idempotency_table, cipher)]
     )
     server.add_generic_rpc_handlers([grpc.method_handlers_generic_handler("test.Widgets", {"Create": handler})])
-    return server
-
-
-def create_call(channel: grpc.aio.Channel) -> grpc.aio.UnaryUnaryMultiCallable:
-    return channel.unary_unary(
-        "/test.Widgets/Create", request_serializer=common_pb2.Jurisdiction.SerializeToString,
-        response_deserializer=common_pb2.Jurisdiction.FromString,
-    )
+    port = server.add_insecure_port("127.0.0.1:0")
+    await server.start()
+    try:
+        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
+            yield channel.unary_unary(
+                "/test.Widgets/Create", request_serializer=common_pb2.Jurisdiction.SerializeToString,
+                response_deserializer=common_pb2.Jurisdiction.FromString,
+            )
+    finally:
+        await server.stop(None)
 
 
 async def test_a_keyed_call_whose_caller_gives_up_after_the_change_committed_keeps_its_answer_for_the_retry(
@@ -363,24 +370,17 @@ async def test_a_keyed_call_whose_caller_gives_up_after_the_change_committed_kee
         await asyncio.sleep(0.5)  # still building the answer when the caller gives up
         return common_pb2.Jurisdiction(code=attempt, name="created")
 
-    server = keyed_server(messaging, create)
-    port = server.add_insecure_port("127.0.0.1:0")
-    await server.start()
-    try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-            call = create_call(channel)
-            keyed = [("idempotency-key", "widget-1")]
-            with pytest.raises(grpc.aio.AioRpcError) as gave_up:
-                await call(common_pb2.Jurisdiction(code="W"), metadata=keyed, timeout=0.2)
-            assert gave_up.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+    async with keyed_calls(messaging, create) as call:
+        keyed = [("idempotency-key", "widget-1")]
+        with pytest.raises(grpc.aio.AioRpcError) as gave_up:
+            await call(common_pb2.Jurisdiction(code="W"), metadata=keyed, timeout=0.2)
+        assert gave_up.value.code() == grpc.StatusCode.DEADLINE_EXCEEDED
 
-            replayed = await call(common_pb2.Jurisdiction(code="W"), metadata=keyed, timeout=5)
-            assert replayed == common_pb2.Jurisdiction(code="W0", name="created")
-            async with messaging.db.sessions() as session:
-                codes = (await session.execute(sa.select(messaging.widgets.c.code))).scalars().all()
-            assert codes == ["W0"]  # the retry's own widget rolled back with its refused key
-    finally:
-        await server.stop(None)
+        replayed = await call(common_pb2.Jurisdiction(code="W"), metadata=keyed, timeout=5)
+        assert replayed == common_pb2.Jurisdiction(code="W0", name="created")
+        async with messaging.db.sessions() as session:
+            codes = (await session.execute(sa.select(messaging.widgets.c.code))).scalars().all()
+        assert codes == ["W0"]  # the retry's own widget rolled back with its refused key
 
 
 async def test_a_keyed_change_commits_only_with_its_answer_so_a_crash_in_between_leaves_nothing_to_lose(
@@ -419,27 +419,20 @@ async def test_a_keyed_change_commits_only_with_its_answer_so_a_crash_in_between
             raise Dies()
         return response
 
-    server = keyed_server(messaging, answer_or_die)
-    port = server.add_insecure_port("127.0.0.1:0")
-    await server.start()
-    try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-            call = create_call(channel)
-            keyed = [("idempotency-key", "widget-2")]
-            with pytest.raises(grpc.aio.AioRpcError) as died:
-                await call(common_pb2.Jurisdiction(code="X"), metadata=keyed, timeout=5)
-            assert died.value.code() == grpc.StatusCode.INTERNAL
-            assert await messaging.count(messaging.widgets) == 0
-            assert await messaging.count(messaging.outbox_table) == 0
+    async with keyed_calls(messaging, answer_or_die) as call:
+        keyed = [("idempotency-key", "widget-2")]
+        with pytest.raises(grpc.aio.AioRpcError) as died:
+            await call(common_pb2.Jurisdiction(code="X"), metadata=keyed, timeout=5)
+        assert died.value.code() == grpc.StatusCode.INTERNAL
+        assert await messaging.count(messaging.widgets) == 0
+        assert await messaging.count(messaging.outbox_table) == 0
 
-            answered = await call(common_pb2.Jurisdiction(code="X"), metadata=keyed, timeout=5)
-            assert answered == common_pb2.Jurisdiction(code="X", name="created")
-            assert await messaging.count(messaging.widgets) == 1
-            assert await messaging.count(messaging.outbox_table) == 1
-            again = await call(common_pb2.Jurisdiction(code="X"), metadata=keyed, timeout=5)
-            assert again == answered and await messaging.count(messaging.widgets) == 1
-    finally:
-        await server.stop(None)
+        answered = await call(common_pb2.Jurisdiction(code="X"), metadata=keyed, timeout=5)
+        assert answered == common_pb2.Jurisdiction(code="X", name="created")
+        assert await messaging.count(messaging.widgets) == 1
+        assert await messaging.count(messaging.outbox_table) == 1
+        again = await call(common_pb2.Jurisdiction(code="X"), metadata=keyed, timeout=5)
+        assert again == answered and await messaging.count(messaging.widgets) == 1
 
 
 async def test_a_keyed_call_that_reads_after_its_commit_sees_its_change_and_keeps_its_answer(
@@ -457,16 +450,9 @@ async def test_a_keyed_call_that_reads_after_its_commit_sees_its_change_and_keep
             stored = await uow.session.scalar(sa.select(sa.func.count()).select_from(messaging.widgets))
         return common_pb2.Jurisdiction(code=request.code, name=f"{stored} stored")
 
-    server = keyed_server(messaging, create)
-    port = server.add_insecure_port("127.0.0.1:0")
-    await server.start()
-    try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{port}") as channel:
-            call = create_call(channel)
-            keyed = [("idempotency-key", "widget-3")]
-            first = await call(common_pb2.Jurisdiction(code="Y"), metadata=keyed, timeout=5)
-            assert first == common_pb2.Jurisdiction(code="Y", name="1 stored")
-            assert await call(common_pb2.Jurisdiction(code="Y"), metadata=keyed, timeout=5) == first
-            assert await messaging.count(messaging.widgets) == 1
-    finally:
-        await server.stop(None)
+    async with keyed_calls(messaging, create) as call:
+        keyed = [("idempotency-key", "widget-3")]
+        first = await call(common_pb2.Jurisdiction(code="Y"), metadata=keyed, timeout=5)
+        assert first == common_pb2.Jurisdiction(code="Y", name="1 stored")
+        assert await call(common_pb2.Jurisdiction(code="Y"), metadata=keyed, timeout=5) == first
+        assert await messaging.count(messaging.widgets) == 1
