@@ -590,7 +590,8 @@ async function loadRegistry() {
   $("compound-register-form").hidden = !keeps;
   for (const id of ["compound-edit-form", "four-failures-form", "building-form"]) $(id).hidden = !keeps;
   if (keeps && here) {
-    state.places = await placesUnder(here);
+    // the jurisdictions below a person's do not change within a login: walked once
+    if (!state.places.length) state.places = await placesUnder(here);
     for (const place of state.places) state.jurisdictionNames[place.code] = place.name;
     const communities = state.places.filter((place) => place.level === "community");
     for (const select of [$("register-community"), $("person-community")]) {
@@ -731,9 +732,7 @@ async function postPlaces() {
   $("post-company-label").hidden = kind !== "company_staff";
   $("post-department-label").hidden = kind !== "department_inspector";
   if (kind === "company_staff") {
-    const parts = scopeParts();
-    const companies = await everyItem("/api/v1/companies", { jurisdiction_code: parts[parts.length - 1] });
-    for (const company of companies) state.companies[company.id] = company.name;
+    const companies = await companiesInScope();
     $("post-company").replaceChildren(...companies.map((company) => el("option", { value: company.id }, company.name)));
   }
   if (kind === "department_inspector" && !$("post-department").options.length) {
@@ -775,10 +774,15 @@ async function registerCompound(event) {
     say("已登记小区 Compound registered：" + compound.name + "（" + compound.code + "）");
     $("register-code").value = "";
     $("register-name").value = "";
-    await loadCompounds();
-    await loadRegistry();
-    await openCompound(compound.id);
+    await reloadCompound(compound.id);
   });
+}
+
+// a compound registered or changed: the list (its name everywhere), the registry screen and the compound again
+async function reloadCompound(compoundId) {
+  await loadCompounds();
+  await loadRegistry();
+  await openCompound(compoundId);
 }
 
 async function updateCompound(event) {
@@ -788,9 +792,7 @@ async function updateCompound(event) {
       name: $("edit-name").value.trim(), compound_type: $("edit-type").value, management_mode: $("edit-mode").value,
     });
     say("已保存 Saved：" + compound.name + " · " + COMPOUND_TYPES_ALL[compound.compound_type] + " · " + MANAGEMENT_MODES[compound.management_mode]);
-    await loadCompounds();
-    await loadRegistry();
-    await openCompound(compound.id);
+    await reloadCompound(compound.id);
   });
 }
 
@@ -855,10 +857,15 @@ async function startContract(event) {
 }
 
 // the companies registered in the person's jurisdiction and below (street and county officers register them)
-async function loadCompanies() {
+async function companiesInScope() {
   const parts = scopeParts();
   const companies = await everyItem("/api/v1/companies", { jurisdiction_code: parts[parts.length - 1] });
   for (const company of companies) state.companies[company.id] = company.name;
+  return companies;
+}
+
+async function loadCompanies() {
+  const companies = await companiesInScope();
   $("companies").replaceChildren(...companies.map((company) => el("tr", { dataset: { companyId: company.id } },
     el("td", {}, company.name), el("td", {}, company.uscc), el("td", {}, company.state_owned ? "是 Yes" : "否 No"),
     el("td", {}, (company.party_org_required ? "应建 Required · " : "") + (PARTY_ORG_MODES[company.party_org_mode] || PARTY_ORG_MODES.none)),
