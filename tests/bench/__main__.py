@@ -21,7 +21,7 @@ from wuye_chassis.telemetry import setup_telemetry
 
 
 async def growth() -> list[tuple[str, str, str, str]]:
-    setup_telemetry("wuye-bench")  # no exporter: tracing overhead is measured as it runs in production
+    setup_telemetry("wuye-bench")  # no exporter: traced as `make run` traces (no span per SQL statement)
     for key, value in LOCAL_DEFAULTS.items():  # the services started in this process sign who acts, as make run's
         os.environ.setdefault(key, value)
     rows = await propagation.run()

@@ -48,7 +48,7 @@ def trips_to_the_driver_thread() -> Iterator[list[str]]:
         aiosqlite.Connection._execute = original  # type: ignore[method-assign]
 
 
-async def test_a_write_transaction_is_one_trip_per_statement_and_one_for_the_commit(database: Database) -> None:
+async def test_a_transaction_is_one_trip_per_statement_and_one_to_end_it(database: Database) -> None:
     async with database.sessions() as session:
         await session.execute(WIDGETS.insert().values(name="warm-up"))  # the pool's first connect
         await session.commit()
@@ -59,6 +59,11 @@ async def test_a_write_transaction_is_one_trip_per_statement_and_one_for_the_com
             await session.execute(WIDGETS.update().where(WIDGETS.c.name == "lift").values(name="pump"))
     # BEGIN IMMEDIATE, the insert, the update, the commit; and no rollback when the connection goes back
     assert trips == ["_run_statement", "_run_statement", "_run_statement", "commit"]
+    with trips_to_the_driver_thread() as trips:
+        async with database.reads() as session:
+            assert (await session.execute(sa.select(sa.func.count()).select_from(WIDGETS))).scalar_one() == 2
+    # a read ends its open transaction with a rollback, once
+    assert trips == ["_run_statement", "_run_statement", "rollback"]
 
 
 async def test_rows_counts_and_last_row_ids_are_what_sqlalchemy_reports(database: Database) -> None:

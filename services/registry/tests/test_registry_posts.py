@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import grpc
 import sqlalchemy as sa
 
@@ -136,6 +138,18 @@ async def test_A1_a_login_is_bound_once_by_the_verified_phone_and_resolves_to_po
         subject="http://idp.example|u-2", verified_phone="13800000002"), SYSTEM)
     assert spouse_login.actor.units[0].owner_key == units[joint.id].owner_key
     assert await registry.count("logins") == 2
+
+
+async def test_A1_a_login_signing_in_for_the_first_time_on_many_requests_at_once_is_bound_once(
+    registry: Registry,
+) -> None:
+    """A client's first requests arrive together (found under load on PostgreSQL: all but one failed with a
+    unique violation on the login); each resolves to the same person and one login row is kept."""
+    owner = await registry.person("王业主", phone=PHONE)
+    answers = await asyncio.gather(*(registry.call("ResolveActor", registry_pb2.ResolveActorRequest(
+        subject=SUBJECT, verified_phone=PHONE), SYSTEM) for _ in range(8)))
+    assert {answer.actor.person_id for answer in answers} == {owner}
+    assert await registry.count("logins") == 1
 
 
 async def test_A1_a_login_without_exactly_one_registered_person_is_not_bound(registry: Registry) -> None:

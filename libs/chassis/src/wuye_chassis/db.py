@@ -141,13 +141,11 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # one connection: SQLite has a single writer anyway, and queueing for the pool in asyncio is far
-        # cheaper and fairer than SQLite's sleeping busy handler (measured: p99 1.1 s → see README). No
-        # rollback when a connection goes back to the pool: every use ends its transaction through its
-        # Connection (commit, or rollback on close), and on SQLite that extra rollback is a trip to the
-        # driver's thread per session. Each statement is one such trip (``sqlite_driver``).
+        # cheaper and fairer than SQLite's sleeping busy handler (measured: p99 1.1 s → see README). Each
+        # statement is one trip to the driver's thread (``sqlite_driver``).
         engine = sa_asyncio.create_async_engine(
             url, echo=echo, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=60,
-            pool_reset_on_return=None, module=OneTripDriver(),
+            module=OneTripDriver(),
         )
         _configure_sqlite(engine)
         return engine

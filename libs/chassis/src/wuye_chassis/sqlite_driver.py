@@ -3,8 +3,8 @@
 aiosqlite runs every sqlite3 call on its own thread; SQLAlchemy's adapter makes a cursor, executes, fetches
 and closes as separate calls, each a queue put, a wake-up of the event loop and a turn of it. A statement
 here is one function run on that thread (cursor, execute, fetch, close together). Measured on a complaint
-intake: 68 trips before, 25 after (with no rollback on check-in, ``db.create_engine``); 16 concurrent intakes
-through the gateway went from ~70/s to ~105/s. Server-side cursors
+intake: 68 trips before, 25 after (with the pool's rollback on check-in skipped when no transaction is open);
+16 concurrent intakes through the gateway went from ~70/s to ~105/s. Server-side cursors
 (``stream``) are left as SQLAlchemy makes them: they fetch in pieces on purpose.
 """
 
@@ -22,8 +22,9 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_dbapi,
 )
 
-#: what one statement leaves on the cursor: description, rows, lastrowid, rowcount
-_Outcome = tuple[Any, deque[Any], Any, int]
+#: what one statement leaves on the cursor (description, rows, lastrowid, rowcount), and whether the
+#: connection is inside a transaction after it
+_Outcome = tuple[Any, deque[Any], Any, int, bool]
 
 
 def _run_statement(connection: sqlite3.Connection, operation: str, parameters: Any) -> _Outcome:
@@ -35,8 +36,8 @@ def _run_statement(connection: sqlite3.Connection, operation: str, parameters: A
         else:
             cursor.execute(operation, parameters)
         if cursor.description:
-            return cursor.description, deque(cursor.fetchall()), -1, -1
-        return None, deque(), cursor.lastrowid, cursor.rowcount
+            return cursor.description, deque(cursor.fetchall()), -1, -1, connection.in_transaction
+        return None, deque(), cursor.lastrowid, cursor.rowcount, connection.in_transaction
     finally:
         cursor.close()
 
@@ -45,7 +46,7 @@ def _run_many(connection: sqlite3.Connection, operation: str, parameters: Sequen
     cursor = connection.cursor()
     try:
         cursor.executemany(operation, parameters)
-        return None, deque(), cursor.lastrowid, cursor.rowcount
+        return None, deque(), cursor.lastrowid, cursor.rowcount, connection.in_transaction
     finally:
         cursor.close()
 
@@ -60,20 +61,44 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._run(_run_many, operation, seq_of_parameters)
 
     def _run(self, statement: Any, operation: Any, parameters: Any) -> None:
+        connection = self._adapt_connection
+        assert isinstance(connection, OneTripConnection)
+        # not known until the trip answers (it may fail, or the task be cancelled while the statement runs
+        # on): until then the next rollback makes its trip
+        connection.in_transaction = True
         try:
             driver = self._connection
-            self.description, self._rows, self.lastrowid, self.rowcount = self.await_(
+            self.description, self._rows, self.lastrowid, self.rowcount, connection.in_transaction = self.await_(
                 driver._execute(statement, driver._conn, operation, parameters)
             )
         except Exception as error:
-            self._adapt_connection._handle_exception(error)
+            connection._handle_exception(error)
 
 
 class OneTripConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    """Knows from its last trip whether a transaction is open, so the rollback the pool sends with every
+    connection it takes back (after a commit, nearly always nothing to undo) makes a trip only when one is."""
+
+    __slots__ = ("in_transaction",)
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self.in_transaction = True
 
     def cursor(self, server_side: bool = False) -> AsyncAdapt_aiosqlite_cursor:
-        return super().cursor(server_side=True) if server_side else OneTripCursor(self)
+        if server_side:
+            self.in_transaction = True  # a streamed read runs outside what the trips report
+            return super().cursor(server_side=True)
+        return OneTripCursor(self)
+
+    def commit(self) -> None:
+        super().commit()
+        self.in_transaction = False
+
+    def rollback(self) -> None:
+        if self.in_transaction:
+            super().rollback()
+            self.in_transaction = False
 
 
 class OneTripDriver(AsyncAdapt_aiosqlite_dbapi):

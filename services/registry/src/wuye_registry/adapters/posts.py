@@ -7,7 +7,7 @@ import datetime as dt
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wuye_chassis.db import utcnow
+from wuye_chassis.db import insert_if_absent, utcnow
 from wuye_chassis.path_queries import at_or_below
 from wuye_registry.adapters.orm import logins, posts
 from wuye_registry.domain.posts import Post, PostKind
@@ -75,8 +75,13 @@ class LoginRepository:
     async def person_of(self, subject: str) -> str | None:
         return await self.session.scalar(sa.select(logins.c.person_id).where(logins.c.subject == subject))
 
-    async def bind(self, subject: str, person_id: str, *, bound_by: str) -> None:
-        await self.session.execute(
-            logins.insert().values(subject=subject, person_id=person_id, bound_by=bound_by, bound_at=utcnow())
-        )
+    async def bind(self, subject: str, person_id: str, *, bound_by: str) -> str:
+        """Bind the login to the person, unless a concurrent first sign-in of the same login bound it first
+        (its insert waits for that one's commit); the person the login stands for either way."""
+        row = {"subject": subject, "person_id": person_id, "bound_by": bound_by, "bound_at": utcnow()}
+        if await insert_if_absent(self.session, logins, row):
+            return person_id
+        bound = await self.person_of(subject)
+        assert bound is not None  # the row that stopped the insert
+        return bound
 

@@ -158,8 +158,7 @@ async def _bind(uow: RegistryUnitOfWork, subject: str, verified_phone: str) -> s
         found = "no registered person has" if not matches else "more than one registered person has"
         raise Unauthenticated(f"{found} this verified phone: the community must register or correct it first",
                               field="verified_phone", rule="A1")
-    await uow.logins.bind(subject, matches[0], bound_by=BOUND_BY_VERIFIED_PHONE)
-    return matches[0]
+    return await uow.logins.bind(subject, matches[0], bound_by=BOUND_BY_VERIFIED_PHONE)
 
 
 @dataclass(frozen=True)
