@@ -435,6 +435,33 @@ async def test_a_keyed_change_commits_only_with_its_answer_so_a_crash_in_between
         assert again == answered and await messaging.count(messaging.widgets) == 1
 
 
+async def test_a_keyed_change_writes_its_key_with_its_answer_in_one_statement(messaging: Messaging) -> None:
+    """The key row is inserted with the sealed answer just before the commit (not inserted, then updated):
+    one statement on the key table per keyed change, the replay look-up aside."""
+    async def create(request: common_pb2.Jurisdiction, context: grpc.aio.ServicerContext) -> common_pb2.Jurisdiction:
+        async with messaging.unit_of_work() as uow:
+            await uow.session.execute(messaging.widgets.insert().values(code=request.code))
+            await uow.commit()
+        return common_pb2.Jurisdiction(code=request.code, name="created")
+
+    engine = messaging.db.engine.sync_engine
+    on_keys: list[str] = []
+
+    def seen(connection, cursor, statement: str, parameters, context, executemany) -> None:  # noqa: ANN001
+        if "idempotency_keys" in statement and not statement.lstrip().upper().startswith("SELECT"):
+            on_keys.append(statement.split()[0].upper())
+
+    async with keyed_calls(messaging, create) as call:
+        sa.event.listen(engine, "before_cursor_execute", seen)
+        try:
+            answered = await call(common_pb2.Jurisdiction(code="Y"), metadata=[("idempotency-key", "w-3")], timeout=5)
+        finally:
+            sa.event.remove(engine, "before_cursor_execute", seen)
+        assert on_keys == ["INSERT"]
+        replayed = await call(common_pb2.Jurisdiction(code="Y"), metadata=[("idempotency-key", "w-3")], timeout=5)
+    assert replayed == answered and await messaging.count(messaging.widgets) == 1
+
+
 async def test_a_keyed_call_that_reads_after_its_commit_sees_its_change_and_keeps_its_answer(
     messaging: Messaging,
 ) -> None:

@@ -5,17 +5,17 @@ A client (the gateway maps the HTTP ``Idempotency-Key`` header) sends the gRPC m
 
 - a stored response for the same request is replayed without running the method again;
 - the same key with a different request is refused (INVALID_ARGUMENT naming ``Idempotency-Key``);
-- otherwise the method runs, and the unit of work it commits also inserts the key row — in the same
-  transaction as the change, so the change and the key commit together or not at all. That transaction
-  is held open (``park``) until the method has built its answer, which is written on the key row before
-  the commit: a process killed at any moment leaves either nothing (the retry applies the change) or the
-  change with its answer (the retry is answered with it), never a change whose answer is lost. A
-  concurrent duplicate finds the key taken (its insert-if-absent inserts nothing, waiting for the other
-  transaction) and rolls back, then replays the stored answer.
+- otherwise the method runs, and the transaction its unit of work commits is held open (``park``) until
+  the method has built its answer; the key row is then inserted with the answer in that transaction, and
+  it commits: the change, its key and its answer together or not at all. A process killed at any moment
+  leaves either nothing (the retry applies the change) or the change with its answer (the retry is
+  answered with it), never a change whose answer is lost. A concurrent duplicate finds the key taken (its
+  insert-if-absent inserts nothing, waiting for the other transaction) and rolls back, then replays the
+  stored answer.
 
 Should the method open another transaction after its commit, or fail after it, the held transaction is
-committed first without the answer (``settle``), as a plain commit would have been; the answer is then
-stored in a transaction of its own.
+committed first with the key but without the answer (``settle``), as a plain commit would have been; the
+answer is then stored in a transaction of its own.
 
 Keys are kept for ``KEY_TTL`` and deleted lazily.
 """
@@ -25,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import datetime as dt
+import functools
 import hashlib
 import logging
 from collections.abc import Callable
@@ -71,27 +72,50 @@ class IdempotentCall:
     method: str
     key: str
     request_hash: str
-    #: set by the unit of work that inserted the key row with its change
+    #: set once the key row is inserted with a change
     claimed: bool = False
-    #: the claimed transaction, committed only with the answer (``park``)
+    #: the change's transaction, held for the answer (``park``), and the key table it claims the key in
     parked: AsyncSession | None = None
+    keys: sa.Table | None = None
     #: what the unit of work runs once its transaction has committed (wake the outbox relay)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
-    def park(self, session: AsyncSession, after_commit: Callable[[], None] | None) -> None:
-        self.parked = session
+    def park(self, session: AsyncSession, keys: sa.Table, after_commit: Callable[[], None] | None) -> None:
+        self.parked, self.keys = session, keys
         if after_commit is not None:
             self.after_commit.append(after_commit)
 
-    async def settle(self, update: sa.Update | None = None, values: dict[str, object] | None = None) -> None:
-        """Commit the held transaction, writing the answer on the key row first when one is given."""
+    async def claim(self, session: AsyncSession, keys: sa.Table, sealed_answer: bytes | None = None) -> None:
+        """Insert the key row (with the answer, when given) in the change's transaction; AlreadyApplied when
+        another attempt with this key committed first. One insert-if-absent: no savepoint per request."""
+        if self.claimed:
+            if sealed_answer is not None:
+                await session.execute(_keep_answer(keys), {**self.key_values(), "response": sealed_answer})
+            return
+        row: dict[str, object] = {
+            "caller": self.caller, "method": self.method, "key": self.key, "request_hash": self.request_hash,
+            "response": sealed_answer, "created_at": utcnow(),
+        }
+        if not await insert_if_absent(session, keys, row):
+            raise AlreadyApplied(f"a request with this {FIELD} was already applied", field=FIELD, rule="idempotency")
+        self.claimed = True
+
+    def key_values(self) -> dict[str, object]:
+        return {"k_caller": self.caller, "k_method": self.method, "k_key": self.key}
+
+    async def settle(self, sealed_answer: bytes | None = None) -> None:
+        """Claim the key with the answer (when given) in the held transaction and commit it; a duplicate
+        that committed first rolls it back (AlreadyApplied)."""
         session, self.parked = self.parked, None
         if session is None:
             return
+        assert self.keys is not None
         try:
-            if update is not None:
-                await session.execute(update, values)
+            await self.claim(session, self.keys, sealed_answer)
             await session.commit()
+        except BaseException:
+            self.after_commit = []
+            raise
         finally:
             await session.close()
         callbacks, self.after_commit = self.after_commit, []
@@ -129,25 +153,21 @@ async def settle_parked() -> None:
 
 
 async def claim(session: AsyncSession, table: sa.Table) -> None:
-    """Insert the current call's key row inside the unit of work's transaction (no-op without a key).
-
-    Raises AlreadyApplied when another attempt with the same key committed first.
-    """
+    """Insert the current call's key row inside a transaction that cannot be held for the answer (no-op
+    without a key, or once claimed). Raises AlreadyApplied when another attempt committed first."""
     call = _current.get()
-    if call is None or call.claimed:
-        return
-    # insert-if-absent rather than catching a failed INSERT: no savepoint per request
-    inserted = await insert_if_absent(
-        session,
-        table,
-        {
-            "caller": call.caller, "method": call.method, "key": call.key, "request_hash": call.request_hash,
-            "created_at": utcnow(),
-        },
+    if call is not None and not call.claimed:
+        await call.claim(session, table)
+
+
+@functools.cache
+def _keep_answer(table: sa.Table) -> sa.Update:
+    """Built once per table; each call passes its key (a statement per request would be built and hashed)."""
+    return table.update().where(
+        table.c.caller == sa.bindparam("k_caller"),
+        table.c.method == sa.bindparam("k_method"),
+        table.c.key == sa.bindparam("k_key"),
     )
-    if not inserted:
-        raise AlreadyApplied(f"a request with this {FIELD} was already applied", field=FIELD, rule="idempotency")
-    call.claimed = True
 
 
 class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
@@ -158,13 +178,11 @@ class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
         self.cipher = cipher
         self._stored = 0
         # built once; each call passes its key (statements per request would be built and hashed each time)
-        this_key = sa.and_(
+        self._lookup = sa.select(table.c.request_hash, table.c.response).where(
             table.c.caller == sa.bindparam("k_caller"),
             table.c.method == sa.bindparam("k_method"),
             table.c.key == sa.bindparam("k_key"),
         )
-        self._lookup = sa.select(table.c.request_hash, table.c.response).where(this_key)
-        self._keep_response = table.update().where(this_key)
 
     async def intercept_service(
         self, continuation: Continuation, handler_call_details: grpc.HandlerCallDetails
@@ -206,7 +224,7 @@ class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
                 if current.parked is not None:
                     answer = serialize(response) if serialize else response
                     try:
-                        await current.settle(self._keep_response, self._answer(current, answer))
+                        await current.settle(self.cipher.seal(answer))
                     except BaseException:
                         await current.abandon()
                         raise
@@ -241,7 +259,7 @@ class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
 
     async def _replay(self, call: IdempotentCall) -> bytes | None:
         async with self.db.reads() as session:
-            row = (await session.execute(self._lookup, _key_of(call))).first()
+            row = (await session.execute(self._lookup, call.key_values())).first()
         if row is None:
             return None
         if row.request_hash != call.request_hash:
@@ -265,12 +283,9 @@ class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
         except InvalidTag:  # kept before responses were sealed, or under another key: not replayable
             return None
 
-    def _answer(self, call: IdempotentCall, response: bytes) -> dict[str, object]:
-        return {**_key_of(call), "response": self.cipher.seal(response)}
-
     async def _store(self, call: IdempotentCall, response: bytes) -> None:
         async with self.db.sessions() as session, session.begin():
-            await session.execute(self._keep_response, self._answer(call, response))
+            await session.execute(_keep_answer(self.table), {**call.key_values(), "response": self.cipher.seal(response)})
         await self._prune_now_and_then()
 
     async def _prune_now_and_then(self) -> None:
@@ -279,10 +294,6 @@ class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
             table = self.table
             async with self.db.sessions() as session, session.begin():
                 await session.execute(table.delete().where(table.c.created_at < utcnow() - KEY_TTL))
-
-
-def _key_of(call: IdempotentCall) -> dict[str, object]:
-    return {"k_caller": call.caller, "k_method": call.method, "k_key": call.key}
 
 
 def _retrieved(work: asyncio.Future[Any]) -> None:

@@ -156,21 +156,21 @@ class UnitOfWork:
     async def commit(self) -> None:
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
-        # the caller's idempotency key commits with the change, or neither does
-        await idempotency.claim(self.session, self.parts.idempotency_keys)
         call = idempotency.current()
         wake_relay = self.parts.on_events_committed if self._events else None
         self._events = 0
         if call is not None and (self._parked or call.parked is None) and self._inbox_entry is None:
-            # held open until the call's answer is written with it (idempotency.py)
+            # held open until the call's key and answer are written with it (idempotency.py)
             await self.session.flush()
             if not self._parked:
-                call.park(self.session, wake_relay)
+                call.park(self.session, self.parts.idempotency_keys, wake_relay)
             elif wake_relay is not None:
                 call.after_commit.append(wake_relay)
             self._parked = True
             self.committed = True
             return
+        # the caller's idempotency key commits with the change, or neither does
+        await idempotency.claim(self.session, self.parts.idempotency_keys)
         await self.session.commit()
         self.committed = True
         if self._inbox_entry is not None:
