@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -100,3 +101,28 @@ async def test_a_refused_statement_raises_the_dbapi_error_and_the_transaction_ch
             await session.execute(WIDGETS.insert().values(name="lift"))
     async with database.reads() as session:
         assert (await session.execute(sa.select(WIDGETS.c.name))).scalars().all() == ["lift"]
+
+
+async def test_a_transaction_cancelled_mid_statement_is_undone_and_the_next_one_begins_cleanly(
+    database: Database,
+) -> None:
+    """A request cancelled while its statement runs on the driver's thread (a client that gives up): the
+    statement finishes there unseen; the transaction is undone (SQLAlchemy gives the connection up) and the
+    next transaction on the one pooled connection begins cleanly, without the cancelled one's row."""
+    slow = sa.text("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000) "
+                   "SELECT count(*) FROM n")
+
+    async def cancelled_change() -> None:
+        async with database.sessions() as session, session.begin():
+            await session.execute(WIDGETS.insert().values(name="given up"))
+            await session.execute(slow)
+
+    task = asyncio.create_task(cancelled_change())
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    async with database.sessions() as session, session.begin():
+        await session.execute(WIDGETS.insert().values(name="next"))
+    async with database.reads() as session:
+        assert (await session.execute(sa.select(WIDGETS.c.name))).scalars().all() == ["next"]

@@ -91,6 +91,10 @@ class OneTripConnection(AsyncAdapt_aiosqlite_connection):
             return super().cursor(server_side=True)
         return OneTripCursor(self)
 
+    def execute(self, *args: Any, **kw: Any) -> Any:
+        self.in_transaction = True  # a statement outside the cursor: its effect on the transaction is not reported
+        return super().execute(*args, **kw)
+
     def commit(self) -> None:
         super().commit()
         self.in_transaction = False
