@@ -52,7 +52,7 @@ class Messaging:
         return UnitOfWork(
             UnitOfWorkParts(
                 db=self.db, outbox=Outbox(self.outbox_table), inbox=self.inbox_table,
-                idempotency_keys=self.idempotency_table, calendar=WorkingDayCalendar(),
+                calendar=WorkingDayCalendar(),
                 translate=lambda event: OutgoingEvent(event, event.jurisdiction.code),
                 on_events_committed=self.relay.notify,
             )

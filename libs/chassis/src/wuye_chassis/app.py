@@ -81,7 +81,6 @@ class ServiceRuntime(Generic[U]):
             db=self.db,
             outbox=self.outbox,
             inbox=self.inbox_table,
-            idempotency_keys=self.idempotency_table,
             calendar=self.calendar,
             translate=definition.events,
             on_events_committed=self.relay.notify,

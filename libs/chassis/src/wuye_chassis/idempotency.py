@@ -72,31 +72,32 @@ class IdempotentCall:
     method: str
     key: str
     request_hash: str
+    #: the service's key table, where the key row is inserted with the change
+    keys: sa.Table
     #: set once the key row is inserted with a change
     claimed: bool = False
-    #: the change's transaction, held for the answer (``park``), and the key table it claims the key in
+    #: the change's transaction, held for the answer (``park``)
     parked: AsyncSession | None = None
-    keys: sa.Table | None = None
     #: what the unit of work runs once its transaction has committed (wake the outbox relay)
     after_commit: list[Callable[[], None]] = field(default_factory=list)
 
-    def park(self, session: AsyncSession, keys: sa.Table, after_commit: Callable[[], None] | None) -> None:
-        self.parked, self.keys = session, keys
+    def park(self, session: AsyncSession, after_commit: Callable[[], None] | None) -> None:
+        self.parked = session
         if after_commit is not None:
             self.after_commit.append(after_commit)
 
-    async def claim(self, session: AsyncSession, keys: sa.Table, sealed_answer: bytes | None = None) -> None:
+    async def claim(self, session: AsyncSession, sealed_answer: bytes | None = None) -> None:
         """Insert the key row (with the answer, when given) in the change's transaction; AlreadyApplied when
         another attempt with this key committed first. One insert-if-absent: no savepoint per request."""
         if self.claimed:
             if sealed_answer is not None:
-                await session.execute(_keep_answer(keys), {**self.key_values(), "response": sealed_answer})
+                await session.execute(_keep_answer(self.keys), {**self.key_values(), "response": sealed_answer})
             return
         row: dict[str, object] = {
             "caller": self.caller, "method": self.method, "key": self.key, "request_hash": self.request_hash,
             "response": sealed_answer, "created_at": utcnow(),
         }
-        if not await insert_if_absent(session, keys, row):
+        if not await insert_if_absent(session, self.keys, row):
             raise AlreadyApplied(f"a request with this {FIELD} was already applied", field=FIELD, rule="idempotency")
         self.claimed = True
 
@@ -109,9 +110,8 @@ class IdempotentCall:
         session, self.parked = self.parked, None
         if session is None:
             return
-        assert self.keys is not None
         try:
-            await self.claim(session, self.keys, sealed_answer)
+            await self.claim(session, sealed_answer)
             await session.commit()
         except BaseException:
             self.after_commit = []
@@ -152,22 +152,27 @@ async def settle_parked() -> None:
         await call.settle()
 
 
-async def claim(session: AsyncSession, table: sa.Table) -> None:
+async def claim(session: AsyncSession) -> None:
     """Insert the current call's key row inside a transaction that cannot be held for the answer (no-op
     without a key, or once claimed). Raises AlreadyApplied when another attempt committed first."""
     call = _current.get()
     if call is not None and not call.claimed:
-        await call.claim(session, table)
+        await call.claim(session)
 
 
+# built once per table; each call passes its key (a statement per request would be built and hashed)
 @functools.cache
-def _keep_answer(table: sa.Table) -> sa.Update:
-    """Built once per table; each call passes its key (a statement per request would be built and hashed)."""
-    return table.update().where(
+def _this_key(table: sa.Table) -> sa.ColumnElement[bool]:
+    return sa.and_(
         table.c.caller == sa.bindparam("k_caller"),
         table.c.method == sa.bindparam("k_method"),
         table.c.key == sa.bindparam("k_key"),
     )
+
+
+@functools.cache
+def _keep_answer(table: sa.Table) -> sa.Update:
+    return table.update().where(_this_key(table))
 
 
 class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
@@ -177,12 +182,7 @@ class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
         #: responses are kept sealed: a created case's answer carries its reporter's contact
         self.cipher = cipher
         self._stored = 0
-        # built once; each call passes its key (statements per request would be built and hashed each time)
-        self._lookup = sa.select(table.c.request_hash, table.c.response).where(
-            table.c.caller == sa.bindparam("k_caller"),
-            table.c.method == sa.bindparam("k_method"),
-            table.c.key == sa.bindparam("k_key"),
-        )
+        self._lookup = sa.select(table.c.request_hash, table.c.response).where(_this_key(table))
 
     async def intercept_service(
         self, continuation: Continuation, handler_call_details: grpc.HandlerCallDetails
@@ -207,6 +207,7 @@ class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
                 method=method,
                 key=key,
                 request_hash=hashlib.sha256(request.SerializeToString(deterministic=True)).hexdigest(),
+                keys=self.table,
             )
             replay = await self._replay(current)
             if replay is not None:

@@ -73,7 +73,6 @@ class UnitOfWorkParts:
     db: Database
     outbox: Outbox
     inbox: sa.Table
-    idempotency_keys: sa.Table
     calendar: WorkingDayCalendar
     translate: EventTranslator
     on_events_committed: Callable[[], None]
@@ -163,14 +162,14 @@ class UnitOfWork:
             # held open until the call's key and answer are written with it (idempotency.py)
             await self.session.flush()
             if not self._parked:
-                call.park(self.session, self.parts.idempotency_keys, wake_relay)
+                call.park(self.session, wake_relay)
             elif wake_relay is not None:
                 call.after_commit.append(wake_relay)
             self._parked = True
             self.committed = True
             return
         # the caller's idempotency key commits with the change, or neither does
-        await idempotency.claim(self.session, self.parts.idempotency_keys)
+        await idempotency.claim(self.session)
         await self.session.commit()
         self.committed = True
         if self._inbox_entry is not None:
