@@ -52,6 +52,7 @@ from wuye_chassis.auth import AuthContext
 from wuye_chassis.natsd import EmbeddedNats, free_port
 from wuye_chassis.workdays import SHANGHAI
 from wuye_enforcement.entrypoints.app import build as build_enforcement
+from wuye_enforcement.service.supervision import TASK_COLUMNS
 from wuye_enforcement.settings import EnforcementSettings
 from wuye_gateway.app import create_app
 from wuye_gateway.settings import GatewaySettings
@@ -577,6 +578,76 @@ async def test_S1_S4_the_task_force_and_its_addressees_work_the_campaign_in_the_
             assert errors == []
 
 
+async def test_S1_the_county_issues_a_special_action_from_the_filled_in_template_and_sees_each_bad_row_in_the_console(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, tmp_path: Path,
+    screenshots: Path,
+) -> None:
+    apps = {name: await start_service(definition(name, await database_url_factory(name), nats_server.url))
+            for name in ("registry", "enforcement")}
+    async with served_gateway(apps) as (base, gateway):
+        await register_hierarchy(gateway)
+        officer = await gateway.token("huian-officer")
+        street = "350500/350521/350521100"
+        day = (dt.datetime.now(SHANGHAI).date() + dt.timedelta(days=20)).isoformat()
+
+        async def street_known() -> bool:
+            # all or nothing: with its second row bad this issues nothing, and says whether the first was taken
+            answer = await gateway.client.post("/api/v1/supervision/task-lists/import", headers=officer, json={
+                "kind": "task_list", "title": "探测", "jurisdiction_path": "350500/350521", "rows": [
+                    {"area": "x", "title": "x", "required_result": "x", "addressee_kind": "jurisdiction",
+                     "addressee": street, "deadline": day}, {"area": "x"}]})
+            return [error["row"] for error in answer.json()["errors"]] == [2]
+
+        await eventually(street_known)
+        async with console_page(accept_downloads=True) as (page, errors):
+            await log_in(page, base, "huian-officer", "supervision")
+            await shown(page, "#task-import-form:not([hidden])")
+
+            # the template: the header row the import reads, and the guide with every department's code
+            async with page.expect_download() as downloading:
+                await page.click("#task-template")
+            template = tmp_path / "template.xlsx"
+            await (await downloading.value).save_as(template)
+            book = openpyxl.load_workbook(template)
+            sheet = book.worksheets[0]
+            assert [cell.value for cell in sheet[1]] == list(TASK_COLUMNS)
+            assert "填写说明" in book.sheetnames and "部门代码" in book.sheetnames
+            codes = {row[0].value: row[1].value for row in book["部门代码"].iter_rows(min_row=3)}
+            assert codes and all(name for name in codes.values())
+
+            # filled in with a good row, a deadline that is no day and a compound the registry does not know:
+            # nothing is issued and each bad row is named with its column
+            sheet.append(["环境整治", "清理楼道堆物", "整治前后照片", "jurisdiction", street, day])
+            sheet.append(["消防安全", "疏通消防通道", "通道畅通", "jurisdiction", street, "明年"])
+            sheet.append(["环境整治", "清理屋顶", "清理到位", "compound", "no-such-compound", day])
+            book.save(template)
+            await page.select_option("#import-kind", "special_action")
+            await page.select_option("#import-origin", "county")
+            await page.fill("#import-title", "楼道环境专项整治行动")
+            await page.set_input_files("#import-file", str(template))
+            await page.click("#task-import-form button[type=submit]")
+            await shown(page, "#import-errors:not([hidden])")
+            assert "2 行有误" in await page.inner_text("#message")
+            rows = page.locator("#import-error-rows tr")
+            assert [await rows.nth(at).get_attribute("data-row") for at in range(await rows.count())] == ["3", "4"]
+            assert "完成时限" in await rows.nth(0).inner_text() and "责任单位" in await rows.nth(1).inner_text()
+            assert "暂无清单" in await page.inner_text("#sup-task-lists")
+            await page.screenshot(path=str(screenshots / "console-task-list-import.png"), full_page=True)
+
+            # corrected, it is issued as one special action of the county
+            sheet.delete_rows(3, 2)
+            book.save(template)
+            await page.set_input_files("#import-file", str(template))
+            await page.click("#task-import-form button[type=submit]")
+            await shown(page, "#message:has-text('已下发')")
+            assert "任务 1 项" in await page.inner_text("#message")
+            assert await page.is_hidden("#import-errors")
+            issued = page.locator("#sup-task-lists tr[data-list-id]", has_text="楼道环境专项整治行动")
+            await issued.wait_for()
+            assert "专项行动" in await issued.inner_text() and "县级" in await issued.inner_text()
+            assert errors == []
+
+
 async def test_F3_F6_P2_V2_officers_keep_the_funds_in_the_console_account_uses_expenses_ballots_and_disclosures(
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
 ) -> None:
@@ -802,6 +873,109 @@ async def test_F1_F8_A3_a_community_worker_keeps_the_maintenance_account_and_the
             await page.screenshot(path=str(screenshots / "console-maintenance-account.png"), full_page=True)
             assert errors == []
     assert (screenshots / "console-maintenance-account.png").stat().st_size > 10_000
+
+
+async def test_P4_P5_the_community_keeps_the_mini_fund_and_the_county_and_community_grant_the_neighbour_funds_in_the_console(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
+) -> None:
+    async with funds_city(database_url_factory, nats_server, start_service) as (base, gateway, compound):
+        async with console_page() as (page, errors):
+
+            # the county opens its neighbour fund and the community's under it, and records a developer's
+            # ¥1,000,000 (P5, seed 000); a grant that is no yuan is refused naming the field
+            await log_in(page, base, "huian-officer", "funds")
+            await shown(page, "#neighbour-funds:has-text('暂无友邻基金')")
+            await page.select_option("#neighbour-level", "county")
+            await page.select_option("#neighbour-place", label="惠安县")
+            await page.fill("#neighbour-name", "惠安县友邻基金")
+            await page.click("#neighbour-open-form button[type=submit]")
+            await shown(page, "#neighbour-funds tr[data-level=county]:has-text('惠安县友邻基金')")
+            await page.select_option("#neighbour-level", "community")
+            await page.select_option("#neighbour-place", label="凤凰城社区")
+            await page.select_option("#neighbour-parent", label="惠安县友邻基金（惠安县）")
+            await page.fill("#neighbour-name", "凤凰城社区友邻基金")
+            await page.click("#neighbour-open-form button[type=submit]")
+            await shown(page, "#neighbour-funds tr[data-level=community]:has-text('凤凰城社区友邻基金')")
+            await page.select_option("#donation-fund", label="惠安县友邻基金（惠安县）")
+            await page.select_option("#donation-source", "companies")
+            await page.fill("#donation-amount", "1,000,000")
+            await page.fill("#donation-memo", "开发商捐赠")
+            await page.click("#neighbour-donation-form button[type=submit]")
+            county = page.locator("#neighbour-funds tr[data-level=county]")
+            await shown(page, "#neighbour-funds tr[data-level=county] td.money:has-text('¥1,000,000.00')")
+            assert "企业 ¥1,000,000.00" in await county.inner_text()
+            await page.select_option("#grant-fund", label="惠安县友邻基金（惠安县）")
+            await page.select_option("#grant-receiver", label="凤凰城社区友邻基金（凤凰城社区）")
+            await page.fill("#grant-amount", "三十万")
+            await page.fill("#grant-memo", "2026年下拨")
+            await page.click("#neighbour-grant-form button[type=submit]")
+            await shown(page, "#message.error:has-text('amount_fen')")
+            await page.fill("#grant-amount", "300000")
+            await page.click("#neighbour-grant-form button[type=submit]")
+            await shown(page, "#message:has-text('已拨付')")
+            await shown(page, "#neighbour-funds tr[data-level=county] td.money:has-text('¥700,000.00')")
+            assert "¥300,000.00" in await page.inner_text("#neighbour-funds tr[data-level=community]")
+
+            # the community worker opens the mini fund at ¥0.30 per m² a month (P4, seed 001), collects a
+            # year from every home and a month from one: each home's month rounded to the fen (¥26.87)
+            await log_in(page, base, "huian-community", "funds")
+            await shown(page, "#mini-none")
+            await page.fill("#mini-rate", "三毛")
+            await page.click("#mini-open-form button[type=submit]")
+            await shown(page, "#message.error:has-text('rate_fen_per_m2_month')")
+            await page.fill("#mini-rate", "0.30")
+            await page.click("#mini-open-form button[type=submit]")
+            await shown(page, "#message:has-text('已设立小公维金')")
+            assert "¥0.30 / m²·月" in await page.inner_text("#figure-mini-rate")
+            await shown(page, "#mini-collect-form:not([hidden])")
+            await page.select_option("#mini-home", label="全部房屋 Every home")
+            await page.fill("#mini-months", "12")
+            await page.click("#mini-collect-form button[type=submit]")
+            await shown(page, "#message:has-text('已收取小公维金')")
+            assert "¥967.32" in await page.inner_text("#message")  # 3 homes × 12 × ¥26.87
+            await page.select_option("#mini-home", label="3号楼 0101")
+            await page.fill("#mini-months", "1")
+            await page.click("#mini-collect-form button[type=submit]")
+            await shown(page, "#figure-mini-income b:has-text('¥994.19')")
+
+            # a small repair is paid from the surplus, never beyond it
+            await page.fill("#mini-repair-amount", "1000")
+            await page.fill("#mini-repair-purpose", "更换楼道灯")
+            await page.click("#mini-repair-form button[type=submit]")
+            await shown(page, "#message.error:has-text('amount_fen')")
+            assert await page.inner_text("#figure-mini-repairs b") == "0 项"
+            await page.fill("#mini-repair-amount", "350")
+            await page.click("#mini-repair-form button[type=submit]")
+            await shown(page, "#message:has-text('已支付小额维修')")
+            assert await page.inner_text("#figure-mini-surplus b") == "¥644.19"
+            assert await page.inner_text("#figure-mini-repairs b") == "1 项"
+
+            # and opens the compound's neighbour fund under the community's, grants it ¥100,000 and spends on
+            # the neighbourhood festival; the county fund is outside this worker's list
+            await page.select_option("#neighbour-level", "compound")
+            await page.select_option("#neighbour-compound", label="凤凰城 (FHC)")
+            await page.select_option("#neighbour-parent", label="凤凰城社区友邻基金（凤凰城社区）")
+            await page.fill("#neighbour-name", "凤凰城友邻基金")
+            await page.click("#neighbour-open-form button[type=submit]")
+            await shown(page, "#neighbour-funds tr[data-level=compound]:has-text('凤凰城友邻基金')")
+            assert await page.locator("#neighbour-funds tr[data-level=county]").count() == 0
+            await page.select_option("#grant-fund", label="凤凰城社区友邻基金（凤凰城社区）")
+            await page.select_option("#grant-receiver", label="凤凰城友邻基金（凤凰城）")
+            await page.fill("#grant-amount", "100000")
+            await page.fill("#grant-memo", "邻里节经费")
+            await page.click("#neighbour-grant-form button[type=submit]")
+            await shown(page, "#neighbour-funds tr[data-level=compound] td.money:has-text('¥100,000.00')")
+            await page.select_option("#spend-fund", label="凤凰城友邻基金（凤凰城）")
+            await page.fill("#spend-amount", "25000")
+            await page.fill("#spend-purpose", "邻里节")
+            await page.click("#neighbour-spend-form button[type=submit]")
+            await shown(page, "#neighbour-funds tr[data-level=compound] td.money:has-text('¥75,000.00')")
+            row = await page.inner_text("#neighbour-funds tr[data-level=compound]")
+            assert "凤凰城" in row and "¥25,000.00" in row and "小区" in row
+            assert "¥200,000.00" in await page.inner_text("#neighbour-funds tr[data-level=community] td.money")
+            await page.screenshot(path=str(screenshots / "console-community-funds.png"), full_page=True)
+            assert errors == []
+    assert (screenshots / "console-community-funds.png").stat().st_size > 10_000
 
 
 async def test_O1_O5_a_community_worker_forms_a_committee_from_screened_candidates_with_the_rules_checked_as_typed(

@@ -158,3 +158,32 @@ async def test_P5_bad_donation_is_refused_naming_the_field_and_changes_nothing(
     ))
     assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == field
     assert await funds.counts(*FUND_TABLES) == before
+
+
+async def listed(funds: Funds, path: str, who=COUNTY_OFFICER, page_size: int = 0, token: str = ""):
+    request = funds_pb2.ListNeighbourFundsRequest(jurisdiction_path=path)
+    request.page.page_size, request.page.page_token = page_size, token
+    return await funds.call("ListNeighbourFunds", request, who)
+
+
+async def test_P5_the_funds_at_or_below_a_place_are_listed_newest_first_with_their_figures_in_pages(funds: Funds) -> None:
+    county, community, compound = await three_levels(funds)
+    await donate(funds, county, 1_000_000)
+    everything = await listed(funds, COUNTY)
+    assert [fund.fund_id for fund in everything.funds] == [compound, community, county]
+    assert everything.funds[2].balance_fen == 1_000_000 and everything.funds[0].compound_id == funds.compound
+    assert [fund.fund_id for fund in (await listed(funds, COMMUNITY, COMMUNITY_WORKER)).funds] == [compound, community]
+    first = await listed(funds, COUNTY, page_size=2)
+    assert [fund.fund_id for fund in first.funds] == [compound, community] and first.page.next_page_token
+    rest = await listed(funds, COUNTY, page_size=2, token=first.page.next_page_token)
+    assert [fund.fund_id for fund in rest.funds] == [county] and not rest.page.next_page_token
+
+
+async def test_P5_scope_a_list_of_neighbour_funds_outside_the_callers_scope_is_refused(funds: Funds) -> None:
+    await three_levels(funds)
+    status, error = await refused(listed(funds, COUNTY, COMMUNITY_WORKER))
+    assert status == grpc.StatusCode.PERMISSION_DENIED and error.rule == "scope"
+    status, error = await refused(listed(funds, COUNTY, ANXI_OFFICER))
+    assert status == grpc.StatusCode.PERMISSION_DENIED
+    status, error = await refused(listed(funds, "350500//x"))
+    assert status == grpc.StatusCode.INVALID_ARGUMENT and error.field == "jurisdiction_path"

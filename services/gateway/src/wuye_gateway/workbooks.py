@@ -1,5 +1,6 @@
 """Excel workbooks of what an officer reads on screen, as officers report upward in Excel: one sheet with a
-title row, a bold header and the rows, each column as wide as its longest text."""
+title row, a bold header and the rows, each column as wide as its longest text; and the templates an
+officer fills in for an import."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fastapi import Response
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 from wuye_chassis.workdays import SHANGHAI
 
@@ -34,16 +36,19 @@ def _cell(value: object) -> object:
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
-def workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    title, headers = str(_cell(title)), [str(_cell(header)) for header in headers]
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None  # a new workbook has its one sheet
-    sheet.title = "".join(char for char in title if char not in "[]:*?/\\")[:SHEET_TITLE_LENGTH] or "Sheet1"
-    sheet.append([title])
-    sheet["A1"].font = Font(bold=True, size=14)
+def _sheet_title(title: str) -> str:
+    return "".join(char for char in title if char not in "[]:*?/\\")[:SHEET_TITLE_LENGTH] or "Sheet1"
+
+
+def _fill(sheet: Worksheet, title: str | None, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    """A bold title row (when given), a bold header and the rows, each column as wide as its longest text."""
+    headers = [str(_cell(header)) for header in headers]
+    if title is not None:
+        sheet.append([str(_cell(title))])
+        sheet["A1"].font = Font(bold=True, size=14)
     sheet.append(list(headers))
-    for cell in sheet[2]:
+    header_row = sheet.max_row
+    for cell in sheet[header_row]:
         cell.font = Font(bold=True)
     widths = [len(header) * 2 for header in headers]
     for given in rows:
@@ -54,14 +59,47 @@ def workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[object]
             # a Chinese character takes about two columns
             widths[at] = max(widths[at], sum(2 if ord(char) > 0x2E80 else 1 for char in text))
     for at, width in enumerate(widths):
-        sheet.column_dimensions[sheet.cell(row=2, column=at + 1).column_letter].width = min(width + 2, MAX_WIDTH)
+        sheet.column_dimensions[sheet.cell(row=header_row, column=at + 1).column_letter].width = min(width + 2, MAX_WIDTH)
+
+
+def _saved(book: Workbook) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
+def workbook(title: str, headers: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # a new workbook has its one sheet
+    title = str(_cell(title))
+    sheet.title = _sheet_title(title)
+    _fill(sheet, title, headers, rows)
+    return _saved(book)
+
+
+#: a sheet of a workbook: its title, its header and its rows
+Sheet = tuple[str, Sequence[str], Iterable[Sequence[object]]]
+
+
+def import_template(sheet_title: str, columns: Sequence[str], guides: Iterable[Sheet]) -> bytes:
+    """A workbook to fill in and upload: a first sheet with only the header row an import reads (its column
+    names exactly), then guide sheets saying what the columns hold."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = _sheet_title(sheet_title)
+    _fill(sheet, None, columns, [])
+    for title, headers, rows in guides:
+        _fill(book.create_sheet(_sheet_title(title)), title, headers, rows)
+    return _saved(book)
+
+
 def workbook_response(title: str, headers: Sequence[str], rows: Iterable[Sequence[object]], *, filename: str) -> Response:
+    return download(workbook(title, headers, rows), filename=filename)
+
+
+def download(content: bytes, *, filename: str) -> Response:
     return Response(
-        workbook(title, headers, rows), media_type=XLSX,
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
+        content, media_type=XLSX, headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"},
     )

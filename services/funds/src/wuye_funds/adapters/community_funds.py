@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis.db import utcnow
 from wuye_chassis.path_queries import at_or_below
+from wuye_funds.adapters.listing import newest_under
 from wuye_funds.adapters.orm import mini_funds, neighbour_funds
 from wuye_funds.domain.neighbour_fund import FundLevel
 
@@ -64,13 +65,12 @@ class NeighbourFundRepository:
     async def get(self, fund_id: str) -> NeighbourFundRecord | None:
         query = sa.select(neighbour_funds).where(neighbour_funds.c.fund_id == fund_id)
         row = (await self.session.execute(query)).mappings().first()
-        if row is None:
-            return None
-        return NeighbourFundRecord(
-            fund_id=row["fund_id"], level=FundLevel(row["level"]), parent_fund_id=row["parent_fund_id"],
-            jurisdiction_path=row["jurisdiction_path"], compound_id=row["compound_id"], name=row["name"],
-            ledger_id=row["ledger_id"],
-        )
+        return None if row is None else _neighbour_fund(row)
+
+    async def under(self, path: str, *, before: str | None, limit: int) -> list[NeighbourFundRecord]:
+        """The funds at or below ``path``, newest first."""
+        query = newest_under(neighbour_funds, neighbour_funds.c.fund_id, path, state=None, before=before, limit=limit)
+        return [_neighbour_fund(row) for row in (await self.session.execute(query)).mappings()]
 
     async def add(self, fund: NeighbourFundRecord) -> None:
         await self.session.execute(
@@ -84,3 +84,11 @@ class NeighbourFundRepository:
 
 def _mini_fund(row: sa.RowMapping) -> MiniFund:
     return MiniFund(row["compound_id"], row["jurisdiction_path"], row["ledger_id"], row["rate_fen_per_m2_month"])
+
+
+def _neighbour_fund(row: sa.RowMapping) -> NeighbourFundRecord:
+    return NeighbourFundRecord(
+        fund_id=row["fund_id"], level=FundLevel(row["level"]), parent_fund_id=row["parent_fund_id"],
+        jurisdiction_path=row["jurisdiction_path"], compound_id=row["compound_id"], name=row["name"],
+        ledger_id=row["ledger_id"],
+    )

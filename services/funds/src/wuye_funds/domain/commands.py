@@ -413,6 +413,14 @@ class GetNeighbourFund:
     fund_id: str
 
 
+@dataclass(frozen=True)
+class ListNeighbourFunds:
+    jurisdiction_path: str
+    #: the last fund id of the previous page ("" for the first page)
+    before: str = ""
+    limit: int = 50
+
+
 # --- disclosures, audits and transparency (F9, P3) ------------------------------------------------
 
 

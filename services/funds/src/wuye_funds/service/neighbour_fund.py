@@ -169,6 +169,15 @@ async def get_neighbour_fund(query: commands.GetNeighbourFund, uow: FundsUnitOfW
         return await _view(uow, await _record(uow, query.fund_id, field="fund_id"))
 
 
+async def list_neighbour_funds(query: commands.ListNeighbourFunds, uow: FundsUnitOfWork) -> list[NeighbourFundView]:
+    """Up to ``limit`` funds at or below the jurisdiction older than ``before``, newest first, with their figures."""
+    path = str(JurisdictionPath.parse(query.jurisdiction_path))
+    auth.require_access(path, action="list neighbour funds")
+    async with uow.reading():
+        return [await _view(uow, record)
+                for record in await uow.neighbour_funds.under(path, before=query.before or None, limit=query.limit)]
+
+
 async def _record(uow: FundsUnitOfWork, fund_id: str, *, field: str) -> NeighbourFundRecord:
     require_text(fund_id, field=field, rule="P5", max_length=36)
     found = await uow.neighbour_funds.get(fund_id)

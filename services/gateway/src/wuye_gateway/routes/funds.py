@@ -225,6 +225,9 @@ command(**FUNDS, path="/neighbour-funds", rpc="OpenNeighbourFund", request=pb.Op
         response=pb.OpenNeighbourFundResponse, answer="fund", creates=True,
         summary="Open a neighbour fund at a level (county, community or compound), under its parent fund",
         examples={"name": ["凤凰城邻里基金"]})
+query(**FUNDS, path="/neighbour-funds", rpc="ListNeighbourFunds", request=pb.ListNeighbourFundsRequest,
+      response=pb.ListNeighbourFundsResponse, items="funds", required=("jurisdiction_path",),
+      summary="The neighbour funds at or below a jurisdiction, with their published figures, newest first")
 query(**FUNDS, path=NEIGHBOUR, rpc="GetNeighbourFund", request=pb.GetNeighbourFundRequest,
       response=pb.GetNeighbourFundResponse, answer="fund", summary="One neighbour fund and its balance")
 command(**FUNDS, path=f"{NEIGHBOUR}/donations", rpc="DonateToNeighbourFund", request=pb.DonateToNeighbourFundRequest,

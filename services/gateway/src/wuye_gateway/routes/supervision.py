@@ -11,11 +11,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, Field
 
+from wuye.enforcement.v1 import enforcement_pb2
 from wuye.enforcement.v1 import supervision_pb2 as pb
 from wuye_gateway.convert import model_of, to_json, to_message
 from wuye_gateway.dependencies import PROBLEM_RESPONSES, Caller, IdempotencyKey, call
 from wuye_gateway.routing import Backend, command, photo, query
-from wuye_gateway.workbooks import XLSX, local_time, workbook_response
+from wuye_gateway.workbooks import XLSX, download, import_template, local_time, workbook_response
 
 router = APIRouter(prefix="/api/v1/supervision", tags=["supervision"], responses=PROBLEM_RESPONSES)
 SUPERVISION = Backend(router=router, service="enforcement")
@@ -31,6 +32,33 @@ command(**SUPERVISION, path="/task-lists", rpc="CreateTaskList", request=pb.Crea
         summary="Issue a task list or a special action: each task with its area, addressee (checked against the "
                 "registry), deadline day and required result",
         examples={"kind": ["task_list"], "title": ["物业服务质量提升行动任务清单"], "jurisdiction_path": ["350500/350521"]})
+
+#: what each column of an imported task list holds, as the template's guide says it
+TASK_COLUMN_GUIDE = (
+    ("area", "领域（如 环境卫生、消防安全）", "环境卫生"),
+    ("title", "任务", "清理楼道堆放杂物"),
+    ("required_result", "工作要求（完成标准）", "楼道无杂物，张贴告示"),
+    ("addressee_kind", "责任单位类型：jurisdiction 辖区，department 部门，compound 小区，company 物业企业", "jurisdiction"),
+    ("addressee", "责任单位：辖区填区划路径，部门填部门代码（见“部门代码”表），小区、企业填其编号", "350500/350521/350521100"),
+    ("deadline", "完成时限（YYYY-MM-DD）", "2026-12-31"),
+)
+
+
+# registered before "/task-lists/{list_id}", which would take its name for a list id
+@router.get("/task-lists/import-template.xlsx", response_class=Response,
+            responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+                             "description": "the template to fill in"}},
+            summary="The Excel template of a task list import: the header row the import reads, what each column "
+                    "holds and the departments' codes")
+async def task_list_import_template(request: Request, who: Caller) -> Response:
+    departments = await call(request, "enforcement", "ListDepartments", enforcement_pb2.ListDepartmentsRequest(), who)
+    content = import_template("任务清单", [column for column, _, _ in TASK_COLUMN_GUIDE], [
+        ("填写说明", ("列名", "填写内容", "示例"), TASK_COLUMN_GUIDE),
+        ("部门代码", ("部门代码", "部门"), [(one.code, one.name_zh) for one in departments.departments]),
+    ])
+    return download(content, filename="task-list-template.xlsx")
+
+
 query(**SUPERVISION, path="/task-lists", rpc="ListTaskLists", request=pb.ListTaskListsRequest,
       response=pb.ListTaskListsResponse, items="task_lists", required=("jurisdiction_path",),
       summary="Task lists issued within a jurisdiction, newest first, with their counts")

@@ -10,10 +10,11 @@ import grpc
 from wuye.funds.v1 import funds_pb2 as api
 from wuye.funds.v1 import funds_pb2_grpc
 from wuye_chassis.grpc_server import Servicer
+from wuye_chassis.paging import decode_cursor, page_size
 from wuye_chassis.proto_values import enum_number, enum_text
 from wuye_funds.adapters.events import mini_summary_message
 from wuye_funds.domain import commands
-from wuye_funds.entrypoints.grpc.messages import entry_message
+from wuye_funds.entrypoints.grpc.messages import entry_message, page
 from wuye_funds.service import mini_fund, neighbour_fund
 from wuye_funds.service.mini_fund import MiniFundView
 from wuye_funds.service.neighbour_fund import NeighbourFundView
@@ -152,6 +153,19 @@ class CommunityFundsServicer(funds_pb2_grpc.CommunityFundsServiceServicer):
     ) -> api.GetNeighbourFundResponse:
         view = await neighbour_fund.get_neighbour_fund(commands.GetNeighbourFund(request.fund_id), self.uow())
         return api.GetNeighbourFundResponse(fund=neighbour_fund_message(view))
+
+    async def ListNeighbourFunds(
+        self, request: api.ListNeighbourFundsRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListNeighbourFundsResponse:
+        limit = page_size(request.page.page_size)
+        found = await neighbour_fund.list_neighbour_funds(
+            commands.ListNeighbourFunds(
+                request.jurisdiction_path, before=decode_cursor(request.page.page_token) or "", limit=limit + 1
+            ),
+            self.uow(),
+        )
+        shown, next_page = page(found, limit, lambda view: view.fund.fund_id)
+        return api.ListNeighbourFundsResponse(funds=[neighbour_fund_message(one) for one in shown], page=next_page)
 
 
 def servicer(unit_of_work: Callable[[], FundsUnitOfWork]) -> Servicer:

@@ -1325,6 +1325,8 @@ async function homeNames(compound) {
 
 async function loadFunds() {
   await loadAccount();
+  await loadMiniFund();
+  await loadNeighbourFunds();
   await loadMovements();
   await loadUseApplications();
   await loadExpenses();
@@ -1650,6 +1652,196 @@ async function publishDisclosure(event) {
     say("已发布公示 Disclosure published：" + compoundName(disclosure.compound_id) + " " + disclosure.period
       + "，公示至 posted until " + when(disclosure.posted_until));
     await loadDisclosures();
+  });
+}
+
+// the compound's mini fund (小公维金, P4): opened once with its monthly rate per m², the surcharge collected for
+// one home or every home at once (area × rate × months), small repairs paid from the surplus; its published
+// summary as figures
+function miniFundPath(compound) {
+  return "/api/v1/funds/compounds/" + encodeURIComponent(compound) + "/mini-fund";
+}
+
+function showMiniFund(fund) {
+  const summary = fund.summary || {};
+  $("mini-figures").replaceChildren(
+    figure("mini-rate", "标准 Rate", yuan(fund.rate_fen_per_m2_month) + " / m²·月"),
+    figure("mini-income", "累计收取 Collected", yuan(summary.income_fen || 0)),
+    figure("mini-repairs", "维修 Repairs", (summary.repair_count || 0) + " 项"),
+    figure("mini-paid", "维修支出 Paid", yuan(summary.repairs_paid_fen || 0)),
+    figure("mini-surplus", "结余 Surplus", yuan(summary.surplus_fen || 0)),
+  );
+}
+
+async function loadMiniFund() {
+  const compound = $("funds-compound").value;
+  const manages = hasRole(...FUND_MANAGERS);
+  $("mini-figures").replaceChildren();
+  for (const id of ["mini-open-form", "mini-collect-form", "mini-repair-form"]) $(id).hidden = true;
+  if (!compound) return;
+  let fund;
+  try {
+    fund = await api("GET", miniFundPath(compound));
+  } catch (error) {
+    if (!(error instanceof Problem) || !error.body || error.body.rule !== "P4") throw error;
+    $("mini-figures").append(el("p", { class: "hint", id: "mini-none" }, "尚未设立小公维金 No mini fund yet"));
+    $("mini-open-form").hidden = !manages;
+    return;
+  }
+  showMiniFund(fund);
+  if (!manages) return;
+  $("mini-collect-form").hidden = false;
+  $("mini-repair-form").hidden = false;
+  const homes = Object.entries(await homeNames(compound)).sort((a, b) => a[1].localeCompare(b[1], "zh-CN"));
+  $("mini-home").replaceChildren(el("option", { value: "" }, "全部房屋 Every home"),
+    ...homes.map(([id, name]) => el("option", { value: id }, name)));
+}
+
+async function openMiniFund(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const fund = await api("POST", miniFundPath($("funds-compound").value), {
+      rate_fen_per_m2_month: fenOf($("mini-rate").value, "rate_fen_per_m2_month", "标准 Rate"),
+    }, { create: true });
+    say("已设立小公维金 Mini fund opened：" + compoundName(fund.compound_id) + "，" + yuan(fund.rate_fen_per_m2_month) + " / m²·月");
+    await loadMiniFund();
+  });
+}
+
+async function collectMiniFund(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const home = $("mini-home").selectedOptions[0];
+    const collected = await api("POST", miniFundPath($("funds-compound").value) + "/surcharges", {
+      household_id: $("mini-home").value, months: Number($("mini-months").value) || 0,
+    }, { create: true });
+    say("已收取小公维金 Surcharge collected：" + home.textContent + " " + $("mini-months").value + " 个月 months，"
+      + yuan(collected.amount_fen));
+    showMiniFund(collected.mini_fund);
+  });
+}
+
+async function payMiniFundRepair(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const paid = await api("POST", miniFundPath($("funds-compound").value) + "/repairs", {
+      amount_fen: fenOf($("mini-repair-amount").value, "amount_fen", "金额 Amount"), purpose: $("mini-repair-purpose").value,
+    }, { create: true });
+    say("已支付小额维修 Repair paid：" + $("mini-repair-purpose").value + " " + yuan(paid.entry.amount_fen));
+    $("mini-repair-amount").value = "";
+    $("mini-repair-purpose").value = "";
+    showMiniFund(paid.mini_fund);
+  });
+}
+
+// the neighbour funds (友邻基金, P5) in the officer's scope, county → community → compound: donations by
+// source, a grant to a fund's own child, spending on an activity, and a new fund under its parent
+const FUND_LEVELS = { county: "县级 County", community: "社区 Community", compound: "小区 Compound" };
+const DONATION_SOURCES = { community_enterprise: "社区企业", residents: "居民", companies: "企业", government: "政府" };
+const PARENT_LEVEL = { community: "county", compound: "community" };
+const LEVEL_ORDER = Object.keys(FUND_LEVELS);
+
+function fundPlace(fund) {
+  return fund.compound_id ? compoundName(fund.compound_id) : placeName(fund.jurisdiction_path);
+}
+
+async function loadNeighbourFunds() {
+  const scope = scopeParts();
+  if (!state.places.length && scope.length) state.places = await placesUnder(scope[scope.length - 1]);
+  for (const place of state.places) state.jurisdictionNames[place.code] = place.name;
+  const funds = (await everyItem("/api/v1/neighbour-funds", { jurisdiction_path: state.claims.wuye_scope || "" }))
+    .sort((a, b) => LEVEL_ORDER.indexOf(a.level) - LEVEL_ORDER.indexOf(b.level) || a.jurisdiction_path.localeCompare(b.jurisdiction_path)
+      || a.name.localeCompare(b.name, "zh-CN"));
+  state.neighbourFunds = funds;
+  $("neighbour-funds").replaceChildren(...funds.map((fund) => el("tr", { dataset: { fundId: fund.fund_id, level: fund.level } },
+    el("td", {}, fund.name), el("td", {}, FUND_LEVELS[fund.level] || "—"), el("td", {}, fundPlace(fund)),
+    el("td", { class: "money" }, yuan(fund.balance_fen)),
+    el("td", {}, fund.donations.length
+      ? fund.donations.map((one) => (DONATION_SOURCES[one.source] || "—") + " " + yuan(one.amount_fen)).join("；") : "—"),
+    el("td", {}, yuan(fund.granted_in_fen) + " / " + yuan(fund.granted_out_fen)), el("td", {}, yuan(fund.spent_fen)))));
+  if (!funds.length) $("neighbour-funds").append(el("tr", {}, el("td", { colspan: "7" }, "暂无友邻基金 No neighbour fund yet")));
+  const manages = hasRole(...FUND_MANAGERS);
+  $("neighbour-forms").hidden = !manages;
+  if (!manages) return;
+  const options = (list) => list.map((fund) => el("option", { value: fund.fund_id }, fund.name + "（" + fundPlace(fund) + "）"));
+  for (const select of document.querySelectorAll(".neighbour-fund-select")) {
+    const chosen = select.value;
+    select.replaceChildren(...options(funds));
+    if (funds.some((fund) => fund.fund_id === chosen)) select.value = chosen;
+  }
+  neighbourOpenChoices();
+  grantReceivers();
+}
+
+// the places and parent funds a new fund of the chosen level may have (P5: one level below its parent)
+function neighbourOpenChoices() {
+  const level = $("neighbour-level").value;
+  $("neighbour-place-label").hidden = level === "compound";
+  $("neighbour-compound-label").hidden = level !== "compound";
+  $("neighbour-parent-label").hidden = !PARENT_LEVEL[level];
+  $("neighbour-place").replaceChildren(...state.places.filter((place) => place.level === level)
+    .map((place) => el("option", { value: place.path }, place.name)));
+  $("neighbour-parent").replaceChildren(...(state.neighbourFunds || []).filter((fund) => fund.level === PARENT_LEVEL[level])
+    .map((fund) => el("option", { value: fund.fund_id }, fund.name + "（" + fundPlace(fund) + "）")));
+}
+
+function grantReceivers() {
+  const giver = $("grant-fund").value;
+  $("grant-receiver").replaceChildren(...(state.neighbourFunds || []).filter((fund) => fund.parent_fund_id === giver)
+    .map((fund) => el("option", { value: fund.fund_id }, fund.name + "（" + fundPlace(fund) + "）")));
+}
+
+async function openNeighbourFund(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const level = $("neighbour-level").value;
+    const fund = await api("POST", "/api/v1/neighbour-funds", {
+      level, name: $("neighbour-name").value,
+      ...(level === "compound" ? { compound_id: $("neighbour-compound").value } : { jurisdiction_path: $("neighbour-place").value }),
+      ...(PARENT_LEVEL[level] ? { parent_fund_id: $("neighbour-parent").value } : {}),
+    }, { create: true });
+    say("已设立友邻基金 Neighbour fund opened：" + fund.name + "（" + FUND_LEVELS[fund.level] + "）");
+    $("neighbour-name").value = "";
+    await loadNeighbourFunds();
+  });
+}
+
+async function donateToNeighbourFund(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const amount = fenOf($("donation-amount").value, "amount_fen", "金额 Amount");
+    const donated = await api("POST", "/api/v1/neighbour-funds/" + encodeURIComponent($("donation-fund").value) + "/donations", {
+      source: $("donation-source").value, amount_fen: amount, memo: $("donation-memo").value,
+    }, { create: true });
+    say("已登记捐赠 Donation recorded：" + donated.fund.name + " " + DONATION_SOURCES[$("donation-source").value] + " " + yuan(amount));
+    $("donation-amount").value = "";
+    await loadNeighbourFunds();
+  });
+}
+
+async function grantNeighbourFund(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const amount = fenOf($("grant-amount").value, "amount_fen", "金额 Amount");
+    const granted = await api("POST", "/api/v1/neighbour-funds/" + encodeURIComponent($("grant-fund").value) + "/grants", {
+      receiver_fund_id: $("grant-receiver").value, amount_fen: amount, memo: $("grant-memo").value,
+    }, { create: true });
+    say("已拨付 Granted：" + granted.giver.name + " → " + granted.receiver.name + " " + yuan(amount));
+    $("grant-amount").value = "";
+    await loadNeighbourFunds();
+  });
+}
+
+async function spendNeighbourFund(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const amount = fenOf($("spend-amount").value, "amount_fen", "金额 Amount");
+    const spent = await api("POST", "/api/v1/neighbour-funds/" + encodeURIComponent($("spend-fund").value) + "/spending", {
+      amount_fen: amount, purpose: $("spend-purpose").value,
+    }, { create: true });
+    say("已支出 Spent：" + spent.fund.name + " " + $("spend-purpose").value + " " + yuan(amount));
+    $("spend-amount").value = "";
+    await loadNeighbourFunds();
   });
 }
 
@@ -2062,12 +2254,58 @@ async function loadSupervision() {
   }, el("td", {}, one.title), el("td", {}, LIST_KINDS[one.kind] + (one.origin ? " · " + ORIGINS[one.origin] : "")),
   el("td", {}, String(one.areas)), el("td", {}, String(one.task_count)), el("td", {}, String(one.tasks_done)))));
   if (!taskLists.items.length) $("sup-task-lists").append(el("tr", {}, el("td", { colspan: "5" }, "暂无清单 No lists")));
+  $("task-import-form").hidden = !hasRole(...TASK_FORCE);
   const lists = await api("GET", "/api/v1/supervision/rectification-lists?" + new URLSearchParams({ jurisdiction_path: path, page_size: "200" }));
   $("sup-lists").replaceChildren(...lists.items.map((one) => el("tr", {
     dataset: { listId: one.list_id }, onclick: () => guarded(() => openRectificationList(one.list_id)),
   }, el("td", {}, one.title), el("td", {}, String(one.item_count)), el("td", {}, String(one.items_closed)),
   el("td", {}, when(one.issued_at)))));
   if (!lists.items.length) $("sup-lists").append(el("tr", {}, el("td", { colspan: "4" }, "暂无清单 No lists")));
+}
+
+// S1: a task list issued from the officer's own Excel workbook, all or nothing; each refused row is listed with
+// its sheet row number and column, so the officer corrects the sheet and uploads it again
+const TASK_FORCE = ["county_officer", "street_officer"];
+const TASK_COLUMNS = {
+  area: "领域", title: "任务", required_result: "工作要求", addressee_kind: "责任单位类型", addressee: "责任单位",
+  deadline: "完成时限", workbook: "工作簿", row: "整行",
+};
+const TEMPLATE_PATH = "/api/v1/supervision/task-lists/import-template.xlsx";
+
+async function downloadTaskTemplate() {
+  const answer = await fetch(TEMPLATE_PATH, { headers: { Authorization: "Bearer " + state.token } });
+  if (!answer.ok) throw new Problem(answer.status, await answer.json().catch(() => null));
+  saveFile(await answer.blob(), "任务清单模板.xlsx");
+  say("已下载模板 Template downloaded");
+}
+
+function showImportErrors(errors) {
+  $("import-errors").hidden = !errors.length;
+  $("import-error-rows").replaceChildren(...errors.map((error) => el("tr", { dataset: { row: String(error.row), field: error.field } },
+    el("td", {}, "第 " + error.row + " 行"), el("td", {}, (TASK_COLUMNS[error.field] || error.field) + " " + error.field),
+    el("td", {}, error.rule || "—"), el("td", {}, error.message))));
+}
+
+async function importTaskList(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    showImportErrors([]);
+    const [file] = $("import-file").files;
+    if (!file) throw new Problem(400, { detail: "请选择要上传的工作簿 Choose the workbook to upload", field: "workbook" });
+    const kind = $("import-kind").value;
+    const params = new URLSearchParams({ kind, title: $("import-title").value, jurisdiction_path: state.claims.wuye_scope || "",
+      ...(kind === "special_action" ? { origin: $("import-origin").value } : {}) });
+    const answer = await api("POST", "/api/v1/supervision/task-lists/import.xlsx?" + params, file, { create: true });
+    if (answer.errors.length) {
+      showImportErrors(answer.errors);
+      say("未下发：" + answer.errors.length + " 行有误，请改正后重新上传 Nothing issued: correct the rows listed and upload again", true);
+      return;
+    }
+    say("已下发 Issued：" + answer.task_list.title + "，任务 " + answer.task_list.task_count + " 项 tasks");
+    $("import-title").value = "";
+    $("import-file").value = "";
+    await loadSupervision();
+  });
 }
 
 // what waits for an addressee within the caller's jurisdiction (its own work, for an addressee): open tasks and items to handle
@@ -2530,7 +2768,16 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const select of document.querySelectorAll(".management-mode-select")) select.replaceChildren(...choices(MANAGEMENT_MODES));
   for (const select of document.querySelectorAll(".party-mode-select")) select.replaceChildren(...choices(PARTY_ORG_MODES));
   for (const id of ["committee-kind", "committee-start", "committee-end"]) $(id).addEventListener("change", () => guarded(checkCommittee));
-  $("funds-compound").addEventListener("change", () => guarded(loadAccount));
+  $("funds-compound").addEventListener("change", () => guarded(async () => { await loadAccount(); await loadMiniFund(); }));
+  $("mini-open-form").addEventListener("submit", openMiniFund);
+  $("mini-collect-form").addEventListener("submit", collectMiniFund);
+  $("mini-repair-form").addEventListener("submit", payMiniFundRepair);
+  $("neighbour-open-form").addEventListener("submit", openNeighbourFund);
+  $("neighbour-donation-form").addEventListener("submit", donateToNeighbourFund);
+  $("neighbour-grant-form").addEventListener("submit", grantNeighbourFund);
+  $("neighbour-spend-form").addEventListener("submit", spendNeighbourFund);
+  $("neighbour-level").addEventListener("change", neighbourOpenChoices);
+  $("grant-fund").addEventListener("change", grantReceivers);
   $("funds-refresh").addEventListener("click", () => guarded(loadFunds));
   $("ledger-verify").addEventListener("click", () => guarded(verifyLedger));
   $("use-state").addEventListener("change", () => guarded(loadUseApplications));
@@ -2548,6 +2795,9 @@ document.addEventListener("DOMContentLoaded", () => {
   $("outcome-form").addEventListener("submit", recordOutcome);
   for (const id of ["escalation-kind", "escalation-referral"]) $(id).addEventListener("change", escalationChoices);
   $("sup-export").addEventListener("click", () => guarded(exportList));
+  $("task-template").addEventListener("click", () => guarded(downloadTaskTemplate));
+  $("task-import-form").addEventListener("submit", importTaskList);
+  $("import-kind").addEventListener("change", () => { $("import-origin-label").hidden = $("import-kind").value !== "special_action"; });
   $("lists-publish").addEventListener("click", () => guarded(publishLists));
   $("record-form").addEventListener("submit", enterRecord);
   $("meeting-form").addEventListener("submit", recordMeeting);
