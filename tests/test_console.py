@@ -498,6 +498,37 @@ async def log_in(page, base: str, username: str, tab: str) -> None:
     await page.wait_for_load_state("networkidle")
 
 
+async def test_A1_what_an_ended_session_was_still_loading_neither_ends_the_next_nor_says_it_expired(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService
+) -> None:
+    async with funds_city(database_url_factory, nats_server, start_service) as (base, _, _):
+        async with console_page() as (page, errors):
+            await log_in(page, base, "huian-officer", "funds")
+            # the next session's first screen waits for the compounds, which are held until it has ended too
+            release = asyncio.Event()
+
+            async def held(route) -> None:
+                await release.wait()  # once released, every later request passes at once
+                await route.continue_()
+
+            await page.route("**/api/v1/compounds?*", held)
+            await page.click("#logout")
+            await page.select_option("#username", "huian-street")
+            await page.click("#dev-login-button")
+            await page.wait_for_selector("#who-text:has-text('huian-street')")
+            await page.click("#logout")
+            # the funds screen of the ended session now asks for the account without a token: answered 401
+            async with page.expect_response(lambda answer: answer.status == 401):
+                release.set()
+            await page.wait_for_load_state("networkidle")
+            assert await page.inner_text("#message") == ""  # no "session expired", no refusal on the login screen
+            await page.select_option("#username", "huian-community")
+            await page.click("#dev-login-button")
+            await shown(page, "#who-text:has-text('huian-community')")
+            await page.wait_for_load_state("networkidle")
+            assert await page.is_visible("#who-text") and errors == []
+
+
 async def test_S1_S4_the_task_force_and_its_addressees_work_the_campaign_in_the_console(
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService, tmp_path: Path,
     screenshots: Path,
@@ -645,6 +676,68 @@ async def test_S1_the_county_issues_a_special_action_from_the_filled_in_template
             issued = page.locator("#sup-task-lists tr[data-list-id]", has_text="楼道环境专项整治行动")
             await issued.wait_for()
             assert "专项行动" in await issued.inner_text() and "县级" in await issued.inner_text()
+            assert errors == []
+
+
+async def test_S2_S3_the_county_spot_checks_compounds_records_what_it_found_and_assigns_it_for_rectification_in_the_console(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path,
+) -> None:
+    apps = {name: await start_service(definition(name, await database_url_factory(name), nats_server.url))
+            for name in ("registry", "enforcement")}
+    async with served_gateway(apps) as (base, gateway):
+        await register_hierarchy(gateway)
+        compounds = [await register_compound(gateway, "350521100001", code, name)
+                     for code, name in (("FHC", "凤凰城"), ("OLY", "奥林匹克花园"))]
+        officer = await gateway.token("huian-officer")
+        day = (dt.datetime.now(SHANGHAI).date() + dt.timedelta(days=20)).isoformat()
+
+        async def compounds_known() -> bool:
+            # all or nothing: with its last row bad this issues nothing, and says whether the compounds were found
+            answer = await gateway.client.post("/api/v1/supervision/task-lists/import", headers=officer, json={
+                "kind": "task_list", "title": "探测", "jurisdiction_path": "350500/350521", "rows": [
+                    *({"area": "x", "title": "x", "required_result": "x", "addressee_kind": "compound",
+                       "addressee": compound["id"], "deadline": day} for compound in compounds), {"area": "x"}]})
+            return [error["row"] for error in answer.json()["errors"]] == [3]
+
+        await eventually(compounds_known)
+        async with console_page() as (page, errors):
+            await log_in(page, base, "huian-officer", "supervision")
+            await shown(page, "#sup-rounds:has-text('暂无督查')")
+
+            # a spot check of both compounds, drawn with a seed it records (S2)
+            await page.select_option("#round-kind", "spot_check")
+            await page.fill("#round-title", "第一轮随机抽查")
+            await page.fill("#round-size", "2")
+            await page.click("#round-form button[type=submit]")
+            await shown(page, "#message:has-text('已开始督查')")
+            await shown(page, "#round-checks tr[data-check-id]:has-text('奥林匹克花园')")
+            assert "从 2 个小区中按随机种子" in await page.inner_text("#round-facts")
+            assert await page.is_hidden("#round-list-form")
+
+            # what the visit found at 凤凰城, and nothing at 奥林匹克花园
+            phoenix = page.locator("#round-checks tr[data-check-id]", has_text="凤凰城")
+            await phoenix.locator(".step-text").fill("楼道堆放杂物；消防通道被占用")
+            await phoenix.locator("button.step-findings").click()
+            await shown(page, "#round-checks tr[data-recorded=true]:has-text('凤凰城')")
+            assert "楼道堆放杂物；消防通道被占用" in await page.inner_text("#round-checks tr[data-recorded=true]")
+            olympic = page.locator("#round-checks tr[data-check-id]", has_text="奥林匹克花园")
+            await olympic.locator("button.step-clean").click()
+            await shown(page, "#round-checks tr[data-recorded=true]:has-text('未发现问题')")
+            await shown(page, "#sup-rounds tr[data-round-id]:has-text('2 / 2')")
+
+            # the findings become one rectification list, each assigned to the compound it was found in (S3)
+            await shown(page, "#round-list-form:not([hidden])")
+            await page.fill("#round-list-title", "第一批问题整改清单")
+            await page.fill("#round-list-deadline", day)
+            await page.click("#round-list-form button[type=submit]")
+            await shown(page, "#message:has-text('已下发整改清单')")
+            assert "问题 2 个" in await page.inner_text("#message")
+            await shown(page, "#sup-list-rows tr[data-item-id]:has-text('消防通道被占用')")
+            items = page.locator("#sup-list-rows tr[data-item-id]")
+            assert await items.count() == 2
+            assert ["凤凰城" in text for text in await items.all_inner_texts()] == [True, True]
+            await shown(page, "#sup-lists tr[data-list-id]:has-text('第一批问题整改清单')")
+            await page.screenshot(path=str(screenshots / "console-supervision-round.png"), full_page=True)
             assert errors == []
 
 

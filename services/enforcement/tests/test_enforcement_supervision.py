@@ -299,6 +299,41 @@ async def test_S2_a_cross_check_is_recorded_by_the_checking_street_once(supervis
     assert (code, error.rule) == (grpc.StatusCode.FAILED_PRECONDITION, "S2")
 
 
+async def test_S2_rounds_are_listed_for_the_task_force_and_for_the_streets_that_check_in_them(
+    supervision: Supervision,
+) -> None:
+    def start(kind: int, **fields) -> Awaitable[api.CreateSupervisionRoundResponse]:
+        return supervision.stub.CreateSupervisionRound(
+            api.CreateSupervisionRoundRequest(kind=kind, title="督查", jurisdiction_path=HUIAN, **fields),
+            metadata=COUNTY_OFFICER.to_metadata())
+
+    def listed(path: str, who: AuthContext, size: int = 0, token: str = "") -> Awaitable[api.ListSupervisionRoundsResponse]:
+        request = api.ListSupervisionRoundsRequest(jurisdiction_path=path)
+        request.page.page_size, request.page.page_token = size, token
+        return supervision.stub.ListSupervisionRounds(request, metadata=who.to_metadata())
+
+    spot = (await start(api.ROUND_KIND_SPOT_CHECK, sample_size=1, seed=7)).round
+    cross = (await start(api.ROUND_KIND_CROSS_CHECK)).round
+    everything = await listed(HUIAN, COUNTY_OFFICER)
+    assert [found.round_id for found in everything.rounds] == [cross.round_id, spot.round_id]
+    assert [len(found.checks) for found in everything.rounds] == [2, 1]
+    first = await listed(HUIAN, COUNTY_OFFICER, size=1)
+    rest = await listed(HUIAN, COUNTY_OFFICER, size=1, token=first.page.next_page_token)
+    assert [found.round_id for found in (*first.rounds, *rest.rounds)] == [cross.round_id, spot.round_id]
+    assert not rest.page.next_page_token
+
+    # a street sees the county's cross-check it checks in, and may read it, but not the county's spot check
+    assert [found.round_id for found in (await listed(STREET, STREET_OFFICER)).rounds] == [cross.round_id]
+    read = await supervision.stub.GetSupervisionRound(api.GetSupervisionRoundRequest(round_id=cross.round_id),
+                                                      metadata=STREET_OFFICER.to_metadata())
+    assert read.round.round_id == cross.round_id
+    code, error = await refused(supervision.stub.GetSupervisionRound(
+        api.GetSupervisionRoundRequest(round_id=spot.round_id), metadata=STREET_OFFICER.to_metadata()))
+    assert (code, error.rule) == (grpc.StatusCode.PERMISSION_DENIED, "scope")
+    code, error = await refused(listed(HUIAN, STREET_OFFICER))
+    assert (code, error.rule) == (grpc.StatusCode.PERMISSION_DENIED, "scope")
+
+
 # --- S3 ------------------------------------------------------------------------------------------
 
 

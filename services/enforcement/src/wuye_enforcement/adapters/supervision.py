@@ -279,18 +279,43 @@ class SupervisionRepository:
     async def round(self, round_id: str, *, lock: bool = False) -> SupervisionRound | None:
         query = sa.select(supervision_rounds).where(supervision_rounds.c.round_id == round_id)
         row = (await self.session.execute(query.with_for_update() if lock else query)).mappings().first()
-        if row is None:
-            return None
-        checks = (await self.session.execute(
-            sa.select(supervision_checks).where(supervision_checks.c.round_id == round_id)
-            .order_by(supervision_checks.c.position)
-        )).mappings()
-        return SupervisionRound(
-            round_id=row["round_id"], kind=RoundKind(row["kind"]), title=row["title"],
-            jurisdiction_path=row["jurisdiction_path"], created_by=row["created_by"], created_at=row["created_at"],
-            checks=[_check(check) for check in checks], seed=row["seed"], population=row["population"],
-            population_digest=row["population_digest"],
+        return None if row is None else (await self._rounds([row]))[0]
+
+    async def rounds_for(
+        self, path: str, *, after_key: tuple[dt.datetime, str] | None, size: int
+    ) -> list[SupervisionRound]:
+        """Rounds started at or below ``path`` or with a check by a street at or below it, newest first."""
+        checking = sa.select(supervision_checks.c.round_id).where(at_or_below(supervision_checks.c.checker_path, path))
+        query = (
+            sa.select(supervision_rounds)
+            .where(sa.or_(at_or_below(supervision_rounds.c.jurisdiction_path, path),
+                          supervision_rounds.c.round_id.in_(checking)))
+            .order_by(supervision_rounds.c.created_at.desc(), supervision_rounds.c.round_id.desc())
+            .limit(size)
         )
+        if after_key is not None:
+            query = query.where(before(supervision_rounds.c.created_at, supervision_rounds.c.round_id, after_key))
+        return await self._rounds(list((await self.session.execute(query)).mappings()))
+
+    async def _rounds(self, rows: Sequence[sa.RowMapping]) -> list[SupervisionRound]:
+        """The rounds of these rows with their checks in order, the checks of all of them in one query."""
+        checks: dict[str, list[Check]] = {row["round_id"]: [] for row in rows}
+        if checks:
+            found = await self.session.execute(
+                sa.select(supervision_checks).where(supervision_checks.c.round_id.in_(list(checks)))
+                .order_by(supervision_checks.c.round_id, supervision_checks.c.position)
+            )
+            for check in found.mappings():
+                checks[check["round_id"]].append(_check(check))
+        return [
+            SupervisionRound(
+                round_id=row["round_id"], kind=RoundKind(row["kind"]), title=row["title"],
+                jurisdiction_path=row["jurisdiction_path"], created_by=row["created_by"], created_at=row["created_at"],
+                checks=checks[row["round_id"]], seed=row["seed"], population=row["population"],
+                population_digest=row["population_digest"],
+            )
+            for row in rows
+        ]
 
     async def save_check(self, check: Check) -> None:
         await self.session.execute(

@@ -351,6 +351,13 @@ class GetSupervisionRound:
 
 
 @dataclass(frozen=True)
+class ListSupervisionRounds:
+    jurisdiction_path: str
+    page_size: int = 0
+    page_token: str = ""
+
+
+@dataclass(frozen=True)
 class RecordCheck:
     round_id: str
     check_id: str

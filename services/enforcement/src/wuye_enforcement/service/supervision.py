@@ -353,8 +353,23 @@ async def get_round(query: commands.GetSupervisionRound, uow: EnforcementUnitOfW
         found = await uow.supervision.round(query.round_id)
     if found is None:
         raise NotFound(f"unknown supervision round {query.round_id!r}", field="round_id")
-    auth.require_access(found.jurisdiction_path, action=action)
+    # a cross-check's checking street reads the round it checks in, though the round is the county's
+    caller = auth.current()
+    if not any(caller.can_access(check.checker_path) for check in found.checks if check.checker_path):
+        auth.require_access(found.jurisdiction_path, action=action)
     return found
+
+
+async def list_rounds(query: commands.ListSupervisionRounds, uow: EnforcementUnitOfWork) -> Page[SupervisionRound]:
+    """Rounds started at or below the jurisdiction and those a street at or below it checks in, newest first."""
+    action = "list supervision rounds"
+    auth.require_role(SUPERVISION_READERS, action=action)
+    path = scoped_path(query.jurisdiction_path, action=action)
+    size = page_size(query.page_size)
+    after = page_key(query.page_token, dt.datetime.fromisoformat)
+    async with uow.reading():
+        rounds = await uow.supervision.rounds_for(path, after_key=after, size=size + 1)
+    return _page(rounds, size, lambda found: (found.created_at, found.round_id))
 
 
 async def record_check(command: commands.RecordCheck, uow: EnforcementUnitOfWork) -> SupervisionRound:

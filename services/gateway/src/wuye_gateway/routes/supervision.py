@@ -160,6 +160,9 @@ command(**SUPERVISION, path="/rounds", rpc="CreateSupervisionRound", request=pb.
         summary="Start a supervision round: a random spot check of compounds (sample drawn with a recorded seed) "
                 "or a cross-check between streets",
         examples={"kind": ["spot_check"], "title": ["第一轮随机抽查"], "sample_size": [10]})
+query(**SUPERVISION, path="/rounds", rpc="ListSupervisionRounds", request=pb.ListSupervisionRoundsRequest,
+      response=pb.ListSupervisionRoundsResponse, items="rounds", required=("jurisdiction_path",),
+      summary="Rounds started within a jurisdiction and those its streets check in, newest first, with their checks")
 query(**SUPERVISION, path="/rounds/{round_id}", rpc="GetSupervisionRound", request=pb.GetSupervisionRoundRequest,
       response=pb.GetSupervisionRoundResponse, answer="round",
       summary="One round with its sample (seed, population and digest) and its checks")

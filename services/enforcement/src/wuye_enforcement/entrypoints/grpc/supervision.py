@@ -243,6 +243,16 @@ class SupervisionServicer(supervision_pb2_grpc.SupervisionServiceServicer):
         found = await supervision.get_round(commands.GetSupervisionRound(request.round_id), self.uow())
         return api.GetSupervisionRoundResponse(round=round_message(found))
 
+    async def ListSupervisionRounds(
+        self, request: api.ListSupervisionRoundsRequest, context: grpc.aio.ServicerContext
+    ) -> api.ListSupervisionRoundsResponse:
+        page = await supervision.list_rounds(
+            commands.ListSupervisionRounds(request.jurisdiction_path, request.page.page_size, request.page.page_token),
+            self.uow(),
+        )
+        return api.ListSupervisionRoundsResponse(rounds=[round_message(found) for found in page.entries],
+                                                 page=next_page(page.next_page_token))
+
     async def RecordCheck(self, request: api.RecordCheckRequest, context: grpc.aio.ServicerContext) -> api.RecordCheckResponse:
         found = await supervision.record_check(
             commands.RecordCheck(request.round_id, request.check_id, tuple(request.findings), request.note), self.uow()

@@ -92,6 +92,9 @@ async function api(method, path, body, options) {
   const text = await answer.text();
   const data = text ? JSON.parse(text) : null;
   if (!answer.ok) {
+    // a loader of a session that has ended asks on without a token: its 401 ends nothing (it would end the
+    // session being opened meanwhile)
+    if (answer.status === 401 && !headers.Authorization) throw new Stale();
     if (answer.status === 401) logout("登录已失效，请重新登录 Session expired, please log in again");
     throw new Problem(answer.status, data);
   }
@@ -2255,6 +2258,7 @@ async function loadSupervision() {
   el("td", {}, String(one.areas)), el("td", {}, String(one.task_count)), el("td", {}, String(one.tasks_done)))));
   if (!taskLists.items.length) $("sup-task-lists").append(el("tr", {}, el("td", { colspan: "5" }, "暂无清单 No lists")));
   $("task-import-form").hidden = !hasRole(...TASK_FORCE);
+  await loadRounds(path);
   const lists = await api("GET", "/api/v1/supervision/rectification-lists?" + new URLSearchParams({ jurisdiction_path: path, page_size: "200" }));
   $("sup-lists").replaceChildren(...lists.items.map((one) => el("tr", {
     dataset: { listId: one.list_id }, onclick: () => guarded(() => openRectificationList(one.list_id)),
@@ -2305,6 +2309,96 @@ async function importTaskList(event) {
     $("import-title").value = "";
     $("import-file").value = "";
     await loadSupervision();
+  });
+}
+
+// S2: the rounds of the officer's jurisdiction and those its street checks in; a round's checks recorded by
+// who checks (a spot check by the task force, a cross-check by the checking street); S3: its findings
+// issued as one rectification list, each finding an item for the compound or street it was found in
+const ROUND_KINDS = { spot_check: "随机抽查 Spot check", cross_check: "交叉互检 Cross-check" };
+
+async function loadRounds(path) {
+  const rounds = await api("GET", "/api/v1/supervision/rounds?" + new URLSearchParams({ jurisdiction_path: path, page_size: "100" }));
+  $("sup-rounds").replaceChildren(...rounds.items.map((one) => el("tr", {
+    dataset: { roundId: one.round_id }, onclick: () => guarded(() => openRound(one.round_id)),
+  }, el("td", {}, one.title), el("td", {}, ROUND_KINDS[one.kind] || "—"),
+  el("td", {}, one.kind === "spot_check" ? one.checks.length + " / " + one.population + " 个小区" : one.checks.length + " 组 pairs"),
+  el("td", {}, one.checks.filter((check) => check.recorded).length + " / " + one.checks.length), el("td", {}, when(one.created_at)))));
+  if (!rounds.items.length) $("sup-rounds").append(el("tr", {}, el("td", { colspan: "5" }, "暂无督查 No rounds")));
+  $("round-form").hidden = !hasRole(...TASK_FORCE);
+}
+
+function covers(path) {
+  const scope = state.claims.wuye_scope || "";
+  return Boolean(scope) && (path === scope || path.startsWith(scope + "/"));
+}
+
+async function openRound(roundId) {
+  const found = await api("GET", "/api/v1/supervision/rounds/" + encodeURIComponent(roundId));
+  $("round").hidden = false;
+  $("round").dataset.roundId = roundId;
+  $("round-heading").textContent = found.title + " · " + ROUND_KINDS[found.kind];
+  $("round-facts").textContent = found.kind === "spot_check"
+    ? "从 " + found.population + " 个小区中按随机种子 " + found.seed + " 抽取 " + found.checks.length + " 个（同一种子可复核抽样） "
+      + "Drawn from " + found.population + " compounds with seed " + found.seed + "; the same seed draws the same sample"
+    : "各街道按编码顺序交叉互检 Each street checks another";
+  const mayRecord = (check) => hasRole(...TASK_FORCE) && covers(check.checker_path || found.jurisdiction_path);
+  $("round-checks").replaceChildren(...found.checks.map((check) => {
+    const record = (findings, message) => async () => {
+      await api("POST", "/api/v1/supervision/rounds/" + encodeURIComponent(roundId) + "/checks/" + encodeURIComponent(check.check_id),
+        { findings, note: "" });
+      say(message + "：" + check.target_name);
+      await openRound(roundId);
+      await loadRounds(state.claims.wuye_scope || "");
+    };
+    return el("tr", { dataset: { checkId: check.check_id, recorded: String(check.recorded) } },
+      el("td", {}, check.target_name), el("td", {}, check.checker_path ? placeName(check.checker_path) : "督查组 Task force"),
+      el("td", { class: check.findings.length ? "overdue" : "" }, check.recorded
+        ? (check.findings.length ? check.findings.join("；") : "未发现问题 Nothing found") : "未检查 Not checked"),
+      !check.recorded && mayRecord(check) ? stepCell([
+        ["findings", "记录发现 Record findings", (text) => record(text.split(/[;；\n]+/).map((one) => one.trim()).filter(Boolean),
+          "已记录检查发现 Findings recorded")()],
+        ["clean", "未发现问题 Nothing found", () => record([], "已记录：未发现问题 Recorded clean")()],
+      ]) : el("td", {}, "—"));
+  }));
+  const anything = found.checks.some((check) => check.findings.length);
+  $("round-list-form").hidden = !(anything && hasRole(...TASK_FORCE) && covers(found.jurisdiction_path));
+  if (!$("round-list-deadline").value) $("round-list-deadline").value = shiftedDay(15);
+  state.round = found;
+  $("round").scrollIntoView({ block: "nearest" });
+}
+
+async function startRound(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const kind = $("round-kind").value;
+    const answer = await api("POST", "/api/v1/supervision/rounds", {
+      kind, title: $("round-title").value, jurisdiction_path: state.claims.wuye_scope || "",
+      ...(kind === "spot_check" ? { sample_size: Number($("round-size").value) || 0 } : {}),
+    }, { create: true });
+    say("已开始督查 Round started：" + answer.title + "，" + answer.checks.length + " 项检查 checks");
+    $("round-title").value = "";
+    await loadRounds(state.claims.wuye_scope || "");
+    await openRound(answer.round_id);
+  });
+}
+
+async function issueRoundList(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const found = state.round;
+    const deadline = $("round-list-deadline").value;
+    const items = found.checks.flatMap((check) => check.findings.map((problem) => ({
+      problem, deadline, check_id: check.check_id,
+      addressee: found.kind === "spot_check" ? { kind: "compound", id: check.target } : { kind: "jurisdiction", id: check.target },
+    })));
+    const issued = await api("POST", "/api/v1/supervision/rectification-lists", {
+      title: $("round-list-title").value, jurisdiction_path: found.jurisdiction_path, round_id: found.round_id, items,
+    }, { create: true });
+    say("已下发整改清单 Rectification list issued：" + issued.title + "，问题 " + issued.items.length + " 个 items");
+    $("round-list-title").value = "";
+    await loadSupervision();
+    await openRectificationList(issued.list_id);
   });
 }
 
@@ -2796,6 +2890,9 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const id of ["escalation-kind", "escalation-referral"]) $(id).addEventListener("change", escalationChoices);
   $("sup-export").addEventListener("click", () => guarded(exportList));
   $("task-template").addEventListener("click", () => guarded(downloadTaskTemplate));
+  $("round-form").addEventListener("submit", startRound);
+  $("round-list-form").addEventListener("submit", issueRoundList);
+  $("round-kind").addEventListener("change", () => { $("round-size-label").hidden = $("round-kind").value !== "spot_check"; });
   $("task-import-form").addEventListener("submit", importTaskList);
   $("import-kind").addEventListener("change", () => { $("import-origin-label").hidden = $("import-kind").value !== "special_action"; });
   $("lists-publish").addEventListener("click", () => guarded(publishLists));

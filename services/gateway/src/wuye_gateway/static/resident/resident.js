@@ -57,6 +57,8 @@ async function api(method, path, body, options) {
   const text = await answer.text();
   const data = text ? JSON.parse(text) : null;
   if (!answer.ok) {
+    // a loader of a session that has ended asks on without a token: its 401 ends nothing
+    if (answer.status === 401 && !headers.Authorization) throw new Stale();
     if (answer.status === 401) logout("登录已失效，请重新登录");
     throw new Problem(answer.status, data);
   }
