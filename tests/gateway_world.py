@@ -55,8 +55,10 @@ async def register_compound(gateway: Gateway, community_code: str, code: str, na
     return answer.json()
 
 
-async def register_serving_company(gateway: Gateway, compound: dict[str, Any], uscc: str) -> dict[str, Any]:
-    """A company registered in the compound's county, serving it under a contract from 2026-01-01."""
+async def register_serving_company(
+    gateway: Gateway, compound: dict[str, Any], uscc: str, *, start_on: str = "2026-01-01"
+) -> dict[str, Any]:
+    """A company registered in the compound's county, serving it under a contract from ``start_on``."""
     admin = await gateway.token("city-admin")
     county = compound["jurisdiction_path"].split("/")[1]
     company = await gateway.client.post("/api/v1/companies", headers=admin, json={
@@ -64,7 +66,7 @@ async def register_serving_company(gateway: Gateway, compound: dict[str, Any], u
     assert company.status_code == 201, company.text
     contract = await gateway.client.post("/api/v1/contracts", headers=admin, json={
         "compound_id": compound["id"], "company_id": company.json()["id"], "mode": "tender",
-        "start_on": "2026-01-01", "end_on": "2028-12-31"})
+        "start_on": start_on, "end_on": "2028-12-31"})
     assert contract.status_code == 201, contract.text
     return company.json()
 

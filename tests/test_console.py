@@ -49,6 +49,7 @@ from wuye.funds.v1 import funds_pb2, funds_pb2_grpc
 from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
 from wuye_chassis.app import ServiceApp
 from wuye_chassis.auth import AuthContext
+from wuye_chassis.ids import new_id
 from wuye_chassis.natsd import EmbeddedNats, free_port
 from wuye_chassis.workdays import SHANGHAI
 from wuye_enforcement.entrypoints.app import build as build_enforcement
@@ -56,6 +57,7 @@ from wuye_enforcement.service.supervision import TASK_COLUMNS
 from wuye_enforcement.settings import EnforcementSettings
 from wuye_gateway.app import create_app
 from wuye_gateway.settings import GatewaySettings
+from wuye_ratings.adapters.orm import evaluations
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright = pytest.importorskip("playwright.async_api", reason="playwright is not installed")
@@ -1499,6 +1501,81 @@ async def test_E1_E5_an_inspector_records_issues_and_rechecks_and_an_officer_esc
             await page.screenshot(path=str(screenshots / "console-inspections.png"), full_page=True)
             assert errors == []
     assert (screenshots / "console-inspections.png").stat().st_size > 10_000
+
+
+async def test_R2_R3_R5_the_county_rates_a_year_the_city_approves_five_stars_and_adds_a_rule_version_in_the_console(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
+) -> None:
+    registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
+    ratings = await start_service(definition("ratings", await database_url_factory("ratings"), nats_server.url))
+    async with served_gateway({"registry": registry, "ratings": ratings}) as (base, gateway):
+        await register_hierarchy(gateway)
+        compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
+        company = await register_serving_company(gateway, compound, "91350521MA2YC4XL1N", start_on="2024-06-01")
+        officer = await gateway.token("huian-officer")
+        street = "350500/350521/350521100"
+
+        async def serving() -> bool:  # the contract reaches ratings by the registry's events
+            answer = await gateway.client.get(f"/api/v1/ratings/companies/{company['id']}/quarterly-evaluation",
+                                              params={"street_path": street, "quarter": "2025Q4"}, headers=officer)
+            return answer.status_code == 200
+
+        await eventually(serving)
+        # the housing department's evaluations of 2025 as they were submitted then (a past quarter is closed
+        # to new ones): all 18 aspects 10 in three quarters and 9 in the fourth, a year's mean of 97.5
+        async with ratings.runtime.db.sessions() as session, session.begin():
+            for quarter, aspect in enumerate((10, 10, 10, 9), start=1):
+                await session.execute(evaluations.insert().values(
+                    evaluation_id=new_id(), company_id=company["id"], street_path=street, quarter=f"2025Q{quarter}",
+                    kind="department", evaluator_id="housing", aspect_scores=",".join([str(aspect)] * 18),
+                    submitted_on=dt.date(2025, quarter * 3, 1), submitted_by="huian-housing"))
+        async with console_page() as (page, errors):
+
+            # the county officer reads the fourth quarter and assesses 2025: four stars, five awaiting the city
+            await log_in(page, base, "huian-officer", "ratings")
+            await page.click(f"#rankings tr[data-company-id='{company['id']}']")
+            await shown(page, "#star-ratings:has-text('尚未评定')")
+            await page.select_option("#quarterly-street", label="螺城镇")
+            await page.fill("#quarterly-quarter", "2025Q4")
+            await page.click("#quarterly-form button[type=submit]")
+            await shown(page, "#figure-quarterly-departments")
+            assert await page.inner_text("#figure-quarterly-departments b") == "1 份 · 90.0"
+            assert await page.inner_text("#figure-quarterly-combined b") == "90.0"
+            await page.fill("#stars-year", "2025")
+            await page.click("#stars-form button[type=submit]")
+            await shown(page, "#message:has-text('已评定星级')")
+            assert "97.5" in await page.inner_text("#message") and "待市级复核五星" in await page.inner_text("#message")
+            pending = page.locator("#star-ratings tr[data-year='2025'][data-review=pending]")
+            await pending.wait_for()
+            assert "4 星" in await pending.inner_text() and await pending.locator("button").count() == 0
+            await page.click("#stars-form button[type=submit]")
+            await shown(page, "#message.error:has-text('R5')")  # a year is rated once
+
+            # the city reviews the candidate and approves the fifth star
+            await log_in(page, base, "city-admin", "ratings")
+            await page.click(f"#rankings tr[data-company-id='{company['id']}']")
+            await page.locator("#star-ratings tr[data-review=pending] button.step-approve-five").click()
+            await shown(page, "#star-ratings tr[data-review=approved]")
+            assert await page.inner_text("#figure-company-stars-held b") == "★★★★★ 5 星"
+
+            # and adds the 2027 rules: illegal charging costs 8 points from then on; points that are no number
+            # are refused naming the field
+            await shown(page, "#rule-form:not([hidden])")
+            await page.fill("#rule-version", "2027")
+            await page.fill("#rule-from", "2027-01-01")
+            charging = page.locator("#rule-points tr[data-kind=illegal_charging] input")
+            await charging.fill("八分")
+            await page.click("#rule-form button[type=submit]")
+            await shown(page, "#message.error:has-text('points[0]')")
+            await charging.fill("-8")
+            await page.click("#rule-form button[type=submit]")
+            await shown(page, "#message:has-text('已新增规则版本')")
+            await shown(page, "#rule-versions tr[data-version='2027']:has-text('2027-01-01')")
+            # the base score left blank stays as it was
+            assert "70.0" in await page.inner_text("#rule-versions tr[data-version='2027']")
+            await shown(page, "#rule-points tr[data-kind=illegal_charging]:has-text('-8.0')")
+            await page.screenshot(path=str(screenshots / "console-stars-and-rules.png"), full_page=True)
+            assert errors == []
 
 
 async def test_R1_R6_an_officer_records_the_company_its_staff_appeal_and_the_county_decides_in_the_console(

@@ -195,3 +195,16 @@ async def test_ratings_rule_versions_and_stars_through_rest(platform) -> None:
     late = await gateway.client.post("/api/v1/ratings/rule-versions", headers=admin, json={
         "city_path": "350500", "version": "2027b", "effective_from": "not-a-date", "base_score": 100})
     assert late.status_code == 400 and late.json()["field"] == "effective_from", late.text
+
+
+async def test_R1_a_rule_version_sent_without_its_optional_base_score_keeps_the_latest_one(platform) -> None:
+    gateway = platform
+    admin = await gateway.token("city-admin")
+    latest = (await gateway.client.get("/api/v1/ratings/rule-versions", headers=admin)).json()[-1]
+    added = await gateway.client.post("/api/v1/ratings/rule-versions", headers=admin, json={
+        "city_path": "350500", "version": "2028", "effective_from": "2028-01-01"})
+    assert added.status_code == 201, added.text
+    assert added.json()["base_score"] == latest["base_score"]  # left out, not 0
+    zero = await gateway.client.post("/api/v1/ratings/rule-versions", headers=admin, json={
+        "city_path": "350500", "version": "2029", "effective_from": "2029-01-01", "base_score": 0})
+    assert zero.status_code == 201 and zero.json()["base_score"]["display"] == "0.0", zero.text  # sent, so kept

@@ -165,7 +165,8 @@ def _request_model(
             fields[field.name] = (kind, Field(..., examples=example))
         elif field.is_repeated:
             fields[field.name] = (kind, Field([], examples=example))
-        elif field.type in (FieldDescriptor.TYPE_ENUM, FieldDescriptor.TYPE_MESSAGE):
+        elif field.type in (FieldDescriptor.TYPE_ENUM, FieldDescriptor.TYPE_MESSAGE) or field.has_presence:
+            # an `optional` scalar left out stays unset (a default of 0 would be sent as a value)
             fields[field.name] = (kind | None, Field(None, examples=example))
         else:
             # the proto default: 0, "", False

@@ -2699,6 +2699,8 @@ async function openCompany(companyId) {
     $("record-kind").replaceChildren(...MANUAL_KINDS.map((kind) => el("option", { value: kind }, RECORD_KINDS[kind])));
     $("record-date").value = today();
   }
+  await loadStars(companyId);
+  await quarterlyChoices();
   $("company").scrollIntoView({ block: "nearest" });
 }
 
@@ -2737,6 +2739,133 @@ async function enterRecord(event) {
     await loadRatings();
   });
 }
+// R5: a company's stars, its yearly ratings, the county's assessment of a finished year and the city's
+// review of a five-star candidate; R3: its quarterly evaluation in a street
+const CITY_REVIEWS = {
+  not_needed: "无需复核 Not needed", pending: "待市级复核 Awaiting the city", approved: "已通过 Approved", rejected: "未通过 Rejected",
+};
+const WITHDRAWALS = { contract_ended: "合同终止 Contract ended", serious_violation: "严重违规 Serious violation" };
+const STAR_ASSESSORS = ["county_officer", "city_admin"];
+
+function starText(count) {
+  return count ? "★".repeat(count) + " " + count + " 星" : "无星 None";
+}
+
+async function loadStars(companyId) {
+  const path = "/api/v1/ratings/companies/" + encodeURIComponent(companyId);
+  const stars = await api("GET", path + "/stars");
+  $("company-stars").replaceChildren(figure("company-stars-held", "现有星级 Stars held", starText(stars.stars_held)));
+  $("star-ratings").replaceChildren(...stars.ratings.map((rating) => {
+    const review = (approved, message) => async () => {
+      await api("POST", path + "/city-reviews", { year: rating.year, approved });
+      say(message + "：" + state.companies[companyId] + " " + rating.year);
+      await loadStars(companyId);
+    };
+    return el("tr", { dataset: { year: String(rating.year), review: rating.city_review || "" } },
+      el("td", {}, String(rating.year)), el("td", {}, rating.score.display), el("td", {}, starText(rating.stars)),
+      el("td", {}, (CITY_REVIEWS[rating.city_review] || "—") + (rating.city_reviewed_on ? " " + rating.city_reviewed_on : "")),
+      el("td", { class: rating.withdrawn_on ? "overdue" : "" }, rating.withdrawn_on
+        ? "已撤销 Withdrawn " + rating.withdrawn_on + "（" + (WITHDRAWALS[rating.withdrawal_reason] || "—") + "）"
+        : "有效 Standing，评定于 assessed " + rating.assessed_on),
+      rating.city_review === "pending" && hasRole("city_admin") ? stepCell([
+        ["approve-five", "通过，评为五星 Approve five stars", review(true, "市级复核通过 Approved")],
+        ["reject-five", "不通过 Reject", review(false, "市级复核未通过 Rejected")],
+      ]) : el("td", {}, "—"));
+  }));
+  if (!stars.ratings.length) $("star-ratings").append(el("tr", {}, el("td", { colspan: "6" }, "尚未评定 Not rated yet")));
+  $("stars-form").hidden = !hasRole(...STAR_ASSESSORS);
+  if (!$("stars-year").value) $("stars-year").value = String(Number(today().slice(0, 4)) - 1);
+}
+
+async function assessStars(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const rating = await api("POST", "/api/v1/ratings/companies/" + encodeURIComponent(state.companyId) + "/star-assessments",
+      { year: Number($("stars-year").value) || 0 }, { create: true });
+    say("已评定星级 Stars assessed：" + state.companies[state.companyId] + " " + rating.year + " " + rating.score.display + " 分，"
+      + starText(rating.stars) + (rating.city_review === "pending" ? "，待市级复核五星 five stars await the city's review" : ""));
+    await loadStars(state.companyId);
+  });
+}
+
+function currentQuarter() {
+  const [year, month] = today().split("-").map(Number);
+  return year + "Q" + (Math.floor((month - 1) / 3) + 1);
+}
+
+async function quarterlyChoices() {
+  const scope = scopeParts();
+  if (!state.places.length && scope.length) state.places = await placesUnder(scope[scope.length - 1]);
+  const chosen = $("quarterly-street").value;
+  $("quarterly-street").replaceChildren(...state.places.filter((place) => place.level === "street")
+    .map((place) => el("option", { value: place.path }, place.name)));
+  if (chosen) $("quarterly-street").value = chosen;
+  if (!$("quarterly-quarter").value) $("quarterly-quarter").value = currentQuarter();
+  $("quarterly-figures").replaceChildren();
+}
+
+async function showQuarterly(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const found = await api("GET", "/api/v1/ratings/companies/" + encodeURIComponent(state.companyId) + "/quarterly-evaluation?"
+      + new URLSearchParams({ street_path: $("quarterly-street").value, quarter: $("quarterly-quarter").value }));
+    const average = (value) => (value ? value.display : "—");
+    $("quarterly-figures").replaceChildren(
+      figure("quarterly-residents", "居民自己评 Residents", found.resident_count + " 份 · " + average(found.resident_average)),
+      figure("quarterly-peers", "物业互相评 Peers", found.peer_count + " 份 · " + average(found.peer_average)),
+      figure("quarterly-departments", "部门综合评 Departments", found.department_count + " 份 · " + average(found.department_average)),
+      figure("quarterly-combined", "季度得分 Quarterly score", average(found.combined_score)),
+    );
+  });
+}
+
+// R1, R2: the credit rule book, version by version; the city adds a version in force from a later day,
+// changing the base score or the points of some record kinds (the rest as in the latest version)
+const RULE_READERS = ["street_officer", "county_officer", "city_admin", "company_staff"];
+
+// "-2.5" points as an exact fraction; anything else refused naming the field
+function pointsOf(text, field) {
+  const match = /^([+-]?)(\d{1,3})(?:\.(\d))?$/.exec(String(text).trim().replace("−", "-"));
+  if (!match) throw new Problem(400, { detail: "分值请填整数或一位小数 Points: a whole number or one decimal", field });
+  const tenths = Number(match[2]) * 10 + Number(match[3] || 0);
+  return { numerator: (match[1] === "-" ? -tenths : tenths), denominator: 10 };
+}
+
+async function loadRuleVersions() {
+  $("rule-form").hidden = true;
+  if (!hasRole(...RULE_READERS)) {
+    $("rule-versions").replaceChildren(el("tr", {}, el("td", { colspan: "5" }, "—")));
+    return;
+  }
+  const versions = await api("GET", "/api/v1/ratings/rule-versions");
+  $("rule-versions").replaceChildren(...versions.map((one) => el("tr", { dataset: { version: one.version } },
+    el("td", {}, one.version), el("td", {}, one.effective_from), el("td", {}, one.base_score.display),
+    el("td", {}, "AAA ≥ " + one.floor_aaa.display + " · AA ≥ " + one.floor_aa.display + " · A ≥ " + one.floor_a.display
+      + " · B ≥ " + one.floor_b.display),
+    el("td", {}, one.validity_years + " 年 years"))));
+  const latest = versions[versions.length - 1];
+  if (!latest || !hasRole("city_admin")) return;
+  $("rule-form").hidden = false;
+  $("rule-points").replaceChildren(...latest.points.map((one) => el("tr", { dataset: { kind: one.kind } },
+    el("td", {}, RECORD_KINDS[one.kind] || one.kind), el("td", {}, one.points.display),
+    el("td", {}, el("input", { class: "rule-points", inputmode: "decimal", "aria-label": "新分值 New points", dataset: { kind: one.kind } })))));
+}
+
+async function addRuleVersion(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const points = [...document.querySelectorAll("input.rule-points")].filter((input) => input.value.trim())
+      .map((input, at) => ({ kind: input.dataset.kind, points: pointsOf(input.value, "points[" + at + "]") }));
+    const added = await api("POST", "/api/v1/ratings/rule-versions", {
+      city_path: scopeParts()[0] || "", version: $("rule-version").value, effective_from: $("rule-from").value, points,
+      ...($("rule-base").value ? { base_score: Number($("rule-base").value) } : {}),
+    }, { create: true });
+    say("已新增规则版本 Rule version added：" + added.version + "，" + added.effective_from + " 起施行 in force");
+    $("rule-version").value = "";
+    await loadRuleVersions();
+  });
+}
+
 const LISTINGS = { red: "红榜 Red", yellow: "黄榜 Yellow", black: "黑榜 Black", none: "—" };
 
 function lastQuarter() {
@@ -2753,6 +2882,7 @@ async function loadRatings() {
       if (!(error instanceof Problem) || error.status !== 404) throw error;  // not rated yet
     });
   }
+  await loadRuleVersions();
   const policy = await api("GET", "/api/v1/ratings/list-policy?" + new URLSearchParams({ jurisdiction_path: path }));
   const yearly = policy.scheme === "yearly_red_yellow";
   $("ratings-policy").textContent = yearly
@@ -2897,6 +3027,9 @@ document.addEventListener("DOMContentLoaded", () => {
   $("import-kind").addEventListener("change", () => { $("import-origin-label").hidden = $("import-kind").value !== "special_action"; });
   $("lists-publish").addEventListener("click", () => guarded(publishLists));
   $("record-form").addEventListener("submit", enterRecord);
+  $("stars-form").addEventListener("submit", assessStars);
+  $("quarterly-form").addEventListener("submit", showQuarterly);
+  $("rule-form").addEventListener("submit", addRuleVersion);
   $("meeting-form").addEventListener("submit", recordMeeting);
   for (const table of document.querySelectorAll("main table.list")) {
     if (table.closest("#sup-list")) continue;  // a whole list exports from the service, with every column
