@@ -1161,6 +1161,41 @@ async def test_O1_O5_a_community_worker_forms_a_committee_from_screened_candidat
     assert (screenshots / "console-registry.png").stat().st_size > 10_000
 
 
+async def test_A4_the_county_registers_a_street_and_a_community_under_it_and_a_code_outside_its_parent_is_refused_in_the_console(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService
+) -> None:
+    async with registry_city(database_url_factory, nats_server, start_service) as (base, _, _):
+        async with console_page() as (page, errors):
+            await log_in(page, base, "huian-officer", "registry")
+            await shown(page, "#places tr[data-code='350521100001']")
+            assert "凤凰城社区" in await page.inner_text("#places") and "安溪县" not in await page.inner_text("#places")
+
+            # a street code that is not below its parent county is refused naming the field
+            await page.select_option("#place-parent", label="惠安县（县 County）")
+            await page.fill("#place-code", "350524101")
+            await page.fill("#place-name", "紫山镇")
+            await page.click("#place-form button[type=submit]")
+            await shown(page, "#message.error:has-text('(code)')")
+            assert await page.locator("#places tr[data-code='350524101']").count() == 0
+
+            await page.fill("#place-code", "350521101")
+            await page.click("#place-form button[type=submit]")
+            await shown(page, "#places tr[data-code='350521101'][data-level=street]:has-text('紫山镇')")
+            await page.select_option("#place-parent", label="紫山镇（街道 Street）")
+            await page.fill("#place-code", "350521101001")
+            await page.fill("#place-name", "紫山社区")
+            await page.click("#place-form button[type=submit]")
+            await shown(page, "#places tr[data-code='350521101001'][data-level=community]:has-text('紫山镇')")
+            # and the new community is where a compound can now be registered
+            assert "紫山社区" in await page.inner_text("#register-community")
+
+            # a street officer registers no jurisdiction
+            await log_in(page, base, "huian-street", "registry")
+            await shown(page, "#compound-register-form:not([hidden])")
+            assert await page.is_hidden("#places-section")
+            assert errors == []
+
+
 async def test_O7_A1_the_street_registers_a_compound_its_company_and_contract_and_the_community_marks_its_four_failures(
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
 ) -> None:

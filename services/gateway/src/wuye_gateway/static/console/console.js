@@ -603,7 +603,40 @@ async function loadRegistry() {
   }
   $("companies-section").hidden = !hasRole(...COMPANY_REGISTRARS);
   if (hasRole(...COMPANY_REGISTRARS)) await loadCompanies();
+  await loadPlaces();
   await loadPeople();
+}
+
+// the jurisdictions below the officer's, top down, and a new one registered under one of them: the city
+// registers counties, a county its streets and communities (the registry's REGISTRARS)
+const PLACE_REGISTRARS = ["city_admin", "county_officer"];
+const LEVELS = { city: "市 City", county: "县 County", street: "街道 Street", community: "社区 Community" };
+
+async function loadPlaces() {
+  const parts = scopeParts();
+  $("places-section").hidden = !hasRole(...PLACE_REGISTRARS) || !parts.length;
+  if ($("places-section").hidden) return;
+  if (!state.places.length) state.places = await placesUnder(parts[parts.length - 1]);
+  for (const place of state.places) state.jurisdictionNames[place.code] = place.name;
+  $("places").replaceChildren(...state.places.map((place) => el("tr", { dataset: { code: place.code, level: place.level } },
+    el("td", {}, place.name), el("td", {}, place.code), el("td", {}, LEVELS[place.level] || "—"),
+    el("td", {}, place.parent_code ? placeName(place.parent_code) : "—"))));
+  $("place-parent").replaceChildren(...state.places.filter((place) => place.level !== "community")
+    .map((place) => el("option", { value: place.code }, place.name + "（" + LEVELS[place.level] + "）")));
+}
+
+async function registerPlace(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const place = await api("POST", "/api/v1/jurisdictions", {
+      parent_code: $("place-parent").value, code: $("place-code").value.trim(), name: $("place-name").value,
+    }, { create: true });
+    say("已登记辖区 Jurisdiction registered：" + place.name + "（" + LEVELS[place.level] + " " + place.code + "）");
+    $("place-code").value = "";
+    $("place-name").value = "";
+    state.places = [];  // walked again: the new place is below the officer's
+    await loadRegistry();
+  });
 }
 
 // --- people and posts (A1): people found by phone or ID number, masked; posts given and ended from above
@@ -2983,6 +3016,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("cadre-form").addEventListener("submit", linkCadre);
   $("party-level").addEventListener("change", () => { $("party-building-label").hidden = $("party-level").value !== "building_group"; });
   $("person-form").addEventListener("submit", registerPerson);
+  $("place-form").addEventListener("submit", registerPlace);
   $("post-form").addEventListener("submit", assignPost);
   const choices = (options) => Object.entries(options).map(([value, caption]) => el("option", { value }, caption));
   $("post-kind").replaceChildren(...choices(POST_KINDS));
