@@ -2899,6 +2899,62 @@ async function addRuleVersion(event) {
   });
 }
 
+// R3 (seed 003, 三评机制): each quarter the departments rate every company of a street on 18 aspects and
+// the companies of a street rate each other on 12, each aspect 0–10; the residents' 10 are the mobile web's
+const EVALUATIONS = {
+  department_inspector: { aspects: 18, path: "/api/v1/ratings/department-evaluations", title: "部门综合评 Department evaluation",
+    hint: "从支持工作、解决纠纷、减少投诉等18个方面评价辖区物业企业，每项0–10分，每季度每部门一次。 "
+      + "18 aspects such as support, dispute resolution and fewer complaints, 0–10 each, once a quarter per department." },
+  company_staff: { aspects: 12, path: "/api/v1/ratings/peer-evaluations", title: "物业互相评 Peer evaluation",
+    hint: "从公共设施投入、维修等12个方面评价同一街道的其他物业企业，每项0–10分，每季度一次。 "
+      + "12 aspects such as investment in and repair of common facilities, 0–10 each, once a quarter." },
+};
+// the roles that read the rankings and lists (ratings' READERS)
+const RANKING_READERS = ["company_staff", "community_worker", "street_officer", "county_officer", "city_admin"];
+
+function evaluationKind() {
+  return Object.keys(EVALUATIONS).find((role) => hasRole(role));
+}
+
+async function loadEvaluationForm() {
+  const kind = evaluationKind();
+  $("evaluation-form").hidden = !kind;
+  if (!kind) return;
+  const scope = scopeParts();
+  if (!state.places.length && scope.length) state.places = await placesUnder(scope[scope.length - 1]);
+  const companies = await companiesInScope();
+  $("evaluation-company").replaceChildren(...companies.filter((company) => company.id !== state.claims.wuye_company)
+    .map((company) => el("option", { value: company.id }, company.name)));
+  $("evaluation-street").replaceChildren(...state.places.filter((place) => place.level === "street")
+    .map((place) => el("option", { value: place.path }, place.name)));
+  $("evaluation-quarter").value = currentQuarter();
+  $("evaluation-title").textContent = EVALUATIONS[kind].title + " · " + currentQuarter();
+  $("evaluation-hint").textContent = EVALUATIONS[kind].hint;
+  $("evaluation-aspects").replaceChildren(...Array.from({ length: EVALUATIONS[kind].aspects }, (_, at) => el("label", {},
+    "第" + (at + 1) + "项 ", el("input", { type: "number", min: "0", max: "10", required: "", class: "aspect", "aria-label": "第" + (at + 1) + "项 Aspect " + (at + 1) }))));
+  $("evaluation-figures").replaceChildren();
+}
+
+async function submitEvaluation(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const kind = evaluationKind();
+    const company = $("evaluation-company").selectedOptions[0];
+    const answer = await api("POST", EVALUATIONS[kind].path, {
+      company_id: $("evaluation-company").value, street_path: $("evaluation-street").value, quarter: $("evaluation-quarter").value,
+      aspect_scores: [...document.querySelectorAll("#evaluation-aspects input.aspect")].map((input) => Number(input.value)),
+    }, { create: true });
+    const found = answer.quarterly;
+    say("已提交评价 Evaluation submitted：" + (company ? company.textContent : "") + " " + found.quarter);
+    const average = (value) => (value ? value.display : "—");
+    $("evaluation-figures").replaceChildren(
+      figure("evaluation-departments", "部门综合评 Departments", found.department_count + " 份 · " + average(found.department_average)),
+      figure("evaluation-peers", "物业互相评 Peers", found.peer_count + " 份 · " + average(found.peer_average)),
+      figure("evaluation-combined", "季度得分 Quarterly score", average(found.combined_score)),
+    );
+  });
+}
+
 const LISTINGS = { red: "红榜 Red", yellow: "黄榜 Yellow", black: "黑榜 Black", none: "—" };
 
 function lastQuarter() {
@@ -2909,6 +2965,12 @@ function lastQuarter() {
 
 async function loadRatings() {
   const path = state.claims.wuye_scope || "";
+  await loadEvaluationForm();
+  $("ratings-board").hidden = !hasRole(...RANKING_READERS);
+  if ($("ratings-board").hidden) {
+    $("ratings-policy").textContent = "";
+    return;
+  }
   // a company's staff see their own company's card first
   if (state.claims.wuye_company) {
     await openCompany(state.claims.wuye_company).catch((error) => {
@@ -3062,6 +3124,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("lists-publish").addEventListener("click", () => guarded(publishLists));
   $("record-form").addEventListener("submit", enterRecord);
   $("stars-form").addEventListener("submit", assessStars);
+  $("evaluation-form").addEventListener("submit", submitEvaluation);
   $("quarterly-form").addEventListener("submit", showQuarterly);
   $("rule-form").addEventListener("submit", addRuleVersion);
   $("meeting-form").addEventListener("submit", recordMeeting);
