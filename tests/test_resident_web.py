@@ -7,6 +7,7 @@ own weight (A1, A2, A5, C5).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from deploy.localstack import LocalStack
 from tests.demo_city import demo_city
 from tests.support import DRAWN, phone_photo
 from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS
+from wuye_chassis.workdays import SHANGHAI
 
 playwright = pytest.importorskip("playwright.async_api", reason="playwright is not installed")
 pytestmark = [
@@ -151,6 +153,19 @@ async def test_a_resident_files_follows_and_votes_on_a_phone(city: LocalStack, s
         await shown(page, "#message:has-text('已投票')")
         await shown(page, f"#votes li:has-text('{title}') .choice:has-text('同意')")
         await page.screenshot(path=str(screenshots / "resident-votes.png"), full_page=True)
+
+        # and rates her home's company this quarter on its ten aspects (居民自己评, R3)
+        await page.click("a[data-tab=survey]")
+        await shown(page, "#survey-aspects select.aspect")
+        assert await page.inner_text("#survey-home option:checked") == demo.FENGHUANG
+        aspects = page.locator("#survey-aspects select.aspect")
+        assert await aspects.count() == 10
+        for at in range(10):
+            await aspects.nth(at).select_option("9")
+        await page.click("#survey-submit")
+        await shown(page, "#message:has-text('已提交评价')")
+        assert await page.evaluate("document.documentElement.scrollWidth") <= 390
+        await page.screenshot(path=str(screenshots / "resident-survey.png"), full_page=True)
         assert errors == []
         await browser.close()
 
@@ -164,3 +179,14 @@ async def test_a_resident_files_follows_and_votes_on_a_phone(city: LocalStack, s
         [callback] = case["callbacks"]
         assert (callback["actor_id"], callback["satisfaction"], callback["solved"]) == (
             case["reporter_person_id"], "basically_satisfied", True)
+        # her survey counts in the quarterly evaluation of 凤凰城's company in its street: one, 90.0
+        officer_token = client.post("/dev/token", json={"username": "huian-officer"}).json()["access_token"]
+        officer = {"Authorization": f"Bearer {officer_token}"}
+        ranked = client.get("/api/v1/ratings/rankings", params={"jurisdiction_path": "350500/350521"},
+                            headers=officer).json()["rankings"]
+        quarter = f"{dt.datetime.now(SHANGHAI).year}Q{(dt.datetime.now(SHANGHAI).month - 1) // 3 + 1}"
+        surveyed = [client.get(f"/api/v1/ratings/companies/{one['company_id']}/quarterly-evaluation", headers=officer,
+                               params={"street_path": "350500/350521/350521100", "quarter": quarter}).json()
+                    for one in ranked]
+        counted = [one for one in surveyed if one.get("resident_count")]
+        assert [(one["resident_count"], one["resident_average"]["display"]) for one in counted] == [(1, "90.0")]

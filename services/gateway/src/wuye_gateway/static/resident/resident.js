@@ -6,7 +6,7 @@
 
 const TOKEN_KEY = "wuye-resident-token";
 const $ = (id) => document.getElementById(id);
-const state = { token: "", session: 0, me: null, categories: {} };
+const state = { token: "", session: 0, me: null, categories: {}, compoundNames: {} };
 
 const STATES = {
   submitted: "已提交 待受理", accepted: "已受理", rejected: "已退回", dispatched: "已派单", in_progress: "处理中",
@@ -129,6 +129,7 @@ async function login(token) {
       const page = await api("GET", "/api/v1/public/compounds/" + encodeURIComponent(id) + "/transparency");
       return [id, page.compound_name || "小区"];
     }));
+    state.compoundNames = Object.fromEntries(names);
     $("file-compound").replaceChildren(...names.map(([id, name]) => el("option", { value: id }, name)));
     // each of their compounds' public page (一码统览): its accounts, votes and company, as the QR poster shows
     $("compound-pages").replaceChildren("小区公示 Public page: ", ...names.flatMap(([id, name], at) => [
@@ -149,7 +150,7 @@ function logout(reason) {
   say(reason || "", Boolean(reason));
 }
 
-const LOADERS = { cases: loadCases, file: async () => {}, votes: loadVotes };
+const LOADERS = { cases: loadCases, file: async () => {}, votes: loadVotes, survey: loadSurvey };
 
 function show(name) {
   if (!state.token || !state.me) return;
@@ -270,6 +271,45 @@ async function loadVotes() {
   if (!list.children.length) list.append(el("li", {}, "暂无表决 No votes"));
 }
 
+// my survey of my home's company this quarter (居民自己评, R3): ten aspects, 0–10 each, once per home
+const SURVEY_ASPECTS = 10;
+
+function thisQuarter() {
+  const [year, month] = new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit" })
+    .format(new Date()).split("-").map(Number);
+  return year + "Q" + (Math.floor((month - 1) / 3) + 1);
+}
+
+async function loadSurvey() {
+  const homes = state.me.units;
+  $("survey-form").hidden = !homes.length;
+  if (!homes.length) {
+    say("登记为业主后即可评价 Register as an owner to rate your company");
+    return;
+  }
+  $("survey-home").replaceChildren(...homes.map((unit, at) => el("option", { value: unit.household_id, dataset: { compoundId: unit.compound_id } },
+    (state.compoundNames[unit.compound_id] || "小区") + (homes.length > 1 ? " · 第" + (at + 1) + "套" : ""))));
+  $("survey-quarter").textContent = thisQuarter();
+  $("survey-submit").disabled = false;
+  const scores = Array.from({ length: 11 }, (_, score) => el("option", { value: String(10 - score) }, String(10 - score)));
+  $("survey-aspects").replaceChildren(...Array.from({ length: SURVEY_ASPECTS }, (_, at) => el("label", {},
+    "第" + (at + 1) + "项", el("select", { class: "aspect", required: "", "aria-label": "第" + (at + 1) + "项" },
+      el("option", { value: "" }, "—"), ...scores.map((option) => option.cloneNode(true))))));
+}
+
+async function submitSurvey(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const home = $("survey-home").selectedOptions[0];
+    await api("POST", "/api/v1/ratings/resident-surveys", {
+      household_id: home.value, compound_id: home.dataset.compoundId, quarter: thisQuarter(),
+      aspect_scores: [...document.querySelectorAll("#survey-aspects select.aspect")].map((select) => Number(select.value)),
+    }, { create: true });
+    say("已提交评价，谢谢！ Thank you: " + home.textContent + " " + thisQuarter());
+    $("survey-submit").disabled = true;
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   $("phone-login").addEventListener("submit", (event) => {
     event.preventDefault();
@@ -287,6 +327,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("file-form").addEventListener("submit", fileComplaint);
   $("file-photos").addEventListener("change", choosePhotos);
   $("callback-form").addEventListener("submit", answerCallback);
+  $("survey-form").addEventListener("submit", submitSurvey);
   window.addEventListener("hashchange", () => show(location.hash.slice(1)));
   // the development issuer exists only in local runs: offer its phone sign-in when it answers
   fetch("/dev/jwks.json").then((answer) => { $("phone-login").hidden = !answer.ok; }).catch(() => {});
