@@ -58,6 +58,7 @@ from wuye_enforcement.settings import EnforcementSettings
 from wuye_gateway.app import create_app
 from wuye_gateway.settings import GatewaySettings
 from wuye_ratings.adapters.orm import evaluations
+from wuye_registry.adapters.import_files import COLUMNS as IMPORT_COLUMNS
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright = pytest.importorskip("playwright.async_api", reason="playwright is not installed")
@@ -1193,6 +1194,51 @@ async def test_A4_the_county_registers_a_street_and_a_community_under_it_and_a_c
             await log_in(page, base, "huian-street", "registry")
             await shown(page, "#compound-register-form:not([hidden])")
             assert await page.is_hidden("#places-section")
+            assert errors == []
+
+
+async def test_A4_the_city_uploads_a_workbook_of_its_registry_sees_it_progress_and_each_refused_row_in_the_console(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, tmp_path: Path, screenshots: Path
+) -> None:
+    async with registry_city(database_url_factory, nats_server, start_service) as (base, gateway, _):
+        book = openpyxl.Workbook()
+        book.remove(book.worksheets[0])
+        for kind, rows in {
+            "compounds": [["ZSH", "紫山花园", "commodity", "company", "350521100001"]],
+            "buildings": [["ZSH", "1", "1号楼"]],
+            "households": [["ZSH", "1", "101", "89.57", "false"], ["ZSH", "1", "102", "120.00", "false"]],
+            "owners": [["ZSH", "1", "101", "P1", "陈建国", "13800000001", "", "1"],
+                       ["ZSH", "1", "102", "P2", "林丽娟", "13800000002", "", "2"]],
+        }.items():
+            sheet = book.create_sheet(kind)
+            for row in [list(IMPORT_COLUMNS[kind]), *rows]:
+                sheet.append(row)
+        workbook = tmp_path / "惠安县台账.xlsx"
+        book.save(workbook)
+        async with console_page() as (page, errors):
+            await log_in(page, base, "city-admin", "registry")
+            await shown(page, "#import-section:not([hidden])")
+            await page.set_input_files("#import-workbook", str(workbook))
+            await page.click("#import-submit")
+            await shown(page, "#figure-import-read")
+            assert await page.inner_text("#figure-import-read b") == "6"
+            assert await page.inner_text("#figure-import-compounds b") == "1"
+            assert await page.inner_text("#figure-import-bad b") == "1"
+            assert await page.get_attribute("#import-progress", "value") == "6"
+            assert "6 / 6" in await page.inner_text("#import-status")
+            refused_row = page.locator("#import-error-list tr[data-sheet=owners][data-row='3']")
+            await refused_row.wait_for()
+            assert "share" in await refused_row.inner_text() and "第 3 行" in await refused_row.inner_text()
+            assert "有误未写入" in await page.inner_text("#message")
+            await page.screenshot(path=str(screenshots / "console-registry-import.png"), full_page=True)
+            # the compound is registered and listed with the rest
+            compounds = (await gateway.client.get("/api/v1/compounds", params={"jurisdiction_code": "350521100001"},
+                                                  headers=await gateway.token("city-admin"))).json()["items"]
+            assert [one["name"] for one in compounds] == ["紫山花园"]
+            # a county officer imports nothing here
+            await log_in(page, base, "huian-officer", "registry")
+            await shown(page, "#places-section:not([hidden])")
+            assert await page.is_hidden("#import-section")
             assert errors == []
 
 

@@ -21,6 +21,7 @@ from tests.gateway_world import (
 )
 from tests.platform import StartService, definition, gateway_for
 from wuye_chassis.natsd import EmbeddedNats
+from wuye_gateway.workbooks import XLSX
 
 PROBLEM = "application/problem+json"
 
@@ -208,3 +209,14 @@ async def test_R1_a_rule_version_sent_without_its_optional_base_score_keeps_the_
     zero = await gateway.client.post("/api/v1/ratings/rule-versions", headers=admin, json={
         "city_path": "350500", "version": "2029", "effective_from": "2029-01-01", "base_score": 0})
     assert zero.status_code == 201 and zero.json()["base_score"]["display"] == "0.0", zero.text  # sent, so kept
+
+
+async def test_A1_an_import_refused_before_it_starts_is_a_problem_response_not_a_stream(platform) -> None:
+    gateway = platform
+    path = "/api/v1/registry/imports.xlsx"
+    officer = await gateway.token("huian-officer")
+    refused = await gateway.client.post(path, headers=officer | {"Content-Type": XLSX}, content=b"PK")
+    assert refused.status_code == 403 and refused.headers["content-type"] == "application/problem+json", refused.text
+    admin = await gateway.token("city-admin")
+    not_a_workbook = await gateway.client.post(path, headers=admin | {"Content-Type": XLSX}, content=b"PK-not-really")
+    assert not_a_workbook.status_code == 400 and not_a_workbook.json()["field"] == "workbook", not_a_workbook.text

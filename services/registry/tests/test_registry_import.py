@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import grpc
 import openpyxl
 
 from wuye.registry.v1 import registry_pb2
@@ -19,7 +21,7 @@ from wuye_registry.adapters.import_report import report_path
 from wuye_registry.domain.commands import ImportCounty
 from wuye_registry.service.bulk_import.county import ImportSummary, import_county
 
-from .conftest import HUIAN_COMMUNITY, HUIAN_STREET, Registry, resident_id, uscc
+from .conftest import ANXI_OFFICER, CITY_ADMIN, HUIAN_COMMUNITY, HUIAN_STREET, Registry, refused, resident_id, uscc
 
 DEMO_COUNTY = Path(__file__).parents[3] / "deploy" / "demo" / "huian"
 TABLES = ("jurisdictions", "compounds", "buildings", "households", "people", "owners")
@@ -367,3 +369,59 @@ async def test_A1_a_post_already_held_is_left_as_it_is_and_one_ended_before_the_
     write_csv(county, "posts", [["W1", "", "", "", "community_worker", HUIAN_COMMUNITY, "", "", "2026-01-01"]])
     await import_path(registry, county)  # the day after the last day: a new post
     assert await registry.count("posts") == 1 + 1 and await registry.events("PostAssigned") == 2
+
+
+def upload_workbook(sheets: dict[str, list[list[str]]]) -> bytes:
+    """An .xlsx workbook with one sheet per kind, each with its header row."""
+    book = openpyxl.Workbook()
+    book.remove(book.worksheets[0])
+    for kind, rows in sheets.items():
+        sheet = book.create_sheet(kind)
+        for row in [list(COLUMNS[kind]), *rows]:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def uploaded(registry: Registry, content: bytes, who=CITY_ADMIN) -> list[registry_pb2.ImportProgress]:
+    request = registry_pb2.ImportWorkbookRequest(workbook=content, file_name="惠安县台账.xlsx")
+    return [message async for message in registry.stub.ImportWorkbook(request, metadata=who.to_metadata())]
+
+
+async def test_A4_an_uploaded_workbook_is_imported_with_its_progress_streamed_and_its_bad_rows_handed_back(
+    registry: Registry,
+) -> None:
+    sheets = {
+        "jurisdictions": [["350521", "350521101", "紫山镇"], ["350521101", "350521101001", "紫山社区"]],
+        "compounds": [["ZSH", "紫山花园", "commodity", "company", "350521101001"], *COUNTY["compounds"]],
+        "buildings": COUNTY["buildings"],
+        "households": COUNTY["households"],
+        "owners": [*COUNTY["owners"][:3], ["FHC", "2", "102", "P2", "林丽娟", "13800000002", "", "2"]],
+    }
+    messages = await uploaded(registry, upload_workbook(sheets))
+    *progress, last = messages
+    done = [message.rows_done for message in progress]
+    assert done == sorted(done) and progress and all(message.rows_expected == 15 for message in progress)
+    summary = last.summary
+    assert (summary.rows_read, summary.compounds_registered, summary.bad_rows, summary.batches_rejected) == (15, 2, 1, 1)
+    [error] = summary.errors
+    assert (error.sheet, error.row, error.field) == ("owners", "5", "share")
+    assert await registry.count("jurisdictions", "WHERE code = '350521101001'") == 1
+    assert await registry.count("households") == 5 and await registry.count("owners") == 0  # the owners batch whole
+    # the same workbook again changes nothing, and still says what is wrong
+    again = (await uploaded(registry, upload_workbook(sheets)))[-1].summary
+    assert (again.compounds_registered, again.bad_rows) == (0, 1)
+    assert await registry.count("compounds") == 2
+
+
+async def test_A1_scope_only_the_city_imports_a_workbook_and_only_places_within_its_scope(registry: Registry) -> None:
+    before = await registry.snapshot(*TABLES)
+    code, error = await refused(uploaded(registry, upload_workbook({"compounds": COUNTY["compounds"]}), ANXI_OFFICER))
+    assert code == grpc.StatusCode.PERMISSION_DENIED
+    code, error = await refused(uploaded(registry, b"PK-not-a-workbook"))
+    assert (code, error.field, error.rule) == (grpc.StatusCode.INVALID_ARGUMENT, "workbook", "xlsx")
+    outside = (await uploaded(registry, upload_workbook({"jurisdictions": [["", "350600", "漳州市"]]})))[-1].summary
+    [error_row] = outside.errors
+    assert (error_row.field, error_row.rule) == ("code", "scope")
+    assert await registry.snapshot(*TABLES) == before

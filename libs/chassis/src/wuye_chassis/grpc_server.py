@@ -13,7 +13,7 @@ import asyncio
 import contextvars
 import logging
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeAlias, cast
 
@@ -40,6 +40,8 @@ Continuation: TypeAlias = "Callable[[grpc.HandlerCallDetails], Awaitable[MethodH
 Context: TypeAlias = "grpc.aio.ServicerContext[Any, Any]"
 #: a unary method as grpc.aio runs it: a coroutine function of the request and the context
 UnaryBehaviour: TypeAlias = "Callable[[Any, Context], Awaitable[Any]]"
+#: a server-streaming method: an async generator function of the request and the context
+StreamBehaviour: TypeAlias = "Callable[[Any, Context], AsyncIterator[Any]]"
 
 #: how long a caller's connection lives before the server asks it to reconnect (and resolve again), and
 #: how long its calls in flight may still finish then
@@ -71,50 +73,100 @@ class CallInterceptor(grpc.aio.ServerInterceptor):
         self, continuation: Continuation, handler_call_details: grpc.HandlerCallDetails
     ) -> MethodHandler | None:
         handler = await continuation(handler_call_details)
-        behaviour = unary_behaviour(handler)
-        if handler is None or behaviour is None:
-            # streaming methods (health Watch, reflection) pass through untouched
-            return handler
+        if handler is None:
+            return None
         method = handler_call_details.method
-        service_name, _, method_name = method.lstrip("/").rpartition("/")
+        behaviour = unary_behaviour(handler)
+        if behaviour is not None:
+            return grpc.unary_unary_rpc_method_handler(
+                self._unary(behaviour, method),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        streaming = cast("StreamBehaviour | None", handler.unary_stream)
+        if streaming is not None and not method.startswith(HEALTH_PREFIX):
+            return grpc.unary_stream_rpc_method_handler(
+                self._server_streaming(streaming, method),
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        # health Watch and reflection pass through untouched
+        return handler
 
+    def _unary(self, behaviour: UnaryBehaviour, method: str) -> UnaryBehaviour:
         async def call(request: Any, context: Context) -> Any:
-            started = time.perf_counter()
-            token: contextvars.Token[auth.AuthContext] | None = None
             remaining = context.time_remaining()
             timeout = self.default_timeout if remaining is None else min(remaining, self.default_timeout)
-            code = grpc.StatusCode.OK
-            try:
-                # a forged or expired identity token is refused here, before any servicer runs
-                token = auth.bind(auth.AuthContext.from_metadata(context.invocation_metadata()))
+            with _Outcome(method, context, timeout) as outcome:
+                outcome.bind_caller()
                 return await asyncio.wait_for(behaviour(request, context), timeout=timeout)
-            except grpc.aio.AbortError:
-                code = grpc.StatusCode.ABORTED  # the servicer chose its own status
-                raise
-            except WuyeError as error:
-                status = to_status(error)
-                code, details, trailing = status.code, status.details, status.trailing_metadata
-            except TimeoutError:
-                code, details, trailing = (
-                    grpc.StatusCode.DEADLINE_EXCEEDED, f"{method} did not finish in {timeout:.1f}s", ()
-                )
-            except Exception:
-                reference = new_id()
-                log.exception("unhandled error in %s (reference %s)", method, reference)
-                code, details, trailing = grpc.StatusCode.INTERNAL, f"internal error, reference {reference}", ()
-            finally:
-                if token is not None:
-                    auth.reset(token)
-                labels = {"rpc_service": service_name, "rpc_method": method_name, "rpc_code": code.name}
-                metrics.rpc_requests.add(1, labels)
-                metrics.rpc_duration.record(time.perf_counter() - started, labels)
-            await context.abort(code, details, trailing_metadata=trailing)
+            await outcome.abort()
 
-        return grpc.unary_unary_rpc_method_handler(
-            call,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
-        )
+        return call
+
+    def _server_streaming(self, behaviour: StreamBehaviour, method: str) -> StreamBehaviour:
+        """A server-streaming call (a long import reporting its progress): the caller's context bound and
+        errors mapped as for a unary call; bounded by the client's deadline only, not the default."""
+
+        async def call(request: Any, context: Context) -> AsyncIterator[Any]:
+            with _Outcome(method, context, None) as outcome:
+                outcome.bind_caller()
+                async for message in behaviour(request, context):
+                    yield message
+                return
+            await outcome.abort()
+
+        return call
+
+
+class _Outcome:
+    """One call's caller context, status and metrics: a ``WuyeError`` becomes its status with details,
+    a timeout DEADLINE_EXCEEDED, anything else INTERNAL with a reference (its stack trace to the log only);
+    the mapped status is then the caller's to abort with."""
+
+    def __init__(self, method: str, context: Context, timeout: float | None) -> None:
+        self.method, self.context, self.timeout = method, context, timeout
+        self.service_name, _, self.method_name = method.lstrip("/").rpartition("/")
+        self.code = grpc.StatusCode.OK
+        self.details = ""
+        self.trailing: Any = ()
+        self._token: contextvars.Token[auth.AuthContext] | None = None
+        self.started = time.perf_counter()
+
+    def __enter__(self) -> _Outcome:
+        return self
+
+    def bind_caller(self) -> None:
+        """A forged or expired identity token is refused here, before any servicer runs."""
+        self._token = auth.bind(auth.AuthContext.from_metadata(self.context.invocation_metadata()))
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, _: object) -> bool:
+        if self._token is not None:
+            auth.reset(self._token)
+        mapped = True
+        if error is None:
+            mapped = False
+        elif isinstance(error, grpc.aio.AbortError):
+            self.code, mapped = grpc.StatusCode.ABORTED, False  # the servicer chose its own status
+        elif isinstance(error, WuyeError):
+            status = to_status(error)
+            self.code, self.details, self.trailing = status.code, status.details, status.trailing_metadata
+        elif isinstance(error, TimeoutError):
+            bound = "in time" if self.timeout is None else f"in {self.timeout:.1f}s"
+            self.code, self.details = grpc.StatusCode.DEADLINE_EXCEEDED, f"{self.method} did not finish {bound}"
+        elif isinstance(error, Exception):
+            reference = new_id()
+            log.error("unhandled error in %s (reference %s)", self.method, reference, exc_info=error)
+            self.code, self.details = grpc.StatusCode.INTERNAL, f"internal error, reference {reference}"
+        else:  # the call was cancelled (the client went away)
+            self.code, mapped = grpc.StatusCode.CANCELLED, False
+        labels = {"rpc_service": self.service_name, "rpc_method": self.method_name, "rpc_code": self.code.name}
+        metrics.rpc_requests.add(1, labels)
+        metrics.rpc_duration.record(time.perf_counter() - self.started, labels)
+        return mapped
+
+    async def abort(self) -> None:
+        await self.context.abort(self.code, self.details, trailing_metadata=self.trailing)
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         buckets=TokenBuckets(settings.rate_limit_per_second, settings.rate_limit_burst),
         max_body_bytes=settings.max_body_bytes,
         verified_login=app.state.verifier.login_or_none,
-        upload_limits={complaints.PHOTO_UPLOAD_PATH: MAX_PHOTO_BYTES, enforcement.PHOTO_UPLOAD_PATH: MAX_PHOTO_BYTES},
+        upload_limits={complaints.PHOTO_UPLOAD_PATH: MAX_PHOTO_BYTES, enforcement.PHOTO_UPLOAD_PATH: MAX_PHOTO_BYTES,
+                       registry.IMPORT_PATH: registry.IMPORT_MAX_BYTES},
     )
     # outermost: a refused request (rate limit, size) is counted too
     app.add_middleware(MetricsMiddleware)

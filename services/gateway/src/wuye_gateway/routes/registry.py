@@ -4,11 +4,20 @@ Bodies and answers are the registry's own messages (see wuye_gateway.routing); t
 each input, checks role and jurisdiction, and names the field at fault.
 """
 
-from fastapi import APIRouter
+import json
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+import grpc
+from fastapi import APIRouter, Query, Request, status
+from fastapi.responses import StreamingResponse
 
 from wuye.registry.v1 import registry_pb2 as pb
-from wuye_gateway.dependencies import PROBLEM_RESPONSES
+from wuye_gateway.convert import to_json
+from wuye_gateway.dependencies import PROBLEM_RESPONSES, Caller, call_metadata
+from wuye_gateway.problems import on_rpc_error
 from wuye_gateway.routing import Backend, command, query
+from wuye_gateway.workbooks import XLSX
 
 router = APIRouter(prefix="/api/v1", tags=["registry"], responses=PROBLEM_RESPONSES)
 REGISTRY = Backend(router=router, service="registry")
@@ -155,3 +164,42 @@ command(**REGISTRY, path="/companies/{company_id}/party-org-mode", rpc="ChangeCo
         request=pb.ChangeCompanyPartyOrgModeRequest, response=pb.ChangeCompanyPartyOrgModeResponse,
         answer="company", summary="Change how the company's party organisation is set up, from a date (not in the future)",
         examples={"party_org_mode": ["standalone"], "effective_from": ["2026-11-01"]})
+
+
+# --- bulk import of an uploaded workbook, its progress streamed ---------------------------------------
+
+IMPORT_PATH = "/api/v1/registry/imports.xlsx"
+#: the registry takes workbooks up to 15 MB over the API (larger ones: python -m wuye_registry import)
+IMPORT_MAX_BYTES = 15 * 1024 * 1024
+NDJSON = "application/x-ndjson"
+
+
+@router.post(
+    "/registry/imports.xlsx", status_code=status.HTTP_200_OK, response_class=StreamingResponse,
+    openapi_extra={"requestBody": {"required": True, "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}},
+    responses={200: {"content": {NDJSON: {"schema": {"type": "string"}}},
+                     "description": "one JSON object per line: {rows_expected, rows_done} as batches are done, the last "
+                                    "with the summary and the refused rows; or, should the import fail on the way, "
+                                    "{error: <problem>}"}},
+    summary="Import an Excel workbook of registry rows (sheets jurisdictions, compounds, buildings, households, "
+            "owners, posts), its progress streamed as lines of JSON (city_admin only)",
+)
+async def import_workbook(
+    request: Request, who: Caller, file_name: Annotated[str, Query(max_length=200)] = ""
+) -> StreamingResponse:
+    message = pb.ImportWorkbookRequest(workbook=await request.body(), file_name=file_name)
+    stream = request.app.state.backends.method("registry", "ImportWorkbook")(message, metadata=call_metadata(who))
+    # a refusal before the import starts (who, the workbook) is an ordinary problem response
+    first = await stream.read()
+
+    async def lines() -> AsyncIterator[str]:
+        progress: Any = first
+        try:
+            while progress is not grpc.aio.EOF:
+                yield json.dumps(to_json(progress), ensure_ascii=False) + "\n"
+                progress = await stream.read()
+        except grpc.RpcError as error:
+            refusal = await on_rpc_error(request, error)
+            yield json.dumps({"error": json.loads(bytes(refusal.body))}, ensure_ascii=False) + "\n"
+
+    return StreamingResponse(lines(), media_type=NDJSON)

@@ -14,9 +14,15 @@ written beside the input (``import_report.py``).
 
 from __future__ import annotations
 
+import re
+import tempfile
+import zipfile
 from collections.abc import Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from openpyxl.utils.exceptions import InvalidFileException
 
 from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.tabular import CSV_SUFFIX, EXCEL_SUFFIX, cell_text, column_positions, read_table, records, workbook
@@ -120,3 +126,20 @@ def discover(path: Path) -> list[Source]:
         field="path",
         rule="no_input",
     )
+
+
+@contextmanager
+def uploaded_workbook(content: bytes, file_name: str) -> Iterator[Path]:
+    """An uploaded workbook as a file the reader can import, in a folder of its own that is removed
+    afterwards with the error report written beside it; bytes that are no .xlsx workbook are refused
+    naming ``workbook``."""
+    stem = re.sub(r"[^\w.-]", "_", Path(file_name).stem)[:80] or "upload"
+    with tempfile.TemporaryDirectory(prefix="wuye-import-") as folder:
+        path = Path(folder) / f"{stem}{EXCEL_SUFFIX}"
+        path.write_bytes(content)
+        try:
+            with workbook(path):
+                pass
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+            raise InvalidArgument("workbook is not an Excel (.xlsx) workbook", field="workbook", rule="xlsx") from None
+        yield path

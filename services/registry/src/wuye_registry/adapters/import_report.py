@@ -61,3 +61,10 @@ class ErrorReport:
             self._stream.close()
         else:
             self.path.unlink(missing_ok=True)
+
+
+def read_report(path: Path, *, limit: int) -> list[RowError]:
+    """The first ``limit`` refused rows of a written report."""
+    with path.open(newline="", encoding="utf-8") as stream:
+        rows = csv.DictReader(stream)
+        return [RowError(**{column: row[column] for column in REPORT_COLUMNS}) for _, row in zip(range(limit), rows)]

@@ -372,6 +372,16 @@ class ImportCounty:
     batch_size: int = DEFAULT_IMPORT_BATCH_SIZE
     #: announce the roster of every compound the files name, not only of those this import changed
     announce_all: bool = False
+    #: the path every imported jurisdiction must lie within ("" for an operator's run: anywhere)
+    within: str = ""
+
+
+@dataclass(frozen=True)
+class ImportWorkbook:
+    """An uploaded workbook (``ImportWorkbook``), imported as ``python -m wuye_registry import`` would."""
+
+    content: bytes
+    file_name: str = ""
 
 
 # --- who acts (A1) -------------------------------------------------------------------------------

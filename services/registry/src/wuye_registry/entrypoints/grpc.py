@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Callable, Sequence
 from fractions import Fraction
 from typing import TypeVar
 
@@ -36,6 +37,7 @@ from wuye_registry.service import (
     posts,
     service_coverage,
 )
+from wuye_registry.service.bulk_import import upload
 from wuye_registry.service.committees import FormedCommittee, OverdueListing
 from wuye_registry.service.coverage import Coverage
 from wuye_registry.service.places import OwnerRoster
@@ -315,11 +317,64 @@ def formed_parts(formed: FormedCommittee) -> tuple[api.Committee, list[api.Commi
     return committee_message(formed.placed), warning_messages(formed.warnings)
 
 
+class _StreamedProgress:
+    """The import's progress (``bulk_import.county.Progress``) as the stream reports it."""
+
+    def __init__(self) -> None:
+        self.expected = 0
+        self.done = 0
+        self.changed = asyncio.Event()
+
+    def begin(self, rows: int) -> None:
+        self.expected = rows
+        self.changed.set()
+
+    def advance(self, rows: int) -> None:
+        self.done += rows
+        self.changed.set()
+
+
+def import_summary_message(imported: upload.UploadedImport) -> api.ImportSummary:
+    summary = imported.summary
+    return api.ImportSummary(
+        rows_read=summary.rows_read, rows_imported=summary.rows_imported, rows_rejected=summary.rows_rejected,
+        bad_rows=summary.bad_rows, batches=summary.batches, batches_rejected=summary.batches_rejected,
+        compounds_registered=summary.compounds_registered, compounds_announced=summary.compounds_announced,
+        errors=[api.ImportRowError(sheet=error.sheet, row=error.row, field=error.field, rule=error.rule,
+                                   message=error.message) for error in imported.errors],
+    )
+
+
 class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
     def __init__(self, unit_of_work: Callable[[], RegistryUnitOfWork]) -> None:
         self.uow = unit_of_work
 
     # --- jurisdictions -----------------------------------------------------------------------------
+
+    async def ImportWorkbook(
+        self, request: api.ImportWorkbookRequest, context: grpc.aio.ServicerContext
+    ) -> AsyncIterator[api.ImportProgress]:
+        """The import runs as a task of its own; each batch it finishes is streamed as progress."""
+        watched = _StreamedProgress()
+        running = asyncio.create_task(upload.import_workbook(
+            commands.ImportWorkbook(request.workbook, request.file_name), self.uow(), watched
+        ))
+        try:
+            while not running.done():
+                change = asyncio.ensure_future(watched.changed.wait())
+                await asyncio.wait({change, running}, return_when=asyncio.FIRST_COMPLETED)
+                change.cancel()
+                if watched.changed.is_set():
+                    watched.changed.clear()
+                    yield api.ImportProgress(rows_expected=watched.expected, rows_done=watched.done)
+            imported = running.result()
+        finally:
+            # the caller went away: the batch in hand rolls back, those done stay (an upload is idempotent)
+            running.cancel()
+        yield api.ImportProgress(
+            rows_expected=imported.summary.rows_read, rows_done=imported.summary.rows_read,
+            summary=import_summary_message(imported),
+        )
 
     async def RegisterJurisdiction(
         self, request: api.RegisterJurisdictionRequest, context: grpc.aio.ServicerContext

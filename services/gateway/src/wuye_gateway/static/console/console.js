@@ -604,7 +604,71 @@ async function loadRegistry() {
   $("companies-section").hidden = !hasRole(...COMPANY_REGISTRARS);
   if (hasRole(...COMPANY_REGISTRARS)) await loadCompanies();
   await loadPlaces();
+  $("import-section").hidden = !hasRole(...IMPORTERS);
   await loadPeople();
+}
+
+// the city's bulk import (A4): a workbook uploaded, its progress drawn as the registry streams it (one JSON
+// line per batch done), then what was imported and every refused row with its sheet, row and column
+const IMPORTERS = ["city_admin"];
+const IMPORT_PATH = "/api/v1/registry/imports.xlsx";
+const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+async function importWorkbook(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const [file] = $("import-workbook").files;
+    if (!file) throw new Problem(400, { detail: "请选择要上传的工作簿 Choose the workbook to upload", field: "workbook" });
+    $("import-submit").disabled = true;
+    $("import-figures").replaceChildren();
+    $("import-row-errors").hidden = true;
+    $("import-progress").hidden = false;
+    $("import-progress").value = 0;
+    $("import-status").textContent = "上传中 Uploading…";
+    try {
+      const answer = await fetch(IMPORT_PATH + "?" + new URLSearchParams({ file_name: file.name }), {
+        method: "POST", body: file, headers: { Authorization: "Bearer " + state.token, "Content-Type": file.type || XLSX_TYPE },
+      });
+      if (!answer.ok) throw new Problem(answer.status, await answer.json().catch(() => null));
+      const reader = answer.body.pipeThrough(new TextDecoderStream()).getReader();
+      let pending = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        pending += value;
+        const lines = pending.split("\n");
+        pending = lines.pop();
+        for (const line of lines.filter(Boolean)) showImportProgress(JSON.parse(line));
+      }
+    } finally {
+      $("import-submit").disabled = false;
+    }
+  });
+}
+
+function showImportProgress(line) {
+  if (line.error) throw new Problem(line.error.status, line.error);
+  const expected = Number(line.rows_expected) || 0;
+  const done = Number(line.rows_done) || 0;
+  $("import-progress").max = Math.max(expected, 1);
+  $("import-progress").value = done;
+  $("import-status").textContent = "已处理 " + done.toLocaleString("zh-CN") + " / " + expected.toLocaleString("zh-CN") + " 行 rows";
+  const summary = line.summary;
+  if (!summary) return;
+  const count = (value) => Number(value || 0).toLocaleString("zh-CN");
+  $("import-figures").replaceChildren(
+    figure("import-read", "读取 Rows read", count(summary.rows_read)),
+    figure("import-imported", "写入 Imported", count(summary.rows_imported)),
+    figure("import-rejected", "未写入 Not written", count(summary.rows_rejected)),
+    figure("import-bad", "有误的行 Bad rows", count(summary.bad_rows)),
+    figure("import-compounds", "新登记小区 Compounds registered", count(summary.compounds_registered)),
+  );
+  $("import-row-errors").hidden = !summary.errors.length;
+  $("import-error-list").replaceChildren(...summary.errors.map((error) => el("tr", { dataset: { sheet: error.sheet, row: error.row } },
+    el("td", {}, error.sheet), el("td", {}, "第 " + error.row + " 行"), el("td", {}, error.field || "—"),
+    el("td", {}, error.rule || "—"), el("td", {}, error.message))));
+  say(Number(summary.bad_rows) ? "导入完成，" + count(summary.bad_rows) + " 行有误未写入，请改正后重新上传 Imported; correct the rows listed and upload again"
+    : "导入完成 Imported：" + count(summary.rows_imported) + " 行 rows", Boolean(Number(summary.bad_rows)));
 }
 
 // the jurisdictions below the officer's, top down, and a new one registered under one of them: the city
@@ -3079,6 +3143,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("party-level").addEventListener("change", () => { $("party-building-label").hidden = $("party-level").value !== "building_group"; });
   $("person-form").addEventListener("submit", registerPerson);
   $("place-form").addEventListener("submit", registerPlace);
+  $("import-form").addEventListener("submit", importWorkbook);
   $("post-form").addEventListener("submit", assignPost);
   const choices = (options) => Object.entries(options).map(([value, caption]) => el("option", { value }, caption));
   $("post-kind").replaceChildren(...choices(POST_KINDS));

@@ -90,7 +90,7 @@ async def import_county(
         source.check_header()
     progress.begin(sum(source.estimated_rows() for source in sources))
     async with uow.reading():
-        state = ImportState(await uow.bulk.jurisdiction_paths(), await uow.bulk.known_compounds())
+        state = ImportState(await uow.bulk.jurisdiction_paths(), await uow.bulk.known_compounds(), within=command.within)
     summary = ImportSummary()
     with ErrorReport(report_path(path)) as report:
         for source in sources:

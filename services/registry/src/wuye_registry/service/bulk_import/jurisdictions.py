@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from wuye_chassis.errors import InvalidArgument, WuyeError
+from wuye_chassis.errors import InvalidArgument, PermissionDenied, WuyeError
+from wuye_chassis.jurisdiction import in_scope
 from wuye_registry.domain.events import JurisdictionRegistered
 from wuye_registry.domain.places import Jurisdiction
 from wuye_registry.service.bulk_import.state import Batch, ImportState, Remember
@@ -30,6 +31,11 @@ async def write(uow: RegistryUnitOfWork, batch: Batch, state: ImportState) -> Re
                 value = Jurisdiction.create(path=f"{parent_path}/{code}", name=values["name"])
             else:
                 value = Jurisdiction.create(path=code, name=values["name"])
+            if state.within and not in_scope(state.within, str(value.path)):
+                raise PermissionDenied(
+                    f"jurisdiction {value.path} lies outside {state.within}, the importer's scope",
+                    field="code", rule="scope",
+                )
             registered = state.paths.get(value.division_code)
             if registered is not None and registered != str(value.path):
                 raise InvalidArgument(

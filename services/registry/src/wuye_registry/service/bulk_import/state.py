@@ -37,9 +37,11 @@ class Batch:
 
 
 class ImportState:
-    def __init__(self, paths: dict[str, str], compounds: dict[str, CompoundRecord]) -> None:
+    def __init__(self, paths: dict[str, str], compounds: dict[str, CompoundRecord], *, within: str = "") -> None:
         #: jurisdiction path by code
         self.paths = paths
+        #: the path every imported jurisdiction must lie within ("" for anywhere)
+        self.within = within
         #: compound by code
         self.compounds = compounds
         #: building id by (compound id, building code), loaded per compound when a batch names it
