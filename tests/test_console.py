@@ -1392,6 +1392,7 @@ async def test_O3_O6_A1_a_community_worker_screens_candidates_sets_up_the_compou
 ) -> None:
     async with registry_city(database_url_factory, nats_server, start_service) as (base, gateway, _):
         compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
+        company = await register_serving_company(gateway, compound, "91350521MA2YC4XL1N")
         await gateway.client.post(f"/api/v1/compounds/{compound['id']}/buildings", json={"code": "1", "name": "1号楼"},
                                   headers=await gateway.token("city-admin"))
         async with console_page() as (page, errors):
@@ -1417,6 +1418,30 @@ async def test_O3_O6_A1_a_community_worker_screens_candidates_sets_up_the_compou
             await shown(page, "#candidates tr:has-text('郑少华'):has-text('物业费')")
             assert "通过 Eligible" in await page.inner_text("#candidates tr:has-text('陈建国')")
             assert await page.locator("#committee-members .member").count() == 1  # only who passed may sit
+
+            # a tie to another company than the compound's does not count; the candidate's spouse working for
+            # the company that serves 凤凰城 does
+            await page.fill("#person-name", "黄美华")
+            await page.fill("#person-phone", "13805950003")
+            await page.set_checked("#person-party", False)
+            await page.click("#person-form button[type=submit]")
+            await shown(page, "#people tr:has-text('黄美华')")
+            await page.select_option("#candidate-person", label="黄美华 138****0003")
+            await page.click("#candidate-add-tie")
+            tie = page.locator("#candidate-ties .candidate-tie").last
+            await tie.locator(".tie-company").select_option(label=f"{company['name']}（本小区物业 serving）")
+            await tie.locator(".tie-relation").select_option("spouse")
+            await tie.locator(".tie-kind").select_option("employment")
+            await page.click("#candidate-add-tie")
+            other = page.locator("#candidate-ties .candidate-tie").last
+            await other.locator(".tie-company").select_option("")
+            await other.locator(".tie-uscc").fill("91350521MA2YC4XL2R")
+            await other.locator(".tie-kind").select_option("stake")
+            await page.click("#candidate-form button[type=submit]")
+            await shown(page, "#message:has-text('未通过')")
+            assert await page.locator("#candidate-ties .candidate-tie").count() == 0
+            screened_out = await page.inner_text("#candidates tr:has-text('黄美华')")
+            assert "物业" in screened_out and "Eligible" not in screened_out
 
             # the party organisations: the community's committee, the compound's branch under it, a building group
             await page.select_option("#party-level", "community_committee")

@@ -1018,6 +1018,7 @@ async function openCompound(compoundId) {
   const path = "/api/v1/compounds/" + encodeURIComponent(compoundId);
   const [detail, buildings, committees, candidates] = await Promise.all([api("GET", path), api("GET", path + "/buildings"),
     api("GET", path + "/committees"), api("GET", path + "/reserve-candidates")]);
+  state.servingCompany = detail.current_company || null;
   $("edit-name").value = detail.compound.name;
   $("edit-type").value = detail.compound.compound_type;
   $("edit-mode").value = detail.compound.management_mode;
@@ -1127,6 +1128,32 @@ async function linkCadre(event) {
 }
 
 // O5: the screening answers go with the proposal; the registry screens the person against the negative list
+// O5: a tie of the candidate (or their spouse or a direct relative) to a company: employment or a stake;
+// the compound's serving company is offered first, any other company by its USCC
+const RELATIONS = { self: "本人 Self", spouse: "配偶 Spouse", direct_relative: "直系亲属 Direct relative" };
+const TIE_KINDS = { employment: "任职 Employment", stake: "持股 Stake" };
+
+function addCandidateTie() {
+  const serving = state.servingCompany;
+  const company = el("select", { class: "tie-company", "aria-label": "企业 Company" },
+    ...(serving ? [el("option", { value: serving.uscc }, serving.name + "（本小区物业 serving）")] : []),
+    el("option", { value: "" }, "其他企业（填统一社会信用代码） Another company, by its USCC"));
+  const uscc = el("input", { class: "tie-uscc", maxlength: "18", placeholder: "统一社会信用代码 USCC",
+    ...(serving ? { hidden: "" } : {}) });
+  company.addEventListener("change", () => { uscc.hidden = Boolean(company.value); });
+  const choices = (options, name) => el("select", { class: name }, ...Object.entries(options).map(([value, caption]) => el("option", { value }, caption)));
+  const row = el("div", { class: "team candidate-tie" }, company, uscc, choices(RELATIONS, "tie-relation"), choices(TIE_KINDS, "tie-kind"));
+  row.append(el("button", { type: "button", class: "tie-remove", onclick: () => row.remove() }, "删除 Remove"));
+  $("candidate-ties").append(row);
+}
+
+function candidateTies() {
+  return Array.from(document.querySelectorAll("#candidate-ties .candidate-tie"), (row) => ({
+    company_uscc: row.querySelector(".tie-company").value || row.querySelector(".tie-uscc").value.trim(),
+    relation: row.querySelector(".tie-relation").value, kind: row.querySelector(".tie-kind").value,
+  }));
+}
+
 async function proposeCandidate(event) {
   event.preventDefault();
   await guarded(async () => {
@@ -1136,11 +1163,13 @@ async function proposeCandidate(event) {
       uncorrected_illegal_construction: $("candidate-illegal-construction").checked, unpaid_property_fees: $("candidate-unpaid-fees").checked,
       unpaid_fund_deposits: $("candidate-unpaid-deposits").checked, listed_judgment_defaulter: $("candidate-defaulter").checked,
       serving_sentence: $("candidate-serving").checked, sentence_completed_on: $("candidate-sentence-completed").value,
+      company_ties: candidateTies(),
     }, { create: true });
     say("已提名 Proposed：" + state.people[candidate.person_id] + "（" + candidate.positions.map((one) => RESERVE_POSITIONS[one]).join("、") + "）· "
       + (candidate.eligible ? "审查通过 Eligible" : "未通过 Screened out：" + candidate.reasons.map((r) => r.label_zh).join("、")));
     for (const box of document.querySelectorAll("#candidate-form fieldset input[type=checkbox]:not(.candidate-position)")) box.checked = false;
     $("candidate-sentence-completed").value = "";
+    $("candidate-ties").replaceChildren();
     await openCompound(state.compoundId);
   });
 }
@@ -3138,6 +3167,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("company-form").addEventListener("submit", registerCompany);
   $("people-search-form").addEventListener("submit", findPeople);
   $("candidate-form").addEventListener("submit", proposeCandidate);
+  $("candidate-add-tie").addEventListener("click", addCandidateTie);
   $("party-form").addEventListener("submit", addPartyOrganisation);
   $("cadre-form").addEventListener("submit", linkCadre);
   $("party-level").addEventListener("change", () => { $("party-building-label").hidden = $("party-level").value !== "building_group"; });
