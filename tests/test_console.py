@@ -52,6 +52,7 @@ from wuye_chassis.auth import AuthContext
 from wuye_chassis.ids import new_id
 from wuye_chassis.natsd import EmbeddedNats, free_port
 from wuye_chassis.workdays import SHANGHAI
+from wuye_enforcement.domain.catalogue import COLUMNS as CATALOGUE_COLUMNS
 from wuye_enforcement.entrypoints.app import build as build_enforcement
 from wuye_enforcement.service.supervision import TASK_COLUMNS
 from wuye_enforcement.settings import EnforcementSettings
@@ -1475,6 +1476,45 @@ async def test_O3_O6_A1_a_community_worker_screens_candidates_sets_up_the_compou
                                              headers=await gateway.token("city-admin"))).json()
         assert coverage["party_branch_coverage"]["numerator"] == coverage["party_branch_coverage"]["denominator"] == 1
     assert (screenshots / "console-registry-party.png").stat().st_size > 10_000
+
+
+async def test_E1_the_city_imports_the_departments_catalogue_from_their_spreadsheet_in_the_console(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, tmp_path: Path
+) -> None:
+    apps = {name: await start_service(definition(name, await database_url_factory(name), nats_server.url))
+            for name in ("registry", "enforcement")}
+    async with served_gateway(apps) as (base, gateway):
+        await register_hierarchy(gateway)
+        gas = {"code": "GAS-01", "lead_department": "消防救援", "partner_departments": "住建", "content": "燃气管道是否有泄漏",
+               "legal_basis": "《城镇燃气管理条例》", "standard": "无泄漏", "frequency": "每年一次"}
+        book = openpyxl.Workbook()
+        sheet = book.worksheets[0]
+        sheet.append(list(CATALOGUE_COLUMNS))
+        for row in (gas, {**gas, "code": "GAS-02", "lead_department": "天文台", "content": "燃气表是否完好"}):
+            sheet.append([row.get(column, "") for column in CATALOGUE_COLUMNS])
+        workbook = tmp_path / "检查事项.xlsx"
+        book.save(workbook)
+        async with console_page() as (page, errors):
+            await log_in(page, base, "city-admin", "plans")
+            await shown(page, "#catalogue-form:not([hidden])")
+            await page.set_input_files("#catalogue-file", str(workbook))
+            await page.click("#catalogue-form button[type=submit]")
+            await shown(page, "#catalogue-error-rows tr[data-row='3']:has-text('lead_department')")
+            assert "未导入" in await page.inner_text("#message")
+            sheet.delete_rows(3)
+            book.save(workbook)
+            await page.set_input_files("#catalogue-file", str(workbook))
+            await page.click("#catalogue-form button[type=submit]")
+            await shown(page, "#message:has-text('已导入检查事项')")
+            assert "1 项" in await page.inner_text("#message") and await page.is_hidden("#catalogue-errors")
+            items = (await gateway.client.get("/api/v1/enforcement/items", params={"department": "fire_rescue"},
+                                              headers=await gateway.token("city-admin"))).json()
+            assert [(item["code"], item["partner_departments"]) for item in items] == [("GAS-01", ["housing"])]
+            # an officer of a county imports no catalogue
+            await log_in(page, base, "huian-officer", "plans")
+            await shown(page, "#plans-refresh")
+            assert await page.is_hidden("#catalogue-form")
+            assert errors == []
 
 
 async def test_E1_E5_an_inspector_records_issues_and_rechecks_and_an_officer_escalates_in_the_console(

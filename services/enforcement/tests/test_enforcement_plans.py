@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import io
+
 import grpc
+import openpyxl
 
 from wuye.enforcement.v1 import enforcement_pb2 as api
+from wuye_enforcement.domain.catalogue import COLUMNS
 
 from .conftest import ADMIN, ANXI_OFFICER, COMPOUND, FIRE, SECOND_COMPOUND, Enforcement, item, refused
 
@@ -52,6 +56,40 @@ async def test_E1_catalogue_import_reports_every_bad_row_and_imports_nothing(enf
     assert [(entry.code, entry.lead_department, list(entry.partner_departments)) for entry in items] == [
         ("GAS-01", "fire_rescue", ["housing"])
     ]
+
+
+def catalogue_workbook(*rows: dict[str, str]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.worksheets[0]
+    sheet.append(list(COLUMNS))
+    for row in rows:
+        sheet.append([row.get(column, "") for column in COLUMNS])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+async def test_E1_an_uploaded_catalogue_workbook_names_the_sheets_rows_and_imports_all_or_nothing(
+    enforcement: Enforcement,
+) -> None:
+    good = {"code": "GAS-01", "lead_department": "消防救援", "partner_departments": "住建", "content": "燃气管道",
+            "legal_basis": "《城镇燃气管理条例》", "standard": "无泄漏", "frequency": "每年一次"}
+    bad = {**good, "code": "GAS-02", "lead_department": "天文台", "content": "燃气表"}
+    answer = await enforcement.stub.ImportCatalogue(
+        api.ImportCatalogueRequest(workbook=catalogue_workbook(good, bad)), metadata=ADMIN.to_metadata())
+    assert answer.imported == 0
+    assert [(error.row, error.field) for error in answer.errors] == [(3, "lead_department")]  # the header is row 1
+    assert await enforcement.count("inspection_items") == 0
+    status, error = await refused(enforcement.stub.ImportCatalogue(
+        api.ImportCatalogueRequest(workbook=b"PK-not-really"), metadata=ADMIN.to_metadata()))
+    assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "workbook")
+    status, error = await refused(enforcement.stub.ImportCatalogue(
+        api.ImportCatalogueRequest(workbook=catalogue_workbook(good), rows=[api.CatalogueRow(cells=good)]),
+        metadata=ADMIN.to_metadata()))
+    assert (status, error.field) == (grpc.StatusCode.INVALID_ARGUMENT, "workbook")
+    answer = await enforcement.stub.ImportCatalogue(
+        api.ImportCatalogueRequest(workbook=catalogue_workbook(good)), metadata=ADMIN.to_metadata())
+    assert answer.imported == 1 and not answer.errors
 
 
 async def test_E2_an_import_flags_rows_close_to_another_item_and_still_imports_them(enforcement: Enforcement) -> None:

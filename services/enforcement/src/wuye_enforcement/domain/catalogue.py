@@ -295,6 +295,9 @@ class Catalogue:
 
 # --- one catalogue row (CSV/Excel) ------------------------------------------------------------------
 
+#: a catalogue may leave these blank (an item checked by its lead department only, the default scenario)
+OPTIONAL_COLUMNS = frozenset({"partner_departments", "scenario"})
+
 COLUMNS = (
     "code",
     "lead_department",

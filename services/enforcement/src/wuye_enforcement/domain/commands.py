@@ -51,9 +51,11 @@ class ListInspectionItems:
 
 @dataclass(frozen=True)
 class ImportCatalogue:
-    """Catalogue rows as a sheet holds them: text cells keyed by column name, the first row numbered 1."""
+    """Catalogue rows as a sheet holds them: text cells keyed by column name, the first row numbered 1; or
+    an uploaded workbook holding them."""
 
     rows: tuple[Mapping[str, str], ...]
+    workbook: bytes = b""
 
 
 # --- plans (E2, E3) ------------------------------------------------------------------------------

@@ -17,13 +17,10 @@ from wuye_chassis.cli import Command, as_platform
 from wuye_chassis.errors import WuyeError
 from wuye_chassis.tabular import read_table
 from wuye_enforcement.domain import commands
-from wuye_enforcement.domain.catalogue import COLUMNS
+from wuye_enforcement.domain.catalogue import COLUMNS, OPTIONAL_COLUMNS
 from wuye_enforcement.service import catalogue
 from wuye_enforcement.service.catalogue import ImportReport
 from wuye_enforcement.service.unit_of_work import EnforcementUnitOfWork
-
-#: a catalogue may leave these blank (an item checked by its lead department only, the default scenario)
-OPTIONAL = frozenset({"partner_departments", "scenario"})
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
@@ -33,7 +30,7 @@ def _configure(parser: argparse.ArgumentParser) -> None:
 
 def _run(definition: ServiceDefinition[EnforcementUnitOfWork], args: argparse.Namespace) -> int:
     try:
-        numbered = list(read_table(args.path, COLUMNS, optional=OPTIONAL, sheet=args.sheet))
+        numbered = list(read_table(args.path, COLUMNS, optional=OPTIONAL_COLUMNS, sheet=args.sheet))
     except (WuyeError, OSError, KeyError) as error:
         print(f"import-catalogue: {getattr(error, 'message', error)}")
         return 2

@@ -11,8 +11,11 @@ from dataclasses import dataclass
 
 from wuye_chassis import auth
 from wuye_chassis.errors import AlreadyExists, InvalidArgument, PermissionDenied
+from wuye_chassis.tabular import read_workbook
 from wuye_enforcement.domain import commands
 from wuye_enforcement.domain.catalogue import (
+    COLUMNS,
+    OPTIONAL_COLUMNS,
     RESIDENTIAL_COMPOUND,
     Department,
     InspectionItem,
@@ -104,12 +107,16 @@ async def update_inspection_item(command: commands.UpdateInspectionItem, uow: En
 async def import_catalogue(command: commands.ImportCatalogue, uow: EnforcementUnitOfWork) -> ImportReport:
     """All or nothing: one bad row and nothing is imported; every row's errors are reported."""
     caller = auth.require_role((CATALOGUE_ADMIN,), action="import a catalogue")
+    if command.workbook and command.rows:
+        raise InvalidArgument("send the rows or a workbook, not both", field="workbook", rule="E1")
+    numbered = (read_workbook(command.workbook, COLUMNS, optional=OPTIONAL_COLUMNS) if command.workbook
+                else list(enumerate(command.rows, start=1)))
     async with uow:
         catalogue = await uow.catalogue.load()
         errors: list[tuple[int, RowError]] = []
         items: list[InspectionItem] = []
         close: list[tuple[int, NearDuplicate]] = []
-        for position, row in enumerate(command.rows, start=1):
+        for position, row in numbered:
             parsed = parse_catalogue_row(row, catalogue.departments)
             errors.extend((position, error) for error in parsed.errors)
             if parsed.item is None:

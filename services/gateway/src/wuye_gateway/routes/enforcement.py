@@ -15,6 +15,7 @@ from wuye.enforcement.v1 import enforcement_pb2 as pb
 from wuye_gateway.convert import model_of, to_json
 from wuye_gateway.dependencies import PROBLEM_RESPONSES, Caller, IdempotencyKey, call
 from wuye_gateway.routing import Backend, command, photo, query, upload
+from wuye_gateway.workbooks import XLSX
 
 router = APIRouter(prefix="/api/v1/enforcement", tags=["enforcement"], responses=PROBLEM_RESPONSES)
 ENFORCEMENT = Backend(router=router, service="enforcement")
@@ -101,4 +102,14 @@ class CatalogueImport(BaseModel):
 async def import_catalogue(body: CatalogueImport, request: Request, who: Caller,
                            key: IdempotencyKey = None) -> dict[str, Any]:
     message = pb.ImportCatalogueRequest(rows=[pb.CatalogueRow(cells=row) for row in body.rows])
+    return to_json(await call(request, "enforcement", "ImportCatalogue", message, who, key))
+
+
+@router.post("/catalogue.xlsx", status_code=status.HTTP_200_OK, response_model=model_of(pb.ImportCatalogueResponse),
+             openapi_extra={"requestBody": {"required": True, "content": {XLSX: {"schema": {"type": "string",
+                                                                                            "format": "binary"}}}}},
+             summary="Import the catalogue from an uploaded Excel workbook: its first sheet, the header row naming "
+                     "the columns (all or nothing; errors give the sheet's row numbers)")
+async def import_catalogue_workbook(request: Request, who: Caller, key: IdempotencyKey = None) -> dict[str, Any]:
+    message = pb.ImportCatalogueRequest(workbook=await request.body())
     return to_json(await call(request, "enforcement", "ImportCatalogue", message, who, key))

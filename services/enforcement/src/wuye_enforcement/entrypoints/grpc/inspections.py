@@ -187,7 +187,8 @@ class EnforcementServicer(enforcement_pb2_grpc.EnforcementServiceServicer):
         self, request: api.ImportCatalogueRequest, context: grpc.aio.ServicerContext
     ) -> api.ImportCatalogueResponse:
         report = await catalogue.import_catalogue(
-            commands.ImportCatalogue(tuple(dict(row.cells) for row in request.rows)), self.uow()
+            commands.ImportCatalogue(tuple(dict(row.cells) for row in request.rows), workbook=request.workbook),
+            self.uow()
         )
         return api.ImportCatalogueResponse(
             imported=report.imported,

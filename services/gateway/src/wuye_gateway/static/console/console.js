@@ -2049,6 +2049,7 @@ function orderStateCell(order) {
 }
 
 async function loadPlans() {
+  $("catalogue-form").hidden = !hasRole("city_admin");
   if (!$("plans-from").value) {
     const year = today().slice(0, 4);
     $("plans-from").value = year + "-01-01";
@@ -2333,6 +2334,29 @@ async function escalate(event) {
 async function recordOutcome(event) {
   event.preventDefault();
   await guarded(() => orderStep("/escalation/outcome", { outcome: $("escalation-outcome").value }, "已记录处置结果 Outcome recorded"));
+}
+
+// E1: the city imports the departments' catalogue from their spreadsheet, all or nothing; each refused row
+// is listed with the sheet's row number, and a row worded close to an existing item is pointed out (E2)
+async function importCatalogue(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const [file] = $("catalogue-file").files;
+    if (!file) throw new Problem(400, { detail: "请选择要上传的工作簿 Choose the workbook to upload", field: "workbook" });
+    const answer = await api("POST", "/api/v1/enforcement/catalogue.xlsx", file, { create: true });
+    $("catalogue-errors").hidden = !answer.errors.length;
+    $("catalogue-error-rows").replaceChildren(...answer.errors.map((error) => el("tr", { dataset: { row: String(error.row) } },
+      el("td", {}, "第 " + error.row + " 行"), el("td", {}, error.field), el("td", {}, error.rule || "—"), el("td", {}, error.message))));
+    $("catalogue-close").replaceChildren(...answer.near_duplicates.map((pair) => el("li", { class: "hint" },
+      "第 " + pair.row + " 行 " + pair.item_code + " 与已有事项 " + pair.similar_item_code + " 相似（" + pair.similarity_percent
+      + "），请确认是否合并 Close to an existing item: merge or keep")));
+    if (answer.errors.length) {
+      say("未导入：" + answer.errors.length + " 处有误，请改正后重新上传 Nothing imported: correct the rows listed", true);
+      return;
+    }
+    say("已导入检查事项 Catalogue imported：" + answer.imported + " 项 items");
+    $("catalogue-file").value = "";
+  });
 }
 
 async function createPlan(event) {
@@ -3204,6 +3228,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("audit-form").addEventListener("submit", recordAudit);
   $("plans-refresh").addEventListener("click", () => guarded(loadPlans));
   $("plan-form").addEventListener("submit", createPlan);
+  $("catalogue-form").addEventListener("submit", importCatalogue);
   $("completion-form").addEventListener("submit", completeInspection);
   $("recheck-form").addEventListener("submit", recordRecheck);
   $("escalation-form").addEventListener("submit", escalate);
