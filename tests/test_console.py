@@ -472,6 +472,35 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
     assert (screenshots / "console-complaint.png").stat().st_size > 10_000
 
 
+async def test_the_console_shows_chinese_only_at_a_switch_and_keeps_the_choice(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
+) -> None:
+    async with funds_city(database_url_factory, nats_server, start_service) as (base, _, _):
+        async with console_page() as (page, errors):
+            await log_in(page, base, "huian-community", "funds")
+            assert await page.inner_text("a[data-tab=funds]") == "资金 Funds"
+            await page.click("#lang-switch")
+            assert await page.inner_text("a[data-tab=funds]") == "资金"
+            assert await page.inner_text("a[data-tab=dashboard]") == "概览"
+            assert await page.inner_text("#funds-refresh") == "刷新"
+            assert "Open the mini fund" not in await page.inner_text("#mini-open-form")
+            # what is drawn after the switch is Chinese only too, the figures and names left as they are
+            await page.fill("#mini-rate", "0.30")
+            await page.click("#mini-open-form button[type=submit]")
+            await shown(page, "#message:has-text('已设立小公维金')")
+            assert await page.inner_text("#message") == "已设立小公维金：凤凰城，¥0.30 / m²·月"
+            assert await page.inner_text("#figure-mini-rate span") == "标准"
+            # the choice is kept for the next visit, and switching back restores the English
+            await page.reload()
+            await shown(page, "#who-text:has-text('huian-community')")
+            assert await page.inner_text("a[data-tab=funds]") == "资金"
+            await page.screenshot(path=str(screenshots / "console-chinese-only.png"), full_page=True)
+            await page.click("#lang-switch")
+            assert await page.inner_text("a[data-tab=funds]") == "资金 Funds"
+            assert await page.inner_text("#lang-switch") == "只显示中文"
+            assert errors == []
+
+
 async def test_the_console_page_is_static_and_names_no_data(tmp_path: Path) -> None:
     """The page and its assets load without a token; the script is same-origin only (CSP)."""
     app = create_app(GatewaySettings(dev_issuer=False))

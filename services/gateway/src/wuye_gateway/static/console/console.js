@@ -147,6 +147,61 @@ function scopeParts() {
   return String(state.claims.wuye_scope || "").split("/").filter(Boolean);
 }
 
+// --- language -------------------------------------------------------------------------------------
+
+// Every label is Chinese first with its English after it ("概览 Dashboard"). Chinese only drops the English
+// of each label where it follows Chinese text, in what is on the page and in whatever is drawn later; the
+// words as written are kept, so switching back restores them.
+const LANG_KEY = "wuye-console-lang";
+const CJK = "\u3000-\u303f\uff00-\uffef\u4e00-\u9fff";
+const ENGLISH_AFTER_CHINESE = new RegExp("([" + CJK + "）」》])\\s+[A-Za-z][A-Za-z0-9 ,.'’()/&%+:²·\\-]*?(?=\\s*(?:$|[" + CJK + "（]))", "g");
+const written = new WeakMap();
+let chineseOnly = false;
+
+function chineseOf(text) {
+  return text.replace(ENGLISH_AFTER_CHINESE, "$1");
+}
+
+function relabel(node) {
+  if (node.nodeType === Node.TEXT_NODE) {
+    const current = node.nodeValue;
+    if (chineseOnly) {
+      const shown = chineseOf(current);
+      if (shown !== current) {
+        written.set(node, current);
+        node.nodeValue = shown;
+      }
+    } else if (written.has(node)) {
+      node.nodeValue = written.get(node);
+      written.delete(node);
+    }
+    return;
+  }
+  if (node.nodeType !== Node.ELEMENT_NODE || node.tagName === "SCRIPT" || node.tagName === "STYLE") return;
+  for (const child of node.childNodes) relabel(child);
+}
+
+function setLanguage(onlyChinese) {
+  chineseOnly = onlyChinese;
+  localStorage.setItem(LANG_KEY, onlyChinese ? "zh" : "zh-en");
+  $("lang-switch").setAttribute("aria-pressed", String(onlyChinese));
+  $("lang-switch").textContent = onlyChinese ? "中英对照" : "只显示中文";
+  relabel(document.body);
+}
+
+// what the screens draw after the switch (new rows, messages) is relabelled as it arrives; a text changed
+// by a screen is its new original
+new MutationObserver((changes) => {
+  if (!chineseOnly) return;
+  for (const change of changes) {
+    if (change.type === "characterData") {
+      if (chineseOf(change.target.nodeValue) !== change.target.nodeValue) relabel(change.target);
+    } else {
+      for (const node of change.addedNodes) relabel(node);
+    }
+  }
+}).observe(document.documentElement, { childList: true, characterData: true, subtree: true });
+
 // --- log in --------------------------------------------------------------------------------------
 
 function login(token) {
@@ -3147,6 +3202,8 @@ document.addEventListener("DOMContentLoaded", () => {
     login($("token").value.trim());
   });
   $("logout").addEventListener("click", () => logout());
+  $("lang-switch").addEventListener("click", () => setLanguage(!chineseOnly));
+  if (localStorage.getItem(LANG_KEY) === "zh") setLanguage(true);
   $("case-state").addEventListener("change", () => guarded(loadCases));
   $("cases-refresh").addEventListener("click", () => guarded(loadCases));
   $("cases-more").addEventListener("click", () => guarded(() => loadCases(true)));
