@@ -1227,6 +1227,29 @@ async def test_A4_the_county_registers_a_street_and_a_community_under_it_and_a_c
             assert errors == []
 
 
+async def test_O3_O6_the_county_reads_its_coverage_street_by_street_on_any_day_against_the_targets_in_the_console(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService
+) -> None:
+    async with registry_city(database_url_factory, nats_server, start_service) as (base, gateway, _):
+        for code, name in (("FHC", "凤凰城"), ("OLY", "奥林匹克花园")):
+            await register_compound(gateway, "350521100001", code, name)
+        async with console_page() as (page, errors):
+            await log_in(page, base, "huian-officer", "registry")
+            county = page.locator("#coverage-rows tr[data-code='350521']")
+            await county.wait_for()
+            assert "惠安县（合计" in await county.inner_text()
+            street = page.locator("#coverage-rows tr[data-code='350521100']")
+            cells = await street.locator("td").all_inner_texts()
+            assert cells[:2] == ["螺城镇", "2"]
+            assert cells[3] == "0.0% 未达标 below target"  # no committee formed, the target is 50 %
+            # the day before the compounds were registered, there were none
+            yesterday = (dt.datetime.now(SHANGHAI).date() - dt.timedelta(days=1)).isoformat()
+            await page.fill("#coverage-as-of", yesterday)
+            await page.click("#coverage-refresh")
+            await shown(page, "#coverage-rows tr[data-code='350521100'] td:nth-child(2):text-is('0')")
+            assert errors == []
+
+
 async def test_A4_the_city_uploads_a_workbook_of_its_registry_sees_it_progress_and_each_refused_row_in_the_console(
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService, tmp_path: Path, screenshots: Path
 ) -> None:

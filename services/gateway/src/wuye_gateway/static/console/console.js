@@ -659,6 +659,7 @@ async function loadRegistry() {
   $("companies-section").hidden = !hasRole(...COMPANY_REGISTRARS);
   if (hasRole(...COMPANY_REGISTRARS)) await loadCompanies();
   await loadPlaces();
+  await loadCoverage();
   $("import-section").hidden = !hasRole(...IMPORTERS);
   await loadPeople();
 }
@@ -724,6 +725,34 @@ function showImportProgress(line) {
     el("td", {}, error.rule || "—"), el("td", {}, error.message))));
   say(Number(summary.bad_rows) ? "导入完成，" + count(summary.bad_rows) + " 行有误未写入，请改正后重新上传 Imported; correct the rows listed and upload again"
     : "导入完成 Imported：" + count(summary.rows_imported) + " 行 rows", Boolean(Number(summary.bad_rows)));
+}
+
+// O3, O4, O6: the officer's jurisdiction and each one directly below it, on any day: party branches,
+// committees formed (against 50 %), red committees, company party organisations (against 90 %), cadres
+async function loadCoverage() {
+  const parts = scopeParts();
+  if (!parts.length) return;
+  const here = parts[parts.length - 1];
+  if (!$("coverage-as-of").value) $("coverage-as-of").value = today();
+  const asOf = $("coverage-as-of").value;
+  const children = await everyItem("/api/v1/jurisdictions", { parent_code: here });
+  const rows = [{ code: here, name: state.jurisdictionNames[here] || here, total: true },
+    ...children.map((child) => ({ code: child.code, name: child.name }))];
+  const figures = await Promise.all(rows.map((row) => api("GET", "/api/v1/coverage/" + encodeURIComponent(row.code) + "?"
+    + new URLSearchParams({ as_of: asOf }))));
+  // a place with nothing to count is below no target
+  const against = (share, meets) => (!share || !Number(share.denominator) || meets ? el("td", {}, ratio(share))
+    : el("td", { class: "overdue" }, ratio(share) + " 未达标 below target"));
+  $("coverage-rows").replaceChildren(...rows.map((row, at) => {
+    const one = figures[at];
+    return el("tr", { dataset: { code: row.code }, class: row.total ? "total" : "" },
+      el("td", {}, row.name + (row.total ? "（合计 total）" : "")), el("td", {}, String(one.compounds)),
+      el("td", {}, ratio(one.party_branch_coverage)),
+      against(one.owners_committee_formation_rate, one.owners_committee_formation_meets_target),
+      el("td", {}, ratio(one.red_committee_share)),
+      against(one.company_party_org_coverage, one.company_party_org_meets_target),
+      el("td", {}, ratio(one.cadre_link_rate)));
+  }));
 }
 
 // the jurisdictions below the officer's, top down, and a new one registered under one of them: the city
@@ -3255,6 +3284,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("person-form").addEventListener("submit", registerPerson);
   $("place-form").addEventListener("submit", registerPlace);
   $("import-form").addEventListener("submit", importWorkbook);
+  $("coverage-refresh").addEventListener("click", () => guarded(loadCoverage));
   $("post-form").addEventListener("submit", assignPost);
   const choices = (options) => Object.entries(options).map(([value, caption]) => el("option", { value }, caption));
   $("post-kind").replaceChildren(...choices(POST_KINDS));
