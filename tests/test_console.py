@@ -46,9 +46,11 @@ from tests.platform import ISSUER, Gateway, StartService, definition
 from tests.support import DRAWN, eventually, phone_photo
 from tests.test_browser import CHROMIUM_FLAGS
 from wuye.funds.v1 import funds_pb2, funds_pb2_grpc
+from wuye.ratings.v1 import events_pb2 as ratings_events
 from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
 from wuye_chassis.app import ServiceApp
 from wuye_chassis.auth import AuthContext
+from wuye_chassis.bus import EventHeaders, event_type_of
 from wuye_chassis.ids import new_id
 from wuye_chassis.natsd import EmbeddedNats, free_port
 from wuye_chassis.workdays import SHANGHAI
@@ -891,6 +893,58 @@ async def test_F3_F6_P2_V2_officers_keep_the_funds_in_the_console_account_uses_e
             assert errors == []
 
     assert (screenshots / "console-funds.png").stat().st_size > 10_000
+
+
+async def test_R4_P3_the_community_opens_the_vote_on_ending_a_black_listed_company_and_sees_its_audit_coverage_in_the_console(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService
+) -> None:
+    async with funds_city(database_url_factory, nats_server, start_service) as (base, gateway, compound):
+        company = await register_serving_company(gateway, compound, "91350521MA2YC4XL1N")
+        # the ratings service's advice after the company's second black-list quarter, as its outbox publishes it
+        advice = ratings_events.ContractEndAdvised(
+            company_id=company["id"], quarter="2026Q3", jurisdiction_path="350500/350521",
+            compound_ids=[compound["id"]], black_quarters=["2026Q2", "2026Q3"], matter=4)
+        headers = EventHeaders(new_id(), event_type_of(advice), "/wuye/ratings", dt.datetime.now(dt.UTC), company["id"])
+        await gateway.apps["funds"].runtime.bus.js.publish(
+            event_type_of(advice), advice.SerializeToString(), headers=headers.to_nats())
+        officer = await gateway.token("huian-officer")
+
+        async def proposed() -> bool:
+            answer = await gateway.client.get("/api/v1/vote-proposals", params={"jurisdiction_path": "350500/350521"},
+                                              headers=officer)
+            return answer.status_code == 200 and bool(answer.json())
+
+        await eventually(proposed)
+        async with console_page() as (page, errors):
+            await log_in(page, base, "huian-community", "votes")
+            proposal = page.locator("#vote-proposals tr[data-state=pending]")
+            await proposal.wait_for()
+            assert company["name"] in await proposal.inner_text() and "凤凰城" in await proposal.inner_text()
+            await proposal.locator("button.step-open-proposed").click()
+            await shown(page, "#message:has-text('已开启表决')")
+            await shown(page, "#vote-proposals tr[data-state=opened]")
+            await shown(page, "#votes tr[data-vote-id]")
+
+            # P3: once 凤凰城 keeps common-parts income it is to be audited, and it is not yet this year; once its
+            # audit is recorded, the coverage is whole
+            await page.click("a[data-tab=funds]")
+            await shown(page, "#figure-audit-coverage")
+            await page.select_option("#income-source", "parking")
+            await page.fill("#income-amount", "5000")
+            await page.click("#income-form button[type=submit]")
+            await shown(page, "#message:has-text('已入账公共收益')")
+            await page.click("#funds-refresh")
+            await shown(page, "#figure-audit-count b:text-is('0 / 1')")
+            assert "未达标" in await page.inner_text("#figure-audit-coverage b")
+            assert "凤凰城" in await page.inner_text("#unaudited")
+            await page.fill("#audit-period", str(dt.datetime.now(SHANGHAI).year))
+            await page.fill("#audit-auditor", "泉州某会计师事务所")
+            await page.click("#audit-form button[type=submit]")
+            await shown(page, "#message:has-text('已登记审计')")
+            await page.click("#funds-refresh")
+            await shown(page, "#figure-audit-coverage b:text-is('100.0%')")
+            assert await page.inner_text("#figure-audit-count b") == "1 / 1"
+            assert errors == []
 
 
 async def test_F1_F8_A3_a_community_worker_keeps_the_maintenance_account_and_the_street_decides_a_refund_in_the_console(

@@ -48,7 +48,9 @@ class VoteProposal:
 
     @property
     def title(self) -> str:
-        return f"业主被建议解聘物业服务企业 {self.company_id}（owners advised to end the contract）"
+        # the vote is the compound's, and the company is the one serving it: named by the screens from
+        # company_id, never by its id in words the owners read
+        return "业主表决是否解聘本小区物业服务企业（owners advised to end the contract）"
 
     def open(self) -> None:
         """A proposal becomes one vote; opening it again would put the same question twice."""

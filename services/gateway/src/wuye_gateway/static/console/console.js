@@ -1379,6 +1379,33 @@ async function loadVotes() {
   }
   if (!page.items.length) body.append(el("tr", {}, el("td", { colspan: "6" }, "暂无表决 No votes")));
   if ($("ballot-vote").children.length && $("ballot-unit").dataset.compound !== compound) await loadBallotUnits(compound);
+  await loadVoteProposals();
+}
+
+// R4 → V1: a company black-listed twice running, its compounds' owners are advised to vote on ending its
+// contract; the community opens that vote (the registry's roster its electorate)
+const PROPOSAL_STATES = { pending: "待开启 Pending", opened: "已开启表决 Vote opened" };
+const VOTE_OPENERS = ["community_worker", "street_officer", "county_officer", "city_admin"];
+
+async function loadVoteProposals() {
+  const proposals = await api("GET", "/api/v1/vote-proposals?" + new URLSearchParams({ jurisdiction_path: state.claims.wuye_scope || "" }));
+  // the company is the one serving the compound: named from the compound, which a community worker reads
+  // (a company registered at the county lies outside the community's scope)
+  await Promise.all(proposals.filter((one) => !(one.company_id in state.companies)).map(async (one) => {
+    const detail = await api("GET", "/api/v1/compounds/" + encodeURIComponent(one.compound_id));
+    if (detail.current_company && detail.current_company.id === one.company_id) state.companies[one.company_id] = detail.current_company.name;
+  }));
+  await companyNames(proposals.map((one) => one.company_id));
+  $("vote-proposals").replaceChildren(...proposals.map((one) => el("tr", { dataset: { proposalId: one.proposal_id, state: one.state } },
+    el("td", {}, compoundName(one.compound_id)), el("td", {}, state.companies[one.company_id] || "—"), el("td", {}, one.quarter),
+    el("td", {}, one.title), el("td", {}, PROPOSAL_STATES[one.state] || "—"),
+    one.state === "pending" && hasRole(...VOTE_OPENERS) ? stepCell([["open-proposed", "开启表决 Open the vote", async () => {
+      const opened = await api("POST", "/api/v1/vote-proposals/" + encodeURIComponent(one.proposal_id) + "/vote", {}, { create: true });
+      say("已开启表决 Vote opened：" + opened.vote.title);
+      await loadVoteProposals();
+      await loadVotes();
+    }]]) : el("td", {}, "—"))));
+  if (!proposals.length) $("vote-proposals").append(el("tr", {}, el("td", { colspan: "6" }, "暂无提议 No proposals")));
 }
 
 // the homes of the roster, by building and number, each with the owner whose ballot it is (V4)
@@ -1536,10 +1563,33 @@ async function homeNames(compound) {
   return Object.fromEntries(households.map((h) => [h.id, (buildingName[h.building_id] || "") + " " + h.unit_number]));
 }
 
+// P3: the share of the jurisdiction's compounds audited this year (target 100 %) and those not yet;
+// P4: the published totals of its mini funds
+async function loadJurisdictionFundFigures() {
+  const path = state.claims.wuye_scope || "";
+  const period = today().slice(0, 4);
+  const [audits, mini] = await Promise.all([
+    api("GET", "/api/v1/funds/audit-coverage?" + new URLSearchParams({ jurisdiction_path: path, period })),
+    api("GET", "/api/v1/funds/mini-fund-figures?" + new URLSearchParams({ jurisdiction_path: path })),
+  ]);
+  const summary = mini.summary || {};
+  $("jurisdiction-fund-figures").replaceChildren(
+    figure("audit-coverage", period + " 年审计覆盖 Audited " + period, ratio(audits.coverage) + (audits.meets_target ? "" : " 未达标")),
+    figure("audit-count", "已审计 / 应审计 Audited of", audits.audited + " / " + audits.compounds),
+    figure("mini-compounds", "设立小公维金的小区 Compounds with a mini fund", mini.compounds),
+    figure("mini-total-income", "小公维金累计收取 Collected", yuan(summary.income_fen || 0)),
+    figure("mini-total-repairs", "小额维修 Repairs", (summary.repair_count || 0) + " 项 · " + yuan(summary.repairs_paid_fen || 0)),
+    figure("mini-total-surplus", "结余 Surplus", yuan(summary.surplus_fen || 0)),
+  );
+  $("unaudited").textContent = audits.unaudited_compound_ids.length
+    ? "尚未审计 Not audited yet：" + audits.unaudited_compound_ids.map(compoundName).join("、") : "";
+}
+
 async function loadFunds() {
   await loadAccount();
   await loadMiniFund();
   await loadNeighbourFunds();
+  await loadJurisdictionFundFigures();
   await loadMovements();
   await loadUseApplications();
   await loadExpenses();
