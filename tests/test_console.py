@@ -419,6 +419,12 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
                 "bars => bars.map((bar) => [bar.dataset.key, Number(bar.getAttribute('width'))])") == [["lifts", 170]]
             labels = await problems.locator("text").evaluate_all("texts => texts.map((text) => text.textContent)")
             assert "电梯" in labels[0] and labels[1] == "1 / 0"
+            # 凤凰城's service list (H2): the lift problem, its one case, held by its company
+            await page.select_option("#service-list-compound", label="凤凰城 (FHC)")
+            await page.click("#service-list-show")
+            lifts = page.locator("#service-list tr[data-category=lifts]")
+            await lifts.wait_for()
+            assert await lifts.locator("td").all_inner_texts() == ["电梯故障", "1", company["name"]]
             await page.screenshot(path=str(screenshots / "console-hotline.png"), full_page=True)
             # any table exports to Excel as it is shown
             async with page.expect_download() as downloading:

@@ -1389,13 +1389,7 @@ const VOTE_OPENERS = ["community_worker", "street_officer", "county_officer", "c
 
 async function loadVoteProposals() {
   const proposals = await api("GET", "/api/v1/vote-proposals?" + new URLSearchParams({ jurisdiction_path: state.claims.wuye_scope || "" }));
-  // the company is the one serving the compound: named from the compound, which a community worker reads
-  // (a company registered at the county lies outside the community's scope)
-  await Promise.all(proposals.filter((one) => !(one.company_id in state.companies)).map(async (one) => {
-    const detail = await api("GET", "/api/v1/compounds/" + encodeURIComponent(one.compound_id));
-    if (detail.current_company && detail.current_company.id === one.company_id) state.companies[one.company_id] = detail.current_company.name;
-  }));
-  await companyNames(proposals.map((one) => one.company_id));
+  await servingCompanyNames(proposals.map((one) => [one.compound_id, one.company_id]));
   $("vote-proposals").replaceChildren(...proposals.map((one) => el("tr", { dataset: { proposalId: one.proposal_id, state: one.state } },
     el("td", {}, compoundName(one.compound_id)), el("td", {}, state.companies[one.company_id] || "—"), el("td", {}, one.quarter),
     el("td", {}, one.title), el("td", {}, PROPOSAL_STATES[one.state] || "—"),
@@ -2155,6 +2149,16 @@ async function loadDepartments() {
 const departmentName = (code) => (state.departments || {})[code] || code;
 
 // the companies an order names, each read once; a company the caller may not read is called by its kind
+// the companies serving these compounds, named from each compound, which a community worker reads (a
+// company registered at the county lies outside the community's scope); any other by the registry
+async function servingCompanyNames(pairs) {
+  await Promise.all(pairs.filter(([, company]) => company && !(company in state.companies)).map(async ([compound, company]) => {
+    const detail = await api("GET", "/api/v1/compounds/" + encodeURIComponent(compound));
+    if (detail.current_company && detail.current_company.id === company) state.companies[company] = detail.current_company.name;
+  }));
+  return companyNames(pairs.map(([, company]) => company));
+}
+
 async function companyNames(ids) {
   const wanted = [...new Set(ids)].filter((id) => id && !(id in state.companies));
   await Promise.all(wanted.map(async (id) => {
@@ -2871,6 +2875,21 @@ async function loadHotline() {
   $("hotline-charts").replaceChildren(problemsChart(found.top_problems));
   $("hotline-hotspots").replaceChildren(...countRows(found.hotspots, (line) => line.compound_name || line.compound_id));
   $("hotline-channels").replaceChildren(...countRows(found.by_channel, (line) => line.label || line.key));
+  await loadServiceList();
+}
+
+// H2: one compound's service list over the hotline's period: each top problem, its cases, and who held most
+// of them (its property company, or the community)
+async function loadServiceList() {
+  const compound = $("service-list-compound").value;
+  if (!compound) return;
+  const found = await api("GET", "/api/v1/complaints/service-lists/" + encodeURIComponent(compound) + "?"
+    + new URLSearchParams({ start_date: today().slice(0, 4) + "-01-01", end_date: today() }));
+  await servingCompanyNames(found.items.map((item) => [compound, item.responsible_company_id]));
+  $("service-list").replaceChildren(...found.items.map((item) => el("tr", { dataset: { category: item.category } },
+    el("td", {}, item.category_label || category(item.category)), el("td", {}, String(item.count)),
+    el("td", {}, item.responsible_kind === "company" ? state.companies[item.responsible_company_id] || "物业企业" : "社区承办 The community"))));
+  if (!found.items.length) $("service-list").append(el("tr", {}, el("td", { colspan: "3" }, "本期无投诉 No complaints this period")));
 }
 
 // consultation meetings (M1–M2)
@@ -3335,6 +3354,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("place-form").addEventListener("submit", registerPlace);
   $("import-form").addEventListener("submit", importWorkbook);
   $("coverage-refresh").addEventListener("click", () => guarded(loadCoverage));
+  $("service-list-show").addEventListener("click", () => guarded(loadServiceList));
   $("post-form").addEventListener("submit", assignPost);
   const choices = (options) => Object.entries(options).map(([value, caption]) => el("option", { value }, caption));
   $("post-kind").replaceChildren(...choices(POST_KINDS));
