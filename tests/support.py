@@ -7,10 +7,11 @@ import io
 import os
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import TypeVar
 
 import asyncpg
+import openpyxl
 from PIL import Image
 from sqlalchemy.engine import make_url
 
@@ -92,4 +93,17 @@ def phone_photo(width: int = 4000, height: int = 3000, *, orientation: int = 1, 
     exif.get_ifd(GPS_IFD).update({1: "N", 2: (24.0, 55.0, 12.0), 3: "E", 4: (118.0, 35.0, 30.0)})
     out = io.BytesIO()
     image.save(out, kind, exif=exif.tobytes())
+    return out.getvalue()
+
+
+def workbook_bytes(sheets: Mapping[str, Sequence[Sequence[object]]]) -> bytes:
+    """An .xlsx workbook as a person uploads one: these sheets in order, each its rows (the header first)."""
+    book = openpyxl.Workbook()
+    book.remove(book.worksheets[0])
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
     return out.getvalue()

@@ -124,6 +124,17 @@ async def registry_city(
 
 
 @asynccontextmanager
+async def served_city(
+    names: tuple[str, ...], database_url_factory, nats_server: EmbeddedNats, start_service: StartService
+) -> AsyncIterator[tuple[str, Gateway]]:
+    """These services (each on its own database) behind the served gateway, the city's jurisdictions registered."""
+    apps = {name: await start_service(definition(name, await database_url_factory(name), nats_server.url)) for name in names}
+    async with served_gateway(apps) as (base, gateway):
+        await register_hierarchy(gateway)
+        yield base, gateway
+
+
+@asynccontextmanager
 async def console_page(**options: Any) -> AsyncIterator[tuple[Any, list[str]]]:
     """A page of Debian's Chromium (desktop-sized unless ``viewport`` says otherwise) and the script errors it
     raises (a test ends with none)."""
@@ -574,10 +585,7 @@ async def test_S1_S4_the_task_force_and_its_addressees_work_the_campaign_in_the_
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService, tmp_path: Path,
     screenshots: Path,
 ) -> None:
-    apps = {name: await start_service(definition(name, await database_url_factory(name), nats_server.url))
-            for name in ("registry", "enforcement")}
-    async with served_gateway(apps) as (base, gateway):
-        await register_hierarchy(gateway)
+    async with served_city(("registry", "enforcement"), database_url_factory, nats_server, start_service) as (base, gateway):
         compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
         officer = await gateway.token("huian-officer")
         day = (dt.datetime.now(SHANGHAI).date() + dt.timedelta(days=20)).isoformat()
@@ -654,10 +662,7 @@ async def test_S1_the_county_issues_a_special_action_from_the_filled_in_template
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService, tmp_path: Path,
     screenshots: Path,
 ) -> None:
-    apps = {name: await start_service(definition(name, await database_url_factory(name), nats_server.url))
-            for name in ("registry", "enforcement")}
-    async with served_gateway(apps) as (base, gateway):
-        await register_hierarchy(gateway)
+    async with served_city(("registry", "enforcement"), database_url_factory, nats_server, start_service) as (base, gateway):
         officer = await gateway.token("huian-officer")
         street = "350500/350521/350521100"
         day = (dt.datetime.now(SHANGHAI).date() + dt.timedelta(days=20)).isoformat()
@@ -723,10 +728,7 @@ async def test_S1_the_county_issues_a_special_action_from_the_filled_in_template
 async def test_S2_S3_the_county_spot_checks_compounds_records_what_it_found_and_assigns_it_for_rectification_in_the_console(
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path,
 ) -> None:
-    apps = {name: await start_service(definition(name, await database_url_factory(name), nats_server.url))
-            for name in ("registry", "enforcement")}
-    async with served_gateway(apps) as (base, gateway):
-        await register_hierarchy(gateway)
+    async with served_city(("registry", "enforcement"), database_url_factory, nats_server, start_service) as (base, gateway):
         compounds = [await register_compound(gateway, "350521100001", code, name)
                      for code, name in (("FHC", "凤凰城"), ("OLY", "奥林匹克花园"))]
         officer = await gateway.token("huian-officer")
@@ -1593,10 +1595,7 @@ async def test_O3_O6_A1_a_community_worker_screens_candidates_sets_up_the_compou
 async def test_E1_the_city_imports_the_departments_catalogue_from_their_spreadsheet_in_the_console(
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService, tmp_path: Path
 ) -> None:
-    apps = {name: await start_service(definition(name, await database_url_factory(name), nats_server.url))
-            for name in ("registry", "enforcement")}
-    async with served_gateway(apps) as (base, gateway):
-        await register_hierarchy(gateway)
+    async with served_city(("registry", "enforcement"), database_url_factory, nats_server, start_service) as (base, gateway):
         gas = {"code": "GAS-01", "lead_department": "消防救援", "partner_departments": "住建", "content": "燃气管道是否有泄漏",
                "legal_basis": "《城镇燃气管理条例》", "standard": "无泄漏", "frequency": "每年一次"}
         book = openpyxl.Workbook()
@@ -1764,10 +1763,7 @@ async def test_E1_E5_an_inspector_records_issues_and_rechecks_and_an_officer_esc
 async def test_R2_R3_R5_the_county_rates_a_year_the_city_approves_five_stars_and_adds_a_rule_version_in_the_console(
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
 ) -> None:
-    registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
-    ratings = await start_service(definition("ratings", await database_url_factory("ratings"), nats_server.url))
-    async with served_gateway({"registry": registry, "ratings": ratings}) as (base, gateway):
-        await register_hierarchy(gateway)
+    async with served_city(("registry", "ratings"), database_url_factory, nats_server, start_service) as (base, gateway):
         compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
         company = await register_serving_company(gateway, compound, "91350521MA2YC4XL1N", start_on="2024-06-01")
         officer = await gateway.token("huian-officer")
@@ -1781,7 +1777,7 @@ async def test_R2_R3_R5_the_county_rates_a_year_the_city_approves_five_stars_and
         await eventually(serving)
         # the housing department's evaluations of 2025 as they were submitted then (a past quarter is closed
         # to new ones): all 18 aspects 10 in three quarters and 9 in the fourth, a year's mean of 97.5
-        async with ratings.runtime.db.sessions() as session, session.begin():
+        async with gateway.apps["ratings"].runtime.db.sessions() as session, session.begin():
             for quarter, aspect in enumerate((10, 10, 10, 9), start=1):
                 await session.execute(evaluations.insert().values(
                     evaluation_id=new_id(), company_id=company["id"], street_path=street, quarter=f"2025Q{quarter}",
@@ -1839,10 +1835,7 @@ async def test_R2_R3_R5_the_county_rates_a_year_the_city_approves_five_stars_and
 async def test_R3_the_housing_department_and_a_peer_company_evaluate_a_company_this_quarter_in_the_console(
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
 ) -> None:
-    registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
-    ratings = await start_service(definition("ratings", await database_url_factory("ratings"), nats_server.url))
-    async with served_gateway({"registry": registry, "ratings": ratings}) as (base, gateway):
-        await register_hierarchy(gateway)
+    async with served_city(("registry", "ratings"), database_url_factory, nats_server, start_service) as (base, gateway):
         rated, peer = [
             await register_serving_company(gateway, await register_compound(gateway, "350521100001", code, name), uscc)
             for code, name, uscc in (("FHC", "凤凰城", "91350521MA2YC4XL1N"), ("OLY", "奥林匹克花园", "91350521MA2YC4XL2R"))]
@@ -1903,10 +1896,7 @@ async def test_R3_the_housing_department_and_a_peer_company_evaluate_a_company_t
 async def test_R1_R6_an_officer_records_the_company_its_staff_appeal_and_the_county_decides_in_the_console(
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
 ) -> None:
-    registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
-    ratings = await start_service(definition("ratings", await database_url_factory("ratings"), nats_server.url))
-    async with served_gateway({"registry": registry, "ratings": ratings}) as (base, gateway):
-        await register_hierarchy(gateway)
+    async with served_city(("registry", "ratings"), database_url_factory, nats_server, start_service) as (base, gateway):
         compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
         company = await register_serving_company(gateway, compound, "91350521MA2YC4XL1N")
         officer = await gateway.token("huian-officer")

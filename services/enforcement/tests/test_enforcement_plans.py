@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
 import grpc
-import openpyxl
 
+from tests.support import workbook_bytes
 from wuye.enforcement.v1 import enforcement_pb2 as api
 from wuye_enforcement.domain.catalogue import COLUMNS
 
@@ -59,14 +57,7 @@ async def test_E1_catalogue_import_reports_every_bad_row_and_imports_nothing(enf
 
 
 def catalogue_workbook(*rows: dict[str, str]) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.worksheets[0]
-    sheet.append(list(COLUMNS))
-    for row in rows:
-        sheet.append([row.get(column, "") for column in COLUMNS])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes({"目录": [COLUMNS, *([row.get(column, "") for column in COLUMNS] for row in rows)]})
 
 
 async def test_E1_an_uploaded_catalogue_workbook_names_the_sheets_rows_and_imports_all_or_nothing(

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import random
 from collections.abc import AsyncIterator, Awaitable
 
 import grpc
-import openpyxl
 import pytest
 
-from tests.support import eventually
+from tests.support import eventually, workbook_bytes
 from wuye.enforcement.v1 import supervision_pb2 as api
 from wuye.enforcement.v1 import supervision_pb2_grpc
 from wuye.registry.v1 import events_pb2 as registry_events
@@ -414,15 +412,7 @@ async def test_S4_figures_per_jurisdiction_and_addressee(supervision: Supervisio
 
 
 def workbook(*rows: dict[str, str], header: tuple[str, ...] = supervision_service.TASK_COLUMNS) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append([row.get(column, "") for column in header])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes({"任务": [header, *([row.get(column, "") for column in header] for row in rows)]})
 
 
 async def test_S1_a_task_list_imports_from_an_excel_workbook_naming_the_sheets_rows(supervision: Supervision) -> None:

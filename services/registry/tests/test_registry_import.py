@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import os
 import shutil
 import subprocess
@@ -14,6 +13,7 @@ from pathlib import Path
 import grpc
 import openpyxl
 
+from tests.support import workbook_bytes
 from wuye.registry.v1 import registry_pb2
 from wuye_chassis.auth import SYSTEM
 from wuye_registry.adapters.import_files import COLUMNS
@@ -373,15 +373,7 @@ async def test_A1_a_post_already_held_is_left_as_it_is_and_one_ended_before_the_
 
 def upload_workbook(sheets: dict[str, list[list[str]]]) -> bytes:
     """An .xlsx workbook with one sheet per kind, each with its header row."""
-    book = openpyxl.Workbook()
-    book.remove(book.worksheets[0])
-    for kind, rows in sheets.items():
-        sheet = book.create_sheet(kind)
-        for row in [list(COLUMNS[kind]), *rows]:
-            sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes({kind: [COLUMNS[kind], *rows] for kind, rows in sheets.items()})
 
 
 async def uploaded(registry: Registry, content: bytes, who=CITY_ADMIN) -> list[registry_pb2.ImportProgress]:
