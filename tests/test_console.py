@@ -1943,5 +1943,16 @@ async def test_R1_R6_an_officer_records_the_company_its_staff_appeal_and_the_cou
             await shown(page, "#credit-records tr[data-status=withdrawn]")
             assert "申诉成立" in await page.inner_text("#credit-records tr[data-status=withdrawn]")
             await page.screenshot(path=str(screenshots / "console-ratings.png"), full_page=True)
+
+            # the county chooses yearly red/yellow lists by ranking share (R7); the screen follows it
+            await shown(page, "#policy-form:not([hidden])")
+            assert "季度红黑榜" in await page.inner_text("#ratings-policy")
+            await page.select_option("#policy-scheme", "yearly_red_yellow")
+            await page.fill("#policy-red", "20")
+            await page.fill("#policy-yellow", "10")
+            await page.click("#policy-form button[type=submit]")
+            await shown(page, "#message:has-text('已保存榜单规则')")
+            await shown(page, "#ratings-policy:has-text('前 top 20%')")
+            await shown(page, "#lists-title:has-text('年度红黄榜')")
             assert errors == []
     assert (screenshots / "console-ratings.png").stat().st_size > 10_000

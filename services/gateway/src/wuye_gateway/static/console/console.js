@@ -3249,6 +3249,7 @@ async function loadRatings() {
   }
   await loadRuleVersions();
   const policy = await api("GET", "/api/v1/ratings/list-policy?" + new URLSearchParams({ jurisdiction_path: path }));
+  showPolicy(policy);
   const yearly = policy.scheme === "yearly_red_yellow";
   $("ratings-policy").textContent = yearly
     ? "年度红黄榜 Yearly red/yellow: 前 top " + policy.red_percent + "% · 后 bottom " + policy.yellow_percent + "%"
@@ -3280,6 +3281,40 @@ async function loadRatings() {
     el("td", {}, one.company_name || one.company_id), el("td", {}, BANDS[one.band] || one.band),
     el("td", {}, one.score.display), el("td", { class: "listing" }, listed(one) + (one.serious ? " 情节严重 serious" : "")))));
   $("lists-title").textContent += " · " + lists.published_on + (lists.published_in ? " · " + lists.published_in : "");
+}
+
+// R4/R7: a county (or the city) chooses its lists: quarterly red/black (B black too, or not), or yearly
+// red/yellow by ranking share
+const POLICY_SETTERS = ["county_officer", "city_admin"];
+
+function policyChoices() {
+  const yearly = $("policy-scheme").value === "yearly_red_yellow";
+  $("policy-b-label").hidden = yearly;
+  $("policy-red-label").hidden = !yearly;
+  $("policy-yellow-label").hidden = !yearly;
+}
+
+function showPolicy(policy) {
+  $("policy-form").hidden = !hasRole(...POLICY_SETTERS);
+  $("policy-scheme").value = policy.scheme || "quarterly_red_black";
+  $("policy-black-b").checked = Boolean(policy.black_includes_b);
+  if (policy.red_percent) $("policy-red").value = policy.red_percent;
+  if (policy.yellow_percent) $("policy-yellow").value = policy.yellow_percent;
+  policyChoices();
+}
+
+async function setListPolicy(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const yearly = $("policy-scheme").value === "yearly_red_yellow";
+    await api("POST", "/api/v1/ratings/list-policy", {
+      jurisdiction_path: state.claims.wuye_scope || "", scheme: $("policy-scheme").value,
+      ...(yearly ? { red_percent: Number($("policy-red").value) || 0, yellow_percent: Number($("policy-yellow").value) || 0 }
+        : { black_includes_b: $("policy-black-b").checked }),
+    }, { create: true });
+    say("已保存榜单规则 List policy saved：" + $("policy-scheme").selectedOptions[0].textContent);
+    await loadRatings();
+  });
 }
 
 async function publishLists() {
@@ -3404,6 +3439,8 @@ document.addEventListener("DOMContentLoaded", () => {
   $("evaluation-form").addEventListener("submit", submitEvaluation);
   $("quarterly-form").addEventListener("submit", showQuarterly);
   $("rule-form").addEventListener("submit", addRuleVersion);
+  $("policy-form").addEventListener("submit", setListPolicy);
+  $("policy-scheme").addEventListener("change", policyChoices);
   $("meeting-form").addEventListener("submit", recordMeeting);
   for (const table of document.querySelectorAll("main table.list")) {
     if (table.closest("#sup-list")) continue;  // a whole list exports from the service, with every column
