@@ -65,7 +65,13 @@ async def test_A1_a_person_with_several_posts_names_the_one_acted_in(world) -> N
     person_id = await appoint(port, "huian-community", community_code=HUIAN_COMMUNITY)
     reviewer_post = await give_post(port, person_id, "party_branch_reviewer", HUIAN_COMMUNITY)
     headers = await gateway.token("huian-community")
-    unnamed = await gateway.client.get("/api/v1/me", headers=headers)
+    # who they are and what they may act as is answered before they choose (a screen asks them which) ...
+    unchosen = await gateway.client.get("/api/v1/me", headers=headers)
+    assert unchosen.status_code == 200 and unchosen.json()["acting_as"] is None
+    assert {post["kind"] for post in unchosen.json()["posts"]} == {"community_worker", "party_branch_reviewer"}
+    # ... anything else needs the post named
+    unnamed = await gateway.client.get("/api/v1/compounds", params={"jurisdiction_code": HUIAN_COMMUNITY},
+                                       headers=headers)
     assert unnamed.status_code == 400 and unnamed.headers["content-type"].startswith(PROBLEM)
     assert (unnamed.json()["field"], unnamed.json()["rule"]) == ("X-Wuye-Post", "A1")
     named = await gateway.client.get("/api/v1/me", headers={**headers, "X-Wuye-Post": reviewer_post})

@@ -55,6 +55,7 @@ ADDRESSEES = {"street_officer", "community_worker", "department_inspector", "com
 
 ALLOWED: dict[str, set[str]] = {
     "POST /api/v1/jurisdictions": {"city_admin", "county_officer"},
+    "POST /api/v1/registry/imports.xlsx": {"city_admin"},  # the city's bulk import, its progress streamed
     # complaints (C1–C6)
     "POST /api/v1/complaints": FILERS,
     "POST /api/v1/complaints/photos": FILERS | HANDLERS,  # the reporter's photos, and the work done
@@ -140,6 +141,7 @@ ALLOWED: dict[str, set[str]] = {
     "POST /api/v1/neighbour-funds/{fund_id}/spending": KEEPERS,
     # enforcement (E1–E5): the departments inspect, the county and street plan and escalate
     "POST /api/v1/enforcement/catalogue": {"city_admin"},
+    "POST /api/v1/enforcement/catalogue.xlsx": {"city_admin"},
     "POST /api/v1/enforcement/plans": {"county_officer", "street_officer", "department_inspector"},
     "POST /api/v1/enforcement/plans/{plan_id}/inspectors": {"county_officer", "department_inspector"},
     # the inspectors' photos of what they found, and the addressees' of the work done (S1, S3)

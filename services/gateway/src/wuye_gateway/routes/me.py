@@ -4,10 +4,11 @@ from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from wuye.registry.v1 import registry_pb2
-from wuye_chassis.auth import COMMITTEE_MEMBER_ROLE, RESIDENT_POST
+from wuye_chassis.auth import COMMITTEE_MEMBER_ROLE, RESIDENT_POST, AuthContext
+from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.proto_values import enum_text
-from wuye_gateway.actors import POST_HEADER
-from wuye_gateway.dependencies import PROBLEM_RESPONSES, Caller
+from wuye_gateway.actors import POST_HEADER, acting_context
+from wuye_gateway.dependencies import PROBLEM_RESPONSES
 
 router = APIRouter(prefix="/api/v1", tags=["who acts"], responses=PROBLEM_RESPONSES)
 
@@ -34,7 +35,9 @@ class UnitOwned(BaseModel):
 class Me(BaseModel):
     person_id: str
     name: str = Field(description="masked, as shown outside the register")
-    acting_as: PostHeld
+    acting_as: PostHeld | None = Field(
+        description=f"the post this request acts in; none while a person with several posts has named none "
+                    f"(send {POST_HEADER})")
     posts: list[PostHeld]
     units: list[UnitOwned]
 
@@ -45,14 +48,26 @@ def _post(post: registry_pb2.Post) -> PostHeld:
                     department=post.department, started_on=post.started_on)
 
 
-@router.get("/me", response_model=Me, summary="The signed-in person, their posts and units, and the post acted in")
-async def me(request: Request, who: Caller) -> Me:
-    acting = PostHeld(post_id=who.post, kind=next(iter(sorted(who.roles)), ""), jurisdiction_path=who.scope,
-                      company_id=who.company, department=who.department,
-                      compound_id=next(iter(who.compounds)) if who.has_role(COMMITTEE_MEMBER_ROLE) else "")
-    actor: registry_pb2.Actor | None = getattr(request.state, "actor", None)
-    if actor is None:  # WUYE_ROLES_FROM_TOKEN (development): the token's claims are all there is
-        return Me(person_id=who.user, name="", acting_as=acting, posts=[acting], units=[])
+def _acting(who: AuthContext) -> PostHeld:
+    return PostHeld(post_id=who.post, kind=next(iter(sorted(who.roles)), ""), jurisdiction_path=who.scope,
+                    company_id=who.company, department=who.department,
+                    compound_id=next(iter(who.compounds)) if who.has_role(COMMITTEE_MEMBER_ROLE) else "")
+
+
+@router.get("/me", response_model=Me, summary="The signed-in person, their posts and units, and the post acted in "
+                                              "(answered before a person with several posts has chosen one)")
+async def me(request: Request) -> Me:
+    login = request.app.state.verifier.verified(request)
+    if request.app.state.settings.roles_from_token:  # development: the token's claims are all there is
+        claimed = _acting(login.claimed)
+        return Me(person_id=login.claimed.user, name="", acting_as=claimed, posts=[claimed], units=[])
+    actor: registry_pb2.Actor = await request.app.state.actors.actor(login)
+    try:
+        acting: PostHeld | None = _acting(acting_context(actor, request.headers.get(POST_HEADER, "").strip()))
+    except InvalidArgument as unnamed:
+        if unnamed.field != POST_HEADER:
+            raise
+        acting = None  # several posts and none named: the screen asks which
     seats = [PostHeld(post_id=seat.committee_id, kind=COMMITTEE_MEMBER_ROLE, jurisdiction_path=seat.jurisdiction_path,
                       compound_id=seat.compound_id, committee_role=enum_text(registry_pb2.MemberRole, seat.role))
              for seat in actor.committee_seats]

@@ -2,6 +2,7 @@
 "use strict";
 
 const TOKEN_KEY = "wuye-console-token";
+const POST_KEY = "wuye-console-post";
 const $ = (id) => document.getElementById(id);
 // session: counts logins and logouts, so an answer that arrives for an earlier session is dropped
 const state = {
@@ -83,6 +84,7 @@ async function api(method, path, body, options) {
   const session = state.session;
   const headers = { Accept: "application/json" };
   if (state.token) headers.Authorization = "Bearer " + state.token;
+  if (state.post) headers["X-Wuye-Post"] = state.post;  // the post acted in, for a person holding several (A1)
   // a file (a photo) is sent as itself, typed as the browser knows it; anything else as JSON
   const file = body instanceof Blob;
   if (body !== undefined) headers["Content-Type"] = file ? body.type || "application/octet-stream" : "application/json";
@@ -224,14 +226,45 @@ function login(token) {
   $("login").hidden = true;
   $("tabs").hidden = false;
   say("");
-  // the screens name compounds and categories: their names are read before the first screen loads
-  state.ready = Promise.all([loadCompounds(), loadCategories()]);
+  state.post = sessionStorage.getItem(POST_KEY) || "";
+  // who acts is the registry's person in one post (A1); the screens name compounds and categories: their
+  // names are read before the first screen loads
+  state.ready = actingPost().then(() => Promise.all([loadCompounds(), loadCategories()]));
   show(location.hash.slice(1) || "dashboard");
+}
+
+// a person holding several posts chooses the one to act in; the screens then work as that post: its role,
+// its jurisdiction, its company or department
+const postLabel = (kind) => ({ ...POST_KINDS, resident: "业主 Owner", committee_member: "业委会委员 Committee member" })[kind] || kind;
+
+async function actingPost() {
+  const me = await api("GET", "/api/v1/me");
+  $("post-choice-label").hidden = me.posts.length < 2;
+  $("post-choice").replaceChildren(el("option", { value: "" }, "请选择 Choose…"), ...me.posts.map((post) => el("option",
+    { value: post.post_id }, postLabel(post.kind) + " · " + (post.company_id ? "物业企业" : placeName(post.jurisdiction_path)))));
+  if (!me.acting_as) {
+    say("您有多个岗位，请先选择办理身份 You hold several posts: choose the one to act in", true);
+    throw new Stale();  // nothing loads until a post is chosen (a new session then)
+  }
+  $("post-choice").value = me.acting_as.post_id;
+  Object.assign(state.claims, {
+    roles: [me.acting_as.kind], wuye_scope: me.acting_as.jurisdiction_path,
+    wuye_company: me.acting_as.company_id || undefined, wuye_department: me.acting_as.department || undefined,
+  });
+}
+
+function choosePost() {
+  state.post = $("post-choice").value;
+  if (state.post) sessionStorage.setItem(POST_KEY, state.post);
+  else sessionStorage.removeItem(POST_KEY);
+  login(state.token);
 }
 
 function logout(reason) {
   state.session += 1;
   state.token = "";
+  state.post = "";
+  sessionStorage.removeItem(POST_KEY);
   state.claims = {};
   sessionStorage.removeItem(TOKEN_KEY);
   $("who").hidden = true;
@@ -3336,6 +3369,7 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("logout").addEventListener("click", () => logout());
   $("lang-switch").addEventListener("click", () => setLanguage(!chineseOnly));
+  $("post-choice").addEventListener("change", choosePost);
   if (localStorage.getItem(LANG_KEY) === "zh") setLanguage(true);
   $("case-state").addEventListener("change", () => guarded(loadCases));
   $("cases-refresh").addEventListener("click", () => guarded(loadCases));
