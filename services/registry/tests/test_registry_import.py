@@ -376,7 +376,7 @@ def upload_workbook(sheets: dict[str, list[list[str]]]) -> bytes:
     return workbook_bytes({kind: [COLUMNS[kind], *rows] for kind, rows in sheets.items()})
 
 
-async def uploaded(registry: Registry, content: bytes, who=CITY_ADMIN) -> list[registry_pb2.ImportProgress]:
+async def uploaded(registry: Registry, content: bytes, who=CITY_ADMIN) -> list[registry_pb2.ImportWorkbookResponse]:
     request = registry_pb2.ImportWorkbookRequest(workbook=content, file_name="惠安县台账.xlsx")
     return [message async for message in registry.stub.ImportWorkbook(request, metadata=who.to_metadata())]
 

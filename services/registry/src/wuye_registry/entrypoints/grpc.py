@@ -353,7 +353,7 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
 
     async def ImportWorkbook(
         self, request: api.ImportWorkbookRequest, context: grpc.aio.ServicerContext
-    ) -> AsyncIterator[api.ImportProgress]:
+    ) -> AsyncIterator[api.ImportWorkbookResponse]:
         """The import runs as a task of its own; each batch it finishes is streamed as progress."""
         watched = _StreamedProgress()
         running = asyncio.create_task(upload.import_workbook(
@@ -366,12 +366,12 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
                 change.cancel()
                 if watched.changed.is_set():
                     watched.changed.clear()
-                    yield api.ImportProgress(rows_expected=watched.expected, rows_done=watched.done)
+                    yield api.ImportWorkbookResponse(rows_expected=watched.expected, rows_done=watched.done)
             imported = running.result()
         finally:
             # the caller went away: the batch in hand rolls back, those done stay (an upload is idempotent)
             running.cancel()
-        yield api.ImportProgress(
+        yield api.ImportWorkbookResponse(
             rows_expected=imported.summary.rows_read, rows_done=imported.summary.rows_read,
             summary=import_summary_message(imported),
         )
