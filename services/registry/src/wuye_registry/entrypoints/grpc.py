@@ -349,7 +349,7 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
     def __init__(self, unit_of_work: Callable[[], RegistryUnitOfWork]) -> None:
         self.uow = unit_of_work
 
-    # --- jurisdictions -----------------------------------------------------------------------------
+    # --- bulk import of an uploaded workbook --------------------------------------------------------
 
     async def ImportWorkbook(
         self, request: api.ImportWorkbookRequest, context: grpc.aio.ServicerContext
@@ -375,6 +375,8 @@ class RegistryServicer(registry_pb2_grpc.RegistryServiceServicer):
             rows_expected=imported.summary.rows_read, rows_done=imported.summary.rows_read,
             summary=import_summary_message(imported),
         )
+
+    # --- jurisdictions -----------------------------------------------------------------------------
 
     async def RegisterJurisdiction(
         self, request: api.RegisterJurisdictionRequest, context: grpc.aio.ServicerContext
