@@ -681,10 +681,7 @@ async function loadRegistry() {
   $("compound-register-form").hidden = !keeps;
   for (const id of ["compound-edit-form", "four-failures-form", "building-form"]) $(id).hidden = !keeps;
   if (keeps && here) {
-    // the jurisdictions below a person's do not change within a login: walked once
-    if (!state.places.length) state.places = await placesUnder(here);
-    for (const place of state.places) state.jurisdictionNames[place.code] = place.name;
-    const communities = state.places.filter((place) => place.level === "community");
+    const communities = (await knownPlaces()).filter((place) => place.level === "community");
     for (const select of [$("register-community"), $("person-community")]) {
       select.replaceChildren(...communities.map((one) => el("option", { value: one.code }, one.name)));
     }
@@ -702,6 +699,15 @@ async function loadRegistry() {
 const IMPORTERS = ["city_admin"];
 const IMPORT_PATH = "/api/v1/registry/imports.xlsx";
 const XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+// the rows an import refused, as a sheet numbers them: (sheet,) row, column (named by ``columns`` where it
+// has a Chinese name), rule and the service's message
+function refusedRows(errors, columns = {}, bySheet = false) {
+  return errors.map((error) => el("tr", { dataset: { row: String(error.row), field: error.field, ...(bySheet ? { sheet: error.sheet } : {}) } },
+    ...(bySheet ? [el("td", {}, error.sheet)] : []), el("td", {}, "第 " + error.row + " 行"),
+    el("td", {}, columns[error.field] ? columns[error.field] + " " + error.field : error.field || "—"),
+    el("td", {}, error.rule || "—"), el("td", {}, error.message)));
+}
 
 async function importWorkbook(event) {
   event.preventDefault();
@@ -753,9 +759,7 @@ function showImportProgress(line) {
     figure("import-compounds", "新登记小区 Compounds registered", count(summary.compounds_registered)),
   );
   $("import-row-errors").hidden = !summary.errors.length;
-  $("import-error-list").replaceChildren(...summary.errors.map((error) => el("tr", { dataset: { sheet: error.sheet, row: error.row } },
-    el("td", {}, error.sheet), el("td", {}, "第 " + error.row + " 行"), el("td", {}, error.field || "—"),
-    el("td", {}, error.rule || "—"), el("td", {}, error.message))));
+  $("import-error-list").replaceChildren(...refusedRows(summary.errors, {}, true));
   say(Number(summary.bad_rows) ? "导入完成，" + count(summary.bad_rows) + " 行有误未写入，请改正后重新上传 Imported; correct the rows listed and upload again"
     : "导入完成 Imported：" + count(summary.rows_imported) + " 行 rows", Boolean(Number(summary.bad_rows)));
 }
@@ -797,8 +801,7 @@ async function loadPlaces() {
   const parts = scopeParts();
   $("places-section").hidden = !hasRole(...PLACE_REGISTRARS) || !parts.length;
   if ($("places-section").hidden) return;
-  if (!state.places.length) state.places = await placesUnder(parts[parts.length - 1]);
-  for (const place of state.places) state.jurisdictionNames[place.code] = place.name;
+  await knownPlaces();
   $("places").replaceChildren(...state.places.map((place) => el("tr", { dataset: { code: place.code, level: place.level } },
     el("td", {}, place.name), el("td", {}, place.code), el("td", {}, LEVELS[place.level] || "—"),
     el("td", {}, place.parent_code ? placeName(place.parent_code) : "—"))));
@@ -970,6 +973,14 @@ async function assignPost(event) {
     say("已任命 Post given：" + state.people[post.person_id] + " " + POST_KINDS[post.kind] + " · " + placeName(post.jurisdiction_path));
     await loadPosts();
   });
+}
+
+// the jurisdictions below a person's do not change within a login: walked once from their scope, and named
+async function knownPlaces() {
+  const scope = scopeParts();
+  if (!state.places.length && scope.length) state.places = await placesUnder(scope[scope.length - 1]);
+  for (const place of state.places) state.jurisdictionNames[place.code] = place.name;
+  return state.places;
 }
 
 // the person's jurisdiction and every one below it, top down (communities are where compounds and people are)
@@ -2036,9 +2047,7 @@ function fundPlace(fund) {
 }
 
 async function loadNeighbourFunds() {
-  const scope = scopeParts();
-  if (!state.places.length && scope.length) state.places = await placesUnder(scope[scope.length - 1]);
-  for (const place of state.places) state.jurisdictionNames[place.code] = place.name;
+  await knownPlaces();
   const funds = (await everyItem("/api/v1/neighbour-funds", { jurisdiction_path: state.claims.wuye_scope || "" }))
     .sort((a, b) => LEVEL_ORDER.indexOf(a.level) - LEVEL_ORDER.indexOf(b.level) || a.jurisdiction_path.localeCompare(b.jurisdiction_path)
       || a.name.localeCompare(b.name, "zh-CN"));
@@ -2516,8 +2525,7 @@ async function importCatalogue(event) {
     if (!file) throw new Problem(400, { detail: "请选择要上传的工作簿 Choose the workbook to upload", field: "workbook" });
     const answer = await api("POST", "/api/v1/enforcement/catalogue.xlsx", file, { create: true });
     $("catalogue-errors").hidden = !answer.errors.length;
-    $("catalogue-error-rows").replaceChildren(...answer.errors.map((error) => el("tr", { dataset: { row: String(error.row) } },
-      el("td", {}, "第 " + error.row + " 行"), el("td", {}, error.field), el("td", {}, error.rule || "—"), el("td", {}, error.message))));
+    $("catalogue-error-rows").replaceChildren(...refusedRows(answer.errors));
     $("catalogue-close").replaceChildren(...answer.near_duplicates.map((pair) => el("li", { class: "hint" },
       "第 " + pair.row + " 行 " + pair.item_code + " 与已有事项 " + pair.similar_item_code + " 相似（" + pair.similarity_percent
       + "），请确认是否合并 Close to an existing item: merge or keep")));
@@ -2598,17 +2606,13 @@ const TASK_COLUMNS = {
 const TEMPLATE_PATH = "/api/v1/supervision/task-lists/import-template.xlsx";
 
 async function downloadTaskTemplate() {
-  const answer = await fetch(TEMPLATE_PATH, { headers: { Authorization: "Bearer " + state.token } });
-  if (!answer.ok) throw new Problem(answer.status, await answer.json().catch(() => null));
-  saveFile(await answer.blob(), "任务清单模板.xlsx");
+  await download(TEMPLATE_PATH, "任务清单模板.xlsx");
   say("已下载模板 Template downloaded");
 }
 
 function showImportErrors(errors) {
   $("import-errors").hidden = !errors.length;
-  $("import-error-rows").replaceChildren(...errors.map((error) => el("tr", { dataset: { row: String(error.row), field: error.field } },
-    el("td", {}, "第 " + error.row + " 行"), el("td", {}, (TASK_COLUMNS[error.field] || error.field) + " " + error.field),
-    el("td", {}, error.rule || "—"), el("td", {}, error.message))));
+  $("import-error-rows").replaceChildren(...refusedRows(errors, TASK_COLUMNS));
 }
 
 async function importTaskList(event) {
@@ -2830,11 +2834,15 @@ function handlingShown(item, path) {
 }
 
 // an Excel download needs the officer's token, so it is fetched and handed to the browser as a file
-async function exportList() {
-  const path = $("sup-export").dataset.path;
+async function download(path, filename) {
   const answer = await fetch(path, { headers: { Authorization: "Bearer " + state.token } });
   if (!answer.ok) throw new Problem(answer.status, await answer.json().catch(() => null));
-  saveFile(await answer.blob(), path.split("/").slice(-2, -1)[0] + ".xlsx");
+  saveFile(await answer.blob(), filename);
+}
+
+async function exportList() {
+  const path = $("sup-export").dataset.path;
+  await download(path, path.split("/").slice(-2, -1)[0] + ".xlsx");
   say("已导出 Exported: " + $("sup-list-title").textContent);
 }
 
@@ -3130,8 +3138,7 @@ function currentQuarter() {
 }
 
 async function quarterlyChoices() {
-  const scope = scopeParts();
-  if (!state.places.length && scope.length) state.places = await placesUnder(scope[scope.length - 1]);
+  await knownPlaces();
   const chosen = $("quarterly-street").value;
   $("quarterly-street").replaceChildren(...state.places.filter((place) => place.level === "street")
     .map((place) => el("option", { value: place.path }, place.name)));
@@ -3140,18 +3147,23 @@ async function quarterlyChoices() {
   $("quarterly-figures").replaceChildren();
 }
 
+// a quarterly evaluation (R3) as figures: each kind's count and mean, and the weighted quarterly score
+function quarterlyFigures(prefix, found) {
+  const average = (value) => (value ? value.display : "—");
+  return [
+    figure(prefix + "-residents", "居民自己评 Residents", found.resident_count + " 份 · " + average(found.resident_average)),
+    figure(prefix + "-peers", "物业互相评 Peers", found.peer_count + " 份 · " + average(found.peer_average)),
+    figure(prefix + "-departments", "部门综合评 Departments", found.department_count + " 份 · " + average(found.department_average)),
+    figure(prefix + "-combined", "季度得分 Quarterly score", average(found.combined_score)),
+  ];
+}
+
 async function showQuarterly(event) {
   event.preventDefault();
   await guarded(async () => {
     const found = await api("GET", "/api/v1/ratings/companies/" + encodeURIComponent(state.companyId) + "/quarterly-evaluation?"
       + new URLSearchParams({ street_path: $("quarterly-street").value, quarter: $("quarterly-quarter").value }));
-    const average = (value) => (value ? value.display : "—");
-    $("quarterly-figures").replaceChildren(
-      figure("quarterly-residents", "居民自己评 Residents", found.resident_count + " 份 · " + average(found.resident_average)),
-      figure("quarterly-peers", "物业互相评 Peers", found.peer_count + " 份 · " + average(found.peer_average)),
-      figure("quarterly-departments", "部门综合评 Departments", found.department_count + " 份 · " + average(found.department_average)),
-      figure("quarterly-combined", "季度得分 Quarterly score", average(found.combined_score)),
-    );
+    $("quarterly-figures").replaceChildren(...quarterlyFigures("quarterly", found));
   });
 }
 
@@ -3223,8 +3235,7 @@ async function loadEvaluationForm() {
   const kind = evaluationKind();
   $("evaluation-form").hidden = !kind;
   if (!kind) return;
-  const scope = scopeParts();
-  if (!state.places.length && scope.length) state.places = await placesUnder(scope[scope.length - 1]);
+  await knownPlaces();
   const companies = await companiesInScope();
   $("evaluation-company").replaceChildren(...companies.filter((company) => company.id !== state.claims.wuye_company)
     .map((company) => el("option", { value: company.id }, company.name)));
@@ -3249,12 +3260,7 @@ async function submitEvaluation(event) {
     }, { create: true });
     const found = answer.quarterly;
     say("已提交评价 Evaluation submitted：" + (company ? company.textContent : "") + " " + found.quarter);
-    const average = (value) => (value ? value.display : "—");
-    $("evaluation-figures").replaceChildren(
-      figure("evaluation-departments", "部门综合评 Departments", found.department_count + " 份 · " + average(found.department_average)),
-      figure("evaluation-peers", "物业互相评 Peers", found.peer_count + " 份 · " + average(found.peer_average)),
-      figure("evaluation-combined", "季度得分 Quarterly score", average(found.combined_score)),
-    );
+    $("evaluation-figures").replaceChildren(...quarterlyFigures("evaluation", found));
   });
 }
 
