@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import closing
 from pathlib import Path
 
@@ -87,6 +87,19 @@ def read_workbook(
             return list(_table(rows, columns, optional=optional, source=f"sheet {sheet.title}"))
     except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, OSError, ValueError):
         raise InvalidArgument(f"{field} is not an Excel (.xlsx) workbook", field=field, rule="xlsx") from None
+
+
+def sent_rows(
+    rows: Sequence[Mapping[str, str]], workbook: bytes, columns: Iterable[str], *, rule: str,
+    optional: frozenset[str] = frozenset(),
+) -> list[tuple[int, Mapping[str, str]]]:
+    """What an import was sent, numbered: the rows given (1 the first), or an uploaded workbook's rows as its
+    sheet numbers them; both at once are refused naming ``workbook``."""
+    if workbook and rows:
+        raise InvalidArgument("send the rows or a workbook, not both", field="workbook", rule=rule)
+    if workbook:
+        return list(read_workbook(workbook, columns, optional=optional))
+    return list(enumerate(rows, start=1))
 
 
 def _table(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from wuye_chassis import auth
 from wuye_chassis.errors import AlreadyExists, InvalidArgument, PermissionDenied
-from wuye_chassis.tabular import read_workbook
+from wuye_chassis.tabular import sent_rows
 from wuye_enforcement.domain import commands
 from wuye_enforcement.domain.catalogue import (
     COLUMNS,
@@ -107,10 +107,7 @@ async def update_inspection_item(command: commands.UpdateInspectionItem, uow: En
 async def import_catalogue(command: commands.ImportCatalogue, uow: EnforcementUnitOfWork) -> ImportReport:
     """All or nothing: one bad row and nothing is imported; every row's errors are reported."""
     caller = auth.require_role((CATALOGUE_ADMIN,), action="import a catalogue")
-    if command.workbook and command.rows:
-        raise InvalidArgument("send the rows or a workbook, not both", field="workbook", rule="E1")
-    numbered = (read_workbook(command.workbook, COLUMNS, optional=OPTIONAL_COLUMNS) if command.workbook
-                else list(enumerate(command.rows, start=1)))
+    numbered = sent_rows(command.rows, command.workbook, COLUMNS, optional=OPTIONAL_COLUMNS, rule="E1")
     async with uow:
         catalogue = await uow.catalogue.load()
         errors: list[tuple[int, RowError]] = []

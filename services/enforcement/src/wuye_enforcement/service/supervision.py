@@ -22,7 +22,7 @@ from wuye_chassis.jurisdiction import JurisdictionPath
 from wuye_chassis.paging import next_page_token, page_key, page_size
 from wuye_chassis.periods import local_day, parse_period
 from wuye_chassis.photo_library import PhotoRecord
-from wuye_chassis.tabular import read_workbook
+from wuye_chassis.tabular import sent_rows
 from wuye_chassis.validation import parse_choice, require_text
 from wuye_enforcement.domain import commands
 from wuye_enforcement.domain.catalogue import Catalogue, RowError
@@ -184,10 +184,7 @@ async def import_task_list(command: commands.ImportTaskList, uow: EnforcementUni
     action = "import a task list"
     path = _issuer_path(command.jurisdiction_path, action)
     kind, origin = _kind_and_origin(command.kind, command.origin)
-    if command.workbook and command.rows:
-        raise InvalidArgument("send the rows or a workbook, not both", field="workbook", rule="S1")
-    numbered = (read_workbook(command.workbook, TASK_COLUMNS) if command.workbook
-                else list(enumerate(command.rows, start=1)))
+    numbered = sent_rows(command.rows, command.workbook, TASK_COLUMNS, rule="S1")
     async with uow:
         addressees = Addressees(uow, path, await uow.catalogue.load())
         errors: list[tuple[int, RowError]] = []
