@@ -7,6 +7,7 @@ from google.protobuf.message import Message
 from pydantic import BaseModel, Field
 
 from wuye.common.v1 import common_pb2
+from wuye.registry.v1 import registry_pb2
 from wuye_chassis import idempotency
 from wuye_chassis.auth import AuthContext
 from wuye_gateway.actors import POST_HEADER, acting_context
@@ -39,13 +40,20 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, object]] = {
 }
 
 
-async def caller(request: Request) -> AuthContext:
-    """The caller as the registry knows them, acting in one post (A1; ``wuye_gateway.actors``)."""
+async def signed_in(request: Request) -> tuple[AuthContext, registry_pb2.Actor | None]:
+    """The verified login's claims and the registry's person behind it (None when roles come from the
+    token, in development)."""
     login = request.app.state.verifier.verified(request)
     if request.app.state.settings.roles_from_token:
-        return login.claimed
-    actor = await request.app.state.actors.actor(login)
-    request.state.actor = actor
+        return login.claimed, None
+    return login.claimed, await request.app.state.actors.actor(login)
+
+
+async def caller(request: Request) -> AuthContext:
+    """The caller as the registry knows them, acting in one post (A1; ``wuye_gateway.actors``)."""
+    claimed, actor = await signed_in(request)
+    if actor is None:
+        return claimed
     return acting_context(actor, request.headers.get(POST_HEADER, "").strip())
 
 

@@ -8,7 +8,7 @@ from wuye_chassis.auth import COMMITTEE_MEMBER_ROLE, RESIDENT_POST, AuthContext
 from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.proto_values import enum_text
 from wuye_gateway.actors import POST_HEADER, acting_context
-from wuye_gateway.dependencies import PROBLEM_RESPONSES
+from wuye_gateway.dependencies import PROBLEM_RESPONSES, signed_in
 
 router = APIRouter(prefix="/api/v1", tags=["who acts"], responses=PROBLEM_RESPONSES)
 
@@ -57,11 +57,10 @@ def _acting(who: AuthContext) -> PostHeld:
 @router.get("/me", response_model=Me, summary="The signed-in person, their posts and units, and the post acted in "
                                               "(answered before a person with several posts has chosen one)")
 async def me(request: Request) -> Me:
-    login = request.app.state.verifier.verified(request)
-    if request.app.state.settings.roles_from_token:  # development: the token's claims are all there is
-        claimed = _acting(login.claimed)
-        return Me(person_id=login.claimed.user, name="", acting_as=claimed, posts=[claimed], units=[])
-    actor: registry_pb2.Actor = await request.app.state.actors.actor(login)
+    claimed, actor = await signed_in(request)
+    if actor is None:  # development: the token's claims are all there is
+        held = _acting(claimed)
+        return Me(person_id=claimed.user, name="", acting_as=held, posts=[held], units=[])
     try:
         acting: PostHeld | None = _acting(acting_context(actor, request.headers.get(POST_HEADER, "").strip()))
     except InvalidArgument as unnamed:
