@@ -4,12 +4,14 @@ surface deliberately has no write: households and the departments' catalogue).""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 import grpc
 import jwt
 import sqlalchemy as sa
 
+from tests.people import appoint
 from tests.platform import ISSUER, Gateway
 from wuye.enforcement.v1 import enforcement_pb2, enforcement_pb2_grpc
 from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
@@ -122,3 +124,55 @@ def company_staff_token(gateway: Gateway, company_id: str, scope: str = "350500/
               "roles": ["company_staff"], "wuye_scope": scope, "wuye_company": company_id}
     token = jwt.encode(claims, issuer._private_key, algorithm="RS256", headers={"kid": issuer.key_id})
     return {"Authorization": f"Bearer {token}"}
+
+
+@dataclass(frozen=True)
+class OwnersCompound:
+    compound: registry_pb2.Compound
+    #: 陈建国 (huian-resident), 王文斌 (huian-coowner), 许志强 and 林秀英, as registry person ids
+    owners: tuple[str, str, str, str]
+
+
+async def register_owners_compound(registry_port: int) -> OwnersCompound:
+    """The jurisdictions, and 凤凰城 with 陈建国 owning 1-101 alone, 王文斌 and 许志强 owning 1-104 together and
+    林秀英 owning 1-201 (100 m² each); the city admin and the community worker hold their posts."""
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{registry_port}") as channel:
+        stub = registry_pb2_grpc.RegistryServiceStub(channel)
+        for parent, code, name in HIERARCHY:
+            await stub.RegisterJurisdiction(registry_pb2.RegisterJurisdictionRequest(
+                parent_code=parent, code=code, name=name), metadata=CITY_ADMIN.to_metadata())
+        await appoint(registry_port, "city-admin", community_code=HUIAN_COMMUNITY)
+        await appoint(registry_port, "huian-community", community_code=HUIAN_COMMUNITY)
+        chen = await appoint(registry_port, "huian-resident", community_code=HUIAN_COMMUNITY)
+        wang = await appoint(registry_port, "huian-coowner", community_code=HUIAN_COMMUNITY)
+        xu, lin = [(await stub.RegisterPerson(registry_pb2.RegisterPersonRequest(
+            community_code=HUIAN_COMMUNITY, name=name), metadata=CITY_ADMIN.to_metadata())).person.id
+            for name in ("许志强", "林秀英")]
+        compound = (await stub.RegisterCompound(registry_pb2.RegisterCompoundRequest(
+            community_code=HUIAN_COMMUNITY, code="FHC", name="凤凰城", compound_type=registry_pb2.COMPOUND_TYPE_COMMODITY,
+            management_mode=registry_pb2.MANAGEMENT_MODE_COMPANY), metadata=CITY_ADMIN.to_metadata())).compound
+        building = (await stub.AddBuilding(registry_pb2.AddBuildingRequest(
+            compound_id=compound.id, code="1", name="1号楼"), metadata=CITY_ADMIN.to_metadata())).building
+        for unit, owners in (("101", [chen]), ("104", [wang, xu]), ("201", [lin])):
+            await stub.AddHousehold(registry_pb2.AddHouseholdRequest(
+                building_id=building.id, unit_number=unit, area_dm2=10_000,
+                owners=[registry_pb2.OwnerShare(person_id=owner, share=f"1/{len(owners)}") for owner in owners],
+            ), metadata=CITY_ADMIN.to_metadata())
+    return OwnersCompound(compound, (chen, wang, xu, lin))
+
+
+async def form_owners_committee(registry_port: int, compound_id: str, chair: str, members: list[str]) -> str:
+    """The compound's owners' committee of ``chair`` and ``members`` (each screened first), in office from
+    2026-02-01 for five years; its id."""
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{registry_port}") as channel:
+        stub = registry_pb2_grpc.RegistryServiceStub(channel)
+        for person in (chair, *members):
+            await stub.ProposeCandidate(registry_pb2.ProposeCandidateRequest(
+                compound_id=compound_id, person_id=person, screened_on="2026-01-15",
+                positions=[registry_pb2.RESERVE_POSITION_OWNERS_COMMITTEE_MEMBER]), metadata=CITY_ADMIN.to_metadata())
+        committee = (await stub.FormCommittee(registry_pb2.FormCommitteeRequest(
+            compound_id=compound_id, kind=registry_pb2.COMMITTEE_KIND_OWNERS_COMMITTEE, term_start="2026-02-01",
+            term_end="2031-02-01", members=[registry_pb2.CommitteeMember(person_id=chair, role=registry_pb2.MEMBER_ROLE_CHAIR)]
+            + [registry_pb2.CommitteeMember(person_id=person, role=registry_pb2.MEMBER_ROLE_MEMBER) for person in members],
+        ), metadata=CITY_ADMIN.to_metadata())).committee
+    return committee.id

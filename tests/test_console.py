@@ -39,9 +39,11 @@ from tests.gateway_world import (
     company_staff_token,
     configure_funds,
     enforcement_knows_serving_company,
+    form_owners_committee,
     funds_definition,
     register_compound,
     register_hierarchy,
+    register_owners_compound,
     register_serving_company,
 )
 from tests.people import APPOINTER, appoint, give_post
@@ -317,7 +319,7 @@ async def test_an_officer_reads_the_dashboard_and_works_the_queue_votes_and_plan
             staff = company_staff_token(gateway, company["id"])["Authorization"].removeprefix("Bearer ")
             await page.fill("#token", staff)
             await page.click("#token-login button[type=submit]")
-            await page.wait_for_selector("#who-text:has-text('company_staff')")
+            await page.wait_for_selector("#who-text:has-text('物业企业员工 Company staff')")
             await page.select_option("#case-state", "dispatched")
             await page.locator(f"#cases tr[data-case-id='{case['case_id']}']").click()
             await shown(page, "#case-start:visible")
@@ -910,6 +912,69 @@ async def test_F3_F6_P2_V2_officers_keep_the_funds_in_the_console_account_uses_e
     assert (screenshots / "console-funds.png").stat().st_size > 10_000
 
 
+async def test_P2_A1_A3_the_committee_chair_acting_in_the_seat_submits_an_expense_and_the_reviewers_decide_it_in_the_console(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
+) -> None:
+    registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
+    funds = await start_service(funds_definition(await database_url_factory("funds"), nats_server.url, registry.port))
+    # complaints too: the console reads its categories at sign-in
+    complaints = await start_service(definition("complaints", await database_url_factory("complaints"), nats_server.url))
+    world = await register_owners_compound(registry.port)
+    chen, _, xu, lin = world.owners
+    await form_owners_committee(registry.port, world.compound.id, chen, [xu, lin])
+    for reviewer in ("huian-party-reviewer", "huian-rc-reviewer"):
+        await appoint(registry.port, reviewer, community_code=HUIAN_COMMUNITY)
+    async with served_gateway({"registry": registry, "funds": funds, "complaints": complaints},
+                              roles_from_token=False) as (base, gateway):
+        await configure_funds(gateway, {"id": world.compound.id, "jurisdiction_path": world.compound.jurisdiction_path})
+        income = await gateway.client.post(f"/api/v1/funds/compounds/{world.compound.id}/common-income",
+                                           headers=await gateway.token("huian-community") | {"Idempotency-Key": "p2-1"},
+                                           json={"source": "parking", "amount_fen": 500000, "memo": "停车费"})
+        assert income.status_code == 201, income.text
+        async with console_page() as (page, errors):
+            # 陈建国 signs in as the owner he is; his seat on the committee is offered by the compound's name
+            await log_in(page, base, "huian-resident", "funds")
+            await shown(page, "#post-choice-label:not([hidden])")
+            offered = await page.locator("#post-choice option").all_inner_texts()
+            assert offered[1:] == ["业委会委员 Committee member · 凤凰城", "业主 Owner · 凤凰城社区"]
+            assert await page.is_hidden("#expense-form")  # as an owner he spends nothing of the committee's
+            await page.select_option("#post-choice", label=offered[1])
+            await shown(page, "#expense-form:not([hidden])")
+            assert await page.inner_text("#who-text") == "huian-resident · 业委会委员 Committee member · 凤凰城"
+            for keepers_only in ("#income-form", "#use-form", "#audit-form", "#disclosure-form"):
+                assert await page.is_hidden(keepers_only)
+
+            # an amount that is no sum of yuan is refused naming the field, and nothing is submitted
+            await page.fill("#expense-purpose", "业委会办公用品")
+            await page.fill("#expense-amount", "1200.001")
+            await page.click("#expense-form button[type=submit]")
+            await shown(page, "#message.error")
+            assert "amount_fen" in await page.inner_text("#message") and "金额" in await page.inner_text("#message")
+            assert "暂无支出" in await page.inner_text("#expenses")
+            await page.fill("#expense-amount", "1,200.00")
+            await page.click("#expense-form button[type=submit]")
+            await shown(page, "#message:has-text('已提交支出')")
+            assert "¥1,200.00" in await page.inner_text("#message")
+            row = page.locator("#expenses tr[data-state=in_review]", has_text="业委会办公用品")
+            await row.wait_for()
+            assert "凤凰城" in await row.inner_text() and "待 Waiting for 社区党组织" in await row.inner_text()
+            assert await row.locator("button").count() == 0  # he submitted it: he decides no step (A3)
+            await page.screenshot(path=str(screenshots / "console-committee-expense.png"), full_page=True)
+
+            # the party branch, then the residents' committee, each decide their own step
+            for reviewer, decided in (("huian-party-reviewer", "社区党组织 Party branch 同意"),
+                                      ("huian-rc-reviewer", "居委会 Residents' committee 同意")):
+                await log_in(page, base, reviewer, "funds")
+                waiting = page.locator("#expenses tr[data-state=in_review]", has_text="业委会办公用品")
+                await waiting.wait_for()
+                await waiting.locator("button.step-approve").click()
+                await shown(page, f'#expenses tr:has-text("{decided}")')
+            await shown(page, "#expenses tr[data-state=approved]:has-text('业委会办公用品')")
+            assert await page.is_hidden("#expense-form")
+            assert "出错" not in await page.inner_text("#message")
+            assert errors == []
+
+
 async def test_R4_P3_the_community_opens_the_vote_on_ending_a_black_listed_company_and_sees_its_audit_coverage_in_the_console(
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService
 ) -> None:
@@ -1282,8 +1347,8 @@ async def test_A1_a_person_holding_two_posts_chooses_the_one_to_act_in_and_the_s
             await shown(page, "#message:has-text('请先选择办理身份')")
             await shown(page, "#post-choice-label:not([hidden])")
             offered = await page.locator("#post-choice option").all_inner_texts()
-            assert offered[1:] == ["社区工作者 Community worker · 350521100001",
-                                   "社区党组织审核人 Party branch reviewer · 350521100001"]
+            assert offered[1:] == ["社区工作者 Community worker · 凤凰城社区",
+                                   "社区党组织审核人 Party branch reviewer · 凤凰城社区"]
             await page.select_option("#post-choice", label=offered[1])
             await shown(page, "#compound-register-form:not([hidden])")  # a community worker keeps the registry
             assert "请先选择" not in await page.inner_text("#message")

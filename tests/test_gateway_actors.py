@@ -6,7 +6,15 @@ from __future__ import annotations
 import grpc
 import pytest
 
-from tests.gateway_world import CITY_ADMIN, HIERARCHY, HUIAN_COMMUNITY, configure_funds, funds_definition
+from tests.gateway_world import (
+    CITY_ADMIN,
+    HIERARCHY,
+    HUIAN_COMMUNITY,
+    configure_funds,
+    form_owners_committee,
+    funds_definition,
+    register_owners_compound,
+)
 from tests.people import APPOINTER, appoint, give_post
 from tests.platform import StartService, definition, gateway_for
 from wuye.registry.v1 import registry_pb2, registry_pb2_grpc
@@ -38,6 +46,7 @@ async def test_A1_a_login_acts_as_its_registry_person_in_the_post_it_holds(world
     body = me.json()
     assert (body["person_id"], body["name"], body["acting_as"]["kind"]) == (officer_id, "黄**", "county_officer")
     assert body["acting_as"]["jurisdiction_path"] == "350500/350521" and body["units"] == []
+    assert body["acting_as"]["place_name"] == body["posts"][0]["place_name"] == "惠安县"  # names, not codes
     # the registry's post decides: a county officer registers a street in the county, not in Anxi
     inside = await gateway.client.post("/api/v1/jurisdictions", headers=officer,
                                        json={"parent_code": "350521", "code": "350521101", "name": "紫山镇"})
@@ -69,6 +78,7 @@ async def test_A1_a_person_with_several_posts_names_the_one_acted_in(world) -> N
     unchosen = await gateway.client.get("/api/v1/me", headers=headers)
     assert unchosen.status_code == 200 and unchosen.json()["acting_as"] is None
     assert {post["kind"] for post in unchosen.json()["posts"]} == {"community_worker", "party_branch_reviewer"}
+    assert [post["place_name"] for post in unchosen.json()["posts"]] == ["凤凰城社区", "凤凰城社区"]
     # ... anything else needs the post named
     unnamed = await gateway.client.get("/api/v1/compounds", params={"jurisdiction_code": HUIAN_COMMUNITY},
                                        headers=headers)
@@ -124,32 +134,10 @@ def test_A1_an_owner_on_a_committee_acts_as_an_owner_unless_the_seat_is_named() 
 
 @pytest.fixture
 async def owners_world(database_url_factory, nats_server: EmbeddedNats, start_service: StartService):
-    """凤凰城 with 陈建国 (huian-resident) owning 1-101 alone, 王文斌 (huian-coowner) and 许志强 owning 1-104
-    together, and a third owner; the community worker and the city admin hold their posts."""
+    """The registry's 凤凰城 and its owners (``register_owners_compound``) and funds behind the gateway."""
     registry = await start_service(definition("registry", await database_url_factory("registry"), nats_server.url))
     funds = await start_service(funds_definition(await database_url_factory("funds"), nats_server.url, registry.port))
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{registry.port}") as channel:
-        stub = registry_pb2_grpc.RegistryServiceStub(channel)
-        for parent, code, name in HIERARCHY:
-            await stub.RegisterJurisdiction(registry_pb2.RegisterJurisdictionRequest(
-                parent_code=parent, code=code, name=name), metadata=CITY_ADMIN.to_metadata())
-        await appoint(registry.port, "city-admin", community_code=HUIAN_COMMUNITY)
-        await appoint(registry.port, "huian-community", community_code=HUIAN_COMMUNITY)
-        chen = await appoint(registry.port, "huian-resident", community_code=HUIAN_COMMUNITY)
-        wang = await appoint(registry.port, "huian-coowner", community_code=HUIAN_COMMUNITY)
-        xu, third = [(await stub.RegisterPerson(registry_pb2.RegisterPersonRequest(
-            community_code=HUIAN_COMMUNITY, name=name), metadata=CITY_ADMIN.to_metadata())).person.id
-            for name in ("许志强", "林秀英")]
-        compound = (await stub.RegisterCompound(registry_pb2.RegisterCompoundRequest(
-            community_code=HUIAN_COMMUNITY, code="FHC", name="凤凰城", compound_type=registry_pb2.COMPOUND_TYPE_COMMODITY,
-            management_mode=registry_pb2.MANAGEMENT_MODE_COMPANY), metadata=CITY_ADMIN.to_metadata())).compound
-        building = (await stub.AddBuilding(registry_pb2.AddBuildingRequest(
-            compound_id=compound.id, code="1", name="1号楼"), metadata=CITY_ADMIN.to_metadata())).building
-        for unit, owners in (("101", [chen]), ("104", [wang, xu]), ("201", [third])):
-            await stub.AddHousehold(registry_pb2.AddHouseholdRequest(
-                building_id=building.id, unit_number=unit, area_dm2=10_000,
-                owners=[registry_pb2.OwnerShare(person_id=owner, share=f"1/{len(owners)}") for owner in owners],
-            ), metadata=CITY_ADMIN.to_metadata())
+    compound = (await register_owners_compound(registry.port)).compound
     # every call asks the registry afresh, so a committee seat given during a test shows at once
     async with gateway_for({"registry": registry, "funds": funds}, roles_from_token=False,
                            actor_cache_seconds=0) as gateway:
@@ -260,18 +248,9 @@ async def test_A1_P2_a_committee_member_acting_in_the_seat_submits_and_each_revi
                                        headers=await gateway.token("huian-community"))).json()
     people = sorted({person for owner in roster["owners"] for person in owner["person_ids"]})
     chen = (await gateway.client.get("/api/v1/me", headers=await gateway.token("huian-resident"))).json()["person_id"]
-    members = [chen, *[person for person in people if person != chen][:2]]  # 3 members: 3 households (O1)
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{registry_port}") as channel:
-        stub = registry_pb2_grpc.RegistryServiceStub(channel)
-        for person in members:
-            await stub.ProposeCandidate(registry_pb2.ProposeCandidateRequest(
-                compound_id=compound_id, person_id=person, screened_on="2026-01-15",
-                positions=[registry_pb2.RESERVE_POSITION_OWNERS_COMMITTEE_MEMBER]), metadata=CITY_ADMIN.to_metadata())
-        committee = (await stub.FormCommittee(registry_pb2.FormCommitteeRequest(
-            compound_id=compound_id, kind=registry_pb2.COMMITTEE_KIND_OWNERS_COMMITTEE, term_start="2026-02-01",
-            term_end="2031-02-01", members=[registry_pb2.CommitteeMember(
-                person_id=person, role=registry_pb2.MEMBER_ROLE_CHAIR if person == chen else registry_pb2.MEMBER_ROLE_MEMBER)
-                for person in members]), metadata=CITY_ADMIN.to_metadata())).committee
+    # 3 members: 3 households (O1)
+    committee_id = await form_owners_committee(registry_port, compound_id, chen,
+                                               [person for person in people if person != chen][:2])
 
     community = await gateway.token("huian-community")
     income = await gateway.client.post(f"/api/v1/funds/compounds/{compound_id}/common-income",
@@ -281,21 +260,22 @@ async def test_A1_P2_a_committee_member_acting_in_the_seat_submits_and_each_revi
     ledger_id = income.json()["entry"]["ledger_id"]
     body = {"compound_id": compound_id, "amount_fen": 120000, "purpose": "业委会办公用品"}
     chair = await gateway.token("huian-resident")
-    me = (await gateway.client.get("/api/v1/me", headers=chair | {"X-Wuye-Post": committee.id})).json()
+    me = (await gateway.client.get("/api/v1/me", headers=chair | {"X-Wuye-Post": committee_id})).json()
     assert (me["acting_as"]["kind"], me["acting_as"]["compound_id"]) == ("committee_member", compound_id)
+    assert me["acting_as"]["place_name"] == "凤凰城"  # a seat is held in its compound
     assert [(p["post_id"], p["committee_role"]) for p in me["posts"] if p["kind"] == "committee_member"] == [
-        (committee.id, "chair")]
+        (committee_id, "chair")]
     # the community worker, and the chair acting as an owner, do not spend the committee's money (A1)
     for headers in (community, chair | {"X-Wuye-Post": "resident"}):
         refused = await gateway.client.post("/api/v1/committee-expenses", headers=headers, json=body)
         assert (refused.status_code, refused.json()["rule"]) == (403, "role"), refused.text
     submitted = await gateway.client.post("/api/v1/committee-expenses", json=body,
-                                          headers=chair | {"X-Wuye-Post": committee.id})
+                                          headers=chair | {"X-Wuye-Post": committee_id})
     assert submitted.status_code == 201, submitted.text
     expense = submitted.json()
     assert (expense["state"], expense["submitted_by"]) == ("in_review", chen)
     reviews = f"/api/v1/committee-expenses/{expense['expense_id']}/reviews"
-    for outsider in (community, chair | {"X-Wuye-Post": committee.id}):  # neither holds a reviewer post (A3)
+    for outsider in (community, chair | {"X-Wuye-Post": committee_id}):  # neither holds a reviewer post (A3)
         assert (await gateway.client.post(reviews, json={"approve": True}, headers=outsider)).status_code == 403
     for reviewer in ("huian-party-reviewer", "huian-rc-reviewer"):
         reviewed = await gateway.client.post(reviews, json={"approve": True}, headers=await gateway.token(reviewer))

@@ -1,10 +1,13 @@
 """The signed-in person: who the registry says they are, what they may act as, and the post in use (A1)."""
 
+import asyncio
+
+import grpc
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from wuye.registry.v1 import registry_pb2
-from wuye_chassis.auth import COMMITTEE_MEMBER_ROLE, RESIDENT_POST, AuthContext
+from wuye_chassis.auth import COMMITTEE_MEMBER_ROLE, RESIDENT_POST, SYSTEM, AuthContext
 from wuye_chassis.errors import InvalidArgument
 from wuye_chassis.proto_values import enum_text
 from wuye_gateway.actors import POST_HEADER, acting_context
@@ -23,6 +26,8 @@ class PostHeld(BaseModel):
     started_on: str = ""
     compound_id: str = Field("", description="the compound a committee member acts for")
     committee_role: str = Field("", description="a committee member's role: chair, vice_chair or member")
+    place_name: str = Field("", description="where the post is held, by name: the company of company staff, the "
+                                            "compound of a committee seat, else the jurisdiction")
 
 
 class UnitOwned(BaseModel):
@@ -72,9 +77,41 @@ async def me(request: Request) -> Me:
              for seat in actor.committee_seats]
     resident = [PostHeld(post_id=RESIDENT_POST, kind=RESIDENT_POST, jurisdiction_path=unit.jurisdiction_path)
                 for unit in actor.units[:1]]
+    posts = [_post(post) for post in actor.posts] + seats + resident
+    await _name_places(request, posts)
+    if acting is not None:
+        acting.place_name = next((post.place_name for post in posts if post.post_id == acting.post_id), "")
     return Me(
-        person_id=actor.person_id, name=actor.name, acting_as=acting,
-        posts=[_post(post) for post in actor.posts] + seats + resident,
+        person_id=actor.person_id, name=actor.name, acting_as=acting, posts=posts,
         units=[UnitOwned(household_id=unit.household_id, compound_id=unit.compound_id,
                          jurisdiction_path=unit.jurisdiction_path, owner_key=unit.owner_key) for unit in actor.units],
     )
+
+
+async def _name_places(request: Request, held: list[PostHeld]) -> None:
+    """Give each post the name of its place, read with the gateway's own identity: a person choosing among
+    their posts has no post yet to read the registry as, and a post's own place is no secret to its holder."""
+    method = request.app.state.backends.method
+
+    async def name_of(post: PostHeld) -> str:
+        try:
+            if post.company_id:
+                company = await method("registry", "GetCompany")(
+                    registry_pb2.GetCompanyRequest(company_id=post.company_id), metadata=SYSTEM.to_metadata())
+                return str(company.company.name)
+            if post.compound_id:
+                compound = await method("registry", "GetCompound")(
+                    registry_pb2.GetCompoundRequest(compound_id=post.compound_id), metadata=SYSTEM.to_metadata())
+                return str(compound.compound.name)
+            code = post.jurisdiction_path.rsplit("/", 1)[-1]
+            if not code:
+                return ""
+            jurisdiction = await method("registry", "GetJurisdiction")(
+                registry_pb2.GetJurisdictionRequest(code=code), metadata=SYSTEM.to_metadata())
+            return str(jurisdiction.jurisdiction.name)
+        except grpc.aio.AioRpcError:
+            return ""  # a name the registry cannot give now leaves the screen showing the place's code
+
+    names = await asyncio.gather(*(name_of(post) for post in held))
+    for post, name in zip(held, names, strict=True):
+        post.place_name = name

@@ -221,7 +221,7 @@ function login(token) {
   state.places = [];
   state.dashboardCode = "";  // each login starts at the person's own jurisdiction
   sessionStorage.setItem(TOKEN_KEY, token);
-  $("who-text").textContent = claims.sub + " · " + (claims.roles || []).join(",") + " · " + (claims.wuye_scope || "");
+  $("who-text").textContent = claims.sub;  // the post acted in follows once the registry has said which
   $("who").hidden = false;
   $("login").hidden = true;
   $("tabs").hidden = false;
@@ -241,15 +241,18 @@ async function actingPost() {
   const me = await api("GET", "/api/v1/me");
   $("post-choice-label").hidden = me.posts.length < 2;
   $("post-choice").replaceChildren(el("option", { value: "" }, "请选择 Choose…"), ...me.posts.map((post) => el("option",
-    { value: post.post_id }, postLabel(post.kind) + " · " + (post.company_id ? "物业企业" : placeName(post.jurisdiction_path)))));
+    { value: post.post_id }, postLabel(post.kind) + " · " + (post.place_name || placeName(post.jurisdiction_path)))));
   if (!me.acting_as) {
     say("您有多个岗位，请先选择办理身份 You hold several posts: choose the one to act in", true);
     throw new Stale();  // nothing loads until a post is chosen (a new session then)
   }
   $("post-choice").value = me.acting_as.post_id;
+  $("who-text").textContent = state.claims.sub + " · " + postLabel(me.acting_as.kind) + " · "
+    + (me.acting_as.place_name || placeName(me.acting_as.jurisdiction_path));
   Object.assign(state.claims, {
     roles: [me.acting_as.kind], wuye_scope: me.acting_as.jurisdiction_path,
     wuye_company: me.acting_as.company_id || undefined, wuye_department: me.acting_as.department || undefined,
+    wuye_compound: me.acting_as.compound_id || undefined,
   });
 }
 
@@ -1548,6 +1551,7 @@ const EMERGENCIES = {
 };
 const EXPENSE_STATES = { in_review: "审核中 In review", approved: "已通过 Approved", rejected: "已驳回 Rejected", paid: "已支付 Paid" };
 const EXPENSE_REVIEWERS = { community_party_branch: "社区党组织 Party branch", residents_committee: "居委会 Residents' committee" };
+const EXPENSE_STEP_POSTS = { community_party_branch: "party_branch_reviewer", residents_committee: "residents_committee_reviewer" };
 const DISCLOSURE_SUBJECTS = { common_income: "公共收益 Common-parts income", maintenance_fund: "维修资金 Maintenance fund" };
 const CHAIN_BREAKS = {
   sequence_gap: "序号缺失 an entry is missing", prev_hash_mismatch: "前序哈希不符 an entry was inserted or removed",
@@ -1624,6 +1628,8 @@ async function loadJurisdictionFundFigures() {
 }
 
 async function loadFunds() {
+  // what only a fund's keepers record; reviewers, auditors and committee members read the rest
+  for (const id of ["audit-form", "income-form", "use-form", "disclosure-form"]) $(id).hidden = !hasRole(...FUND_MANAGERS);
   await loadAccount();
   await loadMiniFund();
   await loadNeighbourFunds();
@@ -1915,24 +1921,44 @@ function reviewProgress(expense) {
 }
 
 async function loadExpenses() {
+  const member = hasRole("committee_member");
+  $("expense-form").hidden = !member;
   const page = await api("GET", "/api/v1/committee-expenses?" + new URLSearchParams({ jurisdiction_path: state.claims.wuye_scope || "", page_size: "100" }));
-  $("expenses").replaceChildren(...page.items.map((expense) => {
+  // a committee member's seat is in one compound; the community's other compounds are not theirs to follow
+  const shown = member ? page.items.filter((expense) => expense.compound_id === state.claims.wuye_compound) : page.items;
+  $("expenses").replaceChildren(...shown.map((expense) => {
     const path = "/api/v1/committee-expenses/" + encodeURIComponent(expense.expense_id);
     const after = async (step, body, message) => {
       await api("POST", path + step, body);
       say(message + "：" + expense.purpose);
       await loadExpenses();
     };
-    const steps = expense.state === "in_review" ? [
+    // each step is offered only to the post that decides it: the reviewer whose turn it is, then a fund manager (A3)
+    const steps = expense.state === "in_review" && hasRole(EXPENSE_STEP_POSTS[expense.expected_reviewer]) ? [
       ["approve", "同意 Approve", (text) => after("/reviews", { approve: true, reason: text }, "已同意 Approved")],
       ["reject", "不同意 Reject", (text) => after("/reviews", { approve: false, reason: text }, "已驳回 Rejected")],
-    ] : expense.state === "approved" ? [["pay", "支付 Pay", () => after("/payment", {}, "已支付 Paid")]] : [];
+    ] : expense.state === "approved" && hasRole(...FUND_MANAGERS) ? [["pay", "支付 Pay", () => after("/payment", {}, "已支付 Paid")]] : [];
     return el("tr", { dataset: { expenseId: expense.expense_id, state: expense.state } },
       el("td", {}, expense.purpose), el("td", {}, compoundName(expense.compound_id)), el("td", { class: "money" }, yuan(expense.amount_fen)),
       el("td", { class: "review" }, reviewProgress(expense)), el("td", { class: "state" }, EXPENSE_STATES[expense.state]),
       steps.length ? stepCell(steps) : el("td", {}, "—"));
   }));
-  if (!page.items.length) $("expenses").append(el("tr", {}, el("td", { colspan: "6" }, "暂无支出 No expenses")));
+  if (!shown.length) $("expenses").append(el("tr", {}, el("td", { colspan: "6" }, "暂无支出 No expenses")));
+}
+
+// a member of the compound's committee, acting in that seat, submits what the committee spends (P2, A1)
+async function submitExpense(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const expense = await api("POST", "/api/v1/committee-expenses", {
+      compound_id: state.claims.wuye_compound, purpose: $("expense-purpose").value,
+      amount_fen: fenOf($("expense-amount").value, "amount_fen", "金额 Amount"),
+    }, { create: true });
+    say("已提交支出，待审核 Expense submitted for review：" + expense.purpose + " " + yuan(expense.amount_fen));
+    $("expense-purpose").value = "";
+    $("expense-amount").value = "";
+    await loadExpenses();
+  });
 }
 
 async function loadDisclosures() {
@@ -3453,6 +3479,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("ledger-verify").addEventListener("click", () => guarded(verifyLedger));
   $("use-state").addEventListener("change", () => guarded(loadUseApplications));
   $("use-form").addEventListener("submit", submitUse);
+  $("expense-form").addEventListener("submit", submitExpense);
   $("disclosure-form").addEventListener("submit", publishDisclosure);
   $("account-open-form").addEventListener("submit", openAccount);
   $("interest-form").addEventListener("submit", allocateInterest);
