@@ -667,6 +667,74 @@ async def test_S1_S4_the_task_force_and_its_addressees_work_the_campaign_in_the_
             assert errors == []
 
 
+async def test_S1_S3_the_county_types_a_task_list_and_a_rectification_list_row_by_row_and_the_bad_row_is_named_in_the_console(
+    database_url_factory, nats_server: EmbeddedNats, start_service: StartService, screenshots: Path
+) -> None:
+    async with served_city(("registry", "enforcement", "complaints"), database_url_factory, nats_server, start_service) as (base, gateway):
+        compound = await register_compound(gateway, "350521100001", "FHC", "凤凰城")
+        officer = await gateway.token("huian-officer")
+        yesterday = (dt.datetime.now(SHANGHAI).date() - dt.timedelta(days=1)).isoformat()
+
+        async def compound_known() -> bool:
+            # refused for its deadline, no longer for its addressee: the registry's compound has reached enforcement
+            probe = await gateway.client.post("/api/v1/supervision/task-lists", headers=officer, json={
+                "kind": "task_list", "title": "探测", "jurisdiction_path": "350500/350521", "tasks": [
+                    {"area": "探测", "title": "探测", "required_result": "无",
+                     "addressee": {"kind": "compound", "id": compound["id"]}, "deadline": yesterday}]})
+            return probe.status_code == 400 and probe.json()["field"] == "tasks[0].deadline"
+
+        await eventually(compound_known)
+        async with console_page() as (page, errors):
+            await log_in(page, base, "huian-officer", "supervision")
+            await shown(page, "#task-form:not([hidden]) #task-lines tr.line")
+
+            async def type_row(body: str, at: int, cells: dict[str, str], addressee: str, deadline: str = "") -> None:
+                row = page.locator(f"#{body} tr.line").nth(at)
+                for name, text in cells.items():
+                    await row.locator(f".line-{name}").fill(text)
+                await row.locator(".line-addressee").select_option(label=addressee)
+                if deadline:
+                    await row.locator(".line-deadline").fill(deadline)
+
+            # S1: two tasks, to the street by its name and to the housing department; the second is due yesterday
+            await page.fill("#task-title", "惠安县物业服务提升任务清单")
+            await type_row("task-lines", 0, {"area": "党建引领", "title": "成立工作专班", "required_result": "专班名单"},
+                           "螺城镇")
+            await page.click("#task-line-add")
+            await type_row("task-lines", 1, {"area": "安全隐患", "title": "电梯安全排查", "required_result": "排查台账"},
+                           "住建 Housing and urban-rural development", yesterday)
+            await page.click("#task-form button[type=submit]")
+            await shown(page, "#message.error")
+            said = await page.inner_text("#message")
+            assert "第 2 行" in said and "tasks[1].deadline" in said, said
+            assert await page.locator("#task-lines tr.refused").count() == 1
+            assert "暂无清单" in await page.inner_text("#sup-task-lists")  # nothing issued
+            await page.locator("#task-lines tr.line").nth(1).locator(".line-deadline").fill(
+                (dt.datetime.now(SHANGHAI).date() + dt.timedelta(days=30)).isoformat())
+            await page.click("#task-form button[type=submit]")
+            await shown(page, "#message:has-text('已下发')")
+            assert "任务 2 项" in await page.inner_text("#message")
+            issued = page.locator("#sup-task-lists tr[data-list-id]", has_text="惠安县物业服务提升任务清单")
+            await issued.wait_for()
+            await issued.click()
+            await shown(page, "#sup-list-rows tr[data-task-id]")
+            rows = await page.inner_text("#sup-list-rows")
+            assert "螺城镇" in rows and "住建" in rows and "电梯安全排查" in rows
+            assert await page.locator("#task-lines tr.line").count() == 1  # the form is clear for the next list
+
+            # S3: a problem found on an unannounced visit, assigned to the compound by its name
+            await page.fill("#manual-list-title", "暗访发现问题整改清单")
+            await type_row("manual-list-lines", 0, {"problem": "消防通道被占用"}, "凤凰城")
+            await page.click("#manual-list-form button[type=submit]")
+            await shown(page, "#message:has-text('已下发整改清单')")
+            assert "问题 1 个" in await page.inner_text("#message")
+            await shown(page, "#sup-list-rows tr[data-item-id]:has-text('消防通道被占用')")
+            assert "凤凰城" in await page.inner_text("#sup-list-rows")
+            await shown(page, "#sup-lists tr[data-list-id]:has-text('暗访发现问题整改清单')")
+            await page.screenshot(path=str(screenshots / "console-supervision-typed-lists.png"), full_page=True)
+            assert errors == []
+
+
 async def test_S1_the_county_issues_a_special_action_from_the_filled_in_template_and_sees_each_bad_row_in_the_console(
     database_url_factory, nats_server: EmbeddedNats, start_service: StartService, tmp_path: Path,
     screenshots: Path,

@@ -65,6 +65,7 @@ async def me(request: Request) -> Me:
     claimed, actor = await signed_in(request)
     if actor is None:  # development: the token's claims are all there is
         held = _acting(claimed)
+        await _name_places(request, [held])
         return Me(person_id=claimed.user, name="", acting_as=held, posts=[held], units=[])
     try:
         acting: PostHeld | None = _acting(acting_context(actor, request.headers.get(POST_HEADER, "").strip()))

@@ -80,6 +80,12 @@ class Problem extends Error {
 
 class Stale extends Error {}
 
+// the row a refusal names in a list the request sent ("tasks[1].deadline" → 1), counted from 0
+function refusedRow(error) {
+  const match = /^\w+\[(\d+)\]/.exec((error.body && error.body.field) || "");
+  return match ? Number(match[1]) : null;
+}
+
 async function api(method, path, body, options) {
   const session = state.session;
   const headers = { Accept: "application/json" };
@@ -111,7 +117,8 @@ async function guarded(work) {
     // the refusal in Chinese naming the field first, then the service's own words (English)
     const zh = error.body && error.body.detail_zh ? error.body.detail_zh + "。" : "";
     const field = error.body && error.body.field ? " (" + error.body.field + ")" : "";
-    say("出错了 Error: " + zh + error.message + field, true);
+    const row = refusedRow(error);
+    say("出错了 Error: " + (row == null ? "" : "第 " + (row + 1) + " 行 Row " + (row + 1) + "：") + zh + error.message + field, true);
   }
 }
 
@@ -2612,7 +2619,8 @@ async function loadSupervision() {
   }, el("td", {}, one.title), el("td", {}, LIST_KINDS[one.kind] + (one.origin ? " · " + ORIGINS[one.origin] : "")),
   el("td", {}, String(one.areas)), el("td", {}, String(one.task_count)), el("td", {}, String(one.tasks_done)))));
   if (!taskLists.items.length) $("sup-task-lists").append(el("tr", {}, el("td", { colspan: "5" }, "暂无清单 No lists")));
-  $("task-import-form").hidden = !hasRole(...TASK_FORCE);
+  for (const id of ["task-import-form", "task-form", "manual-list-form"]) $(id).hidden = !hasRole(...TASK_FORCE);
+  if (hasRole(...TASK_FORCE)) await prepareTypedLists();
   await loadRounds(path);
   const lists = await api("GET", "/api/v1/supervision/rectification-lists?" + new URLSearchParams({ jurisdiction_path: path, page_size: "200" }));
   $("sup-lists").replaceChildren(...lists.items.map((one) => el("tr", {
@@ -2660,6 +2668,101 @@ async function importTaskList(event) {
     $("import-title").value = "";
     $("import-file").value = "";
     await loadSupervision();
+  });
+}
+
+// S1 and S3 typed here: a row per task or problem, each addressed to a street or community below, a
+// department, a compound or a company of the jurisdiction, by name; the service checks every row and issues
+// nothing while one is wrong (its message names the row's field)
+async function addresseeOptions() {
+  const scope = state.claims.wuye_scope || "";
+  const [places, departments, companies] = await Promise.all([knownPlaces(), loadDepartments(), companiesInScope()]);
+  const group = (label, options) => el("optgroup", { label }, ...options);
+  return [
+    group("辖区 Streets and communities", places.filter((place) => place.path !== scope)
+      .map((place) => el("option", { value: "jurisdiction|" + place.path }, place.name))),
+    group("部门 Departments", Object.entries(departments).map(([code, name]) => el("option", { value: "department|" + code }, name))),
+    group("小区 Compounds", (state.compounds || []).map((one) => el("option", { value: "compound|" + one.id }, one.name))),
+    group("物业企业 Companies", companies.map((one) => el("option", { value: "company|" + one.id }, one.name))),
+  ];
+}
+
+const TASK_LINE = [["area", "领域", 100], ["title", "任务", 200], ["required_result", "工作要求", 500]];
+const LIST_LINE = [["problem", "问题", 500]];
+
+async function prepareTypedLists() {
+  state.addressees = await addresseeOptions();
+  for (const [body, fields] of [["task-lines", TASK_LINE], ["manual-list-lines", LIST_LINE]]) {
+    if (!$(body).children.length) addLine(body, fields);
+  }
+}
+
+function addLine(body, fields) {
+  const row = el("tr", { class: "line" },
+    ...fields.map(([name, caption, length]) => el("td", {}, el("input", { class: "line-" + name, required: "", maxlength: String(length), "aria-label": caption }))),
+    el("td", {}, el("select", { class: "line-addressee", required: "", "aria-label": "责任单位" },
+      ...state.addressees.map((node) => node.cloneNode(true)))),
+    el("td", {}, el("input", { class: "line-deadline", type: "date", required: "", value: shiftedDay(15), "aria-label": "时限" })),
+    el("td", {}, el("button", { type: "button", class: "line-remove", onclick: () => {
+      if ($(body).children.length > 1) row.remove();
+    } }, "删除 Remove")));
+  $(body).append(row);
+}
+
+// a typed list sent: the row the service refuses is marked until it is sent again
+async function sendLines(body, send) {
+  for (const row of $(body).children) row.classList.remove("refused");
+  try {
+    return await send();
+  } catch (error) {
+    const row = refusedRow(error);
+    if (row != null && $(body).children[row]) $(body).children[row].classList.add("refused");
+    throw error;
+  }
+}
+
+function typedLines(body, fields) {
+  return [...$(body).children].map((row) => {
+    const [kind, id] = row.querySelector(".line-addressee").value.split("|");
+    return {
+      ...Object.fromEntries(fields.map(([name]) => [name, row.querySelector(".line-" + name).value])),
+      addressee: { kind, id }, deadline: row.querySelector(".line-deadline").value,
+    };
+  });
+}
+
+function clearLines(body, fields) {
+  $(body).replaceChildren();
+  addLine(body, fields);
+}
+
+async function issueTypedTaskList(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const kind = $("task-kind").value;
+    const issued = await sendLines("task-lines", () => api("POST", "/api/v1/supervision/task-lists", {
+      kind, title: $("task-title").value, jurisdiction_path: state.claims.wuye_scope || "",
+      ...(kind === "special_action" ? { origin: $("task-origin").value } : {}), tasks: typedLines("task-lines", TASK_LINE),
+    }, { create: true }));
+    say("已下发 Issued：" + issued.title + "，任务 " + issued.tasks.length + " 项 tasks");
+    $("task-title").value = "";
+    clearLines("task-lines", TASK_LINE);
+    await loadSupervision();
+  });
+}
+
+async function issueTypedRectificationList(event) {
+  event.preventDefault();
+  await guarded(async () => {
+    const issued = await sendLines("manual-list-lines", () => api("POST", "/api/v1/supervision/rectification-lists", {
+      title: $("manual-list-title").value, jurisdiction_path: state.claims.wuye_scope || "",
+      items: typedLines("manual-list-lines", LIST_LINE),
+    }, { create: true }));
+    say("已下发整改清单 Rectification list issued：" + issued.title + "，问题 " + issued.items.length + " 个 items");
+    $("manual-list-title").value = "";
+    clearLines("manual-list-lines", LIST_LINE);
+    await loadSupervision();
+    await openRectificationList(issued.list_id);
   });
 }
 
@@ -3500,6 +3603,11 @@ document.addEventListener("DOMContentLoaded", () => {
   $("round-kind").addEventListener("change", () => { $("round-size-label").hidden = $("round-kind").value !== "spot_check"; });
   $("task-import-form").addEventListener("submit", importTaskList);
   $("import-kind").addEventListener("change", () => { $("import-origin-label").hidden = $("import-kind").value !== "special_action"; });
+  $("task-kind").addEventListener("change", () => { $("task-origin-label").hidden = $("task-kind").value !== "special_action"; });
+  $("task-line-add").addEventListener("click", () => addLine("task-lines", TASK_LINE));
+  $("manual-list-line-add").addEventListener("click", () => addLine("manual-list-lines", LIST_LINE));
+  $("task-form").addEventListener("submit", issueTypedTaskList);
+  $("manual-list-form").addEventListener("submit", issueTypedRectificationList);
   $("lists-publish").addEventListener("click", () => guarded(publishLists));
   $("record-form").addEventListener("submit", enterRecord);
   $("stars-form").addEventListener("submit", assessStars);
@@ -3509,7 +3617,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("policy-form").addEventListener("submit", setListPolicy);
   $("policy-scheme").addEventListener("change", policyChoices);
   $("meeting-form").addEventListener("submit", recordMeeting);
-  for (const table of document.querySelectorAll("main table.list")) {
+  for (const table of document.querySelectorAll("main table.list:not(.lines)")) {  // a form's rows being typed are no list to export
     if (table.closest("#sup-list")) continue;  // a whole list exports from the service, with every column
     const button = el("button", { type: "button", class: "export-table", onclick: () => guarded(() => exportTable(table)) },
       "导出Excel Export");
