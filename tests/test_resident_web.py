@@ -2,12 +2,15 @@
 as ``make run`` starts it with the demo city: 苏美玲, an owner of 凤凰城 1-102, signs in with her phone, files a
 complaint for her compound, follows it with its deadline and history, answers its callback herself once the
 company has replied, and casts her own ballot in her compound's open vote with its matter, thresholds and her
-own weight (A1, A2, A5, C5).
+own weight (A1, A2, A5, C5). The others in her story are the demo's own people at their desks, in the officers'
+console beside her phone: 陈社工 opens the vote and dispatches her case, 张物业 of the company takes it on, resolves
+it and replies.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from deploy.localstack import LocalStack
 from tests.demo_city import demo_city
 from tests.support import DRAWN, phone_photo
 from tests.test_browser import CHROMIUM, CHROMIUM_FLAGS
+from tests.test_console import log_in
 from wuye_chassis.workdays import SHANGHAI
 
 playwright = pytest.importorskip("playwright.async_api", reason="playwright is not installed")
@@ -37,39 +41,42 @@ def city(tmp_path: Path) -> Iterator[LocalStack]:
         yield stack
 
 
-def open_vote(gateway_url: str) -> str:
-    """The community worker opens a vote in 凤凰城 on its maintenance fund; returns its title."""
-    with demo.patient_client(gateway_url) as client:
-        def signed_in(body: dict[str, str]) -> dict[str, str]:
-            token = client.post("/dev/token", json=body).raise_for_status().json()["access_token"]
-            return {"Authorization": f"Bearer {token}"}
-
-        worker = signed_in({"username": "huian-community"})
-        [fenghuang] = [c for c in client.get("/api/v1/compounds", params={"jurisdiction_code": "350521100001"},
-                                             headers=worker).json()["items"] if c["name"] == demo.FENGHUANG]
-        admin = signed_in({"username": "city-admin"})
-        client.post("/api/v1/funds/compounds", headers=admin, json={"compound": {
-            "compound_id": fenghuang["id"], "jurisdiction_path": fenghuang["jurisdiction_path"]}}).raise_for_status()
-        opened = client.post("/api/v1/votes", headers=worker | {"Idempotency-Key": "resident-web-vote"}, json={
-            "compound_id": fenghuang["id"], "matter": "use_maintenance_fund", "title": "1号楼屋面防水维修"})
-        assert opened.status_code == 201, opened.text
-        return str(opened.json()["title"])
+async def open_vote_in_console(console, gateway_url: str, title: str) -> None:
+    """陈社工, the demo's community worker, opens a vote in 凤凰城 on its maintenance fund in the console."""
+    await log_in(console, gateway_url, "huian-community", "votes")
+    fenghuang = console.locator("#vote-compound option").filter(has_text=re.compile(f"^{demo.FENGHUANG} \\("))
+    await console.select_option("#vote-compound", await fenghuang.get_attribute("value"))
+    await console.select_option("#vote-matter", "use_maintenance_fund")
+    await console.fill("#vote-title", title)
+    await console.click("#vote-form button[type=submit]")
+    await console.locator("#votes tr", has_text=title).wait_for()
 
 
-def handle(gateway_url: str, case_id: str) -> None:
-    """The community worker accepts and dispatches the case to 凤凰城's company, whose staff take it on,
-    resolve it and reply to the reporter (A1: each step by whoever holds the case)."""
-    with demo.patient_client(gateway_url) as client:
-        def signed_in(username: str) -> dict[str, str]:
-            token = client.post("/dev/token", json={"username": username}).raise_for_status().json()["access_token"]
-            return {"Authorization": f"Bearer {token}"}
-
-        worker, staff = signed_in("huian-community"), signed_in("huian-company")
-        case = f"/api/v1/complaints/{case_id}"
-        for who, step, body in ((worker, "accept", {}), (worker, "dispatch", {"assignee_kind": "company"}),
-                                (staff, "start", {}), (staff, "resolve", {"summary": "更换了曳引机"}),
-                                (staff, "reply", {"message": "电梯已修复，已恢复运行"})):
-            client.post(f"{case}/{step}", headers=who, json=body).raise_for_status()
+async def handle_in_console(console, gateway_url: str, case_id: str) -> None:
+    """The case worked in the console by the demo's own people: 陈社工 accepts it and dispatches it to 凤凰城's
+    company; 张物业, that company's staff, takes it on, resolves it and replies (A1: each step by whoever holds
+    the case)."""
+    await log_in(console, gateway_url, "huian-community", "complaints")
+    await console.locator(f"#cases tr[data-case-id='{case_id}']").click()
+    await shown(console, "#case-accept:visible")
+    await console.click("#case-accept")
+    await shown(console, "#case-state-value[data-state=accepted]")
+    await console.select_option("#dispatch-kind", "company")
+    await console.click("#case-dispatch")
+    await shown(console, "#case-state-value[data-state=dispatched]")
+    await log_in(console, gateway_url, "huian-company", "complaints")
+    await shown(console, "#who-text:has-text('物业企业员工 Company staff')")
+    await console.select_option("#case-state", "dispatched")
+    await console.locator(f"#cases tr[data-case-id='{case_id}']").click()
+    await shown(console, "#case-start:visible")
+    await console.click("#case-start")
+    await shown(console, "#case-state-value[data-state=in_progress]")
+    await console.fill("#case-text", "更换了曳引机")
+    await console.click("#case-resolve")
+    await shown(console, "#case-state-value[data-state=resolved]")
+    await console.fill("#case-text", "电梯已修复，已恢复运行")
+    await console.click("#case-reply")
+    await shown(console, "#case-history li[data-action=reply]")
 
 
 async def shown(page, selector: str, state: str = "visible") -> None:
@@ -79,13 +86,19 @@ async def shown(page, selector: str, state: str = "visible") -> None:
         raise AssertionError(f"{selector} did not appear; the page said: {await page.inner_text('#message')!r}") from None
 
 
-async def test_a_resident_files_follows_and_votes_on_a_phone(city: LocalStack, screenshots: Path) -> None:
-    title = open_vote(city.gateway_url)
+async def test_a_resident_files_follows_and_votes_on_a_phone_while_the_officers_and_the_company_work_in_the_console(
+    city: LocalStack, screenshots: Path
+) -> None:
+    title = "1号楼屋面防水维修"
     async with playwright.async_playwright() as driver:
         browser = await driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = await browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+        # the officers and the company at their desks, in a session of their own
+        console = await browser.new_page(viewport={"width": 1280, "height": 900})
         errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
+        for one in (page, console):
+            one.on("pageerror", lambda error: errors.append(str(error)))
+        await open_vote_in_console(console, city.gateway_url, title)
         answer = await page.goto(f"{city.gateway_url}/m")
         assert answer is not None and answer.status == 200
         assert "default-src 'none'" in answer.headers["content-security-policy"]
@@ -131,7 +144,7 @@ async def test_a_resident_files_follows_and_votes_on_a_phone(city: LocalStack, s
         # the company fixed it and replied: she answers the callback herself, on her phone (C5, A5)
         case_id = await page.get_attribute("#cases li[data-case-id]", "data-case-id")
         assert case_id
-        handle(city.gateway_url, case_id)
+        await handle_in_console(console, city.gateway_url, case_id)
         await page.click("#cases li[data-case-id]")
         await shown(page, "#case[data-state=resolved] #callback-form")
         assert "电梯已修复" in await page.inner_text("#case-reply")
