@@ -172,6 +172,8 @@ async def test_P5_the_funds_at_or_below_a_place_are_listed_newest_first_with_the
     everything = await listed(funds, COUNTY)
     assert [fund.fund_id for fund in everything.funds] == [compound, community, county]
     assert everything.funds[2].balance_fen == 1_000_000 and everything.funds[0].compound_id == funds.compound
+    # each fund's own figures, though one query sums every listed ledger
+    assert [(fund.balance_fen, len(fund.donations)) for fund in everything.funds] == [(0, 0), (0, 0), (1_000_000, 1)]
     assert [fund.fund_id for fund in (await listed(funds, COMMUNITY, COMMUNITY_WORKER)).funds] == [compound, community]
     first = await listed(funds, COUNTY, page_size=2)
     assert [fund.fund_id for fund in first.funds] == [compound, community] and first.page.next_page_token

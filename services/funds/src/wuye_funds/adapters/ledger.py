@@ -5,7 +5,7 @@ Inserts only: there is no update or delete of an entry or a checkpoint; a ledger
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -188,14 +188,24 @@ class LedgerRepository:
 
     async def movements(self, ledger_id: str) -> dict[tuple[str, str], Fen]:
         """Net amount per (account, counter-account) pair over the whole ledger, reversals included."""
+        return (await self.movements_of([ledger_id]))[ledger_id]
+
+    async def movements_of(self, ledger_ids: Sequence[str]) -> dict[str, dict[tuple[str, str], Fen]]:
+        """``movements`` of each ledger, in one grouped query (a ledger without entries has none)."""
+        found: dict[str, dict[tuple[str, str], Fen]] = {ledger_id: {} for ledger_id in ledger_ids}
+        if not ledger_ids:
+            return found
         rows = await self.session.execute(
             sa.select(
-                ledger_entries.c.account_id, ledger_entries.c.counter_account_id, sa.func.sum(ledger_entries.c.amount_fen)
+                ledger_entries.c.ledger_id, ledger_entries.c.account_id, ledger_entries.c.counter_account_id,
+                sa.func.sum(ledger_entries.c.amount_fen),
             )
-            .where(ledger_entries.c.ledger_id == ledger_id)
-            .group_by(ledger_entries.c.account_id, ledger_entries.c.counter_account_id)
+            .where(ledger_entries.c.ledger_id.in_(list(ledger_ids)))
+            .group_by(ledger_entries.c.ledger_id, ledger_entries.c.account_id, ledger_entries.c.counter_account_id)
         )
-        return {(account, counter): int(total) for account, counter, total in rows.all()}
+        for ledger_id, account, counter, total in rows.all():
+            found[ledger_id][(account, counter)] = int(total)
+        return found
 
     async def recent(self, ledger_id: str, limit: int) -> list[Entry]:
         """The latest ``limit`` entries, newest first."""

@@ -174,8 +174,9 @@ async def list_neighbour_funds(query: commands.ListNeighbourFunds, uow: FundsUni
     path = str(JurisdictionPath.parse(query.jurisdiction_path))
     auth.require_access(path, action="list neighbour funds")
     async with uow.reading():
-        return [await _view(uow, record)
-                for record in await uow.neighbour_funds.under(path, before=query.before or None, limit=query.limit)]
+        records = await uow.neighbour_funds.under(path, before=query.before or None, limit=query.limit)
+        movements = await uow.ledgers.movements_of([record.ledger_id for record in records])
+    return [_figures(record, movements[record.ledger_id]) for record in records]
 
 
 async def _record(uow: FundsUnitOfWork, fund_id: str, *, field: str) -> NeighbourFundRecord:
@@ -214,11 +215,11 @@ async def _post(
 
 
 async def _view(uow: FundsUnitOfWork, record: NeighbourFundRecord) -> NeighbourFundView:
-    own = {
-        counter: total
-        for (account, counter), total in (await uow.ledgers.movements(record.ledger_id)).items()
-        if account == FUND_ACCOUNT
-    }
+    return _figures(record, await uow.ledgers.movements(record.ledger_id))
+
+
+def _figures(record: NeighbourFundRecord, movements: dict[tuple[str, str], Fen]) -> NeighbourFundView:
+    own = {counter: total for (account, counter), total in movements.items() if account == FUND_ACCOUNT}
     grants = [total for counter, total in own.items() if counter.startswith(GRANT_PREFIX)]
     return NeighbourFundView(
         fund=record,
