@@ -1,9 +1,11 @@
 """The signed-in person: who the registry says they are, what they may act as, and the post in use (A1)."""
 
 import asyncio
+from typing import Any
 
 import grpc
 from fastapi import APIRouter, Request
+from google.protobuf.message import Message
 from pydantic import BaseModel, Field
 
 from wuye.registry.v1 import registry_pb2
@@ -89,29 +91,33 @@ async def me(request: Request) -> Me:
     )
 
 
+#: a name is a courtesy: a slow registry leaves the code shown rather than holding up who the person is
+NAMING_SECONDS = 1.0
+
+
 async def _name_places(request: Request, held: list[PostHeld]) -> None:
     """Give each post the name of its place, read with the gateway's own identity: a person choosing among
     their posts has no post yet to read the registry as, and a post's own place is no secret to its holder."""
-    method = request.app.state.backends.method
+
+    async def ask(rpc: str, message: Message) -> Any:
+        return await request.app.state.backends.method("registry", rpc)(
+            message, metadata=SYSTEM.to_metadata(), timeout=NAMING_SECONDS)
 
     async def name_of(post: PostHeld) -> str:
+        code = post.jurisdiction_path.rsplit("/", 1)[-1]
         try:
             if post.company_id:
-                company = await method("registry", "GetCompany")(
-                    registry_pb2.GetCompanyRequest(company_id=post.company_id), metadata=SYSTEM.to_metadata())
-                return str(company.company.name)
+                return str((await ask("GetCompany", registry_pb2.GetCompanyRequest(company_id=post.company_id)))
+                           .company.name)
             if post.compound_id:
-                compound = await method("registry", "GetCompound")(
-                    registry_pb2.GetCompoundRequest(compound_id=post.compound_id), metadata=SYSTEM.to_metadata())
-                return str(compound.compound.name)
-            code = post.jurisdiction_path.rsplit("/", 1)[-1]
-            if not code:
-                return ""
-            jurisdiction = await method("registry", "GetJurisdiction")(
-                registry_pb2.GetJurisdictionRequest(code=code), metadata=SYSTEM.to_metadata())
-            return str(jurisdiction.jurisdiction.name)
+                return str((await ask("GetCompound", registry_pb2.GetCompoundRequest(compound_id=post.compound_id)))
+                           .compound.name)
+            if code:
+                return str((await ask("GetJurisdiction", registry_pb2.GetJurisdictionRequest(code=code)))
+                           .jurisdiction.name)
         except grpc.aio.AioRpcError:
-            return ""  # a name the registry cannot give now leaves the screen showing the place's code
+            pass  # a name the registry cannot give now leaves the screen showing the place's code
+        return ""
 
     names = await asyncio.gather(*(name_of(post) for post in held))
     for post, name in zip(held, names, strict=True):
