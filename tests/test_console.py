@@ -732,6 +732,17 @@ async def test_S1_S3_the_county_types_a_task_list_and_a_rectification_list_row_b
             assert "凤凰城" in await page.inner_text("#sup-list-rows")
             await shown(page, "#sup-lists tr[data-list-id]:has-text('暗访发现问题整改清单')")
             await page.screenshot(path=str(screenshots / "console-supervision-typed-lists.png"), full_page=True)
+
+            # what one officer typed is not left for the next: the street officer starts afresh, with the
+            # addressees below her street
+            await page.fill("#task-title", "未发出")
+            await page.locator("#task-lines tr.line").nth(0).locator(".line-area").fill("未发出")
+            await log_in(page, base, "huian-street", "supervision")
+            await shown(page, "#task-form:not([hidden]) #task-lines tr.line")
+            assert await page.locator("#task-lines tr.line").count() == 1
+            assert await page.locator("#task-lines .line-area").input_value() == ""
+            offered = await page.locator("#task-lines .line-addressee option").all_inner_texts()
+            assert "凤凰城社区" in offered and "螺城镇" not in offered and "凤凰城" in offered
             assert errors == []
 
 

@@ -80,12 +80,6 @@ class Problem extends Error {
 
 class Stale extends Error {}
 
-// the row a refusal names in a list the request sent ("tasks[1].deadline" → 1), counted from 0
-function refusedRow(error) {
-  const match = /^\w+\[(\d+)\]/.exec((error.body && error.body.field) || "");
-  return match ? Number(match[1]) : null;
-}
-
 async function api(method, path, body, options) {
   const session = state.session;
   const headers = { Accept: "application/json" };
@@ -117,8 +111,9 @@ async function guarded(work) {
     // the refusal in Chinese naming the field first, then the service's own words (English)
     const zh = error.body && error.body.detail_zh ? error.body.detail_zh + "。" : "";
     const field = error.body && error.body.field ? " (" + error.body.field + ")" : "";
-    const row = refusedRow(error);
-    say("出错了 Error: " + (row == null ? "" : "第 " + (row + 1) + " 行 Row " + (row + 1) + "：") + zh + error.message + field, true);
+    // a typed list's refused row is named as the officer sees it, counted from 1 (sendLines)
+    const row = error.row == null ? "" : "第 " + (error.row + 1) + " 行 Row " + (error.row + 1) + "：";
+    say("出错了 Error: " + row + zh + error.message + field, true);
   }
 }
 
@@ -2693,7 +2688,9 @@ const LIST_LINE = [["problem", "问题", 500]];
 async function prepareTypedLists() {
   state.addressees = await addresseeOptions();
   for (const [body, fields] of [["task-lines", TASK_LINE], ["manual-list-lines", LIST_LINE]]) {
-    if (!$(body).children.length) addLine(body, fields);
+    // rows typed in this session stay; another person's start again, with their own addressees
+    if ($(body).dataset.session !== String(state.session)) clearLines(body, fields);
+    $(body).dataset.session = String(state.session);
   }
 }
 
@@ -2709,14 +2706,23 @@ function addLine(body, fields) {
   $(body).append(row);
 }
 
+// the row a refusal names in a list the request sent ("tasks[1].deadline" → 1), counted from 0
+function rowOfField(error) {
+  const match = /^\w+\[(\d+)\]/.exec((error.body && error.body.field) || "");
+  return match ? Number(match[1]) : null;
+}
+
 // a typed list sent: the row the service refuses is marked until it is sent again
 async function sendLines(body, send) {
   for (const row of $(body).children) row.classList.remove("refused");
   try {
     return await send();
   } catch (error) {
-    const row = refusedRow(error);
-    if (row != null && $(body).children[row]) $(body).children[row].classList.add("refused");
+    const row = rowOfField(error);
+    if (row != null && $(body).children[row]) {
+      $(body).children[row].classList.add("refused");
+      error.row = row;
+    }
     throw error;
   }
 }
