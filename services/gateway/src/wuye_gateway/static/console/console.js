@@ -2685,13 +2685,15 @@ async function addresseeOptions() {
 const TASK_LINE = [["area", "领域", 100], ["title", "任务", 200], ["required_result", "工作要求", 500]];
 const LIST_LINE = [["problem", "问题", 500]];
 
+// read once a session, as the compounds are: the supervision screen reloads after every list it issues
 async function prepareTypedLists() {
+  const session = String(state.session);
+  if (state.addresseesSession === session) return;
   state.addressees = await addresseeOptions();
-  for (const [body, fields] of [["task-lines", TASK_LINE], ["manual-list-lines", LIST_LINE]]) {
-    // rows typed in this session stay; another person's start again, with their own addressees
-    if ($(body).dataset.session !== String(state.session)) clearLines(body, fields);
-    $(body).dataset.session = String(state.session);
-  }
+  state.addresseesSession = session;
+  // rows typed in this session stay; another person's start again, with their own addressees
+  clearLines("task-lines", TASK_LINE);
+  clearLines("manual-list-lines", LIST_LINE);
 }
 
 function addLine(body, fields) {
