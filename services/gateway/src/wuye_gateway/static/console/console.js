@@ -3370,7 +3370,7 @@ function evaluationKind() {
 
 async function loadEvaluationForm() {
   const kind = evaluationKind();
-  $("evaluation-form").hidden = !kind;
+  $("evaluation-form").hidden = true;  // shown once filled, so what a person sees is the whole form
   if (!kind) return;
   await knownPlaces();
   const companies = await companiesInScope();
@@ -3384,6 +3384,7 @@ async function loadEvaluationForm() {
   $("evaluation-aspects").replaceChildren(...Array.from({ length: EVALUATIONS[kind].aspects }, (_, at) => el("label", {},
     "第" + (at + 1) + "项 ", el("input", { type: "number", min: "0", max: "10", required: "", class: "aspect", "aria-label": "第" + (at + 1) + "项 Aspect " + (at + 1) }))));
   $("evaluation-figures").replaceChildren();
+  $("evaluation-form").hidden = false;
 }
 
 async function submitEvaluation(event) {
@@ -3411,8 +3412,8 @@ function lastQuarter() {
 
 async function loadRatings() {
   const path = state.claims.wuye_scope || "";
-  await loadEvaluationForm();
   $("ratings-board").hidden = !hasRole(...RANKING_READERS);
+  await loadEvaluationForm();
   if ($("ratings-board").hidden) {
     $("ratings-policy").textContent = "";
     return;
