@@ -556,7 +556,7 @@ async def log_in(page, base: str, username: str, tab: str) -> None:
     await page.click("#dev-login-button")
     # the screen as this person sees it: their own session's answers have all arrived
     await page.wait_for_selector(f"#who-text:has-text('{username}')")
-    await page.wait_for_load_state("networkidle")
+    await page.wait_for_selector(f"#view-{tab}:not([aria-busy])")
 
 
 async def test_A1_what_an_ended_session_was_still_loading_neither_ends_the_next_nor_says_it_expired(

@@ -300,10 +300,21 @@ function show(name) {
   for (const link of document.querySelectorAll("#tabs a")) link.classList.toggle("active", link.dataset.tab === name);
   for (const view of document.querySelectorAll(".view")) view.hidden = view.id !== "view-" + name;
   say("");  // a refusal on one screen is not carried to the next
+  const view = $("view-" + name);
+  loading(view, +1);
   guarded(async () => {
     await state.ready;
     await LOADERS[name]();
-  });
+  }).finally(() => loading(view, -1));
+}
+
+// a screen being read is aria-busy until every load of it has ended (assistive technology, and the browser
+// tests, wait for what the person will see)
+const loads = {};
+function loading(view, change) {
+  loads[view.id] = (loads[view.id] || 0) + change;
+  if (loads[view.id]) view.setAttribute("aria-busy", "true");
+  else view.removeAttribute("aria-busy");
 }
 
 function figure(id, caption, value) {
