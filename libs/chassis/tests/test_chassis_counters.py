@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
+from sqlalchemy.engine.default import DefaultExecutionContext
+from sqlalchemy.engine.interfaces import CacheStats
 
-from wuye_chassis.db import Database, UtcDateTime, accumulate, local_date
+from wuye_chassis.db import Database, UtcDateTime, accumulate, insert_if_absent, local_date
+from wuye_chassis.tickets import add_ticket_counter_table, next_ticket
 
 UTC = dt.UTC
 
@@ -51,3 +54,40 @@ async def test_local_date_is_the_shanghai_day_of_an_instant_changing_at_local_mi
     finally:
         await db.dispose()
     assert days == [dt.date(2026, 12, 5), dt.date(2026, 12, 6), dt.date(2027, 1, 1)]
+
+
+async def test_the_on_conflict_statements_of_every_request_are_compiled_once_not_at_each_execution(
+    database_url: str,
+) -> None:
+    """A ticket number, a counter and an insert-if-absent (idempotency keys, inbox entries) are run on every
+    request; their second execution finds its compiled form in SQLAlchemy's cache, and each still does
+    what it says (the values typed as their columns: a date, a number)."""
+    metadata = sa.MetaData()
+    counts = sa.Table("counts", metadata, sa.Column("day", sa.Date(), primary_key=True),
+                      sa.Column("seen", sa.Integer(), nullable=False))
+    tickets = add_ticket_counter_table(metadata)
+    day, moment = dt.date(2026, 12, 8), dt.datetime(2026, 12, 8, 2, tzinfo=UTC)
+    db = Database(database_url)
+    compilations: list[object] = []
+
+    def seen(connection, cursor, statement, parameters, context: DefaultExecutionContext, executemany) -> None:  # noqa: ANN001
+        if "ON CONFLICT" in statement:
+            compilations.append(context.cache_hit)
+
+    try:
+        async with db.engine.begin() as connection:
+            await connection.run_sync(metadata.create_all)
+        sa.event.listen(db.engine.sync_engine, "before_cursor_execute", seen)
+        numbers, inserted = [], []
+        for _ in range(2):
+            async with db.sessions() as session, session.begin():
+                numbers.append(await next_ticket(session, tickets, "350521", moment))
+                await accumulate(session, counts, [{"day": day, "seen": 2}])
+                inserted.append(await insert_if_absent(session, counts, {"day": day, "seen": 9}))
+        async with db.sessions() as session:
+            stored = (await session.execute(sa.select(counts))).all()
+    finally:
+        await db.dispose()
+    assert numbers == ["350521-20261208-00001", "350521-20261208-00002"]
+    assert inserted == [False, False] and [tuple(row) for row in stored] == [(day, 4)]
+    assert compilations[3:] == [CacheStats.CACHE_HIT] * 3, compilations

@@ -49,9 +49,33 @@ def dialect_insert(session: AsyncSession, table: sa.Table) -> postgresql.Insert 
     return backend_insert(table, session.get_bind().dialect.name)
 
 
+#: each backend's SQL with ``:name`` binds, which ``sa.text`` reads back
+_NAMED: dict[str, sa.Dialect] = {
+    "postgresql": postgresql.base.PGDialect(paramstyle="named"),  # type: ignore[no-untyped-call]
+    "sqlite": sqlite.base.SQLiteDialect(paramstyle="named"),
+}
+
+
+def compiled_once(statement: sa.Insert, dialect: str) -> sa.TextClause | sa.TextualSelect:
+    """A backend's INSERT … ON CONFLICT as SQL text compiled once, its binds typed as the statement's.
+
+    SQLAlchemy caches the compiled form of most statements, but not of these (the dialects' ON CONFLICT
+    clauses have no cache key), so it compiles them again at every execution. The text is cached like any
+    other; values still go through each column type's bind processing, and RETURNING columns keep their
+    types. For statements built once and run on every request: a ticket number, a key, a counter.
+    """
+    compiled = statement.compile(dialect=_NAMED[dialect])
+    binds = {
+        name: sa.bindparam(name, value=bind.value, type_=bind.type) for bind, name in compiled.bind_names.items()
+    }
+    text = sa.text(str(compiled)).bindparams(*binds.values())
+    returning = list(statement.exported_columns)  # what RETURNING names, if anything
+    return text.columns(*returning) if returning else text
+
+
 @functools.cache
-def _insert_if_absent(table: sa.Table, dialect: str) -> sa.Insert:
-    return backend_insert(table, dialect).on_conflict_do_nothing()
+def _insert_if_absent(table: sa.Table, dialect: str) -> sa.TextClause | sa.TextualSelect:
+    return compiled_once(backend_insert(table, dialect).on_conflict_do_nothing(), dialect)
 
 
 async def insert_if_absent(session: AsyncSession, table: sa.Table, row: dict[str, object]) -> bool:
@@ -66,12 +90,12 @@ async def insert_if_absent(session: AsyncSession, table: sa.Table, row: dict[str
 
 
 @functools.cache
-def _accumulate(table: sa.Table, dialect: str) -> sa.Insert:
+def _accumulate(table: sa.Table, dialect: str) -> sa.TextClause | sa.TextualSelect:
     insert = backend_insert(table, dialect)
-    return insert.on_conflict_do_update(
+    return compiled_once(insert.on_conflict_do_update(
         index_elements=[column.name for column in table.primary_key.columns],
         set_={column.name: column + insert.excluded[column.name] for column in table.columns if not column.primary_key},
-    )
+    ), dialect)
 
 
 async def accumulate(session: AsyncSession, table: sa.Table, rows: list[dict[str, object]]) -> None:

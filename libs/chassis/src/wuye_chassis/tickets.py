@@ -14,7 +14,7 @@ import functools
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wuye_chassis.db import backend_insert
+from wuye_chassis.db import backend_insert, compiled_once
 from wuye_chassis.workdays import SHANGHAI
 
 
@@ -29,10 +29,10 @@ def add_ticket_counter_table(metadata: sa.MetaData) -> sa.Table:
 
 
 @functools.cache
-def _bump(table: sa.Table, dialect: str) -> sa.Insert:
-    return backend_insert(table, dialect).on_conflict_do_update(
+def _bump(table: sa.Table, dialect: str) -> sa.TextClause | sa.TextualSelect:
+    return compiled_once(backend_insert(table, dialect).on_conflict_do_update(
         index_elements=["series", "day"], set_={"last": table.c.last + 1}
-    ).returning(table.c.last)
+    ).returning(table.c.last), dialect)
 
 
 async def next_ticket(session: AsyncSession, table: sa.Table, series: str, moment: dt.datetime) -> str:
