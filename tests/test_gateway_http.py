@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 
@@ -297,6 +298,33 @@ async def test_a_requests_token_is_verified_once_for_its_rate_limit_bucket_and_i
         assert forged.status_code == 401  # a token that does not verify is refused, as before
     finally:
         del verifier.verify
+
+
+async def test_a_token_is_checked_once_across_requests_and_refused_at_its_expiry_all_the_same(
+    gateway, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A client sends one token with every request: its signature is checked the first time, and the
+    token is still refused from the second it expires on, though it was checked before."""
+    checks: list[str] = []
+    decode = jwt.decode
+
+    def counted(token: str, *args, **kwargs):  # noqa: ANN002, ANN003
+        checks.append(token)
+        return decode(token, *args, **kwargs)
+
+    monkeypatch.setattr(jwt, "decode", counted)
+    now = int(dt.datetime.now(dt.UTC).timestamp())
+    claims = {"iss": ISSUER, "aud": "wuye", "sub": "city-admin", "iat": now, "exp": now + 2,
+              "roles": ["city_admin"], "wuye_scope": "350500"}
+    token = jwt.encode(claims, gateway.app.state.dev_issuer._private_key, algorithm="RS256",
+                       headers={"kid": DevIssuer.key_id})
+    headers = {"Authorization": f"Bearer {token}"}
+    answers = [(await gateway.client.get("/api/v1/jurisdictions", headers=headers)).status_code for _ in range(3)]
+    assert answers == [200, 200, 200] and checks == [token]
+    await asyncio.sleep(now + 2 - dt.datetime.now(dt.UTC).timestamp() + 0.05)
+    expired = await gateway.client.get("/api/v1/jurisdictions", headers=headers)
+    assert expired.status_code == 401 and "expired" in expired.json()["detail"]
+    assert expired.json()["field"] == "Authorization" and checks == [token]
 
 
 async def test_every_amount_a_client_sends_is_bounded_in_the_openapi_and_one_fen_over_is_422(gateway) -> None:

@@ -95,8 +95,21 @@ DENSE_PLACE = 2_000
 #: how many open cases of the same compound and category are offered as possible duplicates (C6)
 DUPLICATE_POOL = 10
 #: built once; each execution passes the row (values() per call would build and hash a statement each time)
+# built once: a statement built per call is hashed for SQLAlchemy's cache at every execution
 _INSERT_CASE = cases.insert()
 _UPDATE_CASE = cases.update().where(cases.c.case_id == sa.bindparam("saved_case_id"))
+_INSERT_ROWS = {table: table.insert() for table in (case_history, case_escalations, case_callbacks, case_reporters)}
+_DUPLICATE_POOL = (
+    sa.select(cases.c.case_id, cases.c.compound_id, cases.c.category, cases.c.submitted_at)
+    .where(
+        cases.c.compound_id == sa.bindparam("compound_id"),
+        cases.c.category == sa.bindparam("category"),
+        cases.c.submitted_at.between(sa.bindparam("earliest"), sa.bindparam("latest")),
+        cases.c.state.notin_([CaseState.CLOSED.value, CaseState.REJECTED.value]),
+    )
+    .order_by(cases.c.submitted_at.desc())
+    .limit(DUPLICATE_POOL)
+)
 
 
 class CaseRepository:
@@ -188,20 +201,13 @@ class CaseRepository:
         on one lift, and offering the reporter ten of them is as useful as offering all, at a fixed cost.
         One statement: the offer compares five columns, so no case is loaded whole.
         """
-        query = (
-            sa.select(cases.c.case_id, cases.c.compound_id, cases.c.category, cases.c.submitted_at)
-            .where(
-                cases.c.compound_id == compound_id,
-                cases.c.category == category_code,
-                cases.c.submitted_at.between(around - DUPLICATE_WINDOW, around + DUPLICATE_WINDOW),
-                cases.c.state.notin_([CaseState.CLOSED.value, CaseState.REJECTED.value]),
-            )
-            .order_by(cases.c.submitted_at.desc())
-            .limit(DUPLICATE_POOL)
-        )
+        window = {
+            "compound_id": compound_id, "category": category_code,
+            "earliest": around - DUPLICATE_WINDOW, "latest": around + DUPLICATE_WINDOW,
+        }
         return [
             OpenReport(row.case_id, row.compound_id, row.category, row.submitted_at, is_open=True)
-            for row in await self.session.execute(query)
+            for row in await self.session.execute(_DUPLICATE_POOL, window)
         ]
 
     async def escalation_candidates(self, now: dt.datetime, limit: int) -> list[str]:
@@ -370,7 +376,7 @@ class CaseRepository:
         for (table, new_rows), start in zip(rows, starts):
             if new_rows:
                 await self.session.execute(
-                    table.insert(),
+                    _INSERT_ROWS[table],
                     [{"case_id": case.case_id, "position": start + n, **row} for n, row in enumerate(new_rows)],
                 )
         self._persisted[case.case_id] = _Persisted(
