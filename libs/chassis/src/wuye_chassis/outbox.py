@@ -24,7 +24,7 @@ from opentelemetry.trace import SpanKind
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wuye_chassis.bus import EventBus, EventHeaders, event_type_of
-from wuye_chassis.db import Database, changed_rows, utcnow
+from wuye_chassis.db import Database, UtcDateTime, changed_rows, utcnow
 from wuye_chassis.ids import new_id
 
 log = logging.getLogger(__name__)
@@ -96,6 +96,17 @@ class OutboxRelay:
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
+        # built once: a pass runs at every commit under load, and a statement built per pass is hashed each time
+        self._due = (
+            sa.select(table)
+            .where(table.c.published_at.is_(None), table.c.next_attempt_at <= sa.bindparam("now", type_=UtcDateTime()))
+            .order_by(table.c.seq)
+            .limit(batch_size)
+        )
+        self._claim_due = self._due.with_for_update(skip_locked=True)
+        self._mark_published = (
+            table.update().where(table.c.seq == sa.bindparam("published_seq")).values(published_at=sa.bindparam("at"))
+        )
 
     def notify(self) -> None:
         """Called after a commit that wrote events, so they go out without waiting for the next poll."""
@@ -163,16 +174,10 @@ class OutboxRelay:
         and one relay per service, so the rows are read in a read-only transaction, published with no lock
         held (the request path keeps writing meanwhile), and marked in a second short transaction.
         """
-        table = self.table
-        due = (
-            sa.select(table)
-            .where(table.c.published_at.is_(None), table.c.next_attempt_at <= utcnow())
-            .order_by(table.c.seq)
-            .limit(self.batch_size)
-        )
+        now = {"now": utcnow()}
         if self.db.is_sqlite:
             async with self.db.reads() as reader, reader.begin():
-                rows = (await reader.execute(due)).mappings().all()
+                rows = (await reader.execute(self._due, now)).mappings().all()
             if not rows:
                 return 0
             outcome = await self._publish_in_order(rows)
@@ -180,7 +185,7 @@ class OutboxRelay:
                 await self._record(session, outcome)
             return len(outcome.published)
         async with self.db.sessions() as session, session.begin():
-            rows = (await session.execute(due.with_for_update(skip_locked=True))).mappings().all()
+            rows = (await session.execute(self._claim_due, now)).mappings().all()
             outcome = await self._publish_in_order(rows)
             await self._record(session, outcome)
         return len(outcome.published)
@@ -199,9 +204,8 @@ class OutboxRelay:
     async def _record(self, session: AsyncSession, outcome: _Outcome) -> None:
         table = self.table
         if outcome.published:
-            await session.execute(
-                table.update().where(table.c.seq.in_(outcome.published)).values(published_at=utcnow())
-            )
+            at = utcnow()  # one statement for the batch, each row its own parameters (one round trip on asyncpg)
+            await session.execute(self._mark_published, [{"published_seq": seq, "at": at} for seq in outcome.published])
         if outcome.failed is not None:
             row = outcome.failed
             attempts = row["attempts"] + 1

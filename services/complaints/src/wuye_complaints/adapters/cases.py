@@ -105,7 +105,9 @@ _DUPLICATE_POOL = (
         cases.c.compound_id == sa.bindparam("compound_id"),
         cases.c.category == sa.bindparam("category"),
         cases.c.submitted_at.between(sa.bindparam("earliest"), sa.bindparam("latest")),
-        cases.c.state.notin_([CaseState.CLOSED.value, CaseState.REJECTED.value]),
+        # two comparisons, not NOT IN: an IN list is rendered into the SQL at each execution
+        cases.c.state != CaseState.CLOSED.value,
+        cases.c.state != CaseState.REJECTED.value,
     )
     .order_by(cases.c.submitted_at.desc())
     .limit(DUPLICATE_POOL)
