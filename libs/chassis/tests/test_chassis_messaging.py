@@ -20,6 +20,7 @@ from wuye.registry.v1 import events_pb2
 from wuye_chassis import idempotency
 from wuye_chassis.bus import EventBus, dead_letter_subject, event_type_of
 from wuye_chassis.db import Database, utcnow
+from wuye_chassis.errors import FailedPrecondition
 from wuye_chassis.grpc_server import CallInterceptor
 from wuye_chassis.idempotency import IdempotencyInterceptor
 from wuye_chassis.inbox import EventConsumer, ReceivedEvent, Subscription
@@ -436,8 +437,8 @@ async def test_a_keyed_change_commits_only_with_its_answer_so_a_crash_in_between
 
 
 async def test_a_keyed_change_writes_its_key_with_its_answer_in_one_statement(messaging: Messaging) -> None:
-    """The key row is inserted with the sealed answer just before the commit (not inserted, then updated):
-    one statement on the key table per keyed change, the replay look-up aside."""
+    """The key row is inserted with the sealed answer just before the commit (not inserted, then updated,
+    and not looked up first): one statement on the key table per keyed change; the retry is answered alike."""
     async def create(request: common_pb2.Jurisdiction, context: grpc.aio.ServicerContext) -> common_pb2.Jurisdiction:
         async with messaging.unit_of_work() as uow:
             await uow.session.execute(messaging.widgets.insert().values(code=request.code))
@@ -448,7 +449,7 @@ async def test_a_keyed_change_writes_its_key_with_its_answer_in_one_statement(me
     on_keys: list[str] = []
 
     def seen(connection, cursor, statement: str, parameters, context, executemany) -> None:  # noqa: ANN001
-        if "idempotency_keys" in statement and not statement.lstrip().upper().startswith("SELECT"):
+        if "idempotency_keys" in statement:
             on_keys.append(statement.split()[0].upper())
 
     async with keyed_calls(messaging, create) as call:
@@ -460,6 +461,34 @@ async def test_a_keyed_change_writes_its_key_with_its_answer_in_one_statement(me
         assert on_keys == ["INSERT"]
         replayed = await call(common_pb2.Jurisdiction(code="Y"), metadata=[("idempotency-key", "w-3")], timeout=5)
     assert replayed == answered and await messaging.count(messaging.widgets) == 1
+
+
+async def test_a_retry_the_method_refuses_for_what_the_first_attempt_changed_is_answered_with_the_first_answer(
+    messaging: Messaging,
+) -> None:
+    """The key is looked up only when a keyed call fails: a retry of a change that was applied may be refused
+    by the method because of that very change (here: the widget exists); it gets the first answer instead.
+    Another key for the same request is a new request, and hears the refusal."""
+    async def create(request: common_pb2.Jurisdiction, context: grpc.aio.ServicerContext) -> common_pb2.Jurisdiction:
+        async with messaging.unit_of_work() as uow:
+            widgets = messaging.widgets
+            if await uow.session.scalar(sa.select(widgets.c.code).where(widgets.c.code == request.code)):
+                raise FailedPrecondition(f"widget {request.code} exists", field="code")
+            await uow.session.execute(widgets.insert().values(code=request.code))
+            await uow.commit()
+        return common_pb2.Jurisdiction(code=request.code, name="created")
+
+    async with keyed_calls(messaging, create) as call:
+        answered = await call(common_pb2.Jurisdiction(code="Z"), metadata=[("idempotency-key", "w-9")], timeout=5)
+        retried = await call(common_pb2.Jurisdiction(code="Z"), metadata=[("idempotency-key", "w-9")], timeout=5)
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await call(common_pb2.Jurisdiction(code="Z"), metadata=[("idempotency-key", "w-10")], timeout=5)
+        with pytest.raises(grpc.aio.AioRpcError) as reused:
+            await call(common_pb2.Jurisdiction(code="Q"), metadata=[("idempotency-key", "w-9")], timeout=5)
+    assert retried == answered and answered.name == "created"
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert reused.value.code() == grpc.StatusCode.INVALID_ARGUMENT and "Idempotency-Key" in reused.value.details()
+    assert await messaging.count(messaging.widgets) == 1
 
 
 async def test_a_keyed_call_that_reads_after_its_commit_sees_its_change_and_keeps_its_answer(

@@ -1,17 +1,19 @@
 """Idempotency keys: a retried create is applied once and answered with the first response.
 
 A client (the gateway maps the HTTP ``Idempotency-Key`` header) sends the gRPC metadata
-``idempotency-key``. ``IdempotencyInterceptor`` looks the key up for this caller and method:
+``idempotency-key``. ``IdempotencyInterceptor`` runs the method, and the transaction its unit of work
+commits is held open (``park``) until the method has built its answer; the key row (this caller, method
+and key) is then inserted with the answer in that transaction, and it commits: the change, its key and
+its answer together or not at all. A process killed at any moment leaves either nothing (the retry
+applies the change) or the change with its answer (the retry is answered with it), never a change whose
+answer is lost.
 
-- a stored response for the same request is replayed without running the method again;
-- the same key with a different request is refused (INVALID_ARGUMENT naming ``Idempotency-Key``);
-- otherwise the method runs, and the transaction its unit of work commits is held open (``park``) until
-  the method has built its answer; the key row is then inserted with the answer in that transaction, and
-  it commits: the change, its key and its answer together or not at all. A process killed at any moment
-  leaves either nothing (the retry applies the change) or the change with its answer (the retry is
-  answered with it), never a change whose answer is lost. A concurrent duplicate finds the key taken (its
-  insert-if-absent inserts nothing, waiting for the other transaction) and rolls back, then replays the
-  stored answer.
+A retry, or a concurrent duplicate, finds the key taken when it inserts it (insert-if-absent inserts
+nothing, waiting for the other transaction) and rolls back everything it did; it is then answered with
+the stored answer, or refused (INVALID_ARGUMENT naming ``Idempotency-Key``) when the key was used for a
+different request. A retry the method refuses because of what the first attempt changed (a case already
+closed) is answered the same way. The key is looked up only then: the first attempt of every keyed call
+makes no read of its own, at the cost of a retry running the method to its end once more.
 
 Should the method open another transaction after its commit, or fail after it, the held transaction is
 committed first with the key but without the answer (``settle``), as a plain commit would have been; the
@@ -209,9 +211,7 @@ class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
                 request_hash=hashlib.sha256(request.SerializeToString(deterministic=True)).hexdigest(),
                 keys=self.table,
             )
-            replay = await self._replay(current)
-            if replay is not None:
-                return replay
+
             async def apply_and_keep() -> Any:
                 try:
                     response = await behaviour(request, context)
@@ -247,6 +247,20 @@ class IdempotencyInterceptor(grpc.aio.ServerInterceptor):
                 return await asyncio.shield(work)
             except AlreadyApplied:
                 replay = await self._replay(current)
+                if replay is not None:
+                    return replay
+                raise
+            except Exception as failure:
+                if current.claimed:
+                    raise  # this call's own change: what it failed on is the answer
+                # a retry of a change already applied may fail on what that change did (a case closed): the
+                # first attempt's answer, or the refusal of a key used for another request
+                try:
+                    replay = await self._replay(current)
+                except (InvalidArgument, AlreadyApplied):
+                    raise
+                except Exception:
+                    raise failure from None
                 if replay is not None:
                     return replay
                 raise
