@@ -95,7 +95,6 @@ DENSE_PLACE = 2_000
 #: how many open cases of the same compound and category are offered as possible duplicates (C6)
 DUPLICATE_POOL = 10
 #: built once; each execution passes the row (values() per call would build and hash a statement each time)
-# built once: a statement built per call is hashed for SQLAlchemy's cache at every execution
 _INSERT_CASE = cases.insert()
 _UPDATE_CASE = cases.update().where(cases.c.case_id == sa.bindparam("saved_case_id"))
 _INSERT_ROWS = {table: table.insert() for table in (case_history, case_escalations, case_callbacks, case_reporters)}
