@@ -314,17 +314,20 @@ async def test_a_token_is_checked_once_across_requests_and_refused_at_its_expiry
 
     monkeypatch.setattr(jwt, "decode", counted)
     now = int(dt.datetime.now(dt.UTC).timestamp())
-    claims = {"iss": ISSUER, "aud": "wuye", "sub": "city-admin", "iat": now, "exp": now + 2,
+    # whole seconds, so at least four of them left: three requests on a busy CI machine fit in those
+    expires = now + 5
+    claims = {"iss": ISSUER, "aud": "wuye", "sub": "city-admin", "iat": now, "exp": expires,
               "roles": ["city_admin"], "wuye_scope": "350500"}
     token = jwt.encode(claims, gateway.app.state.dev_issuer._private_key, algorithm="RS256",
                        headers={"kid": DevIssuer.key_id})
     headers = {"Authorization": f"Bearer {token}"}
     answers = [(await gateway.client.get("/api/v1/jurisdictions", headers=headers)).status_code for _ in range(3)]
-    assert answers == [200, 200, 200] and checks == [token]
-    await asyncio.sleep(now + 2 - dt.datetime.now(dt.UTC).timestamp() + 0.05)
+    # (the services behind decode the gateway's own internal tokens too: only this token's checks count)
+    assert answers == [200, 200, 200] and checks.count(token) == 1
+    await asyncio.sleep(expires - dt.datetime.now(dt.UTC).timestamp() + 0.05)
     expired = await gateway.client.get("/api/v1/jurisdictions", headers=headers)
     assert expired.status_code == 401 and "expired" in expired.json()["detail"]
-    assert expired.json()["field"] == "Authorization" and checks == [token]
+    assert expired.json()["field"] == "Authorization" and checks.count(token) == 1
 
 
 async def test_every_amount_a_client_sends_is_bounded_in_the_openapi_and_one_fen_over_is_422(gateway) -> None:

@@ -1,4 +1,5 @@
-"""Async SQLAlchemy engine and sessions: aiosqlite locally, asyncpg for PostgreSQL.
+"""Async SQLAlchemy engine and sessions: SQLite locally (on the loop's thread, ``sqlite_driver``), asyncpg
+for PostgreSQL.
 
 SQLite gets WAL, foreign keys and ``BEGIN IMMEDIATE`` transactions: several tasks of one process
 (request handlers, the outbox relay, consumers) write to the same file, and a deferred transaction that
