@@ -1,5 +1,4 @@
-"""Async SQLAlchemy engine and sessions: SQLite locally (on the loop's thread, ``sqlite_driver``), asyncpg
-for PostgreSQL.
+"""Async SQLAlchemy engine and sessions: aiosqlite locally, asyncpg for PostgreSQL.
 
 SQLite gets WAL, foreign keys and ``BEGIN IMMEDIATE`` transactions: several tasks of one process
 (request handlers, the outbox relay, consumers) write to the same file, and a deferred transaction that
@@ -24,8 +23,6 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
-
-from wuye_chassis.sqlite_driver import InlineDriver
 
 #: execution option of ``Database.reads`` sessions (SQLite: a deferred transaction instead of BEGIN IMMEDIATE)
 READ_ONLY_OPTION = "wuye_read_only"
@@ -166,11 +163,9 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         # one connection: SQLite has a single writer anyway, and queueing for the pool in asyncio is far
-        # cheaper and fairer than SQLite's sleeping busy handler (measured: p99 1.1 s → see README); its
-        # statements run on the loop's thread (``sqlite_driver``)
+        # cheaper and fairer than SQLite's sleeping busy handler (measured: p99 1.1 s → see README)
         engine = sa_asyncio.create_async_engine(
-            url, echo=echo, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=60,
-            module=InlineDriver(),
+            url, echo=echo, connect_args={"timeout": 30}, pool_size=1, max_overflow=0, pool_timeout=60
         )
         _configure_sqlite(engine)
         return engine
